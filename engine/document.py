@@ -1,0 +1,365 @@
+"""The journey document: the pydantic model and the canonical ``.journey.json`` format.
+
+File layout (``format_version`` 1)::
+
+    {
+      "edges":  [ {"id", "source": {"node", "port"}, "target": {"node", "port"}} ... sorted by id ],
+      "format_version": 1,
+      "journey": {"id", "name", "description", "settings"},
+      "layout": {"nodes": {node_id: {"x", "y"}}},
+      "nodes":  [ {"config", "id", "stage", "title", "type", "type_version"} ... sorted by id ]
+    }
+
+Keys are sorted, indentation is two spaces, text is UTF-8 without escapes, and positions live in
+``layout`` apart from the logic, so that a config change diffs as the lines of that one node.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from engine.errors import JourneyFormatError
+
+FORMAT_VERSION = 1
+FILE_SUFFIX = ".journey.json"
+
+
+def new_id() -> str:
+    """A fresh node/edge/journey id (uuid4, as a string)."""
+    return str(uuid.uuid4())
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class QuietHours(_Model):
+    enabled: bool = Field(False, title="Respect quiet hours")
+    start: str = Field("21:00", title="From", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field("08:00", title="Until", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    behaviour: Literal["delay", "skip"] = Field(
+        "delay", title="During quiet hours", description="Deliver at the next allowed time, or skip the message.")
+
+
+class FrequencyCap(_Model):
+    enabled: bool = Field(False, title="Limit messages per customer")
+    max_messages: int = Field(3, ge=1, le=1000, title="At most")
+    per_days: int = Field(7, ge=1, le=365, title="Messages every (days)")
+
+
+class ReEntry(_Model):
+    policy: Literal["never", "after_exit", "always"] = Field(
+        "after_exit", title="Re-entry", description="Whether a customer may enter the journey again.")
+    cooldown_days: int = Field(0, ge=0, le=3650, title="Wait before re-entry (days)")
+
+
+class Settings(_Model):
+    time_zone: str = Field("UTC", title="Time zone", description="Used where a customer has no time zone of their own.")
+    quiet_hours: QuietHours = Field(default_factory=QuietHours, title="Quiet hours")
+    frequency_cap: FrequencyCap = Field(default_factory=FrequencyCap, title="Frequency cap")
+    goals: list[str] = Field(default_factory=list, title="Goal events",
+                             description="Reaching one of these events counts the customer as converted.")
+    exit_events: list[str] = Field(default_factory=list, title="Exit when",
+                                   description="Events that take a customer out of the journey.")
+    re_entry: ReEntry = Field(default_factory=ReEntry, title="Re-entry")
+    status: Literal["draft", "live", "paused", "archived"] = Field("draft", title="Status")
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'") from None
+        return value
+
+
+class Position(_Model):
+    x: float = 0.0
+    y: float = 0.0
+
+
+class Node(_Model):
+    id: str
+    type: str
+    type_version: int = 1
+    title: str = ""
+    #: id of the ``map.stage`` node (lane) this node belongs to, if any.
+    stage: str | None = None
+    config: dict[str, Any] = Field(default_factory=dict)
+    position: Position = Field(default_factory=Position)
+
+
+class PortRef(_Model):
+    node: str
+    port: str
+
+
+class Edge(_Model):
+    id: str
+    source: PortRef
+    target: PortRef
+
+
+class Journey(_Model):
+    id: str = Field(default_factory=new_id)
+    name: str = "Untitled journey"
+    description: str = ""
+    settings: Settings = Field(default_factory=Settings)
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+
+    # -- look-ups ------------------------------------------------------------------------------
+    def node(self, node_id: str) -> Node | None:
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        return None
+
+    def edge(self, edge_id: str) -> Edge | None:
+        for e in self.edges:
+            if e.id == edge_id:
+                return e
+        return None
+
+    def edges_of(self, node_id: str) -> list[Edge]:
+        return [e for e in self.edges if e.source.node == node_id or e.target.node == node_id]
+
+    def stage_members(self, stage_id: str) -> list[Node]:
+        return [n for n in self.nodes if n.stage == stage_id]
+
+    def copy_deep(self) -> Journey:
+        return self.model_copy(deep=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Canonical serialization
+# ---------------------------------------------------------------------------------------------
+
+def _num(value: float) -> int | float:
+    """Positions are stored as integers when whole, so files stay short and stable."""
+    r = round(float(value), 1)
+    return int(r) if r == int(r) else r
+
+
+def to_data(journey: Journey) -> dict:
+    """The canonical dict of a journey (what goes into the file)."""
+    nodes = sorted(journey.nodes, key=lambda n: n.id)
+    edges = sorted(journey.edges, key=lambda e: e.id)
+    return {
+        "format_version": FORMAT_VERSION,
+        "journey": {
+            "id": journey.id,
+            "name": journey.name,
+            "description": journey.description,
+            "settings": journey.settings.model_dump(mode="json"),
+        },
+        "nodes": [
+            {
+                "id": n.id,
+                "type": n.type,
+                "type_version": n.type_version,
+                "title": n.title,
+                "stage": n.stage,
+                "config": n.config,
+            }
+            for n in nodes
+        ],
+        "edges": [e.model_dump(mode="json") for e in edges],
+        "layout": {
+            "nodes": {n.id: {"x": _num(n.position.x), "y": _num(n.position.y)} for n in nodes},
+        },
+    }
+
+
+def dumps(journey: Journey) -> str:
+    """Canonical text: sorted keys, two-space indent, UTF-8 characters unescaped, final newline."""
+    return json.dumps(to_data(journey), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def content_hash(journey: Journey) -> str:
+    """SHA-256 of the logic (layout excluded): equal for journeys that behave the same."""
+    import hashlib
+
+    data = to_data(journey)
+    data.pop("layout", None)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading, with step-by-step format migrations
+# ---------------------------------------------------------------------------------------------
+
+#: ``MIGRATIONS[n]`` turns a format-``n`` dict into a format-``n+1`` dict.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+
+
+def _migrate_0_to_1(data: dict) -> dict:
+    """Format 0 (pre-release) kept positions inside nodes and had a flat ``name`` at the top."""
+    out = {"format_version": 1, "journey": {}, "nodes": [], "edges": data.get("edges", []),
+           "layout": {"nodes": {}}}
+    for key in ("id", "name", "description", "settings"):
+        if key in data:
+            out["journey"][key] = data[key]
+    for node in data.get("nodes", []):
+        node = dict(node)
+        pos = node.pop("position", None)
+        if isinstance(pos, dict) and "id" in node:
+            out["layout"]["nodes"][node["id"]] = pos
+        out["nodes"].append(node)
+    return out
+
+
+MIGRATIONS[0] = _migrate_0_to_1
+
+
+def _loc_to_path(loc: tuple, nodes: list, edges: list) -> str:
+    """Turn a pydantic error location into a JSON path of the file, e.g. ``nodes[2].config``."""
+    parts: list[str] = []
+    for p in loc:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        else:
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts) or "$"
+
+
+def from_data(data: Any, *, file: str | None = None) -> Journey:
+    """Build a journey from a parsed file, migrating old formats; never half-loads."""
+    if not isinstance(data, dict):
+        raise JourneyFormatError(f"expected a JSON object at the top, found {type(data).__name__}",
+                                 file=file, path="$")
+    version = data.get("format_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise JourneyFormatError(f"'format_version' must be a whole number, found {version!r}",
+                                 file=file, path="format_version")
+    if version > FORMAT_VERSION:
+        raise JourneyFormatError(
+            f"this file was written by a newer Journey Studio (format {version}; this version reads "
+            f"up to {FORMAT_VERSION}). Update Journey Studio to open it.", file=file, path="format_version")
+    try:
+        while version < FORMAT_VERSION:
+            data = MIGRATIONS[version](data)
+            version += 1
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise JourneyFormatError(f"cannot upgrade from format {version}: {exc}", file=file) from None
+
+    for key in ("journey", "nodes", "edges"):
+        if key not in data:
+            raise JourneyFormatError(f"missing '{key}'", file=file, path=key)
+    unknown = sorted(set(data) - {"format_version", "journey", "nodes", "edges", "layout"})
+    if unknown:
+        raise JourneyFormatError(f"unexpected key '{unknown[0]}'", file=file, path=unknown[0])
+    head = data["journey"]
+    nodes = data["nodes"]
+    edges = data["edges"]
+    layout = data.get("layout") or {}
+    if not isinstance(head, dict):
+        raise JourneyFormatError("expected an object", file=file, path="journey")
+    if not isinstance(nodes, list):
+        raise JourneyFormatError("expected a list of nodes", file=file, path="nodes")
+    if not isinstance(edges, list):
+        raise JourneyFormatError("expected a list of edges", file=file, path="edges")
+    if not isinstance(layout, dict) or not isinstance(layout.get("nodes", {}), dict):
+        raise JourneyFormatError("expected an object", file=file, path="layout.nodes")
+    positions = layout.get("nodes", {})
+
+    # Validate each part on its own so that errors point at the file's own JSON path.
+    def check(model: type[BaseModel], value: Any, path: str) -> BaseModel:
+        try:
+            return model.model_validate(value)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            sub = _loc_to_path(tuple(err.get("loc", ())), nodes, edges)
+            full = path + ("" if sub == "$" else ("" if sub.startswith("[") else ".") + sub)
+            raise JourneyFormatError(err.get("msg", "invalid value"), file=file, path=full) from None
+
+    settings = check(Settings, head.get("settings", {}), "journey.settings")
+    for key in ("id", "name", "description"):
+        if key in head and not isinstance(head[key], str):
+            raise JourneyFormatError("expected text", file=file, path=f"journey.{key}")
+    extra = sorted(set(head) - {"id", "name", "description", "settings"})
+    if extra:
+        raise JourneyFormatError(f"unexpected key '{extra[0]}'", file=file, path=f"journey.{extra[0]}")
+
+    parsed_nodes: list[Node] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(nodes):
+        node = check(Node, raw, f"nodes[{i}]")
+        if node.id in seen:
+            raise JourneyFormatError(f"duplicate node id '{node.id}'", file=file, path=f"nodes[{i}].id")
+        seen.add(node.id)
+        pos = positions.get(node.id)
+        if pos is not None:
+            node.position = check(Position, pos, f"layout.nodes.{node.id}")
+        parsed_nodes.append(node)
+    parsed_edges: list[Edge] = []
+    seen_edges: set[str] = set()
+    for i, raw in enumerate(edges):
+        edge = check(Edge, raw, f"edges[{i}]")
+        if edge.id in seen_edges:
+            raise JourneyFormatError(f"duplicate edge id '{edge.id}'", file=file, path=f"edges[{i}].id")
+        seen_edges.add(edge.id)
+        parsed_edges.append(edge)
+
+    return Journey(
+        id=head.get("id") or new_id(),
+        name=head.get("name", "Untitled journey"),
+        description=head.get("description", ""),
+        settings=settings,
+        nodes=parsed_nodes,
+        edges=parsed_edges,
+    )
+
+
+def loads(text: str, *, file: str | None = None) -> Journey:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise JourneyFormatError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", file=file) from None
+    return from_data(data, file=file)
+
+
+def load(path: str | Path) -> Journey:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise JourneyFormatError(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise JourneyFormatError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    return loads(text, file=str(path))
+
+
+def save(journey: Journey, path: str | Path) -> None:
+    """Write atomically: a crash mid-save never leaves a truncated file behind."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    text = dumps(journey)
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=str(path.parent or Path(".")))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,79 @@
+"""Typed domain errors.
+
+Every error the engine raises on bad input is one of these, carries a message a marketer can read,
+and says where the problem is (file, JSON path, node, field) so that the CLI and the GUI can show it
+without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class JourneyStudioError(Exception):
+    """Base class: ``str(err)`` is a complete, user-readable sentence."""
+
+    def __init__(self, message: str, *, where: str | None = None):
+        self.message = message
+        self.where = where
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class JourneyFormatError(JourneyStudioError):
+    """A journey file is not valid JSON, has the wrong shape, or comes from a newer version."""
+
+    def __init__(self, message: str, *, file: str | None = None, path: str | None = None):
+        self.file = file
+        self.path = path
+        where = file or ""
+        if path:
+            where = f"{where} at {path}" if where else f"at {path}"
+        super().__init__(message, where=where or None)
+
+
+class UnknownNodeType(JourneyStudioError):
+    """A node refers to a type key that no installed node pack provides."""
+
+    def __init__(self, type_key: str, *, node_id: str | None = None):
+        self.type_key = type_key
+        self.node_id = node_id
+        super().__init__(f"unknown node type '{type_key}'", where=f"node {node_id}" if node_id else None)
+
+
+class ConfigInvalid(JourneyStudioError):
+    """A node's configuration does not satisfy its spec's config model."""
+
+    def __init__(self, message: str, *, node_id: str | None = None, field: str | None = None,
+                 errors: list[dict] | None = None):
+        self.node_id = node_id
+        self.field = field
+        self.errors = errors or []
+        where = " ".join(p for p in (f"node {node_id}" if node_id else "", f"field '{field}'" if field else "") if p)
+        super().__init__(message, where=where or None)
+
+
+class IncompatiblePorts(JourneyStudioError):
+    """An edge would join ports that cannot be joined (wrong direction, missing port, self loop)."""
+
+
+class DocumentError(JourneyStudioError):
+    """An edit refers to something the journey does not contain (missing node, duplicate id)."""
+
+
+class WorkspaceError(JourneyStudioError):
+    """The workspace database cannot be opened, is locked by another process, or is corrupt."""
+
+
+class WorkspaceLocked(WorkspaceError):
+    """Another Journey Studio process is writing to this workspace."""
+
+
+class PublishRefused(JourneyStudioError):
+    """A journey with validation errors cannot be published."""
+
+    def __init__(self, issues: list):
+        self.issues = issues
+        n = sum(1 for i in issues if getattr(i, "severity", "error") == "error")
+        super().__init__(f"the journey has {n} error(s) and cannot be published")
+
+
+class NotFound(JourneyStudioError):
+    """A journey, version or customer asked for by id or name does not exist."""

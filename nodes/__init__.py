@@ -1,0 +1,2 @@
+"""The node catalogue (being filled in)."""
+REGISTRY: list = []
