@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from engine.errors import ConfigInvalid, UnknownNodeType
 
 
-class Stage(str, enum.Enum):
+class Stage(enum.StrEnum):
     """The five steps of MTAOO, in order."""
 
     MAP = "map"

@@ -1,0 +1,264 @@
+"""Journey validation: every problem a marketer must fix before a journey can run.
+
+``validate(journey, registry)`` returns a list of :class:`Issue`, each with a severity, a sentence
+a marketer understands, and the node, edge or field it concerns. It never raises on a bad journey.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from engine.document import Journey
+from engine.errors import IncompatiblePorts
+from engine.spec import NodeSpec, Registry
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    severity: Severity
+    code: str
+    message: str
+    node_id: str | None = None
+    edge_id: str | None = None
+    field: str | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def describe(self, journey: Journey | None = None) -> str:
+        """One line for terminals and logs: ``error  Send "Welcome" (ab12…): message``."""
+        where = ""
+        if self.node_id:
+            node = journey.node(self.node_id) if journey else None
+            label = f'"{node.title}" ' if node and node.title else ""
+            where = f"node {label}({self.node_id[:8]})"
+        elif self.edge_id:
+            where = f"edge ({self.edge_id[:8]})"
+        if self.field:
+            where += f" field '{self.field}'"
+        return f"{self.severity:<7} {where + ': ' if where else ''}{self.message}"
+
+
+def has_errors(issues: list[Issue]) -> bool:
+    return any(i.severity == "error" for i in issues)
+
+
+def node_label(journey: Journey, node_id: str, registry: Registry) -> str:
+    node = journey.node(node_id)
+    if node is None:
+        return "a missing node"
+    if node.title:
+        return f'"{node.title}"'
+    spec = registry.get(node.type)
+    return f'"{spec.title}"' if spec else f"'{node.type}'"
+
+
+def validate(journey: Journey, registry: Registry) -> list[Issue]:
+    issues: list[Issue] = []
+    specs: dict[str, NodeSpec | None] = {}
+
+    # -- nodes ------------------------------------------------------------------------------
+    for node in journey.nodes:
+        spec = registry.get(node.type)
+        specs[node.id] = spec
+        if spec is None:
+            issues.append(Issue("error", "unknown_node_type",
+                                f"Node type '{node.type}' is not installed. The node and its data are "
+                                f"kept, but the journey cannot run until the type is available.",
+                                node_id=node.id))
+            continue
+        if node.type_version > spec.version:
+            issues.append(Issue("error", "node_version_newer",
+                                f"{spec.title} node was made with a newer version (v{node.type_version}) "
+                                f"than the one installed (v{spec.version}).", node_id=node.id))
+            continue
+        if node.type_version < spec.version:
+            if spec.migrate is None:
+                issues.append(Issue("error", "node_version_old",
+                                    f"{spec.title} node is at version {node.type_version} and cannot be "
+                                    f"upgraded to version {spec.version}.", node_id=node.id))
+            continue
+        for field, message in spec.config_errors(node.config):
+            issues.append(Issue("error", "config_invalid", f"{_field_label(field)}: {message}",
+                                node_id=node.id, field=field or None))
+        if node.stage is not None:
+            lane = journey.node(node.stage)
+            if lane is None or lane.type != "map.stage":
+                issues.append(Issue("warning", "stage_missing",
+                                    "This node belongs to a stage that no longer exists.", node_id=node.id))
+
+    # -- edges ------------------------------------------------------------------------------
+    by_source_port: dict[tuple[str, str], list[str]] = defaultdict(list)
+    good_edges = []
+    for edge in journey.edges:
+        src = journey.node(edge.source.node)
+        dst = journey.node(edge.target.node)
+        if src is None or dst is None:
+            missing = "start" if src is None else "end"
+            issues.append(Issue("error", "dangling_edge",
+                                f"A connection has no node at its {missing} "
+                                f"('{edge.source.node if src is None else edge.target.node}').",
+                                edge_id=edge.id))
+            continue
+        src_spec, dst_spec = specs.get(src.id), specs.get(dst.id)
+        if src.id == dst.id:
+            issues.append(Issue("error", "self_loop", "A node cannot be connected to itself.", edge_id=edge.id,
+                                node_id=src.id))
+            continue
+        ok = True
+        if src_spec is not None:
+            names = [p.name for p in src_spec.output_ports(src.config)]
+            if edge.source.port not in names:
+                issues.append(Issue("error", "port_missing",
+                                    f"{node_label(journey, src.id, registry)} has no output '{edge.source.port}'"
+                                    + (f" (it has: {', '.join(names)})." if names else " (it has no outputs)."),
+                                    edge_id=edge.id, node_id=src.id))
+                ok = False
+        if dst_spec is not None:
+            names = [p.name for p in dst_spec.input_ports(dst.config)]
+            if edge.target.port not in names:
+                issues.append(Issue("error", "port_missing",
+                                    f"{node_label(journey, dst.id, registry)} has no input '{edge.target.port}'"
+                                    + (f" (it has: {', '.join(names)})." if names else " (it has no inputs)."),
+                                    edge_id=edge.id, node_id=dst.id))
+                ok = False
+        if ok:
+            by_source_port[(src.id, edge.source.port)].append(edge.id)
+            good_edges.append(edge)
+    for (node_id, port), edge_ids in sorted(by_source_port.items()):
+        if len(edge_ids) > 1:
+            issues.append(Issue("error", "port_fanout",
+                                f"Output '{port}' of {node_label(journey, node_id, registry)} leads to "
+                                f"{len(edge_ids)} nodes; a customer can only follow one. Use a split node.",
+                                node_id=node_id, edge_id=sorted(edge_ids)[0]))
+
+    # -- flow: entries, reachability, cycles -------------------------------------------------
+    executable = [n for n in journey.nodes if (s := specs.get(n.id)) is not None and s.executable]
+    entries = [n for n in executable if specs[n.id].is_entry]
+    if executable and not entries:
+        issues.append(Issue("error", "no_entry",
+                            "The journey has no Entry node, so no customer can ever start it."))
+    elif not executable:
+        issues.append(Issue("info", "nothing_to_run",
+                            "The journey is a map only: add an Entry node and steps to make it runnable."))
+
+    succ: dict[str, list[str]] = defaultdict(list)
+    for edge in good_edges:
+        succ[edge.source.node].append(edge.target.node)
+    reached: set[str] = set()
+    stack = [n.id for n in entries]
+    while stack:
+        nid = stack.pop()
+        if nid in reached:
+            continue
+        reached.add(nid)
+        stack.extend(succ.get(nid, ()))
+    if entries:
+        for node in executable:
+            if node.id not in reached:
+                issues.append(Issue("error", "unreachable",
+                                    f"{node_label(journey, node.id, registry)} cannot be reached from any "
+                                    f"Entry node: connect it or remove it.", node_id=node.id))
+    for cycle in _cycles(journey, succ):
+        if not any((s := specs.get(nid)) is not None and s.breaks_cycles for nid in cycle):
+            names = ", ".join(node_label(journey, nid, registry) for nid in cycle[:4])
+            issues.append(Issue("error", "cycle_without_wait",
+                                f"These nodes form a loop with no Wait or Jump in it: {names}. A customer "
+                                f"would loop forever; put a Wait or a Jump with a bound in the loop.",
+                                node_id=sorted(cycle)[0]))
+    return issues
+
+
+def _field_label(path: str) -> str:
+    return path.replace("_", " ").replace(".", " › ") if path else "Settings"
+
+
+def _cycles(journey: Journey, succ: dict[str, list[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one node (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in sorted(n.id for n in journey.nodes):
+        if root in index:
+            continue
+        work = [(root, iter(succ.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, it = work[-1]
+            advanced = False
+            for nxt in it:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(succ.get(nxt, ()))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    comp.append(w)
+                    if w == node:
+                        break
+                if len(comp) > 1:
+                    out.append(sorted(comp))
+    return out
+
+
+def check_connection(journey: Journey, registry: Registry, source_node: str, source_port: str,
+                     target_node: str, target_port: str) -> None:
+    """Raise :class:`IncompatiblePorts` if this edge may not be drawn; the canvas asks before it connects."""
+    src, dst = journey.node(source_node), journey.node(target_node)
+    if src is None or dst is None:
+        raise IncompatiblePorts("one end of the connection does not exist")
+    if src.id == dst.id:
+        raise IncompatiblePorts("a node cannot be connected to itself")
+    src_spec, dst_spec = registry.get(src.type), registry.get(dst.type)
+    if src_spec is None or dst_spec is None:
+        raise IncompatiblePorts("a node of an unknown type cannot be connected")
+    if source_port not in [p.name for p in src_spec.output_ports(src.config)]:
+        raise IncompatiblePorts(f"{src_spec.title} has no output '{source_port}'")
+    if target_port not in [p.name for p in dst_spec.input_ports(dst.config)]:
+        raise IncompatiblePorts(f"{dst_spec.title} has no input '{target_port}'")
+    for edge in journey.edges:
+        if edge.source.node == source_node and edge.source.port == source_port:
+            raise IncompatiblePorts(f"output '{source_port}' is already connected; a customer can only "
+                                    f"follow one path from it")
+    # Would this edge close a loop without a wait or jump?
+    succ: dict[str, list[str]] = defaultdict(list)
+    for edge in journey.edges:
+        succ[edge.source.node].append(edge.target.node)
+    # Path target -> ... -> source closes a cycle; check whether that path can avoid breakers.
+    breaker = {n.id for n in journey.nodes if (s := registry.get(n.type)) is not None and s.breaks_cycles}
+    if source_node in breaker or target_node in breaker:
+        return
+    seen, stack = set(), [target_node]
+    while stack:
+        nid = stack.pop()
+        if nid == source_node:
+            raise IncompatiblePorts("this connection would make a loop with no Wait or Jump in it")
+        if nid in seen or nid in breaker:
+            continue
+        seen.add(nid)
+        stack.extend(succ.get(nid, ()))
