@@ -1,0 +1,192 @@
+"""Map: the picture of the journey before anything runs — stages, personas, touchpoints, notes.
+
+These are annotations (not executable, no ports). Executable nodes refer to a ``map.stage`` node
+as their lane, which gives stage funnels; the simulator draws its population from personas.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ConfigDict, Field, field_validator
+
+from engine.i18n import N_, QT_TRANSLATE_NOOP
+from engine.spec import STAGE_COLORS, NodeSpec, Stage
+
+from .common import AttributeName, ConfigBase, HexColor, Scalar, clip, widget
+
+# ---------------------------------------------------------------------------------------------
+# map.stage
+# ---------------------------------------------------------------------------------------------
+
+
+class StageConfig(ConfigBase):
+    name: str = Field(N_("New stage"), min_length=1, max_length=80, title=N_("Name"),
+                      description=N_("e.g. Awareness, Onboarding, Retention."))
+    goal: str = Field("", max_length=500, title=N_("Goal"),
+                      description=N_("What a customer should achieve in this stage."),
+                      json_schema_extra=widget("multiline"))
+    color: HexColor = Field(STAGE_COLORS[Stage.MAP], title=N_("Colour"), json_schema_extra=widget("color"))
+    order: int = Field(0, ge=0, le=999, title=N_("Order"),
+                       description=N_("Position from left to right; lower comes first."))
+
+
+def _stage_summary(c: StageConfig) -> str:
+    return clip(f"{c.order + 1}. {c.name}")
+
+
+STAGE = NodeSpec(
+    type_key="map.stage", version=1,
+    title=QT_TRANSLATE_NOOP("nodes", "Stage"),
+    stage=Stage.MAP, config_model=StageConfig, icon="stage",
+    description=QT_TRANSLATE_NOOP("nodes", "A lane of the journey, such as Onboarding, with its goal. "
+                                           "Steps placed in it are counted in the stage funnel."),
+    summary=_stage_summary,
+    example={"name": "Onboarding", "goal": "First order within 14 days", "color": "#7E57C2", "order": 1},
+    keywords=("lane", "column", "phase", "step"),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# map.persona
+# ---------------------------------------------------------------------------------------------
+
+
+class Trait(ConfigBase):
+    model_config = ConfigDict(title=N_("Trait"))
+
+    key: str = Field(min_length=1, max_length=80, title=N_("Trait"), description=N_("e.g. Motivation."))
+    value: str = Field("", max_length=500, title=N_("Description"))
+
+
+class AttributeDefault(ConfigBase):
+    model_config = ConfigDict(title=N_("Attribute default"))
+
+    attribute: AttributeName = Field(title=N_("Attribute"))
+    value: Scalar = Field(title=N_("Value"))
+
+
+class PersonaConfig(ConfigBase):
+    name: str = Field(N_("New persona"), min_length=1, max_length=80, title=N_("Name"))
+    description: str = Field("", max_length=2000, title=N_("Description"),
+                             json_schema_extra=widget("multiline"))
+    share_percent: float = Field(25.0, ge=0, le=100, title=N_("Share of customers (%)"),
+                                 description=N_("How many customers are like this persona. Shares are "
+                                                "scaled so that all personas together make 100%."))
+    traits: list[Trait] = Field(default_factory=list, max_length=30, title=N_("Traits"))
+    time_zones: list[str] = Field(default_factory=list, max_length=20, title=N_("Time zones"),
+                                  description=N_("IANA names such as Europe/Berlin; simulated customers "
+                                                 "are spread over them."))
+    attribute_defaults: list[AttributeDefault] = Field(
+        default_factory=list, max_length=50, title=N_("Profile attributes"),
+        description=N_("Attributes simulated customers of this persona start with."))
+
+    @field_validator("time_zones")
+    @classmethod
+    def _zones(cls, zones: list[str]) -> list[str]:
+        for zone in zones:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone '{zone}'") from None
+        return zones
+
+    @field_validator("attribute_defaults")
+    @classmethod
+    def _unique(cls, defaults: list[AttributeDefault]) -> list[AttributeDefault]:
+        names = [d.attribute for d in defaults]
+        dup = next((n for n in names if names.count(n) > 1), None)
+        if dup:
+            raise ValueError(f"attribute '{dup}' is given twice")
+        return defaults
+
+
+def _persona_summary(c: PersonaConfig) -> str:
+    return clip(f"{c.name} · {c.share_percent:g}%")
+
+
+PERSONA = NodeSpec(
+    type_key="map.persona", version=1,
+    title=QT_TRANSLATE_NOOP("nodes", "Persona"),
+    stage=Stage.MAP, config_model=PersonaConfig, icon="persona",
+    description=QT_TRANSLATE_NOOP("nodes", "A kind of customer: who they are, how many there are and what "
+                                           "drives them. The simulator builds its customers from personas."),
+    summary=_persona_summary,
+    example={
+        "name": "Busy parent",
+        "description": "Orders on the phone in the evening; values speed over price.",
+        "share_percent": 40,
+        "traits": [{"key": "Motivation", "value": "Save time"}],
+        "time_zones": ["Europe/Berlin"],
+        "attribute_defaults": [{"attribute": "plan", "value": "free"}, {"attribute": "kids", "value": 2}],
+    },
+    keywords=("audience", "segment", "customer", "profile"),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# map.touchpoint
+# ---------------------------------------------------------------------------------------------
+
+TouchpointChannel = Literal["web", "app", "email", "sms", "chat", "phone", "store", "social", "ads", "other"]
+
+
+class TouchpointConfig(ConfigBase):
+    name: str = Field(N_("New touchpoint"), min_length=1, max_length=80, title=N_("Name"))
+    channel: TouchpointChannel = Field("web", title=N_("Channel"))
+    description: str = Field("", max_length=2000, title=N_("Description"),
+                             json_schema_extra=widget("multiline"))
+    emotion: int = Field(0, ge=-2, le=2, title=N_("Emotion"),
+                         description=N_("How the customer feels here, from −2 (upset) to +2 (delighted)."))
+    pain_points: list[str] = Field(default_factory=list, max_length=30, title=N_("Pain points"))
+    opportunities: list[str] = Field(default_factory=list, max_length=30, title=N_("Opportunities"))
+    owner: str = Field("", max_length=120, title=N_("Owner"), description=N_("Who in the team looks after it."))
+
+
+def _touchpoint_summary(c: TouchpointConfig) -> str:
+    sign = f"{c.emotion:+d}" if c.emotion else "0"
+    return clip(f"{c.name} · {c.channel} · {sign}")
+
+
+TOUCHPOINT = NodeSpec(
+    type_key="map.touchpoint", version=1,
+    title=QT_TRANSLATE_NOOP("nodes", "Touchpoint"),
+    stage=Stage.MAP, config_model=TouchpointConfig, icon="touchpoint",
+    description=QT_TRANSLATE_NOOP("nodes", "A moment where the customer meets the business, how they feel "
+                                           "there, what hurts and what could be better."),
+    summary=_touchpoint_summary,
+    example={
+        "name": "Checkout", "channel": "web", "description": "Paying for the first order.",
+        "emotion": -1, "pain_points": ["Shipping cost shown late"],
+        "opportunities": ["Show free-shipping threshold in the cart"], "owner": "Web team",
+    },
+    keywords=("moment", "interaction", "emotion", "pain point"),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# map.note
+# ---------------------------------------------------------------------------------------------
+
+
+class NoteConfig(ConfigBase):
+    text: str = Field("", max_length=5000, title=N_("Text"), json_schema_extra=widget("multiline"))
+    color: HexColor = Field("#FFF59D", title=N_("Colour"), json_schema_extra=widget("color"))
+
+
+def _note_summary(c: NoteConfig) -> str:
+    return clip(c.text) if c.text.strip() else QT_TRANSLATE_NOOP("nodes", "Empty note")
+
+
+NOTE = NodeSpec(
+    type_key="map.note", version=1,
+    title=QT_TRANSLATE_NOOP("nodes", "Note"),
+    stage=Stage.MAP, config_model=NoteConfig, icon="note",
+    description=QT_TRANSLATE_NOOP("nodes", "A sticky note for ideas, questions and decisions."),
+    summary=_note_summary,
+    example={"text": "Ask support which questions come up after the first order.", "color": "#FFF59D"},
+    keywords=("sticky", "comment", "text"),
+)
+
+SPECS = [STAGE, PERSONA, TOUCHPOINT, NOTE]

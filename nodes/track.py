@@ -1,0 +1,134 @@
+"""Track: the tracking plan (which events exist, with which properties) and the data sources.
+
+Annotations: not executable, no ports. Ingested events are checked against ``track.event``
+entries; ``track.source`` says where events come from (a CSV file or the collector).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, field_validator
+
+from engine.i18n import N_, QT_TRANSLATE_NOOP
+from engine.spec import NodeSpec, Stage
+
+from .common import AttributeName, ConfigBase, EventName, clip, widget
+
+# ---------------------------------------------------------------------------------------------
+# track.event
+# ---------------------------------------------------------------------------------------------
+
+PropertyType = Literal["string", "number", "boolean", "datetime"]
+
+
+class EventProperty(ConfigBase):
+    model_config = ConfigDict(title=N_("Property"))
+
+    name: AttributeName = Field(title=N_("Name"))
+    type: PropertyType = Field("string", title=N_("Type"))
+    required: bool = Field(False, title=N_("Required"))
+    description: str = Field("", max_length=500, title=N_("Description"))
+
+
+class TrackEventConfig(ConfigBase):
+    event_name: EventName = Field(title=N_("Event name"), description=N_("Exactly as the source sends it."),
+                                  json_schema_extra=widget("event"))
+    description: str = Field("", max_length=2000, title=N_("Description"),
+                             description=N_("When the event is sent and what it means."),
+                             json_schema_extra=widget("multiline"))
+    properties: list[EventProperty] = Field(default_factory=list, max_length=100, title=N_("Properties"))
+    source: str = Field("", max_length=120, title=N_("Source"),
+                        description=N_("Name of the data source that sends it; empty for any source."))
+
+    @field_validator("properties")
+    @classmethod
+    def _unique(cls, props: list[EventProperty]) -> list[EventProperty]:
+        names = [p.name for p in props]
+        dup = next((n for n in names if names.count(n) > 1), None)
+        if dup:
+            raise ValueError(f"property '{dup}' is listed twice")
+        return props
+
+
+def _event_summary(c: TrackEventConfig) -> str:
+    n = len(c.properties)
+    extra = f" ({n} prop{'s' if n != 1 else ''})" if n else ""
+    return clip(f"Event: {c.event_name}{extra}")
+
+
+EVENT = NodeSpec(
+    type_key="track.event", version=1,
+    title=QT_TRANSLATE_NOOP("nodes", "Tracked event"),
+    stage=Stage.TRACK, config_model=TrackEventConfig, icon="event",
+    description=QT_TRANSLATE_NOOP("nodes", "An entry of the tracking plan: an event name and the properties "
+                                           "it carries. Incoming events are checked against it."),
+    summary=_event_summary,
+    example={
+        "event_name": "order_completed",
+        "description": "Sent by the shop when a payment succeeds.",
+        "properties": [
+            {"name": "order_id", "type": "string", "required": True, "description": ""},
+            {"name": "total", "type": "number", "required": True, "description": "Gross amount"},
+            {"name": "coupon", "type": "string", "required": False, "description": ""},
+        ],
+        "source": "Shop",
+    },
+    keywords=("tracking plan", "schema", "analytics"),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# track.source
+# ---------------------------------------------------------------------------------------------
+
+
+class CsvSource(ConfigBase):
+    model_config = ConfigDict(title=N_("CSV file"))
+
+    kind: Literal["csv"] = Field("csv", title=N_("Kind"))
+    path: str = Field(min_length=1, max_length=1000, title=N_("File"),
+                      description=N_("Path of the CSV file, one event per row."))
+    delimiter: Literal[",", ";", "\t", "|"] = Field(",", title=N_("Delimiter"))
+    customer_column: str = Field("customer_id", min_length=1, max_length=100, title=N_("Customer id column"))
+    event_column: str = Field("event", min_length=1, max_length=100, title=N_("Event column"))
+    timestamp_column: str = Field("timestamp", min_length=1, max_length=100, title=N_("Time column"))
+
+
+class CollectorSource(ConfigBase):
+    model_config = ConfigDict(title=N_("Collector"))
+
+    kind: Literal["collector"] = Field("collector", title=N_("Kind"))
+    protocol: Literal["segment", "sensors"] = Field(
+        "segment", title=N_("Protocol"),
+        description=N_("Segment HTTP tracking API, or the Sensors Analytics SDK format."))
+    write_key_ref: str = Field("", max_length=200, title=N_("Write key"),
+                               description=N_("Reference to the write key in the system keyring; the key "
+                                              "itself is never stored here. Empty until one is created."))
+
+
+class TrackSourceConfig(ConfigBase):
+    name: str = Field(N_("Data source"), min_length=1, max_length=80, title=N_("Name"))
+    source: Annotated[CsvSource | CollectorSource, Field(discriminator="kind")] = Field(
+        default_factory=CollectorSource, title=N_("Source"))
+
+
+def _source_summary(c: TrackSourceConfig) -> str:
+    if isinstance(c.source, CsvSource):
+        return clip(f"CSV: {c.source.path.replace(chr(92), '/').rsplit('/', 1)[-1]}")
+    return clip(f"{c.name} · {'Segment' if c.source.protocol == 'segment' else 'Sensors'}")
+
+
+SOURCE = NodeSpec(
+    type_key="track.source", version=1,
+    title=QT_TRANSLATE_NOOP("nodes", "Data source"),
+    stage=Stage.TRACK, config_model=TrackSourceConfig, icon="source",
+    description=QT_TRANSLATE_NOOP("nodes", "Where events come from: a CSV export, or the built-in collector "
+                                           "that accepts Segment or Sensors tracking calls."),
+    summary=_source_summary,
+    example={"name": "Shop", "source": {"kind": "collector", "protocol": "segment",
+                                        "write_key_ref": "source/shop"}},
+    keywords=("import", "csv", "collector", "segment", "sensors", "ingest"),
+)
+
+SPECS = [EVENT, SOURCE]
