@@ -1,0 +1,391 @@
+"""The inspector dock: the selected node's header, its generated settings form and its problems.
+
+:class:`Inspector` shows one node (or an empty state, or a count when several are selected). It
+reports edits as ``configEdited(node_id, path, config)`` and ``titleEdited(node_id, title)``; the
+window applies them to the document (as undoable commands) and calls :meth:`Inspector.refresh`.
+A node whose type is not installed is shown read-only with its data, which is kept as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Any
+
+from engine.document import Node
+from engine.spec import STAGE_COLORS, NodeSpec, Stage
+from gui.forms import ERROR_COLOR, ConfigForm, secondary
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, tr
+
+STAGE_NAMES: dict[Stage, str] = {
+    Stage.MAP: "Map",
+    Stage.TRACK: "Track",
+    Stage.ANALYZE: "Analyze",
+    Stage.ORCHESTRATE: "Orchestrate",
+    Stage.OPTIMIZE: "Optimize",
+}
+WARNING_COLOR = "#B26A00"
+
+
+def icon_path(name: str) -> str | None:
+    """The file of ``resources/icons/<name>.svg``, if it exists."""
+    if not name:
+        return None
+    try:
+        path = files("resources") / "icons" / f"{name}.svg"
+    except (ModuleNotFoundError, TypeError):
+        return None
+    return str(path) if path.is_file() else None
+
+
+def node_icon(spec: NodeSpec | None, size: int = 32) -> QtGui.QIcon:
+    """The spec's icon; a rounded tile in the stage colour when the icon file is missing."""
+    path = icon_path(spec.icon if spec is not None else "unknown")
+    if path:
+        icon = QtGui.QIcon(path)
+        if not icon.isNull():
+            return icon
+    color = QtGui.QColor(STAGE_COLORS[spec.stage] if spec is not None else "#9AA0A6")
+    ratio = 2
+    pixmap = QtGui.QPixmap(size * ratio, size * ratio)
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QtGui.QPainter(pixmap)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawRoundedRect(QtCore.QRectF(1, 1, size - 2, size - 2), 7, 7)
+    letter = (spec.title[:1] if spec is not None else "?").upper()
+    font = QtGui.QFont()
+    font.setBold(True)
+    font.setPixelSize(int(size * 0.5))
+    painter.setFont(font)
+    painter.setPen(QtGui.QColor("white"))
+    painter.drawText(QtCore.QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, letter)
+    painter.end()
+    return QtGui.QIcon(pixmap)
+
+
+def _issue_parts(issue: Any) -> tuple[str, str]:
+    """``(severity, text)`` of a validation message, whatever shape the validator gives it."""
+    if isinstance(issue, str):
+        return "error", issue
+    if isinstance(issue, tuple) and len(issue) == 2:
+        path, message = issue
+        return "error", f"{path}: {message}" if path else str(message)
+    severity = getattr(issue, "severity", None) or getattr(issue, "level", None) or "error"
+    severity = getattr(severity, "value", severity)
+    message = getattr(issue, "message", None) or str(issue)
+    field = getattr(issue, "field", None) or getattr(issue, "path", None)
+    text = f"{field}: {message}" if field else str(message)
+    return str(severity).lower(), text
+
+
+class _IssueList(QtWidgets.QWidget):
+    """The node's problems, one line each with an icon for its severity."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("issueList")
+        self._layout = QtWidgets.QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 8, 0, 0)
+        self._layout.setSpacing(4)
+        self.heading = QtWidgets.QLabel(self.tr("Problems"), self)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self._layout.addWidget(self.heading)
+        self.rows: list[QtWidgets.QWidget] = []
+        self.hide()
+
+    def set_issues(self, issues: list) -> None:
+        for row in self.rows:
+            row.setParent(None)
+            row.deleteLater()
+        self.rows = []
+        style = self.style()
+        for issue in issues or []:
+            severity, text = _issue_parts(issue)
+            row = QtWidgets.QWidget(self)
+            lay = QtWidgets.QHBoxLayout(row)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.setSpacing(6)
+            icon = QtWidgets.QLabel(row)
+            is_error = severity not in ("warning", "info", "hint")
+            standard = (QtWidgets.QStyle.StandardPixmap.SP_MessageBoxCritical if is_error
+                        else QtWidgets.QStyle.StandardPixmap.SP_MessageBoxWarning)
+            icon.setPixmap(style.standardIcon(standard).pixmap(16, 16))
+            icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+            label = QtWidgets.QLabel(text, row)
+            label.setObjectName("issueText")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setStyleSheet(f"color: {ERROR_COLOR if is_error else WARNING_COLOR};")
+            lay.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+            lay.addWidget(label, 1)
+            self._layout.addWidget(row)
+            self.rows.append(row)
+        self.setVisible(bool(self.rows))
+
+    def texts(self) -> list[str]:
+        return [row.findChild(QtWidgets.QLabel, "issueText").text() for row in self.rows]
+
+
+class _Header(QtWidgets.QWidget):
+    """Icon, type title, stage chip and the node's own title."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("inspectorHeader")
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(12, 12, 12, 10)
+        lay.setSpacing(8)
+        top = QtWidgets.QHBoxLayout()
+        top.setSpacing(10)
+        self.icon = QtWidgets.QLabel(self)
+        self.icon.setFixedSize(36, 36)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        names = QtWidgets.QVBoxLayout()
+        names.setSpacing(3)
+        self.type_title = QtWidgets.QLabel(self)
+        self.type_title.setObjectName("typeTitle")
+        self.type_title.setWordWrap(True)
+        font = self.type_title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.type_title.setFont(font)
+        chips = QtWidgets.QHBoxLayout()
+        chips.setSpacing(6)
+        self.chip = QtWidgets.QLabel(self)
+        self.chip.setObjectName("stageChip")
+        self.chip.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        chip_font = self.chip.font()
+        chip_font.setBold(True)
+        chip_font.setPointSizeF(chip_font.pointSizeF() * 0.85)
+        self.chip.setFont(chip_font)
+        self.type_key = QtWidgets.QLabel(self)
+        self.type_key.setObjectName("typeKey")
+        secondary(self.type_key)
+        chips.addWidget(self.chip)
+        chips.addWidget(self.type_key)
+        chips.addStretch(1)
+        names.addWidget(self.type_title)
+        names.addLayout(chips)
+        top.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        top.addLayout(names, 1)
+        lay.addLayout(top)
+        self.description = QtWidgets.QLabel(self)
+        self.description.setObjectName("typeDescription")
+        self.description.setWordWrap(True)
+        secondary(self.description)
+        lay.addWidget(self.description)
+        title_label = QtWidgets.QLabel(tr("Inspector", "Title"), self)
+        title_label.setObjectName("fieldLabel")
+        self.title_edit = QtWidgets.QLineEdit(self)
+        self.title_edit.setObjectName("nodeTitle")
+        title_label.setBuddy(self.title_edit)
+        title_box = QtWidgets.QVBoxLayout()
+        title_box.setSpacing(2)
+        title_box.addWidget(title_label)
+        title_box.addWidget(self.title_edit)
+        lay.addSpacing(2)
+        lay.addLayout(title_box)
+
+    def show_spec(self, spec: NodeSpec | None, type_key: str) -> None:
+        self.icon.setPixmap(node_icon(spec, 32).pixmap(32, 32))
+        if spec is None:
+            self.type_title.setText(tr("Inspector", "Unknown node type"))
+            self.chip.hide()
+            self.description.hide()
+            self.type_key.setText(type_key)
+            return
+        self.type_title.setText(tr("nodes", spec.title))
+        color = STAGE_COLORS[spec.stage]
+        self.chip.setText(tr("Inspector", STAGE_NAMES[spec.stage]))
+        self.chip.setStyleSheet(
+            f"QLabel#stageChip {{ background: {color}; color: white; border-radius: 9px;"
+            f" padding: 1px 9px; }}")
+        self.chip.show()
+        self.type_key.setText("")
+        self.description.setText(tr("nodes", spec.description))
+        self.description.setVisible(bool(spec.description))
+
+
+class Inspector(QtWidgets.QWidget):
+    """The settings of the selected node, meant for a dock titled "Inspector"."""
+
+    configEdited = Signal(str, str, object)  # noqa: N815 - Qt signal naming
+    titleEdited = Signal(str, str)  # noqa: N815 - Qt signal naming
+
+    PAGE_EMPTY, PAGE_MANY, PAGE_NODE = range(3)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("inspector")
+        self.node_id: str | None = None
+        self.spec: NodeSpec | None = None
+        self.form: ConfigForm | None = None
+        self.raw_view: QtWidgets.QPlainTextEdit | None = None
+        self._choices: dict[str, list[str]] = {}
+
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.pages = QtWidgets.QStackedWidget(self)
+        outer.addWidget(self.pages)
+
+        self.empty_page = self._message_page(
+            self.tr("Select a node to edit its settings"),
+            self.tr("Click a node on the canvas, or drag one in from the palette."))
+        self.many_page = self._message_page("", self.tr("Select a single node to edit its settings."))
+        self.pages.addWidget(self.empty_page)
+        self.pages.addWidget(self.many_page)
+
+        self.node_page = QtWidgets.QWidget(self)
+        node_lay = QtWidgets.QVBoxLayout(self.node_page)
+        node_lay.setContentsMargins(0, 0, 0, 0)
+        node_lay.setSpacing(0)
+        self.header = _Header(self.node_page)
+        self.header.title_edit.textEdited.connect(self._title_typed)
+        line = QtWidgets.QFrame(self.node_page)
+        line.setFrameShape(QtWidgets.QFrame.Shape.HLine)
+        line.setFrameShadow(QtWidgets.QFrame.Shadow.Sunken)
+        self.scroll = QtWidgets.QScrollArea(self.node_page)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QtWidgets.QWidget()
+        self.body.setObjectName("inspectorBody")
+        self.body_layout = QtWidgets.QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(12, 10, 12, 12)
+        self.body_layout.setSpacing(6)
+        self.issues = _IssueList(self.body)
+        self.body_layout.addWidget(self.issues)
+        self.body_layout.addStretch(1)
+        self.scroll.setWidget(self.body)
+        node_lay.addWidget(self.header)
+        node_lay.addWidget(line)
+        node_lay.addWidget(self.scroll, 1)
+        self.pages.addWidget(self.node_page)
+        self.show_nothing()
+
+    def _message_page(self, text: str, hint: str) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget(self)
+        lay = QtWidgets.QVBoxLayout(page)
+        lay.setContentsMargins(24, 24, 24, 24)
+        lay.addStretch(2)
+        title = QtWidgets.QLabel(text, page)
+        title.setObjectName("emptyTitle")
+        title.setWordWrap(True)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        title.setFont(font)
+        sub = QtWidgets.QLabel(hint, page)
+        sub.setObjectName("emptyHint")
+        sub.setWordWrap(True)
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        secondary(sub)
+        lay.addWidget(title)
+        lay.addSpacing(4)
+        lay.addWidget(sub)
+        lay.addStretch(3)
+        page.title_label = title
+        return page
+
+    # -- states -----------------------------------------------------------------------------
+    def _clear_body(self) -> None:
+        for widget in (self.form, self.raw_view, getattr(self, "_raw_note", None)):
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.form = None
+        self.raw_view = None
+        self._raw_note = None
+
+    def show_nothing(self) -> None:
+        self._clear_body()
+        self.node_id = None
+        self.spec = None
+        self.pages.setCurrentIndex(self.PAGE_EMPTY)
+
+    def show_many(self, n: int) -> None:
+        self._clear_body()
+        self.node_id = None
+        self.spec = None
+        self.many_page.title_label.setText(self.tr("%n nodes selected", "", n))
+        self.pages.setCurrentIndex(self.PAGE_MANY)
+
+    def show_node(self, node: Node, spec: NodeSpec | None, issues: list | None = None) -> None:
+        self._clear_body()
+        self.node_id = node.id
+        self.spec = spec
+        self.header.show_spec(spec, node.type)
+        self.header.title_edit.setText(node.title)
+        self.header.title_edit.setPlaceholderText(
+            tr("nodes", spec.title) if spec is not None else tr("Inspector", "Untitled"))
+        if spec is None:
+            self._show_raw(node)
+        else:
+            self.form = ConfigForm(spec.config_model, node.config, self.body)
+            for hint, choices in self._choices.items():
+                self.form.set_choices(hint, choices)
+            self.form.edited.connect(self._form_edited)
+            self.body_layout.insertWidget(0, self.form)
+            self.form.set_errors(spec.config_errors(node.config))
+        self.issues.set_issues(issues or [])
+        self.pages.setCurrentIndex(self.PAGE_NODE)
+        self.scroll.verticalScrollBar().setValue(0)
+
+    def _show_raw(self, node: Node) -> None:
+        note = QtWidgets.QLabel(
+            tr("Inspector", "The node type “%1” is not installed, so its settings cannot be edited here. "
+                            "Its data is kept unchanged and saved with the journey.").replace("%1", node.type),
+            self.body)
+        note.setObjectName("unknownNote")
+        note.setWordWrap(True)
+        view = QtWidgets.QPlainTextEdit(self.body)
+        view.setObjectName("rawConfig")
+        view.setReadOnly(True)
+        view.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
+        view.setPlainText(json.dumps(node.config, indent=2, sort_keys=True, ensure_ascii=False))
+        view.setMinimumHeight(160)
+        self.body_layout.insertWidget(0, note)
+        self.body_layout.insertWidget(1, view)
+        self._raw_note = note
+        self.raw_view = view
+
+    def refresh(self, node: Node, issues: list | None = None) -> None:
+        """Show ``node``'s current values in place when it is the node on display."""
+        if node.id != self.node_id:
+            return
+        edit = self.header.title_edit
+        if edit.text() != node.title:
+            edit.setText(node.title)
+        if self.form is not None and self.spec is not None:
+            self.form.set_value(node.config)
+            self.form.set_errors(self.spec.config_errors(node.config))
+        elif self.raw_view is not None:
+            text = json.dumps(node.config, indent=2, sort_keys=True, ensure_ascii=False)
+            if self.raw_view.toPlainText() != text:
+                self.raw_view.setPlainText(text)
+        self.issues.set_issues(issues or [])
+
+    def set_choices(self, hint: str, choices: list[str]) -> None:
+        """Choices for ``channel``/``event``/``segment`` pickers, kept for the next nodes shown."""
+        self._choices[hint] = list(choices)
+        if self.form is not None:
+            self.form.set_choices(hint, choices)
+
+    # -- edits ------------------------------------------------------------------------------
+    def _form_edited(self, path: str, config: dict) -> None:
+        if self.node_id is None:
+            return
+        if self.spec is not None and self.form is not None:
+            # The edit goes through even when invalid: the document may hold it, the form says why.
+            self.form.set_errors(self.spec.config_errors(config))
+        self.configEdited.emit(self.node_id, path, config)
+
+    def _title_typed(self, text: str) -> None:
+        if self.node_id is not None:
+            self.titleEdited.emit(self.node_id, text)
