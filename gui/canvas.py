@@ -1,0 +1,948 @@
+"""The journey canvas: nodeeditor used as a view of an engine document.
+
+nodeeditor gives us pan, zoom, rubber-band selection, edge dragging, snapping and the cut line.
+Everything else is ours, through its class hooks:
+
+* ids: every canvas node and edge carries the engine's uuid (``jid``); nodeeditor's own ids are
+  memory addresses and are never used;
+* edits: a finished gesture (edge dropped on a port, nodes moved, delete, cut line) becomes an
+  engine command executed by the :class:`~gui.editor.Editor`; the canvas then mirrors the
+  document's change notifications. nodeeditor's history, clipboard, eval and loading are unused;
+* the edge check: the engine's ``check_connection``, not nodeeditor's shared validator list;
+* painting: paint-only node items (stage colour, icon, title, config summary, port labels, issue
+  badge, metric overlay) with a level of detail for large journeys; no embedded widgets.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from nodeeditor.node_edge import EDGE_TYPE_BEZIER
+from nodeeditor.node_edge import Edge as NEEdge
+from nodeeditor.node_graphics_edge import QDMGraphicsEdge
+from nodeeditor.node_graphics_node import QDMGraphicsNode
+from nodeeditor.node_graphics_scene import QDMGraphicsScene
+from nodeeditor.node_graphics_socket import QDMGraphicsSocket
+from nodeeditor.node_graphics_view import MODE_EDGE_DRAG, MODE_NOOP, QDMGraphicsView
+from nodeeditor.node_node import Node as NENode
+from nodeeditor.node_scene import Scene as NEScene
+from nodeeditor.node_socket import LEFT_TOP, RIGHT_TOP
+from nodeeditor.node_socket import Socket as NESocket
+
+from engine.commands import Change, Connect, MoveNodes, RemoveEdges, RemoveNodes
+from engine.document import Node
+from engine.spec import STAGE_COLORS, NodeSpec, Stage
+from gui.qt import Qt, QtCore, QtGui, QtSvg, QtWidgets, Signal, tr
+
+NODE_TYPE_MIME = "application/x-journey-studio-node-type"
+
+NODE_WIDTH = 210
+HEADER_H = 30
+SUMMARY_H = 22
+ROW_H = 20
+PAD_BOTTOM = 8
+ANNOTATION_WIDTH = 190
+#: Below this zoom, nodes are painted as plain coloured blocks (fast with thousands of nodes).
+LOD_SIMPLE = 0.38
+
+
+def icons_dir():
+    return files("resources") / "icons"
+
+
+@lru_cache(maxsize=256)
+def _icon_pixmap(name: str, size: int) -> QtGui.QPixmap:
+    path = icons_dir() / f"{name}.svg"
+    if not path.is_file():
+        path = icons_dir() / "unknown.svg"
+    pm = QtGui.QPixmap(size * 2, size * 2)
+    pm.fill(Qt.GlobalColor.transparent)
+    if path.is_file():
+        renderer = QtSvg.QSvgRenderer(str(path))
+        p = QtGui.QPainter(pm)
+        renderer.render(p)
+        p.end()
+    pm.setDevicePixelRatio(2.0)
+    return pm
+
+
+def translate_node_text(text: str) -> str:
+    return QtCore.QCoreApplication.translate("nodes", text) if text else text
+
+
+@dataclass
+class Metrics:
+    """Numbers painted on a node by the overlay (filled by the engine's run panel)."""
+
+    entered: int = 0
+    active: int = 0
+    converted: int = 0
+    pct_of_previous: float | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Graphics items
+# ---------------------------------------------------------------------------------------------
+
+class PortItem(QDMGraphicsSocket):
+    """A port dot; labels are painted by the node so the dot stays cheap."""
+
+    def initAssets(self):  # noqa: N802 - nodeeditor hook
+        self.radius = 6
+        self._brush = QtGui.QBrush(QtGui.QColor("#FFFFFF"))
+        self._pen = QtGui.QPen(QtGui.QColor("#5F6B7A"), 2.0)
+        self._pen_highlight = QtGui.QPen(QtGui.QColor("#1E88E5"), 3.0)
+
+    def paint(self, painter, option, widget=None):
+        if painter.worldTransform().m11() < LOD_SIMPLE:
+            return
+        painter.setBrush(self._brush)
+        painter.setPen(self._pen_highlight if self.isHighlighted else self._pen)
+        painter.drawEllipse(QtCore.QRectF(-self.radius, -self.radius, 2 * self.radius, 2 * self.radius))
+
+    def boundingRect(self):
+        r = self.radius + 3
+        return QtCore.QRectF(-r, -r, 2 * r, 2 * r)
+
+
+class Port(NESocket):
+    Socket_GR_Class = PortItem
+
+    def __init__(self, *args, port_name: str = "", **kwargs):
+        self.port_name = port_name
+        super().__init__(*args, **kwargs)
+
+
+class NodeItem(QDMGraphicsNode):
+    """Paint-only node: header in the stage colour with icon and title, a config summary, named
+    port rows, an issue badge and an optional metric overlay."""
+
+    def __init__(self, node: CanvasNode, parent=None):
+        super().__init__(node, parent)
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, False)
+
+    # nodeeditor hooks: no text item, no embedded widget
+    def initSizes(self):  # noqa: N802
+        self.width = NODE_WIDTH
+        self.height = HEADER_H + SUMMARY_H + ROW_H + PAD_BOTTOM
+        self.edge_roundness = 8.0
+        self.edge_padding = 8
+        self.title_height = HEADER_H
+        self.title_horizontal_padding = 8.0
+        self.title_vertical_padding = 4.0
+
+    def initAssets(self):  # noqa: N802
+        self._title_font = QtGui.QFont()
+        self._title_font.setPointSizeF(9.5)
+        self._title_font.setBold(True)
+        self._small_font = QtGui.QFont()
+        self._small_font.setPointSizeF(8.5)
+        self._badge_font = QtGui.QFont()
+        self._badge_font.setPointSizeF(7.5)
+        self._badge_font.setBold(True)
+        self._pen_selected = QtGui.QPen(QtGui.QColor("#1E88E5"), 2.5)
+        self._pen_hovered = QtGui.QPen(QtGui.QColor("#90CAF9"), 2.0)
+        self._pen_default = QtGui.QPen(QtGui.QColor("#C9D1DB"), 1.0)
+
+    def initTitle(self):  # noqa: N802
+        self.title_item = None
+
+    def initContent(self):  # noqa: N802
+        self.grContent = None
+
+    @property
+    def title(self):
+        return self._title
+
+    @title.setter
+    def title(self, value):
+        self._title = value
+        self.update()
+
+    def relayout(self) -> None:
+        n: CanvasNode = self.node
+        self.prepareGeometryChange()
+        if n.annotation:
+            self.width = ANNOTATION_WIDTH if n.jnode.type != "map.stage" else NODE_WIDTH
+            lines = 2 if n.jnode.type in ("map.note", "map.persona", "map.touchpoint") else 1
+            self.height = HEADER_H + SUMMARY_H * lines + PAD_BOTTOM
+        else:
+            rows = max(len(n.in_names), len(n.out_names), 1)
+            self.width = NODE_WIDTH
+            self.height = HEADER_H + SUMMARY_H + rows * ROW_H + PAD_BOTTOM
+        self.update()
+
+    def boundingRect(self):
+        # room for the badge and the overlay pill above the node
+        return QtCore.QRectF(-10, -28, self.width + 20, self.height + 38)
+
+    def shape(self):
+        path = QtGui.QPainterPath()
+        path.addRoundedRect(QtCore.QRectF(0, 0, self.width, self.height), self.edge_roundness, self.edge_roundness)
+        return path
+
+    def paint(self, painter, option, widget=None):
+        n: CanvasNode = self.node
+        color = QtGui.QColor(n.color)
+        rect = QtCore.QRectF(0, 0, self.width, self.height)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < LOD_SIMPLE:
+            painter.setPen(self._pen_selected if self.isSelected() else Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRect(rect)
+            return
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        r = self.edge_roundness
+        body = QtGui.QColor("#FFF8C5") if n.jnode.type == "map.note" else QtGui.QColor("#FFFFFF")
+        # shadow
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QColor(0, 0, 0, 28))
+        painter.drawRoundedRect(rect.translated(0, 2), r, r)
+        # body
+        painter.setBrush(body)
+        painter.drawRoundedRect(rect, r, r)
+        # header
+        header = QtGui.QPainterPath()
+        header.addRoundedRect(QtCore.QRectF(0, 0, self.width, HEADER_H), r, r)
+        header.addRect(QtCore.QRectF(0, HEADER_H - r, self.width, r))
+        painter.setBrush(color)
+        painter.drawPath(header.simplified())
+        # icon
+        painter.drawPixmap(QtCore.QRectF(8, 6, 18, 18), _icon_pixmap(n.icon, 18), QtCore.QRectF(0, 0, 36, 36))
+        # title
+        painter.setFont(self._title_font)
+        painter.setPen(QtGui.QColor("#FFFFFF"))
+        fm = QtGui.QFontMetricsF(self._title_font)
+        title_w = self.width - 34 - (22 if n.issue_level else 8)
+        painter.drawText(QtCore.QRectF(32, 0, title_w, HEADER_H),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                         fm.elidedText(n.display_title, Qt.TextElideMode.ElideRight, title_w))
+        # summary
+        painter.setFont(self._small_font)
+        sfm = QtGui.QFontMetricsF(self._small_font)
+        painter.setPen(QtGui.QColor("#4A5563"))
+        if n.annotation:
+            text_rect = QtCore.QRectF(10, HEADER_H + 3, self.width - 20, self.height - HEADER_H - 6)
+            painter.drawText(text_rect, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, n.summary_text)
+        else:
+            painter.drawText(QtCore.QRectF(10, HEADER_H, self.width - 20, SUMMARY_H),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             sfm.elidedText(n.summary_text, Qt.TextElideMode.ElideRight, self.width - 20))
+            # port labels
+            painter.setPen(QtGui.QColor("#6B7684"))
+            half = self.width / 2 - 14
+            for i, label in enumerate(n.in_labels):
+                y = HEADER_H + SUMMARY_H + i * ROW_H
+                painter.drawText(QtCore.QRectF(12, y, half, ROW_H), Qt.AlignmentFlag.AlignVCenter,
+                                 sfm.elidedText(label, Qt.TextElideMode.ElideRight, half))
+            for i, label in enumerate(n.out_labels):
+                y = HEADER_H + SUMMARY_H + i * ROW_H
+                painter.drawText(QtCore.QRectF(self.width / 2 + 2, y, half, ROW_H),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                                 sfm.elidedText(label, Qt.TextElideMode.ElideLeft, half))
+        # outline
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.isSelected():
+            painter.setPen(self._pen_selected)
+        elif self.hovered:
+            painter.setPen(self._pen_hovered)
+        else:
+            painter.setPen(self._pen_default)
+        painter.drawRoundedRect(rect, r, r)
+        # issue badge
+        if n.issue_level:
+            badge = QtGui.QColor("#D32F2F" if n.issue_level == "error" else "#F9A825")
+            c = QtCore.QPointF(self.width - 4, 2)
+            painter.setPen(QtGui.QPen(QtGui.QColor("#FFFFFF"), 1.5))
+            painter.setBrush(badge)
+            painter.drawEllipse(c, 9, 9)
+            painter.setFont(self._badge_font)
+            painter.setPen(QtGui.QColor("#FFFFFF"))
+            painter.drawText(QtCore.QRectF(c.x() - 9, c.y() - 9, 18, 18), Qt.AlignmentFlag.AlignCenter,
+                             str(n.issue_count) if n.issue_count < 10 else "9+")
+        # metric overlay
+        if n.metrics is not None and n.overlay_visible:
+            self._paint_overlay(painter, n.metrics)
+
+    def _paint_overlay(self, painter, m: Metrics) -> None:
+        text = f"{m.entered:,} in · {m.active:,} active · {m.converted:,} conv"
+        if m.pct_of_previous is not None:
+            text += f" · {m.pct_of_previous:.0f}%"
+        painter.setFont(self._badge_font)
+        fm = QtGui.QFontMetricsF(self._badge_font)
+        w = min(fm.horizontalAdvance(text) + 14, self.width + 16)
+        rect = QtCore.QRectF((self.width - w) / 2, -24, w, 18)
+        heat = 0.0 if m.pct_of_previous is None else max(0.0, min(1.0, 1 - m.pct_of_previous / 100))
+        bg = QtGui.QColor.fromHsvF(0.33 * (1 - heat), 0.55, 0.55)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(bg)
+        painter.drawRoundedRect(rect, 9, 9)
+        painter.setPen(QtGui.QColor("#FFFFFF"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
+                         fm.elidedText(text, Qt.TextElideMode.ElideRight, w - 10))
+
+    # nodeeditor hooks that would write its own history
+    def mouseReleaseEvent(self, event):  # noqa: N802
+        moved = self._was_moved
+        self._was_moved = False
+        QtWidgets.QGraphicsItem.mouseReleaseEvent(self, event)
+        if moved:
+            self.node.canvas.commit_moves()
+
+    def mouseMoveEvent(self, event):  # noqa: N802
+        QtWidgets.QGraphicsItem.mouseMoveEvent(self, event)
+        for item in self.scene().selectedItems():
+            if isinstance(item, NodeItem):
+                item.node.updateConnectedEdges()
+        self._was_moved = True
+
+    def mouseDoubleClickEvent(self, event):  # noqa: N802
+        self.node.canvas.nodeActivated.emit(self.node.jid)
+
+    def hoverEnterEvent(self, event):  # noqa: N802
+        super().hoverEnterEvent(event)
+        self.setToolTip(self.node.tooltip())
+
+
+class CanvasNode(NENode):
+    """nodeeditor's node, carrying the engine node's id and drawing from the engine's data."""
+
+    GraphicsNode_class = NodeItem
+    NodeContent_class = None
+    Socket_class = Port
+
+    def __init__(self, canvas: Canvas, jnode: Node, spec: NodeSpec | None):
+        self.canvas = canvas
+        self.jid = jnode.id
+        self.jnode = jnode
+        self.spec = spec
+        self.issue_level: str | None = None
+        self.issue_count = 0
+        self.metrics: Metrics | None = None
+        self.overlay_visible = True
+        self._compute_ports()
+        self._compute_texts()
+        super().__init__(canvas.scene, jnode.title, inputs=[0] * len(self.in_names),
+                         outputs=[0] * len(self.out_names))
+        self.grNode.relayout()
+        self._place_sockets()
+        self.grNode.setPos(jnode.position.x, jnode.position.y)
+
+    # -- derived display data ---------------------------------------------------------------
+    @property
+    def annotation(self) -> bool:
+        return self.spec is None or not self.spec.executable
+
+    @property
+    def color(self) -> str:
+        if self.spec is None:
+            return "#78909C"
+        if self.jnode.type in ("map.stage", "map.note") and isinstance(self.jnode.config.get("color"), str):
+            value = self.jnode.config["color"]
+            if QtGui.QColor(value).isValid():
+                return value
+        return STAGE_COLORS[self.spec.stage]
+
+    @property
+    def icon(self) -> str:
+        return self.spec.icon if self.spec else "unknown"
+
+    def _compute_ports(self) -> None:
+        spec = self.spec
+        if spec is None:
+            self.in_names, self.out_names = [], []
+            self.in_labels, self.out_labels = [], []
+            return
+        ins = spec.input_ports(self.jnode.config)
+        outs = spec.output_ports(self.jnode.config)
+        self.in_names = [p.name for p in ins]
+        self.out_names = [p.name for p in outs]
+        self.in_labels = [translate_node_text(p.display) for p in ins]
+        self.out_labels = [translate_node_text(p.display) for p in outs]
+
+    def _compute_texts(self) -> None:
+        spec = self.spec
+        type_title = translate_node_text(spec.title) if spec else tr("Canvas", "Unknown node")
+        self.display_title = self.jnode.title or type_title
+        if spec is None:
+            self.summary_text = tr("Canvas", "Type '%1' is not installed").replace("%1", self.jnode.type)
+        else:
+            self.summary_text = spec.summarize(self.jnode.config) or translate_node_text(spec.title)
+
+    def tooltip(self) -> str:
+        spec = self.spec
+        lines = [f"<b>{self.display_title}</b>"]
+        if spec:
+            lines.append(f"{translate_node_text(spec.title)} · {Stage(spec.stage).value.title()}")
+            if self.summary_text:
+                lines.append(self.summary_text)
+        else:
+            lines.append(self.summary_text)
+        if self.metrics is not None:
+            m = self.metrics
+            lines.append(tr("Canvas", "Entered: %1 · Active: %2 · Converted: %3")
+                         .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}")
+                         .replace("%3", f"{m.converted:,}"))
+        for issue in self.canvas.editor.issues_for(self.jid)[:5]:
+            lines.append(f"⚠ {issue.message}")
+        return "<br>".join(lines)
+
+    # -- nodeeditor hooks -----------------------------------------------------------------------
+    def initSettings(self):  # noqa: N802
+        super().initSettings()
+        self.input_socket_position = LEFT_TOP
+        self.output_socket_position = RIGHT_TOP
+        self.input_multi_edged = True
+        self.output_multi_edged = False
+
+    def initSockets(self, inputs, outputs, reset=True):  # noqa: N802
+        if reset and hasattr(self, "inputs"):
+            for socket in self.inputs + self.outputs:
+                socket.grSocket.setParentItem(None)
+                self.scene.grScene.removeItem(socket.grSocket)
+        self.inputs = [Port(node=self, index=i, position=LEFT_TOP, socket_type=0, multi_edges=True,
+                            count_on_this_node_side=len(inputs), is_input=True, port_name=self.in_names[i])
+                       for i in range(len(inputs))]
+        self.outputs = [Port(node=self, index=i, position=RIGHT_TOP, socket_type=0, multi_edges=False,
+                             count_on_this_node_side=len(outputs), is_input=False, port_name=self.out_names[i])
+                        for i in range(len(outputs))]
+
+    def getSocketPosition(self, index, position, num_out_of=1):  # noqa: N802
+        x = 0 if position == LEFT_TOP else self.grNode.width
+        return [x, HEADER_H + SUMMARY_H + index * ROW_H + ROW_H / 2]
+
+    def _place_sockets(self) -> None:
+        for s in self.inputs + self.outputs:
+            s.setSocketPosition()
+
+    def onDoubleClicked(self, event):  # noqa: N802
+        pass
+
+    # -- updates from the document -----------------------------------------------------------
+    def refresh(self, jnode: Node) -> None:
+        """Re-read title, summary and ports; rebuild sockets if the ports changed."""
+        self.jnode = jnode
+        old_in, old_out = list(self.in_names), list(self.out_names)
+        self._compute_ports()
+        self._compute_texts()
+        self._title = self.display_title
+        if (old_in, old_out) != (self.in_names, self.out_names):
+            self.canvas._detach_edges_of(self)
+            self.initSockets([0] * len(self.in_names), [0] * len(self.out_names))
+            self.grNode.relayout()
+            self._place_sockets()
+            self.canvas._attach_edges_of(self)
+        else:
+            self.grNode.relayout()
+            self._place_sockets()
+        self.grNode.update()
+
+    def port(self, name: str, is_input: bool) -> Port | None:
+        for s in self.inputs if is_input else self.outputs:
+            if s.port_name == name:
+                return s
+        return None
+
+
+class EdgeItem(QDMGraphicsEdge):
+    """A connection; its path is computed once per move rather than on every paint."""
+
+    def initAssets(self):  # noqa: N802
+        self._color = self._default_color = QtGui.QColor("#8A96A6")
+        self._pen = QtGui.QPen(self._color, 2.2)
+        self._pen_selected = QtGui.QPen(QtGui.QColor("#1E88E5"), 3.0)
+        self._pen_dragging = QtGui.QPen(QtGui.QColor("#1E88E5"), 2.0, Qt.PenStyle.DashLine)
+        self._pen_hovered = QtGui.QPen(QtGui.QColor("#90CAF9"), 5.0)
+        self._cached_path: QtGui.QPainterPath | None = None
+        self._label_font = QtGui.QFont()
+        self._label_font.setPointSizeF(7.5)
+        self.label: str = ""
+
+    def setSource(self, x, y):  # noqa: N802
+        super().setSource(x, y)
+        self._invalidate()
+
+    def setDestination(self, x, y):  # noqa: N802
+        super().setDestination(x, y)
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self.prepareGeometryChange()
+        self._cached_path = None
+
+    def calcPath(self):  # noqa: N802
+        if self._cached_path is None:
+            self._cached_path = self.pathCalculator.calcPath()
+        return self._cached_path
+
+    def boundingRect(self):  # noqa: N802
+        return self.calcPath().boundingRect().adjusted(-40, -12, 40, 12)
+
+    def shape(self):
+        stroker = QtGui.QPainterPathStroker()
+        stroker.setWidth(10)
+        return stroker.createStroke(self.calcPath())
+
+    def paint(self, painter, option, widget=None):
+        path = self.calcPath()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.edge.end_socket is None:
+            painter.setPen(self._pen_dragging)
+        elif self.isSelected():
+            painter.setPen(self._pen_selected)
+        elif self.hovered:
+            painter.setPen(self._pen_hovered)
+        else:
+            painter.setPen(self._pen)
+        painter.drawPath(path)
+        if self.label and painter.worldTransform().m11() >= LOD_SIMPLE:
+            mid = path.pointAtPercent(0.5)
+            painter.setFont(self._label_font)
+            fm = QtGui.QFontMetricsF(self._label_font)
+            w = fm.horizontalAdvance(self.label) + 10
+            rect = QtCore.QRectF(mid.x() - w / 2, mid.y() - 8, w, 16)
+            painter.setPen(QtGui.QPen(QtGui.QColor("#C9D1DB"), 1))
+            painter.setBrush(QtGui.QColor("#FFFFFF"))
+            painter.drawRoundedRect(rect, 8, 8)
+            painter.setPen(QtGui.QColor("#37474F"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.label)
+
+
+class CanvasEdge(NEEdge):
+    def __init__(self, scene, start_socket=None, end_socket=None, edge_type=EDGE_TYPE_BEZIER, jid: str = ""):
+        self.jid = jid
+        super().__init__(scene, start_socket, end_socket, edge_type)
+
+    def getGraphicsEdgeClass(self):  # noqa: N802
+        return EdgeItem
+
+
+# ---------------------------------------------------------------------------------------------
+# Scene and view
+# ---------------------------------------------------------------------------------------------
+
+class GraphicsScene(QDMGraphicsScene):
+    """Light dotted background with stage lanes painted behind their member nodes."""
+
+    def initAssets(self):  # noqa: N802
+        self._color_background = QtGui.QColor("#F4F6F9")
+        self._dot = QtGui.QColor("#D5DBE3")
+        self._lane_font = QtGui.QFont()
+        self._lane_font.setPointSizeF(11)
+        self._lane_font.setBold(True)
+        self.gridSize = 24
+
+    def drawBackground(self, painter, rect):  # noqa: N802
+        painter.fillRect(rect, self._color_background)
+        scale = painter.worldTransform().m11()
+        if scale >= 0.5:
+            step = self.gridSize
+            left = int(math.floor(rect.left() / step) * step)
+            top = int(math.floor(rect.top() / step) * step)
+            points = [QtCore.QPointF(x, y)
+                      for x in range(left, int(rect.right()) + step, step)
+                      for y in range(top, int(rect.bottom()) + step, step)]
+            if len(points) < 40000:
+                painter.setPen(QtGui.QPen(self._dot, 1.6))
+                painter.drawPoints(points)
+        canvas: Canvas | None = getattr(self.scene, "canvas", None)
+        if canvas is not None:
+            canvas.paint_lanes(painter, rect)
+
+
+class _NoRerouting:
+    """nodeeditor's Ctrl-drag rerouting edits edges behind the document's back; we switch it off."""
+
+    first_mb_release = True
+
+    def startRerouting(self, socket):  # noqa: N802
+        pass
+
+    def stopRerouting(self, target=None):  # noqa: N802
+        pass
+
+    def updateScenePos(self, x, y):  # noqa: N802
+        pass
+
+
+class _NoEdgeIntersect:
+    """Dropping a node onto an edge would splice it in without a command; switched off."""
+
+    def enterState(self, node):  # noqa: N802
+        pass
+
+    def leaveState(self, x, y):  # noqa: N802
+        pass
+
+    def update(self, x, y):
+        pass
+
+
+class CanvasView(QDMGraphicsView):
+    """The view: gestures end in engine commands instead of direct scene edits."""
+
+    def __init__(self, grScene, canvas: Canvas, parent=None):
+        self.canvas = canvas
+        super().__init__(grScene, parent)
+        self.rerouting = _NoRerouting()
+        self.edgeIntersect = _NoEdgeIntersect()
+        self.dragging.edgeDragEnd = self._edge_drag_end
+        self.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QtWidgets.QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.zoomRange = [-12, 14]
+        self.zoom = 0
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    # ---- edge drag: ask the engine -------------------------------------------------------------
+    def _edge_drag_end(self, item) -> bool:
+        dragging = self.dragging
+        start = dragging.drag_start_socket
+        if dragging.drag_edge is not None:
+            dragging.drag_edge.remove(silent=True)
+        dragging.drag_edge = None
+        self.resetMode()
+        if not isinstance(item, QDMGraphicsSocket) or start is None or item.socket is start:
+            return False
+        end = item.socket
+        if start.is_input == end.is_input:
+            self.canvas.message.emit(tr("Canvas", "Connect an output (right side) to an input (left side)."))
+            return True
+        out_socket, in_socket = (start, end) if not start.is_input else (end, start)
+        self.canvas.request_connect(out_socket, in_socket)
+        return True
+
+    def keyPressEvent(self, event):  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self.mode == MODE_EDGE_DRAG:
+            self._edge_drag_end(None)
+            return
+        super().keyPressEvent(event)
+
+    def deleteSelected(self):  # noqa: N802
+        self.canvas.delete_selection()
+
+    def cutIntersectingEdges(self):  # noqa: N802
+        hits = set()
+        pts = self.cutline.line_points
+        for a, b in zip(pts, pts[1:], strict=False):
+            for edge in self.grScene.scene.edges:
+                if isinstance(edge, CanvasEdge) and edge.jid and edge.grEdge.intersectsWith(a, b):
+                    hits.add(edge.jid)
+        if hits:
+            self.canvas.editor.execute(RemoveEdges(sorted(hits)))
+
+    def dragEnterEvent(self, event):  # noqa: N802
+        if event.mimeData().hasFormat(NODE_TYPE_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event):  # noqa: N802
+        if event.mimeData().hasFormat(NODE_TYPE_MIME):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):  # noqa: N802
+        data = event.mimeData()
+        if not data.hasFormat(NODE_TYPE_MIME):
+            event.ignore()
+            return
+        type_key = bytes(data.data(NODE_TYPE_MIME)).decode("utf-8")
+        pos = self.mapToScene(event.position().toPoint())
+        self.canvas.dropRequested.emit(type_key, pos.x(), pos.y())
+        event.acceptProposedAction()
+
+    def wheelEvent(self, event):  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier or True:
+            super().wheelEvent(event)
+            self.canvas.zoomChanged.emit(self.transform().m11())
+
+    def zoom_by(self, factor: float) -> None:
+        current = self.transform().m11()
+        target = max(0.05, min(3.0, current * factor))
+        self.scale(target / current, target / current)
+        self.canvas.zoomChanged.emit(self.transform().m11())
+
+    def zoom_to_fit(self, rect: QtCore.QRectF | None = None) -> None:
+        if rect is None:
+            rect = self.canvas.items_rect()
+        if rect.isEmpty():
+            self.resetTransform()
+            self.centerOn(0, 0)
+        else:
+            self.fitInView(rect.adjusted(-60, -60, 60, 60), Qt.AspectRatioMode.KeepAspectRatio)
+            if self.transform().m11() > 1.25:
+                s = 1.25 / self.transform().m11()
+                self.scale(s, s)
+                self.centerOn(rect.center())
+        self.canvas.zoomChanged.emit(self.transform().m11())
+
+    def mouseMoveEvent(self, event):  # noqa: N802
+        super().mouseMoveEvent(event)
+        if self.mode == MODE_NOOP:
+            return
+
+
+class CanvasScene(NEScene):
+    """nodeeditor's scene with our graphics scene and no use of its history or clipboard."""
+
+    def __init__(self, canvas: Canvas):
+        self.canvas = canvas
+        super().__init__()
+
+    def initUI(self):  # noqa: N802
+        self.grScene = GraphicsScene(self)
+        self.grScene.setGrScene(self.scene_width, self.scene_height)
+
+    def getEdgeClass(self):  # noqa: N802
+        return CanvasEdge
+
+
+class _NullHistory:
+    """Stands in for nodeeditor's history: our undo stack (engine commands) owns undo."""
+
+    def __init__(self, scene):
+        self.scene = scene
+
+    def storeHistory(self, desc, setModified=False):  # noqa: N802, N803
+        pass
+
+    def storeInitialHistoryStamp(self):  # noqa: N802
+        pass
+
+    def clear(self):
+        pass
+
+
+CanvasScene.historyClass = _NullHistory
+
+
+# ---------------------------------------------------------------------------------------------
+# The canvas controller
+# ---------------------------------------------------------------------------------------------
+
+class Canvas(QtCore.QObject):
+    """Binds a nodeeditor scene and view to an :class:`~gui.editor.Editor`'s document."""
+
+    selectionChanged = Signal(list)
+    nodeActivated = Signal(str)
+    dropRequested = Signal(str, float, float)
+    message = Signal(str)
+    zoomChanged = Signal(float)
+
+    def __init__(self, editor, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.editor = editor
+        self.scene = CanvasScene(self)
+        self.view = CanvasView(self.scene.grScene, self, parent)
+        self.nodes: dict[str, CanvasNode] = {}
+        self.edges: dict[str, CanvasEdge] = {}
+        self.overlays_visible = True
+        self._suppress_selection = False
+        self.scene.grScene.selectionChanged.connect(self._on_selection_changed)
+        editor.issuesChanged.connect(self._apply_issues)
+        self.load_all()
+        editor.doc.subscribe(self._on_change)
+
+    def dispose(self) -> None:
+        """Stop listening before the scene goes away (a closing journey must not signal anyone)."""
+        self._suppress_selection = True
+        self.editor.doc.unsubscribe(self._on_change)
+        try:
+            self.editor.issuesChanged.disconnect(self._apply_issues)
+            self.scene.grScene.selectionChanged.disconnect(self._on_selection_changed)
+        except (RuntimeError, TypeError):
+            pass
+
+    # -- building --------------------------------------------------------------------------------
+    def load_all(self) -> None:
+        self._suppress_selection = True
+        try:
+            for edge in list(self.edges.values()):
+                edge.remove(silent=True)
+            for node in list(self.nodes.values()):
+                node.remove()
+            self.nodes.clear()
+            self.edges.clear()
+            reg = self.editor.registry
+            for jnode in self.editor.journey.nodes:
+                self.nodes[jnode.id] = CanvasNode(self, jnode, reg.get(jnode.type))
+            for jedge in self.editor.journey.edges:
+                self._add_edge(jedge.id)
+        finally:
+            self._suppress_selection = False
+        self._apply_issues(self.editor.issues)
+
+    def _add_edge(self, edge_id: str) -> None:
+        jedge = self.editor.journey.edge(edge_id)
+        if jedge is None:
+            return
+        src = self.nodes.get(jedge.source.node)
+        dst = self.nodes.get(jedge.target.node)
+        if src is None or dst is None:
+            return  # dangling: reported by validation, nothing to draw
+        out_socket = src.port(jedge.source.port, is_input=False)
+        in_socket = dst.port(jedge.target.port, is_input=True)
+        if out_socket is None or in_socket is None:
+            return
+        self.edges[edge_id] = CanvasEdge(self.scene, out_socket, in_socket, EDGE_TYPE_BEZIER, jid=edge_id)
+
+    def _detach_edges_of(self, cnode: CanvasNode) -> None:
+        for eid in [e.id for e in self.editor.journey.edges_of(cnode.jid)]:
+            edge = self.edges.pop(eid, None)
+            if edge is not None:
+                edge.remove(silent=True)
+
+    def _attach_edges_of(self, cnode: CanvasNode) -> None:
+        for e in self.editor.journey.edges_of(cnode.jid):
+            if e.id not in self.edges:
+                self._add_edge(e.id)
+
+    # -- document → canvas ----------------------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        kind, cid = change.kind, change.id
+        if kind == "node_added":
+            jnode = self.editor.journey.node(cid)
+            self.nodes[cid] = CanvasNode(self, jnode, self.editor.registry.get(jnode.type))
+        elif kind == "node_removed":
+            cnode = self.nodes.pop(cid, None)
+            if cnode is not None:
+                self._detach_edges_of(cnode)
+                cnode.remove()
+        elif kind == "node_moved":
+            jnode = self.editor.journey.node(cid)
+            cnode = self.nodes.get(cid)
+            if cnode is not None and (cnode.grNode.pos().x(), cnode.grNode.pos().y()) != (jnode.position.x,
+                                                                                         jnode.position.y):
+                cnode.grNode.setPos(jnode.position.x, jnode.position.y)
+                cnode.updateConnectedEdges()
+            self.scene.grScene.update()
+        elif kind == "node_changed":
+            cnode = self.nodes.get(cid)
+            if cnode is not None:
+                cnode.refresh(self.editor.journey.node(cid))
+            self.scene.grScene.update()
+        elif kind == "edge_added":
+            self._add_edge(cid)
+        elif kind == "edge_removed":
+            edge = self.edges.pop(cid, None)
+            if edge is not None:
+                edge.remove(silent=True)
+
+    def _apply_issues(self, issues) -> None:
+        counts: dict[str, list] = {}
+        for issue in issues:
+            if issue.node_id and issue.severity in ("error", "warning"):
+                counts.setdefault(issue.node_id, []).append(issue.severity)
+        for nid, cnode in self.nodes.items():
+            sev = counts.get(nid, [])
+            level = "error" if "error" in sev else ("warning" if sev else None)
+            if (level, len(sev)) != (cnode.issue_level, cnode.issue_count):
+                cnode.issue_level, cnode.issue_count = level, len(sev)
+                cnode.grNode.update()
+
+    # -- canvas → commands ----------------------------------------------------------------------
+    def request_connect(self, out_socket: Port, in_socket: Port) -> bool:
+        src: CanvasNode = out_socket.node
+        dst: CanvasNode = in_socket.node
+        return self.editor.execute(Connect(src.jid, out_socket.port_name, dst.jid, in_socket.port_name))
+
+    def commit_moves(self) -> None:
+        moves = {}
+        for nid, cnode in self.nodes.items():
+            jnode = self.editor.journey.node(nid)
+            pos = cnode.grNode.pos()
+            new = (round(pos.x()), round(pos.y()))
+            old = (jnode.position.x, jnode.position.y)
+            if new != old:
+                moves[nid] = (old, new)
+        if moves:
+            self.editor.execute(MoveNodes(moves))
+
+    def selected_node_ids(self) -> list[str]:
+        return [item.node.jid for item in self.scene.grScene.selectedItems() if isinstance(item, NodeItem)]
+
+    def selected_edge_ids(self) -> list[str]:
+        return [item.edge.jid for item in self.scene.grScene.selectedItems()
+                if isinstance(item, EdgeItem) and item.edge.jid]
+
+    def delete_selection(self) -> bool:
+        nodes, edges = self.selected_node_ids(), self.selected_edge_ids()
+        if not nodes and not edges:
+            return False
+        return self.editor.execute(RemoveNodes(nodes, extra_edge_ids=edges))
+
+    def select_nodes(self, node_ids: list[str], center: bool = False) -> None:
+        self._suppress_selection = True
+        try:
+            self.scene.grScene.clearSelection()
+            for nid in node_ids:
+                cnode = self.nodes.get(nid)
+                if cnode is not None:
+                    cnode.grNode.setSelected(True)
+        finally:
+            self._suppress_selection = False
+        self._on_selection_changed()
+        if center and node_ids and node_ids[0] in self.nodes:
+            self.view.centerOn(self.nodes[node_ids[0]].grNode.sceneBoundingRect().center())
+
+    def select_all(self) -> None:
+        self.select_nodes(list(self.nodes))
+
+    def _on_selection_changed(self) -> None:
+        if self._suppress_selection:
+            return
+        self.selectionChanged.emit(self.selected_node_ids())
+
+    # -- geometry, overlays, lanes -------------------------------------------------------------
+    def items_rect(self) -> QtCore.QRectF:
+        rect = QtCore.QRectF()
+        for cnode in self.nodes.values():
+            rect = rect.united(cnode.grNode.sceneBoundingRect())
+        return rect
+
+    def view_center(self) -> tuple[float, float]:
+        c = self.view.mapToScene(self.view.viewport().rect().center())
+        return c.x(), c.y()
+
+    def set_metrics(self, node_metrics: dict[str, Metrics], edge_labels: dict[str, str]) -> None:
+        for nid, cnode in self.nodes.items():
+            cnode.metrics = node_metrics.get(nid)
+            cnode.grNode.update()
+        for eid, edge in self.edges.items():
+            edge.grEdge.label = edge_labels.get(eid, "") if self.overlays_visible else ""
+            edge.grEdge.update()
+
+    def set_overlays_visible(self, visible: bool) -> None:
+        self.overlays_visible = visible
+        for cnode in self.nodes.values():
+            cnode.overlay_visible = visible
+            cnode.grNode.update()
+
+    def paint_lanes(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+        """A tinted band behind each stage's members, titled with the stage's name."""
+        journey = self.editor.journey
+        for jnode in journey.nodes:
+            if jnode.type != "map.stage":
+                continue
+            stage = self.nodes.get(jnode.id)
+            if stage is None:
+                continue
+            members = [self.nodes[n.id] for n in journey.nodes if n.stage == jnode.id and n.id in self.nodes]
+            area = stage.grNode.sceneBoundingRect()
+            for m in members:
+                area = area.united(m.grNode.sceneBoundingRect())
+            area = area.adjusted(-16, -16, 16, 16)
+            if not area.intersects(rect):
+                continue
+            color = QtGui.QColor(stage.color)
+            fill = QtGui.QColor(color)
+            fill.setAlpha(22)
+            border = QtGui.QColor(color)
+            border.setAlpha(90)
+            painter.setPen(QtGui.QPen(border, 1.5, Qt.PenStyle.DashLine))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(area, 14, 14)

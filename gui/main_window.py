@@ -1,0 +1,698 @@
+"""The main window: start page, canvas, palette, inspector, journeys, validation and actions.
+
+The window owns one :class:`~gui.editor.Editor` at a time. It turns menu actions, shortcuts and
+panel signals into engine commands, and it talks to the workspace store for drafts, autosave,
+crash recovery and publishing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine.commands import (
+    FRAGMENT_MIME,
+    AddNode,
+    RenameNode,
+    SetConfig,
+    copy_fragment,
+    make_node,
+    paste_command,
+)
+from engine.document import FILE_SUFFIX, Journey, load, new_id, save
+from engine.errors import JourneyStudioError, PublishRefused
+from engine.spec import Registry
+from gui.canvas import Canvas
+from gui.editor import Editor
+from gui.inspector import Inspector
+from gui.journey_browser import JourneyBrowser
+from gui.palette import Palette
+from gui.qt import Qt, QtCore, QtGui, QtWidgets
+from gui.start_page import StartPage
+from gui.validation_panel import ValidationPanel
+
+AUTOSAVE_MS = 15_000
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    def __init__(self, workspace, registry: Registry, parent=None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.registry = registry
+        self.editor: Editor | None = None
+        self.canvas: Canvas | None = None
+        self.journey_id: str | None = None
+        self._autosaved_revision = -1
+
+        self.setWindowTitle(self.tr("Journey Studio"))
+        self.resize(1280, 800)
+        self.setDockOptions(QtWidgets.QMainWindow.DockOption.AnimatedDocks
+                            | QtWidgets.QMainWindow.DockOption.AllowTabbedDocks)
+
+        # central: start page or the canvas
+        self.stack = QtWidgets.QStackedWidget(self)
+        self.start_page = StartPage(parent=self)
+        self.canvas_host = QtWidgets.QWidget(self)
+        self.canvas_layout = QtWidgets.QVBoxLayout(self.canvas_host)
+        self.canvas_layout.setContentsMargins(0, 0, 0, 0)
+        self.stack.addWidget(self.start_page)
+        self.stack.addWidget(self.canvas_host)
+        self.setCentralWidget(self.stack)
+
+        # docks
+        self.palette = Palette(registry, self)
+        self.browser = JourneyBrowser(workspace, self)
+        self.inspector = Inspector(self)
+        self.validation = ValidationPanel(self)
+        self.palette_dock = self._dock("palette", self.tr("Nodes"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.browser_dock = self._dock("journeys", self.tr("Journeys"), self.browser,
+                                       Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.browser_dock, self.palette_dock)
+        self.palette_dock.raise_()
+        self.inspector_dock = self._dock("inspector", self.tr("Inspector"), self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.validation_dock = self._dock("validation", self.tr("Problems"), self.validation,
+                                          Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([self.palette_dock], [250], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.validation_dock], [130], Qt.Orientation.Vertical)
+
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self.zoom_label = QtWidgets.QLabel("")
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+        # wiring
+        self.start_page.templateChosen.connect(self.new_from_template)
+        self.start_page.blankChosen.connect(self.new_blank)
+        self.start_page.importChosen.connect(self.import_file)
+        self.start_page.recentChosen.connect(self.open_journey)
+        self.browser.openRequested.connect(self.open_journey)
+        self.browser.newRequested.connect(self.show_start_page)
+        self.browser.changed.connect(self._on_browser_changed)
+        self.palette.addRequested.connect(self.add_node_at_center)
+        self.inspector.configEdited.connect(self._on_config_edited)
+        self.inspector.titleEdited.connect(self._on_title_edited)
+        self.validation.issueActivated.connect(self._on_issue_activated)
+
+        self.autosave_timer = QtCore.QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.start()
+
+        self.show_start_page()
+        self._update_actions()
+
+    # ------------------------------------------------------------------------------------------
+    # construction helpers
+    # ------------------------------------------------------------------------------------------
+    def _dock(self, name, title, widget, area) -> QtWidgets.QDockWidget:
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text, slot, shortcut=None, tip=None, icon=None) -> QtGui.QAction:
+        action = QtGui.QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(shortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QtGui.QKeySequence.StandardKey  # noqa: N806
+        SP = QtWidgets.QStyle.StandardPixmap  # noqa: N806
+        self.act_home = self._action(self.tr("Start page"), self.show_start_page, None,
+                                     self.tr("Templates and recent journeys"), SP.SP_DirHomeIcon)
+        self.act_new = self._action(self.tr("&New journey"), self.new_blank, K.New,
+                                    self.tr("Start a blank journey"), SP.SP_FileIcon)
+        self.act_save = self._action(self.tr("&Save draft"), self.save_draft, K.Save,
+                                     self.tr("Save the draft to the workspace"), SP.SP_DialogSaveButton)
+        self.act_import = self._action(self.tr("&Import journey file…"), self.import_file, K.Open,
+                                       self.tr("Open a .journey.json file as a new journey"),
+                                       SP.SP_DialogOpenButton)
+        self.act_export = self._action(self.tr("&Export journey file…"), self.export_file,
+                                       QtGui.QKeySequence("Ctrl+E"),
+                                       self.tr("Save this journey as a .journey.json file"))
+        self.act_quit = self._action(self.tr("&Quit"), self.close, K.Quit)
+        self.act_undo = self._action(self.tr("&Undo"), self.undo, K.Undo, None, SP.SP_ArrowBack)
+        self.act_redo = self._action(self.tr("&Redo"), self.redo, [QtGui.QKeySequence(K.Redo),
+                                                                   QtGui.QKeySequence("Ctrl+Y")],
+                                     None, SP.SP_ArrowForward)
+        self.act_cut = self._action(self.tr("Cu&t"), self.cut, K.Cut)
+        self.act_copy = self._action(self.tr("&Copy"), self.copy, K.Copy)
+        self.act_paste = self._action(self.tr("&Paste"), self.paste, K.Paste)
+        self.act_duplicate = self._action(self.tr("&Duplicate"), self.duplicate, QtGui.QKeySequence("Ctrl+D"))
+        self.act_delete = self._action(self.tr("De&lete"), self.delete, [QtGui.QKeySequence(K.Delete),
+                                                                         QtGui.QKeySequence("Backspace")])
+        self.act_select_all = self._action(self.tr("Select &all"), self.select_all, K.SelectAll)
+        self.act_fit = self._action(self.tr("Zoom to &fit"), self.zoom_to_fit, QtGui.QKeySequence("Ctrl+0"),
+                                    self.tr("Show the whole journey"))
+        self.act_zoom_in = self._action(self.tr("Zoom &in"), lambda: self._zoom(1.25), K.ZoomIn)
+        self.act_zoom_out = self._action(self.tr("Zoom &out"), lambda: self._zoom(0.8), K.ZoomOut)
+        self.act_find = self._action(self.tr("Find node type"), self._focus_palette, K.Find)
+        self.act_validate = self._action(self.tr("&Check for problems"), self.validate_now,
+                                         QtGui.QKeySequence("F7"), self.tr("Validate the journey"),
+                                         SP.SP_DialogApplyButton)
+        self.act_publish = self._action(self.tr("&Publish"), self.publish, QtGui.QKeySequence("Ctrl+Shift+P"),
+                                        self.tr("Validate and store an immutable version of this journey"),
+                                        SP.SP_ArrowUp)
+        self.act_overlays = self._action(self.tr("Show &metrics on canvas"), self._toggle_overlays,
+                                         QtGui.QKeySequence("Ctrl+M"))
+        self.act_overlays.setCheckable(True)
+        self.act_overlays.setChecked(True)
+        self.act_about = self._action(self.tr("&About Journey Studio"), self._about)
+        self.undo_text = {}
+
+    def _build_menus_and_toolbar(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu(self.tr("&File"))
+        for a in (self.act_home, self.act_new, self.act_save, None, self.act_import, self.act_export, None,
+                  self.act_quit):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = mb.addMenu(self.tr("&Edit"))
+        for a in (self.act_undo, self.act_redo, None, self.act_cut, self.act_copy, self.act_paste,
+                  self.act_duplicate, self.act_delete, None, self.act_select_all, self.act_find):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = mb.addMenu(self.tr("&View"))
+        for a in (self.act_fit, self.act_zoom_in, self.act_zoom_out, None, self.act_overlays):
+            m.addSeparator() if a is None else m.addAction(a)
+        m.addSeparator()
+        for dock in (self.palette_dock, self.browser_dock, self.inspector_dock, self.validation_dock):
+            m.addAction(dock.toggleViewAction())
+        m = mb.addMenu(self.tr("&Journey"))
+        for a in (self.act_validate, self.act_publish):
+            m.addAction(a)
+        m = mb.addMenu(self.tr("&Help"))
+        m.addAction(self.act_about)
+
+        tb = self.addToolBar(self.tr("Main"))
+        tb.setObjectName("toolbar_main")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.setIconSize(QtCore.QSize(16, 16))
+        for a in (self.act_home, self.act_new, self.act_save, None, self.act_undo, self.act_redo, None,
+                  self.act_fit, None, self.act_validate, self.act_publish):
+            tb.addSeparator() if a is None else tb.addAction(a)
+
+    # ------------------------------------------------------------------------------------------
+    # opening and closing journeys
+    # ------------------------------------------------------------------------------------------
+    def show_start_page(self) -> None:
+        if self.editor is not None and not self._maybe_save():
+            return
+        self._close_editor()
+        recent = [(j.id, j.name, j.updated_at) for j in self._list_journeys()][:8]
+        self.start_page.set_recent(recent)
+        self.stack.setCurrentWidget(self.start_page)
+        self.setWindowTitle(self.tr("Journey Studio"))
+        self._update_actions()
+
+    def _list_journeys(self):
+        try:
+            return self.workspace.list_journeys()
+        except JourneyStudioError as exc:
+            self._error(self.tr("Cannot read the workspace"), str(exc))
+            return []
+
+    def new_from_template(self, key: str) -> None:
+        from engine.templates import load_template
+
+        try:
+            journey = load_template(key)
+        except JourneyStudioError as exc:
+            self._error(self.tr("Cannot open the template"), str(exc))
+            return
+        self._create_and_open(self._fresh_copy(journey))
+
+    def new_blank(self) -> None:
+        journey = Journey(name=self.tr("Untitled journey"))
+        entry = make_node(self.registry, "orchestrate.entry", 0, 0) if "orchestrate.entry" in self.registry else None
+        if entry is not None:
+            journey.nodes.append(entry)
+        self._create_and_open(journey)
+
+    @staticmethod
+    def _fresh_copy(journey: Journey) -> Journey:
+        """A new journey id, so a template can be used many times in one workspace."""
+        copy = journey.copy_deep()
+        copy.id = new_id()
+        return copy
+
+    def _create_and_open(self, journey: Journey) -> None:
+        if self.editor is not None and not self._maybe_save():
+            return
+        try:
+            self.workspace.create_journey(journey)
+        except JourneyStudioError as exc:
+            self._error(self.tr("Cannot create the journey"), str(exc))
+            return
+        self.browser.refresh()
+        self.open_journey(journey.id, check_unsaved=False)
+
+    def open_journey(self, journey_id: str, check_unsaved: bool = True) -> None:
+        if check_unsaved and self.editor is not None and journey_id != self.journey_id and not self._maybe_save():
+            return
+        try:
+            journey = self.workspace.load_draft(journey_id)
+            recovered = self.workspace.recovery(journey_id)
+        except JourneyStudioError as exc:
+            self._error(self.tr("Cannot open the journey"), str(exc))
+            return
+        dirty_from_recovery = False
+        if recovered is not None:
+            if self._ask_recover(journey.name):
+                journey = recovered
+                dirty_from_recovery = True
+            else:
+                self.workspace.discard_recovery(journey_id)
+        self._close_editor()
+        self._open_editor(journey)
+        if dirty_from_recovery:
+            self.editor.undo_stack.resetClean()
+        self.journey_id = journey_id
+        self.browser.set_current(journey_id)
+
+    def _open_editor(self, journey: Journey) -> None:
+        self.editor = Editor(journey, self.registry, self)
+        self.canvas = Canvas(self.editor, self.canvas_host)
+        self.canvas_layout.addWidget(self.canvas.view)
+        self.editor.failed.connect(self._on_command_failed)
+        self.editor.issuesChanged.connect(self._on_issues)
+        self.editor.changed.connect(self._on_doc_changed)
+        self.editor.undo_stack.cleanChanged.connect(self._update_title)
+        self.editor.undo_stack.indexChanged.connect(self._update_actions)
+        self.canvas.selectionChanged.connect(self._on_selection)
+        self.canvas.dropRequested.connect(self.add_node)
+        self.canvas.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.canvas.nodeActivated.connect(lambda _nid: self.inspector_dock.raise_())
+        self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
+        self.canvas.view.customContextMenuRequested.connect(self._canvas_menu)
+        self.stack.setCurrentWidget(self.canvas_host)
+        self._on_issues(self.editor.issues)
+        self.inspector.show_nothing()
+        self._update_title()
+        self._update_actions()
+        QtCore.QTimer.singleShot(0, self.zoom_to_fit)
+        self.canvas.view.setFocus()
+
+    def _close_editor(self) -> None:
+        if self.editor is None:
+            return
+        self.canvas.dispose()
+        self.editor.undo_stack.blockSignals(True)
+        self.editor.blockSignals(True)
+        self.canvas.blockSignals(True)
+        self.canvas.view.setParent(None)
+        self.canvas.view.deleteLater()
+        self.editor.close()
+        self.editor.deleteLater()
+        self.canvas.deleteLater()
+        self.editor = None
+        self.canvas = None
+        self.journey_id = None
+        self.inspector.show_nothing()
+        self.validation.set_issues([], None)
+        self.browser.set_current("")
+
+    def _maybe_save(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to go on."""
+        if self.editor is None or self.editor.undo_stack.isClean():
+            return True
+        answer = self._ask_save(self.editor.journey.name)
+        if answer == "save":
+            return self.save_draft()
+        if answer == "discard":
+            try:
+                self.workspace.discard_recovery(self.journey_id)
+            except JourneyStudioError:
+                pass
+            self.editor.undo_stack.setClean()
+            return True
+        return False
+
+    def _ask_recover(self, name: str) -> bool:
+        answer = QtWidgets.QMessageBox.question(
+            self, self.tr("Recover unsaved changes?"),
+            self.tr("Journey Studio closed before “%1” was saved. Recover the changes made "
+                    "since the last save?").replace("%1", name),
+            QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
+            QtWidgets.QMessageBox.StandardButton.Yes)
+        return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    def _ask_save(self, name: str) -> str:
+        """Save, discard or cancel? Returns "save", "discard" or "cancel"."""
+        box = QtWidgets.QMessageBox(self)
+        box.setIcon(QtWidgets.QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Unsaved changes"))
+        box.setText(self.tr("Save the changes to “%1”?").replace("%1", name))
+        box.setInformativeText(self.tr("If you don't save, the changes since the last save are lost."))
+        box.setStandardButtons(QtWidgets.QMessageBox.StandardButton.Save
+                               | QtWidgets.QMessageBox.StandardButton.Discard
+                               | QtWidgets.QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QtWidgets.QMessageBox.StandardButton.Save:
+            return "save"
+        if answer == QtWidgets.QMessageBox.StandardButton.Discard:
+            return "discard"
+        return "cancel"
+
+    # ------------------------------------------------------------------------------------------
+    # saving, autosave, files
+    # ------------------------------------------------------------------------------------------
+    def save_draft(self) -> bool:
+        if self.editor is None:
+            return False
+        try:
+            self.workspace.save_draft(self.editor.journey)
+        except JourneyStudioError as exc:
+            self._error(self.tr("The draft was not saved"), str(exc))
+            return False
+        self.editor.undo_stack.setClean()
+        self._autosaved_revision = self.editor.doc.revision
+        self.statusBar().showMessage(self.tr("Draft saved"), 3000)
+        self.browser.refresh()
+        return True
+
+    def autosave(self) -> None:
+        """Keep a crash-recovery copy; the draft itself changes only on Save."""
+        if self.editor is None or self.editor.undo_stack.isClean():
+            return
+        if self.editor.doc.revision == self._autosaved_revision:
+            return
+        try:
+            self.workspace.autosave(self.editor.journey)
+            self._autosaved_revision = self.editor.doc.revision
+        except JourneyStudioError as exc:
+            self.statusBar().showMessage(self.tr("Autosave failed: %1").replace("%1", str(exc)), 8000)
+
+    def import_file(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, self.tr("Import journey"), str(Path.home()),
+            self.tr("Journey files (*%1);;All files (*)").replace("%1", FILE_SUFFIX))
+        if path:
+            self.import_path(path)
+
+    def import_path(self, path: str) -> bool:
+        try:
+            journey = load(path)
+        except JourneyStudioError as exc:
+            self._error(self.tr("Cannot import the file"), str(exc))
+            return False
+        existing = {j.id for j in self.workspace.list_journeys(include_archived=True)}
+        if journey.id in existing:
+            journey = self._fresh_copy(journey)
+        self._create_and_open(journey)
+        return True
+
+    def export_file(self) -> None:
+        if self.editor is None:
+            return
+        name = self.editor.journey.name.strip().replace("/", "-") or "journey"
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, self.tr("Export journey"), str(Path.home() / f"{name}{FILE_SUFFIX}"),
+            self.tr("Journey files (*%1)").replace("%1", FILE_SUFFIX))
+        if path:
+            self.export_path(path)
+
+    def export_path(self, path: str) -> bool:
+        if not path.endswith(FILE_SUFFIX):
+            path += FILE_SUFFIX
+        try:
+            save(self.editor.journey, path)
+        except OSError as exc:
+            self._error(self.tr("Cannot export the journey"), f"{path}: {exc.strerror or exc}")
+            return False
+        self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", path), 5000)
+        return True
+
+    # ------------------------------------------------------------------------------------------
+    # editing
+    # ------------------------------------------------------------------------------------------
+    def add_node(self, type_key: str, x: float, y: float) -> None:
+        if self.editor is None:
+            return
+        spec = self.registry.get(type_key)
+        if spec is None:
+            return
+        title = QtCore.QCoreApplication.translate("nodes", spec.title)
+        node = make_node(self.registry, type_key, round(x - 105), round(y - 30), title=title)
+        if self.editor.execute(AddNode(node, self.tr("Add %1").replace("%1", title))):
+            self.canvas.select_nodes([node.id])
+
+    def add_node_at_center(self, type_key: str) -> None:
+        if self.canvas is None:
+            return
+        x, y = self.canvas.view_center()
+        # don't stack repeated additions exactly on top of each other
+        taken = {(n.position.x, n.position.y) for n in self.editor.journey.nodes}
+        while (round(x - 105), round(y - 30)) in taken:
+            x += 30
+            y += 30
+        self.add_node(type_key, x, y)
+
+    def undo(self) -> None:
+        if self.editor is not None:
+            self.editor.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.editor is not None:
+            self.editor.undo_stack.redo()
+
+    def _focused_text_input(self) -> bool:
+        w = QtWidgets.QApplication.focusWidget()
+        return isinstance(w, (QtWidgets.QLineEdit, QtWidgets.QPlainTextEdit, QtWidgets.QTextEdit,
+                              QtWidgets.QAbstractSpinBox))
+
+    def copy(self) -> bool:
+        if self.editor is None or not self.canvas.selected_node_ids():
+            return False
+        fragment = copy_fragment(self.editor.journey, self.canvas.selected_node_ids())
+        mime = QtCore.QMimeData()
+        text = json.dumps(fragment, ensure_ascii=False, sort_keys=True)
+        mime.setData(FRAGMENT_MIME, text.encode("utf-8"))
+        mime.setText(text)
+        QtWidgets.QApplication.clipboard().setMimeData(mime)
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.canvas.delete_selection()
+
+    def paste(self) -> None:
+        if self.editor is None:
+            return
+        mime = QtWidgets.QApplication.clipboard().mimeData()
+        raw = None
+        if mime is not None and mime.hasFormat(FRAGMENT_MIME):
+            raw = bytes(mime.data(FRAGMENT_MIME)).decode("utf-8")
+        elif mime is not None and mime.hasText():
+            raw = mime.text()
+        if not raw:
+            return
+        try:
+            fragment = json.loads(raw)
+            command, new_ids = paste_command(self.editor.doc, fragment, (40, 40))
+        except (ValueError, JourneyStudioError):
+            self.statusBar().showMessage(self.tr("The clipboard does not hold journey nodes."), 4000)
+            return
+        if self.editor.execute(command):
+            self.canvas.select_nodes(new_ids)
+
+    def duplicate(self) -> None:
+        if self.editor is None or not self.canvas.selected_node_ids():
+            return
+        fragment = copy_fragment(self.editor.journey, self.canvas.selected_node_ids())
+        command, new_ids = paste_command(self.editor.doc, fragment, (40, 40), label=self.tr("Duplicate"))
+        if self.editor.execute(command):
+            self.canvas.select_nodes(new_ids)
+
+    def delete(self) -> None:
+        if self.canvas is not None and not self._focused_text_input():
+            self.canvas.delete_selection()
+
+    def select_all(self) -> None:
+        if self.canvas is not None and not self._focused_text_input():
+            self.canvas.select_all()
+
+    def zoom_to_fit(self) -> None:
+        if self.canvas is not None:
+            self.canvas.view.zoom_to_fit()
+
+    def _zoom(self, factor: float) -> None:
+        if self.canvas is not None:
+            self.canvas.view.zoom_by(factor)
+
+    def _focus_palette(self) -> None:
+        self.palette_dock.show()
+        self.palette_dock.raise_()
+        search = getattr(self.palette, "search", None)
+        if search is not None:
+            search.setFocus()
+            search.selectAll()
+
+    def _toggle_overlays(self, checked: bool) -> None:
+        if self.canvas is not None:
+            self.canvas.set_overlays_visible(checked)
+
+    # ------------------------------------------------------------------------------------------
+    # validation and publishing
+    # ------------------------------------------------------------------------------------------
+    def validate_now(self) -> None:
+        if self.editor is None:
+            return
+        issues = self.editor.revalidate()
+        errors = sum(1 for i in issues if i.severity == "error")
+        self.validation_dock.show()
+        self.validation_dock.raise_()
+        self.statusBar().showMessage(
+            self.tr("No problems found") if not errors else self.tr("%n error(s) to fix", "", errors), 5000)
+
+    def publish(self) -> None:
+        if self.editor is None:
+            return
+        issues = self.editor.revalidate()
+        if any(i.severity == "error" for i in issues):
+            self.validation_dock.show()
+            self.validation_dock.raise_()
+            self._error(self.tr("Not published"),
+                        self.tr("Fix the problems listed under Problems first: a journey with errors "
+                                "cannot be published."))
+            return
+        if not self.save_draft():
+            return
+        try:
+            version = self.workspace.publish(self.journey_id, self.registry)
+        except PublishRefused:
+            self.validation_dock.raise_()
+            self._error(self.tr("Not published"), self.tr("The journey has problems to fix first."))
+            return
+        except JourneyStudioError as exc:
+            self._error(self.tr("Not published"), str(exc))
+            return
+        self.statusBar().showMessage(self.tr("Published version %1").replace("%1", str(version.number)), 6000)
+        self.browser.refresh()
+
+    # ------------------------------------------------------------------------------------------
+    # reactions
+    # ------------------------------------------------------------------------------------------
+    def _on_selection(self, node_ids: list[str]) -> None:
+        if self.editor is None:
+            return
+        if len(node_ids) == 1:
+            node = self.editor.journey.node(node_ids[0])
+            self.inspector.show_node(node, self.registry.get(node.type), self.editor.issues_for(node.id))
+        elif node_ids:
+            self.inspector.show_many(len(node_ids))
+        else:
+            self.inspector.show_nothing()
+        self._update_actions()
+
+    def _on_config_edited(self, node_id: str, path: str, config: dict) -> None:
+        if self.editor is not None and self.editor.journey.node(node_id) is not None:
+            self.editor.execute(SetConfig(node_id, config, path))
+
+    def _on_title_edited(self, node_id: str, title: str) -> None:
+        if self.editor is not None and self.editor.journey.node(node_id) is not None:
+            self.editor.execute(RenameNode(node_id, title))
+
+    def _on_doc_changed(self) -> None:
+        self._update_title()
+        # keep the inspector in step with undo/redo of the shown node
+        if self.canvas is not None:
+            ids = self.canvas.selected_node_ids()
+            if len(ids) == 1 and self.editor.journey.node(ids[0]) is not None:
+                self.inspector.refresh(self.editor.journey.node(ids[0]), self.editor.issues_for(ids[0]))
+
+    def _on_issues(self, issues) -> None:
+        if self.editor is None:
+            return
+        self.validation.set_issues(issues, self.editor.journey)
+        ids = self.canvas.selected_node_ids() if self.canvas else []
+        if len(ids) == 1 and self.editor.journey.node(ids[0]) is not None:
+            self.inspector.refresh(self.editor.journey.node(ids[0]), self.editor.issues_for(ids[0]))
+
+    def _on_issue_activated(self, node_id: str, edge_id: str) -> None:
+        if self.canvas is None:
+            return
+        if not node_id and edge_id:
+            edge = self.editor.journey.edge(edge_id)
+            node_id = edge.source.node if edge else ""
+        if node_id:
+            self.canvas.select_nodes([node_id], center=True)
+
+    def _on_command_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def _on_browser_changed(self) -> None:
+        if self.journey_id is None:
+            return
+        ids = {j.id: j for j in self._list_journeys()}
+        if self.journey_id not in ids:  # deleted or archived from the browser
+            if self.editor is not None:
+                self.editor.undo_stack.setClean()
+            self.show_start_page()
+        elif self.editor is not None and ids[self.journey_id].name != self.editor.journey.name:
+            self.editor.journey.name = ids[self.journey_id].name
+            self._update_title()
+
+    def _canvas_menu(self, pos) -> None:
+        menu = QtWidgets.QMenu(self)
+        for a in (self.act_cut, self.act_copy, self.act_paste, self.act_duplicate, self.act_delete, None,
+                  self.act_select_all, self.act_fit):
+            menu.addSeparator() if a is None else menu.addAction(a)
+        menu.exec(self.canvas.view.mapToGlobal(pos))
+
+    def _update_title(self, *_args) -> None:
+        if self.editor is None:
+            self.setWindowTitle(self.tr("Journey Studio"))
+        else:
+            star = "" if self.editor.undo_stack.isClean() else " •"
+            self.setWindowTitle(f"{self.editor.journey.name}{star} — Journey Studio")
+
+    def _update_actions(self, *_args) -> None:
+        has = self.editor is not None
+        sel = bool(has and self.canvas.selected_node_ids())
+        for a in (self.act_save, self.act_export, self.act_paste, self.act_select_all, self.act_fit,
+                  self.act_zoom_in, self.act_zoom_out, self.act_validate, self.act_publish):
+            a.setEnabled(has)
+        for a in (self.act_cut, self.act_copy, self.act_duplicate):
+            a.setEnabled(sel)
+        self.act_undo.setEnabled(has and self.editor.undo_stack.canUndo())
+        self.act_redo.setEnabled(has and self.editor.undo_stack.canRedo())
+        if has:
+            self.act_undo.setText(self.tr("&Undo %1").replace("%1", self.editor.undo_stack.undoText()).strip())
+            self.act_redo.setText(self.tr("&Redo %1").replace("%1", self.editor.undo_stack.redoText()).strip())
+
+    def _error(self, title: str, text: str) -> None:
+        QtWidgets.QMessageBox.warning(self, title, text)
+
+    def _about(self) -> None:
+        from engine import __version__
+
+        QtWidgets.QMessageBox.about(
+            self, self.tr("About Journey Studio"),
+            self.tr("<b>Journey Studio %1</b><br>Map, track, analyze, orchestrate and optimize customer "
+                    "journeys on your own desktop.").replace("%1", __version__))
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if not self._maybe_save():
+            event.ignore()
+            return
+        self._close_editor()
+        event.accept()
+

@@ -1,0 +1,41 @@
+"""Shared fixtures: the real node catalogue and small journeys built through engine commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.commands import make_node
+from engine.document import Edge, Journey, PortRef
+from engine.spec import Registry
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    from nodes import REGISTRY
+
+    return Registry(REGISTRY)
+
+
+def connect(journey: Journey, src, sport: str, dst, dport: str = "in", edge_id: str | None = None) -> Edge:
+    from engine.document import new_id
+
+    edge = Edge(id=edge_id or new_id(), source=PortRef(node=src.id, port=sport),
+                target=PortRef(node=dst.id, port=dport))
+    journey.edges.append(edge)
+    return edge
+
+
+@pytest.fixture
+def small_journey(registry) -> Journey:
+    """entry → wait → send → exit, plus a note: valid and runnable."""
+    j = Journey(name="Welcome")
+    entry = make_node(registry, "orchestrate.entry", 0, 0, title="Signed up")
+    wait = make_node(registry, "orchestrate.wait", 260, 0, title="Wait a day")
+    send = make_node(registry, "orchestrate.send", 520, 0, title="Welcome mail")
+    done = make_node(registry, "orchestrate.exit", 780, 0, title="Done")
+    note = make_node(registry, "map.note", 0, 200, title="Idea")
+    j.nodes += [entry, wait, send, done, note]
+    connect(j, entry, "next", wait)
+    connect(j, wait, "next", send)
+    connect(j, send, "sent", done)
+    return j

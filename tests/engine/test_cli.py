@@ -1,0 +1,100 @@
+"""The headless command line, run as a real subprocess: exit codes and readable output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.document import Node, dumps, save
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args, cwd=None):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("JOURNEY_STUDIO_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "gui.launcher", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=env, timeout=120)
+
+
+def test_version():
+    res = cli("--version")
+    assert res.returncode == 0 and res.stdout.startswith("journey-studio ")
+
+
+def test_nodes_json_lists_the_whole_catalogue():
+    res = cli("nodes", "--json")
+    assert res.returncode == 0
+    data = json.loads(res.stdout)
+    assert len(data) == 21
+    keys = {d["type_key"] for d in data}
+    assert {"map.stage", "track.source", "analyze.funnel", "orchestrate.wait", "optimize.holdout"} <= keys
+    send = next(d for d in data if d["type_key"] == "orchestrate.send")
+    assert send["stage"] == "orchestrate" and [p["name"] for p in send["outputs"]] == ["sent", "failed", "skipped"]
+
+
+def test_validate_ok_and_errors(tmp_path, small_journey):
+    good = tmp_path / "good.journey.json"
+    save(small_journey, good)
+    res = cli("validate", str(good))
+    assert res.returncode == 0 and f"{good}: ok" in res.stdout
+
+    bad = small_journey.model_copy(deep=True)
+    bad.edges[0].target.node = "ghost-node"
+    bad.nodes.append(Node(id="u1", type="acme.crm_sync", config={"keep": True}))
+    wait = next(n for n in bad.nodes if n.type == "orchestrate.wait")
+    wait.config = {"wait": {"kind": "duration", "amount": 0, "unit": "days"}}
+    path = tmp_path / "bad.journey.json"
+    save(bad, path)
+    res = cli("validate", str(path))
+    assert res.returncode == 1
+    out = res.stdout
+    assert "ghost-node" in out and "acme.crm_sync" in out and "amount" in out
+    assert "Traceback" not in out + res.stderr
+
+
+def test_validate_not_json_is_one_line_no_traceback(tmp_path):
+    path = tmp_path / "broken.journey.json"
+    path.write_text("this is not json")
+    res = cli("validate", str(path))
+    assert res.returncode == 1
+    lines = [line for line in res.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(path) in lines[0] and "not valid JSON" in lines[0]
+    assert "Traceback" not in res.stderr
+
+
+def test_validate_missing_file(tmp_path):
+    res = cli("validate", str(tmp_path / "nope.journey.json"))
+    assert res.returncode == 1 and "cannot read" in res.stdout and "Traceback" not in res.stderr
+
+
+def test_fmt_check_and_rewrite(tmp_path, small_journey):
+    path = tmp_path / "messy.journey.json"
+    data = json.loads(dumps(small_journey))
+    path.write_text(json.dumps(data, indent=4))
+    res = cli("fmt", "--check", str(path))
+    assert res.returncode == 1 and "would reformat" in res.stdout
+    assert json.loads(path.read_text()) == data  # --check changes nothing
+    res = cli("fmt", str(path))
+    assert res.returncode == 0
+    assert path.read_text() == dumps(small_journey)
+    assert cli("fmt", "--check", str(path)).returncode == 0
+
+
+def test_templates_lists_the_gallery():
+    res = cli("templates", "--json")
+    assert res.returncode == 0
+    keys = {t["key"] for t in json.loads(res.stdout)}
+    assert {"welcome_series", "abandoned_cart", "post_purchase_review", "win_back", "birthday_offer",
+            "b2b_lead_nurture"} <= keys
+
+
+@pytest.mark.parametrize("args", [["validate"], ["fmt"], ["bogus-command"]])
+def test_usage_errors_exit_non_zero(args):
+    res = cli(*args)
+    assert res.returncode == 2 and "usage:" in res.stderr

@@ -1,0 +1,109 @@
+"""Validation: every rule reports a readable issue attached to the right node or edge."""
+
+from __future__ import annotations
+
+from engine.commands import make_node
+from engine.document import Edge, PortRef
+from engine.validate import has_errors, validate
+from tests.conftest import connect
+
+
+def codes(issues):
+    return sorted({i.code for i in issues if i.severity == "error"})
+
+
+def test_small_journey_is_valid(small_journey, registry):
+    issues = validate(small_journey, registry)
+    assert not has_errors(issues), [i.message for i in issues]
+
+
+def test_missing_entry(small_journey, registry):
+    entry = next(n for n in small_journey.nodes if n.type == "orchestrate.entry")
+    small_journey.nodes.remove(entry)
+    small_journey.edges = [e for e in small_journey.edges if e.source.node != entry.id]
+    assert "no_entry" in codes(validate(small_journey, registry))
+
+
+def test_map_only_journey_is_not_an_error(registry):
+    from engine.document import Journey
+
+    j = Journey(nodes=[make_node(registry, "map.note")])
+    issues = validate(j, registry)
+    assert not has_errors(issues)
+    assert [i.code for i in issues] == ["nothing_to_run"]
+
+
+def test_unreachable_node(small_journey, registry):
+    lonely = make_node(registry, "orchestrate.exit", title="Lonely")
+    small_journey.nodes.append(lonely)
+    issues = validate(small_journey, registry)
+    hit = [i for i in issues if i.code == "unreachable"]
+    assert len(hit) == 1 and hit[0].node_id == lonely.id and '"Lonely"' in hit[0].message
+
+
+def test_dangling_edge(small_journey, registry):
+    small_journey.edges.append(Edge(id="e-dangling", source=PortRef(node=small_journey.nodes[0].id, port="next"),
+                                    target=PortRef(node="ghost", port="in")))
+    issues = validate(small_journey, registry)
+    hit = [i for i in issues if i.code == "dangling_edge"]
+    assert len(hit) == 1 and hit[0].edge_id == "e-dangling" and "ghost" in hit[0].message
+
+
+def test_missing_port(small_journey, registry):
+    send = next(n for n in small_journey.nodes if n.type == "orchestrate.send")
+    done = next(n for n in small_journey.nodes if n.type == "orchestrate.exit")
+    edge = connect(small_journey, send, "bounced", done)
+    issues = validate(small_journey, registry)
+    hit = [i for i in issues if i.code == "port_missing"]
+    assert len(hit) == 1 and hit[0].edge_id == edge.id and "bounced" in hit[0].message and "sent" in hit[0].message
+
+
+def test_bad_config_names_the_field(small_journey, registry):
+    wait = next(n for n in small_journey.nodes if n.type == "orchestrate.wait")
+    wait.config = {"wait": {"kind": "duration", "amount": -5, "unit": "days"}}
+    issues = [i for i in validate(small_journey, registry) if i.code == "config_invalid"]
+    assert issues and issues[0].node_id == wait.id and "amount" in issues[0].field
+
+
+def test_unknown_node_type_is_reported_not_dropped(small_journey, registry):
+    from engine.document import Node
+
+    small_journey.nodes.append(Node(id="x1", type="acme.crm_sync", config={"a": 1}))
+    issues = validate(small_journey, registry)
+    hit = [i for i in issues if i.code == "unknown_node_type"]
+    assert len(hit) == 1 and hit[0].node_id == "x1" and "acme.crm_sync" in hit[0].message
+    assert small_journey.node("x1").config == {"a": 1}
+
+
+def test_cycle_without_wait_is_an_error_and_with_wait_is_fine(registry):
+    from engine.document import Journey
+
+    j = Journey()
+    entry = make_node(registry, "orchestrate.entry")
+    cond = make_node(registry, "orchestrate.condition", title="Check")
+    upd = make_node(registry, "orchestrate.update_profile", title="Tag")
+    j.nodes += [entry, cond, upd]
+    connect(j, entry, "next", cond)
+    connect(j, cond, "yes", upd)
+    back = connect(j, upd, "next", cond)
+    assert "cycle_without_wait" in codes(validate(j, registry))
+    # put a wait into the loop
+    wait = make_node(registry, "orchestrate.wait")
+    j.nodes.append(wait)
+    j.edges.remove(back)
+    connect(j, upd, "next", wait)
+    connect(j, wait, "next", cond)
+    assert "cycle_without_wait" not in codes(validate(j, registry))
+
+
+def test_one_output_port_leads_to_one_node(small_journey, registry):
+    entry = next(n for n in small_journey.nodes if n.type == "orchestrate.entry")
+    done = next(n for n in small_journey.nodes if n.type == "orchestrate.exit")
+    connect(small_journey, entry, "next", done)
+    assert "port_fanout" in codes(validate(small_journey, registry))
+
+
+def test_describe_is_one_readable_line(small_journey, registry):
+    small_journey.nodes.append(make_node(registry, "orchestrate.exit", title="Lonely"))
+    line = [i for i in validate(small_journey, registry) if i.code == "unreachable"][0].describe(small_journey)
+    assert line.startswith("error") and "Lonely" in line and "\n" not in line
