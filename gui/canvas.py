@@ -666,19 +666,41 @@ class CanvasView(QDMGraphicsView):
         self.scale(target / current, target / current)
         self.canvas.zoomChanged.emit(self.transform().m11())
 
-    def zoom_to_fit(self, rect: QtCore.QRectF | None = None) -> None:
+    def zoom_to_fit(self, rect: QtCore.QRectF | None = None, min_scale: float | None = None) -> None:
+        """Show ``rect`` (default: every node). With ``min_scale``, never zoom out so far that text
+        becomes unreadable: the view then starts at the top-left of the journey instead."""
         if rect is None:
             rect = self.canvas.items_rect()
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0, 0)
-        else:
-            self.fitInView(rect.adjusted(-60, -60, 60, 60), Qt.AspectRatioMode.KeepAspectRatio)
-            if self.transform().m11() > 1.25:
-                s = 1.25 / self.transform().m11()
-                self.scale(s, s)
+            self.canvas.zoomChanged.emit(self.transform().m11())
+            return
+        padded = rect.adjusted(-60, -60, 60, 60)
+        self.fitInView(padded, Qt.AspectRatioMode.KeepAspectRatio)
+        scale = self.transform().m11()
+        target = min(scale, 1.25)
+        if min_scale is not None:
+            target = max(target, min_scale)
+        if target != scale:
+            self.resetTransform()
+            self.scale(target, target)
+            if target > scale and min_scale is not None:
+                # anchor at the top-left corner so the journey's start is on screen
+                vp = self.viewport().rect()
+                self.centerOn(padded.left() + vp.width() / (2 * target),
+                              padded.top() + vp.height() / (2 * target))
+            else:
                 self.centerOn(rect.center())
         self.canvas.zoomChanged.emit(self.transform().m11())
+
+    def flow_rect(self) -> QtCore.QRectF:
+        """The area of the runnable flow (and its lanes), where a user starts reading."""
+        rect = QtCore.QRectF()
+        for cnode in self.canvas.nodes.values():
+            if not cnode.annotation or cnode.jnode.type == "map.stage" or cnode.jnode.stage:
+                rect = rect.united(cnode.grNode.sceneBoundingRect())
+        return rect if not rect.isEmpty() else self.canvas.items_rect()
 
     def mouseMoveEvent(self, event):  # noqa: N802
         super().mouseMoveEvent(event)

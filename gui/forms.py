@@ -539,7 +539,7 @@ class MultilineEditor(FieldEditor):
         if self.kind.kind == "template":
             font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
             self.edit.setFont(font)
-            self.edit.setPlaceholderText(_ftr("Use {{ first_name }} to personalise"))
+            self.edit.setPlaceholderText(_ftr("Use {{ customer.first_name }} to personalise"))
             lines = 2 if short else 6
         metrics = QtGui.QFontMetrics(self.edit.font())
         self.edit.setFixedHeight(metrics.lineSpacing() * lines + 14)

@@ -39,12 +39,11 @@ def icon_path(name: str) -> str | None:
 
 
 def node_icon(spec: NodeSpec | None, size: int = 32) -> QtGui.QIcon:
-    """The spec's icon; a rounded tile in the stage colour when the icon file is missing."""
-    path = icon_path(spec.icon if spec is not None else "unknown")
-    if path:
-        icon = QtGui.QIcon(path)
-        if not icon.isNull():
-            return icon
+    """The spec's white line icon on a rounded tile in its stage colour (as in the palette)."""
+    if spec is not None:
+        from gui.palette import stage_icon
+
+        return stage_icon(spec, size)
     color = QtGui.QColor(STAGE_COLORS[spec.stage] if spec is not None else "#9AA0A6")
     ratio = 2
     pixmap = QtGui.QPixmap(size * ratio, size * ratio)

@@ -32,6 +32,8 @@ from gui.start_page import StartPage
 from gui.validation_panel import ValidationPanel
 
 AUTOSAVE_MS = 15_000
+#: Opening a journey never zooms out further than this, so node text stays readable.
+READABLE_ZOOM = 0.6
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -73,9 +75,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.validation_dock = self._dock("validation", self.tr("Problems"), self.validation,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.resizeDocks([self.palette_dock], [250], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.validation_dock], [130], Qt.Orientation.Vertical)
+        self._docks_sized = False
 
         self._build_actions()
         self._build_menus_and_toolbar()
@@ -218,6 +218,9 @@ class MainWindow(QtWidgets.QMainWindow):
         recent = [(j.id, j.name, j.updated_at) for j in self._list_journeys()][:8]
         self.start_page.set_recent(recent)
         self.stack.setCurrentWidget(self.start_page)
+        # the inspector and problems have nothing to say without a journey
+        self.inspector_dock.hide()
+        self.validation_dock.hide()
         self.setWindowTitle(self.tr("Journey Studio"))
         self._update_actions()
 
@@ -306,8 +309,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.show_nothing()
         self._update_title()
         self._update_actions()
-        QtCore.QTimer.singleShot(0, self.zoom_to_fit)
+        if self.inspector_dock.isHidden() or self.validation_dock.isHidden():
+            self.inspector_dock.show()
+            self.validation_dock.show()
+            self._size_docks()
+        self.canvas.view.zoom_to_fit(self.canvas.view.flow_rect(), min_scale=READABLE_ZOOM)
+        QtCore.QTimer.singleShot(0, self._initial_zoom)
         self.canvas.view.setFocus()
+
+    def _initial_zoom(self) -> None:
+        if self.canvas is not None:
+            self.canvas.view.zoom_to_fit(self.canvas.view.flow_rect(), min_scale=READABLE_ZOOM)
 
     def _close_editor(self) -> None:
         if self.editor is None:
@@ -688,6 +700,16 @@ class MainWindow(QtWidgets.QMainWindow):
             self, self.tr("About Journey Studio"),
             self.tr("<b>Journey Studio %1</b><br>Map, track, analyze, orchestrate and optimize customer "
                     "journeys on your own desktop.").replace("%1", __version__))
+
+    def _size_docks(self) -> None:
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [220, 310], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.validation_dock], [96], Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._docks_sized:
+            self._docks_sized = True
+            self._size_docks()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._maybe_save():

@@ -43,12 +43,13 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
             shot(window, "start_page.png")
             window.new_from_template(template)
             settle()
-            window.zoom_to_fit()
             shot(window, "editor.png")
             # the inspector with the first message node (or any node) selected
             journey = window.editor.journey
-            pick = next((n for n in journey.nodes if n.type == "orchestrate.send"), None) or journey.nodes[0]
-            window.canvas.select_nodes([pick.id], center=False)
+            sends = sorted((n for n in journey.nodes if n.type == "orchestrate.send"),
+                           key=lambda n: (n.position.x, n.position.y))
+            pick = sends[0] if sends else journey.nodes[0]
+            window.canvas.select_nodes([pick.id], center=True)
             shot(window, "inspector.png")
             window.editor.undo_stack.setClean()
             window.close()

@@ -155,7 +155,7 @@ def test_template_field_is_monospace_with_a_hint(form):
     edit = form.widget_for("body")
     assert edit.font().fixedPitch() or edit.font().styleHint() == edit.font().StyleHint.TypeWriter \
         or "mono" in edit.font().family().lower()
-    assert "{{ first_name }}" in edit.placeholderText()
+    assert "{{ customer.first_name }}" in edit.placeholderText()
     assert form.widget_for("notes").placeholderText() == ""
 
 
