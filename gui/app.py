@@ -80,13 +80,18 @@ def open_workspace(workspace: str | None, db: str | None):
     return Workspace.open(db or workspace)
 
 
+def show_startup_error(title: str, text: str) -> None:
+    """Tell the user why the app cannot start (replaced in tests, where no one can click OK)."""
+    sys.stderr.write(f"journey-studio: {text}\n")
+    QtWidgets.QMessageBox.critical(None, title, text)
+
+
 def run_app(workspace: str | None = None, db: str | None = None, open_files: list[str] | None = None) -> int:
     app = make_application()
     try:
         ws = open_workspace(workspace, db)
     except JourneyStudioError as exc:
-        QtWidgets.QMessageBox.critical(None, QtCore.QCoreApplication.translate("App", "Cannot open the workspace"),
-                                       str(exc))
+        show_startup_error(QtCore.QCoreApplication.translate("App", "Cannot open the workspace"), str(exc))
         return 1
     from engine.spec import default_registry
     from gui.main_window import MainWindow

@@ -13,6 +13,8 @@ from pathlib import Path
 from engine.commands import (
     FRAGMENT_MIME,
     AddNode,
+    EditJourney,
+    GroupIntoStage,
     RenameNode,
     SetConfig,
     copy_fragment,
@@ -170,6 +172,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_publish = self._action(self.tr("&Publish"), self.publish, QtGui.QKeySequence("Ctrl+Shift+P"),
                                         self.tr("Validate and store an immutable version of this journey"),
                                         SP.SP_ArrowUp)
+        self.act_settings = self._action(self.tr("Journey &settings…"), self.edit_settings,
+                                         QtGui.QKeySequence("Ctrl+,"),
+                                         self.tr("Name, time zone, quiet hours, frequency cap, goals"))
         self.act_overlays = self._action(self.tr("Show &metrics on canvas"), self._toggle_overlays,
                                          QtGui.QKeySequence("Ctrl+M"))
         self.act_overlays.setCheckable(True)
@@ -194,8 +199,8 @@ class MainWindow(QtWidgets.QMainWindow):
         for dock in (self.palette_dock, self.browser_dock, self.inspector_dock, self.validation_dock):
             m.addAction(dock.toggleViewAction())
         m = mb.addMenu(self.tr("&Journey"))
-        for a in (self.act_validate, self.act_publish):
-            m.addAction(a)
+        for a in (self.act_settings, None, self.act_validate, self.act_publish):
+            m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu(self.tr("&Help"))
         m.addAction(self.act_about)
 
@@ -667,7 +672,35 @@ class MainWindow(QtWidgets.QMainWindow):
         for a in (self.act_cut, self.act_copy, self.act_paste, self.act_duplicate, self.act_delete, None,
                   self.act_select_all, self.act_fit):
             menu.addSeparator() if a is None else menu.addAction(a)
+        selected = self.canvas.selected_node_ids()
+        lanes = [n for n in self.editor.journey.nodes if n.type == "map.stage"]
+        if selected and lanes:
+            menu.addSeparator()
+            group = menu.addMenu(self.tr("Put in stage"))
+            for lane in sorted(lanes, key=lambda n: (n.config.get("order", 0), n.title)):
+                action = group.addAction(lane.config.get("name") or lane.title)
+                action.triggered.connect(lambda _=False, lid=lane.id: self.group_selection(lid))
+            remove = menu.addAction(self.tr("Take out of stage"))
+            remove.triggered.connect(lambda: self.group_selection(None))
         menu.exec(self.canvas.view.mapToGlobal(pos))
+
+    def group_selection(self, stage_id: str | None) -> None:
+        if self.canvas is not None and self.canvas.selected_node_ids():
+            self.editor.execute(GroupIntoStage(self.canvas.selected_node_ids(), stage_id))
+            self.canvas.scene.grScene.update()
+
+    def edit_settings(self) -> None:
+        if self.editor is None:
+            return
+        from gui.settings_dialog import JourneySettingsDialog
+
+        dialog = JourneySettingsDialog(self.editor.journey, self)
+        if self._run_dialog(dialog):
+            self.editor.execute(EditJourney(self.tr("Edit journey settings"), **dialog.values()))
+            self._update_title()
+
+    def _run_dialog(self, dialog: QtWidgets.QDialog) -> bool:
+        return dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted
 
     def _update_title(self, *_args) -> None:
         if self.editor is None:
@@ -679,7 +712,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _update_actions(self, *_args) -> None:
         has = self.editor is not None
         sel = bool(has and self.canvas.selected_node_ids())
-        for a in (self.act_save, self.act_export, self.act_paste, self.act_select_all, self.act_fit,
+        for a in (self.act_save, self.act_export, self.act_paste, self.act_settings, self.act_select_all, self.act_fit,
                   self.act_zoom_in, self.act_zoom_out, self.act_validate, self.act_publish):
             a.setEnabled(has)
         for a in (self.act_cut, self.act_copy, self.act_duplicate):
