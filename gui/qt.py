@@ -1,16 +1,32 @@
 """The one place the GUI imports Qt from.
 
-nodeeditor and qtpy pick PyQt5 first when it is installed; we pin the binding to PySide6 before
-either is imported, so that every module of ``gui/`` talks to the same Qt.
+nodeeditor probes PyQt5, PySide2 and PyQt6 before PySide6 and picks the first it finds, and qtpy
+follows ``QT_API``. A machine with PyQt5 installed would otherwise give us two Qt bindings in one
+process and nodeeditor code paths written for the wrong one, so the binding is pinned to PySide6
+here, before either library is imported.
 """
 
 import os
+import sys
 
-os.environ.setdefault("QT_API", "pyside6")
+os.environ["QT_API"] = "pyside6"
+for _other in ("PyQt5", "PySide2", "PyQt6"):
+    # A None entry makes ``import PyQt5`` fail fast inside this process only.
+    sys.modules.setdefault(_other, None)
 
+import nodeeditor  # noqa: E402
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets  # noqa: E402
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot  # noqa: E402
 
+if nodeeditor._QT_API_NAME != "pyside6":  # pragma: no cover - only with a foreign binding preloaded
+    raise ImportError(f"nodeeditor bound to {nodeeditor._QT_API_NAME}, expected PySide6")
+
+#: ``translate(context, text)`` for code outside a QObject method. lupdate recognises this name and
+#: ``QCoreApplication.translate``, but reads a bare ``tr(context, text)`` as ``tr(text, comment)``:
+#: literals marked that way land in the .ts file under the wrong context and are never translated.
+translate = QCoreApplication.translate
+#: Same function; only for call sites whose text is not a literal (lupdate cannot see those anyway).
 tr = QCoreApplication.translate
 
-__all__ = ["QtCore", "QtGui", "QtSvg", "QtWidgets", "QCoreApplication", "Qt", "Signal", "Slot", "tr"]
+__all__ = ["QtCore", "QtGui", "QtSvg", "QtWidgets", "QCoreApplication", "Qt", "Signal", "Slot", "tr",
+           "translate"]

@@ -84,3 +84,22 @@ def test_pyside6_pin_keeps_below_6_12():
 
     major, minor = (int(x) for x in PySide6.__version__.split(".")[:2])
     assert (6, 8) <= (major, minor) < (6, 12)
+
+
+def test_gui_binds_nodeeditor_to_pyside6_even_with_pyqt5_installed(tmp_path):
+    fake = tmp_path / "PyQt5"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "QtCore.py").write_text("PYQT_VERSION_STR = '5.15.99'\n")
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import gui.qt, nodeeditor, qtpy\n"
+        "from gui import canvas\n"
+        "print(nodeeditor._QT_API_NAME, qtpy.API_NAME, 'PyQt5.QtCore' in sys.modules)\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_API": "pyqt5"}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["pyside6", "PySide6", "False"]

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from engine.document import dumps, load, save
+from engine.document import dumps, load
 from engine.spec import default_registry
 from engine.store.workspace import Workspace
 from engine.templates import list_templates
