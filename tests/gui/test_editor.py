@@ -219,3 +219,23 @@ def test_paint_loop_keeps_none_refcount(window):
     # The 6.12.0 bug loses at least one reference per Qt call, i.e. tens of thousands here;
     # ordinary churn of objects holding None moves the count by a few hundred at most.
     assert before - sys.getrefcount(None) < 1000
+
+
+def test_typing_in_one_field_is_one_undo_step(window, qtbot):
+    reg = default_registry()
+    journey = Journey(name="Typing")
+    send = make_node(reg, "orchestrate.send", 0, 0)
+    journey.nodes.append(send)
+    open_journey(window, journey)
+    window.canvas.select_nodes([send.id])
+    subject = window.inspector.form.widget_for("subject")
+    subject.setFocus()
+    subject.selectAll()
+    qtbot.keyClicks(subject, "Hello there")
+    assert window.editor.journey.node(send.id).config["subject"] == "Hello there"
+    stack = window.editor.undo_stack
+    assert stack.count() == 1
+    stack.undo()
+    assert window.editor.journey.node(send.id).config["subject"] == send.config["subject"]
+    # the inspector follows the undo
+    assert window.inspector.form.value()["subject"] == send.config["subject"]
