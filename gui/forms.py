@@ -24,7 +24,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
-from gui.qt import Qt, QtGui, QtWidgets, Signal, tr
+from engine.i18n import QT_TRANSLATE_NOOP
+from gui.qt import Qt, QtGui, QtWidgets, Signal, translate
 
 #: A key absent from the config, kept absent unless the user fills the field in.
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
@@ -38,17 +39,13 @@ _FLOAT_LIMIT = 1e12
 
 def _ntr(text: str) -> str:
     """Titles and descriptions declared by node specs live in the ``nodes`` context."""
-    return tr("nodes", text) if text else ""
-
-
-def _ftr(text: str) -> str:
-    return tr("ConfigForm", text)
+    return translate("nodes", text) if text else ""
 
 
 def humanize(value: Any) -> str:
     """``after_exit`` → ``After exit``; ``FunnelStep`` → ``Funnel step``."""
     if isinstance(value, bool):
-        return _ftr("Yes") if value else _ftr("No")
+        return translate("ConfigForm", "Yes") if value else translate("ConfigForm", "No")
     text = str(value)
     if text and "_" not in text and " " not in text and any(c.islower() for c in text):
         # CamelCase class names read as words.
@@ -66,8 +63,14 @@ def humanize(value: Any) -> str:
 
 #: Short codes common in rule builders, which ``humanize`` alone would leave cryptic.
 _SHORT_CODES = {
-    "eq": "equals", "ne": "does not equal", "gt": "greater than", "gte": "at least",
-    "lt": "less than", "lte": "at most", "not_exists": "is not set", "exists": "is set",
+    "eq": QT_TRANSLATE_NOOP("ConfigForm", "equals"),
+    "ne": QT_TRANSLATE_NOOP("ConfigForm", "does not equal"),
+    "gt": QT_TRANSLATE_NOOP("ConfigForm", "greater than"),
+    "gte": QT_TRANSLATE_NOOP("ConfigForm", "at least"),
+    "lt": QT_TRANSLATE_NOOP("ConfigForm", "less than"),
+    "lte": QT_TRANSLATE_NOOP("ConfigForm", "at most"),
+    "not_exists": QT_TRANSLATE_NOOP("ConfigForm", "is not set"),
+    "exists": QT_TRANSLATE_NOOP("ConfigForm", "is set"),
 }
 
 
@@ -78,7 +81,7 @@ def choice_label(value: Any, labels: dict[str, str] | None = None) -> str:
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, str) and value in _SHORT_CODES:
-        return _ftr(_SHORT_CODES[value])
+        return translate("ConfigForm", _SHORT_CODES[value])
     return _ntr(humanize(value))
 
 
@@ -480,7 +483,7 @@ class ScalarEditor(FieldEditor):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.edit = QtWidgets.QLineEdit(self)
-        self.edit.setPlaceholderText(_ftr("Text, number, true or false"))
+        self.edit.setPlaceholderText(translate("ConfigForm", "Text, number, true or false"))
         self.edit.textEdited.connect(lambda _t: self.user_changed())
         self._layout.addWidget(self.edit)
         self._finish()
@@ -539,7 +542,8 @@ class MultilineEditor(FieldEditor):
         if self.kind.kind == "template":
             font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
             self.edit.setFont(font)
-            self.edit.setPlaceholderText(_ftr("Use {{ customer.first_name }} to personalise"))
+            self.edit.setPlaceholderText(
+                translate("ConfigForm", "Use {{ customer.first_name }} to personalise"))
             lines = 2 if short else 6
         metrics = QtGui.QFontMetrics(self.edit.font())
         self.edit.setFixedHeight(metrics.lineSpacing() * lines + 14)
@@ -569,9 +573,9 @@ class _PickerEditor(FieldEditor):
         self.combo = _ComboBox(self)
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
-        placeholders = {"channel": _ftr("Choose or type a channel account"),
-                        "event": _ftr("Choose or type an event name"),
-                        "segment": _ftr("Choose or type a segment")}
+        placeholders = {"channel": translate("ConfigForm", "Choose or type a channel account"),
+                        "event": translate("ConfigForm", "Choose or type an event name"),
+                        "segment": translate("ConfigForm", "Choose or type a segment")}
         self.combo.lineEdit().setPlaceholderText(placeholders.get(self.kind.kind, ""))
         self.combo.lineEdit().textEdited.connect(lambda _t: self.user_changed())
         self.combo.activated.connect(lambda _i: self.user_changed())
@@ -616,11 +620,11 @@ class ColorEditor(FieldEditor):
         self.swatch = QtWidgets.QToolButton(self)
         self.swatch.setObjectName("colorSwatch")
         self.swatch.setFixedSize(30, 24)
-        self.swatch.setToolTip(_ftr("Choose a colour"))
+        self.swatch.setToolTip(translate("ConfigForm", "Choose a colour"))
         self.swatch.setCursor(Qt.CursorShape.PointingHandCursor)
         self.swatch.clicked.connect(self._pick)
         self.edit = QtWidgets.QLineEdit(self)
-        self.edit.setPlaceholderText("#RRGGBB")
+        self.edit.setPlaceholderText(translate("ConfigForm", "#RRGGBB"))
         self.edit.setMaxLength(9)
         self.edit.textEdited.connect(self._typed)
         row.addWidget(self.swatch)
@@ -646,7 +650,7 @@ class ColorEditor(FieldEditor):
     def _pick(self) -> None:
         current = QtGui.QColor(self.edit.text())
         color = QtWidgets.QColorDialog.getColor(current if current.isValid() else QtGui.QColor("#ffffff"),
-                                                self, _ftr("Choose a colour"))
+                                                self, translate("ConfigForm", "Choose a colour"))
         if color.isValid():
             self.edit.setText(color.name().upper())
             self._paint_swatch(self.edit.text())
@@ -720,7 +724,7 @@ class NumberEditor(FieldEditor):
         if k.optional:
             # The value just below the range reads "Not set" and means None.
             lo = lo - step
-            self.spin.setSpecialValueText(_ftr("Not set"))
+            self.spin.setSpecialValueText(translate("ConfigForm", "Not set"))
         self.spin.setRange(lo, hi)
         self.spin.setSingleStep(step)
         self.spin.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -773,7 +777,7 @@ class ChoiceEditor(FieldEditor):
         self.combo = _ComboBox(self)
         self.values: list[Any] = []
         if self.kind.optional:
-            self.combo.addItem(_ftr("(none)"))
+            self.combo.addItem(translate("ConfigForm", "(none)"))
             self.values.append(None)
         for value in self.kind.choices:
             self.combo.addItem(choice_label(value, self.kind.labels))
@@ -846,7 +850,7 @@ class LinesEditor(FieldEditor):
         super().__init__(*args, **kwargs)
         self.edit = QtWidgets.QPlainTextEdit(self)
         self.edit.setTabChangesFocus(True)
-        self.edit.setPlaceholderText(_ftr("One per line"))
+        self.edit.setPlaceholderText(translate("ConfigForm", "One per line"))
         metrics = QtGui.QFontMetrics(self.edit.font())
         self.edit.setFixedHeight(metrics.lineSpacing() * 3 + 14)
         self.edit.textChanged.connect(self.user_changed)
@@ -885,7 +889,7 @@ class RawEditor(FieldEditor):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.edit = QtWidgets.QLineEdit(self)
-        self.edit.setPlaceholderText(_ftr("JSON value"))
+        self.edit.setPlaceholderText(translate("ConfigForm", "JSON value"))
         self.edit.textEdited.connect(lambda _t: self.user_changed())
         self._layout.addWidget(self.edit)
         self._finish()
@@ -1090,7 +1094,7 @@ class UnionEditor(FieldEditor):
         self.combo = _ComboBox(self.box)
         self.tags: list[Any] = []
         if self.kind.optional:
-            self.combo.addItem(_ftr("(none)"))
+            self.combo.addItem(translate("ConfigForm", "(none)"))
             self.tags.append(None)
         seen: set[type] = set()
         for tag, model in self.kind.variants.items():
@@ -1242,14 +1246,15 @@ class RepeatEditor(FieldEditor):
         if item.kind == "model":
             self.item_title = _model_title(item.tp)
         else:
-            self.item_title = _ftr("Item")
+            self.item_title = translate("ConfigForm", "Item")
         self.items_layout = QtWidgets.QVBoxLayout()
         self.items_layout.setContentsMargins(0, 0, 0, 0)
         self.items_layout.setSpacing(6)
-        self.empty_label = QtWidgets.QLabel(_ftr("None yet."), self)
+        self.empty_label = QtWidgets.QLabel(translate("ConfigForm", "None yet."), self)
         self.empty_label.setObjectName("emptyHint")
         secondary(self.empty_label)
-        self.add_button = QtWidgets.QPushButton(_ftr("+ Add %1").replace("%1", self.item_title.lower()), self)
+        self.add_button = QtWidgets.QPushButton(
+            translate("ConfigForm", "+ Add %1").replace("%1", self.item_title.lower()), self)
         self.add_button.setObjectName("addItem")
         self.add_button.clicked.connect(self.add_item)
         add_row = QtWidgets.QHBoxLayout()
@@ -1280,9 +1285,9 @@ class RepeatEditor(FieldEditor):
         caption.setFont(font)
         remove = QtWidgets.QToolButton(card)
         remove.setObjectName("removeItem")
-        remove.setText(_ftr("Remove"))
+        remove.setText(translate("ConfigForm", "Remove"))
         remove.setAutoRaise(True)
-        remove.setToolTip(_ftr("Remove this %1").replace("%1", self.item_title.lower()))
+        remove.setToolTip(translate("ConfigForm", "Remove this %1").replace("%1", self.item_title.lower()))
         remove.clicked.connect(lambda: self.remove_item(self.cards.index(card)))
         head.addWidget(caption, 1)
         head.addWidget(remove)
@@ -1397,7 +1402,8 @@ class DictEditor(FieldEditor):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.table = QtWidgets.QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels([_ftr("Key"), _ftr("Value")])
+        self.table.setHorizontalHeaderLabels([translate("ConfigForm", "Key"),
+                                              translate("ConfigForm", "Value")])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
@@ -1406,9 +1412,9 @@ class DictEditor(FieldEditor):
         self.table.itemChanged.connect(lambda _i: self.user_changed())
         buttons = QtWidgets.QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
-        self.add_button = QtWidgets.QPushButton(_ftr("+ Add entry"), self)
+        self.add_button = QtWidgets.QPushButton(translate("ConfigForm", "+ Add entry"), self)
         self.add_button.clicked.connect(self.add_row)
-        self.remove_button = QtWidgets.QPushButton(_ftr("Remove"), self)
+        self.remove_button = QtWidgets.QPushButton(translate("ConfigForm", "Remove"), self)
         self.remove_button.clicked.connect(self.remove_selected)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)

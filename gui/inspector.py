@@ -13,17 +13,11 @@ from importlib.resources import files
 from typing import Any
 
 from engine.document import Node
-from engine.spec import STAGE_COLORS, NodeSpec, Stage
+from engine.spec import STAGE_COLORS, NodeSpec
 from gui.forms import ERROR_COLOR, ConfigForm, secondary
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, tr
+from gui.palette import stage_name
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
 
-STAGE_NAMES: dict[Stage, str] = {
-    Stage.MAP: "Map",
-    Stage.TRACK: "Track",
-    Stage.ANALYZE: "Analyze",
-    Stage.ORCHESTRATE: "Orchestrate",
-    Stage.OPTIMIZE: "Optimize",
-}
 WARNING_COLOR = "#B26A00"
 
 
@@ -178,7 +172,7 @@ class _Header(QtWidgets.QWidget):
         self.description.setWordWrap(True)
         secondary(self.description)
         lay.addWidget(self.description)
-        title_label = QtWidgets.QLabel(tr("Inspector", "Title"), self)
+        title_label = QtWidgets.QLabel(translate("Inspector", "Title"), self)
         title_label.setObjectName("fieldLabel")
         self.title_edit = QtWidgets.QLineEdit(self)
         self.title_edit.setObjectName("nodeTitle")
@@ -193,20 +187,20 @@ class _Header(QtWidgets.QWidget):
     def show_spec(self, spec: NodeSpec | None, type_key: str) -> None:
         self.icon.setPixmap(node_icon(spec, 32).pixmap(32, 32))
         if spec is None:
-            self.type_title.setText(tr("Inspector", "Unknown node type"))
+            self.type_title.setText(translate("Inspector", "Unknown node type"))
             self.chip.hide()
             self.description.hide()
             self.type_key.setText(type_key)
             return
-        self.type_title.setText(tr("nodes", spec.title))
+        self.type_title.setText(translate("nodes", spec.title))
         color = STAGE_COLORS[spec.stage]
-        self.chip.setText(tr("Inspector", STAGE_NAMES[spec.stage]))
+        self.chip.setText(stage_name(spec.stage))
         self.chip.setStyleSheet(
             f"QLabel#stageChip {{ background: {color}; color: white; border-radius: 9px;"
             f" padding: 1px 9px; }}")
         self.chip.show()
         self.type_key.setText("")
-        self.description.setText(tr("nodes", spec.description))
+        self.description.setText(translate("nodes", spec.description))
         self.description.setVisible(bool(spec.description))
 
 
@@ -322,7 +316,7 @@ class Inspector(QtWidgets.QWidget):
         self.header.show_spec(spec, node.type)
         self.header.title_edit.setText(node.title)
         self.header.title_edit.setPlaceholderText(
-            tr("nodes", spec.title) if spec is not None else tr("Inspector", "Untitled"))
+            translate("nodes", spec.title) if spec is not None else translate("Inspector", "Untitled"))
         if spec is None:
             self._show_raw(node)
         else:
@@ -338,8 +332,9 @@ class Inspector(QtWidgets.QWidget):
 
     def _show_raw(self, node: Node) -> None:
         note = QtWidgets.QLabel(
-            tr("Inspector", "The node type “%1” is not installed, so its settings cannot be edited here. "
-                            "Its data is kept unchanged and saved with the journey.").replace("%1", node.type),
+            translate("Inspector", "The node type “%1” is not installed, so its settings cannot be edited "
+                                   "here. Its data is kept unchanged and saved with the journey.")
+            .replace("%1", node.type),
             self.body)
         note.setObjectName("unknownNote")
         note.setWordWrap(True)

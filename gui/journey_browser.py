@@ -11,7 +11,7 @@ import dataclasses
 from datetime import UTC, datetime
 
 from engine.errors import JourneyStudioError
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, tr
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -36,18 +36,18 @@ def format_relative(when: datetime, now: datetime | None = None) -> str:
     now = _aware(now) if now is not None else datetime.now(UTC)
     seconds = (now - when).total_seconds()
     if seconds < 60:
-        return tr("Time", "just now")
+        return translate("Time", "just now")
     minutes = int(seconds // 60)
     if minutes < 60:
-        return tr("Time", "%n min ago", "", minutes)
+        return translate("Time", "%n min ago", "", minutes)
     hours = minutes // 60
     if hours < 24:
-        return tr("Time", "%n h ago", "", hours)
+        return translate("Time", "%n h ago", "", hours)
     days = hours // 24
     if days == 1:
-        return tr("Time", "yesterday")
+        return translate("Time", "yesterday")
     if days < 7:
-        return tr("Time", "%n days ago", "", days)
+        return translate("Time", "%n days ago", "", days)
     local = when.astimezone()
     qdate = QtCore.QDate(local.year, local.month, local.day)
     return QtCore.QLocale().toString(qdate, QtCore.QLocale.FormatType.ShortFormat)
@@ -63,12 +63,12 @@ def format_timestamp(when: datetime) -> str:
 
 def status_label(status: str, archived: bool = False) -> str:
     if archived:
-        return tr("JourneyStatus", "Archived")
+        return translate("JourneyStatus", "Archived")
     labels = {
-        "draft": tr("JourneyStatus", "Draft"),
-        "live": tr("JourneyStatus", "Live"),
-        "paused": tr("JourneyStatus", "Paused"),
-        "archived": tr("JourneyStatus", "Archived"),
+        "draft": translate("JourneyStatus", "Draft"),
+        "live": translate("JourneyStatus", "Live"),
+        "paused": translate("JourneyStatus", "Paused"),
+        "archived": translate("JourneyStatus", "Archived"),
     }
     return labels.get(status, status)
 

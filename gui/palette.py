@@ -10,7 +10,7 @@ import html
 from importlib.resources import files
 
 from engine.spec import STAGE_COLORS, NodeSpec, Registry, Stage
-from gui.qt import Qt, QtCore, QtGui, QtSvg, QtWidgets, Signal, tr
+from gui.qt import Qt, QtCore, QtGui, QtSvg, QtWidgets, Signal, translate
 
 #: Mime type of a palette drag; the payload is the node type key in UTF-8.
 NODE_MIME_TYPE = "application/x-journey-studio-node-type"
@@ -22,11 +22,11 @@ _SEARCH_TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
 def stage_name(stage: Stage) -> str:
     """The translated display name of a stage."""
     names = {
-        Stage.MAP: tr("Stage", "Map"),
-        Stage.TRACK: tr("Stage", "Track"),
-        Stage.ANALYZE: tr("Stage", "Analyze"),
-        Stage.ORCHESTRATE: tr("Stage", "Orchestrate"),
-        Stage.OPTIMIZE: tr("Stage", "Optimize"),
+        Stage.MAP: translate("Stage", "Map"),
+        Stage.TRACK: translate("Stage", "Track"),
+        Stage.ANALYZE: translate("Stage", "Analyze"),
+        Stage.ORCHESTRATE: translate("Stage", "Orchestrate"),
+        Stage.OPTIMIZE: translate("Stage", "Optimize"),
     }
     return names[stage]
 

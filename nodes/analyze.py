@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from engine.i18n import N_, QT_TRANSLATE_NOOP
+from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import NodeSpec, Stage
 
 from .common import AttributeName, ConfigBase, EventName, PropertyFilter, clip, filters_field, widget
@@ -19,54 +19,57 @@ from .common import AttributeName, ConfigBase, EventName, PropertyFilter, clip, 
 # ---------------------------------------------------------------------------------------------
 
 
-def _event(title: str = N_("Event")) -> object:
+def _event(title: str = QT_TRANSLATE_NOOP("nodes", "Event")) -> object:
     return Field(title=title, json_schema_extra=widget("event"))
 
 
 class CountMeasure(ConfigBase):
-    model_config = ConfigDict(title=N_("Count of events"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Count of events"))
 
-    kind: Literal["count"] = Field("count", title=N_("Measure"))
+    kind: Literal["count"] = Field("count", title=QT_TRANSLATE_NOOP("nodes", "Measure"))
     event: EventName = _event()
     filters: list[PropertyFilter] = filters_field()
-    distinct_customers: bool = Field(False, title=N_("Count customers, not events"))
+    distinct_customers: bool = Field(False, title=QT_TRANSLATE_NOOP("nodes", "Count customers, not events"))
 
 
 class ConversionMeasure(ConfigBase):
-    model_config = ConfigDict(title=N_("Conversion from one event to another"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Conversion from one event to another"))
 
-    kind: Literal["conversion"] = Field("conversion", title=N_("Measure"))
-    from_event: EventName = _event(N_("From event"))
-    to_event: EventName = _event(N_("To event"))
-    within_days: int = Field(7, ge=1, le=365, title=N_("Within (days)"),
-                             description=N_("The second event must follow the first within this time."))
+    kind: Literal["conversion"] = Field("conversion", title=QT_TRANSLATE_NOOP("nodes", "Measure"))
+    from_event: EventName = _event(QT_TRANSLATE_NOOP("nodes", "From event"))
+    to_event: EventName = _event(QT_TRANSLATE_NOOP("nodes", "To event"))
+    within_days: int = Field(7, ge=1, le=365, title=QT_TRANSLATE_NOOP("nodes", "Within (days)"),
+                             description=QT_TRANSLATE_NOOP("nodes", "The second event must follow the first "
+                                                                    "within this time."))
 
 
 class SumMeasure(ConfigBase):
-    model_config = ConfigDict(title=N_("Sum of a property"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Sum of a property"))
 
-    kind: Literal["sum"] = Field("sum", title=N_("Measure"))
+    kind: Literal["sum"] = Field("sum", title=QT_TRANSLATE_NOOP("nodes", "Measure"))
     event: EventName = _event()
-    property: AttributeName = Field(title=N_("Property"), description=N_("A number property, e.g. total."))
+    property: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Property"),
+                                    description=QT_TRANSLATE_NOOP("nodes", "A number property, e.g. total."))
     filters: list[PropertyFilter] = filters_field()
 
 
 class AverageMeasure(ConfigBase):
-    model_config = ConfigDict(title=N_("Average of a property"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Average of a property"))
 
-    kind: Literal["average"] = Field("average", title=N_("Measure"))
+    kind: Literal["average"] = Field("average", title=QT_TRANSLATE_NOOP("nodes", "Measure"))
     event: EventName = _event()
-    property: AttributeName = Field(title=N_("Property"), description=N_("A number property, e.g. total."))
+    property: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Property"),
+                                    description=QT_TRANSLATE_NOOP("nodes", "A number property, e.g. total."))
     filters: list[PropertyFilter] = filters_field()
 
 
 class TimeBetweenMeasure(ConfigBase):
-    model_config = ConfigDict(title=N_("Time between two events"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Time between two events"))
 
-    kind: Literal["time_between"] = Field("time_between", title=N_("Measure"))
-    from_event: EventName = _event(N_("From event"))
-    to_event: EventName = _event(N_("To event"))
-    statistic: Literal["median", "mean"] = Field("median", title=N_("Statistic"))
+    kind: Literal["time_between"] = Field("time_between", title=QT_TRANSLATE_NOOP("nodes", "Measure"))
+    from_event: EventName = _event(QT_TRANSLATE_NOOP("nodes", "From event"))
+    to_event: EventName = _event(QT_TRANSLATE_NOOP("nodes", "To event"))
+    statistic: Literal["median", "mean"] = Field("median", title=QT_TRANSLATE_NOOP("nodes", "Statistic"))
 
 
 Measure = Annotated[CountMeasure | ConversionMeasure | SumMeasure | AverageMeasure | TimeBetweenMeasure,
@@ -74,16 +77,20 @@ Measure = Annotated[CountMeasure | ConversionMeasure | SumMeasure | AverageMeasu
 
 
 class MetricConfig(ConfigBase):
-    name: str = Field(N_("New metric"), min_length=1, max_length=80, title=N_("Name"))
-    measure: Measure = Field(title=N_("Measure"))
+    name: str = Field(QT_TRANSLATE_NOOP("nodes", "New metric"), min_length=1, max_length=80,
+                      title=QT_TRANSLATE_NOOP("nodes", "Name"))
+    measure: Measure = Field(title=QT_TRANSLATE_NOOP("nodes", "Measure"))
     level: Literal["channel", "business"] = Field(
-        "business", title=N_("Level"),
-        description=N_("A channel metric (opens, clicks) or a business metric (orders, revenue)."))
-    window_days: int = Field(30, ge=1, le=3650, title=N_("Reporting window (days)"),
-                             description=N_("The metric is computed over this many most recent days."))
-    target: float | None = Field(None, ge=-1e12, le=1e12, title=N_("Target"),
-                                 description=N_("The value to reach; for conversion a percentage. Optional."))
-    higher_is_better: bool = Field(True, title=N_("Higher is better"))
+        "business", title=QT_TRANSLATE_NOOP("nodes", "Level"),
+        description=QT_TRANSLATE_NOOP("nodes", "A channel metric (opens, clicks) or a business metric "
+                                               "(orders, revenue)."))
+    window_days: int = Field(30, ge=1, le=3650, title=QT_TRANSLATE_NOOP("nodes", "Reporting window (days)"),
+                             description=QT_TRANSLATE_NOOP("nodes", "The metric is computed over this many "
+                                                                    "most recent days."))
+    target: float | None = Field(None, ge=-1e12, le=1e12, title=QT_TRANSLATE_NOOP("nodes", "Target"),
+                                 description=QT_TRANSLATE_NOOP("nodes", "The value to reach; for conversion "
+                                                                        "a percentage. Optional."))
+    higher_is_better: bool = Field(True, title=QT_TRANSLATE_NOOP("nodes", "Higher is better"))
 
 
 def _metric_summary(c: MetricConfig) -> str:
@@ -125,31 +132,36 @@ METRIC = NodeSpec(
 
 
 class EventStep(ConfigBase):
-    model_config = ConfigDict(title=N_("Event"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Event"))
 
-    kind: Literal["event"] = Field("event", title=N_("Step"))
+    kind: Literal["event"] = Field("event", title=QT_TRANSLATE_NOOP("nodes", "Step"))
     event: EventName = _event()
     filters: list[PropertyFilter] = filters_field()
 
 
 class StageStep(ConfigBase):
-    model_config = ConfigDict(title=N_("Stage"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Stage"))
 
-    kind: Literal["stage"] = Field("stage", title=N_("Step"))
-    stage_id: str = Field(min_length=1, max_length=64, title=N_("Stage"),
-                          description=N_("Id of a Stage node; a customer reaches it by entering any step in it."))
+    kind: Literal["stage"] = Field("stage", title=QT_TRANSLATE_NOOP("nodes", "Step"))
+    stage_id: str = Field(min_length=1, max_length=64, title=QT_TRANSLATE_NOOP("nodes", "Stage"),
+                          description=QT_TRANSLATE_NOOP("nodes", "Id of a Stage node; a customer reaches it "
+                                                                 "by entering any step in it."))
 
 
 FunnelStep = Annotated[EventStep | StageStep, Field(discriminator="kind")]
 
 
 class FunnelConfig(ConfigBase):
-    name: str = Field(N_("New funnel"), min_length=1, max_length=80, title=N_("Name"))
-    steps: list[FunnelStep] = Field(min_length=2, max_length=20, title=N_("Steps"),
-                                    description=N_("In order; a customer counts at a step only after the "
-                                                   "previous ones."))
-    conversion_window_days: int = Field(30, ge=1, le=365, title=N_("Conversion window (days)"),
-                                        description=N_("All steps must happen within this time of the first."))
+    name: str = Field(QT_TRANSLATE_NOOP("nodes", "New funnel"), min_length=1, max_length=80,
+                      title=QT_TRANSLATE_NOOP("nodes", "Name"))
+    steps: list[FunnelStep] = Field(min_length=2, max_length=20, title=QT_TRANSLATE_NOOP("nodes", "Steps"),
+                                    description=QT_TRANSLATE_NOOP("nodes", "In order; a customer counts at a "
+                                                                           "step only after the previous "
+                                                                           "ones."))
+    conversion_window_days: int = Field(30, ge=1, le=365,
+                                        title=QT_TRANSLATE_NOOP("nodes", "Conversion window (days)"),
+                                        description=QT_TRANSLATE_NOOP("nodes", "All steps must happen within "
+                                                                               "this time of the first."))
 
 
 def _funnel_summary(c: FunnelConfig) -> str:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from engine.i18n import N_, QT_TRANSLATE_NOOP
+from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import Port
 
 #: Longest summary shown on a node; longer ones end in an ellipsis.
@@ -66,12 +66,14 @@ TimeUnit = Literal["minutes", "hours", "days", "weeks"]
 UNIT_SECONDS: dict[str, int] = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
 
 
-def channel_field(title: str = N_("Channel account"), *, required: bool = True) -> Any:
+def channel_field(title: str = QT_TRANSLATE_NOOP("nodes", "Channel "
+                                                          "account"), *, required: bool = True) -> Any:
     """A reference to a connected channel account by its id; the secret stays in the keyring."""
     return Field(
         ... if required else "",
         title=title,
-        description=N_("The connected channel account to use (its id; credentials are stored separately)."),
+        description=QT_TRANSLATE_NOOP("nodes", "The connected channel account to use (its id; credentials "
+                                               "are stored separately)."),
         min_length=1 if required else 0, max_length=200,
         json_schema_extra=widget("channel"))
 
@@ -111,12 +113,15 @@ def _show(value: Any) -> str:
 class AttributeRule(ConfigBase):
     """``attribute operator value`` on the customer profile, e.g. ``plan eq pro``."""
 
-    model_config = ConfigDict(title=N_("Attribute rule"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Attribute rule"))
 
-    attribute: AttributeName = Field(title=N_("Attribute"), description=N_("Profile attribute, e.g. plan or city."))
-    operator: Operator = Field("eq", title=N_("Operator"))
-    value: Scalar | None = Field(None, title=N_("Value"),
-                                 description=N_("Left empty for 'is set' and 'is not set'."))
+    attribute: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Attribute"),
+                                     description=QT_TRANSLATE_NOOP("nodes", "Profile attribute, e.g. plan or "
+                                                                            "city."))
+    operator: Operator = Field("eq", title=QT_TRANSLATE_NOOP("nodes", "Operator"))
+    value: Scalar | None = Field(None, title=QT_TRANSLATE_NOOP("nodes", "Value"),
+                                 description=QT_TRANSLATE_NOOP("nodes", "Left empty for 'is set' and 'is not "
+                                                                        "set'."))
 
     @model_validator(mode="after")
     def _operand(self) -> AttributeRule:
@@ -132,12 +137,15 @@ class AttributeRule(ConfigBase):
 class PropertyFilter(ConfigBase):
     """``property operator value`` on an event's properties, e.g. ``total gte 50``."""
 
-    model_config = ConfigDict(title=N_("Property filter"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Property filter"))
 
-    property: AttributeName = Field(title=N_("Property"), description=N_("Event property, e.g. total or sku."))
-    operator: Operator = Field("eq", title=N_("Operator"))
-    value: Scalar | None = Field(None, title=N_("Value"),
-                                 description=N_("Left empty for 'is set' and 'is not set'."))
+    property: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Property"),
+                                    description=QT_TRANSLATE_NOOP("nodes", "Event property, e.g. total or "
+                                                                           "sku."))
+    operator: Operator = Field("eq", title=QT_TRANSLATE_NOOP("nodes", "Operator"))
+    value: Scalar | None = Field(None, title=QT_TRANSLATE_NOOP("nodes", "Value"),
+                                 description=QT_TRANSLATE_NOOP("nodes", "Left empty for 'is set' and 'is not "
+                                                                        "set'."))
 
     @model_validator(mode="after")
     def _operand(self) -> PropertyFilter:
@@ -150,21 +158,22 @@ class PropertyFilter(ConfigBase):
         return f"{self.property} {OPERATOR_SYMBOLS[self.operator]} {_show(self.value)}"
 
 
-def rules_field(title: str = N_("Rules"), *, min_length: int = 0) -> Any:
+def rules_field(title: str = QT_TRANSLATE_NOOP("nodes", "Rules"), *, min_length: int = 0) -> Any:
     return Field(default_factory=list, title=title, min_length=min_length, max_length=50,
                  json_schema_extra=widget("rules"))
 
 
-def filters_field(title: str = N_("Property filters")) -> Any:
+def filters_field(title: str = QT_TRANSLATE_NOOP("nodes", "Property filters")) -> Any:
     return Field(default_factory=list, title=title, max_length=50,
-                 description=N_("All filters must match for the event to count."))
+                 description=QT_TRANSLATE_NOOP("nodes", "All filters must match for the event to count."))
 
 
 Match = Literal["all", "any"]
 
 
 def match_field() -> Any:
-    return Field("all", title=N_("Match"), description=N_("Whether all rules or any one rule must hold."))
+    return Field("all", title=QT_TRANSLATE_NOOP("nodes", "Match"),
+                 description=QT_TRANSLATE_NOOP("nodes", "Whether all rules or any one rule must hold."))
 
 
 def rules_text(rules: list[AttributeRule] | list[PropertyFilter], match: str = "all") -> str:
@@ -179,10 +188,10 @@ def rules_text(rules: list[AttributeRule] | list[PropertyFilter], match: str = "
 class Duration(ConfigBase):
     """An amount of time such as 2 days."""
 
-    model_config = ConfigDict(title=N_("Duration"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Duration"))
 
-    amount: int = Field(1, ge=1, le=10_000, title=N_("Amount"))
-    unit: TimeUnit = Field("days", title=N_("Unit"))
+    amount: int = Field(1, ge=1, le=10_000, title=QT_TRANSLATE_NOOP("nodes", "Amount"))
+    unit: TimeUnit = Field("days", title=QT_TRANSLATE_NOOP("nodes", "Unit"))
 
     @property
     def seconds(self) -> int:
@@ -196,12 +205,13 @@ class Duration(ConfigBase):
 class WeightedPath(ConfigBase):
     """One outgoing path of a split or experiment; its ``name`` is the output port's name."""
 
-    model_config = ConfigDict(title=N_("Path"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Path"))
 
-    name: PortName = Field(title=N_("Name"),
-                           description=N_("Lower-case letters, digits and _; also the name of the output."))
-    weight: int = Field(50, ge=0, le=10_000, title=N_("Weight"),
-                        description=N_("Relative share of customers sent this way."))
+    name: PortName = Field(title=QT_TRANSLATE_NOOP("nodes", "Name"),
+                           description=QT_TRANSLATE_NOOP("nodes", "Lower-case letters, digits and _; also "
+                                                                  "the name of the output."))
+    weight: int = Field(50, ge=0, le=10_000, title=QT_TRANSLATE_NOOP("nodes", "Weight"),
+                        description=QT_TRANSLATE_NOOP("nodes", "Relative share of customers sent this way."))
 
 
 def check_paths(paths: list[WeightedPath], what: str) -> None:

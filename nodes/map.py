@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ConfigDict, Field, field_validator
 
-from engine.i18n import N_, QT_TRANSLATE_NOOP
+from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import STAGE_COLORS, NodeSpec, Stage
 
 from .common import AttributeName, ConfigBase, HexColor, Scalar, clip, widget
@@ -22,14 +22,17 @@ from .common import AttributeName, ConfigBase, HexColor, Scalar, clip, widget
 
 
 class StageConfig(ConfigBase):
-    name: str = Field(N_("New stage"), min_length=1, max_length=80, title=N_("Name"),
-                      description=N_("e.g. Awareness, Onboarding, Retention."))
-    goal: str = Field("", max_length=500, title=N_("Goal"),
-                      description=N_("What a customer should achieve in this stage."),
+    name: str = Field(QT_TRANSLATE_NOOP("nodes", "New stage"), min_length=1, max_length=80,
+                      title=QT_TRANSLATE_NOOP("nodes", "Name"),
+                      description=QT_TRANSLATE_NOOP("nodes", "e.g. Awareness, Onboarding, Retention."))
+    goal: str = Field("", max_length=500, title=QT_TRANSLATE_NOOP("nodes", "Goal"),
+                      description=QT_TRANSLATE_NOOP("nodes", "What a customer should achieve in this stage."),
                       json_schema_extra=widget("multiline"))
-    color: HexColor = Field(STAGE_COLORS[Stage.MAP], title=N_("Colour"), json_schema_extra=widget("color"))
-    order: int = Field(0, ge=0, le=999, title=N_("Order"),
-                       description=N_("Position from left to right; lower comes first."))
+    color: HexColor = Field(STAGE_COLORS[Stage.MAP], title=QT_TRANSLATE_NOOP("nodes", "Colour"),
+                            json_schema_extra=widget("color"))
+    order: int = Field(0, ge=0, le=999, title=QT_TRANSLATE_NOOP("nodes", "Order"),
+                       description=QT_TRANSLATE_NOOP("nodes", "Position from left to right; lower comes "
+                                                              "first."))
 
 
 def _stage_summary(c: StageConfig) -> str:
@@ -54,33 +57,40 @@ STAGE = NodeSpec(
 
 
 class Trait(ConfigBase):
-    model_config = ConfigDict(title=N_("Trait"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Trait"))
 
-    key: str = Field(min_length=1, max_length=80, title=N_("Trait"), description=N_("e.g. Motivation."))
-    value: str = Field("", max_length=500, title=N_("Description"))
+    key: str = Field(min_length=1, max_length=80, title=QT_TRANSLATE_NOOP("nodes", "Trait"),
+                     description=QT_TRANSLATE_NOOP("nodes", "e.g. Motivation."))
+    value: str = Field("", max_length=500, title=QT_TRANSLATE_NOOP("nodes", "Description"))
 
 
 class AttributeDefault(ConfigBase):
-    model_config = ConfigDict(title=N_("Attribute default"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Attribute default"))
 
-    attribute: AttributeName = Field(title=N_("Attribute"))
-    value: Scalar = Field(title=N_("Value"))
+    attribute: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Attribute"))
+    value: Scalar = Field(title=QT_TRANSLATE_NOOP("nodes", "Value"))
 
 
 class PersonaConfig(ConfigBase):
-    name: str = Field(N_("New persona"), min_length=1, max_length=80, title=N_("Name"))
-    description: str = Field("", max_length=2000, title=N_("Description"),
+    name: str = Field(QT_TRANSLATE_NOOP("nodes", "New persona"), min_length=1, max_length=80,
+                      title=QT_TRANSLATE_NOOP("nodes", "Name"))
+    description: str = Field("", max_length=2000, title=QT_TRANSLATE_NOOP("nodes", "Description"),
                              json_schema_extra=widget("multiline"))
-    share_percent: float = Field(25.0, ge=0, le=100, title=N_("Share of customers (%)"),
-                                 description=N_("How many customers are like this persona. Shares are "
-                                                "scaled so that all personas together make 100%."))
-    traits: list[Trait] = Field(default_factory=list, max_length=30, title=N_("Traits"))
-    time_zones: list[str] = Field(default_factory=list, max_length=20, title=N_("Time zones"),
-                                  description=N_("IANA names such as Europe/Berlin; simulated customers "
-                                                 "are spread over them."))
+    share_percent: float = Field(25.0, ge=0, le=100,
+                                 title=QT_TRANSLATE_NOOP("nodes", "Share of customers (%)"),
+                                 description=QT_TRANSLATE_NOOP("nodes", "How many customers are like this "
+                                                                        "persona. Shares are scaled so that "
+                                                                        "all personas together make 100%."))
+    traits: list[Trait] = Field(default_factory=list, max_length=30,
+                                title=QT_TRANSLATE_NOOP("nodes", "Traits"))
+    time_zones: list[str] = Field(default_factory=list, max_length=20,
+                                  title=QT_TRANSLATE_NOOP("nodes", "Time zones"),
+                                  description=QT_TRANSLATE_NOOP("nodes", "IANA names such as Europe/Berlin; "
+                                                                         "simulated customers are spread "
+                                                                         "over them."))
     attribute_defaults: list[AttributeDefault] = Field(
-        default_factory=list, max_length=50, title=N_("Profile attributes"),
-        description=N_("Attributes simulated customers of this persona start with."))
+        default_factory=list, max_length=50, title=QT_TRANSLATE_NOOP("nodes", "Profile attributes"),
+        description=QT_TRANSLATE_NOOP("nodes", "Attributes simulated customers of this persona start with."))
 
     @field_validator("time_zones")
     @classmethod
@@ -133,15 +143,20 @@ TouchpointChannel = Literal["web", "app", "email", "sms", "chat", "phone", "stor
 
 
 class TouchpointConfig(ConfigBase):
-    name: str = Field(N_("New touchpoint"), min_length=1, max_length=80, title=N_("Name"))
-    channel: TouchpointChannel = Field("web", title=N_("Channel"))
-    description: str = Field("", max_length=2000, title=N_("Description"),
+    name: str = Field(QT_TRANSLATE_NOOP("nodes", "New touchpoint"), min_length=1, max_length=80,
+                      title=QT_TRANSLATE_NOOP("nodes", "Name"))
+    channel: TouchpointChannel = Field("web", title=QT_TRANSLATE_NOOP("nodes", "Channel"))
+    description: str = Field("", max_length=2000, title=QT_TRANSLATE_NOOP("nodes", "Description"),
                              json_schema_extra=widget("multiline"))
-    emotion: int = Field(0, ge=-2, le=2, title=N_("Emotion"),
-                         description=N_("How the customer feels here, from −2 (upset) to +2 (delighted)."))
-    pain_points: list[str] = Field(default_factory=list, max_length=30, title=N_("Pain points"))
-    opportunities: list[str] = Field(default_factory=list, max_length=30, title=N_("Opportunities"))
-    owner: str = Field("", max_length=120, title=N_("Owner"), description=N_("Who in the team looks after it."))
+    emotion: int = Field(0, ge=-2, le=2, title=QT_TRANSLATE_NOOP("nodes", "Emotion"),
+                         description=QT_TRANSLATE_NOOP("nodes", "How the customer feels here, from −2 "
+                                                                "(upset) to +2 (delighted)."))
+    pain_points: list[str] = Field(default_factory=list, max_length=30,
+                                   title=QT_TRANSLATE_NOOP("nodes", "Pain points"))
+    opportunities: list[str] = Field(default_factory=list, max_length=30,
+                                     title=QT_TRANSLATE_NOOP("nodes", "Opportunities"))
+    owner: str = Field("", max_length=120, title=QT_TRANSLATE_NOOP("nodes", "Owner"),
+                       description=QT_TRANSLATE_NOOP("nodes", "Who in the team looks after it."))
 
 
 def _touchpoint_summary(c: TouchpointConfig) -> str:
@@ -171,8 +186,10 @@ TOUCHPOINT = NodeSpec(
 
 
 class NoteConfig(ConfigBase):
-    text: str = Field("", max_length=5000, title=N_("Text"), json_schema_extra=widget("multiline"))
-    color: HexColor = Field("#FFF59D", title=N_("Colour"), json_schema_extra=widget("color"))
+    text: str = Field("", max_length=5000, title=QT_TRANSLATE_NOOP("nodes", "Text"),
+                      json_schema_extra=widget("multiline"))
+    color: HexColor = Field("#FFF59D", title=QT_TRANSLATE_NOOP("nodes", "Colour"),
+                            json_schema_extra=widget("color"))
 
 
 def _note_summary(c: NoteConfig) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from engine.i18n import N_, QT_TRANSLATE_NOOP
+from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import NodeSpec, Port, Stage
 
 from .common import (
@@ -32,33 +32,40 @@ from .common import (
 
 
 class FixedSample(ConfigBase):
-    model_config = ConfigDict(title=N_("Fixed sample size"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Fixed sample size"))
 
-    kind: Literal["fixed_sample"] = Field("fixed_sample", title=N_("Stop"))
-    sample_size_per_variant: int = Field(1000, ge=10, le=10_000_000, title=N_("Customers per variant"),
-                                         description=N_("Decide once every variant has had this many."))
-    confidence: float = Field(0.95, ge=0.5, le=0.999, title=N_("Confidence"),
-                              description=N_("For the significance test at the end, e.g. 0.95."))
+    kind: Literal["fixed_sample"] = Field("fixed_sample", title=QT_TRANSLATE_NOOP("nodes", "Stop"))
+    sample_size_per_variant: int = Field(1000, ge=10, le=10_000_000,
+                                         title=QT_TRANSLATE_NOOP("nodes", "Customers per variant"),
+                                         description=QT_TRANSLATE_NOOP("nodes", "Decide once every variant "
+                                                                                "has had this many."))
+    confidence: float = Field(0.95, ge=0.5, le=0.999, title=QT_TRANSLATE_NOOP("nodes", "Confidence"),
+                              description=QT_TRANSLATE_NOOP("nodes", "For the significance test at the end, "
+                                                                     "e.g. 0.95."))
 
 
 class Bayesian(ConfigBase):
-    model_config = ConfigDict(title=N_("Probability to be best"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Probability to be best"))
 
-    kind: Literal["bayesian"] = Field("bayesian", title=N_("Stop"))
-    probability_threshold: float = Field(0.95, ge=0.5, le=0.999, title=N_("Probability to be best"),
-                                         description=N_("Declare a winner once one variant is this likely "
-                                                        "to be the best."))
-    min_sample_per_variant: int = Field(100, ge=10, le=10_000_000, title=N_("At least (customers per variant)"))
+    kind: Literal["bayesian"] = Field("bayesian", title=QT_TRANSLATE_NOOP("nodes", "Stop"))
+    probability_threshold: float = Field(0.95, ge=0.5, le=0.999,
+                                         title=QT_TRANSLATE_NOOP("nodes", "Probability to be best"),
+                                         description=QT_TRANSLATE_NOOP("nodes", "Declare a winner once one "
+                                                                                "variant is this likely to "
+                                                                                "be the best."))
+    min_sample_per_variant: int = Field(100, ge=10, le=10_000_000,
+                                        title=QT_TRANSLATE_NOOP("nodes", "At least (customers per variant)"))
 
 
 class Bandit(ConfigBase):
-    model_config = ConfigDict(title=N_("Bandit (shift traffic to the best)"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Bandit (shift traffic to the best)"))
 
-    kind: Literal["bandit"] = Field("bandit", title=N_("Stop"))
-    algorithm: Literal["thompson"] = Field("thompson", title=N_("Algorithm"),
-                                           description=N_("Thompson sampling."))
-    burn_in_per_variant: int = Field(100, ge=0, le=1_000_000, title=N_("Even split first (customers per "
-                                                                       "variant)"))
+    kind: Literal["bandit"] = Field("bandit", title=QT_TRANSLATE_NOOP("nodes", "Stop"))
+    algorithm: Literal["thompson"] = Field("thompson", title=QT_TRANSLATE_NOOP("nodes", "Algorithm"),
+                                           description=QT_TRANSLATE_NOOP("nodes", "Thompson sampling."))
+    burn_in_per_variant: int = Field(100, ge=0, le=1_000_000,
+                                     title=QT_TRANSLATE_NOOP("nodes", "Even split first (customers per "
+                                                                      "variant)"))
 
 
 StoppingRule = Annotated[FixedSample | Bayesian | Bandit, Field(discriminator="kind")]
@@ -69,21 +76,27 @@ def _two_variants() -> list[WeightedPath]:
 
 
 class ExperimentConfig(ConfigBase):
-    name: str = Field(N_("New experiment"), min_length=1, max_length=80, title=N_("Name"))
+    name: str = Field(QT_TRANSLATE_NOOP("nodes", "New experiment"), min_length=1, max_length=80,
+                      title=QT_TRANSLATE_NOOP("nodes", "Name"))
     variants: list[WeightedPath] = Field(default_factory=_two_variants, min_length=2, max_length=10,
-                                         title=N_("Variants"),
-                                         description=N_("One output per variant; weights are the initial "
-                                                        "traffic split."))
-    goal_event: str = Field("", max_length=200, title=N_("Primary goal event"),
-                            description=N_("Empty to use the journey's goal events."),
+                                         title=QT_TRANSLATE_NOOP("nodes", "Variants"),
+                                         description=QT_TRANSLATE_NOOP("nodes", "One output per variant; "
+                                                                                "weights are the initial "
+                                                                                "traffic split."))
+    goal_event: str = Field("", max_length=200, title=QT_TRANSLATE_NOOP("nodes", "Primary goal event"),
+                            description=QT_TRANSLATE_NOOP("nodes", "Empty to use the journey's goal events."),
                             json_schema_extra=widget("event"))
-    goal_filters: list[PropertyFilter] = filters_field(N_("Goal filters"))
-    conversion_window_days: int = Field(14, ge=1, le=365, title=N_("Conversion window (days)"),
-                                        description=N_("A conversion counts if it happens this soon after "
-                                                       "a customer is assigned."))
-    stopping_rule: StoppingRule = Field(default_factory=Bayesian, title=N_("Stopping rule"))
-    auto_promote: bool = Field(False, title=N_("Send everyone to the winner"),
-                               description=N_("When the rule picks a winner, route all new customers to it."))
+    goal_filters: list[PropertyFilter] = filters_field(QT_TRANSLATE_NOOP("nodes", "Goal filters"))
+    conversion_window_days: int = Field(14, ge=1, le=365,
+                                        title=QT_TRANSLATE_NOOP("nodes", "Conversion window (days)"),
+                                        description=QT_TRANSLATE_NOOP("nodes", "A conversion counts if it "
+                                                                               "happens this soon after a "
+                                                                               "customer is assigned."))
+    stopping_rule: StoppingRule = Field(default_factory=Bayesian,
+                                        title=QT_TRANSLATE_NOOP("nodes", "Stopping rule"))
+    auto_promote: bool = Field(False, title=QT_TRANSLATE_NOOP("nodes", "Send everyone to the winner"),
+                               description=QT_TRANSLATE_NOOP("nodes", "When the rule picks a winner, route "
+                                                                      "all new customers to it."))
 
     @field_validator("variants")
     @classmethod
@@ -124,9 +137,10 @@ EXPERIMENT = NodeSpec(
 
 
 class HoldoutConfig(ConfigBase):
-    percent: float = Field(10.0, ge=0, le=50, title=N_("Held out (%)"),
-                           description=N_("Share of customers who receive nothing, to measure lift. "
-                                          "Chosen from the customer id, so always the same customers."))
+    percent: float = Field(10.0, ge=0, le=50, title=QT_TRANSLATE_NOOP("nodes", "Held out (%)"),
+                           description=QT_TRANSLATE_NOOP("nodes", "Share of customers who receive nothing, "
+                                                                  "to measure lift. Chosen from the customer "
+                                                                  "id, so always the same customers."))
 
 
 HOLDOUT = NodeSpec(

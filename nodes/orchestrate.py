@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from engine.i18n import N_, QT_TRANSLATE_NOOP
+from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import NodeSpec, Port, Stage
 
 from .common import (
@@ -49,13 +49,14 @@ from .common import (
 )
 
 
-def _event_field(title: str = N_("Event")) -> object:
+def _event_field(title: str = QT_TRANSLATE_NOOP("nodes", "Event")) -> object:
     return Field(title=title, json_schema_extra=widget("event"))
 
 
 def _segment_field(*, required: bool) -> object:
     return Field(... if required else "", min_length=1 if required else 0, max_length=64,
-                 title=N_("Segment"), description=N_("A saved segment of the workspace."),
+                 title=QT_TRANSLATE_NOOP("nodes", "Segment"),
+                 description=QT_TRANSLATE_NOOP("nodes", "A saved segment of the workspace."),
                  json_schema_extra=widget("segment"))
 
 
@@ -69,18 +70,18 @@ def _filters_suffix(filters: list[PropertyFilter]) -> str:
 
 
 class EventTrigger(ConfigBase):
-    model_config = ConfigDict(title=N_("When an event happens"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "When an event happens"))
 
-    kind: Literal["event"] = Field("event", title=N_("Trigger"))
+    kind: Literal["event"] = Field("event", title=QT_TRANSLATE_NOOP("nodes", "Trigger"))
     event: EventName = _event_field()
     filters: list[PropertyFilter] = filters_field()
 
 
 class SegmentTrigger(ConfigBase):
-    model_config = ConfigDict(title=N_("When a customer enters a segment"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "When a customer enters a segment"))
 
-    kind: Literal["segment"] = Field("segment", title=N_("Trigger"))
-    rules: list[AttributeRule] = rules_field(N_("Customers where"))
+    kind: Literal["segment"] = Field("segment", title=QT_TRANSLATE_NOOP("nodes", "Trigger"))
+    rules: list[AttributeRule] = rules_field(QT_TRANSLATE_NOOP("nodes", "Customers where"))
     match: Match = match_field()
     segment_id: str = _segment_field(required=False)
 
@@ -92,21 +93,24 @@ class SegmentTrigger(ConfigBase):
 
 
 class ScheduleTrigger(ConfigBase):
-    model_config = ConfigDict(title=N_("On a schedule"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "On a schedule"))
 
-    kind: Literal["schedule"] = Field("schedule", title=N_("Trigger"))
-    repeat: Literal["once", "recurring"] = Field("once", title=N_("Repeat"))
-    at: datetime | None = Field(None, title=N_("Date and time"),
-                                description=N_("For a one-off run. Without a UTC offset it is read in "
-                                               "the journey's time zone."))
-    every: int = Field(1, ge=1, le=365, title=N_("Every"))
-    unit: Literal["days", "weeks"] = Field("weeks", title=N_("Unit"))
-    time: TimeOfDay = Field("09:00", title=N_("At (time of day)"),
-                            description=N_("For a recurring run, in the journey's time zone."))
-    starts_on: datetime | None = Field(None, title=N_("Starting"),
-                                       description=N_("First day of a recurring run; empty for the day "
-                                                      "the journey goes live."))
-    rules: list[AttributeRule] = rules_field(N_("Customers where"))
+    kind: Literal["schedule"] = Field("schedule", title=QT_TRANSLATE_NOOP("nodes", "Trigger"))
+    repeat: Literal["once", "recurring"] = Field("once", title=QT_TRANSLATE_NOOP("nodes", "Repeat"))
+    at: datetime | None = Field(None, title=QT_TRANSLATE_NOOP("nodes", "Date and time"),
+                                description=QT_TRANSLATE_NOOP("nodes", "For a one-off run. Without a UTC "
+                                                                       "offset it is read in the journey's "
+                                                                       "time zone."))
+    every: int = Field(1, ge=1, le=365, title=QT_TRANSLATE_NOOP("nodes", "Every"))
+    unit: Literal["days", "weeks"] = Field("weeks", title=QT_TRANSLATE_NOOP("nodes", "Unit"))
+    time: TimeOfDay = Field("09:00", title=QT_TRANSLATE_NOOP("nodes", "At (time of day)"),
+                            description=QT_TRANSLATE_NOOP("nodes", "For a recurring run, in the journey's "
+                                                                   "time zone."))
+    starts_on: datetime | None = Field(None, title=QT_TRANSLATE_NOOP("nodes", "Starting"),
+                                       description=QT_TRANSLATE_NOOP("nodes", "First day of a recurring run; "
+                                                                              "empty for the day the journey "
+                                                                              "goes live."))
+    rules: list[AttributeRule] = rules_field(QT_TRANSLATE_NOOP("nodes", "Customers where"))
     match: Match = match_field()
     segment_id: str = _segment_field(required=False)
 
@@ -118,22 +122,25 @@ class ScheduleTrigger(ConfigBase):
 
 
 class DatePropertyTrigger(ConfigBase):
-    model_config = ConfigDict(title=N_("On a date of the customer (birthday…)"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "On a date of the customer (birthday…)"))
 
-    kind: Literal["date_property"] = Field("date_property", title=N_("Trigger"))
-    attribute: AttributeName = Field("birthday", title=N_("Date attribute"),
-                                     description=N_("A profile attribute holding a date, e.g. birthday."))
-    offset_days: int = Field(0, ge=-365, le=365, title=N_("Days before (−) or after (+)"))
-    time: TimeOfDay = Field("09:00", title=N_("At (time of day)"),
-                            description=N_("In the customer's time zone."))
-    yearly: bool = Field(True, title=N_("Every year"),
-                         description=N_("Match day and month each year (birthdays, anniversaries)."))
+    kind: Literal["date_property"] = Field("date_property", title=QT_TRANSLATE_NOOP("nodes", "Trigger"))
+    attribute: AttributeName = Field("birthday", title=QT_TRANSLATE_NOOP("nodes", "Date attribute"),
+                                     description=QT_TRANSLATE_NOOP("nodes", "A profile attribute holding a "
+                                                                            "date, e.g. birthday."))
+    offset_days: int = Field(0, ge=-365, le=365,
+                             title=QT_TRANSLATE_NOOP("nodes", "Days before (−) or after (+)"))
+    time: TimeOfDay = Field("09:00", title=QT_TRANSLATE_NOOP("nodes", "At (time of day)"),
+                            description=QT_TRANSLATE_NOOP("nodes", "In the customer's time zone."))
+    yearly: bool = Field(True, title=QT_TRANSLATE_NOOP("nodes", "Every year"),
+                         description=QT_TRANSLATE_NOOP("nodes", "Match day and month each year (birthdays, "
+                                                                "anniversaries)."))
 
 
 class ManualTrigger(ConfigBase):
-    model_config = ConfigDict(title=N_("Manually"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Manually"))
 
-    kind: Literal["manual"] = Field("manual", title=N_("Trigger"))
+    kind: Literal["manual"] = Field("manual", title=QT_TRANSLATE_NOOP("nodes", "Trigger"))
 
 
 Trigger = Annotated[EventTrigger | SegmentTrigger | ScheduleTrigger | DatePropertyTrigger | ManualTrigger,
@@ -141,14 +148,19 @@ Trigger = Annotated[EventTrigger | SegmentTrigger | ScheduleTrigger | DateProper
 
 
 class EntryConfig(ConfigBase):
-    trigger: Trigger = Field(default_factory=ManualTrigger, title=N_("Customers enter"))
+    trigger: Trigger = Field(default_factory=ManualTrigger,
+                             title=QT_TRANSLATE_NOOP("nodes", "Customers enter"))
     re_entry: Literal["inherit", "never", "after_exit", "always"] = Field(
-        "inherit", title=N_("Re-entry"),
-        description=N_("'inherit' follows the journey settings; the others override them for this entry."))
-    re_entry_cooldown_days: int = Field(0, ge=0, le=3650, title=N_("Wait before re-entry (days)"),
-                                        description=N_("Used when re-entry is overridden here."))
-    entry_limit: int = Field(0, ge=0, le=100_000_000, title=N_("Entry limit"),
-                             description=N_("At most this many customers enter; 0 for no limit."))
+        "inherit", title=QT_TRANSLATE_NOOP("nodes", "Re-entry"),
+        description=QT_TRANSLATE_NOOP("nodes", "'inherit' follows the journey settings; the others override "
+                                               "them for this entry."))
+    re_entry_cooldown_days: int = Field(0, ge=0, le=3650,
+                                        title=QT_TRANSLATE_NOOP("nodes", "Wait before re-entry (days)"),
+                                        description=QT_TRANSLATE_NOOP("nodes", "Used when re-entry is "
+                                                                               "overridden here."))
+    entry_limit: int = Field(0, ge=0, le=100_000_000, title=QT_TRANSLATE_NOOP("nodes", "Entry limit"),
+                             description=QT_TRANSLATE_NOOP("nodes", "At most this many customers enter; 0 "
+                                                                    "for no limit."))
 
 
 def _entry_summary(c: EntryConfig) -> str:
@@ -178,8 +190,9 @@ ENTRY = NodeSpec(
     title=QT_TRANSLATE_NOOP("nodes", "Entry"),
     stage=Stage.ORCHESTRATE, config_model=EntryConfig, icon="entry",
     inputs=(), outputs=(NEXT,),
-    description=QT_TRANSLATE_NOOP("nodes", "Where customers start the journey: on an event, when they join "
-                                           "a segment, on a schedule, on a date such as a birthday, or by hand."),
+    description=QT_TRANSLATE_NOOP("nodes", "Where customers start the journey: on an event, when they join a "
+                                           "segment, on a schedule, on a date such as a birthday, or by "
+                                           "hand."),
     summary=_entry_summary,
     example={"trigger": {"kind": "event", "event": "signed_up",
                          "filters": [{"property": "source", "operator": "ne", "value": "import"}]},
@@ -195,39 +208,40 @@ ENTRY = NodeSpec(
 
 
 class AttributeCheck(ConfigBase):
-    model_config = ConfigDict(title=N_("Profile attribute"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Profile attribute"))
 
-    kind: Literal["attribute"] = Field("attribute", title=N_("Check"))
-    rules: list[AttributeRule] = rules_field(N_("Customers where"), min_length=1)
+    kind: Literal["attribute"] = Field("attribute", title=QT_TRANSLATE_NOOP("nodes", "Check"))
+    rules: list[AttributeRule] = rules_field(QT_TRANSLATE_NOOP("nodes", "Customers where"), min_length=1)
     match: Match = match_field()
     missing_attribute: Literal["yes", "no"] = Field(
-        "no", title=N_("Without the attribute go to"),
-        description=N_("The branch a customer takes when the profile lacks an attribute a rule tests "
-                       "(rules using 'is set' / 'is not set' are answered normally)."))
+        "no", title=QT_TRANSLATE_NOOP("nodes", "Without the attribute go to"),
+        description=QT_TRANSLATE_NOOP("nodes", "The branch a customer takes when the profile lacks an "
+                                               "attribute a rule tests (rules using 'is set' / 'is not set' "
+                                               "are answered normally)."))
 
 
 class EventWithinCheck(ConfigBase):
-    model_config = ConfigDict(title=N_("Did an event recently"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Did an event recently"))
 
-    kind: Literal["event_within"] = Field("event_within", title=N_("Check"))
+    kind: Literal["event_within"] = Field("event_within", title=QT_TRANSLATE_NOOP("nodes", "Check"))
     event: EventName = _event_field()
-    min_count: int = Field(1, ge=1, le=10_000, title=N_("At least (times)"))
-    within_days: int = Field(7, ge=1, le=3650, title=N_("Within the last (days)"))
+    min_count: int = Field(1, ge=1, le=10_000, title=QT_TRANSLATE_NOOP("nodes", "At least (times)"))
+    within_days: int = Field(7, ge=1, le=3650, title=QT_TRANSLATE_NOOP("nodes", "Within the last (days)"))
     filters: list[PropertyFilter] = filters_field()
 
 
 class SegmentCheck(ConfigBase):
-    model_config = ConfigDict(title=N_("In a segment"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "In a segment"))
 
-    kind: Literal["segment"] = Field("segment", title=N_("Check"))
+    kind: Literal["segment"] = Field("segment", title=QT_TRANSLATE_NOOP("nodes", "Check"))
     segment_id: str = _segment_field(required=True)
 
 
 class ConsentCheck(ConfigBase):
-    model_config = ConfigDict(title=N_("Has consent for a channel"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Has consent for a channel"))
 
-    kind: Literal["consent"] = Field("consent", title=N_("Check"))
-    channel_kind: ChannelKind = Field("email", title=N_("Channel"))
+    kind: Literal["consent"] = Field("consent", title=QT_TRANSLATE_NOOP("nodes", "Check"))
+    channel_kind: ChannelKind = Field("email", title=QT_TRANSLATE_NOOP("nodes", "Channel"))
 
 
 Check = Annotated[AttributeCheck | EventWithinCheck | SegmentCheck | ConsentCheck,
@@ -235,7 +249,7 @@ Check = Annotated[AttributeCheck | EventWithinCheck | SegmentCheck | ConsentChec
 
 
 class ConditionConfig(ConfigBase):
-    check: Check = Field(title=N_("Condition"))
+    check: Check = Field(title=QT_TRANSLATE_NOOP("nodes", "Condition"))
 
 
 def _condition_summary(c: ConditionConfig) -> str:
@@ -284,12 +298,15 @@ def branch_port(index: int) -> str:
 
 
 class MultiSplitConfig(ConfigBase):
-    attribute: AttributeName = Field(title=N_("Attribute"), description=N_("Profile attribute to split on."))
-    values: list[Scalar] = Field(min_length=1, max_length=20, title=N_("Branch values"),
-                                 description=N_("One branch per value, in order; everything else goes to "
-                                                "'Else'."))
-    case_sensitive: bool = Field(False, title=N_("Case sensitive"),
-                                 description=N_("Whether 'Gold' and 'gold' count as different values."))
+    attribute: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Attribute"),
+                                     description=QT_TRANSLATE_NOOP("nodes", "Profile attribute to split on."))
+    values: list[Scalar] = Field(min_length=1, max_length=20,
+                                 title=QT_TRANSLATE_NOOP("nodes", "Branch values"),
+                                 description=QT_TRANSLATE_NOOP("nodes", "One branch per value, in order; "
+                                                                        "everything else goes to 'Else'."))
+    case_sensitive: bool = Field(False, title=QT_TRANSLATE_NOOP("nodes", "Case sensitive"),
+                                 description=QT_TRANSLATE_NOOP("nodes", "Whether 'Gold' and 'gold' count as "
+                                                                        "different values."))
 
     @model_validator(mode="after")
     def _distinct(self) -> MultiSplitConfig:
@@ -339,9 +356,11 @@ def _two_paths() -> list[WeightedPath]:
 
 class RandomSplitConfig(ConfigBase):
     paths: list[WeightedPath] = Field(default_factory=_two_paths, min_length=2, max_length=10,
-                                      title=N_("Paths"),
-                                      description=N_("Each customer always gets the same path (chosen from "
-                                                     "their id), in proportion to the weights."))
+                                      title=QT_TRANSLATE_NOOP("nodes", "Paths"),
+                                      description=QT_TRANSLATE_NOOP("nodes", "Each customer always gets the "
+                                                                             "same path (chosen from their "
+                                                                             "id), in proportion to the "
+                                                                             "weights."))
 
     @field_validator("paths")
     @classmethod
@@ -371,11 +390,11 @@ RANDOM_SPLIT = NodeSpec(
 
 
 class DurationWait(ConfigBase):
-    model_config = ConfigDict(title=N_("For a while"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "For a while"))
 
-    kind: Literal["duration"] = Field("duration", title=N_("Wait"))
-    amount: int = Field(1, ge=1, le=10_000, title=N_("Amount"))
-    unit: TimeUnit = Field("days", title=N_("Unit"))
+    kind: Literal["duration"] = Field("duration", title=QT_TRANSLATE_NOOP("nodes", "Wait"))
+    amount: int = Field(1, ge=1, le=10_000, title=QT_TRANSLATE_NOOP("nodes", "Amount"))
+    unit: TimeUnit = Field("days", title=QT_TRANSLATE_NOOP("nodes", "Unit"))
 
     @property
     def duration(self) -> Duration:
@@ -383,12 +402,15 @@ class DurationWait(ConfigBase):
 
 
 class TimeOfDayWait(ConfigBase):
-    model_config = ConfigDict(title=N_("Until a time of day"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Until a time of day"))
 
-    kind: Literal["time_of_day"] = Field("time_of_day", title=N_("Wait"))
-    time: TimeOfDay = Field("09:00", title=N_("Time"), description=N_("In the customer's time zone."))
-    weekdays: list[Weekday] = Field(default_factory=list, max_length=7, title=N_("On"),
-                                    description=N_("Allowed weekdays; empty for any day."))
+    kind: Literal["time_of_day"] = Field("time_of_day", title=QT_TRANSLATE_NOOP("nodes", "Wait"))
+    time: TimeOfDay = Field("09:00", title=QT_TRANSLATE_NOOP("nodes", "Time"),
+                            description=QT_TRANSLATE_NOOP("nodes", "In the customer's time zone."))
+    weekdays: list[Weekday] = Field(default_factory=list, max_length=7,
+                                    title=QT_TRANSLATE_NOOP("nodes", "On"),
+                                    description=QT_TRANSLATE_NOOP("nodes", "Allowed weekdays; empty for any "
+                                                                           "day."))
 
     @field_validator("weekdays")
     @classmethod
@@ -399,24 +421,28 @@ class TimeOfDayWait(ConfigBase):
 
 
 class DatePropertyWait(ConfigBase):
-    model_config = ConfigDict(title=N_("Until a date of the customer"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Until a date of the customer"))
 
-    kind: Literal["date_property"] = Field("date_property", title=N_("Wait"))
-    attribute: AttributeName = Field(title=N_("Date attribute"),
-                                     description=N_("A profile attribute holding a date, e.g. renewal_date."))
-    offset_days: int = Field(0, ge=-365, le=365, title=N_("Days before (−) or after (+)"))
-    time: TimeOfDay = Field("09:00", title=N_("At (time of day)"), description=N_("In the customer's time zone."))
+    kind: Literal["date_property"] = Field("date_property", title=QT_TRANSLATE_NOOP("nodes", "Wait"))
+    attribute: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Date attribute"),
+                                     description=QT_TRANSLATE_NOOP("nodes", "A profile attribute holding a "
+                                                                            "date, e.g. renewal_date."))
+    offset_days: int = Field(0, ge=-365, le=365,
+                             title=QT_TRANSLATE_NOOP("nodes", "Days before (−) or after (+)"))
+    time: TimeOfDay = Field("09:00", title=QT_TRANSLATE_NOOP("nodes", "At (time of day)"),
+                            description=QT_TRANSLATE_NOOP("nodes", "In the customer's time zone."))
 
 
 class UntilEventWait(ConfigBase):
-    model_config = ConfigDict(title=N_("Until an event (with a time limit)"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Until an event (with a time limit)"))
 
-    kind: Literal["until_event"] = Field("until_event", title=N_("Wait"))
+    kind: Literal["until_event"] = Field("until_event", title=QT_TRANSLATE_NOOP("nodes", "Wait"))
     event: EventName = _event_field()
     filters: list[PropertyFilter] = filters_field()
-    timeout: Duration = Field(default_factory=lambda: Duration(amount=3, unit="days"), title=N_("Give up after"),
-                              description=N_("Customers who have not done it by then take the 'Timed out' "
-                                             "branch."))
+    timeout: Duration = Field(default_factory=lambda: Duration(amount=3, unit="days"),
+                              title=QT_TRANSLATE_NOOP("nodes", "Give up after"),
+                              description=QT_TRANSLATE_NOOP("nodes", "Customers who have not done it by then "
+                                                                     "take the 'Timed out' branch."))
 
 
 WaitFor = Annotated[DurationWait | TimeOfDayWait | DatePropertyWait | UntilEventWait,
@@ -427,7 +453,7 @@ TIMEOUT_PORT = Port("timeout", label=QT_TRANSLATE_NOOP("nodes", "Timed out"))
 
 
 class WaitConfig(ConfigBase):
-    wait: WaitFor = Field(default_factory=DurationWait, title=N_("Wait"))
+    wait: WaitFor = Field(default_factory=DurationWait, title=QT_TRANSLATE_NOOP("nodes", "Wait"))
 
 
 def _wait_ports(c: WaitConfig) -> tuple[Port, ...]:
@@ -473,20 +499,26 @@ WAIT = NodeSpec(
 
 class SendConfig(ConfigBase):
     channel: str = channel_field()
-    channel_kind: ChannelKind = Field("email", title=N_("Channel type"))
-    subject: str = Field("", max_length=300, title=N_("Subject"),
-                         description=N_("Email subject; may use {{ placeholders }}."),
+    channel_kind: ChannelKind = Field("email", title=QT_TRANSLATE_NOOP("nodes", "Channel type"))
+    subject: str = Field("", max_length=300, title=QT_TRANSLATE_NOOP("nodes", "Subject"),
+                         description=QT_TRANSLATE_NOOP("nodes", "Email subject; may use {{ placeholders }}."),
                          json_schema_extra=widget("template"))
-    body: str = Field(min_length=1, max_length=20_000, title=N_("Message"),
-                      description=N_("Text of the message, e.g. Hello {{ customer.first_name }}."),
+    body: str = Field(min_length=1, max_length=20_000, title=QT_TRANSLATE_NOOP("nodes", "Message"),
+                      description=QT_TRANSLATE_NOOP("nodes", "Text of the message, e.g. Hello {{ "
+                                                             "customer.first_name }}."),
                       json_schema_extra=widget("template"))
-    html_body: str = Field("", max_length=200_000, title=N_("HTML version"),
-                           description=N_("Optional HTML for email; the plain message is the fallback."),
+    html_body: str = Field("", max_length=200_000, title=QT_TRANSLATE_NOOP("nodes", "HTML version"),
+                           description=QT_TRANSLATE_NOOP("nodes", "Optional HTML for email; the plain "
+                                                                  "message is the fallback."),
                            json_schema_extra=widget("template"))
-    respect_quiet_hours: bool = Field(True, title=N_("Respect quiet hours"))
-    frequency_cap_exempt: bool = Field(False, title=N_("Transactional (ignore frequency cap)"),
-                                       description=N_("Only for messages the customer expects, such as "
-                                                      "receipts; consent is still checked."))
+    respect_quiet_hours: bool = Field(True, title=QT_TRANSLATE_NOOP("nodes", "Respect quiet hours"))
+    frequency_cap_exempt: bool = Field(False,
+                                       title=QT_TRANSLATE_NOOP("nodes", "Transactional (ignore frequency "
+                                                                        "cap)"),
+                                       description=QT_TRANSLATE_NOOP("nodes", "Only for messages the "
+                                                                              "customer expects, such as "
+                                                                              "receipts; consent is still "
+                                                                              "checked."))
 
     @field_validator("body")
     @classmethod
@@ -535,40 +567,41 @@ SEND = NodeSpec(
 
 
 class SetAttribute(ConfigBase):
-    model_config = ConfigDict(title=N_("Set attribute"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Set attribute"))
 
-    kind: Literal["set"] = Field("set", title=N_("Operation"))
-    attribute: AttributeName = Field(title=N_("Attribute"))
-    value: Scalar = Field(title=N_("Value"))
+    kind: Literal["set"] = Field("set", title=QT_TRANSLATE_NOOP("nodes", "Operation"))
+    attribute: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Attribute"))
+    value: Scalar = Field(title=QT_TRANSLATE_NOOP("nodes", "Value"))
 
 
 class UnsetAttribute(ConfigBase):
-    model_config = ConfigDict(title=N_("Clear attribute"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Clear attribute"))
 
-    kind: Literal["unset"] = Field("unset", title=N_("Operation"))
-    attribute: AttributeName = Field(title=N_("Attribute"))
+    kind: Literal["unset"] = Field("unset", title=QT_TRANSLATE_NOOP("nodes", "Operation"))
+    attribute: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Attribute"))
 
 
 class AddTag(ConfigBase):
-    model_config = ConfigDict(title=N_("Add tag"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Add tag"))
 
-    kind: Literal["add_tag"] = Field("add_tag", title=N_("Operation"))
-    tag: TagName = Field(title=N_("Tag"))
+    kind: Literal["add_tag"] = Field("add_tag", title=QT_TRANSLATE_NOOP("nodes", "Operation"))
+    tag: TagName = Field(title=QT_TRANSLATE_NOOP("nodes", "Tag"))
 
 
 class RemoveTag(ConfigBase):
-    model_config = ConfigDict(title=N_("Remove tag"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Remove tag"))
 
-    kind: Literal["remove_tag"] = Field("remove_tag", title=N_("Operation"))
-    tag: TagName = Field(title=N_("Tag"))
+    kind: Literal["remove_tag"] = Field("remove_tag", title=QT_TRANSLATE_NOOP("nodes", "Operation"))
+    tag: TagName = Field(title=QT_TRANSLATE_NOOP("nodes", "Tag"))
 
 
 ProfileOperation = Annotated[SetAttribute | UnsetAttribute | AddTag | RemoveTag, Field(discriminator="kind")]
 
 
 class UpdateProfileConfig(ConfigBase):
-    operations: list[ProfileOperation] = Field(min_length=1, max_length=50, title=N_("Changes"),
-                                               description=N_("Applied in order."))
+    operations: list[ProfileOperation] = Field(min_length=1, max_length=50,
+                                               title=QT_TRANSLATE_NOOP("nodes", "Changes"),
+                                               description=QT_TRANSLATE_NOOP("nodes", "Applied in order."))
 
 
 def _operation_text(op: SetAttribute | UnsetAttribute | AddTag | RemoveTag) -> str:
@@ -601,13 +634,15 @@ UPDATE_PROFILE = NodeSpec(
 
 
 class NotifyStaffConfig(ConfigBase):
-    channel: str = channel_field(N_("Send through"))
-    channel_kind: ChannelKind = Field("chat", title=N_("Channel type"))
+    channel: str = channel_field(QT_TRANSLATE_NOOP("nodes", "Send through"))
+    channel_kind: ChannelKind = Field("chat", title=QT_TRANSLATE_NOOP("nodes", "Channel type"))
     recipients: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
-        default_factory=list, max_length=50, title=N_("Recipients"),
-        description=N_("Email addresses, phone numbers or chat rooms; empty for the channel's default."))
-    message: str = Field(min_length=1, max_length=5000, title=N_("Message"),
-                         description=N_("e.g. {{ customer.name }} rated us 1 star — please call back."),
+        default_factory=list, max_length=50, title=QT_TRANSLATE_NOOP("nodes", "Recipients"),
+        description=QT_TRANSLATE_NOOP("nodes", "Email addresses, phone numbers or chat rooms; empty for the "
+                                               "channel's default."))
+    message: str = Field(min_length=1, max_length=5000, title=QT_TRANSLATE_NOOP("nodes", "Message"),
+                         description=QT_TRANSLATE_NOOP("nodes", "e.g. {{ customer.name }} rated us 1 star — "
+                                                                "please call back."),
                          json_schema_extra=widget("template"))
 
     @field_validator("message")
@@ -640,8 +675,9 @@ NOTIFY_STAFF = NodeSpec(
 
 
 class GoalConfig(ConfigBase):
-    name: str = Field("", max_length=80, title=N_("Name"), description=N_("Shown in reports; optional."))
-    event: EventName = _event_field(N_("Goal event"))
+    name: str = Field("", max_length=80, title=QT_TRANSLATE_NOOP("nodes", "Name"),
+                      description=QT_TRANSLATE_NOOP("nodes", "Shown in reports; optional."))
+    event: EventName = _event_field(QT_TRANSLATE_NOOP("nodes", "Goal event"))
     filters: list[PropertyFilter] = filters_field()
 
 
@@ -667,19 +703,20 @@ _ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 
 
 class NodeTarget(ConfigBase):
-    model_config = ConfigDict(title=N_("A step of this journey"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "A step of this journey"))
 
-    kind: Literal["node"] = Field("node", title=N_("Go to"))
-    node_id: str = Field(min_length=1, max_length=64, pattern=_ID, title=N_("Step"))
+    kind: Literal["node"] = Field("node", title=QT_TRANSLATE_NOOP("nodes", "Go to"))
+    node_id: str = Field(min_length=1, max_length=64, pattern=_ID, title=QT_TRANSLATE_NOOP("nodes", "Step"))
 
 
 class JourneyTarget(ConfigBase):
-    model_config = ConfigDict(title=N_("Another journey"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Another journey"))
 
-    kind: Literal["journey"] = Field("journey", title=N_("Go to"))
-    journey_id: str = Field(min_length=1, max_length=64, pattern=_ID, title=N_("Journey"))
-    node_id: str = Field("", max_length=64, title=N_("Start at step"),
-                         description=N_("Empty to start at that journey's entry."))
+    kind: Literal["journey"] = Field("journey", title=QT_TRANSLATE_NOOP("nodes", "Go to"))
+    journey_id: str = Field(min_length=1, max_length=64, pattern=_ID,
+                            title=QT_TRANSLATE_NOOP("nodes", "Journey"))
+    node_id: str = Field("", max_length=64, title=QT_TRANSLATE_NOOP("nodes", "Start at step"),
+                         description=QT_TRANSLATE_NOOP("nodes", "Empty to start at that journey's entry."))
 
     @field_validator("node_id")
     @classmethod
@@ -690,10 +727,12 @@ class JourneyTarget(ConfigBase):
 
 
 class JumpConfig(ConfigBase):
-    target: Annotated[NodeTarget | JourneyTarget, Field(discriminator="kind")] = Field(title=N_("Go to"))
-    max_loops: int = Field(3, ge=1, le=100, title=N_("At most (times per customer)"),
-                           description=N_("After this many jumps a customer takes 'Loop limit reached' "
-                                          "instead, so a loop always ends."))
+    target: Annotated[NodeTarget | JourneyTarget, Field(discriminator="kind")] = Field(
+        title=QT_TRANSLATE_NOOP("nodes", "Go to"))
+    max_loops: int = Field(3, ge=1, le=100, title=QT_TRANSLATE_NOOP("nodes", "At most (times per customer)"),
+                           description=QT_TRANSLATE_NOOP("nodes", "After this many jumps a customer takes "
+                                                                  "'Loop limit reached' instead, so a loop "
+                                                                  "always ends."))
 
 
 def _jump_summary(c: JumpConfig) -> str:
@@ -723,8 +762,9 @@ JUMP = NodeSpec(
 
 
 class ExitConfig(ConfigBase):
-    reason: str = Field("", max_length=200, title=N_("Reason"),
-                        description=N_("Why customers leave here, shown in reports; optional."))
+    reason: str = Field("", max_length=200, title=QT_TRANSLATE_NOOP("nodes", "Reason"),
+                        description=QT_TRANSLATE_NOOP("nodes", "Why customers leave here, shown in reports; "
+                                                               "optional."))
 
 
 EXIT = NodeSpec(

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from engine.i18n import N_, QT_TRANSLATE_NOOP
+from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import NodeSpec, Stage
 
 from .common import AttributeName, ConfigBase, EventName, clip, widget
@@ -23,23 +23,27 @@ PropertyType = Literal["string", "number", "boolean", "datetime"]
 
 
 class EventProperty(ConfigBase):
-    model_config = ConfigDict(title=N_("Property"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Property"))
 
-    name: AttributeName = Field(title=N_("Name"))
-    type: PropertyType = Field("string", title=N_("Type"))
-    required: bool = Field(False, title=N_("Required"))
-    description: str = Field("", max_length=500, title=N_("Description"))
+    name: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Name"))
+    type: PropertyType = Field("string", title=QT_TRANSLATE_NOOP("nodes", "Type"))
+    required: bool = Field(False, title=QT_TRANSLATE_NOOP("nodes", "Required"))
+    description: str = Field("", max_length=500, title=QT_TRANSLATE_NOOP("nodes", "Description"))
 
 
 class TrackEventConfig(ConfigBase):
-    event_name: EventName = Field(title=N_("Event name"), description=N_("Exactly as the source sends it."),
+    event_name: EventName = Field(title=QT_TRANSLATE_NOOP("nodes", "Event name"),
+                                  description=QT_TRANSLATE_NOOP("nodes", "Exactly as the source sends it."),
                                   json_schema_extra=widget("event"))
-    description: str = Field("", max_length=2000, title=N_("Description"),
-                             description=N_("When the event is sent and what it means."),
+    description: str = Field("", max_length=2000, title=QT_TRANSLATE_NOOP("nodes", "Description"),
+                             description=QT_TRANSLATE_NOOP("nodes", "When the event is sent and what it "
+                                                                    "means."),
                              json_schema_extra=widget("multiline"))
-    properties: list[EventProperty] = Field(default_factory=list, max_length=100, title=N_("Properties"))
-    source: str = Field("", max_length=120, title=N_("Source"),
-                        description=N_("Name of the data source that sends it; empty for any source."))
+    properties: list[EventProperty] = Field(default_factory=list, max_length=100,
+                                            title=QT_TRANSLATE_NOOP("nodes", "Properties"))
+    source: str = Field("", max_length=120, title=QT_TRANSLATE_NOOP("nodes", "Source"),
+                        description=QT_TRANSLATE_NOOP("nodes", "Name of the data source that sends it; empty "
+                                                               "for any source."))
 
     @field_validator("properties")
     @classmethod
@@ -84,33 +88,40 @@ EVENT = NodeSpec(
 
 
 class CsvSource(ConfigBase):
-    model_config = ConfigDict(title=N_("CSV file"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "CSV file"))
 
-    kind: Literal["csv"] = Field("csv", title=N_("Kind"))
-    path: str = Field(min_length=1, max_length=1000, title=N_("File"),
-                      description=N_("Path of the CSV file, one event per row."))
-    delimiter: Literal[",", ";", "\t", "|"] = Field(",", title=N_("Delimiter"))
-    customer_column: str = Field("customer_id", min_length=1, max_length=100, title=N_("Customer id column"))
-    event_column: str = Field("event", min_length=1, max_length=100, title=N_("Event column"))
-    timestamp_column: str = Field("timestamp", min_length=1, max_length=100, title=N_("Time column"))
+    kind: Literal["csv"] = Field("csv", title=QT_TRANSLATE_NOOP("nodes", "Kind"))
+    path: str = Field(min_length=1, max_length=1000, title=QT_TRANSLATE_NOOP("nodes", "File"),
+                      description=QT_TRANSLATE_NOOP("nodes", "Path of the CSV file, one event per row."))
+    delimiter: Literal[",", ";", "\t", "|"] = Field(",", title=QT_TRANSLATE_NOOP("nodes", "Delimiter"))
+    customer_column: str = Field("customer_id", min_length=1, max_length=100,
+                                 title=QT_TRANSLATE_NOOP("nodes", "Customer id column"))
+    event_column: str = Field("event", min_length=1, max_length=100,
+                              title=QT_TRANSLATE_NOOP("nodes", "Event column"))
+    timestamp_column: str = Field("timestamp", min_length=1, max_length=100,
+                                  title=QT_TRANSLATE_NOOP("nodes", "Time column"))
 
 
 class CollectorSource(ConfigBase):
-    model_config = ConfigDict(title=N_("Collector"))
+    model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Collector"))
 
-    kind: Literal["collector"] = Field("collector", title=N_("Kind"))
+    kind: Literal["collector"] = Field("collector", title=QT_TRANSLATE_NOOP("nodes", "Kind"))
     protocol: Literal["segment", "sensors"] = Field(
-        "segment", title=N_("Protocol"),
-        description=N_("Segment HTTP tracking API, or the Sensors Analytics SDK format."))
-    write_key_ref: str = Field("", max_length=200, title=N_("Write key"),
-                               description=N_("Reference to the write key in the system keyring; the key "
-                                              "itself is never stored here. Empty until one is created."))
+        "segment", title=QT_TRANSLATE_NOOP("nodes", "Protocol"),
+        description=QT_TRANSLATE_NOOP("nodes", "Segment HTTP tracking API, or the Sensors Analytics SDK "
+                                               "format."))
+    write_key_ref: str = Field("", max_length=200, title=QT_TRANSLATE_NOOP("nodes", "Write key"),
+                               description=QT_TRANSLATE_NOOP("nodes", "Reference to the write key in the "
+                                                                      "system keyring; the key itself is "
+                                                                      "never stored here. Empty until one is "
+                                                                      "created."))
 
 
 class TrackSourceConfig(ConfigBase):
-    name: str = Field(N_("Data source"), min_length=1, max_length=80, title=N_("Name"))
+    name: str = Field(QT_TRANSLATE_NOOP("nodes", "Data source"), min_length=1, max_length=80,
+                      title=QT_TRANSLATE_NOOP("nodes", "Name"))
     source: Annotated[CsvSource | CollectorSource, Field(discriminator="kind")] = Field(
-        default_factory=CollectorSource, title=N_("Source"))
+        default_factory=CollectorSource, title=QT_TRANSLATE_NOOP("nodes", "Source"))
 
 
 def _source_summary(c: TrackSourceConfig) -> str:
