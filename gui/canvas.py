@@ -15,6 +15,7 @@ Everything else is ours, through its class hooks:
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,8 +35,8 @@ from nodeeditor.node_socket import Socket as NESocket
 
 from engine.commands import Change, Connect, MoveNodes, RemoveEdges, RemoveNodes
 from engine.document import Node
-from engine.spec import STAGE_COLORS, NodeSpec, Stage
-from gui.qt import Qt, QtCore, QtGui, QtSvg, QtWidgets, Signal, tr
+from engine.spec import STAGE_COLORS, NodeSpec
+from gui.qt import Qt, QtCore, QtGui, QtSvg, QtWidgets, Signal, translate
 
 NODE_TYPE_MIME = "application/x-journey-studio-node-type"
 
@@ -269,7 +270,8 @@ class NodeItem(QDMGraphicsNode):
             self._paint_overlay(painter, n.metrics)
 
     def _paint_overlay(self, painter, m: Metrics) -> None:
-        text = f"{m.entered:,} in · {m.active:,} active · {m.converted:,} conv"
+        text = (translate("Canvas", "%1 in · %2 active · %3 conv")
+                .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}").replace("%3", f"{m.converted:,}"))
         if m.pct_of_previous is not None:
             text += f" · {m.pct_of_previous:.0f}%"
         painter.setFont(self._badge_font)
@@ -366,29 +368,31 @@ class CanvasNode(NENode):
 
     def _compute_texts(self) -> None:
         spec = self.spec
-        type_title = translate_node_text(spec.title) if spec else tr("Canvas", "Unknown node")
+        type_title = translate_node_text(spec.title) if spec else translate("Canvas", "Unknown node")
         self.display_title = self.jnode.title or type_title
         if spec is None:
-            self.summary_text = tr("Canvas", "Type '%1' is not installed").replace("%1", self.jnode.type)
+            self.summary_text = translate("Canvas", "Type '%1' is not installed").replace("%1", self.jnode.type)
         else:
             self.summary_text = spec.summarize(self.jnode.config) or translate_node_text(spec.title)
 
     def tooltip(self) -> str:
         spec = self.spec
-        lines = [f"<b>{self.display_title}</b>"]
+        from gui.palette import stage_name
+
+        lines = [f"<b>{html.escape(self.display_title)}</b>"]
         if spec:
-            lines.append(f"{translate_node_text(spec.title)} · {Stage(spec.stage).value.title()}")
+            lines.append(f"{html.escape(translate_node_text(spec.title))} · {html.escape(stage_name(spec.stage))}")
             if self.summary_text:
-                lines.append(self.summary_text)
+                lines.append(html.escape(self.summary_text))
         else:
-            lines.append(self.summary_text)
+            lines.append(html.escape(self.summary_text))
         if self.metrics is not None:
             m = self.metrics
-            lines.append(tr("Canvas", "Entered: %1 · Active: %2 · Converted: %3")
+            lines.append(translate("Canvas", "Entered: %1 · Active: %2 · Converted: %3")
                          .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}")
                          .replace("%3", f"{m.converted:,}"))
         for issue in self.canvas.editor.issues_for(self.jid)[:5]:
-            lines.append(f"⚠ {issue.message}")
+            lines.append(f"⚠ {html.escape(issue.message)}")
         return "<br>".join(lines)
 
     # -- nodeeditor hooks -----------------------------------------------------------------------
@@ -610,7 +614,7 @@ class CanvasView(QDMGraphicsView):
             return False
         end = item.socket
         if start.is_input == end.is_input:
-            self.canvas.message.emit(tr("Canvas", "Connect an output (right side) to an input (left side)."))
+            self.canvas.message.emit(translate("Canvas", "Connect an output (right side) to an input (left side)."))
             return True
         out_socket, in_socket = (start, end) if not start.is_input else (end, start)
         self.canvas.request_connect(out_socket, in_socket)
