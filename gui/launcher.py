@@ -27,6 +27,27 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from engine.bench import format_table, report, run_document
+
+    results: dict[str, dict] = {}
+    if args.only in (None, "document"):
+        results.update(run_document(args.nodes, repeats=args.repeats or 15))
+    if args.only in (None, "editor"):
+        from gui.bench import run_editor
+
+        results.update(run_editor(args.nodes, open_repeats=args.repeats or 7,
+                                  repaint_repeats=args.repaints or 60))
+    rep = report(results, args.nodes)
+    if args.json:
+        sys.stdout.write(json.dumps(rep, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(format_table(rep) + "\n")
+    return 0
+
+
 def build_full_parser() -> argparse.ArgumentParser:
     parser, sub = build_parser()
     p = sub.add_parser("app", help="open the app (the default when no command is given)")
@@ -39,6 +60,19 @@ def build_full_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=1280)
     p.add_argument("--height", type=int, default=800)
     p.set_defaults(handler=cmd_screenshot)
+
+    from engine.bench import node_count
+
+    p = sub.add_parser("bench", help="time saving, loading, opening and repainting a large journey")
+    p.add_argument("--nodes", type=node_count, default=1000, metavar="N",
+                   help="nodes in the generated journey (default 1000)")
+    p.add_argument("--only", choices=["document", "editor"],
+                   help="only the file and workspace timings (no Qt), or only the editor's")
+    p.add_argument("--repeats", type=int, metavar="N",
+                   help="samples of each save, load and open (default 15 for files, 7 for opening)")
+    p.add_argument("--repaints", type=int, metavar="N", help="samples of each repaint (default 60)")
+    p.add_argument("--json", action="store_true", help="print the machine and the figures as JSON")
+    p.set_defaults(handler=cmd_bench)
     return parser
 
 
