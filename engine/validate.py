@@ -47,8 +47,8 @@ def has_errors(issues: list[Issue]) -> bool:
     return any(i.severity == "error" for i in issues)
 
 
-def node_label(journey: Journey, node_id: str, registry: Registry) -> str:
-    node = journey.node(node_id)
+def node_label(journey: Journey, node_id: str, registry: Registry, by_id: dict | None = None) -> str:
+    node = by_id.get(node_id) if by_id is not None else journey.node(node_id)
     if node is None:
         return "a missing node"
     if node.title:
@@ -60,6 +60,10 @@ def node_label(journey: Journey, node_id: str, registry: Registry) -> str:
 def validate(journey: Journey, registry: Registry) -> list[Issue]:
     issues: list[Issue] = []
     specs: dict[str, NodeSpec | None] = {}
+    by_id = {n.id: n for n in journey.nodes}
+
+    def label(node_id: str) -> str:
+        return node_label(journey, node_id, registry, by_id)
 
     # -- nodes ------------------------------------------------------------------------------
     for node in journey.nodes:
@@ -86,7 +90,7 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
             issues.append(Issue("error", "config_invalid", f"{_field_label(field)}: {message}",
                                 node_id=node.id, field=field or None))
         if node.stage is not None:
-            lane = journey.node(node.stage)
+            lane = by_id.get(node.stage)
             if lane is None or lane.type != "map.stage":
                 issues.append(Issue("warning", "stage_missing",
                                     "This node belongs to a stage that no longer exists.", node_id=node.id))
@@ -95,8 +99,8 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
     by_source_port: dict[tuple[str, str], list[str]] = defaultdict(list)
     good_edges = []
     for edge in journey.edges:
-        src = journey.node(edge.source.node)
-        dst = journey.node(edge.target.node)
+        src = by_id.get(edge.source.node)
+        dst = by_id.get(edge.target.node)
         if src is None or dst is None:
             missing = "start" if src is None else "end"
             issues.append(Issue("error", "dangling_edge",
@@ -114,7 +118,7 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
             names = [p.name for p in src_spec.output_ports(src.config)]
             if edge.source.port not in names:
                 issues.append(Issue("error", "port_missing",
-                                    f"{node_label(journey, src.id, registry)} has no output '{edge.source.port}'"
+                                    f"{label(src.id)} has no output '{edge.source.port}'"
                                     + (f" (it has: {', '.join(names)})." if names else " (it has no outputs)."),
                                     edge_id=edge.id, node_id=src.id))
                 ok = False
@@ -122,7 +126,7 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
             names = [p.name for p in dst_spec.input_ports(dst.config)]
             if edge.target.port not in names:
                 issues.append(Issue("error", "port_missing",
-                                    f"{node_label(journey, dst.id, registry)} has no input '{edge.target.port}'"
+                                    f"{label(dst.id)} has no input '{edge.target.port}'"
                                     + (f" (it has: {', '.join(names)})." if names else " (it has no inputs)."),
                                     edge_id=edge.id, node_id=dst.id))
                 ok = False
@@ -132,7 +136,7 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
     for (node_id, port), edge_ids in sorted(by_source_port.items()):
         if len(edge_ids) > 1:
             issues.append(Issue("error", "port_fanout",
-                                f"Output '{port}' of {node_label(journey, node_id, registry)} leads to "
+                                f"Output '{port}' of {label(node_id)} leads to "
                                 f"{len(edge_ids)} nodes; a customer can only follow one. Use a split node.",
                                 node_id=node_id, edge_id=sorted(edge_ids)[0]))
 
@@ -161,11 +165,11 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
         for node in executable:
             if node.id not in reached:
                 issues.append(Issue("error", "unreachable",
-                                    f"{node_label(journey, node.id, registry)} cannot be reached from any "
+                                    f"{label(node.id)} cannot be reached from any "
                                     f"Entry node: connect it or remove it.", node_id=node.id))
     for cycle in _cycles(journey, succ):
         if not any((s := specs.get(nid)) is not None and s.breaks_cycles for nid in cycle):
-            names = ", ".join(node_label(journey, nid, registry) for nid in cycle[:4])
+            names = ", ".join(label(nid) for nid in cycle[:4])
             issues.append(Issue("error", "cycle_without_wait",
                                 f"These nodes form a loop with no Wait or Jump in it: {names}. A customer "
                                 f"would loop forever; put a Wait or a Jump with a bound in the loop.",

@@ -74,6 +74,40 @@ def translate_node_text(text: str) -> str:
     return QtCore.QCoreApplication.translate("nodes", text) if text else text
 
 
+class _Assets:
+    """Pens, brushes and fonts shared by every item: building them per item costs more than
+    building the whole scene (thousands of items in a large journey)."""
+
+    def __init__(self) -> None:
+        C = QtGui.QColor  # noqa: N806
+        self.port_brush = QtGui.QBrush(C("#FFFFFF"))
+        self.port_pen = QtGui.QPen(C("#5F6B7A"), 2.0)
+        self.port_pen_highlight = QtGui.QPen(C("#1E88E5"), 3.0)
+        self.title_font = QtGui.QFont()
+        self.title_font.setPointSizeF(9.5)
+        self.title_font.setBold(True)
+        self.small_font = QtGui.QFont()
+        self.small_font.setPointSizeF(8.5)
+        self.badge_font = QtGui.QFont()
+        self.badge_font.setPointSizeF(7.5)
+        self.badge_font.setBold(True)
+        self.node_pen_selected = QtGui.QPen(C("#1E88E5"), 2.5)
+        self.node_pen_hovered = QtGui.QPen(C("#90CAF9"), 2.0)
+        self.node_pen_default = QtGui.QPen(C("#C9D1DB"), 1.0)
+        self.edge_color = C("#8A96A6")
+        self.edge_pen = QtGui.QPen(self.edge_color, 2.2)
+        self.edge_pen_selected = QtGui.QPen(C("#1E88E5"), 3.0)
+        self.edge_pen_dragging = QtGui.QPen(C("#1E88E5"), 2.0, Qt.PenStyle.DashLine)
+        self.edge_pen_hovered = QtGui.QPen(C("#90CAF9"), 5.0)
+        self.label_font = QtGui.QFont()
+        self.label_font.setPointSizeF(7.5)
+
+
+@lru_cache(maxsize=1)
+def assets() -> _Assets:
+    return _Assets()
+
+
 @dataclass
 class Metrics:
     """Numbers painted on a node by the overlay (filled by the engine's run panel)."""
@@ -89,20 +123,28 @@ class Metrics:
 # ---------------------------------------------------------------------------------------------
 
 class PortItem(QDMGraphicsSocket):
-    """A port dot; labels are painted by the node so the dot stays cheap."""
+    """A port: an invisible hit target for nodeeditor's edge dragging. The dot itself is painted
+    by its node (one cached paint per node instead of a Python paint call per port)."""
 
     def initAssets(self):  # noqa: N802 - nodeeditor hook
         self.radius = 6
-        self._brush = QtGui.QBrush(QtGui.QColor("#FFFFFF"))
-        self._pen = QtGui.QPen(QtGui.QColor("#5F6B7A"), 2.0)
-        self._pen_highlight = QtGui.QPen(QtGui.QColor("#1E88E5"), 3.0)
+        self._highlighted = False
+        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+
+    @property
+    def isHighlighted(self) -> bool:  # noqa: N802 - nodeeditor's attribute name
+        return self._highlighted
+
+    @isHighlighted.setter
+    def isHighlighted(self, value: bool) -> None:  # noqa: N802
+        if getattr(self, "_highlighted", False) != value:
+            self._highlighted = value
+            parent = self.parentItem()
+            if parent is not None:
+                parent.update()
 
     def paint(self, painter, option, widget=None):
-        if painter.worldTransform().m11() < LOD_SIMPLE:
-            return
-        painter.setBrush(self._brush)
-        painter.setPen(self._pen_highlight if self.isHighlighted else self._pen)
-        painter.drawEllipse(QtCore.QRectF(-self.radius, -self.radius, 2 * self.radius, 2 * self.radius))
+        pass
 
     def boundingRect(self):
         r = self.radius + 3
@@ -137,17 +179,13 @@ class NodeItem(QDMGraphicsNode):
         self.title_vertical_padding = 4.0
 
     def initAssets(self):  # noqa: N802
-        self._title_font = QtGui.QFont()
-        self._title_font.setPointSizeF(9.5)
-        self._title_font.setBold(True)
-        self._small_font = QtGui.QFont()
-        self._small_font.setPointSizeF(8.5)
-        self._badge_font = QtGui.QFont()
-        self._badge_font.setPointSizeF(7.5)
-        self._badge_font.setBold(True)
-        self._pen_selected = QtGui.QPen(QtGui.QColor("#1E88E5"), 2.5)
-        self._pen_hovered = QtGui.QPen(QtGui.QColor("#90CAF9"), 2.0)
-        self._pen_default = QtGui.QPen(QtGui.QColor("#C9D1DB"), 1.0)
+        a = assets()
+        self._title_font = a.title_font
+        self._small_font = a.small_font
+        self._badge_font = a.badge_font
+        self._pen_selected = a.node_pen_selected
+        self._pen_hovered = a.node_pen_hovered
+        self._pen_default = a.node_pen_default
 
     def initTitle(self):  # noqa: N802
         self.title_item = None
@@ -254,6 +292,15 @@ class NodeItem(QDMGraphicsNode):
         else:
             painter.setPen(self._pen_default)
         painter.drawRoundedRect(rect, r, r)
+        # port dots (the port items themselves paint nothing)
+        if not n.annotation:
+            a = assets()
+            painter.setBrush(a.port_brush)
+            for socket in n.inputs + n.outputs:
+                x = 0.0 if socket.is_input else self.width
+                y = HEADER_H + SUMMARY_H + socket.index * ROW_H + ROW_H / 2
+                painter.setPen(a.port_pen_highlight if socket.grSocket.isHighlighted else a.port_pen)
+                painter.drawEllipse(QtCore.QPointF(x, y), 6.0, 6.0)
         # issue badge
         if n.issue_level:
             badge = QtGui.QColor("#D32F2F" if n.issue_level == "error" else "#F9A825")
@@ -297,6 +344,7 @@ class NodeItem(QDMGraphicsNode):
 
     def mouseMoveEvent(self, event):  # noqa: N802
         QtWidgets.QGraphicsItem.mouseMoveEvent(self, event)
+        self.node.canvas.invalidate_lanes()
         for item in self.scene().selectedItems():
             if isinstance(item, NodeItem):
                 item.node.updateConnectedEdges()
@@ -456,14 +504,14 @@ class EdgeItem(QDMGraphicsEdge):
     """A connection; its path is computed once per move rather than on every paint."""
 
     def initAssets(self):  # noqa: N802
-        self._color = self._default_color = QtGui.QColor("#8A96A6")
-        self._pen = QtGui.QPen(self._color, 2.2)
-        self._pen_selected = QtGui.QPen(QtGui.QColor("#1E88E5"), 3.0)
-        self._pen_dragging = QtGui.QPen(QtGui.QColor("#1E88E5"), 2.0, Qt.PenStyle.DashLine)
-        self._pen_hovered = QtGui.QPen(QtGui.QColor("#90CAF9"), 5.0)
+        a = assets()
+        self._color = self._default_color = a.edge_color
+        self._pen = a.edge_pen
+        self._pen_selected = a.edge_pen_selected
+        self._pen_dragging = a.edge_pen_dragging
+        self._pen_hovered = a.edge_pen_hovered
         self._cached_path: QtGui.QPainterPath | None = None
-        self._label_font = QtGui.QFont()
-        self._label_font.setPointSizeF(7.5)
+        self._label_font = a.label_font
         self.label: str = ""
 
     def setSource(self, x, y):  # noqa: N802
@@ -768,6 +816,7 @@ class Canvas(QtCore.QObject):
         self.edges: dict[str, CanvasEdge] = {}
         self.overlays_visible = True
         self._suppress_selection = False
+        self._lanes: list | None = None
         self.scene.grScene.selectionChanged.connect(self._on_selection_changed)
         editor.issuesChanged.connect(self._apply_issues)
         self.load_all()
@@ -797,13 +846,15 @@ class Canvas(QtCore.QObject):
             for jnode in self.editor.journey.nodes:
                 self.nodes[jnode.id] = CanvasNode(self, jnode, reg.get(jnode.type))
             for jedge in self.editor.journey.edges:
-                self._add_edge(jedge.id)
+                self._add_edge(jedge.id, jedge)
+            self._lanes = None
         finally:
             self._suppress_selection = False
         self._apply_issues(self.editor.issues)
 
-    def _add_edge(self, edge_id: str) -> None:
-        jedge = self.editor.journey.edge(edge_id)
+    def _add_edge(self, edge_id: str, jedge=None) -> None:
+        if jedge is None:
+            jedge = self.editor.journey.edge(edge_id)
         if jedge is None:
             return
         src = self.nodes.get(jedge.source.node)
@@ -830,6 +881,8 @@ class Canvas(QtCore.QObject):
     # -- document → canvas ----------------------------------------------------------------------
     def _on_change(self, change: Change) -> None:
         kind, cid = change.kind, change.id
+        if kind.startswith("node_"):
+            self._lanes = None
         if kind == "node_added":
             jnode = self.editor.journey.node(cid)
             self.nodes[cid] = CanvasNode(self, jnode, self.editor.registry.get(jnode.type))
@@ -948,23 +1001,34 @@ class Canvas(QtCore.QObject):
             cnode.overlay_visible = visible
             cnode.grNode.update()
 
+    def invalidate_lanes(self) -> None:
+        self._lanes = None
+
+    def _lane_areas(self) -> list[tuple[QtCore.QRectF, str]]:
+        """(area, colour) of each stage lane: the stage node and its members, padded."""
+        if self._lanes is None:
+            areas: dict[str, QtCore.QRectF] = {}
+            for jnode in self.editor.journey.nodes:
+                if jnode.type == "map.stage" and jnode.id in self.nodes:
+                    areas.setdefault(jnode.id, QtCore.QRectF())
+            for jnode in self.editor.journey.nodes:
+                key = jnode.id if jnode.id in areas else jnode.stage
+                if key in areas and jnode.id in self.nodes:
+                    areas[key] = areas[key].united(self._node_rect(self.nodes[jnode.id]))
+            self._lanes = [(area.adjusted(-16, -16, 16, 16), self.nodes[lid].color) for lid, area in areas.items()]
+        return self._lanes
+
+    @staticmethod
+    def _node_rect(cnode: CanvasNode) -> QtCore.QRectF:
+        item = cnode.grNode
+        return QtCore.QRectF(item.pos().x(), item.pos().y(), item.width, item.height)
+
     def paint_lanes(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
-        """A tinted band behind each stage's members, titled with the stage's name."""
-        journey = self.editor.journey
-        for jnode in journey.nodes:
-            if jnode.type != "map.stage":
-                continue
-            stage = self.nodes.get(jnode.id)
-            if stage is None:
-                continue
-            members = [self.nodes[n.id] for n in journey.nodes if n.stage == jnode.id and n.id in self.nodes]
-            area = stage.grNode.sceneBoundingRect()
-            for m in members:
-                area = area.united(m.grNode.sceneBoundingRect())
-            area = area.adjusted(-16, -16, 16, 16)
+        """A tinted band behind each stage's members."""
+        for area, lane_color in self._lane_areas():
             if not area.intersects(rect):
                 continue
-            color = QtGui.QColor(stage.color)
+            color = QtGui.QColor(lane_color)
             fill = QtGui.QColor(color)
             fill.setAlpha(22)
             border = QtGui.QColor(color)
