@@ -83,20 +83,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_fmt(args: argparse.Namespace) -> int:
     from engine.document import dumps, loads, save
 
-    changed, failed = 0, False
+    changed, failed, failed_count = 0, False, 0
     for name in args.files:
         path = Path(name)
         try:
             raw = path.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             _out(f"{name}: error: cannot read the file ({getattr(exc, 'strerror', None) or exc})")
-            failed = True
+            failed, failed_count = True, failed_count + 1
             continue
         try:
             journey = loads(raw, file=name)
         except JourneyStudioError as exc:
             _out(f"{name}: error: {exc.message}" + (f" ({exc.path})" if getattr(exc, "path", None) else ""))
-            failed = True
+            failed, failed_count = True, failed_count + 1
             continue
         canonical = dumps(journey)
         if canonical == path.read_text(encoding="utf-8"):
@@ -109,9 +109,16 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             _out(f"reformatted {name}")
     total = len(args.files)
     if args.check:
-        _out(f"{changed} file{'s' if changed != 1 else ''} would be reformatted, "
-             f"{total - changed} already canonical" if changed else
-             f"{total} file{'s' if total != 1 else ''} already canonical")
+        unreadable = failed_count
+        clean = total - changed - unreadable
+        parts = []
+        if changed:
+            parts.append(f"{changed} file{'s' if changed != 1 else ''} would be reformatted")
+        if clean:
+            parts.append(f"{clean} already canonical")
+        if unreadable:
+            parts.append(f"{unreadable} could not be read")
+        _out(", ".join(parts))
     return 1 if failed or (args.check and changed) else 0
 
 

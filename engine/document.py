@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.errors import JourneyFormatError
+from engine.messages import clean_loc, friendly
 
 FORMAT_VERSION = 1
 FILE_SUFFIX = ".journey.json"
@@ -222,7 +223,7 @@ def _migrate_0_to_1(data: dict) -> dict:
 MIGRATIONS[0] = _migrate_0_to_1
 
 
-def _loc_to_path(loc: tuple, nodes: list, edges: list) -> str:
+def _loc_to_path(loc: tuple) -> str:
     """Turn a pydantic error location into a JSON path of the file, e.g. ``nodes[2].config``."""
     parts: list[str] = []
     for p in loc:
@@ -238,6 +239,10 @@ def from_data(data: Any, *, file: str | None = None) -> Journey:
     if not isinstance(data, dict):
         raise JourneyFormatError(f"expected a JSON object at the top, found {type(data).__name__}",
                                  file=file, path="$")
+    if "format_version" not in data and ("journey" in data or "layout" in data):
+        # The current layout without its version line: refuse rather than guess and lose data.
+        raise JourneyFormatError("'format_version' is missing; add \"format_version\": "
+                                 f"{FORMAT_VERSION} at the top of the file", file=file, path="format_version")
     version = data.get("format_version", 0)
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
         raise JourneyFormatError(f"'format_version' must be a whole number, found {version!r}",
@@ -269,8 +274,10 @@ def from_data(data: Any, *, file: str | None = None) -> Journey:
         raise JourneyFormatError("expected a list of nodes", file=file, path="nodes")
     if not isinstance(edges, list):
         raise JourneyFormatError("expected a list of edges", file=file, path="edges")
-    if not isinstance(layout, dict) or not isinstance(layout.get("nodes", {}), dict):
-        raise JourneyFormatError("expected an object", file=file, path="layout.nodes")
+    if not isinstance(layout, dict):
+        raise JourneyFormatError("expected a group of settings (a JSON object)", file=file, path="layout")
+    if not isinstance(layout.get("nodes", {}), dict):
+        raise JourneyFormatError("expected a group of settings (a JSON object)", file=file, path="layout.nodes")
     positions = layout.get("nodes", {})
 
     # Validate each part on its own so that errors point at the file's own JSON path.
@@ -279,9 +286,9 @@ def from_data(data: Any, *, file: str | None = None) -> Journey:
             return model.model_validate(value)
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
-            sub = _loc_to_path(tuple(err.get("loc", ())), nodes, edges)
+            sub = _loc_to_path(clean_loc(tuple(err.get("loc", ())), value))
             full = path + ("" if sub == "$" else ("" if sub.startswith("[") else ".") + sub)
-            raise JourneyFormatError(err.get("msg", "invalid value"), file=file, path=full) from None
+            raise JourneyFormatError(friendly(err), file=file, path=full) from None
 
     settings = check(Settings, head.get("settings", {}), "journey.settings")
     for key in ("id", "name", "description"):
@@ -322,6 +329,8 @@ def from_data(data: Any, *, file: str | None = None) -> Journey:
 
 
 def loads(text: str, *, file: str | None = None) -> Journey:
+    if not text.strip():
+        raise JourneyFormatError("the file is empty", file=file)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from engine.errors import ConfigInvalid, UnknownNodeType
+from engine.messages import errors_of
 
 
 class Stage(enum.StrEnum):
@@ -108,19 +109,17 @@ class NodeSpec:
         try:
             return self.config_model.model_validate(config)
         except ValidationError as exc:
-            errors = exc.errors(include_url=False)
-            first = errors[0]
-            field_path = ".".join(str(p) for p in first.get("loc", ()))
-            raise ConfigInvalid(first.get("msg", "invalid value"), node_id=node_id,
-                                field=field_path or None, errors=errors) from None
+            problems = errors_of(exc, config)
+            field_path, message = problems[0]
+            raise ConfigInvalid(message, node_id=node_id, field=field_path or None,
+                                errors=exc.errors(include_url=False)) from None
 
     def config_errors(self, config: dict) -> list[tuple[str, str]]:
         """``[(field path, message)]`` for every problem in ``config``; empty when valid."""
         try:
             self.config_model.model_validate(config)
         except ValidationError as exc:
-            return [(".".join(str(p) for p in e.get("loc", ())), e.get("msg", "invalid value"))
-                    for e in exc.errors(include_url=False)]
+            return errors_of(exc, config)
         return []
 
     # -- ports -------------------------------------------------------------------------------

@@ -38,8 +38,6 @@ class Issue:
             where = f"node {label}({self.node_id[:8]})"
         elif self.edge_id:
             where = f"edge ({self.edge_id[:8]})"
-        if self.field:
-            where += f" field '{self.field}'"
         return f"{self.severity:<7} {where + ': ' if where else ''}{self.message}"
 
 
@@ -61,6 +59,9 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
     issues: list[Issue] = []
     specs: dict[str, NodeSpec | None] = {}
     by_id = {n.id: n for n in journey.nodes}
+    # Nodes whose config is invalid: their config-dependent ports are unknown, so edges from them
+    # are not second-guessed (one mistake should give one error, not a cascade).
+    bad_config: set[str] = set()
 
     def label(node_id: str) -> str:
         return node_label(journey, node_id, registry, by_id)
@@ -86,8 +87,11 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
                                     f"{spec.title} node is at version {node.type_version} and cannot be "
                                     f"upgraded to version {spec.version}.", node_id=node.id))
             continue
-        for field, message in spec.config_errors(node.config):
-            issues.append(Issue("error", "config_invalid", f"{_field_label(field)}: {message}",
+        problems = spec.config_errors(node.config)
+        if problems:
+            bad_config.add(node.id)
+        for field, message in problems:
+            issues.append(Issue("error", "config_invalid", f"{_field_label(field)} {message}",
                                 node_id=node.id, field=field or None))
         if node.stage is not None:
             lane = by_id.get(node.stage)
@@ -114,7 +118,7 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
                                 node_id=src.id))
             continue
         ok = True
-        if src_spec is not None:
+        if src_spec is not None and not (src.id in bad_config and src_spec.dynamic_outputs is not None):
             names = [p.name for p in src_spec.output_ports(src.config)]
             if edge.source.port not in names:
                 issues.append(Issue("error", "port_missing",
@@ -161,6 +165,11 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
             continue
         reached.add(nid)
         stack.extend(succ.get(nid, ()))
+    for entry in entries:
+        if not succ.get(entry.id):
+            issues.append(Issue("error", "entry_unconnected",
+                                f"{label(entry.id)} does not lead to any step: connect its output to "
+                                f"the first step of the journey.", node_id=entry.id))
     if entries:
         for node in executable:
             if node.id not in reached:
@@ -178,7 +187,12 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
 
 
 def _field_label(path: str) -> str:
-    return path.replace("_", " ").replace(".", " › ") if path else "Settings"
+    """``wait.timeout.amount`` → ``Wait › timeout › amount``; list indexes count from 1."""
+    if not path:
+        return "Settings"
+    parts = [str(int(p) + 1) if p.isdigit() else p.replace("_", " ") for p in path.split(".")]
+    text = " › ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def _cycles(journey: Journey, succ: dict[str, list[str]]) -> list[list[str]]:

@@ -223,6 +223,7 @@ class MainWindow(QtWidgets.QMainWindow):
         recent = [(j.id, j.name, j.updated_at) for j in self._list_journeys()][:8]
         self.start_page.set_recent(recent)
         self.stack.setCurrentWidget(self.start_page)
+        self.zoom_label.setText("")
         # the inspector and problems have nothing to say without a journey
         self.inspector_dock.hide()
         self.validation_dock.hide()
@@ -472,15 +473,22 @@ class MainWindow(QtWidgets.QMainWindow):
             self.canvas.select_nodes([node.id])
 
     def add_node_at_center(self, type_key: str) -> None:
+        """Add a node in the middle of the view, at the nearest free spot (never on top of another)."""
         if self.canvas is None:
             return
-        x, y = self.canvas.view_center()
-        # don't stack repeated additions exactly on top of each other
-        taken = {(n.position.x, n.position.y) for n in self.editor.journey.nodes}
-        while (round(x - 105), round(y - 30)) in taken:
-            x += 30
-            y += 30
-        self.add_node(type_key, x, y)
+        cx, cy = self.canvas.view_center()
+        taken = [cnode.grNode.sceneBoundingRect() for cnode in self.canvas.nodes.values()]
+        w, h = 210, 110  # a generous node footprint, gaps included
+        for ring in range(0, 12):
+            spots = [(dx, dy) for dx in range(-ring, ring + 1) for dy in range(-ring, ring + 1)
+                     if max(abs(dx), abs(dy)) == ring]
+            for dx, dy in sorted(spots, key=lambda d: (abs(d[1]), abs(d[0]), d)):
+                x, y = cx + dx * (w + 40), cy + dy * (h + 30)
+                rect = QtCore.QRectF(x - w / 2 - 15, y - h / 2 - 15, w + 30, h + 30)
+                if not any(rect.intersects(r) for r in taken):
+                    self.add_node(type_key, x, y)
+                    return
+        self.add_node(type_key, cx, cy)
 
     def undo(self) -> None:
         if self.editor is not None:

@@ -12,6 +12,20 @@ from pathlib import Path
 
 def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", width: int = 1280,
                      height: int = 800) -> list[Path]:
+    from engine.errors import JourneyStudioError
+    from engine.templates import load_template
+
+    if width < 640 or height < 480 or width > 7680 or height > 4320:
+        raise JourneyStudioError(f"a screenshot size of {width}×{height} is not supported; use at least "
+                                 f"640×480 and at most 7680×4320")
+    load_template(template)  # an unknown template is a clear error before any window opens
+    out_dir = Path(out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JourneyStudioError(f"cannot create the folder: {exc.strerror or exc}", where=str(out_dir)) from None
+    if not os.access(out_dir, os.W_OK):
+        raise JourneyStudioError("the folder is not writable", where=str(out_dir))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from engine.spec import default_registry
     from engine.store.workspace import Workspace
@@ -19,8 +33,6 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
     from gui.main_window import MainWindow
     from gui.qt import QtCore, QtWidgets
 
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
     app = make_application()
     written: list[Path] = []
 
@@ -31,17 +43,24 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
     def shot(widget: QtWidgets.QWidget, name: str) -> None:
         settle()
         path = out_dir / name
-        widget.grab().save(str(path))
+        if not widget.grab().save(str(path)):
+            raise JourneyStudioError("cannot write the image", where=str(path))
         written.append(path)
 
     with tempfile.TemporaryDirectory(prefix="journey-studio-shot-") as tmp:
         ws = Workspace.open(Path(tmp) / "workspace.db")
         try:
             window = MainWindow(ws, default_registry())
+            problems: list[str] = []
+            # no one can click a message box here: collect the message and fail with it instead
+            window._error = lambda title, text: problems.append(f"{title}: {text}")
+            window._ask_save = lambda name: "discard"
             window.resize(width, height)
             window.show()
             shot(window, "start_page.png")
             window.new_from_template(template)
+            if problems or window.editor is None:
+                raise JourneyStudioError(problems[0] if problems else f"cannot open template '{template}'")
             settle()
             shot(window, "editor.png")
             # the inspector with the first message node (or any node) selected

@@ -44,8 +44,8 @@ class WorkspaceFileLock:
             os.close(fd)
             who = f"process {holder}" if holder else "another process"
             raise WorkspaceLocked(
-                f"is open in another Journey Studio window ({who}). Close it there first, "
-                "or open the workspace read-only.", where=str(self.db_path)) from None
+                f"is open in another Journey Studio window ({who}). Close it there "
+                "first, then try again.", where=str(self.db_path)) from None
         try:
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)

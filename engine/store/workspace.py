@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 DB_FILE_NAME = "workspace.db"
+#: File endings that mark a workspace path as a database file rather than a folder.
+DB_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: Milliseconds a connection waits for a lock held by a reader's checkpoint before giving up.
 BUSY_TIMEOUT_MS = 5000
@@ -140,6 +142,15 @@ class Workspace:
             return cls._open_url(url, create=create, read_only=read_only)
         path = Path(path_or_url).expanduser()
         if path.is_dir():
+            path = path / DB_FILE_NAME
+        elif not path.exists() and path.suffix.lower() not in DB_SUFFIXES:
+            # "--workspace ~/Journeys" names a folder to create, not a database file called Journeys
+            if create and not read_only:
+                try:
+                    path.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise WorkspaceError(f"cannot create the workspace folder: {exc.strerror or exc}",
+                                         where=str(path)) from None
             path = path / DB_FILE_NAME
         return cls._open_sqlite(path, create=create, read_only=read_only)
 
@@ -609,7 +620,7 @@ def _pg_writer_lock(engine: Engine, where: str):
         conn.close()
         who = f"server process {holder}" if holder is not None else "another process"
         raise WorkspaceLocked(f"is open in another Journey Studio window ({who}). Close it there first, "
-                              "or open the workspace read-only.", where=where)
+                              "then try again.", where=where)
 
     def release() -> None:
         try:

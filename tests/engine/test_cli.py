@@ -98,3 +98,24 @@ def test_templates_lists_the_gallery():
 def test_usage_errors_exit_non_zero(args):
     res = cli(*args)
     assert res.returncode == 2 and "usage:" in res.stderr
+
+
+def test_fmt_check_counts_unreadable_files_apart(tmp_path, small_journey):
+    good = tmp_path / "good.journey.json"
+    save(small_journey, good)
+    bad = tmp_path / "bad.journey.json"
+    bad.write_text("not json")
+    res = cli("fmt", "--check", str(good), str(bad))
+    assert res.returncode == 1
+    assert res.stdout.strip().splitlines()[-1] == "1 already canonical, 1 could not be read"
+
+
+def test_screenshot_refuses_bad_arguments_without_opening_a_window(tmp_path):
+    res = cli("screenshot", "--out", str(tmp_path / "shots"), "--template", "nope")
+    assert res.returncode == 1 and "no template named 'nope'" in res.stderr
+    afile = tmp_path / "a-file"
+    afile.write_text("x")
+    res = cli("screenshot", "--out", str(afile))
+    assert res.returncode == 1 and str(afile) in res.stderr and "Traceback" not in res.stderr
+    res = cli("screenshot", "--out", str(tmp_path / "s"), "--width", "0")
+    assert res.returncode == 1 and "not supported" in res.stderr

@@ -127,3 +127,38 @@ def test_save_is_atomic_and_leaves_no_temp_files(small_journey, tmp_path):
 def test_empty_journey_round_trips():
     j = Journey(name="Empty")
     assert dumps(loads(dumps(j))) == dumps(j)
+
+
+def test_current_layout_without_format_version_is_refused_not_guessed(small_journey, tmp_path):
+    data = json.loads(dumps(small_journey))
+    del data["format_version"]
+    path = tmp_path / "nofv.journey.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(JourneyFormatError) as err:
+        load(path)
+    assert err.value.path == "format_version" and "missing" in err.value.message
+
+
+def test_empty_file_says_so(tmp_path):
+    path = tmp_path / "empty.journey.json"
+    path.write_text("  \n")
+    with pytest.raises(JourneyFormatError, match="the file is empty"):
+        load(path)
+
+
+def test_messages_are_for_people_not_programmers(tmp_path):
+    bad = {"format_version": 1, "journey": {"settings": {"quiet_hours": {"start": "9pm"}}},
+           "nodes": [], "edges": []}
+    with pytest.raises(JourneyFormatError) as err:
+        loads(json.dumps(bad))
+    assert err.value.path == "journey.settings.quiet_hours.start"
+    assert "24-hour time such as 09:00" in err.value.message and "pattern" not in err.value.message
+    bad["journey"]["settings"] = {"time_zone": "Mars/Olympus"}
+    with pytest.raises(JourneyFormatError) as err:
+        loads(json.dumps(bad))
+    assert err.value.message == "unknown time zone 'Mars/Olympus'"
+    bad["journey"]["settings"] = {}
+    bad["layout"] = "x"
+    with pytest.raises(JourneyFormatError) as err:
+        loads(json.dumps(bad))
+    assert err.value.path == "layout"

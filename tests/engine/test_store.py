@@ -620,3 +620,15 @@ def test_postgresql_workspace(pg_url: str):
     # Reopening is idempotent and the lock was released.
     with Workspace.open(pg_url, create=False) as ws:
         assert [j.id for j in ws.list_journeys()] == [copy.id]
+
+
+def test_a_new_path_without_a_database_ending_is_a_folder(tmp_path):
+    target = tmp_path / "Journeys" / "Shop"
+    ws = Workspace.open(target)
+    try:
+        assert (target / "workspace.db").is_file()
+    finally:
+        ws.close()
+    ws = Workspace.open(tmp_path / "single.db")
+    ws.close()
+    assert (tmp_path / "single.db").is_file()

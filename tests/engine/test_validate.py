@@ -107,3 +107,40 @@ def test_describe_is_one_readable_line(small_journey, registry):
     small_journey.nodes.append(make_node(registry, "orchestrate.exit", title="Lonely"))
     line = [i for i in validate(small_journey, registry) if i.code == "unreachable"][0].describe(small_journey)
     assert line.startswith("error") and "Lonely" in line and "\n" not in line
+
+
+def test_union_errors_point_at_the_field_as_written(registry):
+    spec = registry["orchestrate.wait"]
+    config = {"wait": {"kind": "until_event", "event": "order_completed", "filters": [],
+                       "timeout": {"amount": -5, "unit": "days"}}}
+    assert spec.config_errors(config) == [("wait.timeout.amount", "must be at least 1")]
+
+
+def test_one_bad_config_gives_one_error_not_a_cascade(registry):
+    from engine.document import Journey
+
+    j = Journey()
+    entry = make_node(registry, "orchestrate.entry")
+    wait = make_node(registry, "orchestrate.wait", config={
+        "wait": {"kind": "until_event", "event": "order_completed", "filters": [],
+                 "timeout": {"amount": 3, "unit": "days"}}})
+    hit = make_node(registry, "orchestrate.goal")
+    miss = make_node(registry, "orchestrate.exit")
+    j.nodes += [entry, wait, hit, miss]
+    connect(j, entry, "next", wait)
+    connect(j, wait, "event", hit)
+    connect(j, wait, "timeout", miss)
+    assert not has_errors(validate(j, registry))
+    wait.config["wait"]["timeout"]["amount"] = -5
+    errors = [i for i in validate(j, registry) if i.severity == "error"]
+    assert [(i.code, i.field) for i in errors] == [("config_invalid", "wait.timeout.amount")]
+    assert errors[0].message == "Wait › timeout › amount must be at least 1"
+
+
+def test_entry_that_leads_nowhere_cannot_be_published(registry):
+    from engine.document import Journey
+
+    j = Journey(nodes=[make_node(registry, "orchestrate.entry", title="Start")])
+    issues = validate(j, registry)
+    assert codes(issues) == ["entry_unconnected"]
+    assert '"Start"' in issues[0].message

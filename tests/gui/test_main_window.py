@@ -218,3 +218,14 @@ def test_invalid_config_in_the_inspector_shows_inline_and_is_reported(window, qt
     window.editor.revalidate()
     assert any(i.node_id == send.id and i.severity == "error" for i in window.editor.issues)
     assert isinstance(window.inspector.form, QtWidgets.QWidget)
+
+
+def test_nodes_added_from_the_palette_never_pile_up(window):
+    window.new_blank()
+    for _ in range(6):
+        window.palette.addRequested.emit("orchestrate.wait")
+    rects = [c.grNode.sceneBoundingRect().adjusted(10, 28, -10, -10) for c in window.canvas.nodes.values()]
+    assert len(rects) == 7
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert not a.intersects(b)
