@@ -69,23 +69,18 @@ def box(node, registry: Registry) -> tuple[float, float, float, float]:
     return node.position.x, node.position.y, w, h
 
 
+def _builder():
+    """The template build script, loaded from its file (it is a tool, not part of the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_templates", templates_dir() / "build_templates.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def used_events(journey: Journey) -> set[str]:
-    found: set[str] = set()
-
-    def walk(value, key=""):
-        if isinstance(value, dict):
-            for k, v in value.items():
-                walk(v, k)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v, key)
-        elif isinstance(value, str) and value and key in ("event", "from_event", "to_event", "goal_event"):
-            found.add(value)
-
-    for node in journey.nodes:
-        if node.type != "track.event":
-            walk(node.config)
-    return found | set(journey.settings.goals)
+    return _builder().referenced_events(journey)
 
 
 def test_the_gallery_has_all_six_templates():
