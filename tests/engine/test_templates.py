@@ -3,6 +3,7 @@ canvas, and is exactly what ``resources/templates/build_templates.py`` generates
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from collections import defaultdict
@@ -69,12 +70,14 @@ def box(node, registry: Registry) -> tuple[float, float, float, float]:
     return node.position.x, node.position.y, w, h
 
 
+@functools.cache
 def _builder():
     """The template build script, loaded from its file (it is a tool, not part of the package)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_templates", templates_dir() / "build_templates.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_templates", module)  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
