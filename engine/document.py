@@ -61,7 +61,8 @@ class ReEntry(_Model):
 
 
 class Settings(_Model):
-    time_zone: str = Field("UTC", title="Time zone", description="Used where a customer has no time zone of their own.")
+    time_zone: str = Field("UTC", title="Time zone", description="Used where a customer has no time zone of their own.",
+                           json_schema_extra={"widget": "timezone"})
     quiet_hours: QuietHours = Field(default_factory=QuietHours, title="Quiet hours")
     frequency_cap: FrequencyCap = Field(default_factory=FrequencyCap, title="Frequency cap")
     goals: list[str] = Field(default_factory=list, title="Goal events",

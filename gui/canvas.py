@@ -70,6 +70,92 @@ def _icon_pixmap(name: str, size: int) -> QtGui.QPixmap:
     return pm
 
 
+#: Header ink for light headers (a note's yellow, a pale stage colour).
+DARK_INK = "#263238"
+#: Most lines of summary an annotation node shows before it ends in an ellipsis.
+ANNOTATION_LINES = 4
+
+
+def _luminance(color: QtGui.QColor) -> float:
+    """Relative luminance (WCAG 2) of an sRGB colour, 0 for black to 1 for white."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
+
+
+#: Headers lighter than this get dark ink. White still reads on the saturated stage colours
+#: (orange, teal: about 0.3); pale ones (a yellow note, an amber or pastel stage) need dark text.
+LIGHT_HEADER_LUMINANCE = 0.35
+
+
+@lru_cache(maxsize=64)
+def header_ink(background: str) -> str:
+    """The colour of title and icon on a header of colour ``background``."""
+    return DARK_INK if _luminance(QtGui.QColor(background)) > LIGHT_HEADER_LUMINANCE else "#FFFFFF"
+
+
+@lru_cache(maxsize=256)
+def _tinted_icon_pixmap(name: str, size: int, color: str) -> QtGui.QPixmap:
+    """The icon's line art recoloured: the icons are drawn white, unreadable on a light header."""
+    pm = _icon_pixmap(name, size).copy()
+    p = QtGui.QPainter(pm)
+    p.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_SourceIn)
+    p.fillRect(pm.rect(), QtGui.QColor(color))
+    p.end()
+    return pm
+
+
+def icon_pixmap(name: str, size: int, ink: str = "#FFFFFF") -> QtGui.QPixmap:
+    return _icon_pixmap(name, size) if ink == "#FFFFFF" else _tinted_icon_pixmap(name, size, ink)
+
+
+def humanize_port(name: str) -> str:
+    """``variant_b`` → ``Variant b``: how a port named after a user's key reads on a node."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+SUMMARY_SEPARATOR = " · "
+
+
+def _word_wrap(text: str, font: QtGui.QFont, width: float) -> list[str]:
+    layout = QtGui.QTextLayout(text, font)
+    option = QtGui.QTextOption()
+    option.setWrapMode(QtGui.QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    lines: list[str] = []
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        lines.append(text[line.textStart():line.textStart() + line.textLength()].strip())
+    layout.endLayout()
+    return lines
+
+
+def wrap_lines(text: str, font: QtGui.QFont, width: float, max_lines: int) -> list[str]:
+    """``text`` wrapped at ``width`` into at most ``max_lines`` lines, the last elided if more follow.
+
+    Summaries are parts joined by " · "; a line breaks between parts where it can, so that
+    "2 pain points" or "target 15%" stay together, and the separator is dropped at the break."""
+    fm = QtGui.QFontMetricsF(font)
+    lines: list[str] = []
+    for part in text.split(SUMMARY_SEPARATOR):
+        joined = f"{lines[-1]}{SUMMARY_SEPARATOR}{part}" if lines else part
+        if fm.horizontalAdvance(joined) <= width:
+            lines[-1:] = [joined]
+        elif fm.horizontalAdvance(part) <= width:
+            lines.append(part)
+        else:
+            lines.extend(_word_wrap(part, font, width))
+    if len(lines) > max_lines:
+        rest = " ".join(lines[max_lines - 1:])
+        lines = lines[:max_lines - 1] + [fm.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+    return lines or [""]
+
+
 def translate_node_text(text: str) -> str:
     return QtCore.QCoreApplication.translate("nodes", text) if text else text
 
@@ -92,6 +178,10 @@ class _Assets:
         self.badge_font.setPointSizeF(7.5)
         self.badge_font.setBold(True)
         self.node_pen_selected = QtGui.QPen(C("#1E88E5"), 2.5)
+        # Block mode (far zoomed out): a pen in scene units would shrink to a hairline.
+        self.node_pen_selected_far = QtGui.QPen(C("#1E88E5"), 3.0)
+        self.node_pen_selected_far.setCosmetic(True)
+        self.node_pen_selected_far.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
         self.node_pen_hovered = QtGui.QPen(C("#90CAF9"), 2.0)
         self.node_pen_default = QtGui.QPen(C("#C9D1DB"), 1.0)
         self.edge_color = C("#8A96A6")
@@ -177,6 +267,7 @@ class NodeItem(QDMGraphicsNode):
         self.title_height = HEADER_H
         self.title_horizontal_padding = 8.0
         self.title_vertical_padding = 4.0
+        self._summary_lines: list[str] = []
 
     def initAssets(self):  # noqa: N802
         a = assets()
@@ -184,6 +275,7 @@ class NodeItem(QDMGraphicsNode):
         self._small_font = a.small_font
         self._badge_font = a.badge_font
         self._pen_selected = a.node_pen_selected
+        self._pen_selected_far = a.node_pen_selected_far
         self._pen_hovered = a.node_pen_hovered
         self._pen_default = a.node_pen_default
 
@@ -206,9 +298,11 @@ class NodeItem(QDMGraphicsNode):
         n: CanvasNode = self.node
         self.prepareGeometryChange()
         if n.annotation:
+            # Sized to the wrapped summary once here: painting only draws the lines.
             self.width = ANNOTATION_WIDTH if n.jnode.type != "map.stage" else NODE_WIDTH
-            lines = 2 if n.jnode.type in ("map.note", "map.persona", "map.touchpoint") else 1
-            self.height = HEADER_H + SUMMARY_H * lines + PAD_BOTTOM
+            self._summary_lines = wrap_lines(n.summary_text, self._small_font, self.width - 20, ANNOTATION_LINES)
+            line_h = QtGui.QFontMetricsF(self._small_font).lineSpacing()
+            self.height = math.ceil(HEADER_H + 6 + line_h * len(self._summary_lines) + PAD_BOTTOM)
         else:
             rows = max(len(n.in_names), len(n.out_names), 1)
             self.width = NODE_WIDTH
@@ -230,9 +324,13 @@ class NodeItem(QDMGraphicsNode):
         rect = QtCore.QRectF(0, 0, self.width, self.height)
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if lod < LOD_SIMPLE:
-            painter.setPen(self._pen_selected if self.isSelected() else Qt.PenStyle.NoPen)
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
             painter.drawRect(rect)
+            if self.isSelected():
+                painter.setPen(self._pen_selected_far)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(rect)
             return
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         r = self.edge_roundness
@@ -246,15 +344,18 @@ class NodeItem(QDMGraphicsNode):
         painter.drawRoundedRect(rect, r, r)
         # header
         header = QtGui.QPainterPath()
+        # Winding fill: with the default odd-even rule the square strip that covers the rounded
+        # bottom corners would cut a hole in the header instead.
+        header.setFillRule(Qt.FillRule.WindingFill)
         header.addRoundedRect(QtCore.QRectF(0, 0, self.width, HEADER_H), r, r)
         header.addRect(QtCore.QRectF(0, HEADER_H - r, self.width, r))
         painter.setBrush(color)
         painter.drawPath(header.simplified())
-        # icon
-        painter.drawPixmap(QtCore.QRectF(8, 6, 18, 18), _icon_pixmap(n.icon, 18), QtCore.QRectF(0, 0, 36, 36))
-        # title
+        # icon and title in the ink that reads on this header
+        ink = header_ink(color.name())
+        painter.drawPixmap(QtCore.QRectF(8, 6, 18, 18), icon_pixmap(n.icon, 18, ink), QtCore.QRectF(0, 0, 36, 36))
         painter.setFont(self._title_font)
-        painter.setPen(QtGui.QColor("#FFFFFF"))
+        painter.setPen(QtGui.QColor(ink))
         fm = QtGui.QFontMetricsF(self._title_font)
         title_w = self.width - 34 - (22 if n.issue_level else 8)
         painter.drawText(QtCore.QRectF(32, 0, title_w, HEADER_H),
@@ -265,8 +366,10 @@ class NodeItem(QDMGraphicsNode):
         sfm = QtGui.QFontMetricsF(self._small_font)
         painter.setPen(QtGui.QColor("#4A5563"))
         if n.annotation:
-            text_rect = QtCore.QRectF(10, HEADER_H + 3, self.width - 20, self.height - HEADER_H - 6)
-            painter.drawText(text_rect, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop, n.summary_text)
+            line_h = sfm.lineSpacing()
+            for i, line in enumerate(self._summary_lines):
+                painter.drawText(QtCore.QRectF(10, HEADER_H + 4 + i * line_h, self.width - 20, line_h),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, line)
         else:
             painter.drawText(QtCore.QRectF(10, HEADER_H, self.width - 20, SUMMARY_H),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
@@ -411,8 +514,16 @@ class CanvasNode(NENode):
         outs = spec.output_ports(self.jnode.config)
         self.in_names = [p.name for p in ins]
         self.out_names = [p.name for p in outs]
-        self.in_labels = [translate_node_text(p.display) for p in ins]
-        self.out_labels = [translate_node_text(p.display) for p in outs]
+        self.in_labels = [self._port_label(p) for p in ins]
+        self.out_labels = [self._port_label(p) for p in outs]
+
+    @staticmethod
+    def _port_label(port) -> str:
+        # A port named after a user's key (a split path, an experiment variant) has that key as
+        # its label; the name stays as it is in the document, only the painted text reads better.
+        if port.display == port.name:
+            return humanize_port(port.name)
+        return translate_node_text(port.display)
 
     def _compute_texts(self) -> None:
         spec = self.spec

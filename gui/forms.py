@@ -2,8 +2,8 @@
 
 :class:`ConfigForm` walks a node's config model and builds one editor per field through
 :data:`EDITORS`, keyed by the field's *kind* as decided by :func:`classify` (text, number with
-bounds, choice, nested model, list, tagged union, key/value table, colour, channel/event/segment
-pickers, and a raw JSON fallback). It reports every user edit as ``edited(path, config)``, shows
+bounds, choice, nested model, list, tagged union, key/value table, colour, channel/event/segment/
+time zone pickers, and a raw JSON fallback). It reports every user edit as ``edited(path, config)``, shows
 validation messages next to the fields they concern, and never alters values it cannot show.
 """
 
@@ -15,8 +15,10 @@ import json
 import math
 import types
 import typing
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, Union
 
 import annotated_types
@@ -31,7 +33,7 @@ from gui.qt import Qt, QtGui, QtWidgets, Signal, translate
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
 #: Hints (``json_schema_extra={"widget": ...}``) that turn a text field into an editable picker.
-PICKER_HINTS = ("channel", "event", "segment")
+PICKER_HINTS = ("channel", "event", "segment", "timezone")
 ERROR_COLOR = "#C62828"
 _INT_LIMIT = 2_000_000_000
 _FLOAT_LIMIT = 1e12
@@ -262,7 +264,7 @@ def _classify(tp: Any, meta: list, optional: bool) -> FieldKind:
         kind.item = item
         if item.optional:
             pass
-        elif item.kind in ("text", "channel", "event", "segment", "int", "float"):
+        elif item.kind in ("text", *PICKER_HINTS, "int", "float"):
             kind.kind = "list_str"
         elif item.kind == "choice":
             kind.kind, kind.choices = "multi_choice", item.choices
@@ -575,7 +577,8 @@ class _PickerEditor(FieldEditor):
         self.combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
         placeholders = {"channel": translate("ConfigForm", "Choose or type a channel account"),
                         "event": translate("ConfigForm", "Choose or type an event name"),
-                        "segment": translate("ConfigForm", "Choose or type a segment")}
+                        "segment": translate("ConfigForm", "Choose or type a segment"),
+                        "timezone": translate("ConfigForm", "Type a city or region, e.g. Berlin")}
         self.combo.lineEdit().setPlaceholderText(placeholders.get(self.kind.kind, ""))
         self.combo.lineEdit().textEdited.connect(lambda _t: self.user_changed())
         self.combo.activated.connect(lambda _i: self.user_changed())
@@ -607,6 +610,27 @@ class _PickerEditor(FieldEditor):
     def _read(self):
         text = self.combo.currentText()
         return None if self.kind.optional and text == "" else text
+
+
+@lru_cache(maxsize=1)
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA zone name known to this system, sorted (read once: it scans the zone database)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+class TimeZoneEditor(_PickerEditor):
+    """A time zone picker: every IANA zone, found by any part of its name (``berlin``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        completer = self.combo.completer()
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
+
+    def set_choices(self, choices: list[str]) -> None:
+        # The zone list is fixed; choices meant for other pickers never replace it.
+        super().set_choices(list(time_zone_names()))
 
 
 class ColorEditor(FieldEditor):
@@ -1506,6 +1530,7 @@ EDITORS: dict[str, type[FieldEditor]] = {
     "channel": _PickerEditor,
     "event": _PickerEditor,
     "segment": _PickerEditor,
+    "timezone": TimeZoneEditor,
     "scalar": ScalarEditor,
     "bool": BoolEditor,
     "int": NumberEditor,

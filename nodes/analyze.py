@@ -12,7 +12,16 @@ from pydantic import ConfigDict, Field
 from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import NodeSpec, Stage
 
-from .common import AttributeName, ConfigBase, EventName, PropertyFilter, clip, filters_field, widget
+from .common import (
+    SUMMARY_MAX,
+    AttributeName,
+    ConfigBase,
+    EventName,
+    PropertyFilter,
+    clip,
+    filters_field,
+    widget,
+)
 
 # ---------------------------------------------------------------------------------------------
 # analyze.metric
@@ -93,20 +102,32 @@ class MetricConfig(ConfigBase):
     higher_is_better: bool = Field(True, title=QT_TRANSLATE_NOOP("nodes", "Higher is better"))
 
 
+def _fitted(bodies: list[str], tail: str = "") -> str:
+    """The first of ``bodies`` that fits whole with ``tail``; else the last one, shortened so that
+    ``tail`` (a target, a step count) stays readable."""
+    for body in bodies:
+        if len(body) + len(tail) <= SUMMARY_MAX:
+            return body + tail
+    return clip(bodies[-1], SUMMARY_MAX - len(tail)) + tail
+
+
 def _metric_summary(c: MetricConfig) -> str:
     m = c.measure
     if isinstance(m, CountMeasure):
-        body = f"# {m.event}"
+        bodies = ([f"Customers with {m.event}", f"Customers: {m.event}"] if m.distinct_customers
+                  else [f"Count of {m.event}"])
     elif isinstance(m, ConversionMeasure):
-        body = f"{m.from_event} → {m.to_event}"
+        bodies = [f"{m.from_event} → {m.to_event}", f"Conversion to {m.to_event}", f"Reached {m.to_event}"]
     elif isinstance(m, SumMeasure):
-        body = f"Σ {m.property}"
+        bodies = [f"Sum of {m.property}"]
     elif isinstance(m, AverageMeasure):
-        body = f"avg {m.property}"
+        bodies = [f"Average of {m.property}"]
     else:
-        body = f"{m.from_event} ⇢ {m.to_event}"
-    target = f" (target {c.target:g})" if c.target is not None else ""
-    return clip(f"{body}{target}")
+        bodies = [f"Time {m.from_event} → {m.to_event}", f"Time to {m.to_event}"]
+    if c.target is None:
+        return _fitted(bodies)
+    unit = "%" if isinstance(m, ConversionMeasure) else ""
+    return _fitted(bodies, f" · target {c.target:,g}{unit}")
 
 
 METRIC = NodeSpec(
@@ -165,8 +186,9 @@ class FunnelConfig(ConfigBase):
 
 
 def _funnel_summary(c: FunnelConfig) -> str:
-    names = [s.event if isinstance(s, EventStep) else "stage" for s in c.steps]
-    return clip(" → ".join(names))
+    first, last = (s.event if isinstance(s, EventStep) else "a stage" for s in (c.steps[0], c.steps[-1]))
+    n = len(c.steps)
+    return _fitted([f"{first} → {last} · {n} steps", f"{n} steps to {last}"])
 
 
 FUNNEL = NodeSpec(

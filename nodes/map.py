@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, field_validator
 from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import STAGE_COLORS, NodeSpec, Stage
 
-from .common import AttributeName, ConfigBase, HexColor, Scalar, clip, widget
+from .common import SUMMARY_MAX, AttributeName, ConfigBase, HexColor, Scalar, clip, widget
 
 # ---------------------------------------------------------------------------------------------
 # map.stage
@@ -36,7 +36,8 @@ class StageConfig(ConfigBase):
 
 
 def _stage_summary(c: StageConfig) -> str:
-    return clip(f"{c.order + 1}. {c.name}")
+    # The name is the node's title already; the goal says what the lane is for.
+    return clip(f"Goal: {c.goal}") if c.goal.strip() else f"Stage {c.order + 1}"
 
 
 STAGE = NodeSpec(
@@ -113,7 +114,7 @@ class PersonaConfig(ConfigBase):
 
 
 def _persona_summary(c: PersonaConfig) -> str:
-    return clip(f"{c.name} · {c.share_percent:g}%")
+    return clip(f"{c.share_percent:g}% of customers")
 
 
 PERSONA = NodeSpec(
@@ -159,9 +160,28 @@ class TouchpointConfig(ConfigBase):
                        description=QT_TRANSLATE_NOOP("nodes", "Who in the team looks after it."))
 
 
+CHANNEL_NAMES: dict[str, str] = {
+    "web": "Web", "app": "App", "email": "Email", "sms": "SMS", "chat": "Chat", "phone": "Phone",
+    "store": "Store", "social": "Social", "ads": "Ads", "other": "Other channel",
+}
+#: How an emotion score reads: a marketer thinks "negative", not "-1".
+EMOTION_WORDS: dict[int, str] = {
+    -2: "very negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very positive",
+}
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _touchpoint_summary(c: TouchpointConfig) -> str:
-    sign = f"{c.emotion:+d}" if c.emotion else "0"
-    return clip(f"{c.name} · {c.channel} · {sign}")
+    text = f"{CHANNEL_NAMES[c.channel]} · feels {EMOTION_WORDS[c.emotion]}"
+    # Extras only when they fit whole: a cut-off "2 pain po…" says less than nothing.
+    for extra in (_counted(len(c.pain_points), "pain point", "pain points") if c.pain_points else "",
+                  _counted(len(c.opportunities), "idea", "ideas") if c.opportunities else ""):
+        if extra and len(f"{text} · {extra}") <= SUMMARY_MAX:
+            text = f"{text} · {extra}"
+    return text
 
 
 TOUCHPOINT = NodeSpec(

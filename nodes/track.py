@@ -56,9 +56,10 @@ class TrackEventConfig(ConfigBase):
 
 
 def _event_summary(c: TrackEventConfig) -> str:
+    # The event name is usually the node's title; say what it carries and who sends it.
     n = len(c.properties)
-    extra = f" ({n} prop{'s' if n != 1 else ''})" if n else ""
-    return clip(f"Event: {c.event_name}{extra}")
+    text = f"{n} propert{'y' if n == 1 else 'ies'}" if n else "No properties"
+    return clip(f"{text} · from {c.source}") if c.source.strip() else text
 
 
 EVENT = NodeSpec(
@@ -127,7 +128,7 @@ class TrackSourceConfig(ConfigBase):
 def _source_summary(c: TrackSourceConfig) -> str:
     if isinstance(c.source, CsvSource):
         return clip(f"CSV: {c.source.path.replace(chr(92), '/').rsplit('/', 1)[-1]}")
-    return clip(f"{c.name} · {'Segment' if c.source.protocol == 'segment' else 'Sensors'}")
+    return f"{'Segment' if c.source.protocol == 'segment' else 'Sensors'} collector"
 
 
 SOURCE = NodeSpec(

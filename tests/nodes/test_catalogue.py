@@ -250,6 +250,16 @@ def test_map_validation():
     assert spec("map.persona").config_errors({"time_zones": ["Asia/Tokyo"]}) == []
 
 
+def test_map_summaries_do_not_repeat_the_name():
+    cart = {"name": "Cart page", "channel": "web", "emotion": -1, "pain_points": ["Late delivery cost"]}
+    assert summary("map.touchpoint", cart) == "Web · feels negative · 1 pain point"
+    assert summary("map.touchpoint", {"channel": "sms", "emotion": 2}) == "SMS · feels very positive"
+    assert summary("map.stage", {"name": "Cart left", "goal": "Customer returns to cart"}) == \
+        "Goal: Customer returns to cart"
+    assert summary("map.stage", {"name": "Cart left", "order": 0}) == "Stage 1"
+    assert summary("map.persona", {"name": "Busy buyer", "share_percent": 45}) == "45% of customers"
+
+
 def test_track_validation():
     invalid("track.event", {"event_name": " "})
     invalid("track.event", {"event_name": "x", "properties": [{"name": "a"}, {"name": "a"}]})
@@ -264,7 +274,7 @@ def test_analyze_validation():
     invalid("analyze.metric", {"measure": {"kind": "median"}})
     invalid("analyze.metric", {"measure": {"kind": "sum", "event": "order"}})
     ok = {"measure": {"kind": "sum", "event": "order_completed", "property": "total"}, "target": 5000}
-    assert summary("analyze.metric", ok) == "Σ total (target 5000)"
+    assert summary("analyze.metric", ok) == "Sum of total · target 5,000"
     invalid("analyze.funnel", {"steps": [{"kind": "event", "event": "a"}]})
     two = {"steps": [{"kind": "event", "event": "a"}, {"kind": "stage", "stage_id": "s1"}]}
     assert spec("analyze.funnel").config_errors(two) == []
