@@ -318,7 +318,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.inspector_dock.isHidden() or self.validation_dock.isHidden():
             self.inspector_dock.show()
             self.validation_dock.show()
-            self._size_docks()
+            QtCore.QTimer.singleShot(0, self._size_docks)
         self.canvas.view.zoom_to_fit(self.canvas.view.flow_rect(), min_scale=READABLE_ZOOM)
         QtCore.QTimer.singleShot(0, self._initial_zoom)
         self.canvas.view.setFocus()

@@ -39,6 +39,7 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
     def settle() -> None:
         for _ in range(5):
             app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            QtCore.QThread.msleep(5)
 
     def shot(widget: QtWidgets.QWidget, name: str) -> None:
         settle()

@@ -134,6 +134,7 @@ class ValidationPanel(QtWidgets.QWidget):
             self.filter_buttons[severity] = button
 
         self.list = QtWidgets.QListWidget(self)
+        self.list.setMinimumHeight(32)  # the dock may be made small; the summary line stays visible
         self.list.setObjectName("issueList")
         self.list.setItemDelegate(_IssueDelegate(self.list))
         self.list.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
