@@ -171,11 +171,27 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
                                 f"{label(entry.id)} does not lead to any step: connect its output to "
                                 f"the first step of the journey.", node_id=entry.id))
     if entries:
-        for node in executable:
-            if node.id not in reached:
-                issues.append(Issue("error", "unreachable",
-                                    f"{label(node.id)} cannot be reached from any "
-                                    f"Entry node: connect it or remove it.", node_id=node.id))
+        # Report each cut-off part once, at its first node, rather than every step behind a break.
+        lost = {n.id for n in executable if n.id not in reached}
+        has_lost_pred = {e.target.node for e in good_edges if e.source.node in lost and e.target.node in lost}
+        covered: set[str] = set()
+        heads = sorted(lost - has_lost_pred) + sorted(lost)  # cycles have no head: take any node
+        for head in heads:
+            if head in covered:
+                continue
+            part, stack = set(), [head]
+            while stack:
+                nid = stack.pop()
+                if nid in part or nid not in lost or (nid in covered and nid != head):
+                    continue
+                part.add(nid)
+                stack.extend(succ.get(nid, ()))
+            covered |= part
+            after = len(part) - 1
+            tail = (f", nor can the {after} step{'s' if after != 1 else ''} after it" if after else "")
+            issues.append(Issue("error", "unreachable",
+                                f"{label(head)} cannot be reached from any Entry node{tail}: connect it "
+                                f"or remove it.", node_id=head))
     for cycle in _cycles(journey, succ):
         if not any((s := specs.get(nid)) is not None and s.breaks_cycles for nid in cycle):
             names = ", ".join(label(nid) for nid in cycle[:4])

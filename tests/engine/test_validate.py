@@ -144,3 +144,11 @@ def test_entry_that_leads_nowhere_cannot_be_published(registry):
     issues = validate(j, registry)
     assert codes(issues) == ["entry_unconnected"]
     assert '"Start"' in issues[0].message
+
+
+def test_a_break_in_the_flow_is_reported_once_at_its_first_node(small_journey, registry):
+    # cut entry → wait: the wait and the two steps behind it are lost, reported as one problem
+    small_journey.edges = [e for e in small_journey.edges if e.target.node != small_journey.nodes[1].id]
+    hit = [i for i in validate(small_journey, registry) if i.code == "unreachable"]
+    assert len(hit) == 1 and hit[0].node_id == small_journey.nodes[1].id
+    assert "nor can the 2 steps after it" in hit[0].message
