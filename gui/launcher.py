@@ -7,12 +7,26 @@ friends run on a machine without a display (see engine/cli.py).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from engine.cli import build_parser, run
 
 
+def no_display() -> bool:
+    """True on a Linux/BSD machine with no X11 or Wayland display and no Qt platform chosen."""
+    if sys.platform.startswith(("win", "darwin")) or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def cmd_app(args: argparse.Namespace) -> int:
+    if no_display():
+        sys.stderr.write(
+            "journey-studio: no display found, so the app cannot open a window here.\n"
+            "  Run it on a desktop session, set QT_QPA_PLATFORM=offscreen to start it without a screen,\n"
+            "  or use the headless commands (journey-studio --help).\n")
+        return 1
     from gui.app import run_app
 
     return run_app(workspace=args.workspace, db=args.db, open_files=getattr(args, "files", None) or [])

@@ -119,3 +119,10 @@ def test_screenshot_refuses_bad_arguments_without_opening_a_window(tmp_path):
     assert res.returncode == 1 and str(afile) in res.stderr and "Traceback" not in res.stderr
     res = cli("screenshot", "--out", str(tmp_path / "s"), "--width", "0")
     assert res.returncode == 1 and "not supported" in res.stderr
+
+
+def test_app_without_a_display_says_so():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    res = subprocess.run([sys.executable, "-m", "gui.launcher"], capture_output=True, text=True, cwd=ROOT,
+                         env=env, timeout=60)
+    assert res.returncode == 1 and "no display found" in res.stderr and "Traceback" not in res.stderr
