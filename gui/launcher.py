@@ -20,7 +20,29 @@ def no_display() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+#: X11 client libraries Qt's xcb platform needs that minimal Linux installs lack (soname stem → package).
+XCB_LIBRARIES = {"xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4", "xcb-keysyms": "libxcb-keysyms1",
+                 "xkbcommon-x11": "libxkbcommon-x11-0"}
+
+
+def missing_x11_libraries() -> list[str]:
+    """Debian package names of X11 libraries that Qt would fail to load (and then abort)."""
+    if not sys.platform.startswith("linux") or os.environ.get("WAYLAND_DISPLAY"):
+        return []
+    if os.environ.get("QT_QPA_PLATFORM", "xcb").split(":")[0] != "xcb":
+        return []
+    from ctypes.util import find_library
+
+    return [pkg for lib, pkg in XCB_LIBRARIES.items() if find_library(lib) is None]
+
+
 def cmd_app(args: argparse.Namespace) -> int:
+    missing = [] if no_display() else missing_x11_libraries()
+    if missing:
+        sys.stderr.write(
+            "journey-studio: the window system libraries Qt needs are not installed.\n"
+            f"  On Debian or Ubuntu: sudo apt install {' '.join(missing)}\n")
+        return 1
     if no_display():
         sys.stderr.write(
             "journey-studio: no display found, so the app cannot open a window here.\n"
