@@ -77,3 +77,29 @@ class PublishRefused(JourneyStudioError):
 
 class NotFound(JourneyStudioError):
     """A journey, version or customer asked for by id or name does not exist."""
+
+
+class CustomerDataInvalid(JourneyStudioError):
+    """A customer, identifier or event handed to the store is malformed; nothing was stored.
+
+    ``field`` is the path of the bad value (``identifiers.email``, ``properties``, ``occurred_at``);
+    ``item`` is its position when it came in a batch.
+    """
+
+    def __init__(self, message: str, *, field: str, item: int | None = None):
+        self.field = field
+        self.item = item
+        where = ", ".join(p for p in (f"item {item}" if item is not None else "",
+                                      f"field '{field}'" if field else "") if p)
+        super().__init__(message, where=where or None)
+
+
+class IdentityConflict(JourneyStudioError):
+    """Identifiers given together belong to different customers; their profiles must be merged first."""
+
+    def __init__(self, message: str, *, identifiers: dict[str, str], customer_ids: list[str],
+                 item: int | None = None):
+        self.identifiers = identifiers
+        self.customer_ids = customer_ids
+        self.item = item
+        super().__init__(message, where=None if item is None else f"item {item}")

@@ -1,4 +1,5 @@
-"""The workspace schema: SQLAlchemy tables for journeys, their drafts and published versions.
+"""The workspace schema: SQLAlchemy tables for journeys, their drafts and published versions, and
+for customers, their identifiers and their events.
 
 The Alembic migrations in ``engine/store/migrations`` must build exactly this schema; a test
 compares the two. Timestamps are timezone-aware UTC on the Python side on every database.
@@ -7,11 +8,15 @@ compares the two. Timestamps are timezone-aware UTC on the Python side on every 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -128,6 +133,57 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class CustomerRow(Base):
+    """One customer profile; how it is recognised lives in ``identifiers``."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    #: An IANA zone name, for quiet hours and "wait until a time of day".
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: ``{channel_kind: bool}``; a channel kind absent here has no recorded consent.
+    consent: Mapped[dict[str, bool]] = mapped_column(JSON, nullable=False, default=dict)
+    #: A sorted list of distinct tags.
+    tags: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+
+class IdentifierRow(Base):
+    """A key that points at one customer: a user id, an anonymous id, an email, a phone..."""
+
+    __tablename__ = "identifiers"
+
+    # The (kind, value) pair is the key: one identifier can never name two customers.
+    kind: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("customers.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class EventRow(Base):
+    """Something a customer did, at ``occurred_at``; ``dedup_key`` makes a second import a no-op."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        # Serves "events of this customer named X since T", the question journeys ask most.
+        Index("ix_events_customer_name_time", "customer_id", "name", "occurred_at"),
+    )
+
+    # An integer key: on SQLite it is the rowid itself, so a bulk import maintains no extra index.
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    customer_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    properties: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    occurred_at: Mapped[datetime] = mapped_column(nullable=False)
+    received_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    source: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    dedup_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
 
 
 @event.listens_for(VersionRow, "before_update")

@@ -1,4 +1,5 @@
-"""The workspace: where journeys, their drafts and their published versions are kept.
+"""The workspace: where journeys, their drafts and their published versions are kept, and (through
+:class:`~engine.store.customers.CustomerStore`) customers and their events.
 
 A workspace is a SQLite file (WAL mode) in the user data directory by default, or any SQLAlchemy
 URL (PostgreSQL for teams). Opening one brings its schema to the newest Alembic revision. One
@@ -39,6 +40,7 @@ from engine.errors import (
     WorkspaceError,
     WorkspaceLocked,
 )
+from engine.store.customers import CustomerStore
 from engine.store.lock import WorkspaceFileLock
 from engine.store.models import DraftRow, JourneyRow, MetaRow, VersionRow, utcnow
 
@@ -100,7 +102,7 @@ def alembic_config() -> Config:
     return config
 
 
-class Workspace:
+class Workspace(CustomerStore):
     """An open workspace. Use :meth:`open`; close it (or use ``with``) to release the lock."""
 
     def __init__(self, engine: Engine, *, location: str, path: Path | None, read_only: bool,
