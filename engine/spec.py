@@ -95,6 +95,10 @@ class NodeSpec:
     breaks_cycles: bool = False
     #: Search words for the palette, besides title and description.
     keywords: tuple[str, ...] = ()
+    #: Entry types: ``trigger(config)`` gives the ``engine.runtime.triggers`` object that starts runs.
+    trigger: Callable | None = None
+    #: Goal types: ``goal_event(config)`` gives ``(event, filters)`` so a goal reached anywhere counts.
+    goal_event: Callable | None = None
 
     # -- config ------------------------------------------------------------------------------
     def default_config(self) -> dict:

@@ -1,6 +1,7 @@
 """Optimize: learning which path works — A/B/n experiments and holdout (control) groups.
 
-Only configs, ports and summaries live here; assignment and the statistics belong to the engine.
+Configs, ports and summaries live here; assignment (``run``) comes from ``behaviour.py`` and the
+statistics belong to the engine.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pydantic import ConfigDict, Field, field_validator
 from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import NodeSpec, Port, Stage
 
+from . import behaviour
 from .common import (
     IN,
     ConfigBase,
@@ -126,6 +128,7 @@ EXPERIMENT = NodeSpec(
         "stopping_rule": {"kind": "bayesian", "probability_threshold": 0.95, "min_sample_per_variant": 200},
         "auto_promote": True,
     },
+    run=behaviour.run_experiment,
     executable=True,
     keywords=("ab test", "a/b", "split test", "bandit", "variant", "winner"),
 )
@@ -155,6 +158,7 @@ HOLDOUT = NodeSpec(
                                            "really adds."),
     summary=lambda c: clip(f"Holdout {c.percent:g}%"),
     example={"percent": 10},
+    run=behaviour.run_holdout,
     executable=True,
     keywords=("control group", "lift", "incrementality"),
 )

@@ -1,7 +1,8 @@
 """Orchestrate: the runnable steps of a journey — entry, splits, waits, messages, profile updates,
 staff alerts, goals, jumps and exits.
 
-Only the configs, ports and summaries live here; behaviour (``run``) is attached by the engine.
+Configs, ports and summaries live here; the behaviours (``run``, the entry trigger and the goal event)
+come from ``behaviour.py``.
 Output port names are part of the file format: edges refer to them, so they never change.
 """
 
@@ -16,6 +17,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import NodeSpec, Port, Stage
 
+from . import behaviour
 from .common import (
     CHANNEL_KIND_LABELS,
     IN,
@@ -197,6 +199,7 @@ ENTRY = NodeSpec(
     example={"trigger": {"kind": "event", "event": "signed_up",
                          "filters": [{"property": "source", "operator": "ne", "value": "import"}]},
              "re_entry": "never", "re_entry_cooldown_days": 0, "entry_limit": 0},
+    run=behaviour.run_entry, trigger=behaviour.entry_trigger,
     executable=True, is_entry=True,
     keywords=("trigger", "start", "begin", "audience"),
 )
@@ -277,6 +280,7 @@ CONDITION = NodeSpec(
     summary=_condition_summary,
     example={"check": {"kind": "attribute", "match": "all", "missing_attribute": "no",
                        "rules": [{"attribute": "plan", "operator": "eq", "value": "pro"}]}},
+    run=behaviour.run_condition,
     executable=True,
     keywords=("if", "branch", "yes no", "filter", "split"),
 )
@@ -340,6 +344,7 @@ MULTI_SPLIT = NodeSpec(
                                            "country), plus one for everyone else."),
     summary=_multi_split_summary,
     example={"attribute": "plan", "values": ["free", "pro", "business"], "case_sensitive": False},
+    run=behaviour.run_multi_split,
     executable=True,
     keywords=("switch", "case", "branch", "attribute"),
 )
@@ -379,6 +384,7 @@ RANDOM_SPLIT = NodeSpec(
                                            "lands on the same path."),
     summary=lambda c: clip(shares_text(c.paths)),
     example={"paths": [{"name": "a", "weight": 50}, {"name": "b", "weight": 50}]},
+    run=behaviour.run_random_split,
     executable=True,
     keywords=("random", "percentage", "weight", "split", "ab"),
 )
@@ -487,6 +493,7 @@ WAIT = NodeSpec(
                                            "customer, or until they do something (with a time limit)."),
     summary=_wait_summary,
     example={"wait": {"kind": "duration", "amount": 2, "unit": "days"}},
+    run=behaviour.run_wait,
     executable=True, breaks_cycles=True,
     keywords=("delay", "pause", "timer", "until", "schedule"),
 )
@@ -556,6 +563,7 @@ SEND = NodeSpec(
     example={"channel": "email-main", "channel_kind": "email", "subject": "Welcome, {{ customer.first_name }}!",
              "body": "Hello {{ customer.first_name }},\n\nthanks for joining us.", "html_body": "",
              "respect_quiet_hours": True, "frequency_cap_exempt": False},
+    run=behaviour.run_send,
     executable=True,
     keywords=("email", "sms", "message", "webhook", "chat", "notify", "campaign"),
 )
@@ -623,6 +631,7 @@ UPDATE_PROFILE = NodeSpec(
     summary=lambda c: clip(", ".join(_operation_text(op) for op in c.operations)),
     example={"operations": [{"kind": "set", "attribute": "lifecycle", "value": "onboarded"},
                             {"kind": "add_tag", "tag": "welcome-done"}]},
+    run=behaviour.run_update_profile,
     executable=True,
     keywords=("attribute", "tag", "set", "profile", "crm"),
 )
@@ -664,6 +673,7 @@ NOTIFY_STAFF = NodeSpec(
     summary=lambda c: clip(f"Notify: {c.message}"),
     example={"channel": "team-chat", "channel_kind": "chat", "recipients": ["#support"],
              "message": "{{ customer.name }} gave a low rating — please call {{ customer.phone }}."},
+    run=behaviour.run_notify_staff,
     executable=True,
     keywords=("alert", "staff", "team", "slack", "internal"),
 )
@@ -690,6 +700,7 @@ GOAL = NodeSpec(
                                            "Customers reaching this step continue along 'Next'."),
     summary=lambda c: clip(f"Goal: {c.name}" if c.name else f"Goal: {c.event}{_filters_suffix(c.filters)}"),
     example={"name": "First order", "event": "order_completed", "filters": []},
+    run=behaviour.run_goal, goal_event=behaviour.goal_event,
     executable=True,
     keywords=("conversion", "target", "success"),
 )
@@ -751,6 +762,7 @@ JUMP = NodeSpec(
                                            "to another journey, with a limit on repeats."),
     summary=_jump_summary,
     example={"target": {"kind": "node", "node_id": "5f0c7a52-3f7b-4d55-9b0e-1a2b3c4d5e6f"}, "max_loops": 3},
+    run=behaviour.run_jump,
     executable=True, breaks_cycles=True,
     keywords=("goto", "loop", "repeat", "link"),
 )
@@ -775,6 +787,7 @@ EXIT = NodeSpec(
     description=QT_TRANSLATE_NOOP("nodes", "The customer leaves the journey here."),
     summary=lambda c: clip(f"Exit: {c.reason}") if c.reason else QT_TRANSLATE_NOOP("nodes", "Exit"),
     example={"reason": "Completed onboarding"},
+    run=behaviour.run_exit,
     executable=True,
     keywords=("end", "stop", "finish"),
 )
