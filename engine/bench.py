@@ -371,3 +371,52 @@ def format_table(rep: dict) -> str:
         lines.append(f"{name:<28} {r['median_ms']:>10.2f} {r['p95_ms']:>10.2f} {r['samples']:>8} {target:>8}  "
                      f"{verdict}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# The simulator (opt-in: ``--only simulate``; it takes tens of seconds)
+# ---------------------------------------------------------------------------------------------
+
+SIMULATE_TARGET_S = 60.0
+SIMULATE_MEMORY_TARGET_MB = 1024.0
+
+
+def _simulate_child(template: str, customers: int, days: int, seed: int) -> dict:
+    """Run one simulation in this process and report its time and this process's peak memory."""
+    import resource
+
+    from engine.runtime.simulator import Simulation
+    from engine.templates import load_template
+
+    journey = load_template(template)
+    start = time.perf_counter()
+    result = Simulation(journey, _default_registry(), customers=customers, days=days, seed=seed).run()
+    elapsed = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    return {"elapsed_s": elapsed, "peak_mb": peak_kb / 1024.0, "steps": result.steps,
+            "entered": sum(c.entered for c in result.nodes.values())}
+
+
+def run_simulate(customers: int = 100_000, days: int = 30, seed: int = 0,
+                 template: str = "abandoned_cart") -> dict[str, dict]:
+    """``journey-studio simulate`` on a template, in a fresh subprocess so that the peak memory is
+    the simulator's own (loading the journey and the node catalogue included)."""
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from engine.bench import _simulate_child; "
+            "print(json.dumps(_simulate_child(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))))")
+    done = subprocess.run([sys.executable, "-c", code, template, str(customers), str(days), str(seed)],
+                          capture_output=True, text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    elapsed_ms = figures["elapsed_s"] * 1000.0
+    ok = figures["elapsed_s"] <= SIMULATE_TARGET_S and figures["peak_mb"] <= SIMULATE_MEMORY_TARGET_MB
+    return {"simulate": {
+        "median_ms": round(elapsed_ms, 1), "p95_ms": round(elapsed_ms, 1), "samples": 1,
+        "target_ms": SIMULATE_TARGET_S * 1000.0, "ok": ok,
+        "peak_mb": round(figures["peak_mb"], 1), "memory_target_mb": SIMULATE_MEMORY_TARGET_MB,
+        "steps": figures["steps"],
+        "note": f"{customers:,} customers, {days} days, {template}, seed {seed}; "
+                f"peak memory {figures['peak_mb']:.0f} MB (≤ {SIMULATE_MEMORY_TARGET_MB:g} MB)",
+    }}

@@ -177,6 +177,152 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# simulate, demo
+# ---------------------------------------------------------------------------------------------
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _flow_order(journey, result) -> list[str]:
+    """Executable node ids from the entries along the edges (breadth first), then the rest."""
+    succ: dict[str, list[str]] = {}
+    for e in sorted(journey.edges, key=lambda e: (e.source.node, e.source.port)):
+        succ.setdefault(e.source.node, []).append(e.target.node)
+    targets = {e.target.node for e in journey.edges}
+    order: list[str] = []
+    queue = [nid for nid in result.nodes if nid not in targets]
+    while queue:
+        nid = queue.pop(0)
+        if nid in order or nid not in result.nodes:
+            continue
+        order.append(nid)
+        queue.extend(succ.get(nid, ()))
+    return order + [nid for nid in result.nodes if nid not in order]
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:.1f}%" if whole > 0 else "-"
+
+
+def format_simulation(journey, result) -> str:
+    """The node table of a simulation: entered, active, exited, converted, % of the previous step."""
+    titles = {n.id: n.title or n.type for n in journey.nodes}
+    incoming: dict[str, list[str]] = {}
+    for e in journey.edges:
+        incoming.setdefault(e.target.node, []).append(e.source.node)
+    lines = [f"{journey.name}: {result.customers:,} customers, {result.days} days, seed {result.seed}, "
+             f"{result.steps:,} steps in {result.elapsed_s:.1f} s" + (" (cancelled)" if result.cancelled else ""),
+             "",
+             f"{'node':<30} {'entered':>9} {'active':>8} {'exited':>8} {'converted':>10} {'of prev.':>9}"]
+    for nid in _flow_order(journey, result):
+        c = result.nodes[nid]
+        before = sum(result.nodes[p].entered for p in set(incoming.get(nid, ())) if p in result.nodes)
+        lines.append(f"{titles.get(nid, nid)[:30]:<30} {c.entered:>9,} {c.active:>8,} {c.exited:>8,} "
+                     f"{c.converted:>10,} {_pct(c.entered, before) if before else '':>9}")
+    if result.deliveries:
+        lines += ["", "Deliveries: " + ", ".join(f"{k} {v:,}" for k, v in sorted(result.deliveries.items()))]
+    if result.goals:
+        lines.append("Goals: " + ", ".join(f"{titles.get(k, k)} {v:,}" for k, v in sorted(result.goals.items())))
+    return "\n".join(lines)
+
+
+def _simulate(journey, args, days: int):
+    from engine.runtime.response import ResponseModel
+    from engine.runtime.simulator import Simulation
+
+    response = ResponseModel.load(args.response) if getattr(args, "response", None) else None
+    return Simulation(journey, _registry(), customers=args.customers, days=days, seed=args.seed,
+                      response=response).run()
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from engine.document import load
+    from engine.validate import validate
+
+    journey = load(args.file)
+    issues = validate(journey, _registry())
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        _out(f"{args.file}: {len(errors)} error{'s' if len(errors) != 1 else ''}; fix them before simulating")
+        for issue in errors:
+            _out(f"  {issue.describe(journey)}")
+        return 1
+    result = _simulate(journey, args, args.days)
+    if args.json:
+        _out(json.dumps(result.to_json(), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        _out(format_simulation(journey, result))
+    return 0
+
+
+def _main_path(journey, result) -> list[str]:
+    """From the busiest entry, the edge most runs took at each step (each node once)."""
+    entries = [nid for nid in result.nodes if nid not in {e.target.node for e in journey.edges}]
+    if not entries:
+        return []
+    path = [max(entries, key=lambda nid: result.nodes[nid].entered)]
+    while True:
+        out = [e for e in journey.edges if e.source.node == path[-1] and e.target.node not in path]
+        if not out:
+            return path
+        best = max(out, key=lambda e: (result.edges.get(e.id, 0), e.id))
+        if result.edges.get(best.id, 0) == 0:
+            return path
+        path.append(best.target.node)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from engine.store.workspace import Workspace
+    from engine.templates import load_template
+
+    if getattr(args, "db", None):
+        location: str | Path = args.db
+    elif getattr(args, "workspace", None):
+        location = args.workspace
+    else:
+        from platformdirs import user_data_dir
+
+        location = Path(user_data_dir("journey-studio", "JourneyStudio")) / "demo"
+    journey = load_template(args.template)
+    registry = _registry()
+    with Workspace.open(location) as ws:
+        if journey.id in {j.id for j in ws.list_journeys(include_archived=True)}:
+            ws.save_draft(journey)
+        else:
+            ws.create_journey(journey)
+        version = ws.publish(journey.id, registry, note="demo")
+        where = ws.location
+    result = _simulate(journey, args, 30)
+    titles = {n.id: n.title or n.type for n in journey.nodes}
+    _out(f"Demo: '{journey.name}' (published as version {version.number}), {result.customers:,} simulated "
+         f"customers over {result.days} days, seed {result.seed} ({result.elapsed_s:.1f} s)")
+    _out("")
+    _out("Main path")
+    path = _main_path(journey, result)
+    first = result.nodes[path[0]].entered if path else 0
+    for nid in path:
+        c = result.nodes[nid]
+        _out(f"  {titles[nid][:34]:<34} {c.entered:>9,}  {_pct(c.entered, first):>6} of entries")
+    _out("")
+    _out("Deliveries: " + (", ".join(f"{k} {v:,}" for k, v in sorted(result.deliveries.items())) or "none"))
+    entered = result.nodes[path[0]].entered if path else 0
+    for key, n in sorted(result.goals.items()):
+        _out(f"Conversions, {titles.get(key, key)}: {n:,} ({_pct(n, entered)} of entries)")
+    dropped = {nid: n for nid, n in result.dropped.items() if n}
+    if dropped:
+        worst = max(dropped, key=lambda nid: (dropped[nid], nid))
+        _out(f"Biggest drop-off: '{titles[worst]}', where {dropped[worst]:,} runs ended without converting")
+    _out("")
+    _out(f"Workspace: {where}")
+    _out(f"Open it in the app with: {PROG} --workspace \"{where}\"")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # parser and entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -213,6 +359,24 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p = sub.add_parser("templates", help="list the journey templates")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_templates)
+
+    p = sub.add_parser("simulate", help="run synthetic customers through a journey on a virtual clock")
+    p.add_argument("file", metavar="FILE", help="a .journey.json file")
+    p.add_argument("--customers", type=_count, default=1000, metavar="N", help="simulated customers (default 1000)")
+    p.add_argument("--days", type=_count, default=30, metavar="D", help="simulated days (default 30)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed: the same seed gives the same numbers")
+    p.add_argument("--response", metavar="FILE.json", help="a response model to use instead of the defaults")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    p.set_defaults(handler=cmd_simulate)
+
+    p = sub.add_parser("demo", help="build a demo workspace, simulate 30 days and print a summary")
+    p.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS,
+                   help="workspace folder or .db file (default: a 'demo' folder in your user data folder)")
+    p.add_argument("--template", default="abandoned_cart", metavar="KEY", help="template to build the journey from")
+    p.add_argument("--customers", type=_count, default=2000, metavar="N", help="simulated customers (default 2000)")
+    p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument("--response", metavar="FILE.json", help="a response model to use instead of the defaults")
+    p.set_defaults(handler=cmd_demo)
     return parser, sub
 
 

@@ -76,6 +76,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         results.update(run_editor(args.nodes, open_repeats=args.repeats or 7,
                                   repaint_repeats=args.repaints or 60))
+    if args.only == "simulate":
+        from engine.bench import run_simulate
+
+        results.update(run_simulate())
     rep = report(results, args.nodes)
     if args.json:
         sys.stdout.write(json.dumps(rep, indent=2, ensure_ascii=False) + "\n")
@@ -102,8 +106,9 @@ def build_full_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="time saving, loading, opening and repainting a large journey")
     p.add_argument("--nodes", type=node_count, default=1000, metavar="N",
                    help="nodes in the generated journey (default 1000)")
-    p.add_argument("--only", choices=["document", "editor"],
-                   help="only the file and workspace timings (no Qt), or only the editor's")
+    p.add_argument("--only", choices=["document", "editor", "simulate"],
+                   help="only the file and workspace timings (no Qt), only the editor's, or the "
+                        "100,000-customer simulation (long; not part of the default set)")
     p.add_argument("--repeats", type=int, metavar="N",
                    help="samples of each save, load and open (default 15 for files, 7 for opening)")
     p.add_argument("--repaints", type=int, metavar="N", help="samples of each repaint (default 60)")
