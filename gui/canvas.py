@@ -663,10 +663,12 @@ class EdgeItem(QDMGraphicsEdge):
             painter.setPen(self._pen)
         painter.drawPath(path)
         if self.label and painter.worldTransform().m11() >= LOD_SIMPLE:
-            mid = path.pointAtPercent(0.5)
-            painter.setFont(self._label_font)
             fm = QtGui.QFontMetricsF(self._label_font)
             w = fm.horizontalAdvance(self.label) + 10
+            if path.length() < w + 30:
+                return  # too short to carry a label without covering the nodes; the nodes show it
+            mid = path.pointAtPercent(0.5)
+            painter.setFont(self._label_font)
             rect = QtCore.QRectF(mid.x() - w / 2, mid.y() - 8, w, 16)
             painter.setPen(QtGui.QPen(QtGui.QColor("#C9D1DB"), 1))
             painter.setBrush(QtGui.QColor("#FFFFFF"))

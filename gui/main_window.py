@@ -30,6 +30,7 @@ from gui.inspector import Inspector
 from gui.journey_browser import JourneyBrowser
 from gui.palette import Palette
 from gui.qt import Qt, QtCore, QtGui, QtWidgets
+from gui.run_panel import RunPanel
 from gui.start_page import StartPage
 from gui.validation_panel import ValidationPanel
 
@@ -77,6 +78,11 @@ class MainWindow(QtWidgets.QMainWindow):
                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.validation_dock = self._dock("validation", self.tr("Problems"), self.validation,
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.run_panel = RunPanel(registry, self)
+        self.run_panel.journey_provider = self._journey_to_simulate
+        self.run_dock = self._dock("run", self.tr("Run"), self.run_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        # Tabified when the window is first shown: tabifying before that, in an offscreen grab,
+        # leaves a second, stale tab bar in the picture.
         self._docks_sized = False
 
         self._build_actions()
@@ -96,6 +102,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.configEdited.connect(self._on_config_edited)
         self.inspector.titleEdited.connect(self._on_title_edited)
         self.validation.issueActivated.connect(self._on_issue_activated)
+        self.run_panel.metricsReady.connect(self._on_metrics)
+        self.run_panel.metricsCleared.connect(self._on_metrics_cleared)
 
         self.autosave_timer = QtCore.QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
@@ -175,6 +183,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_settings = self._action(self.tr("Journey &settings…"), self.edit_settings,
                                          QtGui.QKeySequence("Ctrl+,"),
                                          self.tr("Name, time zone, quiet hours, frequency cap, goals"))
+        self.act_simulate = self._action(self.tr("&Simulate"), self.simulate, QtGui.QKeySequence("F5"),
+                                         self.tr("Run synthetic customers through this journey on a "
+                                                 "virtual clock"), QtWidgets.QStyle.StandardPixmap.SP_MediaPlay)
         self.act_overlays = self._action(self.tr("Show &metrics on canvas"), self._toggle_overlays,
                                          QtGui.QKeySequence("Ctrl+M"))
         self.act_overlays.setCheckable(True)
@@ -196,10 +207,11 @@ class MainWindow(QtWidgets.QMainWindow):
         for a in (self.act_fit, self.act_zoom_in, self.act_zoom_out, None, self.act_overlays):
             m.addSeparator() if a is None else m.addAction(a)
         m.addSeparator()
-        for dock in (self.palette_dock, self.browser_dock, self.inspector_dock, self.validation_dock):
+        for dock in (self.palette_dock, self.browser_dock, self.inspector_dock, self.run_dock,
+                     self.validation_dock):
             m.addAction(dock.toggleViewAction())
         m = mb.addMenu(self.tr("&Journey"))
-        for a in (self.act_settings, None, self.act_validate, self.act_publish):
+        for a in (self.act_settings, None, self.act_validate, self.act_simulate, self.act_publish):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu(self.tr("&Help"))
         m.addAction(self.act_about)
@@ -210,7 +222,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         tb.setIconSize(QtCore.QSize(16, 16))
         for a in (self.act_home, self.act_new, self.act_save, None, self.act_undo, self.act_redo, None,
-                  self.act_fit, None, self.act_validate, self.act_publish):
+                  self.act_fit, None, self.act_validate, self.act_simulate, self.act_publish):
             tb.addSeparator() if a is None else tb.addAction(a)
 
     # ------------------------------------------------------------------------------------------
@@ -225,8 +237,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.stack.setCurrentWidget(self.start_page)
         self.zoom_label.setText("")
         # the inspector and problems have nothing to say without a journey
+        # The inspector has nothing to show without a journey. (The bottom docks stay: hiding and
+        # re-showing tabified docks leaves a stray tab bar behind in Qt.)
         self.inspector_dock.hide()
-        self.validation_dock.hide()
+        self.run_panel.setEnabled(False)
+        self._docks_hidden = True
         self.setWindowTitle(self.tr("Journey Studio"))
         self._update_actions()
 
@@ -315,9 +330,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.show_nothing()
         self._update_title()
         self._update_actions()
-        if self.inspector_dock.isHidden() or self.validation_dock.isHidden():
+        if getattr(self, "_docks_hidden", False):
+            self._docks_hidden = False
             self.inspector_dock.show()
-            self.validation_dock.show()
+            self.run_panel.setEnabled(True)
             QtCore.QTimer.singleShot(0, self._size_docks)
         self.canvas.view.zoom_to_fit(self.canvas.view.flow_rect(), min_scale=READABLE_ZOOM)
         QtCore.QTimer.singleShot(0, self._initial_zoom)
@@ -330,6 +346,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _close_editor(self) -> None:
         if self.editor is None:
             return
+        self.run_panel.shutdown()
+        self.run_panel.clear()
         self.canvas.dispose()
         self.editor.undo_stack.blockSignals(True)
         self.editor.blockSignals(True)
@@ -660,6 +678,35 @@ class MainWindow(QtWidgets.QMainWindow):
         if node_id:
             self.canvas.select_nodes([node_id], center=True)
 
+    # -- simulation ------------------------------------------------------------------------------
+    def _journey_to_simulate(self) -> Journey | None:
+        return self.editor.journey if self.editor is not None else None
+
+    def simulate(self) -> None:
+        if self.editor is None:
+            return
+        issues = self.editor.revalidate()
+        if any(i.severity == "error" for i in issues):
+            self.validation_dock.show()
+            self.validation_dock.raise_()
+            self.statusBar().showMessage(self.tr("Fix the problems first: a journey with errors cannot run."),
+                                         6000)
+            return
+        self.run_dock.show()
+        self.run_dock.raise_()
+        if not self.act_overlays.isChecked():
+            self.act_overlays.setChecked(True)
+            self._toggle_overlays(True)
+        self.run_panel.start()
+
+    def _on_metrics(self, node_metrics: dict, edge_labels: dict) -> None:
+        if self.canvas is not None:
+            self.canvas.set_metrics(node_metrics, edge_labels)
+
+    def _on_metrics_cleared(self) -> None:
+        if self.canvas is not None:
+            self.canvas.set_metrics({}, {})
+
     def _on_command_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 6000)
 
@@ -720,7 +767,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _update_actions(self, *_args) -> None:
         has = self.editor is not None
         sel = bool(has and self.canvas.selected_node_ids())
-        for a in (self.act_save, self.act_export, self.act_paste, self.act_settings, self.act_select_all, self.act_fit,
+        for a in (self.act_save, self.act_export, self.act_paste, self.act_settings, self.act_simulate, self.act_select_all, self.act_fit,
                   self.act_zoom_in, self.act_zoom_out, self.act_validate, self.act_publish):
             a.setEnabled(has)
         for a in (self.act_cut, self.act_copy, self.act_duplicate):
@@ -744,12 +791,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _size_docks(self) -> None:
         self.resizeDocks([self.palette_dock, self.inspector_dock], [220, 310], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.validation_dock], [96], Qt.Orientation.Vertical)
+        self.resizeDocks([self.validation_dock], [120], Qt.Orientation.Vertical)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         if not self._docks_sized:
             self._docks_sized = True
+            self.tabifyDockWidget(self.validation_dock, self.run_dock)
+            self.validation_dock.raise_()
             self._size_docks()
 
     def closeEvent(self, event) -> None:  # noqa: N802

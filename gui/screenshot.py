@@ -71,8 +71,39 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
             pick = sends[0] if sends else journey.nodes[0]
             window.canvas.select_nodes([pick.id], center=True)
             shot(window, "inspector.png")
+            written.append(_simulation_shot(window, app, out_dir, settle))
             window.editor.undo_stack.setClean()
             window.close()
         finally:
             ws.close()
     return written
+
+
+def _simulation_shot(window, app, out_dir: Path, settle) -> Path:
+    """The editor with the overlays of a simulation stopped half-way through its days."""
+    import time
+
+    from engine.errors import JourneyStudioError
+    from gui.qt import QtCore
+
+    panel = window.run_panel
+    panel.customers.setValue(20_000)  # long enough to stop half-way
+    window.canvas.select_nodes([])
+    window.simulate()
+    worker = panel._worker
+    if worker is not None:
+        # stop half-way, from the worker's own thread: the picture shows a run in progress
+        worker.progressed.connect(lambda p: worker.cancel() if p >= 0.5 else None,
+                                  QtCore.Qt.ConnectionType.DirectConnection)
+    deadline = time.monotonic() + 120
+    while panel.running and time.monotonic() < deadline:
+        app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    if panel.running or panel.last_result is None:
+        raise JourneyStudioError("the simulation for the screenshot did not finish")
+    done = panel.progress.value() / 1000
+    panel.summary.setText(panel.tr("Simulating… day %1 of %2").replace("%1", str(round(done * panel.days.value())))
+                          .replace("%2", str(panel.days.value())))
+    settle()
+    path = out_dir / "simulation.png"
+    window.grab().save(str(path))
+    return path

@@ -1,0 +1,232 @@
+"""The Run panel: simulate the open journey off the UI thread and paint the numbers on the canvas.
+
+The simulation runs in a worker thread on a copy of the journey; the panel shows progress, can
+cancel, and hands snapshots of the counts to the canvas as they come, so the overlays fill in live
+while the canvas stays responsive.
+"""
+
+from __future__ import annotations
+
+from engine.document import Journey
+from engine.spec import Registry
+from gui.canvas import Metrics
+from gui.qt import QtCore, QtWidgets, Signal
+
+
+class SimulationWorker(QtCore.QObject):
+    """Runs one simulation in a worker thread; every signal is delivered queued to the panel."""
+
+    progressed = Signal(float)
+    snapshot = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, journey: Journey, registry: Registry, customers: int, days: int, seed: int):
+        super().__init__()
+        self.journey = journey
+        self.registry = registry
+        self.customers, self.days, self.seed = customers, days, seed
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def run(self) -> None:
+        from engine.errors import JourneyStudioError
+        from engine.runtime.simulator import Simulation
+
+        try:
+            sim = Simulation(self.journey, self.registry, customers=self.customers, days=self.days,
+                             seed=self.seed)
+            result = sim.run(progress=self.progressed.emit, cancelled=lambda: self._cancel,
+                             on_snapshot=self.snapshot.emit)
+        except JourneyStudioError as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:  # the UI must hear about any failure, never hang on a dead thread
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.finished.emit(result)
+
+
+def overlay_numbers(journey: Journey, result) -> tuple[dict[str, Metrics], dict[str, str]]:
+    """Per-node metrics (with % of the previous step) and per-edge labels (count and % of source)."""
+    nodes = result.nodes
+    incoming: dict[str, int] = {}
+    for edge in journey.edges:
+        count = result.edges.get(edge.id, 0)
+        incoming[edge.target.node] = incoming.get(edge.target.node, 0) + count
+    metrics: dict[str, Metrics] = {}
+    for nid, c in nodes.items():
+        sources = [e.source.node for e in journey.edges if e.target.node == nid]
+        previous = sum(nodes[s].entered for s in set(sources) if s in nodes)
+        pct = (100.0 * incoming.get(nid, 0) / previous) if previous else None
+        metrics[nid] = Metrics(entered=c.entered, active=c.active, converted=c.converted, pct_of_previous=pct)
+    labels: dict[str, str] = {}
+    for edge in journey.edges:
+        count = result.edges.get(edge.id, 0)
+        src = nodes.get(edge.source.node)
+        if src is None or not src.entered:
+            labels[edge.id] = f"{count:,}"
+        else:
+            labels[edge.id] = f"{count:,} · {100.0 * count / src.entered:.0f}%"
+    return metrics, labels
+
+
+class RunPanel(QtWidgets.QWidget):
+    """Simulation settings, a run/cancel button, progress and a short summary."""
+
+    #: Emitted with (node metrics, edge labels) whenever new numbers arrive.
+    metricsReady = Signal(dict, dict)
+    #: Emitted when the overlays should be cleared.
+    metricsCleared = Signal()
+
+    def __init__(self, registry: Registry, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.registry = registry
+        self.journey_provider = None  # callable returning the journey to simulate (a copy is taken)
+        self._thread: QtCore.QThread | None = None
+        self._worker: SimulationWorker | None = None
+        self._journey: Journey | None = None
+        self.last_result = None
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        row = QtWidgets.QHBoxLayout()
+        self.customers = QtWidgets.QSpinBox(self)
+        self.customers.setRange(10, 1_000_000)
+        self.customers.setSingleStep(500)
+        self.customers.setGroupSeparatorShown(True)
+        self.customers.setValue(2_000)
+        self.customers.setToolTip(self.tr("How many synthetic customers to send through the journey"))
+        self.days = QtWidgets.QSpinBox(self)
+        self.days.setRange(1, 365)
+        self.days.setValue(30)
+        self.days.setSuffix(self.tr(" days"))
+        self.days.setToolTip(self.tr("Simulated time, on a virtual clock"))
+        self.seed = QtWidgets.QSpinBox(self)
+        self.seed.setRange(0, 2_147_483_647)
+        self.seed.setValue(1)
+        self.seed.setToolTip(self.tr("The same seed gives the same numbers"))
+        for label, widget in ((self.tr("Customers"), self.customers), (self.tr("Duration"), self.days),
+                              (self.tr("Seed"), self.seed)):
+            caption = QtWidgets.QLabel(label, self)
+            caption.setBuddy(widget)
+            row.addWidget(caption)
+            row.addWidget(widget)
+            row.addSpacing(8)
+        self.run_button = QtWidgets.QPushButton(self.tr("Run simulation"), self)
+        self.run_button.setDefault(True)
+        self.run_button.setToolTip(self.tr("Simulate the journey with synthetic customers (F5)"))
+        self.cancel_button = QtWidgets.QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.setEnabled(False)
+        self.clear_button = QtWidgets.QPushButton(self.tr("Clear"), self)
+        self.clear_button.setToolTip(self.tr("Remove the numbers from the canvas"))
+        row.addStretch(1)
+        row.addWidget(self.run_button)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.clear_button)
+        layout.addLayout(row)
+
+        self.progress = QtWidgets.QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        layout.addWidget(self.progress)
+        self.summary = QtWidgets.QLabel(self.tr("Simulate thousands of customers on a virtual clock before "
+                                                "going live. Numbers appear on every node and connection."),
+                                        self)
+        self.summary.setWordWrap(True)
+        self.summary.setObjectName("runSummary")
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.clear_button.clicked.connect(self.clear)
+
+    # -- running ------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self) -> bool:
+        if self.running or self.journey_provider is None:
+            return False
+        journey = self.journey_provider()
+        if journey is None:
+            return False
+        self._journey = journey.copy_deep()
+        self._worker = SimulationWorker(self._journey, self.registry, self.customers.value(),
+                                        self.days.value(), self.seed.value())
+        self._thread = QtCore.QThread(self)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progressed.connect(self._on_progress)
+        self._worker.snapshot.connect(self._on_snapshot)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.summary.setText(self.tr("Simulating…"))
+        self._thread.start()
+        return True
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            self.summary.setText(self.tr("Cancelling…"))
+
+    def clear(self) -> None:
+        self.last_result = None
+        self.progress.setValue(0)
+        self.metricsCleared.emit()
+
+    def _on_progress(self, fraction: float) -> None:
+        self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+
+    def _on_snapshot(self, result) -> None:
+        self.metricsReady.emit(*overlay_numbers(self._journey, result))
+
+    def _on_finished(self, result) -> None:
+        self.last_result = result
+        self._on_snapshot(result)
+        self.progress.setValue(1000 if not result.cancelled else self.progress.value())
+        sent = sum(result.deliveries.values())
+        converted = sum(result.goals.values())
+        text = self.tr("%1 customers, %2 days: %3 steps, %4 messages, %5 conversions (%6 s).")
+        text = (text.replace("%1", f"{result.customers:,}").replace("%2", str(result.days))
+                .replace("%3", f"{result.steps:,}").replace("%4", f"{sent:,}")
+                .replace("%5", f"{converted:,}").replace("%6", f"{result.elapsed_s:.1f}"))
+        if result.cancelled:
+            text = self.tr("Cancelled. Numbers so far: ") + text
+        self.summary.setText(text)
+        self._stop_thread()
+
+    def _on_failed(self, message: str) -> None:
+        self.summary.setText(self.tr("The simulation stopped: %1").replace("%1", message))
+        self._stop_thread()
+
+    def _stop_thread(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(5000)
+            self._thread.deleteLater()
+        if self._worker is not None:
+            self._worker.deleteLater()
+        self._thread = None
+        self._worker = None
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def shutdown(self) -> None:
+        """Cancel a running simulation and wait for its thread (window closing)."""
+        if self._worker is not None:
+            self._worker.cancel()
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(10000)
+            self._thread = None
+            self._worker = None

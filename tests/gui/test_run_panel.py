@@ -1,0 +1,68 @@
+"""The Run panel simulates off the UI thread and paints the numbers on the canvas."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.spec import default_registry
+from engine.store.workspace import Workspace
+from gui.app import make_application
+from gui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    make_application()
+    ws = Workspace.open(tmp_path / "workspace.db")
+    win = MainWindow(ws, default_registry())
+    win._ask_save = lambda name: "discard"
+    win.messages = []
+    win._error = lambda title, text: win.messages.append((title, text))
+    win.resize(1280, 800)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    if win.editor is not None:
+        win.editor.undo_stack.setClean()
+    win.close()
+    ws.close()
+
+
+def test_simulation_fills_the_overlays_and_agrees_with_itself(window, qtbot):
+    window.start_page.templateChosen.emit("abandoned_cart")
+    panel = window.run_panel
+    panel.customers.setValue(400)
+    window.simulate()
+    assert panel.running
+    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    result = panel.last_result
+    assert result is not None and not result.cancelled and result.customers == 400
+    journey = window.editor.journey
+    for nid, counts in result.nodes.items():
+        out = sum(result.edges.get(e.id, 0) for e in journey.edges if e.source.node == nid)
+        assert counts.entered == out + counts.active + counts.exited
+        cnode = window.canvas.nodes[nid]
+        assert cnode.metrics is not None and cnode.metrics.entered == counts.entered
+    labelled = [e for e in window.canvas.edges.values() if e.grEdge.label]
+    assert labelled and all(lbl.grEdge.label.split(" ")[0].replace(",", "").isdigit() for lbl in labelled)
+    # clearing removes the numbers
+    panel.clear()
+    assert all(c.metrics is None for c in window.canvas.nodes.values())
+
+
+def test_cancel_keeps_the_numbers_so_far(window, qtbot):
+    window.start_page.templateChosen.emit("welcome_series")
+    panel = window.run_panel
+    panel.customers.setValue(50_000)
+    window.simulate()
+    panel.cancel()
+    qtbot.waitUntil(lambda: not panel.running, timeout=120_000)
+    assert panel.last_result is not None and panel.last_result.cancelled
+    assert "Cancelled" in panel.summary.text()
+
+
+def test_a_journey_with_errors_is_not_simulated(window):
+    window.new_blank()  # an entry that leads nowhere
+    window.simulate()
+    assert not window.run_panel.running
+    assert "Fix the problems" in window.statusBar().currentMessage()
