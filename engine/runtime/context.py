@@ -183,3 +183,19 @@ class StepContext(ABC):
     @abstractmethod
     def update_profile(self, ops: list[dict]) -> None:
         """Apply ``set``/``unset``/``add_tag``/``remove_tag`` operations in order."""
+
+
+def apply_profile_ops(attributes: dict, tags: set, ops: list[dict]) -> None:
+    """Apply update_profile operations (set, unset, add_tag, remove_tag) to a profile in place."""
+    for op in ops:
+        kind = op["kind"]
+        if kind == "set":
+            attributes[op["attribute"]] = op["value"]
+        elif kind == "unset":
+            attributes.pop(op["attribute"], None)
+        elif kind == "add_tag":
+            tags.add(op["tag"])
+        elif kind == "remove_tag":
+            tags.discard(op["tag"])
+        else:
+            raise ValueError(f"unknown profile operation '{kind}'")

@@ -32,6 +32,7 @@ from engine.runtime.context import (
     Mode,
     SendOutcome,
     StepContext,
+    apply_profile_ops,
     frequency_capped,
     quiet_until,
 )
@@ -210,16 +211,4 @@ class FakeContext(StepContext):
         return SendOutcome(status, "channel failed" if status == "failed" else "")  # type: ignore[arg-type]
 
     def update_profile(self, ops: list[dict]) -> None:
-        attributes, tags = self.customer.attributes, self.customer.tags
-        for op in ops:
-            kind = op["kind"]
-            if kind == "set":
-                attributes[op["attribute"]] = op["value"]
-            elif kind == "unset":
-                attributes.pop(op["attribute"], None)
-            elif kind == "add_tag":
-                tags.add(op["tag"])
-            elif kind == "remove_tag":
-                tags.discard(op["tag"])
-            else:
-                raise ValueError(f"unknown profile operation '{kind}'")
+        apply_profile_ops(self.customer.attributes, self.customer.tags, ops)

@@ -68,7 +68,7 @@ from zoneinfo import ZoneInfo
 
 from engine.document import Journey, Settings
 from engine.runtime.clock import VirtualClock
-from engine.runtime.context import SendOutcome, StepContext, frequency_capped, quiet_until
+from engine.runtime.context import SendOutcome, StepContext, apply_profile_ops, frequency_capped, quiet_until
 from engine.runtime.population import Population, SimCustomer, event_properties, satisfy
 from engine.runtime.response import ResponseModel
 from engine.runtime.results import RUN_AGAIN, End, Go, Jump, Park
@@ -237,19 +237,7 @@ class _Context(StepContext):
         return _SENT
 
     def update_profile(self, ops: list[dict]) -> None:
-        attributes, tags = self.customer.attributes, self.customer.tags
-        for op in ops:
-            kind = op["kind"]
-            if kind == "set":
-                attributes[op["attribute"]] = op["value"]
-            elif kind == "unset":
-                attributes.pop(op["attribute"], None)
-            elif kind == "add_tag":
-                tags.add(op["tag"])
-            elif kind == "remove_tag":
-                tags.discard(op["tag"])
-            else:
-                raise ValueError(f"unknown profile operation '{kind}'")
+        apply_profile_ops(self.customer.attributes, self.customer.tags, ops)
 
 
 def _event_names(value: Any, found: set[str]) -> None:

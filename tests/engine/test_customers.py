@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 from alembic import command
 from sqlalchemy import func, inspect, select
 
-from engine.document import new_id
 from engine.errors import CustomerDataInvalid, IdentityConflict, NotFound, WorkspaceError
 from engine.store import Workspace, alembic_config
 from engine.store.customers import LOOKUP_CHUNK, CustomerRecord, EventRecord
@@ -520,25 +518,6 @@ def test_upgrade_from_the_first_schema_keeps_journeys(tmp_path: Path):
 # ----------------------------------------------------------------------------------------------
 # PostgreSQL (set JS_TEST_PG_URL to a database where the test may create and drop a schema)
 # ----------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def pg_url():
-    base = os.environ.get("JS_TEST_PG_URL")
-    if not base:
-        pytest.skip("JS_TEST_PG_URL is not set")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    schema = "js_test_" + new_id().replace("-", "")[:12]
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
 
 def test_postgresql_customers_and_events(pg_url: str):
     from alembic.autogenerate import compare_metadata

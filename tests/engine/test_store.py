@@ -574,25 +574,6 @@ def test_timestamps_are_aware_utc(ws: Workspace):
 # PostgreSQL (set JS_TEST_PG_URL to a database where the test may create and drop a schema)
 # ----------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def pg_url():
-    base = os.environ.get("JS_TEST_PG_URL")
-    if not base:
-        pytest.skip("JS_TEST_PG_URL is not set")
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    schema = "js_test_" + new_id().replace("-", "")[:12]
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
-
 def test_postgresql_workspace(pg_url: str):
     with Workspace.open(pg_url) as ws:
         assert ws.path is None

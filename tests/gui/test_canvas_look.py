@@ -14,7 +14,6 @@ import pytest  # noqa: E402
 from engine.commands import make_node  # noqa: E402
 from engine.document import Journey, Settings  # noqa: E402
 from engine.spec import STAGE_COLORS, default_registry  # noqa: E402
-from engine.store.workspace import Workspace  # noqa: E402
 from gui.app import make_application  # noqa: E402
 from gui.canvas import (  # noqa: E402
     ANNOTATION_LINES,
@@ -28,26 +27,7 @@ from gui.canvas import (  # noqa: E402
     wrap_lines,
 )
 from gui.forms import ConfigForm, TimeZoneEditor  # noqa: E402
-from gui.main_window import MainWindow  # noqa: E402
 from gui.qt import QtGui, QtWidgets  # noqa: E402
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    make_application()
-    ws = Workspace.open(tmp_path / "workspace.db")
-    win = MainWindow(ws, default_registry())
-    win._ask_save = lambda name: "discard"
-    win._error = lambda title, text: None
-    win.resize(1280, 800)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    if win.editor is not None:
-        win.editor.undo_stack.setClean()
-    win.close()
-    ws.close()
 
 
 def open_journey(win, journey: Journey):

@@ -6,36 +6,11 @@ from __future__ import annotations
 import gc
 import sys
 
-import pytest
-
 from engine.commands import make_node
 from engine.document import Journey, dumps, load
 from engine.spec import default_registry
-from engine.store.workspace import Workspace
-from gui.app import make_application
 from gui.canvas import NODE_TYPE_MIME, CanvasNode
-from gui.main_window import MainWindow
 from gui.qt import Qt, QtCore, QtGui, QtWidgets
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    make_application()
-    ws = Workspace.open(tmp_path / "workspace.db")
-    win = MainWindow(ws, default_registry())
-    # a modal dialog would block an offscreen test run: answer "discard" and record messages
-    win.messages = []
-    win._ask_save = lambda name: "discard"
-    win._error = lambda title, text: win.messages.append((title, text))
-    win.resize(1280, 800)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    if win.editor is not None:
-        win.editor.undo_stack.setClean()
-    win.close()
-    ws.close()
 
 
 def open_journey(win, journey: Journey):

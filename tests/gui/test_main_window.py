@@ -8,42 +8,12 @@ import json
 import pytest
 
 from engine.document import dumps, load
-from engine.spec import default_registry
 from engine.store.workspace import Workspace
 from engine.templates import list_templates
 from gui import app as app_module
-from gui.app import make_application, run_app
-from gui.main_window import MainWindow
+from gui.app import run_app
 from gui.qt import QtWidgets
-
-
-def make_window(qtbot, ws):
-    make_application()
-    win = MainWindow(ws, default_registry())
-    win.messages = []
-    win._ask_save = lambda name: "discard"
-    win._ask_recover = lambda name: True
-    win._error = lambda title, text: win.messages.append((title, text))
-    win.resize(1280, 800)
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
-@pytest.fixture
-def ws(tmp_path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
-
-
-@pytest.fixture
-def window(qtbot, ws):
-    win = make_window(qtbot, ws)
-    yield win
-    if win.editor is not None:
-        win.editor.undo_stack.setClean()
-    win.close()
+from tests.gui.conftest import make_window
 
 
 def test_every_template_opens_from_the_start_page(window, ws):

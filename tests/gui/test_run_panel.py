@@ -2,31 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from engine.spec import default_registry
-from engine.store.workspace import Workspace
-from gui.app import make_application
-from gui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    make_application()
-    ws = Workspace.open(tmp_path / "workspace.db")
-    win = MainWindow(ws, default_registry())
-    win._ask_save = lambda name: "discard"
-    win.messages = []
-    win._error = lambda title, text: win.messages.append((title, text))
-    win.resize(1280, 800)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    if win.editor is not None:
-        win.editor.undo_stack.setClean()
-    win.close()
-    ws.close()
-
 
 def test_simulation_fills_the_overlays_and_agrees_with_itself(window, qtbot):
     window.start_page.templateChosen.emit("abandoned_cart")

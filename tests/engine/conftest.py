@@ -1,0 +1,30 @@
+"""Engine test fixtures shared across files."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from engine.document import new_id
+
+
+@pytest.fixture
+def pg_url():
+    """A PostgreSQL URL whose search path is a fresh schema, dropped afterwards (JS_TEST_PG_URL names
+    the database; .ci/run starts a server for it)."""
+    base = os.environ.get("JS_TEST_PG_URL")
+    if not base:
+        pytest.skip("JS_TEST_PG_URL is not set")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    schema = "js_test_" + new_id().replace("-", "")[:12]
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
