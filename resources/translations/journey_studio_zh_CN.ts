@@ -26,13 +26,13 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../gui/canvas.py" line="+273"/>
+        <location filename="../../gui/canvas.py" line="+423"/>
         <source>%1 in · %2 active · %3 conv</source>
-        <extracomment>Below this zoom, nodes are painted as plain coloured blocks (fast with thousands of nodes).</extracomment>
+        <extracomment>Below this zoom, nodes are painted as plain coloured blocks (fast with thousands of nodes). Header ink for light headers (a note&apos;s yellow, a pale stage colour). Most lines of summary an annotation node shows before it ends in an ellipsis. Headers lighter than this get dark ink. White still reads on the saturated stage colours (orange, teal: about 0.3); pale ones (a yellow note, an amber or pastel stage) need dark text.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+107"/>
         <source>Unknown node</source>
         <translation type="unfinished"></translation>
     </message>
@@ -47,7 +47,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+226"/>
+        <location line="+228"/>
         <source>Connect an output (right side) to an input (left side).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -55,7 +55,7 @@
 <context>
     <name>ConfigForm</name>
     <message>
-        <location filename="../../gui/forms.py" line="+48"/>
+        <location filename="../../gui/forms.py" line="+50"/>
         <source>Yes</source>
         <extracomment>Hints (``json_schema_extra={&quot;widget&quot;: ...}``) that turn a text field into an editable picker.</extracomment>
         <translation type="unfinished"></translation>
@@ -133,7 +133,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+1"/>
+        <source>Type a city or region, e.g. Berlin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+66"/>
         <location line="+30"/>
         <source>Choose a colour</source>
         <translation type="unfinished"></translation>
@@ -206,7 +211,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+140"/>
         <source>This node has no settings.</source>
         <extracomment>The one field→widget table: a field&apos;s kind (see :func:`classify`) picks its editor. ``(dotted field path, whole config dict)``; the dict is passed through as a Python object.</extracomment>
         <translation type="unfinished"></translation>
@@ -511,15 +516,15 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+51"/>
-        <location line="+178"/>
-        <location line="+478"/>
+        <location filename="../../gui/main_window.py" line="+52"/>
+        <location line="+193"/>
+        <location line="+517"/>
         <source>Journey Studio</source>
         <extracomment>Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-636"/>
+        <location line="-690"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -539,7 +544,12 @@
         <translation>问题</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+4"/>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+65"/>
         <source>Start page</source>
         <translation type="unfinished"></translation>
     </message>
@@ -690,6 +700,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>&amp;Simulate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run synthetic customers through this journey on a virtual clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Show &amp;metrics on canvas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -714,7 +734,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>&amp;Journey</source>
         <translation type="unfinished"></translation>
     </message>
@@ -729,7 +749,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+33"/>
         <source>Cannot read the workspace</source>
         <translation type="unfinished"></translation>
     </message>
@@ -754,7 +774,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+88"/>
         <source>Recover unsaved changes?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -834,7 +854,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+64"/>
         <source>The clipboard does not hold journey nodes.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -878,7 +898,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+62"/>
+        <source>Fix the problems first: a journey with errors cannot run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>Put in stage</source>
         <translation type="unfinished"></translation>
     </message>
@@ -937,9 +962,103 @@
     </message>
 </context>
 <context>
+    <name>RunPanel</name>
+    <message>
+        <location filename="../../gui/run_panel.py" line="+101"/>
+        <source>How many synthetic customers to send through the journey</source>
+        <extracomment>Emitted with (node metrics, edge labels) whenever new numbers arrive. Emitted when the overlays should be cleared.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Simulated time, on a virtual clock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The same seed gives the same numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Run simulation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Simulate the journey with synthetic customers (F5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the numbers from the canvas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Simulate thousands of customers on a virtual clock before going live. Numbers appear on every node and connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Simulating…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>%1 customers, %2 days: %3 steps, %4 messages, %5 conversions (%6 s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancelled. Numbers so far: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The simulation stopped: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Stage</name>
     <message>
-        <location line="-275"/>
+        <location filename="../../gui/palette.py" line="-275"/>
         <source>Map</source>
         <translation>绘制</translation>
     </message>
@@ -1064,7 +1183,7 @@
 <context>
     <name>ValidationPanel</name>
     <message>
-        <location filename="../../gui/validation_panel.py" line="+156"/>
+        <location filename="../../gui/validation_panel.py" line="+157"/>
         <source>Show:</source>
         <extracomment>``(node_id, edge_id)`` of the activated issue; an empty string where it names none.</extracomment>
         <translation type="unfinished"></translation>
@@ -1155,14 +1274,14 @@
 <context>
     <name>nodes</name>
     <message>
-        <location filename="../../nodes/analyze.py" line="+22"/>
-        <location line="+113"/>
-        <location filename="../../nodes/orchestrate.py" line="+52"/>
+        <location filename="../../nodes/analyze.py" line="+31"/>
+        <location line="+125"/>
+        <location filename="../../nodes/orchestrate.py" line="+54"/>
         <source>Event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-120"/>
         <source>Count of events</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1249,20 +1368,20 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+75"/>
+        <location line="+87"/>
         <location filename="../../nodes/common.py" line="+68"/>
         <location filename="../../nodes/map.py" line="+26"/>
-        <location line="+50"/>
+        <location line="+51"/>
         <location line="+71"/>
-        <location filename="../../nodes/optimize.py" line="+80"/>
-        <location filename="../../nodes/orchestrate.py" line="+626"/>
+        <location filename="../../nodes/optimize.py" line="+82"/>
+        <location filename="../../nodes/orchestrate.py" line="+634"/>
         <location filename="../../nodes/track.py" line="+2"/>
-        <location line="+94"/>
+        <location line="+95"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-72"/>
+        <location line="-84"/>
         <source>Level</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1297,7 +1416,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+33"/>
         <source>Metric</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1309,7 +1428,7 @@
     <message>
         <location line="+21"/>
         <location line="+8"/>
-        <location filename="../../nodes/orchestrate.py" line="+31"/>
+        <location filename="../../nodes/orchestrate.py" line="+32"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1352,7 +1471,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Funnel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1401,8 +1520,8 @@
     <message>
         <location line="+2"/>
         <location filename="../../nodes/map.py" line="+26"/>
-        <location filename="../../nodes/orchestrate.py" line="-408"/>
-        <location line="+272"/>
+        <location filename="../../nodes/orchestrate.py" line="-415"/>
+        <location line="+276"/>
         <location line="+8"/>
         <source>Attribute</source>
         <extracomment>Output of a customer whose value matches none of the branches.</extracomment>
@@ -1475,14 +1594,14 @@
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../../nodes/orchestrate.py" line="-178"/>
+        <location filename="../../nodes/orchestrate.py" line="-180"/>
         <source>Amount</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../nodes/orchestrate.py" line="-291"/>
-        <location line="+292"/>
+        <location filename="../../nodes/orchestrate.py" line="-295"/>
+        <location line="+296"/>
         <source>Unit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1517,7 +1636,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nodes/map.py" line="-46"/>
+        <location filename="../../nodes/map.py" line="-47"/>
         <source>New stage</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1528,7 +1647,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../nodes/orchestrate.py" line="+289"/>
+        <location filename="../../nodes/orchestrate.py" line="+293"/>
         <source>Goal</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1539,12 +1658,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+160"/>
+        <location line="+180"/>
         <source>Colour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-158"/>
+        <location line="-178"/>
         <source>Order</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1554,7 +1673,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>A lane of the journey, such as Onboarding, with its goal. Steps placed in it are counted in the stage funnel.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1573,7 +1692,7 @@
         <location line="+1"/>
         <location line="+13"/>
         <location line="+72"/>
-        <location filename="../../nodes/track.py" line="-91"/>
+        <location filename="../../nodes/track.py" line="-92"/>
         <location line="+7"/>
         <source>Description</source>
         <translation>描述</translation>
@@ -1640,7 +1759,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <location filename="../../nodes/orchestrate.py" line="-442"/>
+        <location filename="../../nodes/orchestrate.py" line="-449"/>
         <source>Channel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1675,8 +1794,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+29"/>
         <source>Touchpoint</source>
+        <extracomment>How an emotion score reads: a marketer thinks &quot;negative&quot;, not &quot;-1&quot;.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1833,7 +1953,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Held out (%)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1864,7 +1984,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nodes/orchestrate.py" line="-186"/>
+        <location filename="../../nodes/orchestrate.py" line="-187"/>
         <source>Segment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1895,12 +2015,12 @@
     <message>
         <location line="+3"/>
         <location line="+29"/>
-        <location line="+101"/>
+        <location line="+102"/>
         <source>Customers where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-119"/>
         <source>On a schedule</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1927,12 +2047,12 @@
     <message>
         <location line="+2"/>
         <location line="+27"/>
-        <location line="+299"/>
+        <location line="+303"/>
         <source>At (time of day)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-325"/>
+        <location line="-329"/>
         <source>For a recurring run, in the journey&apos;s time zone.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1953,30 +2073,30 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+299"/>
+        <location line="+303"/>
         <source>Date attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-302"/>
         <source>A profile attribute holding a date, e.g. birthday.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+299"/>
+        <location line="+303"/>
         <source>Days before (−) or after (+)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-297"/>
-        <location line="+275"/>
+        <location line="-301"/>
+        <location line="+279"/>
         <location line="+24"/>
         <source>In the customer&apos;s time zone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-302"/>
         <source>Every year</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2041,7 +2161,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Profile attribute</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2110,7 +2230,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Profile attribute to split on.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2151,7 +2271,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Paths</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2171,7 +2291,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>For a while</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2246,13 +2366,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
-        <location line="+136"/>
+        <location line="+17"/>
+        <location line="+138"/>
         <source>Channel type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-135"/>
+        <location line="-137"/>
         <source>Subject</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2263,12 +2383,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+137"/>
+        <location line="+139"/>
         <source>Message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-136"/>
+        <location line="-138"/>
         <source>Text of the message, e.g. Hello {{ customer.first_name }}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2309,12 +2429,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+111"/>
+        <location line="+113"/>
         <source>Failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-110"/>
+        <location line="-112"/>
         <source>Skipped</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2329,7 +2449,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Set attribute</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2383,7 +2503,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Send through</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2413,7 +2533,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Shown in reports; optional.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2428,7 +2548,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>A step of this journey</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2485,7 +2605,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2537,17 +2657,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+80"/>
+        <location line="+81"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-80"/>
         <source>Name of the data source that sends it; empty for any source.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Tracked event</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2631,6 +2751,14 @@
     <message>
         <location line="+2"/>
         <source>Where events come from: a CSV export, or the built-in collector that accepts Segment or Sensors tracking calls.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>panel</name>
+    <message>
+        <location filename="../../gui/screenshot.py" line="+104"/>
+        <source>Simulating… day %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
