@@ -65,3 +65,17 @@ class Jump:
 
 
 Outcome = Go | Park | End | Jump
+
+
+@dataclass
+class NodeCounts:
+    """What the overlays show for one node; the same in simulation, test and live mode."""
+
+    entered: int = 0
+    active: int = 0
+    exited: int = 0
+    converted: int = 0
+
+    def to_json(self) -> dict:
+        return {"entered": self.entered, "active": self.active, "exited": self.exited,
+                "converted": self.converted}

@@ -71,7 +71,7 @@ from engine.runtime.clock import VirtualClock
 from engine.runtime.context import SendOutcome, StepContext, apply_profile_ops, frequency_capped, quiet_until
 from engine.runtime.population import Population, SimCustomer, event_properties, satisfy
 from engine.runtime.response import ResponseModel
-from engine.runtime.results import RUN_AGAIN, End, Go, Jump, Park
+from engine.runtime.results import RUN_AGAIN, End, Go, Jump, NodeCounts, Park
 from engine.runtime.triggers import (
     DatePropertyTrigger,
     EventTrigger,
@@ -96,18 +96,6 @@ _SKIPPED = {reason: SendOutcome("skipped", reason)
             for reason in ("unsubscribed", "no consent", "no address", "quiet hours", "frequency cap")}
 _BOUNCED = SendOutcome("failed", "not delivered")
 _ONE_US = timedelta(microseconds=1)
-
-
-@dataclass
-class NodeCounts:
-    entered: int = 0
-    active: int = 0
-    exited: int = 0
-    converted: int = 0
-
-    def to_json(self) -> dict:
-        return {"entered": self.entered, "active": self.active, "exited": self.exited,
-                "converted": self.converted}
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""The workspace schema: SQLAlchemy tables for journeys, their drafts and published versions, and
-for customers, their identifiers and their events.
+"""The workspace schema: SQLAlchemy tables for journeys, their drafts and published versions, for
+customers, their identifiers and their events, and for the runs of published versions (their step
+log, per-node and per-edge counters, and the delivery outbox).
 
 The Alembic migrations in ``engine/store/migrations`` must build exactly this schema; a test
 compares the two. Timestamps are timezone-aware UTC on the Python side on every database.
@@ -184,6 +185,125 @@ class EventRow(Base):
     received_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     source: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     dedup_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+
+
+class RunRow(Base):
+    """One customer's way through one published version, in one mode (test or live)."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        # Serves "due runs, oldest wake-up first", the runner's main question.
+        Index("ix_runs_status_wake_at", "status", "wake_at"),
+        # Serves "this customer's runs" when one of their events arrives.
+        Index("ix_runs_customer_mode_status", "customer_id", "mode", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    journey_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("journeys.id", ondelete="CASCADE"), nullable=False, index=True)
+    #: The published version the run is pinned to; publishing a newer one leaves it here.
+    version_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    customer_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("customers.id", ondelete="CASCADE"), nullable=False)
+    mode: Mapped[str] = mapped_column(String(16), nullable=False)
+    node_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: ``active`` (due to run its node), ``waiting`` (parked) or ``done``.
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    wake_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    wait_event: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    wait_filters: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+    event_port: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    timeout_port: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    resume_port: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    #: The behaviours' durable scratch (``StepContext.run_vars``).
+    vars: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    #: Node ids in order of arrival (repeats kept): a conversion is counted at each of them.
+    visits: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    #: Goals (goal node ids, goal events) this run has reached, each counted once.
+    goals: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    #: Properties of the event that started or last resumed the run.
+    event: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    started_at: Mapped[datetime] = mapped_column(nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(nullable=False)
+    converted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    steps: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class StepRow(Base):
+    """One line of a run's step log: a node behaviour run, a wake-up, or the run's end."""
+
+    __tablename__ = "steps"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    run_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("runs.id", ondelete="CASCADE"), nullable=False, index=True)
+    node_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: The output port the run left through; ``None`` when it parked, ended or jumped.
+    port: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    at: Mapped[datetime] = mapped_column(nullable=False)
+    mode: Mapped[str] = mapped_column(String(16), nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class NodeCounterRow(Base):
+    """Runs counted at one node of one version in one mode; kept up to date as steps are written."""
+
+    __tablename__ = "node_counters"
+
+    journey_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("journeys.id", ondelete="CASCADE"), primary_key=True)
+    version_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16), primary_key=True)
+    node_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entered: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    active: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    exited: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    converted: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class EdgeCounterRow(Base):
+    """How many runs left through one edge of one version in one mode."""
+
+    __tablename__ = "edge_counters"
+
+    journey_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("journeys.id", ondelete="CASCADE"), primary_key=True)
+    version_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16), primary_key=True)
+    edge_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class DeliveryRow(Base):
+    """The outbox: a message written ``pending`` before its channel is called, its outcome after."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        # Serves the frequency cap: "messages this customer was sent lately".
+        Index("ix_deliveries_customer_mode_status", "customer_id", "mode", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: Fixed by run, node and visit: the same step asking again finds this row instead of resending.
+    idempotency_key: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    run_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("runs.id", ondelete="CASCADE"), nullable=False, index=True)
+    customer_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    mode: Mapped[str] = mapped_column(String(16), nullable=False)
+    node_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    channel: Mapped[str] = mapped_column(String(200), nullable=False)
+    channel_kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    #: ``pending``, ``sent``, ``failed``, ``skipped`` or ``ambiguous`` (the channel may or may not
+    #: have delivered: the process stopped between the call and its answer).
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: Transactional messages do not count towards the frequency cap.
+    frequency_cap_exempt: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(nullable=False)
+    message_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 @event.listens_for(VersionRow, "before_update")
