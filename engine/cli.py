@@ -323,6 +323,197 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# run
+# ---------------------------------------------------------------------------------------------
+
+#: Workspace setting holding the id of the last event the live runner has handled.
+EVENT_CURSOR_KEY = "runner.live.event_cursor"
+#: Events and due runs taken per step of a pass.
+RUN_BATCH = 500
+
+
+def _say(text: str) -> None:
+    # A pipe is block-buffered; whoever watches a long-running runner wants each line as it happens.
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+class _CountingChannel:
+    """Counts what a channel answered; ``log_only`` prints each message instead of delivering it."""
+
+    def __init__(self, channel, log_only: bool):
+        self.channel = channel
+        self.log_only = log_only
+        self.sent = 0
+        self.failed = 0
+
+    def send(self, message):
+        result = self.channel.send(message)
+        if self.log_only and hasattr(self.channel, "messages"):
+            self.channel.messages.clear()  # a long-running process must not keep every message
+            self.channel.attempts.clear()
+            _say(f"not delivered ({message.channel_kind} via '{message.channel}'): to {message.to or '-'}: "
+                 f"{message.subject or message.body[:60]!r}")
+        if result.status == "sent":
+            self.sent += 1
+        else:
+            self.failed += 1
+        return result
+
+
+def _counting_store(ws):
+    """A run store that notes which runs each pass moved (started, woken, stepped or ended)."""
+    from engine.store.runs import RunStore
+
+    class CountingRunStore(RunStore):
+        def __init__(self, workspace):
+            super().__init__(workspace)
+            self.moved: set[str] = set()
+
+        def commit(self, state, delta, now, **kwargs):
+            super().commit(state, delta, now, **kwargs)
+            self.moved.add(state.id)
+
+    return CountingRunStore(ws)
+
+
+def _live_channel_accounts(ws, registry) -> dict[str, str]:
+    """Channel account id → channel kind, for every send/notify node of the live journeys."""
+    found: dict[str, str] = {}
+    for info in ws.list_journeys():
+        if info.status != "live" or info.archived or info.latest_version is None:
+            continue
+        for node in ws.load_version(info.id, info.latest_version).nodes:
+            spec = registry.get(node.type)
+            if spec is None or not spec.executable or spec.run is None:
+                continue
+            config = spec.parse_config(node.config, node_id=node.id)
+            channel = getattr(config, "channel", None)
+            if isinstance(channel, str) and channel:
+                found.setdefault(channel, str(getattr(config, "channel_kind", "") or ""))
+    return found
+
+
+def _new_events(ws, after: int, limit: int):
+    """Stored events with an id above ``after``, oldest first."""
+    from sqlalchemy import select
+
+    from engine.store.customers import EventRecord
+    from engine.store.models import EventRow
+
+    with ws._session() as s:
+        rows = s.execute(select(EventRow).where(EventRow.id > after).order_by(EventRow.id).limit(limit)).scalars()
+        return [EventRecord(r.id, r.customer_id, r.name, dict(r.properties or {}), r.occurred_at, r.received_at,
+                            r.source, r.dedup_key) for r in rows]
+
+
+def _run_pass(ws, runner) -> tuple[int, int]:
+    """Hand the runner every event it has not seen, then every due run; returns how many events
+    were handled and how many runs moved."""
+    events = 0
+    runner.store.moved.clear()
+    cursor = int(ws.get_meta(EVENT_CURSOR_KEY) or 0)
+    while True:
+        batch = _new_events(ws, cursor, RUN_BATCH)
+        for event in batch:
+            runner.handle_event(event)
+            cursor = event.id
+            # Saved after each event: a restart goes on from here instead of starting runs twice.
+            ws.set_meta(EVENT_CURSOR_KEY, str(cursor))
+        events += len(batch)
+        if len(batch) < RUN_BATCH:
+            break
+    while True:
+        if runner.tick(RUN_BATCH) < RUN_BATCH:  # a short batch means nothing else was due
+            return events, len(runner.store.moved)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from engine.runtime.channels import RecordingChannel
+    from engine.runtime.clock import RealClock
+    from engine.runtime.runner import Runner
+    from engine.runtime.smtp import SmtpChannel
+    from engine.store.workspace import Workspace
+
+    location = getattr(args, "db", None) or getattr(args, "workspace", None)
+    registry = _registry()
+    stop = threading.Event()
+
+    def _stop(signum, _frame) -> None:
+        if stop.is_set():  # asked twice: stop now, even in the middle of a pass
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with Workspace.open(location) as ws:
+            runner = Runner(ws, registry, RealClock(), mode="live")
+            runner.store = _counting_store(ws)
+            counted: dict[str, _CountingChannel] = {}
+            smtp = SmtpChannel(args.smtp_host, args.smtp_port, sender=args.sender) if args.smtp_host else None
+            live = sum(1 for j in ws.list_journeys() if j.status == "live" and j.latest_version is not None)
+            _say(f"Running {_plural(live, 'live journey')} in {ws.location}"
+                 + (f"; email goes through {args.smtp_host}:{args.smtp_port}" if smtp else ""))
+            warned: set[str] = set()
+            while True:
+                for account, kind in _live_channel_accounts(ws, registry).items():
+                    if account in counted:
+                        continue
+                    deliver = smtp is not None and kind == "email"
+                    if not deliver and account not in warned:
+                        warned.add(account)
+                        why = "no --smtp-host given" if smtp is None else f"no sender for '{kind}' messages"
+                        _err(f"warning: messages through channel '{account}' are NOT delivered ({why}); "
+                             "they are logged and recorded as failed, never silently dropped")
+                    channel = smtp if deliver else RecordingChannel(
+                        fail=True, fail_reason=f"channel '{account}' is not connected ({why}); not sent")
+                    counted[account] = _CountingChannel(channel, not deliver)
+                runner.channels = dict(counted)
+                sent_before = sum(c.sent for c in counted.values())
+                failed_before = sum(c.failed for c in counted.values())
+                events, runs = _run_pass(ws, runner)
+                sent = sum(c.sent for c in counted.values()) - sent_before
+                failed = sum(c.failed for c in counted.values()) - failed_before
+                if events or runs or sent or failed:
+                    parts = [f"{_plural(events, 'event')} handled"] if events else []
+                    parts += [f"{_plural(runs, 'run')} advanced", f"{_plural(sent, 'message')} sent"]
+                    if failed:
+                        parts.append(f"{failed:,} failed")
+                    _say(", ".join(parts))
+                if args.once or stop.wait(args.interval):
+                    break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stop.is_set():
+        _say("stopped")
+    return 0
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError("must be between 1 and 65535")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
 # parser and entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -377,6 +568,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--seed", type=int, default=0, metavar="S")
     p.add_argument("--response", metavar="FILE.json", help="a response model to use instead of the defaults")
     p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("run", help="run the live journeys: hand new events to them, advance due runs, send")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS,
+                   help="workspace folder or .db file (default: your user data folder)")
+    g.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="a database URL instead of a local workspace")
+    p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p.add_argument("--interval", type=_seconds, default=5.0, metavar="SECONDS",
+                   help="pause between passes (default 5)")
+    p.add_argument("--smtp-host", metavar="HOST", help="deliver email through this SMTP server (no login, no TLS)")
+    p.add_argument("--smtp-port", type=_port, default=25, metavar="PORT", help="SMTP port (default 25)")
+    p.add_argument("--sender", default="journey-studio@localhost", metavar="ADDRESS",
+                   help="From address of the emails (default journey-studio@localhost)")
+    p.set_defaults(handler=cmd_run)
     return parser, sub
 
 
