@@ -48,6 +48,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.canvas: Canvas | None = None
         self.journey_id: str | None = None
         self._autosaved_revision = -1
+        self._live_chip_for: tuple[str | None, str] | None = None
 
         self.setWindowTitle(self.tr("Journey Studio"))
         self.resize(1280, 800)
@@ -80,6 +81,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                           Qt.DockWidgetArea.BottomDockWidgetArea)
         self.run_panel = RunPanel(registry, self)
         self.run_panel.journey_provider = self._journey_to_simulate
+        self.run_panel.workspace = workspace
         self.run_dock = self._dock("run", self.tr("Run"), self.run_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         # Tabified when the window is first shown: tabifying before that, in an offscreen grab,
         # leaves a second, stale tab bar in the picture.
@@ -180,6 +182,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_publish = self._action(self.tr("&Publish"), self.publish, QtGui.QKeySequence("Ctrl+Shift+P"),
                                         self.tr("Validate and store an immutable version of this journey"),
                                         SP.SP_ArrowUp)
+        self.act_go_live = self._action(self.tr("Go &live"), self.go_live, None,
+                                        self.tr("Publish this journey and start running it for real customers"),
+                                        SP.SP_MediaSeekForward)
+        self.act_pause = self._action(self.tr("P&ause"), self.pause, None,
+                                      self.tr("Stop starting new runs of this journey; it keeps its versions"),
+                                      SP.SP_MediaPause)
         self.act_settings = self._action(self.tr("Journey &settings…"), self.edit_settings,
                                          QtGui.QKeySequence("Ctrl+,"),
                                          self.tr("Name, time zone, quiet hours, frequency cap, goals"))
@@ -211,7 +219,8 @@ class MainWindow(QtWidgets.QMainWindow):
                      self.validation_dock):
             m.addAction(dock.toggleViewAction())
         m = mb.addMenu(self.tr("&Journey"))
-        for a in (self.act_settings, None, self.act_validate, self.act_simulate, self.act_publish):
+        for a in (self.act_settings, None, self.act_validate, self.act_simulate, self.act_publish,
+                  self.act_go_live, self.act_pause):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu(self.tr("&Help"))
         m.addAction(self.act_about)
@@ -222,7 +231,8 @@ class MainWindow(QtWidgets.QMainWindow):
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         tb.setIconSize(QtCore.QSize(16, 16))
         for a in (self.act_home, self.act_new, self.act_save, None, self.act_undo, self.act_redo, None,
-                  self.act_fit, None, self.act_validate, self.act_simulate, self.act_publish):
+                  self.act_fit, None, self.act_validate, self.act_simulate, self.act_publish,
+                  self.act_go_live, self.act_pause):
             tb.addSeparator() if a is None else tb.addAction(a)
 
     # ------------------------------------------------------------------------------------------
@@ -629,6 +639,87 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.statusBar().showMessage(self.tr("Published version %1").replace("%1", str(version.number)), 6000)
         self.browser.refresh()
+        self._refresh_live_chip()
+
+    def go_live(self) -> bool:
+        """Validate, publish and mark the journey live; refused (Problems shown) while it has errors."""
+        if self.editor is None:
+            return False
+        issues = self.editor.revalidate()
+        if any(i.severity == "error" for i in issues):
+            self.validation_dock.show()
+            self.validation_dock.raise_()
+            self._error(self.tr("Not live"),
+                        self.tr("Fix the problems listed under Problems first: a journey with errors "
+                                "cannot go live."))
+            return False
+        if not self.save_draft():
+            return False
+        previous = self.editor.journey.settings.status
+        try:
+            # The status is set before publishing so that the version carries it: pausing and going
+            # live again then finds the same logic and publishes no new version.
+            self.workspace.set_status(self.journey_id, "live")
+            version = self.workspace.publish(self.journey_id, self.registry)
+        except JourneyStudioError as exc:
+            try:
+                self.workspace.set_status(self.journey_id, previous)
+            except JourneyStudioError:
+                pass
+            if isinstance(exc, PublishRefused):
+                self.validation_dock.show()
+                self.validation_dock.raise_()
+            self._error(self.tr("Not live"), str(exc))
+            return False
+        self._set_open_status("live")
+        self.statusBar().showMessage(self.tr("Live with version %1").replace("%1", str(version.number)), 6000)
+        return True
+
+    def pause(self) -> bool:
+        """Mark the journey paused: no new runs start; its draft edits stay as they are."""
+        if self.editor is None:
+            return False
+        try:
+            self.workspace.set_status(self.journey_id, "paused")
+        except JourneyStudioError as exc:
+            self._error(self.tr("Not paused"), str(exc))
+            return False
+        self._set_open_status("paused")
+        self.statusBar().showMessage(self.tr("Paused"), 6000)
+        return True
+
+    def _set_open_status(self, status: str) -> None:
+        # Straight on the open document, not through the undo stack: the status is already stored,
+        # and undoing an edit must not take a journey off air.
+        self.editor.journey.settings.status = status
+        self.browser.refresh()
+        self._update_title()
+        self._update_actions()
+
+    def _refresh_live_chip(self) -> None:
+        """The status-bar chip: "Live — version N" or "Paused — version N", empty otherwise."""
+        chip = getattr(self, "live_chip", None)
+        if chip is None:
+            chip = self.live_chip = QtWidgets.QLabel("")
+            chip.setObjectName("liveChip")
+            self.statusBar().insertPermanentWidget(0, chip)
+        status = self.editor.journey.settings.status if self.editor is not None else ""
+        latest = None
+        if status in ("live", "paused"):
+            try:
+                latest = self.workspace.latest_version(self.editor.journey.id)
+            except JourneyStudioError:
+                latest = None
+        if latest is None:
+            chip.setText("")
+            chip.setVisible(False)
+            return
+        text = self.tr("Live — version %1") if status == "live" else self.tr("Paused — version %1")
+        chip.setText(text.replace("%1", str(latest.number)))
+        colour = "#2E7D32" if status == "live" else "#EF6C00"
+        chip.setStyleSheet(f"QLabel#liveChip {{ color: white; background: {colour}; border-radius: 7px; "
+                           "padding: 1px 8px; font-weight: 600; }}")
+        chip.setVisible(True)
 
     # ------------------------------------------------------------------------------------------
     # reactions
@@ -770,6 +861,12 @@ class MainWindow(QtWidgets.QMainWindow):
         for a in (self.act_save, self.act_export, self.act_paste, self.act_settings, self.act_simulate, self.act_select_all, self.act_fit,
                   self.act_zoom_in, self.act_zoom_out, self.act_validate, self.act_publish):
             a.setEnabled(has)
+        status = self.editor.journey.settings.status if has else ""
+        self.act_go_live.setEnabled(has and status != "live")
+        self.act_pause.setEnabled(has and status == "live")
+        if self._live_chip_for != (self.editor.journey.id if has else None, status):
+            self._live_chip_for = (self.editor.journey.id if has else None, status)
+            self._refresh_live_chip()
         for a in (self.act_cut, self.act_copy, self.act_duplicate):
             a.setEnabled(sel)
         self.act_undo.setEnabled(has and self.editor.undo_stack.canUndo())

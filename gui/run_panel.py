@@ -1,8 +1,11 @@
-"""The Run panel: simulate the open journey off the UI thread and paint the numbers on the canvas.
+"""The Run panel: simulate the open journey, or test its published version, off the UI thread and
+paint the numbers on the canvas.
 
-The simulation runs in a worker thread on a copy of the journey; the panel shows progress, can
-cancel, and hands snapshots of the counts to the canvas as they come, so the overlays fill in live
-while the canvas stays responsive.
+Simulation runs synthetic customers through a copy of the draft; test mode runs a handful of named
+test customers through the published version with the durable runner (see :mod:`gui.live`). Either
+way the work happens in a worker thread; the panel shows progress, can cancel, and hands snapshots
+of the counts to the canvas as they come, so the overlays fill in live while the canvas stays
+responsive.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from engine.document import Journey
 from engine.spec import Registry
 from gui.canvas import Metrics
+from gui.live import TestModeWorker, TestResult
 from gui.qt import QtCore, QtWidgets, Signal
 
 
@@ -73,8 +77,12 @@ def overlay_numbers(journey: Journey, result) -> tuple[dict[str, Metrics], dict[
     return metrics, labels
 
 
+MODE_SIMULATION = "simulation"
+MODE_TEST = "test"
+
+
 class RunPanel(QtWidgets.QWidget):
-    """Simulation settings, a run/cancel button, progress and a short summary."""
+    """Mode and settings, a run/cancel button, progress and a short summary."""
 
     #: Emitted with (node metrics, edge labels) whenever new numbers arrive.
     metricsReady = Signal(dict, dict)
@@ -85,14 +93,26 @@ class RunPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.registry = registry
         self.journey_provider = None  # callable returning the journey to simulate (a copy is taken)
+        self.workspace = None  # where test mode finds the published version and keeps its runs
         self._thread: QtCore.QThread | None = None
-        self._worker: SimulationWorker | None = None
+        self._worker: SimulationWorker | TestModeWorker | None = None
         self._journey: Journey | None = None
         self.last_result = None
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         row = QtWidgets.QHBoxLayout()
+        self.mode = QtWidgets.QComboBox(self)
+        self.mode.addItem(self.tr("Simulation"), MODE_SIMULATION)
+        self.mode.addItem(self.tr("Test"), MODE_TEST)
+        self.mode.setToolTip(self.tr("Simulation: synthetic customers through the draft. Test: a few named "
+                                     "test customers through the published version, messages recorded, "
+                                     "nothing sent."))
+        mode_caption = QtWidgets.QLabel(self.tr("Mode"), self)
+        mode_caption.setBuddy(self.mode)
+        row.addWidget(mode_caption)
+        row.addWidget(self.mode)
+        row.addSpacing(8)
         self.customers = QtWidgets.QSpinBox(self)
         self.customers.setRange(10, 1_000_000)
         self.customers.setSingleStep(500)
@@ -108,10 +128,13 @@ class RunPanel(QtWidgets.QWidget):
         self.seed.setRange(0, 2_147_483_647)
         self.seed.setValue(1)
         self.seed.setToolTip(self.tr("The same seed gives the same numbers"))
+        self._simulation_only: list[QtWidgets.QWidget] = []
         for label, widget in ((self.tr("Customers"), self.customers), (self.tr("Duration"), self.days),
                               (self.tr("Seed"), self.seed)):
             caption = QtWidgets.QLabel(label, self)
             caption.setBuddy(widget)
+            if widget is not self.days:
+                self._simulation_only += [caption, widget]
             row.addWidget(caption)
             row.addWidget(widget)
             row.addSpacing(8)
@@ -145,6 +168,28 @@ class RunPanel(QtWidgets.QWidget):
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.clear_button.clicked.connect(self.clear)
+        self.mode.currentIndexChanged.connect(self._on_mode_changed)
+
+    # -- mode ---------------------------------------------------------------------------------
+    @property
+    def test_mode(self) -> bool:
+        return self.mode.currentData() == MODE_TEST
+
+    def set_mode(self, mode: str) -> None:
+        index = self.mode.findData(mode)
+        if index >= 0:
+            self.mode.setCurrentIndex(index)
+
+    def _on_mode_changed(self, _index: int) -> None:
+        for widget in self._simulation_only:
+            widget.setVisible(not self.test_mode)
+        if self.test_mode:
+            self.run_button.setText(self.tr("Run test"))
+            self.run_button.setToolTip(self.tr("Run the test customers through the published version; "
+                                               "messages are recorded, not sent"))
+        else:
+            self.run_button.setText(self.tr("Run simulation"))
+            self.run_button.setToolTip(self.tr("Simulate the journey with synthetic customers (F5)"))
 
     # -- running ------------------------------------------------------------------------------
     @property
@@ -157,9 +202,35 @@ class RunPanel(QtWidgets.QWidget):
         journey = self.journey_provider()
         if journey is None:
             return False
+        if self.test_mode:
+            return self._start_test(journey)
         self._journey = journey.copy_deep()
         self._worker = SimulationWorker(self._journey, self.registry, self.customers.value(),
                                         self.days.value(), self.seed.value())
+        self._launch(self.tr("Simulating…"))
+        return True
+
+    def _start_test(self, journey: Journey) -> bool:
+        from engine.errors import JourneyStudioError
+
+        if self.workspace is None:
+            return False
+        try:
+            latest = self.workspace.latest_version(journey.id)
+            published = None if latest is None else self.workspace.load_version(journey.id, latest.number)
+        except JourneyStudioError as exc:
+            self.summary.setText(self.tr("The test could not start: %1").replace("%1", str(exc)))
+            return False
+        if latest is None or published is None:
+            self.summary.setText(self.tr("Test mode runs the published version, and this journey has none yet. "
+                                         "Publish it (or go live) first."))
+            return False
+        self._journey = published
+        self._worker = TestModeWorker(self.workspace, self.registry, journey.id, latest.number, self.days.value())
+        self._launch(self.tr("Testing version %1…").replace("%1", str(latest.number)))
+        return True
+
+    def _launch(self, text: str) -> None:
         self._thread = QtCore.QThread(self)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
@@ -170,9 +241,8 @@ class RunPanel(QtWidgets.QWidget):
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
-        self.summary.setText(self.tr("Simulating…"))
+        self.summary.setText(text)
         self._thread.start()
-        return True
 
     def cancel(self) -> None:
         if self._worker is not None:
@@ -194,6 +264,10 @@ class RunPanel(QtWidgets.QWidget):
         self.last_result = result
         self._on_snapshot(result)
         self.progress.setValue(1000 if not result.cancelled else self.progress.value())
+        if isinstance(result, TestResult):
+            self.summary.setText(self._test_summary(result))
+            self._stop_thread()
+            return
         sent = sum(result.deliveries.values())
         converted = sum(result.goals.values())
         text = self.tr("%1 customers, %2 days: %3 steps, %4 messages, %5 conversions (%6 s).")
@@ -205,8 +279,30 @@ class RunPanel(QtWidgets.QWidget):
         self.summary.setText(text)
         self._stop_thread()
 
+    def _test_summary(self, result: TestResult) -> str:
+        kinds: dict[str, int] = {}
+        for message in result.messages:
+            kinds[message.channel_kind] = kinds.get(message.channel_kind, 0) + 1
+        by_kind = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+        text = self.tr("Test of version %1 over %2 days: %3 of %4 test customers entered; %5 messages "
+                       "recorded, none sent")
+        text = (text.replace("%1", str(result.version)).replace("%2", str(result.days))
+                .replace("%3", str(result.entered)).replace("%4", str(result.customers))
+                .replace("%5", str(len(result.messages))))
+        if by_kind:
+            text += f" ({by_kind})"
+        text += "."
+        if result.entered < result.customers:
+            text += " " + self.tr("Customers already in or through this journey were not entered again "
+                                  "(its re-entry rule).")
+        if result.cancelled:
+            text = self.tr("Cancelled. Numbers so far: ") + text
+        return text
+
     def _on_failed(self, message: str) -> None:
-        self.summary.setText(self.tr("The simulation stopped: %1").replace("%1", message))
+        what = self.tr("The test stopped: %1") if isinstance(self._worker, TestModeWorker) \
+            else self.tr("The simulation stopped: %1")
+        self.summary.setText(what.replace("%1", message))
         self._stop_thread()
 
     def _stop_thread(self) -> None:

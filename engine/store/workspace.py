@@ -307,6 +307,35 @@ class Workspace(CustomerStore):
             s.flush()
             return self._info(s, row)
 
+    def set_status(self, journey_id: str, status: str) -> JourneyInfo:
+        """Set the journey's status (draft, live, paused, archived) in the list and in the draft
+        (and in a pending autosave, so recovery keeps it); other unsaved edits stay unsaved."""
+        from typing import get_args
+
+        from engine.document import Settings
+
+        allowed = get_args(Settings.model_fields["status"].annotation)
+        if status not in allowed:
+            raise DocumentError(f"unknown journey status '{status}' (expected one of {', '.join(allowed)})",
+                                where=self.location)
+        with self._session(write=True) as s:
+            row = self._journey_row(s, journey_id)
+            draft = self._draft_row(s, journey_id)
+            now = utcnow()
+            journey = self._parse(draft.document, journey_id, "draft")
+            journey.settings.status = status
+            draft.document = dumps(journey)
+            draft.updated_at = now
+            if draft.autosave is not None:
+                pending = self._parse(draft.autosave, journey_id, "autosave")
+                pending.settings.status = status
+                draft.autosave = dumps(pending)
+                draft.autosave_at = now
+            row.status = status
+            row.updated_at = now
+            s.flush()
+            return self._info(s, row)
+
     def duplicate_journey(self, journey_id: str, new_name: str | None = None) -> JourneyInfo:
         """A new journey (new id, status draft) with a copy of the draft; versions are not copied."""
         with self._session(write=True) as s:
