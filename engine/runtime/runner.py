@@ -112,6 +112,10 @@ class _Compiled:
         self.exit_events = set(settings.exit_events)
 
 
+#: Run variable holding the id of the event that started the run.
+TRIGGER_EVENT_VAR = "trigger_event_id"
+
+
 class Runner:
     """Runs of published journeys in one mode, on ``clock``, sending through ``channels``
     (channel account id → :class:`~engine.runtime.channels.Channel`)."""
@@ -178,7 +182,7 @@ class Runner:
             comp = self._compiled(journey_id, number)
             for entry in comp.entries:
                 if isinstance(entry.trigger, EventTrigger) and entry.trigger.accepts(name, props):
-                    self._try_enter(comp, entry, event.customer_id, props)
+                    self._try_enter(comp, entry, event.customer_id, props, trigger_event_id=event.id)
 
     def tick(self, batch: int = 500) -> int:
         """Advance up to ``batch`` due runs, earliest wake-up first; returns how many were taken."""
@@ -236,13 +240,22 @@ class Runner:
                 return False
         return True
 
-    def _try_enter(self, comp: _Compiled, entry: _Entry, customer_id: str, event: dict[str, Any]) -> str | None:
+    def _try_enter(self, comp: _Compiled, entry: _Entry, customer_id: str, event: dict[str, Any],
+                   trigger_event_id: int | None = None) -> str | None:
         now = self.clock.now()
+        if trigger_event_id is not None and any(
+                r.vars.get(TRIGGER_EVENT_VAR) == trigger_event_id
+                for r in self.store.runs_of(customer_id, comp.journey.id, self.mode)):
+            # This event already started a run (a restart after a crash hands events over again):
+            # one event starts at most one run, whatever the re-entry rules allow.
+            return None
         if not self._may_enter(comp, entry, customer_id, now):
             return None
         state = RunState(id=new_id(), journey_id=comp.journey.id, version_number=comp.version_number,
                          customer_id=customer_id, mode=self.mode, node_id=entry.node_id, status="active",
                          wake_at=now, started_at=now, updated_at=now, event=event)
+        if trigger_event_id is not None:
+            state.vars[TRIGGER_EVENT_VAR] = trigger_event_id
         delta = Delta()
         _arrive(state, comp, entry.node_id, delta, now)
         self.store.commit(state, delta, now, new=True)

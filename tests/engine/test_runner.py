@@ -398,3 +398,28 @@ def test_profile_update_and_loop_guard(ws, registry, monkeypatch):
     nodes, _ = runner.counters(j.id, version)
     assert nodes[tag.id].entered == 3 and nodes[jump.id].exited == 2
     assert_conserved(runner, j, version)
+
+
+def test_one_event_starts_at_most_one_run_even_when_handed_over_again(ws, registry):
+    """After a crash the live engine hands events over again; re-entry rules would let a finished
+    customer in again, but the same event must not start a second run (nor send twice)."""
+    journey, _ = welcome(registry, trigger={"kind": "event", "event": "signed_up"},
+                         wait={"kind": "duration", "amount": 1, "unit": "minutes"})
+    version = publish(ws, registry, journey)
+    clock = VirtualClock(T0)
+    channel = RecordingChannel()
+    runner = Runner(ws, registry, clock, {"email-main": channel})
+    customer(ws, "dee@example.com")
+    event = ws.ingest_event({"email": "dee@example.com"}, "signed_up", occurred_at=T0)
+    runner.handle_event(event)
+    clock.advance(timedelta(minutes=2))
+    runner.tick()
+    store = RunStore(ws)
+    [run] = store.runs_of(event.customer_id, journey.id, "live")
+    assert run.status == "done" and len(channel.messages) == 1
+    fresh = Runner(ws, registry, clock, {"email-main": channel})
+    fresh.handle_event(event)
+    fresh.tick()
+    assert len(store.runs_of(event.customer_id, journey.id, "live")) == 1
+    assert len(channel.messages) == 1
+    assert_conserved(fresh, journey, version)
