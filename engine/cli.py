@@ -514,6 +514,82 @@ def _seconds(text: str) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
+# outbox
+# ---------------------------------------------------------------------------------------------
+
+#: Statuses ``outbox list --status`` filters on.
+OUTBOX_STATUSES = ("ambiguous", "failed", "pending", "sent", "skipped", "dropped")
+#: Deliveries ``outbox drop`` settles: their step is over and nothing will send them again.
+DROPPABLE = ("ambiguous", "failed")
+DROPPED_REASON = "dropped by the user"
+
+
+def _outbox_row(ws, d, addresses: dict[tuple[str, str], str]) -> dict:
+    from engine.runtime.runner import ADDRESS_OF
+    from engine.runtime.smtp import message_id
+    from engine.store.runs import DROPPED
+
+    where = ADDRESS_OF.get(d.channel_kind)
+    key = (d.customer_id, where or "")
+    if where and key not in addresses:
+        try:
+            record = ws.get_customer(d.customer_id)
+        except JourneyStudioError:  # the customer was erased since; the row stays
+            addresses[key] = ""
+        else:
+            found = record.attributes.get(where) or dict(reversed(record.identifiers)).get(where)
+            addresses[key] = str(found or "")
+    # An email's Message-ID follows from its idempotency key, so a send that was cut off (its row
+    # never got the server's answer) still has the id the server would show if it arrived.
+    mid = d.message_id or (message_id(d.idempotency_key) if d.channel_kind == "email"
+                           and d.status in ("pending", "ambiguous", DROPPED) else None)
+    return {"id": d.id, "status": d.status, "mode": d.mode, "channel": d.channel, "channel_kind": d.channel_kind,
+            "customer_id": d.customer_id, "to": addresses.get(key, ""), "message_id": mid, "run_id": d.run_id,
+            "node_id": d.node_id, "reason": d.reason, "updated_at": d.updated_at.isoformat()}
+
+
+def cmd_outbox_list(args: argparse.Namespace) -> int:
+    from engine.store.runs import RunStore
+    from engine.store.workspace import Workspace
+
+    location = getattr(args, "db", None) or getattr(args, "workspace", None)
+    with Workspace.open(location, create=False, read_only=True) as ws:
+        found = [d for d in RunStore(ws).deliveries() if args.status is None or d.status == args.status]
+        addresses: dict[tuple[str, str], str] = {}
+        rows = [_outbox_row(ws, d, addresses) for d in found]
+    if args.json:
+        _out(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        _out("no deliveries" + (f" with status '{args.status}'" if args.status else ""))
+        return 0
+    for r in rows:
+        _out(f"{r['id']}  {r['status']:<9} {r['channel_kind']} via '{r['channel']}'  "
+             f"to {r['to'] or r['customer_id']}  {r['message_id'] or '-'}  {r['updated_at']}"
+             + (f"  ({r['reason']})" if r["reason"] else ""))
+    _out(f"{len(rows):,} deliver{'y' if len(rows) == 1 else 'ies'}")
+    return 0
+
+
+def cmd_outbox_drop(args: argparse.Namespace) -> int:
+    from engine.errors import NotFound
+    from engine.runtime.clock import RealClock
+    from engine.store.runs import RunStore
+    from engine.store.workspace import Workspace
+
+    location = getattr(args, "db", None) or getattr(args, "workspace", None)
+    with Workspace.open(location, create=False) as ws:
+        store = RunStore(ws)
+        d = store.delivery_by_id(args.id)
+        if d.status not in DROPPABLE:
+            raise NotFound(f"delivery '{d.id}' is {d.status}; only an ambiguous or failed delivery can be "
+                           "dropped", where=ws.location)
+        store.drop_delivery(d.id, DROPPED_REASON, RealClock().now())
+    _out(f"dropped delivery {d.id}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # parser and entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -521,6 +597,14 @@ def add_workspace_options(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--workspace", metavar="PATH", help="workspace folder or .db file (default: your user data folder)")
     g.add_argument("--db", metavar="URL", help="a database URL instead of a local workspace, e.g. postgresql://…")
+
+
+def _suppressed_workspace_options(p: argparse.ArgumentParser) -> None:
+    # SUPPRESS: given here or before the command, whichever the user wrote wins; absent leaves it alone.
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS,
+                   help="workspace folder or .db file (default: your user data folder)")
+    g.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="a database URL instead of a local workspace")
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
@@ -582,6 +666,20 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--sender", default="journey-studio@localhost", metavar="ADDRESS",
                    help="From address of the emails (default journey-studio@localhost)")
     p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("outbox", help="look at the messages the runner sent or tried to send; settle "
+                                      "the ambiguous ones")
+    _suppressed_workspace_options(p)
+    actions = p.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
+    q = actions.add_parser("list", help="list deliveries, oldest first")
+    _suppressed_workspace_options(q)
+    q.add_argument("--status", choices=OUTBOX_STATUSES, help="only deliveries with this status")
+    q.add_argument("--json", action="store_true", help="print the deliveries as JSON")
+    q.set_defaults(handler=cmd_outbox_list)
+    q = actions.add_parser("drop", help="settle an ambiguous or failed delivery: mark it dropped, never resent")
+    _suppressed_workspace_options(q)
+    q.add_argument("id", metavar="ID", help="the delivery id that 'outbox list' shows")
+    q.set_defaults(handler=cmd_outbox_drop)
     return parser, sub
 
 

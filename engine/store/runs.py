@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 #: Run statuses: due to run its node, parked, finished.
 RUN_STATUSES = ("active", "waiting", "done")
 DELIVERY_STATUSES = ("pending", "sent", "failed", "skipped", "ambiguous")
+#: A delivery the user settled by hand (``journey-studio outbox drop``); only an ended send gets it.
+DROPPED = "dropped"
 _NODE_FIELDS = ("entered", "active", "exited", "converted")
 
 
@@ -259,6 +261,20 @@ class RunStore:
             return list(s.scalars(select(DeliveryRow.created_at).where(
                 DeliveryRow.customer_id == customer_id, DeliveryRow.mode == mode, DeliveryRow.status == "sent",
                 DeliveryRow.frequency_cap_exempt.is_(False))))
+
+    def delivery_by_id(self, delivery_id: str) -> DeliveryRecord:
+        """The delivery row with this id (the id ``journey-studio outbox list`` shows)."""
+        with self.workspace._session() as s:
+            row = s.get(DeliveryRow, delivery_id)
+            if row is None:
+                raise NotFound(f"there is no delivery with id '{delivery_id}'", where=self.workspace.location)
+            return _delivery(row)
+
+    def drop_delivery(self, delivery_id: str, reason: str, now: datetime) -> None:
+        """Mark a delivery ``dropped``: the user has settled it and nothing will send it again."""
+        with self.workspace._session(write=True) as s:
+            s.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id)
+                      .values(status=DROPPED, reason=reason, updated_at=now))
 
     def deliveries(self, *, run_id: str | None = None, mode: str | None = None) -> list[DeliveryRecord]:
         query = select(DeliveryRow).order_by(DeliveryRow.created_at, DeliveryRow.id)
