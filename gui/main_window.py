@@ -718,7 +718,7 @@ class MainWindow(QtWidgets.QMainWindow):
         chip.setText(text.replace("%1", str(latest.number)))
         colour = "#2E7D32" if status == "live" else "#EF6C00"
         chip.setStyleSheet(f"QLabel#liveChip {{ color: white; background: {colour}; border-radius: 7px; "
-                           "padding: 1px 8px; font-weight: 600; }}")
+                           "padding: 1px 8px; font-weight: 600; }")
         chip.setVisible(True)
 
     # ------------------------------------------------------------------------------------------
