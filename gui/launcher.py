@@ -80,6 +80,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from engine.bench import run_simulate
 
         results.update(run_simulate())
+    if args.only == "overlay":
+        from gui.bench import run_overlay
+
+        results.update(run_overlay(repeats=args.repaints or 200))
     rep = report(results, args.nodes)
     if args.json:
         sys.stdout.write(json.dumps(rep, indent=2, ensure_ascii=False) + "\n")
@@ -106,9 +110,10 @@ def build_full_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="time saving, loading, opening and repainting a large journey")
     p.add_argument("--nodes", type=node_count, default=1000, metavar="N",
                    help="nodes in the generated journey (default 1000)")
-    p.add_argument("--only", choices=["document", "editor", "simulate"],
-                   help="only the file and workspace timings (no Qt), only the editor's, or the "
-                        "100,000-customer simulation (long; not part of the default set)")
+    p.add_argument("--only", choices=["document", "editor", "simulate", "overlay"],
+                   help="only the file and workspace timings (no Qt), only the editor's, the "
+                        "100,000-customer simulation, or the overlay refresh of a live journey with "
+                        "1,000,000 logged steps (the last two are long and not part of the default set)")
     p.add_argument("--repeats", type=int, metavar="N",
                    help="samples of each save, load and open (default 15 for files, 7 for opening)")
     p.add_argument("--repaints", type=int, metavar="N", help="samples of each repaint (default 60)")
