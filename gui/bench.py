@@ -36,13 +36,28 @@ from gui.qt import QtCore
 WINDOW_W, WINDOW_H = 1280, 800
 
 
+
+def _unattended_window(ws, registry):
+    """A main window for measuring: a dialog would wait for a click that never comes, so unsaved
+    changes are discarded and errors raise instead of showing a message box."""
+    from gui.main_window import MainWindow
+
+    window = MainWindow(ws, registry)
+    window._ask_save = lambda name: "discard"
+
+    def refuse(title: str, text: str) -> None:
+        raise RuntimeError(f"{title}: {text}")
+
+    window._error = refuse
+    return window
+
+
 def run_editor(nodes: int = DEFAULT_NODES, open_repeats: int = 7, repaint_repeats: int = 60, seed: int = 0,
                registry: Registry | None = None) -> dict[str, dict]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from engine.spec import default_registry
     from engine.store.workspace import Workspace
     from gui.app import make_application
-    from gui.main_window import MainWindow
 
     app = make_application()
     previous_handler = QtCore.qInstallMessageHandler(_quiet_offscreen)
@@ -52,14 +67,7 @@ def run_editor(nodes: int = DEFAULT_NODES, open_repeats: int = 7, repaint_repeat
 
     with tempfile.TemporaryDirectory(prefix="journey-studio-bench-") as tmp:
         ws = Workspace.open(Path(tmp) / "workspace.db")
-        window = MainWindow(ws, reg)
-        # a dialog would wait for a click that never comes: fail loudly instead
-        window._ask_save = lambda name: "discard"
-
-        def refuse(title: str, text: str) -> None:
-            raise RuntimeError(f"{title}: {text}")
-
-        window._error = refuse
+        window = _unattended_window(ws, reg)
         try:
             window.resize(WINDOW_W, WINDOW_H)
             window.show()
@@ -206,7 +214,6 @@ def run_overlay(steps: int = OVERLAY_STEPS, repeats: int = 200, seed: int = 0,
     from engine.store.workspace import Workspace
     from engine.templates import load_template
     from gui.app import make_application
-    from gui.main_window import MainWindow
     from gui.run_panel import overlay_numbers
 
     app = make_application()
@@ -216,13 +223,7 @@ def run_overlay(steps: int = OVERLAY_STEPS, repeats: int = 200, seed: int = 0,
 
     with tempfile.TemporaryDirectory(prefix="journey-studio-bench-") as tmp:
         ws = Workspace.open(Path(tmp) / "workspace.db")
-        window = MainWindow(ws, reg)
-        window._ask_save = lambda name: "discard"
-
-        def refuse(title: str, text: str) -> None:
-            raise RuntimeError(f"{title}: {text}")
-
-        window._error = refuse
+        window = _unattended_window(ws, reg)
         try:
             journey = load_template(OVERLAY_TEMPLATE)
             ws.create_journey(journey)
