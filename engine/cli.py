@@ -436,10 +436,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from engine.runtime.channels import RecordingChannel
+    from engine.channels import RecordingChannel
+    from engine.channels.smtp import SmtpChannel
     from engine.runtime.clock import RealClock
     from engine.runtime.runner import Runner
-    from engine.runtime.smtp import SmtpChannel
     from engine.store.workspace import Workspace
 
     location = getattr(args, "db", None) or getattr(args, "workspace", None)
@@ -525,8 +525,8 @@ DROPPED_REASON = "dropped by the user"
 
 
 def _outbox_row(ws, d, addresses: dict[tuple[str, str], str]) -> dict:
+    from engine.channels.smtp import message_id
     from engine.runtime.runner import ADDRESS_OF
-    from engine.runtime.smtp import message_id
     from engine.store.runs import DROPPED
 
     where = ADDRESS_OF.get(d.channel_kind)

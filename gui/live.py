@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from engine.channels import Message, RecordingChannel
 from engine.document import Journey
-from engine.runtime.channels import Message, RecordingChannel
 from engine.runtime.results import NodeCounts
 from engine.spec import Registry
 from engine.store.workspace import Workspace

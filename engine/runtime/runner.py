@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from engine.channels import Channel, ChannelResult, Message
 from engine.document import Journey, Settings, new_id
 from engine.errors import NotFound
-from engine.runtime.channels import Channel, ChannelResult, Message
 from engine.runtime.clock import Clock
 from engine.runtime.context import (
     CustomerView,
@@ -118,7 +118,7 @@ TRIGGER_EVENT_VAR = "trigger_event_id"
 
 class Runner:
     """Runs of published journeys in one mode, on ``clock``, sending through ``channels``
-    (channel account id → :class:`~engine.runtime.channels.Channel`)."""
+    (channel account id → :class:`~engine.channels.Channel`)."""
 
     def __init__(self, workspace: Workspace, registry: Registry, clock: Clock,
                  channels: Mapping[str, Channel] | None = None, mode: Mode = "live"):

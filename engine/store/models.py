@@ -304,6 +304,105 @@ class DeliveryRow(Base):
     created_at: Mapped[datetime] = mapped_column(nullable=False)
     updated_at: Mapped[datetime] = mapped_column(nullable=False)
     message_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: A failed attempt that may succeed later (``retrying``) is tried again from this time.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    #: The provider's own code for the outcome (an SMTP reply code, an HTTP status, an SMS error code).
+    provider_code: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class ChannelAccountRow(Base):
+    """A connected channel account: metadata only. Its secrets live in the OS keyring."""
+
+    __tablename__ = "channel_accounts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    #: ``smtp``, ``twilio``, ``webhook``, ``slack``, ``teams``, ``wecom``, ``dingtalk``, ``simulated``...
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    #: Host, port, sender, URL and the like; never a password or a token.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    #: Messages per minute at most; 0 means no limit.
+    rate_per_minute: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+
+class OptOutRow(Base):
+    """Someone asked not to be contacted on a channel kind (an unsubscribe mail, an SMS STOP...)."""
+
+    __tablename__ = "opt_outs"
+    __table_args__ = (Index("ix_opt_outs_kind_address", "channel_kind", "address"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    channel_kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    #: The address as the channel knows it (lower-cased e-mail, E.164 phone number).
+    address: Mapped[str] = mapped_column(String(500), nullable=False)
+    #: Kept without a foreign key: an opt-out outlives the profile it came from.
+    customer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    source: Mapped[str] = mapped_column(String(32), nullable=False)
+    #: What it came from (an IMAP Message-ID, a provider's message id): the same mail read twice is
+    #: recorded once.
+    reference: Mapped[str | None] = mapped_column(String(500), nullable=True, unique=True)
+    received_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+
+class SegmentRow(Base):
+    """A saved segment: rules (a JSON tree) that compile to a query, never SQL text."""
+
+    __tablename__ = "segments"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+
+class SegmentMemberRow(Base):
+    """Who was in a segment when it was last evaluated, so that entering it can start a journey."""
+
+    __tablename__ = "segment_members"
+
+    segment_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True, index=True)
+    since: Mapped[datetime] = mapped_column(nullable=False)
+
+
+class TrackingViolationRow(Base):
+    """An ingested event that breaks the tracking plan, counted per event, kind and property."""
+
+    __tablename__ = "tracking_violations"
+    __table_args__ = (UniqueConstraint("event_name", "kind", "property"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    event_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: ``unknown_event``, ``missing_property`` or ``mistyped_property``.
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    property: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: The properties of the latest offending event.
+    example: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    first_seen: Mapped[datetime] = mapped_column(nullable=False)
+    last_seen: Mapped[datetime] = mapped_column(nullable=False)
+
+
+class IdentityMergeRow(Base):
+    """One profile merged into another (identify, alias, sign-up), kept for the record."""
+
+    __tablename__ = "identity_merges"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    kept_customer_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    merged_customer_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    identifiers: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    at: Mapped[datetime] = mapped_column(nullable=False)
 
 
 @event.listens_for(VersionRow, "before_update")

@@ -21,10 +21,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from engine.channels.smtp import message_id
 from engine.cli import main
 from engine.commands import make_node
 from engine.document import Journey
-from engine.runtime.smtp import message_id
 from engine.store import Workspace
 from engine.store.models import RunRow
 from engine.store.runs import RunStore

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from engine.channels import RecordingChannel
 from engine.commands import make_node
 from engine.document import Journey, Node
-from engine.runtime.channels import RecordingChannel
 from engine.runtime.clock import VirtualClock
 from engine.runtime.context import bucket
 from engine.runtime.runner import Runner

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from engine.channels import Message
+from engine.channels.smtp import SmtpChannel, message_id
 from engine.commands import make_node
 from engine.document import Journey
-from engine.runtime.channels import Message
-from engine.runtime.smtp import SmtpChannel, message_id
 from engine.store import Workspace
 from engine.store.runs import RunStore
 from tests.conftest import connect

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from engine.channels import ChannelResult, Message, RecordingChannel
 from engine.commands import make_node
 from engine.document import Journey
-from engine.runtime.channels import ChannelResult, Message, RecordingChannel
 from engine.runtime.clock import VirtualClock
 from engine.runtime.runner import Runner, delivery_key
 from engine.store import Workspace

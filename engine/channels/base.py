@@ -30,6 +30,9 @@ class Message:
     body: str
     html_body: str = ""
     recipients: tuple[str, ...] = ()
+    #: Per-recipient token for ``List-Unsubscribe`` (see :mod:`engine.channels.unsubscribe`); empty
+    #: for staff notices and channels without unsubscribe.
+    unsubscribe_token: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,10 @@ class ChannelResult:
     provider_id: str = ""
     reason: str = ""
     retryable: bool = False
+    #: Seconds the provider asked us to wait before trying again (HTTP ``Retry-After``), if it said.
+    retry_after: float | None = None
+    #: The provider's own code (SMTP reply code, HTTP status, SMS provider error code), as text.
+    code: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in ("sent", "failed"):
@@ -49,7 +56,10 @@ class ChannelResult:
 
 @runtime_checkable
 class Channel(Protocol):
-    """A channel account the runner can send through."""
+    """A channel account the runner can send through.
+
+    ``send`` must not raise for a delivery problem: it returns a failed :class:`ChannelResult`
+    with a readable reason (never containing a secret) and whether a retry could help."""
 
     def send(self, message: Message) -> ChannelResult: ...
 

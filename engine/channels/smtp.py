@@ -1,4 +1,4 @@
-"""Email through a plain SMTP server: :class:`SmtpChannel`, a :class:`~engine.runtime.channels.Channel`.
+"""Email through a plain SMTP server: :class:`SmtpChannel`, a :class:`~engine.channels.Channel`.
 
 No login and no TLS here (a relay on the local network or the machine itself). Each message carries a
 ``Message-ID`` made from its idempotency key, so the same delivery always has the same id and a
@@ -12,7 +12,7 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from engine.runtime.channels import ChannelResult, Message
+from engine.channels.base import ChannelResult, Message
 
 DEFAULT_SENDER = "journey-studio@localhost"
 #: Subject of a staff notice, which has no subject of its own.
