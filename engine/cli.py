@@ -9,6 +9,7 @@ parser built here. Every failure is printed as one readable line and a non-zero 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -599,12 +600,28 @@ def add_workspace_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--db", metavar="URL", help="a database URL instead of a local workspace, e.g. postgresql://…")
 
 
+def workspace_location(args: argparse.Namespace) -> str | None:
+    """The workspace a command should open: ``--db`` or ``--workspace``, else the default."""
+    return getattr(args, "db", None) or getattr(args, "workspace", None)
+
+
 def _suppressed_workspace_options(p: argparse.ArgumentParser) -> None:
     # SUPPRESS: given here or before the command, whichever the user wrote wins; absent leaves it alone.
     g = p.add_mutually_exclusive_group()
     g.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS,
                    help="workspace folder or .db file (default: your user data folder)")
     g.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="a database URL instead of a local workspace")
+
+
+#: Modules that add their own subcommands: each has ``add_commands(sub, workspace_options)``, where
+#: ``workspace_options(parser)`` adds ``--workspace``/``--db`` (read back with
+#: :func:`workspace_location`).
+COMMAND_MODULES = (
+    "engine.channels.commands",
+    "engine.track.import_commands",
+    "engine.track.collect_commands",
+    "engine.track.profile_commands",
+)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
@@ -680,6 +697,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     _suppressed_workspace_options(q)
     q.add_argument("id", metavar="ID", help="the delivery id that 'outbox list' shows")
     q.set_defaults(handler=cmd_outbox_drop)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_commands(sub, _suppressed_workspace_options)
     return parser, sub
 
 

@@ -1,0 +1,2 @@
+"""Track: bringing customers and events in (CSV import, the collector), identity, profiles,
+segments and the tracking plan."""
