@@ -420,3 +420,126 @@ def run_simulate(customers: int = 100_000, days: int = 30, seed: int = 0,
         "note": f"{customers:,} customers, {days} days, {template}, seed {seed}; "
                 f"peak memory {figures['peak_mb']:.0f} MB (≤ {SIMULATE_MEMORY_TARGET_MB:g} MB)",
     }}
+
+
+# ---------------------------------------------------------------------------------------------
+# The durable engine
+# ---------------------------------------------------------------------------------------------
+
+#: Durable runner throughput: steps written per second, and the peak memory of the process.
+ENGINE_TARGET_STEPS_S = 50_000.0
+ENGINE_MEMORY_TARGET_MB = 400.0
+
+
+def engine_journey() -> Journey:
+    """The 10-node journey of the engine benchmark: a manual entry, a profile update, a condition,
+    a random split, an email (through an idempotent recording channel), a one-day wait, an
+    experiment, a second profile update, a goal and an exit. Every customer passes every node."""
+    ids = [str(uuid.UUID(int=i + 1)) for i in range(10)]
+    specs = [
+        ("orchestrate.entry", "Entry", {"trigger": {"kind": "manual"}}, ["next"]),
+        ("orchestrate.update_profile", "Tag", {"operations": [{"kind": "add_tag", "tag": "bench"}]}, ["next"]),
+        ("orchestrate.condition", "Pro?", {"check": {"kind": "attribute", "match": "all",
+                                                     "missing_attribute": "no",
+                                                     "rules": [{"attribute": "plan", "operator": "eq",
+                                                                "value": "pro"}]}}, ["yes", "no"]),
+        ("orchestrate.random_split", "Split", {"paths": [{"name": "a", "weight": 50},
+                                                         {"name": "b", "weight": 50}]}, ["a", "b"]),
+        ("orchestrate.send", "Email", {"channel": "bench-mail", "channel_kind": "email",
+                                       "subject": "Hello {{ customer.first_name }}", "body": "Hi!",
+                                       "respect_quiet_hours": False}, ["sent", "failed", "skipped"]),
+        ("orchestrate.wait", "Wait a day", {"wait": {"kind": "duration", "amount": 1, "unit": "days"}}, ["next"]),
+        ("optimize.experiment", "Offer test", {"name": "Offer", "variants": [
+            {"name": "control", "weight": 50}, {"name": "variant_b", "weight": 50}],
+            "goal_event": "order_completed"}, ["control", "variant_b"]),
+        ("orchestrate.update_profile", "Stage", {"operations": [{"kind": "set", "attribute": "stage",
+                                                                 "value": "nurtured"}]}, ["next"]),
+        ("orchestrate.goal", "Reached", {"name": "Reached", "event": "bench_done"}, ["next"]),
+        ("orchestrate.exit", "Done", {"reason": "done"}, []),
+    ]
+    nodes = [Node(id=ids[i], type=t, title=title, config=config) for i, (t, title, config, _) in enumerate(specs)]
+    edges = []
+    for i, (_, _, _, ports) in enumerate(specs[:-1]):
+        for port in ports:
+            edges.append(Edge(id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{i}/{port}")),
+                              source=PortRef(node=ids[i], port=port), target=PortRef(node=ids[i + 1], port="in")))
+    return Journey(id=str(uuid.UUID(int=999)), name="Engine benchmark", nodes=nodes, edges=edges)
+
+
+def _engine_child(customers: int, folder: str) -> dict:
+    """Create ``customers`` profiles in a fresh workspace (untimed), then time the runner taking
+    all of them through :func:`engine_journey`: entering, running to the wait, and, one virtual
+    day later, running to the exit. Reports steps written per second and peak memory."""
+    import resource
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from engine.channels import RecordingChannel
+    from engine.runtime.clock import VirtualClock
+    from engine.runtime.runner import Runner
+    from engine.store.models import CustomerRow, IdentifierRow
+    from engine.store.workspace import Workspace
+
+    registry = _default_registry()
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with Workspace.open(Path(folder) / "engine-bench.db") as ws:
+        journey = engine_journey()
+        ws.create_journey(journey)
+        ws.publish(journey.id, registry)
+        ws.set_status(journey.id, "live")
+        ids = [str(uuid.UUID(int=(1 << 64) + i)) for i in range(customers)]
+        rng = random.Random(0)
+        with ws._write_lock, ws.engine.begin() as conn:
+            conn.execute(insert(CustomerRow.__table__), [
+                {"id": cid, "attributes": {"first_name": f"C{i}", "email": f"c{i}@example.com",
+                                           "plan": rng.choice(["pro", "free"])},
+                 "time_zone": "Europe/Berlin", "consent": {"email": True}, "tags": [],
+                 "created_at": start, "updated_at": start} for i, cid in enumerate(ids)])
+            conn.execute(insert(IdentifierRow.__table__), [
+                {"kind": "email", "value": f"c{i}@example.com", "customer_id": cid} for i, cid in enumerate(ids)])
+        clock = VirtualClock(start)
+        channel = RecordingChannel(idempotent=True)
+        runner = Runner(ws, registry, clock, {"bench-mail": channel}, mode="live")
+        began, cpu = time.perf_counter(), time.process_time()
+        runner.enter_many(journey.id, ids)
+        clock.advance(timedelta(days=1, minutes=1))
+        runner.run_due()
+        elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+        with ws.engine.connect() as conn:
+            steps = conn.exec_driver_sql("SELECT count(*) FROM steps").scalar()
+            done = conn.exec_driver_sql("SELECT count(*) FROM runs WHERE status = 'done'").scalar()
+            check = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
+        nodes, _ = runner.counters(journey.id, 1)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"elapsed_s": elapsed, "cpu_s": cpu, "steps": steps, "runs_done": done, "messages": len(channel.messages),
+            "peak_mb": peak_kb / 1024.0, "integrity": check,
+            "exited": nodes[journey.nodes[-1].id].exited}
+
+
+def run_engine(customers: int = 100_000) -> dict[str, dict]:
+    """The durable runner on ``customers`` customers through :func:`engine_journey`, in a fresh
+    subprocess (so the peak memory is the engine's own) on a temporary SQLite workspace."""
+    import json
+    import subprocess
+    import sys
+
+    with tempfile.TemporaryDirectory(prefix="js-engine-bench-") as folder:
+        code = ("import json, sys; from engine.bench import _engine_child; "
+                "print(json.dumps(_engine_child(int(sys.argv[1]), sys.argv[2])))")
+        done = subprocess.run([sys.executable, "-c", code, str(customers), folder],
+                              capture_output=True, text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    rate = figures["steps"] / figures["elapsed_s"]
+    ok = (rate >= ENGINE_TARGET_STEPS_S and figures["peak_mb"] <= ENGINE_MEMORY_TARGET_MB
+          and figures["runs_done"] == customers and figures["integrity"] == "ok")
+    elapsed_ms = figures["elapsed_s"] * 1000.0
+    return {"engine": {
+        "median_ms": round(elapsed_ms, 1), "p95_ms": round(elapsed_ms, 1), "samples": 1, "target_ms": None,
+        "ok": ok, "steps": figures["steps"], "steps_per_s": round(rate), "target_steps_per_s": ENGINE_TARGET_STEPS_S,
+        "peak_mb": round(figures["peak_mb"], 1), "memory_target_mb": ENGINE_MEMORY_TARGET_MB,
+        "note": f"{customers:,} customers through a 10-node journey: {figures['steps']:,} steps in "
+                f"{figures['elapsed_s']:.1f} s = {rate:,.0f} steps/s (≥ {ENGINE_TARGET_STEPS_S:,.0f}); "
+                f"{figures['messages']:,} emails; peak memory {figures['peak_mb']:.0f} MB "
+                f"(≤ {ENGINE_MEMORY_TARGET_MB:g} MB); integrity {figures['integrity']}",
+    }}

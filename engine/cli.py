@@ -375,9 +375,9 @@ def _counting_store(ws):
             super().__init__(workspace)
             self.moved: set[str] = set()
 
-        def commit(self, state, delta, now, **kwargs):
-            super().commit(state, delta, now, **kwargs)
-            self.moved.add(state.id)
+        def write(self, batch):
+            super().write(batch)
+            self.moved.update(batch.runs)
 
     return CountingRunStore(ws)
 

@@ -66,22 +66,32 @@ class Channel(Protocol):
 
 @dataclass
 class RecordingChannel:
-    """Keeps every message it is given; with ``fail`` set, every attempt fails instead."""
+    """Keeps every message it is given; with ``fail`` set, every attempt fails instead.
+
+    With ``idempotent`` set it behaves like a provider that honours idempotency keys: a key it has
+    accepted before is answered with the same id and not kept twice (the runner may then write its
+    outbox rows with the step batch instead of before each call)."""
 
     fail: bool = False
     fail_reason: str = "channel failed"
     retryable: bool = False
+    idempotent: bool = False
     #: Messages accepted, in order.
     messages: list[Message] = field(default_factory=list)
     #: Every call, accepted or not.
     attempts: list[Message] = field(default_factory=list)
+    _accepted: dict[str, str] = field(default_factory=dict, repr=False)
 
     def send(self, message: Message) -> ChannelResult:
         self.attempts.append(message)
         if self.fail:
             return ChannelResult("failed", reason=self.fail_reason, retryable=self.retryable)
+        if self.idempotent and message.idempotency_key in self._accepted:
+            return ChannelResult("sent", provider_id=self._accepted[message.idempotency_key])
         self.messages.append(message)
-        return ChannelResult("sent", provider_id=f"recorded-{len(self.messages)}")
+        provider_id = f"recorded-{len(self.messages)}"
+        self._accepted[message.idempotency_key] = provider_id
+        return ChannelResult("sent", provider_id=provider_id)
 
 
 __all__ = ["Channel", "ChannelResult", "Message", "RecordingChannel"]

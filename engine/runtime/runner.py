@@ -23,15 +23,16 @@ is found, marked ``ambiguous`` and the message is not sent a second time; the se
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from engine.channels import Channel, ChannelResult, Message
-from engine.document import Journey, Settings, new_id
+from engine.channels.ratelimit import backoff
+from engine.document import Journey, Settings
 from engine.errors import NotFound
-from engine.runtime.clock import Clock
+from engine.runtime.clock import Clock, local_date, zone_of
 from engine.runtime.context import (
     CustomerView,
     Mode,
@@ -43,10 +44,28 @@ from engine.runtime.context import (
 )
 from engine.runtime.results import RUN_AGAIN, End, Go, Jump, NodeCounts, Outcome, Park
 from engine.runtime.simulator import MAX_STEPS_PER_WAKE
-from engine.runtime.triggers import EventTrigger, Trigger, matches
+from engine.runtime.triggers import (
+    DatePropertyTrigger,
+    EventTrigger,
+    ScheduleTrigger,
+    SegmentTrigger,
+    Trigger,
+    matches,
+    rule_matches,
+)
 from engine.spec import Registry
 from engine.store.customers import EventRecord
-from engine.store.runs import DeliveryRecord, Delta, RunState, RunStore
+from engine.store.runs import (
+    _DELIVERIES_INSERT,
+    DROPPED,
+    Batch,
+    BatchDelta,
+    DeliveryRecord,
+    RunState,
+    RunStore,
+    delivery_values,
+    ordered_id,
+)
 from engine.store.workspace import Workspace
 
 RUNNER_MODES = ("test", "live")
@@ -55,6 +74,16 @@ DELIVERY_NAMESPACE = uuid.UUID("6f1d3c2e-8a4b-5e7f-9c0d-1a2b3c4d5e6f")
 #: The profile attribute (or identifier kind) holding the address a channel kind delivers to.
 ADDRESS_OF: dict[str, str] = {"email": "email", "sms": "phone"}
 AMBIGUOUS_REASON = "the channel may or may not have delivered it (the process stopped); not resent"
+#: Attempts of a message whose channel keeps failing in a way that may pass (timeouts, 429, 5xx,
+#: SMTP 4xx) before it is recorded as failed.
+MAX_ATTEMPTS = 5
+#: Deliveries the user may send again (``journey-studio outbox resend``).
+RESENDABLE = ("ambiguous", "failed", DROPPED)
+#: Run variable holding which firing of a schedule or date entry started the run.
+TRIGGER_KEY_VAR = "trigger_key"
+#: How often segment-rule entries look for customers who now pass their rules.
+SEGMENT_SCAN_EVERY = timedelta(minutes=1)
+_ONE_US = timedelta(microseconds=1)
 
 
 def delivery_key(run_id: str, node_id: str, scope: str) -> str:
@@ -116,12 +145,34 @@ class _Compiled:
 TRIGGER_EVENT_VAR = "trigger_event_id"
 
 
+class _Work:
+    """What the runner holds between writes: a :class:`Batch` of steps and what it read for them."""
+
+    def __init__(self) -> None:
+        self.batch = Batch()
+        #: Profiles read for this batch (their dicts are shared by every step of that customer).
+        self.customers: dict[str, tuple[CustomerView, dict[str, str]]] = {}
+        #: Delivery rows of the runs in hand, by idempotency key, as the batch leaves them.
+        self.deliveries: dict[str, DeliveryRecord] = {}
+        #: Runs whose delivery rows have been read (or that are new, so have none).
+        self.delivery_runs: set[str] = set()
+        #: When each customer in hand was sent something counting towards the frequency cap.
+        self.sent: dict[str, list[datetime]] = {}
+
+
 class Runner:
     """Runs of published journeys in one mode, on ``clock``, sending through ``channels``
-    (channel account id → :class:`~engine.channels.Channel`)."""
+    (channel account id → :class:`~engine.channels.Channel`).
+
+    Steps are written in batches (:class:`~engine.store.runs.Batch`): one transaction for up to
+    :attr:`batch_steps` steps, and always before a message goes to a channel that does not drop
+    repeats by itself (``idempotent`` false), so a crash can lose only steps that are run again on
+    restart, never a send the outbox does not know about.
+    """
 
     def __init__(self, workspace: Workspace, registry: Registry, clock: Clock,
-                 channels: Mapping[str, Channel] | None = None, mode: Mode = "live"):
+                 channels: Mapping[str, Channel] | None = None, mode: Mode = "live", *,
+                 batch_steps: int = 20_000, max_attempts: int = MAX_ATTEMPTS):
         if mode not in RUNNER_MODES:
             raise ValueError(f"the runner works in test or live mode, not '{mode}'")
         self.workspace = workspace
@@ -130,24 +181,48 @@ class Runner:
         self.channels: dict[str, Channel] = dict(channels or {})
         self.mode = mode
         self.store = RunStore(workspace)
+        self.batch_steps = batch_steps
+        self.max_attempts = max_attempts
         self._compiled_versions: dict[tuple[str, int], _Compiled] = {}
+        self._work = _Work()
+        #: Entries that fire on their own (schedule, date property, segment rules): when each was
+        #: last looked at, by (journey, version, node).
+        self._scanned: dict[tuple[str, int, str], datetime] = {}
 
     # -- public ---------------------------------------------------------------------------------
     def enter(self, journey_id: str, customer_id: str, node_id: str | None = None,
               event: Mapping[str, Any] | None = None) -> str | None:
         """Start a run of the customer at an entry (the first one unless ``node_id`` names one) of
         the latest published version; returns its id, or ``None`` when re-entry rules refuse."""
-        latest = self.workspace.latest_version(journey_id)
-        if latest is None:
-            raise NotFound(f"journey {journey_id} has no published version", where=self.workspace.location)
+        comp, entry = self._entry(journey_id, node_id)
         self.workspace.get_customer(customer_id)
-        comp = self._compiled(journey_id, latest.number)
-        entries = [e for e in comp.entries if node_id is None or e.node_id == node_id]
-        if not entries:
-            what = f"no entry node '{node_id}'" if node_id else "no entry node"
-            raise NotFound(f"version {latest.number} of journey {journey_id} has {what}",
-                           where=self.workspace.location)
-        return self._try_enter(comp, entries[0], customer_id, dict(event or {}))
+        try:
+            return self._try_enter(comp, entry, customer_id, dict(event or {}))
+        finally:
+            self.flush()
+
+    def enter_many(self, journey_id: str, customer_ids: Iterable[str], node_id: str | None = None,
+                   *, chunk: int = 2000) -> int:
+        """Start runs for many customers at once (a segment, a schedule firing, a bulk test); returns
+        how many started. Re-entry rules and entry limits apply to each customer."""
+        comp, entry = self._entry(journey_id, node_id)
+        started = 0
+        ids = list(dict.fromkeys(customer_ids))
+        for i in range(0, len(ids), chunk):
+            part = ids[i:i + chunk]
+            self._load_customers(part)
+            runs = self.store.runs_of_customers(part, journey_id, self.mode)
+            entered = self.store.customers_entered(journey_id, self.mode) if entry.limit else 0
+            for customer_id in part:
+                if customer_id not in self._work.customers:
+                    continue
+                if entry.limit and customer_id not in runs and entered >= entry.limit:
+                    continue
+                if self._start(comp, entry, customer_id, {}, runs.get(customer_id, [])) is not None:
+                    started += 1
+                    entered += customer_id not in runs
+            self.flush()
+        return started
 
     def handle_event(self, event: EventRecord) -> None:
         """A customer did something: runs waiting for it go on, goals and exit events are counted,
@@ -156,12 +231,12 @@ class Runner:
         for state in self.store.open_runs(event.customer_id, self.mode):
             comp = self._compiled(state.journey_id, state.version_number)
             now = self.clock.now()
-            delta = Delta()
+            delta = self._delta(state, now)
             if name in comp.exit_events and state.status == "waiting":
                 delta.node(state.node_id, active=-1, exited=1)
                 delta.step(state.node_id, None, f"exit event '{name}'")
                 _done(state)
-                self.store.commit(state, delta, now)
+                self._fold(state, now)
                 continue
             for key, filters in comp.goals_by_event.get(name, ()):
                 if not filters or matches(filters, props):
@@ -174,29 +249,50 @@ class Runner:
                 delta.step(state.node_id, port, f"event '{name}'")
                 state.event = props
                 _follow(state, comp, port, delta, now)
-            if delta.nodes or delta.log:
-                self.store.commit(state, delta, now)
+            if delta.touched:
+                self._fold(state, now)
             if waiting_for_it:
                 self._advance(state, comp)
+        self.flush()  # the entry rules below read the runs just written
         for journey_id, number in self._live_journeys():
             comp = self._compiled(journey_id, number)
             for entry in comp.entries:
                 if isinstance(entry.trigger, EventTrigger) and entry.trigger.accepts(name, props):
                     self._try_enter(comp, entry, event.customer_id, props, trigger_event_id=event.id)
+        self.flush()
 
-    def tick(self, batch: int = 500) -> int:
-        """Advance up to ``batch`` due runs, earliest wake-up first; returns how many were taken."""
+    def tick(self, batch: int = 2000) -> int:
+        """Start the runs that entries firing by now call for (live mode), then advance up to
+        ``batch`` due runs, earliest wake-up first; returns how many runs were taken."""
         now = self.clock.now()
-        run_ids = self.store.due(now, self.mode, batch)
-        for run_id in run_ids:
-            state = self.store.load(run_id)
-            if state.status == "done" or state.wake_at is None or state.wake_at > now:
-                continue  # changed since it was listed (an event woke it)
+        if self.mode == "live":
+            self._fire_entries(now)
+        states = self.store.due_states(now, self.mode, batch)
+        if not states:
+            return 0
+        self._load_customers(s.customer_id for s in states)
+        self._load_deliveries(s.id for s in states)
+        for state in states:
             comp = self._compiled(state.journey_id, state.version_number)
             if state.status == "waiting":
                 self._wake(state, comp)
             self._advance(state, comp)
-        return len(run_ids)
+        self.flush()
+        return len(states)
+
+    def run_due(self, batch: int = 2000) -> int:
+        """Tick until nothing is due at the clock's present moment; returns the runs taken."""
+        total = 0
+        while taken := self.tick(batch):
+            total += taken
+        return total
+
+    def flush(self) -> None:
+        """Write the steps in hand (one transaction) and forget what was read for them."""
+        work = self._work
+        if work.batch:
+            self.store.write(work.batch)
+        self._work = _Work()
 
     def counters(self, journey_id: str, version_number: int, mode: str | None = None
                  ) -> tuple[dict[str, NodeCounts], dict[str, int]]:
@@ -208,7 +304,43 @@ class Runner:
         all_edges = {edge_id: edges.get(edge_id, 0) for edge_id, _ in comp.out.values()}
         return all_nodes | nodes, all_edges | edges
 
+    def resend(self, delivery_id: str) -> SendOutcome:
+        """Send an ambiguous or failed delivery again, as the user chose: the message is built anew
+        from the node of the published version and the customer's profile, with the same
+        idempotency key (so the same ``Message-ID``), and the row gets the new outcome."""
+        found = self.store.delivery_by_id(delivery_id)
+        if found.status not in RESENDABLE:
+            raise NotFound(f"delivery '{found.id}' is {found.status}; only an ambiguous or failed delivery "
+                           "can be sent again", where=self.workspace.location)
+        state = self.store.load(found.run_id)
+        comp = self._compiled(state.journey_id, state.version_number)
+        compiled = comp.nodes.get(found.node_id)
+        if compiled is None:
+            raise NotFound(f"node {found.node_id} is no longer in version {state.version_number}",
+                           where=self.workspace.location)
+        self._load_customers([state.customer_id])
+        ctx = ResendContext(self, state, comp.settings, found.node_id, self.clock.now(), found)
+        behaviour, config = compiled
+        behaviour(config, ctx)  # only its message matters; the run does not move
+        self.flush()
+        if ctx.outcome is None:
+            raise NotFound(f"node {found.node_id} sent nothing this time (its conditions changed)",
+                           where=self.workspace.location)
+        return ctx.outcome
+
     # -- runs -----------------------------------------------------------------------------------
+    def _entry(self, journey_id: str, node_id: str | None) -> tuple[_Compiled, _Entry]:
+        latest = self.workspace.latest_version(journey_id)
+        if latest is None:
+            raise NotFound(f"journey {journey_id} has no published version", where=self.workspace.location)
+        comp = self._compiled(journey_id, latest.number)
+        entries = [e for e in comp.entries if node_id is None or e.node_id == node_id]
+        if not entries:
+            what = f"no entry node '{node_id}'" if node_id else "no entry node"
+            raise NotFound(f"version {latest.number} of journey {journey_id} has {what}",
+                           where=self.workspace.location)
+        return comp, entries[0]
+
     def _compiled(self, journey_id: str, number: int) -> _Compiled:
         key = (journey_id, number)
         comp = self._compiled_versions.get(key)
@@ -221,12 +353,63 @@ class Runner:
         return [(j.id, j.latest_version) for j in self.workspace.list_journeys()
                 if j.status == "live" and not j.archived and j.latest_version is not None]
 
-    def _may_enter(self, comp: _Compiled, entry: _Entry, customer_id: str, now: datetime) -> bool:
-        """The simulator's re-entry rules, read from the stored runs of this journey and mode."""
-        journey_id = comp.journey.id
-        runs = self.store.runs_of(customer_id, journey_id, self.mode)
-        if entry.limit and not runs and self.store.customers_entered(journey_id, self.mode) >= entry.limit:
-            return False
+    def _load_customers(self, customer_ids: Iterable[str]) -> None:
+        work = self._work
+        wanted = [c for c in dict.fromkeys(customer_ids) if c not in work.customers]
+        for cid, record in self.store.customers(wanted).items():
+            view = CustomerView(record.id, dict(record.attributes), record.time_zone, dict(record.consent),
+                                set(record.tags))
+            work.customers[cid] = (view, dict(reversed(record.identifiers)))
+        # Read with the profiles, before any step of theirs: every message sent from now on is
+        # added by this runner, so the frequency cap sees the batch's own sends too.
+        sent = self.store.sent_times_of(wanted, self.mode)
+        for cid in wanted:
+            work.sent[cid] = sent.get(cid, [])
+
+    def _customer(self, customer_id: str) -> tuple[CustomerView, dict[str, str]]:
+        found = self._work.customers.get(customer_id)
+        if found is None:
+            self._load_customers([customer_id])
+            found = self._work.customers.get(customer_id)
+            if found is None:
+                raise NotFound(f"there is no customer with id '{customer_id}'", where=self.workspace.location)
+        return found
+
+    def _load_deliveries(self, run_ids: Iterable[str]) -> None:
+        work = self._work
+        wanted = [r for r in run_ids if r not in work.delivery_runs]
+        work.deliveries.update(self.store.deliveries_of_runs(wanted))
+        work.delivery_runs.update(wanted)
+
+    def _delivery(self, run_id: str, key: str) -> DeliveryRecord | None:
+        if run_id not in self._work.delivery_runs:
+            self._load_deliveries([run_id])
+        return self._work.deliveries.get(key)
+
+    def _sent_times(self, customer_id: str) -> list[datetime]:
+        self._customer(customer_id)
+        return self._work.sent[customer_id]
+
+    def _delta(self, state: RunState, now: datetime) -> BatchDelta:
+        return self._work.batch.delta(state, now)
+
+    def _fold(self, state: RunState, now: datetime, *, new: bool = False,
+              profile: tuple[dict[str, Any], list[str]] | None = None) -> None:
+        """The step whose delta was made by :meth:`_delta` is done: note its run (and profile)."""
+        batch = self._work.batch
+        batch.touch(state, now, new=new, profile=profile)
+        if len(batch.steps) >= self.batch_steps:
+            self._write_batch()
+
+    def _write_batch(self) -> None:
+        """Write the batch but keep what was read: the runs in hand go on from where they are."""
+        batch = self._work.batch
+        if batch:
+            self.store.write(batch)
+        batch.clear()
+
+    def _may_enter(self, entry: _Entry, runs: list[RunState], now: datetime) -> bool:
+        """The simulator's re-entry rules, read from the customer's runs of this journey and mode."""
         if any(r.status != "done" for r in runs) and entry.policy != "always":
             return False
         if runs:
@@ -241,31 +424,41 @@ class Runner:
         return True
 
     def _try_enter(self, comp: _Compiled, entry: _Entry, customer_id: str, event: dict[str, Any],
-                   trigger_event_id: int | None = None) -> str | None:
+                   trigger_event_id: int | None = None, trigger_key: str | None = None) -> str | None:
+        runs = self.store.runs_of(customer_id, comp.journey.id, self.mode)
+        if entry.limit and not runs and self.store.customers_entered(comp.journey.id, self.mode) >= entry.limit:
+            return None
+        return self._start(comp, entry, customer_id, event, runs, trigger_event_id, trigger_key)
+
+    def _start(self, comp: _Compiled, entry: _Entry, customer_id: str, event: dict[str, Any],
+               runs: list[RunState], trigger_event_id: int | None = None,
+               trigger_key: str | None = None) -> str | None:
         now = self.clock.now()
-        if trigger_event_id is not None and any(
-                r.vars.get(TRIGGER_EVENT_VAR) == trigger_event_id
-                for r in self.store.runs_of(customer_id, comp.journey.id, self.mode)):
+        if trigger_event_id is not None and any(r.vars.get(TRIGGER_EVENT_VAR) == trigger_event_id for r in runs):
             # This event already started a run (a restart after a crash hands events over again):
             # one event starts at most one run, whatever the re-entry rules allow.
             return None
-        if not self._may_enter(comp, entry, customer_id, now):
+        if trigger_key is not None and any(r.vars.get(TRIGGER_KEY_VAR) == trigger_key for r in runs):
+            return None  # this firing of a schedule or date already started this customer's run
+        if not self._may_enter(entry, runs, now):
             return None
-        state = RunState(id=new_id(), journey_id=comp.journey.id, version_number=comp.version_number,
+        state = RunState(id=ordered_id(), journey_id=comp.journey.id, version_number=comp.version_number,
                          customer_id=customer_id, mode=self.mode, node_id=entry.node_id, status="active",
                          wake_at=now, started_at=now, updated_at=now, event=event)
         if trigger_event_id is not None:
             state.vars[TRIGGER_EVENT_VAR] = trigger_event_id
-        delta = Delta()
-        _arrive(state, comp, entry.node_id, delta, now)
-        self.store.commit(state, delta, now, new=True)
+        if trigger_key is not None:
+            state.vars[TRIGGER_KEY_VAR] = trigger_key
+        self._work.delivery_runs.add(state.id)  # a new run has no deliveries to read
+        _arrive(state, comp, entry.node_id, self._delta(state, now), now)
+        self._fold(state, now, new=True)
         self._advance(state, comp)
         return state.id
 
     def _wake(self, state: RunState, comp: _Compiled) -> None:
         """A parked run's time has come: the timeout (waiting for an event) or the resume port."""
         now = self.clock.now()
-        delta = Delta()
+        delta = self._delta(state, now)
         port = (state.timeout_port if state.wait_event else state.resume_port) or ""
         if port == RUN_AGAIN:  # still at the node, so still counted in its ``active``
             delta.step(state.node_id, None, "time reached: run again")
@@ -275,33 +468,109 @@ class Runner:
             delta.node(state.node_id, active=-1)
             delta.step(state.node_id, port, "timed out" if state.wait_event else "time reached")
             _follow(state, comp, port, delta, now)
-        self.store.commit(state, delta, now)
+        self._fold(state, now)
 
     def _advance(self, state: RunState, comp: _Compiled) -> None:
-        """Run behaviours from the run's node until it parks or ends, one transaction per step."""
+        """Run behaviours from the run's node until it parks or ends (at most
+        :data:`MAX_STEPS_PER_WAKE` steps), folding each step into the batch."""
         taken = 0
         while state.status == "active":
             now = self.clock.now()
             node_id = state.node_id
-            delta = Delta()
             compiled = comp.nodes.get(node_id)
             if taken >= MAX_STEPS_PER_WAKE or compiled is None:
                 note = (f"loop guard: more than {MAX_STEPS_PER_WAKE} steps in one wake-up"
                         if compiled is not None else "the node cannot run")
+                delta = self._delta(state, now)
                 delta.node(node_id, active=-1, exited=1)
                 delta.step(node_id, None, note)
                 _done(state)
-                self.store.commit(state, delta, now)
+                self._fold(state, now)
                 return
             behaviour, config = compiled
             ctx = StoreContext(self, state, comp.settings, node_id, now)
             outcome = behaviour(config, ctx)
             taken += 1
             state.steps += 1
-            self._apply(state, comp, outcome, delta, now)
-            self.store.commit(state, delta, now, profile=ctx.profile_change())
+            self._apply(state, comp, outcome, self._delta(state, now), now)
+            self._fold(state, now, profile=ctx.profile_change())
 
-    def _apply(self, state: RunState, comp: _Compiled, outcome: Outcome, delta: Delta, now: datetime) -> None:
+    # -- entries that fire on their own --------------------------------------------------------
+    def _fire_entries(self, now: datetime) -> None:
+        """Schedules, dates held by customers and segment rules of live journeys: start the runs
+        that are due by ``now``. Each firing is recorded on the run (``trigger_key``), so a restart
+        never starts it twice."""
+        for journey_id, number in self._live_journeys():
+            comp = self._compiled(journey_id, number)
+            for entry in comp.entries:
+                trig = entry.trigger
+                if isinstance(trig, ScheduleTrigger | DatePropertyTrigger | SegmentTrigger):
+                    self._fire_entry(comp, entry, trig, now)
+
+    def _fire_entry(self, comp: _Compiled, entry: _Entry, trig: Trigger, now: datetime) -> None:
+        key = (comp.journey.id, comp.version_number, entry.node_id)
+        meta_key = f"entry-scan:{comp.journey.id}:{comp.version_number}:{entry.node_id}:{self.mode}"
+        last = self._scanned.get(key)
+        if last is None:
+            stored = self.workspace.get_meta(meta_key)
+            last = datetime.fromisoformat(stored) if stored else None
+        if isinstance(trig, SegmentTrigger) and last is not None and now - last < SEGMENT_SCAN_EVERY:
+            return
+        # Firings count from when the version went live (or from now, on a clock behind the
+        # publication: a simulated or test clock).
+        live_since = min(self._published_at(comp), now)
+        if last is None:
+            last = live_since - _ONE_US
+        zone = zone_of(None, comp.settings.time_zone)
+        due: list[tuple[str, str]] = []  # (customer id, firing key)
+        if isinstance(trig, ScheduleTrigger):
+            first_day = local_date(live_since, zone)
+            moment = trig.next_fire(last, zone, first_day=first_day)
+            if moment is None or moment > now:
+                self._scanned[key] = last
+                return
+            firing = moment.isoformat()
+            due = [(cid, f"schedule:{firing}") for cid, attrs in self._all_profiles()
+                   if _in_rules(trig.rules, trig.match, attrs)]
+        else:
+            for cid, attrs, tz in self._all_profiles(with_zone=True):
+                if isinstance(trig, DatePropertyTrigger):
+                    moment = trig.next_fire(attrs, last, zone_of(tz, comp.settings.time_zone))
+                    if moment is not None and moment <= now:
+                        due.append((cid, f"date:{moment.isoformat()}"))
+                elif trig.accepts(attrs) and not trig.segment_id:
+                    due.append((cid, "segment"))
+        self._enter_due(comp, entry, due)
+        self._scanned[key] = now
+        self.workspace.set_meta(meta_key, now.isoformat())
+
+    def _enter_due(self, comp: _Compiled, entry: _Entry, due: list[tuple[str, str]]) -> None:
+        for i in range(0, len(due), 2000):
+            part = due[i:i + 2000]
+            ids = [cid for cid, _ in part]
+            self._load_customers(ids)
+            runs = self.store.runs_of_customers(ids, comp.journey.id, self.mode)
+            entered = self.store.customers_entered(comp.journey.id, self.mode) if entry.limit else 0
+            for cid, firing in part:
+                mine = runs.get(cid, [])
+                if firing == "segment" and mine:
+                    continue  # already entered on joining; leaving and joining again is the segment store's
+                if entry.limit and not mine and entered >= entry.limit:
+                    continue
+                if self._start(comp, entry, cid, {}, mine, trigger_key=firing) is not None:
+                    entered += not mine
+            self.flush()
+
+    def _published_at(self, comp: _Compiled) -> datetime:
+        for version in self.workspace.list_versions(comp.journey.id):
+            if version.number == comp.version_number:
+                return version.published_at
+        return self.clock.now()
+
+    def _all_profiles(self, with_zone: bool = False):
+        yield from self.store.profiles(with_zone=with_zone)
+
+    def _apply(self, state: RunState, comp: _Compiled, outcome: Outcome, delta: BatchDelta, now: datetime) -> None:
         node_id = state.node_id
         if not isinstance(outcome, Park):
             delta.node(node_id, active=-1)  # the run leaves the node (a park keeps it counted there)
@@ -337,12 +606,16 @@ class Runner:
             raise TypeError(f"node {node_id} returned {outcome!r}")
 
 
+def _in_rules(rules: tuple[dict, ...], match: str, attributes: Mapping[str, Any]) -> bool:
+    return not rules or rule_matches(rules, match, attributes, missing="rule")
+
+
 # ---------------------------------------------------------------------------------------------
 # Counting rules (as in engine.runtime.simulator)
 # ---------------------------------------------------------------------------------------------
 
 
-def _arrive(state: RunState, comp: _Compiled, node_id: str, delta: Delta, now: datetime) -> None:
+def _arrive(state: RunState, comp: _Compiled, node_id: str, delta: BatchDelta, now: datetime) -> None:
     state.node_id = node_id
     state.status, state.wake_at = "active", now
     _clear_wait(state)
@@ -354,7 +627,7 @@ def _arrive(state: RunState, comp: _Compiled, node_id: str, delta: Delta, now: d
         _convert(state, node_id, delta)
 
 
-def _follow(state: RunState, comp: _Compiled, port: str, delta: Delta, now: datetime) -> None:
+def _follow(state: RunState, comp: _Compiled, port: str, delta: BatchDelta, now: datetime) -> None:
     """Leave the run's node through ``port``: along its edge, or out of the journey when none."""
     target = comp.out.get((state.node_id, port))
     if target is None:
@@ -365,7 +638,7 @@ def _follow(state: RunState, comp: _Compiled, port: str, delta: Delta, now: date
     _arrive(state, comp, target[1], delta, now)
 
 
-def _convert(state: RunState, key: str, delta: Delta) -> None:
+def _convert(state: RunState, key: str, delta: BatchDelta) -> None:
     if key in state.goals:
         return
     state.goals.append(key)
@@ -400,19 +673,18 @@ def _park_note(park: Park) -> str:
 
 
 class StoreContext(StepContext):
-    """One step of one stored run: the customer from the workspace, sends through the outbox."""
+    """One step of one stored run: the customer from the runner's batch, sends through the outbox."""
 
     __slots__ = ("runner", "run", "now", "customer", "settings", "run_vars", "node_id", "journey_id", "mode",
                  "event", "_identifiers", "_profile_changed")
 
     def __init__(self, runner: Runner, run: RunState, settings: Settings, node_id: str, now: datetime):
-        record = runner.workspace.get_customer(run.customer_id)
+        view, identifiers = runner._customer(run.customer_id)
         self.runner = runner
         self.run = run
         self.now = now
-        self.customer = CustomerView(record.id, dict(record.attributes), record.time_zone, dict(record.consent),
-                                     set(record.tags))
-        self._identifiers = dict(reversed(record.identifiers))
+        self.customer = view
+        self._identifiers = identifiers
         self.settings = settings
         self.run_vars = run.vars
         self.node_id = node_id
@@ -446,71 +718,184 @@ class StoreContext(StepContext):
         value = self.customer.attributes.get(name) or self._identifiers.get(name)
         return str(value) if value else ""
 
-    def _replay(self, found: DeliveryRecord) -> SendOutcome:
-        """The step asked before: answer what happened then, and never call the channel again."""
-        store = self.runner.store
+    def _earlier(self, key: str) -> tuple[DeliveryRecord | None, SendOutcome | None]:
+        """What an earlier try of this step left in the outbox: an answer to give again (the
+        channel is not called twice), or a row to try again now, or nothing."""
+        found = self.runner._delivery(self.run.id, key)
+        if found is None:
+            return None, None
+        if found.status == "retrying":
+            if found.next_attempt_at is not None and self.now < found.next_attempt_at:
+                return found, SendOutcome("deferred", found.reason, retry_at=found.next_attempt_at)
+            return found, None
         if found.status in ("pending", "ambiguous"):
             if found.status == "pending":
-                store.finish_delivery(found.idempotency_key, "ambiguous", AMBIGUOUS_REASON, self.now,
-                                      found.message_id)
-            return SendOutcome("failed", AMBIGUOUS_REASON)
-        return SendOutcome(found.status, found.reason)  # type: ignore[arg-type]
+                self._record(found, "ambiguous", AMBIGUOUS_REASON, found.attempts, found.message_id, None, None,
+                             now_write=True)
+            return found, SendOutcome("failed", AMBIGUOUS_REASON)
+        status = "failed" if found.status == DROPPED else found.status
+        return found, SendOutcome(status, found.reason)  # type: ignore[arg-type]
 
-    def _deliver(self, key: str, message: Message, frequency_cap_exempt: bool) -> SendOutcome:
-        store = self.runner.store
-        store.add_delivery(idempotency_key=key, run=self.run, node_id=self.node_id, channel=message.channel,
-                           channel_kind=message.channel_kind, status="pending", reason="", attempts=1,
-                           frequency_cap_exempt=frequency_cap_exempt, now=self.now)
-        channel = self.runner.channels.get(message.channel)
+    def _record(self, row: DeliveryRecord, status: str, reason: str, attempts: int, message_id: str | None,
+                code: str | None, next_attempt: datetime | None, *, now_write: bool) -> None:
+        """Give an existing delivery row its new state: at once (``now_write``) or with the batch."""
+        runner = self.runner
+        if now_write:
+            runner.store.finish_delivery(row.idempotency_key, status, reason, self.now, message_id,
+                                         attempts=attempts, provider_code=code, next_attempt_at=next_attempt)
+        else:
+            runner._work.batch.delivery_updates.append({
+                "b_key": row.idempotency_key, "status": status, "reason": reason, "attempts": attempts,
+                "message_id": message_id, "provider_code": code, "next_attempt_at": next_attempt,
+                "updated_at": self.now})
+        runner._work.deliveries[row.idempotency_key] = replace(
+            row, status=status, reason=reason, attempts=attempts, message_id=message_id, provider_code=code,
+            next_attempt_at=next_attempt, updated_at=self.now)
+
+    def _new_row(self, key: str, channel: str, channel_kind: str, status: str, reason: str, attempts: int,
+                 exempt: bool, *, now_write: bool) -> DeliveryRecord:
+        runner = self.runner
+        values = delivery_values(idempotency_key=key, run=self.run, node_id=self.node_id, channel=channel,
+                                 channel_kind=channel_kind, status=status, reason=reason, attempts=attempts,
+                                 frequency_cap_exempt=exempt, now=self.now)
+        if now_write:
+            runner._write_batch()  # the steps before this one are written first
+            with runner.workspace._session(write=True) as s:
+                s.connection().execute(_DELIVERIES_INSERT, [values])
+        else:
+            runner._work.batch.new_deliveries.append(values)
+        row = DeliveryRecord(values["id"], key, self.run.id, self.run.customer_id, self.run.mode, self.node_id,
+                             channel, channel_kind, status, reason, attempts, exempt, self.now, self.now, None)
+        runner._work.deliveries[key] = row
+        return row
+
+    def _deliver(self, key: str, message: Message, exempt: bool, earlier: DeliveryRecord | None) -> SendOutcome:
+        """Call the channel through the outbox, retrying retryable failures with exponential backoff."""
+        runner = self.runner
+        channel = runner.channels.get(message.channel)
+        # A channel that drops repeated keys itself needs no "pending" row written first: if the
+        # process dies after the call, the step runs again and the provider ignores the repeat.
+        careful = not getattr(channel, "idempotent", False)
+        attempt = (earlier.attempts if earlier is not None else 0) + 1
+        if earlier is None:
+            row = self._new_row(key, message.channel, message.channel_kind, "pending", "", attempt, exempt,
+                                now_write=careful)
+        else:
+            if careful:
+                runner._write_batch()
+            self._record(earlier, "pending", earlier.reason, attempt, earlier.message_id, earlier.provider_code,
+                         None, now_write=careful)
+            row = runner._work.deliveries[key]
         if channel is None:
             result = ChannelResult("failed", reason=f"no channel account '{message.channel}' is set up")
         else:
             try:
                 result = channel.send(message)
             except Exception as exc:  # a channel's own failure is this message's failure, not the runner's
-                result = ChannelResult("failed", reason=f"{type(exc).__name__}: {exc}")
-        store.finish_delivery(key, result.status, result.reason, self.now, result.provider_id or None)
-        return SendOutcome(result.status, result.reason)
+                result = ChannelResult("failed", reason=f"{type(exc).__name__}: {exc}", retryable=True)
+        code = result.code or None
+        if result.status == "sent":
+            self._record(row, "sent", result.reason, attempt, result.provider_id or None, code, None,
+                         now_write=careful)
+            if not exempt:
+                runner._sent_times(self.customer.id).append(self.now)
+            return SendOutcome("sent", result.reason)
+        if result.retryable and attempt < runner.max_attempts:
+            retry_at = self.now + timedelta(seconds=backoff(attempt, result.retry_after, seed=key))
+            reason = f"attempt {attempt} of {runner.max_attempts} failed: {result.reason}"
+            self._record(row, "retrying", reason, attempt, None, code, retry_at, now_write=careful)
+            return SendOutcome("deferred", reason, retry_at=retry_at)
+        reason = result.reason if attempt == 1 else f"failed after {attempt} attempts: {result.reason}"
+        self._record(row, "failed", reason, attempt, None, code, None, now_write=careful)
+        return SendOutcome("failed", reason)
 
     def _skip(self, key: str, channel: str, channel_kind: str, reason: str, exempt: bool) -> SendOutcome:
-        self.runner.store.add_delivery(idempotency_key=key, run=self.run, node_id=self.node_id, channel=channel,
-                                       channel_kind=channel_kind, status="skipped", reason=reason, attempts=0,
-                                       frequency_cap_exempt=exempt, now=self.now)
+        self._new_row(key, channel, channel_kind, "skipped", reason, 0, exempt, now_write=False)
         return SendOutcome("skipped", reason)
 
     def send(self, channel: str, channel_kind: str, subject: str, body: str, html_body: str = "",
              respect_quiet_hours: bool = True, frequency_cap_exempt: bool = False) -> SendOutcome:
         key = self._key()
-        found = self.runner.store.delivery(key)
-        if found is not None:
-            return self._replay(found)
-        if not self.customer.consent.get(channel_kind, False):
-            return self._skip(key, channel, channel_kind, "no consent", frequency_cap_exempt)
-        address = self._address(channel_kind)
-        if not address:
-            return self._skip(key, channel, channel_kind, "no address", frequency_cap_exempt)
-        if respect_quiet_hours:
-            ends = quiet_until(self.now, self.zone, self.settings.quiet_hours)
-            if ends is not None:
-                if self.settings.quiet_hours.behaviour == "skip":
-                    return self._skip(key, channel, channel_kind, "quiet hours", frequency_cap_exempt)
-                return SendOutcome("deferred", "quiet hours", retry_at=ends)
-        if not frequency_cap_exempt and frequency_capped(
-                self.settings.frequency_cap, self.runner.store.sent_times(self.customer.id, self.mode), self.now):
-            return self._skip(key, channel, channel_kind, "frequency cap", frequency_cap_exempt)
-        message = Message(key, channel, channel_kind, self.customer.id, self.journey_id, self.node_id, self.run.id,
-                          address, subject, body, html_body)
-        return self._deliver(key, message, frequency_cap_exempt)
+        earlier, answer = self._earlier(key)
+        if answer is not None:
+            return answer
+        if earlier is None:
+            if not self.customer.consent.get(channel_kind, False):
+                return self._skip(key, channel, channel_kind, "no consent", frequency_cap_exempt)
+            address = self._address(channel_kind)
+            if not address:
+                return self._skip(key, channel, channel_kind, "no address", frequency_cap_exempt)
+            if respect_quiet_hours:
+                ends = quiet_until(self.now, self.zone, self.settings.quiet_hours)
+                if ends is not None:
+                    if self.settings.quiet_hours.behaviour == "skip":
+                        return self._skip(key, channel, channel_kind, "quiet hours", frequency_cap_exempt)
+                    return SendOutcome("deferred", "quiet hours", retry_at=ends)
+            if not frequency_cap_exempt and frequency_capped(
+                    self.settings.frequency_cap, self.runner._sent_times(self.customer.id), self.now):
+                return self._skip(key, channel, channel_kind, "frequency cap", frequency_cap_exempt)
+        message = self._message(key, channel, channel_kind, self._address(channel_kind), subject, body, html_body)
+        return self._deliver(key, message, frequency_cap_exempt, earlier)
+
+    def _message(self, key: str, channel: str, channel_kind: str, to: str, subject: str, body: str,
+                 html_body: str = "", recipients: tuple[str, ...] = ()) -> Message:
+        return Message(key, channel, channel_kind, self.customer.id, self.journey_id, self.node_id, self.run.id,
+                       to, subject, body, html_body, recipients=recipients)
 
     def notify_staff(self, channel: str, channel_kind: str, recipients: list[str], message: str) -> SendOutcome:
         key = self._key("/staff")
-        found = self.runner.store.delivery(key)
-        if found is not None:
-            return self._replay(found)
-        note = Message(key, channel, channel_kind, self.customer.id, self.journey_id, self.node_id, self.run.id,
-                       ", ".join(recipients), "", message, recipients=tuple(recipients))
+        earlier, answer = self._earlier(key)
+        if answer is not None:
+            return answer
+        note = self._message(key, channel, channel_kind, ", ".join(recipients), "", message,
+                             recipients=tuple(recipients))
         # Staff notices are not marketing: they never count towards the customer's frequency cap.
-        return self._deliver(key, note, True)
+        return self._deliver(key, note, True, earlier)
 
 
-__all__ = ["DELIVERY_NAMESPACE", "RUNNER_MODES", "Runner", "StoreContext", "delivery_key"]
+class ResendContext(StoreContext):
+    """The step of a delivery the user chose to send again: the message goes out under the
+    delivery's own key, whatever the outbox says, and nothing else the node does is kept."""
+
+    __slots__ = ("row", "outcome")
+
+    def __init__(self, runner: Runner, run: RunState, settings: Settings, node_id: str, now: datetime,
+                 row: DeliveryRecord):
+        super().__init__(runner, run, settings, node_id, now)
+        self.row = row
+        self.outcome: SendOutcome | None = None
+
+    def _key(self, scope: str = "") -> str:
+        return self.row.idempotency_key
+
+    def _earlier(self, key: str) -> tuple[DeliveryRecord | None, SendOutcome | None]:
+        return self.row, None
+
+    def send(self, channel: str, channel_kind: str, subject: str, body: str, html_body: str = "",
+             respect_quiet_hours: bool = True, frequency_cap_exempt: bool = False) -> SendOutcome:
+        message = self._message(self.row.idempotency_key, channel, channel_kind, self._address(channel_kind),
+                                subject, body, html_body)
+        self.outcome = self._resend(message)
+        return self.outcome
+
+    def notify_staff(self, channel: str, channel_kind: str, recipients: list[str], message: str) -> SendOutcome:
+        note = self._message(self.row.idempotency_key, channel, channel_kind, ", ".join(recipients), "", message,
+                             recipients=tuple(recipients))
+        self.outcome = self._resend(note)
+        return self.outcome
+
+    def _resend(self, message: Message) -> SendOutcome:
+        # One attempt, as asked: a retryable failure is reported, not scheduled.
+        max_attempts = self.runner.max_attempts
+        self.runner.max_attempts = 0
+        try:
+            return self._deliver(self.row.idempotency_key, message, self.row.frequency_cap_exempt, self.row)
+        finally:
+            self.runner.max_attempts = max_attempts
+
+    def update_profile(self, ops: list[dict]) -> None:
+        pass  # a resend changes nothing but the delivery
+
+
+__all__ = ["DELIVERY_NAMESPACE", "MAX_ATTEMPTS", "RUNNER_MODES", "ResendContext", "Runner", "StoreContext",
+           "delivery_key"]

@@ -10,19 +10,25 @@ the caller, whose clock may be virtual; nothing here reads the wall clock.
 
 from __future__ import annotations
 
+import json
+import secrets
+import time
+import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
-from engine.document import new_id
 from engine.errors import NotFound
 from engine.runtime.results import NodeCounts
+from engine.store.customers import CustomerRecord
 from engine.store.models import (
     CustomerRow,
     DeliveryRow,
     EdgeCounterRow,
+    IdentifierRow,
     NodeCounterRow,
     RunRow,
     StepRow,
@@ -33,7 +39,8 @@ if TYPE_CHECKING:
 
 #: Run statuses: due to run its node, parked, finished.
 RUN_STATUSES = ("active", "waiting", "done")
-DELIVERY_STATUSES = ("pending", "sent", "failed", "skipped", "ambiguous")
+#: ``retrying``: a retryable failure, tried again from ``next_attempt_at`` (with exponential backoff).
+DELIVERY_STATUSES = ("pending", "sent", "failed", "skipped", "ambiguous", "retrying")
 #: A delivery the user settled by hand (``journey-studio outbox drop``); only an ended send gets it.
 DROPPED = "dropped"
 _NODE_FIELDS = ("entered", "active", "exited", "converted")
@@ -93,6 +100,125 @@ class Delta:
         self.log.append((node_id, port, note))
 
 
+_CounterKey = tuple[str, int, str, str]
+
+
+@dataclass
+class Batch:
+    """Steps of many runs, written together by :meth:`RunStore.write` in one transaction.
+
+    Folding a step in is cheap (dict and list appends), so the runner can take hundreds of runs
+    through their nodes and write them with a few ``executemany`` statements: the step log lines
+    in one, the run rows in another, the counter changes summed per node and edge.
+    """
+
+    runs: dict[str, RunState] = field(default_factory=dict)
+    new: set[str] = field(default_factory=set)
+    #: ``(run_id, node_id, port, at, mode, note)`` in order.
+    steps: list[tuple[str, str, str | None, datetime, str, str]] = field(default_factory=list)
+    nodes: dict[_CounterKey, list[int]] = field(default_factory=dict)
+    edges: dict[_CounterKey, int] = field(default_factory=dict)
+    #: customer id → (attributes, tags, when): the profile as the batch's last step left it.
+    profiles: dict[str, tuple[dict[str, Any], list[str], datetime]] = field(default_factory=dict)
+    #: Delivery rows to insert, and updates of rows by idempotency key.
+    new_deliveries: list[dict[str, Any]] = field(default_factory=list)
+    delivery_updates: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, state: RunState, delta: Delta, now: datetime, *, new: bool = False,
+            profile: tuple[dict[str, Any], list[str]] | None = None) -> None:
+        """Fold one step of ``state`` in: its run row (inserted when ``new``), log lines, counters."""
+        state.updated_at = now
+        self.runs[state.id] = state
+        if new:
+            self.new.add(state.id)
+        run_id, mode = state.id, state.mode
+        for node_id, port, note in delta.log:
+            self.steps.append((run_id, node_id, port, now, mode, note))
+        prefix = (state.journey_id, state.version_number, mode)
+        for node_id, changes in delta.nodes.items():
+            counts = self.nodes.get((*prefix, node_id))
+            if counts is None:
+                self.nodes[(*prefix, node_id)] = list(changes)
+            else:
+                for i, change in enumerate(changes):
+                    counts[i] += change
+        for edge_id, change in delta.edges.items():
+            key = (*prefix, edge_id)
+            self.edges[key] = self.edges.get(key, 0) + change
+        if profile is not None:
+            attributes, tags = profile
+            self.profiles[state.customer_id] = (attributes, sorted(set(tags)), now)
+
+    def delta(self, state: RunState, now: datetime) -> BatchDelta:
+        """A :class:`Delta` of one step of ``state`` that writes straight into this batch; register
+        the run with :meth:`touch` once the step is done."""
+        return BatchDelta(self, state, now)
+
+    def touch(self, state: RunState, now: datetime, *, new: bool = False,
+              profile: tuple[dict[str, Any], list[str]] | None = None) -> None:
+        """Note that ``state`` changed at ``now`` (its row is written with the batch)."""
+        state.updated_at = now
+        self.runs[state.id] = state
+        if new:
+            self.new.add(state.id)
+        if profile is not None:
+            attributes, tags = profile
+            self.profiles[state.customer_id] = (attributes, sorted(set(tags)), now)
+
+    def clear(self) -> None:
+        """Forget what was written (in place, so that open deltas stay bound to this batch)."""
+        self.runs.clear()
+        self.new.clear()
+        self.steps.clear()
+        self.nodes.clear()
+        self.edges.clear()
+        self.profiles.clear()
+        self.new_deliveries.clear()
+        self.delivery_updates.clear()
+
+    def __bool__(self) -> bool:
+        return bool(self.runs or self.steps or self.new_deliveries or self.delivery_updates)
+
+
+class BatchDelta:
+    """The counter changes and log lines of one step, added to a :class:`Batch` as they are made
+    (the runner's hot path: no per-step dictionaries to merge afterwards)."""
+
+    __slots__ = ("_nodes", "_edges", "_steps", "_prefix", "_run_id", "_mode", "_now", "touched")
+
+    def __init__(self, batch: Batch, state: RunState, now: datetime):
+        self._nodes = batch.nodes
+        self._edges = batch.edges
+        self._steps = batch.steps
+        self._prefix = (state.journey_id, state.version_number, state.mode)
+        self._run_id = state.id
+        self._mode = state.mode
+        self._now = now
+        self.touched = False
+
+    def node(self, node_id: str, *, entered: int = 0, active: int = 0, exited: int = 0,
+             converted: int = 0) -> None:
+        key = (*self._prefix, node_id)
+        counts = self._nodes.get(key)
+        if counts is None:
+            self._nodes[key] = [entered, active, exited, converted]
+        else:
+            counts[0] += entered
+            counts[1] += active
+            counts[2] += exited
+            counts[3] += converted
+        self.touched = True
+
+    def edge(self, edge_id: str) -> None:
+        key = (*self._prefix, edge_id)
+        self._edges[key] = self._edges.get(key, 0) + 1
+        self.touched = True
+
+    def step(self, node_id: str, port: str | None, note: str = "") -> None:
+        self._steps.append((self._run_id, node_id, port, self._now, self._mode, note))
+        self.touched = True
+
+
 @dataclass(frozen=True)
 class StepRecord:
     run_id: str
@@ -120,6 +246,8 @@ class DeliveryRecord:
     created_at: datetime
     updated_at: datetime
     message_id: str | None
+    next_attempt_at: datetime | None = None
+    provider_code: str | None = None
 
 
 class RunStore:
@@ -133,37 +261,54 @@ class RunStore:
                profile: tuple[dict[str, Any], list[str]] | None = None) -> None:
         """Write one step: the run row (inserted when ``new``), its log lines, the counter changes
         and, when the step changed the customer's profile, ``(attributes, tags)``."""
-        state.updated_at = now
+        batch = Batch()
+        batch.add(state, delta, now, new=new, profile=profile)
+        self.write(batch)
+
+    def write(self, batch: Batch) -> None:
+        """Write a :class:`Batch` in one transaction: all of it or, if anything fails, none."""
+        if not batch:
+            return
         with self.workspace._session(write=True) as s:
-            values = {name: getattr(state, name) for name in _RUN_FIELDS}
-            if new:
-                s.add(RunRow(**values))
+            conn = s.connection()
+            if conn.dialect.name == "sqlite":
+                _write_runs_sqlite(conn, batch)
             else:
-                s.execute(update(RunRow).where(RunRow.id == state.id).values(**values))
-            s.flush()
-            for node_id, port, note in delta.log:
-                s.add(StepRow(run_id=state.id, node_id=node_id, port=port, at=now, mode=state.mode, note=note))
-            key = (state.journey_id, state.version_number, state.mode)
-            for node_id, changes in delta.nodes.items():
-                row = s.get(NodeCounterRow, (*key, node_id))
-                if row is None:
-                    row = NodeCounterRow(journey_id=key[0], version_number=key[1], mode=key[2], node_id=node_id,
-                                         entered=0, active=0, exited=0, converted=0)
-                    s.add(row)
-                for name, change in zip(_NODE_FIELDS, changes, strict=True):
-                    if change:
-                        setattr(row, name, getattr(row, name) + change)
-            for edge_id, change in delta.edges.items():
-                edge = s.get(EdgeCounterRow, (*key, edge_id))
-                if edge is None:
-                    s.add(EdgeCounterRow(journey_id=key[0], version_number=key[1], mode=key[2], edge_id=edge_id,
-                                         count=change))
-                else:
-                    edge.count += change
-            if profile is not None:
-                attributes, tags = profile
-                s.execute(update(CustomerRow).where(CustomerRow.id == state.customer_id)
-                          .values(attributes=attributes, tags=sorted(set(tags)), updated_at=now))
+                inserts = [_run_values(st) for run_id, st in batch.runs.items() if run_id in batch.new]
+                updates = [_run_values(st, key="b_id") for run_id, st in batch.runs.items()
+                           if run_id not in batch.new]
+                if inserts:
+                    conn.execute(insert(_runs), inserts)
+                if updates:
+                    conn.execute(_RUN_UPDATE, updates)
+                if batch.steps:
+                    conn.execute(insert(_steps), [dict(zip(_STEP_FIELDS, step, strict=True))
+                                                  for step in batch.steps])
+            if batch.nodes:
+                conn.execute(_counter_upsert(conn, _node_counters, ("node_id",), _NODE_FIELDS), [
+                    {"journey_id": j, "version_number": v, "mode": m, "node_id": n,
+                     "entered": c[0], "active": c[1], "exited": c[2], "converted": c[3]}
+                    for (j, v, m, n), c in batch.nodes.items()])
+            if batch.edges:
+                conn.execute(_counter_upsert(conn, _edge_counters, ("edge_id",), ("count",)), [
+                    {"journey_id": j, "version_number": v, "mode": m, "edge_id": e, "count": c}
+                    for (j, v, m, e), c in batch.edges.items()])
+            if batch.profiles and conn.dialect.name == "sqlite":
+                _driver_executemany(conn, _SQLITE_PROFILE_UPDATE, [
+                    (json.dumps(attrs), json.dumps(tags), _sqlite_time(when), cid)
+                    for cid, (attrs, tags, when) in batch.profiles.items()])
+            elif batch.profiles:
+                conn.execute(_PROFILE_UPDATE, [
+                    {"b_id": cid, "attributes": attrs, "tags": tags, "updated_at": when}
+                    for cid, (attrs, tags, when) in batch.profiles.items()])
+            if batch.new_deliveries and conn.dialect.name == "sqlite":
+                _driver_executemany(conn, _SQLITE_DELIVERY_INSERT, [
+                    tuple(_sqlite_value(name, row[name]) for name in _DELIVERY_FIELDS)
+                    for row in batch.new_deliveries])
+            elif batch.new_deliveries:
+                conn.execute(insert(_deliveries), batch.new_deliveries)
+            if batch.delivery_updates:
+                conn.execute(_DELIVERY_UPDATE, batch.delivery_updates)
 
     def load(self, run_id: str) -> RunState:
         with self.workspace._session() as s:
@@ -180,6 +325,86 @@ class RunStore:
                 select(RunRow.id).where(RunRow.status.in_(("active", "waiting")), RunRow.wake_at <= now,
                                         RunRow.mode == mode)
                 .order_by(RunRow.wake_at, RunRow.id).limit(limit)))
+
+    def due_states(self, now: datetime, mode: str, limit: int) -> list[RunState]:
+        """Runs of ``mode`` due by ``now``, whole, earliest wake-up first (one query for a batch)."""
+        with self.workspace._session() as s:
+            conn = s.connection()
+            if conn.dialect.name == "sqlite":
+                return [_sqlite_state(r) for r in _driver_rows(conn, _SQLITE_DUE, (_sqlite_time(now), mode, limit))]
+            rows = conn.execute(
+                select(_runs).where(_runs.c.status.in_(("active", "waiting")), _runs.c.wake_at <= now,
+                                    _runs.c.mode == mode)
+                .order_by(_runs.c.wake_at, _runs.c.id).limit(limit))
+            return [_state(r) for r in rows]
+
+    def customers(self, customer_ids: Iterable[str]) -> dict[str, CustomerRecord]:
+        """Profiles of many customers at once (missing ids are left out)."""
+        ids = list(dict.fromkeys(customer_ids))
+        found: dict[str, CustomerRecord] = {}
+        idents: dict[str, list[tuple[str, str]]] = {}
+        with self.workspace._session() as s:
+            conn = s.connection()
+            if conn.dialect.name == "sqlite":
+                return _sqlite_customers(conn, ids)
+            for chunk in _chunks(ids):
+                for cid, kind, value in conn.execute(
+                        select(_identifiers.c.customer_id, _identifiers.c.kind, _identifiers.c.value)
+                        .where(_identifiers.c.customer_id.in_(chunk))):
+                    idents.setdefault(cid, []).append((kind, value))
+                for row in conn.execute(select(_customers).where(_customers.c.id.in_(chunk))):
+                    found[row.id] = CustomerRecord(
+                        id=row.id, attributes=dict(row.attributes), time_zone=row.time_zone,
+                        consent=dict(row.consent), tags=tuple(row.tags),
+                        identifiers=tuple(sorted(idents.get(row.id, ()))),
+                        created_at=row.created_at, updated_at=row.updated_at)
+        return found
+
+    def deliveries_of_runs(self, run_ids: Iterable[str]) -> dict[str, DeliveryRecord]:
+        """Delivery rows of many runs, by idempotency key."""
+        found: dict[str, DeliveryRecord] = {}
+        with self.workspace._session() as s:
+            conn = s.connection()
+            sqlite = conn.dialect.name == "sqlite"
+            for chunk in _chunks(list(run_ids)):
+                if sqlite:
+                    sql = f"SELECT {', '.join(_DELIVERY_FIELDS)} FROM deliveries WHERE run_id IN ({_marks(chunk)})"
+                    for row in _driver_rows(conn, sql, chunk):
+                        record = _sqlite_delivery(row)
+                        found[record.idempotency_key] = record
+                    continue
+                for row in conn.execute(select(_deliveries).where(_deliveries.c.run_id.in_(chunk))):
+                    found[row.idempotency_key] = _delivery(row)
+        return found
+
+    def runs_of_customers(self, customer_ids: Iterable[str], journey_id: str, mode: str
+                          ) -> dict[str, list[RunState]]:
+        """:meth:`runs_of` for many customers at once."""
+        found: dict[str, list[RunState]] = {}
+        with self.workspace._session() as s:
+            conn = s.connection()
+            for chunk in _chunks(list(dict.fromkeys(customer_ids))):
+                for row in conn.execute(select(_runs).where(_runs.c.customer_id.in_(chunk),
+                                                            _runs.c.journey_id == journey_id,
+                                                            _runs.c.mode == mode)
+                                        .order_by(_runs.c.started_at, _runs.c.id)):
+                    found.setdefault(row.customer_id, []).append(_state(row))
+        return found
+
+    def profiles(self, *, with_zone: bool = False) -> Iterator[tuple]:
+        """Every customer's ``(id, attributes)`` (``(id, attributes, time_zone)`` with ``with_zone``),
+        read in pages: what entries that fire on their own scan."""
+        last = ""
+        while True:
+            with self.workspace._session() as s:
+                rows = list(s.connection().execute(
+                    select(_customers.c.id, _customers.c.attributes, _customers.c.time_zone)
+                    .where(_customers.c.id > last).order_by(_customers.c.id).limit(5000)))
+            if not rows:
+                return
+            for row in rows:
+                yield (row.id, row.attributes, row.time_zone) if with_zone else (row.id, row.attributes)
+            last = rows[-1].id
 
     def open_runs(self, customer_id: str, mode: str) -> list[RunState]:
         """The customer's runs of ``mode`` that have not finished, oldest first."""
@@ -238,22 +463,26 @@ class RunStore:
                      channel_kind: str, status: str, reason: str, attempts: int, frequency_cap_exempt: bool,
                      now: datetime) -> None:
         """Write a delivery row in its own transaction (``pending`` before the channel is called)."""
-        if status not in DELIVERY_STATUSES:
-            raise ValueError(f"unknown delivery status '{status}'")
-        with self.workspace._session(write=True) as s:
-            s.add(DeliveryRow(id=new_id(), idempotency_key=idempotency_key, run_id=run.id,
-                              customer_id=run.customer_id, mode=run.mode, node_id=node_id, channel=channel,
+        row = delivery_values(idempotency_key=idempotency_key, run=run, node_id=node_id, channel=channel,
                               channel_kind=channel_kind, status=status, reason=reason, attempts=attempts,
-                              frequency_cap_exempt=frequency_cap_exempt, created_at=now, updated_at=now,
-                              message_id=None))
+                              frequency_cap_exempt=frequency_cap_exempt, now=now)
+        with self.workspace._session(write=True) as s:
+            s.connection().execute(insert(_deliveries), [row])
 
     def finish_delivery(self, idempotency_key: str, status: str, reason: str, now: datetime,
-                        message_id: str | None = None) -> None:
-        if status not in DELIVERY_STATUSES:
+                        message_id: str | None = None, *, attempts: int | None = None,
+                        provider_code: str | None = None, next_attempt_at: datetime | None = None) -> None:
+        """Record what the channel answered (or that the delivery is to be tried again)."""
+        if status not in DELIVERY_STATUSES and status != DROPPED:
             raise ValueError(f"unknown delivery status '{status}'")
+        values: dict[str, Any] = {"status": status, "reason": reason, "message_id": message_id,
+                                  "updated_at": now, "next_attempt_at": next_attempt_at}
+        if attempts is not None:
+            values["attempts"] = attempts
+        if provider_code is not None:
+            values["provider_code"] = provider_code
         with self.workspace._session(write=True) as s:
-            s.execute(update(DeliveryRow).where(DeliveryRow.idempotency_key == idempotency_key)
-                      .values(status=status, reason=reason, message_id=message_id, updated_at=now))
+            s.execute(update(DeliveryRow).where(DeliveryRow.idempotency_key == idempotency_key).values(**values))
 
     def sent_times(self, customer_id: str, mode: str) -> list[datetime]:
         """When this customer's messages that count towards the frequency cap went out."""
@@ -261,6 +490,19 @@ class RunStore:
             return list(s.scalars(select(DeliveryRow.created_at).where(
                 DeliveryRow.customer_id == customer_id, DeliveryRow.mode == mode, DeliveryRow.status == "sent",
                 DeliveryRow.frequency_cap_exempt.is_(False))))
+
+    def sent_times_of(self, customer_ids: Iterable[str], mode: str) -> dict[str, list[datetime]]:
+        """:meth:`sent_times` for many customers at once."""
+        found: dict[str, list[datetime]] = {}
+        d = _deliveries.c
+        with self.workspace._session() as s:
+            conn = s.connection()
+            for chunk in _chunks(list(customer_ids)):
+                for cid, at in conn.execute(select(d.customer_id, d.created_at).where(
+                        d.customer_id.in_(chunk), d.mode == mode, d.status == "sent",
+                        d.frequency_cap_exempt.is_(False))):
+                    found.setdefault(cid, []).append(at)
+        return found
 
     def delivery_by_id(self, delivery_id: str) -> DeliveryRecord:
         """The delivery row with this id (the id ``journey-studio outbox list`` shows)."""
@@ -286,7 +528,225 @@ class RunStore:
             return [_delivery(r) for r in s.scalars(query)]
 
 
-def _state(row: RunRow) -> RunState:
+_runs = RunRow.__table__
+_steps = StepRow.__table__
+_node_counters = NodeCounterRow.__table__
+_edge_counters = EdgeCounterRow.__table__
+_deliveries = DeliveryRow.__table__
+_customers = CustomerRow.__table__
+_identifiers = IdentifierRow.__table__
+_DELIVERIES_INSERT = insert(_deliveries)
+_RUN_UPDATE = (update(_runs).where(_runs.c.id == bindparam("b_id"))
+               .values({name: bindparam(name) for name in _RUN_FIELDS if name != "id"}))
+_PROFILE_UPDATE = (update(_customers).where(_customers.c.id == bindparam("b_id"))
+                   .values(attributes=bindparam("attributes"), tags=bindparam("tags"),
+                           updated_at=bindparam("updated_at")))
+_DELIVERY_UPDATE = (update(_deliveries).where(_deliveries.c.idempotency_key == bindparam("b_key"))
+                    .values(status=bindparam("status"), reason=bindparam("reason"),
+                            attempts=bindparam("attempts"), message_id=bindparam("message_id"),
+                            provider_code=bindparam("provider_code"),
+                            next_attempt_at=bindparam("next_attempt_at"), updated_at=bindparam("updated_at")))
+
+
+_STEP_FIELDS = ("run_id", "node_id", "port", "at", "mode", "note")
+_JSON_RUN_FIELDS = frozenset({"wait_filters", "vars", "visits", "goals", "event"})
+_TIME_RUN_FIELDS = frozenset({"wake_at", "started_at", "updated_at"})
+_RUN_COLUMNS = ", ".join(_RUN_FIELDS)
+_SQLITE_RUN_INSERT = f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES ({', '.join('?' for _ in _RUN_FIELDS)})"
+_SQLITE_RUN_UPDATE = (f"UPDATE runs SET {', '.join(f'{n} = ?' for n in _RUN_FIELDS if n != 'id')} "
+                      "WHERE id = ?")
+_SQLITE_STEP_INSERT = f"INSERT INTO steps ({', '.join(_STEP_FIELDS)}) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+_SQLITE_PROFILE_UPDATE = "UPDATE customers SET attributes = ?, tags = ?, updated_at = ? WHERE id = ?"
+_DELIVERY_FIELDS = ("id", "idempotency_key", "run_id", "customer_id", "mode", "node_id", "channel", "channel_kind",
+                    "status", "reason", "attempts", "frequency_cap_exempt", "created_at", "updated_at",
+                    "message_id", "provider_code", "next_attempt_at")
+_SQLITE_DELIVERY_INSERT = (f"INSERT INTO deliveries ({', '.join(_DELIVERY_FIELDS)}) "
+                           f"VALUES ({', '.join('?' for _ in _DELIVERY_FIELDS)})")
+
+
+_SQLITE_DUE = (f"SELECT {_RUN_COLUMNS} FROM runs WHERE status IN ('active', 'waiting') AND wake_at <= ? "
+               "AND mode = ? ORDER BY wake_at, id LIMIT ?")
+_RUN_JSON_AT = tuple(i for i, name in enumerate(_RUN_FIELDS) if name in _JSON_RUN_FIELDS)
+_RUN_TIME_AT = tuple(i for i, name in enumerate(_RUN_FIELDS) if name in _TIME_RUN_FIELDS)
+_RUN_CONVERTED_AT = _RUN_FIELDS.index("converted")
+
+
+def _marks(items: list) -> str:
+    return ", ".join("?" for _ in items)
+
+
+def _driver_rows(conn: Connection, sql: str, params: Iterable[Any]) -> list[tuple]:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return cursor.execute(sql, tuple(params)).fetchall()
+    finally:
+        cursor.close()
+
+
+def _from_sqlite_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _sqlite_state(row: tuple) -> RunState:
+    values = list(row)
+    for i in _RUN_JSON_AT:
+        values[i] = json.loads(values[i])
+    for i in _RUN_TIME_AT:
+        values[i] = _from_sqlite_time(values[i])
+    values[_RUN_CONVERTED_AT] = bool(values[_RUN_CONVERTED_AT])
+    return RunState(*values)
+
+
+def _sqlite_delivery(row: tuple) -> DeliveryRecord:
+    (id_, key, run_id, customer_id, mode, node_id, channel, kind, status, reason, attempts, exempt, created,
+     updated, message_id, code, next_at) = row
+    return DeliveryRecord(id_, key, run_id, customer_id, mode, node_id, channel, kind, status, reason, attempts,
+                          bool(exempt), _from_sqlite_time(created), _from_sqlite_time(updated), message_id,
+                          _from_sqlite_time(next_at), code)
+
+
+def _sqlite_customers(conn: Connection, ids: list[str]) -> dict[str, CustomerRecord]:
+    """:meth:`RunStore.customers` through the driver (the runner reads a profile per wake-up)."""
+    found: dict[str, CustomerRecord] = {}
+    for chunk in _chunks(ids):
+        marks = _marks(chunk)
+        idents: dict[str, list[tuple[str, str]]] = {}
+        for cid, kind, value in _driver_rows(
+                conn, f"SELECT customer_id, kind, value FROM identifiers WHERE customer_id IN ({marks})", chunk):
+            idents.setdefault(cid, []).append((kind, value))
+        for cid, attributes, zone, consent, tags, created, updated in _driver_rows(
+                conn, "SELECT id, attributes, time_zone, consent, tags, created_at, updated_at FROM customers "
+                      f"WHERE id IN ({marks})", chunk):
+            found[cid] = CustomerRecord(
+                id=cid, attributes=json.loads(attributes), time_zone=zone, consent=json.loads(consent),
+                tags=tuple(json.loads(tags)), identifiers=tuple(sorted(idents.get(cid, ()))),
+                created_at=_from_sqlite_time(created), updated_at=_from_sqlite_time(updated))  # type: ignore[arg-type]
+    return found
+
+
+def _sqlite_value(name: str, value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _sqlite_time(value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _driver_executemany(conn: Connection, sql: str, rows: list) -> None:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def _sqlite_time(value: datetime | None) -> str | None:
+    """A moment as SQLAlchemy's SQLite ``DateTime`` stores it (UTC, no zone, microseconds)."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _sqlite_run_row(state: RunState, times: dict[datetime, str | None]) -> list[Any]:
+    row: list[Any] = []
+    for name in _RUN_FIELDS:
+        value = getattr(state, name)
+        if name in _JSON_RUN_FIELDS:
+            value = json.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
+        elif name in _TIME_RUN_FIELDS:
+            if value is not None:
+                stamp = times.get(value)
+                if stamp is None:
+                    stamp = times[value] = _sqlite_time(value)
+                value = stamp
+        elif name == "converted":
+            value = int(value)
+        row.append(value)
+    return row
+
+
+def _write_runs_sqlite(conn: Connection, batch: Batch) -> None:
+    """Run rows and step lines through the driver's own ``executemany``, with values stored exactly
+    as SQLAlchemy would store them: the step log is most of what the runner writes, and row by
+    row parameter processing would cost more than SQLite's own work."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        inserts, updates = [], []
+        times: dict[datetime, str | None] = {}
+        for run_id, state in batch.runs.items():
+            row = _sqlite_run_row(state, times)
+            if run_id in batch.new:
+                inserts.append(row)
+            else:
+                updates.append(row[1:] + row[:1])  # SET every column but id, WHERE id = ?
+        if inserts:
+            cursor.executemany(_SQLITE_RUN_INSERT, inserts)
+        if updates:
+            cursor.executemany(_SQLITE_RUN_UPDATE, updates)
+        if batch.steps:
+            rows = []
+            for run_id, node_id, port, at, mode, note in batch.steps:
+                stamp = times.get(at)
+                if stamp is None:
+                    stamp = times[at] = _sqlite_time(at)
+                rows.append((run_id, node_id, port, stamp, mode, note))
+            cursor.executemany(_SQLITE_STEP_INSERT, rows)
+    finally:
+        cursor.close()
+
+
+def delivery_values(*, idempotency_key: str, run: RunState, node_id: str, channel: str, channel_kind: str,
+                    status: str, reason: str, attempts: int, frequency_cap_exempt: bool, now: datetime,
+                    message_id: str | None = None, provider_code: str | None = None,
+                    next_attempt_at: datetime | None = None) -> dict[str, Any]:
+    """A new delivery row, for :meth:`RunStore.add_delivery` or :attr:`Batch.new_deliveries`."""
+    if status not in DELIVERY_STATUSES:
+        raise ValueError(f"unknown delivery status '{status}'")
+    return {"id": ordered_id(), "idempotency_key": idempotency_key, "run_id": run.id, "customer_id": run.customer_id,
+            "mode": run.mode, "node_id": node_id, "channel": channel, "channel_kind": channel_kind,
+            "status": status, "reason": reason, "attempts": attempts,
+            "frequency_cap_exempt": frequency_cap_exempt, "created_at": now, "updated_at": now,
+            "message_id": message_id, "provider_code": provider_code, "next_attempt_at": next_attempt_at}
+
+
+def _run_values(state: RunState, key: str = "id") -> dict[str, Any]:
+    values = {name: getattr(state, name) for name in _RUN_FIELDS}
+    if key != "id":
+        values[key] = values.pop("id")
+    return values
+
+
+def _counter_upsert(conn: Connection, table: Table, key: tuple[str, ...], fields: tuple[str, ...]):
+    """``INSERT ... ON CONFLICT DO UPDATE SET f = f + excluded.f``: counters add up in the database,
+    so a batch never reads them first."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=["journey_id", "version_number", "mode", *key],
+        set_={f: table.c[f] + stmt.excluded[f] for f in fields})
+
+
+def ordered_id() -> str:
+    """A row id (runs, deliveries) that sorts by creation time (the layout of UUID version 7: 48 bits of Unix
+    milliseconds, then random bits). New rows and the step lines of new runs then land at the end of the
+    indexes instead of at random places in them, which keeps bulk writes fast."""
+    value = (time.time_ns() // 1_000_000) << 80 | 0x7 << 76 | secrets.randbits(76)
+    value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC 4122 variant bits
+    return str(uuid.UUID(int=value))
+
+
+def _chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
+    # Well under SQLite's limit on bound parameters per statement.
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _state(row: Any) -> RunState:
     values: dict[str, Any] = {name: getattr(row, name) for name in _RUN_FIELDS}
     # JSON columns come back as fresh objects per load, but copy anyway: a state is edited freely.
     for name in ("wait_filters", "vars", "visits", "goals", "event"):
@@ -295,7 +755,8 @@ def _state(row: RunRow) -> RunState:
     return RunState(**values)
 
 
-def _delivery(row: DeliveryRow) -> DeliveryRecord:
+def _delivery(row: Any) -> DeliveryRecord:
     return DeliveryRecord(row.id, row.idempotency_key, row.run_id, row.customer_id, row.mode, row.node_id,
                           row.channel, row.channel_kind, row.status, row.reason, row.attempts,
-                          bool(row.frequency_cap_exempt), row.created_at, row.updated_at, row.message_id)
+                          bool(row.frequency_cap_exempt), row.created_at, row.updated_at, row.message_id,
+                          row.next_attempt_at, row.provider_code)

@@ -157,7 +157,7 @@ def test_a_second_runner_is_refused(tmp_path, registry, smtp_server):
     assert "stopped" in out and "Traceback" not in err
 
 
-def test_smtp_server_down_is_a_failed_delivery(tmp_path, registry):
+def test_smtp_server_down_is_retried_later(tmp_path, registry):
     db = tmp_path / "workspace.db"
     build_workspace(db, registry)
     port = free_port()  # nothing listens there
@@ -166,8 +166,11 @@ def test_smtp_server_down_is_a_failed_delivery(tmp_path, registry):
     assert "Traceback" not in res.stderr + res.stdout
     assert "1 failed" in res.stdout
     [delivery] = deliveries(db)
-    assert delivery.status == "failed"
+    # No connection may pass: the delivery waits for its next attempt instead of failing for good.
+    assert delivery.status == "retrying" and delivery.attempts == 1
+    assert delivery.reason.startswith("attempt 1 of 5 failed: ")
     assert f"cannot reach the mail server at 127.0.0.1:{port}" in delivery.reason
+    assert delivery.next_attempt_at is not None and delivery.next_attempt_at > delivery.updated_at
 
 
 def test_without_smtp_host_messages_are_only_logged(tmp_path, registry):

@@ -1,0 +1,283 @@
+"""The runner's batches, retries, resends and entries that fire on their own (schedules, dates,
+segment rules), on a virtual clock against a real workspace."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from engine.channels import ChannelResult, Message, RecordingChannel
+from engine.commands import make_node
+from engine.document import Journey
+from engine.errors import NotFound
+from engine.runtime.clock import VirtualClock
+from engine.runtime.runner import MAX_ATTEMPTS, Runner
+from engine.store.runs import RunStore
+from tests.conftest import connect
+from tests.engine.test_runner import T0, assert_conserved, customer, publish, welcome, ws  # noqa: F401 (fixture)
+
+DAY = timedelta(days=1)
+
+
+class Flaky:
+    """Fails the first ``failures`` calls (retryably, optionally with a Retry-After), then sends."""
+
+    def __init__(self, failures: int, retry_after: float | None = None, code: str = "451"):
+        self.failures = failures
+        self.retry_after = retry_after
+        self.code = code
+        self.calls: list[Message] = []
+
+    def send(self, message: Message) -> ChannelResult:
+        self.calls.append(message)
+        if len(self.calls) <= self.failures:
+            return ChannelResult("failed", reason="try again later", retryable=True,
+                                 retry_after=self.retry_after, code=self.code)
+        return ChannelResult("sent", provider_id=f"id-{len(self.calls)}")
+
+
+def send_journey(registry) -> tuple[Journey, dict]:
+    return welcome(registry, wait={"kind": "duration", "amount": 1, "unit": "minutes"})
+
+
+def drive(runner: Runner, clock: VirtualClock, until: timedelta, step: timedelta = timedelta(minutes=1)) -> None:
+    end = clock.now() + until
+    while clock.now() < end:
+        runner.run_due()
+        clock.advance(step)
+    runner.run_due()
+
+
+def test_retryable_failure_backs_off_then_sends(ws, registry):
+    journey, nodes = send_journey(registry)
+    version = publish(ws, registry, journey)
+    cid = customer(ws)
+    clock = VirtualClock(T0)
+    channel = Flaky(failures=2)
+    runner = Runner(ws, registry, clock, {"email-main": channel}, mode="live")
+    runner.enter(journey.id, cid)
+    clock.advance(timedelta(minutes=1))
+    runner.run_due()
+    [first] = RunStore(ws).deliveries()
+    assert first.status == "retrying" and first.attempts == 1 and first.provider_code == "451"
+    assert first.next_attempt_at is not None and first.next_attempt_at > T0
+    assert len(channel.calls) == 1
+    runner.run_due()  # not due yet: nothing is called again
+    assert len(channel.calls) == 1
+    drive(runner, clock, timedelta(hours=3))
+    [done] = RunStore(ws).deliveries()
+    assert done.status == "sent" and done.attempts == 3
+    assert len(channel.calls) == 3
+    assert len({m.idempotency_key for m in channel.calls}) == 1  # one message, tried three times
+    nodes_counts, _ = runner.counters(journey.id, version)
+    assert nodes_counts[nodes["exit"].id].entered == 1
+    assert_conserved(runner, journey, version)
+
+
+def test_retry_after_is_honoured(ws, registry):
+    journey, _ = send_journey(registry)
+    publish(ws, registry, journey)
+    clock = VirtualClock(T0)
+    runner = Runner(ws, registry, clock, {"email-main": Flaky(failures=1, retry_after=7200)}, mode="live")
+    runner.enter(journey.id, customer(ws))
+    clock.advance(timedelta(minutes=1))
+    runner.run_due()
+    [row] = RunStore(ws).deliveries()
+    assert row.next_attempt_at >= clock.now() + timedelta(seconds=7200)
+
+
+def test_gives_up_after_the_last_attempt(ws, registry):
+    journey, nodes = send_journey(registry)
+    version = publish(ws, registry, journey)
+    clock = VirtualClock(T0)
+    channel = Flaky(failures=100)
+    runner = Runner(ws, registry, clock, {"email-main": channel}, mode="live")
+    runner.enter(journey.id, customer(ws))
+    drive(runner, clock, timedelta(days=2), step=timedelta(minutes=30))
+    [row] = RunStore(ws).deliveries()
+    assert row.status == "failed" and row.attempts == MAX_ATTEMPTS
+    assert row.reason.startswith(f"failed after {MAX_ATTEMPTS} attempts")
+    assert len(channel.calls) == MAX_ATTEMPTS
+    counts, _ = runner.counters(journey.id, version)
+    assert counts[nodes["exit"].id].entered == 0  # "failed" has no edge here: the run ends at the send
+    assert_conserved(runner, journey, version)
+
+
+def test_permanent_failure_is_not_retried(ws, registry):
+    journey, _ = send_journey(registry)
+    publish(ws, registry, journey)
+    clock = VirtualClock(T0)
+    channel = RecordingChannel(fail=True, fail_reason="550 no such user", retryable=False)
+    runner = Runner(ws, registry, clock, {"email-main": channel}, mode="live")
+    runner.enter(journey.id, customer(ws))
+    drive(runner, clock, timedelta(hours=12), step=timedelta(hours=1))
+    [row] = RunStore(ws).deliveries()
+    assert row.status == "failed" and row.attempts == 1 and row.reason == "550 no such user"
+    assert len(channel.attempts) == 1
+
+
+def test_resend_an_ambiguous_delivery_with_the_same_key(ws, registry):
+    journey, _ = send_journey(registry)
+    publish(ws, registry, journey)
+    clock = VirtualClock(T0)
+    runner = Runner(ws, registry, clock, {"email-main": RecordingChannel(fail=True, retryable=False)}, mode="live")
+    runner.enter(journey.id, customer(ws))
+    clock.advance(timedelta(minutes=1))
+    runner.run_due()
+    [failed] = RunStore(ws).deliveries()
+    assert failed.status == "failed"
+    good = RecordingChannel()
+    again = Runner(ws, registry, clock, {"email-main": good}, mode="live")
+    outcome = again.resend(failed.id)
+    assert outcome.status == "sent"
+    [row] = RunStore(ws).deliveries()
+    assert row.status == "sent" and row.attempts == 2
+    [message] = good.messages
+    assert message.idempotency_key == failed.idempotency_key and message.subject == "Welcome Ana"
+    with pytest.raises(NotFound, match="only an ambiguous or failed delivery"):
+        again.resend(row.id)
+
+
+def test_idempotent_channel_outbox_rows_go_with_the_batch(ws, registry):
+    journey, nodes = send_journey(registry)
+    version = publish(ws, registry, journey)
+    clock = VirtualClock(T0)
+    channel = RecordingChannel(idempotent=True)
+    runner = Runner(ws, registry, clock, {"email-main": channel}, mode="live")
+    ids = [customer(ws, f"c{i}@example.com") for i in range(40)]
+    assert runner.enter_many(journey.id, ids) == 40
+    drive(runner, clock, timedelta(minutes=5))
+    rows = RunStore(ws).deliveries()
+    assert len(rows) == 40 and {r.status for r in rows} == {"sent"}
+    assert len(channel.messages) == 40
+    counts, _ = runner.counters(journey.id, version)
+    assert counts[nodes["exit"].id].exited == 40
+    assert_conserved(runner, journey, version)
+    # The default re-entry rule (after exit, no cooldown) lets all 40 start again, as new runs.
+    assert runner.enter_many(journey.id, ids) == 40
+
+
+def test_enter_many_respects_entry_limit(ws, registry):
+    journey, nodes = send_journey(registry)
+    nodes["entry"].config["entry_limit"] = 3
+    publish(ws, registry, journey)
+    runner = Runner(ws, registry, VirtualClock(T0), {"email-main": RecordingChannel()}, mode="live")
+    ids = [customer(ws, f"c{i}@example.com") for i in range(10)]
+    assert runner.enter_many(journey.id, ids) == 3
+
+
+def test_batch_is_one_transaction(ws, registry, monkeypatch):
+    """A failure while writing a batch leaves nothing of it: the runs are taken again later."""
+    journey, _ = welcome(registry)
+    version = publish(ws, registry, journey)
+    clock = VirtualClock(T0)
+    runner = Runner(ws, registry, clock, {"email-main": RecordingChannel(idempotent=True)}, mode="live")
+    ids = [customer(ws, f"c{i}@example.com") for i in range(20)]
+    runner.enter_many(journey.id, ids)
+    clock.advance(DAY + timedelta(minutes=1))
+    before = runner.counters(journey.id, version)
+    steps_before = len(runner.store.steps_for(journey.id, version, "live"))
+
+    original = RunStore.write
+
+    def broken(self, batch):
+        batch.steps.append(("no-such-run", "x", None, clock.now(), "live", "breaks the foreign key"))
+        return original(self, batch)
+
+    monkeypatch.setattr(RunStore, "write", broken)
+    with pytest.raises(Exception):  # noqa: B017 - whatever the database raises
+        runner.run_due()
+    monkeypatch.setattr(RunStore, "write", original)
+    assert runner.counters(journey.id, version) == before
+    assert len(runner.store.steps_for(journey.id, version, "live")) == steps_before
+    fresh = Runner(ws, registry, clock, {"email-main": RecordingChannel(idempotent=True)}, mode="live")
+    fresh.run_due()
+    nodes, _ = fresh.counters(journey.id, version)
+    assert sum(c.exited for c in nodes.values()) == 20
+    assert_conserved(fresh, journey, version)
+
+
+def scheduled(registry, trigger: dict) -> tuple[Journey, dict]:
+    j = Journey(name="Scheduled")
+    j.settings.status = "live"
+    j.settings.time_zone = "Europe/Berlin"
+    entry = make_node(registry, "orchestrate.entry", title="Start", config={"trigger": trigger})
+    tag = make_node(registry, "orchestrate.update_profile", title="Tag",
+                    config={"operations": [{"kind": "add_tag", "tag": "reached"}]})
+    done = make_node(registry, "orchestrate.exit", title="Done")
+    j.nodes += [entry, tag, done]
+    connect(j, entry, "next", tag)
+    connect(j, tag, "next", done)
+    return j, {"entry": entry, "tag": tag, "exit": done}
+
+
+def runs_count(ws, journey) -> int:
+    with ws.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT count(*) FROM runs WHERE journey_id = ?", (journey.id,)).scalar()
+
+
+def test_schedule_entry_fires_once_per_firing_for_matching_customers(ws, registry):
+    journey, _ = scheduled(registry, {"kind": "schedule", "repeat": "recurring", "every": 1, "unit": "days",
+                                      "time": "09:00",
+                                      "rules": [{"attribute": "plan", "operator": "eq", "value": "pro"}]})
+    clock = VirtualClock(datetime(2026, 3, 2, 6, 0, tzinfo=UTC))  # 07:00 in Berlin
+    publish(ws, registry, journey)
+    ws.set_status(journey.id, "live")
+    pro = ws.upsert_customer({"email": "p@example.com"}, {"plan": "pro"})
+    ws.upsert_customer({"email": "f@example.com"}, {"plan": "free"})
+    runner = Runner(ws, registry, clock, mode="live")
+    runner.tick()
+    assert runs_count(ws, journey) == 0  # 09:00 Berlin not reached yet
+    clock.set(datetime(2026, 3, 2, 8, 5, tzinfo=UTC))  # 09:05 Berlin
+    runner.tick()
+    assert runs_count(ws, journey) == 1
+    assert "reached" in ws.get_customer(pro).tags
+    # A restarted runner at the same moment does not fire the same firing again.
+    Runner(ws, registry, clock, mode="live").tick()
+    assert runs_count(ws, journey) == 1
+    clock.set(datetime(2026, 3, 3, 8, 5, tzinfo=UTC))  # the next day's firing
+    Runner(ws, registry, clock, mode="live").tick()
+    assert runs_count(ws, journey) == 2
+
+
+def test_date_property_entry_on_the_birthday_in_the_customers_zone(ws, registry):
+    journey, _ = scheduled(registry, {"kind": "date_property", "attribute": "birthday", "offset_days": 0,
+                                      "time": "09:00", "yearly": True})
+    clock = VirtualClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    publish(ws, registry, journey)
+    ws.set_status(journey.id, "live")
+    tokyo = ws.upsert_customer({"email": "t@example.com"}, {"birthday": "1990-03-02"}, time_zone="Asia/Tokyo")
+    ws.upsert_customer({"email": "n@example.com"}, {"birthday": "1990-07-02"}, time_zone="Asia/Tokyo")
+    ws.upsert_customer({"email": "x@example.com"}, {})
+    runner = Runner(ws, registry, clock, mode="live")
+    runner.tick()
+    assert runs_count(ws, journey) == 0
+    clock.set(datetime(2026, 3, 2, 0, 30, tzinfo=UTC))  # 09:30 on 2 March in Tokyo
+    runner.tick()
+    assert runs_count(ws, journey) == 1
+    assert "reached" in ws.get_customer(tokyo).tags
+    clock.advance(timedelta(hours=5))
+    Runner(ws, registry, clock, mode="live").tick()
+    assert runs_count(ws, journey) == 1  # the same birthday starts one run
+
+
+def test_segment_rule_entry_takes_customers_who_come_to_match(ws, registry):
+    journey, _ = scheduled(registry, {"kind": "segment", "rules": [{"attribute": "plan", "operator": "eq",
+                                                                    "value": "pro"}], "match": "all"})
+    clock = VirtualClock(T0)
+    publish(ws, registry, journey)
+    ws.set_status(journey.id, "live")
+    ws.upsert_customer({"email": "p@example.com"}, {"plan": "pro"})
+    later = ws.upsert_customer({"email": "f@example.com"}, {"plan": "free"})
+    runner = Runner(ws, registry, clock, mode="live")
+    runner.tick()
+    assert runs_count(ws, journey) == 1
+    ws.upsert_customer({"email": "f@example.com"}, {"plan": "pro"})
+    clock.advance(timedelta(minutes=2))
+    runner.tick()
+    assert runs_count(ws, journey) == 2
+    clock.advance(timedelta(minutes=2))
+    runner.tick()
+    assert runs_count(ws, journey) == 2  # already entered: re-entry is not a rescan's business
+    assert "reached" in ws.get_customer(later).tags
