@@ -103,3 +103,62 @@ class IdentityConflict(JourneyStudioError):
         self.customer_ids = customer_ids
         self.item = item
         super().__init__(message, where=None if item is None else f"item {item}")
+
+
+class SecretStoreUnavailable(JourneyStudioError):
+    """No usable OS keyring: secrets (passwords, tokens) cannot be kept, and are never kept elsewhere.
+
+    The message says which keyring was found, why it is refused and what to install. It never
+    contains a secret.
+    """
+
+
+class ChannelAccountInvalid(JourneyStudioError):
+    """A channel account's settings or secrets do not fit its kind (unknown kind, missing or unknown
+    field, a secret given as a setting). ``account`` and ``field`` say where."""
+
+    def __init__(self, message: str, *, account: str | None = None, field: str | None = None):
+        self.account = account
+        self.field = field
+        where = " ".join(p for p in (f"channel account '{account}'" if account else "",
+                                     f"field '{field}'" if field else "") if p)
+        super().__init__(message, where=where or None)
+
+
+class TemplateError(JourneyStudioError):
+    """A message template cannot be rendered: bad syntax, a missing variable, a refused operation or
+    a bound hit. ``line`` is the 1-based line of the template, when known."""
+
+    def __init__(self, message: str, *, line: int | None = None, name: str | None = None):
+        self.line = line
+        #: The template's name (``subject``, ``body``...), when the caller gave one.
+        self.name = name
+        where = " ".join(p for p in (name or "", f"line {line}" if line else "") if p)
+        super().__init__(message, where=where or None)
+
+
+class TemplateRefused(TemplateError):
+    """The template tried something the sandbox forbids (private attributes, unsafe calls); it was
+    stopped before that part ran."""
+
+
+class TemplateLimitExceeded(TemplateError):
+    """Rendering the template went past a bound (output size, time, the size of a computed value)."""
+
+
+class SegmentInvalid(JourneyStudioError):
+    """Segment rules (or a segment's name) are malformed; ``path`` names the bad part
+    (``conditions[1].value``)."""
+
+    def __init__(self, message: str, *, path: str = ""):
+        self.path = path
+        super().__init__(message, where=f"segment rules at {path}" if path else None)
+
+
+class AmbiguousIdentifier(JourneyStudioError):
+    """A customer was asked for by a value that names several customers; ``candidates`` lists them
+    as ``(customer id, "kind:value")`` pairs."""
+
+    def __init__(self, message: str, *, candidates: list[tuple[str, str]]):
+        self.candidates = candidates
+        super().__init__(message)
