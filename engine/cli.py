@@ -327,59 +327,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # run
 # ---------------------------------------------------------------------------------------------
 
-#: Workspace setting holding the id of the last event the live runner has handled.
-EVENT_CURSOR_KEY = "runner.live.event_cursor"
-#: Events and due runs taken per step of a pass.
-RUN_BATCH = 500
-
-
 def _say(text: str) -> None:
     # A pipe is block-buffered; whoever watches a long-running runner wants each line as it happens.
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-class _CountingChannel:
-    """Counts what a channel answered; ``log_only`` prints each message instead of delivering it."""
-
-    def __init__(self, channel, log_only: bool):
-        self.channel = channel
-        self.log_only = log_only
-        self.sent = 0
-        self.failed = 0
-
-    def send(self, message):
-        result = self.channel.send(message)
-        if self.log_only and hasattr(self.channel, "messages"):
-            self.channel.messages.clear()  # a long-running process must not keep every message
-            self.channel.attempts.clear()
-            _say(f"not delivered ({message.channel_kind} via '{message.channel}'): to {message.to or '-'}: "
-                 f"{message.subject or message.body[:60]!r}")
-        if result.status == "sent":
-            self.sent += 1
-        else:
-            self.failed += 1
-        return result
-
-
-def _counting_store(ws):
-    """A run store that notes which runs each pass moved (started, woken, stepped or ended)."""
-    from engine.store.runs import RunStore
-
-    class CountingRunStore(RunStore):
-        def __init__(self, workspace):
-            super().__init__(workspace)
-            self.moved: set[str] = set()
-
-        def write(self, batch):
-            super().write(batch)
-            self.moved.update(batch.runs)
-
-    return CountingRunStore(ws)
 
 
 def _live_channel_accounts(ws, registry) -> dict[str, str]:
@@ -399,40 +350,6 @@ def _live_channel_accounts(ws, registry) -> dict[str, str]:
     return found
 
 
-def _new_events(ws, after: int, limit: int):
-    """Stored events with an id above ``after``, oldest first."""
-    from sqlalchemy import select
-
-    from engine.store.customers import EventRecord
-    from engine.store.models import EventRow
-
-    with ws._session() as s:
-        rows = s.execute(select(EventRow).where(EventRow.id > after).order_by(EventRow.id).limit(limit)).scalars()
-        return [EventRecord(r.id, r.customer_id, r.name, dict(r.properties or {}), r.occurred_at, r.received_at,
-                            r.source, r.dedup_key) for r in rows]
-
-
-def _run_pass(ws, runner) -> tuple[int, int]:
-    """Hand the runner every event it has not seen, then every due run; returns how many events
-    were handled and how many runs moved."""
-    events = 0
-    runner.store.moved.clear()
-    cursor = int(ws.get_meta(EVENT_CURSOR_KEY) or 0)
-    while True:
-        batch = _new_events(ws, cursor, RUN_BATCH)
-        for event in batch:
-            runner.handle_event(event)
-            cursor = event.id
-            # Saved after each event: a restart goes on from here instead of starting runs twice.
-            ws.set_meta(EVENT_CURSOR_KEY, str(cursor))
-        events += len(batch)
-        if len(batch) < RUN_BATCH:
-            break
-    while True:
-        if runner.tick(RUN_BATCH) < RUN_BATCH:  # a short batch means nothing else was due
-            return events, len(runner.store.moved)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -440,7 +357,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from engine.channels import RecordingChannel
     from engine.channels.smtp import SmtpChannel
     from engine.runtime.clock import RealClock
-    from engine.runtime.runner import Runner
+    from engine.runtime.live import LiveEngine, WatchedChannel, _plural
     from engine.store.workspace import Workspace
 
     location = getattr(args, "db", None) or getattr(args, "workspace", None)
@@ -452,42 +369,49 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise KeyboardInterrupt
         stop.set()
 
+    def _log_undelivered(message, _result) -> None:
+        _say(f"not delivered ({message.channel_kind} via '{message.channel}'): to {message.to or '-'}: "
+             f"{message.subject or message.body[:60]!r}")
+
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with Workspace.open(location) as ws:
-            runner = Runner(ws, registry, RealClock(), mode="live")
-            runner.store = _counting_store(ws)
-            counted: dict[str, _CountingChannel] = {}
+            engine = LiveEngine(ws, registry, RealClock())
+            counted: dict = {}
             smtp = SmtpChannel(args.smtp_host, args.smtp_port, sender=args.sender) if args.smtp_host else None
             live = sum(1 for j in ws.list_journeys() if j.status == "live" and j.latest_version is not None)
             _say(f"Running {_plural(live, 'live journey')} in {ws.location}"
                  + (f"; email goes through {args.smtp_host}:{args.smtp_port}" if smtp else ""))
+            connected = _connected_channels(ws)
             warned: set[str] = set()
             while True:
                 for account, kind in _live_channel_accounts(ws, registry).items():
                     if account in counted:
                         continue
-                    deliver = smtp is not None and kind == "email"
-                    if not deliver and account not in warned:
-                        warned.add(account)
-                        why = "no --smtp-host given" if smtp is None else f"no sender for '{kind}' messages"
-                        _err(f"warning: messages through channel '{account}' are NOT delivered ({why}); "
-                             "they are logged and recorded as failed, never silently dropped")
-                    channel = smtp if deliver else RecordingChannel(
-                        fail=True, fail_reason=f"channel '{account}' is not connected ({why}); not sent")
-                    counted[account] = _CountingChannel(channel, not deliver)
-                runner.channels = dict(counted)
-                sent_before = sum(c.sent for c in counted.values())
-                failed_before = sum(c.failed for c in counted.values())
-                events, runs = _run_pass(ws, runner)
-                sent = sum(c.sent for c in counted.values()) - sent_before
-                failed = sum(c.failed for c in counted.values()) - failed_before
-                if events or runs or sent or failed:
-                    parts = [f"{_plural(events, 'event')} handled"] if events else []
-                    parts += [f"{_plural(runs, 'run')} advanced", f"{_plural(sent, 'message')} sent"]
-                    if failed:
-                        parts.append(f"{failed:,} failed")
-                    _say(", ".join(parts))
+                    if smtp is not None and kind == "email":
+                        counted[account] = smtp
+                    elif account in connected:
+                        counted[account] = connected[account]
+                    else:
+                        why = "no --smtp-host given" if kind == "email" else "no channel account with this id"
+                        if account not in warned:
+                            warned.add(account)
+                            _err(f"warning: messages through channel '{account}' are NOT delivered ({why}); "
+                                 "they are logged and recorded as failed, never silently dropped")
+                        # A fresh recording channel per message would keep nothing; this one is
+                        # emptied as it goes, so a long-running process does not grow.
+                        sink = RecordingChannel(fail=True, fail_reason=f"channel '{account}' is not connected "
+                                                                       f"({why}); not sent")
+
+                        def _log(message, result, sink=sink) -> None:
+                            sink.attempts.clear()
+                            _log_undelivered(message, result)
+
+                        counted[account] = WatchedChannel(sink, _log)
+                engine.set_channels(counted)
+                done = engine.run_pass(stop.is_set)
+                if done:
+                    _say(done.describe())
                 if args.once or stop.wait(args.interval):
                     break
     except KeyboardInterrupt:
@@ -498,6 +422,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if stop.is_set():
         _say("stopped")
     return 0
+
+
+def _connected_channels(ws) -> dict:
+    """The channel accounts set up in the workspace, opened (secrets from the keyring)."""
+    try:
+        from engine.channels.accounts import AccountStore
+    except ImportError:
+        return {}
+    return AccountStore(ws).open_channels()
 
 
 def _port(text: str) -> int:

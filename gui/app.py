@@ -98,6 +98,7 @@ def run_app(workspace: str | None = None, db: str | None = None, open_files: lis
 
     window = MainWindow(ws, default_registry())
     window.show()
+    window.start_live_engine()
     for path in open_files or []:
         window.import_path(path)
     try:

@@ -898,10 +898,24 @@ class MainWindow(QtWidgets.QMainWindow):
             self.validation_dock.raise_()
             self._size_docks()
 
+    def start_live_engine(self, interval_s: float | None = None) -> None:
+        """Run the live journeys in the background while this window is open."""
+        from gui.live_engine import PASS_INTERVAL_S, LiveEngineService
+
+        if getattr(self, "live_engine", None) is not None:
+            return
+        self.live_engine = LiveEngineService(self.workspace, self.registry, self,
+                                             interval_s=interval_s or PASS_INTERVAL_S)
+        self.statusBar().addPermanentWidget(self.live_engine.label)
+        self.live_engine.start()
+
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._maybe_save():
             event.ignore()
             return
         self._close_editor()
+        engine = getattr(self, "live_engine", None)
+        if engine is not None:
+            engine.stop()
         event.accept()
 

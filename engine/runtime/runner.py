@@ -23,7 +23,7 @@ is found, marked ``ambiguous`` and the message is not sent a second time; the se
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -185,6 +185,8 @@ class Runner:
         self.max_attempts = max_attempts
         self._compiled_versions: dict[tuple[str, int], _Compiled] = {}
         self._work = _Work()
+        #: Called after every call of a channel (and when a message has no channel to go to).
+        self.on_result: Callable[[Message, ChannelResult], None] | None = None
         #: Entries that fire on their own (schedule, date property, segment rules): when each was
         #: last looked at, by (journey, version, node).
         self._scanned: dict[tuple[str, int, str], datetime] = {}
@@ -472,28 +474,38 @@ class Runner:
 
     def _advance(self, state: RunState, comp: _Compiled) -> None:
         """Run behaviours from the run's node until it parks or ends (at most
-        :data:`MAX_STEPS_PER_WAKE` steps), folding each step into the batch."""
+        :data:`MAX_STEPS_PER_WAKE` steps), adding each step to the batch.
+
+        A wake-up happens at one moment: every step of it is logged at the same ``now``."""
+        if state.status != "active":
+            return
+        now = self.clock.now()
+        batch = self._work.batch
+        delta = batch.delta(state, now)
+        ctx = StoreContext(self, state, comp.settings, state.node_id, now)
+        nodes = comp.nodes
         taken = 0
         while state.status == "active":
-            now = self.clock.now()
             node_id = state.node_id
-            compiled = comp.nodes.get(node_id)
+            compiled = nodes.get(node_id)
             if taken >= MAX_STEPS_PER_WAKE or compiled is None:
                 note = (f"loop guard: more than {MAX_STEPS_PER_WAKE} steps in one wake-up"
                         if compiled is not None else "the node cannot run")
-                delta = self._delta(state, now)
                 delta.node(node_id, active=-1, exited=1)
                 delta.step(node_id, None, note)
                 _done(state)
-                self._fold(state, now)
-                return
+                batch.touch(state, now)
+                break
             behaviour, config = compiled
-            ctx = StoreContext(self, state, comp.settings, node_id, now)
+            ctx.node_id = node_id
+            ctx._profile_changed = False
             outcome = behaviour(config, ctx)
             taken += 1
             state.steps += 1
-            self._apply(state, comp, outcome, self._delta(state, now), now)
-            self._fold(state, now, profile=ctx.profile_change())
+            self._apply(state, comp, outcome, delta, now)
+            batch.touch(state, now, profile=ctx.profile_change())
+        if len(batch.steps) >= self.batch_steps:
+            self._write_batch()
 
     # -- entries that fire on their own --------------------------------------------------------
     def _fire_entries(self, now: datetime) -> None:
@@ -793,6 +805,8 @@ class StoreContext(StepContext):
                 result = channel.send(message)
             except Exception as exc:  # a channel's own failure is this message's failure, not the runner's
                 result = ChannelResult("failed", reason=f"{type(exc).__name__}: {exc}", retryable=True)
+        if runner.on_result is not None:
+            runner.on_result(message, result)
         code = result.code or None
         if result.status == "sent":
             self._record(row, "sent", result.reason, attempt, result.provider_id or None, code, None,
