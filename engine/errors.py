@@ -162,3 +162,8 @@ class AmbiguousIdentifier(JourneyStudioError):
     def __init__(self, message: str, *, candidates: list[tuple[str, str]]):
         self.candidates = candidates
         super().__init__(message)
+
+
+class MailboxUnavailable(JourneyStudioError):
+    """The mailbox that receives unsubscribe requests cannot be read (no connection, login refused,
+    no such folder). The message names the account and the server, never the password."""

@@ -1,11 +1,244 @@
-"""Subcommands of ``journey-studio`` for this area; see :data:`engine.cli.COMMAND_MODULES`."""
+"""``journey-studio profiles``: find, show, export or erase one customer's data, headless.
+
+``IDENTIFIER`` is ``kind:value`` (``email:ann@example.com``, ``user_id:42``, ``phone:+8613800000000``,
+``custom:crm:17``), a bare e-mail or phone number, any identifier value, or a customer id (see
+:func:`engine.track.profiles.resolve`). Reading commands open the workspace read-only, so they work
+while the app or ``journey-studio run`` has it open.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from engine.errors import JourneyStudioError
+
+CONFIRM_WORDS = ("y", "yes")
 
 
 def add_commands(sub: argparse._SubParsersAction,
                  workspace_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add this area's subcommands to ``sub``."""
+    """Add ``profiles search|show|export|delete``."""
+    group = sub.add_parser("profiles", help="find, show, export or erase one customer's data",
+                           description="Find, show, export or erase one customer's data.")
+    workspace_options(group)
+    actions = group.add_subparsers(dest="profiles_action", metavar="ACTION")
+    group.set_defaults(handler=lambda _args: _usage(group))
+
+    p = actions.add_parser("search", help="customers whose id, identifiers or attributes contain TEXT")
+    p.add_argument("text", nargs="?", default="", metavar="TEXT", help="empty to list every customer")
+    p.add_argument("--attribute", metavar="NAME", help="search only this attribute")
+    p.add_argument("--limit", type=_count, default=20, help="customers to print (default 20, at most 500)")
+    p.add_argument("--offset", type=_count, default=0, help="skip this many first")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    workspace_options(p)
+    p.set_defaults(handler=cmd_search)
+
+    p = actions.add_parser("show", help="a customer's profile, latest events and journeys")
+    p.add_argument("identifier", metavar="IDENTIFIER")
+    p.add_argument("--events", type=_count, default=10, help="latest events to show (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    workspace_options(p)
+    p.set_defaults(handler=cmd_show)
+
+    p = actions.add_parser("export", help="everything stored about a customer, as JSON")
+    p.add_argument("identifier", metavar="IDENTIFIER")
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
+    workspace_options(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = actions.add_parser("delete", help="erase a customer and everything about them (cannot be undone)")
+    p.add_argument("identifier", metavar="IDENTIFIER")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    workspace_options(p)
+    p.set_defaults(handler=cmd_delete)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _open(args: argparse.Namespace, *, write: bool):
+    from engine.cli import workspace_location
+    from engine.store.workspace import Workspace
+
+    return Workspace.open(workspace_location(args), create=False, read_only=not write)
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+def _ids(pairs: Any) -> str:
+    return ", ".join(f"{kind}:{value}" for kind, value in pairs) or "no identifiers"
+
+
+# ---------------------------------------------------------------------------------------------
+# Handlers
+# ---------------------------------------------------------------------------------------------
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from engine.track.profiles import MAX_PAGE, search
+
+    with _open(args, write=False) as ws:
+        page = search(ws, args.text, args.offset, min(args.limit, MAX_PAGE), attribute=args.attribute)
+    if args.json:
+        _out(_json({"total": page.total, "offset": page.offset, "customers": [
+            {"id": c.id, "label": c.label, "identifiers": [{"kind": k, "value": v} for k, v in c.identifiers],
+             "attributes": c.attributes, "tags": list(c.tags), "updated_at": c.updated_at}
+            for c in page.items]}))
+        return 0
+    for c in page.items:
+        _out(f"{c.id}  {c.label}  ({_ids(c.identifiers)})")
+    if page.total == 0:
+        _out("no customers" + (f" match '{args.text}'" if args.text else ""))
+    else:
+        shown = len(page.items)
+        first = page.offset + 1 if shown else page.offset
+        _out(f"{first:,}–{page.offset + shown:,} of {_plural(page.total, 'customer')}" if shown
+             else f"{_plural(page.total, 'customer')}; none past {page.offset:,}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from engine.track.profiles import MAX_PAGE, profile, resolve
+
+    with _open(args, write=False) as ws:
+        found = profile(ws, resolve(ws, args.identifier), events_limit=min(args.events, MAX_PAGE))
+    c = found.customer
+    if args.json:
+        _out(_json({
+            "id": c.id, "identifiers": [{"kind": k, "value": v} for k, v in c.identifiers],
+            "attributes": c.attributes, "consent": c.consent, "tags": list(c.tags), "time_zone": c.time_zone,
+            "created_at": c.created_at, "updated_at": c.updated_at,
+            "segments": [{"id": i, "name": n, "since": t} for i, n, t in found.segments],
+            "opt_outs": [{"channel_kind": k, "address": a} for k, a in found.opt_outs],
+            "event_count": found.events.total,
+            "events": [{"id": e.id, "name": e.name, "properties": e.properties, "occurred_at": e.occurred_at,
+                        "source": e.source} for e in found.events.items],
+            "journeys": [{"run_id": r.run_id, "journey_id": r.journey_id, "journey": r.journey_name,
+                          "version": r.version_number, "mode": r.mode, "status": r.status,
+                          "node_id": r.node_id, "node": r.node_title, "started_at": r.started_at,
+                          "updated_at": r.updated_at, "converted": r.converted} for r in found.journeys]}))
+        return 0
+    _out(f"customer {c.id}")
+    _out(f"  identifiers: {_ids(c.identifiers)}")
+    _out(f"  attributes:  {json.dumps(c.attributes, ensure_ascii=False, sort_keys=True)}")
+    consent = (", ".join(f"{k} {'yes' if v else 'no'}" for k, v in sorted(c.consent.items()))
+               or "none recorded")
+    _out(f"  consent:     {consent}")
+    _out(f"  tags:        {', '.join(c.tags) or 'none'}")
+    _out(f"  time zone:   {c.time_zone or 'not set'}")
+    if found.segments:
+        _out(f"  segments:    {', '.join(name for _, name, _ in found.segments)}")
+    if found.opt_outs:
+        _out(f"  opted out:   {', '.join(f'{k} {a}' for k, a in found.opt_outs)}")
+    _out(f"events: {found.events.total:,}" + (", newest first:" if found.events.items else ""))
+    for e in found.events.items:
+        props = json.dumps(e.properties, ensure_ascii=False, sort_keys=True) if e.properties else ""
+        _out(f"  {e.occurred_at.isoformat()}  {e.name}  {props}".rstrip())
+    _out(f"journeys: {len(found.journeys):,}")
+    for r in found.journeys:
+        where = f"at {r.node_title or r.node_id}" if r.status != "done" else "finished"
+        _out(f"  {r.journey_name} v{r.version_number} ({r.mode}): {r.status}, {where}; started "
+             f"{r.started_at.isoformat()}" + (", converted" if r.converted else ""))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from engine.track.profiles import export, resolve
+
+    with _open(args, write=False) as ws:
+        data = export(ws, resolve(ws, args.identifier))
+    text = _json(data) + "\n"
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.out)
+    _write_file(target, text)
+    _out(f"exported customer {data['customer_id']} ({_plural(len(data['events']), 'event')}, "
+         f"{_plural(len(data['journey_runs']), 'journey run')}) to {target}")
+    return 0
+
+
+def _write_file(target: Path, text: str) -> None:
+    """Write ``text`` whole or not at all: a temporary file in the same folder, then a rename."""
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+    except OSError as exc:
+        raise JourneyStudioError(f"cannot write there: {exc.strerror or exc}", where=str(target)) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise JourneyStudioError(f"cannot write the file: {exc.strerror or exc}", where=str(target)) from None
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from engine.track.profiles import erase, events_page, journey_runs, resolve
+
+    with _open(args, write=True) as ws:
+        customer_id = resolve(ws, args.identifier)
+        record = ws.get_customer(customer_id)
+        events = events_page(ws, customer_id, limit=0).total
+        runs = journey_runs(ws, customer_id)
+        summary = (f"customer {customer_id} ({_ids(record.identifiers)}): {_plural(events, 'event')}, "
+                   f"{_plural(len(runs), 'journey run')}")
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise JourneyStudioError(f"nothing deleted: erasing {summary} needs confirmation; run the "
+                                         "command in a terminal, or add --yes")
+            sys.stdout.write(f"Delete {summary} and everything about them? This cannot be undone. [y/N] ")
+            sys.stdout.flush()
+            answer = sys.stdin.readline().strip().casefold()
+            if answer not in CONFIRM_WORDS:
+                _out("nothing deleted")
+                return 1
+        done = erase(ws, customer_id)
+    parts = [_plural(done.events, "event"), _plural(done.identifiers, "identifier"),
+             _plural(done.runs, "journey run")
+             + (f" ({done.open_runs:,} still open)" if done.open_runs else ""),
+             _plural(done.steps, "step-log line"), _plural(done.deliveries, "delivery", "deliveries"),
+             _plural(done.segment_memberships, "segment membership")]
+    if done.identity_merges:
+        parts.append(_plural(done.identity_merges, "merge record"))
+    _out(f"deleted customer {customer_id}: {', '.join(parts)}")
+    if done.opt_outs_kept:
+        _out(f"kept {_plural(done.opt_outs_kept, 'opt-out')} by address only, so that the address is "
+             "never contacted again")
+    return 0

@@ -1,0 +1,628 @@
+"""Profiles: finding customers, one customer's whole record, editing it, exporting it and erasing it.
+
+What the Profiles window and ``journey-studio profiles`` use; every function takes an open
+:class:`~engine.store.workspace.Workspace` and is one short transaction (an erasure is one write).
+
+Search
+    :func:`search` finds customers whose id, any identifier value or any attribute value (at any
+    depth, text and numbers) contains the query, ignoring the case of the letters A–Z (the folding
+    SQLite and PostgreSQL perform alike; see :func:`engine.track.segments.fold`). The query is a
+    bound parameter; ``%``, ``_`` and backslashes are ordinary characters. Results come a page at a
+    time, most recently updated first, with the total.
+
+Identifiers on the command line
+    :func:`resolve` reads ``kind:value`` (``email:ann@example.com``, ``user_id:42``,
+    ``custom:crm:17``), a bare value (an e-mail matched without regard to A–Z case, a phone number
+    matched without spaces, dashes, dots or brackets, any identifier value, or a customer id) and
+    names exactly one customer, or raises :class:`~engine.errors.NotFound` /
+    :class:`~engine.errors.AmbiguousIdentifier`.
+
+Erasure (the right to be forgotten)
+    :func:`erase` deletes the customer with their identifiers, events, journey runs, the runs' step
+    logs and deliveries, their segment memberships and the records of profiles merged into or out
+    of them, in one transaction. Two things stay, on purpose:
+
+    - *Counters.* Node and edge counters are aggregate history ("120 customers entered, 30 left
+      through this edge") and hold nothing that identifies anyone, so they are not rewound. A run
+      that was still open, though, is counted in its node's ``active``; it is moved to ``exited``
+      there, as if the run had left the journey at that node. That keeps the counting invariant
+      ``entered = Σ out-edge counts + active + exited`` and keeps ``active`` equal to the runs
+      really open.
+    - *Opt-outs.* An unsubscribe or STOP is kept as the address and channel kind it concerns, with
+      its link to the customer cut (``customer_id`` set to NULL). Erasure laws let a sender keep
+      the minimum needed to honour an objection to direct marketing (GDPR Art. 17(3)(b) and
+      21(3), and the suppression-list practice regulators endorse); dropping it would let a later
+      import of the same address be messaged again.
+
+    Tracking-plan violation examples (:mod:`engine.track.tracking_plan`) are event properties that
+    are not linked to a customer; clear them there if they may hold personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    Connection,
+    String,
+    Text,
+    cast,
+    column,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+
+from engine.errors import AmbiguousIdentifier, CustomerDataInvalid, NotFound
+from engine.store.customers import (
+    CUSTOM_KIND_PREFIX,
+    IDENTIFIER_KINDS,
+    CustomerRecord,
+    EventRecord,
+    _check_attributes,
+    _check_consent,
+    _check_tags,
+    _check_time_zone,
+    _merge,
+)
+from engine.store.models import (
+    CustomerRow,
+    DeliveryRow,
+    EventRow,
+    IdentifierRow,
+    IdentityMergeRow,
+    JourneyRow,
+    NodeCounterRow,
+    OptOutRow,
+    RunRow,
+    SegmentMemberRow,
+    SegmentRow,
+    StepRow,
+    utcnow,
+)
+from engine.track.segments import attribute_clause, fold, fold_sql, pg_empty_path
+
+if TYPE_CHECKING:
+    from engine.store.workspace import Workspace
+
+#: Most rows one page of :func:`search` or :func:`events_page` returns.
+MAX_PAGE = 500
+#: Version of the layout :func:`export` writes.
+EXPORT_VERSION = 1
+#: Attributes that name a person, tried in order for :attr:`CustomerSummary.label`.
+NAME_ATTRIBUTES = ("name", "full_name", "display_name")
+
+_customers = CustomerRow.__table__
+_identifiers = IdentifierRow.__table__
+_events = EventRow.__table__
+_runs = RunRow.__table__
+_steps = StepRow.__table__
+_deliveries = DeliveryRow.__table__
+_members = SegmentMemberRow.__table__
+_segments = SegmentRow.__table__
+_opt_outs = OptOutRow.__table__
+_merges = IdentityMergeRow.__table__
+_journeys = JourneyRow.__table__
+_node_counters = NodeCounterRow.__table__
+
+_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,}[0-9]")
+_PHONE_NOISE = " -().\u00a0/"
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """One line of a customer list."""
+
+    id: str
+    #: ``(kind, value)`` pairs, sorted.
+    identifiers: tuple[tuple[str, str], ...]
+    attributes: dict[str, Any]
+    tags: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def label(self) -> str:
+        """A name to show: a name attribute, first and last name, an e-mail, a phone, another
+        identifier, or the id."""
+        for key in NAME_ATTRIBUTES:
+            value = self.attributes.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        parts = [self.attributes.get(k) for k in ("first_name", "last_name")]
+        joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+        if joined:
+            return joined
+        for kind in ("email", "phone", "user_id"):
+            found = next((v for k, v in self.identifiers if k == kind), None)
+            if found:
+                return found
+        return self.identifiers[0][1] if self.identifiers else self.id
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of customers and how many match in all."""
+
+    total: int
+    offset: int
+    items: list[CustomerSummary]
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """A page of a customer's events, newest first, and how many there are in all."""
+
+    total: int
+    offset: int
+    items: list[EventRecord]
+
+
+@dataclass(frozen=True)
+class JourneyRun:
+    """A customer's run through a journey, for the profile's Journeys list."""
+
+    run_id: str
+    journey_id: str
+    journey_name: str
+    version_number: int
+    mode: str
+    #: ``active``, ``waiting`` or ``done``.
+    status: str
+    node_id: str
+    #: The current node's title (its type key when it has none; empty when the version is unreadable).
+    node_title: str
+    started_at: datetime
+    updated_at: datetime
+    wake_at: datetime | None
+    wait_event: str | None
+    converted: bool
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything the Profiles window shows of one customer."""
+
+    customer: CustomerRecord
+    events: EventPage
+    journeys: list[JourneyRun]
+    #: ``(segment id, name, member since)`` at the segments' last refresh.
+    segments: list[tuple[str, str, datetime]]
+    #: Opt-outs recorded for the customer: ``(channel kind, address)``.
+    opt_outs: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What :func:`erase` removed."""
+
+    customer_id: str
+    identifiers: int
+    events: int
+    runs: int
+    #: Runs that were still open, moved from ``active`` to ``exited`` in their node's counters.
+    open_runs: int
+    steps: int
+    deliveries: int
+    segment_memberships: int
+    identity_merges: int
+    #: Opt-outs kept by address and channel kind, no longer linked to the customer.
+    opt_outs_kept: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------------------------
+
+
+def _attribute_values_contain(dialect: str, needle: str) -> Any:
+    """EXISTS an attribute value (text or number, at any depth) containing ``needle`` (folded)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
+
+        every = cast(literal("strict $.**"), JSONPATH)  # every value at any depth
+        values = (func.jsonb_path_query(cast(_customers.c.attributes, JSONB), every)
+                  .table_valued(column("value", JSONB)).render_derived())
+        text = values.c.value.op("#>>", return_type=Text)(pg_empty_path())
+        return exists(select(literal(1)).select_from(values).where(
+            func.jsonb_typeof(values.c.value).in_(("string", "number")),
+            fold_sql(text, dialect).contains(needle, autoescape=True)))
+    tree = func.json_tree(_customers.c.attributes).table_valued("type", "atom")
+    return exists(select(literal(1)).select_from(tree).where(
+        tree.c.type.in_(("text", "integer", "real")),
+        fold_sql(cast(tree.c.atom, String), dialect).contains(needle, autoescape=True)))
+
+
+def search_clause(dialect: str, text: str, attribute: str | None = None) -> Any:
+    """The WHERE clause of :func:`search` on ``customers`` (``None`` for an empty query)."""
+    if not text:
+        return None
+    if attribute:
+        return attribute_clause(dialect, attribute, "contains", text)
+    needle = fold(text)
+    in_identifiers = exists(select(literal(1)).select_from(_identifiers).where(
+        _identifiers.c.customer_id == _customers.c.id,
+        fold_sql(_identifiers.c.value, dialect).contains(needle, autoescape=True)))
+    return or_(fold_sql(_customers.c.id, dialect).contains(needle, autoescape=True), in_identifiers,
+               _attribute_values_contain(dialect, needle))
+
+
+def search(ws: Workspace, text: str = "", offset: int = 0, limit: int = 50, *,
+           attribute: str | None = None) -> SearchPage:
+    """Customers whose id, identifiers or attribute values contain ``text`` (all customers when it
+    is empty), most recently updated first. With ``attribute``, only that attribute is searched
+    (text containing ``text``, or a list holding it)."""
+    if not isinstance(text, str):
+        raise CustomerDataInvalid("the search text must be text", field="text")
+    text = text.strip()
+    offset, limit = max(0, int(offset)), max(0, min(int(limit), MAX_PAGE))
+    clause = search_clause(ws.engine.dialect.name, text, attribute)
+    count = select(func.count()).select_from(_customers)
+    page = select(_customers.c.id).order_by(_customers.c.updated_at.desc(), _customers.c.id)
+    if clause is not None:
+        count, page = count.where(clause), page.where(clause)
+    with ws._session() as s:
+        conn = s.connection()
+        total = int(conn.scalar(count) or 0)
+        ids = list(conn.scalars(page.offset(offset).limit(limit))) if limit else []
+        return SearchPage(total, offset, summaries(conn, ids))
+
+
+def summaries(conn: Connection, ids: Sequence[str]) -> list[CustomerSummary]:
+    """Summaries of the customers ``ids``, in that order (unknown ids are left out)."""
+    if not ids:
+        return []
+    rows = {r.id: r for r in conn.execute(select(_customers).where(_customers.c.id.in_(list(ids))))}
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for r in conn.execute(select(_identifiers.c.customer_id, _identifiers.c.kind, _identifiers.c.value)
+                          .where(_identifiers.c.customer_id.in_(list(rows)))
+                          .order_by(_identifiers.c.kind, _identifiers.c.value)):
+        pairs.setdefault(r.customer_id, []).append((r.kind, r.value))
+    return [CustomerSummary(cid, tuple(pairs.get(cid, ())), dict(rows[cid].attributes), tuple(rows[cid].tags),
+                            rows[cid].created_at, rows[cid].updated_at)
+            for cid in ids if cid in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Naming one customer
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_identifier(text: str) -> tuple[str | None, str]:
+    """``(kind, value)`` for ``kind:value`` with a known kind (or ``custom:<name>:value``), else
+    ``(None, text)``."""
+    text = text.strip()
+    head, sep, rest = text.partition(":")
+    if sep and head in IDENTIFIER_KINDS and rest.strip():
+        return head, rest.strip()
+    if sep and head + ":" == CUSTOM_KIND_PREFIX:
+        name, sep2, value = rest.partition(":")
+        if sep2 and name.strip() == name and name and value.strip():
+            return CUSTOM_KIND_PREFIX + name, value.strip()
+    return None, text
+
+
+def _phone_digits(expr: Any) -> Any:
+    for ch in _PHONE_NOISE:
+        expr = func.replace(expr, ch, "")
+    return expr
+
+
+def candidates(ws: Workspace, text: str) -> list[tuple[str, str]]:
+    """Every ``(customer id, what matched)`` that ``text`` could name, as :func:`resolve` reads it."""
+    kind, value = parse_identifier(text)
+    dialect = ws.engine.dialect.name
+    found: dict[tuple[str, str], None] = {}
+    with ws._session() as s:
+        conn = s.connection()
+        if kind is not None:
+            query = select(_identifiers.c.customer_id, _identifiers.c.kind, _identifiers.c.value).where(
+                _identifiers.c.kind == kind, _identifiers.c.value == value)
+            rows = list(conn.execute(query))
+            if not rows and kind == "email":
+                rows = list(conn.execute(select(_identifiers.c.customer_id, _identifiers.c.kind,
+                                                _identifiers.c.value)
+                                         .where(_identifiers.c.kind == "email",
+                                                fold_sql(_identifiers.c.value, dialect) == fold(value))))
+            for r in rows:
+                found[(r.customer_id, f"{r.kind}:{r.value}")] = None
+            return list(found)
+        if conn.scalar(select(_customers.c.id).where(_customers.c.id == value)) is not None:
+            found[(value, f"customer id {value}")] = None
+        checks = [_identifiers.c.value == value]
+        if "@" in value:
+            checks.append((_identifiers.c.kind == "email")
+                          & (fold_sql(_identifiers.c.value, dialect) == fold(value)))
+        if _PHONE.fullmatch(value):
+            digits = "".join(ch for ch in value if ch not in _PHONE_NOISE)
+            checks.append((_identifiers.c.kind == "phone") & (_phone_digits(_identifiers.c.value) == digits))
+        for r in conn.execute(select(_identifiers.c.customer_id, _identifiers.c.kind, _identifiers.c.value)
+                              .where(or_(*checks)).order_by(_identifiers.c.kind, _identifiers.c.value)):
+            found[(r.customer_id, f"{r.kind}:{r.value}")] = None
+    return list(found)
+
+
+def resolve(ws: Workspace, text: str) -> str:
+    """The id of the one customer ``text`` names (see the module notes for the forms it takes)."""
+    if not isinstance(text, str) or not text.strip():
+        raise NotFound("give a customer: kind:value (email:ann@example.com, user_id:42), an e-mail, a phone "
+                       "number or a customer id")
+    found = candidates(ws, text)
+    customers = sorted({cid for cid, _ in found})
+    if len(customers) == 1:
+        return customers[0]
+    kind, value = parse_identifier(text)
+    if not customers:
+        what = f"{kind} '{value}'" if kind else f"the identifier or id '{value}'"
+        hint = "" if kind else "; to be specific, write kind:value (email:…, phone:…, user_id:…)"
+        raise NotFound(f"no customer has {what}{hint}", where=ws.location)
+    listed = "; ".join(f"{what} (customer {cid})" for cid, what in found)
+    raise AmbiguousIdentifier(f"'{text.strip()}' names {len(customers)} customers: {listed}. Use kind:value "
+                              "or a customer id", candidates=found)
+
+
+# ---------------------------------------------------------------------------------------------
+# One customer
+# ---------------------------------------------------------------------------------------------
+
+
+def events_page(ws: Workspace, customer_id: str, offset: int = 0, limit: int = 50,
+                name: str | None = None) -> EventPage:
+    """A page of the customer's events, newest first (optionally only those named ``name``)."""
+    offset, limit = max(0, int(offset)), max(0, min(int(limit), MAX_PAGE))
+    criteria = [_events.c.customer_id == customer_id]
+    if name is not None:
+        criteria.append(_events.c.name == name)
+    with ws._session() as s:
+        conn = s.connection()
+        _require(conn, ws, customer_id)
+        return _events_page(conn, criteria, offset, limit)
+
+
+def _events_page(conn: Connection, criteria: list[Any], offset: int, limit: int) -> EventPage:
+    total = int(conn.scalar(select(func.count()).select_from(_events).where(*criteria)) or 0)
+    rows = conn.execute(select(_events).where(*criteria)
+                        .order_by(_events.c.occurred_at.desc(), _events.c.id.desc())
+                        .offset(offset).limit(limit))
+    return EventPage(total, offset, [_event(r) for r in rows])
+
+
+def journey_runs(ws: Workspace, customer_id: str) -> list[JourneyRun]:
+    """The customer's runs, newest first, with their journey's name and current node."""
+    with ws._session() as s:
+        conn = s.connection()
+        _require(conn, ws, customer_id)
+        rows = list(conn.execute(_runs_query(customer_id)))
+    return _journey_runs(ws, rows)
+
+
+def _runs_query(customer_id: str) -> Any:
+    return (select(_runs, _journeys.c.name.label("journey_name"))
+            .join(_journeys, _journeys.c.id == _runs.c.journey_id)
+            .where(_runs.c.customer_id == customer_id)
+            .order_by(_runs.c.started_at.desc(), _runs.c.id))
+
+
+def _journey_runs(ws: Workspace, rows: Iterable[Any]) -> list[JourneyRun]:
+    titles: dict[tuple[str, int], dict[str, str]] = {}
+    result = []
+    for r in rows:
+        key = (r.journey_id, r.version_number)
+        if key not in titles:
+            try:
+                journey = ws.load_version(*key)
+            except Exception:  # an unreadable version still lists its runs, without node titles
+                titles[key] = {}
+            else:
+                titles[key] = {n.id: n.title or n.type for n in journey.nodes}
+        result.append(JourneyRun(r.id, r.journey_id, r.journey_name, r.version_number, r.mode, r.status,
+                                 r.node_id, titles[key].get(r.node_id, ""), r.started_at, r.updated_at,
+                                 r.wake_at, r.wait_event, bool(r.converted)))
+    return result
+
+
+def profile(ws: Workspace, customer_id: str, events_limit: int = 50) -> Profile:
+    """The whole profile: the record, the newest events (a first page), journeys, segments and
+    opt-outs."""
+    customer = ws.get_customer(customer_id)
+    with ws._session() as s:
+        conn = s.connection()
+        events = _events_page(conn, [_events.c.customer_id == customer_id], 0,
+                              max(0, min(events_limit, MAX_PAGE)))
+        runs = list(conn.execute(_runs_query(customer_id)))
+        segments = [(r.id, r.name, r.since) for r in conn.execute(
+            select(_segments.c.id, _segments.c.name, _members.c.since)
+            .join(_members, _members.c.segment_id == _segments.c.id)
+            .where(_members.c.customer_id == customer_id).order_by(_segments.c.name))]
+        opt_outs = [(r.channel_kind, r.address) for r in conn.execute(
+            select(_opt_outs.c.channel_kind, _opt_outs.c.address)
+            .where(_opt_outs.c.customer_id == customer_id).order_by(_opt_outs.c.received_at, _opt_outs.c.id))]
+    return Profile(customer, events, _journey_runs(ws, runs), segments, opt_outs)
+
+
+def edit(ws: Workspace, customer_id: str, *, attributes: Mapping[str, Any] | None = None,
+         replace_attributes: bool = False, consent: Mapping[str, bool | None] | None = None,
+         tags: Iterable[str] | None = None, time_zone: str | None = None) -> CustomerRecord:
+    """Change a customer's profile by id, with the rules of
+    :meth:`~engine.store.customers.CustomerStore.upsert_customer`: ``attributes`` and ``consent``
+    are merged key by key, ``None`` removing a key (``replace_attributes`` makes ``attributes`` the
+    whole new set instead); ``tags`` replace the tags; ``time_zone`` replaces the zone, ``""``
+    clears it. Every input is checked before anything is written."""
+    attrs = _check_attributes(attributes)
+    consents = _check_consent(consent)
+    tag_list = _check_tags(tags)
+    zone = _check_time_zone(time_zone)
+    with ws._session(write=True) as s:
+        conn = s.connection()
+        current = conn.execute(select(_customers.c.attributes, _customers.c.consent, _customers.c.tags,
+                                      _customers.c.time_zone).where(_customers.c.id == customer_id)).first()
+        if current is None:
+            raise NotFound(f"there is no customer with id '{customer_id}'", where=ws.location)
+        changes: dict[str, Any] = {}
+        if attrs is not None:
+            merged = ({k: v for k, v in attrs.items() if v is not None} if replace_attributes
+                      else _merge(current.attributes, attrs))
+            if merged != current.attributes:
+                changes["attributes"] = merged
+        if consents:
+            merged = _merge(current.consent, consents)
+            if merged != current.consent:
+                changes["consent"] = merged
+        if tag_list is not None and tag_list != list(current.tags):
+            changes["tags"] = tag_list
+        if zone is not None and (zone or None) != current.time_zone:
+            changes["time_zone"] = zone or None
+        if changes:
+            conn.execute(update(_customers).where(_customers.c.id == customer_id)
+                         .values(**changes, updated_at=utcnow()))
+    return ws.get_customer(customer_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Export and erasure
+# ---------------------------------------------------------------------------------------------
+
+
+def export(ws: Workspace, customer_id: str, now: datetime | None = None) -> dict[str, Any]:
+    """Everything stored about one customer, as JSON-ready data. The keys ``identifiers``,
+    ``attributes``, ``consent``, ``events`` and ``journey_runs`` are a contract of
+    ``journey-studio profiles export``; times are ISO 8601 in UTC, events oldest first."""
+    customer = ws.get_customer(customer_id)
+    with ws._session() as s:
+        conn = s.connection()
+        events = [_event_json(_event(r)) for r in conn.execute(
+            select(_events).where(_events.c.customer_id == customer_id)
+            .order_by(_events.c.occurred_at, _events.c.id))]
+        runs = list(conn.execute(_runs_query(customer_id).order_by(None)
+                                 .order_by(_runs.c.started_at, _runs.c.id)))
+        run_ids = [r.id for r in runs]
+        steps: dict[str, list[dict[str, Any]]] = {}
+        deliveries: dict[str, list[dict[str, Any]]] = {}
+        for chunk in _chunks(run_ids):
+            for st in conn.execute(select(_steps).where(_steps.c.run_id.in_(chunk)).order_by(_steps.c.id)):
+                steps.setdefault(st.run_id, []).append({"node_id": st.node_id, "port": st.port,
+                                                        "at": _iso(st.at), "mode": st.mode, "note": st.note})
+        for d in conn.execute(select(_deliveries).where(or_(_deliveries.c.customer_id == customer_id,
+                                                            _deliveries.c.run_id.in_(select(_runs.c.id).where(
+                                                                _runs.c.customer_id == customer_id))))
+                              .order_by(_deliveries.c.created_at, _deliveries.c.id)):
+            deliveries.setdefault(d.run_id, []).append({
+                "id": d.id, "node_id": d.node_id, "channel": d.channel, "channel_kind": d.channel_kind,
+                "status": d.status, "reason": d.reason, "attempts": d.attempts, "message_id": d.message_id,
+                "provider_code": d.provider_code, "created_at": _iso(d.created_at),
+                "updated_at": _iso(d.updated_at)})
+        segments = [{"id": r.id, "name": r.name, "since": _iso(r.since)} for r in conn.execute(
+            select(_segments.c.id, _segments.c.name, _members.c.since)
+            .join(_members, _members.c.segment_id == _segments.c.id)
+            .where(_members.c.customer_id == customer_id).order_by(_segments.c.name))]
+        opt_outs = [{"channel_kind": r.channel_kind, "address": r.address, "source": r.source,
+                     "received_at": _iso(r.received_at)} for r in conn.execute(
+            select(_opt_outs).where(_opt_outs.c.customer_id == customer_id)
+            .order_by(_opt_outs.c.received_at, _opt_outs.c.id))]
+        merges = [{"kept_customer_id": r.kept_customer_id, "merged_customer_id": r.merged_customer_id,
+                   "identifiers": r.identifiers, "reason": r.reason, "at": _iso(r.at)} for r in conn.execute(
+            select(_merges).where(or_(_merges.c.kept_customer_id == customer_id,
+                                      _merges.c.merged_customer_id == customer_id)).order_by(_merges.c.at))]
+    return {
+        "format": "journey-studio/customer-export",
+        "version": EXPORT_VERSION,
+        "exported_at": _iso(now or utcnow()),
+        "customer_id": customer.id,
+        "created_at": _iso(customer.created_at),
+        "updated_at": _iso(customer.updated_at),
+        "identifiers": [{"kind": kind, "value": value} for kind, value in customer.identifiers],
+        "attributes": customer.attributes,
+        "consent": customer.consent,
+        "tags": list(customer.tags),
+        "time_zone": customer.time_zone,
+        "segments": segments,
+        "events": events,
+        "journey_runs": [{
+            "id": r.id, "journey_id": r.journey_id, "journey_name": r.journey_name,
+            "version": r.version_number, "mode": r.mode, "status": r.status, "node_id": r.node_id,
+            "started_at": _iso(r.started_at), "updated_at": _iso(r.updated_at), "converted": bool(r.converted),
+            "goals": list(r.goals),
+            "visits": list(r.visits), "event": dict(r.event), "vars": dict(r.vars),
+            "steps": steps.get(r.id, []), "deliveries": deliveries.get(r.id, [])} for r in runs],
+        "opt_outs": opt_outs,
+        "identity_merges": merges,
+    }
+
+
+def erase(ws: Workspace, customer_id: str) -> Erasure:
+    """Delete a customer and everything about them in one transaction (see the module notes for
+    what stays and why); :class:`~engine.errors.NotFound` if there is no such customer."""
+    with ws._session(write=True) as s:
+        conn = s.connection()
+        _require(conn, ws, customer_id)
+        their_runs = select(_runs.c.id).where(_runs.c.customer_id == customer_id)
+        open_runs = list(conn.execute(
+            select(_runs.c.journey_id, _runs.c.version_number, _runs.c.mode, _runs.c.node_id,
+                   func.count().label("n"))
+            .where(_runs.c.customer_id == customer_id, _runs.c.status != "done")
+            .group_by(_runs.c.journey_id, _runs.c.version_number, _runs.c.mode, _runs.c.node_id)))
+        for r in open_runs:
+            conn.execute(update(_node_counters).where(
+                _node_counters.c.journey_id == r.journey_id,
+                _node_counters.c.version_number == r.version_number, _node_counters.c.mode == r.mode,
+                _node_counters.c.node_id == r.node_id)
+                .values(active=_node_counters.c.active - r.n, exited=_node_counters.c.exited + r.n))
+        # Children first and explicitly, so nothing depends on the database enforcing ON DELETE CASCADE.
+        steps = conn.execute(delete(_steps).where(_steps.c.run_id.in_(their_runs))).rowcount
+        deliveries = conn.execute(delete(_deliveries).where(
+            or_(_deliveries.c.run_id.in_(their_runs), _deliveries.c.customer_id == customer_id))).rowcount
+        runs = conn.execute(delete(_runs).where(_runs.c.customer_id == customer_id)).rowcount
+        events = conn.execute(delete(_events).where(_events.c.customer_id == customer_id)).rowcount
+        identifiers = conn.execute(delete(_identifiers)
+                                   .where(_identifiers.c.customer_id == customer_id)).rowcount
+        members = conn.execute(delete(_members).where(_members.c.customer_id == customer_id)).rowcount
+        merges = conn.execute(delete(_merges).where(or_(
+            _merges.c.kept_customer_id == customer_id, _merges.c.merged_customer_id == customer_id))).rowcount
+        kept = conn.execute(update(_opt_outs).where(_opt_outs.c.customer_id == customer_id)
+                            .values(customer_id=None)).rowcount
+        conn.execute(delete(_customers).where(_customers.c.id == customer_id))
+        return Erasure(customer_id, identifiers, events, runs, sum(r.n for r in open_runs), steps, deliveries,
+                       members, merges, kept)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _require(conn: Connection, ws: Workspace, customer_id: str) -> None:
+    if conn.scalar(select(_customers.c.id).where(_customers.c.id == customer_id)) is None:
+        raise NotFound(f"there is no customer with id '{customer_id}'", where=ws.location)
+
+
+def _event(row: Any) -> EventRecord:
+    return EventRecord(id=row.id, customer_id=row.customer_id, name=row.name, properties=dict(row.properties),
+                       occurred_at=row.occurred_at, received_at=row.received_at, source=row.source,
+                       dedup_key=row.dedup_key)
+
+
+def _event_json(ev: EventRecord) -> dict[str, Any]:
+    return {"id": ev.id, "name": ev.name, "properties": ev.properties, "occurred_at": _iso(ev.occurred_at),
+            "received_at": _iso(ev.received_at), "source": ev.source, "dedup_key": ev.dedup_key}
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else when.isoformat()
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]

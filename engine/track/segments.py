@@ -1,0 +1,1109 @@
+"""Segments: saved rules that pick customers, compiled to SQLAlchemy expressions, and who is in them.
+
+Rules are a JSON tree (:class:`Group`), stored in ``segments.rules``::
+
+    {"kind": "group", "match": "all", "conditions": [
+        {"kind": "attribute", "attribute": "plan", "operator": "eq", "value": "pro"},
+        {"kind": "tag", "tag": "vip", "has": true},
+        {"kind": "consent", "channel_kind": "email", "granted": true},
+        {"kind": "event", "event": "order_completed", "did": true, "min_count": 2,
+         "within_days": 30, "filters": [{"property": "total", "operator": "gte", "value": 50}]},
+        {"kind": "group", "match": "any", "conditions": [...]}]}
+
+The same rules run two ways that agree by construction (a test compares them on generated
+populations): :meth:`SegmentStore.count` and friends compile them to one SQL query on ``customers``
+(EXISTS / COUNT subqueries on ``events``, JSON functions on the attribute columns), and
+:func:`matches` answers for one customer in Python. User text only ever reaches the database as
+bound parameters; the compiled SQL is the same on SQLite and PostgreSQL apart from the JSON
+functions each offers.
+
+Condition semantics
+-------------------
+- A value is *absent* when the key is missing or holds ``null``. Names with dots reach into nested
+  objects (``address.city``) unless the dotted name is itself a key (as in
+  :func:`engine.runtime.triggers.lookup`).
+- ``exists`` / ``not_exists``: presence only.
+- ``eq``: a boolean equals ``true``/``false`` or the text ``"true"``/``"false"`` (letters A–Z in any
+  case); a number, or *numeric text* (an optional ``-``, digits, optionally ``.`` and digits, at most
+  30 characters), compares numerically with profile numbers and numeric text (``"5" = 5 = 5.0``);
+  other text equals text exactly (case-sensitive). ``ne`` is the negation of ``eq`` (so an absent
+  value is ``ne`` anything). ``in`` is ``eq`` to any value of a list.
+- ``gt`` / ``gte`` / ``lt`` / ``lte``: with a number or numeric text, numeric against numbers and
+  numeric text; with other text, text against text in code-point order (ISO dates written alike,
+  ``2025-03-01``, order chronologically). Other types never match.
+- ``contains``: on text, a substring test; on a list, whether an element is text equal to the value,
+  or (for numeric text) a number equal to it. ``starts_with``: a text prefix. Both ignore the case of
+  the letters A–Z only, on every database (SQLite's ``lower`` folds nothing else), so ``É`` and ``é``
+  differ. ``%``, ``_`` and backslashes are ordinary characters.
+- Tags: ``has`` (exact, case-sensitive) or not. Consent: granted means ``true`` is recorded for the
+  channel kind; not granted is everything else (``false`` or nothing recorded).
+- Events: the number of events named ``event`` (exactly) that pass every property filter and
+  occurred at or before ``now`` and, with ``within_days``, at or after ``now - within_days``;
+  ``did`` means at least ``min_count``, ``did: false`` means fewer.
+- An empty ``all`` group matches everyone, an empty ``any`` group no one.
+
+Membership is materialised in ``segment_members`` by :meth:`SegmentStore.refresh`, which returns
+who entered and who left since the previous refresh, so that entering a segment can start a
+journey. A segment's first refresh reports every current member as entering.
+
+Numbers beyond about ±1e300 (JSON integers of more than 300 characters) do not count as numbers on
+PostgreSQL or in Python; SQLite reads them as very large floats.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy import (
+    JSON,
+    Float,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    column,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    true,
+    type_coerce,
+    update,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from engine.document import new_id
+from engine.errors import NotFound, SegmentInvalid, WorkspaceError
+from engine.runtime.triggers import lookup
+from engine.store.models import CustomerRow, EventRow, SegmentMemberRow, SegmentRow, utcnow
+
+if TYPE_CHECKING:
+    from engine.store.workspace import Workspace
+    from engine.track.profiles import CustomerSummary
+
+#: Limits that keep one rule tree to a query a database plans quickly.
+MAX_DEPTH = 6
+MAX_CONDITIONS = 200
+MAX_GROUP_SIZE = 50
+MAX_IN_VALUES = 100
+MAX_TEXT = 1000
+MAX_NAME = 200
+#: Customer ids per page of :meth:`SegmentStore.members` and per write of :meth:`SegmentStore.refresh`.
+PAGE = 1000
+#: Numeric text: what ``"5"`` and ``"-12.50"`` look like; nothing with exponents, spaces or ``+``.
+NUMERIC_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+NUMERIC_TEXT_MAX = 30
+#: Longest JSON text of a profile number that still counts as a number (PostgreSQL's float range).
+NUMBER_TEXT_MAX = 300
+
+Operator = Literal["eq", "ne", "gt", "gte", "lt", "lte", "contains", "starts_with", "exists", "not_exists",
+                   "in"]
+OPERATORS: tuple[str, ...] = ("eq", "ne", "gt", "gte", "lt", "lte", "contains", "starts_with", "exists",
+                              "not_exists", "in")
+#: Operators that test presence only and take no value.
+PRESENCE = frozenset({"exists", "not_exists"})
+ORDERING = frozenset({"gt", "gte", "lt", "lte"})
+TEXT_OPERATORS = frozenset({"contains", "starts_with"})
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_ASCII_FOLD = str.maketrans(_UPPER, _LOWER)
+
+
+def fold(text: str) -> str:
+    """``text`` with the letters A–Z lower-cased and nothing else changed: the case folding every
+    supported database performs alike."""
+    return text.translate(_ASCII_FOLD)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rule model
+# ---------------------------------------------------------------------------------------------
+
+FiniteFloat = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+Text_ = Annotated[StrictStr, Field(max_length=MAX_TEXT)]
+Scalar = StrictBool | StrictInt | FiniteFloat | Text_
+
+
+def _check_key(name: str, what: str) -> str:
+    if not name:
+        raise ValueError(f"{what} name is empty")
+    if len(name) > MAX_NAME:
+        raise ValueError(f"{what} name is longer than {MAX_NAME} characters")
+    if '"' in name:
+        raise ValueError(f'{what} names cannot contain a double quote (")')
+    if any(ord(ch) < 32 for ch in name):
+        raise ValueError(f"{what} names cannot contain control characters")
+    return name
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Comparison(_Model):
+    """``name operator value``; the shared half of attribute conditions and event property filters."""
+
+    operator: Operator = "eq"
+    value: Scalar | list[Scalar] | None = None
+
+    @model_validator(mode="after")
+    def _operand(self) -> _Comparison:
+        op, value = self.operator, self.value
+        if op in PRESENCE:
+            if value is not None:
+                raise ValueError(f"operator '{op}' takes no value")
+        elif op == "in":
+            if not isinstance(value, list) or not value:
+                raise ValueError("operator 'in' needs a non-empty list of values")
+            if len(value) > MAX_IN_VALUES:
+                raise ValueError(f"operator 'in' takes at most {MAX_IN_VALUES} values")
+        elif value is None:
+            raise ValueError(f"operator '{op}' needs a value")
+        elif isinstance(value, list):
+            raise ValueError(f"operator '{op}' takes one value, not a list (use 'in' for a list)")
+        elif op in TEXT_OPERATORS and (not isinstance(value, str) or value == ""):
+            raise ValueError(f"operator '{op}' needs non-empty text")
+        elif op in ORDERING and isinstance(value, bool):
+            raise ValueError(f"operator '{op}' needs a number or text, not true/false")
+        return self
+
+
+class AttributeCondition(_Comparison):
+    """A profile attribute compared with a value: ``plan eq pro``."""
+
+    kind: Literal["attribute"] = "attribute"
+    attribute: StrictStr
+
+    @field_validator("attribute")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _check_key(value, "attribute")
+
+
+class PropertyFilter(_Comparison):
+    """An event property compared with a value: ``total gte 50``."""
+
+    property: StrictStr
+
+    @field_validator("property")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _check_key(value, "property")
+
+
+class TagCondition(_Model):
+    """The customer has (or has not) a tag."""
+
+    kind: Literal["tag"] = "tag"
+    tag: Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME)]
+    has: StrictBool = True
+
+
+class ConsentCondition(_Model):
+    """Consent for a channel kind is granted (``true`` recorded), or not."""
+
+    kind: Literal["consent"] = "consent"
+    channel_kind: StrictStr
+    granted: StrictBool = True
+
+    @field_validator("channel_kind")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _check_key(value, "channel kind")
+
+
+class EventCondition(_Model):
+    """Did (or did not) do ``event`` at least ``min_count`` times within the last ``within_days``
+    days (ever, when ``None``), counting only events that pass every filter."""
+
+    kind: Literal["event"] = "event"
+    event: Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME)]
+    did: StrictBool = True
+    min_count: Annotated[StrictInt, Field(ge=1, le=100_000)] = 1
+    within_days: Annotated[StrictInt, Field(ge=1, le=36_500)] | None = None
+    filters: Annotated[list[PropertyFilter], Field(max_length=MAX_GROUP_SIZE)] = []
+
+
+class Group(_Model):
+    """Conditions joined by ``all`` (and) or ``any`` (or); groups nest."""
+
+    kind: Literal["group"] = "group"
+    match: Literal["all", "any"] = "all"
+    conditions: Annotated[list[Condition], Field(max_length=MAX_GROUP_SIZE)] = []
+
+
+Condition = Annotated[AttributeCondition | TagCondition | ConsentCondition | EventCondition | Group,
+                      Field(discriminator="kind")]
+Group.model_rebuild()
+
+#: Everyone: the rules of a segment without conditions.
+EVERYONE = Group()
+
+
+def parse_rules(rules: Group | Mapping[str, Any]) -> Group:
+    """Checked rules from their JSON form; :class:`~engine.errors.SegmentInvalid` names the bad part."""
+    if isinstance(rules, Group):
+        group = rules
+    else:
+        if not isinstance(rules, Mapping):
+            raise SegmentInvalid(f"rules must be a JSON object (a group), not {type(rules).__name__}")
+        _check_raw_depth(rules)
+        try:
+            group = Group.model_validate(dict(rules))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise SegmentInvalid(_message(first), path=_path(first["loc"])) from None
+    total = _check_shape(group, 1, "")
+    if total > MAX_CONDITIONS:
+        raise SegmentInvalid(f"the rules hold {total} conditions; at most {MAX_CONDITIONS} are allowed")
+    return group
+
+
+def rules_json(rules: Group | Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON form of checked rules, as stored."""
+    return parse_rules(rules).model_dump(mode="json")
+
+
+def _check_shape(group: Group, depth: int, path: str) -> int:
+    if depth > MAX_DEPTH:
+        raise SegmentInvalid(f"groups nest deeper than {MAX_DEPTH} levels", path=path or "rules")
+    total = 0
+    for index, condition in enumerate(group.conditions):
+        total += 1
+        if isinstance(condition, Group):
+            total += _check_shape(condition, depth + 1, f"{path}conditions[{index}].")
+    return total
+
+
+def _check_raw_depth(rules: Mapping[str, Any]) -> None:
+    """Refuse deep nesting before validation, which would otherwise recurse as deep as the input."""
+    level: list[Any] = [rules]
+    for depth in range(1, MAX_DEPTH + 2):
+        below: list[Any] = []
+        for group in level:
+            conditions = group.get("conditions") if isinstance(group, Mapping) else None
+            if isinstance(conditions, list):
+                below += [c for c in conditions if isinstance(c, Mapping) and "conditions" in c]
+        if not below:
+            return
+        if depth >= MAX_DEPTH:
+            raise SegmentInvalid(f"groups nest deeper than {MAX_DEPTH} levels")
+        level = below
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    text = ""
+    previous: Any = None
+    for part in loc:
+        if part == "value" and text:
+            return text + ".value"  # the union's member names that follow would only confuse
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not (isinstance(previous, int) and part in ("attribute", "tag", "consent", "event", "group")):
+            # (a discriminator's branch name right after a position adds nothing for the reader)
+            text += f".{part}" if text else str(part)
+        previous = part
+    return text or "rules"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    loc = tuple(error.get("loc", ()))
+    if "value" in loc and loc[-1] != "value":
+        return "a value must be text, a number, true or false (or a list of those for 'in')"
+    message = str(error.get("msg", "is invalid"))
+    return message.removeprefix("Value error, ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching one customer in Python
+# ---------------------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> float | None:
+    """A number for JSON numbers and numeric text; ``None`` for anything else (booleans included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if len(str(value)) > NUMBER_TEXT_MAX:
+            return None
+        return float(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str) and len(value) <= NUMERIC_TEXT_MAX and NUMERIC_TEXT.fullmatch(value):
+        return float(value)
+    return None
+
+
+def _boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        folded = fold(value)
+        if folded in ("true", "false"):
+            return folded == "true"
+    return None
+
+
+def _equals(actual: Any, expected: Any) -> bool:
+    if actual is None:
+        return False
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        a, b = _boolean(actual), _boolean(expected)
+        return a is not None and a == b
+    wanted = _number(expected)
+    if wanted is not None:
+        return _number(actual) == wanted
+    return isinstance(actual, str) and actual == expected
+
+
+def _ordered(op: str, a: Any, b: Any) -> bool:
+    if op == "gt":
+        return a > b
+    if op == "gte":
+        return a >= b
+    if op == "lt":
+        return a < b
+    return a <= b
+
+
+def compare(operator: str, actual: Any, expected: Any) -> bool:
+    """Whether ``actual operator expected`` holds under the segment semantics (``actual`` is
+    ``None`` when absent)."""
+    if operator == "exists":
+        return actual is not None
+    if operator == "not_exists":
+        return actual is None
+    if operator == "eq":
+        return _equals(actual, expected)
+    if operator == "ne":
+        return not _equals(actual, expected)
+    if operator == "in":
+        return any(_equals(actual, value) for value in expected)
+    if operator in ORDERING:
+        wanted = _number(expected)
+        if wanted is not None:
+            got = _number(actual)
+            return got is not None and _ordered(operator, got, wanted)
+        return isinstance(actual, str) and _ordered(operator, actual, expected)
+    if operator == "starts_with":
+        return isinstance(actual, str) and fold(actual).startswith(fold(expected))
+    if operator == "contains":
+        if isinstance(actual, str):
+            return fold(expected) in fold(actual)
+        if isinstance(actual, list):
+            wanted = _number(expected)
+            return any((isinstance(item, str) and fold(item) == fold(expected))
+                       or (wanted is not None and isinstance(item, int | float) and not isinstance(item, bool)
+                           and _number(item) == wanted)
+                       for item in actual)
+        return False
+    raise ValueError(f"unknown operator '{operator}'")
+
+
+def _field(obj: Any, name: str, default: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def matches(rules: Group | Mapping[str, Any], customer: Any, events: Iterable[Any] = (),
+            now: datetime | None = None) -> bool:
+    """Whether one customer passes ``rules``.
+
+    ``customer`` is anything with ``attributes``, ``consent`` and ``tags`` (a
+    :class:`~engine.store.customers.CustomerRecord`, a runtime ``CustomerView`` or a dict);
+    ``events`` are that customer's events, each with ``name``, ``properties`` and ``occurred_at``
+    (records or dicts). ``now`` (aware) bounds the event windows; it defaults to the current time.
+    The answer equals what :meth:`SegmentStore.count` and friends compute in SQL.
+    """
+    group = parse_rules(rules)
+    moment = now or utcnow()
+    if moment.tzinfo is None:
+        raise SegmentInvalid("'now' must be timezone-aware")
+    profile = _Profile(dict(_field(customer, "attributes", None) or {}),
+                       dict(_field(customer, "consent", None) or {}),
+                       frozenset(_field(customer, "tags", None) or ()),
+                       [(_field(e, "name", ""), _field(e, "properties", None) or {},
+                         _field(e, "occurred_at", None)) for e in events])
+    return _match_group(group, profile, moment)
+
+
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    attributes: dict[str, Any]
+    consent: dict[str, Any]
+    tags: frozenset[str]
+    events: list[tuple[str, Mapping[str, Any], datetime | None]]
+
+
+def _match_group(group: Group, profile: _Profile, now: datetime) -> bool:
+    answers = (_match(condition, profile, now) for condition in group.conditions)
+    return all(answers) if group.match == "all" else any(answers)
+
+
+def _match(condition: Any, profile: _Profile, now: datetime) -> bool:
+    if isinstance(condition, Group):
+        return _match_group(condition, profile, now)
+    if isinstance(condition, AttributeCondition):
+        return compare(condition.operator, lookup(profile.attributes, condition.attribute), condition.value)
+    if isinstance(condition, TagCondition):
+        return (condition.tag in profile.tags) == condition.has
+    if isinstance(condition, ConsentCondition):
+        return (profile.consent.get(condition.channel_kind) is True) == condition.granted
+    since = now - timedelta(days=condition.within_days) if condition.within_days is not None else None
+    count = 0
+    for name, properties, occurred_at in profile.events:
+        if name != condition.event or occurred_at is None or occurred_at > now:
+            continue
+        if since is not None and occurred_at < since:
+            continue
+        if all(compare(f.operator, lookup(properties, f.property), f.value) for f in condition.filters):
+            count += 1
+    return (count >= condition.min_count) == condition.did
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling to SQL
+# ---------------------------------------------------------------------------------------------
+
+_customers = CustomerRow.__table__
+_events = EventRow.__table__
+_members = SegmentMemberRow.__table__
+_segments = SegmentRow.__table__
+
+
+class _Value(ABC):
+    """One JSON value inside a row (a path in a JSON column, or an element of a JSON array) as SQL
+    predicates and accessors. Predicates may be NULL where the value is absent; the compiler makes
+    each condition two-valued (see ``_definite``) before negating or joining it."""
+
+    dialect: str
+
+    @abstractmethod
+    def present(self) -> ColumnElement[bool]:
+        """Neither missing nor JSON null."""
+
+    @abstractmethod
+    def is_number(self) -> ColumnElement[bool]: ...
+
+    @abstractmethod
+    def is_string(self) -> ColumnElement[bool]: ...
+
+    @abstractmethod
+    def is_true(self) -> ColumnElement[bool]: ...
+
+    @abstractmethod
+    def is_false(self) -> ColumnElement[bool]: ...
+
+    @abstractmethod
+    def is_array(self) -> ColumnElement[bool]: ...
+
+    @abstractmethod
+    def text(self) -> ColumnElement[str]:
+        """The text of a string value (meaningful only where ``is_string``)."""
+
+    @abstractmethod
+    def number(self) -> ColumnElement[float]:
+        """The number of a number value (meaningful only where ``is_number``)."""
+
+    @abstractmethod
+    def elements(self) -> tuple[Any, _Value]:
+        """A FROM item over the elements of an array value, and an element as a value."""
+
+    def numeric(self) -> ColumnElement[float]:
+        """The value as a number when it is a number or numeric text, else NULL."""
+        text = self.text()
+        return case((self.is_number(), self.number()),
+                    (and_(self.is_string(), _numeric_text(text, self.dialect)), cast(text, Float)),
+                    else_=null())
+
+
+class _SqliteValue(_Value):
+    dialect = "sqlite"
+
+    def __init__(self, kind: ColumnElement[Any], value: ColumnElement[Any], element_source: Any = None):
+        self._kind = kind
+        self._value = value
+        self._source = element_source
+
+    @classmethod
+    def at(cls, column_: Any, parts: Sequence[str]) -> _SqliteValue:
+        # SQLite matches a quoted path label against the key as written in the stored JSON text,
+        # which SQLAlchemy writes with json.dumps (non-ASCII escaped): so the label is escaped the same.
+        path = "$" + "".join('."' + json.dumps(part)[1:-1] + '"' for part in parts)
+        return cls(func.json_type(column_, path), func.json_extract(column_, path), (column_, path))
+
+    def present(self) -> ColumnElement[bool]:
+        return and_(self._kind.is_not(None), self._kind != "null")
+
+    def is_number(self) -> ColumnElement[bool]:
+        return self._kind.in_(("integer", "real"))
+
+    def is_string(self) -> ColumnElement[bool]:
+        return self._kind == "text"
+
+    def is_true(self) -> ColumnElement[bool]:
+        return self._kind == "true"
+
+    def is_false(self) -> ColumnElement[bool]:
+        return self._kind == "false"
+
+    def is_array(self) -> ColumnElement[bool]:
+        return self._kind == "array"
+
+    def text(self) -> ColumnElement[str]:
+        return type_coerce(self._value, String)
+
+    def number(self) -> ColumnElement[float]:
+        return type_coerce(self._value, Float)
+
+    def elements(self) -> tuple[Any, _Value]:
+        if self._source is None:
+            raise ValueError("only a value at a path has elements")
+        column_, path = self._source
+        each = func.json_each(column_, path).table_valued("type", "value")
+        return each, _SqliteValue(each.c.type, each.c.value)
+
+
+class _PgValue(_Value):
+    dialect = "postgresql"
+
+    def __init__(self, node: ColumnElement[Any]):
+        self._node = node
+        self._kind = func.json_typeof(node)
+
+    @classmethod
+    def at(cls, column_: Any, parts: Sequence[str]) -> _PgValue:
+        node: ColumnElement[Any] = column_.op("->", return_type=JSON)(literal(parts[0], Text))
+        for part in parts[1:]:
+            # Only an object is stepped into: ``#>`` would also index arrays by position.
+            node = case((func.json_typeof(node) == "object",
+                         node.op("->", return_type=JSON)(literal(part, Text))), else_=null())
+        return cls(node)
+
+    def present(self) -> ColumnElement[bool]:
+        return and_(self._kind.is_not(None), self._kind != "null")
+
+    def is_number(self) -> ColumnElement[bool]:
+        return self._kind == "number"
+
+    def is_string(self) -> ColumnElement[bool]:
+        return self._kind == "string"
+
+    def is_true(self) -> ColumnElement[bool]:
+        return and_(self._kind == "boolean", self.text() == "true")
+
+    def is_false(self) -> ColumnElement[bool]:
+        return and_(self._kind == "boolean", self.text() == "false")
+
+    def is_array(self) -> ColumnElement[bool]:
+        return self._kind == "array"
+
+    def text(self) -> ColumnElement[str]:
+        return self._node.op("#>>", return_type=Text)(pg_empty_path())
+
+    def number(self) -> ColumnElement[float]:
+        return cast(self.text(), Float)
+
+    def numeric(self) -> ColumnElement[float]:
+        text = self.text()
+        # CASE keeps the casts from seeing text they would fail on (PostgreSQL raises, SQLite does not).
+        return case((and_(self.is_number(), func.length(text) <= NUMBER_TEXT_MAX), cast(text, Float)),
+                    (and_(self.is_string(), _numeric_text(text, self.dialect)), cast(text, Float)),
+                    else_=null())
+
+    def elements(self) -> tuple[Any, _Value]:
+        each = (func.json_array_elements(case((self.is_array(), self._node), else_=null()))
+                .table_valued(column("value", JSON)).render_derived())
+        return each, _PgValue(each.c.value)
+
+
+def pg_empty_path() -> ColumnElement[Any]:
+    """``'{}'::text[]``: with ``#>>``, the text of a PostgreSQL JSON scalar."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return cast(literal("{}"), ARRAY(Text))
+
+
+def _numeric_text(text: ColumnElement[str], dialect: str) -> ColumnElement[bool]:
+    """SQL for ``NUMERIC_TEXT.fullmatch(text)`` with at most ``NUMERIC_TEXT_MAX`` characters."""
+    short = func.length(text) <= NUMERIC_TEXT_MAX
+    if dialect == "postgresql":
+        return and_(short, text.regexp_match(r"^-?[0-9]+(\.[0-9]+)?$"))
+    # SQLite has GLOB but no regular expressions of its own: digits with at most one inner dot.
+    body = case((func.substr(text, 1, 1) == "-", func.substr(text, 2)), else_=text)
+    glob = body.op("GLOB", is_comparison=True)
+    return and_(short, body != "", not_(glob("*[^0-9.]*")), not_(glob("*.*.*")), not_(glob(".*")),
+                not_(glob("*.")))
+
+
+def fold_sql(expr: ColumnElement[str], dialect: str) -> ColumnElement[str]:
+    """SQL for :func:`fold` of ``expr`` on a dialect (``sqlite`` or ``postgresql``)."""
+    if dialect == "postgresql":
+        return func.translate(expr, _UPPER, _LOWER)
+    return func.lower(expr)  # SQLite's lower() folds A-Z only, as fold() does
+
+
+def _definite(expr: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``expr`` with NULL read as false, so that NOT and OR over it follow two-valued logic."""
+    return case((expr, true()), else_=false())
+
+
+class _Compiler:
+    """Rules to a WHERE clause on ``customers`` for one dialect, with ``now`` bound."""
+
+    def __init__(self, dialect: str, now: datetime):
+        if dialect not in ("sqlite", "postgresql"):
+            raise WorkspaceError(f"segments are not supported on a '{dialect}' database")
+        if now.tzinfo is None:
+            raise SegmentInvalid("'now' must be timezone-aware")
+        self.dialect = dialect
+        self.now = now
+
+    def where(self, group: Group) -> ColumnElement[bool]:
+        parts = [self._condition(c) for c in group.conditions]
+        if group.match == "all":
+            return and_(true(), *parts) if parts else true()
+        return or_(false(), *parts) if parts else false()
+
+    def _condition(self, condition: Any) -> ColumnElement[bool]:
+        if isinstance(condition, Group):
+            return self.where(condition)
+        if isinstance(condition, AttributeCondition):
+            return self.compare(_customers.c.attributes, condition.attribute, condition.operator,
+                                condition.value)
+        if isinstance(condition, TagCondition):
+            has = _definite(self._array_holds_text(self._at(_customers.c.tags, ()), condition.tag))
+            return has if condition.has else not_(has)
+        if isinstance(condition, ConsentCondition):
+            granted = _definite(self._at(_customers.c.consent, (condition.channel_kind,)).is_true())
+            return granted if condition.granted else not_(granted)
+        return self._event(condition)
+
+    # -- values ---------------------------------------------------------------------------------
+    def _at(self, column_: Any, parts: Sequence[str]) -> _Value:
+        if not parts:
+            # The column itself (``tags``): a one-label path that is the root.
+            if self.dialect == "postgresql":
+                return _PgValue(column_)
+            return _SqliteValue(func.json_type(column_), column_, (column_, "$"))
+        if self.dialect == "postgresql":
+            return _PgValue.at(column_, parts)
+        return _SqliteValue.at(column_, parts)
+
+    def compare(self, column_: Any, name: str, operator: str, expected: Any) -> ColumnElement[bool]:
+        """``name operator expected`` on a JSON column, with the lookup rule for dotted names."""
+        flat = self._at(column_, (name,))
+        if "." not in name:
+            return _definite(self._compare(flat, operator, expected))
+        nested = self._at(column_, tuple(name.split(".")))
+        # The dotted name as a key wins when it is there at all (even holding null), as in lookup().
+        return case((self._key_there(column_, name), _definite(self._compare(flat, operator, expected))),
+                    else_=_definite(self._compare(nested, operator, expected)))
+
+    def _key_there(self, column_: Any, name: str) -> ColumnElement[bool]:
+        if self.dialect == "postgresql":
+            return func.json_typeof(column_.op("->", return_type=JSON)(literal(name, Text))).is_not(None)
+        return func.json_type(column_, "$." + '"' + json.dumps(name)[1:-1] + '"').is_not(None)
+
+    def _compare(self, value: _Value, operator: str, expected: Any) -> ColumnElement[bool]:
+        if operator == "exists":
+            return value.present()
+        if operator == "not_exists":
+            return not_(_definite(value.present()))
+        if operator == "eq":
+            return self._equals(value, expected)
+        if operator == "ne":
+            return not_(_definite(self._equals(value, expected)))
+        if operator == "in":
+            return or_(false(), *(_definite(self._equals(value, v)) for v in expected))
+        if operator in ORDERING:
+            wanted = _number(expected)
+            if wanted is not None:
+                return _sql_ordered(operator, value.numeric(), literal(wanted, Float))
+            text = value.text()
+            if self.dialect == "postgresql":
+                text = text.collate("C")  # code-point order, as Python and SQLite compare
+            return and_(value.is_string(), _sql_ordered(operator, text, literal(expected, String)))
+        folded = fold_sql(value.text(), self.dialect)
+        if operator == "starts_with":
+            return and_(value.is_string(), folded.startswith(fold(expected), autoescape=True))
+        if operator == "contains":
+            in_text = and_(value.is_string(), folded.contains(fold(expected), autoescape=True))
+            source, item = value.elements()
+            wanted = _number(expected)
+            item_matches = and_(item.is_string(), fold_sql(item.text(), self.dialect) == fold(expected))
+            if wanted is not None:
+                item_matches = or_(item_matches, and_(item.is_number(), item.numeric() == wanted))
+            in_list = and_(value.is_array(),
+                           exists(select(literal(1)).select_from(source).where(item_matches)))
+            return or_(_definite(in_text), in_list)
+        raise SegmentInvalid(f"unknown operator '{operator}'")
+
+    def _equals(self, value: _Value, expected: Any) -> ColumnElement[bool]:
+        if isinstance(expected, bool):
+            word = "true" if expected else "false"
+            return or_(value.is_true() if expected else value.is_false(),
+                       and_(value.is_string(), fold_sql(value.text(), self.dialect) == word))
+        parts: list[ColumnElement[bool]] = []
+        if isinstance(expected, str) and fold(expected) in ("true", "false"):
+            parts.append(value.is_true() if fold(expected) == "true" else value.is_false())
+        wanted = _number(expected)
+        if wanted is not None:
+            parts.append(value.numeric() == literal(wanted, Float))
+        else:
+            parts.append(and_(value.is_string(), value.text() == literal(expected, String)))
+        return or_(*parts) if len(parts) > 1 else parts[0]
+
+    def _array_holds_text(self, value: _Value, text: str) -> ColumnElement[bool]:
+        source, item = value.elements()
+        return and_(value.is_array(), exists(select(literal(1)).select_from(source)
+                                             .where(item.is_string(), item.text() == literal(text, String))))
+
+    # -- events ---------------------------------------------------------------------------------
+    def _event(self, condition: EventCondition) -> ColumnElement[bool]:
+        criteria = [_events.c.customer_id == _customers.c.id, _events.c.name == condition.event,
+                    _events.c.occurred_at <= self.now]
+        if condition.within_days is not None:
+            criteria.append(_events.c.occurred_at >= self.now - timedelta(days=condition.within_days))
+        criteria += [self.compare(_events.c.properties, f.property, f.operator, f.value)
+                     for f in condition.filters]
+        if condition.min_count == 1:
+            found = exists(select(literal(1)).select_from(_events).where(*criteria))
+            return found if condition.did else not_(found)
+        counted = select(func.count()).select_from(_events).where(*criteria).scalar_subquery()
+        return counted >= condition.min_count if condition.did else counted < condition.min_count
+
+
+def _sql_ordered(op: str, a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[bool]:
+    if op == "gt":
+        return a > b
+    if op == "gte":
+        return a >= b
+    if op == "lt":
+        return a < b
+    return a <= b
+
+
+def attribute_clause(dialect: str, attribute: str, operator: str, value: Any = None,
+                     now: datetime | None = None) -> ColumnElement[bool]:
+    """One attribute comparison (checked as in the rules) as a WHERE clause on ``customers``."""
+    try:
+        condition = AttributeCondition(attribute=attribute, operator=operator, value=value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise SegmentInvalid(_message(first), path=_path(first["loc"])) from None
+    return _Compiler(dialect, now or utcnow()).compare(_customers.c.attributes, condition.attribute,
+                                                       condition.operator, condition.value)
+
+
+def compile_rules(rules: Group | Mapping[str, Any], dialect: str, now: datetime) -> ColumnElement[bool]:
+    """A WHERE clause on the ``customers`` table for ``rules`` (checked first), for a dialect name
+    (``sqlite`` or ``postgresql``), with event windows ending at ``now``."""
+    return _Compiler(dialect, now).where(parse_rules(rules))
+
+
+# ---------------------------------------------------------------------------------------------
+# The store
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """A saved segment. ``member_count`` is who was in it at the last :meth:`SegmentStore.refresh`."""
+
+    id: str
+    name: str
+    description: str
+    rules: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    member_count: int
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """A page of a segment's stored members, oldest members first."""
+
+    total: int
+    items: list[tuple[str, datetime]]
+
+
+class SegmentStore:
+    """Saved segments of a workspace, live counts of rules, and stored membership.
+
+    Every method is one short transaction (``members`` one per page). ``now`` arguments must be
+    timezone-aware; ``None`` means the current time.
+    """
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+
+    @property
+    def dialect(self) -> str:
+        return self.workspace.engine.dialect.name
+
+    # -- saved segments ---------------------------------------------------------------------------
+    def create(self, name: str, rules: Group | Mapping[str, Any] = EVERYONE,
+               description: str = "") -> SegmentInfo:
+        """Save a new segment; its membership is empty until the first :meth:`refresh`."""
+        name = _check_segment_name(name)
+        stored = rules_json(rules)
+        description = _check_description(description)
+        with self.workspace._session(write=True) as s:
+            conn = s.connection()
+            self._refuse_taken_name(conn, name, None)
+            now = utcnow()
+            segment_id = new_id()
+            conn.execute(insert(_segments).values(id=segment_id, name=name, description=description,
+                                                  rules=stored, created_at=now, updated_at=now))
+            return SegmentInfo(segment_id, name, description, stored, now, now, 0)
+
+    def update(self, segment_id: str, *, name: str | None = None,
+               rules: Group | Mapping[str, Any] | None = None, description: str | None = None) -> SegmentInfo:
+        """Change a segment's name, rules or description (``None`` keeps one). Stored membership
+        stays until the next :meth:`refresh`, which compares it with the new rules."""
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes["name"] = _check_segment_name(name)
+        if rules is not None:
+            changes["rules"] = rules_json(rules)
+        if description is not None:
+            changes["description"] = _check_description(description)
+        with self.workspace._session(write=True) as s:
+            conn = s.connection()
+            self._row(conn, segment_id)
+            if "name" in changes:
+                self._refuse_taken_name(conn, changes["name"], segment_id)
+            if changes:
+                conn.execute(update(_segments).where(_segments.c.id == segment_id)
+                             .values(**changes, updated_at=utcnow()))
+            return self._info(conn, self._row(conn, segment_id))
+
+    def get(self, segment_id: str) -> SegmentInfo:
+        with self.workspace._session() as s:
+            conn = s.connection()
+            return self._info(conn, self._row(conn, segment_id))
+
+    def find(self, name: str) -> SegmentInfo | None:
+        """The segment with this exact name, or ``None``."""
+        with self.workspace._session() as s:
+            conn = s.connection()
+            row = conn.execute(select(_segments).where(_segments.c.name == name)).first()
+            return None if row is None else self._info(conn, row)
+
+    def list(self) -> list[SegmentInfo]:
+        """Every segment, by name."""
+        counts = (select(_members.c.segment_id, func.count().label("n"))
+                  .group_by(_members.c.segment_id).subquery())
+        query = (select(_segments, func.coalesce(counts.c.n, 0).label("member_count"))
+                 .outerjoin(counts, counts.c.segment_id == _segments.c.id).order_by(_segments.c.name))
+        with self.workspace._session() as s:
+            return [SegmentInfo(r.id, r.name, r.description, dict(r.rules), r.created_at, r.updated_at,
+                                int(r.member_count)) for r in s.connection().execute(query)]
+
+    def delete(self, segment_id: str) -> None:
+        """Delete a segment and its stored membership. Journeys that name it keep the id (see
+        :func:`engine.track.tracking_plan.segment_references` to warn first)."""
+        with self.workspace._session(write=True) as s:
+            conn = s.connection()
+            self._row(conn, segment_id)
+            conn.execute(delete(_members).where(_members.c.segment_id == segment_id))
+            conn.execute(delete(_segments).where(_segments.c.id == segment_id))
+
+    # -- live evaluation --------------------------------------------------------------------------
+    def where(self, rules: Group | Mapping[str, Any], now: datetime | None = None) -> ColumnElement[bool]:
+        """The compiled WHERE clause on ``customers`` for this workspace's database."""
+        return compile_rules(rules, self.dialect, now or utcnow())
+
+    def count(self, rules: Group | Mapping[str, Any], now: datetime | None = None) -> int:
+        """How many customers pass ``rules`` now (the live count of the segment builder)."""
+        clause = self.where(rules, now)
+        with self.workspace._session() as s:
+            return int(s.connection().scalar(select(func.count()).select_from(_customers).where(clause)) or 0)
+
+    def sample(self, rules: Group | Mapping[str, Any], n: int = 10,
+               now: datetime | None = None) -> list[CustomerSummary]:
+        """Up to ``n`` customers passing ``rules``, picked at random, as profile summaries."""
+        from engine.track.profiles import summaries
+
+        clause = self.where(rules, now)
+        n = max(0, min(int(n), 1000))
+        with self.workspace._session() as s:
+            conn = s.connection()
+            ids = list(conn.scalars(select(_customers.c.id).where(clause).order_by(func.random()).limit(n)))
+            return summaries(conn, ids)
+
+    def members(self, rules: Group | Mapping[str, Any], now: datetime | None = None) -> Iterator[str]:
+        """Ids of the customers passing ``rules``, in id order, read a page at a time (each page its
+        own short transaction, so a long iteration holds nothing open)."""
+        clause = self.where(rules, now)
+        last: str | None = None
+        while True:
+            query = select(_customers.c.id).where(clause).order_by(_customers.c.id).limit(PAGE)
+            if last is not None:
+                query = query.where(_customers.c.id > last)
+            with self.workspace._session() as s:
+                page = list(s.connection().scalars(query))
+            yield from page
+            if len(page) < PAGE:
+                return
+            last = page[-1]
+
+    def evaluate(self, rules: Group | Mapping[str, Any], customer_id: str,
+                 now: datetime | None = None) -> bool:
+        """Whether one customer passes ``rules`` now, computed by the database (for a step that
+        has no events loaded; :func:`matches` is the same answer in Python)."""
+        clause = self.where(rules, now)
+        with self.workspace._session() as s:
+            found = s.connection().scalar(select(_customers.c.id)
+                                          .where(_customers.c.id == customer_id, clause))
+            return found is not None
+
+    def contains(self, segment_id: str, customer_id: str, now: datetime | None = None) -> bool:
+        """Whether a customer passes a saved segment's rules now (live, not the stored membership)."""
+        return self.evaluate(self.get(segment_id).rules, customer_id, now)
+
+    # -- stored membership ------------------------------------------------------------------------
+    def refresh(self, segment_id: str, now: datetime | None = None) -> tuple[list[str], list[str]]:
+        """Bring the stored membership up to date; returns ``(entered, left)`` customer ids (sorted).
+
+        Who entered and who left is read first without blocking writers; the write then applies
+        only what is still true of the stored membership, so a concurrent refresh of the same
+        segment cannot record anyone twice.
+        """
+        moment = now or utcnow()
+        info = self.get(segment_id)
+        clause = self.where(info.rules, moment)
+        stored = select(_members.c.customer_id).where(_members.c.segment_id == segment_id,
+                                                      _members.c.customer_id == _customers.c.id)
+        with self.workspace._session() as s:
+            conn = s.connection()
+            entered = sorted(conn.scalars(select(_customers.c.id).where(clause, ~exists(stored))))
+            passing = select(_customers.c.id).where(_customers.c.id == _members.c.customer_id, clause)
+            left = sorted(conn.scalars(select(_members.c.customer_id)
+                                       .where(_members.c.segment_id == segment_id, ~exists(passing))))
+        if not entered and not left:
+            return [], []
+        with self.workspace._session(write=True) as s:
+            conn = s.connection()
+            if conn.scalar(select(_segments.c.id).where(_segments.c.id == segment_id)) is None:
+                raise NotFound(f"segment '{segment_id}' was deleted during its refresh",
+                               where=self.workspace.location)
+            added: list[str] = []
+            for chunk in _chunks(entered):
+                there = set(conn.scalars(select(_members.c.customer_id).where(
+                    _members.c.segment_id == segment_id, _members.c.customer_id.in_(chunk))))
+                # A customer erased since the read has no row to point at.
+                alive = set(conn.scalars(select(_customers.c.id).where(_customers.c.id.in_(chunk))))
+                rows = [{"segment_id": segment_id, "customer_id": cid, "since": moment}
+                        for cid in chunk if cid not in there and cid in alive]
+                if rows:
+                    conn.execute(insert(_members), rows)
+                    added += [row["customer_id"] for row in rows]
+            removed: list[str] = []
+            for chunk in _chunks(left):
+                gone = conn.execute(delete(_members).where(_members.c.segment_id == segment_id,
+                                                           _members.c.customer_id.in_(chunk))
+                                    .returning(_members.c.customer_id))
+                removed += list(gone.scalars())
+            return added, sorted(removed)
+
+    def refresh_all(self, now: datetime | None = None) -> dict[str, tuple[list[str], list[str]]]:
+        """:meth:`refresh` every segment at the same moment; segment id → ``(entered, left)``."""
+        moment = now or utcnow()
+        return {info.id: self.refresh(info.id, moment) for info in self.list()}
+
+    def is_member(self, segment_id: str, customer_id: str) -> bool:
+        """Whether the customer was in the segment at its last refresh."""
+        with self.workspace._session() as s:
+            return s.connection().scalar(select(_members.c.customer_id).where(
+                _members.c.segment_id == segment_id, _members.c.customer_id == customer_id)) is not None
+
+    def stored_members(self, segment_id: str, offset: int = 0, limit: int = 50) -> MemberPage:
+        """A page of the stored membership: ``(customer id, member since)``, longest members first."""
+        with self.workspace._session() as s:
+            conn = s.connection()
+            self._row(conn, segment_id)
+            total = conn.scalar(select(func.count()).select_from(_members)
+                                .where(_members.c.segment_id == segment_id)) or 0
+            rows = conn.execute(select(_members.c.customer_id, _members.c.since)
+                                .where(_members.c.segment_id == segment_id)
+                                .order_by(_members.c.since, _members.c.customer_id)
+                                .offset(max(0, offset)).limit(max(0, min(limit, 1000))))
+            return MemberPage(int(total), [(r.customer_id, r.since) for r in rows])
+
+    def segments_of(self, customer_id: str) -> list[SegmentInfo]:
+        """The segments a customer was in at their last refresh, by name."""
+        with self.workspace._session() as s:
+            conn = s.connection()
+            rows = conn.execute(select(_segments).join(_members, _members.c.segment_id == _segments.c.id)
+                                .where(_members.c.customer_id == customer_id).order_by(_segments.c.name))
+            return [self._info(conn, r) for r in rows]
+
+    # -- internals ----------------------------------------------------------------------------------
+    def _row(self, conn: Any, segment_id: str) -> Any:
+        row = conn.execute(select(_segments).where(_segments.c.id == segment_id)).first()
+        if row is None:
+            raise NotFound(f"there is no segment with id '{segment_id}'", where=self.workspace.location)
+        return row
+
+    def _info(self, conn: Any, row: Any) -> SegmentInfo:
+        n = conn.scalar(select(func.count()).select_from(_members)
+                        .where(_members.c.segment_id == row.id)) or 0
+        return SegmentInfo(row.id, row.name, row.description, dict(row.rules), row.created_at, row.updated_at,
+                           int(n))
+
+    def _refuse_taken_name(self, conn: Any, name: str, segment_id: str | None) -> None:
+        other = conn.scalar(select(_segments.c.id).where(_segments.c.name == name))
+        if other is not None and other != segment_id:
+            raise SegmentInvalid(f"a segment named '{name}' exists already; choose another name", path="name")
+
+
+def _check_segment_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise SegmentInvalid("a segment needs a name", path="name")
+    name = name.strip()
+    if len(name) > MAX_NAME:
+        raise SegmentInvalid(f"the name is longer than {MAX_NAME} characters", path="name")
+    return name
+
+
+def _check_description(description: Any) -> str:
+    if not isinstance(description, str):
+        raise SegmentInvalid("the description must be text", path="description")
+    if len(description) > 5000:
+        raise SegmentInvalid("the description is longer than 5000 characters", path="description")
+    return description
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), PAGE):
+        yield values[start:start + PAGE]

@@ -1,0 +1,473 @@
+"""The tracking plan: which events exist and what they carry, checked against what comes in.
+
+``track.event`` nodes declare an event name and its properties (name, type, required). The plan of
+a workspace (:meth:`TrackingPlan.from_workspace`) gathers them from every journey that is not
+archived, from its saved draft *and* its latest published version: the draft is the plan being
+designed (a journey that only documents events is never published), the published version is
+what runs now. Where declarations of one event differ (two journeys, or a draft ahead of its
+version), the plan takes the lenient union, so that a half-finished edit never floods the
+Tracking panel:
+
+- a property is *required* only when every declaration of the event lists it as required;
+- a value has the right type when it has the type of any declaration of that property.
+
+Types: ``string`` is text, ``number`` a JSON number (not a boolean, not numeric text),
+``boolean`` true/false, ``datetime`` an ISO 8601 date or date-time text. A property holding
+``null`` counts as missing. Properties the plan does not list are allowed. A workspace without any
+``track.event`` node has no plan and reports nothing (rather than calling every event unknown).
+Event names match exactly; a declaration's ``source`` is documentation and is not checked.
+
+Violations are counted per (event, kind, property) in ``tracking_violations`` with the first and
+last time seen and the properties of the latest offending event (bounded in size), by one upsert
+per batch (:func:`check_and_record`), which the collector and the CSV import call with each batch
+they store. :func:`source_counts` gives the ``track.source`` nodes their live counts from
+``events.source``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, delete, func, select
+
+from engine.errors import JourneyStudioError
+from engine.runtime.clock import parse_iso
+from engine.runtime.triggers import lookup
+from engine.store.models import (
+    DraftRow,
+    EventRow,
+    JourneyRow,
+    TrackingViolationRow,
+    VersionRow,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from engine.document import Journey
+    from engine.store.workspace import Workspace
+
+EVENT_NODE = "track.event"
+PROPERTY_TYPES = ("string", "number", "boolean", "datetime")
+UNKNOWN_EVENT = "unknown_event"
+MISSING_PROPERTY = "missing_property"
+MISTYPED_PROPERTY = "mistyped_property"
+VIOLATION_KINDS = (UNKNOWN_EVENT, MISSING_PROPERTY, MISTYPED_PROPERTY)
+#: Longest JSON text of a stored example; a larger event's properties are cut down to fit.
+EXAMPLE_MAX = 4000
+#: Longest text value kept in a cut-down example.
+EXAMPLE_TEXT_MAX = 200
+#: Column limits of ``tracking_violations``.
+NAME_MAX = 200
+
+_violations = TrackingViolationRow.__table__
+_events = EventRow.__table__
+
+
+# ---------------------------------------------------------------------------------------------
+# Journeys of a workspace
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something is declared: a node of a journey's draft or of a published version."""
+
+    journey_id: str
+    journey_name: str
+    node_id: str
+    #: ``"draft"`` or ``"version N"``.
+    where: str
+
+
+def journey_documents(ws: Workspace) -> Iterator[tuple[str, str, str, Journey]]:
+    """``(journey id, journey name, "draft" | "version N", document)`` for the saved draft and the
+    latest published version of every journey that is not archived. A document that cannot be
+    read is skipped (the editor reports it)."""
+    for info in ws.list_journeys(include_archived=False):
+        try:
+            yield info.id, info.name, "draft", ws.load_draft(info.id)
+        except JourneyStudioError:
+            pass
+        if info.latest_version is not None:
+            try:
+                version = ws.load_version(info.id, info.latest_version)
+                yield info.id, info.name, f"version {info.latest_version}", version
+            except JourneyStudioError:
+                pass
+
+
+def segment_references(ws: Workspace, segment_id: str) -> list[Place]:
+    """Nodes whose configuration names ``segment_id`` (entry triggers, condition checks...), to warn
+    before a segment is deleted."""
+    found: dict[tuple[str, str], Place] = {}
+    for journey_id, name, where, journey in journey_documents(ws):
+        for node in journey.nodes:
+            if _names_segment(node.config, segment_id) and (journey_id, node.id) not in found:
+                found[(journey_id, node.id)] = Place(journey_id, name, node.id, where)
+    return list(found.values())
+
+
+def _names_segment(value: Any, segment_id: str) -> bool:
+    if isinstance(value, Mapping):
+        return any((key == "segment_id" and item == segment_id) or _names_segment(item, segment_id)
+                   for key, item in value.items())
+    if isinstance(value, list):
+        return any(_names_segment(item, segment_id) for item in value)
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    """A property of a planned event, merged over its declarations."""
+
+    name: str
+    types: frozenset[str]
+    required: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """A planned event, merged over its declarations."""
+
+    name: str
+    properties: Mapping[str, PropertySpec]
+    description: str
+    #: Sources the declarations name (empty: any).
+    sources: tuple[str, ...]
+    declared_in: tuple[Place, ...]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way an event breaks the plan."""
+
+    event_name: str
+    kind: str
+    property: str = ""
+    #: For a mistyped property: the declared types and the type found.
+    expected: str = ""
+    found: str = ""
+
+    @builtins.property  # (the field above hides the builtin in this class body)
+    def message(self) -> str:
+        if self.kind == UNKNOWN_EVENT:
+            return f"event '{self.event_name}' is not in the tracking plan"
+        if self.kind == MISSING_PROPERTY:
+            return f"event '{self.event_name}' lacks the required property '{self.property}'"
+        return (f"property '{self.property}' of event '{self.event_name}' should be {self.expected}, "
+                f"not {self.found}")
+
+
+@dataclass
+class _Declaration:
+    name: str
+    description: str
+    source: str
+    place: Place
+    #: property name -> (type, required, description)
+    properties: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
+
+
+class TrackingPlan:
+    """The events the workspace's ``track.event`` nodes declare; :meth:`check` tests one event."""
+
+    def __init__(self, events: Mapping[str, EventSpec]):
+        self.events: Mapping[str, EventSpec] = dict(events)
+
+    def __bool__(self) -> bool:
+        return bool(self.events)
+
+    def __repr__(self) -> str:
+        return f"TrackingPlan({sorted(self.events)})"
+
+    @classmethod
+    def from_workspace(cls, ws: Workspace) -> TrackingPlan:
+        """The plan of every non-archived journey's draft and latest published version."""
+        return cls.from_journeys(journey_documents(ws))
+
+    @classmethod
+    def from_journeys(cls, documents: Iterable[tuple[str, str, str, Journey]]) -> TrackingPlan:
+        """The plan of ``(journey id, journey name, where, document)`` entries (see
+        :func:`journey_documents`)."""
+        declarations: dict[str, list[_Declaration]] = {}
+        for journey_id, journey_name, where, journey in documents:
+            for node in journey.nodes:
+                if node.type != EVENT_NODE:
+                    continue
+                declaration = _declaration(node.config, Place(journey_id, journey_name, node.id, where))
+                if declaration is not None:
+                    declarations.setdefault(declaration.name, []).append(declaration)
+        return cls({name: _merge(name, decls) for name, decls in declarations.items()})
+
+    def check(self, event_name: str, properties: Mapping[str, Any] | None) -> list[Violation]:
+        """How one event breaks the plan (nothing when the plan is empty)."""
+        if not self.events:
+            return []
+        spec = self.events.get(event_name)
+        if spec is None:
+            return [Violation(event_name, UNKNOWN_EVENT)]
+        props = properties or {}
+        found: list[Violation] = []
+        for prop in spec.properties.values():
+            value = lookup(props, prop.name)
+            if value is None:
+                if prop.required:
+                    found.append(Violation(event_name, MISSING_PROPERTY, prop.name))
+                continue
+            if not any(_has_type(value, t) for t in prop.types):
+                found.append(Violation(event_name, MISTYPED_PROPERTY, prop.name,
+                                       expected=" or ".join(sorted(prop.types)), found=_type_of(value)))
+        return found
+
+
+def _declaration(config: Any, place: Place) -> _Declaration | None:
+    """A declaration from a ``track.event`` node's config, read leniently: a draft may hold a config
+    the inspector has not accepted yet; what cannot be read is left out."""
+    if not isinstance(config, Mapping):
+        return None
+    name = config.get("event_name")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    description = config.get("description") if isinstance(config.get("description"), str) else ""
+    source = config.get("source") if isinstance(config.get("source"), str) else ""
+    declaration = _Declaration(name.strip(), description, source.strip(), place)
+    props = config.get("properties")
+    for item in props if isinstance(props, list) else ():
+        if not isinstance(item, Mapping):
+            continue
+        prop_name, prop_type = item.get("name"), item.get("type", "string")
+        if not isinstance(prop_name, str) or not prop_name.strip() or prop_type not in PROPERTY_TYPES:
+            continue
+        text = item.get("description") if isinstance(item.get("description"), str) else ""
+        declaration.properties.setdefault(prop_name.strip(), (prop_type, item.get("required") is True, text))
+    return declaration
+
+
+def _merge(name: str, declarations: Sequence[_Declaration]) -> EventSpec:
+    names: dict[str, None] = {}
+    for d in declarations:
+        names.update(dict.fromkeys(d.properties))
+    properties = {}
+    for prop in names:
+        listed = [d.properties[prop] for d in declarations if prop in d.properties]
+        required = len(listed) == len(declarations) and all(req for _, req, _ in listed)
+        description = next((text for _, _, text in listed if text), "")
+        properties[prop] = PropertySpec(prop, frozenset(t for t, _, _ in listed), required, description)
+    places: dict[tuple[str, str], Place] = {}
+    for d in declarations:
+        places.setdefault((d.place.journey_id, d.place.node_id), d.place)
+    return EventSpec(name, properties, next((d.description for d in declarations if d.description), ""),
+                     tuple(sorted({d.source for d in declarations if d.source})), tuple(places.values()))
+
+
+def _has_type(value: Any, kind: str) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, str) and parse_iso(value) is not None
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+# The plan of an open workspace, rebuilt when a journey, draft or version changes.
+_plans: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], TrackingPlan]] = weakref.WeakKeyDictionary()
+
+
+def current_plan(ws: Workspace) -> TrackingPlan:
+    """The workspace's plan, cached while no journey, draft or published version changes (one
+    small query per call decides)."""
+    with ws._session() as s:
+        conn = s.connection()
+        journeys = conn.execute(select(func.count(), func.max(JourneyRow.updated_at))).one()
+        drafts = conn.execute(select(func.count(), func.max(DraftRow.updated_at))).one()
+        versions = conn.execute(select(func.count(), func.max(VersionRow.published_at))).one()
+    stamp = (*journeys, *drafts, *versions)
+    cached = _plans.get(ws)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    plan = TrackingPlan.from_workspace(ws)
+    _plans[ws] = (stamp, plan)
+    return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording violations
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViolationRecord:
+    """A row of the Tracking panel."""
+
+    event_name: str
+    kind: str
+    property: str
+    count: int
+    example: dict[str, Any]
+    first_seen: datetime
+    last_seen: datetime
+
+
+def check_and_record(ws: Workspace, events: Iterable[tuple[str, Mapping[str, Any] | None]],
+                     now: datetime | None = None, *, plan: TrackingPlan | None = None,
+                     conn: Connection | None = None) -> int:
+    """Check a batch of ``(event name, properties)`` against the plan and add the violations to the
+    counts; returns how many violations the batch had.
+
+    ``plan`` defaults to :func:`current_plan`. ``conn`` writes inside the caller's transaction
+    (a caller that stores the events under the workspace's write lock passes its connection, so
+    the events and their counts commit together); without it the counts are written in their own
+    transaction.
+    """
+    plan = plan if plan is not None else current_plan(ws)
+    if not plan:
+        return 0
+    tally: dict[tuple[str, str, str], list[Any]] = {}
+    total = 0
+    for name, properties in events:
+        for violation in plan.check(name, properties):
+            total += 1
+            key = (violation.event_name, violation.kind, violation.property)
+            entry = tally.get(key)
+            if entry is None:
+                tally[key] = [1, properties]
+            else:
+                entry[0] += 1
+                entry[1] = properties
+    if tally:
+        _upsert(ws, tally, now or utcnow(), conn)
+    return total
+
+
+def record(ws: Workspace, violations: Iterable[Violation], example: Mapping[str, Any] | None,
+           now: datetime | None = None, *, conn: Connection | None = None) -> None:
+    """Count violations of one event (already checked), ``example`` being its properties."""
+    tally: dict[tuple[str, str, str], list[Any]] = {}
+    for violation in violations:
+        if violation.kind not in VIOLATION_KINDS:
+            raise ValueError(f"unknown violation kind '{violation.kind}'")
+        key = (violation.event_name, violation.kind, violation.property)
+        tally.setdefault(key, [0, example])[0] += 1
+    if tally:
+        _upsert(ws, tally, now or utcnow(), conn)
+
+
+def _upsert(ws: Workspace, tally: Mapping[tuple[str, str, str], list[Any]], now: datetime,
+            conn: Connection | None) -> None:
+    rows = [{"event_name": name[:NAME_MAX], "kind": kind, "property": prop[:NAME_MAX], "count": n,
+             "example": bounded_example(example), "first_seen": now, "last_seen": now}
+            for (name, kind, prop), (n, example) in tally.items()]
+    # Names cut to the column's length may now collide; add those up rather than upsert twice.
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["event_name"], row["kind"], row["property"])
+        if key in merged:
+            merged[key]["count"] += row["count"]
+            merged[key]["example"] = row["example"]
+        else:
+            merged[key] = row
+    if conn is not None:
+        _write(conn, list(merged.values()))
+        return
+    with ws._session(write=True) as s:
+        _write(s.connection(), list(merged.values()))
+
+
+def _write(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(_violations)
+    statement = statement.on_conflict_do_update(
+        index_elements=[_violations.c.event_name, _violations.c.kind, _violations.c.property],
+        set_={"count": _violations.c.count + statement.excluded.count, "example": statement.excluded.example,
+              "last_seen": statement.excluded.last_seen})
+    conn.execute(statement, rows)
+
+
+def bounded_example(properties: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``properties`` as an example to store: as is when small, else with long text cut, nested
+    values summarised and keys dropped until it fits :data:`EXAMPLE_MAX`."""
+    props = dict(properties or {})
+    try:
+        if len(json.dumps(props, ensure_ascii=False)) <= EXAMPLE_MAX:
+            return props
+    except (TypeError, ValueError):
+        pass
+    cut: dict[str, Any] = {}
+    size = 2
+    for key, value in props.items():
+        if isinstance(value, str) and len(value) > EXAMPLE_TEXT_MAX:
+            value = value[:EXAMPLE_TEXT_MAX] + "…"
+        elif isinstance(value, list):
+            value = f"[{len(value)} items]"
+        elif isinstance(value, Mapping):
+            value = f"{{{len(value)} keys}}"
+        elif not (value is None or isinstance(value, bool | int | float | str)):
+            value = str(value)[:EXAMPLE_TEXT_MAX]
+        entry = len(json.dumps({str(key)[:EXAMPLE_TEXT_MAX]: value}, ensure_ascii=False))
+        if size + entry > EXAMPLE_MAX - 40:
+            cut["…"] = f"{len(props) - len(cut)} more properties not kept"
+            break
+        cut[str(key)[:EXAMPLE_TEXT_MAX]] = value
+        size += entry
+    return cut
+
+
+def violations(ws: Workspace, event_name: str | None = None) -> list[ViolationRecord]:
+    """The counted violations, most recently seen first (optionally of one event)."""
+    query = select(_violations).order_by(_violations.c.last_seen.desc(), _violations.c.count.desc(),
+                                         _violations.c.event_name, _violations.c.kind, _violations.c.property)
+    if event_name is not None:
+        query = query.where(_violations.c.event_name == event_name)
+    with ws._session() as s:
+        return [ViolationRecord(r.event_name, r.kind, r.property, r.count, dict(r.example), r.first_seen,
+                                r.last_seen) for r in s.connection().execute(query)]
+
+
+def clear(ws: Workspace, event_name: str | None = None) -> int:
+    """Forget the counted violations (of one event, or all); returns how many rows went."""
+    statement = delete(_violations)
+    if event_name is not None:
+        statement = statement.where(_violations.c.event_name == event_name)
+    with ws._session(write=True) as s:
+        return s.connection().execute(statement).rowcount
+
+
+def source_counts(ws: Workspace, since: datetime | None = None) -> dict[str, int]:
+    """Stored events per ``events.source`` (received at or after ``since``, when given)."""
+    query = select(_events.c.source, func.count()).group_by(_events.c.source)
+    if since is not None:
+        if since.tzinfo is None:
+            raise ValueError("'since' must be timezone-aware")
+        query = query.where(_events.c.received_at >= since)
+    with ws._session() as s:
+        return {source: int(n) for source, n in s.connection().execute(query)}

@@ -1,0 +1,241 @@
+"""The tracking plan: declarations gathered from drafts and published versions, the checks, counted
+violations (in batches, inside a caller's transaction or their own), source counts and segment
+references."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from engine.commands import make_node
+from engine.document import Journey
+from engine.store import Workspace
+from engine.track import tracking_plan as tp
+from engine.track.tracking_plan import TrackingPlan, Violation
+
+T0 = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ws(request, tmp_path: Path):
+    location = tmp_path / "workspace.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    workspace = Workspace.open(location)
+    yield workspace
+    workspace.close()
+
+
+def event_node(registry, name: str, *props: tuple[str, str, bool], source: str = ""):
+    return make_node(registry, "track.event", title=name, config={
+        "event_name": name, "description": "", "source": source,
+        "properties": [{"name": n, "type": t, "required": r, "description": ""} for n, t, r in props]})
+
+
+def plan_journey(registry, name: str, *nodes) -> Journey:
+    journey = Journey(name=name)
+    journey.nodes += list(nodes)
+    return journey
+
+
+@pytest.fixture
+def planned(ws: Workspace, registry):
+    """One journey declaring order_completed and signed_up, saved as a draft."""
+    journey = plan_journey(registry, "Shop events",
+                           event_node(registry, "order_completed", ("order_id", "string", True),
+                                      ("total", "number", True), ("coupon", "string", False),
+                                      ("paid", "boolean", False), ("at", "datetime", False),
+                                      ("address.city", "string", False)),
+                           event_node(registry, "signed_up"))
+    ws.create_journey(journey)
+    return journey
+
+
+def test_check_reports_unknown_missing_and_mistyped(ws: Workspace, planned):
+    plan = TrackingPlan.from_workspace(ws)
+    assert sorted(plan.events) == ["order_completed", "signed_up"]
+    good = {"order_id": "A1", "total": 12.5, "coupon": "X", "paid": True, "at": "2025-05-01T10:00:00+08:00",
+            "address": {"city": "Lyon"}, "extra": [1, 2]}
+    assert plan.check("order_completed", good) == []
+    assert plan.check("order_completed", {**good, "at": "2025-05-01"}) == []
+    assert plan.check("signed_up", None) == []
+    assert plan.check("Order Completed", good) == [Violation("Order Completed", "unknown_event")]
+    assert plan.check("order_completed", {"order_id": "A1", "total": None}) == [
+        Violation("order_completed", "missing_property", "total")]
+    found = plan.check("order_completed", {"order_id": 17, "total": "12.5", "paid": "yes", "at": "tomorrow",
+                                           "coupon": None, "address": {"city": 5}})
+    assert [(v.kind, v.property, v.found) for v in found] == [
+        ("mistyped_property", "order_id", "number"), ("mistyped_property", "total", "text"),
+        ("mistyped_property", "paid", "text"), ("mistyped_property", "at", "text"),
+        ("mistyped_property", "address.city", "number")]
+    assert found[1].message == "property 'total' of event 'order_completed' should be number, not text"
+    assert plan.check("order_completed", {"order_id": "A", "total": True})[0].found == "boolean"
+    assert Violation("x", "unknown_event").message == "event 'x' is not in the tracking plan"
+
+
+def test_a_workspace_without_declarations_checks_nothing(ws: Workspace, registry):
+    ws.create_journey(plan_journey(registry, "No plan", make_node(registry, "map.note")))
+    plan = TrackingPlan.from_workspace(ws)
+    assert not plan and plan.check("anything", {"x": 1}) == []
+    assert tp.check_and_record(ws, [("anything", {})], T0) == 0
+    assert tp.violations(ws) == []
+
+
+def test_declarations_merge_leniently_over_drafts_versions_and_journeys(ws: Workspace, registry):
+    shop = plan_journey(registry, "Shop", event_node(registry, "order", ("total", "number", True),
+                                                      ("note", "string", True), source="Shop"))
+    ws.create_journey(shop)
+    ws.publish(shop.id, registry)
+    # The draft moves on: "total" may now also be text, "note" becomes optional, "sku" is new and required.
+    shop.nodes[0].config["properties"] = [
+        {"name": "total", "type": "string", "required": True, "description": ""},
+        {"name": "note", "type": "string", "required": False, "description": ""},
+        {"name": "sku", "type": "string", "required": True, "description": "Stock unit"}]
+    ws.save_draft(shop)
+    app = plan_journey(registry, "App", event_node(registry, "order", ("total", "number", True), source="App"))
+    ws.create_journey(app)
+    old = plan_journey(registry, "Old", event_node(registry, "legacy_event"))
+    ws.create_journey(old)
+    ws.archive_journey(old.id)
+
+    plan = TrackingPlan.from_workspace(ws)
+    assert sorted(plan.events) == ["order"]  # archived journeys do not count
+    order = plan.events["order"]
+    assert order.properties["total"].types == frozenset({"number", "string"})
+    assert order.properties["total"].required  # every declaration requires it
+    assert not order.properties["note"].required and not order.properties["sku"].required
+    assert order.properties["sku"].description == "Stock unit"
+    assert order.sources == ("App", "Shop")
+    assert {(p.journey_name, p.where) for p in order.declared_in} == {("Shop", "draft"), ("App", "draft")}
+    assert plan.check("order", {"total": "12"}) == [] and plan.check("order", {"total": 12}) == []
+    assert [v.kind for v in plan.check("order", {"note": "x"})] == ["missing_property"]
+    assert [v.property for v in plan.check("order", {"total": 1, "note": 3})] == ["note"]
+
+
+def test_unreadable_declarations_are_left_out(registry):
+    broken = plan_journey(registry, "Broken", event_node(registry, "ok_event", ("n", "number", True)))
+    weird = make_node(registry, "map.note")
+    weird.type = "track.event"
+    weird.config = {"event_name": "  ", "properties": []}
+    odd = make_node(registry, "map.note")
+    odd.type = "track.event"
+    odd.config = {"event_name": "odd", "properties": [{"name": "p", "type": "decimal"}, "junk", {"type": "number"}]}
+    broken.nodes += [weird, odd]
+    plan = TrackingPlan.from_journeys([("j", "Broken", "draft", broken)])
+    assert sorted(plan.events) == ["odd", "ok_event"]
+    assert plan.events["odd"].properties == {}
+
+
+def test_check_and_record_counts_in_batches(ws: Workspace, planned):
+    batch = [("order_completed", {"order_id": "1", "total": "9"}),
+             ("order_completed", {"total": 3}),
+             ("order_completed", {"order_id": "3", "total": "10", "coupon": 1}),
+             ("checkout", {"step": 1}),
+             ("signed_up", {}),
+             ("order_completed", {"order_id": "4", "total": 4})]
+    assert tp.check_and_record(ws, batch, T0) == 5
+    rows = {(r.event_name, r.kind, r.property): r for r in tp.violations(ws)}
+    assert {k: r.count for k, r in rows.items()} == {
+        ("order_completed", "mistyped_property", "total"): 2,
+        ("order_completed", "missing_property", "order_id"): 1,
+        ("order_completed", "mistyped_property", "coupon"): 1,
+        ("checkout", "unknown_event", ""): 1}
+    total = rows[("order_completed", "mistyped_property", "total")]
+    assert total.example == {"order_id": "3", "total": "10", "coupon": 1}  # the latest offender
+    assert total.first_seen == total.last_seen == T0
+
+    assert tp.check_and_record(ws, [("checkout", {"step": 2}), ("order_completed", {"order_id": "5", "total": "1"})],
+                               T0 + HOUR) == 2
+    rows = {(r.event_name, r.kind, r.property): r for r in tp.violations(ws)}
+    assert rows[("checkout", "unknown_event", "")].count == 2
+    assert rows[("checkout", "unknown_event", "")].example == {"step": 2}
+    assert rows[("order_completed", "mistyped_property", "total")].count == 3
+    assert rows[("order_completed", "mistyped_property", "total")].first_seen == T0
+    assert rows[("order_completed", "mistyped_property", "total")].last_seen == T0 + HOUR
+    latest = tp.violations(ws)
+    assert {(r.event_name, r.property) for r in latest[:2]} == {("checkout", ""), ("order_completed", "total")}
+    assert len(tp.violations(ws, "checkout")) == 1
+
+    plan = TrackingPlan.from_workspace(ws)
+    tp.record(ws, plan.check("mystery", {"a": 1}), {"a": 1}, T0 + 2 * HOUR)
+    assert tp.violations(ws, "mystery")[0].count == 1
+    with pytest.raises(ValueError, match="unknown violation kind"):
+        tp.record(ws, [Violation("x", "strange")], {}, T0)
+
+    assert tp.clear(ws, "checkout") == 1
+    assert {r.event_name for r in tp.violations(ws)} == {"order_completed", "mystery"}
+    assert tp.clear(ws) == 4
+    assert tp.violations(ws) == []
+
+
+def test_counts_can_commit_with_the_callers_transaction(ws: Workspace, planned):
+    with ws._session(write=True) as s:
+        assert tp.check_and_record(ws, [("nope", {})], T0, conn=s.connection()) == 1
+    assert tp.violations(ws)[0].count == 1
+
+    class Stop(Exception):
+        pass
+
+    with pytest.raises(Stop), ws._session(write=True) as s:
+        tp.check_and_record(ws, [("nope", {}), ("nope", {})], T0, conn=s.connection())
+        raise Stop  # the caller's write fails: the counts go with it
+    assert tp.violations(ws)[0].count == 1
+
+
+def test_the_plan_is_cached_until_a_journey_changes(ws: Workspace, planned, registry):
+    first = tp.current_plan(ws)
+    assert tp.current_plan(ws) is first
+    planned.nodes.append(event_node(registry, "refund_issued", ("amount", "number", True)))
+    ws.save_draft(planned)
+    second = tp.current_plan(ws)
+    assert second is not first and "refund_issued" in second.events
+    ws.publish(planned.id, registry)
+    assert tp.current_plan(ws) is not second
+    assert tp.check_and_record(ws, [("refund_issued", {})], T0) == 1
+
+
+def test_examples_are_bounded():
+    small = {"a": 1, "b": "x"}
+    assert tp.bounded_example(small) == small
+    big = {f"key{i}": "v" * 500 for i in range(40)} | {"nested": {"deep": list(range(1000))}, "list": [1] * 5000}
+    cut = tp.bounded_example(big)
+    assert len(json.dumps(cut, ensure_ascii=False)) <= tp.EXAMPLE_MAX
+    assert cut["key0"].endswith("…") and len(cut["key0"]) == tp.EXAMPLE_TEXT_MAX + 1
+    assert "more properties not kept" in cut["…"]
+    assert tp.bounded_example({"nested": {"a": list(range(2000))}}) == {"nested": "{1 keys}"}
+    assert tp.bounded_example(None) == {}
+
+
+def test_long_names_fit_the_table(ws: Workspace, planned):
+    long_name = "e" * 250
+    assert tp.check_and_record(ws, [(long_name, {}), (long_name + "x", {})], T0) == 2
+    (row,) = tp.violations(ws)
+    assert row.event_name == "e" * tp.NAME_MAX and row.count == 2
+
+
+def test_source_counts(ws: Workspace):
+    ws.ingest_event({"user_id": "1"}, "a", source="Shop")
+    ws.ingest_event({"user_id": "1"}, "b", source="Shop")
+    ws.ingest_event({"user_id": "2"}, "a", source="App")
+    ws.ingest_event({"user_id": "2"}, "c")
+    assert tp.source_counts(ws) == {"Shop": 2, "App": 1, "": 1}
+    assert tp.source_counts(ws, since=datetime.now(UTC) + timedelta(days=1)) == {}
+    with pytest.raises(ValueError, match="timezone-aware"):
+        tp.source_counts(ws, since=datetime(2025, 1, 1))
+
+
+def test_segment_references_find_entries_and_conditions(ws: Workspace, registry):
+    journey = Journey(name="VIP care")
+    entry = make_node(registry, "orchestrate.entry", config={
+        "trigger": {"kind": "segment", "rules": [], "match": "all", "segment_id": "seg-vip"}})
+    check = make_node(registry, "orchestrate.condition", config={"check": {"kind": "segment", "segment_id": "seg-vip"}})
+    other = make_node(registry, "orchestrate.condition", config={"check": {"kind": "segment", "segment_id": "seg-x"}})
+    journey.nodes += [entry, check, other]
+    ws.create_journey(journey)
+    ws.create_journey(Journey(name="Unrelated"))
+    places = tp.segment_references(ws, "seg-vip")
+    assert sorted(p.node_id for p in places) == sorted([entry.id, check.id])
+    assert all(p.journey_name == "VIP care" and p.where == "draft" for p in places)
+    assert tp.segment_references(ws, "seg-none") == []
