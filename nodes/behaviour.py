@@ -19,10 +19,10 @@ orchestrate.condition       ``Go("yes")`` / ``Go("no")``:
                               not set) are always known.
                             - *event_within*: yes when ``ctx.count_events(event, filters,
                               now − within_days)`` ≥ ``min_count``.
-                            - *segment*: there is no segment store until the data import
-                              arrives, so the answer is yes only when the profile attribute
-                              ``segments`` (a list of segment ids) holds the id; without that
-                              attribute it is no, noted "segments arrive with the data import".
+                            - *segment*: ``ctx.in_segment(segment_id)``: the workspace's
+                              segment store in test and live; in a simulation, whether the
+                              profile attribute ``segments`` (a list of segment ids) holds the
+                              id, and no (noted) without that attribute.
                             - *consent*: yes when ``ctx.customer.consent`` says true for the
                               channel kind; no entry counts as no (noted).
 orchestrate.multi_split     The first of ``values`` equal to the attribute → ``branch_N`` (1-based
@@ -73,6 +73,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from engine.errors import TemplateError
 from engine.runtime import triggers
 from engine.runtime.clock import at_local, parse_iso
 from engine.runtime.context import StepContext
@@ -97,8 +98,9 @@ if TYPE_CHECKING:
         WaitConfig,
     )
 
-#: The note for a segment check while segments exist only as a profile attribute.
-NO_SEGMENT_STORE = "segments arrive with the data import"
+#: The note for a segment check where no segment store answers (a simulation whose synthetic
+#: profile has no ``segments`` attribute).
+NO_SEGMENT_STORE = "no segment store here and no 'segments' attribute on the profile"
 
 
 def _dicts(models: list[ConfigBase]) -> list[dict]:
@@ -153,10 +155,10 @@ def run_condition(config: ConditionConfig, ctx: StepContext) -> Outcome:
         return Go("yes" if count >= check.min_count else "no",
                   f"{count} × {check.event} in {check.within_days} days")
     if check.kind == "segment":
-        segments = ctx.customer.attributes.get("segments")
-        if not isinstance(segments, list | tuple | set):
+        member = ctx.in_segment(check.segment_id)
+        if member is None:
             return Go("no", NO_SEGMENT_STORE)
-        return Go("yes" if check.segment_id in segments else "no")
+        return Go("yes" if member else "no")
     granted = ctx.customer.consent.get(check.channel_kind)
     if granted is None:
         return Go("no", f"no {check.channel_kind} consent recorded")
@@ -258,8 +260,13 @@ def run_wait(config: WaitConfig, ctx: StepContext) -> Outcome:
 
 
 def run_send(config: SendConfig, ctx: StepContext) -> Outcome:
-    outcome = ctx.send(config.channel, config.channel_kind, ctx.render(config.subject), ctx.render(config.body),
-                       ctx.render(config.html_body) if config.html_body else "",
+    try:
+        subject = ctx.render(config.subject, html=False)
+        body = ctx.render(config.body, html=False)
+        html_body = ctx.render(config.html_body, html=True) if config.html_body else ""
+    except TemplateError as exc:  # nothing is sent; the step log says which template and why
+        return Go("failed", f"template: {exc}")
+    outcome = ctx.send(config.channel, config.channel_kind, subject, body, html_body,
                        respect_quiet_hours=config.respect_quiet_hours,
                        frequency_cap_exempt=config.frequency_cap_exempt)
     if outcome.status == "deferred":
@@ -274,8 +281,11 @@ def run_update_profile(config: UpdateProfileConfig, ctx: StepContext) -> Outcome
 
 
 def run_notify_staff(config: NotifyStaffConfig, ctx: StepContext) -> Outcome:
-    outcome = ctx.notify_staff(config.channel, config.channel_kind, list(config.recipients),
-                               ctx.render(config.message))
+    try:
+        text = ctx.render(config.message)
+    except TemplateError as exc:
+        return Go("failed", f"template: {exc}")
+    outcome = ctx.notify_staff(config.channel, config.channel_kind, list(config.recipients), text)
     if outcome.status == "sent":
         return Go("next")
     return Go("failed", outcome.reason or outcome.status)

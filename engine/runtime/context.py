@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from engine import templating
 from engine.document import FrequencyCap, QuietHours, Settings
 from engine.runtime.clock import at_local, parse_hhmm, zone_of
 from engine.runtime.triggers import lookup
@@ -157,8 +158,19 @@ class StepContext(ABC):
     def bucket(self, salt: str) -> float:
         return bucket(self.customer.id, salt)
 
-    def render(self, template: str) -> str:
-        return render(template, self.customer, self.event)
+    def render(self, template: str, *, html: bool = False) -> str:
+        """``template`` filled in for this customer and event by the sandboxed renderer
+        (:mod:`engine.templating`); raises :class:`~engine.errors.TemplateError` when it cannot be."""
+        return templating.render(template, {"customer": {"id": self.customer.id, **self.customer.attributes},
+                                            "event": dict(self.event or {})}, html=html)
+
+    def in_segment(self, segment_id: str) -> bool | None:
+        """Whether the customer is in a saved segment; ``None`` where there is no segment store
+        (a simulation reads the profile's ``segments`` attribute instead)."""
+        segments = self.customer.attributes.get("segments")
+        if not isinstance(segments, list | tuple | set):
+            return None
+        return segment_id in segments
 
     @property
     def zone(self) -> ZoneInfo:

@@ -29,7 +29,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine.channels import Channel, ChannelResult, Message
+from engine.channels.optouts import normalize_address
 from engine.channels.ratelimit import backoff
+from engine.channels.unsubscribe import TOKEN_KINDS, make_token
 from engine.document import Journey, Settings
 from engine.errors import NotFound
 from engine.runtime.clock import Clock, local_date, zone_of
@@ -158,6 +160,9 @@ class _Work:
         self.delivery_runs: set[str] = set()
         #: When each customer in hand was sent something counting towards the frequency cap.
         self.sent: dict[str, list[datetime]] = {}
+        #: Opt-outs, read once per batch when a message is about to go: ``(kind, address)`` and
+        #: ``(kind, customer id)`` pairs.
+        self.opt_outs: set[tuple[str, str]] | None = None
 
 
 class Runner:
@@ -388,6 +393,13 @@ class Runner:
             self._load_deliveries([run_id])
         return self._work.deliveries.get(key)
 
+    def _opted_out(self, channel_kind: str, address: str, customer_id: str) -> bool:
+        work = self._work
+        if work.opt_outs is None:
+            work.opt_outs = self.store.opt_outs()
+        return ((channel_kind, normalize_address(channel_kind, address)) in work.opt_outs
+                or (channel_kind, "customer:" + customer_id) in work.opt_outs)
+
     def _sent_times(self, customer_id: str) -> list[datetime]:
         self._customer(customer_id)
         return self._work.sent[customer_id]
@@ -544,13 +556,21 @@ class Runner:
             firing = moment.isoformat()
             due = [(cid, f"schedule:{firing}") for cid, attrs in self._all_profiles()
                    if _in_rules(trig.rules, trig.match, attrs)]
+        elif isinstance(trig, SegmentTrigger) and trig.segment_id:
+            # Saved segment: who entered it since the last look (its stored membership moves on).
+            from engine.track.segments import SegmentStore
+
+            entered, _left = SegmentStore(self.workspace).refresh(trig.segment_id, now)
+            attrs_ok = {cid for cid, attrs in self._all_profiles() if _in_rules(trig.rules, trig.match, attrs)} \
+                if trig.rules else None
+            due = [(cid, "segment") for cid in entered if attrs_ok is None or cid in attrs_ok]
         else:
             for cid, attrs, tz in self._all_profiles(with_zone=True):
                 if isinstance(trig, DatePropertyTrigger):
                     moment = trig.next_fire(attrs, last, zone_of(tz, comp.settings.time_zone))
                     if moment is not None and moment <= now:
                         due.append((cid, f"date:{moment.isoformat()}"))
-                elif trig.accepts(attrs) and not trig.segment_id:
+                elif not trig.segment_id and trig.accepts(attrs):
                     due.append((cid, "segment"))
         self._enter_due(comp, entry, due)
         self._scanned[key] = now
@@ -839,6 +859,8 @@ class StoreContext(StepContext):
             address = self._address(channel_kind)
             if not address:
                 return self._skip(key, channel, channel_kind, "no address", frequency_cap_exempt)
+            if self.runner._opted_out(channel_kind, address, self.customer.id):
+                return self._skip(key, channel, channel_kind, "opted out", frequency_cap_exempt)
             if respect_quiet_hours:
                 ends = quiet_until(self.now, self.zone, self.settings.quiet_hours)
                 if ends is not None:
@@ -853,8 +875,19 @@ class StoreContext(StepContext):
 
     def _message(self, key: str, channel: str, channel_kind: str, to: str, subject: str, body: str,
                  html_body: str = "", recipients: tuple[str, ...] = ()) -> Message:
+        # Customers get a token to unsubscribe with; staff notices do not.
+        token = "" if recipients or channel_kind not in TOKEN_KINDS else \
+            make_token(self.runner.workspace, self.customer.id, channel_kind)
         return Message(key, channel, channel_kind, self.customer.id, self.journey_id, self.node_id, self.run.id,
-                       to, subject, body, html_body, recipients=recipients)
+                       to, subject, body, html_body, recipients=recipients, unsubscribe_token=token)
+
+    def in_segment(self, segment_id: str) -> bool | None:
+        from engine.track.segments import SegmentStore
+
+        try:
+            return SegmentStore(self.runner.workspace).contains(segment_id, self.customer.id, self.now)
+        except NotFound:
+            return False
 
     def notify_staff(self, channel: str, channel_kind: str, recipients: list[str], message: str) -> SendOutcome:
         key = self._key("/staff")

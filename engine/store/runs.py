@@ -30,6 +30,7 @@ from engine.store.models import (
     EdgeCounterRow,
     IdentifierRow,
     NodeCounterRow,
+    OptOutRow,
     RunRow,
     StepRow,
 )
@@ -271,6 +272,7 @@ class RunStore:
             return
         with self.workspace._session(write=True) as s:
             conn = s.connection()
+            _drop_vanished(conn, batch)
             if conn.dialect.name == "sqlite":
                 _write_runs_sqlite(conn, batch)
             else:
@@ -502,6 +504,18 @@ class RunStore:
                         d.customer_id.in_(chunk), d.mode == mode, d.status == "sent",
                         d.frequency_cap_exempt.is_(False))):
                     found.setdefault(cid, []).append(at)
+        return found
+
+    def opt_outs(self) -> set[tuple[str, str]]:
+        """Every opt-out as ``(channel kind, address)`` and ``(channel kind, "customer:" + id)``."""
+        found: set[tuple[str, str]] = set()
+        o = OptOutRow.__table__.c
+        with self.workspace._session() as s:
+            for kind, address, customer_id in s.connection().execute(select(o.channel_kind, o.address,
+                                                                             o.customer_id)):
+                found.add((kind, address))
+                if customer_id:
+                    found.add((kind, "customer:" + customer_id))
         return found
 
     def delivery_by_id(self, delivery_id: str) -> DeliveryRecord:
@@ -738,6 +752,25 @@ def ordered_id() -> str:
     value = (time.time_ns() // 1_000_000) << 80 | 0x7 << 76 | secrets.randbits(76)
     value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC 4122 variant bits
     return str(uuid.UUID(int=value))
+
+
+def _drop_vanished(conn: Connection, batch: Batch) -> None:
+    """Leave out runs deleted since they were read (their customer was erased meanwhile): their
+    step lines and outbox rows would point at nothing. Counter changes stay, as the erasure left
+    the counters themselves (see :mod:`engine.track.profiles`)."""
+    known = [run_id for run_id in batch.runs if run_id not in batch.new]
+    if not known:
+        return
+    present: set[str] = set()
+    for chunk in _chunks(known):
+        present.update(conn.execute(select(_runs.c.id).where(_runs.c.id.in_(chunk))).scalars())
+    gone = set(known) - present
+    if not gone:
+        return
+    for run_id in gone:
+        del batch.runs[run_id]
+    batch.steps[:] = [step for step in batch.steps if step[0] not in gone]
+    batch.new_deliveries[:] = [d for d in batch.new_deliveries if d["run_id"] not in gone]
 
 
 def _chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:

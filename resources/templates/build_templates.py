@@ -339,8 +339,8 @@ def welcome_series() -> Template:
     t.step("entry", "orchestrate.entry", "New sign-up",
            {"trigger": {"kind": "event", "event": "signed_up"}, "re_entry": "never"}, 0, 0)
     t.step("send_welcome", "orchestrate.send", "Send welcome email", email(
-        "Welcome aboard, {{ customer.first_name }}!",
-        "Hi {{ customer.first_name }},\n\nthanks for joining us, it's lovely to have you here.\n\n"
+        "Welcome aboard, {{ customer.first_name | default('friend') }}!",
+        "Hi {{ customer.first_name | default('friend') }},\n\nthanks for joining us, it's lovely to have you here.\n\n"
         "Over the next few days we'll share a few tips to help you find your favourites. If you ever "
         "have a question, just reply to this email: a real person reads every one.\n\nSee you soon,\n"
         "The team"), 1, 0)
@@ -351,14 +351,14 @@ def welcome_series() -> Template:
             "goal_event": "order_completed", "conversion_window_days": 14,
             "stopping_rule": {"kind": "bayesian", "probability_threshold": 0.95, "min_sample_per_variant": 200}},
            3, 0)
-    tips_body = ("Hi {{ customer.first_name }},\n\nhere are three things our regulars love:\n\n"
+    tips_body = ("Hi {{ customer.first_name | default('friend') }},\n\nhere are three things our regulars love:\n\n"
                  "1. Save favourites with the heart button to find them again later.\n"
                  "2. Orders over £40 ship free.\n"
                  "3. Not the right size? Returns are free for 30 days.\n\nHappy browsing,\nThe team")
     t.step("tips_a", "orchestrate.send", "Tips email (A)",
            email("3 ways to get the most out of your account", tips_body), 4, 0)
     t.step("tips_b", "orchestrate.send", "Tips email (B)",
-           email("{{ customer.first_name }}, your quick-start guide is here", tips_body), 4, 1)
+           email("{{ customer.first_name | default('friend') }}, your quick-start guide is here", tips_body), 4, 1)
     t.step("wait_order", "orchestrate.wait", "Wait for order", wait_until_event("order_completed", 5), 5, 0)
     t.step("goal", "orchestrate.goal", "First order", {"name": "First order", "event": "order_completed"}, 6, 0)
     t.step("can_text", "orchestrate.condition", "Can we text?",
@@ -367,11 +367,11 @@ def welcome_series() -> Template:
            {"operations": [{"kind": "set", "attribute": "lifecycle", "value": "customer"},
                            {"kind": "add_tag", "tag": "welcome-complete"}]}, 7, 0)
     t.step("sms_offer", "orchestrate.send", "Text 10% offer", sms(
-        "Hi {{ customer.first_name }}, a little welcome gift: 10% off your first order with code WELCOME10 "
+        "Hi {{ customer.first_name | default('friend') }}, a little welcome gift: 10% off your first order with code WELCOME10 "
         "(valid 7 days). Reply STOP to opt out."), 7, 1)
     t.step("email_offer", "orchestrate.send", "Email 10% offer", email(
-        "A little welcome gift for you, {{ customer.first_name }}",
-        "Hi {{ customer.first_name }},\n\nto say thanks for joining, here's 10% off your first order. "
+        "A little welcome gift for you, {{ customer.first_name | default('friend') }}",
+        "Hi {{ customer.first_name | default('friend') }},\n\nto say thanks for joining, here's 10% off your first order. "
         "Use code WELCOME10 at checkout; it's valid for 7 days.\n\nEnjoy,\nThe team"), 7, 2)
     t.step("exit_done", "orchestrate.exit", "Welcome complete", {"reason": "Placed a first order"}, 8, 0)
     t.step("exit_offer", "orchestrate.exit", "Offer sent", {"reason": "Got the welcome offer"}, 8, 1)
@@ -448,8 +448,8 @@ def abandoned_cart() -> Template:
                         "filters": [{"property": "cart_value", "operator": "gt", "value": 0}]}}, 0, 0)
     t.step("wait_1h", "orchestrate.wait", "Wait 1 hour", wait_for(1, "hours"), 1, 0)
     t.step("reminder", "orchestrate.send", "Send cart reminder", email(
-        "You left something in your cart, {{ customer.first_name }}",
-        "Hi {{ customer.first_name }},\n\nyour cart is saved and waiting for you. Pop back whenever you're "
+        "You left something in your cart, {{ customer.first_name | default('friend') }}",
+        "Hi {{ customer.first_name | default('friend') }},\n\nyour cart is saved and waiting for you. Pop back whenever you're "
         "ready: we've kept everything just as you left it.\n\nQuestions about sizes or delivery? Just reply "
         "to this email.\n\nThe team"), 2, 0)
     t.step("wait_order", "orchestrate.wait", "Wait for order", wait_until_event("order_completed", 1), 3, 0)
@@ -463,15 +463,15 @@ def abandoned_cart() -> Template:
             "stopping_rule": {"kind": "fixed_sample", "sample_size_per_variant": 500, "confidence": 0.95}},
            5, 1)
     t.step("send_code", "orchestrate.send", "Send 10% code", email(
-        "10% off the things you picked, {{ customer.first_name }}",
-        "Hi {{ customer.first_name }},\n\nstill thinking it over? Here's 10% off your cart with code "
+        "10% off the things you picked, {{ customer.first_name | default('friend') }}",
+        "Hi {{ customer.first_name | default('friend') }},\n\nstill thinking it over? Here's 10% off your cart with code "
         "COMEBACK10, valid for 48 hours.\n\nThe team"), 6, 1)
     t.step("send_free_delivery", "orchestrate.send", "Offer free delivery", email(
-        "Free delivery on your cart, {{ customer.first_name }}",
-        "Hi {{ customer.first_name }},\n\nwe'll deliver your cart for free if you order in the next 48 hours; "
+        "Free delivery on your cart, {{ customer.first_name | default('friend') }}",
+        "Hi {{ customer.first_name | default('friend') }},\n\nwe'll deliver your cart for free if you order in the next 48 hours; "
         "no code needed.\n\nThe team"), 6, 2)
     t.step("sms_nudge", "orchestrate.send", "Text a reminder", sms(
-        "Hi {{ customer.first_name }}, your cart is still saved for you. Pick up where you left off any time. "
+        "Hi {{ customer.first_name | default('friend') }}, your cart is still saved for you. Pick up where you left off any time. "
         "Reply STOP to opt out."), 6, 3)
     t.step("wait_order_2", "orchestrate.wait", "Wait for order", wait_until_event("order_completed", 2), 7, 1)
     t.step("goal", "orchestrate.goal", "Cart recovered", {"name": "Cart recovered", "event": "order_completed"},
@@ -561,12 +561,12 @@ def post_purchase_review() -> Template:
             "stopping_rule": {"kind": "bayesian", "probability_threshold": 0.95, "min_sample_per_variant": 150}},
            2, 0)
     t.step("ask_email", "orchestrate.send", "Ask for a review", email(
-        "How are you getting on with your order, {{ customer.first_name }}?",
-        "Hi {{ customer.first_name }},\n\nwe hope your order arrived safely. Would you spare a minute to tell "
+        "How are you getting on with your order, {{ customer.first_name | default('friend') }}?",
+        "Hi {{ customer.first_name | default('friend') }},\n\nwe hope your order arrived safely. Would you spare a minute to tell "
         "us how you like it? Your review helps other shoppers and helps us get better.\n\n"
         "Something not right? Reply to this email and we'll sort it out.\n\nThank you,\nThe team"), 3, 0)
     t.step("ask_sms", "orchestrate.send", "Ask by text", sms(
-        "Hi {{ customer.first_name }}, how's your order? We'd love a quick review, it takes a minute. "
+        "Hi {{ customer.first_name | default('friend') }}, how's your order? We'd love a quick review, it takes a minute. "
         "Reply STOP to opt out."), 3, 1)
     t.step("wait_review", "orchestrate.wait", "Wait for review", wait_until_event("review_submitted", 4), 4, 0)
     t.step("goal", "orchestrate.goal", "Review received", {"name": "Review received", "event": "review_submitted"},
@@ -577,11 +577,11 @@ def post_purchase_review() -> Template:
                       "filters": [{"property": "rating", "operator": "lte", "value": 2}]}}, 6, 0)
     t.step("alert_team", "orchestrate.notify_staff", "Alert the team",
            {"channel": "chat-team", "channel_kind": "chat", "recipients": ["#customer-care"],
-            "message": "Unhappy customer {{ customer.first_name }} rated {{ event.rating }}/5 — please call back "
-                       "on {{ customer.phone }} today."}, 7, 0)
+            "message": "Unhappy customer {{ customer.first_name | default('(no name)') }} rated {{ event.rating | default('?') }}/5 — please call back "
+                       "on {{ customer.phone | default('(no phone on file)') }} today."}, 7, 0)
     t.step("thank_you", "orchestrate.send", "Send thank-you", email(
-        "Thank you for your review, {{ customer.first_name }}!",
-        "Hi {{ customer.first_name }},\n\nthank you for taking the time to review your order. It means a lot "
+        "Thank you for your review, {{ customer.first_name | default('friend') }}!",
+        "Hi {{ customer.first_name | default('friend') }},\n\nthank you for taking the time to review your order. It means a lot "
         "to a small team like ours.\n\nAs a thank-you, here's 10% off your next order with code THANKS10.\n\n"
         "The team"), 7, 1)
     t.step("flag_callback", "orchestrate.update_profile", "Flag for call-back",
@@ -670,17 +670,17 @@ def win_back() -> Template:
            {"check": {"kind": "attribute", "missing_attribute": "no",
                       "rules": [{"attribute": "lifetime_value", "operator": "gte", "value": 200}]}}, 3, 0)
     t.step("send_code", "orchestrate.send", "Send 20% code", email(
-        "We miss you, {{ customer.first_name }}: here's 20% off",
-        "Hi {{ customer.first_name }},\n\nit's been a while and we've missed you! As one of our favourite "
+        "We miss you, {{ customer.first_name | default('friend') }}: here's 20% off",
+        "Hi {{ customer.first_name | default('friend') }},\n\nit's been a while and we've missed you! As one of our favourite "
         "customers, here's 20% off your next order with code WELCOMEBACK20, valid for two weeks.\n\n"
         "The team"), 4, 0)
     t.step("send_news", "orchestrate.send", "Send what's new", email(
-        "A lot has changed since your last visit, {{ customer.first_name }}",
-        "Hi {{ customer.first_name }},\n\nwe've added lots of new things since you last stopped by. Come and "
+        "A lot has changed since your last visit, {{ customer.first_name | default('friend') }}",
+        "Hi {{ customer.first_name | default('friend') }},\n\nwe've added lots of new things since you last stopped by. Come and "
         "have a look; delivery is free on your next order for the next two weeks.\n\nThe team"), 4, 1)
     t.step("wait_order", "orchestrate.wait", "Wait for order", wait_until_event("order_completed", 7), 5, 0)
     t.step("sms_reminder", "orchestrate.send", "Text a reminder", sms(
-        "Hi {{ customer.first_name }}, just a reminder: your comeback offer ends in a week. We'd love to see "
+        "Hi {{ customer.first_name | default('friend') }}, just a reminder: your comeback offer ends in a week. We'd love to see "
         "you again! Reply STOP to opt out."), 6, 1)
     t.step("wait_order_2", "orchestrate.wait", "Wait for order", wait_until_event("order_completed", 7), 7, 1)
     t.step("goal", "orchestrate.goal", "Came back", {"name": "Came back", "event": "order_completed"}, 8, 0)
@@ -762,13 +762,13 @@ def birthday_offer() -> Template:
                       "rules": [{"attribute": "lifetime_value", "operator": "gte", "value": 300}]}}, 2, 0)
     t.step("exit_holdout", "orchestrate.exit", "Holdout group", {"reason": "Held out to measure lift"}, 2, 1)
     t.step("vip_gift", "orchestrate.send", "Send VIP gift", email(
-        "Happy birthday, {{ customer.first_name }}! A £15 gift from us",
-        "Happy birthday, {{ customer.first_name }}!\n\nthank you for being one of our best customers. Here's "
+        "Happy birthday, {{ customer.first_name | default('friend') }}! A £15 gift from us",
+        "Happy birthday, {{ customer.first_name | default('friend') }}!\n\nthank you for being one of our best customers. Here's "
         "a £15 gift to spend on anything you like: use code BDAYVIP15 within the next 7 days.\n\n"
         "Have a wonderful day,\nThe team"), 3, 0)
     t.step("treat", "orchestrate.send", "Send birthday treat", email(
-        "Happy birthday, {{ customer.first_name }}! Here's a treat",
-        "Happy birthday, {{ customer.first_name }}!\n\nwe hope you have a lovely day. To celebrate, here's "
+        "Happy birthday, {{ customer.first_name | default('friend') }}! Here's a treat",
+        "Happy birthday, {{ customer.first_name | default('friend') }}!\n\nwe hope you have a lovely day. To celebrate, here's "
         "15% off anything in the shop with code BDAY15, valid for 7 days.\n\nThe team"), 3, 1)
     t.step("wait_order", "orchestrate.wait", "Wait for order", wait_until_event("order_completed", 5), 4, 0)
     t.step("goal", "orchestrate.goal", "Birthday order", {"name": "Birthday order", "event": "order_completed"},
@@ -779,11 +779,11 @@ def birthday_offer() -> Template:
            {"operations": [{"kind": "set", "attribute": "birthday_offer_redeemed", "value": True},
                            {"kind": "add_tag", "tag": "birthday-buyer"}]}, 6, 0)
     t.step("sms_reminder", "orchestrate.send", "Text a reminder", sms(
-        "Hi {{ customer.first_name }}, your birthday treat is waiting: it ends in 2 days. Hope you had a "
+        "Hi {{ customer.first_name | default('friend') }}, your birthday treat is waiting: it ends in 2 days. Hope you had a "
         "great day! Reply STOP to opt out."), 6, 1)
     t.step("email_reminder", "orchestrate.send", "Email a reminder", email(
-        "Your birthday treat ends soon, {{ customer.first_name }}",
-        "Hi {{ customer.first_name }},\n\na quick reminder that your birthday code ends in 2 days. We'd hate "
+        "Your birthday treat ends soon, {{ customer.first_name | default('friend') }}",
+        "Hi {{ customer.first_name | default('friend') }},\n\na quick reminder that your birthday code ends in 2 days. We'd hate "
         "for you to miss it!\n\nThe team"), 6, 2)
     t.step("exit_redeemed", "orchestrate.exit", "Treat used", {"reason": "Ordered with the birthday offer"}, 7, 0)
     t.step("exit_reminded", "orchestrate.exit", "Reminder sent", {"reason": "Reminded before the code ends"}, 7, 1)
@@ -862,8 +862,8 @@ def b2b_lead_nurture() -> Template:
            {"operations": [{"kind": "set", "attribute": "lifecycle", "value": "lead"},
                            {"kind": "add_tag", "tag": "buyers-guide"}]}, 1, 0)
     t.step("send_guide", "orchestrate.send", "Send the guide", email(
-        "Your buyer's guide, {{ customer.first_name }}",
-        "Hi {{ customer.first_name }},\n\nthanks for downloading our buyer's guide; here's your copy. "
+        "Your buyer's guide, {{ customer.first_name | default('friend') }}",
+        "Hi {{ customer.first_name | default('friend') }},\n\nthanks for downloading our buyer's guide; here's your copy. "
         "Chapter 3 has the checklist most teams start with.\n\nIf it raises questions, just reply: I'm happy "
         "to help.\n\nBest regards,\nThe team"), 2, 0)
     t.step("next_tuesday", "orchestrate.wait", "Next Tuesday, 9:30",
@@ -874,14 +874,14 @@ def b2b_lead_nurture() -> Template:
             "goal_event": "demo_requested", "conversion_window_days": 21,
             "stopping_rule": {"kind": "bayesian", "probability_threshold": 0.9, "min_sample_per_variant": 100}},
            4, 0)
-    case_body = ("Hi {{ customer.first_name }},\n\nteams like yours often ask how others got started. This "
+    case_body = ("Hi {{ customer.first_name | default('friend') }},\n\nteams like yours often ask how others got started. This "
                  "short case study shows how a 60-person company cut its reporting time in half in the first "
                  "month.\n\nWould a 20-minute demo help? Pick a time that suits you from the link below.\n\n"
                  "Best regards,\nThe team")
     t.step("case_a", "orchestrate.send", "Case study (A)",
            email("How a team like yours halved its reporting time", case_body), 5, 0)
     t.step("case_b", "orchestrate.send", "Case study (B)",
-           email("{{ customer.first_name }}, a 3-minute read for {{ customer.company }}", case_body), 5, 1)
+           email("{{ customer.first_name | default('friend') }}, a 3-minute read for {{ customer.company }}", case_body), 5, 1)
     t.step("wait_demo", "orchestrate.wait", "Wait for demo", wait_until_event("demo_requested", 7), 6, 0)
     t.step("goal", "orchestrate.goal", "Demo requested", {"name": "Demo requested", "event": "demo_requested"},
            7, 0)
@@ -890,7 +890,7 @@ def b2b_lead_nurture() -> Template:
                       "rules": [{"attribute": "company_size", "operator": "gte", "value": 50}]}}, 7, 1)
     t.step("alert_sales", "orchestrate.notify_staff", "Alert sales",
            {"channel": "chat-team", "channel_kind": "chat", "recipients": ["#sales"],
-            "message": "Sales-ready lead: {{ customer.first_name }} {{ customer.last_name }} from "
+            "message": "Sales-ready lead: {{ customer.first_name | default('friend') }} {{ customer.last_name }} from "
                        "{{ customer.company }}. Please get in touch within one business day."}, 8, 0)
     t.step("to_newsletter", "orchestrate.update_profile", "Move to newsletter",
            {"operations": [{"kind": "set", "attribute": "lifecycle", "value": "nurture"},

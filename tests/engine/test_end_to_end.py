@@ -52,7 +52,7 @@ class Setup:
 
     def send(self, subject: str, channel: str = "email-main", kind: str = "email") -> Node:
         return self.node("orchestrate.send", title=subject, channel=channel, channel_kind=kind, subject=subject,
-                         body="Hello {{ customer.first_name }}")
+                         body="Hello {{ customer.first_name | default('there') }}")
 
     def link(self, src: Node, port: str, dst: Node) -> None:
         connect(self.journey, src, port, dst)
@@ -204,9 +204,10 @@ CONDITIONS = {
                       ({}, {}, [("purchase", 1, {})], False),
                       ({}, {}, [("purchase", 9, {}), ("purchase", 10, {})], False),
                       ({}, {}, [("purchase", 2, {}), ("purchase", 9, {}), ("purchase", 0.5, {})], True)]),
-    "segment": ({"kind": "segment", "segment_id": "vip"},
-                [({"segments": ["vip", "b"]}, {}, [], True), ({"segments": ["b"]}, {}, [], False),
-                 ({}, {}, [], False)]),
+    # A saved segment "VIP" (tier = vip) in the workspace's segment store; its id is filled in below.
+    "segment": ({"kind": "segment", "segment_id": "VIP"},
+                [({"tier": "vip"}, {}, [], True), ({"tier": "basic"}, {}, [], False),
+                 ({}, {}, [], False), ({"segments": ["VIP"]}, {}, [], False)]),
     "consent": ({"kind": "consent", "channel_kind": "sms"},
                 [({}, {"sms": True}, [], True), ({}, {"sms": False}, [], False), ({}, {}, [], False)]),
 }
@@ -215,6 +216,12 @@ CONDITIONS = {
 @pytest.mark.parametrize("case", sorted(CONDITIONS))
 def test_condition(s, case):
     check, people = CONDITIONS[case]
+    if check["kind"] == "segment":
+        from engine.track.segments import SegmentStore
+
+        saved = SegmentStore(s.ws).create("VIP", {"match": "all", "conditions": [
+            {"kind": "attribute", "attribute": "tier", "operator": "eq", "value": "vip"}]})
+        check = {**check, "segment_id": saved.id}
     entry = s.entry()
     cond = s.node("orchestrate.condition", check=check)
     yes, no = s.send("Yes"), s.send("No")

@@ -15,9 +15,17 @@ from engine.runtime.clock import VirtualClock
 from engine.runtime.runner import MAX_ATTEMPTS, Runner
 from engine.store.runs import RunStore
 from tests.conftest import connect
-from tests.engine.test_runner import T0, assert_conserved, customer, publish, welcome, ws  # noqa: F401 (fixture)
+from tests.engine.test_runner import T0, assert_conserved, customer, publish, welcome
 
 DAY = timedelta(days=1)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    from engine.store import Workspace
+
+    with Workspace.open(tmp_path / "workspace.db") as workspace:
+        yield workspace
 
 
 class Flaky:

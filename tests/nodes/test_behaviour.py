@@ -354,8 +354,9 @@ def test_wait_until_an_event_with_a_timeout(world, clock):
 
 # -- messages -----------------------------------------------------------------------------------
 
-EMAIL = {"channel": "mail", "channel_kind": "email", "subject": "Hi {{ customer.first_name }}",
-         "body": "Your plan: {{ customer.plan }} ({{ event.sku }})", "html_body": "<b>{{ customer.first_name }}</b>"}
+EMAIL = {"channel": "mail", "channel_kind": "email", "subject": "Hi {{ customer.first_name | default('there') }}",
+         "body": "Your plan: {{ customer.plan | default('none') }} ({{ event.sku | default('-') }})",
+         "html_body": "<b>{{ customer.first_name | default('there') }}</b>"}
 
 
 def test_send_renders_and_sends(world):
@@ -363,6 +364,19 @@ def test_send_renders_and_sends(world):
     (delivery,) = world.outbox
     assert (delivery.subject, delivery.body, delivery.html_body) == ("Hi Ana", "Your plan: Pro (A-1)", "<b>Ana</b>")
     assert (delivery.channel, delivery.node_id, delivery.journey_id) == ("mail", "node-1", "journey")
+
+
+def test_send_html_is_escaped_and_a_missing_value_fails_the_send(world):
+    world.customers["c1"]["attributes"]["first_name"] = "<script>x</script>"
+    assert run("orchestrate.send", EMAIL, ctx_for(world)) == Go("sent")
+    (delivery,) = world.outbox
+    assert delivery.subject == "Hi <script>x</script>"  # plain text is not HTML
+    assert delivery.html_body == "<b>&lt;script&gt;x&lt;/script&gt;</b>"
+    strict = {**EMAIL, "subject": "Hi {{ customer.nickname }}"}
+    outcome = run("orchestrate.send", strict, ctx_for(world))
+    assert outcome.port == "failed" and "'customer.nickname' is missing" in outcome.note
+    assert "line 1" in outcome.note
+    assert len(world.outbox) == 1  # nothing more was sent
 
 
 def test_send_failed_and_skipped_carry_the_reason(world):
