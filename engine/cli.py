@@ -426,10 +426,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _connected_channels(ws) -> dict:
     """The channel accounts set up in the workspace, opened (secrets from the keyring)."""
-    try:
-        from engine.channels.accounts import AccountStore
-    except ImportError:
-        return {}
+    from engine.channels.accounts import AccountStore
+
     return AccountStore(ws).open_channels()
 
 
