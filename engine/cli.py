@@ -521,6 +521,28 @@ def cmd_outbox_drop(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox_resend(args: argparse.Namespace) -> int:
+    from engine.channels.smtp import SmtpChannel
+    from engine.runtime.clock import RealClock
+    from engine.runtime.runner import Runner
+    from engine.store.runs import RunStore
+    from engine.store.workspace import Workspace
+
+    location = getattr(args, "db", None) or getattr(args, "workspace", None)
+    with Workspace.open(location, create=False) as ws:
+        d = RunStore(ws).delivery_by_id(args.id)
+        channels = _connected_channels(ws)
+        if args.smtp_host and d.channel_kind == "email":
+            channels[d.channel] = SmtpChannel(args.smtp_host, args.smtp_port, sender=args.sender)
+        runner = Runner(ws, _registry(), RealClock(), channels, mode=d.mode if d.mode in ("test", "live") else "live")
+        outcome = runner.resend(d.id)
+    if outcome.status == "sent":
+        _out(f"sent delivery {d.id} again")
+        return 0
+    _err(f"delivery {d.id} was not sent: {outcome.reason or outcome.status}")
+    return 1
+
+
 # ---------------------------------------------------------------------------------------------
 # parser and entry point
 # ---------------------------------------------------------------------------------------------
@@ -628,6 +650,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     _suppressed_workspace_options(q)
     q.add_argument("id", metavar="ID", help="the delivery id that 'outbox list' shows")
     q.set_defaults(handler=cmd_outbox_drop)
+    q = actions.add_parser("resend", help="send an ambiguous or failed delivery again, with the same Message-ID, "
+                                          "through its channel account")
+    _suppressed_workspace_options(q)
+    q.add_argument("id", metavar="ID", help="the delivery id that 'outbox list' shows")
+    q.add_argument("--smtp-host", metavar="HOST", help="send email through this SMTP server (no login, no TLS)")
+    q.add_argument("--smtp-port", type=_port, default=25, metavar="PORT", help="SMTP port (default 25)")
+    q.add_argument("--sender", default="journey-studio@localhost", metavar="ADDRESS",
+                   help="From address (default journey-studio@localhost)")
+    q.set_defaults(handler=cmd_outbox_resend)
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_commands(sub, _suppressed_workspace_options)
     return parser, sub

@@ -29,7 +29,16 @@ from engine.store import Workspace
 from engine.store.models import RunRow
 from engine.store.runs import RunStore
 from tests.conftest import connect
-from tests.engine.test_run_command import ROOT, build_workspace, cli, cli_command, cli_env, free_port
+from tests.engine.test_run_command import (  # noqa: F401 (smtp_server is a fixture)
+    ROOT,
+    Inbox,
+    build_workspace,
+    cli,
+    cli_command,
+    cli_env,
+    free_port,
+    smtp_server as smtp_server_fixture,
+)
 
 CUSTOMERS = 150
 KILLS = 32
@@ -254,3 +263,26 @@ def test_outbox_shows_the_message_id_of_an_ambiguous_send(tmp_path, registry, ca
     assert row["id"] == d.id and row["message_id"] == message_id(d.idempotency_key)
     assert main(["outbox", "--workspace", str(db), "list"]) == 0
     assert message_id(d.idempotency_key) in capsys.readouterr().out
+
+
+def test_outbox_resend_sends_the_same_message_id_once_more(tmp_path, registry, capsys, smtp_server):
+    inbox = Inbox()
+    port = smtp_server(inbox)
+    db = tmp_path / "workspace.db"
+    build_workspace(db, registry)
+    assert cli("run", "--once", "--workspace", str(db)).returncode == 0
+    with Workspace.open(db) as ws:
+        store = RunStore(ws)
+        [d] = store.deliveries()
+        store.finish_delivery(d.idempotency_key, "ambiguous", "cut off", d.updated_at)
+    capsys.readouterr()
+    assert main(["outbox", "--workspace", str(db), "resend", d.id, "--smtp-host", "127.0.0.1",
+                 "--smtp-port", str(port)]) == 0
+    assert capsys.readouterr().out.strip() == f"sent delivery {d.id} again"
+    [(mail, rcpt)] = inbox.messages
+    assert mail["Message-ID"] == message_id(d.idempotency_key) and rcpt == ["ana@example.com"]
+    with Workspace.open(db, read_only=True) as ws:
+        [again] = RunStore(ws).deliveries()
+    assert again.status == "sent" and again.attempts == 2
+    assert main(["outbox", "--workspace", str(db), "resend", d.id]) == 1
+    assert "only an ambiguous or failed delivery can be sent again" in capsys.readouterr().err
