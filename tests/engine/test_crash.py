@@ -29,7 +29,7 @@ from engine.store import Workspace
 from engine.store.models import RunRow
 from engine.store.runs import RunStore
 from tests.conftest import connect
-from tests.engine.test_run_command import (  # noqa: F401 (smtp_server is a fixture)
+from tests.engine.test_run_command import (
     ROOT,
     Inbox,
     build_workspace,
@@ -37,7 +37,6 @@ from tests.engine.test_run_command import (  # noqa: F401 (smtp_server is a fixt
     cli_command,
     cli_env,
     free_port,
-    smtp_server as smtp_server_fixture,
 )
 
 CUSTOMERS = 150

@@ -13,7 +13,6 @@ from email.message import Message as EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from engine.channels import Message
 from engine.channels.smtp import SmtpChannel, message_id
@@ -48,22 +47,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    servers = []
-
-    def start(handler: Inbox) -> int:
-        port = free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
-        controller.start()
-        servers.append(controller)
-        return port
-
-    yield start
-    for controller in servers:
-        controller.stop()
 
 
 def cli_command(*args: str) -> list[str]:
