@@ -261,9 +261,9 @@ def run_wait(config: WaitConfig, ctx: StepContext) -> Outcome:
 
 def run_send(config: SendConfig, ctx: StepContext) -> Outcome:
     try:
-        subject = ctx.render(config.subject, html=False)
-        body = ctx.render(config.body, html=False)
-        html_body = ctx.render(config.html_body, html=True) if config.html_body else ""
+        subject = ctx.render(config.subject, name="subject")
+        body = ctx.render(config.body, name="body")
+        html_body = ctx.render(config.html_body, html=True, name="HTML body") if config.html_body else ""
     except TemplateError as exc:  # nothing is sent; the step log says which template and why
         return Go("failed", f"template: {exc}")
     outcome = ctx.send(config.channel, config.channel_kind, subject, body, html_body,
@@ -282,7 +282,7 @@ def run_update_profile(config: UpdateProfileConfig, ctx: StepContext) -> Outcome
 
 def run_notify_staff(config: NotifyStaffConfig, ctx: StepContext) -> Outcome:
     try:
-        text = ctx.render(config.message)
+        text = ctx.render(config.message, name="message")
     except TemplateError as exc:
         return Go("failed", f"template: {exc}")
     outcome = ctx.notify_staff(config.channel, config.channel_kind, list(config.recipients), text)

@@ -158,11 +158,12 @@ class StepContext(ABC):
     def bucket(self, salt: str) -> float:
         return bucket(self.customer.id, salt)
 
-    def render(self, template: str, *, html: bool = False) -> str:
-        """``template`` filled in for this customer and event by the sandboxed renderer
-        (:mod:`engine.templating`); raises :class:`~engine.errors.TemplateError` when it cannot be."""
+    def render(self, template: str, *, html: bool = False, name: str | None = None) -> str:
+        """``template`` (called ``name`` in errors: "body line 3: ...") filled in for this customer
+        and event by the sandboxed renderer (:mod:`engine.templating`); raises
+        :class:`~engine.errors.TemplateError` when it cannot be."""
         return templating.render(template, {"customer": {"id": self.customer.id, **self.customer.attributes},
-                                            "event": dict(self.event or {})}, html=html)
+                                            "event": dict(self.event or {})}, html=html, name=name)
 
     def in_segment(self, segment_id: str) -> bool | None:
         """Whether the customer is in a saved segment; ``None`` where there is no segment store

@@ -8,6 +8,7 @@ alike; neither may run while another process writes the workspace (the workspace
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -28,6 +29,10 @@ EVENT_CURSOR_KEY = "runner.live.event_cursor"
 RUN_BATCH = 500
 
 
+#: How often (seconds of wall time) the unsubscribe mailboxes are read; the first pass always does.
+MAILBOX_EVERY_S = 300.0
+
+
 @dataclass(frozen=True)
 class PassResult:
     """What one pass did."""
@@ -36,16 +41,24 @@ class PassResult:
     runs: int = 0
     sent: int = 0
     failed: int = 0
+    #: New opt-outs read from unsubscribe mailboxes before the pass sent anything.
+    opt_outs: int = 0
+    #: Mailboxes that could not be read, with the reason (the pass goes on without them).
+    problems: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.runs or self.sent or self.failed)
+        return bool(self.events or self.runs or self.sent or self.failed or self.opt_outs or self.problems)
 
     def describe(self) -> str:
-        parts = [f"{_plural(self.events, 'event')} handled"] if self.events else []
+        parts = [f"{_plural(self.opt_outs, 'opt-out')} read from unsubscribe mail"] if self.opt_outs else []
+        parts += [f"{_plural(self.events, 'event')} handled"] if self.events else []
         parts += [f"{_plural(self.runs, 'run')} advanced", f"{_plural(self.sent, 'message')} sent"]
         if self.failed:
             parts.append(f"{self.failed:,} failed")
-        return ", ".join(parts)
+        text = ", ".join(parts)
+        for problem in self.problems:
+            text += f"\nwarning: {problem}"
+        return text
 
 
 def _plural(n: int, word: str) -> str:
@@ -98,6 +111,7 @@ class LiveEngine:
         self.runner.store = self.store
         self.sent = 0
         self.failed = 0
+        self._mail_read_at: float | None = None
         self.runner.on_result = self._count
         self.set_channels(channels or {})
 
@@ -110,9 +124,24 @@ class LiveEngine:
     def set_channels(self, channels: Mapping[str, Channel]) -> None:
         self.runner.channels = dict(channels)
 
+    def read_mailboxes(self) -> tuple[int, tuple[str, ...]]:
+        """Apply the unsubscribe requests that arrived by mail (while the app was closed, too)."""
+        from engine.channels.imap import fetch_all_unsubscribes
+
+        self._mail_read_at = time.monotonic()
+        found = fetch_all_unsubscribes(self.workspace)
+        opt_outs = sum(n for n in found.values() if isinstance(n, int))
+        problems = tuple(f"unsubscribe mailbox of '{account}' not read: {why}"
+                         for account, why in found.items() if isinstance(why, str))
+        return opt_outs, problems
+
     def run_pass(self, stop: Callable[[], bool] = lambda: False) -> PassResult:
-        """Hand over new events, then advance every due run (checking ``stop`` between batches)."""
+        """Read the unsubscribe mailboxes (first pass, then every few minutes), hand over new
+        events, then advance every due run (checking ``stop`` between batches)."""
         ws, runner = self.workspace, self.runner
+        opt_outs, problems = 0, ()
+        if self._mail_read_at is None or time.monotonic() - self._mail_read_at >= MAILBOX_EVERY_S:
+            opt_outs, problems = self.read_mailboxes()
         sent_before, failed_before = self.sent, self.failed
         self.store.moved.clear()
         events = 0
@@ -130,7 +159,8 @@ class LiveEngine:
         while not stop():
             if runner.tick(RUN_BATCH) < RUN_BATCH:  # a short batch means nothing else was due
                 break
-        return PassResult(events, len(self.store.moved), self.sent - sent_before, self.failed - failed_before)
+        return PassResult(events, len(self.store.moved), self.sent - sent_before, self.failed - failed_before,
+                          opt_outs, problems)
 
 
 __all__ = ["EVENT_CURSOR_KEY", "RUN_BATCH", "LiveEngine", "PassResult", "WatchedChannel", "new_events"]

@@ -328,17 +328,24 @@ class RunStore:
                                         RunRow.mode == mode)
                 .order_by(RunRow.wake_at, RunRow.id).limit(limit)))
 
-    def due_states(self, now: datetime, mode: str, limit: int) -> list[RunState]:
-        """Runs of ``mode`` due by ``now``, whole, earliest wake-up first (one query for a batch)."""
+    def due_states(self, now: datetime, mode: str, limit: int, exclude: frozenset[str] | set[str] = frozenset()
+                   ) -> list[RunState]:
+        """Runs of ``mode`` due by ``now``, whole, earliest wake-up first (one query for a batch);
+        runs in ``exclude`` (being written right now) are left out."""
+        wanted = limit + len(exclude)
         with self.workspace._session() as s:
             conn = s.connection()
             if conn.dialect.name == "sqlite":
-                return [_sqlite_state(r) for r in _driver_rows(conn, _SQLITE_DUE, (_sqlite_time(now), mode, limit))]
-            rows = conn.execute(
-                select(_runs).where(_runs.c.status.in_(("active", "waiting")), _runs.c.wake_at <= now,
-                                    _runs.c.mode == mode)
-                .order_by(_runs.c.wake_at, _runs.c.id).limit(limit))
-            return [_state(r) for r in rows]
+                states = [_sqlite_state(r) for r in _driver_rows(conn, _SQLITE_DUE, (_sqlite_time(now), mode, wanted))]
+            else:
+                rows = conn.execute(
+                    select(_runs).where(_runs.c.status.in_(("active", "waiting")), _runs.c.wake_at <= now,
+                                        _runs.c.mode == mode)
+                    .order_by(_runs.c.wake_at, _runs.c.id).limit(wanted))
+                states = [_state(r) for r in rows]
+        if exclude:
+            states = [st for st in states if st.id not in exclude]
+        return states[:limit]
 
     def customers(self, customer_ids: Iterable[str]) -> dict[str, CustomerRecord]:
         """Profiles of many customers at once (missing ids are left out)."""
