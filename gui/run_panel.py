@@ -10,6 +10,8 @@ responsive.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from engine.document import Journey
 from engine.spec import Registry
 from gui.canvas import Metrics
@@ -79,6 +81,18 @@ def overlay_numbers(journey: Journey, result) -> tuple[dict[str, Metrics], dict[
 
 MODE_SIMULATION = "simulation"
 MODE_TEST = "test"
+MODE_LIVE = "live"
+#: How often the live numbers are read again while they are shown.
+LIVE_REFRESH_MS = 2000
+
+
+@dataclass(frozen=True)
+class LiveCounts:
+    """The live counters of one published version, shaped like a simulation result."""
+
+    version: int
+    nodes: dict
+    edges: dict
 
 
 class RunPanel(QtWidgets.QWidget):
@@ -98,6 +112,10 @@ class RunPanel(QtWidgets.QWidget):
         self._worker: SimulationWorker | TestModeWorker | None = None
         self._journey: Journey | None = None
         self.last_result = None
+        self._live_timer = QtCore.QTimer(self)
+        self._live_timer.setInterval(LIVE_REFRESH_MS)
+        self._live_timer.timeout.connect(self.refresh_live)
+        self._live_journey_id: str | None = None
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -105,9 +123,11 @@ class RunPanel(QtWidgets.QWidget):
         self.mode = QtWidgets.QComboBox(self)
         self.mode.addItem(self.tr("Simulation"), MODE_SIMULATION)
         self.mode.addItem(self.tr("Test"), MODE_TEST)
+        self.mode.addItem(self.tr("Live"), MODE_LIVE)
         self.mode.setToolTip(self.tr("Simulation: synthetic customers through the draft. Test: a few named "
                                      "test customers through the published version, messages recorded, "
-                                     "nothing sent."))
+                                     "nothing sent. Live: the real customers in the published version, "
+                                     "refreshed every few seconds."))
         mode_caption = QtWidgets.QLabel(self.tr("Mode"), self)
         mode_caption.setBuddy(self.mode)
         row.addWidget(mode_caption)
@@ -133,6 +153,7 @@ class RunPanel(QtWidgets.QWidget):
                               (self.tr("Seed"), self.seed)):
             caption = QtWidgets.QLabel(label, self)
             caption.setBuddy(widget)
+            widget.setProperty("caption", caption)
             if widget is not self.days:
                 self._simulation_only += [caption, widget]
             row.addWidget(caption)
@@ -175,15 +196,28 @@ class RunPanel(QtWidgets.QWidget):
     def test_mode(self) -> bool:
         return self.mode.currentData() == MODE_TEST
 
+    @property
+    def live_mode(self) -> bool:
+        return self.mode.currentData() == MODE_LIVE
+
     def set_mode(self, mode: str) -> None:
         index = self.mode.findData(mode)
         if index >= 0:
             self.mode.setCurrentIndex(index)
 
     def _on_mode_changed(self, _index: int) -> None:
+        self.stop_live()
         for widget in self._simulation_only:
-            widget.setVisible(not self.test_mode)
-        if self.test_mode:
+            widget.setVisible(not self.test_mode and not self.live_mode)
+        self.days.setVisible(not self.live_mode)
+        caption = self.days.property("caption")
+        if caption is not None:
+            caption.setVisible(not self.live_mode)
+        if self.live_mode:
+            self.run_button.setText(self.tr("Show live numbers"))
+            self.run_button.setToolTip(self.tr("Show how many real customers are at each step of the published "
+                                               "version, refreshed every few seconds"))
+        elif self.test_mode:
             self.run_button.setText(self.tr("Run test"))
             self.run_button.setToolTip(self.tr("Run the test customers through the published version; "
                                                "messages are recorded, not sent"))
@@ -204,6 +238,8 @@ class RunPanel(QtWidgets.QWidget):
             return False
         if self.test_mode:
             return self._start_test(journey)
+        if self.live_mode:
+            return self._start_live(journey)
         self._journey = journey.copy_deep()
         self._worker = SimulationWorker(self._journey, self.registry, self.customers.value(),
                                         self.days.value(), self.seed.value())
@@ -229,6 +265,68 @@ class RunPanel(QtWidgets.QWidget):
         self._worker = TestModeWorker(self.workspace, self.registry, journey.id, latest.number, self.days.value())
         self._launch(self.tr("Testing version %1…").replace("%1", str(latest.number)))
         return True
+
+    # -- live numbers -------------------------------------------------------------------------
+    def _start_live(self, journey: Journey) -> bool:
+        if self.workspace is None:
+            return False
+        if self._live_timer.isActive():  # the button toggles
+            self.stop_live()
+            return False
+        self._live_journey_id = journey.id
+        if not self.refresh_live():
+            self._live_journey_id = None
+            return False
+        self._live_timer.start()
+        self.run_button.setText(self.tr("Stop live numbers"))
+        return True
+
+    def refresh_live(self) -> bool:
+        """Read the live counters of the published version (a few rows) and show them."""
+        from engine.errors import JourneyStudioError
+        from engine.store.runs import RunStore
+
+        journey_id = self._live_journey_id
+        if journey_id is None or self.workspace is None:
+            return False
+        try:
+            latest = self.workspace.latest_version(journey_id)
+            if latest is None:
+                self.summary.setText(self.tr("This journey has no published version yet: there are no live "
+                                             "numbers. Go live first."))
+                self.stop_live()
+                return False
+            if self._journey is None or self._journey.id != journey_id or \
+                    getattr(self, "_live_version", None) != latest.number:
+                self._journey = self.workspace.load_version(journey_id, latest.number)
+                self._live_version = latest.number
+            nodes, edges = RunStore(self.workspace).counters(journey_id, latest.number, "live")
+        except JourneyStudioError as exc:
+            self.summary.setText(self.tr("The live numbers could not be read: %1").replace("%1", str(exc)))
+            self.stop_live()
+            return False
+        result = LiveCounts(latest.number, nodes, edges)
+        self.last_result = result
+        self.metricsReady.emit(*overlay_numbers(self._journey, result))
+        active = sum(c.active for c in nodes.values())
+        entered = max((c.entered for nid, c in nodes.items() if self._is_entry(nid)), default=0)
+        text = self.tr("Live, version %1: %2 customers entered, %3 in the journey now. Updated %4.")
+        self.summary.setText(text.replace("%1", str(latest.number)).replace("%2", f"{entered:,}")
+                             .replace("%3", f"{active:,}")
+                             .replace("%4", QtCore.QTime.currentTime().toString("HH:mm:ss")))
+        return True
+
+    def _is_entry(self, node_id: str) -> bool:
+        node = self._journey.node(node_id) if self._journey is not None else None
+        spec = self.registry.get(node.type) if node is not None else None
+        return bool(spec is not None and spec.is_entry)
+
+    def stop_live(self) -> None:
+        if self._live_timer.isActive():
+            self._live_timer.stop()
+        self._live_journey_id = None
+        if self.live_mode:
+            self.run_button.setText(self.tr("Show live numbers"))
 
     def _launch(self, text: str) -> None:
         self._thread = QtCore.QThread(self)
@@ -319,6 +417,7 @@ class RunPanel(QtWidgets.QWidget):
 
     def shutdown(self) -> None:
         """Cancel a running simulation and wait for its thread (window closing)."""
+        self.stop_live()
         if self._worker is not None:
             self._worker.cancel()
         if self._thread is not None:

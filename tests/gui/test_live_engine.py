@@ -45,3 +45,37 @@ def test_background_engine_runs_live_journeys_and_stops_with_the_window(window, 
 
     window.close()
     assert not service.thread.isRunning()
+
+
+def test_run_panel_live_mode_shows_the_live_counters(window, ws, qtbot):
+    from datetime import UTC, datetime
+
+    from engine.channels import RecordingChannel
+    from engine.runtime.clock import VirtualClock
+    from engine.runtime.runner import Runner
+    from gui.run_panel import MODE_LIVE
+
+    journey = live_welcome(ws, window.registry)
+    window.open_journey(journey.id)
+    for i in range(3):
+        ws.upsert_customer({"email": f"c{i}@example.com"}, {"email": f"c{i}@example.com"}, consent={"email": True})
+    runner = Runner(ws, window.registry, VirtualClock(datetime(2026, 3, 2, tzinfo=UTC)),
+                    {"email-main": RecordingChannel()}, mode="live")
+    for i in range(3):
+        ws.ingest_event({"email": f"c{i}@example.com"}, "signed_up")
+    from engine.runtime.live import new_events
+    for event in new_events(ws, 0, 10):
+        runner.handle_event(event)
+
+    panel = window.run_panel
+    panel.set_mode(MODE_LIVE)
+    assert panel.run_button.text() == "Show live numbers"
+    with qtbot.waitSignal(panel.metricsReady, timeout=5000) as got:
+        assert panel.start()
+    metrics, labels = got.args
+    entry = next(n for n in journey.nodes if n.type == "orchestrate.entry")
+    assert metrics[entry.id].entered == 3
+    assert "3 customers entered" in panel.summary.text()
+    assert panel.run_button.text() == "Stop live numbers"
+    panel.start()  # the button toggles the refresh off
+    assert not panel._live_timer.isActive()
