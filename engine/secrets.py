@@ -11,8 +11,8 @@ A keyring backend that cannot keep a secret safely is refused with
   nothing) are always refused: allowing them would lose every secret;
 - the file backends that store secrets readable by anyone who can read the file (``keyrings.alt``'s
   ``PlaintextKeyring`` and every other class called ``PlaintextKeyring``) and ``keyrings.alt``'s
-  ``EncryptedKeyring`` (it asks for its file's password at a terminal prompt, which the app cannot
-  answer) are refused unless the user allows them explicitly, with
+  ``EncryptedKeyring`` classes (they ask for their file's password at a terminal prompt, which the app
+  cannot answer) are refused unless the user allows them explicitly, with
   ``JOURNEY_STUDIO_ALLOW_INSECURE_KEYRING=1`` or ``SecretStore(allow_insecure=True)``; then an
   :class:`InsecureKeyringWarning` is issued (printed on standard error by default) and logged.
 
@@ -47,10 +47,11 @@ _USELESS = {
     ("keyring.backends.null", "Keyring"): "it is the 'null' keyring, which reports success and stores nothing",
 }
 #: (module, class name) of backends refused unless allowed, besides every ``PlaintextKeyring``.
+_PROMPTING_REASON = ("it keeps secrets in a file whose password it asks for at a terminal prompt, which the "
+                     "app cannot answer")
 _INSECURE = {
-    ("keyrings.alt.file", "EncryptedKeyring"): (
-        "it keeps secrets in a file whose password it asks for at a terminal prompt, which the app "
-        "cannot answer"),
+    ("keyrings.alt.file", "EncryptedKeyring"): _PROMPTING_REASON,
+    ("keyrings.alt.pyfs", "EncryptedKeyring"): _PROMPTING_REASON,
 }
 _PLAINTEXT_REASON = "it keeps secrets in a plain-text file that anyone who can read the file can read"
 

@@ -796,6 +796,20 @@ def _compile(template: str, html: bool, strict: bool) -> Template:
     return _environment(html, strict).from_string(template)
 
 
+@lru_cache(maxsize=256)
+def _prepared(template: str, html: bool, strict: bool) -> Template:
+    """The template parsed, checked for refused constructs and compiled, once per text (a failure is
+    not kept: it is raised again, from scratch, the next time)."""
+    tree = _parse(template, html=html, strict=strict, name=None)
+    refused = _refusals(tree)
+    if refused:
+        raise TemplateRefused(refused[0].message, line=refused[0].line)
+    try:
+        return _environment(html, strict).from_string(tree)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(_syntax_message(exc), line=exc.lineno) from None
+
+
 def check(template: str, *, html: bool = False, roots: Iterable[str] = ROOTS) -> list[TemplateProblem]:
     """The problems of ``template`` without rendering it: syntax errors, unknown filters, refused
     constructs (errors) and names that are not ``customer``/``event`` or set by the template
@@ -851,15 +865,10 @@ def render(template: str, context: Mapping[str, Any], *, html: bool = False, max
     """
     if "{" not in template and len(template) <= max_chars:
         return template
-    tree = _parse(template, html=html, strict=strict, name=name)
-    refused = _refusals(tree)
-    if refused:
-        first = refused[0]
-        raise TemplateRefused(first.message, line=first.line, name=name)
     try:
-        compiled = _compile(template, html, strict)
-    except TemplateSyntaxError as exc:
-        raise TemplateError(_syntax_message(exc), line=exc.lineno, name=name) from None
+        compiled = _prepared(template, html, strict)
+    except TemplateError as exc:
+        raise type(exc)(exc.message, line=exc.line, name=name) from None
     values = {str(k): _wrap(v, str(k)) for k, v in context.items()}
     budget = _Budget(deadline=time.monotonic() + max_seconds, max_seconds=max_seconds, max_chars=max_chars)
     token = _BUDGET.set(budget)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import grp
 import imaplib
 import os
 import pwd
@@ -221,7 +222,8 @@ class Dovecot:
 
 
 def _users() -> tuple[str, str, int, int]:
-    """Login user, internal user, and the uid and gid mail is stored as."""
+    """Login user, internal user (whose group is dovecot's internal group), and the uid and gid mail
+    is stored as."""
     if os.geteuid() != 0:
         me = pwd.getpwuid(os.getuid())
         return me.pw_name, me.pw_name, me.pw_uid, me.pw_gid
@@ -235,6 +237,7 @@ def _users() -> tuple[str, str, int, int]:
 
 def _config(root: Path, port: int, tls_port: int, certificates: Certificates) -> str:
     login_user, internal_user, uid, gid = _users()
+    internal_group = grp.getgrgid(pwd.getpwnam(internal_user).pw_gid).gr_name
     return f"""
 base_dir = {root}/run
 state_dir = {root}/state
@@ -251,6 +254,7 @@ first_valid_uid = {uid}
 first_valid_gid = {gid}
 default_login_user = {login_user}
 default_internal_user = {internal_user}
+default_internal_group = {internal_group}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd

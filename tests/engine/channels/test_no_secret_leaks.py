@@ -195,6 +195,7 @@ def _hits(forms: dict[str, bytes], where: str, data: bytes) -> list[str]:
     return [f"{name} in {where}" for name, form in forms.items() if form in data]
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback, on purpose
 def test_no_secret_reaches_the_database_an_export_or_a_log(tmp_path: Path, vault, registry, mail_server, http_server,
                                                            caplog, capfd):
     caplog.set_level(logging.DEBUG)  # every logger, everything
