@@ -682,6 +682,18 @@ class Runner:
 
     def _apply(self, state: RunState, comp: _Compiled, outcome: Outcome, delta: BatchDelta, now: datetime) -> None:
         node_id = state.node_id
+        if type(outcome) is Go:  # the common case, spelled out: leave through the port, arrive next
+            port = outcome.port
+            delta.step(node_id, port, outcome.note)
+            target = comp.out.get((node_id, port))
+            if target is None:
+                delta.count(node_id, 0, -1, 1, 0)
+                _done(state)
+                return
+            delta.count(node_id, 0, -1, 0, 0)
+            delta.edge(target[0])
+            _arrive(state, comp, target[1], delta, now)
+            return
         if not isinstance(outcome, Park):
             delta.node(node_id, active=-1)  # the run leaves the node (a park keeps it counted there)
         if isinstance(outcome, Go):
@@ -728,11 +740,11 @@ def _in_rules(rules: tuple[dict, ...], match: str, attributes: Mapping[str, Any]
 def _arrive(state: RunState, comp: _Compiled, node_id: str, delta: BatchDelta, now: datetime) -> None:
     state.node_id = node_id
     state.status, state.wake_at = "active", now
-    _clear_wait(state)
-    delta.node(node_id, entered=1, active=1)
+    if state.wait_event is not None or state.wait_filters or state.resume_port is not None \
+            or state.event_port is not None or state.timeout_port is not None:
+        _clear_wait(state)
+    delta.count(node_id, 1, 1, 0, 1 if state.converted else 0)
     state.visits.append(node_id)
-    if state.converted:
-        delta.node(node_id, converted=1)
     if node_id in comp.goal_nodes:
         _convert(state, node_id, delta)
 
