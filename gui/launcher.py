@@ -80,6 +80,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from engine.bench import run_simulate
 
         results.update(run_simulate())
+    if args.only == "engine":
+        from engine.bench import run_engine
+
+        results.update(run_engine(args.customers or 100_000))
     if args.only == "overlay":
         from gui.bench import run_overlay
 
@@ -110,10 +114,13 @@ def build_full_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="time saving, loading, opening and repainting a large journey")
     p.add_argument("--nodes", type=node_count, default=1000, metavar="N",
                    help="nodes in the generated journey (default 1000)")
-    p.add_argument("--only", choices=["document", "editor", "simulate", "overlay"],
+    p.add_argument("--only", choices=["document", "editor", "simulate", "overlay", "engine"],
                    help="only the file and workspace timings (no Qt), only the editor's, the "
-                        "100,000-customer simulation, or the overlay refresh of a live journey with "
-                        "1,000,000 logged steps (the last two are long and not part of the default set)")
+                        "100,000-customer simulation, the overlay refresh of a live journey with "
+                        "1,000,000 logged steps, or the durable engine's throughput (the last three are "
+                        "long and not part of the default set)")
+    p.add_argument("--customers", type=int, metavar="N",
+                   help="customers for --only engine (default 100,000)")
     p.add_argument("--repeats", type=int, metavar="N",
                    help="samples of each save, load and open (default 15 for files, 7 for opening)")
     p.add_argument("--repaints", type=int, metavar="N", help="samples of each repaint (default 60)")

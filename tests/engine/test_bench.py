@@ -128,3 +128,16 @@ def test_bench_command_rejects_too_few_nodes():
                          text=True, cwd=ROOT, env=env, timeout=120)
     assert res.returncode == 2
     assert "at least 10 nodes" in res.stderr
+
+
+def test_engine_benchmark_at_a_tiny_size(registry):
+    """The engine benchmark's journey is valid, and every customer goes through all ten nodes."""
+    from engine.bench import engine_journey, run_engine
+    from engine.validate import validate
+
+    journey = engine_journey()
+    assert len(journey.nodes) == 10
+    assert not [i for i in validate(journey, registry) if i.severity == "error"]
+    figures = run_engine(customers=50)["engine"]
+    assert figures["steps"] == 50 * 11  # ten nodes, and the wait's wake-up is a step of its own
+    assert "50 customers" in figures["note"] and "integrity ok" in figures["note"]
