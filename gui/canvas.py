@@ -10,7 +10,9 @@ Everything else is ours, through its class hooks:
   document's change notifications. nodeeditor's history, clipboard, eval and loading are unused;
 * the edge check: the engine's ``check_connection``, not nodeeditor's shared validator list;
 * painting: paint-only node items (stage colour, icon, title, config summary, port labels, issue
-  badge, metric overlay) with a level of detail for large journeys; no embedded widgets.
+  badge, channel warning badge, metric overlay) with a level of detail for large journeys; no
+  embedded widgets. The channel badge comes from :meth:`Canvas.set_channel_health`, given once when
+  the journey opens or the accounts change, so painting never asks the workspace anything.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ PAD_BOTTOM = 8
 ANNOTATION_WIDTH = 190
 #: Below this zoom, nodes are painted as plain coloured blocks (fast with thousands of nodes).
 LOD_SIMPLE = 0.38
+#: The warning triangle on a node whose channel account is missing or failing: amber, so that it
+#: stands out on every stage colour (orange Orchestrate headers included), with dark ink.
+CHANNEL_BADGE_COLOR = "#FFB300"
+CHANNEL_BADGE_INK = "#3E2723"
 
 
 def icons_dir():
@@ -357,7 +363,8 @@ class NodeItem(QDMGraphicsNode):
         painter.setFont(self._title_font)
         painter.setPen(QtGui.QColor(ink))
         fm = QtGui.QFontMetricsF(self._title_font)
-        title_w = self.width - 34 - (22 if n.issue_level else 8)
+        badges = (22 if n.issue_level else 0) + (22 if n.channel_problem else 0)
+        title_w = self.width - 34 - (badges or 8)
         painter.drawText(QtCore.QRectF(32, 0, title_w, HEADER_H),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          fm.elidedText(n.display_title, Qt.TextElideMode.ElideRight, title_w))
@@ -415,6 +422,18 @@ class NodeItem(QDMGraphicsNode):
             painter.setPen(QtGui.QColor("#FFFFFF"))
             painter.drawText(QtCore.QRectF(c.x() - 9, c.y() - 9, 18, 18), Qt.AlignmentFlag.AlignCenter,
                              str(n.issue_count) if n.issue_count < 10 else "9+")
+        # channel badge: a warning triangle, beside the issue badge (a count in a circle)
+        if n.channel_problem:
+            x = self.width - 4 - (22 if n.issue_level else 0)
+            triangle = QtGui.QPolygonF([QtCore.QPointF(x, -8), QtCore.QPointF(x + 10, 10),
+                                        QtCore.QPointF(x - 10, 10)])
+            painter.setPen(QtGui.QPen(QtGui.QColor("#FFFFFF"), 1.5, Qt.PenStyle.SolidLine,
+                                      Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+            painter.setBrush(QtGui.QColor(CHANNEL_BADGE_COLOR))
+            painter.drawPolygon(triangle)
+            painter.setFont(self._badge_font)
+            painter.setPen(QtGui.QColor(CHANNEL_BADGE_INK))
+            painter.drawText(QtCore.QRectF(x - 9, -3, 18, 13), Qt.AlignmentFlag.AlignCenter, "!")
         # metric overlay
         if n.metrics is not None and n.overlay_visible:
             self._paint_overlay(painter, n.metrics)
@@ -475,6 +494,8 @@ class CanvasNode(NENode):
         self.spec = spec
         self.issue_level: str | None = None
         self.issue_count = 0
+        #: Why this node's channel account cannot deliver (missing, wrong kind, failing), or None.
+        self.channel_problem: str | None = None
         self.metrics: Metrics | None = None
         self.overlay_visible = True
         self._compute_ports()
@@ -552,6 +573,8 @@ class CanvasNode(NENode):
                          .replace("%3", f"{m.converted:,}"))
         for issue in self.canvas.editor.issues_for(self.jid)[:5]:
             lines.append(f"⚠ {html.escape(issue.message)}")
+        if self.channel_problem:
+            lines.append(f"⚠ {html.escape(self.channel_problem)}")
         return "<br>".join(lines)
 
     # -- nodeeditor hooks -----------------------------------------------------------------------
@@ -930,6 +953,10 @@ class Canvas(QtCore.QObject):
         self.overlays_visible = True
         self._suppress_selection = False
         self._lanes: list | None = None
+        #: Connected accounts (id → the kind of message they carry); None until the window says.
+        self.channel_accounts: dict[str, str] | None = None
+        #: Accounts whose last delivery failed: id → the reason.
+        self.failing_channels: dict[str, str] = {}
         self.scene.grScene.selectionChanged.connect(self._on_selection_changed)
         editor.issuesChanged.connect(self._apply_issues)
         self.load_all()
@@ -958,6 +985,7 @@ class Canvas(QtCore.QObject):
             reg = self.editor.registry
             for jnode in self.editor.journey.nodes:
                 self.nodes[jnode.id] = CanvasNode(self, jnode, reg.get(jnode.type))
+                self.nodes[jnode.id].channel_problem = self.channel_problem(jnode)
             for jedge in self.editor.journey.edges:
                 self._add_edge(jedge.id, jedge)
             self._lanes = None
@@ -999,6 +1027,7 @@ class Canvas(QtCore.QObject):
         if kind == "node_added":
             jnode = self.editor.journey.node(cid)
             self.nodes[cid] = CanvasNode(self, jnode, self.editor.registry.get(jnode.type))
+            self.nodes[cid].channel_problem = self.channel_problem(jnode)
         elif kind == "node_removed":
             cnode = self.nodes.pop(cid, None)
             if cnode is not None:
@@ -1016,6 +1045,7 @@ class Canvas(QtCore.QObject):
             cnode = self.nodes.get(cid)
             if cnode is not None:
                 cnode.refresh(self.editor.journey.node(cid))
+                cnode.channel_problem = self.channel_problem(cnode.jnode)
             self.scene.grScene.update()
         elif kind == "edge_added":
             self._add_edge(cid)
@@ -1035,6 +1065,37 @@ class Canvas(QtCore.QObject):
             if (level, len(sev)) != (cnode.issue_level, cnode.issue_count):
                 cnode.issue_level, cnode.issue_count = level, len(sev)
                 cnode.grNode.update()
+
+    # -- channel badges ---------------------------------------------------------------------------
+    def set_channel_health(self, accounts: dict[str, str] | None, failing: dict[str, str] | None = None) -> None:
+        """Which channel accounts exist (id → the kind of message each carries: ``email``, ...,
+        ``any``) and which failed their last delivery (id → reason); ``None`` hides every badge."""
+        self.channel_accounts = dict(accounts) if accounts is not None else None
+        self.failing_channels = dict(failing or {})
+        for cnode in self.nodes.values():
+            problem = self.channel_problem(cnode.jnode)
+            if problem != cnode.channel_problem:
+                cnode.channel_problem = problem
+                cnode.grNode.update()
+
+    def channel_problem(self, jnode: Node) -> str | None:
+        """Why ``jnode``'s channel account cannot deliver, for a node that sends through one."""
+        config = jnode.config
+        account = config.get("channel")
+        wanted = config.get("channel_kind")
+        if self.channel_accounts is None or not isinstance(account, str) or not account or \
+                not isinstance(wanted, str):
+            return None
+        carries = self.channel_accounts.get(account)
+        if carries is None:
+            return translate("Canvas", "Channel account “%1” is not connected").replace("%1", account)
+        if carries not in (wanted, "any"):
+            return (translate("Canvas", "Channel account “%1” cannot send %2 messages")
+                    .replace("%1", account).replace("%2", wanted))
+        if account in self.failing_channels:
+            return (translate("Canvas", "The last delivery through “%1” failed: %2")
+                    .replace("%1", account).replace("%2", self.failing_channels[account]))
+        return None
 
     # -- canvas → commands ----------------------------------------------------------------------
     def request_connect(self, out_socket: Port, in_socket: Port) -> bool:

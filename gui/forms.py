@@ -3,7 +3,7 @@
 :class:`ConfigForm` walks a node's config model and builds one editor per field through
 :data:`EDITORS`, keyed by the field's *kind* as decided by :func:`classify` (text, number with
 bounds, choice, nested model, list, tagged union, key/value table, colour, channel/event/segment/
-time zone pickers, and a raw JSON fallback). It reports every user edit as ``edited(path, config)``, shows
+time zone pickers, message templates, and a raw JSON fallback). It reports every user edit as ``edited(path, config)``, shows
 validation messages next to the fields they concern, and never alters values it cannot show.
 """
 
@@ -16,10 +16,10 @@ import math
 import types
 import typing
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal, Union
+from typing import Any, Literal, NamedTuple, Union
 
 import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -28,6 +28,7 @@ from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from engine.i18n import QT_TRANSLATE_NOOP
 from gui.qt import Qt, QtGui, QtWidgets, Signal, translate
+from gui.template_editor import PlaceholderButton, TemplateEdit
 
 #: A key absent from the config, kept absent unless the user fills the field in.
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
@@ -35,6 +36,7 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 #: Hints (``json_schema_extra={"widget": ...}``) that turn a text field into an editable picker.
 PICKER_HINTS = ("channel", "event", "segment", "timezone")
 ERROR_COLOR = "#C62828"
+WARNING_COLOR = "#B26A00"
 _INT_LIMIT = 2_000_000_000
 _FLOAT_LIMIT = 1e12
 
@@ -285,11 +287,17 @@ def _classify(tp: Any, meta: list, optional: bool) -> FieldKind:
 class _Context:
     """What every editor of one form shares: the edit notifier, the loading guard, picker choices."""
 
-    def __init__(self, notify):
+    def __init__(self, notify, request=None):
         self._notify = notify
         self._loading = 0
         self.choices: dict[str, list[str]] = {}
-        self.pickers: dict[str, list[_PickerEditor]] = {}
+        #: Editors that take ``set_choices`` by hint (pickers; template fields under "placeholder").
+        self.pickers: dict[str, list[FieldEditor]] = {}
+        #: Called after a load and after each user edit: editors that depend on a sibling's value
+        #: (the channel picker on ``channel_kind``) look again once every field shows its value.
+        self.watchers: list[Callable[[], None]] = []
+        #: ``request(name)`` asks the form's owner for something outside the form ("manage_channels").
+        self.request: Callable[[str], None] = request or (lambda _name: None)
 
     @property
     def loading(self) -> bool:
@@ -302,10 +310,23 @@ class _Context:
             yield
         finally:
             self._loading -= 1
+            if not self._loading:
+                self._watch()
 
     def notify(self, path: str) -> None:
         if not self.loading:
+            self._watch()
             self._notify(path)
+
+    def _watch(self) -> None:
+        alive = []
+        for watcher in self.watchers:
+            try:
+                watcher()
+            except RuntimeError:  # an editor of a variant that was swapped out
+                continue
+            alive.append(watcher)
+        self.watchers = alive
 
 
 class _NoWheelMixin:
@@ -534,24 +555,46 @@ class ScalarEditor(FieldEditor):
 
 
 class MultilineEditor(FieldEditor):
+    """Several lines of text; a ``template`` field gets the template editor (tinted placeholders)
+    with a button that inserts customer attributes, offered through ``set_choices("placeholder")``."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.edit = QtWidgets.QPlainTextEdit(self)
-        self.edit.setTabChangesFocus(True)
+        template = self.kind.kind == "template"
+        self.placeholders: PlaceholderButton | None = None
+        if template:
+            self.edit = TemplateEdit(self)
+        else:
+            self.edit = QtWidgets.QPlainTextEdit(self)
+            self.edit.setTabChangesFocus(True)
         # A short text (a subject line) gets a short box; a message body a tall one.
         short = self.kind.max_length is not None and self.kind.max_length <= 300
         lines = 2 if short else 4
-        if self.kind.kind == "template":
-            font = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-            self.edit.setFont(font)
+        if template:
             self.edit.setPlaceholderText(
                 translate("ConfigForm", "Use {{ customer.first_name }} to personalise"))
             lines = 2 if short else 6
         metrics = QtGui.QFontMetrics(self.edit.font())
         self.edit.setFixedHeight(metrics.lineSpacing() * lines + 14)
         self.edit.textChanged.connect(self.user_changed)
-        self._layout.addWidget(self.edit)
+        if template:
+            row = QtWidgets.QHBoxLayout()
+            row.setSpacing(2)
+            self.placeholders = PlaceholderButton(self.edit, self)
+            row.addWidget(self.edit, 1)
+            row.addWidget(self.placeholders, 0, Qt.AlignmentFlag.AlignTop)
+            self._layout.addLayout(row)
+            self.ctx.pickers.setdefault("placeholder", []).append(self)
+            if self.ctx.choices.get("placeholder"):
+                self.set_choices(self.ctx.choices["placeholder"])
+        else:
+            self._layout.addWidget(self.edit)
         self._finish()
+
+    def set_choices(self, choices: list[str]) -> None:
+        """The attributes the placeholder menu offers (a template field only)."""
+        if self.placeholders is not None:
+            self.placeholders.set_attributes(choices)
 
     def _load(self, value):
         if value is None and self.kind.optional:
@@ -567,11 +610,41 @@ class MultilineEditor(FieldEditor):
         return None if self.kind.optional and text == "" else text
 
 
+class ChannelChoice(NamedTuple):
+    """A connected channel account as channel pickers offer it."""
+
+    id: str
+    name: str
+    #: The provider, e.g. "Email (SMTP)".
+    kind_label: str
+    #: What it carries: ``email``, ``sms``, ``webhook``, ``chat``, or ``any`` (the simulated account).
+    channel_kind: str
+    #: Why it may not deliver (its last delivery failed), or "".
+    problem: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} ({self.id})" if self.name and self.name != self.id else self.id
+
+    def carries(self, channel_kind: str) -> bool:
+        return not channel_kind or self.channel_kind in (channel_kind, "any")
+
+
 class _PickerEditor(FieldEditor):
-    """An editable drop-down for channels, events and segments; choices arrive via ``set_choices``."""
+    """An editable drop-down for channels, events and segments; choices arrive via ``set_choices``.
+
+    A channel picker takes :class:`ChannelChoice` s: it lists the accounts that carry the kind
+    chosen in the sibling ``channel_kind`` field, says when the chosen account is not connected or
+    cannot carry that kind, and has a "Manage channels…" button. Its value stays the account id,
+    which may be typed for an account that is set up later.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._choices: list = []
+        self._shown: tuple = ()
+        self.manage: QtWidgets.QToolButton | None = None
+        self.status: QtWidgets.QLabel | None = None
         self.combo = _ComboBox(self)
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
@@ -582,12 +655,40 @@ class _PickerEditor(FieldEditor):
         self.combo.lineEdit().setPlaceholderText(placeholders.get(self.kind.kind, ""))
         self.combo.lineEdit().textEdited.connect(lambda _t: self.user_changed())
         self.combo.activated.connect(lambda _i: self.user_changed())
-        self._layout.addWidget(self.combo)
+        if self.kind.kind == "channel":
+            self._layout.addWidget(self.combo)
+            self.status = QtWidgets.QLabel(self)
+            self.status.setObjectName("channelStatus")
+            self.status.setWordWrap(True)
+            self.status.setTextFormat(Qt.TextFormat.PlainText)
+            self.status.setStyleSheet(f"color: {WARNING_COLOR};")
+            self.status.hide()
+            self._layout.addWidget(self.status)
+            # Below the drop-down rather than beside it: the inspector dock is narrow.
+            self.manage = QtWidgets.QToolButton(self)
+            self.manage.setObjectName("manageChannels")
+            self.manage.setText(translate("ConfigForm", "Manage channels…"))
+            self.manage.setToolTip(translate("ConfigForm", "Connect, test and fix channel accounts"))
+            self.manage.setAutoRaise(True)
+            self.manage.setStyleSheet("QToolButton#manageChannels { color: palette(link); padding: 0; }")
+            self.manage.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.manage.clicked.connect(lambda: self.ctx.request("manage_channels"))
+            self._layout.addWidget(self.manage, 0, Qt.AlignmentFlag.AlignLeft)
+            self.ctx.watchers.append(self._refilter)
+        else:
+            self._layout.addWidget(self.combo)
         self._finish()
         self.ctx.pickers.setdefault(self.kind.kind, []).append(self)
         self.set_choices(self.ctx.choices.get(self.kind.kind, []))
 
-    def set_choices(self, choices: list[str]) -> None:
+    def set_choices(self, choices: list) -> None:
+        if self.kind.kind == "channel":
+            value = self._read() or ""
+            self._choices = list(choices)
+            self._shown = ()
+            self._refilter(value)
+            return
+        self._choices = list(choices)
         with self.ctx.load():
             text = self.combo.currentText()
             edit = self.combo.lineEdit()
@@ -598,17 +699,92 @@ class _PickerEditor(FieldEditor):
             edit.setText(text)
             edit.setCursorPosition(cursor)
 
+    # -- channel pickers ----------------------------------------------------------------------
+    def wanted_kind(self) -> str:
+        """The ``channel_kind`` chosen beside this field, or "" when there is none."""
+        sibling = self.parent_editor.children_by_key.get("channel_kind") \
+            if isinstance(self.parent_editor, ModelEditor) else None
+        value = sibling.get() if sibling is not None else ""
+        return value if isinstance(value, str) else ""
+
+    def _refilter(self, value: str | None = None) -> None:
+        """Offer the accounts that carry the wanted kind and say what is wrong with the chosen one."""
+        wanted = self.wanted_kind()
+        items = [c if isinstance(c, ChannelChoice) else ChannelChoice(str(c), "", "", "")
+                 for c in self._choices]
+        offered = tuple(c for c in items if not c.channel_kind or c.carries(wanted))
+        if value is None:
+            value = self._read() or ""
+        if offered != self._shown:
+            self._shown = offered
+            edit = self.combo.lineEdit()
+            cursor = edit.cursorPosition()
+            blocked = self.combo.blockSignals(True)
+            try:
+                self.combo.clear()
+                for c in offered:
+                    self.combo.addItem(c.text, c.id)
+                    index = self.combo.count() - 1
+                    tip = f"{c.kind_label} · {c.problem}" if c.problem else c.kind_label
+                    if tip:
+                        self.combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+                    if c.problem:
+                        warn = self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MessageBoxWarning)
+                        self.combo.setItemIcon(index, warn)
+                self.combo.setCurrentIndex(-1)
+                edit.setText(self._text_for(value))
+                edit.setCursorPosition(min(cursor, len(edit.text())))
+            finally:
+                self.combo.blockSignals(blocked)
+        self._show_status(value, wanted, items)
+
+    def _text_for(self, value: str) -> str:
+        for c in self._shown:
+            if c.id == value:
+                return c.text
+        return value
+
+    def _show_status(self, value: str, wanted: str, items: list[ChannelChoice]) -> None:
+        if self.status is None:
+            return
+        rich = [c for c in items if c.channel_kind]
+        # The accounts are known once the window has offered them (an empty list included).
+        known = "channel" in self.ctx.choices and len(rich) == len(items)
+        found = next((c for c in rich if c.id == value), None)
+        text = ""
+        if value and known and found is None:
+            text = translate("ConfigForm", "No channel account “%1” is connected yet: messages through it "
+                                           "fail until you add it under Manage channels.").replace("%1", value)
+        elif found is not None and not found.carries(wanted):
+            text = (translate("ConfigForm", "“%1” is a %2 account and cannot send this kind of message.")
+                    .replace("%1", found.name or found.id).replace("%2", found.kind_label))
+        elif found is not None and found.problem:
+            text = translate("ConfigForm", "Its last delivery failed: %1").replace("%1", found.problem)
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def status_text(self) -> str:
+        return self.status.text() if self.status is not None and self.status.isVisibleTo(self) else ""
+
     def _load(self, value):
         if value is None and self.kind.optional:
             value = ""
         ok = isinstance(value, str)
         text = value if ok else ("" if value is None else str(value))
+        if self.kind.kind == "channel":
+            text = self._text_for(text)
         if self.combo.currentText() != text:
             self.combo.lineEdit().setText(text)
         return ok
 
     def _read(self):
         text = self.combo.currentText()
+        if self.kind.kind == "channel":
+            # An account is shown as "Name (id)"; the config keeps the id.
+            for c in self._shown:
+                if c.text == text:
+                    text = c.id
+                    break
         return None if self.kind.optional and text == "" else text
 
 
@@ -1564,12 +1740,14 @@ class ConfigForm(QtWidgets.QWidget):
 
     #: ``(dotted field path, whole config dict)``; the dict is passed through as a Python object.
     edited = Signal(str, object)
+    #: A channel picker's "Manage channels…" was clicked.
+    manageChannelsRequested = Signal()  # noqa: N815 - Qt signal naming
 
     def __init__(self, model_cls: type[BaseModel], value: dict, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self.model_cls = model_cls
         self.setObjectName("configForm")
-        self._ctx = _Context(self._on_edit)
+        self._ctx = _Context(self._on_edit, self._on_request)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -1606,6 +1784,10 @@ class ConfigForm(QtWidgets.QWidget):
 
     def _on_edit(self, path: str) -> None:
         self.edited.emit(path, self.value())
+
+    def _on_request(self, name: str) -> None:
+        if name == "manage_channels":
+            self.manageChannelsRequested.emit()
 
     # -- errors -----------------------------------------------------------------------------
     def set_errors(self, errors: list[tuple[str, str]]) -> None:

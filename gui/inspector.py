@@ -4,11 +4,14 @@
 reports edits as ``configEdited(node_id, path, config)`` and ``titleEdited(node_id, title)``; the
 window applies them to the document (as undoable commands) and calls :meth:`Inspector.refresh`.
 A node whose type is not installed is shown read-only with its data, which is kept as it is.
+Send and Notify team nodes also get a live preview of their message for a sample customer
+(:class:`~gui.template_editor.TemplatePreview`).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from importlib.resources import files
 from typing import Any
 
@@ -17,8 +20,11 @@ from engine.spec import STAGE_COLORS, NodeSpec
 from gui.forms import ERROR_COLOR, ConfigForm, secondary
 from gui.palette import stage_name
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+from gui.template_editor import DEFAULT_ATTRIBUTES, PREVIEW_TYPES, TemplatePreview, workspace_attribute_names
 
 WARNING_COLOR = "#B26A00"
+#: Seconds the customer attribute names offered by placeholder menus are reused before reading again.
+ATTRIBUTES_TTL_S = 60.0
 
 
 def icon_path(name: str) -> str | None:
@@ -209,6 +215,8 @@ class Inspector(QtWidgets.QWidget):
 
     configEdited = Signal(str, str, object)  # noqa: N815 - Qt signal naming
     titleEdited = Signal(str, str)  # noqa: N815 - Qt signal naming
+    #: "Manage channels…" was clicked in a channel picker.
+    manageChannelsRequested = Signal()  # noqa: N815 - Qt signal naming
 
     PAGE_EMPTY, PAGE_MANY, PAGE_NODE = range(3)
 
@@ -219,6 +227,9 @@ class Inspector(QtWidgets.QWidget):
         self.spec: NodeSpec | None = None
         self.form: ConfigForm | None = None
         self.raw_view: QtWidgets.QPlainTextEdit | None = None
+        self.preview: TemplatePreview | None = None
+        self.workspace = None
+        self._attributes: tuple[float, list[str]] | None = None
         self._choices: dict[str, list[str]] = {}
 
         outer = QtWidgets.QVBoxLayout(self)
@@ -288,13 +299,14 @@ class Inspector(QtWidgets.QWidget):
 
     # -- states -----------------------------------------------------------------------------
     def _clear_body(self) -> None:
-        for widget in (self.form, self.raw_view, getattr(self, "_raw_note", None)):
+        for widget in (self.form, self.raw_view, getattr(self, "_raw_note", None), self.preview):
             if widget is not None:
                 widget.setParent(None)
                 widget.deleteLater()
         self.form = None
         self.raw_view = None
         self._raw_note = None
+        self.preview = None
 
     def show_nothing(self) -> None:
         self._clear_body()
@@ -324,11 +336,36 @@ class Inspector(QtWidgets.QWidget):
             for hint, choices in self._choices.items():
                 self.form.set_choices(hint, choices)
             self.form.edited.connect(self._form_edited)
+            self.form.manageChannelsRequested.connect(self.manageChannelsRequested)
             self.body_layout.insertWidget(0, self.form)
             self.form.set_errors(spec.config_errors(node.config))
+            if spec.type_key in PREVIEW_TYPES:
+                self._add_preview(spec.type_key, node.config)
         self.issues.set_issues(issues or [])
         self.pages.setCurrentIndex(self.PAGE_NODE)
         self.scroll.verticalScrollBar().setValue(0)
+
+    def _add_preview(self, type_key: str, config: dict) -> None:
+        self.form.set_choices("placeholder", self.attribute_names())
+        self.preview = TemplatePreview(self.body)
+        self.preview.set_workspace(self.workspace)
+        self.body_layout.insertWidget(1, self.preview)
+        self.preview.set_node(type_key, config)
+
+    def set_workspace(self, workspace) -> None:
+        """The workspace whose customers the preview and the placeholder menus draw on."""
+        self.workspace = workspace
+        self._attributes = None
+        if self.preview is not None:
+            self.preview.set_workspace(workspace)
+
+    def attribute_names(self) -> list[str]:
+        """Customer attributes for placeholder menus: the usual ones and those the workspace's
+        customers hold (read at most once a minute: selecting nodes must stay instant)."""
+        now = time.monotonic()
+        if self._attributes is None or now - self._attributes[0] > ATTRIBUTES_TTL_S:
+            self._attributes = (now, workspace_attribute_names(self.workspace))
+        return list(dict.fromkeys([*DEFAULT_ATTRIBUTES, *self._attributes[1]]))
 
     def _show_raw(self, node: Node) -> None:
         note = QtWidgets.QLabel(
@@ -359,6 +396,8 @@ class Inspector(QtWidgets.QWidget):
         if self.form is not None and self.spec is not None:
             self.form.set_value(node.config)
             self.form.set_errors(self.spec.config_errors(node.config))
+            if self.preview is not None:
+                self.preview.set_config(node.config)
         elif self.raw_view is not None:
             text = json.dumps(node.config, indent=2, sort_keys=True, ensure_ascii=False)
             if self.raw_view.toPlainText() != text:
@@ -378,6 +417,8 @@ class Inspector(QtWidgets.QWidget):
         if self.spec is not None and self.form is not None:
             # The edit goes through even when invalid: the document may hold it, the form says why.
             self.form.set_errors(self.spec.config_errors(config))
+        if self.preview is not None:
+            self.preview.set_config(config)
         self.configEdited.emit(self.node_id, path, config)
 
     def _title_typed(self, text: str) -> None:

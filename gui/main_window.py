@@ -32,6 +32,7 @@ from gui.palette import Palette
 from gui.qt import Qt, QtCore, QtGui, QtWidgets
 from gui.run_panel import RunPanel
 from gui.start_page import StartPage
+from gui.tracking_panel import TrackingPanel
 from gui.validation_panel import ValidationPanel
 
 AUTOSAVE_MS = 15_000
@@ -83,6 +84,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.run_panel.journey_provider = self._journey_to_simulate
         self.run_panel.workspace = workspace
         self.run_dock = self._dock("run", self.tr("Run"), self.run_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tracking_panel = TrackingPanel(workspace, self)
+        self.tracking_dock = self._dock("tracking", self.tr("Tracking"), self.tracking_panel,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        # Hidden until it joins the Problems/Run tabs on first show: side by side with them it
+        # would widen the window past its size.
+        self.tracking_dock.hide()
+        self.profiles_window = None  # the Track tool windows, made on first use
+        self.segment_builder = None
+        self.channels_window = None  # made on first use; secrets through channel_secrets (None: the OS keyring)
+        self.channel_secrets = None
         # Tabified when the window is first shown: tabifying before that, in an offscreen grab,
         # leaves a second, stale tab bar in the picture.
         self._docks_sized = False
@@ -103,6 +114,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.palette.addRequested.connect(self.add_node_at_center)
         self.inspector.configEdited.connect(self._on_config_edited)
         self.inspector.titleEdited.connect(self._on_title_edited)
+        self.inspector.manageChannelsRequested.connect(self.show_channels)
+        self.inspector.set_workspace(workspace)
         self.validation.issueActivated.connect(self._on_issue_activated)
         self.run_panel.metricsReady.connect(self._on_metrics)
         self.run_panel.metricsCleared.connect(self._on_metrics_cleared)
@@ -199,6 +212,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_overlays.setCheckable(True)
         self.act_overlays.setChecked(True)
         self.act_about = self._action(self.tr("&About Journey Studio"), self._about)
+        self.act_channels = self._action(self.tr("&Channels…"), lambda: self.show_channels(), None,
+                                         self.tr("Connect email, SMS, webhook and chat accounts; test them "
+                                                 "and see their last errors"))
+        self.act_profiles = self._action(self.tr("&Profiles…"), lambda: self.show_profiles(),
+                                         QtGui.QKeySequence("Ctrl+Shift+U"),
+                                         self.tr("Find customers; see, edit, export or erase their profiles"))
+        self.act_segments = self._action(self.tr("&Segments…"), lambda: self.show_segments(),
+                                         QtGui.QKeySequence("Ctrl+Shift+G"),
+                                         self.tr("Build segments from attributes, tags, consent and events"))
         self.undo_text = {}
 
     def _build_menus_and_toolbar(self) -> None:
@@ -216,11 +238,14 @@ class MainWindow(QtWidgets.QMainWindow):
             m.addSeparator() if a is None else m.addAction(a)
         m.addSeparator()
         for dock in (self.palette_dock, self.browser_dock, self.inspector_dock, self.run_dock,
-                     self.validation_dock):
+                     self.validation_dock, self.tracking_dock):
             m.addAction(dock.toggleViewAction())
         m = mb.addMenu(self.tr("&Journey"))
-        for a in (self.act_settings, None, self.act_validate, self.act_simulate, self.act_publish,
-                  self.act_go_live, self.act_pause):
+        for a in (self.act_settings, self.act_channels, None, self.act_validate, self.act_simulate,
+                  self.act_publish, self.act_go_live, self.act_pause):
+            m.addSeparator() if a is None else m.addAction(a)
+        m = mb.addMenu(self.tr("&Track"))
+        for a in (self.act_profiles, self.act_segments, None, self.tracking_dock.toggleViewAction()):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu(self.tr("&Help"))
         m.addAction(self.act_about)
@@ -348,6 +373,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.canvas.view.zoom_to_fit(self.canvas.view.flow_rect(), min_scale=READABLE_ZOOM)
         QtCore.QTimer.singleShot(0, self._initial_zoom)
         self.canvas.view.setFocus()
+        self.refresh_channel_health()
 
     def _initial_zoom(self) -> None:
         if self.canvas is not None:
@@ -895,8 +921,73 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self._docks_sized:
             self._docks_sized = True
             self.tabifyDockWidget(self.validation_dock, self.run_dock)
+            self.tabifyDockWidget(self.run_dock, self.tracking_dock)
+            self.tracking_dock.show()
             self.validation_dock.raise_()
             self._size_docks()
+
+    # -- Track tool windows ----------------------------------------------------------------------
+    def show_profiles(self, customer_id: str | None = None) -> None:
+        """Open (or bring forward) the Profiles window; with ``customer_id``, show that customer."""
+        if self.profiles_window is None:
+            from gui.profiles_window import ProfilesWindow
+
+            self.profiles_window = ProfilesWindow(self.workspace, self)
+            self.profiles_window.journeyRequested.connect(lambda jid: jid and self.open_journey(jid))
+        self._bring_forward(self.profiles_window)
+        if customer_id:
+            self.profiles_window.show_customer(customer_id)
+
+    def show_segments(self) -> None:
+        """Open (or bring forward) the segment builder."""
+        if self.segment_builder is None:
+            from gui.segment_builder import SegmentBuilder
+
+            self.segment_builder = SegmentBuilder(self.workspace, self)
+            self.segment_builder.customerRequested.connect(lambda cid: cid and self.show_profiles(cid))
+        self._bring_forward(self.segment_builder)
+
+    # -- channels --------------------------------------------------------------------------------
+    def show_channels(self) -> None:
+        """Open (or bring forward) the Channels window."""
+        if self.channels_window is None:
+            from gui.channels_window import ChannelsWindow
+
+            self.channels_window = ChannelsWindow(self.workspace, self, secrets=self.channel_secrets)
+            self.channels_window.changed.connect(self._on_channels_changed)
+        self._bring_forward(self.channels_window)
+
+    def _on_channels_changed(self) -> None:
+        engine = getattr(self, "live_engine", None)
+        if engine is not None:
+            engine.reload_channels()
+        self.refresh_channel_health()
+
+    def refresh_channel_health(self) -> None:
+        """Tell the channel pickers which accounts exist and the canvas which Send nodes to badge:
+        read once here (journey opened, accounts changed, a live pass sent), never while painting."""
+        from gui.channels_window import channel_health
+
+        try:
+            health = channel_health(self.workspace)
+        except JourneyStudioError as exc:
+            self.statusBar().showMessage(self.tr("Cannot read the channel accounts: %1").replace("%1", str(exc)),
+                                         6000)
+            return
+        self.inspector.set_choices("channel", health.choices())
+        if self.canvas is not None:
+            self.canvas.set_channel_health(health.carries(), health.failing)
+
+    def _on_live_status(self, _text: str) -> None:
+        last = self.live_engine.last
+        if last is not None and (last.sent or last.failed):
+            self.refresh_channel_health()
+
+    @staticmethod
+    def _bring_forward(window: QtWidgets.QWidget) -> None:
+        window.show()
+        window.raise_()
+        window.activateWindow()
 
     def start_live_engine(self, interval_s: float | None = None) -> None:
         """Run the live journeys in the background while this window is open."""
@@ -907,15 +998,26 @@ class MainWindow(QtWidgets.QMainWindow):
         self.live_engine = LiveEngineService(self.workspace, self.registry, self,
                                              interval_s=interval_s or PASS_INTERVAL_S)
         self.statusBar().addPermanentWidget(self.live_engine.label)
+        self.live_engine.status.connect(self._on_live_status)
         self.live_engine.start()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self._maybe_save():
             event.ignore()
             return
+        # A Track window with unsaved edits may ask, and the answer may be to stay.
+        tools = [tool for tool in (self.profiles_window, self.segment_builder, self.channels_window)
+                 if tool is not None]
+        if not all(tool.close() for tool in tools):
+            event.ignore()
+            return
         self._close_editor()
         engine = getattr(self, "live_engine", None)
         if engine is not None:
             engine.stop()
+        # Their engine calls finish before the workspace may be closed.
+        for tool in tools:
+            tool.shutdown()
+        self.tracking_panel.shutdown()
         event.accept()
 

@@ -1,6 +1,10 @@
 """``journey-studio screenshot``: render the main screens to PNG files, offscreen.
 
 Used for the README and docs, and by people checking how a change looks without a display.
+
+For the Send inspector (with its message preview) and the Channels window, the throw-away
+workspace of the pictures gets a few channel accounts; their secrets are kept in this process's
+memory, so a screenshot never writes demo passwords into the user's keyring.
 """
 
 from __future__ import annotations
@@ -71,7 +75,9 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
             pick = sends[0] if sends else journey.nodes[0]
             window.canvas.select_nodes([pick.id], center=True)
             shot(window, "inspector.png")
+            _channel_shots(window, ws, shot)
             written.append(_simulation_shot(window, app, out_dir, settle))
+            written += _track_shots(window, ws, app, out_dir, settle, width, height)
             window.editor.undo_stack.setClean()
             window.close()
         finally:
@@ -107,3 +113,272 @@ def _simulation_shot(window, app, out_dir: Path, settle) -> Path:
     path = out_dir / "simulation.png"
     window.grab().save(str(path))
     return path
+
+
+def _seed_track_demo(ws) -> None:
+    """A small shop's customers, events from three sources, segments, and events that break the
+    tracking plan of the open template (as the collector and the CSV import would record them)."""
+    from datetime import UTC, datetime, timedelta
+
+    from engine.track.segments import SegmentStore
+    from engine.track.tracking_plan import check_and_record
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    people = [
+        ("Ann Lee", "ann.lee@example.com", "+44 20 7946 0018", "London", "pro", ["vip", "newsletter"], 1840.5),
+        ("Bo Chen", "bo.chen@example.com", "+86 138 0013 8000", "Shanghai", "pro", ["newsletter"], 960.0),
+        ("Carla Díaz", "carla@example.org", "+34 600 123 456", "Madrid", "free", [], 75.2),
+        ("David Okafor", "david.okafor@example.com", None, "Lagos", "pro", ["vip"], 2210.0),
+        ("Emma Schulz", "emma.schulz@example.de", "+49 30 901820", "Berlin", "free", ["newsletter"], 120.0),
+        ("Farid Haddad", "farid@example.com", None, "London", "free", [], 0.0),
+        ("Grace Kim", "grace.kim@example.com", "+82 2 312 3456", "Seoul", "pro", ["vip", "beta"], 3105.9),
+        ("Hugo Martin", "hugo.martin@example.fr", None, "Lyon", "free", ["newsletter"], 44.0),
+        ("Isabel Rossi", "isabel.rossi@example.it", "+39 06 6982", "Rome", "pro", [], 780.0),
+        ("Jonas Berg", "jonas.berg@example.se", None, "Stockholm", "free", [], 15.0),
+        ("Keiko Tanaka", "keiko@example.jp", "+81 3 1234 5678", "Tokyo", "pro", ["newsletter"], 1290.0),
+        ("Liam Walsh", "liam.walsh@example.ie", None, "Dublin", "free", ["beta"], 230.0),
+    ]
+    for index, (name, email, phone, city, plan, tags, value) in enumerate(people):
+        identifiers = {"email": email, "user_id": f"u{1001 + index}"}
+        if phone:
+            identifiers["phone"] = phone
+        ws.upsert_customer(identifiers, {"name": name, "city": city, "plan": plan, "lifetime_value": value,
+                                         "signed_up": (now - timedelta(days=40 * index + 12)).date().isoformat(),
+                                         "preferences": {"language": "en", "sizes": ["M", "L"]}},
+                           tags=tags, consent={"email": index % 4 != 2, "sms": index % 3 == 0} if index % 5 else {},
+                           time_zone="Europe/London" if city in ("London", "Dublin") else None)
+    events = []
+    for index, (_name, email, *_rest) in enumerate(people):
+        for step in range(3 + index % 4):
+            when = now - timedelta(days=step * 6 + index % 5, hours=index)
+            cart = f"c-{index}-{step}"
+            events.append(({"email": email}, "checkout_started", {"cart_id": cart, "cart_value": 40.0 + step * 12},
+                           when, "Shop"))
+            if step % 2 == 0:
+                events.append(({"email": email}, "order_completed",
+                               {"order_id": f"o-{index}-{step}", "total": 40.0 + step * 12, "currency": "GBP"},
+                               when + timedelta(minutes=9), "Shop"))
+        events.append(({"email": email}, "page_viewed", {"url": "/collections/summer", "referrer": "newsletter"},
+                       now - timedelta(hours=index + 1), "Website"))
+    # Events that break the plan: a misspelt name, a required property missing, a total sent as text.
+    events += [
+        ({"email": people[0][1]}, "wishlist_added", {"product_id": "sku-118", "price": 29.0},
+         now - timedelta(minutes=12), "Website"),
+        ({"email": people[1][1]}, "cart_abandoned", {"cart_id": "c-77"}, now - timedelta(minutes=30), "Shop"),
+        ({"email": people[2][1]}, "order_completed", {"order_id": "o-981", "total": "59.90"},
+         now - timedelta(hours=2), "CSV import"),
+        ({"email": people[3][1]}, "wishlist_added", {"product_id": "sku-204", "price": 54.5},
+         now - timedelta(hours=3), "Website"),
+    ]
+    ws.ingest_events([{"identifiers": ids, "name": name, "properties": props, "occurred_at": when, "source": source}
+                      for ids, name, props, when, source in events])
+    check_and_record(ws, [(name, props) for _ids, name, props, _when, _source in events])
+
+    store = SegmentStore(ws)
+    store.create("Loyal shoppers", {"kind": "group", "match": "all", "conditions": [
+        {"kind": "event", "event": "order_completed", "did": True, "min_count": 2, "within_days": 30,
+         "filters": [{"property": "total", "operator": "gte", "value": 40}]},
+        {"kind": "consent", "channel_kind": "email", "granted": True},
+        {"kind": "group", "match": "any", "conditions": [
+            {"kind": "attribute", "attribute": "plan", "operator": "eq", "value": "pro"},
+            {"kind": "tag", "tag": "vip", "has": True}]}]},
+        "Ordered at least twice in the last month; good candidates for the loyalty programme.")
+    store.create("Newsletter readers", {"kind": "group", "match": "all", "conditions": [
+        {"kind": "tag", "tag": "newsletter", "has": True},
+        {"kind": "consent", "channel_kind": "email", "granted": True}]})
+    store.create("Lapsed customers", {"kind": "group", "match": "all", "conditions": [
+        {"kind": "event", "event": "order_completed", "did": False, "min_count": 1, "within_days": 7}]})
+
+
+def _track_shots(window, ws, app, out_dir: Path, settle, width: int, height: int) -> list[Path]:
+    """The Profiles window, the segment builder and the Tracking panel on seeded demo data."""
+    import time
+
+    from engine.errors import JourneyStudioError
+    from gui.qt import QtCore
+
+    _seed_track_demo(ws)
+
+    def wait(widget, ready=lambda: True) -> None:
+        deadline = time.monotonic() + 60
+        while (widget.busy or not ready()) and time.monotonic() < deadline:
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        if widget.busy or not ready():
+            raise JourneyStudioError("the screen for the screenshot did not finish loading")
+
+    def save(widget, name: str) -> Path:
+        settle()
+        path = out_dir / name
+        if not widget.grab().save(str(path)):
+            raise JourneyStudioError("cannot write the image", where=str(path))
+        return path
+
+    written = []
+    window.show_profiles()
+    profiles = window.profiles_window
+    profiles.resize(width, height)
+    wait(profiles, lambda: profiles.results_model.rowCount() > 0)
+    profiles._select_row(profiles.results_model.row_of(ws.find_customer("email", "ann.lee@example.com")))
+    wait(profiles, lambda: profiles.profile is not None)
+    written.append(save(profiles, "profiles.png"))
+    profiles.close()
+
+    window.show_segments()
+    builder = window.segment_builder
+    builder.resize(width, height)
+    wait(builder, lambda: builder.list.topLevelItemCount() > 0)
+    builder.list.setCurrentItem(builder.list.findItems("Loyal shoppers", QtCore.Qt.MatchFlag.MatchExactly)[0])
+    wait(builder, lambda: builder.last_count is not None)
+    written.append(save(builder, "segment_builder.png"))
+    builder.close()
+
+    window.tracking_dock.show()
+    window.tracking_dock.raise_()
+    window.resizeDocks([window.tracking_dock], [max(240, height // 3)], QtCore.Qt.Orientation.Vertical)
+    window.tracking_panel.refresh()
+    wait(window.tracking_panel, lambda: bool(window.tracking_panel.records))
+    table = window.tracking_panel.table
+    for index in range(table.topLevelItemCount()):  # one example unfolded, as a reader would
+        item = table.topLevelItem(index)
+        item.setExpanded(item.text(0) == "order_completed")
+    written.append(save(window, "tracking.png"))
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Channels and the Send inspector
+# ---------------------------------------------------------------------------------------------
+
+def _memory_keyring():
+    """The screenshot workspace's keyring: a dict in this process, gone when it ends."""
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 0  # never chosen by keyring itself: only handed to the SecretStore below
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.entries: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.entries.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.entries[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.entries.pop((service, username), None) is None:
+                raise PasswordDeleteError("no such entry")
+
+    return MemoryKeyring()
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on: the demo shop's webhook endpoint, switched off."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _demo_accounts(ws, secrets) -> str:
+    """A few accounts, one whose server is down and whose last deliveries failed (for real: a live
+    journey sends through it). Returns that account's id."""
+    from datetime import UTC, datetime
+
+    from engine.channels.accounts import AccountStore
+    from engine.commands import make_node
+    from engine.document import Edge, Journey, PortRef, new_id
+    from engine.runtime.clock import VirtualClock
+    from engine.runtime.runner import Runner
+    from engine.spec import default_registry
+
+    store = AccountStore(ws, secrets)
+    store.add("email-main", "Newsletter", "smtp",
+              {"host": "smtp.cornershop.example", "port": 587, "security": "starttls",
+               "username": "news@cornershop.example", "sender": "Corner Shop <news@cornershop.example>",
+               "reply_to": "hello@cornershop.example", "unsubscribe_mailto": "unsubscribe@cornershop.example"},
+              {"password": "demo-" + new_id()}, rate_per_minute=120)
+    store.add("team-chat", "Team chat", "slack", {},
+              {"webhook_url": "https://hooks.slack.com/services/T0000/B0000/" + new_id()})
+    store.add("shop-hook", "Shop webhook", "webhook",
+              {"url": f"http://localhost:{_closed_port()}/journey-hooks", "headers": "X-Shop: corner-shop"},
+              {"signing_secret": "whsec-" + new_id()})
+    store.add("demo", "Demo (simulated)", "simulated", {"failure_percent": 5})
+
+    registry = default_registry()
+    journey = Journey(name="Order updates to the shop")
+    journey.settings.status = "live"
+    entry = make_node(registry, "orchestrate.entry", 0, 0, "Order placed", {"trigger": {"kind": "manual"}})
+    send = make_node(registry, "orchestrate.send", 260, 0, "Tell the shop",
+                     {"channel": "shop-hook", "channel_kind": "webhook",
+                      "body": '{"event": "order_update", "customer": "{{ customer.email }}"}'})
+    done = make_node(registry, "orchestrate.exit", 520, 0, "Done")
+    journey.nodes += [entry, send, done]
+    for a, port, b in ((entry, "next", send), (send, "sent", done), (send, "failed", done)):
+        journey.edges.append(Edge(id=new_id(), source=PortRef(node=a.id, port=port), target=PortRef(node=b.id, port="in")))
+    ws.create_journey(journey)
+    ws.publish(journey.id, registry)
+    runner = Runner(ws, registry, VirtualClock(datetime.now(UTC).replace(microsecond=0)), store.open_channels(),
+                    mode="live", max_attempts=1)
+    for name in ("ana", "ben", "chloe"):
+        email = f"{name}@example.com"
+        customer = ws.upsert_customer({"email": email}, {"first_name": name.title(), "email": email},
+                                      consent={"webhook": True})
+        runner.enter(journey.id, customer)
+    runner.tick()
+    runner.flush()
+    return "shop-hook"
+
+
+def _channel_shots(window, ws, shot) -> None:
+    """``send_inspector.png``: the editor with a Send node's preview in view; ``channels.png``: the
+    Channels window with the failing account selected and a connection test just run."""
+    import time
+
+    from engine.errors import JourneyStudioError
+    from engine.secrets import SecretStore
+    from gui.qt import QtCore
+
+    secrets = SecretStore(_memory_keyring())
+    window.channel_secrets = secrets
+    failing = _demo_accounts(ws, secrets)
+    window.refresh_channel_health()
+
+    journey = window.editor.journey
+    # An email node next to a badged one (the template's SMS account is not set up), so that the
+    # picture shows a preview and a badge together.
+    badged = [n for n in journey.nodes if window.canvas.nodes[n.id].channel_problem]
+    sends = sorted((n for n in journey.nodes if n.type == "orchestrate.send" and n.config.get("channel_kind") == "email"),
+                   key=lambda n: min((abs(n.position.x - b.position.x) + abs(n.position.y - b.position.y)
+                                      for b in badged), default=0))
+    if sends:
+        window.canvas.select_nodes([sends[0].id], center=True)
+    inspector = window.inspector
+    # Room for the preview: a wider inspector, a low Problems dock, the preview scrolled into view.
+    window.resizeDocks([window.inspector_dock], [470], QtCore.Qt.Orientation.Horizontal)
+    window.resizeDocks([window.validation_dock], [60], QtCore.Qt.Orientation.Vertical)
+    if inspector.preview is not None:
+        inspector.preview.refresh_now()
+        for _ in range(3):
+            QtCore.QCoreApplication.processEvents()
+        inspector.scroll.verticalScrollBar().setValue(inspector.scroll.verticalScrollBar().maximum())
+    shot(window, "send_inspector.png")
+    window.canvas.select_nodes([])
+    window._size_docks()
+
+    window.show_channels()
+    channels = window.channels_window
+    channels.resize(1280, 800)
+    if not channels.select(failing):
+        raise JourneyStudioError("the screenshot's demo account is missing from the Channels window")
+    done: list[bool] = []
+    channels.testFinished.connect(lambda *_: done.append(True))
+    channels.test_connection()
+    deadline = time.monotonic() + 30
+    while not done and time.monotonic() < deadline:
+        QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    shot(channels, "channels.png")
+    channels.hide()
