@@ -1,0 +1,1328 @@
+"""The Profiles window: find a customer, read and edit their profile, export it, or erase it.
+
+A tool window beside the editor. The left side searches every identifier and attribute value
+(:func:`engine.track.profiles.search`) and pages through the results as the list scrolls; the right
+side shows one customer: attributes (editable, with undo), consent and tags, the event timeline
+and their journeys. *Export…* writes what :func:`~engine.track.profiles.export` returns as JSON;
+*Delete customer…* is the right to be forgotten (:func:`~engine.track.profiles.erase`) after a
+confirmation that says what will go.
+
+Every engine call runs on a worker thread (:mod:`gui.background`): a search over a large
+workspace takes a second and the window keeps painting meanwhile. Questions to the user go
+through overridable methods (``_ask_export_path``, ``_confirm_erase``, ``_ask_unsaved``,
+``_error``) so tests and embedders can answer them without a modal dialog.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from engine.channels.kinds import CHANNEL_KINDS
+from engine.track import profiles
+from engine.track.profiles import CustomerSummary, Profile, SearchPage
+from gui.background import Background
+from gui.journey_browser import format_relative, format_timestamp
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+
+#: Customers per page of results (the list asks for the next page as it scrolls).
+PAGE = 50
+#: Events per page of the timeline.
+EVENTS_PAGE = 50
+#: Typing pauses this long before a search starts.
+SEARCH_DELAY_MS = 250
+ERROR_COLOR = "#C62828"
+
+_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_TYPE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+#: Attribute value types the table offers, in menu order.
+VALUE_TYPES = ("text", "number", "boolean", "json")
+
+_STYLE = """
+QLabel#profileName { font-size: 15pt; font-weight: 600; }
+QLabel#profileMeta, QLabel#resultCount, QLabel#consentState, QLabel#mutedNote { color: palette(placeholder-text); }
+QLabel#emptyState { color: palette(placeholder-text); font-size: 11pt; }
+QLabel#editError { color: #C62828; }
+QFrame#editBar { background: #FFF8E1; border-top: 1px solid #F0D58C; }
+QPushButton:disabled, QToolButton:disabled { color: palette(placeholder-text); }
+QListWidget#tagList::item { border: 1px solid #B8C7D9; border-radius: 9px; background: #EAF2FB;
+                            padding: 1px 8px; }
+QListWidget#tagList::item:selected { background: #1E88E5; color: white; }
+QTreeView#eventTimeline::item, QTreeView#journeyRuns::item, QTreeView#customerList::item { padding: 2px 0; }
+"""
+
+
+def type_label(kind: str) -> str:
+    return {
+        "text": translate("ProfilesWindow", "Text"),
+        "number": translate("ProfilesWindow", "Number"),
+        "boolean": translate("ProfilesWindow", "Yes / no"),
+        "json": translate("ProfilesWindow", "List or object (JSON)"),
+    }.get(kind, kind)
+
+
+def channel_label(kind: str) -> str:
+    return {
+        "email": translate("ProfilesWindow", "Email"),
+        "sms": translate("ProfilesWindow", "SMS"),
+        "webhook": translate("ProfilesWindow", "Webhook"),
+        "chat": translate("ProfilesWindow", "Chat"),
+    }.get(kind, kind)
+
+
+def value_type(value: Any) -> str:
+    """The table's type for a stored attribute value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return "json"
+
+
+def value_text(value: Any) -> str:
+    """How a stored value reads in the table (and is typed back)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def compact(value: Any, limit: int = 120) -> str:
+    """A one-line rendering of a JSON value for a table cell."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def short_time(when: datetime) -> str:
+    """Local date and time in the short locale format (a column; tooltips get the long one)."""
+    local = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).astimezone()
+    qdt = QtCore.QDateTime(QtCore.QDate(local.year, local.month, local.day),
+                           QtCore.QTime(local.hour, local.minute, local.second))
+    return QtCore.QLocale().toString(qdt, QtCore.QLocale.FormatType.ShortFormat)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``one`` for 1, else ``many`` with ``%1`` replaced by the number (both already translated)."""
+    return one if n == 1 else many.replace("%1", f"{n:,}")
+
+
+class CellError(Exception):  # noqa: N818 - a reason shown to the user, not a failure
+    """A table cell that does not hold a value of its type."""
+
+
+def parse_value(kind: str, text: str) -> Any:
+    """The JSON value of a cell; :class:`CellError` with a readable reason when it has none."""
+    if kind == "text":
+        return text
+    stripped = text.strip()
+    if kind == "number":
+        try:
+            number = int(stripped) if stripped.lstrip("-").isdigit() else float(stripped)
+        except ValueError:
+            raise CellError(translate("ProfilesWindow", "“%1” is not a number").replace("%1", text)) from None
+        if isinstance(number, float) and not math.isfinite(number):
+            raise CellError(translate("ProfilesWindow", "“%1” is not a finite number").replace("%1", text))
+        return number
+    if kind == "boolean":
+        folded = stripped.casefold()
+        if folded in ("true", "yes", "1"):
+            return True
+        if folded in ("false", "no", "0"):
+            return False
+        raise CellError(translate("ProfilesWindow", "write true or false, not “%1”").replace("%1", text))
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        raise CellError(translate("ProfilesWindow", "“%1” is not valid JSON").replace("%1", compact(text, 40))) \
+            from None
+    if value is None:
+        raise CellError(translate("ProfilesWindow", "null is not a value; remove the attribute instead"))
+    return value
+
+
+@dataclass(frozen=True)
+class EditState:
+    """What the user can change in the window: attribute rows, consent and tags (comparable, so
+    that undo, Revert and the dirty flag are plain equality tests)."""
+
+    rows: tuple[tuple[str, str, str], ...]
+    consent: tuple[tuple[str, bool | None], ...]
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, attributes: dict[str, Any], consent: dict[str, bool], tags: tuple[str, ...]) -> EditState:
+        rows = tuple((name, value_type(value), value_text(value)) for name, value in attributes.items())
+        kinds = list(CHANNEL_KINDS) + sorted(k for k in consent if k not in CHANNEL_KINDS)
+        return cls(rows, tuple((k, consent.get(k)) for k in kinds), tuple(tags))
+
+
+class _Snapshot(QtGui.QUndoCommand):
+    """One edit in the window, as the state before and after (the state is small)."""
+
+    def __init__(self, window: ProfilesWindow, before: EditState, after: EditState, text: str):
+        super().__init__(text)
+        self._window, self._before, self._after = window, before, after
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the widgets already show it
+            self._first = False
+            return
+        self._window._apply_state(self._after)
+
+    def undo(self) -> None:
+        self._window._apply_state(self._before)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+
+
+class CustomerListModel(QtCore.QAbstractTableModel):
+    """Search results, filled a page at a time; the view asks for more through ``fetchMore``."""
+
+    COL_NAME, COL_IDENTIFIER, COL_UPDATED = range(3)
+    #: The view scrolled to the end and more results exist.
+    moreWanted = Signal()
+
+    def __init__(self, parent: QtCore.QObject | None = None):
+        super().__init__(parent)
+        self.items: list[CustomerSummary] = []
+        self.total = 0
+        self.loading = False
+
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("Customer"), self.tr("Identifier"), self.tr("Updated"))[section]
+        return None
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        item = self.items[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.COL_NAME:
+                return item.label
+            if column == self.COL_IDENTIFIER:
+                return secondary_identifier(item)
+            return format_relative(item.updated_at)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.COL_UPDATED:
+                return format_timestamp(item.updated_at)
+            return "\n".join(f"{kind}: {value}" for kind, value in item.identifiers) or item.id
+        if role == _ID_ROLE:
+            return item.id
+        return None
+
+    def canFetchMore(self, parent: QtCore.QModelIndex) -> bool:  # noqa: N802
+        return not parent.isValid() and not self.loading and len(self.items) < self.total
+
+    def fetchMore(self, parent: QtCore.QModelIndex) -> None:  # noqa: N802
+        if self.canFetchMore(parent):
+            self.loading = True
+            self.moreWanted.emit()
+
+    def reset(self, page: SearchPage) -> None:
+        self.beginResetModel()
+        self.items = list(page.items)
+        self.total = page.total
+        self.loading = False
+        self.endResetModel()
+
+    def append(self, page: SearchPage) -> None:
+        """Add a further page; customers already listed (an update moved them) are not repeated."""
+        self.loading = False
+        known = {item.id for item in self.items}
+        fresh = [item for item in page.items if item.id not in known]
+        self.total = page.total
+        if not fresh:
+            # Fewer results than counted: the list is complete as it is.
+            if not page.items:
+                self.total = len(self.items)
+            return
+        self.beginInsertRows(QtCore.QModelIndex(), len(self.items), len(self.items) + len(fresh) - 1)
+        self.items.extend(fresh)
+        self.endInsertRows()
+
+    def row_of(self, customer_id: str) -> int:
+        return next((i for i, item in enumerate(self.items) if item.id == customer_id), -1)
+
+    def replace(self, summary: CustomerSummary) -> None:
+        row = self.row_of(summary.id)
+        if row >= 0:
+            self.items[row] = summary
+            self.dataChanged.emit(self.index(row, 0), self.index(row, 2))
+
+    def remove(self, customer_id: str) -> None:
+        row = self.row_of(customer_id)
+        if row >= 0:
+            self.beginRemoveRows(QtCore.QModelIndex(), row, row)
+            del self.items[row]
+            self.total = max(0, self.total - 1)
+            self.endRemoveRows()
+
+
+def secondary_identifier(item: CustomerSummary) -> str:
+    """The most telling identifier that is not already the customer's label."""
+    label = item.label
+    for kind in ("email", "phone", "user_id", "distinct_id"):
+        value = next((v for k, v in item.identifiers if k == kind and v != label), None)
+        if value:
+            return value
+    return next((v for _, v in item.identifiers if v != label), "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Widgets of the detail pane
+# ---------------------------------------------------------------------------------------------
+
+
+class _TypeDelegate(QtWidgets.QStyledItemDelegate):
+    """A drop-down of value types for the Type column."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        combo = QtWidgets.QComboBox(parent)
+        for kind in VALUE_TYPES:
+            combo.addItem(type_label(kind), kind)
+        combo.activated.connect(lambda _i: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor, index):  # noqa: N802
+        found = editor.findData(index.data(_TYPE_ROLE))
+        editor.setCurrentIndex(max(0, found))
+
+    def setModelData(self, editor, model, index):  # noqa: N802
+        kind = editor.currentData()
+        if kind != index.data(_TYPE_ROLE):
+            model.setData(index, kind, _TYPE_ROLE)
+            model.setData(index, type_label(kind), Qt.ItemDataRole.DisplayRole)
+
+
+class ConsentBox(QtWidgets.QCheckBox):
+    """A check box for one channel kind: ticked is *granted*, empty is *refused*, and the third
+    state is *not recorded*. A click goes not recorded → granted → refused → not recorded."""
+
+    _NEXT = {Qt.CheckState.PartiallyChecked: Qt.CheckState.Checked,
+             Qt.CheckState.Checked: Qt.CheckState.Unchecked,
+             Qt.CheckState.Unchecked: Qt.CheckState.PartiallyChecked}
+
+    def __init__(self, kind: str, parent: QtWidgets.QWidget | None = None):
+        super().__init__(channel_label(kind), parent)
+        self.kind = kind
+        self.setTristate(True)
+
+    def nextCheckState(self) -> None:  # noqa: N802
+        self.setCheckState(self._NEXT[self.checkState()])
+
+    def value(self) -> bool | None:
+        state = self.checkState()
+        if state == Qt.CheckState.PartiallyChecked:
+            return None
+        return state == Qt.CheckState.Checked
+
+    def set_value(self, value: bool | None) -> None:
+        self.setCheckState(Qt.CheckState.PartiallyChecked if value is None
+                           else Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+
+
+def consent_text(value: bool | None) -> str:
+    if value is None:
+        return translate("ProfilesWindow", "not recorded")
+    return translate("ProfilesWindow", "granted") if value else translate("ProfilesWindow", "refused")
+
+
+def run_status_text(run: profiles.JourneyRun) -> str:
+    if run.status == "done":
+        text = translate("ProfilesWindow", "Finished")
+    elif run.status == "waiting":
+        if run.wait_event:
+            text = translate("ProfilesWindow", "Waiting for %1").replace("%1", run.wait_event)
+        elif run.wake_at is not None:
+            text = translate("ProfilesWindow", "Waiting until %1").replace("%1", short_time(run.wake_at))
+        else:
+            text = translate("ProfilesWindow", "Waiting")
+    else:
+        text = translate("ProfilesWindow", "Active")
+    if run.converted:
+        text += " · " + translate("ProfilesWindow", "converted")
+    return text
+
+
+def mode_text(mode: str) -> str:
+    return {"live": translate("ProfilesWindow", "Live"), "test": translate("ProfilesWindow", "Test"),
+            "simulation": translate("ProfilesWindow", "Simulation")}.get(mode, mode)
+
+
+# ---------------------------------------------------------------------------------------------
+# The window
+# ---------------------------------------------------------------------------------------------
+
+
+class ProfilesWindow(QtWidgets.QMainWindow):
+    """Search on the left, one customer's profile on the right."""
+
+    #: Double-clicking a run asks the main window to open its journey.
+    journeyRequested = Signal(str)
+    #: A customer was saved or erased (other views may show stale numbers).
+    customersChanged = Signal()
+
+    def __init__(self, workspace, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)  # its own window even though the main window owns it
+        self.setObjectName("profilesWindow")
+        self.setWindowTitle(self.tr("Customer profiles"))
+        self.setStyleSheet(_STYLE)
+        self.resize(1180, 760)
+        self.workspace = workspace
+        self.background = Background(self)
+        self.undo_stack = QtGui.QUndoStack(self)
+        self.current_id: str | None = None
+        self.profile: Profile | None = None
+        self.events: list = []
+        self.events_total = 0
+        self._loaded = EditState((), (), ())
+        self._shown = self._loaded
+        self._updating = False
+        self._consent_kinds: list[str] = []
+        self._query = ""
+
+        self._build_actions()
+        splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._build_results())
+        splitter.addWidget(self._build_detail())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 780])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self.search_timer = QtCore.QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.run_search)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_edit_bar())
+        self.undo_stack.indexChanged.connect(lambda _index: self._update_edit_bar())
+        self._show_detail_placeholder()
+        self._update_edit_bar()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.act_undo = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.act_undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.act_redo.setShortcuts([QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Redo),
+                                    QtGui.QKeySequence("Ctrl+Y")])
+        self.act_refresh = QtGui.QAction(self.tr("Refresh"), self)
+        self.act_refresh.setShortcut(QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Refresh))
+        self.act_refresh.triggered.connect(self.refresh)
+        self.act_find = QtGui.QAction(self.tr("Find customer"), self)
+        self.act_find.setShortcut(QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Find))
+        self.act_find.triggered.connect(lambda: (self.search_box.setFocus(), self.search_box.selectAll()))
+        self.act_save = QtGui.QAction(self.tr("Save changes"), self)
+        self.act_save.setShortcut(QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Save))
+        self.act_save.triggered.connect(self.save)
+        for action in (self.act_undo, self.act_redo, self.act_refresh, self.act_find, self.act_save):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+
+    def _build_results(self) -> QtWidgets.QWidget:
+        pane = QtWidgets.QWidget(self)
+        self.search_box = QtWidgets.QLineEdit(pane)
+        self.search_box.setObjectName("customerSearch")
+        self.search_box.setPlaceholderText(self.tr("Search by email, phone, id or any attribute value…"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search_box.returnPressed.connect(self.run_search)
+        self.count_label = QtWidgets.QLabel("", pane)
+        self.count_label.setObjectName("resultCount")
+
+        self.results_model = CustomerListModel(self)
+        self.results_model.moreWanted.connect(self._fetch_more)
+        self.results = QtWidgets.QTreeView(pane)
+        self.results.setObjectName("customerList")
+        self.results.setModel(self.results_model)
+        self.results.setRootIsDecorated(False)
+        self.results.setUniformRowHeights(True)
+        self.results.setAlternatingRowColors(True)
+        self.results.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.results.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(1, 160)
+        self.results.selectionModel().currentRowChanged.connect(self._on_current_row)
+
+        self.results_empty = QtWidgets.QLabel("", pane)
+        self.results_empty.setObjectName("emptyState")
+        self.results_empty.setWordWrap(True)
+        self.results_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.results_stack = QtWidgets.QStackedWidget(pane)
+        self.results_stack.addWidget(self.results)
+        self.results_stack.addWidget(self.results_empty)
+
+        layout = QtWidgets.QVBoxLayout(pane)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.results_stack, 1)
+        return pane
+
+    def _build_detail(self) -> QtWidgets.QWidget:
+        self.detail_stack = QtWidgets.QStackedWidget(self)
+        self.detail_empty = QtWidgets.QLabel("", self.detail_stack)
+        self.detail_empty.setObjectName("emptyState")
+        self.detail_empty.setWordWrap(True)
+        self.detail_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail_empty.setMargin(40)
+        self.detail_stack.addWidget(self.detail_empty)
+
+        detail = QtWidgets.QWidget(self.detail_stack)
+        self.name_label = QtWidgets.QLabel("", detail)
+        self.name_label.setObjectName("profileName")
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.identifiers_label = QtWidgets.QLabel("", detail)
+        self.identifiers_label.setWordWrap(True)
+        self.identifiers_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta_label = QtWidgets.QLabel("", detail)
+        self.meta_label.setObjectName("profileMeta")
+        self.meta_label.setWordWrap(True)
+        self.export_button = QtWidgets.QPushButton(self.tr("Export…"), detail)
+        self.export_button.setToolTip(self.tr("Save everything stored about this customer as a JSON file"))
+        self.export_button.clicked.connect(self.export_current)
+        self.delete_button = QtWidgets.QPushButton(self.tr("Delete customer…"), detail)
+        self.delete_button.setToolTip(self.tr("Erase this customer and everything about them (the right to be "
+                                              "forgotten)"))
+        self.delete_button.setIcon(self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_TrashIcon))
+        self.delete_button.clicked.connect(self.delete_current)
+
+        head_text = QtWidgets.QVBoxLayout()
+        head_text.setSpacing(2)
+        head_text.addWidget(self.name_label)
+        head_text.addWidget(self.identifiers_label)
+        head_text.addWidget(self.meta_label)
+        head_buttons = QtWidgets.QVBoxLayout()
+        head_buttons.addWidget(self.export_button)
+        head_buttons.addWidget(self.delete_button)
+        head_buttons.addStretch(1)
+        head = QtWidgets.QHBoxLayout()
+        head.addLayout(head_text, 1)
+        head.addLayout(head_buttons)
+
+        self.tabs = QtWidgets.QTabWidget(detail)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._build_attributes_tab(), self.tr("Attributes"))
+        self.tabs.addTab(self._build_consent_tab(), self.tr("Consent and tags"))
+        self.tabs.addTab(self._build_events_tab(), self.tr("Events"))
+        self.tabs.addTab(self._build_journeys_tab(), self.tr("Journeys"))
+
+        layout = QtWidgets.QVBoxLayout(detail)
+        layout.setContentsMargins(8, 10, 10, 0)
+        layout.setSpacing(8)
+        layout.addLayout(head)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self._build_edit_bar(detail))
+        self.detail_stack.addWidget(detail)
+        self.detail_page = detail
+        return self.detail_stack
+
+    def _build_edit_bar(self, parent: QtWidgets.QWidget) -> QtWidgets.QWidget:
+        bar = QtWidgets.QFrame(parent)
+        bar.setObjectName("editBar")
+        self.edit_state_label = QtWidgets.QLabel(self.tr("Unsaved changes"), bar)
+        self.edit_error = QtWidgets.QLabel("", bar)
+        self.edit_error.setObjectName("editError")
+        self.edit_error.setWordWrap(True)
+        self.undo_button = QtWidgets.QToolButton(bar)
+        self.undo_button.setDefaultAction(self.act_undo)
+        self.revert_button = QtWidgets.QPushButton(self.tr("Revert"), bar)
+        self.revert_button.setToolTip(self.tr("Forget the changes and show the stored profile"))
+        self.revert_button.clicked.connect(self.revert)
+        self.save_button = QtWidgets.QPushButton(self.tr("Save"), bar)
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip(self.tr("Store the changed attributes, consent and tags (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        row = QtWidgets.QHBoxLayout(bar)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(self.edit_state_label)
+        row.addWidget(self.edit_error, 1)
+        row.addWidget(self.undo_button)
+        row.addWidget(self.revert_button)
+        row.addWidget(self.save_button)
+        self.edit_bar = bar
+        return bar
+
+    def _build_attributes_tab(self) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget(self)
+        self.attributes = QtWidgets.QTableWidget(0, 3, page)
+        self.attributes.setObjectName("attributeTable")
+        self.attributes.setHorizontalHeaderLabels([self.tr("Attribute"), self.tr("Type"), self.tr("Value")])
+        self.attributes.verticalHeader().setVisible(False)
+        self.attributes.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.attributes.setAlternatingRowColors(True)
+        self.attributes.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.attributes.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.DoubleClicked
+                                        | QtWidgets.QAbstractItemView.EditTrigger.EditKeyPressed
+                                        | QtWidgets.QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.attributes.setItemDelegateForColumn(1, _TypeDelegate(self.attributes))
+        header = self.attributes.horizontalHeader()
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 180)
+        header.resizeSection(1, 150)
+        self.attributes.itemChanged.connect(lambda _item: self._user_edited(self.tr("Edit attribute")))
+        self.add_attribute_button = QtWidgets.QPushButton(self.tr("Add attribute"), page)
+        self.add_attribute_button.clicked.connect(self.add_attribute)
+        self.remove_attribute_button = QtWidgets.QPushButton(self.tr("Remove"), page)
+        self.remove_attribute_button.setToolTip(self.tr("Remove the selected attributes"))
+        self.remove_attribute_button.clicked.connect(self.remove_selected_attributes)
+        hint = QtWidgets.QLabel(self.tr("Double-click a cell to change it."), page)
+        hint.setObjectName("mutedNote")
+        tools = QtWidgets.QHBoxLayout()
+        tools.addWidget(self.add_attribute_button)
+        tools.addWidget(self.remove_attribute_button)
+        tools.addSpacing(8)
+        tools.addWidget(hint)
+        tools.addStretch(1)
+        layout = QtWidgets.QVBoxLayout(page)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addLayout(tools)
+        layout.addWidget(self.attributes, 1)
+        return page
+
+    def _build_consent_tab(self) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget(self)
+        consent_group = QtWidgets.QGroupBox(self.tr("Consent per channel"), page)
+        self.consent_layout = QtWidgets.QGridLayout(consent_group)
+        self.consent_layout.setColumnStretch(2, 1)
+        self.consent_boxes: dict[str, ConsentBox] = {}
+        self.consent_states: dict[str, QtWidgets.QLabel] = {}
+        note = QtWidgets.QLabel(self.tr("Ticked: granted. Empty: refused. Filled square: not recorded. Click to "
+                                        "change."), consent_group)
+        note.setObjectName("mutedNote")
+        note.setWordWrap(True)
+        self.consent_layout.addWidget(note, 0, 0, 1, 3)
+        self.opt_outs_label = QtWidgets.QLabel("", consent_group)
+        self.opt_outs_label.setWordWrap(True)
+        self._consent_rows = 1
+
+        tags_group = QtWidgets.QGroupBox(self.tr("Tags"), page)
+        self.tags_list = QtWidgets.QListWidget(tags_group)
+        self.tags_list.setObjectName("tagList")
+        self.tags_list.setFlow(QtWidgets.QListView.Flow.LeftToRight)
+        self.tags_list.setWrapping(True)
+        self.tags_list.setSpacing(4)
+        self.tags_list.setMaximumHeight(110)
+        self.tags_list.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tag_input = QtWidgets.QLineEdit(tags_group)
+        self.tag_input.setPlaceholderText(self.tr("New tag"))
+        self.tag_input.returnPressed.connect(self.add_tag)
+        add_tag = QtWidgets.QPushButton(self.tr("Add tag"), tags_group)
+        add_tag.clicked.connect(self.add_tag)
+        remove_tag = QtWidgets.QPushButton(self.tr("Remove"), tags_group)
+        remove_tag.setToolTip(self.tr("Remove the selected tags"))
+        remove_tag.clicked.connect(self.remove_selected_tags)
+        tag_row = QtWidgets.QHBoxLayout()
+        tag_row.addWidget(self.tag_input, 1)
+        tag_row.addWidget(add_tag)
+        tag_row.addWidget(remove_tag)
+        tags_layout = QtWidgets.QVBoxLayout(tags_group)
+        tags_layout.addWidget(self.tags_list)
+        tags_layout.addLayout(tag_row)
+
+        segments_group = QtWidgets.QGroupBox(self.tr("Segments"), page)
+        self.segments_label = QtWidgets.QLabel("", segments_group)
+        self.segments_label.setWordWrap(True)
+        QtWidgets.QVBoxLayout(segments_group).addWidget(self.segments_label)
+
+        layout = QtWidgets.QVBoxLayout(page)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(consent_group)
+        layout.addWidget(tags_group)
+        layout.addWidget(segments_group)
+        layout.addStretch(1)
+        return page
+
+    def _build_events_tab(self) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget(self)
+        self.events_tree = QtWidgets.QTreeWidget(page)
+        self.events_tree.setObjectName("eventTimeline")
+        self.events_tree.setColumnCount(4)
+        self.events_tree.setHeaderLabels([self.tr("When"), self.tr("Event"), self.tr("Source"),
+                                          self.tr("Properties")])
+        self.events_tree.setAlternatingRowColors(True)
+        self.events_tree.setUniformRowHeights(True)
+        header = self.events_tree.header()
+        header.setStretchLastSection(True)
+        header.resizeSection(0, 150)
+        header.resizeSection(1, 150)
+        header.resizeSection(2, 90)
+        self.events_label = QtWidgets.QLabel("", page)
+        self.events_label.setObjectName("mutedNote")
+        self.events_more = QtWidgets.QPushButton(self.tr("Show older events"), page)
+        self.events_more.clicked.connect(self.load_more_events)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(self.events_label, 1)
+        row.addWidget(self.events_more)
+        layout = QtWidgets.QVBoxLayout(page)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(self.events_tree, 1)
+        layout.addLayout(row)
+        return page
+
+    def _build_journeys_tab(self) -> QtWidgets.QWidget:
+        page = QtWidgets.QWidget(self)
+        self.journeys_tree = QtWidgets.QTreeWidget(page)
+        self.journeys_tree.setObjectName("journeyRuns")
+        self.journeys_tree.setColumnCount(7)
+        self.journeys_tree.setHeaderLabels([self.tr("Journey"), self.tr("Version"), self.tr("Mode"),
+                                            self.tr("Status"), self.tr("Current step"), self.tr("Started"),
+                                            self.tr("Updated")])
+        self.journeys_tree.setRootIsDecorated(False)
+        self.journeys_tree.setAlternatingRowColors(True)
+        self.journeys_tree.setToolTip(self.tr("Double-click a run to open its journey"))
+        self.journeys_tree.itemActivated.connect(
+            lambda item, _col: self.journeyRequested.emit(item.data(0, _ID_ROLE) or ""))
+        header = self.journeys_tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 7):
+            header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        self.journeys_empty = QtWidgets.QLabel(self.tr("This customer has not been in any journey yet."), page)
+        self.journeys_empty.setObjectName("mutedNote")
+        layout = QtWidgets.QVBoxLayout(page)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(self.journeys_tree, 1)
+        layout.addWidget(self.journeys_empty)
+        return page
+
+    # -- searching ----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """Whether an engine call is still running (tests wait on this)."""
+        return self.background.busy
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # Customers arrive while the window is closed (collector, imports): read them again.
+        if not event.spontaneous():
+            self.run_search()
+
+    def run_search(self) -> None:
+        """Search now for the text in the box (the first page; more come as the list scrolls)."""
+        self.search_timer.stop()
+        text = self.search_box.text().strip()
+        self._query = text
+        self.count_label.setText(self.tr("Searching…"))
+        ws = self.workspace
+        self.background.submit(lambda: profiles.search(ws, text, 0, PAGE), self._on_searched,
+                               self._on_search_failed, key="search")
+
+    def _on_searched(self, page: SearchPage) -> None:
+        self.results_model.reset(page)
+        self._update_count()
+        if self.current_id is not None:
+            row = self.results_model.row_of(self.current_id)
+            if row >= 0:
+                self._select_row(row)
+        elif self.results_model.items and self._query:
+            # A search usually looks for one person: show the best match straight away.
+            self._select_row(0)
+        if self.current_id is None:
+            self._show_detail_placeholder()
+
+    def _on_search_failed(self, message: str) -> None:
+        self.results_model.loading = False
+        self.count_label.setText(self.tr("The search failed: %1").replace("%1", message))
+
+    def _fetch_more(self) -> None:
+        text, offset, ws = self._query, len(self.results_model.items), self.workspace
+        self.background.submit(lambda: profiles.search(ws, text, offset, PAGE), self._on_more,
+                               self._on_search_failed, key="search")
+
+    def _on_more(self, page: SearchPage) -> None:
+        self.results_model.append(page)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        model = self.results_model
+        total = model.total
+        if total == 0:
+            self.count_label.setText(self.tr("No customers") if not self._query else self.tr("No matches"))
+            if self._query:
+                text = self.tr("No customer matches “%1”.\nSearch looks in every identifier (email, phone, "
+                               "user id…) and attribute value.").replace("%1", self._query)
+            else:
+                text = self.tr("No customers yet — import a CSV or start the collector.\nCustomers appear "
+                               "here as soon as their first event or profile arrives.")
+            self.results_empty.setText(text)
+            self.results_stack.setCurrentWidget(self.results_empty)
+            return
+        self.results_stack.setCurrentWidget(self.results)
+        if self._query:
+            text = self.tr("%1 matches").replace("%1", f"{total:,}") if total != 1 else self.tr("1 match")
+        else:
+            text = (self.tr("%1 customers").replace("%1", f"{total:,}") if total != 1
+                    else self.tr("1 customer"))
+        if len(model.items) < total:
+            text += " · " + self.tr("showing %1, scroll for more").replace("%1", f"{len(model.items):,}")
+        self.count_label.setText(text)
+
+    def _select_row(self, row: int) -> None:
+        index = self.results_model.index(row, 0)
+        self.results.selectionModel().setCurrentIndex(
+            index, QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QtCore.QItemSelectionModel.SelectionFlag.Rows)
+        self.results.scrollTo(index)
+
+    def refresh(self) -> None:
+        """Search again and reload the shown profile (unless it has unsaved changes)."""
+        self.run_search()
+        if self.current_id is not None and not self.dirty:
+            self.show_customer(self.current_id)
+
+    # -- one customer -------------------------------------------------------------------------
+    def _on_current_row(self, current: QtCore.QModelIndex, previous: QtCore.QModelIndex) -> None:
+        customer_id = current.data(_ID_ROLE) if current.isValid() else None
+        if customer_id is None or customer_id == self.current_id:
+            return
+        if self.dirty:
+            answer = self._ask_unsaved(self.name_label.text())
+            if answer == "cancel" or (answer == "save"
+                                      and not self.save(then=lambda: self.show_customer(customer_id))):
+                self._restore_selection()
+                return
+            if answer == "save":
+                return  # the next customer is shown once the save is stored
+        self.show_customer(customer_id)
+
+    def _restore_selection(self) -> None:
+        """Back to the customer being edited, without asking again."""
+        row = self.results_model.row_of(self.current_id) if self.current_id else -1
+        with QtCore.QSignalBlocker(self.results.selectionModel()):
+            if row >= 0:
+                self._select_row(row)
+            else:
+                self.results.selectionModel().clearSelection()
+        self.results.viewport().update()
+
+    def show_customer(self, customer_id: str) -> None:
+        """Load and show one customer's profile."""
+        self.current_id = customer_id
+        ws = self.workspace
+        self.background.submit(lambda: profiles.profile(ws, customer_id, EVENTS_PAGE), self._on_profile,
+                               lambda message: self._on_profile_failed(customer_id, message), key="profile")
+
+    def _on_profile(self, profile: Profile) -> None:
+        if profile.customer.id != self.current_id:
+            return
+        self.profile = profile
+        customer = profile.customer
+        summary = _summary(customer)
+        self.name_label.setText(summary.label)
+        self.identifiers_label.setText("   ".join(f"{kind}: {value}" for kind, value in customer.identifiers)
+                                       or self.tr("No identifiers"))
+        meta = self.tr("Customer since %1 · updated %2").replace("%1", short_time(customer.created_at)).replace(
+            "%2", format_relative(customer.updated_at))
+        if customer.time_zone:
+            meta += " · " + self.tr("time zone %1").replace("%1", customer.time_zone)
+        self.meta_label.setText(meta)
+        self.name_label.setToolTip(self.tr("Customer id %1").replace("%1", customer.id))
+        self._loaded = EditState.of(customer.attributes, customer.consent, customer.tags)
+        self.undo_stack.clear()
+        self._apply_state(self._loaded)
+        self.edit_error.setText("")
+        self._show_segments(profile)
+        self.events = []
+        self.events_tree.clear()
+        self._add_events(profile.events)
+        self._show_runs(profile.journeys)
+        self.detail_stack.setCurrentWidget(self.detail_page)
+        self._update_edit_bar()
+
+    def _on_profile_failed(self, customer_id: str, message: str) -> None:
+        if customer_id != self.current_id:
+            return
+        self.current_id = None
+        self.profile = None
+        self.detail_empty.setText(self.tr("This customer could not be shown: %1").replace("%1", message))
+        self.detail_stack.setCurrentWidget(self.detail_empty)
+
+    def _show_detail_placeholder(self) -> None:
+        if self.results_model.total == 0 and not self._query:
+            text = self.tr("Profiles show what you know about each customer: identifiers, attributes, consent, "
+                           "events and journeys.")
+        else:
+            text = self.tr("Select a customer to see their profile.")
+        self.detail_empty.setText(text)
+        self.detail_stack.setCurrentWidget(self.detail_empty)
+
+    def _show_segments(self, profile: Profile) -> None:
+        if profile.segments:
+            names = ", ".join(name for _id, name, _since in profile.segments)
+            self.segments_label.setText(self.tr("Member of: %1").replace("%1", names))
+        else:
+            self.segments_label.setText(self.tr("Not in any saved segment."))
+        self.segments_label.setToolTip(self.tr("As of the engine's last look at each segment"))
+        if profile.opt_outs:
+            lines = ", ".join(f"{channel_label(kind)} {address}" for kind, address in profile.opt_outs)
+            self.opt_outs_label.setText(self.tr("Unsubscribed: %1").replace("%1", lines))
+        else:
+            self.opt_outs_label.setText("")
+        self.opt_outs_label.setVisible(bool(profile.opt_outs))
+
+    # -- events and journeys ------------------------------------------------------------------
+    def _add_events(self, page: profiles.EventPage) -> None:
+        self.events_total = page.total
+        known = {ev.id for ev in self.events}
+        for event in page.items:
+            if event.id in known:
+                continue
+            self.events.append(event)
+            item = QtWidgets.QTreeWidgetItem([short_time(event.occurred_at), event.name, event.source or "—",
+                                              ", ".join(f"{k}: {compact(v, 40)}" for k, v in
+                                                        event.properties.items())])
+            item.setToolTip(0, format_timestamp(event.occurred_at))
+            item.setToolTip(3, json.dumps(event.properties, ensure_ascii=False, indent=2)[:4000])
+            for key, value in event.properties.items():
+                child = QtWidgets.QTreeWidgetItem([f"{key} = {compact(value, 300)}"])
+                item.addChild(child)
+                child.setFirstColumnSpanned(True)
+            self.events_tree.addTopLevelItem(item)
+        shown = len(self.events)
+        self.tabs.setTabText(2, self.tr("Events (%1)").replace("%1", f"{page.total:,}"))
+        if page.total == 0:
+            self.events_label.setText(self.tr("No events recorded for this customer."))
+        else:
+            self.events_label.setText(self.tr("Newest first · showing %1 of %2").replace("%1", f"{shown:,}")
+                                      .replace("%2", f"{page.total:,}"))
+        self.events_more.setVisible(shown < page.total)
+        self.events_more.setEnabled(True)
+
+    def load_more_events(self) -> None:
+        if self.current_id is None:
+            return
+        customer_id, offset, ws = self.current_id, len(self.events), self.workspace
+        self.events_more.setEnabled(False)
+        self.background.submit(lambda: profiles.events_page(ws, customer_id, offset, EVENTS_PAGE),
+                               lambda page: self._add_events(page) if customer_id == self.current_id else None,
+                               lambda message: self._error(self.tr("Events"), message), key="events")
+
+    def _show_runs(self, runs: list[profiles.JourneyRun]) -> None:
+        self.journeys_tree.clear()
+        for run in runs:
+            item = QtWidgets.QTreeWidgetItem([
+                run.journey_name, self.tr("v%1").replace("%1", str(run.version_number)), mode_text(run.mode),
+                run_status_text(run), run.node_title or run.node_id, short_time(run.started_at),
+                format_relative(run.updated_at)])
+            item.setData(0, _ID_ROLE, run.journey_id)
+            item.setToolTip(5, format_timestamp(run.started_at))
+            item.setToolTip(6, format_timestamp(run.updated_at))
+            self.journeys_tree.addTopLevelItem(item)
+        self.tabs.setTabText(3, self.tr("Journeys (%1)").replace("%1", str(len(runs))))
+        self.journeys_empty.setVisible(not runs)
+        self.journeys_tree.setVisible(bool(runs))
+
+    # -- editing ------------------------------------------------------------------------------
+    @property
+    def dirty(self) -> bool:
+        return self.profile is not None and self._collect() != self._loaded
+
+    def _collect(self) -> EditState:
+        rows = []
+        for row in range(self.attributes.rowCount()):
+            name, kind, value = (self.attributes.item(row, c) for c in range(3))
+            rows.append((name.text() if name else "", (kind.data(_TYPE_ROLE) if kind else None) or "text",
+                         value.text() if value else ""))
+        consent = tuple((kind, self.consent_boxes[kind].value()) for kind in self._consent_kinds)
+        tags = tuple(self.tags_list.item(i).text() for i in range(self.tags_list.count()))
+        return EditState(tuple(rows), consent, tags)
+
+    def _apply_state(self, state: EditState) -> None:
+        """Show ``state`` in the widgets (no undo step; the caller decides)."""
+        self._updating = True
+        try:
+            self.attributes.setRowCount(0)
+            for name, kind, text in state.rows:
+                self._append_row(name, kind, text)
+            self._consent_kinds = [kind for kind, _value in state.consent]
+            for kind, value in state.consent:
+                self._consent_box(kind).set_value(value)
+                self.consent_states[kind].setText(consent_text(value))
+            # A kind only an earlier customer had recorded is not this customer's.
+            for kind, box in self.consent_boxes.items():
+                box.setVisible(kind in self._consent_kinds)
+                self.consent_states[kind].setVisible(kind in self._consent_kinds)
+            self.tags_list.clear()
+            self.tags_list.addItems(list(state.tags))
+        finally:
+            self._updating = False
+        self._shown = state
+        self._update_edit_bar()
+
+    def _append_row(self, name: str, kind: str, text: str) -> int:
+        row = self.attributes.rowCount()
+        self.attributes.insertRow(row)
+        name_item = QtWidgets.QTableWidgetItem(name)
+        kind_item = QtWidgets.QTableWidgetItem(type_label(kind))
+        kind_item.setData(_TYPE_ROLE, kind)
+        value_item = QtWidgets.QTableWidgetItem(text)
+        value_item.setToolTip(text[:2000])
+        for column, item in enumerate((name_item, kind_item, value_item)):
+            self.attributes.setItem(row, column, item)
+        return row
+
+    def _consent_box(self, kind: str) -> ConsentBox:
+        box = self.consent_boxes.get(kind)
+        if box is None:
+            box = ConsentBox(kind, self)
+            state = QtWidgets.QLabel("", self)
+            state.setObjectName("consentState")
+            row = self._consent_rows
+            self._consent_rows += 1
+            self.consent_layout.addWidget(box, row, 0)
+            self.consent_layout.addWidget(state, row, 1)
+            self.consent_layout.addWidget(self.opt_outs_label, row + 1, 0, 1, 3)
+            self.consent_boxes[kind] = box
+            self.consent_states[kind] = state
+            box.stateChanged.connect(lambda _state, k=kind: self._on_consent(k))
+        return box
+
+    def _on_consent(self, kind: str) -> None:
+        if self._updating:
+            return
+        self.consent_states[kind].setText(consent_text(self.consent_boxes[kind].value()))
+        self._user_edited(self.tr("Change consent"))
+
+    def _user_edited(self, text: str) -> None:
+        if self._updating or self.profile is None:
+            return
+        state = self._collect()
+        if state == self._shown:
+            return
+        self.undo_stack.push(_Snapshot(self, self._shown, state, text))
+        self._shown = state
+        self.edit_error.setText("")
+        self._update_edit_bar()
+
+    def add_attribute(self) -> None:
+        if self.profile is None:
+            return
+        self.tabs.setCurrentIndex(0)
+        taken = {self.attributes.item(r, 0).text() for r in range(self.attributes.rowCount())}
+        name = "new_attribute"
+        n = 2
+        while name in taken:
+            name, n = f"new_attribute_{n}", n + 1
+        self._updating = True
+        try:
+            row = self._append_row(name, "text", "")
+        finally:
+            self._updating = False
+        self._user_edited(self.tr("Add attribute"))
+        self.attributes.setCurrentCell(row, 0)
+        self.attributes.editItem(self.attributes.item(row, 0))
+
+    def set_attribute(self, name: str, text: str, kind: str | None = None) -> None:
+        """Set an attribute's value in the table as a user would (added when missing)."""
+        rows = [self.attributes.item(r, 0).text() for r in range(self.attributes.rowCount())]
+        if name in rows:
+            row = rows.index(name)
+            self._updating = True
+            try:
+                if kind is not None:
+                    self.attributes.item(row, 1).setData(_TYPE_ROLE, kind)
+                    self.attributes.item(row, 1).setText(type_label(kind))
+            finally:
+                self._updating = False
+            self.attributes.item(row, 2).setText(text)
+        else:
+            self._updating = True
+            try:
+                self._append_row(name, kind or "text", text)
+            finally:
+                self._updating = False
+            self._user_edited(self.tr("Add attribute"))
+
+    def remove_selected_attributes(self) -> None:
+        rows = sorted({index.row() for index in self.attributes.selectedIndexes()}, reverse=True)
+        if not rows:
+            return
+        self._updating = True
+        try:
+            for row in rows:
+                self.attributes.removeRow(row)
+        finally:
+            self._updating = False
+        self._user_edited(self.tr("Remove attribute"))
+
+    def add_tag(self) -> None:
+        tag = self.tag_input.text().strip()
+        existing = {self.tags_list.item(i).text() for i in range(self.tags_list.count())}
+        if not tag or self.profile is None or tag in existing:
+            self.tag_input.clear()
+            return
+        self._updating = True
+        try:
+            self.tags_list.addItem(tag)
+            self.tags_list.sortItems()
+        finally:
+            self._updating = False
+        self.tag_input.clear()
+        self._user_edited(self.tr("Add tag"))
+
+    def remove_selected_tags(self) -> None:
+        items = self.tags_list.selectedItems()
+        if not items:
+            return
+        self._updating = True
+        try:
+            for item in items:
+                self.tags_list.takeItem(self.tags_list.row(item))
+        finally:
+            self._updating = False
+        self._user_edited(self.tr("Remove tag"))
+
+    def revert(self) -> None:
+        if self.profile is None:
+            return
+        self.undo_stack.clear()
+        self._apply_state(self._loaded)
+        self.edit_error.setText("")
+
+    def _update_edit_bar(self) -> None:
+        dirty = self.dirty
+        self.edit_bar.setVisible(dirty or bool(self.edit_error.text()))
+        self.edit_state_label.setVisible(dirty)
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+        self.act_save.setEnabled(dirty)
+        has = self.profile is not None
+        for widget in (self.export_button, self.delete_button, self.add_attribute_button,
+                       self.remove_attribute_button):
+            widget.setEnabled(has)
+
+    def changes(self) -> dict[str, Any]:
+        """The arguments of :func:`engine.track.profiles.edit` that store the edits; raises
+        :class:`CellError` naming the first bad row."""
+        state = self._collect()
+        old = self.profile.customer if self.profile is not None else None
+        if old is None:
+            return {}
+        attributes: dict[str, Any] = {}
+        seen: set[str] = set()
+        for row, (name, kind, text) in enumerate(state.rows, start=1):
+            name = name.strip()
+            if not name:
+                raise CellError(self.tr("Row %1: the attribute needs a name").replace("%1", str(row)))
+            if name in seen:
+                raise CellError(self.tr("Row %1: “%2” is listed twice").replace("%1", str(row))
+                                  .replace("%2", name))
+            seen.add(name)
+            try:
+                attributes[name] = parse_value(kind, text)
+            except CellError as exc:
+                raise CellError(self.tr("Row %1 (%2): %3").replace("%1", str(row)).replace("%2", name)
+                                  .replace("%3", str(exc))) from None
+        changed: dict[str, Any] = {}
+        for name, value in attributes.items():
+            if name not in old.attributes or not _same(old.attributes[name], value):
+                changed[name] = value
+        for name in old.attributes:
+            if name not in attributes:
+                changed[name] = None  # the engine's merge removes a key given as None
+        consent = {kind: value for kind, value in state.consent if old.consent.get(kind) != value}
+        result: dict[str, Any] = {}
+        if changed:
+            result["attributes"] = changed
+        if consent:
+            result["consent"] = consent
+        if tuple(state.tags) != tuple(old.tags):
+            result["tags"] = list(state.tags)
+        return result
+
+    def save(self, then=None) -> bool:
+        """Store the edits (on the worker); ``then()`` runs after a successful save."""
+        if self.profile is None or not self.dirty:
+            return False
+        try:
+            changes = self.changes()
+        except CellError as exc:
+            self.edit_error.setText(str(exc))
+            self._update_edit_bar()
+            return False
+        customer_id, ws = self.profile.customer.id, self.workspace
+        self.save_button.setEnabled(False)
+        self.edit_error.setText("")
+
+        def saved(record) -> None:
+            self.statusBar().showMessage(self.tr("Saved"), 4000)
+            self.results_model.replace(_summary(record))
+            self.customersChanged.emit()
+            if then is not None:
+                self.undo_stack.clear()
+                then()
+            elif record.id == self.current_id:
+                self.show_customer(record.id)
+
+        def failed(message: str) -> None:
+            self.edit_error.setText(self.tr("Not saved: %1").replace("%1", message))
+            self._update_edit_bar()
+
+        self.background.submit(lambda: profiles.edit(ws, customer_id, **changes), saved, failed)
+        return True
+
+    # -- export and erasure -------------------------------------------------------------------
+    def export_current(self) -> None:
+        if self.profile is None:
+            return
+        customer = self.profile.customer
+        label = _summary(customer).label
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in label).strip("._") or customer.id
+        path = self._ask_export_path(f"{safe}.json")
+        if not path:
+            return
+        ws, customer_id = self.workspace, customer.id
+
+        def write() -> str:
+            data = profiles.export(ws, customer_id)
+            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n",
+                                  encoding="utf-8")
+            return path
+
+        self.background.submit(
+            write, lambda written: self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", written),
+                                                                6000),
+            lambda message: self._error(self.tr("Not exported"), message))
+
+    def erase_summary(self) -> str:
+        """What erasing the shown customer removes, in words, from the profile's counts."""
+        p = self.profile
+        if p is None:
+            return ""
+        n_runs = len(p.journeys)
+        parts = [
+            plural(len(p.customer.identifiers), self.tr("1 identifier"), self.tr("%1 identifiers")),
+            plural(len(p.customer.attributes), self.tr("1 attribute"), self.tr("%1 attributes")),
+            plural(p.events.total, self.tr("1 event"), self.tr("%1 events")),
+            plural(n_runs, self.tr("1 journey run"), self.tr("%1 journey runs")) + " "
+            + self.tr("(with their steps and messages)"),
+            plural(len(p.segments), self.tr("membership of 1 segment"), self.tr("membership of %1 segments")),
+        ]
+        text = self.tr("This erases %1.").replace("%1", ", ".join(parts))
+        if p.opt_outs:
+            text += " " + self.tr("Unsubscribes stay on file by address only, so the address is never messaged "
+                                  "again.")
+        open_runs = sum(1 for run in p.journeys if run.status != "done")
+        if open_runs:
+            text += " " + plural(open_runs, self.tr("1 run still under way will stop."),
+                                 self.tr("%1 runs still under way will stop."))
+        return text + " " + self.tr("This cannot be undone.")
+
+    def delete_current(self) -> None:
+        if self.profile is None:
+            return
+        name = self.name_label.text()
+        if not self._confirm_erase(name, self.erase_summary()):
+            return
+        customer_id, ws = self.profile.customer.id, self.workspace
+
+        def erased(result: profiles.Erasure) -> None:
+            self.results_model.remove(result.customer_id)
+            self._update_count()
+            if self.current_id == result.customer_id:
+                self.current_id = None
+                self.profile = None
+                self.undo_stack.clear()
+                self._update_edit_bar()
+                self.detail_empty.setText(
+                    self.tr("%1 was erased: %2 events, %3 journey runs, %4 messages and %5 identifiers.")
+                    .replace("%1", name).replace("%2", f"{result.events:,}").replace("%3", f"{result.runs:,}")
+                    .replace("%4", f"{result.deliveries:,}").replace("%5", f"{result.identifiers:,}"))
+                self.detail_stack.setCurrentWidget(self.detail_empty)
+            self.statusBar().showMessage(self.tr("Customer erased"), 6000)
+            self.customersChanged.emit()
+
+        self.background.submit(lambda: profiles.erase(ws, customer_id), erased,
+                               lambda message: self._error(self.tr("Not erased"), message))
+
+    # -- questions (overridable, so tests and embedders can answer them) ----------------------
+    def _ask_export_path(self, suggested: str) -> str:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, self.tr("Export customer data"),
+                                                        str(Path.home() / suggested),
+                                                        self.tr("JSON files (*.json)"))
+        return path
+
+    def _confirm_erase(self, name: str, summary: str) -> bool:
+        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, self.tr("Delete customer"),
+                                    self.tr("Delete %1 and everything about them?").replace("%1", name),
+                                    QtWidgets.QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText(summary)
+        delete = box.addButton(self.tr("Delete customer"), QtWidgets.QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is delete
+
+    def _ask_unsaved(self, name: str) -> str:
+        """"save", "discard" or "cancel" for unsaved edits of the shown customer."""
+        answer = QtWidgets.QMessageBox.question(
+            self, self.tr("Unsaved changes"), self.tr("Save the changes to %1?").replace("%1", name),
+            QtWidgets.QMessageBox.StandardButton.Save | QtWidgets.QMessageBox.StandardButton.Discard
+            | QtWidgets.QMessageBox.StandardButton.Cancel, QtWidgets.QMessageBox.StandardButton.Save)
+        if answer == QtWidgets.QMessageBox.StandardButton.Save:
+            return "save"
+        if answer == QtWidgets.QMessageBox.StandardButton.Discard:
+            return "discard"
+        return "cancel"
+
+    def _error(self, title: str, text: str) -> None:
+        QtWidgets.QMessageBox.warning(self, title, text)
+
+    # -- closing ------------------------------------------------------------------------------
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+        if self.dirty:
+            answer = self._ask_unsaved(self.name_label.text())
+            if answer == "cancel":
+                event.ignore()
+                return
+            if answer == "save":
+                self.save()
+            else:
+                self.revert()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Wait for the engine call under way and accept no more (the app is closing)."""
+        self.search_timer.stop()
+        self.background.shutdown()
+
+
+def _summary(customer) -> CustomerSummary:
+    return CustomerSummary(customer.id, tuple(customer.identifiers), dict(customer.attributes),
+                           tuple(customer.tags), customer.created_at, customer.updated_at)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON, types included (``1`` is not ``True``, ``1`` is not ``"1"``)."""
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)

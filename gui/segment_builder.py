@@ -1,0 +1,1207 @@
+"""The segment builder: saved segments, and an editor of their rules with a live count.
+
+A tool window. The left side lists the workspace's segments with how many customers match each
+now; the right side edits one: name, description, and a tree of AND/OR groups holding condition
+rows (an attribute comparison, a tag, consent for a channel kind, or "did / did not do an event at
+least N times in the last D days" with property filters). The rules are the JSON tree of
+:mod:`engine.track.segments`; the editor only builds that tree, and the engine checks and compiles
+it. A check that fails names a path (``conditions[1].filters[0].value``); the builder marks that
+row and says what is wrong under the tree.
+
+As the rules change, the count and a sample of matching customers are recomputed on a worker
+thread (:mod:`gui.background`) after a short pause, so typing never waits for the database.
+Saving or deleting a segment that journeys use asks first, naming the journeys
+(:func:`engine.track.tracking_plan.segment_references`). Questions go through overridable methods
+(``_confirm``, ``_ask_unsaved``, ``_error``) so tests never meet a modal dialog.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from engine.channels.kinds import CHANNEL_KINDS
+from engine.errors import SegmentInvalid
+from engine.track import tracking_plan
+from engine.track.segments import EVERYONE, MAX_DEPTH, SegmentInfo, SegmentStore, parse_rules, rules_json
+from gui.background import Background
+from gui.profiles_window import channel_label, secondary_identifier, value_text
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+
+#: The rules stop changing for this long before the count is recomputed.
+COUNT_DELAY_MS = 350
+#: Customers shown as a sample of the segment.
+SAMPLE_SIZE = 8
+
+_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_STYLE = """
+QFrame#ruleGroup { background: palette(base); border: 1px solid #C9D1DB; border-left: 3px solid #1E88E5;
+                   border-radius: 6px; }
+QFrame#ruleGroup[nested="true"] { background: #F7F9FB; border-left-color: #7E57C2; }
+QFrame#ruleRow { background: transparent; border: 1px solid transparent; border-radius: 4px; }
+QFrame#ruleRow[error="true"] { border: 1px solid #C62828; background: #FFEBEE; }
+QLineEdit[error="true"] { border: 1px solid #C62828; }
+QLabel#ruleJoin { color: palette(placeholder-text); font-weight: 600; }
+QLabel#liveCount { font-size: 13pt; font-weight: 600; }
+QLabel#muted, QLabel#emptyRules { color: palette(placeholder-text); }
+QLabel#ruleError { color: #C62828; }
+QLabel#sectionTitle { font-weight: 600; }
+QListWidget#segmentSample::item { padding: 4px 2px; border-bottom: 1px solid #E3E8EE; }
+QPushButton:disabled, QToolButton:disabled { color: palette(placeholder-text); }
+"""
+
+
+def operator_labels() -> dict[str, str]:
+    """How each comparison operator reads, in menu order."""
+    return {
+        "eq": translate("SegmentBuilder", "is"),
+        "ne": translate("SegmentBuilder", "is not"),
+        "contains": translate("SegmentBuilder", "contains"),
+        "starts_with": translate("SegmentBuilder", "starts with"),
+        "gt": translate("SegmentBuilder", "is more than"),
+        "gte": translate("SegmentBuilder", "is at least"),
+        "lt": translate("SegmentBuilder", "is less than"),
+        "lte": translate("SegmentBuilder", "is at most"),
+        "in": translate("SegmentBuilder", "is one of"),
+        "exists": translate("SegmentBuilder", "is set"),
+        "not_exists": translate("SegmentBuilder", "is not set"),
+    }
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "attribute": translate("SegmentBuilder", "Attribute"),
+        "tag": translate("SegmentBuilder", "Tag"),
+        "consent": translate("SegmentBuilder", "Consent"),
+        "event": translate("SegmentBuilder", "Event"),
+    }
+
+
+def field_label(name: str) -> str:
+    return {
+        "attribute": translate("SegmentBuilder", "the attribute name"),
+        "property": translate("SegmentBuilder", "the property name"),
+        "event": translate("SegmentBuilder", "the event name"),
+        "tag": translate("SegmentBuilder", "the tag"),
+        "channel_kind": translate("SegmentBuilder", "the channel kind"),
+        "value": translate("SegmentBuilder", "the value"),
+        "min_count": translate("SegmentBuilder", "the number of times"),
+        "within_days": translate("SegmentBuilder", "the number of days"),
+    }.get(name, name)
+
+
+def friendly(message: str, field: str) -> str:
+    """The engine's reason in words a marketer reads without knowing the rule format."""
+    if "at least 1 character" in message:
+        return translate("SegmentBuilder", "%1 is empty").replace("%1", field_label(field))
+    if field and field not in message and field in ("min_count", "within_days", "value"):
+        return f"{field_label(field)}: {message}"
+    return message
+
+
+_STEP = re.compile(r"(conditions|filters)\[(\d+)\]")
+
+
+def _mark(widget: QtWidgets.QWidget, error: bool, tip: str = "") -> None:
+    if bool(widget.property("error")) == error:
+        if error:
+            widget.setToolTip(tip)
+        return
+    widget.setProperty("error", error)
+    widget.setToolTip(tip)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class _Combo(QtWidgets.QComboBox):
+    """A drop-down that ignores the wheel unless focused, so scrolling the rules never edits them."""
+
+    def __init__(self, choices: dict[str, str], parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for key, label in choices.items():
+            self.addItem(label, key)
+
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:  # noqa: N802
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+    def key(self) -> Any:
+        return self.currentData()
+
+    def set_key(self, key: Any) -> None:
+        index = self.findData(key)
+        if index < 0 and self.isEditable() and isinstance(key, str):
+            self.setEditText(key)
+            return
+        self.setCurrentIndex(max(0, index))
+
+
+class _Spin(QtWidgets.QSpinBox):
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:  # noqa: N802
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
+
+
+class Comparison(QtWidgets.QWidget):
+    """``name operator value``: an attribute condition's or a property filter's editor."""
+
+    changed = Signal()
+
+    def __init__(self, name_key: str, placeholder: str, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.name_key = name_key
+        self.name = QtWidgets.QLineEdit(self)
+        self.name.setPlaceholderText(placeholder)
+        self.name.setMinimumWidth(90)
+        self.operator = _Combo(operator_labels(), self)
+        self.value = QtWidgets.QLineEdit(self)
+        self.value.setMinimumWidth(90)
+        # What a loaded value read as, so that an untouched number or true/false is saved as it was.
+        self._original: tuple[str, Any] | None = None
+        row = QtWidgets.QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        row.addWidget(self.name, 2)
+        row.addWidget(self.operator)
+        row.addWidget(self.value, 3)
+        self.name.textChanged.connect(self.changed)
+        self.value.textChanged.connect(self.changed)
+        self.operator.currentIndexChanged.connect(self._on_operator)
+        self._on_operator()
+
+    def _on_operator(self, *_args) -> None:
+        op = self.operator.key()
+        self.value.setVisible(op not in ("exists", "not_exists"))
+        self.value.setPlaceholderText(self.tr("values, separated by commas") if op == "in" else self.tr("value"))
+        self.changed.emit()
+
+    def to_json(self) -> dict[str, Any]:
+        op = self.operator.key()
+        data: dict[str, Any] = {self.name_key: self.name.text().strip(), "operator": op}
+        if op in ("exists", "not_exists"):
+            return data
+        text = self.value.text()
+        if self._original is not None and self._original[0] == text:
+            value = self._original[1]
+            if (op == "in") == isinstance(value, list):
+                data["value"] = value
+                return data
+        if op == "in":
+            data["value"] = [part.strip() for part in text.split(",") if part.strip()]
+        else:
+            # Text always: the engine compares numeric text as a number and "true" as true.
+            data["value"] = text
+        return data
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.name.setText(str(data.get(self.name_key, "")))
+        self.operator.set_key(data.get("operator", "eq"))
+        value = data.get("value")
+        if value is None:
+            self.value.clear()
+            self._original = None
+            return
+        text = ", ".join(value_text(v) for v in value) if isinstance(value, list) else value_text(value)
+        self.value.setText(text)
+        self._original = (text, value)
+
+    def field_widget(self, field: str) -> QtWidgets.QWidget | None:
+        return {self.name_key: self.name, "value": self.value}.get(field)
+
+
+class _FilterRow(QtWidgets.QWidget):
+    """``where property operator value`` under an event condition."""
+
+    changed = Signal()
+    removeRequested = Signal(object)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        caption = QtWidgets.QLabel(self.tr("where"), self)
+        caption.setObjectName("ruleJoin")
+        caption.setMinimumWidth(46)
+        self.comparison = Comparison("property", self.tr("property, e.g. total"), self)
+        remove = QtWidgets.QToolButton(self)
+        remove.setText("×")
+        remove.setAutoRaise(True)
+        remove.setToolTip(self.tr("Remove this filter"))
+        remove.clicked.connect(lambda: self.removeRequested.emit(self))
+        row = QtWidgets.QHBoxLayout(self)
+        row.setContentsMargins(24, 0, 0, 0)
+        row.addWidget(caption)
+        row.addWidget(self.comparison, 1)
+        row.addWidget(remove)
+        self.comparison.changed.connect(self.changed)
+
+
+class EventEditor(QtWidgets.QWidget):
+    """did / did not do EVENT at least N times in the last D days, where property filters hold."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.did = _Combo({True: self.tr("did"), False: self.tr("did not")}, self)
+        self.event = QtWidgets.QLineEdit(self)
+        self.event.setPlaceholderText(self.tr("event, e.g. order_completed"))
+        self.event.setMinimumWidth(120)
+        self.min_count = _Spin(self)
+        self.min_count.setRange(1, 100_000)
+        self.min_count.setPrefix(self.tr("at least "))
+        self.min_count.valueChanged.connect(self._count_suffix)
+        self._count_suffix(1)
+        self.within = _Spin(self)
+        self.within.setRange(0, 36_500)
+        self.within.setSpecialValueText(self.tr("ever"))
+        self.within.setPrefix(self.tr("in the last "))
+        self.within.setSuffix(self.tr(" days"))
+        self.within.setToolTip(self.tr("0 counts events of any age"))
+        self.add_filter_button = QtWidgets.QToolButton(self)
+        self.add_filter_button.setText(self.tr("+ where…"))
+        self.add_filter_button.setAutoRaise(True)
+        self.add_filter_button.setToolTip(self.tr("Count only events whose properties match"))
+        self.add_filter_button.clicked.connect(lambda: self.add_filter())
+        self.filters: list[_FilterRow] = []
+
+        line = QtWidgets.QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.setSpacing(6)
+        line.addWidget(self.did)
+        line.addWidget(self.event, 1)
+        # How often and how recently on a line of their own: one line would not fit a narrow window.
+        counts = QtWidgets.QHBoxLayout()
+        counts.setContentsMargins(0, 0, 0, 0)
+        counts.setSpacing(6)
+        counts.addWidget(self.min_count)
+        counts.addWidget(self.within)
+        counts.addWidget(self.add_filter_button)
+        counts.addStretch(1)
+        self._layout = QtWidgets.QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self._layout.addLayout(line)
+        self._layout.addLayout(counts)
+        self.did.currentIndexChanged.connect(self.changed)
+        self.event.textChanged.connect(self.changed)
+        self.min_count.valueChanged.connect(self.changed)
+        self.within.valueChanged.connect(self.changed)
+
+    def _count_suffix(self, n: int) -> None:
+        self.min_count.setSuffix(self.tr(" time") if n == 1 else self.tr(" times"))
+
+    def add_filter(self, data: dict[str, Any] | None = None) -> _FilterRow:
+        row = _FilterRow(self)
+        if data is not None:
+            row.comparison.load(data)
+        row.changed.connect(self.changed)
+        row.removeRequested.connect(self._remove_filter)
+        self.filters.append(row)
+        self._layout.addWidget(row)
+        if data is None:
+            row.comparison.name.setFocus()
+            self.changed.emit()
+        return row
+
+    def _remove_filter(self, row: _FilterRow) -> None:
+        self.filters.remove(row)
+        row.setParent(None)
+        row.deleteLater()
+        self.changed.emit()
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": "event", "event": self.event.text().strip(), "did": bool(self.did.key()),
+                                "min_count": self.min_count.value(),
+                                "within_days": self.within.value() or None}
+        if self.filters:
+            data["filters"] = [row.comparison.to_json() for row in self.filters]
+        return data
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.did.set_key(bool(data.get("did", True)))
+        self.event.setText(str(data.get("event", "")))
+        self.min_count.setValue(int(data.get("min_count") or 1))
+        self.within.setValue(int(data.get("within_days") or 0))
+        for item in data.get("filters") or []:
+            self.add_filter(item)
+
+    def field_widget(self, field: str) -> QtWidgets.QWidget | None:
+        return {"event": self.event, "min_count": self.min_count, "within_days": self.within}.get(field)
+
+
+class ConditionRow(QtWidgets.QFrame):
+    """One condition: its kind, then the widgets that kind needs."""
+
+    changed = Signal()
+    removeRequested = Signal(object)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("ruleRow")
+        self.kind = _Combo(kind_labels(), self)
+        self.kind.setToolTip(self.tr("What this condition looks at"))
+        self.stack = QtWidgets.QStackedWidget(self)
+
+        self.attribute = Comparison("attribute", self.tr("attribute, e.g. plan"), self)
+
+        tag_page = QtWidgets.QWidget(self)
+        self.tag_has = _Combo({True: self.tr("has the tag"), False: self.tr("does not have the tag")}, tag_page)
+        self.tag = QtWidgets.QLineEdit(tag_page)
+        self.tag.setPlaceholderText(self.tr("tag, e.g. vip"))
+        tag_row = QtWidgets.QHBoxLayout(tag_page)
+        tag_row.setContentsMargins(0, 0, 0, 0)
+        tag_row.addWidget(self.tag_has)
+        tag_row.addWidget(self.tag, 1)
+
+        consent_page = QtWidgets.QWidget(self)
+        self.channel = _Combo({kind: channel_label(kind) for kind in CHANNEL_KINDS}, consent_page)
+        self.channel.setEditable(True)  # other channel kinds can be typed
+        self.granted = _Combo({True: self.tr("granted"), False: self.tr("not granted")}, consent_page)
+        caption = QtWidgets.QLabel(self.tr("consent is"), consent_page)
+        consent_row = QtWidgets.QHBoxLayout(consent_page)
+        consent_row.setContentsMargins(0, 0, 0, 0)
+        consent_row.addWidget(self.channel)
+        consent_row.addWidget(caption)
+        consent_row.addWidget(self.granted)
+        consent_row.addStretch(1)
+
+        self.event = EventEditor(self)
+        for page in (self.attribute, tag_page, consent_page, self.event):
+            self.stack.addWidget(page)
+
+        remove = QtWidgets.QToolButton(self)
+        remove.setText("×")
+        remove.setAutoRaise(True)
+        remove.setToolTip(self.tr("Remove this condition"))
+        remove.clicked.connect(lambda: self.removeRequested.emit(self))
+        row = QtWidgets.QHBoxLayout(self)
+        row.setContentsMargins(4, 3, 2, 3)
+        row.setSpacing(6)
+        row.addWidget(self.kind, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.stack, 1)
+        row.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.kind.currentIndexChanged.connect(self._on_kind)
+        self.attribute.changed.connect(self.changed)
+        self.tag_has.currentIndexChanged.connect(self.changed)
+        self.tag.textChanged.connect(self.changed)
+        self.channel.currentIndexChanged.connect(self.changed)
+        self.channel.editTextChanged.connect(self.changed)
+        self.granted.currentIndexChanged.connect(self.changed)
+        self.event.changed.connect(self.changed)
+
+    def _on_kind(self, *_args) -> None:
+        self.stack.setCurrentIndex(self.kind.currentIndex())
+        # A stacked widget is as tall as its tallest page; size to the shown one.
+        for index in range(self.stack.count()):
+            policy = QtWidgets.QSizePolicy.Policy.Preferred if index == self.stack.currentIndex() \
+                else QtWidgets.QSizePolicy.Policy.Ignored
+            self.stack.widget(index).setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, policy)
+        self.changed.emit()
+
+    def channel_kind(self) -> str:
+        data = self.channel.currentData()
+        text = self.channel.currentText().strip()
+        # A typed kind replaces the label of the chosen one.
+        return data if data is not None and text == channel_label(data) else text
+
+    def to_json(self) -> dict[str, Any]:
+        kind = self.kind.key()
+        if kind == "attribute":
+            return {"kind": "attribute", **self.attribute.to_json()}
+        if kind == "tag":
+            return {"kind": "tag", "tag": self.tag.text().strip(), "has": bool(self.tag_has.key())}
+        if kind == "consent":
+            return {"kind": "consent", "channel_kind": self.channel_kind(), "granted": bool(self.granted.key())}
+        return self.event.to_json()
+
+    def load(self, data: dict[str, Any]) -> None:
+        kind = data.get("kind", "attribute")
+        self.kind.set_key(kind)
+        self._on_kind()
+        if kind == "attribute":
+            self.attribute.load(data)
+        elif kind == "tag":
+            self.tag.setText(str(data.get("tag", "")))
+            self.tag_has.set_key(bool(data.get("has", True)))
+        elif kind == "consent":
+            channel = str(data.get("channel_kind", "email"))
+            if channel in CHANNEL_KINDS:
+                self.channel.set_key(channel)
+            else:
+                self.channel.setEditText(channel)
+            self.granted.set_key(bool(data.get("granted", True)))
+        else:
+            self.event.load(data)
+
+    def field_widget(self, field: str) -> QtWidgets.QWidget | None:
+        kind = self.kind.key()
+        if kind == "attribute":
+            return self.attribute.field_widget(field)
+        if kind == "tag":
+            return self.tag if field == "tag" else None
+        if kind == "consent":
+            return self.channel if field == "channel_kind" else None
+        return self.event.field_widget(field)
+
+
+class GroupWidget(QtWidgets.QFrame):
+    """Conditions joined by AND (all) or OR (any); groups nest up to the engine's depth."""
+
+    changed = Signal()
+    removeRequested = Signal(object)
+
+    def __init__(self, depth: int = 1, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("ruleGroup")
+        self.setProperty("nested", depth > 1)
+        self.depth = depth
+        self.items: list[QtWidgets.QWidget] = []
+
+        self.match = _Combo({"all": self.tr("all of these"), "any": self.tr("any of these")}, self)
+        self.match.setToolTip(self.tr("All: every condition must hold (AND). Any: one is enough (OR)."))
+        lead = QtWidgets.QLabel(self.tr("Customers who match") if depth == 1 else self.tr("Match"), self)
+        head = QtWidgets.QHBoxLayout()
+        head.setSpacing(6)
+        head.addWidget(lead)
+        head.addWidget(self.match)
+        head.addStretch(1)
+        if depth > 1:
+            remove = QtWidgets.QToolButton(self)
+            remove.setText(self.tr("Remove group"))
+            remove.setAutoRaise(True)
+            remove.clicked.connect(lambda: self.removeRequested.emit(self))
+            head.addWidget(remove)
+
+        self.empty = QtWidgets.QLabel("", self)
+        self.empty.setObjectName("emptyRules")
+        self.empty.setWordWrap(True)
+        self.body = QtWidgets.QVBoxLayout()
+        self.body.setSpacing(2)
+
+        self.add_condition_button = QtWidgets.QPushButton(self.tr("+ Condition"), self)
+        self.add_condition_button.clicked.connect(lambda: self.add_condition())
+        self.add_group_button = QtWidgets.QPushButton(self.tr("+ Group"), self)
+        self.add_group_button.setToolTip(self.tr("A nested group, to mix AND and OR"))
+        self.add_group_button.clicked.connect(lambda: self.add_group())
+        self.add_group_button.setEnabled(depth < MAX_DEPTH)
+        foot = QtWidgets.QHBoxLayout()
+        foot.addWidget(self.add_condition_button)
+        foot.addWidget(self.add_group_button)
+        foot.addStretch(1)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 8, 8)
+        layout.setSpacing(6)
+        layout.addLayout(head)
+        layout.addWidget(self.empty)
+        layout.addLayout(self.body)
+        layout.addLayout(foot)
+        self.match.currentIndexChanged.connect(self._on_match)
+        self._update_empty()
+
+    def _on_match(self, *_args) -> None:
+        self._update_joins()
+        self._update_empty()
+        self.changed.emit()
+
+    def _update_empty(self) -> None:
+        if self.match.key() == "all":
+            text = self.tr("No conditions yet: everyone matches. Add a condition to narrow it down.")
+        else:
+            text = self.tr("No conditions yet: with “any”, no one matches until you add one.")
+        self.empty.setText(text)
+        self.empty.setVisible(not self.items)
+
+    def _update_joins(self) -> None:
+        """The word between two conditions, "and" or "or", so the tree reads as a sentence."""
+        word = self.tr("and") if self.match.key() == "all" else self.tr("or")
+        for index in range(self.body.count()):
+            widget = self.body.itemAt(index).widget()
+            if isinstance(widget, QtWidgets.QLabel) and widget.objectName() == "ruleJoin":
+                widget.setText(word)
+
+    def _join(self) -> QtWidgets.QLabel:
+        label = QtWidgets.QLabel("", self)
+        label.setObjectName("ruleJoin")
+        label.setContentsMargins(8, 0, 0, 0)
+        return label
+
+    def _add(self, widget: QtWidgets.QWidget) -> None:
+        if self.items:
+            self.body.addWidget(self._join())
+        self.items.append(widget)
+        self.body.addWidget(widget)
+        widget.changed.connect(self.changed)
+        widget.removeRequested.connect(self.remove_item)
+        self._update_joins()
+        self._update_empty()
+
+    def add_condition(self, data: dict[str, Any] | None = None) -> ConditionRow:
+        row = ConditionRow(self)
+        if data is not None:
+            row.load(data)
+        else:
+            row._on_kind()
+        self._add(row)
+        if data is None:
+            row.attribute.name.setFocus()
+            self.changed.emit()
+        return row
+
+    def add_group(self, data: dict[str, Any] | None = None) -> GroupWidget:
+        group = GroupWidget(self.depth + 1, self)
+        if data is not None:
+            group.load(data)
+        else:
+            group.match.set_key("any" if self.match.key() == "all" else "all")
+            group.add_condition()
+        self._add(group)
+        if data is None:
+            self.changed.emit()
+        return group
+
+    def remove_item(self, widget: QtWidgets.QWidget) -> None:
+        index = self.items.index(widget)
+        self.items.pop(index)
+        # The join word before it (or after it, for the first) goes with it.
+        position = self.body.indexOf(widget)
+        join_at = position - 1 if position > 0 else position + 1
+        join = self.body.itemAt(join_at).widget() if 0 <= join_at < self.body.count() else None
+        for gone in (widget, join):
+            if gone is not None and (gone is widget or gone.objectName() == "ruleJoin"):
+                self.body.removeWidget(gone)
+                gone.setParent(None)
+                gone.deleteLater()
+        self._update_empty()
+        self.changed.emit()
+
+    def clear(self) -> None:
+        while self.body.count():
+            widget = self.body.takeAt(0).widget()
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        self.items = []
+        self._update_empty()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "group", "match": self.match.key(), "conditions": [w.to_json() for w in self.items]}
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.clear()
+        self.match.set_key(data.get("match", "all"))
+        for item in data.get("conditions") or []:
+            if item.get("kind") == "group":
+                self.add_group(item)
+            else:
+                self.add_condition(item)
+        self._update_empty()
+
+    def rows(self) -> list[QtWidgets.QWidget]:
+        """Every condition row and group below this one (for clearing marks)."""
+        found: list[QtWidgets.QWidget] = []
+        for widget in self.items:
+            found.append(widget)
+            if isinstance(widget, GroupWidget):
+                found += widget.rows()
+        return found
+
+
+class RuleEditor(QtWidgets.QScrollArea):
+    """The tree of groups and conditions, scrollable; ``changed`` on every edit."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        # Rows shrink to the window rather than scroll sideways, where a marked row could hide.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._host = QtWidgets.QWidget(self)
+        self._layout = QtWidgets.QVBoxLayout(self._host)
+        self._layout.setContentsMargins(0, 0, 6, 0)
+        self.root = self._new_root()
+        self._layout.addStretch(1)
+        self.setWidget(self._host)
+        self._marked: list[QtWidgets.QWidget] = []
+
+    def _new_root(self) -> GroupWidget:
+        root = GroupWidget(1, self._host)
+        root.changed.connect(self.changed)
+        self._layout.insertWidget(0, root)
+        return root
+
+    def rules(self) -> dict[str, Any]:
+        return self.root.to_json()
+
+    def set_rules(self, rules: dict[str, Any]) -> None:
+        old = self.root
+        self._layout.removeWidget(old)
+        old.setParent(None)
+        old.deleteLater()
+        self._marked = []
+        self.root = self._new_root()
+        with QtCore.QSignalBlocker(self.root):
+            self.root.load(rules)
+
+    def clear_marks(self) -> None:
+        for widget in self._marked:
+            try:
+                _mark(widget, False)
+            except RuntimeError:
+                pass  # removed since it was marked
+        self._marked = []
+
+    def mark(self, path: str, message: str) -> str:
+        """Mark the row (and field) ``path`` names; returns where it is, in words ("condition 2 › 1")."""
+        self.clear_marks()
+        node: QtWidgets.QWidget = self.root
+        numbers: list[str] = []
+        rest = path
+        for match in _STEP.finditer(path):
+            what, index = match.group(1), int(match.group(2))
+            rest = path[match.end():]
+            if what == "conditions" and isinstance(node, GroupWidget) and index < len(node.items):
+                node = node.items[index]
+                numbers.append(str(index + 1))
+            elif what == "filters" and isinstance(node, ConditionRow) and index < len(node.event.filters):
+                node = node.event.filters[index].comparison
+                numbers.append(translate("SegmentBuilder", "filter %1").replace("%1", str(index + 1)))
+            else:
+                break
+        field = rest.lstrip(".").split(".")[0] if rest else ""
+        target = node if node is not self.root else None
+        if isinstance(target, Comparison):
+            target = target.parentWidget()
+        row = target if isinstance(target, ConditionRow | GroupWidget) else None
+        if row is None and target is not None:
+            # A filter: mark the condition row around it.
+            parent = target.parentWidget()
+            while parent is not None and not isinstance(parent, ConditionRow):
+                parent = parent.parentWidget()
+            row = parent
+        if isinstance(row, ConditionRow):
+            _mark(row, True, message)
+            self._marked.append(row)
+            field_widget = (node.field_widget(field) if isinstance(node, Comparison | ConditionRow)
+                            else None)
+            if isinstance(field_widget, QtWidgets.QLineEdit):
+                _mark(field_widget, True, message)
+                self._marked.append(field_widget)
+            self.ensureWidgetVisible(row)
+        if not numbers:
+            return translate("SegmentBuilder", "the rules")
+        return translate("SegmentBuilder", "condition %1").replace("%1", " › ".join(numbers))
+
+
+# ---------------------------------------------------------------------------------------------
+# The window
+# ---------------------------------------------------------------------------------------------
+
+
+class SegmentBuilder(QtWidgets.QMainWindow):
+    """Saved segments on the left, the editor with its live count on the right."""
+
+    #: A sample customer was double-clicked: show their profile.
+    customerRequested = Signal(str)
+    #: A segment was saved or deleted.
+    segmentsChanged = Signal()
+
+    def __init__(self, workspace, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.setObjectName("segmentBuilder")
+        self.setWindowTitle(self.tr("Segments"))
+        self.setStyleSheet(_STYLE)
+        self.resize(1180, 760)
+        self.workspace = workspace
+        self.store = SegmentStore(workspace)
+        self.background = Background(self)
+        self.segments: list[SegmentInfo] = []
+        self.current_id: str | None = None
+        self._loaded: tuple[str, str, dict[str, Any]] = ("", "", rules_json(EVERYONE))
+        self._loading = False
+        self.last_count: int | None = None
+        self.last_sample: list = []
+        self.rules_error = ""
+
+        splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self._build_list())
+        splitter.addWidget(self._build_editor())
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 880])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self.count_timer = QtCore.QTimer(self)
+        self.count_timer.setSingleShot(True)
+        self.count_timer.setInterval(COUNT_DELAY_MS)
+        self.count_timer.timeout.connect(self.recount)
+        act_save = QtGui.QAction(self.tr("Save segment"), self)
+        act_save.setShortcut(QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Save))
+        act_save.triggered.connect(self.save)
+        act_new = QtGui.QAction(self.tr("New segment"), self)
+        act_new.setShortcut(QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.New))
+        act_new.triggered.connect(self.new_segment)
+        act_refresh = QtGui.QAction(self.tr("Refresh"), self)
+        act_refresh.setShortcut(QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Refresh))
+        act_refresh.triggered.connect(self.reload)
+        for action in (act_save, act_new, act_refresh):
+            self.addAction(action)
+        self.new_segment()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_list(self) -> QtWidgets.QWidget:
+        pane = QtWidgets.QWidget(self)
+        title = QtWidgets.QLabel(self.tr("Saved segments"), pane)
+        title.setObjectName("sectionTitle")
+        self.list = QtWidgets.QTreeWidget(pane)
+        self.list.setObjectName("segmentList")
+        self.list.setColumnCount(2)
+        self.list.setHeaderLabels([self.tr("Segment"), self.tr("Members")])
+        self.list.setRootIsDecorated(False)
+        self.list.setAlternatingRowColors(True)
+        self.list.setUniformRowHeights(True)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        self.list.currentItemChanged.connect(self._on_current_item)
+        self.list_empty = QtWidgets.QLabel(self.tr("No saved segments yet. Build the rules on the right and "
+                                                   "save them under a name."), pane)
+        self.list_empty.setObjectName("muted")
+        self.list_empty.setWordWrap(True)
+        self.new_button = QtWidgets.QPushButton(self.tr("New"), pane)
+        self.new_button.setToolTip(self.tr("Start a new segment (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_segment)
+        self.delete_button = QtWidgets.QPushButton(self.tr("Delete…"), pane)
+        self.delete_button.setToolTip(self.tr("Delete the selected segment"))
+        self.delete_button.clicked.connect(self.delete_current)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        layout = QtWidgets.QVBoxLayout(pane)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.addWidget(title)
+        layout.addLayout(buttons)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.list_empty)
+        return pane
+
+    def _build_editor(self) -> QtWidgets.QWidget:
+        pane = QtWidgets.QWidget(self)
+        self.name = QtWidgets.QLineEdit(pane)
+        self.name.setPlaceholderText(self.tr("Name, e.g. Loyal shoppers"))
+        self.description = QtWidgets.QPlainTextEdit(pane)
+        self.description.setPlaceholderText(self.tr("What the segment is for (optional)"))
+        self.description.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 14)
+        form = QtWidgets.QFormLayout()
+        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Description"), self.description)
+
+        self.editor = RuleEditor(pane)
+        self.error_label = QtWidgets.QLabel("", pane)
+        self.error_label.setObjectName("ruleError")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+
+        self.count_label = QtWidgets.QLabel("", pane)
+        self.count_label.setObjectName("liveCount")
+        self.count_note = QtWidgets.QLabel("", pane)
+        self.count_note.setObjectName("muted")
+        self.count_note.setWordWrap(True)
+        sample_title = QtWidgets.QLabel(self.tr("Sample"), pane)
+        sample_title.setObjectName("sectionTitle")
+        self.sample = QtWidgets.QListWidget(pane)
+        self.sample.setObjectName("segmentSample")
+        self.sample.setToolTip(self.tr("A few customers who match, picked at random. Double-click one to see "
+                                       "their profile."))
+        self.sample.itemActivated.connect(lambda item: self.customerRequested.emit(item.data(_ID_ROLE) or ""))
+        side = QtWidgets.QVBoxLayout()
+        side.addWidget(self.count_label)
+        side.addWidget(self.count_note)
+        side.addSpacing(6)
+        side.addWidget(sample_title)
+        side.addWidget(self.sample, 1)
+        side_box = QtWidgets.QWidget(pane)
+        side_box.setLayout(side)
+        side_box.setFixedWidth(250)
+
+        self.save_button = QtWidgets.QPushButton(self.tr("Save"), pane)
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip(self.tr("Save the segment (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QtWidgets.QPushButton(self.tr("Revert"), pane)
+        self.revert_button.setToolTip(self.tr("Forget the changes"))
+        self.revert_button.clicked.connect(self.revert)
+        self.state_label = QtWidgets.QLabel("", pane)
+        self.state_label.setObjectName("muted")
+        bottom = QtWidgets.QHBoxLayout()
+        bottom.addWidget(self.state_label, 1)
+        bottom.addWidget(self.revert_button)
+        bottom.addWidget(self.save_button)
+
+        middle = QtWidgets.QHBoxLayout()
+        rules_box = QtWidgets.QVBoxLayout()
+        rules_box.addWidget(self.editor, 1)
+        rules_box.addWidget(self.error_label)
+        middle.addLayout(rules_box, 1)
+        middle.addSpacing(8)
+        middle.addWidget(side_box)
+
+        layout = QtWidgets.QVBoxLayout(pane)
+        layout.setContentsMargins(8, 8, 10, 8)
+        layout.addLayout(form)
+        layout.addLayout(middle, 1)
+        layout.addLayout(bottom)
+
+        self.name.textChanged.connect(self._on_edited)
+        self.description.textChanged.connect(self._on_edited)
+        self.editor.changed.connect(self._on_rules_changed)
+        return pane
+
+    # -- the list -----------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.background.busy
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not event.spontaneous():  # opened (again): segments and customers may have changed
+            self.reload()
+            self.recount()
+
+    def reload(self, select: str | None = None) -> None:
+        """Read the saved segments again (and then their live counts)."""
+        store = self.store
+        self.background.submit(store.list, lambda infos: self._on_list(infos, select),
+                               lambda message: self._error(self.tr("Segments"), message), key="list")
+
+    def _on_list(self, infos: list[SegmentInfo], select: str | None) -> None:
+        self.segments = infos
+        keep = select or self.current_id
+        with QtCore.QSignalBlocker(self.list):
+            self.list.clear()
+            for info in infos:
+                item = QtWidgets.QTreeWidgetItem([info.name, "…"])
+                item.setData(0, _ID_ROLE, info.id)
+                item.setToolTip(0, info.description or info.name)
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                item.setToolTip(1, self.tr("%1 at the engine's last refresh").replace("%1", f"{info.member_count:,}"))
+                self.list.addTopLevelItem(item)
+                if info.id == keep:
+                    self.list.setCurrentItem(item)
+        self.list_empty.setVisible(not infos)
+        self.delete_button.setEnabled(self.current_id is not None)
+        store = self.store
+        rules = [(info.id, info.rules) for info in infos]
+
+        def counts() -> dict[str, int]:
+            return {segment_id: store.count(r) for segment_id, r in rules}
+
+        self.background.submit(counts, self._on_list_counts, key="list-counts")
+
+    def _on_list_counts(self, counts: dict[str, int]) -> None:
+        for index in range(self.list.topLevelItemCount()):
+            item = self.list.topLevelItem(index)
+            n = counts.get(item.data(0, _ID_ROLE))
+            if n is not None:
+                item.setText(1, f"{n:,}")
+
+    def _on_current_item(self, current: QtWidgets.QTreeWidgetItem | None, previous) -> None:
+        segment_id = current.data(0, _ID_ROLE) if current is not None else None
+        if segment_id is None or segment_id == self.current_id:
+            return
+        if self.dirty:
+            answer = self._ask_unsaved(self.name.text().strip() or self.tr("the new segment"))
+            if answer != "discard":
+                if answer == "save":
+                    self.save()
+                with QtCore.QSignalBlocker(self.list):
+                    self.list.setCurrentItem(previous)
+                return
+        info = next((s for s in self.segments if s.id == segment_id), None)
+        if info is not None:
+            self.open_segment(info)
+
+    # -- editing ------------------------------------------------------------------------------
+    def new_segment(self) -> None:
+        if self.dirty and self.isVisible():
+            answer = self._ask_unsaved(self.name.text().strip() or self.tr("the new segment"))
+            if answer == "cancel":
+                return
+            if answer == "save":
+                self.save()
+                return
+        self.current_id = None
+        self._load("", "", rules_json(EVERYONE))
+        with QtCore.QSignalBlocker(self.list):
+            self.list.clearSelection()
+            self.list.setCurrentItem(None)
+        self.delete_button.setEnabled(False)
+        self.name.setFocus()
+
+    def open_segment(self, info: SegmentInfo) -> None:
+        self.current_id = info.id
+        self._load(info.name, info.description, info.rules)
+        self.delete_button.setEnabled(True)
+
+    def _load(self, name: str, description: str, rules: dict[str, Any]) -> None:
+        self._loading = True
+        try:
+            self.name.setText(name)
+            self.description.setPlainText(description)
+            self.editor.set_rules(rules)
+            self.editor.clear_marks()
+        finally:
+            self._loading = False
+        # Kept as the editor reads it back, so that an untouched segment is not "changed".
+        self._loaded = self._current()
+        self._show_error("", "")
+        self._update_state()
+        self.recount()
+
+    def _current(self) -> tuple[str, str, dict[str, Any]]:
+        return (self.name.text().strip(), self.description.toPlainText(), self.editor.rules())
+
+    @property
+    def dirty(self) -> bool:
+        return self._current() != self._loaded
+
+    def _on_edited(self, *_args) -> None:
+        if not self._loading:
+            _mark(self.name, False)
+            self._update_state()
+
+    def _on_rules_changed(self) -> None:
+        if self._loading:
+            return
+        self._update_state()
+        self.count_timer.start()
+
+    def _update_state(self) -> None:
+        dirty = self.dirty
+        self.save_button.setEnabled(dirty or self.current_id is None)
+        self.revert_button.setEnabled(dirty and self.current_id is not None)
+        if self.current_id is None:
+            self.state_label.setText(self.tr("New segment, not saved yet"))
+        else:
+            self.state_label.setText(self.tr("Unsaved changes") if dirty else self.tr("Saved"))
+
+    def revert(self) -> None:
+        info = next((s for s in self.segments if s.id == self.current_id), None)
+        if info is not None:
+            self.open_segment(info)
+        else:
+            self.new_segment()
+
+    def set_rules(self, rules: dict[str, Any]) -> None:
+        """Show ``rules`` in the editor as an edit (the live count follows)."""
+        self.editor.set_rules(rules)
+        self._on_rules_changed()
+
+    def _show_error(self, where: str, message: str) -> None:
+        self.rules_error = message
+        if message:
+            self.error_label.setText(self.tr("In %1: %2").replace("%1", where).replace("%2", message))
+        self.error_label.setVisible(bool(message))
+
+    def _check(self) -> dict[str, Any] | None:
+        """The rules, checked; ``None`` (and the bad row marked) when the engine refuses them."""
+        rules = self.editor.rules()
+        try:
+            parse_rules(rules)
+        except SegmentInvalid as exc:
+            field = exc.path.rsplit(".", 1)[-1] if "." in exc.path else ""
+            if "[" in field:
+                field = ""
+            message = friendly(exc.message, field)
+            self._show_error(self.editor.mark(exc.path, message), message)
+            return None
+        self.editor.clear_marks()
+        self._show_error("", "")
+        return rules
+
+    # -- the live count -----------------------------------------------------------------------
+    def recount(self) -> None:
+        """Count and sample the customers the rules pick (on the worker, newest rules only)."""
+        self.count_timer.stop()
+        rules = self._check()
+        if rules is None:
+            self.background.cancel("count")
+            self.last_count = None
+            self.sample.clear()
+            self.count_label.setText("—")
+            self.count_note.setText(self.tr("Fix the marked condition to see who matches."))
+            return
+        self.count_note.setText(self.tr("Counting…"))
+        store = self.store
+
+        def work() -> tuple[int, int, list]:
+            return store.count(rules), store.count(EVERYONE), store.sample(rules, SAMPLE_SIZE)
+
+        self.background.submit(work, self._on_count, self._on_count_failed, key="count")
+
+    def _on_count(self, result: tuple[int, int, list]) -> None:
+        count, everyone, sample = result
+        self.last_count, self.last_sample = count, sample
+        self.count_label.setText(self.tr("1 customer") if count == 1
+                                 else self.tr("%1 customers").replace("%1", f"{count:,}"))
+        if everyone:
+            share = 100.0 * count / everyone
+            self.count_note.setText(self.tr("match now, %1% of %2").replace("%1", f"{share:.1f}")
+                                    .replace("%2", f"{everyone:,}"))
+        else:
+            self.count_note.setText(self.tr("No customers yet — import a CSV or start the collector."))
+        self.sample.clear()
+        for summary in sample:
+            other = secondary_identifier(summary)
+            item = QtWidgets.QListWidgetItem(f"{summary.label}\n{other}" if other else summary.label)
+            item.setData(_ID_ROLE, summary.id)
+            item.setToolTip("\n".join(f"{k}: {v}" for k, v in summary.identifiers) or summary.id)
+            self.sample.addItem(item)
+        if not sample:
+            item = QtWidgets.QListWidgetItem(self.tr("No one matches these rules now."))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.sample.addItem(item)
+
+    def _on_count_failed(self, message: str) -> None:
+        self.count_label.setText("—")
+        self.count_note.setText(self.tr("Could not count: %1").replace("%1", message))
+
+    # -- saving and deleting ------------------------------------------------------------------
+    def save(self) -> bool:
+        """Check and store the segment; with journeys using it, ask first. ``False`` when refused
+        before anything was stored (the reason is shown)."""
+        name = self.name.text().strip()
+        if not name:
+            _mark(self.name, True, self.tr("A segment needs a name"))
+            self._show_error(self.tr("the name"), self.tr("a segment needs a name"))
+            self.name.setFocus()
+            return False
+        rules = self._check()
+        if rules is None:
+            return False
+        description = self.description.toPlainText()
+        segment_id, ws, store = self.current_id, self.workspace, self.store
+        rules_changed = segment_id is not None and rules != self._loaded[2]
+
+        def store_it() -> SegmentInfo:
+            if segment_id is None:
+                return store.create(name, rules, description)
+            return store.update(segment_id, name=name, rules=rules, description=description)
+
+        def after_references(places: list[tracking_plan.Place]) -> None:
+            if places and not self._confirm(
+                    self.tr("Change a segment in use"),
+                    self.tr("%1 uses this segment. Customers will be picked by the new rules from now on. "
+                            "Save the changes?").replace("%1", _places_text(places))):
+                return
+            self.background.submit(store_it, self._on_saved, self._on_save_failed)
+
+        if rules_changed:
+            self.background.submit(lambda: tracking_plan.segment_references(ws, segment_id), after_references,
+                                   self._on_save_failed)
+        else:
+            after_references([])
+        return True
+
+    def _on_saved(self, info: SegmentInfo) -> None:
+        self.current_id = info.id
+        self._loaded = self._current()
+        self._update_state()
+        self.statusBar().showMessage(self.tr("Saved “%1”").replace("%1", info.name), 4000)
+        self.reload(select=info.id)
+        self.segmentsChanged.emit()
+
+    def _on_save_failed(self, message: str) -> None:
+        if "name" in message and "exists" in message:
+            _mark(self.name, True, message)
+            self._show_error(self.tr("the name"), message)
+        else:
+            self._error(self.tr("Not saved"), message)
+
+    def delete_current(self) -> None:
+        info = next((s for s in self.segments if s.id == self.current_id), None)
+        if info is None:
+            return
+        ws, store = self.workspace, self.store
+
+        def after_references(places: list[tracking_plan.Place]) -> None:
+            text = self.tr("Delete the segment “%1”?").replace("%1", info.name)
+            if places:
+                text += " " + self.tr("%1 uses it; those steps will no longer find anyone in it.").replace(
+                    "%1", _places_text(places))
+            if not self._confirm(self.tr("Delete segment"), text):
+                return
+            self.background.submit(lambda: store.delete(info.id), lambda _none: self._on_deleted(info),
+                                   lambda message: self._error(self.tr("Not deleted"), message))
+
+        self.background.submit(lambda: tracking_plan.segment_references(ws, info.id), after_references,
+                               lambda message: self._error(self.tr("Not deleted"), message))
+
+    def _on_deleted(self, info: SegmentInfo) -> None:
+        if self.current_id == info.id:
+            self.current_id = None
+            self._loaded = ("", "", rules_json(EVERYONE))
+            self.new_segment()
+        self.statusBar().showMessage(self.tr("Deleted “%1”").replace("%1", info.name), 4000)
+        self.reload()
+        self.segmentsChanged.emit()
+
+    # -- questions (overridable) --------------------------------------------------------------
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QtWidgets.QMessageBox.question(self, title, text)
+        return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    def _ask_unsaved(self, name: str) -> str:
+        answer = QtWidgets.QMessageBox.question(
+            self, self.tr("Unsaved changes"), self.tr("Save the changes to %1?").replace("%1", name),
+            QtWidgets.QMessageBox.StandardButton.Save | QtWidgets.QMessageBox.StandardButton.Discard
+            | QtWidgets.QMessageBox.StandardButton.Cancel, QtWidgets.QMessageBox.StandardButton.Save)
+        if answer == QtWidgets.QMessageBox.StandardButton.Save:
+            return "save"
+        if answer == QtWidgets.QMessageBox.StandardButton.Discard:
+            return "discard"
+        return "cancel"
+
+    def _error(self, title: str, text: str) -> None:
+        QtWidgets.QMessageBox.warning(self, title, text)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+        if self.dirty:
+            answer = self._ask_unsaved(self.name.text().strip() or self.tr("the new segment"))
+            if answer == "cancel" or (answer == "save" and not self.save()):
+                event.ignore()
+                return
+            if answer == "discard":
+                self.revert()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Wait for the engine call under way and accept no more (the app is closing)."""
+        self.count_timer.stop()
+        self.background.shutdown()
+
+
+def _places_text(places: list[tracking_plan.Place]) -> str:
+    names = sorted({f"“{p.journey_name}” ({p.where})" for p in places})
+    shown = ", ".join(names[:4])
+    if len(names) > 4:
+        shown += " " + translate("SegmentBuilder", "and %1 more").replace("%1", str(len(names) - 4))
+    return translate("SegmentBuilder", "The journey %1").replace("%1", shown) if len(names) == 1 \
+        else translate("SegmentBuilder", "The journeys %1").replace("%1", shown)

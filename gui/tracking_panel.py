@@ -1,0 +1,310 @@
+"""The Tracking panel: how incoming events break the tracking plan, and how many come from each source.
+
+A dock. The table lists the counted violations (:func:`engine.track.tracking_plan.violations`):
+which event, what is wrong (an event the plan does not know, a required property missing, a
+property of the wrong type), how often and when last, with the offending event's properties as
+an example (one line in the table, the whole of it in the tooltip and in the child row). Beside
+it, events per source (:func:`~engine.track.tracking_plan.source_counts`) in all and in the last
+24 hours, which is what ``track.source`` nodes show.
+
+While the panel is visible it reads the violations again every few seconds and the counts per
+source every half minute (they scan the events), on a worker thread (:mod:`gui.background`);
+hidden, it does nothing. *Clear* forgets the counted violations after a
+confirmation (``_confirm``, overridable for tests).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from engine.track import tracking_plan
+from engine.track.tracking_plan import MISSING_PROPERTY, MISTYPED_PROPERTY, UNKNOWN_EVENT, ViolationRecord
+from gui.background import Background
+from gui.journey_browser import format_relative, format_timestamp
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, translate
+
+#: Seconds between two reads of the violations (a small table) while the panel is visible.
+REFRESH_S = 5
+#: The counts per source scan the events table (about a second for a million events), so the
+#: timer reads them only every this many ticks; Refresh reads them at once.
+SOURCES_EVERY = 6
+_SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+COL_EVENT, COL_KIND, COL_PROPERTY, COL_COUNT, COL_LAST, COL_EXAMPLE = range(6)
+
+_KIND_COLORS = {UNKNOWN_EVENT: "#B26A00", MISSING_PROPERTY: "#C62828", MISTYPED_PROPERTY: "#6A1B9A"}
+
+
+def kind_text(kind: str) -> str:
+    return {
+        UNKNOWN_EVENT: translate("TrackingPanel", "Unknown event"),
+        MISSING_PROPERTY: translate("TrackingPanel", "Missing property"),
+        MISTYPED_PROPERTY: translate("TrackingPanel", "Wrong type"),
+    }.get(kind, kind)
+
+
+def kind_help(kind: str) -> str:
+    return {
+        UNKNOWN_EVENT: translate("TrackingPanel", "No Tracked event node declares this event. Add one, or fix "
+                                                  "the name the source sends."),
+        MISSING_PROPERTY: translate("TrackingPanel", "The plan marks this property as required, and events "
+                                                     "arrive without it."),
+        MISTYPED_PROPERTY: translate("TrackingPanel", "Events carry this property with another type than the "
+                                                      "plan declares."),
+    }.get(kind, "")
+
+
+class _Item(QtWidgets.QTreeWidgetItem):
+    """Sorts numbers and times by value, not by their text."""
+
+    def __lt__(self, other: QtWidgets.QTreeWidgetItem) -> bool:
+        tree = self.treeWidget()
+        column = tree.sortColumn() if tree is not None else 0
+        mine, theirs = self.data(column, _SORT_ROLE), other.data(column, _SORT_ROLE)
+        if mine is not None and theirs is not None:
+            return mine < theirs
+        return self.text(column).casefold() < other.text(column).casefold()
+
+
+class TrackingPanel(QtWidgets.QWidget):
+    """Violations of the tracking plan and event counts per source, for a dock."""
+
+    def __init__(self, workspace=None, parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.background = Background(self)
+        self.records: list[ViolationRecord] = []
+        self.sources: dict[str, tuple[int, int]] = {}
+        self.has_plan = False
+
+        self.summary = QtWidgets.QLabel("", self)
+        self.summary.setObjectName("trackingSummary")
+        self.summary.setWordWrap(True)
+        font = self.summary.font()
+        font.setBold(True)
+        self.summary.setFont(font)
+        self.refresh_button = QtWidgets.QPushButton(self.tr("Refresh"), self)
+        self.refresh_button.setToolTip(self.tr("Read the counts again now (they also refresh every few "
+                                               "seconds while this panel is open)"))
+        self.refresh_button.clicked.connect(lambda: self.refresh())
+        self.clear_button = QtWidgets.QPushButton(self.tr("Clear…"), self)
+        self.clear_button.setToolTip(self.tr("Forget the counted problems, for example after fixing the "
+                                             "source"))
+        self.clear_button.clicked.connect(self.clear)
+
+        self.table = QtWidgets.QTreeWidget(self)
+        self.table.setObjectName("violationTable")
+        self.table.setMinimumHeight(32)  # the dock may be made small; the summary line stays visible
+        self.table.setColumnCount(6)
+        self.table.setHeaderLabels([self.tr("Event"), self.tr("Problem"), self.tr("Property"), self.tr("Count"),
+                                    self.tr("Last seen"), self.tr("Example")])
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(True)
+        self.table.setUniformRowHeights(True)
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(COL_EVENT, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        for column in (COL_KIND, COL_PROPERTY, COL_COUNT, COL_LAST):
+            header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(COL_EVENT, 170)
+        header.setSortIndicator(COL_LAST, Qt.SortOrder.DescendingOrder)
+
+        self.empty = QtWidgets.QLabel("", self)
+        self.empty.setObjectName("trackingEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setEnabled(False)
+        self.stack = QtWidgets.QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        self.sources_table = QtWidgets.QTreeWidget(self)
+        self.sources_table.setObjectName("sourceCounts")
+        self.sources_table.setMinimumHeight(32)
+        self.sources_table.setColumnCount(3)
+        self.sources_table.setHeaderLabels([self.tr("Events by source"), self.tr("All"), self.tr("24 h")])
+        self.sources_table.headerItem().setToolTip(2, self.tr("Received in the last 24 hours"))
+        self.sources_table.setRootIsDecorated(False)
+        self.sources_table.setUniformRowHeights(True)
+        self.sources_table.setAlternatingRowColors(True)
+        source_header = self.sources_table.header()
+        source_header.setStretchLastSection(False)
+        source_header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        source_header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        source_header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        side = QtWidgets.QWidget(self)
+        side_layout = QtWidgets.QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(4)
+        side_layout.addWidget(self.sources_table, 1)
+        side.setMinimumWidth(200)
+        side.setMaximumWidth(300)
+
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.clear_button)
+        body = QtWidgets.QHBoxLayout()
+        body.addWidget(self.stack, 1)
+        body.addWidget(side)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+
+        self.timer = QtCore.QTimer(self)
+        self.timer.setInterval(REFRESH_S * 1000)
+        self.timer.timeout.connect(self._tick)
+        self._ticks = 0
+        self._show()
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.background.busy
+
+    def set_workspace(self, workspace) -> None:
+        self.workspace = workspace
+        self.refresh()
+
+    def _tick(self) -> None:
+        if self.background.is_running("read"):
+            return  # the read under way answers soon enough; don't pile up behind a slow one
+        self._ticks += 1
+        self.refresh(sources=self._ticks % SOURCES_EVERY == 0)
+
+    def refresh(self, sources: bool = True) -> None:
+        """Read the violations, whether there is a plan, and (with ``sources``) the counts per
+        source, on the worker."""
+        ws = self.workspace
+        if ws is None:
+            return
+
+        def read() -> tuple[bool, list[ViolationRecord], dict[str, tuple[int, int]] | None]:
+            has_plan = bool(tracking_plan.current_plan(ws))
+            records = tracking_plan.violations(ws)
+            if not sources:
+                return has_plan, records, None
+            every = tracking_plan.source_counts(ws)
+            recent = tracking_plan.source_counts(ws, datetime.now(UTC) - timedelta(hours=24))
+            return has_plan, records, {source: (n, recent.get(source, 0)) for source, n in every.items()}
+
+        self.background.submit(read, self._on_read, self._on_failed, key="read")
+
+    def _on_read(self, result: tuple[bool, list[ViolationRecord], dict[str, tuple[int, int]] | None]) -> None:
+        self.has_plan, self.records, sources = result
+        if sources is not None:
+            self.sources = sources
+        self._show()
+
+    def _on_failed(self, message: str) -> None:
+        self.summary.setText(self.tr("The tracking plan could not be read: %1").replace("%1", message))
+
+    def _show(self) -> None:
+        expanded = {self._key(self.table.topLevelItem(i)) for i in range(self.table.topLevelItemCount())
+                    if self.table.topLevelItem(i).isExpanded()}
+        selected = [self._key(item) for item in self.table.selectedItems()]
+        self.table.setSortingEnabled(False)
+        self.table.clear()
+        now = datetime.now(UTC)
+        for record in self.records:
+            item = self._item(record, now)
+            self.table.addTopLevelItem(item)
+            if self._key(item) in expanded:
+                item.setExpanded(True)
+            if self._key(item) in selected:
+                item.setSelected(True)
+        self.table.setSortingEnabled(True)
+
+        self.sources_table.clear()
+        for source, (total, recent) in sorted(self.sources.items(), key=lambda kv: (-kv[1][0], kv[0])):
+            item = QtWidgets.QTreeWidgetItem([source or self.tr("(no source)"), f"{total:,}", f"{recent:,}"])
+            for column in (1, 2):
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.sources_table.addTopLevelItem(item)
+
+        events = sum(r.count for r in self.records)
+        if self.records:
+            kinds = len(self.records)
+            text = (self.tr("1 problem") if kinds == 1 else self.tr("%1 problems").replace("%1", str(kinds)))
+            text += " · " + (self.tr("seen in 1 event") if events == 1
+                             else self.tr("seen %1 times").replace("%1", f"{events:,}"))
+            self.summary.setStyleSheet("color: #B26A00;")
+            self.stack.setCurrentWidget(self.table)
+        else:
+            if self.workspace is None:
+                text, note = self.tr("No workspace"), ""
+            elif not self.has_plan:
+                text = self.tr("No tracking plan yet")
+                note = self.tr("Add Tracked event nodes to a journey to declare the events you expect and their "
+                               "properties; incoming events are then checked against them here.")
+            else:
+                text = self.tr("Every event matches the tracking plan")
+                note = self.tr("Events that are not in the plan, lack a required property or carry one of the "
+                               "wrong type will be listed here.")
+            self.summary.setStyleSheet("color: #2E7D32;" if self.has_plan and self.workspace is not None else "")
+            self.empty.setText(note)
+            self.stack.setCurrentWidget(self.empty)
+        self.summary.setText(text)
+        self.clear_button.setEnabled(bool(self.records))
+
+    @staticmethod
+    def _key(item: QtWidgets.QTreeWidgetItem) -> tuple[str, str, str]:
+        return (item.text(COL_EVENT), item.data(COL_KIND, _SORT_ROLE) or "", item.text(COL_PROPERTY))
+
+    def _item(self, record: ViolationRecord, now: datetime) -> _Item:
+        example = json.dumps(record.example, ensure_ascii=False, sort_keys=True)
+        one_line = example if len(example) <= 160 else example[:159] + "…"
+        item = _Item([record.event_name, kind_text(record.kind), record.property or "—", f"{record.count:,}",
+                      format_relative(record.last_seen, now), one_line])
+        item.setData(COL_KIND, _SORT_ROLE, record.kind)
+        item.setData(COL_COUNT, _SORT_ROLE, record.count)
+        last = record.last_seen if record.last_seen.tzinfo is not None else record.last_seen.replace(tzinfo=UTC)
+        item.setData(COL_LAST, _SORT_ROLE, last.timestamp())
+        item.setTextAlignment(COL_COUNT, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.setForeground(COL_KIND, QtGui.QBrush(QtGui.QColor(_KIND_COLORS.get(record.kind, "#757575"))))
+        item.setToolTip(COL_KIND, kind_help(record.kind))
+        item.setToolTip(COL_LAST, self.tr("Last seen %1\nFirst seen %2").replace(
+            "%1", format_timestamp(record.last_seen)).replace("%2", format_timestamp(record.first_seen)))
+        pretty = json.dumps(record.example, ensure_ascii=False, indent=2, sort_keys=True)
+        item.setToolTip(COL_EXAMPLE, self.tr("Properties of the latest such event:\n%1").replace("%1", pretty))
+        # The whole example, readable, one property a line, when the row is expanded.
+        for key in sorted(record.example):
+            value = record.example[key]
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            child = QtWidgets.QTreeWidgetItem([f"{key} = {text}"])
+            item.addChild(child)
+            child.setFirstColumnSpanned(True)
+        return item
+
+    # -- clearing -----------------------------------------------------------------------------
+    def clear(self) -> None:
+        if not self.records or self.workspace is None:
+            return
+        if not self._confirm(self.tr("Forget the %1 counted problems? New events that break the plan are "
+                                     "counted again from zero.").replace("%1", str(len(self.records)))):
+            return
+        ws = self.workspace
+        self.background.cancel("read")
+        self.background.submit(lambda: tracking_plan.clear(ws), lambda _n: self.refresh(), self._on_failed)
+
+    def _confirm(self, text: str) -> bool:
+        answer = QtWidgets.QMessageBox.question(self, self.tr("Clear tracking problems"), text)
+        return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    # -- visibility ---------------------------------------------------------------------------
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.refresh()
+        self.timer.start()
+
+    def hideEvent(self, event: QtGui.QHideEvent) -> None:  # noqa: N802
+        super().hideEvent(event)
+        self.timer.stop()
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        self.background.shutdown()

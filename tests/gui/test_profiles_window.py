@@ -1,0 +1,277 @@
+"""The Profiles window: search by identifier and attribute, editing (with undo), export, erasure,
+empty states, and the Track menu of the main window that opens it."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.errors import NotFound
+from engine.store.models import EventRow
+from gui.qt import Qt
+
+
+def _seed(ws) -> dict[str, str]:
+    now = datetime.now(UTC)
+    ids = {
+        "ann": ws.upsert_customer({"email": "ann@example.com", "phone": "+44 20 7946 0018"},
+                                  {"name": "Ann Lee", "city": "London", "plan": "pro", "lifetime_value": 420},
+                                  tags=["vip"], consent={"email": True}),
+        "bo": ws.upsert_customer({"email": "bo@example.com", "user_id": "u-2"},
+                                 {"name": "Bo Chen", "city": "Shanghai", "plan": "free"}),
+        "carla": ws.upsert_customer({"email": "carla@example.org"}, {"name": "Carla Díaz", "city": "Madrid"}),
+    }
+    for day in range(3):
+        ws.ingest_event({"email": "ann@example.com"}, "order_completed", {"total": 20 + day, "order_id": f"o{day}"},
+                        occurred_at=now - timedelta(days=day), source="Shop")
+    return ids
+
+
+@pytest.fixture
+def profiles(qtbot, ws):
+    from gui.app import make_application
+    from gui.profiles_window import ProfilesWindow
+
+    make_application()
+    window = ProfilesWindow(ws)
+    window.messages = []
+    window.exports = []
+    window.erase_questions = []
+    window.answer_erase = True
+    window._error = lambda title, text: window.messages.append((title, text))
+    window._ask_unsaved = lambda name: "discard"
+    window._ask_export_path = lambda suggested: window.exports.pop(0) if window.exports else ""
+
+    def confirm(name, summary):
+        window.erase_questions.append((name, summary))
+        return window.answer_erase
+
+    window._confirm_erase = confirm
+    qtbot.addWidget(window)
+    yield window
+    window.shutdown()
+
+
+def _open(qtbot, window, text: str) -> None:
+    window.show()
+    window.search_box.setText(text)
+    window.run_search()
+    qtbot.waitUntil(lambda: not window.busy and window.count_label.text() != window.tr("Searching…"))
+
+
+def _show(qtbot, window, customer_id: str) -> None:
+    window.show_customer(customer_id)
+    qtbot.waitUntil(lambda: window.profile is not None and window.profile.customer.id == customer_id)
+
+
+def test_search_finds_a_customer_by_email_and_by_an_attribute_value(qtbot, ws, profiles):
+    ids = _seed(ws)
+    _open(qtbot, profiles, "")
+    assert profiles.results_model.total == 3
+
+    _open(qtbot, profiles, "BO@example")  # any part of an identifier, letters in any case
+    assert [item.id for item in profiles.results_model.items] == [ids["bo"]]
+    # the one match is shown straight away
+    qtbot.waitUntil(lambda: profiles.profile is not None)
+    assert profiles.profile.customer.id == ids["bo"]
+    assert profiles.name_label.text() == "Bo Chen"
+
+    _open(qtbot, profiles, "Shanghai")  # an attribute value
+    assert [item.id for item in profiles.results_model.items] == [ids["bo"]]
+    _open(qtbot, profiles, "o")
+    assert {item.id for item in profiles.results_model.items} == set(ids.values())
+
+    _open(qtbot, profiles, "nobody-like-this")
+    assert profiles.results_model.total == 0
+    assert profiles.results_stack.currentWidget() is profiles.results_empty
+    assert "nobody-like-this" in profiles.results_empty.text()
+
+
+def test_results_page_in_as_the_list_asks_for_more(qtbot, ws, profiles):
+    from gui.profiles_window import PAGE
+
+    ws.ingest_events([{"identifiers": {"email": f"p{i}@example.com"}, "name": "signed_up"}
+                      for i in range(PAGE + 7)])
+    _open(qtbot, profiles, "example.com")
+    model = profiles.results_model
+    assert model.total == PAGE + 7
+    qtbot.waitUntil(lambda: not profiles.busy)
+    if len(model.items) < model.total:  # the view may already have asked while laying out
+        assert model.canFetchMore(model.index(-1, -1))
+        model.fetchMore(model.index(-1, -1))
+    qtbot.waitUntil(lambda: len(model.items) == PAGE + 7)
+    assert len({item.id for item in model.items}) == PAGE + 7
+
+
+def test_an_empty_workspace_says_how_customers_arrive(qtbot, profiles):
+    _open(qtbot, profiles, "")
+    assert profiles.results_stack.currentWidget() is profiles.results_empty
+    assert "import a CSV or start the collector" in profiles.results_empty.text()
+
+
+def test_editing_attributes_consent_and_tags_is_stored_and_undoable(qtbot, ws, profiles):
+    ids = _seed(ws)
+    profiles.show()
+    _show(qtbot, profiles, ids["ann"])
+    assert not profiles.dirty and profiles.edit_bar.isHidden()
+
+    profiles.set_attribute("plan", "enterprise")
+    assert profiles.dirty and not profiles.edit_bar.isHidden()
+    profiles.act_undo.trigger()
+    assert not profiles.dirty
+    assert profiles._collect().rows == profiles._loaded.rows
+    profiles.act_redo.trigger()
+    assert profiles.dirty
+
+    profiles.set_attribute("lifetime_value", "512.5")
+    profiles.set_attribute("loyalty_points", "40", kind="number")
+    # remove "city"
+    row = [profiles.attributes.item(r, 0).text() for r in range(profiles.attributes.rowCount())].index("city")
+    profiles.attributes.selectRow(row)
+    profiles.remove_selected_attributes()
+    profiles.tag_input.setText("newsletter")
+    profiles.add_tag()
+    profiles.consent_boxes["sms"].click()  # not recorded -> granted
+    profiles.consent_boxes["email"].click()  # granted -> refused
+
+    assert profiles.save()
+    qtbot.waitUntil(lambda: not profiles.busy and not profiles.dirty)
+    stored = ws.get_customer(ids["ann"])
+    assert stored.attributes == {"name": "Ann Lee", "plan": "enterprise", "lifetime_value": 512.5,
+                                 "loyalty_points": 40}
+    assert stored.tags == ("newsletter", "vip")
+    assert stored.consent == {"email": False, "sms": True}
+
+
+def test_a_value_that_does_not_fit_its_type_is_refused_naming_the_row(qtbot, ws, profiles):
+    ids = _seed(ws)
+    profiles.show()
+    _show(qtbot, profiles, ids["ann"])
+    profiles.set_attribute("lifetime_value", "a lot")
+    assert profiles.save() is False
+    assert "lifetime_value" in profiles.edit_error.text() and "a lot" in profiles.edit_error.text()
+    assert ws.get_customer(ids["ann"]).attributes["lifetime_value"] == 420
+
+
+def test_export_writes_the_customer_as_json(qtbot, ws, profiles, tmp_path):
+    ids = _seed(ws)
+    profiles.show()
+    _show(qtbot, profiles, ids["ann"])
+    target = tmp_path / "ann.json"
+    profiles.exports.append(str(target))
+    profiles.export_current()
+    qtbot.waitUntil(lambda: not profiles.busy)
+    assert not profiles.messages
+    data = json.loads(target.read_text(encoding="utf-8"))
+    for key in ("identifiers", "attributes", "consent", "events", "journey_runs"):
+        assert key in data
+    assert {"kind": "email", "value": "ann@example.com"} in data["identifiers"]
+    assert data["attributes"]["name"] == "Ann Lee"
+    assert data["consent"] == {"email": True}
+    assert [event["properties"]["order_id"] for event in data["events"]] == ["o2", "o1", "o0"]
+    assert data["journey_runs"] == []
+
+
+def test_cancelling_the_file_dialog_writes_nothing(qtbot, ws, profiles, tmp_path):
+    ids = _seed(ws)
+    profiles.show()
+    _show(qtbot, profiles, ids["ann"])
+    profiles.export_current()  # no path given: cancelled
+    assert not profiles.busy
+    assert not list(tmp_path.glob("*.json"))
+
+
+def test_delete_erases_the_customer_after_confirmation(qtbot, ws, profiles):
+    ids = _seed(ws)
+    _open(qtbot, profiles, "")
+    _show(qtbot, profiles, ids["ann"])
+
+    profiles.answer_erase = False
+    profiles.delete_current()
+    assert not profiles.busy
+    assert ws.get_customer(ids["ann"]).id == ids["ann"]
+    name, summary = profiles.erase_questions[-1]
+    assert name == "Ann Lee"
+    assert "2 identifiers" in summary and "3 events" in summary and "cannot be undone" in summary
+
+    profiles.answer_erase = True
+    profiles.delete_current()
+    qtbot.waitUntil(lambda: not profiles.busy and profiles.profile is None)
+    with pytest.raises(NotFound):
+        ws.get_customer(ids["ann"])
+    with ws._session() as session:
+        left = session.connection().scalar(select(func.count()).select_from(EventRow)
+                                           .where(EventRow.customer_id == ids["ann"]))
+    assert left == 0
+    assert ids["ann"] not in [item.id for item in profiles.results_model.items]
+    assert profiles.results_model.total == 2
+    assert profiles.detail_stack.currentWidget() is profiles.detail_empty
+    assert "3 events" in profiles.detail_empty.text()
+
+
+def test_the_events_tab_pages_through_the_timeline(qtbot, ws, profiles):
+    from gui.profiles_window import EVENTS_PAGE
+
+    now = datetime.now(UTC)
+    ws.ingest_events([{"identifiers": {"email": "many@example.com"}, "name": "page_viewed",
+                       "properties": {"n": i}, "occurred_at": now - timedelta(minutes=i)}
+                      for i in range(EVENTS_PAGE + 5)])
+    customer_id = ws.find_customer("email", "many@example.com")
+    profiles.show()
+    _show(qtbot, profiles, customer_id)
+    tree = profiles.events_tree
+    assert tree.topLevelItemCount() == EVENTS_PAGE
+    assert tree.topLevelItem(0).text(3) == "n: 0"  # newest first
+    assert tree.topLevelItem(0).child(0).text(0) == "n = 0"
+    assert not profiles.events_more.isHidden()
+    profiles.load_more_events()
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == EVENTS_PAGE + 5)
+    assert tree.topLevelItem(EVENTS_PAGE + 4).text(3) == f"n: {EVENTS_PAGE + 4}"
+    assert profiles.events_more.isHidden()
+
+
+def test_the_track_menu_opens_the_tool_windows_and_the_tracking_dock(qtbot, window):
+    window.act_profiles.trigger()
+    assert window.profiles_window is not None and window.profiles_window.isVisible()
+    window.act_segments.trigger()
+    assert window.segment_builder is not None and window.segment_builder.isVisible()
+    assert window.tracking_dock in window.tabifiedDockWidgets(window.run_dock)
+    qtbot.waitUntil(lambda: not window.profiles_window.busy and not window.segment_builder.busy)
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert window.tr("&Track") in menus
+    assert window.act_profiles.shortcut().toString() == "Ctrl+Shift+U"
+    assert window.profiles_window.windowFlags() & Qt.WindowType.Window
+
+
+def test_unsaved_edits_are_kept_when_the_user_stays(qtbot, ws, profiles):
+    ids = _seed(ws)
+    _open(qtbot, profiles, "")
+    profiles._select_row(profiles.results_model.row_of(ids["ann"]))
+    qtbot.waitUntil(lambda: profiles.profile is not None and profiles.profile.customer.id == ids["ann"])
+    profiles.set_attribute("plan", "team")
+    asked = []
+    profiles._ask_unsaved = lambda name: asked.append(name) or "cancel"
+    profiles._select_row(profiles.results_model.row_of(ids["bo"]))
+    assert asked == ["Ann Lee"]
+    assert profiles.current_id == ids["ann"] and profiles.dirty
+    assert profiles.results.currentIndex().row() == profiles.results_model.row_of(ids["ann"])
+
+    profiles._ask_unsaved = lambda name: "save"
+    profiles._select_row(profiles.results_model.row_of(ids["bo"]))
+    qtbot.waitUntil(lambda: profiles.profile is not None and profiles.profile.customer.id == ids["bo"])
+    assert ws.get_customer(ids["ann"]).attributes["plan"] == "team"
+    assert not profiles.dirty
+
+
+def test_consent_kinds_of_one_customer_do_not_follow_to_the_next(qtbot, ws, profiles):
+    first = ws.upsert_customer({"email": "push@example.com"}, {"name": "Pat"}, consent={"push": True})
+    second = ws.upsert_customer({"email": "plain@example.com"}, {"name": "Sam"})
+    profiles.show()
+    _show(qtbot, profiles, first)
+    assert profiles.consent_boxes["push"].value() is True
+    _show(qtbot, profiles, second)
+    assert not profiles.dirty
+    assert profiles.consent_boxes["push"].isHidden()

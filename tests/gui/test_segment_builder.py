@@ -1,0 +1,231 @@
+"""The segment builder: rules built row by row update the live count and sample, user text matches
+literally, errors name the row, and saving or deleting a segment journeys use asks first."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from engine.commands import make_node
+from engine.document import Journey
+from engine.spec import default_registry
+from engine.track.segments import SegmentStore
+from gui.qt import Qt
+
+
+def _seed(ws) -> None:
+    now = datetime.now(UTC)
+    for i in range(12):
+        email = f"c{i}@example.com"
+        ws.upsert_customer({"email": email}, {"name": f"Customer {i}", "plan": "pro" if i % 3 == 0 else "free",
+                                              "age": 20 + i},
+                           tags=["vip"] if i % 4 == 0 else [], consent={"email": i % 2 == 0})
+        for n in range(i % 4):  # 0 to 3 orders of 30, 40 and 50
+            ws.ingest_event({"email": email}, "order_completed", {"total": 30 + 10 * n},
+                            occurred_at=now - timedelta(days=2 + n))
+
+
+@pytest.fixture
+def builder(qtbot, ws):
+    from gui.app import make_application
+    from gui.segment_builder import SegmentBuilder
+
+    make_application()
+    window = SegmentBuilder(ws)
+    window.messages = []
+    window.questions = []
+    window.answer = True
+    window._error = lambda title, text: window.messages.append((title, text))
+    window._ask_unsaved = lambda name: "discard"
+
+    def confirm(title, text):
+        window.questions.append((title, text))
+        return window.answer
+
+    window._confirm = confirm
+    qtbot.addWidget(window)
+    yield window
+    window.shutdown()
+
+
+def _count_is(qtbot, builder, expected: int) -> None:
+    qtbot.waitUntil(lambda: not builder.busy and not builder.count_timer.isActive()
+                    and builder.last_count == expected)
+
+
+def test_building_a_rule_updates_the_live_count(qtbot, ws, builder):
+    _seed(ws)
+    builder.show()
+    _count_is(qtbot, builder, 12)  # no conditions: everyone
+
+    row = builder.editor.root.add_condition()
+    row.attribute.name.setText("plan")
+    row.attribute.value.setText("pro")
+    _count_is(qtbot, builder, 4)  # customers 0, 3, 6, 9
+    assert {item.text().split("\n")[0] for item in _sample(builder)} == {f"Customer {i}" for i in (0, 3, 6, 9)}
+
+    # pro AND (vip OR consent for email): vip are 0, 4, 8; consent the even ones
+    group = builder.editor.root.add_group()
+    first = group.items[0]
+    first.kind.set_key("tag")
+    first.tag.setText("vip")
+    second = group.add_condition()
+    second.kind.set_key("consent")
+    assert group.match.key() == "any"  # a group added under "all" starts as "any"
+    _count_is(qtbot, builder, 2)  # 0 and 6
+
+    # ... AND did order_completed at least once in the last 30 days
+    event = builder.editor.root.add_condition()
+    event.kind.set_key("event")
+    event.event.event.setText("order_completed")
+    event.event.within.setValue(30)
+    _count_is(qtbot, builder, 1)  # 6 (0 has no orders)
+
+    builder.editor.root.remove_item(group)
+    _count_is(qtbot, builder, 3)  # pro with an order: 3, 6, 9
+    flt = event.event.add_filter()
+    flt.comparison.name.setText("total")
+    flt.comparison.operator.set_key("gte")
+    flt.comparison.value.setText("40")
+    _count_is(qtbot, builder, 2)  # 9 ordered only once, for 30
+    event.event.min_count.setValue(2)
+    _count_is(qtbot, builder, 1)  # 3 ordered for 40 and 50
+    assert builder.editor.rules()["conditions"][1] == {
+        "kind": "event", "event": "order_completed", "did": True, "min_count": 2, "within_days": 30,
+        "filters": [{"property": "total", "operator": "gte", "value": "40"}]}
+
+
+def _sample(builder):
+    """The sample's customers (without the "no one matches" line)."""
+    items = [builder.sample.item(i) for i in range(builder.sample.count())]
+    return [item for item in items if item.flags() & Qt.ItemFlag.ItemIsEnabled]
+
+
+def test_a_did_not_rule_counts_customers_without_the_event(qtbot, ws, builder):
+    _seed(ws)
+    builder.show()
+    row = builder.editor.root.add_condition()
+    row.kind.set_key("event")
+    row.event.did.set_key(False)
+    row.event.event.setText("order_completed")
+    _count_is(qtbot, builder, 3)  # 0, 4 and 8 never ordered
+
+
+def test_an_injection_looking_value_matches_literally(qtbot, ws, builder):
+    _seed(ws)
+    odd = ws.upsert_customer({"email": "odd@example.com"}, {"name": "Odd One", "plan": "' OR 1=1 --"})
+    builder.show()
+    row = builder.editor.root.add_condition()
+    row.attribute.name.setText("plan")
+    row.attribute.value.setText("' OR 1=1 --")
+    _count_is(qtbot, builder, 1)
+    assert [item.text().split("\n")[0] for item in _sample(builder)] == ["Odd One"]
+    assert builder.last_sample[0].id == odd
+    row.attribute.value.setText("x' OR '1'='1")
+    _count_is(qtbot, builder, 0)
+
+
+def test_an_invalid_rule_is_shown_at_its_row(qtbot, ws, builder):
+    _seed(ws)
+    builder.show()
+    group = builder.editor.root.add_group()
+    row = group.items[0]
+    row.kind.set_key("event")  # no event name yet
+    builder.recount()
+    assert builder.last_count is None
+    assert "condition 1 › 1" in builder.error_label.text()
+    assert "event name is empty" in builder.error_label.text()
+    assert row.property("error") is True
+    assert row.event.event.property("error") is True
+    row.event.event.setText("signed_up")
+    builder.recount()
+    assert builder.error_label.isHidden()
+    assert not row.property("error")
+    _count_is(qtbot, builder, 0)
+
+
+def test_saving_a_segment_stores_it_and_lists_it(qtbot, ws, builder):
+    _seed(ws)
+    builder.show()
+    qtbot.waitUntil(lambda: not builder.busy)
+    assert builder.save() is False  # no name yet
+    assert "name" in builder.error_label.text()
+
+    builder.name.setText("Pro customers")
+    builder.description.setPlainText("Paying plans")
+    row = builder.editor.root.add_condition()
+    row.attribute.name.setText("plan")
+    row.attribute.value.setText("pro")
+    assert builder.save()
+    store = SegmentStore(ws)
+    qtbot.waitUntil(lambda: store.find("Pro customers") is not None)
+    saved = store.find("Pro customers")
+    assert saved.description == "Paying plans"
+    assert saved.rules["conditions"] == [{"kind": "attribute", "attribute": "plan", "operator": "eq",
+                                          "value": "pro"}]
+    qtbot.waitUntil(lambda: builder.list.topLevelItemCount() == 1 and builder.list.topLevelItem(0).text(1) == "4")
+    assert builder.list.topLevelItem(0).text(0) == "Pro customers"
+    assert builder.current_id == saved.id and not builder.dirty
+
+
+def test_changing_or_deleting_a_segment_in_use_asks_first(qtbot, ws, builder):
+    _seed(ws)
+    store = SegmentStore(ws)
+    info = store.create("VIPs", {"kind": "group", "match": "all",
+                                 "conditions": [{"kind": "tag", "tag": "vip", "has": True}]})
+    registry = default_registry()
+    node = make_node(registry, "orchestrate.condition", 0, 0, title="Is a VIP",
+                     config={"check": {"kind": "segment", "segment_id": info.id}})
+    ws.create_journey(Journey(name="VIP welcome", nodes=[node]))
+
+    builder.show()
+    qtbot.waitUntil(lambda: builder.list.topLevelItemCount() == 1)
+    builder.list.setCurrentItem(builder.list.topLevelItem(0))
+    assert builder.current_id == info.id
+    _count_is(qtbot, builder, 3)
+
+    builder.editor.root.items[0].tag.setText("gold")
+    builder.answer = False
+    builder.save()
+    qtbot.waitUntil(lambda: bool(builder.questions))
+    assert "VIP welcome" in builder.questions[-1][1]
+    qtbot.waitUntil(lambda: not builder.busy)
+    assert store.get(info.id).rules["conditions"][0]["tag"] == "vip"  # refused: nothing stored
+
+    builder.answer = True
+    builder.save()
+    qtbot.waitUntil(lambda: store.get(info.id).rules["conditions"][0]["tag"] == "gold")
+
+    builder.questions.clear()
+    builder.answer = False
+    builder.delete_current()
+    qtbot.waitUntil(lambda: bool(builder.questions) and not builder.busy)
+    assert "VIP welcome" in builder.questions[-1][1]
+    assert store.find("VIPs") is not None
+    builder.answer = True
+    builder.delete_current()
+    qtbot.waitUntil(lambda: store.find("VIPs") is None)
+    qtbot.waitUntil(lambda: builder.list.topLevelItemCount() == 0 and not builder.busy)
+    assert builder.current_id is None
+
+
+def test_a_saved_segment_loads_back_into_the_editor_unchanged(qtbot, ws, builder):
+    store = SegmentStore(ws)
+    rules = {"kind": "group", "match": "any", "conditions": [
+        {"kind": "attribute", "attribute": "age", "operator": "gte", "value": 30},
+        {"kind": "attribute", "attribute": "plan", "operator": "in", "value": ["pro", "team"]},
+        {"kind": "consent", "channel_kind": "push", "granted": False},
+        {"kind": "group", "match": "all", "conditions": [
+            {"kind": "event", "event": "order_completed", "did": False, "min_count": 2, "within_days": 60,
+             "filters": [{"property": "coupon", "operator": "exists"}]}]}]}
+    store.create("Mixed", rules)
+    builder.show()
+    qtbot.waitUntil(lambda: builder.list.topLevelItemCount() == 1)
+    builder.list.setCurrentItem(builder.list.topLevelItem(0))
+    assert not builder.dirty
+    loaded = builder.editor.rules()
+    assert loaded["conditions"][0]["value"] == 30  # an untouched number stays a number
+    assert loaded["conditions"][1]["value"] == ["pro", "team"]
+    assert loaded["conditions"][2] == {"kind": "consent", "channel_kind": "push", "granted": False}
+    assert loaded["conditions"][3]["conditions"][0]["filters"] == [{"property": "coupon", "operator": "exists"}]

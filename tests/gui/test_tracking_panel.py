@@ -1,0 +1,119 @@
+"""The Tracking panel: violations of the tracking plan after events break a ``track.event``
+declaration, counts per source, clearing, and what it says with no plan or no problems."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.commands import make_node
+from engine.document import Journey
+from engine.spec import default_registry
+from engine.track.tracking_plan import check_and_record, violations
+
+
+def _plan(ws) -> None:
+    node = make_node(default_registry(), "track.event", 0, 0, title="Order completed", config={
+        "event_name": "order_completed", "description": "", "source": "Shop",
+        "properties": [{"name": "order_id", "type": "string", "required": True, "description": ""},
+                       {"name": "total", "type": "number", "required": True, "description": ""}]})
+    ws.create_journey(Journey(name="Tracking plan", nodes=[node]))
+
+
+def _ingest(ws, name: str, properties: dict, source: str = "Shop") -> None:
+    """Store an event and check it against the plan, as the collector and the CSV import do."""
+    event = ws.ingest_event({"email": "ann@example.com"}, name, properties, source=source)
+    check_and_record(ws, [(event.name, event.properties)])
+
+
+@pytest.fixture
+def panel(qtbot, ws):
+    from gui.app import make_application
+    from gui.tracking_panel import TrackingPanel
+
+    make_application()
+    widget = TrackingPanel(ws)
+    widget.questions = []
+    widget.answer = True
+
+    def confirm(text):
+        widget.questions.append(text)
+        return widget.answer
+
+    widget._confirm = confirm
+    qtbot.addWidget(widget)
+    yield widget
+    widget.shutdown()
+
+
+def _rows(panel) -> list[list[str]]:
+    table = panel.table
+    return [[table.topLevelItem(i).text(c) for c in range(table.columnCount())]
+            for i in range(table.topLevelItemCount())]
+
+
+def test_a_violation_is_listed_after_an_event_breaks_the_plan(qtbot, ws, panel):
+    _plan(ws)
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.busy and panel.has_plan)
+    assert panel.records == []
+    assert panel.summary.text() == panel.tr("Every event matches the tracking plan")
+
+    _ingest(ws, "order_completed", {"order_id": "o-1", "total": 12.5})  # as planned
+    _ingest(ws, "order_completed", {"order_id": "o-2", "total": "59.90"})  # total as text
+    _ingest(ws, "order_completed", {"total": 10})  # no order id
+    _ingest(ws, "wishlist_added", {"product_id": "sku-1"}, source="Website")  # not in the plan
+    panel.refresh()
+    qtbot.waitUntil(lambda: not panel.busy and len(panel.records) == 3)
+    rows = {(row[0], row[1], row[2]): row for row in _rows(panel)}
+    assert set(rows) == {("order_completed", "Wrong type", "total"),
+                         ("order_completed", "Missing property", "order_id"),
+                         ("wishlist_added", "Unknown event", "—")}
+    mistyped = rows[("order_completed", "Wrong type", "total")]
+    assert mistyped[3] == "1"
+    assert '"total": "59.90"' in mistyped[5]
+    item = next(panel.table.topLevelItem(i) for i in range(panel.table.topLevelItemCount())
+                if panel.table.topLevelItem(i).text(1) == "Wrong type")
+    assert "59.90" in item.toolTip(5)
+    assert sorted(item.child(i).text(0) for i in range(item.childCount())) == ["order_id = o-2", "total = 59.90"]
+    assert "3 problems" in panel.summary.text()
+
+    sources = {panel.sources_table.topLevelItem(i).text(0): panel.sources_table.topLevelItem(i).text(1)
+               for i in range(panel.sources_table.topLevelItemCount())}
+    assert sources == {"Shop": "3", "Website": "1"}
+
+    _ingest(ws, "order_completed", {"order_id": "o-3", "total": "1"})
+    panel.refresh()
+    qtbot.waitUntil(lambda: not panel.busy and any(r.count == 2 for r in panel.records))
+    assert {(row[0], row[1], row[3]) for row in _rows(panel)} >= {("order_completed", "Wrong type", "2")}
+
+
+def test_clear_forgets_the_counts_after_confirmation(qtbot, ws, panel):
+    _plan(ws)
+    _ingest(ws, "wishlist_added", {})
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.busy and len(panel.records) == 1)
+    panel.answer = False
+    panel.clear()
+    assert panel.questions and len(violations(ws)) == 1
+    panel.answer = True
+    panel.clear()
+    qtbot.waitUntil(lambda: not panel.busy and not panel.records)
+    assert violations(ws) == []
+    assert not panel.clear_button.isEnabled()
+
+
+def test_without_a_plan_the_panel_says_how_to_make_one(qtbot, ws, panel):
+    _ingest(ws, "anything", {"a": 1})
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.busy and bool(panel.sources))
+    assert panel.records == [] and not panel.has_plan
+    assert panel.summary.text() == panel.tr("No tracking plan yet")
+    assert "Tracked event" in panel.empty.text()
+    assert panel.stack.currentWidget() is panel.empty
+
+
+def test_the_panel_reads_on_a_timer_only_while_visible(qtbot, ws, panel):
+    panel.show()
+    assert panel.timer.isActive()
+    panel.hide()
+    assert not panel.timer.isActive()
