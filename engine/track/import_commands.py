@@ -1,11 +1,160 @@
-"""Subcommands of ``journey-studio`` for this area; see :data:`engine.cli.COMMAND_MODULES`."""
+"""``journey-studio import customers|events FILE.csv``: the CSV import from the command line.
+
+The import itself is :mod:`engine.track.csv_import`; this module turns options into
+:class:`~engine.track.csv_import.ImportOptions` and prints the outcome.
+
+Exit codes: 0 when at least one row was imported or was already there (a second import of the
+same file exits 0), 1 when nothing could be imported (every row had an error, the file has no
+data rows, or the options do not fit the file), 130 when interrupted with Ctrl-C (the rows
+committed before stay; the summary says up to which line).
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import json
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+#: Row errors printed under the summary (all of them go to ``--errors``).
+SHOWN_ERRORS = 10
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _mapping(text: str) -> tuple[str, str]:
+    column, sep, target = text.partition("=")
+    if not sep or not column.strip() or not target.strip():
+        raise argparse.ArgumentTypeError(f"expected COLUMN=FIELD (e.g. email=identifiers.email), not {text!r}")
+    return column.strip(), target.strip()
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def add_commands(sub: argparse._SubParsersAction,
                  workspace_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add this area's subcommands to ``sub``."""
+    """Add ``import`` to the subcommands."""
+    p = sub.add_parser(
+        "import", help="import customers or events from a CSV file",
+        description="Import customers or events from a CSV file (Excel and other spreadsheet exports: "
+                    "UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK; comma, semicolon, tab or pipe). Rows with "
+                    "errors are skipped and listed; importing the same file again adds nothing. "
+                    "Exit code 0 when rows were imported or were already there, 1 when nothing could "
+                    "be imported, 130 when interrupted.",
+        epilog="Fields for --map: identifiers.<kind> (email, phone, user_id, anonymous_id, distinct_id, "
+               "custom:<name>), skip; events: event, time, properties.<name>; customers: "
+               "attributes.<name>, consent.<channel> (e.g. consent.email), tags, time_zone. Add :TYPE to "
+               "force a type (text, int, float, bool, date, datetime, email, phone), e.g. "
+               "--map zip=attributes.zip:text. Columns not mapped keep the suggested field "
+               "(see it with --dry-run).")
+    workspace_options(p)
+    p.add_argument("kind", choices=("customers", "events"), help="what the rows are")
+    p.add_argument("file", metavar="FILE.csv", help="the CSV file")
+    p.add_argument("--map", dest="mapping", metavar="COLUMN=FIELD", action="append", type=_mapping, default=[],
+                   help="what a column is (repeatable)")
+    p.add_argument("--id-column", metavar="COLUMN", help="the column that identifies the customer")
+    p.add_argument("--id-kind", metavar="KIND",
+                   help="its identifier kind: email, phone, user_id, anonymous_id, distinct_id or custom:<name> "
+                        "(default: from the column name)")
+    p.add_argument("--event-name", metavar="NAME", help="one event name for every row (no event column)")
+    p.add_argument("--time-zone", default="UTC", metavar="ZONE",
+                   help="time zone of times written without one, e.g. Europe/Paris (default UTC)")
+    p.add_argument("--date-format", metavar="FMT",
+                   help="format of the date columns: iso, dmy (31/12/2024), mdy (12/31/2024), ymd, unix_s, "
+                        "unix_ms, or a pattern such as %%d.%%m.%%Y %%H:%%M (default: detected)")
+    p.add_argument("--encoding", metavar="ENC", help="file encoding, e.g. utf-8, gb18030, utf-16 (default: detected)")
+    p.add_argument("--delimiter", metavar="D", help="field delimiter: , ; | or tab (default: detected)")
+    p.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
+    p.add_argument("--errors", metavar="REPORT.csv", help="write every skipped row with its reason to this CSV file")
+    p.add_argument("--batch-rows", type=_positive, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_import)
+
+
+@contextmanager
+def _interrupts(cancel: threading.Event) -> Iterator[None]:
+    """Ctrl-C asks the import to stop after its current batch (a second Ctrl-C stops at once)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handler(signum: int, frame: Any) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from engine.cli import workspace_location
+    from engine.store.workspace import Workspace
+    from engine.track.csv_import import BATCH_ROWS, ImportOptions, import_csv
+
+    options = ImportOptions(mapping=dict(args.mapping), id_column=args.id_column, id_kind=args.id_kind,
+                            event_name=args.event_name, time_zone=args.time_zone, date_format=args.date_format,
+                            encoding=args.encoding, delimiter=args.delimiter,
+                            batch_rows=args.batch_rows or BATCH_ROWS)
+    cancel = threading.Event()
+    with Workspace.open(workspace_location(args)) as ws, _interrupts(cancel):
+        result = import_csv(ws, args.file, args.kind, options, cancel=cancel, dry_run=args.dry_run)
+    if args.errors:
+        try:
+            result.write_errors(args.errors)
+        except OSError as exc:
+            from engine.errors import JourneyStudioError
+
+            raise JourneyStudioError(f"cannot write the error report: {exc.strerror or exc}",
+                                     where=args.errors) from None
+    if args.json:
+        _out(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        _print(result, args)
+    if result.cancelled:
+        return 130
+    return 0 if result.good_rows > 0 else 1
+
+
+def _print(result: Any, args: argparse.Namespace) -> None:
+    from engine.track.csv_format import DELIMITER_NAMES
+
+    name = args.file
+    if args.dry_run:
+        _out(f"{name}: dry run, nothing was written ({result.encoding}, "
+             f"{DELIMITER_NAMES.get(result.delimiter, repr(result.delimiter))}-separated)")
+        for line in result.mapping:
+            _out(f"  {line}")
+    rate = f", {result.rows_read / result.elapsed_s:,.0f} rows/s" if result.elapsed_s > 0 and result.rows_read else ""
+    _out(f"{name}: {result.summary()} ({result.elapsed_s:.1f} s{rate})")
+    if result.rows_read == 0:
+        _out("  the file has no data rows")
+    for warning in result.warnings:
+        _out(f"  warning: {warning}")
+    if result.skipped:
+        shown = result.errors[:SHOWN_ERRORS]
+        _out(f"Errors (first {len(shown)} of {result.skipped:,}):" if result.skipped > len(shown) else "Errors:")
+        for error in shown:
+            _out(f"  {error.describe()}")
+        if args.errors:
+            _out(f"Every skipped row is listed in {args.errors}")
+        else:
+            _out("Write them all to a file with --errors REPORT.csv")
+    if result.cancelled:
+        _out(f"Interrupted: lines up to {result.last_line:,} were read and what was imported is kept; "
+             "import the file again to add the rest (rows already there are skipped).")

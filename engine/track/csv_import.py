@@ -1,0 +1,1602 @@
+"""CSV import of customers and events: preview, column mapping, and the import itself.
+
+The import wizard of the app and ``journey-studio import`` both use this module:
+
+1. :func:`preview` reads the start of a file: its encoding and delimiter, the header, the first
+   rows, an inferred type per column (:mod:`engine.track.csv_types`) and a suggested mapping.
+2. The caller adjusts :class:`ImportOptions` (column → field mapping, identifier column, time zone,
+   date formats); :func:`make_plan` checks them against the file and says what will happen.
+3. :func:`import_events` / :func:`import_customers` run the import, calling ``progress`` after every
+   batch and stopping cleanly when ``cancel`` is set: what was committed stays, and the result says
+   up to which line the file was read.
+
+Fields: ``identifiers.<kind>`` (``email``, ``phone``, ``user_id``, ``anonymous_id``, ``distinct_id``,
+``custom:<name>``), ``skip``; for events ``event`` (the name), ``time`` and ``properties.<name>``;
+for customers ``attributes.<name>``, ``consent.<channel kind>`` (yes/no), ``tags`` (separated by
+``,``, ``;`` or ``|``) and ``time_zone``. A mapping may end in ``:<type>`` to force a type; a
+value that does not fit a forced type (or a time, consent or identifier that is not valid) makes
+its row an error, while a value that does not fit an *inferred* property or attribute type is kept
+as text.
+
+Rules:
+
+- A row with an error is skipped and reported (:class:`RowError`: its row number as a
+  spreadsheet counts, its physical line, the column and the reason); the other rows are imported.
+- Importing a file again adds nothing. An event's ``dedup_key`` is derived from its identifiers,
+  name, time and properties (``csv:<UTC time>:<hash>``, so keys of a file in time order are
+  written in order), and the store ignores a key it has. Customers are upserted by identifier:
+  attributes and consent are merged column by column (empty cells change nothing), tags are added
+  to the stored ones, and a row that changes nothing is counted as unchanged.
+- A row's identifiers that belong to different customers make the row an error (merge the profiles
+  first); an identifier nobody has yet creates a customer.
+- Naive times are in the import's time zone (UTC unless chosen); everything is stored in UTC.
+
+Speed: rows are read in batches and converted a column at a time; identifiers are resolved with a
+per-import dictionary (one query per batch for the unknown ones); events are written with
+multi-row ``INSERT OR IGNORE`` statements on SQLite and ``executemany`` with
+``ON CONFLICT DO NOTHING`` on PostgreSQL, on the raw driver connection, in large transactions
+taken under the workspace's write lock. A large import into a small events table on SQLite
+("bulk") drops the events' secondary (non-unique) indexes inside its transaction and builds them
+again by sorting before it commits, which is several times cheaper than keeping them up to date
+row by row; readers never see the table without them. A successful return means the rows are
+committed.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import hashlib
+import sqlite3
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, tzinfo
+from itertools import chain, compress, repeat
+from json.encoder import encode_basestring
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import exc as sa_exc
+
+from engine.document import new_id
+from engine.errors import JourneyStudioError, WorkspaceError
+from engine.store.customers import (
+    CUSTOM_KIND_PREFIX,
+    IDENTIFIER_KINDS,
+    MAX_EVENT_NAME_LENGTH,
+    MAX_IDENTIFIER_LENGTH,
+    MAX_KIND_LENGTH,
+    MAX_SOURCE_LENGTH,
+    EventRecord,
+)
+from engine.store.models import CustomerRow, EventRow
+from engine.track.csv_format import (
+    DELIMITER_NAMES,
+    FileFormat,
+    RecordBatch,
+    RecordProblem,
+    clean_header,
+    open_records,
+    sniff,
+)
+from engine.track.csv_types import (
+    DATE_FORMATS,
+    ColumnType,
+    Converter,
+    DateTimeConverter,
+    check_date_format,
+    converter,
+    infer_type,
+    parse_type,
+    storage_strings,
+)
+
+if TYPE_CHECKING:
+    from engine.store.workspace import Workspace
+
+Kind = Literal["events", "customers"]
+KINDS: tuple[Kind, ...] = ("events", "customers")
+PREVIEW_ROWS = 20
+#: Rows looked at to infer the column types.
+SAMPLE_ROWS = 1000
+#: Rows read, converted and written together.
+BATCH_ROWS = 20_000
+#: Rows per transaction outside bulk mode.
+COMMIT_ROWS = 200_000
+#: A bulk import needs at least this many rows...
+BULK_MIN_ROWS = 100_000
+#: ...and takes at most this many in its one transaction.
+BULK_MAX_ROWS = 5_000_000
+#: Errors kept with their details (all are counted).
+MAX_KEPT_ERRORS = 100_000
+#: Separators between tags in a ``tags`` column.
+TAG_SEPARATORS = (",", ";", "|")
+#: Values per ``IN (...)`` list on SQLite.
+LOOKUP_CHUNK = 500
+#: Rows per multi-row INSERT statement on SQLite (7 parameters each).
+INSERT_ROWS = 100
+#: Events handed to ``on_events`` at a time.
+HANDOVER_CHUNK = 10_000
+
+_customers = CustomerRow.__table__
+_events = EventRow.__table__
+
+ProgressCallback = Callable[["ImportProgress"], None]
+CancelSignal = threading.Event | Callable[[], bool]
+
+
+class CsvImportError(JourneyStudioError):
+    """The file or the import options cannot be used (nothing was imported)."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Results
+# ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RowError:
+    """A row that was skipped, and why."""
+
+    #: The row number a spreadsheet shows (the header is row 1).
+    row: int
+    #: The physical line the row starts on (a cell with line breaks makes rows and lines differ).
+    line: int
+    #: The column name, or "" when the problem is the whole row.
+    column: str
+    reason: str
+    #: The start of the offending value.
+    value: str = ""
+
+    def describe(self) -> str:
+        where = f"row {self.row}" + (f" (line {self.line})" if self.line != self.row else "")
+        if self.column:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """Where an import is; passed to the progress callback after every batch."""
+
+    rows: int
+    bytes_done: int
+    bytes_total: int
+    imported: int
+    skipped: int
+    #: ``reading``, ``indexing`` (bulk: rebuilding indexes), ``committing`` or ``done``.
+    phase: str
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.bytes_done / self.bytes_total) if self.bytes_total else 1.0
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    kind: Kind
+    path: str
+    encoding: str
+    delimiter: str
+    #: Data rows read (blank rows not counted).
+    rows_read: int = 0
+    #: Events added, or customers created or changed.
+    imported: int = 0
+    #: Customers created (an event import creates the customers it does not know).
+    created: int = 0
+    #: Customers changed (customer import).
+    updated: int = 0
+    #: Customer rows that changed nothing (customer import).
+    unchanged: int = 0
+    #: Events stored already, or repeated in the file (event import).
+    duplicates: int = 0
+    #: Rows skipped with an error.
+    skipped: int = 0
+    blank_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    #: The last physical line read (when cancelled: how far the import got).
+    last_line: int = 0
+    dry_run: bool = False
+    bulk: bool = False
+    elapsed_s: float = 0.0
+    #: How each column was used, for display.
+    mapping: list[str] = field(default_factory=list)
+
+    @property
+    def good_rows(self) -> int:
+        """Rows that were imported or had nothing new in them."""
+        if self.kind == "events":
+            return self.imported + self.duplicates
+        return self.rows_read - self.skipped
+
+    def summary(self) -> str:
+        """One line, e.g. ``1,000 rows read: 990 events imported, 7 skipped with errors, 3 duplicates``."""
+        parts = [f"{self.rows_read:,} rows read"]
+        if self.kind == "events":
+            done = [f"{self.imported:,} events {'would be ' if self.dry_run else ''}imported"]
+            if self.created:
+                done.append(f"{self.created:,} new customers")
+            if self.duplicates:
+                done.append(f"{self.duplicates:,} duplicates")
+        else:
+            verb = "would be " if self.dry_run else ""
+            done = [f"{self.created:,} customers {verb}created", f"{self.updated:,} {verb}updated"]
+            if self.unchanged:
+                done.append(f"{self.unchanged:,} rows unchanged")
+        done.append(f"{self.skipped:,} skipped with errors")
+        text = f"{parts[0]}: {', '.join(done)}"
+        if self.cancelled:
+            text += f"; cancelled after line {self.last_line:,}"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["errors"] = [asdict(e) for e in self.errors]
+        data["good_rows"] = self.good_rows
+        return data
+
+    def write_errors(self, path: str | Path) -> None:
+        """The error report as CSV (UTF-8 with a BOM so that Excel reads it): row, line, column,
+        value, reason."""
+        write_error_report(self.errors, path)
+
+
+def write_error_report(errors: Iterable[RowError], path: str | Path) -> None:
+    """Write row errors as a CSV file that opens in a spreadsheet."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", "line", "column", "value", "reason"])
+        for error in errors:
+            writer.writerow([error.row, error.line, error.column, error.value, error.reason])
+
+
+# ----------------------------------------------------------------------------------------------
+# Preview and mapping
+# ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """A column of the file as the preview sees it."""
+
+    index: int
+    name: str
+    type: ColumnType
+    #: Empty cells among the sampled rows.
+    empty: int
+    sampled: int
+    #: Sampled values that do not fit the inferred type.
+    misfits: int = 0
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The start of a CSV file and what an import would make of it."""
+
+    path: str
+    kind: Kind
+    encoding: str
+    delimiter: str
+    header: tuple[str, ...]
+    #: The first rows, as text.
+    rows: tuple[tuple[str, ...], ...]
+    columns: tuple[ColumnInfo, ...]
+    #: Suggested column → field (see the module docstring).
+    mapping: dict[str, str]
+    #: The suggested identifier column and kind.
+    id_column: str | None
+    id_kind: str | None
+    size: int
+    estimated_rows: int
+    #: Problems met in the sampled rows.
+    problems: tuple[RecordProblem, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def delimiter_name(self) -> str:
+        return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+
+    def column(self, name: str) -> ColumnInfo:
+        for info in self.columns:
+            if info.name == name:
+                return info
+        raise KeyError(name)
+
+
+@dataclass
+class ImportOptions:
+    """How to read a file and what to make of its columns; every field may stay at its default."""
+
+    #: Column → field, optionally ``field:type`` (``amount=properties.amount:float``); columns not
+    #: named keep the suggested mapping.
+    mapping: dict[str, str] = field(default_factory=dict)
+    #: The column that identifies the customer, and its identifier kind.
+    id_column: str | None = None
+    id_kind: str | None = None
+    #: One event name for every row (events without an ``event`` column).
+    event_name: str | None = None
+    #: The zone of times written without one (an IANA name).
+    time_zone: str = "UTC"
+    #: The format of every date column (``iso``, ``dmy``, ``mdy``, ``ymd``, ``unix_s``, ``unix_ms``
+    #: or a strptime pattern); ``date_formats`` sets it per column.
+    date_format: str | None = None
+    date_formats: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    #: The events' ``source``; ``csv:<file name>`` by default.
+    source: str | None = None
+    batch_rows: int = BATCH_ROWS
+    commit_rows: int = COMMIT_ROWS
+    #: Rebuild the secondary indexes instead of maintaining them (SQLite); None decides by size.
+    bulk: bool | None = None
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """What the import does with one column."""
+
+    index: int
+    name: str
+    #: The field: ``event``, ``time``, ``tags``, ``time_zone``, ``identifiers.<kind>``,
+    #: ``properties.<name>``, ``attributes.<name>`` or ``consent.<channel>``.
+    target: str
+    type: ColumnType
+    #: A value that does not fit the type makes the row an error (otherwise it is kept as text).
+    strict: bool
+
+    @property
+    def key(self) -> str:
+        """The part after the first dot (the property, attribute, channel or identifier kind)."""
+        return self.target.partition(".")[2]
+
+    def describe(self) -> str:
+        return f"{self.name} → {self.target} ({self.type.describe()})"
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """The checked mapping of a file; build it with :func:`make_plan`."""
+
+    kind: Kind
+    header: tuple[str, ...]
+    columns: tuple[ColumnPlan, ...]
+    id_column: str
+    id_kind: str
+    event_name: str | None
+    time_zone: str
+    skipped: tuple[str, ...]
+
+    def describe(self) -> list[str]:
+        lines = [c.describe() for c in self.columns]
+        if self.event_name:
+            lines.append(f"every row → event '{self.event_name}'")
+        if self.skipped:
+            lines.append("not imported: " + ", ".join(self.skipped))
+        return lines
+
+    def of(self, prefix: str) -> list[ColumnPlan]:
+        return [c for c in self.columns if c.target == prefix or c.target.startswith(prefix + ".")]
+
+
+_ID_HEADERS: dict[str, tuple[str, ...]] = {
+    "email": ("email", "e-mail", "mail", "email_address", "emailaddress", "邮箱", "电子邮件"),
+    "user_id": ("user_id", "userid", "user", "customer_id", "customerid", "uid", "member_id", "memberid",
+                "client_id", "id", "用户id", "会员id", "客户id"),
+    "phone": ("phone", "mobile", "phone_number", "tel", "telephone", "cell", "手机", "手机号", "电话"),
+    "distinct_id": ("distinct_id", "distinctid"),
+    "anonymous_id": ("anonymous_id", "anonymousid", "anon_id"),
+}
+_EVENT_HEADERS = ("event", "event_name", "eventname", "event_type", "action", "name", "type", "事件",
+                  "事件名", "事件名称")
+_TIME_HEADERS = ("time", "timestamp", "occurred_at", "event_time", "datetime", "date", "created_at",
+                 "ts", "at", "时间", "日期", "发生时间")
+_TAG_HEADERS = ("tags", "tag", "labels", "标签")
+_ZONE_HEADERS = ("time_zone", "timezone", "tz", "时区")
+_CHANNEL_WORDS = {"email": "email", "mail": "email", "e-mail": "email", "newsletter": "email",
+                  "sms": "sms", "text": "sms", "phone": "sms", "mobile": "sms", "whatsapp": "whatsapp",
+                  "push": "push", "wechat": "wechat", "webhook": "webhook", "chat": "chat"}
+
+
+def _norm(header: str) -> str:
+    return header.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _consent_channel(header: str) -> str | None:
+    name = _norm(header)
+    for suffix in ("_consent", "_opt_in", "_optin", "_opted_in", "_subscribed", "_subscription"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            word = name[:-len(suffix)]
+            return _CHANNEL_WORDS.get(word, word)
+    for prefix in ("consent_", "opt_in_", "optin_"):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            word = name[len(prefix):]
+            return _CHANNEL_WORDS.get(word, word)
+    return None
+
+
+def _id_kind_of(header: str, column_type: ColumnType | None) -> str | None:
+    name = _norm(header)
+    for kind, words in _ID_HEADERS.items():
+        if name in words:
+            return kind
+    if column_type is not None and column_type.name == "email":
+        return "email"
+    return None
+
+
+def suggest_mapping(kind: Kind, columns: Sequence[ColumnInfo]) -> tuple[dict[str, str], str | None, str | None]:
+    """A column → field mapping for a file, and the identifier column and kind it relies on."""
+    mapping: dict[str, str] = {}
+    id_column = id_kind = None
+    ids: list[tuple[int, ColumnInfo, str]] = []
+    priority = list(_ID_HEADERS)
+    for info in columns:
+        found = _id_kind_of(info.name, info.type)
+        if found is not None:
+            ids.append((priority.index(found), info, found))
+    ids.sort(key=lambda item: (item[0], item[1].index))
+    used_kinds: set[str] = set()
+    for rank, (_p, info, found) in enumerate(ids):
+        if found in used_kinds:
+            continue
+        if rank == 0:
+            id_column, id_kind = info.name, found
+        elif kind == "events":
+            continue  # extra identifiers of an event file stay properties unless mapped
+        used_kinds.add(found)
+        mapping[info.name] = f"identifiers.{found}"
+    taken = set(mapping)
+    if kind == "events":
+        event_col = next((c for c in columns if c.name not in taken and _norm(c.name) in _EVENT_HEADERS
+                          and c.type.name == "text"), None)
+        if event_col is not None:
+            mapping[event_col.name] = "event"
+            taken.add(event_col.name)
+        time_col = next((c for c in columns if c.name not in taken and _norm(c.name) in _TIME_HEADERS
+                         and (c.type.name in ("date", "datetime") or c.empty == c.sampled)), None)
+        if time_col is None:
+            time_col = next((c for c in columns if c.name not in taken and c.type.name == "datetime"), None)
+        if time_col is None:
+            # Named like a time but not all dates: the plan asks for a date format, or rows fail.
+            time_col = next((c for c in columns if c.name not in taken and _norm(c.name) in _TIME_HEADERS), None)
+        if time_col is not None:
+            mapping[time_col.name] = "time"
+            taken.add(time_col.name)
+        for info in columns:
+            if info.name not in taken:
+                mapping[info.name] = f"properties.{info.name}"
+    else:
+        for info in columns:
+            if info.name in taken:
+                continue
+            channel = _consent_channel(info.name)
+            if channel is not None and info.type.name in ("bool", "int", "text"):
+                mapping[info.name] = f"consent.{channel}"
+            elif _norm(info.name) in _TAG_HEADERS:
+                mapping[info.name] = "tags"
+            elif _norm(info.name) in _ZONE_HEADERS:
+                mapping[info.name] = "time_zone"
+            else:
+                mapping[info.name] = f"attributes.{info.name}"
+    return mapping, id_column, id_kind
+
+
+def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = None,
+            delimiter: str | None = None, rows: int = PREVIEW_ROWS, sample_rows: int = SAMPLE_ROWS) -> Preview:
+    """Read the start of a CSV file: format, header, first rows, column types, a suggested mapping.
+
+    Raises :class:`CsvImportError` if the file cannot be read or has no header.
+    """
+    if kind not in KINDS:
+        raise CsvImportError(f"unknown import kind '{kind}'; use events or customers")
+    fmt = _sniff(path, encoding, delimiter)
+    raw, _source, reader = open_records(path, fmt)
+    try:
+        header, first_problems = _read_header(reader, path)
+        batch = reader.read(max(rows, sample_rows))
+    finally:
+        raw.close()
+    width = len(header)
+    sample = [r + [""] * (width - len(r)) if len(r) < width else r[:width]
+              for r in batch.rows if r and any(r)]
+    columns = []
+    warnings = []
+    for index, name in enumerate(header):
+        values = [r[index] for r in sample]
+        column_type = infer_type(values, name, delimiter=fmt.delimiter)
+        empty = sum(1 for v in values if not v.strip())
+        misfits = _misfits(column_type, values)
+        columns.append(ColumnInfo(index, name, column_type, empty, len(values), misfits))
+        if column_type.ambiguous:
+            warnings.append(f"column '{name}': its dates could be day/month or month/day; they are read as "
+                            "day/month/year unless you choose month/day/year (mdy)")
+        if misfits:
+            warnings.append(f"column '{name}': {misfits} of the first {len(values) - empty:,} values "
+                            f"do{'es' if misfits == 1 else ''} not fit its type ({column_type.describe()})")
+    mapping, id_column, id_kind = suggest_mapping(kind, columns)
+    return Preview(path=str(path), kind=kind, encoding=fmt.encoding, delimiter=fmt.delimiter,
+                   header=tuple(header), rows=tuple(tuple(r) for r in sample[:rows]), columns=tuple(columns),
+                   mapping=mapping, id_column=id_column, id_kind=id_kind, size=fmt.size,
+                   estimated_rows=_estimate_rows(fmt), problems=tuple(first_problems + batch.problems),
+                   warnings=tuple(warnings))
+
+
+def _misfits(column_type: ColumnType, values: Sequence[str]) -> int:
+    conv = converter(column_type)
+    count = 0
+    for value in values:
+        if value.strip():
+            try:
+                conv.one(value)
+            except ValueError:
+                count += 1
+    return count
+
+
+def _sniff(path: str | Path, encoding: str | None, delimiter: str | None) -> FileFormat:
+    if delimiter is not None and len(delimiter) != 1:
+        names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+        if delimiter.lower() not in names:
+            raise CsvImportError(f"the delimiter must be one character (or tab, comma, semicolon, pipe), "
+                                 f"not {delimiter!r}")
+        delimiter = names[delimiter.lower()]
+    try:
+        fmt = sniff(path, encoding=encoding, delimiter=delimiter)
+    except LookupError:
+        raise CsvImportError(f"unknown encoding '{encoding}'", where=str(path)) from None
+    except OSError as exc:
+        raise CsvImportError(f"cannot read the file: {exc.strerror or exc}", where=str(path)) from None
+    if fmt.binary:
+        raise CsvImportError(f"is not a CSV text file: it holds {fmt.binary}. Save it as CSV (comma- or "
+                             "tab-separated text) and import that", where=str(path))
+    return fmt
+
+
+def _estimate_rows(fmt: FileFormat) -> int:
+    sample_bytes = len(fmt.sample.encode(fmt.encoding.replace("-sig", ""), errors="replace")) or 1
+    lines = fmt.sample.count("\n") or fmt.sample.count("\r") or 1
+    return max(0, int(fmt.size * lines / sample_bytes) - 1)
+
+
+def _read_header(reader: Any, path: str | Path) -> tuple[list[str], list[RecordProblem]]:
+    problems: list[RecordProblem] = []
+    while True:
+        batch = reader.read(1)
+        problems += batch.problems
+        if batch.rows and any(cell.strip() for cell in batch.rows[0]):
+            header = clean_header(batch.rows[0])
+            reader.columns = header
+            return header, problems
+        if reader.eof:
+            raise CsvImportError("the file has no header row (it is empty)", where=str(path))
+
+
+def _parse_target(text: str, kind: Kind, column: str) -> tuple[str, ColumnType | None]:
+    target, column_type = text.strip(), None
+    head, sep, tail = target.rpartition(":")
+    if sep and tail.strip().lower() in ("text", "int", "float", "bool", "date", "datetime", "email", "phone"):
+        target, column_type = head.strip(), parse_type(tail)
+    if target in ("-", "skip", "ignore", ""):
+        return "skip", None
+    if target in ("name", "event_name"):
+        target = "event"
+    if target == "occurred_at":
+        target = "time"
+    if target in ("timezone", "tz"):
+        target = "time_zone"
+    allowed_plain = {"events": ("event", "time"), "customers": ("tags", "time_zone")}[kind]
+    prefixes = {"events": ("identifiers", "properties"),
+                "customers": ("identifiers", "attributes", "consent")}[kind]
+    prefix, dot, key = target.partition(".")
+    if target in allowed_plain:
+        return target, column_type
+    if dot and prefix in prefixes and key.strip():
+        key = key.strip()
+        if prefix == "identifiers":
+            _check_kind(key, column)
+        return f"{prefix}.{key}", column_type
+    choices = ", ".join([*allowed_plain, *(p + ".<name>" for p in prefixes), "skip"])
+    raise CsvImportError(f"column '{column}': unknown field '{text}' for a {kind} import; use one of {choices}")
+
+
+def _check_kind(kind: str, column: str) -> None:
+    if kind in IDENTIFIER_KINDS:
+        return
+    custom = kind[len(CUSTOM_KIND_PREFIX):] if kind.startswith(CUSTOM_KIND_PREFIX) else ""
+    if custom and custom == custom.strip() and len(kind) <= MAX_KIND_LENGTH:
+        return
+    raise CsvImportError(f"column '{column}': unknown identifier kind '{kind}'; use one of "
+                         f"{', '.join(IDENTIFIER_KINDS)} or custom:<name>")
+
+
+def _find_column(header: Sequence[str], name: str, what: str) -> str:
+    if name in header:
+        return name
+    folded = [h for h in header if h.casefold() == name.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    if name.startswith("#") and name[1:].isdigit() and 1 <= int(name[1:]) <= len(header):
+        return header[int(name[1:]) - 1]
+    raise CsvImportError(f"{what}: there is no column '{name}' (the columns are {', '.join(header)})")
+
+
+def make_plan(source: Preview, options: ImportOptions | None = None) -> ImportPlan:
+    """Check the options against the file and decide what each column becomes.
+
+    Raises :class:`CsvImportError` naming the column or option at fault.
+    """
+    options = options or ImportOptions()
+    kind = source.kind
+    header = source.header
+    zone_name = _check_zone(options.time_zone)
+    if options.date_format:
+        _date_format(options.date_format, "--date-format")
+    targets: dict[str, tuple[str, ColumnType | None]] = {}
+    for column, target in source.mapping.items():
+        targets[column] = (target, None)
+    chosen: set[str] = set()
+
+    def choose(name: str, target: tuple[str, ColumnType | None]) -> None:
+        # A column the user maps displaces a suggested column with the same field, which goes
+        # back to being data.
+        for column, (other, _t) in list(targets.items()):
+            if other == target[0] and other not in ("skip", "tags") and column != name and column not in chosen:
+                targets[column] = (("properties." if kind == "events" else "attributes.") + column, None)
+        targets[name] = target
+        chosen.add(name)
+
+    for column, target in options.mapping.items():
+        name = _find_column(header, column, f"mapping '{column}={target}'")
+        choose(name, _parse_target(target, kind, name))
+    id_column, id_kind = source.id_column, source.id_kind
+    if options.id_column:
+        id_column = _find_column(header, options.id_column, "the identifier column")
+        info = source.column(id_column)
+        id_kind = options.id_kind or _id_kind_of(id_column, info.type) or "user_id"
+        _check_kind(id_kind, id_column)
+        if id_column in options.mapping and targets[id_column][0] != f"identifiers.{id_kind}":
+            raise CsvImportError(f"column '{id_column}' is the identifier column but is also mapped to "
+                                 f"'{targets[id_column][0]}'")
+        suggested = source.id_column
+        if kind == "events" and suggested and suggested != id_column and suggested not in chosen:
+            # An event file's other identifier columns are data unless mapped as identifiers.
+            targets[suggested] = (f"properties.{suggested}", None)
+        choose(id_column, (f"identifiers.{id_kind}", None))
+    elif options.id_kind and id_column:
+        id_kind = options.id_kind
+        _check_kind(id_kind, id_column)
+        choose(id_column, (f"identifiers.{id_kind}", None))
+    id_targets = [c for c, (t, _) in targets.items() if t.startswith("identifiers.")]
+    if id_column is None or targets.get(id_column, ("",))[0] != f"identifiers.{id_kind}":
+        id_column = id_targets[0] if id_targets else None
+        id_kind = targets[id_column][0].partition(".")[2] if id_column else None
+    if id_column is None or id_kind is None:
+        raise CsvImportError("no column identifies the customer: choose one with --id-column (and "
+                             "--id-kind), or map one with --map COLUMN=identifiers.email")
+    seen: dict[str, str] = {}
+    for column, (target, _t) in targets.items():
+        if target in ("skip",) or target == "tags":
+            continue
+        if target in seen:
+            raise CsvImportError(f"columns '{seen[target]}' and '{column}' are both mapped to '{target}'")
+        seen[target] = column
+    event_name = options.event_name.strip() if options.event_name else None
+    if kind == "events":
+        if event_name and "event" in seen:
+            raise CsvImportError(f"choose an event column ('{seen['event']}') or a fixed event name, not both")
+        if not event_name and "event" not in seen:
+            raise CsvImportError("no column holds the event name: map one with --map COLUMN=event, or "
+                                 "give every row the same name with --event-name NAME")
+        if event_name and len(event_name) > MAX_EVENT_NAME_LENGTH:
+            raise CsvImportError(f"the event name is longer than {MAX_EVENT_NAME_LENGTH} characters")
+        if "time" not in seen:
+            raise CsvImportError("no column holds the event time: map one with --map COLUMN=time")
+    plans = []
+    skipped = []
+    for index, name in enumerate(header):
+        target, forced = targets.get(name, ("skip", None))
+        if target == "skip":
+            skipped.append(name)
+            continue
+        info = source.columns[index]
+        column_type, strict = _column_type(target, info, forced, options, name)
+        plans.append(ColumnPlan(index, name, target, column_type, strict))
+    return ImportPlan(kind=kind, header=header, columns=tuple(plans), id_column=id_column, id_kind=id_kind,
+                      event_name=event_name, time_zone=zone_name, skipped=tuple(skipped))
+
+
+def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, options: ImportOptions,
+                 name: str) -> tuple[ColumnType, bool]:
+    fmt = options.date_formats.get(name) or options.date_format
+    if fmt:
+        fmt = _date_format(fmt, f"the date format of column '{name}'")
+    if target.startswith("identifiers.") or target in ("event", "tags", "time_zone"):
+        return ColumnType("text"), True
+    if target.startswith("consent."):
+        return ColumnType("bool"), True
+    if target == "time":
+        base = forced or info.type
+        if base.name not in ("date", "datetime") and info.empty == info.sampled:
+            base = ColumnType("datetime", fmt or "iso")  # nothing to infer from: the file has no values
+        if base.name not in ("date", "datetime"):
+            if fmt is None:
+                raise CsvImportError(f"column '{name}' is mapped to the event time but its values do not look "
+                                     f"like dates ({info.type.describe()}); give their format with --date-format")
+            base = ColumnType("datetime", fmt)
+        elif fmt is not None:
+            base = ColumnType(base.name, fmt)
+        return base, True
+    column_type = forced or info.type
+    if column_type.name in ("date", "datetime") and fmt is not None:
+        column_type = ColumnType(column_type.name, fmt)
+    return column_type, forced is not None
+
+
+def _date_format(text: str, what: str) -> str:
+    try:
+        return check_date_format(text)
+    except ValueError as exc:
+        raise CsvImportError(f"{what}: {exc}") from None
+
+
+def _check_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CsvImportError(f"unknown time zone '{name}'; use an IANA name such as Europe/Paris or "
+                             "Asia/Shanghai") from None
+    return name
+
+
+# ----------------------------------------------------------------------------------------------
+# Importing
+# ----------------------------------------------------------------------------------------------
+
+def import_events(ws: Workspace, path: str | Path, options: ImportOptions | None = None, *,
+                  progress: ProgressCallback | None = None, cancel: CancelSignal | None = None,
+                  dry_run: bool = False,
+                  on_events: Callable[[list[EventRecord]], None] | None = None) -> ImportResult:
+    """Import the events of a CSV file; see the module docstring.
+
+    ``on_events`` receives the events added, after each commit (an import of old events normally
+    should not start journeys, so nothing is handed over unless it is given). ``dry_run`` does
+    everything but commit. Raises :class:`CsvImportError` for unusable options or files and
+    :class:`WorkspaceError` when the database fails (the result of the transactions committed
+    before stays; the message says how far).
+    """
+    return import_csv(ws, path, "events", options, progress=progress, cancel=cancel, dry_run=dry_run,
+                      on_events=on_events)
+
+
+def import_customers(ws: Workspace, path: str | Path, options: ImportOptions | None = None, *,
+                     progress: ProgressCallback | None = None, cancel: CancelSignal | None = None,
+                     dry_run: bool = False) -> ImportResult:
+    """Import (upsert) the customers of a CSV file; see the module docstring."""
+    return import_csv(ws, path, "customers", options, progress=progress, cancel=cancel, dry_run=dry_run)
+
+
+def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptions | None = None, *,
+               progress: ProgressCallback | None = None, cancel: CancelSignal | None = None,
+               dry_run: bool = False,
+               on_events: Callable[[list[EventRecord]], None] | None = None) -> ImportResult:
+    """Import a CSV file of ``kind`` (``events`` or ``customers``)."""
+    options = options or ImportOptions()
+    if ws.read_only:
+        raise WorkspaceError("the workspace is open read-only; nothing can be imported", where=ws.location)
+    started = time.perf_counter()
+    first = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=0)
+    plan = make_plan(first, options)
+    job = (_EventImport if kind == "events" else _CustomerImport)(
+        ws, Path(path), first, plan, options, progress=progress, cancel=cancel, dry_run=dry_run,
+        on_events=on_events)
+    result = job.run()
+    result.elapsed_s = time.perf_counter() - started
+    return result
+
+
+class _Import:
+    """What both kinds of import share: reading, errors, transactions, progress."""
+
+    def __init__(self, ws: Workspace, path: Path, first: Preview, plan: ImportPlan, options: ImportOptions,
+                 *, progress: ProgressCallback | None, cancel: CancelSignal | None, dry_run: bool,
+                 on_events: Callable[[list[EventRecord]], None] | None):
+        self.ws = ws
+        self.path = path
+        self.first = first
+        self.plan = plan
+        self.options = options
+        self.progress = progress
+        self.cancelled: Callable[[], bool] = (
+            (lambda: False) if cancel is None else cancel.is_set if isinstance(cancel, threading.Event)
+            else cancel)
+        self.dry_run = dry_run
+        self.on_events = on_events
+        self.zone: tzinfo = ZoneInfo(plan.time_zone) if plan.time_zone != "UTC" else UTC
+        self.result = ImportResult(kind=plan.kind, path=str(path), encoding=first.encoding,
+                                   delimiter=first.delimiter, dry_run=dry_run, mapping=plan.describe())
+        self.converters: dict[int, Converter] = {c.index: converter(c.type, self.zone) for c in plan.columns}
+        self.kept_as_text: dict[str, int] = defaultdict(int)
+        self.owner: dict[str, dict[str, str]] = defaultdict(dict)
+        self.now = datetime.now(UTC)
+        self.now_text = storage_strings([self.now])[0]
+        self.bytes_done = 0
+        self._last_line = 0
+        self.width = len(plan.header)
+        self.result.warnings.extend(first.warnings)
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def run(self) -> ImportResult:
+        result = self.result
+        fmt = FileFormat(self.first.encoding, self.first.delimiter, self.first.size, "")
+        try:
+            raw, source, reader = open_records(self.path, fmt)
+        except OSError as exc:
+            raise CsvImportError(f"cannot read the file: {exc.strerror or exc}", where=str(self.path)) from None
+        try:
+            with raw:
+                _header, problems = _read_header(reader, self.path)
+                self._problems(problems)
+                with _gc_paused():
+                    self._transactions(reader)
+                result.last_line = reader.consumed if not result.cancelled else result.last_line
+                if source.replaced_lines:
+                    lines = ", ".join(map(str, source.replaced_lines[:10]))
+                    result.warnings.append(
+                        f"bytes that are not valid {self.first.encoding} were replaced by � on line(s) {lines}"
+                        + (" and more" if len(source.replaced_lines) > 10 else ""))
+        except OSError as exc:
+            raise CsvImportError(f"cannot read the file: {exc.strerror or exc}", where=str(self.path)) from None
+        # Record problems are met before the row errors of their batch: list them all in file order.
+        result.errors.sort(key=lambda e: (e.row, e.line))
+        for column, count in self.kept_as_text.items():
+            result.warnings.append(f"column '{column}': {count:,} value{'s' if count != 1 else ''} did not fit "
+                                   f"its type and {'were' if count != 1 else 'was'} kept as text")
+        self._report("done")
+        return result
+
+    def _transactions(self, reader: Any) -> None:
+        ws = self.ws
+        db_errors = _db_errors(ws)
+        conn = ws.engine.connect()
+        committed_line = 0
+        try:
+            writer = _Writer(conn)
+            writer.prepare()
+            try:
+                while not reader.eof and not self.result.cancelled:
+                    with ws._write_lock:
+                        if ws.closed:
+                            raise WorkspaceError("the workspace was closed during the import", where=ws.location)
+                        tx = conn.begin()
+                        try:
+                            self._transaction(reader, writer)
+                            if self.dry_run:
+                                tx.rollback()
+                            else:
+                                self._report("committing")
+                                tx.commit()
+                                committed_line = reader.consumed if not self.result.cancelled \
+                                    else self.result.last_line
+                        except BaseException:
+                            if tx.is_active:
+                                tx.rollback()
+                            raise
+                    if not self.dry_run:
+                        writer.checkpoint()
+                        self._hand_over(conn, writer)
+            finally:
+                writer.restore()
+        except db_errors as exc:
+            detail = getattr(exc, "orig", None) or exc
+            done = (f"rows up to line {committed_line:,} are imported; importing the file again adds the rest"
+                    if committed_line else "nothing was imported")
+            raise WorkspaceError(f"the import of {self.path.name} stopped near line {reader.consumed:,}: the "
+                                 f"database failed ({detail}); {done}", where=ws.location) from exc
+        finally:
+            conn.close()
+
+    def _transaction(self, reader: Any, writer: _Writer) -> None:
+        """Read and write batches until the transaction has enough rows (or the file ends)."""
+        writer.begin()
+        if writer.others_wrote():
+            # Someone else may have merged or deleted customers: look identifiers up afresh.
+            self.owner.clear()
+        limit = self.options.commit_rows
+        if self.dry_run:
+            limit = 2 ** 62  # one transaction, rolled back: later ones could not see the first
+        bulk = self._bulk(writer)
+        if bulk:
+            limit = max(limit, BULK_MAX_ROWS)
+            writer.drop_indexes()
+            self.result.bulk = True
+        rows = 0
+        while rows < limit and not reader.eof:
+            if self.cancelled():
+                self.result.cancelled = True
+                self.result.last_line = self._last_line
+                break
+            batch = reader.read(min(self.options.batch_rows, limit - rows))
+            self.bytes_done = batch.bytes_done
+            self._last_line = batch.last_line
+            self._batch(batch, writer)
+            rows += len(batch.rows)
+            self._report("reading")
+        if bulk:
+            self._report("indexing")
+            writer.rebuild_indexes()
+        writer.finish()
+
+    def _bulk(self, writer: _Writer) -> bool:
+        if self.plan.kind != "events" or not writer.sqlite:
+            return False
+        if self.options.bulk is not None:
+            return self.options.bulk
+        remaining = self.first.estimated_rows - self.result.rows_read
+        return remaining >= BULK_MIN_ROWS and min(remaining, BULK_MAX_ROWS) >= writer.events_before
+
+    def _hand_over(self, conn: Connection, writer: _Writer) -> None:
+        if self.on_events is None or writer.events_after <= writer.events_before:
+            return
+        low = writer.events_before
+        while low < writer.events_after:
+            high = min(low + HANDOVER_CHUNK, writer.events_after)
+            rows = conn.execute(select(_events).where(_events.c.id > low, _events.c.id <= high)
+                                .order_by(_events.c.id)).all()
+            conn.rollback()
+            records = [EventRecord(id=r.id, customer_id=r.customer_id, name=r.name, properties=dict(r.properties),
+                                   occurred_at=r.occurred_at, received_at=r.received_at, source=r.source,
+                                   dedup_key=r.dedup_key, created=True) for r in rows]
+            if records:
+                self.on_events(records)
+            low = high
+
+    def _report(self, phase: str) -> None:
+        if self.progress is None:
+            return
+        r = self.result
+        size = self.first.size
+        done = size if phase == "done" else min(self.bytes_done, size)
+        self.progress(ImportProgress(rows=r.rows_read, bytes_done=done, bytes_total=size,
+                                     imported=r.imported, skipped=r.skipped, phase=phase))
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def _batch(self, batch: RecordBatch, writer: _Writer) -> None:
+        raise NotImplementedError
+
+    def _problems(self, problems: Iterable[RecordProblem]) -> None:
+        for p in problems:
+            self.result.rows_read += 1
+            name = self.plan.header[p.column] if p.column is not None and p.column < self.width else ""
+            self._error(p.row, p.line, name, p.reason, p.value)
+
+    def _error(self, row: int, line: int, column: str, reason: str, value: str = "") -> None:
+        self.result.skipped += 1
+        if len(self.result.errors) < MAX_KEPT_ERRORS:
+            value = value if len(value) <= 60 else value[:60] + "…"
+            self.result.errors.append(RowError(row, line, column, reason, value))
+
+    def _clean(self, batch: RecordBatch) -> tuple[list[list[str]], list[int], list[int]]:
+        """The batch's data rows, each as wide as the header; blank rows dropped, problems reported."""
+        self._problems(batch.problems)
+        rows, numbers, lines = batch.rows, batch.row_numbers, batch.lines
+        width = self.width
+        if set(map(len, rows)) == {width} and "" not in map("".join, rows):
+            self.result.rows_read += len(rows)
+            return rows, numbers, lines
+        keep_rows, keep_numbers, keep_lines = [], [], []
+        for row, number, line in zip(rows, numbers, lines, strict=True):
+            if not any(cell.strip() for cell in row):
+                self.result.blank_rows += 1
+                continue
+            self.result.rows_read += 1
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            elif len(row) > width:
+                if any(cell.strip() for cell in row[width:]):
+                    self._error(number, line, "", f"the row has {len(row)} fields but the header has {width}",
+                                _short(row[width]))
+                    continue
+                row = row[:width]
+            keep_rows.append(row)
+            keep_numbers.append(number)
+            keep_lines.append(line)
+        return keep_rows, keep_numbers, keep_lines
+
+    def _values(self, plan: ColumnPlan, cells: Sequence[str], bad: dict[int, tuple[str, str, str]],
+                *, as_json: bool) -> list[Any]:
+        """Converted values of one column (None for empty cells); rows with a bad value for a strict
+        column go into ``bad``. ``as_json``: JSON text instead of Python values."""
+        conv = self.converters[plan.index]
+        stripped = list(map(str.strip, cells))
+        empty = "" in stripped
+        if not empty:
+            try:
+                values = conv.many(stripped)
+                return conv.json_many(values) if as_json else values
+            except (ValueError, TypeError, KeyError, OverflowError, OSError):
+                pass
+        out: list[Any] = []
+        for index, cell in enumerate(stripped):
+            if not cell:
+                out.append(None)
+                continue
+            try:
+                value = conv.one(cell)
+                out.append(conv.json_many([value])[0] if as_json else value)
+            except ValueError as exc:
+                if plan.strict:
+                    bad.setdefault(index, (plan.name, cell, str(exc)))
+                    out.append(None)
+                else:
+                    self.kept_as_text[plan.name] += 1
+                    out.append(encode_basestring(cell) if as_json else cell)
+        return out
+
+    def _identifier_cells(self, plan: ColumnPlan, cells: Sequence[str],
+                          bad: dict[int, tuple[str, str, str]]) -> list[str]:
+        """Identifier values of a column ("" for empty cells); bad ones go into ``bad``."""
+        values = list(map(str.strip, cells))
+        kind = plan.key
+        if "" not in values and max(map(len, values), default=0) <= MAX_IDENTIFIER_LENGTH and (
+                kind != "email" or all(map(str.__contains__, values, repeat("@")))):
+            return values
+        for index, value in enumerate(values):
+            if len(value) > MAX_IDENTIFIER_LENGTH:
+                bad.setdefault(index, (plan.name, value, f"an identifier is longer than {MAX_IDENTIFIER_LENGTH} "
+                                                          "characters"))
+            elif value and kind == "email" and "@" not in value:
+                bad.setdefault(index, (plan.name, value, f"'{_short(value)}' is not an email address"))
+        return values
+
+    def _identifiers(self, cells_by_column: list[tuple[ColumnPlan, list[str]]], n: int,
+                     bad: dict[int, tuple[str, str, str]]) -> list[list[tuple[str, str]]]:
+        """Each row's identifier pairs; a row with none goes into ``bad``."""
+        pairs: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+        for plan, values in cells_by_column:
+            kind = plan.key
+            for index, value in enumerate(values):
+                if value:
+                    pairs[index].append((kind, value))
+        main = self.plan.id_column
+        for index, row_pairs in enumerate(pairs):
+            if not row_pairs and index not in bad:
+                bad[index] = (main, "", "the customer identifier is missing")
+        return pairs
+
+    def _load(self, writer: _Writer, pairs: Iterable[tuple[str, str]]) -> None:
+        """Learn which customers own the identifiers not seen yet."""
+        unknown: dict[str, set[str]] = defaultdict(set)
+        for kind, value in pairs:
+            if value not in self.owner[kind]:
+                unknown[kind].add(value)
+        for kind, values in unknown.items():
+            self.owner[kind].update(writer.lookup(kind, values))
+
+    def _resolve(self, pairs: list[tuple[str, str]], new_customers: list[str],
+                 new_identifiers: list[tuple[str, str, str]]) -> tuple[str | None, str]:
+        """The customer a row's identifiers name (made up if none); (None, reason) on a conflict."""
+        owners: dict[str, tuple[str, str]] = {}
+        for kind, value in pairs:
+            customer = self.owner[kind].get(value)
+            if customer is not None:
+                owners.setdefault(customer, (kind, value))
+        if len(owners) > 1:
+            named = [f"{kind} '{_short(value)}'" for kind, value in owners.values()]
+            return None, (f"{' and '.join(named)} belong to different customers; merge the profiles "
+                          "before importing rows that name both")
+        if owners:
+            customer = next(iter(owners))
+        else:
+            customer = new_id()
+            new_customers.append(customer)
+        for kind, value in pairs:
+            if value not in self.owner[kind]:
+                self.owner[kind][value] = customer
+                new_identifiers.append((kind, value, customer))
+        return customer, ""
+
+
+class _EventImport(_Import):
+    """Events: one row, one event."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        plan = self.plan
+        self.id_plans = plan.of("identifiers")
+        self.event_plan = next(iter(plan.of("event")), None)
+        self.time_plan = plan.of("time")[0]
+        self.time_conv = self.converters[self.time_plan.index]
+        assert isinstance(self.time_conv, DateTimeConverter)
+        props = sorted(plan.of("properties"), key=lambda c: c.key)
+        self.prop_plans = props
+        self.prop_keys = [encode_basestring(c.key) for c in props]
+        body = ", ".join(k.replace("%", "%%") + ": %s" for k in self.prop_keys)
+        self.template = "{" + body + "}"
+        self.single_kind = self.id_plans[0].key if len(self.id_plans) == 1 else None
+        source = self.options.source if self.options.source is not None else f"csv:{self.path.name}"
+        self.source = source[:MAX_SOURCE_LENGTH]
+
+    def _batch(self, batch: RecordBatch, writer: _Writer) -> None:
+        rows, numbers, lines = self._clean(batch)
+        n = len(rows)
+        if not n:
+            return
+        columns = list(zip(*rows, strict=True))
+        bad: dict[int, tuple[str, str, str]] = {}
+        id_cells = [(p, self._identifier_cells(p, columns[p.index], bad)) for p in self.id_plans]
+        if self.event_plan is not None:
+            names = self._names(columns[self.event_plan.index], bad)
+        else:
+            names = [self.plan.event_name or ""] * n
+        times = self._times(columns[self.time_plan.index], bad)
+        fragments = [self._values(p, columns[p.index], bad, as_json=True) for p in self.prop_plans]
+        single = self.single_kind is not None and "" not in id_cells[0][1]
+        pairs = None if single else self._identifiers(id_cells, n, bad)
+
+        keep: list[bool] | None = None
+        if bad:
+            keep = [i not in bad for i in range(n)]
+        # Identity: one identifier column without gaps resolves through a dictionary lookup.
+        if single:
+            kind = self.single_kind or ""
+            values = id_cells[0][1]
+            if keep is not None:
+                values = list(compress(values, keep))
+            customers = self._resolve_single(writer, kind, values)
+            id_parts = list(map(f"{kind}\x1e".__add__, values))
+        else:
+            assert pairs is not None
+            chosen = list(compress(range(n), keep)) if keep is not None else list(range(n))
+            self._load(writer, (pair for i in chosen for pair in pairs[i]))
+            new_customers: list[str] = []
+            new_identifiers: list[tuple[str, str, str]] = []
+            customers, id_parts = [], []
+            conflict = False
+            for i in chosen:
+                customer, reason = self._resolve(pairs[i], new_customers, new_identifiers)
+                if customer is None:
+                    bad[i] = (self.plan.id_column, "", reason)
+                    conflict = True
+                    continue
+                customers.append(customer)
+                id_parts.append("\x1d".join(sorted(f"{k}\x1e{v}" for k, v in pairs[i])))
+            writer.add_customers(new_customers, self.now_text)
+            writer.add_identifiers(new_identifiers)
+            self.result.created += len(new_customers)
+            if conflict:
+                keep = [i not in bad for i in range(n)]
+        if bad:
+            for index in sorted(bad):
+                column, value, reason = bad[index]
+                self._error(numbers[index], lines[index], column, reason, value)
+        if keep is not None:
+            names = list(compress(names, keep))
+            times = list(compress(times, keep))
+            fragments = [list(compress(f, keep)) for f in fragments]
+        if not times:
+            return
+        properties = self._properties(fragments, len(times))
+        joined = map("\x1f".join, zip(id_parts, names, times, properties, strict=True))
+        digests = [hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for text in joined]
+        keys = list(map("csv:%s:%s".__mod__, zip(times, digests, strict=True)))
+        added = writer.add_events(customers, names, properties, times, self.now_text, self.source, keys)
+        self.result.imported += added
+        self.result.duplicates += len(keys) - added
+
+    def _resolve_single(self, writer: _Writer, kind: str, values: list[str]) -> list[str]:
+        owner = self.owner[kind]
+        missing = set(values).difference(owner)
+        if missing:
+            owner.update(writer.lookup(kind, missing))
+            new = sorted(missing.difference(owner))
+            if new:
+                # Sorted, like the values: both primary keys are then written in order.
+                ids = sorted(new_id() for _ in new)
+                writer.add_customers(ids, self.now_text)
+                writer.add_identifiers(list(zip(repeat(kind), new, ids, strict=False)))
+                owner.update(zip(new, ids, strict=True))
+                self.result.created += len(ids)
+        return list(map(owner.__getitem__, values))
+
+    def _names(self, cells: Sequence[str], bad: dict[int, tuple[str, str, str]]) -> list[str]:
+        names = list(map(str.strip, cells))
+        if "" not in names and max(map(len, names), default=0) <= MAX_EVENT_NAME_LENGTH:
+            return names
+        column = self.event_plan.name if self.event_plan else ""
+        for index, name in enumerate(names):
+            if not name:
+                bad.setdefault(index, (column, "", "the event name is missing"))
+            elif len(name) > MAX_EVENT_NAME_LENGTH:
+                bad.setdefault(index, (column, name, f"the event name is longer than {MAX_EVENT_NAME_LENGTH} "
+                                                     "characters"))
+        return names
+
+    def _times(self, cells: Sequence[str], bad: dict[int, tuple[str, str, str]]) -> list[str]:
+        conv = self.time_conv
+        assert isinstance(conv, DateTimeConverter)
+        stripped = list(map(str.strip, cells))
+        if "" not in stripped:
+            try:
+                return conv.storage_many(stripped)
+            except (ValueError, TypeError, OverflowError, OSError):
+                pass
+        out = []
+        column = self.time_plan.name
+        for index, cell in enumerate(stripped):
+            if not cell:
+                bad.setdefault(index, (column, "", "the event time is missing"))
+                out.append("")
+                continue
+            try:
+                out.append(conv.storage_one(cell))
+            except ValueError as exc:
+                bad.setdefault(index, (column, cell, str(exc)))
+                out.append("")
+        return out
+
+    def _properties(self, fragments: list[list[str | None]], n: int) -> list[str]:
+        if not fragments:
+            return ["{}"] * n
+        if not any(None in f for f in fragments):
+            return list(map(self.template.__mod__, zip(*fragments, strict=True)))
+        out = []
+        for values in zip(*fragments, strict=True):
+            if None in values:
+                out.append("{" + ", ".join(f"{k}: {v}" for k, v in zip(self.prop_keys, values, strict=True)
+                                           if v is not None) + "}")
+            else:
+                out.append(self.template % values)
+        return out
+
+
+class _CustomerImport(_Import):
+    """Customers: one row, one upsert."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.created_ids: set[str] = set()
+        self.updated_ids: set[str] = set()
+        self.zones: dict[str, bool] = {}
+
+    def _batch(self, batch: RecordBatch, writer: _Writer) -> None:
+        rows, numbers, lines = self._clean(batch)
+        n = len(rows)
+        if not n:
+            return
+        columns = list(zip(*rows, strict=True))
+        bad: dict[int, tuple[str, str, str]] = {}
+        plan = self.plan
+        id_cells = [(p, self._identifier_cells(p, columns[p.index], bad)) for p in plan.of("identifiers")]
+        pairs = self._identifiers(id_cells, n, bad)
+        attributes = [(p.key, self._attribute_values(p, columns[p.index], bad)) for p in plan.of("attributes")]
+        consents = [(p.key, self._values(p, columns[p.index], bad, as_json=False)) for p in plan.of("consent")]
+        tag_columns = [list(map(str.strip, columns[p.index])) for p in plan.of("tags")]
+        zone_plan = next(iter(plan.of("time_zone")), None)
+        zones = self._zones(zone_plan, columns[zone_plan.index], bad) if zone_plan else None
+
+        chosen = [i for i in range(n) if i not in bad]
+        self._load(writer, (pair for i in chosen for pair in pairs[i]))
+        new_customers: list[str] = []
+        new_identifiers: list[tuple[str, str, str]] = []
+        changes: list[tuple[str, dict[str, Any], dict[str, bool], set[str], str | None]] = []
+        for i in chosen:
+            customer, reason = self._resolve(pairs[i], new_customers, new_identifiers)
+            if customer is None:
+                bad[i] = (plan.id_column, "", reason)
+                continue
+            attrs = {key: values[i] for key, values in attributes if values[i] is not None}
+            consent = {key: values[i] for key, values in consents if values[i] is not None}
+            tags = {tag.strip() for cells in tag_columns for tag in _split_tags(cells[i]) if tag.strip()}
+            changes.append((customer, attrs, consent, tags, zones[i] if zones else None))
+        for index in sorted(bad):
+            column, value, reason = bad[index]
+            self._error(numbers[index], lines[index], column, reason, value)
+        if not changes:
+            return
+        fresh = set(new_customers)
+        grown = {customer for _k, _v, customer in new_identifiers if customer not in fresh}
+        stored = writer.customer_states([c for c in dict.fromkeys(c[0] for c in changes) if c not in fresh])
+        states: dict[str, dict[str, Any]] = {}
+        for customer in dict.fromkeys(c[0] for c in changes):
+            base = stored.get(customer) or {"attributes": {}, "consent": {}, "tags": [], "time_zone": None}
+            states[customer] = {"attributes": dict(base["attributes"]), "consent": dict(base["consent"]),
+                                "tags": list(base["tags"]), "time_zone": base["time_zone"]}
+        before = {c: _freeze(s) for c, s in states.items()}
+        unchanged_rows = 0
+        for customer, attrs, consent, tags, zone in changes:
+            state = states[customer]
+            snapshot = _freeze(state)
+            state["attributes"].update(attrs)
+            state["consent"].update(consent)
+            if tags:
+                state["tags"] = sorted(set(state["tags"]) | tags)
+            if zone:
+                state["time_zone"] = zone
+            if _freeze(state) == snapshot and customer not in fresh and customer not in grown:
+                unchanged_rows += 1
+        new_rows = [{"id": c, **states[c], "created_at": self.now, "updated_at": self.now} for c in new_customers]
+        writer.insert_customers(new_rows)
+        writer.add_identifiers(new_identifiers)
+        updates = [{"b_id": c, "b_attributes": s["attributes"], "b_consent": s["consent"], "b_tags": s["tags"],
+                    "b_time_zone": s["time_zone"], "b_updated_at": self.now}
+                   for c, s in states.items() if c not in fresh and (_freeze(s) != before[c] or c in grown)]
+        writer.update_customers(updates)
+        created = {row["id"] for row in new_rows}
+        self.created_ids |= created
+        self.updated_ids |= {u["b_id"] for u in updates} - self.created_ids
+        self.result.created = len(self.created_ids)
+        self.result.updated = len(self.updated_ids)
+        self.result.imported = self.result.created + self.result.updated
+        self.result.unchanged += unchanged_rows
+
+    def _attribute_values(self, plan: ColumnPlan, cells: Sequence[str],
+                          bad: dict[int, tuple[str, str, str]]) -> list[Any]:
+        values = self._values(plan, cells, bad, as_json=False)
+        conv = self.converters[plan.index]
+        if isinstance(conv, DateTimeConverter):
+            # Stored as JSON: dates and times as ISO 8601 text (times in UTC, ending in Z).
+            return [v if v is None or isinstance(v, str) else v.isoformat() if conv.date_only
+                    else conv.json_many([v])[0].strip('"') for v in values]
+        return values
+
+    def _zones(self, plan: ColumnPlan, cells: Sequence[str], bad: dict[int, tuple[str, str, str]]) -> list[str | None]:
+        out: list[str | None] = []
+        for index, cell in enumerate(map(str.strip, cells)):
+            if not cell:
+                out.append(None)
+                continue
+            valid = self.zones.get(cell)
+            if valid is None:
+                try:
+                    ZoneInfo(cell)
+                    valid = True
+                except (ZoneInfoNotFoundError, ValueError):
+                    valid = False
+                self.zones[cell] = valid
+            if not valid:
+                bad.setdefault(index, (plan.name, cell, f"unknown time zone '{_short(cell)}'; use an IANA name "
+                                                        "such as Europe/Paris"))
+            out.append(cell if valid else None)
+        return out
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while importing.
+
+    An import makes millions of short-lived lists and tuples; the collector would otherwise walk
+    every live object of the process (all of the app's, in the GUI) many times over. Nothing an
+    import makes is cyclic, so there is nothing for it to find.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _split_tags(text: str) -> list[str]:
+    for separator in TAG_SEPARATORS[1:]:
+        text = text.replace(separator, TAG_SEPARATORS[0])
+    return text.split(TAG_SEPARATORS[0])
+
+
+def _freeze(state: dict[str, Any]) -> tuple[Any, ...]:
+    return (sorted(state["attributes"].items(), key=lambda kv: kv[0]).__repr__(),
+            sorted(state["consent"].items()).__repr__(), tuple(state["tags"]), state["time_zone"])
+
+
+def _short(value: str, size: int = 40) -> str:
+    return value if len(value) <= size else value[:size] + "…"
+
+
+def _db_errors(ws: Workspace) -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [sa_exc.SQLAlchemyError, sqlite3.Error]
+    dbapi = getattr(ws.engine.dialect, "loaded_dbapi", None)
+    error = getattr(dbapi, "Error", None)
+    if isinstance(error, type) and issubclass(error, BaseException):
+        errors.append(error)
+    return tuple(errors)
+
+
+# ----------------------------------------------------------------------------------------------
+# Writing
+# ----------------------------------------------------------------------------------------------
+
+class _Writer:
+    """The statements of an import, on the raw driver connection of one SQLAlchemy connection."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.param = "?" if self.sqlite else "%s"
+        self.events_before = 0
+        self.events_after = 0
+        self._dropped: list[tuple[str, str]] = []
+        self._pragmas: dict[str, Any] = {}
+        p = self.param
+        columns = "customer_id, name, properties, occurred_at, received_at, source, dedup_key"
+        if self.sqlite:
+            one = "(?, ?, ?, ?, ?, ?, ?)"
+            self._insert_one = f"INSERT OR IGNORE INTO {_events.name} ({columns}) VALUES {one}"
+            self._insert_many = (f"INSERT OR IGNORE INTO {_events.name} ({columns}) VALUES "
+                                 + ", ".join([one] * INSERT_ROWS))
+        else:
+            self._insert_one = (f"INSERT INTO {_events.name} ({columns}) VALUES (%s, %s, %s::json, %s::timestamptz, "
+                                "%s::timestamptz, %s, %s) ON CONFLICT (dedup_key) DO NOTHING")
+        self._new_customer = (f"INSERT INTO {_customers.name} (id, attributes, time_zone, consent, tags, created_at, "
+                              f"updated_at) VALUES ({p}, '{{}}', NULL, '{{}}', '[]', {p}, {p})")
+        self._new_identifier = f"INSERT INTO identifiers (kind, value, customer_id) VALUES ({p}, {p}, {p})"
+
+    @property
+    def _cursor(self) -> Any:
+        return self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    # -- connection settings -----------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Settings of this connection while importing (SQLite): sorter threads for rebuilding
+        indexes, and no foreign-key checks.
+
+        The write-ahead log is checkpointed by :meth:`checkpoint` once the write lock is released,
+        rather than by the commit itself while other writers wait.
+
+        Every event is written for a customer this import found or created in the same
+        transaction, or in an earlier one if no other connection has written since
+        (:meth:`others_wrote`); checking each row against ``customers`` again would double the
+        cost of writing it.
+        """
+        if not self.sqlite:
+            return
+        cursor = self._cursor
+        for name, value in (("threads", 2), ("foreign_keys", 0), ("wal_autocheckpoint", 0)):
+            self._pragmas[name] = cursor.execute(f"PRAGMA {name}").fetchone()[0]
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+
+    def restore(self) -> None:
+        if not self._pragmas:
+            return
+        try:
+            cursor = self._cursor
+            for name, value in self._pragmas.items():
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
+        except sqlite3.Error:
+            pass  # the connection is closed right after; the settings go with it
+
+    # -- transactions ------------------------------------------------------------------------
+
+    def checkpoint(self) -> None:
+        """Copy the committed pages from the write-ahead log into the database (SQLite), without
+        waiting for readers or blocking writers."""
+        if self.sqlite:
+            self._cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def others_wrote(self) -> bool:
+        """Whether another connection committed since the last call (always True on servers,
+        where this cannot be told cheaply)."""
+        if not self.sqlite:
+            return True
+        version = self._cursor.execute("PRAGMA data_version").fetchone()[0]
+        changed, self._data_version = version != self._data_version, version
+        return changed
+
+    _data_version: int | None = None
+
+    def begin(self) -> None:
+        self.events_before = self.conn.scalar(select(_events.c.id).order_by(_events.c.id.desc()).limit(1)) or 0
+        self.events_after = self.events_before
+
+    def finish(self) -> None:
+        self.events_after = self.conn.scalar(select(_events.c.id).order_by(_events.c.id.desc()).limit(1)) or 0
+
+    def drop_indexes(self) -> None:
+        """Drop the events' non-unique indexes (inside the transaction), remembering their SQL."""
+        cursor = self._cursor
+        rows = cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                              "AND sql IS NOT NULL", (_events.name,)).fetchall()
+        self._dropped = [(name, sql) for name, sql in rows if not sql.upper().startswith("CREATE UNIQUE")]
+        for name, _sql in self._dropped:
+            cursor.execute(f'DROP INDEX "{name}"')
+
+    def rebuild_indexes(self) -> None:
+        cursor = self._cursor
+        for _name, sql in self._dropped:
+            cursor.execute(sql)
+        self._dropped = []
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def lookup(self, kind: str, values: Iterable[str]) -> dict[str, str]:
+        """Owners of identifiers of one kind that are stored."""
+        found: dict[str, str] = {}
+        ordered = sorted(values)
+        cursor = self._cursor
+        if self.sqlite:
+            for start in range(0, len(ordered), LOOKUP_CHUNK):
+                chunk = ordered[start:start + LOOKUP_CHUNK]
+                marks = ", ".join("?" * len(chunk))
+                found.update(cursor.execute(
+                    f"SELECT value, customer_id FROM identifiers WHERE kind = ? AND value IN ({marks})",
+                    (kind, *chunk)).fetchall())
+        elif ordered:
+            cursor.execute("SELECT value, customer_id FROM identifiers WHERE kind = %s AND value = ANY(%s)",
+                           (kind, ordered))
+            found.update(cursor.fetchall())
+        return found
+
+    def customer_states(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        states: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = list(ids[start:start + LOOKUP_CHUNK])
+            for row in self.conn.execute(select(_customers.c.id, _customers.c.attributes, _customers.c.consent,
+                                                _customers.c.tags, _customers.c.time_zone)
+                                         .where(_customers.c.id.in_(chunk))):
+                states[row.id] = {"attributes": row.attributes, "consent": row.consent, "tags": row.tags,
+                                  "time_zone": row.time_zone}
+        return states
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _time(self, text: str) -> str:
+        return text if self.sqlite else text + "+00"
+
+    def add_customers(self, ids: Sequence[str], now_text: str) -> None:
+        if ids:
+            now = self._time(now_text)
+            self._cursor.executemany(self._new_customer, [(c, now, now) for c in ids])
+
+    def add_identifiers(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        if rows:
+            self._cursor.executemany(self._new_identifier, rows)
+
+    def insert_customers(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(_customers), rows)
+
+    def update_customers(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(update(_customers).where(_customers.c.id == bindparam("b_id")).values(
+                attributes=bindparam("b_attributes"), consent=bindparam("b_consent"), tags=bindparam("b_tags"),
+                time_zone=bindparam("b_time_zone"), updated_at=bindparam("b_updated_at")), rows)
+
+    def add_events(self, customers: list[str], names: list[str], properties: list[str], times: list[str],
+                   now_text: str, source: str, keys: list[str]) -> int:
+        """Insert events, skipping stored dedup keys; returns how many were added."""
+        now = self._time(now_text)
+        rows = zip(customers, names, properties, times if self.sqlite else map("%s+00".__mod__, times),
+                   repeat(now), repeat(source), keys, strict=False)
+        cursor = self._cursor
+        added = 0
+        count = len(keys)
+        full = count - count % INSERT_ROWS if self.sqlite else 0
+        if full:
+            params = list(chain.from_iterable(rows))
+            step = INSERT_ROWS * 7
+            for start in range(0, full * 7, step):
+                cursor.execute(self._insert_many, params[start:start + step])
+                added += cursor.rowcount
+            rest = [tuple(params[i:i + 7]) for i in range(full * 7, count * 7, 7)]
+        else:
+            rest = list(rows)
+        if rest:
+            cursor.executemany(self._insert_one, rest)
+            added += cursor.rowcount
+        return added
+
+
+__all__ = ["BATCH_ROWS", "COMMIT_ROWS", "DATE_FORMATS", "KINDS", "ColumnInfo", "ColumnPlan", "CsvImportError",
+           "ImportOptions", "ImportPlan", "ImportProgress", "ImportResult", "Preview", "RowError", "import_csv",
+           "import_customers", "import_events", "make_plan", "preview", "suggest_mapping",
+           "write_error_report"]

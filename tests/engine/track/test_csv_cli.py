@@ -1,0 +1,114 @@
+"""End-to-end tests of ``journey-studio import customers|events FILE.csv``."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from engine.cli import main
+from engine.store import Workspace
+
+
+def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> str:
+    return str(tmp_path / "ws")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_import_events_prints_a_summary_and_the_first_errors(tmp_path: Path, workspace: str, capsys):
+    lines = ["email;what;when;amount"] + [f"u{i}@example.com;visit;{i + 1:02d}/01/2025 10:00;{i},5" for i in range(12)]
+    lines[3] = "u2@example.com;visit;32/01/2025 10:00;1"
+    lines[5] = ";visit;04/01/2025 10:00;1"
+    path = write(tmp_path / "shop.csv", lines, encoding="utf-8-sig")
+    report = tmp_path / "report.csv"
+    code, out, err = run(capsys, "import", "events", str(path), "--workspace", workspace, "--map", "what=event",
+                         "--map", "when=time", "--time-zone", "Europe/Paris", "--errors", str(report))
+    assert code == 0, err
+    assert "12 rows read: 10 events imported, 10 new customers, 2 skipped with errors" in out
+    assert "row 4, column 'when': '32/01/2025 10:00' is not a date and time in the format day/month/year" in out
+    assert "row 6, column 'email': the customer identifier is missing" in out
+    assert f"Every skipped row is listed in {report}" in out
+    with open(report, encoding="utf-8-sig", newline="") as fh:
+        assert [r[:3] for r in csv.reader(fh)] == [["row", "line", "column"], ["4", "4", "when"], ["6", "6", "email"]]
+    with Workspace.open(workspace) as ws:
+        events = ws.customer_events(ws.find_customer("email", "u0@example.com"))
+    assert events[0].properties == {"amount": 0.5}
+    assert events[0].occurred_at.isoformat() == "2025-01-01T09:00:00+00:00"
+
+    code, out, _ = run(capsys, "import", "events", str(path), "--workspace", workspace, "--map", "what=event",
+                       "--map", "when=time", "--time-zone", "Europe/Paris")
+    assert code == 0
+    assert "0 events imported, 10 duplicates, 2 skipped with errors" in out
+    assert "--errors REPORT.csv" in out
+
+
+def test_nothing_importable_exits_1(tmp_path: Path, workspace: str, capsys):
+    path = write(tmp_path / "bad.csv", ["email,event,time", ",x,2025-01-01", "a@example.com,x,not a date"])
+    code, out, _ = run(capsys, "import", "events", str(path), "--workspace", workspace, "--date-format", "iso")
+    assert code == 1
+    assert "0 events imported" in out and "2 skipped with errors" in out
+    empty = write(tmp_path / "empty.csv", ["email,event,time"])
+    code, out, _ = run(capsys, "import", "events", str(empty), "--workspace", workspace)
+    assert code == 1 and "no data rows" in out
+
+
+def test_user_errors_are_one_line(tmp_path: Path, workspace: str, capsys):
+    path = write(tmp_path / "e.csv", ["email,event,time", "a@example.com,x,2025-01-01"])
+    code, _, err = run(capsys, "import", "events", str(path), "--workspace", workspace, "--map", "nope=event")
+    assert code == 1
+    assert err.strip() == ("journey-studio: error: mapping 'nope=event': there is no column 'nope' (the columns "
+                           "are email, event, time)")
+    code, _, err = run(capsys, "import", "events", str(tmp_path / "missing.csv"), "--workspace", workspace)
+    assert code == 1 and "cannot read the file" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "events", str(path), "--workspace", workspace, "--map", "email"])
+    assert exit_info.value.code == 2 and "expected COLUMN=FIELD" in capsys.readouterr().err
+
+
+def test_import_customers_json_and_dry_run(tmp_path: Path, workspace: str, capsys):
+    path = write(tmp_path / "people.csv", ["Email,Name,Email Consent,Tags", "ana@example.com,Ana,yes,vip|new",
+                                           "ben@example.com,Ben,no,"])
+    code, out, _ = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--dry-run")
+    assert code == 0
+    assert "dry run, nothing was written (utf-8, comma-separated)" in out
+    assert "Email Consent → consent.email (bool)" in out
+    assert "2 customers would be created" in out
+    with Workspace.open(workspace) as ws:
+        assert ws.find_customer("email", "ana@example.com") is None
+
+    code, out, _ = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["created"], data["updated"], data["skipped"], data["errors"]) == (2, 0, 0, [])
+    with Workspace.open(workspace) as ws:
+        ana = ws.get_customer(ws.find_customer("email", "ana@example.com"))
+    assert ana.attributes == {"Name": "Ana"} and ana.consent == {"email": True} and ana.tags == ("new", "vip")
+
+    code, out, _ = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--id-column", "Email",
+                       "--id-kind", "email")
+    assert code == 0 and "0 customers created, 0 updated, 2 rows unchanged" in out
+
+
+def test_encoding_and_delimiter_can_be_forced(tmp_path: Path, workspace: str, capsys):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("用户|事件|时间\r\nu1|购买|2025-01-01T08:00:00+08:00\r\n".encode("gbk"))
+    code, out, err = run(capsys, "import", "events", str(path), "--workspace", workspace, "--encoding", "gbk",
+                         "--delimiter", "|", "--id-column", "用户", "--id-kind", "user_id")
+    assert code == 0, err
+    assert "1 events imported" in out
+    with Workspace.open(workspace) as ws:
+        event = ws.customer_events(ws.find_customer("user_id", "u1"))[0]
+    assert (event.name, event.occurred_at.isoformat()) == ("购买", "2025-01-01T00:00:00+00:00")
