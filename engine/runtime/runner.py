@@ -84,6 +84,9 @@ MAX_ATTEMPTS = 5
 RESENDABLE = ("ambiguous", "failed", DROPPED)
 #: Run variable holding which firing of a schedule or date entry started the run.
 TRIGGER_KEY_VAR = "trigger_key"
+#: An event handed over more than this long after it happened is history (an import of last
+#: year's orders): it counts for goals and exit events, but starts no run.
+HISTORY_AGE = timedelta(days=1)
 #: How often segment-rule entries look for customers who now pass their rules.
 SEGMENT_SCAN_EVERY = timedelta(minutes=1)
 _ONE_US = timedelta(microseconds=1)
@@ -292,7 +295,9 @@ class Runner:
             for key, filters in comp.goals_by_event.get(name, ()):
                 if not filters or matches(filters, props):
                     _convert(state, key, delta)
+            # An event from before the run began to wait (an imported history) is not what it waits for.
             waiting_for_it = (state.status == "waiting" and state.wait_event == name
+                              and event.occurred_at >= state.updated_at
                               and (not state.wait_filters or matches(state.wait_filters, props)))
             if waiting_for_it:
                 port = state.event_port or "event"
@@ -305,6 +310,8 @@ class Runner:
             if waiting_for_it:
                 self._advance(state, comp)
         self.flush()  # the entry rules below read the runs just written
+        if self.clock.now() - event.occurred_at > HISTORY_AGE:
+            return  # history (an import of last year's orders) starts no journeys
         for journey_id, number in self._live_journeys():
             comp = self._compiled(journey_id, number)
             for entry in comp.entries:

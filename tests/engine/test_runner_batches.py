@@ -289,3 +289,38 @@ def test_segment_rule_entry_takes_customers_who_come_to_match(ws, registry):
     runner.tick()
     assert runs_count(ws, journey) == 2  # already entered: re-entry is not a rescan's business
     assert "reached" in ws.get_customer(later).tags
+
+
+def test_history_events_start_no_runs_and_wake_no_waits(ws, registry):
+    """Events imported from last year count for nothing that waits now and start no journeys."""
+    journey, _ = welcome(registry, trigger={"kind": "event", "event": "signed_up"})
+    publish(ws, registry, journey)
+    ws.set_status(journey.id, "live")
+    clock = VirtualClock(T0)
+    runner = Runner(ws, registry, clock, {"email-main": RecordingChannel()}, mode="live")
+    cid = customer(ws)
+    old = ws.ingest_event({"email": "ana@example.com"}, "signed_up", occurred_at=T0 - timedelta(days=300))
+    runner.handle_event(old)
+    assert RunStore(ws).runs_of(cid, journey.id, "live") == []
+    fresh = ws.ingest_event({"email": "ana@example.com"}, "signed_up", occurred_at=T0)
+    runner.handle_event(fresh)
+    assert len(RunStore(ws).runs_of(cid, journey.id, "live")) == 1
+
+
+def test_an_event_from_before_the_wait_does_not_end_it(ws, registry):
+    journey, nodes = welcome(registry, wait={"kind": "until_event", "event": "order_completed",
+                                             "timeout": {"amount": 3, "unit": "days"}})
+    version = publish(ws, registry, journey)
+    clock = VirtualClock(T0)
+    runner = Runner(ws, registry, clock, {"email-main": RecordingChannel()}, mode="live")
+    cid = customer(ws)
+    runner.enter(journey.id, cid)
+    earlier = ws.ingest_event({"email": "ana@example.com"}, "order_completed", occurred_at=T0 - timedelta(hours=2))
+    runner.handle_event(earlier)
+    counts, _ = runner.counters(journey.id, version)
+    assert counts[nodes["wait"].id].active == 1  # still waiting
+    clock.advance(timedelta(hours=1))
+    later = ws.ingest_event({"email": "ana@example.com"}, "order_completed", occurred_at=clock.now())
+    runner.handle_event(later)
+    counts, _ = runner.counters(journey.id, version)
+    assert counts[nodes["wait"].id].active == 0 and counts[nodes["send"].id].entered == 1
