@@ -47,6 +47,7 @@ from __future__ import annotations
 import csv
 import gc
 import hashlib
+import json
 import sqlite3
 import threading
 import time
@@ -96,6 +97,7 @@ from engine.track.csv_types import (
     parse_type,
     storage_strings,
 )
+from engine.track.tracking_plan import check_and_record, current_plan
 
 if TYPE_CHECKING:
     from engine.store.workspace import Workspace
@@ -819,6 +821,7 @@ class _Import:
             else cancel)
         self.dry_run = dry_run
         self.on_events = on_events
+        self.tracking_plan = current_plan(ws) if plan.kind == "events" else None
         self.zone: tzinfo = ZoneInfo(plan.time_zone) if plan.time_zone != "UTC" else UTC
         self.result = ImportResult(kind=plan.kind, path=str(path), encoding=first.encoding,
                                    delimiter=first.delimiter, dry_run=dry_run, mapping=plan.describe())
@@ -1192,6 +1195,10 @@ class _EventImport(_Import):
         added = writer.add_events(customers, names, properties, times, self.now_text, self.source, keys)
         self.result.imported += added
         self.result.duplicates += len(keys) - added
+        if added and self.tracking_plan:
+            # Checked against the tracking plan in the same transaction as the events it counts.
+            check_and_record(self.ws, zip(names, map(json.loads, properties), strict=True),
+                             plan=self.tracking_plan, conn=writer.conn)
 
     def _resolve_single(self, writer: _Writer, kind: str, values: list[str]) -> list[str]:
         owner = self.owner[kind]

@@ -453,3 +453,19 @@ def test_postgresql_import(pg_url: str, tmp_path: Path):
             orphans = conn.execute(text("SELECT count(*) FROM events e LEFT JOIN customers c ON c.id = e.customer_id "
                                         "WHERE c.id IS NULL")).scalar()
         assert orphans == 0
+
+
+def test_imported_events_are_checked_against_the_tracking_plan(ws: Workspace, tmp_path: Path, registry):
+    from engine.commands import make_node
+    from engine.document import Journey
+    from engine.track.tracking_plan import violations
+
+    plan = Journey(name="Plan")
+    plan.nodes.append(make_node(registry, "track.event", title="order", config={
+        "event_name": "order", "description": "", "source": "",
+        "properties": [{"name": "amount", "type": "number", "required": True, "description": ""}]}))
+    ws.create_journey(plan)
+    import_events(ws, write(tmp_path / "e.csv", EVENTS))
+    found = {(v.event_name, v.kind, v.property): v.count for v in violations(ws)}
+    # page_view is not in the plan; every order has its amount.
+    assert found == {("page_view", "unknown_event", ""): 1}
