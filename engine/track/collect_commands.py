@@ -1,11 +1,193 @@
-"""Subcommands of ``journey-studio`` for this area; see :data:`engine.cli.COMMAND_MODULES`."""
+"""``journey-studio collect``: run the collector headless, and manage its write keys.
+
+``collect [--host 127.0.0.1] [--port 8765] [--write-key KEY ...]`` listens until Ctrl+C (or
+SIGTERM), printing the counts as they change. It binds to this computer only unless ``--host``
+says otherwise, and warns when it does. With no key stored in the workspace and none given, it
+makes one, stores it (as a digest) and prints it once.
+
+``collect keys list | add [--name NAME] [--key KEY] | remove NAME`` manages the stored keys.
+
+Events that arrive are handed to the live journeys only in a process that runs them (the app, or a
+command that hosts both the collector and the runner); see :class:`engine.track.collector.Collector`
+``on_events``. ``collect`` says so when the workspace has live journeys.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import signal
+import sys
+import threading
 from collections.abc import Callable
+
+#: Seconds between two lines of counts (printed only when something changed).
+REPORT_EVERY = 5.0
 
 
 def add_commands(sub: argparse._SubParsersAction,
                  workspace_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add this area's subcommands to ``sub``."""
+    """Add ``collect`` and ``collect keys ...`` to ``sub``."""
+    from engine.track.collector import DEFAULT_HOST, DEFAULT_PORT
+
+    p = sub.add_parser(
+        "collect", help="receive events from websites and apps (Segment and Sensors Analytics SDKs)",
+        description="Listen for events sent by Segment-style and Sensors Analytics SDKs and store them in "
+                    "the workspace. Point the SDKs at http://HOST:PORT (Segment: the host; Sensors: "
+                    "http://HOST:PORT/sa?project=default&token=KEY).")
+    workspace_options(p)
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help=f"address to listen on (default {DEFAULT_HOST}: this computer only; 0.0.0.0 for every "
+                        "network, which lets other computers send events)")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument("--write-key", action="append", default=[], metavar="KEY",
+                   help="also accept this write key (may be repeated); it is not stored — use "
+                        "'collect keys add --key KEY' to keep it")
+    p.add_argument("--quiet", action="store_true", help="print only the start and the end")
+    p.set_defaults(handler=cmd_collect)
+
+    actions = p.add_subparsers(dest="collect_command", metavar="ACTION")
+    keys = actions.add_parser("keys", help="list, add or remove the write keys senders must present")
+    workspace_options(keys)
+    key_actions = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    q = key_actions.add_parser("list", help="list the stored keys (names and first characters only)")
+    workspace_options(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_keys_list)
+    q = key_actions.add_parser("add", help="make a new key (printed once) or store one you give")
+    workspace_options(q)
+    q.add_argument("--name", default="default", help="a name to tell keys apart (default 'default')")
+    q.add_argument("--key", help="store this key instead of making a new one")
+    q.set_defaults(handler=cmd_keys_add)
+    q = key_actions.add_parser("remove", help="stop accepting a key")
+    workspace_options(q)
+    q.add_argument("name", metavar="NAME")
+    q.set_defaults(handler=cmd_keys_remove)
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number") from None
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError("must be between 1 and 65535")
+    return value
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"journey-studio: {text}\n")
+    sys.stderr.flush()
+
+
+def _location(args: argparse.Namespace) -> str | None:
+    from engine.cli import workspace_location
+
+    return workspace_location(args)
+
+
+def format_counts(counts) -> str:  # noqa: ANN001 - a CollectorCounts
+    parts = [f"{counts.received:,} received", f"{counts.committed:,} stored"]
+    if counts.duplicates:
+        parts.append(f"{counts.duplicates:,} duplicates")
+    if counts.profile_updates:
+        parts.append(f"{counts.profile_updates:,} profile updates")
+    if counts.merges:
+        parts.append(f"{counts.merges:,} profiles merged")
+    if counts.rejected:
+        reasons = ", ".join(f"{code} {n:,}" for code, n in sorted(counts.rejected.items()))
+        parts.append(f"{counts.rejected_total:,} refused ({reasons})")
+    return ", ".join(parts)
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from engine.store.workspace import Workspace
+    from engine.track.collector import Collector, is_loopback
+    from engine.track.collector_keys import ensure_key
+
+    stop = threading.Event()
+
+    def _stop(signum, _frame) -> None:  # noqa: ANN001
+        stop.set()
+
+    with Workspace.open(_location(args)) as ws:
+        made = None if args.write_key else ensure_key(ws)
+        collector = Collector(ws, args.host, args.port, write_keys=args.write_key)
+        collector.start()
+        previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            _out(f"Collecting events into {ws.location}")
+            _out(f"  Segment SDKs:            host {collector.url} (write key as the user name)")
+            _out(f"  Sensors Analytics SDKs:  {collector.url}/sa?project=default&token=<write key>")
+            if made is not None:
+                _out(f"A write key was made for this workspace: {made}")
+                _out("  It is shown only now; keep it (manage keys with 'journey-studio collect keys').")
+            if not is_loopback(collector.host):
+                _err(f"warning: listening on {collector.host}: other computers can reach the collector; "
+                     "only senders with a write key can store events")
+            live = [j for j in ws.list_journeys() if j.status == "live" and j.latest_version is not None]
+            if live:
+                _err(f"note: {len(live)} live journey{'s' if len(live) != 1 else ''} in this workspace: "
+                     "events stored here reach them when the app or 'journey-studio run' takes the "
+                     "workspace next; this command does not run journeys")
+            _out("Press Ctrl+C to stop.")
+            last = ""
+            while not stop.wait(REPORT_EVERY):
+                line = format_counts(collector.counts())
+                if line != last and not args.quiet:
+                    _out(line)
+                    last = line
+        finally:
+            collector.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        _out(f"stopped: {format_counts(collector.counts())}")
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    from engine.store.workspace import Workspace
+    from engine.track.collector_keys import list_keys
+
+    with Workspace.open(_location(args), create=False, read_only=True) as ws:
+        keys = list_keys(ws)
+    if args.json:
+        _out(json.dumps([{"name": k.name, "hint": k.hint, "created_at": k.created_at} for k in keys], indent=2,
+                        ensure_ascii=False))
+        return 0
+    if not keys:
+        _out("no write keys; 'journey-studio collect' makes one on its first run")
+        return 0
+    for k in keys:
+        _out(f"{k.name}  {k.hint}  made {k.created_at}")
+    return 0
+
+
+def cmd_keys_add(args: argparse.Namespace) -> int:
+    from engine.store.workspace import Workspace
+    from engine.track.collector_keys import add_key
+
+    with Workspace.open(_location(args)) as ws:
+        key = add_key(ws, args.name, args.key)
+    if args.key:
+        _out(f"stored the key as '{args.name}'")
+    else:
+        _out(f"write key '{args.name}': {key}")
+        _out("It is shown only now; keep it.")
+    _out("A running collector accepts it after a restart.")
+    return 0
+
+
+def cmd_keys_remove(args: argparse.Namespace) -> int:
+    from engine.store.workspace import Workspace
+    from engine.track.collector_keys import remove_key
+
+    with Workspace.open(_location(args)) as ws:
+        remove_key(ws, args.name)
+    _out(f"removed the write key '{args.name}'; a running collector refuses it after a restart")
+    return 0

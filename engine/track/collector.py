@@ -1,0 +1,475 @@
+"""The collector: an HTTP endpoint that websites and apps send events to, speaking the Segment
+HTTP Tracking API (:mod:`engine.track.segment_protocol`) and the Sensors Analytics SDK protocol
+(:mod:`engine.track.sensors_protocol`), storing into the workspace.
+
+``Collector(ws, host, port, on_events=...)`` runs in background threads once :meth:`Collector.start`
+returns: an asyncio event loop reads requests (:mod:`engine.track.collector_http`), checks the write
+key and every message, and queues the request for the single writer thread
+(:mod:`engine.track.collector_writer`), which stores queued requests in one transaction per group
+and answers each request only after that commit. So **200 means committed**. ``on_events`` gets
+the stored events after each commit (from another thread, never inside a write): the place to
+hand them to the engine (``Runner.handle_event``). :meth:`Collector.counts` can be read from any
+thread while it runs.
+
+Answers are JSON. Success: ``{"success": true, "stored": n, "duplicates": d}`` (plus ``rejected``
+when some messages of a batch were refused). Failure: ``{"success": false, "code": ...,
+"message": ...}`` with status 400 (malformed body or message, ``malformed`` / ``invalid_message`` /
+``too_deep``), 401 (missing or unknown write key), 404 (no such endpoint), 405 (wrong method), 411,
+413 (over Segment's limits: 32 KB per message, 500 KB per batch), 415 (a content encoding other
+than gzip), 429 (the write queue is full; ``Retry-After`` says when to try again) or 503 (the
+database failed; nothing was stored). In a batch, good messages are stored even when others are
+refused; only a batch with no good message is refused as a whole.
+
+Browsers are served with CORS: any origin may post (the write key is what guards the workspace),
+``OPTIONS`` preflights are answered, and ``Authorization``, ``Content-Type`` and
+``Content-Encoding`` are allowed request headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import ipaddress
+import json
+import logging
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engine.store.customers import EventRecord
+from engine.store.models import utcnow
+from engine.track import collector_keys, segment_protocol, sensors_protocol
+from engine.track.collector_http import HttpServer, Request, Respond, Response, error_response
+from engine.track.collector_keys import CollectorError
+from engine.track.collector_messages import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, MessageInvalid, gunzip
+from engine.track.collector_writer import GroupWriter, Job
+from engine.track.segment_protocol import Parsed
+
+if TYPE_CHECKING:
+    from engine.store.workspace import Workspace
+
+log = logging.getLogger("journey_studio.collector")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+#: The interpreter's thread switch interval while a collector runs (seconds; Python's default is
+#: 0.005). The writer thread gives up the GIL at every SQLite call and must get it back from the
+#: thread reading requests; with the default it may wait up to 5 ms each time, which, measured,
+#: cost a third of the single-event throughput and doubled the 99th percentile.
+SWITCH_INTERVAL = 0.001
+#: Messages waiting for the writer before new requests get 429.
+MAX_PENDING_MESSAGES = 200_000
+RETRY_AFTER_SECONDS = 1
+CORS_ALLOW_HEADERS = "Authorization, Content-Type, Content-Encoding, X-Requested-With, Dry-Run"
+CORS_MAX_AGE = "86400"
+_SEGMENT_SINGLE_LIMIT = MAX_MESSAGE_BYTES
+_OK = json.dumps({"success": True}).encode()
+
+
+def is_loopback(host: str) -> bool:
+    """True if ``host`` only accepts connections from this computer."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class CollectorCounts:
+    """A snapshot of the collector's counters since it started."""
+
+    #: HTTP requests answered or under way.
+    requests: int
+    #: Messages read from accepted requests (before dedup).
+    received: int
+    #: Events stored (committed).
+    committed: int
+    #: Events not stored because the same one is stored already.
+    duplicates: int
+    #: Profile changes applied (identify traits, profile_* messages).
+    profile_updates: int
+    #: Profiles merged into others.
+    merges: int
+    #: Links the identity rules refused (see :mod:`engine.track.identity`).
+    refused_links: int
+    #: Messages accepted but not stored by design (Sensors items, unbinding).
+    ignored: int
+    #: Messages waiting for the writer.
+    pending: int
+    #: Refused requests and messages by reason code (``unauthorized``, ``too_large``, ``malformed``,
+    #: ``invalid_message``, ``too_deep``, ``not_found``, ``method_not_allowed``, ``busy``...).
+    rejected: dict[str, int] = field(default_factory=dict)
+    #: Events stored per source (``segment``, ``sensors:<project>``).
+    by_source: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+
+@dataclass(frozen=True)
+class _Route:
+    protocol: str  # "segment" or "sensors"
+    kind: str
+    methods: tuple[str, ...]
+
+
+ROUTES: dict[str, _Route] = {path: _Route("segment", kind, ("POST",)) for path, kind in segment_protocol.PATHS.items()}
+ROUTES.update({path: _Route("sensors", "sensors", ("GET", "POST")) for path in sensors_protocol.PATHS})
+
+
+class Collector:
+    """The collector's HTTP endpoint and write queue; see the module docstring.
+
+    ``write_keys`` are accepted besides the keys stored in the workspace
+    (:mod:`engine.track.collector_keys`); with neither, every request gets 401. ``port`` 0 picks a
+    free port (read :attr:`port` after :meth:`start`). ``on_events`` runs in the collector's
+    hand-off thread: it must not call :meth:`stop`. While the collector runs it lowers the
+    interpreter's thread switch interval to ``switch_interval`` (:data:`SWITCH_INTERVAL`) and puts
+    it back when it stops. Stop the collector before closing the workspace.
+    """
+
+    def __init__(self, ws: Workspace, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
+                 on_events: Callable[[list[EventRecord]], None] | None = None,
+                 write_keys: Iterable[str] = (), max_pending: int = MAX_PENDING_MESSAGES,
+                 switch_interval: float | None = SWITCH_INTERVAL):
+        self.ws = ws
+        #: While running, the interpreter's thread switch interval is at most this (seconds);
+        #: ``None`` leaves it alone. See :data:`SWITCH_INTERVAL`.
+        self.switch_interval = switch_interval
+        self._previous_interval: float | None = None
+        self.host = host
+        self.port = port
+        self.max_pending = max_pending
+        self._extra_keys = frozenset(collector_keys.digest(k) for k in write_keys)
+        self._digests: frozenset[str] = frozenset()
+        self._on_events = on_events
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: HttpServer | None = None
+        self._writer: GroupWriter | None = None
+        self._running = False
+        self._lock = threading.Lock()
+        # Counters of the event-loop thread (the writer keeps its own).
+        self._requests = 0
+        self._received = 0
+        self._ignored = 0
+        self._pending = 0
+        self._rejected: dict[str, int] = {}
+
+    # -- life cycle ----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Listen and start the threads; returns once the port is bound. Raises
+        :class:`~engine.track.collector_keys.CollectorError` if it cannot listen."""
+        if self._running:
+            return
+        self.reload_keys()
+        self._writer = GroupWriter(self.ws, self._settle, self._on_events)
+        started = threading.Event()
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            asyncio.set_event_loop(loop)
+            try:
+                server = HttpServer(self._handle, early=self._early, max_body=sensors_protocol.MAX_FORM_BYTES,
+                                    refused=self._refused)
+                self.host, self.port = loop.run_until_complete(server.listen(self.host, self.port))[:2]
+                self._server = server
+            except BaseException as exc:
+                failure.append(exc)
+                started.set()
+                loop.close()
+                return
+            started.set()
+            try:
+                loop.run_forever()
+            finally:
+                server.close_all()
+                loop.run_until_complete(asyncio.sleep(0))
+                loop.close()
+
+        self._thread = threading.Thread(target=serve, name="collector-http", daemon=True)
+        self._thread.start()
+        started.wait()
+        if failure:
+            self._thread.join()
+            exc = failure[0]
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise CollectorError(f"cannot listen on {self.host}:{self.port}: {reason}") from None
+        self._writer.start()
+        self._running = True
+        if self.switch_interval is not None and sys.getswitchinterval() > self.switch_interval:
+            self._previous_interval = sys.getswitchinterval()
+            sys.setswitchinterval(self.switch_interval)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop listening, answer every request already read (after storing it), then end the
+        threads. Safe to call twice."""
+        if not self._running:
+            return
+        self._running = False
+        loop, writer, server = self._loop, self._writer, self._server
+        assert loop is not None and writer is not None and server is not None
+        queued = threading.Event()
+
+        def close_and_drain() -> None:
+            # In the loop's thread, so no request is queued after the writer's stop mark.
+            server.stop_listening()
+            writer.request_stop()
+            queued.set()
+
+        try:
+            loop.call_soon_threadsafe(close_and_drain)
+            queued.wait(timeout)
+        except RuntimeError:  # the loop is gone already: nothing more can arrive
+            writer.request_stop()
+        writer.join(timeout)
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(loop.stop)  # after the answers the writer handed over
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if self._previous_interval is not None and sys.getswitchinterval() == self.switch_interval:
+            sys.setswitchinterval(self._previous_interval)
+        self._previous_interval = None
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def reload_keys(self) -> None:
+        """Read the workspace's write keys again (after keys were added or removed)."""
+        self._digests = collector_keys.digests(self.ws) | self._extra_keys
+
+    def counts(self) -> CollectorCounts:
+        """The counters now; safe from any thread."""
+        stats = self._writer.stats if self._writer is not None else None
+        with self._lock:
+            rejected = dict(self._rejected)
+        return CollectorCounts(
+            requests=self._requests, received=self._received,
+            committed=stats.committed if stats else 0, duplicates=stats.duplicates if stats else 0,
+            profile_updates=stats.profile_updates if stats else 0, merges=stats.merges if stats else 0,
+            refused_links=stats.refused_links if stats else 0, ignored=self._ignored,
+            pending=self._pending, rejected=rejected, by_source=dict(stats.by_source) if stats else {})
+
+    # -- requests (in the event loop's thread) -----------------------------------------------------
+    def _early(self, method: str, path: str, headers: dict[str, str], length: int) -> Response | None:
+        """Answers decided from the header alone (the body is not read for them)."""
+        route = ROUTES.get(_normal(path))
+        cors = _cors(headers)
+        self._requests += 1
+        if route is None:
+            self._count("not_found")
+            return _error(404, "not_found", "there is no such endpoint here; the collector serves the Segment "
+                          "API under /v1/ (track, identify, page, screen, group, alias, batch) and the "
+                          "Sensors Analytics SDK at /sa", cors, close=False)
+        if method == "OPTIONS":
+            return Response(204, headers=[*cors, ("Access-Control-Allow-Methods", ", ".join((*route.methods, "OPTIONS"))),
+                                          ("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS),
+                                          ("Access-Control-Max-Age", CORS_MAX_AGE)])
+        if method not in route.methods:
+            self._count("method_not_allowed")
+            response = _error(405, "method_not_allowed", f"{path} takes {' or '.join(route.methods)}, not {method}",
+                              cors, close=False)
+            response.headers.append(("Allow", ", ".join((*route.methods, "OPTIONS"))))
+            return response
+        limit = sensors_protocol.MAX_FORM_BYTES if route.protocol == "sensors" else MAX_BATCH_BYTES
+        if length > limit:
+            self._count("too_large")
+            return _error(413, "too_large", f"the body is {length:,} bytes; at most {limit:,} are accepted here",
+                          cors)
+        return None
+
+    def _handle(self, request: Request, respond: Respond) -> Response | None:
+        try:
+            return self._answer(request, respond)
+        except Exception:
+            self._count("internal_error")  # the HTTP layer answers 500 and logs it
+            raise
+
+    def _answer(self, request: Request, respond: Respond) -> Response | None:
+        route = ROUTES[_normal(request.path)]
+        cors = _cors(request.headers)
+        if self._server is None or self._server.stopping:
+            self._count("stopping")
+            return _error(503, "stopping", "the collector is stopping; send the request again later", cors)
+        if self._pending >= self.max_pending:
+            self._count("busy")
+            response = _error(429, "busy", "the collector is busy storing earlier events; try again shortly",
+                              cors, close=False)
+            response.headers.append(("Retry-After", str(RETRY_AFTER_SECONDS)))
+            return response
+        try:
+            header_key = _basic_user(request.headers.get("authorization"))
+            if header_key is not None and not self._known(header_key):
+                raise _unknown_key()
+            now = utcnow()
+            # The sender is checked before any message is: an unknown sender learns nothing more.
+            if route.protocol == "segment":
+                body = segment_protocol.decode(self._segment_body(route.kind, request))
+                self._check_key(header_key, body.write_key, "writeKey in the body")
+                parsed = segment_protocol.read(route.kind, body, now)
+            else:
+                form = request.method == "POST" and "json" not in request.headers.get("content-type", "").lower()
+                decoded = sensors_protocol.decode(request.query, request.body, form=form)
+                self._check_key(header_key, decoded.token, "?token= in the URL")
+                parsed = sensors_protocol.read(decoded, now)
+        except MessageInvalid as exc:
+            self._count(exc.code)
+            return _error(exc.status, exc.code, exc.message, cors, close=False)
+        self._received += len(parsed.messages) + parsed.ignored
+        self._ignored += parsed.ignored
+        for exc in parsed.rejected:
+            self._count(exc.code)
+        if not parsed.messages:
+            if parsed.rejected:
+                first = parsed.rejected[0]
+                return _error(first.status, first.code, _rejected_summary(parsed), cors, close=False,
+                              rejected=parsed.rejected)
+            return _answer(Job([], _noop), parsed, cors)
+        self._pending += len(parsed.messages)
+        job = Job(parsed.messages, lambda done: respond(self._finished(done, parsed, cors)))
+        assert self._writer is not None
+        self._writer.submit(job)
+        return None
+
+    def _finished(self, job: Job, parsed: Parsed, cors: list[tuple[str, str]]) -> Response:
+        self._pending -= len(job.messages)
+        if job.status:
+            self._count("store_failed" if job.status >= 500 else "refused_by_database")
+            return _error(job.status, "store_failed" if job.status >= 500 else "refused_by_database",
+                          job.error, cors, close=False)
+        return _answer(job, parsed, cors)
+
+    def _settle(self, jobs: list[Job]) -> None:
+        """Writer thread → loop thread: answer the jobs of a committed group."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+
+        def answer() -> None:
+            for job in jobs:
+                job.done(job)
+
+        try:
+            loop.call_soon_threadsafe(answer)
+        except RuntimeError:
+            pass  # the loop has closed: the collector was stopped without waiting
+
+    def _segment_body(self, kind: str, request: Request) -> bytes:
+        body = request.body
+        encoding = request.headers.get("content-encoding", "").strip().lower()
+        if encoding == "gzip":
+            body = gunzip(body, MAX_BATCH_BYTES, "the body")
+        elif encoding not in ("", "identity"):
+            raise MessageInvalid(f"the body is encoded as '{encoding[:40]}'; send it plain or as gzip",
+                                 code="unsupported_encoding", status=415)
+        limit = MAX_BATCH_BYTES if kind == "batch" else _SEGMENT_SINGLE_LIMIT
+        if len(body) > limit:
+            raise MessageInvalid(f"the body is {len(body):,} bytes; {request.path} takes at most "
+                                 f"{limit // 1024} KB", code="too_large", status=413)
+        return body
+
+    def _check_key(self, header_key: str | None, other: str | None, where: str) -> None:
+        if header_key is None and other is None:
+            raise MessageInvalid(f"no write key: send it as the HTTP Basic user name or as {where}",
+                                 code="unauthorized", status=401)
+        if other is not None and not self._known(other):
+            raise _unknown_key()
+
+    def _known(self, key: str) -> bool:
+        return collector_keys.digest(key) in self._digests
+
+    def _refused(self, code: str) -> None:
+        """A request the HTTP layer refused before it reached :meth:`_handle`."""
+        self._requests += 1
+        self._count(code)
+
+    def _count(self, code: str) -> None:
+        with self._lock:
+            self._rejected[code] = self._rejected.get(code, 0) + 1
+
+
+def _unknown_key() -> MessageInvalid:
+    return MessageInvalid("the write key is not one of this workspace's keys", code="unauthorized", status=401)
+
+
+def _noop(job: Job) -> None:
+    return None
+
+
+def _normal(path: str) -> str:
+    return path.rstrip("/") or "/"
+
+
+def _basic_user(header: str | None) -> str | None:
+    """The user name of an HTTP Basic ``Authorization`` header (Segment's write key)."""
+    if not header:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    if scheme.lower() != "basic":
+        raise MessageInvalid("use HTTP Basic auth with the write key as the user name", code="unauthorized",
+                             status=401)
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        raise MessageInvalid("the Authorization header is not valid Basic auth", code="unauthorized",
+                             status=401) from None
+    user = decoded.partition(":")[0]
+    if not user:
+        raise MessageInvalid("the Authorization header names no write key", code="unauthorized", status=401)
+    return user
+
+
+def _cors(headers: dict[str, str]) -> list[tuple[str, str]]:
+    origin = headers.get("origin")
+    if not origin:
+        return []
+    # Echoed rather than "*": some browsers' SDKs send credentials, and "*" is refused with them.
+    safe = origin if origin.isprintable() and len(origin) <= 500 and "\r" not in origin else "*"
+    return [("Access-Control-Allow-Origin", safe), ("Vary", "Origin")]
+
+
+def _error(status: int, code: str, message: str, cors: list[tuple[str, str]], *, close: bool = True,
+           rejected: list[MessageInvalid] | None = None) -> Response:
+    response = error_response(status, code, message)
+    if rejected:
+        body = {"success": False, "code": code, "message": message, "rejected": _rejected_list(rejected)}
+        response.body = json.dumps(body).encode()
+    response.headers.extend(cors)
+    response.close = close
+    return response
+
+
+def _rejected_list(rejected: list[MessageInvalid]) -> list[dict[str, object]]:
+    return [{"index": r.index, "code": r.code, "message": r.message} for r in rejected[:100]]
+
+
+def _rejected_summary(parsed: Parsed) -> str:
+    first = parsed.rejected[0]
+    more = len(parsed.rejected) - 1
+    return first.message + (f" (and {more} more message{'s' if more != 1 else ''} refused)" if more else "")
+
+
+def _answer(job: Job, parsed: Parsed, cors: list[tuple[str, str]]) -> Response:
+    if not parsed.rejected and not job.duplicates and not job.stored:
+        body = _OK
+    else:
+        data: dict[str, object] = {"success": True, "stored": job.stored, "duplicates": job.duplicates}
+        if parsed.rejected:
+            data["rejected"] = _rejected_list(parsed.rejected)
+        body = json.dumps(data).encode()
+    return Response(200, body, headers=list(cors))

@@ -1,0 +1,338 @@
+"""What the collector's protocol readers hand to its writer: checked messages, and the checks.
+
+A :class:`Message` is one call of an analytics SDK (a Segment ``track`` or ``identify``, a Sensors
+``profile_set``...) turned into what the workspace stores: identifiers naming the customer
+(strongest first, see :mod:`engine.track.identity`), optionally an event (name, properties already
+serialised to JSON text, time, dedup key) and optionally changes to the profile's attributes.
+Every value in a message has been checked here, so the writer never meets bad input: text is
+bounded, free of NUL characters and valid Unicode; JSON is bounded in size and nesting.
+
+A message that fails a check raises :class:`MessageInvalid` with a short machine-readable code,
+the HTTP status the collector answers with, and a sentence naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from engine.store.customers import (
+    MAX_DEDUP_KEY_LENGTH,
+    MAX_EVENT_NAME_LENGTH,
+    MAX_IDENTIFIER_LENGTH,
+    MAX_SOURCE_LENGTH,
+)
+
+#: Segment's limit on one message, applied to the properties (or traits) of each message.
+MAX_MESSAGE_BYTES = 32 * 1024
+#: Segment's limit on one request (a batch), applied to the body after decompression.
+MAX_BATCH_BYTES = 500 * 1024
+#: Containers inside containers allowed in properties, traits and context.
+MAX_DEPTH = 20
+#: Messages in one request.
+MAX_MESSAGES = 5000
+MAX_PROPERTY_NAME_LENGTH = 255
+
+#: Profile operations (Sensors Analytics names; Segment's ``identify`` traits are ``set``).
+PROFILE_OPS = ("set", "set_once", "increment", "append", "unset", "delete")
+
+
+class MessageInvalid(Exception):
+    """A request or a message in it cannot be accepted; ``code`` and ``status`` go in the answer."""
+
+    def __init__(self, message: str, *, code: str = "invalid_message", status: int = 400,
+                 index: int | None = None):
+        self.message = message
+        self.code = code
+        self.status = status
+        self.index = index
+        super().__init__(message)
+
+    def at(self, index: int) -> MessageInvalid:
+        """The same problem, said of the message at ``index`` of a batch."""
+        return MessageInvalid(f"message {index}: {self.message}", code=self.code, status=self.status,
+                              index=index)
+
+
+@dataclass(slots=True)
+class Message:
+    """One checked SDK call, ready for the writer."""
+
+    #: ``(kind, value)`` pairs, strongest first; the first names the subject.
+    identifiers: tuple[tuple[str, str], ...]
+    source: str
+    occurred_at: datetime
+    #: Why identifiers given together may merge profiles (``identify``, ``alias``, ``track_signup``,
+    #: ``link``), recorded with a merge.
+    reason: str = "link"
+    event: str | None = None
+    properties: dict[str, Any] | None = None
+    #: ``properties`` as stored (JSON text).
+    properties_json: str = "{}"
+    dedup_key: str | None = None
+    #: ``(operation, argument)`` in order, operations from :data:`PROFILE_OPS`.
+    profile: tuple[tuple[str, Any], ...] = ()
+    #: Segment ``alias``: the previous id, a user id or an anonymous id (decided when written).
+    previous_id: str | None = None
+
+
+# ----------------------------------------------------------------------------------------------
+# Checks
+# ----------------------------------------------------------------------------------------------
+
+def text(value: Any, field: str, *, max_length: int, required: bool = True) -> str | None:
+    """Non-empty text without surrounding blanks, NUL characters or unpaired surrogates."""
+    if value is None:
+        if required:
+            raise MessageInvalid(f"'{field}' is required")
+        return None
+    if not isinstance(value, str):
+        raise MessageInvalid(f"'{field}' must be text, not {_json_type(value)}")
+    value = value.strip()
+    if not value:
+        if required:
+            raise MessageInvalid(f"'{field}' cannot be empty")
+        return None
+    if len(value) > max_length:
+        raise MessageInvalid(f"'{field}' is longer than {max_length} characters")
+    _plain(value, field)
+    return value
+
+
+def identifier(value: Any, field: str, *, required: bool = True) -> str | None:
+    """An id as SDKs send it: text, or a whole number (turned into text)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 63:
+        value = str(int(value))
+    return text(value, field, max_length=MAX_IDENTIFIER_LENGTH, required=required)
+
+
+def event_name(value: Any, field: str) -> str:
+    name = text(value, field, max_length=MAX_EVENT_NAME_LENGTH)
+    assert name is not None
+    return name
+
+
+def source(value: str) -> str:
+    return value[:MAX_SOURCE_LENGTH]
+
+
+def json_object(value: Any, field: str, *, shallow: bool = False) -> dict[str, Any]:
+    """A JSON object (``null`` counts as empty), with non-empty bounded names, nested at most
+    :data:`MAX_DEPTH` deep (not checked again when the caller knows the text is ``shallow``)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MessageInvalid(f"'{field}' must be an object, not {_json_type(value)}")
+    for key in value:
+        if not key or len(key) > MAX_PROPERTY_NAME_LENGTH:
+            raise MessageInvalid(f"'{field}' has a property name that is empty or longer than "
+                                 f"{MAX_PROPERTY_NAME_LENGTH} characters")
+    if not shallow:
+        check_depth(value, field)
+    return value
+
+
+def check_depth(value: Any, field: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse containers nested more than ``limit`` deep (without recursion)."""
+    children = value.values() if isinstance(value, dict) else value
+    if not any(isinstance(child, dict | list) for child in children):
+        return  # flat, as properties mostly are
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    raise MessageInvalid(f"'{field}' is nested more than {limit} levels deep", code="too_deep")
+                stack.append((child, depth + 1))
+
+
+def dump(value: dict[str, Any], field: str) -> str:
+    """JSON text as the workspace stores it; at most :data:`MAX_MESSAGE_BYTES`."""
+    encoded = json.dumps(value)
+    if len(encoded) > MAX_MESSAGE_BYTES:
+        raise MessageInvalid(f"'{field}' is larger than {MAX_MESSAGE_BYTES // 1024} KB", code="too_large",
+                             status=413)
+    return encoded
+
+
+def dedup_key(prefix: str, value: str, when: datetime | None = None) -> str:
+    """``prefix``, the UTC moment ``when`` (if given) and ``value``, the value replaced by a digest
+    when the key would be too long for the column.
+
+    Keys that start with the message's own time keep the unique index's new entries together
+    (events arrive roughly in time order) instead of spread over the whole index, so a commit
+    writes far fewer index pages. A message sent again carries the same time, so it still meets
+    its first copy.
+    """
+    if when is not None:
+        prefix = f"{prefix}{when.replace(tzinfo=None).isoformat(' ', 'microseconds')}:"
+    key = prefix + value
+    if len(key) <= MAX_DEDUP_KEY_LENGTH:
+        return key
+    import hashlib
+
+    return prefix + "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def epoch_millis(value: Any, field: str) -> datetime:
+    """A moment given in milliseconds since 1970 (Sensors Analytics ``time``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise MessageInvalid(f"'{field}' must be a number of milliseconds, not {_json_type(value)}")
+    try:
+        return datetime.fromtimestamp(value / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise MessageInvalid(f"'{field}' is not a time this side of year 9999") from None
+
+
+def iso_time(value: Any, field: str) -> datetime:
+    """An ISO 8601 moment (``2025-03-01T09:30:00.000Z``); one without an offset is taken as UTC."""
+    if not isinstance(value, str):
+        raise MessageInvalid(f"'{field}' must be an ISO 8601 time, not {_json_type(value)}")
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise MessageInvalid(f"'{field}' is not an ISO 8601 time: {value[:40]!r}") from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise MessageInvalid(f"'{field}' is not a time this side of year 9999") from None
+
+
+def valid_unicode(value: Any, field: str) -> None:
+    """Refuse unpaired surrogates (``"\\ud800"`` in JSON), which no database stores as text."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise MessageInvalid(f"'{field}' holds text that is not valid Unicode (an unpaired surrogate)") from None
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def check_unicode(raw: bytes, value: Any, what: str) -> None:
+    """Refuse ``value`` (decoded from ``raw``) if it holds an unpaired surrogate; only looked for
+    when the raw JSON has a surrogate escape at all, so ordinary bodies cost one scan."""
+    if _SURROGATE_ESCAPE.search(raw) is not None:
+        valid_unicode(value, what)
+
+
+def _plain(value: str, field: str) -> None:
+    if "\x00" in value:
+        raise MessageInvalid(f"'{field}' contains a NUL character")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise MessageInvalid(f"'{field}' is not valid Unicode (an unpaired surrogate)") from None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def parse_json(raw: bytes, what: str) -> tuple[Any, bool]:
+    """Strict JSON (``NaN`` and ``Infinity`` refused, as PostgreSQL refuses them), and whether the
+    text is *shallow*: it has so few brackets that nothing in it can nest deeper than
+    :data:`MAX_DEPTH`, so callers may skip their depth checks."""
+    shallow = raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant), shallow
+    except RecursionError:
+        raise MessageInvalid(f"{what} is nested too deeply", code="too_deep") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        detail = str(exc) if isinstance(exc, json.JSONDecodeError) else "it is not UTF-8 text"
+        raise MessageInvalid(f"{what} is not valid JSON ({detail})", code="malformed") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+# ----------------------------------------------------------------------------------------------
+# Profile operations
+# ----------------------------------------------------------------------------------------------
+
+def apply_profile(attributes: dict[str, Any], ops: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    """The attributes after the operations (a new dict; ``attributes`` is left alone).
+
+    ``set``: each value replaces the attribute (``None`` removes it); ``set_once``: only attributes
+    not set yet; ``increment``: adds a number (an attribute that is not a number starts from 0);
+    ``append``: adds list items not there yet (an attribute that is not a list becomes one);
+    ``unset``: removes the named attributes; ``delete``: removes every attribute.
+    """
+    result = dict(attributes)
+    for op, arg in ops:
+        if op == "set":
+            for key, value in arg.items():
+                if value is None:
+                    result.pop(key, None)
+                else:
+                    result[key] = value
+        elif op == "set_once":
+            for key, value in arg.items():
+                if key not in result and value is not None:
+                    result[key] = value
+        elif op == "increment":
+            for key, value in arg.items():
+                current = result.get(key)
+                base = current if isinstance(current, int | float) and not isinstance(current, bool) else 0
+                total = base + value
+                if not isinstance(total, float) or math.isfinite(total):  # JSON has no infinity
+                    result[key] = total
+        elif op == "append":
+            for key, values in arg.items():
+                current = result.get(key)
+                items = list(current) if isinstance(current, list) else ([] if current is None else [current])
+                for value in values:
+                    if value not in items:
+                        items.append(value)
+                result[key] = items
+        elif op == "unset":
+            for key in arg:
+                result.pop(key, None)
+        elif op == "delete":
+            result.clear()
+        else:
+            raise ValueError(f"unknown profile operation '{op}'")
+    return result
+
+
+def gunzip(data: bytes, limit: int, what: str) -> bytes:
+    """Decompress gzip data, refusing (413) anything that grows past ``limit`` bytes."""
+    import zlib
+
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = decompressor.decompress(data, limit + 1)
+        if len(out) <= limit and not decompressor.unconsumed_tail:
+            out += decompressor.flush()
+    except zlib.error as exc:
+        raise MessageInvalid(f"{what} is not valid gzip data ({exc})", code="malformed") from None
+    if len(out) > limit or decompressor.unconsumed_tail:
+        raise MessageInvalid(f"{what} is larger than {limit // 1024} KB once decompressed", code="too_large",
+                             status=413)
+    if not decompressor.eof:
+        raise MessageInvalid(f"{what} is cut short (the gzip data is incomplete)", code="malformed")
+    return out

@@ -1,0 +1,197 @@
+"""The Segment HTTP Tracking API, read into collector messages.
+
+Endpoints (``POST``, JSON body, optionally ``Content-Encoding: gzip``): ``/v1/track``,
+``/v1/identify``, ``/v1/page``, ``/v1/screen``, ``/v1/group``, ``/v1/alias`` take one message;
+``/v1/batch`` (and ``/v1/import``) take ``{"batch": [...]}``, each message with its ``type``. The
+one-letter paths browser SDKs use (``/v1/t``, ``/v1/i``, ``/v1/p``, ``/v1/s``, ``/v1/g``, ``/v1/a``,
+``/v1/b``) are the same endpoints. The write key comes as the user name of HTTP Basic auth, or as
+``writeKey`` in the body (browsers send ``text/plain`` bodies to avoid a CORS preflight).
+
+How each call is stored:
+
+- ``track``: an event named ``event`` with ``properties``.
+- ``page`` / ``screen``: an event ``Page Viewed`` / ``Screen Viewed`` whose properties also hold
+  ``name`` and ``category`` when given.
+- ``group``: an event ``Group`` with properties ``group_id`` and ``traits``.
+- ``identify``: ``traits`` set on the profile (``null`` removes a trait); ``traits.email`` and
+  ``traits.phone`` also become identifiers of the customer when no one else holds them.
+- ``alias``: ``previousId`` (a user id, else an anonymous id) merged into ``userId``.
+
+Every call names the customer by ``userId`` and/or ``anonymousId``; given together they link the
+visitor to the user (see :mod:`engine.track.identity`). ``context`` is kept with an event's
+properties under ``$context``. ``timestamp`` (else ``originalTimestamp``, else the time of arrival)
+is when the event occurred. ``messageId`` is the dedup key (with the message's own time, when it
+has one): a batch sent again adds nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from engine.track.collector_messages import (
+    MAX_MESSAGES,
+    Message,
+    MessageInvalid,
+    check_unicode,
+    dedup_key,
+    dump,
+    event_name,
+    identifier,
+    iso_time,
+    json_object,
+    parse_json,
+    text,
+)
+from engine.track.identity import ordered
+
+SOURCE = "segment"
+#: Path → the type of its message (``batch``: a list of typed messages).
+PATHS = {
+    "/v1/track": "track", "/v1/t": "track",
+    "/v1/identify": "identify", "/v1/i": "identify",
+    "/v1/page": "page", "/v1/p": "page",
+    "/v1/screen": "screen", "/v1/s": "screen",
+    "/v1/group": "group", "/v1/g": "group",
+    "/v1/alias": "alias", "/v1/a": "alias",
+    "/v1/batch": "batch", "/v1/b": "batch", "/v1/import": "batch",
+}
+TYPES = ("track", "identify", "page", "screen", "group", "alias")
+EVENT_NAMES = {"page": "Page Viewed", "screen": "Screen Viewed", "group": "Group"}
+DEDUP_PREFIX = "segment:"
+MAX_MESSAGE_ID_LENGTH = 1000
+
+
+@dataclass
+class Parsed:
+    """A request read: its write key (if the body named one), the good messages and the refused."""
+
+    write_key: str | None
+    messages: list[Message] = field(default_factory=list)
+    rejected: list[MessageInvalid] = field(default_factory=list)
+    ignored: int = 0
+
+
+@dataclass
+class Decoded:
+    """A request body as JSON, before its messages are checked."""
+
+    data: dict[str, Any]
+    #: The write key the body names (``writeKey``), if any.
+    write_key: str | None
+    #: The body has too few brackets for anything in it to nest too deep: no depth check needed.
+    shallow: bool
+
+
+def decode(body: bytes) -> Decoded:
+    """The JSON object of a request body and the write key it names."""
+    data, shallow = parse_json(body, "the body")
+    if not isinstance(data, dict):
+        raise MessageInvalid("the body must be a JSON object", code="malformed")
+    check_unicode(body, data, "the body")
+    key = data.get("writeKey")
+    return Decoded(data, key if isinstance(key, str) and key else None, shallow)
+
+
+def read(kind: str, decoded: Decoded, now: datetime) -> Parsed:
+    """The messages of a decoded body sent to the endpoint of ``kind`` (a type from :data:`PATHS`)."""
+    parsed = Parsed(decoded.write_key)
+    data, shallow = decoded.data, decoded.shallow
+    if kind != "batch":
+        parsed.messages.append(message(data, kind, now, None, shallow))
+        return parsed
+    items = data.get("batch")
+    if not isinstance(items, list):
+        raise MessageInvalid("a batch needs 'batch': a list of messages", code="malformed")
+    if len(items) > MAX_MESSAGES:
+        raise MessageInvalid(f"a batch holds at most {MAX_MESSAGES:,} messages", code="too_large", status=413)
+    shared = data.get("context")
+    shared_context = json_object(shared, "context", shallow=shallow) if isinstance(shared, dict) else None
+    for index, item in enumerate(items):
+        try:
+            if not isinstance(item, dict):
+                raise MessageInvalid("a message must be a JSON object", code="malformed")
+            parsed.messages.append(message(item, item.get("type"), now, shared_context, shallow))
+        except MessageInvalid as exc:
+            parsed.rejected.append(exc.at(index))
+    return parsed
+
+
+def parse(kind: str, body: bytes, now: datetime) -> Parsed:
+    """:func:`decode` then :func:`read`: the messages of a request body and its write key."""
+    return read(kind, decode(body), now)
+
+
+def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict[str, Any] | None,
+            shallow: bool = False) -> Message:
+    """One Segment message as a collector message. ``shallow``: the body is known to nest no
+    deeper than :data:`~engine.track.collector_messages.MAX_DEPTH`; ``shared_context`` (a batch's
+    context) has been checked already."""
+    if kind not in TYPES:
+        raise MessageInvalid(f"'type' must be one of {', '.join(TYPES)}, not {str(kind)[:40]!r}")
+    user_id = identifier(item.get("userId"), "userId", required=kind == "alias")
+    anonymous_id = identifier(item.get("anonymousId"), "anonymousId", required=False)
+    if user_id is None and anonymous_id is None:
+        raise MessageInvalid("'userId' or 'anonymousId' is required")
+    stamp = item.get("timestamp")
+    if stamp is None:
+        stamp = item.get("originalTimestamp")
+    occurred = now if stamp is None else iso_time(stamp, "timestamp")
+    pairs: list[tuple[str, str]] = []
+    if user_id is not None:
+        pairs.append(("user_id", user_id))
+    if anonymous_id is not None:
+        pairs.append(("anonymous_id", anonymous_id))
+    context = json_object(item.get("context"), "context", shallow=shallow)
+    if shared_context:
+        context = {**shared_context, **context} if context else shared_context
+
+    if kind == "identify":
+        traits = json_object(item.get("traits"), "traits", shallow=shallow)
+        dump(traits, "traits")
+        for trait, kind_ in (("email", "email"), ("phone", "phone")):
+            value = traits.get(trait)
+            if isinstance(value, str):
+                try:
+                    found = text(value, f"traits.{trait}", max_length=500, required=False)
+                except MessageInvalid:
+                    found = None  # kept as an attribute; only unusable as an identifier
+                if found:
+                    pairs.append((kind_, found))
+        return Message(_ordered(pairs), SOURCE, occurred, reason="identify",
+                       profile=(("set", traits),) if traits else ())
+    if kind == "alias":
+        previous = identifier(item.get("previousId"), "previousId")
+        assert user_id is not None
+        return Message((("user_id", user_id),), SOURCE, occurred, reason="alias", previous_id=previous)
+
+    message_id = text(item.get("messageId"), "messageId", max_length=MAX_MESSAGE_ID_LENGTH, required=False)
+    if kind == "track":
+        name = event_name(item.get("event"), "event")
+        properties = json_object(item.get("properties"), "properties", shallow=shallow)
+    elif kind == "group":
+        name = EVENT_NAMES[kind]
+        group_id = identifier(item.get("groupId"), "groupId")
+        traits = json_object(item.get("traits"), "traits", shallow=shallow)
+        properties = {"group_id": group_id, "traits": traits} if traits else {"group_id": group_id}
+    else:
+        name = EVENT_NAMES[kind]
+        properties = json_object(item.get("properties"), "properties", shallow=shallow)
+        extra = {}
+        for key in ("name", "category"):
+            value = text(item.get(key), key, max_length=200, required=False)
+            if value is not None and key not in properties:
+                extra[key] = value
+        if extra:
+            properties = {**properties, **extra}
+    if context:
+        properties = {**properties, "$context": context}
+    return Message(_ordered(pairs), SOURCE, occurred, reason="link", event=name, properties=properties,
+                   properties_json=dump(properties, "properties"),
+                   dedup_key=dedup_key(DEDUP_PREFIX, message_id, occurred if stamp is not None else None)
+                   if message_id else None)
+
+
+def _ordered(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return (pairs[0],) if len(pairs) == 1 else ordered(pairs)

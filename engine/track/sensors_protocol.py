@@ -1,0 +1,244 @@
+"""The Sensors Analytics SDK protocol, read into collector messages.
+
+SDKs post to one URL (``/sa``, also ``/sa.gif`` and ``/api/track``): a form-encoded body with
+``data`` (one message) or ``data_list`` (a JSON list of messages), each the base64 of the JSON text,
+or of its gzip when ``gzip=1``. Browsers may send the same fields in a ``GET`` query instead. The
+project comes from ``?project=`` (or the message's ``project``), default ``default``; the write key
+from ``?token=`` (or the form's ``token``, or every message's ``token``, or HTTP Basic auth).
+
+Message types and how they are stored:
+
+- ``track``: an event named ``event`` with ``properties``; ``time`` (milliseconds since 1970) is
+  when it occurred.
+- ``track_signup``: the anonymous ``original_id`` signed up as the login id ``distinct_id``: their
+  profiles become one (see :mod:`engine.track.identity`) and the event (``$SignUp``) is stored.
+- ``profile_set``, ``profile_set_once``, ``profile_increment``, ``profile_append``,
+  ``profile_unset``, ``profile_delete``: changes to the profile's attributes (``profile_delete``
+  clears them; events and identifiers stay — forgetting a customer is ``profiles delete``).
+- ``track_id_bind``: the ``identities`` given are one person (linked as above).
+- ``item_set``, ``item_delete``, ``track_id_unbind``: accepted and not stored (items are not
+  customers; an identity is never split).
+
+Identity: ``distinct_id`` is kept as a ``distinct_id`` identifier. When it is a login id
+(``properties.$is_login_id`` is true, or it is the ``distinct_id`` of ``track_signup``), it is also
+the customer's ``user_id``. A message's ``login_id`` and ``anonymous_id`` fields (browser SDK) and
+its ``identities`` (``$identity_login_id`` → user id, ``$identity_email`` → email,
+``$identity_mobile`` → phone, any other → ``custom:<key>``) name the same customer.
+
+Dedup: a message carrying ``_track_id`` (browser and app SDKs) is stored once per type, event,
+distinct id, time and ``_track_id`` (the key starts with the time, see
+:func:`~engine.track.collector_messages.dedup_key`); ``_flush_time`` (when it was sent) is not part of the key, so
+a message sent again is recognised. The Python SDK sends no ``_track_id``; its messages are stored
+as they come.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+from engine.store.customers import CUSTOM_KIND_PREFIX, MAX_KIND_LENGTH
+from engine.track.collector_messages import (
+    MAX_BATCH_BYTES,
+    MAX_MESSAGES,
+    Message,
+    MessageInvalid,
+    check_unicode,
+    dedup_key,
+    dump,
+    epoch_millis,
+    event_name,
+    gunzip,
+    identifier,
+    json_object,
+    parse_json,
+    text,
+)
+from engine.track.identity import ordered
+from engine.track.segment_protocol import Parsed
+
+PATHS = ("/sa", "/sa.gif", "/api/track")
+DEFAULT_PROJECT = "default"
+DEDUP_PREFIX = "sensors:"
+EVENT_TYPES = ("track", "track_signup")
+PROFILE_TYPES = {"profile_set": "set", "profile_set_once": "set_once", "profile_increment": "increment",
+                 "profile_append": "append", "profile_unset": "unset", "profile_delete": "delete"}
+IGNORED_TYPES = ("item_set", "item_delete", "track_id_unbind")
+TYPES = (*EVENT_TYPES, *PROFILE_TYPES, "track_id_bind", *IGNORED_TYPES)
+#: Encoded form bodies are larger than the JSON they carry (base64, then URL escapes).
+MAX_FORM_BYTES = 2 * MAX_BATCH_BYTES
+_IDENTITY_KINDS = {"$identity_email": "email", "$identity_mobile": "phone"}
+_LOGIN_IDENTITY = "$identity_login_id"
+_FIELDS = ("data", "data_list", "gzip", "project", "token", "crc", "ext")
+
+
+@dataclass
+class Decoded:
+    """A request's messages before they are checked, with what names the sender."""
+
+    items: list[Any]
+    #: ``data`` (one message: a bad one refuses the request) rather than ``data_list``.
+    single: bool
+    project: str
+    #: The write key: ``token`` of the query or the form, else the one every message carries.
+    token: str | None
+    #: The data has too few brackets for anything in it to nest too deep: no depth check needed.
+    shallow: bool = False
+
+
+def decode(query: str, body: bytes, *, form: bool) -> Decoded:
+    """Unpack a request: ``query`` is the URL's query string, ``body`` the form (when ``form``)."""
+    fields = _fields(query)
+    if form and body:
+        try:
+            posted = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise MessageInvalid("the form is not UTF-8 text", code="malformed") from None
+        fields.update(_fields(posted))
+    project = text(fields.get("project") or DEFAULT_PROJECT, "project", max_length=100) or DEFAULT_PROJECT
+    raw = fields.get("data_list")
+    single = raw is None
+    if single:
+        raw = fields.get("data")
+    if not raw:
+        raise MessageInvalid("send the messages in a 'data' or 'data_list' field", code="malformed")
+    decoded = _base64(raw)
+    if fields.get("gzip", "0").strip().lower() in ("1", "true"):
+        decoded = gunzip(decoded, MAX_BATCH_BYTES, "the data")
+    elif len(decoded) > MAX_BATCH_BYTES:
+        raise MessageInvalid(f"the data is larger than {MAX_BATCH_BYTES // 1024} KB", code="too_large", status=413)
+    payload, shallow = parse_json(decoded, "the data")
+    check_unicode(decoded, payload, "the data")
+    items = payload if isinstance(payload, list) else [payload]
+    if len(items) > MAX_MESSAGES:
+        raise MessageInvalid(f"a request holds at most {MAX_MESSAGES:,} messages", code="too_large", status=413)
+    token = fields.get("token") or None
+    if token is None:
+        carried = {item.get("token") if isinstance(item, dict) else None for item in items}
+        if len(carried) == 1:
+            only = carried.pop()
+            token = only if isinstance(only, str) and only else None
+    return Decoded(items, single, project, token, shallow)
+
+
+def read(decoded: Decoded, now: datetime) -> Parsed:
+    """Check every message of a decoded request."""
+    parsed = Parsed(decoded.token)
+    source = f"sensors:{decoded.project}"
+    for index, item in enumerate(decoded.items):
+        try:
+            if not isinstance(item, dict):
+                raise MessageInvalid("a message must be a JSON object", code="malformed")
+            msg = message(item, now, source, decoded.shallow)
+        except MessageInvalid as exc:
+            if decoded.single:
+                raise
+            parsed.rejected.append(exc.at(index))
+            continue
+        if msg is None:
+            parsed.ignored += 1
+        else:
+            parsed.messages.append(msg)
+    return parsed
+
+
+def _fields(encoded: str) -> dict[str, str]:
+    if not encoded:
+        return {}
+    try:
+        found = parse_qs(encoded, keep_blank_values=True, max_num_fields=50)
+    except ValueError:
+        raise MessageInvalid("the form has too many fields", code="malformed") from None
+    return {name: values[-1] for name, values in found.items() if name in _FIELDS}
+
+
+def _base64(value: str) -> bytes:
+    # A '+' that was not URL-escaped arrives as a space; some SDKs use the URL-safe alphabet.
+    cleaned = "".join(value.split(None)) if ("\n" in value or "\r" in value) else value
+    cleaned = cleaned.strip().replace(" ", "+").replace("-", "+").replace("_", "/")
+    cleaned += "=" * (-len(cleaned) % 4)
+    try:
+        return base64.b64decode(cleaned, validate=True)
+    except (binascii.Error, ValueError):
+        raise MessageInvalid("the data is not base64", code="malformed") from None
+
+
+def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = False) -> Message | None:
+    """One Sensors message as a collector message; ``None`` for the types that are not stored.
+    ``shallow``: the data is known to nest no deeper than
+    :data:`~engine.track.collector_messages.MAX_DEPTH`."""
+    kind = item.get("type")
+    if kind not in TYPES:
+        raise MessageInvalid(f"'type' must be one of {', '.join(TYPES)}, not {str(kind)[:40]!r}")
+    if kind in IGNORED_TYPES:
+        return None
+    distinct = identifier(item.get("distinct_id"), "distinct_id")
+    assert distinct is not None
+    properties = dict(json_object(item.get("properties"), "properties", shallow=shallow))
+    login = properties.pop("$is_login_id", None) is True or kind == "track_signup"
+    stamp = item.get("time")
+    occurred = now if stamp is None else epoch_millis(stamp, "time")
+
+    pairs: list[tuple[str, str]] = [("distinct_id", distinct)]
+    if login:
+        pairs.append(("user_id", distinct))
+    login_id = identifier(item.get("login_id"), "login_id", required=False)
+    if login_id is not None:
+        pairs += [("user_id", login_id), ("distinct_id", login_id)]
+    anonymous = identifier(item.get("anonymous_id"), "anonymous_id", required=False)
+    if anonymous is not None:
+        pairs.append(("distinct_id", anonymous))
+    identities = item.get("identities")
+    if identities is not None:
+        if not isinstance(identities, dict):
+            raise MessageInvalid("'identities' must be an object of identity name to id")
+        for key, value in identities.items():
+            found = identifier(value, f"identities.{key}")
+            assert found is not None
+            if key == _LOGIN_IDENTITY:
+                pairs += [("user_id", found), ("distinct_id", found)]
+            elif key in _IDENTITY_KINDS:
+                pairs.append((_IDENTITY_KINDS[key], found))
+            else:
+                name = text(key, "identities (a name)", max_length=MAX_KIND_LENGTH - len(CUSTOM_KIND_PREFIX))
+                pairs.append((CUSTOM_KIND_PREFIX + str(name), found))
+    reason = "link"
+
+    if kind == "track_signup":
+        original = identifier(item.get("original_id"), "original_id")
+        assert original is not None
+        pairs.append(("distinct_id", original))
+        reason = "track_signup"
+    identifiers = ordered(pairs)
+    if kind in EVENT_TYPES:
+        name = event_name(item.get("event") or ("$SignUp" if kind == "track_signup" else None), "event")
+        track_id = item.get("_track_id")
+        key = None
+        if isinstance(track_id, int | str) and not isinstance(track_id, bool) and str(track_id):
+            key = dedup_key(DEDUP_PREFIX, f"{kind}|{name}|{distinct}|{track_id}",
+                            occurred if stamp is not None else None)
+        return Message(identifiers, source, occurred, reason=reason, event=name, properties=properties,
+                       properties_json=dump(properties, "properties"), dedup_key=key)
+    if kind == "track_id_bind":
+        return Message(identifiers, source, occurred, reason="link")
+    op = PROFILE_TYPES[kind]
+    dump(properties, "properties")
+    argument: Any = properties
+    if op == "increment":
+        for key_, value in properties.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise MessageInvalid(f"'properties.{key_}' must be a number to add")
+    elif op == "append":
+        for key_, value in properties.items():
+            if not isinstance(value, list):
+                raise MessageInvalid(f"'properties.{key_}' must be a list of values to append")
+    elif op == "unset":
+        argument = sorted(properties)
+    elif op == "delete":
+        argument = None
+    return Message(identifiers, source, occurred, reason=reason, profile=((op, argument),))
