@@ -94,6 +94,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.segment_builder = None
         self.channels_window = None  # made on first use; secrets through channel_secrets (None: the OS keyring)
         self.channel_secrets = None
+        self.import_wizard = None  # the CSV import wizard and the collector window, made on first use
+        self.collector_panel = None
         # Tabified when the window is first shown: tabifying before that, in an offscreen grab,
         # leaves a second, stale tab bar in the picture.
         self._docks_sized = False
@@ -221,13 +223,23 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_segments = self._action(self.tr("&Segments…"), lambda: self.show_segments(),
                                          QtGui.QKeySequence("Ctrl+Shift+G"),
                                          self.tr("Build segments from attributes, tags, consent and events"))
+        self.act_import_customers = self._action(self.tr("Import &customers…"), lambda: self.show_import("customers"),
+                                                 QtGui.QKeySequence("Ctrl+Shift+I"),
+                                                 self.tr("Bring customers in from a CSV file (a spreadsheet or a "
+                                                         "shop's export)"))
+        self.act_import_events = self._action(self.tr("Import e&vents…"), lambda: self.show_import("events"), None,
+                                              self.tr("Bring events in from a CSV file: who did what, and when"))
+        self.act_collector = self._action(self.tr("C&ollector…"), lambda: self.show_collector(),
+                                          QtGui.QKeySequence("Ctrl+Shift+K"),
+                                          self.tr("Receive events from websites and apps (Segment and Sensors "
+                                                  "Analytics SDKs) and watch them arrive"))
         self.undo_text = {}
 
     def _build_menus_and_toolbar(self) -> None:
         mb = self.menuBar()
         m = mb.addMenu(self.tr("&File"))
         for a in (self.act_home, self.act_new, self.act_save, None, self.act_import, self.act_export, None,
-                  self.act_quit):
+                  self.act_import_customers, self.act_import_events, None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu(self.tr("&Edit"))
         for a in (self.act_undo, self.act_redo, None, self.act_cut, self.act_copy, self.act_paste,
@@ -245,7 +257,8 @@ class MainWindow(QtWidgets.QMainWindow):
                   self.act_publish, self.act_go_live, self.act_pause):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu(self.tr("&Track"))
-        for a in (self.act_profiles, self.act_segments, None, self.tracking_dock.toggleViewAction()):
+        for a in (self.act_profiles, self.act_segments, None, self.act_import_customers, self.act_import_events,
+                  self.act_collector, None, self.tracking_dock.toggleViewAction()):
             m.addSeparator() if a is None else m.addAction(a)
         m = mb.addMenu(self.tr("&Help"))
         m.addAction(self.act_about)
@@ -947,6 +960,44 @@ class MainWindow(QtWidgets.QMainWindow):
             self.segment_builder.customerRequested.connect(lambda cid: cid and self.show_profiles(cid))
         self._bring_forward(self.segment_builder)
 
+    # -- CSV import and the collector -------------------------------------------------------------
+    def show_import(self, kind: str = "customers", path: str | None = None) -> None:
+        """Open the CSV import wizard for customers or events (one wizard at a time)."""
+        from gui.import_wizard import ImportWizard
+
+        if self.import_wizard is not None and self.import_wizard.isVisible():
+            self._bring_forward(self.import_wizard)
+            return
+        if self.import_wizard is not None:
+            self.import_wizard.deleteLater()
+        self.import_wizard = ImportWizard(self.workspace, kind, path, self)
+        self.import_wizard.imported.connect(self._on_csv_imported)
+        # Shown, not exec()'d: the editor stays usable while a long import runs.
+        self._bring_forward(self.import_wizard)
+
+    def _on_csv_imported(self, result) -> None:
+        self.statusBar().showMessage(self.tr("Import of %1: %2 rows read, %3 skipped with errors")
+                                     .replace("%1", Path(result.path).name).replace("%2", f"{result.rows_read:,}")
+                                     .replace("%3", f"{result.skipped:,}"), 10000)
+        if self.profiles_window is not None and self.profiles_window.isVisible():
+            self.profiles_window.refresh()
+
+    def show_collector(self) -> None:
+        """Open (or bring forward) the Collector window."""
+        if self.collector_panel is None:
+            from gui.collector_panel import CollectorPanel
+
+            self.collector_panel = CollectorPanel(self.workspace, self)
+            # Queued from the collector's writer thread by the panel: the engine takes new events now.
+            self.collector_panel.eventsStored.connect(self._on_collector_events)
+            self.statusBar().addPermanentWidget(self.collector_panel.status_label)
+        self._bring_forward(self.collector_panel)
+
+    def _on_collector_events(self, _count: int) -> None:
+        engine = getattr(self, "live_engine", None)
+        if engine is not None:
+            engine.run_now()
+
     # -- channels --------------------------------------------------------------------------------
     def show_channels(self) -> None:
         """Open (or bring forward) the Channels window."""
@@ -1012,6 +1063,11 @@ class MainWindow(QtWidgets.QMainWindow):
             event.ignore()
             return
         self._close_editor()
+        # An import stops between batches and the collector stores what it has read before the
+        # workspace may be closed.
+        for tool in (self.import_wizard, self.collector_panel):
+            if tool is not None:
+                tool.shutdown()
         engine = getattr(self, "live_engine", None)
         if engine is not None:
             engine.stop()

@@ -78,6 +78,7 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
             _channel_shots(window, ws, shot)
             written.append(_simulation_shot(window, app, out_dir, settle))
             written += _track_shots(window, ws, app, out_dir, settle, width, height)
+            written += _import_and_collector_shots(window, app, out_dir, settle, width, height)
             window.editor.undo_stack.setClean()
             window.close()
         finally:
@@ -382,3 +383,109 @@ def _channel_shots(window, ws, shot) -> None:
         QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
     shot(channels, "channels.png")
     channels.hide()
+
+
+# ---------------------------------------------------------------------------------------------
+# The CSV import wizard and the collector
+# ---------------------------------------------------------------------------------------------
+
+_DEMO_CUSTOMERS_CSV = "\n".join((
+    "email,first_name,last_name,city,phone,signed_up,last_order,newsletter_opt_in,sms_opt_in,tags,lifetime_value,"
+    "plan,internal_notes",
+    "ann.lee@example.com,Ann,Lee,London,+44 20 7946 0018,2023-04-12,14/03/2025 18:30,yes,no,vip;newsletter,1840.50,"
+    "pro,called twice",
+    "bo.chen@example.com,Bo,Chen,Shanghai,+86 138 0013 8000,2023-06-02,02/04/2025 09:12,yes,yes,newsletter,960.00,pro,",
+    "carla@example.org,Carla,Díaz,Madrid,+34 600 123 456,2024-01-20,28/02/2025 20:05,no,no,,75.20,free,prefers SMS",
+    "david.okafor@example.com,David,Okafor,Lagos,,2022-11-08,30/03/2025 11:45,yes,no,vip,2210.00,pro,",
+    "emma.schulz@example.de,Emma,Schulz,Berlin,+49 30 901820,2024-05-17,19/01/2025 16:20,yes,no,newsletter,120.00,free,",
+)) + "\n"
+
+
+def _import_and_collector_shots(window, app, out_dir: Path, settle, width: int, height: int) -> list[Path]:
+    """``import_wizard.png``: the wizard's Columns page for a shop's customer export;
+    ``collector.png``: the collector on a free loopback port after a few SDK calls (and two
+    refused ones)."""
+    import base64
+    import http.client
+    import json
+    import time
+    from urllib.parse import urlencode
+
+    from engine.errors import JourneyStudioError
+    from gui.qt import QtCore
+
+    def wait(ready, what: str) -> None:
+        deadline = time.monotonic() + 60
+        while not ready() and time.monotonic() < deadline:
+            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        if not ready():
+            raise JourneyStudioError(f"the {what} for the screenshot did not get ready")
+
+    def save(widget, name: str) -> Path:
+        settle()
+        path = out_dir / name
+        if not widget.grab().save(str(path)):
+            raise JourneyStudioError("cannot write the image", where=str(path))
+        return path
+
+    written = []
+    with tempfile.TemporaryDirectory(prefix="journey-studio-csv-") as tmp:
+        source = Path(tmp) / "shop-customers.csv"
+        source.write_text(_DEMO_CUSTOMERS_CSV, encoding="utf-8")
+        window.show_import("customers", str(source))
+        wizard = window.import_wizard
+        wizard.resize(width, height)
+        wizard.next()
+        wizard.next()
+        page = wizard.mapping_page
+        if wizard.currentId() != wizard.PAGE_MAPPING:
+            raise JourneyStudioError("the import wizard did not reach its Columns page")
+        notes = next(row for row in page.rows if row.name == "internal_notes")
+        notes.target.setCurrentIndex(notes.target.findData("skip"))
+        notes.target.activated.emit(notes.target.currentIndex())
+        written.append(save(wizard, "import_wizard.png"))
+        wizard.reject()
+
+    window.show_collector()
+    panel = window.collector_panel
+    panel.resize(width, height)
+    panel.port.setValue(0)  # a free loopback port: never clash with a collector the user runs
+    panel.start()
+    wait(lambda: panel.running or panel.error.text(), "collector")
+    if not panel.running:
+        raise JourneyStudioError(panel.error.text())
+    key = panel.fresh_keys.get("default") or next(iter(panel.fresh_keys.values()))
+    conn = http.client.HTTPConnection("127.0.0.1", panel.collector.port, timeout=30)
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode(),
+            "Content-Type": "application/json"}
+    calls = [("/v1/identify", {"userId": "u1001", "traits": {"email": "ann.lee@example.com", "plan": "pro"}}),
+             ("/v1/page", {"userId": "u1001", "name": "Summer collection"}),
+             ("/v1/track", {"userId": "u1001", "event": "Product Added", "properties": {"sku": "sku-118"}}),
+             ("/v1/track", {"anonymousId": "anon-7f3a", "event": "Product Viewed", "properties": {"sku": "sku-204"}}),
+             ("/v1/batch", {"batch": [{"type": "track", "userId": "u1002", "event": "Checkout Started",
+                                       "properties": {"cart_value": 52.0}},
+                                      {"type": "track", "userId": "u1002", "event": "Order Completed",
+                                       "properties": {"total": 52.0, "currency": "GBP"}}]})]
+    for path, body in calls:
+        conn.request("POST", path, json.dumps(body), auth)
+        conn.getresponse().read()
+    sensors = base64.b64encode(json.dumps({"type": "track", "event": "ViewProduct", "distinct_id": "wx-5521",
+                                           "time": int(time.time() * 1000),
+                                           "properties": {"product": "sku-77"}}).encode()).decode()
+    conn.request("POST", f"/sa?project=default&token={key}", urlencode({"data": sensors}),
+                 {"Content-Type": "application/x-www-form-urlencoded"})
+    conn.getresponse().read()
+    conn.request("POST", "/v1/track", json.dumps({"userId": "u9", "event": "x"}),
+                 {"Authorization": "Basic " + base64.b64encode(b"wk_old_key_from_last_year:").decode()})
+    conn.getresponse().read()
+    conn.request("POST", "/v1/track", "{not json", auth)
+    conn.getresponse().read()
+    conn.close()
+    wait(lambda: panel.last_counts is not None and panel.last_counts.committed >= 6
+         and panel.last_counts.rejected_total >= 2, "collector's counts")
+    written.append(save(panel, "collector.png"))
+    panel.stop()
+    wait(lambda: not panel.running and not panel.busy, "collector's stop")
+    panel.hide()
+    return written
+

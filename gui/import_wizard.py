@@ -1,0 +1,1218 @@
+"""The CSV import wizard: customers or events from a spreadsheet export, one step at a time.
+
+1. *File*: customers or events, and the file.
+2. *Preview*: the first rows as the engine reads them, with the detected encoding and delimiter
+   (both can be changed) and the rows it could not read.
+3. *Columns*: what each column becomes (not imported, an identifier, an attribute, consent, tags,
+   the customer's time zone; for events the event name, its time or a property), the type the
+   engine inferred (which may be forced), the column that identifies the customer, the date format
+   and the time zone of times written without one. The engine's suggested mapping is the default,
+   and every change is checked at once with :func:`engine.track.csv_import.make_plan`.
+4. *Import*: a progress bar and a Cancel button; the import runs on a worker thread and stops
+   between two batches when cancelled (what was committed stays).
+5. *Result*: the counts, the warnings and every skipped row (row, line, column, value, reason),
+   which *Export errors…* writes as a CSV file.
+
+The wizard only drives :mod:`engine.track.csv_import`; it never reads the CSV itself. Questions to
+the user (which file, where to export) go through overridable methods (``_ask_open_path``,
+``_ask_errors_path``) so tests and embedders can answer them without a modal dialog.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from engine.errors import JourneyStudioError
+from engine.store.customers import CUSTOM_KIND_PREFIX, IDENTIFIER_KINDS
+from engine.track.csv_import import (
+    DATE_FORMATS,
+    ImportOptions,
+    ImportProgress,
+    ImportResult,
+    Preview,
+    RowError,
+    import_csv,
+    make_plan,
+    preview,
+    write_error_report,
+)
+from engine.track.csv_types import TYPES, ColumnType
+from gui.forms import time_zone_names
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot, translate
+
+ERROR_COLOR = "#C62828"
+WARNING_COLOR = "#8D6E00"
+#: Characters of a cell shown in the preview and the samples (tooltips carry more).
+CELL_CHARS = 80
+TOOLTIP_CHARS = 600
+#: Sample values shown per column on the Columns page.
+SAMPLES = 3
+#: Channels offered for consent columns (any other word may be typed).
+CONSENT_CHANNELS = ("email", "sms", "webhook", "chat", "push", "whatsapp", "wechat")
+#: Encodings offered on the Preview page, as Python codec names (any other may be typed).
+ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "big5", "shift_jis",
+             "cp1252", "latin-1")
+DELIMITERS = (",", ";", "\t", "|")
+
+_STYLE = """
+QLabel#pageError { color: #C62828; }
+QLabel#pageWarning { color: #8D6E00; }
+QLabel#planSummary, QLabel#fileFacts, QLabel#hint { color: palette(placeholder-text); }
+QLabel#countValue { font-size: 20pt; font-weight: 600; }
+QLabel#countValue[bad="true"] { color: #C62828; }
+QLabel#countName { color: palette(placeholder-text); }
+QFrame#countTile { border: 1px solid palette(mid); border-radius: 6px; background: palette(base); }
+QLabel#resultHeadline { font-size: 13pt; font-weight: 600; }
+QLabel#progressPhase { font-weight: 600; }
+QTableWidget#mappingTable QComboBox:disabled { color: palette(placeholder-text); }
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Words for engine values
+# ---------------------------------------------------------------------------------------------
+
+def target_label(target: str) -> str:
+    return {
+        "skip": translate("ImportWizard", "Don't import"),
+        "identifier": translate("ImportWizard", "Identifier"),
+        "attribute": translate("ImportWizard", "Attribute"),
+        "consent": translate("ImportWizard", "Consent"),
+        "tags": translate("ImportWizard", "Tags"),
+        "time_zone": translate("ImportWizard", "Customer's time zone"),
+        "event": translate("ImportWizard", "Event name"),
+        "time": translate("ImportWizard", "Event time"),
+        "property": translate("ImportWizard", "Event property"),
+    }.get(target, target)
+
+
+#: Targets offered per kind of import, in menu order.
+TARGETS = {
+    "customers": ("identifier", "attribute", "consent", "tags", "time_zone", "skip"),
+    "events": ("identifier", "event", "time", "property", "skip"),
+}
+#: Targets whose field carries a name (``attributes.<name>`` and so on).
+_PREFIXES = {"identifier": "identifiers", "attribute": "attributes", "consent": "consent",
+             "property": "properties"}
+#: Targets whose type the user may force (the others have the engine's fixed type).
+_TYPED = ("attribute", "property", "time")
+
+
+def type_label(name: str) -> str:
+    return {
+        "text": translate("ImportWizard", "Text"),
+        "int": translate("ImportWizard", "Whole number"),
+        "float": translate("ImportWizard", "Number"),
+        "bool": translate("ImportWizard", "Yes / no"),
+        "date": translate("ImportWizard", "Date"),
+        "datetime": translate("ImportWizard", "Date and time"),
+        "email": translate("ImportWizard", "Email address"),
+        "phone": translate("ImportWizard", "Phone number"),
+    }.get(name, name)
+
+
+def date_format_label(fmt: str) -> str:
+    return {
+        "iso": translate("ImportWizard", "ISO 8601 (2024-12-31 18:30)"),
+        "dmy": translate("ImportWizard", "Day/month/year (31/12/2024)"),
+        "mdy": translate("ImportWizard", "Month/day/year (12/31/2024)"),
+        "ymd": translate("ImportWizard", "Year/month/day (2024/12/31)"),
+        "unix_s": translate("ImportWizard", "Unix time, seconds"),
+        "unix_ms": translate("ImportWizard", "Unix time, milliseconds"),
+    }.get(fmt, fmt)
+
+
+def describe_type(column_type: ColumnType) -> str:
+    """A column type in words: "Date and time, day/month/year (day and month unsure)"."""
+    text = type_label(column_type.name)
+    if column_type.name in ("date", "datetime") and column_type.date_format:
+        text += ", " + {
+            "iso": "ISO 8601",
+            "dmy": translate("ImportWizard", "day/month/year"),
+            "mdy": translate("ImportWizard", "month/day/year"),
+            "ymd": translate("ImportWizard", "year/month/day"),
+            "unix_s": translate("ImportWizard", "Unix seconds"),
+            "unix_ms": translate("ImportWizard", "Unix milliseconds"),
+        }.get(column_type.date_format, column_type.date_format)
+        if column_type.ambiguous:
+            text += " " + translate("ImportWizard", "(day and month unsure)")
+    elif column_type.name == "float" and column_type.decimal_comma:
+        text += " " + translate("ImportWizard", "(decimal comma)")
+    return text
+
+
+def encoding_label(name: str) -> str:
+    return {
+        "utf-8": "UTF-8",
+        "utf-8-sig": translate("ImportWizard", "UTF-8 with BOM"),
+        "utf-16": translate("ImportWizard", "UTF-16 (Excel Unicode text)"),
+        "utf-16-le": "UTF-16 LE",
+        "utf-16-be": "UTF-16 BE",
+        "utf-32": "UTF-32",
+        "gb18030": translate("ImportWizard", "GB18030 / GBK (Simplified Chinese)"),
+        "big5": translate("ImportWizard", "Big5 (Traditional Chinese)"),
+        "shift_jis": translate("ImportWizard", "Shift-JIS (Japanese)"),
+        "cp1252": translate("ImportWizard", "Windows-1252 (Western Europe)"),
+        "latin-1": translate("ImportWizard", "Latin-1 (ISO 8859-1)"),
+    }.get(name, name)
+
+
+def delimiter_label(delimiter: str) -> str:
+    return {
+        ",": translate("ImportWizard", "Comma ( , )"),
+        ";": translate("ImportWizard", "Semicolon ( ; )"),
+        "\t": translate("ImportWizard", "Tab"),
+        "|": translate("ImportWizard", "Pipe ( | )"),
+    }.get(delimiter, repr(delimiter))
+
+
+def split_field(field: str) -> tuple[str, str, str | None]:
+    """An engine mapping (``attributes.city:text``) as ``(target, name, forced type)``."""
+    forced = None
+    head, sep, tail = field.rpartition(":")
+    if sep and tail in TYPES:
+        field, forced = head, tail
+    prefix, dot, key = field.partition(".")
+    for target, engine_prefix in _PREFIXES.items():
+        if dot and prefix == engine_prefix:
+            return target, key, forced
+    if field in ("event", "time", "tags", "time_zone"):
+        return field, "", forced
+    return "skip", "", None
+
+
+def join_field(target: str, name: str, forced: str | None) -> str:
+    """The engine mapping of a column's choices (the inverse of :func:`split_field`)."""
+    if target == "skip":
+        return "skip"
+    field = f"{_PREFIXES[target]}.{name.strip()}" if target in _PREFIXES else target
+    return f"{field}:{forced}" if forced and target in _TYPED else field
+
+
+def progress_fraction(progress: ImportProgress, source: Preview | None) -> float:
+    """How far an import is, from 0 to 1.
+
+    The engine counts bytes as its reader takes them, a megabyte at a time, so a small file reads
+    as done after its first batch; rows against the preview's estimate move smoothly, and bytes
+    still bound it for files whose estimate is off.
+    """
+    if progress.phase == "done":
+        return 1.0
+    estimate = source.estimated_rows if source is not None else 0
+    if estimate <= 0:
+        return min(progress.fraction, 0.99)
+    return min(progress.rows / estimate, progress.fraction, 0.99)
+
+
+def _short(text: str, size: int = CELL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
+def _size(n: int) -> str:
+    locale = QtCore.QLocale()
+    return locale.formattedDataSize(n, 1, QtCore.QLocale.DataSizeFormat.DataSizeTraditionalFormat)
+
+
+def system_time_zone() -> str:
+    """This computer's IANA zone, when Qt knows it and Python's zone database has it; else UTC."""
+    name = bytes(QtCore.QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
+    if name in ("Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"):
+        return "UTC"  # the same zone under its plain name
+    return name if name in time_zone_names() else "UTC"
+
+
+# ---------------------------------------------------------------------------------------------
+# The import on a worker thread
+# ---------------------------------------------------------------------------------------------
+
+class ImportWorker(QtCore.QObject):
+    """Runs one import on its own thread; signals reach the wizard queued, on the UI thread."""
+
+    progressed = Signal(object)  # ImportProgress
+    finished = Signal(object)  # ImportResult
+    failed = Signal(str)
+
+    def __init__(self, workspace, path: str, kind: str, options: ImportOptions, cancel: threading.Event):
+        super().__init__()
+        self.workspace = workspace
+        self.path = path
+        self.kind = kind
+        self.options = options
+        self.cancel = cancel
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = import_csv(self.workspace, self.path, self.kind, self.options,
+                                progress=self.progressed.emit, cancel=self.cancel)
+        except JourneyStudioError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # the wizard must say what happened rather than wait forever
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+        else:
+            self.finished.emit(result)
+
+
+class ErrorModel(QtCore.QAbstractTableModel):
+    """The skipped rows of an import (up to the engine's 100,000 kept with their details)."""
+
+    def __init__(self, parent: QtCore.QObject | None = None):
+        super().__init__(parent)
+        self.errors: list[RowError] = []
+        self.headers = [translate("ImportWizard", "Row"), translate("ImportWizard", "Line"),
+                        translate("ImportWizard", "Column"), translate("ImportWizard", "Value"),
+                        translate("ImportWizard", "Reason")]
+
+    def set_errors(self, errors: list[RowError]) -> None:
+        self.beginResetModel()
+        self.errors = list(errors)
+        self.endResetModel()
+
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.errors)
+
+    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        error = self.errors[index.row()]
+        values = (f"{error.row:,}", f"{error.line:,}", error.column, error.value, error.reason)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _short(values[index.column()], 200)
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() >= 3:
+            return values[index.column()][:TOOLTIP_CHARS]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() < 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------
+
+def _message_label(name: str, parent: QtWidgets.QWidget) -> QtWidgets.QLabel:
+    label = QtWidgets.QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def _show(label: QtWidgets.QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+class FilePage(QtWidgets.QWizardPage):
+    """Customers or events, and which file."""
+
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle(self.tr("Choose a file"))
+        self.setSubTitle(self.tr("A CSV file as a spreadsheet or a shop exports it: UTF-8, UTF-16 or GB18030, "
+                                 "separated by commas, semicolons or tabs."))
+        layout = QtWidgets.QVBoxLayout(self)
+        box = QtWidgets.QGroupBox(self.tr("What the rows are"), self)
+        box_layout = QtWidgets.QVBoxLayout(box)
+        self.customers = QtWidgets.QRadioButton(self.tr("&Customers — one row per person: an identifier, "
+                                                        "attributes, consent and tags"), box)
+        self.events = QtWidgets.QRadioButton(self.tr("&Events — one row per thing a customer did: who, what "
+                                                     "and when"), box)
+        box_layout.addWidget(self.customers)
+        box_layout.addWidget(self.events)
+        layout.addWidget(box)
+
+        row = QtWidgets.QHBoxLayout()
+        self.path_edit = QtWidgets.QLineEdit(self)
+        self.path_edit.setObjectName("importPath")
+        self.path_edit.setPlaceholderText(self.tr("Path of a .csv or .txt file"))
+        self.path_edit.setClearButtonEnabled(True)
+        self.browse = QtWidgets.QPushButton(self.tr("&Browse…"), self)
+        self.browse.clicked.connect(self._browse)
+        label = QtWidgets.QLabel(self.tr("&File:"), self)
+        label.setBuddy(self.path_edit)
+        row.addWidget(label)
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.browse)
+        layout.addLayout(row)
+        self.error = _message_label("pageError", self)
+        layout.addWidget(self.error)
+        hint = QtWidgets.QLabel(self.tr("Nothing is written before the last step. Rows with errors are skipped "
+                                        "and listed; importing the same file twice adds nothing the second "
+                                        "time."), self)
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addStretch(1)
+        self.path_edit.textChanged.connect(self._changed)
+        self.customers.toggled.connect(self._changed)
+
+    def initializePage(self) -> None:  # noqa: N802
+        (self.events if self.wiz.kind == "events" else self.customers).setChecked(True)
+        if self.wiz.path and not self.path_edit.text():
+            self.path_edit.setText(self.wiz.path)
+
+    def _browse(self) -> None:
+        path = self.wiz._ask_open_path(self.path_edit.text())
+        if path:
+            self.path_edit.setText(path)
+
+    def _changed(self, *_args: object) -> None:
+        _show(self.error, "")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return bool(self.path_edit.text().strip())
+
+    def validatePage(self) -> bool:  # noqa: N802
+        path = self.path_edit.text().strip()
+        if not Path(path).is_file():
+            _show(self.error, self.tr("There is no file at %1.").replace("%1", path))
+            return False
+        kind = "events" if self.events.isChecked() else "customers"
+        same_file = path == self.wiz.path
+        message = self.wiz.load_preview(path, kind, self.wiz.encoding if same_file else None,
+                                        self.wiz.delimiter if same_file else None)
+        _show(self.error, message)
+        return not message
+
+
+class PreviewPage(QtWidgets.QWizardPage):
+    """The first rows, the detected format (changeable), and the rows that could not be read."""
+
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle(self.tr("Check the preview"))
+        self.setSubTitle(self.tr("The first rows as they will be read. If the letters look wrong or everything "
+                                 "sits in one column, change the encoding or the delimiter."))
+        layout = QtWidgets.QVBoxLayout(self)
+        form = QtWidgets.QHBoxLayout()
+        self.encoding = QtWidgets.QComboBox(self)
+        self.encoding.setObjectName("encodingChoice")
+        self.encoding.setEditable(True)
+        self.encoding.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
+        self.encoding.setMinimumContentsLength(24)
+        self.delimiter = QtWidgets.QComboBox(self)
+        self.delimiter.setObjectName("delimiterChoice")
+        for delimiter in DELIMITERS:
+            self.delimiter.addItem(delimiter_label(delimiter), delimiter)
+        for text, widget in ((self.tr("&Encoding:"), self.encoding), (self.tr("&Delimiter:"), self.delimiter)):
+            label = QtWidgets.QLabel(text, self)
+            label.setBuddy(widget)
+            form.addWidget(label)
+            form.addWidget(widget)
+            form.addSpacing(12)
+        self.facts = QtWidgets.QLabel(self)
+        self.facts.setObjectName("fileFacts")
+        form.addWidget(self.facts, 1)
+        layout.addLayout(form)
+        self.table = QtWidgets.QTableWidget(self)
+        self.table.setObjectName("previewTable")
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setDefaultSectionSize(140)
+        layout.addWidget(self.table, 1)
+        self.error = _message_label("pageError", self)
+        self.problems = _message_label("pageWarning", self)
+        layout.addWidget(self.error)
+        layout.addWidget(self.problems)
+        self.encoding.activated.connect(lambda _i: self._reload())
+        self.encoding.lineEdit().editingFinished.connect(self._reload)
+        self.delimiter.activated.connect(lambda _i: self._reload())
+
+    def initializePage(self) -> None:  # noqa: N802
+        self.show_preview()
+
+    def show_preview(self) -> None:
+        p = self.wiz.preview
+        if p is None:
+            return
+        blocked = self.encoding.blockSignals(True)
+        self.encoding.clear()
+        names = list(ENCODINGS) if p.encoding in ENCODINGS else [p.encoding, *ENCODINGS]
+        for name in names:
+            label = encoding_label(name)
+            if name == p.encoding and self.wiz.encoding is None:
+                label = self.tr("%1 (detected)").replace("%1", label)
+            self.encoding.addItem(label, name)
+        self.encoding.setCurrentIndex(names.index(p.encoding))
+        self.encoding.blockSignals(blocked)
+        blocked = self.delimiter.blockSignals(True)
+        index = self.delimiter.findData(p.delimiter)
+        if index < 0:
+            self.delimiter.addItem(delimiter_label(p.delimiter), p.delimiter)
+            index = self.delimiter.count() - 1
+        self.delimiter.setCurrentIndex(index)
+        self.delimiter.blockSignals(blocked)
+
+        self.facts.setText(self.tr("%1 columns · about %2 rows · %3").replace("%1", str(len(p.header)))
+                           .replace("%2", f"{p.estimated_rows:,}").replace("%3", _size(p.size)))
+        self.table.clear()
+        self.table.setColumnCount(len(p.header))
+        self.table.setRowCount(len(p.rows))
+        self.table.setHorizontalHeaderLabels(list(p.header))
+        for r, row in enumerate(p.rows):
+            for c, cell in enumerate(row[:len(p.header)]):
+                item = QtWidgets.QTableWidgetItem(_short(cell))
+                if len(cell) > CELL_CHARS or "\n" in cell:
+                    item.setToolTip(cell[:TOOLTIP_CHARS])
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        for c in range(self.table.columnCount()):
+            self.table.setColumnWidth(c, min(max(self.table.columnWidth(c), 70), 260))
+        lines = [self.tr("Row %1: %2").replace("%1", str(problem.row)).replace("%2", problem.reason)
+                 for problem in p.problems[:5]]
+        if len(p.problems) > 5:
+            lines.append(self.tr("…and %1 more rows that cannot be read").replace("%1", str(len(p.problems) - 5)))
+        if lines:
+            lines.insert(0, self.tr("These rows will be skipped and listed in the report:"))
+        _show(self.problems, "\n".join(lines))
+
+    def _reload(self) -> None:
+        encoding = self.encoding.currentData() if self.encoding.currentText() == \
+            self.encoding.itemText(self.encoding.currentIndex()) else self.encoding.currentText().strip()
+        delimiter = self.delimiter.currentData()
+        p = self.wiz.preview
+        if p is None or not encoding or (encoding == p.encoding and delimiter == p.delimiter):
+            return
+        message = self.wiz.load_preview(p.path, p.kind, encoding, delimiter)
+        _show(self.error, message)
+        self.show_preview()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.wiz.preview is not None
+
+
+class _ColumnRow:
+    """The widgets of one column on the Columns page."""
+
+    def __init__(self, index: int, name: str, detected: str, target: QtWidgets.QComboBox,
+                 field: QtWidgets.QComboBox, kind: QtWidgets.QComboBox):
+        self.index = index
+        self.name = name
+        #: The inferred type in words.
+        self.detected = detected
+        self.target = target
+        self.field = field
+        self.type = kind
+
+
+class MappingPage(QtWidgets.QWizardPage):
+    """What each column becomes; the identifier column; date format and time zone."""
+
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.wiz = wizard
+        self.rows: list[_ColumnRow] = []
+        self._built_for: Preview | None = None
+        self._syncing = False
+        self.plan_error = ""
+        self.setTitle(self.tr("Choose what each column becomes"))
+        self.setSubTitle(self.tr("The suggestions come from the column names and values. Columns set to "
+                                 "“Don't import” are left out."))
+        self.setCommitPage(True)
+        self.setButtonText(QtWidgets.QWizard.WizardButton.CommitButton, self.tr("&Import"))
+        layout = QtWidgets.QVBoxLayout(self)
+
+        top = QtWidgets.QGridLayout()
+        top.setHorizontalSpacing(8)
+        self.id_column = QtWidgets.QComboBox(self)
+        self.id_column.setObjectName("idColumn")
+        self.id_kind = QtWidgets.QComboBox(self)
+        self.id_kind.setObjectName("idKind")
+        self.id_kind.setEditable(True)
+        self.id_kind.addItems(list(IDENTIFIER_KINDS))
+        self.id_kind.setToolTip(self.tr("email, phone, user_id, anonymous_id, distinct_id, or custom:<name> for "
+                                        "your own kind of identifier"))
+        self.date_format = QtWidgets.QComboBox(self)
+        self.date_format.setObjectName("dateFormat")
+        self.date_format.setEditable(True)
+        self.date_format.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
+        self.date_format.addItem(self.tr("As detected in each column"), None)
+        for fmt in DATE_FORMATS:
+            self.date_format.addItem(date_format_label(fmt), fmt)
+        self.date_format.setToolTip(self.tr("Choose a format, or type a pattern such as %d.%m.%Y %H:%M"))
+        self.date_format.setMinimumContentsLength(26)
+        self.time_zone = QtWidgets.QComboBox(self)
+        self.time_zone.setObjectName("timeZone")
+        self.time_zone.setEditable(True)
+        self.time_zone.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
+        self.time_zone.addItems(list(time_zone_names()))
+        self.time_zone.setMinimumContentsLength(20)
+        completer = self.time_zone.completer()
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
+        self.time_zone.lineEdit().setPlaceholderText(self.tr("Type a city or region, e.g. Berlin"))
+        self.time_zone.setToolTip(self.tr("The zone of times written without one; times are stored in UTC"))
+        self.event_name = QtWidgets.QLineEdit(self)
+        self.event_name.setObjectName("fixedEventName")
+        self.event_name.setPlaceholderText(self.tr("Only when no column holds the event name"))
+
+        def add(row: int, col: int, text: str, widget: QtWidgets.QWidget) -> None:
+            label = QtWidgets.QLabel(text, self)
+            label.setBuddy(widget)
+            top.addWidget(label, row, col)
+            top.addWidget(widget, row, col + 1)
+
+        id_row = QtWidgets.QHBoxLayout()
+        id_row.setSpacing(8)
+        id_row.addWidget(self.id_column, 1)
+        self.as_label = QtWidgets.QLabel(self.tr("as"), self)
+        id_row.addWidget(self.as_label)
+        id_row.addWidget(self.id_kind, 1)
+        label = QtWidgets.QLabel(self.tr("Customer &identified by:"), self)
+        label.setBuddy(self.id_column)
+        top.addWidget(label, 0, 0)
+        top.addLayout(id_row, 0, 1)
+        add(0, 2, self.tr("&Dates:"), self.date_format)
+        self.event_label = QtWidgets.QLabel(self.tr("Every row is the &event:"), self)
+        self.event_label.setBuddy(self.event_name)
+        top.addWidget(self.event_label, 1, 0)
+        top.addWidget(self.event_name, 1, 1)
+        add(1, 2, self.tr("Time &zone:"), self.time_zone)
+        top.setColumnStretch(1, 1)
+        top.setColumnStretch(3, 1)
+        layout.addLayout(top)
+
+        self.table = QtWidgets.QTableWidget(self)
+        self.table.setObjectName("mappingTable")
+        self.table.setColumnCount(5)
+        self.table.setHorizontalHeaderLabels([self.tr("Column"), self.tr("Sample values"), self.tr("Import as"),
+                                              self.tr("Field"), self.tr("Type")])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        layout.addWidget(self.table, 1)
+        self.warnings = _message_label("pageWarning", self)
+        self.error = _message_label("pageError", self)
+        self.summary = QtWidgets.QLabel(self)
+        self.summary.setObjectName("planSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.error)
+        layout.addWidget(self.summary)
+
+        self.id_column.activated.connect(lambda _i: self._id_column_chosen())
+        self.id_kind.currentTextChanged.connect(lambda _t: self._id_kind_chosen())
+        self.date_format.currentTextChanged.connect(lambda _t: self.check())
+        self.time_zone.currentTextChanged.connect(lambda _t: self.check())
+        self.event_name.textChanged.connect(lambda _t: self.check())
+
+    # -- building ------------------------------------------------------------------------------
+    def initializePage(self) -> None:  # noqa: N802
+        p = self.wiz.preview
+        if p is None or p is self._built_for:
+            return
+        self._built_for = p
+        events = p.kind == "events"
+        self.event_label.setVisible(events)
+        self.event_name.setVisible(events)
+        self._syncing = True
+        try:
+            self.rows = []
+            self.table.setRowCount(len(p.header))
+            self.id_column.clear()
+            for info in p.columns:
+                self.id_column.addItem(info.name)
+                target, name, forced = split_field(p.mapping.get(info.name, "skip"))
+                self._add_row(info.index, info.name, info.type, target, name or info.name, forced,
+                              [row[info.index] for row in p.rows if info.index < len(row)])
+            self.id_column.setCurrentIndex(self.id_column.findText(p.id_column) if p.id_column else -1)
+            self.id_kind.setCurrentText(p.id_kind or "user_id")
+            zone = self.wiz.time_zone or system_time_zone()
+            self.time_zone.setCurrentText(zone)
+            self.date_format.setCurrentIndex(0)
+            self.event_name.clear()
+        finally:
+            self._syncing = False
+        self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(0, min(max(self.table.columnWidth(0), 110), 220))
+        for col, width in ((2, 180), (3, 180), (4, 330)):
+            self.table.setColumnWidth(col, width)
+        warnings = [self.tr("Column “%1”: its dates could be day/month or month/day; they are read as "
+                            "day/month/year unless you choose another format under Dates.").replace("%1", c.name)
+                    for c in p.columns if c.type.ambiguous]
+        _show(self.warnings, "\n".join(warnings))
+        self.check()
+
+    def _add_row(self, index: int, name: str, column_type: ColumnType, target: str, field: str,
+                 forced: str | None, values: list[str]) -> None:
+        p = self.wiz.preview
+        item = QtWidgets.QTableWidgetItem(name)
+        item.setFont(_bold(item.font()))
+        info = p.columns[index] if p is not None else None
+        if info is not None and info.sampled:
+            item.setToolTip(self.tr("%1 of %2 sampled rows are empty").replace("%1", str(info.empty))
+                            .replace("%2", str(info.sampled)))
+        self.table.setItem(index, 0, item)
+        present = [v for v in values if v.strip()][:SAMPLES]
+        sample = QtWidgets.QTableWidgetItem(" · ".join(_short(v, 40) for v in present))
+        sample.setToolTip("\n".join(_short(v, 200) for v in present))
+        secondary_brush = self.palette().brush(QtGui.QPalette.ColorGroup.Active, QtGui.QPalette.ColorRole.PlaceholderText)
+        if not present:
+            sample.setText(self.tr("(empty)"))
+            sample.setForeground(secondary_brush)
+        self.table.setItem(index, 1, sample)
+
+        target_box = QtWidgets.QComboBox(self.table)
+        for key in TARGETS[p.kind if p is not None else "customers"]:
+            target_box.addItem(target_label(key), key)
+        field_box = QtWidgets.QComboBox(self.table)
+        field_box.setEditable(True)
+        field_box.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
+        type_box = QtWidgets.QComboBox(self.table)
+        type_box.addItem("", None)
+        for name_ in TYPES:
+            type_box.addItem(type_label(name_), name_)
+        row = _ColumnRow(index, name, describe_type(column_type), target_box, field_box, type_box)
+        self.rows.append(row)
+        target_box.setCurrentIndex(max(0, target_box.findData(target)))
+        self._set_field_choices(row, field)
+        type_box.setCurrentIndex(max(0, type_box.findData(forced)) if forced else 0)
+        self._update_row(row)
+        self.table.setCellWidget(index, 2, target_box)
+        self.table.setCellWidget(index, 3, field_box)
+        self.table.setCellWidget(index, 4, type_box)
+        target_box.activated.connect(lambda _i, r=row: self._target_chosen(r))
+        field_box.currentTextChanged.connect(lambda _t, r=row: self._field_edited(r))
+        type_box.activated.connect(lambda _i: self.check())
+
+    def _set_field_choices(self, row: _ColumnRow, text: str) -> None:
+        target = row.target.currentData()
+        blocked = row.field.blockSignals(True)
+        row.field.clear()
+        if target == "identifier":
+            row.field.addItems([*IDENTIFIER_KINDS, CUSTOM_KIND_PREFIX + row.name])
+        elif target == "consent":
+            row.field.addItems(list(CONSENT_CHANNELS))
+        row.field.setCurrentIndex(-1)
+        row.field.setEditText(text if target in _PREFIXES else "")
+        row.field.blockSignals(blocked)
+
+    def _update_row(self, row: _ColumnRow) -> None:
+        target = row.target.currentData()
+        row.field.setEnabled(target in _PREFIXES)
+        placeholders = {"identifier": self.tr("kind, e.g. email"), "attribute": self.tr("attribute name"),
+                        "consent": self.tr("channel, e.g. email"), "property": self.tr("property name")}
+        row.field.lineEdit().setPlaceholderText(placeholders.get(target, ""))
+        typed = target in _TYPED
+        row.type.setEnabled(typed)
+        fixed = {"identifier": self.tr("Text"), "event": self.tr("Text"), "tags": self.tr("Text, split at , ; |"),
+                 "time_zone": self.tr("Time zone name"), "consent": self.tr("Yes / no"), "skip": "—"}
+        if typed:
+            row.type.setItemText(0, self.tr("%1 (detected)").replace("%1", row.detected))
+        else:
+            row.type.setCurrentIndex(0)
+            row.type.setItemText(0, fixed.get(target, ""))
+
+    # -- reacting ------------------------------------------------------------------------------
+    def _target_chosen(self, row: _ColumnRow) -> None:
+        target = row.target.currentData()
+        default = {"identifier": self.id_kind.currentText() if self.id_column.currentIndex() < 0 else "",
+                   "consent": "email"}.get(target, row.name)
+        if target == "identifier" and not default:
+            default = "email" if "mail" in row.name.lower() else "user_id"
+        self._set_field_choices(row, default)
+        self._update_row(row)
+        self._syncing = True
+        try:
+            if target == "identifier" and self.id_column.currentIndex() < 0:
+                self.id_column.setCurrentIndex(row.index)
+                self.id_kind.setCurrentText(row.field.currentText())
+            elif target != "identifier" and self.id_column.currentIndex() == row.index:
+                # The identifier column was given another use: the next identifier takes over.
+                others = [r for r in self.rows if r.target.currentData() == "identifier"]
+                self.id_column.setCurrentIndex(others[0].index if others else -1)
+                if others:
+                    self.id_kind.setCurrentText(others[0].field.currentText())
+        finally:
+            self._syncing = False
+        self.check()
+
+    def _field_edited(self, row: _ColumnRow) -> None:
+        if not self._syncing and row.index == self.id_column.currentIndex() \
+                and row.target.currentData() == "identifier":
+            self._syncing = True
+            try:
+                self.id_kind.setCurrentText(row.field.currentText())
+            finally:
+                self._syncing = False
+        self.check()
+
+    def _id_column_chosen(self) -> None:
+        index = self.id_column.currentIndex()
+        if index < 0 or index >= len(self.rows):
+            return
+        row = self.rows[index]
+        self._syncing = True
+        try:
+            if row.target.currentData() != "identifier":
+                row.target.setCurrentIndex(row.target.findData("identifier"))
+                self._set_field_choices(row, self.id_kind.currentText())
+                self._update_row(row)
+            else:
+                self.id_kind.setCurrentText(row.field.currentText())
+        finally:
+            self._syncing = False
+        self.check()
+
+    def _id_kind_chosen(self) -> None:
+        if self._syncing:
+            return
+        index = self.id_column.currentIndex()
+        if 0 <= index < len(self.rows) and self.rows[index].target.currentData() == "identifier":
+            self._syncing = True
+            try:
+                self.rows[index].field.setEditText(self.id_kind.currentText())
+            finally:
+                self._syncing = False
+        self.check()
+
+    # -- the options ---------------------------------------------------------------------------
+    def options(self) -> ImportOptions:
+        """The import options the page shows (encoding and delimiter from the preview)."""
+        p = self.wiz.preview
+        mapping = {row.name: join_field(row.target.currentData(), row.field.currentText(), row.type.currentData())
+                   for row in self.rows}
+        id_index = self.id_column.currentIndex()
+        id_column = self.rows[id_index].name if 0 <= id_index < len(self.rows) else None
+        fmt = self.date_format.currentData() if self.date_format.currentText() == \
+            self.date_format.itemText(self.date_format.currentIndex()) else self.date_format.currentText().strip()
+        events = p is not None and p.kind == "events"
+        return ImportOptions(
+            mapping=mapping, id_column=id_column,
+            id_kind=(self.id_kind.currentText().strip() or None) if id_column else None,
+            event_name=(self.event_name.text().strip() or None) if events else None,
+            time_zone=self.time_zone.currentText().strip() or "UTC", date_format=fmt or None,
+            encoding=p.encoding if p is not None else None, delimiter=p.delimiter if p is not None else None,
+            **({"batch_rows": self.wiz.batch_rows} if self.wiz.batch_rows else {}))
+
+    def check(self) -> None:
+        """Check the options against the file now, and say what the import will do."""
+        if self._syncing or self.wiz.preview is None:
+            return
+        p = self.wiz.preview
+        try:
+            plan = make_plan(p, self.options())
+        except JourneyStudioError as exc:
+            self.plan_error = str(exc)
+            self.summary.clear()
+        else:
+            self.plan_error = ""
+            used = len(plan.columns)
+            text = self.tr("%1 of %2 columns will be imported; the customer is found by %3 (%4).") \
+                .replace("%1", str(used)).replace("%2", str(len(p.header))) \
+                .replace("%3", plan.id_column).replace("%4", plan.id_kind)
+            self.summary.setText(text)
+        events = p.kind == "events"
+        if events:
+            column = next((r.name for r in self.rows if r.target.currentData() == "event"), None)
+            self.event_name.setEnabled(column is None)
+            self.event_name.setPlaceholderText(
+                self.tr("Taken from column “%1”").replace("%1", column) if column
+                else self.tr("Only when no column holds the event name"))
+        _show(self.error, self.plan_error)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.wiz.preview is not None and not self.plan_error
+
+    def validatePage(self) -> bool:  # noqa: N802
+        self.check()
+        if self.plan_error:
+            return False
+        self.wiz.options = self.options()
+        self.wiz.time_zone = self.wiz.options.time_zone
+        return True
+
+
+def _bold(font: QtGui.QFont) -> QtGui.QFont:
+    font.setBold(True)
+    return font
+
+
+class ImportPage(QtWidgets.QWizardPage):
+    """The import under way: progress, counts, and Cancel."""
+
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle(self.tr("Importing"))
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addStretch(1)
+        self.phase = QtWidgets.QLabel(self)
+        self.phase.setObjectName("progressPhase")
+        layout.addWidget(self.phase)
+        self.bar = QtWidgets.QProgressBar(self)
+        self.bar.setObjectName("importProgress")
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(True)
+        layout.addWidget(self.bar)
+        self.counts = QtWidgets.QLabel(self)
+        self.counts.setObjectName("fileFacts")
+        layout.addWidget(self.counts)
+        row = QtWidgets.QHBoxLayout()
+        row.addStretch(1)
+        self.cancel = QtWidgets.QPushButton(self.tr("&Cancel import"), self)
+        self.cancel.setObjectName("cancelImport")
+        self.cancel.setToolTip(self.tr("Stop after the rows being read now; what was imported stays, and importing "
+                                       "the file again adds the rest"))
+        self.cancel.clicked.connect(self.wiz.cancel_import)
+        row.addWidget(self.cancel)
+        layout.addLayout(row)
+        layout.addStretch(2)
+
+    def initializePage(self) -> None:  # noqa: N802
+        p = self.wiz.preview
+        self.setSubTitle(Path(p.path).name if p is not None else "")
+        self.phase.setText(self.tr("Reading the file…"))
+        self.bar.setValue(0)
+        self.counts.setText("")
+        self.cancel.setEnabled(True)
+        self.wiz.start_import()
+        self.completeChanged.emit()  # Next stays off until the import ends
+
+    def show_progress(self, progress: ImportProgress) -> None:
+        self.bar.setValue(int(progress_fraction(progress, self.wiz.preview) * 1000))
+        phases = {"reading": self.tr("Reading and storing rows…"),
+                  "indexing": self.tr("Rebuilding the event indexes…"),
+                  "committing": self.tr("Saving…"), "done": self.tr("Finishing…")}
+        if not self.wiz.cancelling:
+            self.phase.setText(phases.get(progress.phase, progress.phase))
+        self.counts.setText(self.tr("%1 rows read · %2 imported · %3 skipped with errors")
+                            .replace("%1", f"{progress.rows:,}").replace("%2", f"{progress.imported:,}")
+                            .replace("%3", f"{progress.skipped:,}"))
+
+    def show_cancelling(self) -> None:
+        self.cancel.setEnabled(False)
+        self.phase.setText(self.tr("Stopping after the rows being read now…"))
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return not self.wiz.running
+
+
+class ResultPage(QtWidgets.QWizardPage):
+    """What the import did, and the rows it skipped."""
+
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle(self.tr("Import finished"))
+        layout = QtWidgets.QVBoxLayout(self)
+        self.headline = QtWidgets.QLabel(self)
+        self.headline.setObjectName("resultHeadline")
+        self.headline.setWordWrap(True)
+        layout.addWidget(self.headline)
+        tiles = QtWidgets.QWidget(self)
+        tiles.setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Maximum)
+        self.tiles = QtWidgets.QHBoxLayout(tiles)
+        self.tiles.setContentsMargins(0, 4, 0, 4)
+        layout.addWidget(tiles)
+        self.count_labels: dict[str, QtWidgets.QLabel] = {}
+        self.failure = _message_label("pageError", self)
+        layout.addWidget(self.failure)
+        self.warnings = _message_label("pageWarning", self)
+        layout.addWidget(self.warnings)
+        errors_row = QtWidgets.QHBoxLayout()
+        self.errors_title = QtWidgets.QLabel(self)
+        errors_row.addWidget(self.errors_title, 1)
+        self.export = QtWidgets.QPushButton(self.tr("E&xport errors…"), self)
+        self.export.setObjectName("exportErrors")
+        self.export.setToolTip(self.tr("Save every skipped row with its reason as a CSV file that opens in a "
+                                       "spreadsheet"))
+        self.export.clicked.connect(self.wiz.export_errors)
+        errors_row.addWidget(self.export)
+        layout.addLayout(errors_row)
+        self.model = ErrorModel(self)
+        self.table = QtWidgets.QTableView(self)
+        self.table.setObjectName("errorTable")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        layout.addWidget(self.table, 1)
+        self.export_note = _message_label("hint", self)
+        layout.addWidget(self.export_note)
+        # Takes the room of the table when there is no table.
+        layout.addStretch(0)
+        self._layout = layout
+
+    def _tile(self, key: str, name: str, value: int, bad: bool = False) -> None:
+        frame = QtWidgets.QFrame(self)
+        frame.setObjectName("countTile")
+        box = QtWidgets.QVBoxLayout(frame)
+        box.setContentsMargins(12, 8, 12, 8)
+        number = QtWidgets.QLabel(f"{value:,}", frame)
+        number.setObjectName("countValue")
+        number.setProperty("bad", bad and value > 0)
+        label = QtWidgets.QLabel(name, frame)
+        label.setObjectName("countName")
+        box.addWidget(number)
+        box.addWidget(label)
+        self.tiles.addWidget(frame)
+        self.count_labels[key] = number
+
+    def initializePage(self) -> None:  # noqa: N802
+        while self.tiles.count():
+            item = self.tiles.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.count_labels = {}
+        result, failure = self.wiz.result, self.wiz.failure
+        _show(self.failure, failure or "")
+        _show(self.export_note, "")
+        p = self.wiz.preview
+        self.setSubTitle(Path(p.path).name if p is not None else " ")
+        if result is None:
+            self.setTitle(self.tr("Import failed"))
+            self.headline.setText(self.tr("Nothing was imported."))
+            self.model.set_errors([])
+            self.errors_title.hide()
+            self.export.hide()
+            self.table.hide()
+            self.warnings.hide()
+            self._layout.setStretch(self._layout.count() - 1, 1)
+            return
+        if result.cancelled:
+            self.setTitle(self.tr("Import cancelled"))
+            self.headline.setText(self.tr("Stopped after line %1. What was read before is kept; importing the file "
+                                          "again adds the rest.").replace("%1", f"{result.last_line:,}"))
+        else:
+            self.setTitle(self.tr("Import finished"))
+            self.headline.setText(self.tr("The rows without errors are in the workspace."))
+        self._tile("rows", self.tr("Rows read"), result.rows_read)
+        if result.kind == "events":
+            self._tile("imported", self.tr("Events imported"), result.imported)
+            self._tile("created", self.tr("New customers"), result.created)
+            self._tile("duplicates", self.tr("Duplicates skipped"), result.duplicates)
+        else:
+            self._tile("created", self.tr("Customers created"), result.created)
+            self._tile("updated", self.tr("Customers updated"), result.updated)
+            self._tile("duplicates", self.tr("Rows with nothing new"), result.unchanged)
+        self._tile("skipped", self.tr("Bad rows skipped"), result.skipped, bad=True)
+        self.tiles.addStretch(1)
+        _show(self.warnings, "\n".join(result.warnings))
+        self.model.set_errors(result.errors)
+        has_errors = bool(result.errors)
+        self.errors_title.setVisible(True)
+        if not has_errors:
+            self.errors_title.setText(self.tr("Every row was read without an error."))
+        elif len(result.errors) == result.skipped:
+            self.errors_title.setText(self.tr("Skipped rows"))
+        else:
+            self.errors_title.setText(self.tr("Skipped rows (the first %1 of %2)")
+                                      .replace("%1", f"{len(result.errors):,}").replace("%2", f"{result.skipped:,}"))
+        self.export.setVisible(has_errors)
+        self.table.setVisible(has_errors)
+        self._layout.setStretch(self._layout.count() - 1, 0 if has_errors else 1)
+        if has_errors:
+            self.table.resizeColumnsToContents()
+            for col, limit in ((0, 80), (1, 80), (2, 180), (3, 220)):
+                self.table.setColumnWidth(col, min(max(self.table.columnWidth(col), 60), limit))
+
+
+# ---------------------------------------------------------------------------------------------
+# The wizard
+# ---------------------------------------------------------------------------------------------
+
+class ImportWizard(QtWidgets.QWizard):
+    """Import customers or events from a CSV file; see the module docstring."""
+
+    #: The import ended (finished or cancelled); carries the ImportResult.
+    imported = Signal(object)
+    #: The worker is made and about to start (tests and embedders may connect to its signals).
+    importStarting = Signal(object)  # ImportWorker
+
+    PAGE_FILE, PAGE_PREVIEW, PAGE_MAPPING, PAGE_IMPORT, PAGE_RESULT = range(5)
+
+    def __init__(self, workspace, kind: str = "customers", path: str | None = None,
+                 parent: QtWidgets.QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("importWizard")
+        self.setWindowTitle(self.tr("Import customers or events"))
+        self.setStyleSheet(_STYLE)
+        self.setWizardStyle(QtWidgets.QWizard.WizardStyle.ModernStyle)
+        # No default button: Enter in a field name on the Columns page must not start the import.
+        self.setOptions(QtWidgets.QWizard.WizardOption.NoBackButtonOnLastPage
+                        | QtWidgets.QWizard.WizardOption.NoCancelButtonOnLastPage
+                        | QtWidgets.QWizard.WizardOption.NoDefaultButton)
+        self.resize(1040, 700)
+        self.workspace = workspace
+        self.kind = kind if kind in ("customers", "events") else "customers"
+        self.path = path or ""
+        #: The user's choices on the Preview page (None: as detected).
+        self.encoding: str | None = None
+        self.delimiter: str | None = None
+        self.time_zone: str | None = None
+        #: Rows per batch (None: the engine's default); smaller batches report progress more often.
+        self.batch_rows: int | None = None
+        self.preview: Preview | None = None
+        self.options: ImportOptions | None = None
+        self.result: ImportResult | None = None
+        self.failure: str | None = None
+        self.worker: ImportWorker | None = None
+        self.thread: QtCore.QThread | None = None
+        self._cancel = threading.Event()
+
+        self.file_page = FilePage(self)
+        self.preview_page = PreviewPage(self)
+        self.mapping_page = MappingPage(self)
+        self.import_page = ImportPage(self)
+        self.result_page = ResultPage(self)
+        for page_id, page in ((self.PAGE_FILE, self.file_page), (self.PAGE_PREVIEW, self.preview_page),
+                              (self.PAGE_MAPPING, self.mapping_page), (self.PAGE_IMPORT, self.import_page),
+                              (self.PAGE_RESULT, self.result_page)):
+            self.setPage(page_id, page)
+        self.setStartId(self.PAGE_FILE)
+
+    # -- state ---------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.thread is not None
+
+    @property
+    def cancelling(self) -> bool:
+        return self._cancel.is_set()
+
+    def load_preview(self, path: str, kind: str, encoding: str | None = None, delimiter: str | None = None) -> str:
+        """Read the start of ``path``; returns "" or what went wrong, in words."""
+        try:
+            fresh = preview(path, kind, encoding=encoding, delimiter=delimiter)
+        except JourneyStudioError as exc:
+            return str(exc)
+        except (OSError, ValueError, UnicodeError) as exc:
+            return self.tr("Cannot read the file: %1").replace("%1", str(exc))
+        self.preview, self.path, self.kind = fresh, path, kind
+        self.encoding, self.delimiter = encoding, delimiter
+        return ""
+
+    # -- the import ----------------------------------------------------------------------------
+    def start_import(self) -> None:
+        if self.running or self.preview is None or self.options is None:
+            return
+        self.result = None
+        self.failure = None
+        self._cancel = threading.Event()
+        self.thread = QtCore.QThread(self)
+        self.thread.setObjectName("csv-import")
+        self.worker = ImportWorker(self.workspace, self.preview.path, self.preview.kind, self.options, self._cancel)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progressed.connect(self.import_page.show_progress)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+        self.importStarting.emit(self.worker)
+        self.thread.start()
+
+    def cancel_import(self) -> None:
+        """Ask the import to stop after the batch it is reading (what was committed stays)."""
+        if self.running and not self._cancel.is_set():
+            self._cancel.set()
+            self.import_page.show_cancelling()
+
+    def _end_thread(self) -> None:
+        thread, worker = self.thread, self.worker
+        self.thread = None
+        if thread is not None:
+            thread.quit()
+            thread.wait()
+            thread.deleteLater()
+        if worker is not None:
+            worker.deleteLater()
+        self.worker = None
+
+    def _finished(self, result: ImportResult) -> None:
+        self._end_thread()
+        self.result = result
+        self.imported.emit(result)
+        self._show_result()
+
+    def _failed(self, message: str) -> None:
+        self._end_thread()
+        self.failure = message
+        self._show_result()
+
+    def _show_result(self) -> None:
+        self.import_page.completeChanged.emit()
+        if self.currentId() == self.PAGE_IMPORT:
+            self.next()
+
+    # -- error report --------------------------------------------------------------------------
+    def export_errors(self) -> None:
+        result = self.result
+        if result is None or not result.errors:
+            return
+        source = Path(result.path)
+        path = self._ask_errors_path(str(source.with_name(f"{source.stem}-errors.csv")))
+        if not path:
+            return
+        try:
+            write_error_report(result.errors, path)
+        except OSError as exc:
+            _show(self.result_page.export_note, self.tr("Not saved: %1").replace("%1", exc.strerror or str(exc)))
+            return
+        _show(self.result_page.export_note, self.tr("Saved %1 rows to %2").replace("%1", f"{len(result.errors):,}")
+              .replace("%2", path))
+
+    # -- questions (overridable, so tests and embedders can answer them) ---------------------------
+    def _ask_open_path(self, current: str) -> str:
+        start = current or str(Path.home())
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, self.tr("Choose a CSV file"), start,
+            self.tr("CSV and text files (*.csv *.tsv *.txt);;All files (*)"))
+        return path
+
+    def _ask_errors_path(self, suggested: str) -> str:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, self.tr("Export the skipped rows"), suggested,
+                                                        self.tr("CSV files (*.csv)"))
+        return path
+
+    # -- closing -------------------------------------------------------------------------------
+    def reject(self) -> None:
+        # Cancel while importing stops the import; the wizard then shows what was kept.
+        if self.running:
+            self.cancel_import()
+            return
+        super().reject()
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+        if self.running:
+            self.cancel_import()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop an import under way and wait for it (the app is closing)."""
+        if self.running:
+            self._cancel.set()
+            if self.worker is not None:
+                # Nobody is left to show the result.
+                self.worker.finished.disconnect(self._finished)
+                self.worker.failed.disconnect(self._failed)
+            self._end_thread()
