@@ -22,7 +22,6 @@ is found, marked ``ambiguous`` and the message is not sent a second time; the se
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -169,43 +168,6 @@ class _Work:
         self.opt_outs: set[tuple[str, str]] | None = None
 
 
-class _Writer:
-    """Writes one batch at a time on a thread of its own, so that SQLite's work on batch N (which
-    runs without the GIL) overlaps the runner's work on batch N + 1. Still one writer: the batch
-    goes through the workspace's write lock like every other write of this process."""
-
-    def __init__(self, store: RunStore):
-        self.store = store
-        self.thread: threading.Thread | None = None
-        self.error: BaseException | None = None
-        #: Runs and customers of the batch being written: reads that could see them wait for it.
-        self.runs: frozenset[str] = frozenset()
-        self.customers: frozenset[str] = frozenset()
-
-    def submit(self, batch: Batch) -> None:
-        self.wait()
-        self.runs = frozenset(batch.runs)
-        self.customers = frozenset({state.customer_id for state in batch.runs.values()} | set(batch.profiles))
-        self.thread = threading.Thread(target=self._write, args=(batch,), name="runner-writer", daemon=True)
-        self.thread.start()
-
-    def _write(self, batch: Batch) -> None:
-        try:
-            self.store.write(batch)
-        except BaseException as exc:  # handed to the runner's thread at the next wait()
-            self.error = exc
-
-    def wait(self) -> None:
-        """Until the batch in flight is written; its failure is raised here."""
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
-            self.runs = self.customers = frozenset()
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-
 class Runner:
     """Runs of published journeys in one mode, on ``clock``, sending through ``channels``
     (channel account id → :class:`~engine.channels.Channel`).
@@ -231,7 +193,6 @@ class Runner:
         self.max_attempts = max_attempts
         self._compiled_versions: dict[tuple[str, int], _Compiled] = {}
         self._work = _Work()
-        self._writer = _Writer(self.store)
         #: Called after every call of a channel (and when a message has no channel to go to).
         self.on_result: Callable[[Message, ChannelResult], None] | None = None
         #: Entries that fire on their own (schedule, date property, segment rules): when each was
@@ -245,7 +206,6 @@ class Runner:
         the latest published version; returns its id, or ``None`` when re-entry rules refuse."""
         comp, entry = self._entry(journey_id, node_id)
         self.workspace.get_customer(customer_id)
-        self._settle()
         try:
             return self._try_enter(comp, entry, customer_id, dict(event or {}))
         finally:
@@ -260,8 +220,6 @@ class Runner:
         ids = list(dict.fromkeys(customer_ids))
         for i in range(0, len(ids), chunk):
             part = ids[i:i + chunk]
-            if entry.limit or not self._writer.customers.isdisjoint(part):
-                self._settle()  # the runs in flight could change what is read below
             self._load_customers(part)
             runs = self.store.runs_of_customers(part, journey_id, self.mode)
             entered = self.store.customers_entered(journey_id, self.mode) if entry.limit else 0
@@ -273,15 +231,13 @@ class Runner:
                 if self._start(comp, entry, customer_id, {}, runs.get(customer_id, [])) is not None:
                     started += 1
                     entered += customer_id not in runs
-            self._flush_async()
-        self._settle()
+            self.flush()
         return started
 
     def handle_event(self, event: EventRecord) -> None:
         """A customer did something: runs waiting for it go on, goals and exit events are counted,
         and event-triggered entries of live journeys start runs."""
         name, props = event.name, dict(event.properties)
-        self._settle()
         for state in self.store.open_runs(event.customer_id, self.mode):
             comp = self._compiled(state.journey_id, state.version_number)
             now = self.clock.now()
@@ -323,37 +279,12 @@ class Runner:
         """Start the runs that entries firing by now call for (live mode), then advance up to
         ``batch`` due runs, earliest wake-up first; returns how many runs were taken. Everything
         is written when it returns."""
-        try:
-            return self._tick(batch)
-        finally:
-            self._settle()
-
-    def run_due(self, batch: int = 2000) -> int:
-        """Tick until nothing is due at the clock's present moment; returns the runs taken.
-
-        Batches are pipelined: one is written while the next is worked out."""
-        total = 0
-        try:
-            while True:
-                taken = self._tick(batch)
-                if not taken:
-                    self._settle()  # runs in flight may be due again once written
-                    taken = self._tick(batch)
-                    if not taken:
-                        return total
-                total += taken
-        finally:
-            self._settle()
-
-    def _tick(self, batch: int) -> int:
         now = self.clock.now()
         if self.mode == "live":
             self._fire_entries(now)
-        states = self.store.due_states(now, self.mode, batch, exclude=self._writer.runs)
+        states = self.store.due_states(now, self.mode, batch)
         if not states:
             return 0
-        if not self._writer.customers.isdisjoint(s.customer_id for s in states):
-            self._settle()  # a profile or a send of the batch in flight must be read as written
         self._load_customers(s.customer_id for s in states)
         self._load_deliveries(s.id for s in states)
         for state in states:
@@ -361,23 +292,18 @@ class Runner:
             if state.status == "waiting":
                 self._wake(state, comp)
             self._advance(state, comp)
-        self._flush_async()
+        self.flush()
         return len(states)
 
-    def _flush_async(self) -> None:
-        """Hand the batch in hand to the writer and start afresh (nothing read is kept)."""
-        work = self._work
-        if work.batch:
-            self._writer.submit(work.batch)
-        self._work = _Work()
-
-    def _settle(self) -> None:
-        """Wait until every batch handed to the writer is written."""
-        self._writer.wait()
+    def run_due(self, batch: int = 2000) -> int:
+        """Tick until nothing is due at the clock's present moment; returns the runs taken."""
+        total = 0
+        while taken := self.tick(batch):
+            total += taken
+        return total
 
     def flush(self) -> None:
         """Write the steps in hand (one transaction) and forget what was read for them."""
-        self._settle()
         work = self._work
         if work.batch:
             self.store.write(work.batch)
@@ -397,7 +323,6 @@ class Runner:
         """Send an ambiguous or failed delivery again, as the user chose: the message is built anew
         from the node of the published version and the customer's profile, with the same
         idempotency key (so the same ``Message-ID``), and the row gets the new outcome."""
-        self._settle()
         found = self.store.delivery_by_id(delivery_id)
         if found.status not in RESENDABLE:
             raise NotFound(f"delivery '{found.id}' is {found.status}; only an ambiguous or failed delivery "
@@ -500,7 +425,6 @@ class Runner:
 
     def _write_batch(self) -> None:
         """Write the batch now but keep what was read: the runs in hand go on from where they are."""
-        self._settle()
         batch = self._work.batch
         if batch:
             self.store.write(batch)
@@ -616,7 +540,6 @@ class Runner:
                     self._fire_entry(comp, entry, trig, now)
 
     def _fire_entry(self, comp: _Compiled, entry: _Entry, trig: Trigger, now: datetime) -> None:
-        self._settle()
         key = (comp.journey.id, comp.version_number, entry.node_id)
         meta_key = f"entry-scan:{comp.journey.id}:{comp.version_number}:{entry.node_id}:{self.mode}"
         last = self._scanned.get(key)

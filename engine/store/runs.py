@@ -332,24 +332,17 @@ class RunStore:
                                         RunRow.mode == mode)
                 .order_by(RunRow.wake_at, RunRow.id).limit(limit)))
 
-    def due_states(self, now: datetime, mode: str, limit: int, exclude: frozenset[str] | set[str] = frozenset()
-                   ) -> list[RunState]:
-        """Runs of ``mode`` due by ``now``, whole, earliest wake-up first (one query for a batch);
-        runs in ``exclude`` (being written right now) are left out."""
-        wanted = limit + len(exclude)
+    def due_states(self, now: datetime, mode: str, limit: int) -> list[RunState]:
+        """Runs of ``mode`` due by ``now``, whole, earliest wake-up first (one query for a batch)."""
         with self.workspace._session() as s:
             conn = s.connection()
             if conn.dialect.name == "sqlite":
-                states = [_sqlite_state(r) for r in _driver_rows(conn, _SQLITE_DUE, (_sqlite_time(now), mode, wanted))]
-            else:
-                rows = conn.execute(
-                    select(_runs).where(_runs.c.status.in_(("active", "waiting")), _runs.c.wake_at <= now,
-                                        _runs.c.mode == mode)
-                    .order_by(_runs.c.wake_at, _runs.c.id).limit(wanted))
-                states = [_state(r) for r in rows]
-        if exclude:
-            states = [st for st in states if st.id not in exclude]
-        return states[:limit]
+                return [_sqlite_state(r) for r in _driver_rows(conn, _SQLITE_DUE, (_sqlite_time(now), mode, limit))]
+            rows = conn.execute(
+                select(_runs).where(_runs.c.status.in_(("active", "waiting")), _runs.c.wake_at <= now,
+                                    _runs.c.mode == mode)
+                .order_by(_runs.c.wake_at, _runs.c.id).limit(limit))
+            return [_state(r) for r in rows]
 
     def customers(self, customer_ids: Iterable[str]) -> dict[str, CustomerRecord]:
         """Profiles of many customers at once (missing ids are left out)."""
@@ -562,7 +555,7 @@ _customers = CustomerRow.__table__
 _identifiers = IdentifierRow.__table__
 _DELIVERIES_INSERT = insert(_deliveries)
 _RUN_UPDATE = (update(_runs).where(_runs.c.id == bindparam("b_id"))
-               .values({name: bindparam(name) for name in _RUN_FIELDS if name != "id"}))
+               .values({name: bindparam(name) for name in _RUN_FIELDS if name not in ("id", "customer_id")}))
 _PROFILE_UPDATE = (update(_customers).where(_customers.c.id == bindparam("b_id"))
                    .values(attributes=bindparam("attributes"), tags=bindparam("tags"),
                            updated_at=bindparam("updated_at")))
@@ -578,7 +571,9 @@ _JSON_RUN_FIELDS = frozenset({"wait_filters", "vars", "visits", "goals", "event"
 _TIME_RUN_FIELDS = frozenset({"wake_at", "started_at", "updated_at"})
 _RUN_COLUMNS = ", ".join(_RUN_FIELDS)
 _SQLITE_RUN_INSERT = f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES ({', '.join('?' for _ in _RUN_FIELDS)})"
-_SQLITE_RUN_UPDATE = (f"UPDATE runs SET {', '.join(f'{n} = ?' for n in _RUN_FIELDS if n != 'id')} "
+# A run's customer is never written back: a profile merge may have moved the run meanwhile.
+_RUN_UPDATE_AT = tuple(i for i, n in enumerate(_RUN_FIELDS) if n not in ("id", "customer_id"))
+_SQLITE_RUN_UPDATE = (f"UPDATE runs SET {', '.join(f'{_RUN_FIELDS[i]} = ?' for i in _RUN_UPDATE_AT)} "
                       "WHERE id = ?")
 _SQLITE_STEP_INSERT = f"INSERT INTO steps ({', '.join(_STEP_FIELDS)}) VALUES (?, ?, ?, ?, ?, ?)"
 
@@ -705,7 +700,7 @@ def _write_runs_sqlite(conn: Connection, batch: Batch) -> None:
             if run_id in batch.new:
                 inserts.append(row)
             else:
-                updates.append(row[1:] + row[:1])  # SET every column but id, WHERE id = ?
+                updates.append([row[i] for i in _RUN_UPDATE_AT] + row[:1])  # SET ..., WHERE id = ?
         if inserts:
             cursor.executemany(_SQLITE_RUN_INSERT, inserts)
         if updates:
@@ -738,8 +733,9 @@ def delivery_values(*, idempotency_key: str, run: RunState, node_id: str, channe
 
 def _run_values(state: RunState, key: str = "id") -> dict[str, Any]:
     values = {name: getattr(state, name) for name in _RUN_FIELDS}
-    if key != "id":
+    if key != "id":  # an update: by id, and never of the customer (see _RUN_UPDATE_AT)
         values[key] = values.pop("id")
+        del values["customer_id"]
     return values
 
 
