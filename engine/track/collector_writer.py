@@ -46,6 +46,7 @@ from engine.store.models import CustomerRow, EventRow, utcnow
 from engine.track.collector_messages import Message, apply_profile
 from engine.track.collector_sqlite import insert_rows, select_in, sqlite_time
 from engine.track.identity import IdentityResolver, ordered
+from engine.track.tracking_plan import TrackingPlan, check_and_record, current_plan
 
 if TYPE_CHECKING:
     from engine.store.workspace import Workspace
@@ -108,6 +109,8 @@ class _Group:
 
     def __init__(self, conn: Connection, now: datetime, *, sqlite: bool, want_records: bool):
         self.conn = conn
+        self.ws: Workspace | None = None
+        self.tracking_plan: TrackingPlan | None = None
         self.now = now
         self.want_records = want_records
         self.resolver = IdentityResolver(conn, now, before_merge=self.flush)
@@ -183,6 +186,10 @@ class _Group:
         rows, self.rows = self.rows, []
         if not rows:
             return
+        if self.tracking_plan:
+            # Counted against the tracking plan in the transaction that stores the events.
+            check_and_record(self.ws, ((m.event, m.properties) for _cid, m in rows), self.now,
+                             plan=self.tracking_plan, conn=self.conn)
         if self.raw is not None:
             raw = self.raw
             before = raw.execute("SELECT max(id) FROM events").fetchone()[0] if self.want_records else 0
@@ -377,6 +384,7 @@ class GroupWriter:
             assert conn is not None
             with conn.begin():
                 group = _Group(conn, now, sqlite=self._sqlite, want_records=self.on_events is not None)
+                group.ws, group.tracking_plan = ws, current_plan(ws)
                 group.prepare([m for job in jobs for m in job.messages])
                 for job in jobs:
                     for m in job.messages:

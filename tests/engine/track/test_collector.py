@@ -923,3 +923,28 @@ def test_collect_command_makes_a_key_serves_and_stops_on_sigint(tmp_path: Path):
     with Workspace.open(where) as ws:
         assert len(events_of(ws, "user_id", "cli")) == 1
         assert [k.name for k in collector_keys.list_keys(ws)] == ["default"]
+
+
+def test_collected_events_are_checked_against_the_tracking_plan(ws: Workspace, registry):
+    from engine.commands import make_node
+    from engine.document import Journey
+    from engine.track.tracking_plan import violations
+
+    plan = Journey(name="Plan")
+    plan.nodes.append(make_node(registry, "track.event", title="Order Completed", config={
+        "event_name": "Order Completed", "description": "", "source": "",
+        "properties": [{"name": "total", "type": "number", "required": True, "description": ""}]}))
+    ws.create_journey(plan)
+    run = _start(ws)
+    try:
+        status, _, _ = request(run, "POST", "/v1/batch", {"batch": [
+            {"type": "track", "event": "Order Completed", "userId": "u1", "messageId": "a",
+             "properties": {"total": "lots"}},
+            {"type": "track", "event": "Order Completed", "userId": "u1", "messageId": "b",
+             "properties": {"total": 12}},
+            {"type": "track", "event": "Surprise", "userId": "u1", "messageId": "c"}]})
+        assert status == 200
+    finally:
+        run.collector.stop()
+    found = {(v.event_name, v.kind, v.property): v.count for v in violations(ws)}
+    assert found == {("Order Completed", "mistyped_property", "total"): 1, ("Surprise", "unknown_event", ""): 1}
