@@ -373,7 +373,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         _say(f"not delivered ({message.channel_kind} via '{message.channel}'): to {message.to or '-'}: "
              f"{message.subject or message.body[:60]!r}")
 
-    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    wake = threading.Event()  # set by a stop request and by the collector's new events
+
+    def _stop_and_wake(signum, frame) -> None:
+        _stop(signum, frame)
+        wake.set()
+
+    previous = {sig: signal.signal(sig, _stop_and_wake) for sig in (signal.SIGINT, signal.SIGTERM)}
+    collector = None
     try:
         with Workspace.open(location) as ws:
             engine = LiveEngine(ws, registry, RealClock())
@@ -382,6 +389,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             live = sum(1 for j in ws.list_journeys() if j.status == "live" and j.latest_version is not None)
             _say(f"Running {_plural(live, 'live journey')} in {ws.location}"
                  + (f"; email goes through {args.smtp_host}:{args.smtp_port}" if smtp else ""))
+            if args.collect:
+                from engine.track.collector import Collector
+                from engine.track.collector_keys import ensure_key
+
+                made = ensure_key(ws)
+                collector = Collector(ws, args.collect_host, args.collect_port, on_events=lambda _: wake.set())
+                collector.start()
+                _say(f"Collecting events at {collector.url}"
+                     + (f" (new write key: {made})" if isinstance(made, str) and made else ""))
             connected = _connected_channels(ws)
             warned: set[str] = set()
             while True:
@@ -412,11 +428,17 @@ def cmd_run(args: argparse.Namespace) -> int:
                 done = engine.run_pass(stop.is_set)
                 if done:
                     _say(done.describe())
-                if args.once or stop.wait(args.interval):
+                if args.once:
+                    break
+                wake.wait(args.interval)
+                wake.clear()
+                if stop.is_set():
                     break
     except KeyboardInterrupt:
         pass
     finally:
+        if collector is not None:
+            collector.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if stop.is_set():
@@ -635,6 +657,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--smtp-port", type=_port, default=25, metavar="PORT", help="SMTP port (default 25)")
     p.add_argument("--sender", default="journey-studio@localhost", metavar="ADDRESS",
                    help="From address of the emails (default journey-studio@localhost)")
+    p.add_argument("--collect", action="store_true",
+                   help="also receive events from websites and apps (the collector), in this process")
+    p.add_argument("--collect-host", default="127.0.0.1", metavar="HOST",
+                   help="address the collector listens on (default 127.0.0.1: this computer only)")
+    p.add_argument("--collect-port", type=int, default=8765, metavar="PORT", help="collector port (default 8765)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("outbox", help="look at the messages the runner sent or tried to send; settle "

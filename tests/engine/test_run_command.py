@@ -222,3 +222,47 @@ def test_smtp_channel_staff_notice_goes_to_the_recipients(smtp_server):
 def test_smtp_channel_without_an_address_fails_permanently():
     result = SmtpChannel("127.0.0.1", free_port()).send(message(to=""))
     assert result == result.__class__("failed", reason="the message has no recipient address")
+
+
+def test_run_with_the_collector_sends_for_events_as_they_arrive(tmp_path, registry, smtp_server):
+    """``run --collect``: an event posted to the collector wakes the engine at once (the pass
+    interval is an hour), and the live journey's email goes out."""
+    import base64
+    import http.client
+    import json
+    import time
+
+    from engine.track import collector_keys
+
+    inbox = Inbox()
+    port = smtp_server(inbox)
+    db = tmp_path / "workspace.db"
+    build_workspace(db, registry)
+    with Workspace.open(db) as ws:
+        key = collector_keys.add_key(ws, "site")
+        ws.upsert_customer({"email": "bo@example.com", "user_id": "bo-1"},
+                           {"first_name": "Bo", "email": "bo@example.com"}, consent={"email": True})
+    collect_port = free_port()
+    first = subprocess.Popen(cli_command("run", "--interval", "3600", "--workspace", str(db), "--smtp-host",
+                                         "127.0.0.1", "--smtp-port", str(port), "--collect", "--collect-port",
+                                         str(collect_port)),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=cli_env())
+    try:
+        assert first.stdout.readline().startswith("Running 1 live journey in ")
+        assert first.stdout.readline().startswith(f"Collecting events at http://127.0.0.1:{collect_port}")
+        assert first.stdout.readline().startswith("1 event handled")  # Ana's, stored before the start
+        conn = http.client.HTTPConnection("127.0.0.1", collect_port, timeout=30)
+        body = json.dumps({"type": "track", "event": "signed_up", "userId": "bo-1", "properties": {"plan": "pro"}})
+        auth = base64.b64encode(f"{key}:".encode()).decode()
+        conn.request("POST", "/v1/track", body=body, headers={"Content-Type": "application/json",
+                                                             "Authorization": f"Basic {auth}"})
+        assert conn.getresponse().status == 200
+        conn.close()
+        deadline = time.monotonic() + 60
+        while len(inbox.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        first.terminate()
+        out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert sorted(rcpt[0] for _, rcpt in inbox.messages) == ["ana@example.com", "bo@example.com"]
