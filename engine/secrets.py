@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 
 import keyring
 from keyring.backend import KeyringBackend
+from keyring.compat import properties
 from keyring.errors import PasswordDeleteError
 
 from engine.errors import SecretStoreUnavailable
@@ -54,6 +55,30 @@ _INSECURE = {
     ("keyrings.alt.pyfs", "EncryptedKeyring"): _PROMPTING_REASON,
 }
 _PLAINTEXT_REASON = "it keeps secrets in a plain-text file that anyone who can read the file can read"
+
+
+class MemoryKeyring(KeyringBackend):
+    """Secrets in a dictionary, gone when the process ends: for screenshots, demos and tests, which
+    must never touch the user's real keyring. Never chosen by keyring's own detection; pass it to
+    :class:`SecretStore` or ``keyring.set_keyring`` on purpose."""
+
+    @properties.classproperty
+    def priority(cls) -> float:  # type: ignore[override]
+        raise RuntimeError("the memory keyring is only used when handed over explicitly")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such entry")
 
 
 class InsecureKeyringWarning(UserWarning):
@@ -246,6 +271,7 @@ class SecretStore:
 
 __all__ = [
     "ALLOW_INSECURE_ENV",
+    "MemoryKeyring",
     "SERVICE",
     "InsecureKeyringWarning",
     "SecretStore",

@@ -252,25 +252,7 @@ def _track_shots(window, ws, app, out_dir: Path, settle, width: int, height: int
 
 def _memory_keyring():
     """The screenshot workspace's keyring: a dict in this process, gone when it ends."""
-    from keyring.backend import KeyringBackend
-    from keyring.errors import PasswordDeleteError
-
-    class MemoryKeyring(KeyringBackend):
-        priority = 0  # never chosen by keyring itself: only handed to the SecretStore below
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.entries: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.entries.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.entries[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            if self.entries.pop((service, username), None) is None:
-                raise PasswordDeleteError("no such entry")
+    from engine.secrets import MemoryKeyring
 
     return MemoryKeyring()
 

@@ -15,46 +15,20 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from keyring.backends.chainer import ChainerBackend
-from keyring.compat import properties
-from keyring.errors import PasswordDeleteError, PasswordSetError
+from keyring.errors import PasswordSetError
 
 from engine.errors import SecretStoreUnavailable
 from engine.secrets import (
     ALLOW_INSECURE_ENV,
     SERVICE,
     InsecureKeyringWarning,
+    MemoryKeyring,
     SecretStore,
     check_backend,
     entry_name,
 )
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict, registered with ``keyring.set_keyring``."""
-
-    @properties.classproperty
-    def priority(cls) -> float:
-        # Never picked by keyring's own detection: only the tests that install it use it.
-        raise RuntimeError("only for tests")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError("no such entry") from None
 
 
 class PlaintextKeyring(MemoryKeyring):

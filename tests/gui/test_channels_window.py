@@ -13,43 +13,18 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.compat import properties
-from keyring.errors import PasswordDeleteError
 
 from engine.channels.accounts import AccountStore
 from engine.channels.base import RecordingChannel
 from engine.channels.webhook import SIGNATURE_HEADER
 from engine.errors import SecretStoreUnavailable
-from engine.secrets import SERVICE, check_backend
+from engine.secrets import SERVICE, MemoryKeyring, check_backend
 from gui.qt import Qt, QtCore, QtGui, QtWidgets
 from tests.engine.channels.servers import LoopbackHttpServer, free_port
 
 SMTP_PASSWORD = "pw-4f9e2b7a-corner-shop"
 SIGNING_SECRET = "whsec-91c3d5e7-shop"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict, registered with ``keyring.set_keyring`` for one test."""
-
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("only for tests")  # never picked by keyring's own detection
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
 
 
 @pytest.fixture

@@ -10,10 +10,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.compat import properties
-from keyring.errors import PasswordDeleteError
 from sqlalchemy import select
 
 from engine.channels.accounts import AccountStore, UnavailableChannel
@@ -24,33 +21,9 @@ from engine.channels.simulated import SimulatedChannel
 from engine.channels.smtp import SmtpChannel
 from engine.cli import main as cli
 from engine.errors import ChannelAccountInvalid, NotFound, SecretStoreUnavailable
-from engine.secrets import SERVICE
+from engine.secrets import SERVICE, MemoryKeyring
 from engine.store.models import ChannelAccountRow
 from engine.store.workspace import Workspace
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict, registered with ``keyring.set_keyring``."""
-
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("only for tests")  # never picked by keyring's own detection
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError("no such entry") from None
 
 
 @pytest.fixture

@@ -25,9 +25,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import keyring
 import pytest
 from aiosmtpd.controller import Controller
-from keyring.backend import KeyringBackend
-from keyring.compat import properties
-from keyring.errors import PasswordDeleteError
 
 from engine.channels.accounts import AccountStore
 from engine.channels.imap import KEYWORD, fetch_all_unsubscribes, fetch_unsubscribes
@@ -39,6 +36,7 @@ from engine.document import Journey
 from engine.errors import MailboxUnavailable
 from engine.runtime.clock import VirtualClock
 from engine.runtime.runner import Runner
+from engine.secrets import MemoryKeyring
 from engine.store.runs import RunStore
 from engine.store.workspace import Workspace
 from tests.conftest import connect
@@ -47,30 +45,6 @@ from tests.engine.channels.servers import Certificates, free_port
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 MAILBOX_USER = "unsubscribe"
 MAILBOX_PASSWORD = "Mailbox-Pa55-7731"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict, registered with ``keyring.set_keyring``."""
-
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("only for tests")  # never picked by keyring's own detection
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError("no such entry") from None
 
 
 @pytest.fixture

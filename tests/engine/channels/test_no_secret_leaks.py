@@ -21,9 +21,6 @@ import keyring
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from keyring.backend import KeyringBackend
-from keyring.compat import properties
-from keyring.errors import PasswordDeleteError
 
 from engine.channels.accounts import AccountStore
 from engine.channels.webhook import SIGNATURE_HEADER
@@ -32,7 +29,7 @@ from engine.commands import make_node
 from engine.document import Journey, save
 from engine.runtime.clock import VirtualClock
 from engine.runtime.runner import Runner
-from engine.secrets import SERVICE
+from engine.secrets import SERVICE, MemoryKeyring
 from engine.store.runs import RunStore
 from engine.store.workspace import Workspace
 from tests.conftest import connect
@@ -49,30 +46,6 @@ TWILIO_TOKEN = "twilio-Tok-Hh5Jk9Pq"
 WEBHOOK_SECRET = "whsec-Sign-Ww3Ee4Rr"
 WEBHOOK_AUTH = "Bearer authz-Tok-Uu6Ii7Oo"
 SLACK_PATH_SECRET = "slack-Hook-Yy8Tt9Gg"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring in a dict, registered with ``keyring.set_keyring``."""
-
-    @properties.classproperty
-    def priority(cls) -> float:
-        raise RuntimeError("only for tests")  # never picked by keyring's own detection
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError("no such entry") from None
 
 
 @pytest.fixture
