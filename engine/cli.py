@@ -181,11 +181,18 @@ def cmd_templates(args: argparse.Namespace) -> int:
 # simulate, demo
 # ---------------------------------------------------------------------------------------------
 
-def _count(text: str) -> int:
-    value = int(text)
+def non_negative(text: str) -> int:
+    """An argparse type: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
     return value
+
+
+_count = non_negative
 
 
 def _flow_order(journey, result) -> list[str]:

@@ -26,6 +26,7 @@ from engine.channels.kinds import CHANNEL_KINDS
 from engine.track import profiles
 from engine.track.profiles import CustomerSummary, Profile, SearchPage
 from gui.background import Background
+from gui.dialogs import ask_save_discard_cancel
 from gui.journey_browser import format_relative, format_timestamp
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
 
@@ -1285,16 +1286,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         return box.clickedButton() is delete
 
     def _ask_unsaved(self, name: str) -> str:
-        """"save", "discard" or "cancel" for unsaved edits of the shown customer."""
-        answer = QtWidgets.QMessageBox.question(
-            self, self.tr("Unsaved changes"), self.tr("Save the changes to %1?").replace("%1", name),
-            QtWidgets.QMessageBox.StandardButton.Save | QtWidgets.QMessageBox.StandardButton.Discard
-            | QtWidgets.QMessageBox.StandardButton.Cancel, QtWidgets.QMessageBox.StandardButton.Save)
-        if answer == QtWidgets.QMessageBox.StandardButton.Save:
-            return "save"
-        if answer == QtWidgets.QMessageBox.StandardButton.Discard:
-            return "discard"
-        return "cancel"
+        """"save", "discard" or "cancel" for unsaved edits."""
+        return ask_save_discard_cancel(self, name)
 
     def _error(self, title: str, text: str) -> None:
         QtWidgets.QMessageBox.warning(self, title, text)

@@ -25,6 +25,7 @@ from engine.errors import SegmentInvalid
 from engine.track import tracking_plan
 from engine.track.segments import EVERYONE, MAX_DEPTH, SegmentInfo, SegmentStore, parse_rules, rules_json
 from gui.background import Background
+from gui.dialogs import ask_save_discard_cancel
 from gui.profiles_window import channel_label, secondary_identifier, value_text
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
 
@@ -1169,15 +1170,8 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
     def _ask_unsaved(self, name: str) -> str:
-        answer = QtWidgets.QMessageBox.question(
-            self, self.tr("Unsaved changes"), self.tr("Save the changes to %1?").replace("%1", name),
-            QtWidgets.QMessageBox.StandardButton.Save | QtWidgets.QMessageBox.StandardButton.Discard
-            | QtWidgets.QMessageBox.StandardButton.Cancel, QtWidgets.QMessageBox.StandardButton.Save)
-        if answer == QtWidgets.QMessageBox.StandardButton.Save:
-            return "save"
-        if answer == QtWidgets.QMessageBox.StandardButton.Discard:
-            return "discard"
-        return "cancel"
+        """"save", "discard" or "cancel" for unsaved edits."""
+        return ask_save_discard_cancel(self, name)
 
     def _error(self, title: str, text: str) -> None:
         QtWidgets.QMessageBox.warning(self, title, text)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from engine.cli import non_negative
 from engine.errors import JourneyStudioError
 
 CONFIRM_WORDS = ("y", "yes")
@@ -34,15 +35,15 @@ def add_commands(sub: argparse._SubParsersAction,
     p = actions.add_parser("search", help="customers whose id, identifiers or attributes contain TEXT")
     p.add_argument("text", nargs="?", default="", metavar="TEXT", help="empty to list every customer")
     p.add_argument("--attribute", metavar="NAME", help="search only this attribute")
-    p.add_argument("--limit", type=_count, default=20, help="customers to print (default 20, at most 500)")
-    p.add_argument("--offset", type=_count, default=0, help="skip this many first")
+    p.add_argument("--limit", type=non_negative, default=20, help="customers to print (default 20, at most 500)")
+    p.add_argument("--offset", type=non_negative, default=0, help="skip this many first")
     p.add_argument("--json", action="store_true", help="print JSON")
     workspace_options(p)
     p.set_defaults(handler=cmd_search)
 
     p = actions.add_parser("show", help="a customer's profile, latest events and journeys")
     p.add_argument("identifier", metavar="IDENTIFIER")
-    p.add_argument("--events", type=_count, default=10, help="latest events to show (default 10)")
+    p.add_argument("--events", type=non_negative, default=10, help="latest events to show (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON")
     workspace_options(p)
     p.set_defaults(handler=cmd_show)
@@ -63,16 +64,6 @@ def add_commands(sub: argparse._SubParsersAction,
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 2
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def _open(args: argparse.Namespace, *, write: bool):
