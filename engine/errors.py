@@ -167,3 +167,9 @@ class AmbiguousIdentifier(JourneyStudioError):
 class MailboxUnavailable(JourneyStudioError):
     """The mailbox that receives unsubscribe requests cannot be read (no connection, login refused,
     no such folder). The message names the account and the server, never the password."""
+
+
+class SmsRepliesUnavailable(MailboxUnavailable):
+    """The replies an SMS account received cannot be read from the provider's API (no connection,
+    credentials refused, an error or unreadable answer). The message names the account and the
+    provider's host, never the auth token."""

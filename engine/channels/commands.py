@@ -21,7 +21,7 @@ from engine.errors import ChannelAccountInvalid
 
 def add_commands(sub: argparse._SubParsersAction,
                  workspace_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add ``channels list|kinds|add|test|remove|fetch-unsubscribes``."""
+    """Add ``channels list|kinds|add|test|remove|fetch-unsubscribes|fetch-replies``."""
     group = sub.add_parser("channels", help="connect email, SMS, webhook and chat accounts (secrets go to "
                                             "the system keyring)",
                            description="Connect the accounts messages go out through. Settings are kept in "
@@ -68,6 +68,11 @@ def add_commands(sub: argparse._SubParsersAction,
     p.add_argument("id", nargs="?", metavar="ID", help="only this account")
     workspace_options(p)
     p.set_defaults(handler=cmd_fetch_unsubscribes)
+
+    p = actions.add_parser("fetch-replies", help="read the replies to SMS accounts and record the STOPs as opt-outs")
+    p.add_argument("id", nargs="?", metavar="ID", help="only this account")
+    workspace_options(p)
+    p.set_defaults(handler=cmd_fetch_replies)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -245,7 +250,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
-# test, remove, fetch-unsubscribes
+# test, remove, fetch-unsubscribes, fetch-replies
 # ---------------------------------------------------------------------------------------------
 
 
@@ -287,6 +292,32 @@ def cmd_fetch_unsubscribes(args: argparse.Namespace) -> int:
             else fetch_all_unsubscribes(ws)
     if not results:
         _out("no account has an unsubscribe mailbox (set imap_host on an SMTP account)")
+        return 0
+    failed = False
+    for account, outcome in results.items():
+        if isinstance(outcome, int):
+            _out(f"{account}: {outcome} new opt-out{'s' if outcome != 1 else ''}")
+        else:
+            failed = True
+            _out(f"{account}: {outcome}")
+    return 1 if failed else 0
+
+
+def cmd_fetch_replies(args: argparse.Namespace) -> int:
+    from engine.channels.accounts import AccountStore
+    from engine.channels.sms_replies import fetch_all_sms_replies, fetch_sms_replies, reply_source
+
+    with _open(args, write=True) as ws:
+        if args.id:
+            store = AccountStore(ws)
+            if reply_source(store, args.id) is None:
+                _out(f"{args.id}: sends from a sender ID, which cannot receive replies; nothing to read")
+                return 0
+            results: dict[str, int | str] = {args.id: fetch_sms_replies(ws, args.id, store=store)}
+        else:
+            results = fetch_all_sms_replies(ws)
+    if not results:
+        _out("no SMS account can receive replies (add a 'twilio' account that sends from a phone number)")
         return 0
     failed = False
     for account, outcome in results.items():

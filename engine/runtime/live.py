@@ -29,7 +29,8 @@ EVENT_CURSOR_KEY = "runner.live.event_cursor"
 RUN_BATCH = 500
 
 
-#: How often (seconds of wall time) the unsubscribe mailboxes are read; the first pass always does.
+#: How often (seconds of wall time) the unsubscribe mailboxes and SMS replies are read; the first
+#: pass always does.
 MAILBOX_EVERY_S = 300.0
 
 
@@ -41,16 +42,17 @@ class PassResult:
     runs: int = 0
     sent: int = 0
     failed: int = 0
-    #: New opt-outs read from unsubscribe mailboxes before the pass sent anything.
+    #: New opt-outs read from unsubscribe mailboxes and SMS replies before the pass sent anything.
     opt_outs: int = 0
-    #: Mailboxes that could not be read, with the reason (the pass goes on without them).
+    #: Mailboxes and SMS accounts that could not be read, with the reason (the pass goes on without them).
     problems: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.events or self.runs or self.sent or self.failed or self.opt_outs or self.problems)
 
     def describe(self) -> str:
-        parts = [f"{_plural(self.opt_outs, 'opt-out')} read from unsubscribe mail"] if self.opt_outs else []
+        parts = [f"{_plural(self.opt_outs, 'opt-out')} read from unsubscribe mail and SMS replies"] \
+            if self.opt_outs else []
         parts += [f"{_plural(self.events, 'event')} handled"] if self.events else []
         parts += [f"{_plural(self.runs, 'run')} advanced", f"{_plural(self.sent, 'message')} sent"]
         if self.failed:
@@ -125,18 +127,23 @@ class LiveEngine:
         self.runner.channels = dict(channels)
 
     def read_mailboxes(self) -> tuple[int, tuple[str, ...]]:
-        """Apply the unsubscribe requests that arrived by mail (while the app was closed, too)."""
+        """Apply the unsubscribe requests that arrived by mail and the STOP replies to SMS accounts
+        (while the app was closed, too): new opt-outs, and the accounts that could not be read."""
         from engine.channels.imap import fetch_all_unsubscribes
+        from engine.channels.sms_replies import fetch_all_sms_replies
 
         self._mail_read_at = time.monotonic()
         found = fetch_all_unsubscribes(self.workspace)
-        opt_outs = sum(n for n in found.values() if isinstance(n, int))
+        replies = fetch_all_sms_replies(self.workspace)
+        opt_outs = sum(n for n in [*found.values(), *replies.values()] if isinstance(n, int))
         problems = tuple(f"unsubscribe mailbox of '{account}' not read: {why}"
                          for account, why in found.items() if isinstance(why, str))
+        problems += tuple(f"SMS replies of '{account}' not read: {why}"
+                          for account, why in replies.items() if isinstance(why, str))
         return opt_outs, problems
 
     def run_pass(self, stop: Callable[[], bool] = lambda: False) -> PassResult:
-        """Read the unsubscribe mailboxes (first pass, then every few minutes), hand over new
+        """Read the unsubscribe mailboxes and SMS replies (first pass, then every few minutes), hand over new
         events, then advance every due run (checking ``stop`` between batches)."""
         ws, runner = self.workspace, self.runner
         opt_outs, problems = 0, ()

@@ -34,13 +34,14 @@ def test_background_engine_runs_live_journeys_and_stops_with_the_window(window, 
     window.start_live_engine(interval_s=0.2)
     service = window.live_engine
     assert service.thread.isRunning()
-    qtbot.waitUntil(lambda: bool(RunStore(ws).deliveries()), timeout=10_000)
+    # The row is written "pending" before the channel is asked, and gets its outcome after.
+    qtbot.waitUntil(lambda: [d.status for d in RunStore(ws).deliveries()] == ["failed"], timeout=10_000)
     [delivery] = RunStore(ws).deliveries()
     # No account 'email-main' is connected in this workspace: the engine records the failure
     # with its reason instead of losing the message.
     assert delivery.status == "failed" and "email-main" in delivery.reason
-    qtbot.waitUntil(lambda: "Engine running" in service.label.text(), timeout=10_000)
-    assert service.totals["failed"] == 1
+    qtbot.waitUntil(lambda: service.totals["failed"] == 1, timeout=10_000)
+    assert "Engine running" in service.label.text()
     assert journey.id in {r.journey_id for r in RunStore(ws).runs_of(delivery.customer_id, journey.id, "live")}
 
     window.close()
