@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from engine.cli import non_negative
 from engine.errors import ChannelAccountInvalid
 
 
@@ -50,7 +51,7 @@ def add_commands(sub: argparse._SubParsersAction,
     p.add_argument("--name", required=True, metavar="NAME", help="a name to show, unique in the workspace")
     p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="settings",
                    help="a setting (not a secret); repeat for each")
-    p.add_argument("--rate", type=_count, default=0, metavar="N", help="at most N messages a minute (0: no limit)")
+    p.add_argument("--rate", type=non_negative, default=0, metavar="N", help="at most N messages a minute (0: no limit)")
     workspace_options(p)
     p.set_defaults(handler=cmd_add)
 
@@ -78,16 +79,6 @@ def add_commands(sub: argparse._SubParsersAction,
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
     return 2
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def _out(text: str = "") -> None:
