@@ -8,10 +8,10 @@ from gui.qt import QtCore, QtWidgets
 def ask_save_discard_cancel(parent: QtWidgets.QWidget, name: str) -> str:
     """``"save"``, ``"discard"`` or ``"cancel"`` for unsaved edits of ``name``."""
     buttons = QtWidgets.QMessageBox.StandardButton
-    tr = QtCore.QCoreApplication.translate
-    answer = QtWidgets.QMessageBox.question(
-        parent, tr("Dialogs", "Unsaved changes"), tr("Dialogs", "Save the changes to %1?").replace("%1", name),
-        buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+    title = QtCore.QCoreApplication.translate("Dialogs", "Unsaved changes")
+    question = QtCore.QCoreApplication.translate("Dialogs", "Save the changes to %1?").replace("%1", name)
+    answer = QtWidgets.QMessageBox.question(parent, title, question, buttons.Save | buttons.Discard | buttons.Cancel,
+                                            buttons.Save)
     if answer == buttons.Save:
         return "save"
     if answer == buttons.Discard:

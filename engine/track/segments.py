@@ -176,6 +176,9 @@ class _Comparison(_Model):
     @model_validator(mode="after")
     def _operand(self) -> _Comparison:
         op, value = self.operator, self.value
+        if any(isinstance(v, str) and "\x00" in v for v in (value if isinstance(value, list) else [value])):
+            # SQLite ends text at a NUL character, so SQL and Python would answer differently.
+            raise ValueError("a value cannot contain the NUL character")
         if op in PRESENCE:
             if value is not None:
                 raise ValueError(f"operator '{op}' takes no value")
