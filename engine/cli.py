@@ -284,6 +284,7 @@ def _main_path(journey, result) -> list[str]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from engine.document import dumps, new_id
     from engine.store.workspace import Workspace
     from engine.templates import load_template
 
@@ -298,9 +299,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     journey = load_template(args.template)
     registry = _registry()
     with Workspace.open(location) as ws:
-        if journey.id in {j.id for j in ws.list_journeys(include_archived=True)}:
-            ws.save_draft(journey)
-        else:
+        existing = {j.id: j for j in ws.list_journeys(include_archived=True)}
+        if journey.id in existing and (existing[journey.id].status != "draft"
+                                       or dumps(ws.load_draft(journey.id)) != dumps(journey)):
+            # The template's journey is there and someone has worked on it: never overwrite it.
+            journey = journey.model_copy(update={"id": new_id(), "name": f"{journey.name} (demo)"})
+        if journey.id not in existing:
             ws.create_journey(journey)
         version = ws.publish(journey.id, registry, note="demo")
         where = ws.location
@@ -416,7 +420,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                     elif account in connected:
                         counted[account] = connected[account]
                     else:
-                        why = "no --smtp-host given" if kind == "email" else "no channel account with this id"
+                        why = (f"there is no channel account '{account}': add one with 'journey-studio channels "
+                               f"add {account} --kind ...'" + (" or give --smtp-host" if kind == "email" else ""))
                         if account not in warned:
                             warned.add(account)
                             _err(f"warning: messages through channel '{account}' are NOT delivered ({why}); "
@@ -479,9 +484,9 @@ def _seconds(text: str) -> float:
 # ---------------------------------------------------------------------------------------------
 
 #: Statuses ``outbox list --status`` filters on.
-OUTBOX_STATUSES = ("ambiguous", "failed", "pending", "sent", "skipped", "dropped")
+OUTBOX_STATUSES = ("ambiguous", "failed", "pending", "retrying", "sent", "skipped", "dropped")
 #: Deliveries ``outbox drop`` settles: their step is over and nothing will send them again.
-DROPPABLE = ("ambiguous", "failed")
+DROPPABLE = ("ambiguous", "failed", "retrying")
 DROPPED_REASON = "dropped by the user"
 
 
@@ -543,8 +548,8 @@ def cmd_outbox_drop(args: argparse.Namespace) -> int:
         store = RunStore(ws)
         d = store.delivery_by_id(args.id)
         if d.status not in DROPPABLE:
-            raise NotFound(f"delivery '{d.id}' is {d.status}; only an ambiguous or failed delivery can be "
-                           "dropped", where=ws.location)
+            raise NotFound(f"delivery '{d.id}' is {d.status}; only an ambiguous, failed or retrying delivery "
+                           "can be dropped", where=ws.location)
         store.drop_delivery(d.id, DROPPED_REASON, RealClock().now())
     _out(f"dropped delivery {d.id}")
     return 0
@@ -680,7 +685,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     q.add_argument("--status", choices=OUTBOX_STATUSES, help="only deliveries with this status")
     q.add_argument("--json", action="store_true", help="print the deliveries as JSON")
     q.set_defaults(handler=cmd_outbox_list)
-    q = actions.add_parser("drop", help="settle an ambiguous or failed delivery: mark it dropped, never resent")
+    q = actions.add_parser("drop", help="settle an ambiguous, failed or retrying delivery: mark it dropped, never "
+                                        "(re)sent")
     _suppressed_workspace_options(q)
     q.add_argument("id", metavar="ID", help="the delivery id that 'outbox list' shows")
     q.set_defaults(handler=cmd_outbox_drop)

@@ -120,7 +120,7 @@ def _local_time(iso: str) -> str:
         return iso
     local = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).astimezone()
     qdt = QtCore.QDateTime(QtCore.QDate(local.year, local.month, local.day), QtCore.QTime(local.hour, local.minute))
-    return QtCore.QLocale().toString(qdt, QtCore.QLocale.FormatType.ShortFormat)
+    return QtCore.QLocale().toString(qdt, "d MMM yyyy HH:mm")
 
 
 def base_url(host: str, port: int) -> str:

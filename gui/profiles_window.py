@@ -108,7 +108,7 @@ def short_time(when: datetime) -> str:
     local = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).astimezone()
     qdt = QtCore.QDateTime(QtCore.QDate(local.year, local.month, local.day),
                            QtCore.QTime(local.hour, local.minute, local.second))
-    return QtCore.QLocale().toString(qdt, QtCore.QLocale.FormatType.ShortFormat)
+    return QtCore.QLocale().toString(qdt, "d MMM yyyy HH:mm")
 
 
 def plural(n: int, one: str, many: str) -> str:

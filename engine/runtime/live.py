@@ -46,9 +46,12 @@ class PassResult:
     opt_outs: int = 0
     #: Mailboxes and SMS accounts that could not be read, with the reason (the pass goes on without them).
     problems: tuple[str, ...] = ()
+    #: Attempts that failed in a way that may pass (the outbox says whether another attempt follows).
+    retried: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.runs or self.sent or self.failed or self.opt_outs or self.problems)
+        return bool(self.events or self.runs or self.sent or self.failed or self.opt_outs or self.problems
+                    or self.retried)
 
     def describe(self) -> str:
         parts = [f"{_plural(self.opt_outs, 'opt-out')} read from unsubscribe mail and SMS replies"] \
@@ -57,6 +60,8 @@ class PassResult:
         parts += [f"{_plural(self.runs, 'run')} advanced", f"{_plural(self.sent, 'message')} sent"]
         if self.failed:
             parts.append(f"{self.failed:,} failed")
+        if self.retried:
+            parts.append(f"{self.retried:,} to be tried again (see 'outbox list --status retrying')")
         text = ", ".join(parts)
         for problem in self.problems:
             text += f"\nwarning: {problem}"
@@ -113,6 +118,7 @@ class LiveEngine:
         self.runner.store = self.store
         self.sent = 0
         self.failed = 0
+        self.retried = 0
         self._mail_read_at: float | None = None
         self.runner.on_result = self._count
         self.set_channels(channels or {})
@@ -120,6 +126,8 @@ class LiveEngine:
     def _count(self, _message: Message, result: ChannelResult) -> None:
         if result.status == "sent":
             self.sent += 1
+        elif result.retryable:
+            self.retried += 1  # tried again later (or failed for good after the last attempt)
         else:
             self.failed += 1
 
@@ -149,7 +157,7 @@ class LiveEngine:
         opt_outs, problems = 0, ()
         if self._mail_read_at is None or time.monotonic() - self._mail_read_at >= MAILBOX_EVERY_S:
             opt_outs, problems = self.read_mailboxes()
-        sent_before, failed_before = self.sent, self.failed
+        sent_before, failed_before, retried_before = self.sent, self.failed, self.retried
         self.store.moved.clear()
         events = 0
         cursor = int(ws.get_meta(EVENT_CURSOR_KEY) or 0)
@@ -167,7 +175,7 @@ class LiveEngine:
             if runner.tick(RUN_BATCH) < RUN_BATCH:  # a short batch means nothing else was due
                 break
         return PassResult(events, len(self.store.moved), self.sent - sent_before, self.failed - failed_before,
-                          opt_outs, problems)
+                          opt_outs, problems, self.retried - retried_before)
 
 
 __all__ = ["EVENT_CURSOR_KEY", "RUN_BATCH", "LiveEngine", "PassResult", "WatchedChannel", "new_events"]

@@ -39,7 +39,7 @@ def add_commands(sub: argparse._SubParsersAction,
     p.add_argument("--host", default=DEFAULT_HOST,
                    help=f"address to listen on (default {DEFAULT_HOST}: this computer only; 0.0.0.0 for every "
                         "network, which lets other computers send events)")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT}; 0: any free port)")
     p.add_argument("--write-key", action="append", default=[], metavar="KEY",
                    help="also accept this write key (may be repeated); it is not stored — use "
                         "'collect keys add --key KEY' to keep it")
@@ -70,8 +70,8 @@ def _port(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError("must be a whole number") from None
-    if not 0 < value < 65536:
-        raise argparse.ArgumentTypeError("must be between 1 and 65535")
+    if not 0 <= value < 65536:
+        raise argparse.ArgumentTypeError("must be between 0 (any free port) and 65535")
     return value
 
 

@@ -242,7 +242,7 @@ def test_outbox_list_and_drop(tmp_path, registry, capsys):
 
     assert main(["outbox", "--workspace", str(db), "drop", row["id"]]) == 1
     err = capsys.readouterr().err
-    assert "is dropped; only an ambiguous or failed delivery can be dropped" in err and "Traceback" not in err
+    assert "is dropped; only an ambiguous, failed or retrying delivery can be dropped" in err and "Traceback" not in err
     assert main(["outbox", "--workspace", str(db), "drop", "no-such-id"]) == 1
     assert "there is no delivery with id 'no-such-id'" in capsys.readouterr().err
 

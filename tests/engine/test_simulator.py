@@ -215,6 +215,18 @@ def test_demo_builds_a_workspace(tmp_path):
     with Workspace.open(workspace) as ws:
         journeys = ws.list_journeys()
         assert len(journeys) == 1 and journeys[0].latest_version == 1
+        # The user takes the journey live: the next demo must leave it alone.
+        ws.set_status(journeys[0].id, "live")
+        mine = ws.load_draft(journeys[0].id)
+    third = cli("demo", "--workspace", str(workspace), "--customers", "300")
+    assert third.returncode == 0, third.stderr
+    with Workspace.open(workspace) as ws:
+        by_id = {j.id: j for j in ws.list_journeys()}
+        assert len(by_id) == 2
+        assert by_id[mine.id].status == "live" and by_id[mine.id].latest_version == 1
+        assert ws.load_draft(mine.id) == mine
+        [copy] = [j for j in by_id.values() if j.id != mine.id]
+        assert copy.name.endswith("(demo)")
 
 
 def test_simulate_benchmark_at_a_tiny_size():
