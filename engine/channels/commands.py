@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from engine.cli import non_negative
-from engine.errors import ChannelAccountInvalid
+from engine.errors import ChannelAccountInvalid, SecretStoreUnavailable
 
 
 def add_commands(sub: argparse._SubParsersAction,
@@ -62,6 +62,9 @@ def add_commands(sub: argparse._SubParsersAction,
 
     p = actions.add_parser("remove", help="remove an account and its secrets from the keyring")
     p.add_argument("id", metavar="ID")
+    p.add_argument("--force", action="store_true",
+                   help="remove the account even when the keyring cannot be reached (its secrets, if any, stay "
+                        "in the keyring)")
     workspace_options(p)
     p.set_defaults(handler=cmd_remove)
 
@@ -270,7 +273,16 @@ def cmd_remove(args: argparse.Namespace) -> int:
     with _open(args, write=True) as ws:
         store = AccountStore(ws)
         info = store.get(args.id)
-        store.remove(args.id)
+        try:
+            store.remove(args.id)
+        except SecretStoreUnavailable as exc:
+            if not args.force:
+                raise SecretStoreUnavailable(f"{exc.message}; 'channels remove {args.id} --force' removes the "
+                                             "account anyway and leaves its secrets, if any, in the keyring") from exc
+            store.remove(args.id, keep_secrets_if_unavailable=True)
+            _out(f"removed account '{info.id}' ({info.name}); the keyring could not be reached, so any secrets "
+                 "it had are still there")
+            return 0
     _out(f"removed account '{info.id}' ({info.name}) and its secrets")
     return 0
 

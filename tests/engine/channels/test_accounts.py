@@ -294,3 +294,19 @@ def test_settings_in_the_database_are_plain_json(ws, vault):
     with ws._session() as s:
         stored = s.scalars(select(ChannelAccountRow.settings)).one()
     assert stored == {**SMTP, "port": 587}
+
+
+def test_remove_without_a_keyring_needs_force(tmp_path, vault, capsys, monkeypatch):
+    from keyring.backends import fail
+
+    where = ["--workspace", str(tmp_path / "ws")]
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert _run(capsys, "channels", "add", "hook", "--kind", "webhook", "--name", "Hook",
+                "--set", "url=http://127.0.0.1:9/hook", *where)[0] == 0
+    keyring.set_keyring(fail.Keyring())
+    code, _, err = _run(capsys, "channels", "remove", "hook", *where)
+    assert code == 1 and "'channels remove hook --force'" in err and "Traceback" not in err
+    code, out, _ = _run(capsys, "channels", "remove", "hook", "--force", *where)
+    assert code == 0 and "removed account 'hook' (Hook)" in out and "still there" in out
+    code, out, _ = _run(capsys, "channels", "list", *where)
+    assert "hook" not in out
