@@ -27,3 +27,17 @@ def http_server() -> Iterator[Callable[..., LoopbackHttpServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def vault():
+    """The keyring for a test: secrets in memory (engine.secrets.MemoryKeyring), the real one untouched."""
+    import keyring
+
+    from engine.secrets import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

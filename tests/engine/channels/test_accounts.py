@@ -21,18 +21,9 @@ from engine.channels.simulated import SimulatedChannel
 from engine.channels.smtp import SmtpChannel
 from engine.cli import main as cli
 from engine.errors import ChannelAccountInvalid, NotFound, SecretStoreUnavailable
-from engine.secrets import SERVICE, MemoryKeyring
+from engine.secrets import SERVICE
 from engine.store.models import ChannelAccountRow
 from engine.store.workspace import Workspace
-
-
-@pytest.fixture
-def vault() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import keyring
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -36,7 +35,6 @@ from engine.document import Journey
 from engine.errors import MailboxUnavailable
 from engine.runtime.clock import VirtualClock
 from engine.runtime.runner import Runner
-from engine.secrets import MemoryKeyring
 from engine.store.runs import RunStore
 from engine.store.workspace import Workspace
 from tests.conftest import connect
@@ -45,15 +43,6 @@ from tests.engine.channels.servers import Certificates, free_port
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 MAILBOX_USER = "unsubscribe"
 MAILBOX_PASSWORD = "Mailbox-Pa55-7731"
-
-
-@pytest.fixture
-def vault() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

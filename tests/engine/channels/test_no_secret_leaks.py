@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-import keyring
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -29,7 +28,7 @@ from engine.commands import make_node
 from engine.document import Journey, save
 from engine.runtime.clock import VirtualClock
 from engine.runtime.runner import Runner
-from engine.secrets import SERVICE, MemoryKeyring
+from engine.secrets import SERVICE
 from engine.store.runs import RunStore
 from engine.store.workspace import Workspace
 from tests.conftest import connect
@@ -46,15 +45,6 @@ TWILIO_TOKEN = "twilio-Tok-Hh5Jk9Pq"
 WEBHOOK_SECRET = "whsec-Sign-Ww3Ee4Rr"
 WEBHOOK_AUTH = "Bearer authz-Tok-Uu6Ii7Oo"
 SLACK_PATH_SECRET = "slack-Hook-Yy8Tt9Gg"
-
-
-@pytest.fixture
-def vault() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @dataclass
