@@ -739,6 +739,11 @@ def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, optio
     column_type = forced or info.type
     if column_type.name in ("date", "datetime") and fmt is not None:
         column_type = ColumnType(column_type.name, fmt)
+    elif forced is not None and forced.name in ("date", "datetime") and info.type.name in ("date", "datetime") \
+            and info.type.date_format:
+        # ``--map col=field:datetime`` chooses the type; the way the dates are written is still the
+        # one found in the file (31/01/2024 stays day/month/year).
+        column_type = ColumnType(forced.name, info.type.date_format, info.type.ambiguous)
     return column_type, forced is not None
 
 

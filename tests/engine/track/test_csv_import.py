@@ -469,3 +469,14 @@ def test_imported_events_are_checked_against_the_tracking_plan(ws: Workspace, tm
     found = {(v.event_name, v.kind, v.property): v.count for v in violations(ws)}
     # page_view is not in the plan; every order has its amount.
     assert found == {("page_view", "unknown_event", ""): 1}
+
+
+def test_forcing_a_date_type_keeps_the_detected_format(ws: Workspace, tmp_path: Path):
+    from engine.track.csv_import import ImportOptions, import_customers
+
+    path = write(tmp_path / "c.csv", [["email", "signed_up"], ["ana@example.com", "31/01/2024"],
+                                      ["ben@example.com", "15/02/2024"]])
+    result = import_customers(ws, path, ImportOptions(mapping={"signed_up": "attributes.signed_up:date"}))
+    assert result.skipped == 0 and not result.errors
+    record = ws.get_customer(ws.find_customer("email", "ana@example.com"))
+    assert str(record.attributes["signed_up"]).startswith("2024-01-31")
