@@ -192,8 +192,6 @@ def non_negative(text: str) -> int:
     return value
 
 
-_count = non_negative
-
 
 def _flow_order(journey, result) -> list[str]:
     """Executable node ids from the entries along the edges (breadth first), then the rest."""
@@ -641,8 +639,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
 
     p = sub.add_parser("simulate", help="run synthetic customers through a journey on a virtual clock")
     p.add_argument("file", metavar="FILE", help="a .journey.json file")
-    p.add_argument("--customers", type=_count, default=1000, metavar="N", help="simulated customers (default 1000)")
-    p.add_argument("--days", type=_count, default=30, metavar="D", help="simulated days (default 30)")
+    p.add_argument("--customers", type=non_negative, default=1000, metavar="N", help="simulated customers (default 1000)")
+    p.add_argument("--days", type=non_negative, default=30, metavar="D", help="simulated days (default 30)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed: the same seed gives the same numbers")
     p.add_argument("--response", metavar="FILE.json", help="a response model to use instead of the defaults")
     p.add_argument("--json", action="store_true", help="print the counts as JSON")
@@ -652,7 +650,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS,
                    help="workspace folder or .db file (default: a 'demo' folder in your user data folder)")
     p.add_argument("--template", default="abandoned_cart", metavar="KEY", help="template to build the journey from")
-    p.add_argument("--customers", type=_count, default=2000, metavar="N", help="simulated customers (default 2000)")
+    p.add_argument("--customers", type=non_negative, default=2000, metavar="N", help="simulated customers (default 2000)")
     p.add_argument("--seed", type=int, default=0, metavar="S")
     p.add_argument("--response", metavar="FILE.json", help="a response model to use instead of the defaults")
     p.set_defaults(handler=cmd_demo)

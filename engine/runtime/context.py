@@ -10,7 +10,6 @@ so simulation, test and live runs answer alike by construction.
 from __future__ import annotations
 
 import hashlib
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from zoneinfo import ZoneInfo
 from engine import templating
 from engine.document import FrequencyCap, QuietHours, Settings
 from engine.runtime.clock import at_local, parse_hhmm, zone_of
-from engine.runtime.triggers import lookup
 
 Mode = Literal["simulation", "test", "live"]
 SendStatus = Literal["sent", "failed", "skipped", "deferred"]
@@ -66,36 +64,6 @@ def bucket(customer_id: str, salt: str) -> float:
     same place, so splits, experiments and holdouts are sticky without storing anything."""
     digest = hashlib.sha256(f"{customer_id}\x1f{salt}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 18446744073709551616.0  # 2**64
-
-
-_PLACEHOLDER = re.compile(r"\{\{\s*(customer|event)\.([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def render(template: str, customer: CustomerView, event: Mapping[str, Any] | None = None) -> str:
-    """Fill ``{{ customer.x }}`` from the profile (``customer.id`` falls back to the customer id) and
-    ``{{ event.x }}`` from the current event's properties; an absent value becomes empty text.
-    Anything else is left as written."""
-    def fill(found: re.Match[str]) -> str:
-        root, name = found.group(1), found.group(2)
-        if root == "customer":
-            value = lookup(customer.attributes, name)
-            if value is None and name == "id":
-                value = customer.id
-        else:
-            value = lookup(event or {}, name)
-        return _text(value)
-
-    return _PLACEHOLDER.sub(fill, template) if "{{" in template else template
 
 
 def quiet_until(now: datetime, zone: ZoneInfo, quiet: QuietHours) -> datetime | None:

@@ -562,18 +562,18 @@ class Runner:
                 self._scanned[key] = last
                 return
             firing = moment.isoformat()
-            due = [(cid, f"schedule:{firing}") for cid, attrs in self._all_profiles()
+            due = [(cid, f"schedule:{firing}") for cid, attrs in self.store.profiles()
                    if _in_rules(trig.rules, trig.match, attrs)]
         elif isinstance(trig, SegmentTrigger) and trig.segment_id:
             # Saved segment: who entered it since the last look (its stored membership moves on).
             from engine.track.segments import SegmentStore
 
             entered, _left = SegmentStore(self.workspace).refresh(trig.segment_id, now)
-            attrs_ok = {cid for cid, attrs in self._all_profiles() if _in_rules(trig.rules, trig.match, attrs)} \
+            attrs_ok = {cid for cid, attrs in self.store.profiles() if _in_rules(trig.rules, trig.match, attrs)} \
                 if trig.rules else None
             due = [(cid, "segment") for cid in entered if attrs_ok is None or cid in attrs_ok]
         else:
-            for cid, attrs, tz in self._all_profiles(with_zone=True):
+            for cid, attrs, tz in self.store.profiles(with_zone=True):
                 if isinstance(trig, DatePropertyTrigger):
                     moment = trig.next_fire(attrs, last, zone_of(tz, comp.settings.time_zone))
                     if moment is not None and moment <= now:
@@ -606,9 +606,6 @@ class Runner:
             if version.number == comp.version_number:
                 return version.published_at
         return self.clock.now()
-
-    def _all_profiles(self, with_zone: bool = False):
-        yield from self.store.profiles(with_zone=with_zone)
 
     def _apply(self, state: RunState, comp: _Compiled, outcome: Outcome, delta: BatchDelta, now: datetime) -> None:
         node_id = state.node_id

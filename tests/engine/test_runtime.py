@@ -10,7 +10,7 @@ import pytest
 from engine.document import FrequencyCap, QuietHours, Settings
 from engine.runtime import Clock, End, Go, Jump, Park, RealClock, VirtualClock
 from engine.runtime.clock import as_utc, at_local, local_date, parse_hhmm, parse_iso, zone_of
-from engine.runtime.context import CustomerView, SendOutcome, bucket, frequency_capped, quiet_until, render
+from engine.runtime.context import SendOutcome, bucket, frequency_capped, quiet_until
 from engine.runtime.fake import FakeWorld
 from engine.runtime.triggers import (
     DatePropertyTrigger,
@@ -235,15 +235,18 @@ def test_bucket_is_deterministic_and_spread():
     assert all(850 <= n <= 1150 for n in deciles), deciles
 
 
-def test_render_fills_customer_and_event_placeholders():
-    customer = CustomerView("c-7", {"first_name": "Ana", "address": {"city": "Lyon"}, "points": 12.0,
-                                    "vip": True})
+def test_render_fills_customer_and_event_placeholders(clock):
+    from engine.errors import TemplateError
+
+    world = FakeWorld(clock)
+    world.add_customer("c-7", {"first_name": "Ana", "address": {"city": "Lyon"}, "points": 12.0, "vip": True})
+    ctx = world.context("c-7", node_id="n-1", event={"order_id": "A-1"})
     text = ("Hi {{ customer.first_name }} from {{customer.address.city}}: {{ customer.points }} points, "
-            "vip {{ customer.vip }}, order {{ event.order_id }}, {{ customer.missing }}|{{ customer.id }} "
-            "{{ shop.name }}")
-    assert render(text, customer, {"order_id": "A-1"}) == (
-        "Hi Ana from Lyon: 12 points, vip true, order A-1, |c-7 {{ shop.name }}")
-    assert render("plain", customer) == "plain"
+            "vip {{ customer.vip }}, order {{ event.order_id }}, {{ customer.missing | default('') }}|{{ customer.id }}")
+    assert ctx.render(text) == "Hi Ana from Lyon: 12 points, vip true, order A-1, |c-7"
+    assert ctx.render("plain") == "plain"
+    with pytest.raises(TemplateError, match="'customer.missing' is missing"):
+        ctx.render("{{ customer.missing }}", name="subject")
 
 
 def test_quiet_hours_window():
