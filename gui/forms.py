@@ -573,7 +573,7 @@ class MultilineEditor(FieldEditor):
         if template:
             self.edit.setPlaceholderText(
                 translate("ConfigForm", "Use {{ customer.first_name }} to personalise"))
-            lines = 2 if short else 6
+            lines = 3 if short else 6  # placeholders with fallbacks make subjects wrap
         metrics = QtGui.QFontMetrics(self.edit.font())
         self.edit.setFixedHeight(metrics.lineSpacing() * lines + 14)
         self.edit.textChanged.connect(self.user_changed)
