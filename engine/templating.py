@@ -805,9 +805,13 @@ def _prepared(template: str, html: bool, strict: bool) -> Template:
     if refused:
         raise TemplateRefused(refused[0].message, line=refused[0].line)
     try:
-        return _environment(html, strict).from_string(tree)
+        compiled = _environment(html, strict).from_string(tree)
     except TemplateSyntaxError as exc:
         raise TemplateError(_syntax_message(exc), line=exc.lineno) from None
+    # Jinja keeps a template's globals as a ChainMap over the environment's, and every render
+    # copies and lists them; the sandbox's globals never change, so one plain dict serves.
+    compiled.globals = dict(compiled.globals)
+    return compiled
 
 
 def check(template: str, *, html: bool = False, roots: Iterable[str] = ROOTS) -> list[TemplateProblem]:

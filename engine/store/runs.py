@@ -11,9 +11,10 @@ the caller, whose clock may be virtual; nothing here reads the wall clock.
 from __future__ import annotations
 
 import json
+import os
+import random
 import secrets
 import time
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -756,9 +757,16 @@ def ordered_id() -> str:
     """A row id (runs, deliveries) that sorts by creation time (the layout of UUID version 7: 48 bits of Unix
     milliseconds, then random bits). New rows and the step lines of new runs then land at the end of the
     indexes instead of at random places in them, which keeps bulk writes fast."""
-    value = (time.time_ns() // 1_000_000) << 80 | 0x7 << 76 | secrets.randbits(76)
+    value = (time.time_ns() // 1_000_000) << 80 | 0x7 << 76 | _id_random.getrandbits(76)
     value = value & ~(0x3 << 62) | 0x2 << 62  # the RFC 4122 variant bits
-    return str(uuid.UUID(int=value))
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+# Ids need to be unique, not secret: a generator seeded from the OS once (and again in a forked
+# child, which would otherwise repeat its parent's ids) instead of a system call per id.
+_id_random = random.Random(secrets.randbits(128))
+os.register_at_fork(after_in_child=lambda: _id_random.seed(secrets.randbits(128)))
 
 
 def _drop_vanished(conn: Connection, batch: Batch) -> None:
