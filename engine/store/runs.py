@@ -10,7 +10,6 @@ the caller, whose clock may be virtual; nothing here reads the wall clock.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import secrets
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
+from engine import fastjson
 from engine.errors import NotFound
 from engine.runtime.results import NodeCounts
 from engine.store.customers import CustomerRecord
@@ -302,7 +302,7 @@ class RunStore:
                     for (j, v, m, e), c in batch.edges.items()])
             if batch.profiles and conn.dialect.name == "sqlite":
                 _driver_executemany(conn, _SQLITE_PROFILE_UPDATE, [
-                    (json.dumps(attrs), json.dumps(tags), _sqlite_time(when), cid)
+                    (fastjson.dumps(attrs), fastjson.dumps(tags), _sqlite_time(when), cid)
                     for cid, (attrs, tags, when) in batch.profiles.items()])
             elif batch.profiles:
                 conn.execute(_PROFILE_UPDATE, [
@@ -607,13 +607,24 @@ def _driver_rows(conn: Connection, sql: str, params: Iterable[Any]) -> list[tupl
 
 
 def _from_sqlite_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if value is None:
+        return None
+    moment = _read_times.get(value)
+    if moment is None:
+        if len(_read_times) >= 50_000:
+            _read_times.clear()
+        moment = _read_times[value] = datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return moment
+
+
+# Runs taken together mostly share their moments (a batch parks every run until the same time).
+_read_times: dict[str, datetime] = {}
 
 
 def _sqlite_state(row: tuple) -> RunState:
     values = list(row)
     for i in _RUN_JSON_AT:
-        values[i] = json.loads(values[i])
+        values[i] = fastjson.loads(values[i])
     for i in _RUN_TIME_AT:
         values[i] = _from_sqlite_time(values[i])
     values[_RUN_CONVERTED_AT] = bool(values[_RUN_CONVERTED_AT])
@@ -641,8 +652,8 @@ def _sqlite_customers(conn: Connection, ids: list[str]) -> dict[str, CustomerRec
                 conn, "SELECT id, attributes, time_zone, consent, tags, created_at, updated_at FROM customers "
                       f"WHERE id IN ({marks})", chunk):
             found[cid] = CustomerRecord(
-                id=cid, attributes=json.loads(attributes), time_zone=zone, consent=json.loads(consent),
-                tags=tuple(json.loads(tags)), identifiers=tuple(sorted(idents.get(cid, ()))),
+                id=cid, attributes=fastjson.loads(attributes), time_zone=zone, consent=fastjson.loads(consent),
+                tags=tuple(fastjson.loads(tags)), identifiers=tuple(sorted(idents.get(cid, ()))),
                 created_at=_from_sqlite_time(created), updated_at=_from_sqlite_time(updated))  # type: ignore[arg-type]
     return found
 
@@ -675,7 +686,7 @@ def _sqlite_run_row(state: RunState, times: dict[datetime, str | None]) -> list[
     for name in _RUN_FIELDS:
         value = getattr(state, name)
         if name in _JSON_RUN_FIELDS:
-            value = json.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
+            value = fastjson.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
         elif name in _TIME_RUN_FIELDS:
             if value is not None:
                 stamp = times.get(value)
