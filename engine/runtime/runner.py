@@ -22,6 +22,7 @@ is found, marked ``ambiguous`` and the message is not sent a second time; the se
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -62,6 +63,7 @@ from engine.store.runs import (
     DROPPED,
     Batch,
     BatchDelta,
+    BatchRows,
     DeliveryRecord,
     RunState,
     RunStore,
@@ -156,16 +158,67 @@ class _Work:
     def __init__(self) -> None:
         self.batch = Batch()
         #: Profiles read for this batch (their dicts are shared by every step of that customer).
-        self.customers: dict[str, tuple[CustomerView, dict[str, str]]] = {}
+        self.customers: dict[str, CustomerView] = {}
+        #: Identifiers of the customers in hand (``kind → value``), read when a send first needs one.
+        self.identifiers: dict[str, dict[str, str]] = {}
         #: Delivery rows of the runs in hand, by idempotency key, as the batch leaves them.
         self.deliveries: dict[str, DeliveryRecord] = {}
         #: Runs whose delivery rows have been read (or that are new, so have none).
         self.delivery_runs: set[str] = set()
+        #: Runs taken from the store whose delivery rows are read, all at once, when a send first
+        #: asks (a batch that sends nothing reads none).
+        self.unread_delivery_runs: list[str] = []
         #: When each customer in hand was sent something counting towards the frequency cap.
         self.sent: dict[str, list[datetime]] = {}
         #: Opt-outs, read once per batch when a message is about to go: ``(kind, address)`` and
         #: ``(kind, customer id)`` pairs.
         self.opt_outs: set[tuple[str, str]] | None = None
+
+
+class _Writer:
+    """Writes a runner's batches on a thread of its own, one at a time, while the runner works out
+    the next one (SQLite: the database's work then runs on the second core).
+
+    While a batch is being written its runs and customers are *in flight*: the runner takes no
+    due run of that batch and reads no profile of those customers until the write is done (the
+    database does not show it yet); every other read of the store waits for it (:meth:`wait`).
+    """
+
+    def __init__(self, store: RunStore):
+        self._store = store
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self.run_ids: frozenset[str] = frozenset()
+        self.customer_ids: frozenset[str] = frozenset()
+
+    @property
+    def busy(self) -> bool:
+        return self._thread is not None
+
+    def submit(self, rows: BatchRows) -> None:
+        """Start writing ``rows`` once the batch before them is written."""
+        self.wait()
+        self.run_ids, self.customer_ids = rows.run_ids, rows.customer_ids
+        self._thread = threading.Thread(target=self._write, args=(rows,), name="journey-studio-run-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    def _write(self, rows: BatchRows) -> None:
+        try:
+            self._store.write_rows(rows)
+        except BaseException as exc:  # handed to the runner's thread by wait()
+            self._error = exc
+
+    def wait(self) -> None:
+        """Return once nothing is in flight; raise what the last write raised."""
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+            self._thread = None
+            self.run_ids = self.customer_ids = frozenset()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 class Runner:
@@ -193,6 +246,7 @@ class Runner:
         self.max_attempts = max_attempts
         self._compiled_versions: dict[tuple[str, int], _Compiled] = {}
         self._work = _Work()
+        self._writer = _Writer(self.store)
         #: Called after every call of a channel (and when a message has no channel to go to).
         self.on_result: Callable[[Message, ChannelResult], None] | None = None
         #: Entries that fire on their own (schedule, date property, segment rules): when each was
@@ -204,6 +258,7 @@ class Runner:
               event: Mapping[str, Any] | None = None) -> str | None:
         """Start a run of the customer at an entry (the first one unless ``node_id`` names one) of
         the latest published version; returns its id, or ``None`` when re-entry rules refuse."""
+        self._settle()
         comp, entry = self._entry(journey_id, node_id)
         self.workspace.get_customer(customer_id)
         try:
@@ -215,28 +270,35 @@ class Runner:
                    *, chunk: int = 2000) -> int:
         """Start runs for many customers at once (a segment, a schedule firing, a bulk test); returns
         how many started. Re-entry rules and entry limits apply to each customer."""
+        self._settle()
         comp, entry = self._entry(journey_id, node_id)
         started = 0
         ids = list(dict.fromkeys(customer_ids))
-        for i in range(0, len(ids), chunk):
-            part = ids[i:i + chunk]
-            self._load_customers(part)
-            runs = self.store.runs_of_customers(part, journey_id, self.mode)
-            entered = self.store.customers_entered(journey_id, self.mode) if entry.limit else 0
-            for customer_id in part:
-                if customer_id not in self._work.customers:
-                    continue
-                if entry.limit and customer_id not in runs and entered >= entry.limit:
-                    continue
-                if self._start(comp, entry, customer_id, {}, runs.get(customer_id, [])) is not None:
-                    started += 1
-                    entered += customer_id not in runs
-            self.flush()
+        try:
+            for i in range(0, len(ids), chunk):
+                part = ids[i:i + chunk]
+                if entry.limit or not self._writer.customer_ids.isdisjoint(part):
+                    self._settle()  # the limit counts the runs written so far
+                self._load_customers(part)
+                runs = self.store.runs_of_customers(part, journey_id, self.mode)
+                entered = self.store.customers_entered(journey_id, self.mode) if entry.limit else 0
+                for customer_id in part:
+                    if customer_id not in self._work.customers:
+                        continue
+                    if entry.limit and customer_id not in runs and entered >= entry.limit:
+                        continue
+                    if self._start(comp, entry, customer_id, {}, runs.get(customer_id, [])) is not None:
+                        started += 1
+                        entered += customer_id not in runs
+                self._flush_behind()
+        finally:
+            self._settle()
         return started
 
     def handle_event(self, event: EventRecord) -> None:
         """A customer did something: runs waiting for it go on, goals and exit events are counted,
         and event-triggered entries of live journeys start runs."""
+        self._settle()
         name, props = event.name, dict(event.properties)
         for state in self.store.open_runs(event.customer_id, self.mode):
             comp = self._compiled(state.journey_id, state.version_number)
@@ -279,40 +341,83 @@ class Runner:
         """Start the runs that entries firing by now call for (live mode), then advance up to
         ``batch`` due runs, earliest wake-up first; returns how many runs were taken. Everything
         is written when it returns."""
+        self._settle()
+        try:
+            return self._tick(batch)
+        finally:
+            self._settle()
+
+    def run_due(self, batch: int = 2000) -> int:
+        """Tick until nothing is due at the clock's present moment; returns the runs taken. Each
+        batch is written while the next one is worked out; everything is written when it returns."""
+        self._settle()
+        total = 0
+        try:
+            while taken := self._tick(batch):
+                total += taken
+        finally:
+            self._settle()
+        return total
+
+    def _tick(self, batch: int) -> int:
+        """:meth:`tick`, leaving the batch to be written behind the next one's work."""
         now = self.clock.now()
         if self.mode == "live":
             self._fire_entries(now)
-        states = self.store.due_states(now, self.mode, batch)
+        writer = self._writer
+        states = self.store.due_states(now, self.mode, batch, exclude=writer.run_ids)
+        if not states and writer.busy:  # perhaps only runs still being written were due
+            self._settle()
+            states = self.store.due_states(now, self.mode, batch)
         if not states:
             return 0
+        if not writer.customer_ids.isdisjoint(s.customer_id for s in states):
+            self._settle()  # a profile or a send of theirs is still being written
         self._load_customers(s.customer_id for s in states)
-        self._load_deliveries(s.id for s in states)
+        self._work.unread_delivery_runs = [s.id for s in states]
         for state in states:
             comp = self._compiled(state.journey_id, state.version_number)
             if state.status == "waiting":
                 self._wake(state, comp)
             self._advance(state, comp)
-        self.flush()
+        self._flush_behind()
         return len(states)
-
-    def run_due(self, batch: int = 2000) -> int:
-        """Tick until nothing is due at the clock's present moment; returns the runs taken."""
-        total = 0
-        while taken := self.tick(batch):
-            total += taken
-        return total
 
     def flush(self) -> None:
         """Write the steps in hand (one transaction) and forget what was read for them."""
+        self._settle()
         work = self._work
         if work.batch:
             self.store.write(work.batch)
         self._work = _Work()
 
+    def _flush_behind(self) -> None:
+        """:meth:`flush`, with the writing done on the writer's thread (on SQLite) while the runner
+        goes on; :meth:`_settle` waits for it."""
+        work = self._work
+        self._work = _Work()
+        if not work.batch:
+            return
+        rows = self.store.batch_rows(work.batch)
+        if rows is None:
+            self.store.write(work.batch)
+        else:
+            self._writer.submit(rows)
+
+    def _settle(self) -> None:
+        """Wait until every batch handed to the writer is written. If one failed, what the runner
+        holds is ahead of the database: it is dropped (the runs go on from what was written)."""
+        try:
+            self._writer.wait()
+        except BaseException:
+            self._work = _Work()
+            raise
+
     def counters(self, journey_id: str, version_number: int, mode: str | None = None
                  ) -> tuple[dict[str, NodeCounts], dict[str, int]]:
         """Node and edge counters of a version (this runner's mode unless ``mode`` is given); every
         runnable node and every edge between two is listed, at zero when nothing passed yet."""
+        self._settle()
         nodes, edges = self.store.counters(journey_id, version_number, mode or self.mode)
         comp = self._compiled(journey_id, version_number)
         all_nodes = {node_id: nodes.get(node_id, NodeCounts()) for node_id in comp.nodes}
@@ -323,6 +428,7 @@ class Runner:
         """Send an ambiguous or failed delivery again, as the user chose: the message is built anew
         from the node of the published version and the customer's profile, with the same
         idempotency key (so the same ``Message-ID``), and the row gets the new outcome."""
+        self._settle()
         found = self.store.delivery_by_id(delivery_id)
         if found.status not in RESENDABLE:
             raise NotFound(f"delivery '{found.id}' is {found.status}; only an ambiguous or failed delivery "
@@ -371,17 +477,11 @@ class Runner:
     def _load_customers(self, customer_ids: Iterable[str]) -> None:
         work = self._work
         wanted = [c for c in dict.fromkeys(customer_ids) if c not in work.customers]
-        for cid, record in self.store.customers(wanted).items():
-            view = CustomerView(record.id, dict(record.attributes), record.time_zone, dict(record.consent),
-                                set(record.tags))
-            work.customers[cid] = (view, dict(reversed(record.identifiers)))
-        # Read with the profiles, before any step of theirs: every message sent from now on is
-        # added by this runner, so the frequency cap sees the batch's own sends too.
-        sent = self.store.sent_times_of(wanted, self.mode)
-        for cid in wanted:
-            work.sent[cid] = sent.get(cid, [])
+        for cid, record in self.store.customers(wanted, identifiers=False).items():
+            work.customers[cid] = CustomerView(record.id, dict(record.attributes), record.time_zone,
+                                               dict(record.consent), set(record.tags))
 
-    def _customer(self, customer_id: str) -> tuple[CustomerView, dict[str, str]]:
+    def _customer(self, customer_id: str) -> CustomerView:
         found = self._work.customers.get(customer_id)
         if found is None:
             self._load_customers([customer_id])
@@ -390,16 +490,32 @@ class Runner:
                 raise NotFound(f"there is no customer with id '{customer_id}'", where=self.workspace.location)
         return found
 
+    def _identifiers(self, customer_id: str) -> dict[str, str]:
+        """The customer's identifiers; the first call of a batch reads them for every customer in hand."""
+        work = self._work
+        found = work.identifiers.get(customer_id)
+        if found is None:
+            self._customer(customer_id)
+            wanted = [c for c in work.customers if c not in work.identifiers]
+            read = self.store.identifiers_of(wanted)
+            for cid in wanted:
+                work.identifiers[cid] = dict(reversed(sorted(read.get(cid, ()))))
+            found = work.identifiers[customer_id]
+        return found
+
     def _load_deliveries(self, run_ids: Iterable[str]) -> None:
         work = self._work
-        wanted = [r for r in run_ids if r not in work.delivery_runs]
-        work.deliveries.update(self.store.deliveries_of_runs(wanted))
+        wanted = [r for r in dict.fromkeys(run_ids) if r not in work.delivery_runs]
+        for key, row in self.store.deliveries_of_runs(wanted).items():
+            work.deliveries.setdefault(key, row)  # what the batch did already is newer
         work.delivery_runs.update(wanted)
 
     def _delivery(self, run_id: str, key: str) -> DeliveryRecord | None:
-        if run_id not in self._work.delivery_runs:
-            self._load_deliveries([run_id])
-        return self._work.deliveries.get(key)
+        work = self._work
+        if run_id not in work.delivery_runs:
+            self._load_deliveries([run_id, *work.unread_delivery_runs])
+            work.unread_delivery_runs = []
+        return work.deliveries.get(key)
 
     def _opted_out(self, channel_kind: str, address: str, customer_id: str) -> bool:
         work = self._work
@@ -409,8 +525,19 @@ class Runner:
                 or (channel_kind, "customer:" + customer_id) in work.opt_outs)
 
     def _sent_times(self, customer_id: str) -> list[datetime]:
-        self._customer(customer_id)
-        return self._work.sent[customer_id]
+        """When the customer was sent messages that count towards the frequency cap. The first call
+        of a batch reads them for every customer in hand; every send that counts calls this before
+        its delivery row is written, so the batch's own sends are added here, never read twice."""
+        work = self._work
+        found = work.sent.get(customer_id)
+        if found is None:
+            self._customer(customer_id)
+            wanted = [c for c in work.customers if c not in work.sent]
+            read = self.store.sent_times_of(wanted, self.mode)
+            for cid in wanted:
+                work.sent[cid] = read.get(cid, [])
+            found = work.sent[customer_id]
+        return found
 
     def _delta(self, state: RunState, now: datetime) -> BatchDelta:
         return self._work.batch.delta(state, now)
@@ -425,6 +552,7 @@ class Runner:
 
     def _write_batch(self) -> None:
         """Write the batch now but keep what was read: the runs in hand go on from where they are."""
+        self._settle()
         batch = self._work.batch
         if batch:
             self.store.write(batch)
@@ -540,6 +668,7 @@ class Runner:
                     self._fire_entry(comp, entry, trig, now)
 
     def _fire_entry(self, comp: _Compiled, entry: _Entry, trig: Trigger, now: datetime) -> None:
+        self._settle()  # reads runs and profiles
         key = (comp.journey.id, comp.version_number, entry.node_id)
         meta_key = f"entry-scan:{comp.journey.id}:{comp.version_number}:{entry.node_id}:{self.mode}"
         last = self._scanned.get(key)
@@ -725,15 +854,13 @@ class StoreContext(StepContext):
     """One step of one stored run: the customer from the runner's batch, sends through the outbox."""
 
     __slots__ = ("runner", "run", "now", "customer", "settings", "run_vars", "node_id", "journey_id", "mode",
-                 "event", "_identifiers", "_profile_changed")
+                 "event", "_profile_changed")
 
     def __init__(self, runner: Runner, run: RunState, settings: Settings, node_id: str, now: datetime):
-        view, identifiers = runner._customer(run.customer_id)
         self.runner = runner
         self.run = run
         self.now = now
-        self.customer = view
-        self._identifiers = identifiers
+        self.customer = runner._customer(run.customer_id)
         self.settings = settings
         self.run_vars = run.vars
         self.node_id = node_id
@@ -764,7 +891,7 @@ class StoreContext(StepContext):
         name = ADDRESS_OF.get(channel_kind)
         if name is None:
             return self.customer.id
-        value = self.customer.attributes.get(name) or self._identifiers.get(name)
+        value = self.customer.attributes.get(name) or self.runner._identifiers(self.customer.id).get(name)
         return str(value) if value else ""
 
     def _earlier(self, key: str) -> tuple[DeliveryRecord | None, SendOutcome | None]:
@@ -825,6 +952,8 @@ class StoreContext(StepContext):
         # A channel that drops repeated keys itself needs no "pending" row written first: if the
         # process dies after the call, the step runs again and the provider ignores the repeat.
         careful = not getattr(channel, "idempotent", False)
+        if not exempt:
+            runner._sent_times(self.customer.id)  # read before this send's row can be
         attempt = (earlier.attempts if earlier is not None else 0) + 1
         if earlier is None:
             row = self._new_row(key, message.channel, message.channel_kind, "pending", "", attempt, exempt,

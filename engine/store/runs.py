@@ -35,6 +35,14 @@ from engine.store.models import (
     RunRow,
     StepRow,
 )
+from engine.store.runs_sqlite import (
+    DELIVERY_FIELDS,
+    STEP_FIELDS,
+    BatchRows,
+    batch_rows,
+    sqlite_time,
+    write_rows,
+)
 
 if TYPE_CHECKING:
     from engine.store.workspace import Workspace
@@ -275,22 +283,21 @@ class RunStore:
         """Write a :class:`Batch` in one transaction: all of it or, if anything fails, none."""
         if not batch:
             return
+        rows = self.batch_rows(batch)
+        if rows is not None:
+            self.write_rows(rows)
+            return
         with self.workspace._session(write=True) as s:
             conn = s.connection()
             _drop_vanished(conn, batch)
-            if conn.dialect.name == "sqlite":
-                _write_runs_sqlite(conn, batch)
-            else:
-                inserts = [_run_values(st) for run_id, st in batch.runs.items() if run_id in batch.new]
-                updates = [_run_values(st, key="b_id") for run_id, st in batch.runs.items()
-                           if run_id not in batch.new]
-                if inserts:
-                    conn.execute(insert(_runs), inserts)
-                if updates:
-                    conn.execute(_RUN_UPDATE, updates)
-                if batch.steps:
-                    conn.execute(insert(_steps), [dict(zip(_STEP_FIELDS, step, strict=True))
-                                                  for step in batch.steps])
+            inserts = [_run_values(st) for run_id, st in batch.runs.items() if run_id in batch.new]
+            updates = [_run_values(st, key="b_id") for run_id, st in batch.runs.items() if run_id not in batch.new]
+            if inserts:
+                conn.execute(insert(_runs), inserts)
+            if updates:
+                conn.execute(_RUN_UPDATE, updates)
+            if batch.steps:
+                conn.execute(insert(_steps), [dict(zip(STEP_FIELDS, step, strict=True)) for step in batch.steps])
             if batch.nodes:
                 conn.execute(_counter_upsert(conn, _node_counters, ("node_id",), _NODE_FIELDS), [
                     {"journey_id": j, "version_number": v, "mode": m, "node_id": n,
@@ -300,22 +307,26 @@ class RunStore:
                 conn.execute(_counter_upsert(conn, _edge_counters, ("edge_id",), ("count",)), [
                     {"journey_id": j, "version_number": v, "mode": m, "edge_id": e, "count": c}
                     for (j, v, m, e), c in batch.edges.items()])
-            if batch.profiles and conn.dialect.name == "sqlite":
-                _driver_executemany(conn, _SQLITE_PROFILE_UPDATE, [
-                    (fastjson.dumps(attrs), fastjson.dumps(tags), _sqlite_time(when), cid)
-                    for cid, (attrs, tags, when) in batch.profiles.items()])
-            elif batch.profiles:
+            if batch.profiles:
                 conn.execute(_PROFILE_UPDATE, [
                     {"b_id": cid, "attributes": attrs, "tags": tags, "updated_at": when}
                     for cid, (attrs, tags, when) in batch.profiles.items()])
-            if batch.new_deliveries and conn.dialect.name == "sqlite":
-                _driver_executemany(conn, _SQLITE_DELIVERY_INSERT, [
-                    tuple(_sqlite_value(name, row[name]) for name in _DELIVERY_FIELDS)
-                    for row in batch.new_deliveries])
-            elif batch.new_deliveries:
+            if batch.new_deliveries:
                 conn.execute(insert(_deliveries), batch.new_deliveries)
             if batch.delivery_updates:
                 conn.execute(_DELIVERY_UPDATE, batch.delivery_updates)
+
+    def batch_rows(self, batch: Batch) -> BatchRows | None:
+        """On SQLite, ``batch`` as stored values for :meth:`write_rows` (a snapshot another thread
+        may write while the runner goes on); ``None`` on other databases."""
+        if self.workspace.engine.dialect.name != "sqlite":
+            return None
+        return batch_rows(batch)
+
+    def write_rows(self, rows: BatchRows) -> None:
+        """Write what :meth:`batch_rows` made, in one transaction (any thread may call this)."""
+        with self.workspace._session(write=True) as s:
+            write_rows(s.connection().connection.driver_connection, rows)  # type: ignore[arg-type]
 
     def load(self, run_id: str) -> RunState:
         with self.workspace._session() as s:
@@ -333,38 +344,64 @@ class RunStore:
                                         RunRow.mode == mode)
                 .order_by(RunRow.wake_at, RunRow.id).limit(limit)))
 
-    def due_states(self, now: datetime, mode: str, limit: int) -> list[RunState]:
-        """Runs of ``mode`` due by ``now``, whole, earliest wake-up first (one query for a batch)."""
+    def due_states(self, now: datetime, mode: str, limit: int, exclude: frozenset[str] = frozenset()
+                   ) -> list[RunState]:
+        """Runs of ``mode`` due by ``now``, whole, earliest wake-up first (one query for a batch),
+        leaving out the runs in ``exclude`` (still being written: the database shows them as they were)."""
         with self.workspace._session() as s:
             conn = s.connection()
             if conn.dialect.name == "sqlite":
-                return [_sqlite_state(r) for r in _driver_rows(conn, _SQLITE_DUE, (_sqlite_time(now), mode, limit))]
-            rows = conn.execute(
+                rows = _driver_rows(conn, _SQLITE_DUE, (sqlite_time(now), mode, limit + len(exclude)))
+                if exclude:  # the id comes first; left out before any column is decoded
+                    rows = [r for r in rows if r[0] not in exclude][:limit]
+                return [_sqlite_state(r) for r in rows]
+            found = conn.execute(
                 select(_runs).where(_runs.c.status.in_(("active", "waiting")), _runs.c.wake_at <= now,
                                     _runs.c.mode == mode)
-                .order_by(_runs.c.wake_at, _runs.c.id).limit(limit))
-            return [_state(r) for r in rows]
+                .order_by(_runs.c.wake_at, _runs.c.id).limit(limit + len(exclude)))
+            return [_state(r) for r in found if r.id not in exclude][:limit]
 
-    def customers(self, customer_ids: Iterable[str]) -> dict[str, CustomerRecord]:
-        """Profiles of many customers at once (missing ids are left out)."""
+    def customers(self, customer_ids: Iterable[str], *, identifiers: bool = True) -> dict[str, CustomerRecord]:
+        """Profiles of many customers at once (missing ids are left out); without their
+        identifiers unless ``identifiers`` (the runner reads those only when a send needs one)."""
         ids = list(dict.fromkeys(customer_ids))
         found: dict[str, CustomerRecord] = {}
-        idents: dict[str, list[tuple[str, str]]] = {}
+        idents = self.identifiers_of(ids) if identifiers else {}
         with self.workspace._session() as s:
             conn = s.connection()
-            if conn.dialect.name == "sqlite":
-                return _sqlite_customers(conn, ids)
             for chunk in _chunks(ids):
-                for cid, kind, value in conn.execute(
-                        select(_identifiers.c.customer_id, _identifiers.c.kind, _identifiers.c.value)
-                        .where(_identifiers.c.customer_id.in_(chunk))):
-                    idents.setdefault(cid, []).append((kind, value))
+                if conn.dialect.name == "sqlite":
+                    for cid, attributes, zone, consent, tags, created, updated in _driver_rows(
+                            conn, "SELECT id, attributes, time_zone, consent, tags, created_at, updated_at "
+                                  f"FROM customers WHERE id IN ({_marks(chunk)})", chunk):
+                        found[cid] = CustomerRecord(
+                            id=cid, attributes=fastjson.loads(attributes), time_zone=zone,
+                            consent=fastjson.loads(consent), tags=tuple(fastjson.loads(tags)),
+                            identifiers=tuple(sorted(idents.get(cid, ()))), created_at=_from_sqlite_time(created),
+                            updated_at=_from_sqlite_time(updated))  # type: ignore[arg-type]
+                    continue
                 for row in conn.execute(select(_customers).where(_customers.c.id.in_(chunk))):
                     found[row.id] = CustomerRecord(
                         id=row.id, attributes=dict(row.attributes), time_zone=row.time_zone,
                         consent=dict(row.consent), tags=tuple(row.tags),
                         identifiers=tuple(sorted(idents.get(row.id, ()))),
                         created_at=row.created_at, updated_at=row.updated_at)
+        return found
+
+    def identifiers_of(self, customer_ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+        """Each customer's ``(kind, value)`` identifiers."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        i = _identifiers.c
+        with self.workspace._session() as s:
+            conn = s.connection()
+            for chunk in _chunks(list(dict.fromkeys(customer_ids))):
+                if conn.dialect.name == "sqlite":
+                    rows = _driver_rows(conn, "SELECT customer_id, kind, value FROM identifiers "
+                                              f"WHERE customer_id IN ({_marks(chunk)})", chunk)
+                else:
+                    rows = conn.execute(select(i.customer_id, i.kind, i.value).where(i.customer_id.in_(chunk)))
+                for cid, kind, value in rows:
+                    found.setdefault(cid, []).append((kind, value))
         return found
 
     def deliveries_of_runs(self, run_ids: Iterable[str]) -> dict[str, DeliveryRecord]:
@@ -375,7 +412,7 @@ class RunStore:
             sqlite = conn.dialect.name == "sqlite"
             for chunk in _chunks(list(run_ids)):
                 if sqlite:
-                    sql = f"SELECT {', '.join(_DELIVERY_FIELDS)} FROM deliveries WHERE run_id IN ({_marks(chunk)})"
+                    sql = f"SELECT {', '.join(DELIVERY_FIELDS)} FROM deliveries WHERE run_id IN ({_marks(chunk)})"
                     for row in _driver_rows(conn, sql, chunk):
                         record = _sqlite_delivery(row)
                         found[record.idempotency_key] = record
@@ -567,24 +604,9 @@ _DELIVERY_UPDATE = (update(_deliveries).where(_deliveries.c.idempotency_key == b
                             next_attempt_at=bindparam("next_attempt_at"), updated_at=bindparam("updated_at")))
 
 
-_STEP_FIELDS = ("run_id", "node_id", "port", "at", "mode", "note")
 _JSON_RUN_FIELDS = frozenset({"wait_filters", "vars", "visits", "goals", "event"})
 _TIME_RUN_FIELDS = frozenset({"wake_at", "started_at", "updated_at"})
 _RUN_COLUMNS = ", ".join(_RUN_FIELDS)
-_SQLITE_RUN_INSERT = f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES ({', '.join('?' for _ in _RUN_FIELDS)})"
-# A run's customer is never written back: a profile merge may have moved the run meanwhile.
-_RUN_UPDATE_AT = tuple(i for i, n in enumerate(_RUN_FIELDS) if n not in ("id", "customer_id"))
-_SQLITE_RUN_UPDATE = (f"UPDATE runs SET {', '.join(f'{_RUN_FIELDS[i]} = ?' for i in _RUN_UPDATE_AT)} "
-                      "WHERE id = ?")
-_SQLITE_STEP_INSERT = f"INSERT INTO steps ({', '.join(_STEP_FIELDS)}) VALUES (?, ?, ?, ?, ?, ?)"
-
-
-_SQLITE_PROFILE_UPDATE = "UPDATE customers SET attributes = ?, tags = ?, updated_at = ? WHERE id = ?"
-_DELIVERY_FIELDS = ("id", "idempotency_key", "run_id", "customer_id", "mode", "node_id", "channel", "channel_kind",
-                    "status", "reason", "attempts", "frequency_cap_exempt", "created_at", "updated_at",
-                    "message_id", "provider_code", "next_attempt_at")
-_SQLITE_DELIVERY_INSERT = (f"INSERT INTO deliveries ({', '.join(_DELIVERY_FIELDS)}) "
-                           f"VALUES ({', '.join('?' for _ in _DELIVERY_FIELDS)})")
 
 
 _SQLITE_DUE = (f"SELECT {_RUN_COLUMNS} FROM runs WHERE status IN ('active', 'waiting') AND wake_at <= ? "
@@ -639,96 +661,6 @@ def _sqlite_delivery(row: tuple) -> DeliveryRecord:
                           _from_sqlite_time(next_at), code)
 
 
-def _sqlite_customers(conn: Connection, ids: list[str]) -> dict[str, CustomerRecord]:
-    """:meth:`RunStore.customers` through the driver (the runner reads a profile per wake-up)."""
-    found: dict[str, CustomerRecord] = {}
-    for chunk in _chunks(ids):
-        marks = _marks(chunk)
-        idents: dict[str, list[tuple[str, str]]] = {}
-        for cid, kind, value in _driver_rows(
-                conn, f"SELECT customer_id, kind, value FROM identifiers WHERE customer_id IN ({marks})", chunk):
-            idents.setdefault(cid, []).append((kind, value))
-        for cid, attributes, zone, consent, tags, created, updated in _driver_rows(
-                conn, "SELECT id, attributes, time_zone, consent, tags, created_at, updated_at FROM customers "
-                      f"WHERE id IN ({marks})", chunk):
-            found[cid] = CustomerRecord(
-                id=cid, attributes=fastjson.loads(attributes), time_zone=zone, consent=fastjson.loads(consent),
-                tags=tuple(fastjson.loads(tags)), identifiers=tuple(sorted(idents.get(cid, ()))),
-                created_at=_from_sqlite_time(created), updated_at=_from_sqlite_time(updated))  # type: ignore[arg-type]
-    return found
-
-
-def _sqlite_value(name: str, value: Any) -> Any:
-    if isinstance(value, datetime):
-        return _sqlite_time(value)
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def _driver_executemany(conn: Connection, sql: str, rows: list) -> None:
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()
-
-
-def _sqlite_time(value: datetime | None) -> str | None:
-    """A moment as SQLAlchemy's SQLite ``DateTime`` stores it (UTC, no zone, microseconds)."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-
-
-def _sqlite_run_row(state: RunState, times: dict[datetime, str | None]) -> list[Any]:
-    row: list[Any] = []
-    for name in _RUN_FIELDS:
-        value = getattr(state, name)
-        if name in _JSON_RUN_FIELDS:
-            value = fastjson.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
-        elif name in _TIME_RUN_FIELDS:
-            if value is not None:
-                stamp = times.get(value)
-                if stamp is None:
-                    stamp = times[value] = _sqlite_time(value)
-                value = stamp
-        elif name == "converted":
-            value = int(value)
-        row.append(value)
-    return row
-
-
-def _write_runs_sqlite(conn: Connection, batch: Batch) -> None:
-    """Run rows and step lines through the driver's own ``executemany``, with values stored exactly
-    as SQLAlchemy would store them: the step log is most of what the runner writes, and row by
-    row parameter processing would cost more than SQLite's own work."""
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        inserts, updates = [], []
-        times: dict[datetime, str | None] = {}
-        for run_id, state in batch.runs.items():
-            row = _sqlite_run_row(state, times)
-            if run_id in batch.new:
-                inserts.append(row)
-            else:
-                updates.append([row[i] for i in _RUN_UPDATE_AT] + row[:1])  # SET ..., WHERE id = ?
-        if inserts:
-            cursor.executemany(_SQLITE_RUN_INSERT, inserts)
-        if updates:
-            cursor.executemany(_SQLITE_RUN_UPDATE, updates)
-        if batch.steps:
-            rows = []
-            for run_id, node_id, port, at, mode, note in batch.steps:
-                stamp = times.get(at)
-                if stamp is None:
-                    stamp = times[at] = _sqlite_time(at)
-                rows.append((run_id, node_id, port, stamp, mode, note))
-            cursor.executemany(_SQLITE_STEP_INSERT, rows)
-    finally:
-        cursor.close()
-
-
 def delivery_values(*, idempotency_key: str, run: RunState, node_id: str, channel: str, channel_kind: str,
                     status: str, reason: str, attempts: int, frequency_cap_exempt: bool, now: datetime,
                     message_id: str | None = None, provider_code: str | None = None,
@@ -745,7 +677,7 @@ def delivery_values(*, idempotency_key: str, run: RunState, node_id: str, channe
 
 def _run_values(state: RunState, key: str = "id") -> dict[str, Any]:
     values = {name: getattr(state, name) for name in _RUN_FIELDS}
-    if key != "id":  # an update: by id, and never of the customer (see _RUN_UPDATE_AT)
+    if key != "id":  # an update: by id, and never of the customer (a profile merge may have moved the run)
         values[key] = values.pop("id")
         del values["customer_id"]
     return values

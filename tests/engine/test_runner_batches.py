@@ -187,16 +187,23 @@ def test_batch_is_one_transaction(ws, registry, monkeypatch):
     before = runner.counters(journey.id, version)
     steps_before = len(runner.store.steps_for(journey.id, version, "live"))
 
-    original = RunStore.write
+    original, original_rows = RunStore.write, RunStore.batch_rows
+    bad_step = ("no-such-run", "x", None, clock.now(), "live", "breaks the foreign key")
 
     def broken(self, batch):
-        batch.steps.append(("no-such-run", "x", None, clock.now(), "live", "breaks the foreign key"))
+        batch.steps.append(bad_step)
         return original(self, batch)
 
+    def broken_rows(self, batch):  # SQLite: the batch is written on the writer's thread
+        batch.steps.append(bad_step)
+        return original_rows(self, batch)
+
     monkeypatch.setattr(RunStore, "write", broken)
+    monkeypatch.setattr(RunStore, "batch_rows", broken_rows)
     with pytest.raises(Exception):  # noqa: B017 - whatever the database raises
         runner.run_due()
     monkeypatch.setattr(RunStore, "write", original)
+    monkeypatch.setattr(RunStore, "batch_rows", original_rows)
     assert runner.counters(journey.id, version) == before
     assert len(runner.store.steps_for(journey.id, version, "live")) == steps_before
     fresh = Runner(ws, registry, clock, {"email-main": RecordingChannel(idempotent=True)}, mode="live")
@@ -324,3 +331,59 @@ def test_an_event_from_before_the_wait_does_not_end_it(ws, registry):
     runner.handle_event(later)
     counts, _ = runner.counters(journey.id, version)
     assert counts[nodes["wait"].id].active == 0 and counts[nodes["send"].id].entered == 1
+
+
+def two_step_journey(registry, name: str) -> tuple[Journey, dict]:
+    """entry → wait a day → update profile (an attribute and a tag named after the journey) → send → exit."""
+    journey, nodes = welcome(registry)
+    journey.name = name
+    journey.settings.frequency_cap.enabled = True
+    journey.settings.frequency_cap.max_messages = 1
+    journey.settings.frequency_cap.per_days = 1
+    mark = make_node(registry, "orchestrate.update_profile", title="Mark",
+                     config={"operations": [{"kind": "set", "attribute": f"seen_{name}", "value": True},
+                                            {"kind": "add_tag", "tag": name}]})
+    journey.nodes.append(mark)
+    wait_to_send = next(e for e in journey.edges if e.source.node == nodes["wait"].id)
+    journey.edges.remove(wait_to_send)
+    connect(journey, nodes["wait"], "next", mark)
+    connect(journey, mark, "next", nodes["send"])
+    connect(journey, nodes["send"], "skipped", nodes["exit"])
+    return journey, nodes | {"mark": mark}
+
+
+def test_batches_written_behind_the_next_keep_every_profile_change_and_the_cap(ws, registry):
+    """run_due writes each batch while the next is worked out. Each customer has a run in two
+    journeys; small batches put those runs in different batches, often one still being written
+    when the other is taken. Neither profile change may be lost, and the frequency cap (one
+    message a day, across journeys) must see the message still being written."""
+    first, _ = two_step_journey(registry, "alpha")
+    second, _ = two_step_journey(registry, "beta")
+    v1, v2 = publish(ws, registry, first), publish(ws, registry, second)
+    clock = VirtualClock(T0)
+    channel = RecordingChannel(idempotent=True)
+    runner = Runner(ws, registry, clock, {"email-main": channel}, mode="live")
+    ids = [customer(ws, f"c{i}@example.com") for i in range(30)]
+    assert runner.enter_many(first.id, ids[:15], chunk=4) == 15
+    assert runner.enter_many(second.id, ids[:15], chunk=7) == 15
+    for cid in ids[15:]:  # run ids interleave: a customer's two runs fall in neighbouring batches
+        runner.enter(first.id, cid)
+        runner.enter(second.id, cid)
+    clock.advance(DAY + timedelta(minutes=1))
+    assert runner.run_due(batch=3) == 60
+    for cid in ids:
+        record = ws.get_customer(cid)
+        assert record.attributes["seen_alpha"] is True and record.attributes["seen_beta"] is True, record
+        assert set(record.tags) == {"alpha", "beta"}
+    deliveries = RunStore(ws).deliveries()
+    assert len(deliveries) == 60 and len({d.idempotency_key for d in deliveries}) == 60
+    assert sorted(d.status for d in deliveries) == ["sent"] * 30 + ["skipped"] * 30
+    assert {d.reason for d in deliveries if d.status == "skipped"} == {"frequency cap"}
+    assert len(channel.messages) == 30 and len({m.to for m in channel.messages}) == 30
+    for journey, version in ((first, v1), (second, v2)):
+        nodes, _ = runner.counters(journey.id, version)
+        assert sum(c.exited for c in nodes.values()) == 30
+        assert sum(c.active for c in nodes.values()) == 0
+        assert_conserved(runner, journey, version)
+        # Every run took each step once: entry, wait (park and wake), mark, send, exit.
+        assert len(runner.store.steps_for(journey.id, version, "live")) == 30 * 6
