@@ -330,18 +330,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_NESTED = (Mapping, list, tuple)
+#: Values passed as they are; paths are spelled out only for what holds more values (a profile is
+#: mostly plain values, and checking them against ``Mapping`` one by one is slow).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _wrap(value: Any, path: str) -> Any:
-    if isinstance(value, _Record):
+    if type(value) in _PLAIN or isinstance(value, _Record):
         return value
-    # Paths are spelled out only for what holds more values (a profile is mostly plain values).
     if isinstance(value, Mapping):
-        return _Record(path, {str(k): _wrap(v, f"{path}.{k}") if isinstance(v, _NESTED) else v
-                              for k, v in value.items()})
+        return _Record(path, {str(k): v if type(v) in _PLAIN else _wrap(v, f"{path}.{k}") for k, v in value.items()})
     if isinstance(value, (list, tuple)):
-        return tuple(_wrap(v, f"{path}[{i}]") if isinstance(v, _NESTED) else v for i, v in enumerate(value))
+        return tuple(v if type(v) in _PLAIN else _wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
     return value
 
 

@@ -22,10 +22,11 @@ is found, marked ``ambiguous`` and the message is not sent a second time; the se
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -94,8 +95,18 @@ _ONE_US = timedelta(microseconds=1)
 
 
 def delivery_key(run_id: str, node_id: str, scope: str) -> str:
-    """The idempotency key of a message: the same run, node and visit always give the same key."""
-    return str(uuid.uuid5(DELIVERY_NAMESPACE, f"{run_id}\x1f{node_id}\x1f{scope}"))
+    """The idempotency key of a message: the same run, node and visit always give the same key
+    (``uuid.uuid5(DELIVERY_NAMESPACE, …)``, spelled out: every send makes one)."""
+    digest = hashlib.sha1(_NAMESPACE_BYTES + f"{run_id}\x1f{node_id}\x1f{scope}".encode(), usedforsecurity=False)
+    value = int.from_bytes(digest.digest()[:16]) & _UUID5_CLEAR | _UUID5_SET
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_NAMESPACE_BYTES = DELIVERY_NAMESPACE.bytes
+# Version 5 and the RFC 4122 variant, as uuid.UUID(bytes=..., version=5) sets them.
+_UUID5_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID5_SET = (5 << 76) | (0x8000 << 48)
 
 
 @dataclass(frozen=True)
@@ -924,9 +935,10 @@ class StoreContext(StepContext):
                 "b_key": row.idempotency_key, "status": status, "reason": reason, "attempts": attempts,
                 "message_id": message_id, "provider_code": code, "next_attempt_at": next_attempt,
                 "updated_at": self.now})
-        runner._work.deliveries[row.idempotency_key] = replace(
-            row, status=status, reason=reason, attempts=attempts, message_id=message_id, provider_code=code,
-            next_attempt_at=next_attempt, updated_at=self.now)
+        runner._work.deliveries[row.idempotency_key] = DeliveryRecord(
+            row.id, row.idempotency_key, row.run_id, row.customer_id, row.mode, row.node_id, row.channel,
+            row.channel_kind, status, reason, attempts, row.frequency_cap_exempt, row.created_at, self.now,
+            message_id, next_attempt, code)
 
     def _new_row(self, key: str, channel: str, channel_kind: str, status: str, reason: str, attempts: int,
                  exempt: bool, *, now_write: bool) -> DeliveryRecord:

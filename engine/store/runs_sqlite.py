@@ -101,10 +101,13 @@ def _run_row(state: RunState, times: dict[datetime, str | None]) -> list[Any]:
     return row
 
 
-def _value(value: Any) -> Any:
+def _value(value: Any, times: dict[datetime, str | None]) -> Any:
     if isinstance(value, datetime):
-        return sqlite_time(value)
-    if isinstance(value, bool):
+        stamp = times.get(value)
+        if stamp is None:
+            stamp = times[value] = sqlite_time(value)
+        return stamp
+    if value is True or value is False:
         return int(value)
     return value
 
@@ -128,10 +131,10 @@ def batch_rows(batch: Batch) -> BatchRows:
         rows.steps.append((run_id, node_id, port, stamp, mode, note))
     rows.nodes = [(*key, *counts) for key, counts in batch.nodes.items()]
     rows.edges = [(*key, count) for key, count in batch.edges.items()]
-    rows.profiles = [(cid, fastjson.dumps(attrs), fastjson.dumps(tags), sqlite_time(when))
+    rows.profiles = [(cid, fastjson.dumps(attrs), fastjson.dumps(tags), _value(when, times))
                      for cid, (attrs, tags, when) in batch.profiles.items()]
-    rows.deliveries = [tuple(_value(row[name]) for name in DELIVERY_FIELDS) for row in batch.new_deliveries]
-    rows.delivery_updates = [tuple(_value(row[name]) for name in DELIVERY_UPDATE_FIELDS)
+    rows.deliveries = [tuple([_value(row[name], times) for name in DELIVERY_FIELDS]) for row in batch.new_deliveries]
+    rows.delivery_updates = [tuple([_value(row[name], times) for name in DELIVERY_UPDATE_FIELDS])
                              for row in batch.delivery_updates]
     rows.run_ids = frozenset(batch.runs)
     rows.customer_ids = frozenset(state.customer_id for state in batch.runs.values()) | frozenset(batch.profiles)

@@ -387,3 +387,13 @@ def test_batches_written_behind_the_next_keep_every_profile_change_and_the_cap(w
         assert_conserved(runner, journey, version)
         # Every run took each step once: entry, wait (park and wake), mark, send, exit.
         assert len(runner.store.steps_for(journey.id, version, "live")) == 30 * 6
+
+
+def test_delivery_keys_are_the_uuid5_of_run_node_and_visit():
+    import uuid
+
+    from engine.runtime.runner import DELIVERY_NAMESPACE, delivery_key
+
+    for run_id, node_id, scope in (("r-1", "send", "1"), (str(uuid.uuid4()), "n", "2:staff"), ("ü", "", "")):
+        expected = str(uuid.uuid5(DELIVERY_NAMESPACE, f"{run_id}\x1f{node_id}\x1f{scope}"))
+        assert delivery_key(run_id, node_id, scope) == expected
