@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import re
 import secrets
 import uuid
 import weakref
@@ -40,6 +41,8 @@ _UUID_ID = 1
 _TEXT_ID = 2
 #: Longest customer id a token carries (ids are at most 64 characters in the store).
 MAX_ID_BYTES = 64
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 _keys: weakref.WeakKeyDictionary[Workspace, bytes] = weakref.WeakKeyDictionary()
 
@@ -80,12 +83,10 @@ def _b32(raw: bytes) -> str:
 
 
 def _encode_id(customer_id: str) -> tuple[int, bytes]:
-    try:
-        parsed = uuid.UUID(customer_id)
-    except ValueError:
-        parsed = None
-    if parsed is not None and str(parsed) == customer_id:
-        return _UUID_ID, parsed.bytes
+    # A UUID exactly as the store writes it (lower case, dashed) travels as its 16 bytes; anything
+    # else as text, so that reading the token back gives the very same id.
+    if len(customer_id) == 36 and _CANONICAL_UUID.fullmatch(customer_id):
+        return _UUID_ID, bytes.fromhex(customer_id.replace("-", ""))
     raw = customer_id.encode("utf-8")
     if not raw or len(raw) > MAX_ID_BYTES:
         raise ValueError(f"a customer id for an unsubscribe token must be 1 to {MAX_ID_BYTES} bytes long")

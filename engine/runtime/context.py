@@ -130,6 +130,8 @@ class StepContext(ABC):
         """``template`` (called ``name`` in errors: "body line 3: ...") filled in for this customer
         and event by the sandboxed renderer (:mod:`engine.templating`); raises
         :class:`~engine.errors.TemplateError` when it cannot be."""
+        if "{" not in template and len(template) <= templating.MAX_CHARS:
+            return template  # nothing to fill in: what the renderer would give back, without building its context
         return templating.render(template, {"customer": {"id": self.customer.id, **self.customer.attributes},
                                             "event": dict(self.event or {})}, html=html, name=name)
 

@@ -488,9 +488,8 @@ class Runner:
     def _load_customers(self, customer_ids: Iterable[str]) -> None:
         work = self._work
         wanted = [c for c in dict.fromkeys(customer_ids) if c not in work.customers]
-        for cid, record in self.store.customers(wanted, identifiers=False).items():
-            work.customers[cid] = CustomerView(record.id, dict(record.attributes), record.time_zone,
-                                               dict(record.consent), set(record.tags))
+        for cid, attributes, zone, consent, tags in self.store.profiles_of(wanted):
+            work.customers[cid] = CustomerView(cid, attributes, zone, consent, set(tags))
 
     def _customer(self, customer_id: str) -> CustomerView:
         found = self._work.customers.get(customer_id)

@@ -391,6 +391,25 @@ class RunStore:
                         created_at=row.created_at, updated_at=row.updated_at)
         return found
 
+    def profiles_of(self, customer_ids: Iterable[str]) -> list[tuple[str, dict[str, Any], str | None,
+                                                                     dict[str, bool], list[str]]]:
+        """``(id, attributes, time zone, consent, tags)`` of many customers: what a step reads of a
+        profile, and nothing more (the runner reads these for every batch)."""
+        ids = list(dict.fromkeys(customer_ids))
+        if self.workspace.engine.dialect.name != "sqlite":
+            return [(c.id, c.attributes, c.time_zone, c.consent, list(c.tags))
+                    for c in self.customers(ids, identifiers=False).values()]
+        loads = fastjson.loads
+        found = []
+        with self.workspace._session() as s:
+            conn = s.connection()
+            for chunk in _chunks(ids):
+                for cid, attributes, zone, consent, tags in _driver_rows(
+                        conn, f"SELECT id, attributes, time_zone, consent, tags FROM customers "
+                              f"WHERE id IN ({_marks(chunk)})", chunk):
+                    found.append((cid, loads(attributes), zone, loads(consent), loads(tags)))
+        return found
+
     def identifiers_of(self, customer_ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
         """Each customer's ``(kind, value)`` identifiers."""
         found: dict[str, list[tuple[str, str]]] = {}
