@@ -16,6 +16,7 @@ JSON functions or ``UPDATE … FROM`` (before 3.33), the rows go through ``execu
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,47 +67,62 @@ def sqlite_time(value: datetime | None) -> str | None:
 
 @dataclass
 class BatchRows:
-    """A batch as stored values, ready for :func:`write_rows` on any thread."""
+    """A batch as stored values, ready for :func:`write_rows` on any thread.
 
-    run_inserts: list[list[Any]] = field(default_factory=list)
+    With ``json_each`` each table's rows are already one JSON array text (made on the runner's
+    thread in one call each, so nothing here refers to the runner's objects any more); otherwise
+    they are lists of value tuples for ``executemany``."""
+
+    run_inserts: str | list = field(default_factory=list)
     #: Run rows without ``customer_id`` (never written back: a profile merge may have moved the
     #: run meanwhile); the id comes first.
-    run_updates: list[list[Any]] = field(default_factory=list)
-    steps: list[tuple] = field(default_factory=list)
-    nodes: list[tuple] = field(default_factory=list)
-    edges: list[tuple] = field(default_factory=list)
-    profiles: list[tuple] = field(default_factory=list)
-    deliveries: list[tuple] = field(default_factory=list)
-    delivery_updates: list[tuple] = field(default_factory=list)
+    run_updates: str | list = field(default_factory=list)
+    steps: str | list = field(default_factory=list)
+    nodes: str | list = field(default_factory=list)
+    edges: str | list = field(default_factory=list)
+    profiles: str | list = field(default_factory=list)
+    deliveries: str | list = field(default_factory=list)
+    delivery_updates: str | list = field(default_factory=list)
     #: Ids of the runs written, and of their customers.
     run_ids: frozenset[str] = frozenset()
     customer_ids: frozenset[str] = frozenset()
+    #: Ids of the runs that were there before this batch (checked for erasure before writing).
+    known_runs: list[str] = field(default_factory=list)
+
+
+_run_values = operator.attrgetter(*RUN_FIELDS)
+_RUN_JSON_AT = tuple(i for i, name in enumerate(RUN_FIELDS) if name in _JSON_RUN_FIELDS)
+_RUN_TIME_AT = tuple(i for i, name in enumerate(RUN_FIELDS) if name in _TIME_RUN_FIELDS)
+_RUN_CONVERTED_AT = RUN_FIELDS.index("converted")
+_RUN_CUSTOMER_AT = RUN_FIELDS.index("customer_id")
+
+
+def _stamp(value: datetime | None, times: dict[datetime, str | None]) -> str | None:
+    if value is None:
+        return None
+    stamp = times.get(value)
+    if stamp is None:
+        stamp = times[value] = sqlite_time(value)
+    return stamp
 
 
 def _run_row(state: RunState, times: dict[datetime, str | None]) -> list[Any]:
-    row: list[Any] = []
-    for name in RUN_FIELDS:
-        value = getattr(state, name)
-        if name in _JSON_RUN_FIELDS:
-            value = fastjson.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
-        elif name in _TIME_RUN_FIELDS:
-            if value is not None:
-                stamp = times.get(value)
-                if stamp is None:
-                    stamp = times[value] = sqlite_time(value)
-                value = stamp
-        elif name == "converted":
-            value = int(value)
-        row.append(value)
+    row = list(_run_values(state))
+    # With json_each the JSON columns stay objects: the row array is encoded once, and SQLite's
+    # json_extract gives each back as its JSON text.
+    if not JSON_ROWS:
+        for i in _RUN_JSON_AT:
+            value = row[i]
+            row[i] = fastjson.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
+    for i in _RUN_TIME_AT:
+        row[i] = _stamp(row[i], times)
+    row[_RUN_CONVERTED_AT] = int(row[_RUN_CONVERTED_AT])
     return row
 
 
 def _value(value: Any, times: dict[datetime, str | None]) -> Any:
     if isinstance(value, datetime):
-        stamp = times.get(value)
-        if stamp is None:
-            stamp = times[value] = sqlite_time(value)
-        return stamp
+        return _stamp(value, times)
     if value is True or value is False:
         return int(value)
     return value
@@ -116,28 +132,34 @@ def batch_rows(batch: Batch) -> BatchRows:
     """``batch`` as stored values: a snapshot, unaffected by what the runner does next."""
     rows = BatchRows()
     times: dict[datetime, str | None] = {}
-    customer_at = RUN_FIELDS.index("customer_id")
+    inserts, updates = [], []
     for run_id, state in batch.runs.items():
         row = _run_row(state, times)
         if run_id in batch.new:
-            rows.run_inserts.append(row)
+            inserts.append(row)
         else:
-            del row[customer_at]
-            rows.run_updates.append(row)
-    for run_id, node_id, port, at, mode, note in batch.steps:
-        stamp = times.get(at)
-        if stamp is None:
-            stamp = times[at] = sqlite_time(at)
-        rows.steps.append((run_id, node_id, port, stamp, mode, note))
-    rows.nodes = [(*key, *counts) for key, counts in batch.nodes.items()]
-    rows.edges = [(*key, count) for key, count in batch.edges.items()]
-    rows.profiles = [(cid, fastjson.dumps(attrs), fastjson.dumps(tags), _value(when, times))
-                     for cid, (attrs, tags, when) in batch.profiles.items()]
-    rows.deliveries = [tuple([_value(row[name], times) for name in DELIVERY_FIELDS]) for row in batch.new_deliveries]
-    rows.delivery_updates = [tuple([_value(row[name], times) for name in DELIVERY_UPDATE_FIELDS])
-                             for row in batch.delivery_updates]
+            del row[_RUN_CUSTOMER_AT]
+            updates.append(row)
+    for at in {step[3] for step in batch.steps}:
+        _stamp(at, times)
+    steps = [(run_id, node_id, port, times[at], mode, note) for run_id, node_id, port, at, mode, note in batch.steps]
+    nodes = [(*key, *counts) for key, counts in batch.nodes.items()]
+    edges = [(*key, count) for key, count in batch.edges.items()]
+    if JSON_ROWS:
+        profiles = [(cid, attrs, tags, _stamp(when, times)) for cid, (attrs, tags, when) in batch.profiles.items()]
+    else:
+        profiles = [(cid, fastjson.dumps(attrs), fastjson.dumps(tags), _stamp(when, times))
+                    for cid, (attrs, tags, when) in batch.profiles.items()]
+    deliveries = [tuple([_value(row[name], times) for name in DELIVERY_FIELDS]) for row in batch.new_deliveries]
+    delivery_updates = [tuple([_value(row[name], times) for name in DELIVERY_UPDATE_FIELDS])
+                        for row in batch.delivery_updates]
+    pack = _array if JSON_ROWS else list
+    rows.run_inserts, rows.run_updates, rows.steps = pack(inserts), pack(updates), pack(steps)
+    rows.nodes, rows.edges, rows.profiles = pack(nodes), pack(edges), pack(profiles)
+    rows.deliveries, rows.delivery_updates = pack(deliveries), pack(delivery_updates)
     rows.run_ids = frozenset(batch.runs)
     rows.customer_ids = frozenset(state.customer_id for state in batch.runs.values()) | frozenset(batch.profiles)
+    rows.known_runs = [row[0] for row in updates]
     return rows
 
 
@@ -145,13 +167,12 @@ def write_rows(raw: sqlite3.Connection, rows: BatchRows) -> None:
     """Write ``rows`` on ``raw`` (a driver connection inside the caller's transaction), leaving out
     runs deleted since they were read (their customer was erased meanwhile): their step lines and
     outbox rows would point at nothing. Counter changes stay, as the erasure left the counters."""
-    known = [row[0] for row in rows.run_updates]
-    if known:
-        gone = set(known) - set(_present_runs(raw, known))
+    if rows.known_runs:
+        gone = set(rows.known_runs) - set(_present_runs(raw, rows.known_runs))
         if gone:
-            rows.run_updates = [r for r in rows.run_updates if r[0] not in gone]
-            rows.steps = [s for s in rows.steps if s[0] not in gone]
-            rows.deliveries = [d for d in rows.deliveries if d[2] not in gone]
+            rows.run_updates = _without(rows.run_updates, 0, gone)
+            rows.steps = _without(rows.steps, 0, gone)
+            rows.deliveries = _without(rows.deliveries, 2, gone)
     run_columns = ", ".join(RUN_FIELDS)
     _insert(raw, f"INSERT INTO runs ({run_columns})", len(RUN_FIELDS), rows.run_inserts)
     updated = [name for name in RUN_FIELDS if name not in ("id", "customer_id")]
@@ -164,6 +185,13 @@ def write_rows(raw: sqlite3.Connection, rows: BatchRows) -> None:
     _update(raw, "deliveries", "idempotency_key", list(DELIVERY_UPDATE_FIELDS[1:]), rows.delivery_updates)
 
 
+def _without(rows: str | list, at: int, gone: set[str]) -> str | list:
+    """``rows`` less those whose value at ``at`` is in ``gone``."""
+    if isinstance(rows, str):
+        return _array([row for row in fastjson.loads(rows) if row[at] not in gone])
+    return [row for row in rows if row[at] not in gone]
+
+
 def _picks(count: int) -> str:
     return ", ".join(f"json_extract(value, '$[{i}]')" for i in range(count))
 
@@ -172,40 +200,41 @@ def _array(rows: Iterable[Sequence[Any]]) -> str:
     return fastjson.dumps(list(rows))
 
 
-def _insert(raw: sqlite3.Connection, head: str, width: int, rows: list) -> None:
-    if not rows:
+def _insert(raw: sqlite3.Connection, head: str, width: int, rows: str | list) -> None:
+    if not rows or rows == "[]":
         return
-    if JSON_ROWS:
+    if isinstance(rows, str):
         # json_each yields the array in order, so step lines keep the order they were taken in.
-        raw.execute(f"{head} SELECT {_picks(width)} FROM json_each(?)", (_array(rows),))
+        raw.execute(f"{head} SELECT {_picks(width)} FROM json_each(?)", (rows,))
     else:
         raw.executemany(f"{head} VALUES ({', '.join('?' * width)})", rows)
 
 
-def _update(raw: sqlite3.Connection, table: str, key: str, columns: list[str], rows: list) -> None:
+def _update(raw: sqlite3.Connection, table: str, key: str, columns: list[str], rows: str | list) -> None:
     """``rows`` are ``(key, *columns)``."""
-    if not rows:
+    if not rows or rows == "[]":
         return
-    if JSON_ROWS:
+    if isinstance(rows, str):
         sets = ", ".join(f"{name} = json_extract(u.value, '$[{i + 1}]')" for i, name in enumerate(columns))
         raw.execute(f"UPDATE {table} SET {sets} FROM json_each(?) AS u "
-                    f"WHERE {table}.{key} = json_extract(u.value, '$[0]')", (_array(rows),))
+                    f"WHERE {table}.{key} = json_extract(u.value, '$[0]')", (rows,))
     else:
         raw.executemany(f"UPDATE {table} SET {', '.join(f'{n} = ?' for n in columns)} WHERE {key} = ?",
                         [(*row[1:], row[0]) for row in rows])
 
 
-def _upsert_counters(raw: sqlite3.Connection, table: str, key: str, counts: tuple[str, ...], rows: list) -> None:
+def _upsert_counters(raw: sqlite3.Connection, table: str, key: str, counts: tuple[str, ...],
+                     rows: str | list) -> None:
     """Counters add up in the database, so a batch never reads them first."""
-    if not rows:
+    if not rows or rows == "[]":
         return
     names = ("journey_id", "version_number", "mode", key, *counts)
     conflict = (f"ON CONFLICT (journey_id, version_number, mode, {key}) DO UPDATE SET "
                 + ", ".join(f"{c} = {c} + excluded.{c}" for c in counts))
-    if JSON_ROWS:
+    if isinstance(rows, str):
         # "WHERE true" tells the parser that ON CONFLICT belongs to the INSERT, not to a join.
         raw.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {_picks(len(names))} "
-                    f"FROM json_each(?) WHERE true {conflict}", (_array(rows),))
+                    f"FROM json_each(?) WHERE true {conflict}", (rows,))
     else:
         raw.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
                         f"{conflict}", rows)

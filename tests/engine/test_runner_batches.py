@@ -397,3 +397,31 @@ def test_delivery_keys_are_the_uuid5_of_run_node_and_visit():
     for run_id, node_id, scope in (("r-1", "send", "1"), (str(uuid.uuid4()), "n", "2:staff"), ("ü", "", "")):
         expected = str(uuid.uuid5(DELIVERY_NAMESPACE, f"{run_id}\x1f{node_id}\x1f{scope}"))
         assert delivery_key(run_id, node_id, scope) == expected
+
+
+def test_a_run_erased_while_its_batch_was_worked_out_is_left_out(ws, registry):
+    """A customer erased between reading a run and writing its batch: the run's lines and outbox
+    rows are left out (they would point at nothing); everyone else's are written."""
+    from engine.store.runs import Batch
+    from engine.track.profiles import erase
+
+    journey, _ = welcome(registry)
+    version = publish(ws, registry, journey)
+    clock = VirtualClock(T0)
+    runner = Runner(ws, registry, clock, {"email-main": RecordingChannel(idempotent=True)}, mode="live")
+    ann, bob = customer(ws, "ann@example.com"), customer(ws, "bob@example.com")
+    runner.enter_many(journey.id, [ann, bob])
+    clock.advance(DAY + timedelta(minutes=1))
+    store = RunStore(ws)
+    states = store.due_states(clock.now(), "live", 10)
+    assert {s.customer_id for s in states} == {ann, bob}
+    batch = Batch()
+    for state in states:
+        delta = batch.delta(state, clock.now())
+        delta.step(state.node_id, "next", "woken by hand")
+        batch.touch(state, clock.now())
+    erase(ws, ann)
+    store.write(batch)
+    lines = store.steps_for(journey.id, version, "live")
+    assert [s.note for s in lines].count("woken by hand") == 1
+    assert all(s.run_id != r.id for s in lines for r in states if r.customer_id == ann)
