@@ -104,8 +104,23 @@ NO_SEGMENT_STORE = "no segment store here and no 'segments' attribute on the pro
 
 
 def _dicts(models: list[ConfigBase]) -> list[dict]:
-    """Rules, filters or operations as the plain dicts the runtime stores and compares."""
-    return [m.model_dump(mode="json") for m in models]
+    """Rules, filters or operations as the plain dicts the runtime stores and compares (made once
+    per list: a node's config is parsed once per published version and not changed after; the
+    dicts are shared, so nothing may change them)."""
+    found = _DUMPED.get(id(models))
+    if found is not None and found[0] is models:
+        return found[1]
+    dumped = [m.model_dump(mode="json") for m in models]
+    if len(_DUMPED) >= 4096:
+        _DUMPED.clear()
+    # The list itself is kept with its dicts, so its id cannot be taken by another list meanwhile.
+    _DUMPED[id(models)] = (models, dumped)
+    return dumped
+
+
+_DUMPED: dict[int, tuple[list, list[dict]]] = {}
+#: The outcome most steps have (immutable, so one serves all).
+_NEXT = Go("next")
 
 
 def _names(names: tuple[str, ...]) -> str:
@@ -118,7 +133,7 @@ def _names(names: tuple[str, ...]) -> str:
 
 
 def run_entry(config: EntryConfig, ctx: StepContext) -> Outcome:
-    return Go("next")
+    return _NEXT
 
 
 def entry_trigger(config: EntryConfig) -> triggers.Trigger:
@@ -277,7 +292,7 @@ def run_send(config: SendConfig, ctx: StepContext) -> Outcome:
 
 def run_update_profile(config: UpdateProfileConfig, ctx: StepContext) -> Outcome:
     ctx.update_profile(_dicts(config.operations))
-    return Go("next")
+    return _NEXT
 
 
 def run_notify_staff(config: NotifyStaffConfig, ctx: StepContext) -> Outcome:
@@ -287,7 +302,7 @@ def run_notify_staff(config: NotifyStaffConfig, ctx: StepContext) -> Outcome:
         return Go("failed", f"template: {exc}")
     outcome = ctx.notify_staff(config.channel, config.channel_kind, list(config.recipients), text)
     if outcome.status == "sent":
-        return Go("next")
+        return _NEXT
     return Go("failed", outcome.reason or outcome.status)
 
 
@@ -297,7 +312,7 @@ def run_notify_staff(config: NotifyStaffConfig, ctx: StepContext) -> Outcome:
 
 
 def run_goal(config: GoalConfig, ctx: StepContext) -> Outcome:
-    return Go("next")
+    return _NEXT
 
 
 def goal_event(config: GoalConfig) -> tuple[str, list[dict]]:

@@ -9,6 +9,7 @@ so simulation, test and live runs answer alike by construction.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
@@ -173,7 +174,9 @@ def apply_profile_ops(attributes: dict, tags: set, ops: list[dict]) -> None:
     for op in ops:
         kind = op["kind"]
         if kind == "set":
-            attributes[op["attribute"]] = op["value"]
+            value = op["value"]
+            # A list or mapping is copied: the operation is shared by every run of the node.
+            attributes[op["attribute"]] = copy.deepcopy(value) if isinstance(value, dict | list) else value
         elif kind == "unset":
             attributes.pop(op["attribute"], None)
         elif kind == "add_tag":

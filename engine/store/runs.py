@@ -126,8 +126,9 @@ class Batch:
     new: set[str] = field(default_factory=set)
     #: ``(run_id, node_id, port, at, mode, note)`` in order.
     steps: list[tuple[str, str, str | None, datetime, str, str]] = field(default_factory=list)
-    nodes: dict[_CounterKey, list[int]] = field(default_factory=dict)
-    edges: dict[_CounterKey, int] = field(default_factory=dict)
+    #: Counter changes by (journey, version, mode): node id → [entered, active, exited, converted],
+    #: and edge id → count (see :attr:`nodes` and :attr:`edges`).
+    counters: dict[tuple[str, int, str], tuple[dict[str, list[int]], dict[str, int]]] = field(default_factory=dict)
     #: customer id → (attributes, tags, when): the profile as the batch's last step left it.
     profiles: dict[str, tuple[dict[str, Any], list[str], datetime]] = field(default_factory=dict)
     #: Delivery rows to insert, and updates of rows by idempotency key.
@@ -144,20 +145,39 @@ class Batch:
         run_id, mode = state.id, state.mode
         for node_id, port, note in delta.log:
             self.steps.append((run_id, node_id, port, now, mode, note))
-        prefix = (state.journey_id, state.version_number, mode)
+        nodes, edges = self.counters_of(state)
         for node_id, changes in delta.nodes.items():
-            counts = self.nodes.get((*prefix, node_id))
+            counts = nodes.get(node_id)
             if counts is None:
-                self.nodes[(*prefix, node_id)] = list(changes)
+                nodes[node_id] = list(changes)
             else:
                 for i, change in enumerate(changes):
                     counts[i] += change
         for edge_id, change in delta.edges.items():
-            key = (*prefix, edge_id)
-            self.edges[key] = self.edges.get(key, 0) + change
+            edges[edge_id] = edges.get(edge_id, 0) + change
         if profile is not None:
             attributes, tags = profile
             self.profiles[state.customer_id] = (attributes, sorted(set(tags)), now)
+
+    def counters_of(self, state: RunState) -> tuple[dict[str, list[int]], dict[str, int]]:
+        """The node and edge counter changes of ``state``'s version and mode, to add to."""
+        prefix = (state.journey_id, state.version_number, state.mode)
+        found = self.counters.get(prefix)
+        if found is None:
+            found = self.counters[prefix] = ({}, {})
+        return found
+
+    @property
+    def nodes(self) -> dict[_CounterKey, list[int]]:
+        """Node counter changes by (journey, version, mode, node)."""
+        return {(*prefix, node_id): counts for prefix, (nodes, _) in self.counters.items()
+                for node_id, counts in nodes.items()}
+
+    @property
+    def edges(self) -> dict[_CounterKey, int]:
+        """Edge counter changes by (journey, version, mode, edge)."""
+        return {(*prefix, edge_id): count for prefix, (_, edges) in self.counters.items()
+                for edge_id, count in edges.items()}
 
     def delta(self, state: RunState, now: datetime) -> BatchDelta:
         """A :class:`Delta` of one step of ``state`` that writes straight into this batch; register
@@ -180,8 +200,9 @@ class Batch:
         self.runs.clear()
         self.new.clear()
         self.steps.clear()
-        self.nodes.clear()
-        self.edges.clear()
+        for nodes, edges in self.counters.values():  # emptied, not dropped: open deltas add to them
+            nodes.clear()
+            edges.clear()
         self.profiles.clear()
         self.new_deliveries.clear()
         self.delivery_updates.clear()
@@ -194,13 +215,11 @@ class BatchDelta:
     """The counter changes and log lines of one step, added to a :class:`Batch` as they are made
     (the runner's hot path: no per-step dictionaries to merge afterwards)."""
 
-    __slots__ = ("_nodes", "_edges", "_steps", "_prefix", "_run_id", "_mode", "_now", "touched")
+    __slots__ = ("_nodes", "_edges", "_steps", "_run_id", "_mode", "_now", "touched")
 
     def __init__(self, batch: Batch, state: RunState, now: datetime):
-        self._nodes = batch.nodes
-        self._edges = batch.edges
+        self._nodes, self._edges = batch.counters_of(state)
         self._steps = batch.steps
-        self._prefix = (state.journey_id, state.version_number, state.mode)
         self._run_id = state.id
         self._mode = state.mode
         self._now = now
@@ -208,14 +227,21 @@ class BatchDelta:
 
     def node(self, node_id: str, *, entered: int = 0, active: int = 0, exited: int = 0,
              converted: int = 0) -> None:
-        self.count(node_id, entered, active, exited, converted)
+        counts = self._nodes.get(node_id)
+        if counts is None:
+            self._nodes[node_id] = [entered, active, exited, converted]
+        else:
+            counts[0] += entered
+            counts[1] += active
+            counts[2] += exited
+            counts[3] += converted
+        self.touched = True
 
     def count(self, node_id: str, entered: int, active: int, exited: int, converted: int) -> None:
         """:meth:`node` with the changes in order (the runner's hot path)."""
-        key = self._prefix + (node_id,)
-        counts = self._nodes.get(key)
+        counts = self._nodes.get(node_id)
         if counts is None:
-            self._nodes[key] = [entered, active, exited, converted]
+            self._nodes[node_id] = [entered, active, exited, converted]
         else:
             counts[0] += entered
             counts[1] += active
@@ -224,8 +250,8 @@ class BatchDelta:
         self.touched = True
 
     def edge(self, edge_id: str) -> None:
-        key = self._prefix + (edge_id,)
-        self._edges[key] = self._edges.get(key, 0) + 1
+        edges = self._edges
+        edges[edge_id] = edges.get(edge_id, 0) + 1
         self.touched = True
 
     def step(self, node_id: str, port: str | None, note: str = "") -> None:
@@ -565,9 +591,16 @@ class RunStore:
         with self.workspace._session() as s:
             conn = s.connection()
             for chunk in _chunks(list(customer_ids)):
-                for cid, at in conn.execute(select(d.customer_id, d.created_at).where(
+                if conn.dialect.name == "sqlite":  # read for every batch that sends
+                    rows = [(cid, _from_sqlite_time(at)) for cid, at in _driver_rows(
+                        conn, "SELECT customer_id, created_at FROM deliveries WHERE customer_id IN "
+                              f"({_marks(chunk)}) AND mode = ? AND status = 'sent' AND frequency_cap_exempt = 0",
+                        [*chunk, mode])]
+                else:
+                    rows = conn.execute(select(d.customer_id, d.created_at).where(
                         d.customer_id.in_(chunk), d.mode == mode, d.status == "sent",
-                        d.frequency_cap_exempt.is_(False))):
+                        d.frequency_cap_exempt.is_(False)))
+                for cid, at in rows:
                     found.setdefault(cid, []).append(at)
         return found
 

@@ -150,7 +150,10 @@ def batch_rows(batch: Batch) -> BatchRows:
     else:
         profiles = [(cid, fastjson.dumps(attrs), fastjson.dumps(tags), _stamp(when, times))
                     for cid, (attrs, tags, when) in batch.profiles.items()]
-    deliveries = [tuple([_value(row[name], times) for name in DELIVERY_FIELDS]) for row in batch.new_deliveries]
+    deliveries = [(d["id"], d["idempotency_key"], d["run_id"], d["customer_id"], d["mode"], d["node_id"], d["channel"],
+                   d["channel_kind"], d["status"], d["reason"], d["attempts"], int(d["frequency_cap_exempt"]),
+                   _stamp(d["created_at"], times), _stamp(d["updated_at"], times), d["message_id"],
+                   d["provider_code"], _stamp(d["next_attempt_at"], times)) for d in batch.new_deliveries]
     delivery_updates = [tuple([_value(row[name], times) for name in DELIVERY_UPDATE_FIELDS])
                         for row in batch.delivery_updates]
     pack = _array if JSON_ROWS else list
