@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from engine import gcpause
 from engine.channels import Channel, ChannelResult, Message
 from engine.channels.optouts import normalize_address
 from engine.channels.ratelimit import backoff
@@ -277,6 +278,7 @@ class Runner:
         finally:
             self.flush()
 
+    @gcpause.pausing
     def enter_many(self, journey_id: str, customer_ids: Iterable[str], node_id: str | None = None,
                    *, chunk: int = 2000) -> int:
         """Start runs for many customers at once (a segment, a schedule firing, a bulk test); returns
@@ -348,6 +350,7 @@ class Runner:
                     self._try_enter(comp, entry, event.customer_id, props, trigger_event_id=event.id)
         self.flush()
 
+    @gcpause.pausing
     def tick(self, batch: int = 2000) -> int:
         """Start the runs that entries firing by now call for (live mode), then advance up to
         ``batch`` due runs, earliest wake-up first; returns how many runs were taken. Everything
@@ -358,6 +361,7 @@ class Runner:
         finally:
             self._settle()
 
+    @gcpause.pausing
     def run_due(self, batch: int = 2000) -> int:
         """Tick until nothing is due at the clock's present moment; returns the runs taken. Each
         batch is written while the next one is worked out; everything is written when it returns."""

@@ -1,0 +1,58 @@
+"""Pausing the cyclic garbage collector around bulk work: nested and overlapping pauses."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from engine import gcpause
+
+
+def test_pauses_nest_and_the_collector_comes_back_after_the_last():
+    assert gc.isenabled()
+    with gcpause.paused():
+        assert not gc.isenabled()
+        with gcpause.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still holds
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off():
+    gc.disable()
+    try:
+        with gcpause.paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_overlapping_pauses_on_two_threads():
+    inside, release = threading.Event(), threading.Event()
+
+    @gcpause.pausing
+    def work() -> str:
+        inside.set()
+        release.wait(5)
+        return "done"
+
+    results: list[str] = []
+    worker = threading.Thread(target=lambda: results.append(work()))
+    worker.start()
+    assert inside.wait(5)
+    with gcpause.paused():
+        pass
+    assert not gc.isenabled()  # the other thread's pause goes on
+    release.set()
+    worker.join(5)
+    assert results == ["done"] and gc.isenabled()
+
+
+def test_an_exception_ends_the_pause():
+    try:
+        with gcpause.paused():
+            raise ValueError("boom")
+    except ValueError:
+        pass
+    assert gc.isenabled()
