@@ -24,6 +24,7 @@ from engine.commands import (
 from engine.document import FILE_SUFFIX, Journey, load, new_id, save
 from engine.errors import JourneyStudioError, PublishRefused
 from engine.spec import Registry
+from engine.validate import Issue
 from gui.canvas import Canvas
 from gui.editor import Editor
 from gui.inspector import Inspector
@@ -71,6 +72,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.browser = JourneyBrowser(workspace, self)
         self.inspector = Inspector(self)
         self.validation = ValidationPanel(self)
+        self._journey_issues: list[Issue] = []
         self.palette_dock = self._dock("palette", self.tr("Nodes"), self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.browser_dock = self._dock("journeys", self.tr("Journeys"), self.browser,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -410,6 +412,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.canvas = None
         self.journey_id = None
         self.inspector.show_nothing()
+        self._journey_issues = []
         self.validation.set_issues([], None)
         self.browser.set_current("")
 
@@ -794,10 +797,22 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_issues(self, issues) -> None:
         if self.editor is None:
             return
-        self.validation.set_issues(issues, self.editor.journey)
+        self._journey_issues = list(issues)
+        self._show_issues()
         ids = self.canvas.selected_node_ids() if self.canvas else []
         if len(ids) == 1 and self.editor.journey.node(ids[0]) is not None:
             self.inspector.refresh(self.editor.journey.node(ids[0]), self.editor.issues_for(ids[0]))
+
+    def _show_issues(self) -> None:
+        """The Problems panel: the journey's issues, and a warning for each node whose channel
+        account is missing, carries other messages, or failed its last delivery (its badge)."""
+        if self.editor is None:
+            return
+        accounts = []
+        if self.canvas is not None:
+            accounts = [Issue("warning", "channel.account", cnode.channel_problem, node_id=node_id, field="channel")
+                        for node_id, cnode in self.canvas.nodes.items() if cnode.channel_problem]
+        self.validation.set_issues(self._journey_issues + accounts, self.editor.journey)
 
     def _on_issue_activated(self, node_id: str, edge_id: str) -> None:
         if self.canvas is None:
@@ -1028,6 +1043,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.set_choices("channel", health.choices())
         if self.canvas is not None:
             self.canvas.set_channel_health(health.carries(), health.failing)
+        self._show_issues()
 
     def _on_live_status(self, _text: str) -> None:
         last = self.live_engine.last

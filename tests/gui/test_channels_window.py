@@ -325,6 +325,11 @@ def test_badge_on_send_nodes_whose_account_is_missing(window, ws, memory_keyring
     assert all(p and "not connected" in p for p in problems.values())
     assert badge_pixels(window, sends[0].id)
     assert "not connected" in window.canvas.nodes[sends[0].id].tooltip()
+    # the Problems panel lists each of them too, pointing at the node's channel field
+    listed = {i.node_id: i for i in window.validation.issues() if i.code == "channel.account"}
+    assert set(listed) == {n.id for n in sends}
+    assert all(i.severity == "warning" and i.field == "channel" and "not connected" in i.message
+               for i in listed.values())
 
     # the account is added in the Channels window: its nodes lose the badge, the SMS one keeps it
     window.show_channels()
@@ -343,6 +348,8 @@ def test_badge_on_send_nodes_whose_account_is_missing(window, ws, memory_keyring
             assert "not connected" in problem
     email = _send_nodes(window, "email")[0]
     assert not badge_pixels(window, email.id)
+    listed = {i.node_id for i in window.validation.issues() if i.code == "channel.account"}
+    assert email.id not in listed and listed == {n.id for n in sends if n.config["channel"] != "email-main"}
     channels.shutdown()
     channels.close()
 
