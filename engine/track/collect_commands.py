@@ -49,7 +49,8 @@ def add_commands(sub: argparse._SubParsersAction,
     actions = p.add_subparsers(dest="collect_command", metavar="ACTION")
     keys = actions.add_parser("keys", help="list, add or remove the write keys senders must present")
     workspace_options(keys)
-    key_actions = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    key_actions = keys.add_subparsers(dest="keys_command", metavar="ACTION")
+    keys.set_defaults(handler=lambda _args: _usage(keys))  # no action: say which there are
     q = key_actions.add_parser("list", help="list the stored keys (names and first characters only)")
     workspace_options(q)
     q.add_argument("--json", action="store_true")
@@ -63,6 +64,11 @@ def add_commands(sub: argparse._SubParsersAction,
     workspace_options(q)
     q.add_argument("name", metavar="NAME")
     q.set_defaults(handler=cmd_keys_remove)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
 
 
 def _port(text: str) -> int:

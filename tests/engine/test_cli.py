@@ -100,6 +100,14 @@ def test_usage_errors_exit_non_zero(args):
     assert res.returncode == 2 and "usage:" in res.stderr
 
 
+@pytest.mark.parametrize("args, actions", [(["collect", "keys"], ("list", "add", "remove")),
+                                           (["channels"], ("list", "add", "test", "remove"))])
+def test_a_command_group_without_its_action_lists_the_actions(args, actions, tmp_path):
+    res = cli(*args, "--workspace", str(tmp_path / "ws"))
+    assert res.returncode == 2 and "usage:" in res.stdout
+    assert all(f"    {action} " in res.stdout for action in actions), res.stdout
+
+
 def test_fmt_check_counts_unreadable_files_apart(tmp_path, small_journey):
     good = tmp_path / "good.journey.json"
     save(small_journey, good)
