@@ -646,6 +646,8 @@ class Runner:
         delta = batch.delta(state, now)
         ctx = StoreContext(self, state, comp.settings, state.node_id, now)
         nodes = comp.nodes
+        runs = batch.runs  # cleared in place by a write in between, never replaced
+        state.updated_at = now
         taken = 0
         while state.status == "active":
             node_id = state.node_id
@@ -665,7 +667,9 @@ class Runner:
             taken += 1
             state.steps += 1
             self._apply(state, comp, outcome, delta, now)
-            batch.touch(state, now, profile=ctx.profile_change())
+            runs[state.id] = state  # batch.touch, spelled out: this runs for every step
+            if ctx._profile_changed:
+                batch.touch(state, now, profile=ctx.profile_change())
         if len(batch.steps) >= self.batch_steps:
             self._write_batch()
 
