@@ -23,9 +23,11 @@ but 200 counts as an error.
 Each scenario runs ``--warmup`` seconds, then is measured for ``--duration`` seconds: requests
 answered per second, events per second, and the latency of each request from writing it to reading
 the last byte of its answer (median, 99th percentile, maximum). Also reported: the CPU seconds of
-the collector's process and of the load generators over the scenario, the collector process's
-peak resident memory (``ru_maxrss``), and the events in the workspace afterwards next to the events
-the collector counted as committed. ``--busy-thread`` adds a thread that keeps doing Python work in
+the collector's process and of the load generators over the scenario, and of the collector's two
+busy threads (``collector-http`` reads and checks requests, ``collector-writer`` stores them) with
+the writer's share per event stored, the collector process's peak resident memory
+(``ru_maxrss``), and the events in the workspace afterwards next to the events the collector
+counted as committed. ``--busy-thread`` adds a thread that keeps doing Python work in
 the collector's process, as the app's live engine or a simulation would.
 """
 
@@ -201,6 +203,21 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
+_THREADS = ("collector-http", "collector-writer")
+
+
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds of the collector's threads so far (Linux and macOS; empty elsewhere)."""
+    found: dict[str, float] = {}
+    for thread in threading.enumerate():
+        if thread.name in _THREADS and thread.ident is not None and hasattr(time, "pthread_getcpuclockid"):
+            try:
+                found[thread.name] = time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+            except OSError:
+                pass
+    return found
+
+
 def run_scenario(name: str, collector, key: str, *, clients: int, connections: int, users: int,
                  batch: int, duration: float, warmup: float) -> dict:
     """Drive one scenario against a running collector; returns its figures."""
@@ -209,6 +226,7 @@ def run_scenario(name: str, collector, key: str, *, clients: int, connections: i
     path = "/v1/batch" if batch else "/v1/track"
     before = collector.counts()
     cpu_before = time.process_time()
+    threads_before = _thread_cpu()
     transactions_before = collector._writer.stats.transactions if collector._writer else 0
     start_at = time.time() + 2.0 + 0.3 * clients  # every client connected before the first request
     procs = []
@@ -224,6 +242,9 @@ def run_scenario(name: str, collector, key: str, *, clients: int, connections: i
         proc.join(30)
     after = collector.counts()
     collector_cpu = time.process_time() - cpu_before
+    threads_after = _thread_cpu()
+    thread_cpu = {name: round(threads_after[name] - threads_before[name], 2)
+                  for name in threads_after if name in threads_before}
     latencies = sorted(x for out in outs for x in out["latencies"])
     elapsed = max(out["elapsed"] for out in outs)
     ok = sum(out["ok"] for out in outs)
@@ -245,6 +266,9 @@ def run_scenario(name: str, collector, key: str, *, clients: int, connections: i
         # CPU seconds over the whole scenario (connecting, warm-up, measurement, draining).
         "collector_cpu_s": round(collector_cpu, 2),
         "load_generator_cpu_s": round(sum(out["cpu_s"] for out in outs), 2),
+        "thread_cpu_s": thread_cpu,
+        "cpu_us_per_event": {name: round(seconds / max(1, after.committed - before.committed) * 1e6, 1)
+                             for name, seconds in thread_cpu.items()},
         "transactions": (collector._writer.stats.transactions - transactions_before) if collector._writer else None,
     }
     return figures
@@ -324,6 +348,11 @@ def main(argv: list[str] | None = None) -> int:
     for s in report["scenarios"]:
         print(f"{s['scenario']:<8} {s['requests_per_s']:>9,.0f} {s['events_per_s']:>10,.0f} {s['p50_ms']:>8.2f} "
               f"{s['p99_ms']:>8.2f} {s['max_ms']:>8.2f} {s['errors']:>7}")
+    for s in report["scenarios"]:
+        threads = ", ".join(f"{name} {seconds} s ({s['cpu_us_per_event'][name]} µs per event)"
+                            for name, seconds in s["thread_cpu_s"].items())
+        print(f"{s['scenario']}: collector process {s['collector_cpu_s']} CPU s ({threads}); load generators "
+              f"{s['load_generator_cpu_s']} s; {s['transactions']} transactions")
     print(f"peak RSS {report['peak_rss_mb']} MB; {report['events_stored']:,} events stored "
           f"({report['events_committed_counted']:,} counted as committed); load average before "
           f"{report['machine']['load_average'][0]:.2f}, after {report['load_average_after'][0]:.2f}")

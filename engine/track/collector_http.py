@@ -31,6 +31,8 @@ REQUEST_TIMEOUT = 30.0
 #: Seconds between sweeps for idle and slow connections.
 SWEEP_EVERY = 5.0
 MAX_CONNECTIONS = 4096
+#: What ``bytes.strip()`` strips (``str.strip()`` would strip more of Latin-1: NBSP, NEL).
+_BLANKS = " \t\n\r\x0b\x0c"
 
 REASONS = {
     200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
@@ -231,9 +233,10 @@ class HttpProtocol(asyncio.Protocol):
         if end > MAX_HEADER_BYTES:
             raise _Refuse(error_response(431, "headers_too_large",
                                          f"the request header is over {MAX_HEADER_BYTES // 1024} KB"))
-        lines = bytes(buf[:end]).split(b"\r\n")
+        # Latin-1 maps every byte to one character, so the text splits where the bytes would.
+        lines = bytes(buf[:end]).decode("latin-1").split("\r\n")
         del buf[:end + 4]
-        parts = lines[0].decode("latin-1").split(" ")
+        parts = lines[0].split(" ")
         if len(parts) != 3 or not parts[0].isalpha() or not parts[1] or not parts[2].startswith("HTTP/1."):
             raise _Refuse(error_response(400, "malformed", "the request line is not 'METHOD /path HTTP/1.1'"))
         method, target, version = parts
@@ -242,22 +245,24 @@ class HttpProtocol(asyncio.Protocol):
             raise _Refuse(error_response(431, "headers_too_large", f"more than {MAX_HEADERS} header fields"))
         headers: dict[str, str] = {}
         for line in lines[1:]:
-            name, sep, value = line.partition(b":")
-            if not sep or not name or name != name.strip() or b" " in name:
+            name, sep, value = line.partition(":")
+            if not sep or not name or name != name.strip(_BLANKS) or " " in name:
                 raise _Refuse(error_response(400, "malformed", "a header field is not 'Name: value'"))
-            key = name.decode("latin-1").lower()
-            text = value.strip().decode("latin-1")
+            key = name.lower()
+            text = value.strip(_BLANKS)
             headers[key] = f"{headers[key]}, {text}" if key in headers else text
         self._keep_alive = _keep_alive(version, headers.get("connection", ""))
         if "transfer-encoding" in headers:
             raise _Refuse(error_response(411, "length_required",
                                          "send the body with a Content-Length, not in chunks"))
-        values = {v.strip() for v in headers.get("content-length", "0").split(",")}
-        if len(values) != 1:
-            raise _Refuse(error_response(400, "malformed", "conflicting Content-Length fields"))
-        length_text = values.pop()
-        if not length_text.isascii() or not length_text.isdigit() or len(length_text) > 12:
-            raise _Refuse(error_response(400, "malformed", "Content-Length is not a number of bytes"))
+        length_text = headers.get("content-length", "0")
+        if not (length_text.isdigit() and length_text.isascii() and len(length_text) <= 12):
+            values = {v.strip() for v in length_text.split(",")}
+            if len(values) != 1:
+                raise _Refuse(error_response(400, "malformed", "conflicting Content-Length fields"))
+            length_text = values.pop()
+            if not length_text.isascii() or not length_text.isdigit() or len(length_text) > 12:
+                raise _Refuse(error_response(400, "malformed", "Content-Length is not a number of bytes"))
         length = int(length_text)
         if "://" in target:
             try:

@@ -3,9 +3,16 @@
 A :class:`Message` is one call of an analytics SDK (a Segment ``track`` or ``identify``, a Sensors
 ``profile_set``...) turned into what the workspace stores: identifiers naming the customer
 (strongest first, see :mod:`engine.track.identity`), optionally an event (name, properties already
-serialised to JSON text, time, dedup key) and optionally changes to the profile's attributes.
-Every value in a message has been checked here, so the writer never meets bad input: text is
-bounded, free of NUL characters and valid Unicode; JSON is bounded in size and nesting.
+serialised to JSON text, time also as stored text, dedup key) and optionally changes to the
+profile's attributes. Every value in a message has been checked here, so the writer never meets
+bad input: text is bounded, free of NUL characters and valid Unicode; JSON is bounded in size and
+nesting. Whatever can be prepared here is, because this work runs on the thread reading requests
+while the writer's thread is inside SQLite, whereas the writer's own Python work holds up every
+commit.
+
+JSON is parsed and written with ``orjson`` where it gives exactly what the standard library gives
+(it is several times faster), and with :mod:`json` otherwise; see :func:`parse_json` and
+:func:`dump`.
 
 A message that fails a check raises :class:`MessageInvalid` with a short machine-readable code,
 the HTTP status the collector answers with, and a sentence naming the field.
@@ -20,14 +27,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from engine.store.customers import (
     MAX_DEDUP_KEY_LENGTH,
     MAX_EVENT_NAME_LENGTH,
     MAX_IDENTIFIER_LENGTH,
     MAX_SOURCE_LENGTH,
 )
+from engine.track.collector_sqlite import sqlite_time
 
-#: Segment's limit on one message, applied to the properties (or traits) of each message.
+#: Segment's limit on one message, applied to the properties (or traits) of each message (as
+#: compact UTF-8 JSON).
 MAX_MESSAGE_BYTES = 32 * 1024
 #: Segment's limit on one request (a batch), applied to the body after decompression.
 MAX_BATCH_BYTES = 500 * 1024
@@ -66,6 +77,8 @@ class Message:
     identifiers: tuple[tuple[str, str], ...]
     source: str
     occurred_at: datetime
+    #: ``occurred_at`` as stored (:func:`~engine.track.collector_sqlite.sqlite_time`).
+    occurred_text: str
     #: Why identifiers given together may merge profiles (``identify``, ``alias``, ``track_signup``,
     #: ``link``), recorded with a merge.
     reason: str = "link"
@@ -86,6 +99,14 @@ class Message:
 
 def text(value: Any, field: str, *, max_length: int, required: bool = True) -> str | None:
     """Non-empty text without surrounding blanks, NUL characters or unpaired surrogates."""
+    if value.__class__ is str:  # the usual case, decided without the checks' calls
+        stripped = value.strip()
+        if stripped and len(stripped) <= max_length and stripped.isascii() and "\x00" not in stripped:
+            return stripped
+    return _checked_text(value, field, max_length, required)
+
+
+def _checked_text(value: Any, field: str, max_length: int, required: bool) -> str | None:
     if value is None:
         if required:
             raise MessageInvalid(f"'{field}' is required")
@@ -105,6 +126,13 @@ def text(value: Any, field: str, *, max_length: int, required: bool = True) -> s
 
 def identifier(value: Any, field: str, *, required: bool = True) -> str | None:
     """An id as SDKs send it: text, or a whole number (turned into text)."""
+    if value.__class__ is str:
+        stripped = value.strip()
+        if stripped and len(stripped) <= MAX_IDENTIFIER_LENGTH and stripped.isascii() and "\x00" not in stripped:
+            return stripped
+        return _checked_text(value, field, MAX_IDENTIFIER_LENGTH, required)
+    if value is None and not required:
+        return None
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     elif isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 63:
@@ -129,43 +157,61 @@ def json_object(value: Any, field: str, *, shallow: bool = False) -> dict[str, A
         return {}
     if not isinstance(value, dict):
         raise MessageInvalid(f"'{field}' must be an object, not {_json_type(value)}")
-    for key in value:
-        if not key or len(key) > MAX_PROPERTY_NAME_LENGTH:
+    if value:
+        if "" in value or max(map(len, value)) > MAX_PROPERTY_NAME_LENGTH:
             raise MessageInvalid(f"'{field}' has a property name that is empty or longer than "
                                  f"{MAX_PROPERTY_NAME_LENGTH} characters")
-    if not shallow:
-        check_depth(value, field)
+        if not shallow:
+            for child in value.values():
+                if isinstance(child, _CONTAINERS):
+                    check_depth(value, field)
+                    break
     return value
+
+
+_CONTAINERS = (dict, list)
 
 
 def check_depth(value: Any, field: str, limit: int = MAX_DEPTH) -> None:
     """Refuse containers nested more than ``limit`` deep (without recursion)."""
-    children = value.values() if isinstance(value, dict) else value
-    if not any(isinstance(child, dict | list) for child in children):
+    for child in value.values() if isinstance(value, dict) else value:
+        if isinstance(child, _CONTAINERS):
+            break
+    else:
         return  # flat, as properties mostly are
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         children = item.values() if isinstance(item, dict) else item
         for child in children:
-            if isinstance(child, dict | list):
+            if isinstance(child, _CONTAINERS):
                 if depth >= limit:
                     raise MessageInvalid(f"'{field}' is nested more than {limit} levels deep", code="too_deep")
                 stack.append((child, depth + 1))
 
 
 def dump(value: dict[str, Any], field: str) -> str:
-    """JSON text as the workspace stores it; at most :data:`MAX_MESSAGE_BYTES`."""
-    encoded = json.dumps(value)
-    if len(encoded) > MAX_MESSAGE_BYTES:
+    """JSON text as the workspace stores it (compact); at most :data:`MAX_MESSAGE_BYTES` as UTF-8.
+
+    ``orjson`` writes it unless it cannot: an integer beyond 64 bits, or text holding an unpaired
+    surrogate (the standard parser lets one through when the body spells it as raw bytes). Then
+    :mod:`json` writes it, ASCII-escaped, so the text stays valid JSON and storable as UTF-8."""
+    try:
+        encoded = orjson.dumps(value)
+        size = len(encoded)
+        written = encoded.decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError
+        written = json.dumps(value, separators=(",", ":"))
+        size = len(written)
+    if size > MAX_MESSAGE_BYTES:
         raise MessageInvalid(f"'{field}' is larger than {MAX_MESSAGE_BYTES // 1024} KB", code="too_large",
                              status=413)
-    return encoded
+    return written
 
 
-def dedup_key(prefix: str, value: str, when: datetime | None = None) -> str:
-    """``prefix``, the UTC moment ``when`` (if given) and ``value``, the value replaced by a digest
-    when the key would be too long for the column.
+def dedup_key(prefix: str, value: str, when: str | None = None) -> str:
+    """``prefix``, the UTC moment ``when`` (if given, as stored: :func:`moment_text`) and
+    ``value``, the value replaced by a digest when the key would be too long for the column.
 
     Keys that start with the message's own time keep the unique index's new entries together
     (events arrive roughly in time order) instead of spread over the whole index, so a commit
@@ -173,13 +219,18 @@ def dedup_key(prefix: str, value: str, when: datetime | None = None) -> str:
     its first copy.
     """
     if when is not None:
-        prefix = f"{prefix}{when.replace(tzinfo=None).isoformat(' ', 'microseconds')}:"
+        prefix = f"{prefix}{when}:"
     key = prefix + value
     if len(key) <= MAX_DEDUP_KEY_LENGTH:
         return key
     import hashlib
 
     return prefix + "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def moment_text(moment: datetime) -> str:
+    """A UTC moment as the workspace stores it (``2025-03-01 09:30:00.000000``)."""
+    return sqlite_time(moment)
 
 
 def epoch_millis(value: Any, field: str) -> datetime:
@@ -206,6 +257,23 @@ def iso_time(value: Any, field: str) -> datetime:
         return moment.astimezone(UTC)
     except OverflowError:
         raise MessageInvalid(f"'{field}' is not a time this side of year 9999") from None
+
+
+def iso_moment(value: Any, field: str) -> tuple[datetime, str]:
+    """:func:`iso_time` and the moment as stored (:func:`moment_text`)."""
+    # JavaScript's toISOString() (``2025-03-01T09:30:00.000Z``), what most SDKs send: once
+    # Python has read it as a valid moment, the stored text is cut from it (the separators and
+    # ASCII pin the layout down to that one). Anything else takes the general way.
+    if (value.__class__ is str and len(value) == 24 and value[23] == "Z" and value[19] == "."
+            and value[4] == value[7] == "-" and value[13] == value[16] == ":" and value.isascii()):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return moment, f"{value[:10]} {value[11:23]}000"
+    moment = iso_time(value, field)
+    return moment, sqlite_time(moment)
 
 
 def valid_unicode(value: Any, field: str) -> None:
@@ -252,11 +320,27 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
+#: Maps every ASCII digit to ``0`` (see :func:`parse_json`).
+_DIGITS_AS_ZERO = bytes.maketrans(b"0123456789", b"0000000000")
+#: A run of digits this long may be an integer beyond 64 bits.
+_LONG_NUMBER = b"0" * 19
+
+
 def parse_json(raw: bytes, what: str) -> tuple[Any, bool]:
     """Strict JSON (``NaN`` and ``Infinity`` refused, as PostgreSQL refuses them), and whether the
     text is *shallow*: it has so few brackets that nothing in it can nest deeper than
-    :data:`MAX_DEPTH`, so callers may skip their depth checks."""
-    shallow = raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH
+    :data:`MAX_DEPTH`, so callers may skip their depth checks.
+
+    ``orjson`` parses it when it gives what :mod:`json` gives: it refuses everything the standard
+    parser refuses here, but turns integers beyond 64 bits into floats, so text with a run of 19
+    digits or more goes to :mod:`json`. Whatever ``orjson`` refuses goes to :mod:`json` as well,
+    which decides, and names the problem."""
+    shallow = raw.count(b"{") <= MAX_DEPTH and raw.count(b"{") + raw.count(b"[") <= MAX_DEPTH
+    if raw.translate(_DIGITS_AS_ZERO).find(_LONG_NUMBER) < 0:
+        try:
+            return orjson.loads(raw), shallow
+        except orjson.JSONDecodeError:
+            pass
     try:
         return json.loads(raw, parse_constant=_refuse_constant), shallow
     except RecursionError:

@@ -7,29 +7,43 @@ job's events are durable (SQLite in WAL mode syncs the log on every commit). Whi
 being committed the next one gathers in the queue: the more requests arrive at once, the more each
 commit carries (group commit).
 
-Within a group, messages are applied in the order they arrived: dedup keys are looked up once for
-the whole group, identifiers too (:class:`~engine.track.identity.IdentityResolver`), then each
-message resolves its customer (merging profiles when the identity rules say so), changes the
-profile's attributes and adds its event; the rows are written with a few ``executemany``
-statements. On SQLite the event rows go straight to the driver with the properties already
-serialised by the protocol reader; on other databases through SQLAlchemy Core.
+Within a group, messages are applied in the order they arrived: identifiers are looked up once
+for the whole group (:class:`~engine.track.identity.IdentityResolver`), then each message
+resolves its customer (merging profiles when the identity rules say so), changes the profile's
+attributes and adds its event; the rows are written with a few multi-row statements. Dedup keys
+are not looked up first: the insert itself shows a repeat of a stored event, and only then is the
+group rolled back and written again with its keys looked up (see :class:`_Group`).
+On SQLite the event rows go straight to the driver (:mod:`engine.track.collector_sqlite`), every
+value prepared by the protocol reader (properties serialised, times as stored text); on other
+databases through SQLAlchemy Core. The writer's thread holds up every commit while it runs
+Python, so it does as little per event as it can: a few dictionary lookups and one tuple.
+
+On SQLite the writer remembers, from one group to the next, which customer each identifier it met
+names (:data:`KNOWN_IDENTIFIERS` at most), so that the customers a group's messages are about are
+mostly found without a query. What it remembers is only used while nothing else has written to the
+database since the writer's last commit (SQLite's ``data_version`` says so at the start of each
+transaction), and it is forgotten after a group that merged profiles or failed.
 
 If a group's transaction fails, each of its jobs is tried again on its own, so one job the
 database refuses cannot fail the others: it gets a 400 when the database refused its data, a 503
 when the database itself failed (the sender should try again).
 
 The writer keeps one connection checked out while it runs. On SQLite that connection has a larger
-page cache (:data:`CACHE_KIB`: the two event indexes are written at random places) and no
-automatic checkpoints: the writer copies the write-ahead log into the database file itself, when
-arrivals pause (:data:`IDLE_SECONDS`) or every :data:`CHECKPOINT_EVERY_SECONDS` under steady load,
-so that no commit requests are waiting on pays for a checkpoint. Every write, checkpoints
-included, holds the workspace's write lock.
+page cache (:data:`CACHE_KIB`: the two event indexes are written at random places), no
+automatic checkpoints and no foreign-key checks (see :meth:`GroupWriter._open` for why none is
+needed). The writer copies the write-ahead log into the database file itself, so that no commit
+requests are waiting on pays for a checkpoint: when arrivals pause (:data:`IDLE_SECONDS`), and
+every :data:`CHECKPOINT_EVERY_SECONDS` under steady load. Then most of the copying is done by a
+thread and connection of its own (:class:`_Checkpointer`) while the writer goes on committing, and
+the writer copies only what its last groups added, so that the log starts again from its
+beginning. Every write, the writer's checkpoints included, holds the workspace's write lock.
 """
 
 from __future__ import annotations
 
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -45,7 +59,7 @@ from engine.store.customers import EventRecord
 from engine.store.models import CustomerRow, EventRow, utcnow
 from engine.track.collector_messages import Message, apply_profile
 from engine.track.collector_sqlite import insert_rows, select_in, sqlite_time
-from engine.track.identity import IdentityResolver, ordered
+from engine.track.identity import IdentityResolver, Pair, ordered
 from engine.track.tracking_plan import TrackingPlan, check_and_record, current_plan
 
 if TYPE_CHECKING:
@@ -59,13 +73,19 @@ MAX_GROUP_EVENTS = 5_000
 IDLE_SECONDS = 0.05
 #: Under steady load, checkpoint at least this often (seconds).
 CHECKPOINT_EVERY_SECONDS = 10.0
+#: Under steady load the log is copied by a thread of its own, pass after pass, until a pass takes
+#: less than this (seconds); the writer then copies the rest itself, between two groups.
+CATCH_UP_SECONDS = 0.05
 #: Page cache of the writer's SQLite connection, in KiB.
 CACHE_KIB = 64 * 1024
 LOOKUP_CHUNK = 500
+#: Identifiers whose customer the writer remembers between groups (SQLite), at most.
+KNOWN_IDENTIFIERS = 100_000
 
 _events = EventRow.__table__
 _customers = CustomerRow.__table__
-_EVENT_COLUMNS = ("customer_id", "name", "properties", "occurred_at", "received_at", "source", "dedup_key")
+#: The columns of the event rows the writer makes; ``received_at`` is the same for a whole group.
+_EVENT_COLUMNS = ("customer_id", "name", "properties", "occurred_at", "source", "dedup_key")
 _STOP = object()
 
 
@@ -75,6 +95,10 @@ class Job:
 
     messages: list[Message]
     done: Callable[[Job], None]
+    #: Per message, its event row made when the job was submitted, if the writer then knew the
+    #: customer (see :meth:`GroupWriter.submit`); used only while ``generation`` still holds.
+    prepared: list[tuple[Any, ...] | None] | None = None
+    generation: int = -1
     stored: int = 0
     duplicates: int = 0
     profiles: int = 0
@@ -104,74 +128,179 @@ class WriterStats:
     by_source: dict[str, int] = field(default_factory=dict)
 
 
-class _Group:
-    """The work of one transaction."""
+@dataclass(slots=True)
+class Stored:
+    """The events one transaction stored, for the hand-over: turned into records by
+    :meth:`records`, which the hand-off thread calls, so that the writer's thread does not."""
 
-    def __init__(self, conn: Connection, now: datetime, *, sqlite: bool, want_records: bool):
+    now: datetime
+    #: New event ids with the customer and message of each, in order.
+    batches: list[tuple[list[int], list[tuple[str, Message]]]] = field(default_factory=list)
+    #: Customers merged in the transaction → the customer they were merged into.
+    merged_into: dict[str, str] = field(default_factory=dict)
+
+    def records(self) -> list[EventRecord]:
+        merged, now = self.merged_into, self.now
+        found: list[EventRecord] = []
+        for ids, events in self.batches:
+            for event_id, (cid, m) in zip(ids, events, strict=True):
+                while cid in merged:  # stored before a merge in the same transaction moved it
+                    cid = merged[cid]
+                found.append(EventRecord(event_id, cid, m.event or "", dict(m.properties or {}), m.occurred_at,
+                                         now, m.source, m.dedup_key, created=True))
+        return found
+
+
+class DuplicatesStored(Exception):
+    """Raised inside a group's transaction written without looking its dedup keys up first, when
+    one of its events turns out to be stored already: the transaction is rolled back and the group
+    written again, looking them up (see :meth:`GroupWriter._write`)."""
+
+
+class _Group:
+    """The work of one transaction.
+
+    ``careful``: look the group's dedup keys up before anything is written. Otherwise (SQLite
+    only) the events go in with ``INSERT OR IGNORE``, whose count of rows inserted shows whether a
+    key was stored already; if one was, :class:`DuplicatesStored` is raised. That saves a lookup
+    per event when, as almost always, no event is a repeat of a stored one."""
+
+    def __init__(self, conn: Connection, now: datetime, *, sqlite: bool, want_records: bool,
+                 ws: Workspace | None = None, tracking_plan: TrackingPlan | None = None,
+                 careful: bool = True):
         self.conn = conn
-        self.ws: Workspace | None = None
-        self.tracking_plan: TrackingPlan | None = None
+        self.ws = ws
+        self.tracking_plan = tracking_plan
         self.now = now
         self.want_records = want_records
         self.resolver = IdentityResolver(conn, now, before_merge=self.flush)
         self.raw = conn.connection.driver_connection if sqlite else None
-        self.rows: list[tuple[str, Message]] = []
+        self.careful = careful or self.raw is None
+        #: On SQLite the event rows as inserted (values in :data:`_EVENT_COLUMNS` order).
+        self.rows: list[tuple[Any, ...]] = []
+        #: The customer and message of each event, when something needs more than the row: the
+        #: tracking plan, the hand-over of records, a database other than SQLite.
+        self.events: list[tuple[str, Message]] = []
+        self.keep_events = want_records or bool(tracking_plan) or not sqlite
         self.attributes: dict[str, dict[str, Any]] = {}
         self.dirty: set[str] = set()
         self.seen: set[str] = set()
         self.stored_keys: set[str] = set()
-        self.records: list[EventRecord] = []
+        #: Identifiers whose customer the caller vouched for (see :meth:`prepare`); the resolver
+        #: holds those of this transaction, and takes these over when it needs them.
+        self.known: dict[Pair, str] = {}
+        self.stored = Stored(now)
         self._received = sqlite_time(now) if sqlite else None
 
-    def prepare(self, messages: list[Message]) -> None:
-        keys = sorted({m.dedup_key for m in messages if m.dedup_key is not None})
-        for start in range(0, len(keys), LOOKUP_CHUNK):
-            chunk = keys[start:start + LOOKUP_CHUNK]
-            if self.raw is not None:
-                self.stored_keys.update(row[0] for row in select_in(self.raw, ("dedup_key",), "events",
-                                                                    "dedup_key", chunk))
+    def prepare(self, jobs: list[Job], known: dict[Pair, str] | None = None, generation: int = -1) -> None:
+        """Look up the identifiers of the jobs' messages (and dedup keys, when careful); ``known``:
+        identifiers whose customer the caller vouches for in this transaction (not looked up
+        again); rows prepared at ``generation`` need nothing looked up."""
+        messages = [m for job in jobs for m in job.messages]
+        if self.careful:
+            keys = sorted({m.dedup_key for m in messages if m.dedup_key is not None})
+            for start in range(0, len(keys), LOOKUP_CHUNK):
+                chunk = keys[start:start + LOOKUP_CHUNK]
+                if self.raw is not None:
+                    self.stored_keys.update(row[0] for row in select_in(self.raw, ("dedup_key",), "events",
+                                                                        "dedup_key", chunk))
+                else:
+                    self.stored_keys.update(self.conn.scalars(
+                        select(_events.c.dedup_key).where(_events.c.dedup_key.in_(chunk))))
+        self.known = known or {}
+        known = self.known
+        pairs: list[Pair] = []
+        for job in jobs:
+            if job.prepared is not None and job.generation == generation >= 0:
+                pairs += [pair for m, row in zip(job.messages, job.prepared, strict=True) if row is None
+                          for pair in m.identifiers if pair not in known]
             else:
-                self.stored_keys.update(self.conn.scalars(
-                    select(_events.c.dedup_key).where(_events.c.dedup_key.in_(chunk))))
-        pairs = [pair for m in messages for pair in m.identifiers]
+                pairs += [pair for m in job.messages for pair in m.identifiers if pair not in known]
         for m in messages:
             if m.previous_id is not None:
                 pairs += [("user_id", m.previous_id), ("anonymous_id", m.previous_id)]
         self.resolver.load(pairs)
 
-    def add(self, m: Message, job: Job) -> None:
-        if m.dedup_key is not None:
-            if m.dedup_key in self.stored_keys or m.dedup_key in self.seen:
-                job.duplicates += 1
-                return
-            self.seen.add(m.dedup_key)
+    def add_job(self, job: Job, generation: int = -1) -> None:
+        """Apply a job's messages in order. The loop is written out for the usual message (one
+        identifier already known, an event): this is the writer's Python work per event. Rows
+        prepared at ``generation`` (see :meth:`GroupWriter.submit`) are taken as they are."""
+        stored_keys, seen, rows, events = self.stored_keys, self.seen, self.rows, self.events
+        resolver = self.resolver
+        owner, known, merged = resolver.owner, self.known, resolver.merged_into
+        keep_events, sqlite = self.keep_events, self.raw is not None
+        stored = duplicates = 0
+        by_source = job.by_source
+        prepared = job.prepared if job.generation == generation and generation >= 0 and sqlite else None
+        for index, m in enumerate(job.messages):
+            key = m.dedup_key
+            if key is not None:
+                if key in seen or key in stored_keys:
+                    duplicates += 1
+                    continue
+                seen.add(key)
+            row = prepared[index] if prepared is not None else None
+            if row is not None:
+                customer_id = row[0]
+                if merged:  # the customer may have been merged into another earlier in this group
+                    current = resolver.current(customer_id)
+                    if current != customer_id:
+                        customer_id, row = current, (current, *row[1:])
+                rows.append(row)
+                if keep_events:
+                    events.append((customer_id, m))
+                stored += 1
+                by_source[m.source] = by_source.get(m.source, 0) + 1
+                continue
+            pairs = m.identifiers
+            customer_id = None
+            if len(pairs) == 1 and m.previous_id is None:
+                customer_id = owner.get(pairs[0])
+                if customer_id is None:
+                    customer_id = known.get(pairs[0])
+                    if customer_id is not None and merged:
+                        customer_id = resolver.current(customer_id)
+            if customer_id is None:
+                customer_id = self._resolve(m)
+                if rows is not self.rows:  # a merge wrote what was held back
+                    rows, events = self.rows, self.events
+            if m.profile:
+                job.profiles += 1
+                self._change_profile(customer_id, m)
+            if m.event is not None:
+                if sqlite:
+                    rows.append((customer_id, m.event, m.properties_json, m.occurred_text, m.source, key))
+                if keep_events:
+                    events.append((customer_id, m))
+                stored += 1
+                by_source[m.source] = by_source.get(m.source, 0) + 1
+        job.stored += stored
+        job.duplicates += duplicates
+
+    def _resolve(self, m: Message) -> str:
         resolver = self.resolver
         pairs = m.identifiers
+        owner, known = resolver.owner, self.known
+        for pair in pairs:  # the rules need the owner of every identifier given
+            if pair not in owner and pair in known:
+                owner[pair] = resolver.current(known[pair])
         if m.previous_id is not None:
             previous = ("user_id", m.previous_id)
             if resolver.owner_of(previous) is None:
                 previous = ("anonymous_id", m.previous_id)
-            pairs = ordered((*pairs, previous))
-        if len(pairs) == 1 and pairs[0] in resolver.owner:
-            customer_id = resolver.owner[pairs[0]]
-        else:
-            customer_id = resolver.resolve(pairs, reason=m.reason, force=m.previous_id is not None)
-        if m.profile:
-            job.profiles += 1
-            row = resolver.new_customer_row(customer_id)
-            if row is not None:
-                row["attributes"] = apply_profile(row["attributes"], m.profile)
-            else:
-                current = self.attributes.get(customer_id)
-                if current is None:
-                    current = self.conn.scalar(select(_customers.c.attributes)
-                                               .where(_customers.c.id == customer_id)) or {}
-                self.attributes[customer_id] = apply_profile(current, m.profile)
-                self.dirty.add(customer_id)
-        if m.event is not None:
-            self.rows.append((customer_id, m))
-            job.stored += 1
-            job.by_source[m.source] = job.by_source.get(m.source, 0) + 1
+            return resolver.resolve(ordered((*pairs, previous)), reason=m.reason, force=True)
+        return resolver.resolve(pairs, reason=m.reason)
+
+    def _change_profile(self, customer_id: str, m: Message) -> None:
+        row = self.resolver.new_customer_row(customer_id)
+        if row is not None:
+            row["attributes"] = apply_profile(row["attributes"], m.profile)
+            return
+        current = self.attributes.get(customer_id)
+        if current is None:
+            current = self.conn.scalar(select(_customers.c.attributes).where(_customers.c.id == customer_id)) or {}
+        self.attributes[customer_id] = apply_profile(current, m.profile)
+        self.dirty.add(customer_id)
 
     def flush(self) -> None:
         """Write everything held back (called before a merge and at the end)."""
@@ -184,18 +313,22 @@ class _Group:
         self.attributes.clear()
         self.dirty.clear()
         rows, self.rows = self.rows, []
-        if not rows:
+        events, self.events = self.events, []
+        if not rows and not events:
             return
         if self.tracking_plan:
             # Counted against the tracking plan in the transaction that stores the events.
-            check_and_record(self.ws, ((m.event, m.properties) for _cid, m in rows), self.now,
+            check_and_record(self.ws, ((m.event, m.properties) for _cid, m in events), self.now,
                              plan=self.tracking_plan, conn=self.conn)
         if self.raw is not None:
             raw = self.raw
             before = raw.execute("SELECT max(id) FROM events").fetchone()[0] if self.want_records else 0
-            insert_rows(raw, "events", _EVENT_COLUMNS, [
-                (cid, m.event, m.properties_json, sqlite_time(m.occurred_at), self._received, m.source,
-                 m.dedup_key) for cid, m in rows])
+            try:
+                insert_rows(raw, "events", _EVENT_COLUMNS, rows, {"received_at": self._received})
+            except sqlite3.IntegrityError:
+                if self.careful:
+                    raise
+                raise DuplicatesStored() from None  # the only constraint a checked row can break
             if not self.want_records:
                 return
             # Row ids are handed out in order, one after the other, to the single writer holding the
@@ -207,26 +340,78 @@ class _Group:
         else:
             values = [{"customer_id": cid, "name": m.event, "properties": m.properties or {},
                        "occurred_at": m.occurred_at, "received_at": self.now, "source": m.source,
-                       "dedup_key": m.dedup_key} for cid, m in rows]
+                       "dedup_key": m.dedup_key} for cid, m in events]
             if not self.want_records:
                 self.conn.execute(insert(_events), values)
                 return
             ids = list(self.conn.execute(insert(_events).returning(_events.c.id, sort_by_parameter_order=True),
                                          values).scalars())
-        if len(ids) != len(rows):
-            raise RuntimeError(f"stored {len(rows)} events but found {len(ids)} new ids")
-        for event_id, (cid, m) in zip(ids, rows, strict=True):
-            self.records.append(EventRecord(event_id, cid, m.event or "", dict(m.properties or {}), m.occurred_at,
-                                            self.now, m.source, m.dedup_key, created=True))
+        if len(ids) != len(events):
+            raise RuntimeError(f"stored {len(events)} events but found {len(ids)} new ids")
+        self.stored.batches.append((ids, events))
 
-    def finish(self) -> list[EventRecord]:
+    def finish(self) -> Stored:
         self.flush()
-        current = self.resolver.current
-        if self.resolver.merged_into:
-            self.records = [r if current(r.customer_id) == r.customer_id else
-                            EventRecord(r.id, current(r.customer_id), r.name, r.properties, r.occurred_at,
-                                        r.received_at, r.source, r.dedup_key, created=True) for r in self.records]
-        return self.records
+        self.stored.merged_into = self.resolver.merged_into
+        return self.stored
+
+
+class _Checkpointer:
+    """Copies the write-ahead log into the database file from a thread and a connection of its
+    own, when asked (:meth:`start_pass`), while the writer goes on committing: a PASSIVE checkpoint
+    takes no write lock, and SQLite lets it run beside a writer."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+        #: A pass was asked for and its outcome not yet taken (:meth:`take`).
+        self.asked = False
+        #: How long the last pass took (seconds).
+        self.seconds = 0.0
+        self._wake = threading.Event()
+        self._done = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="collector-checkpoint", daemon=True)
+        self._thread.start()
+
+    def start_pass(self) -> None:
+        self.asked = True
+        self._done.clear()
+        self._wake.set()
+
+    def take(self) -> float | None:
+        """How long the pass asked for took, once it is over (``None`` while it runs)."""
+        if not self.asked or not self._done.is_set():
+            return None
+        self.asked = False
+        return self.seconds
+
+    def stop(self) -> None:
+        """End the thread, after the pass under way."""
+        self._stopping = True
+        self._wake.set()
+        self._thread.join()
+        self.asked = False
+
+    def _run(self) -> None:
+        conn: Connection | None = None
+        try:
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                if self._stopping:
+                    return
+                started = time.monotonic()
+                try:
+                    if conn is None:
+                        conn = self.ws.engine.connect()
+                    conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except Exception as exc:  # the writer's own checkpoint copies what this did not
+                    log.warning("the collector could not copy the workspace log: %s", exc)
+                self.seconds = time.monotonic() - started
+                self._done.set()
+        finally:
+            if conn is not None:
+                conn.close()
 
 
 class GroupWriter:
@@ -250,9 +435,20 @@ class GroupWriter:
         self._sqlite = ws.engine.dialect.name == "sqlite"
         self._conn: Connection | None = None
         self._restore: dict[str, int] = {}
+        #: Identifier → customer, as of the writer's last commit (SQLite; see the module docstring).
+        self._known: dict[Pair, str] = {}
+        #: Moves on each time :attr:`_known` is forgotten (see :meth:`submit`).
+        self._generation = 0
+        #: The tracking plan as of the writer's last commit (SQLite; ``None``: read it again).
+        self._plan: TrackingPlan | None = None
+        #: SQLite's ``data_version`` after the writer's last commit (``None``: nothing known).
+        self._data_version: int | None = None
+        #: Look dedup keys up before writing (the last group met events stored already).
+        self._careful = False
         #: Groups committed since the last checkpoint.
         self._unchecked = 0
         self._last_checkpoint = time.monotonic()
+        self._checkpointer: _Checkpointer | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -260,6 +456,23 @@ class GroupWriter:
             self._handoff_thread.start()
 
     def submit(self, job: Job) -> None:
+        """Queue a job (from the thread reading requests). On SQLite, the event rows of its usual
+        messages (one identifier whose customer the writer knows, an event) are made here, so
+        that this work is done by the submitting thread while the writer's is inside SQLite;
+        the writer takes them if what it knows has not been forgotten since (``generation``)."""
+        if self._sqlite:
+            # The generation first: the writer forgets, then moves to the next generation, so rows
+            # made from what it is forgetting carry the old one.
+            generation = self._generation
+            known = self._known
+            prepared: list[tuple[Any, ...] | None] = []
+            for m in job.messages:
+                pairs = m.identifiers
+                customer_id = known.get(pairs[0]) if (
+                    len(pairs) == 1 and m.event is not None and not m.profile and m.previous_id is None) else None
+                prepared.append(None if customer_id is None else
+                                (customer_id, m.event, m.properties_json, m.occurred_text, m.source, m.dedup_key))
+            job.prepared, job.generation = prepared, generation
         self._queue.put(job)
 
     def request_stop(self) -> None:
@@ -287,25 +500,38 @@ class GroupWriter:
         try:
             self._serve()
         finally:
+            if self._checkpointer is not None:
+                self._checkpointer.stop()
             self._checkpoint(idle=True)
             self._close()
 
     def _open(self) -> None:
         """Check out the connection this writer keeps while it runs. On SQLite it gets a larger
         page cache (the event indexes are written at random places, so a small cache rereads
-        them) and no automatic checkpoints (:meth:`_checkpoint` runs them between groups, so no
-        commit that requests wait for pays for one). Both settings are put back in :meth:`_close`."""
+        them), no automatic checkpoints (:meth:`_checkpoint` runs them between groups, so no
+        commit that requests wait for pays for one) and no foreign-key checks. The settings are
+        put back in :meth:`_close`.
+
+        Foreign keys: the writer only ever writes customer ids it found in ``identifiers`` or made
+        itself in the same transaction (:class:`~engine.track.identity.IdentityResolver`), or that
+        it found in an earlier transaction of its own when nothing else has written since (the
+        ``data_version`` check in :meth:`_write`); and a merge moves every row that refers to the
+        merged profile before deleting it (:func:`~engine.track.identity.merge_in_transaction`),
+        so there is nothing for a cascade to delete. Checking each event's customer again costs
+        a lookup per row; the test suite checks ``PRAGMA foreign_key_check`` after ingesting."""
         ws = self.ws
         with ws._write_lock:
             if ws.closed:
                 raise JourneyStudioError("the workspace is closed")
             self._conn = ws.engine.connect()
+            self._forget()
             if self._sqlite:
                 raw = self._conn.connection.driver_connection
                 self._restore = {name: raw.execute(f"PRAGMA {name}").fetchone()[0]
-                                 for name in ("cache_size", "wal_autocheckpoint")}
+                                 for name in ("cache_size", "wal_autocheckpoint", "foreign_keys")}
                 raw.execute(f"PRAGMA cache_size = {-CACHE_KIB}")
                 raw.execute("PRAGMA wal_autocheckpoint = 0")
+                raw.execute("PRAGMA foreign_keys = OFF")
 
     def _close(self) -> None:
         conn, self._conn = self._conn, None
@@ -344,33 +570,43 @@ class GroupWriter:
                     break
                 jobs.append(job)
                 size += len(job.messages)
-            records = self._commit(jobs)
+            stored = self._commit(jobs)
             try:
                 self.on_done(jobs)
             except Exception:
                 log.exception("the collector could not answer a group of requests")
-            if records and self.on_events is not None:
-                self._handoff.put(records)
+            if self.on_events is not None and any(part.batches for part in stored):
+                self._handoff.put(stored)
             self._checkpoint(idle=False)
         self._checkpoint(idle=True)
 
-    def _commit(self, jobs: list[Job]) -> list[EventRecord]:
+    def _commit(self, jobs: list[Job]) -> list[Stored]:
         try:
-            return self._write(jobs)
+            return [self._write(jobs)]
         except Exception as exc:
             if len(jobs) == 1:
                 self._fail(jobs[0], exc)
                 return []
-        records: list[EventRecord] = []
+        stored: list[Stored] = []
         for job in jobs:  # one at a time, so that only the job the database refuses fails
             job.reset()
             try:
-                records += self._write([job])
+                stored.append(self._write([job]))
             except Exception as exc:
                 self._fail(job, exc)
-        return records
+        return stored
 
-    def _write(self, jobs: list[Job]) -> list[EventRecord]:
+    def _write(self, jobs: list[Job]) -> Stored:
+        """Store the jobs in one transaction. Dedup keys are not looked up first (see
+        :class:`_Group`) unless the last group met stored duplicates; when this one does, it is
+        rolled back and written again, looking them up."""
+        try:
+            return self._write_once(jobs, careful=self._careful)
+        except DuplicatesStored:
+            self._careful = True
+            return self._write_once(jobs, careful=True)
+
+    def _write_once(self, jobs: list[Job], *, careful: bool) -> Stored:
         for job in jobs:
             job.reset()
         now = utcnow()
@@ -382,14 +618,24 @@ class GroupWriter:
                 self._open()
             conn = self._conn
             assert conn is not None
-            with conn.begin():
-                group = _Group(conn, now, sqlite=self._sqlite, want_records=self.on_events is not None)
-                group.ws, group.tracking_plan = ws, current_plan(ws)
-                group.prepare([m for job in jobs for m in job.messages])
-                for job in jobs:
-                    for m in job.messages:
-                        group.add(m, job)
-                records = group.finish()
+            try:
+                with conn.begin():
+                    known, plan = self._still_known(conn)
+                    group = _Group(conn, now, sqlite=self._sqlite, want_records=self.on_events is not None,
+                                   ws=ws, tracking_plan=plan, careful=careful)
+                    generation = self._generation
+                    group.prepare(jobs, known, generation)
+                    for job in jobs:
+                        group.add_job(job, generation)
+                    stored = group.finish()
+            except BaseException:
+                self._forget()
+                raise
+            self._remember(group.resolver)
+        if careful:
+            # Looking keys up pays while senders repeat stored events; once a group meets none,
+            # the next one goes without.
+            self._careful = bool(group.stored_keys)
         self._unchecked += 1
         stats = self.stats
         stats.transactions += 1
@@ -401,16 +647,59 @@ class GroupWriter:
             stats.profile_updates += job.profiles
             for source, n in job.by_source.items():
                 stats.by_source[source] = stats.by_source.get(source, 0) + n
-        return records
+        return stored
+
+    def _still_known(self, conn: Connection) -> tuple[dict[Pair, str] | None, TrackingPlan]:
+        """In a group's transaction: what the writer remembers of identifiers, and the tracking
+        plan. On SQLite both are kept from the writer's last commit while no other connection has
+        committed since (``data_version`` is unchanged), as then nothing can have changed them;
+        otherwise the identifiers are forgotten and the plan is read again."""
+        if not self._sqlite:
+            return None, current_plan(self.ws)
+        version = conn.connection.driver_connection.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version or self._plan is None or len(self._known) > KNOWN_IDENTIFIERS:
+            self._forget()
+            self._plan = current_plan(self.ws)
+            self._data_version = version
+        return self._known, self._plan
+
+    def _remember(self, resolver: IdentityResolver) -> None:
+        """After a commit: remember the owners of the group's identifiers. A merge moves
+        identifiers the writer may remember for other profiles, so after one it starts afresh."""
+        if not self._sqlite:
+            return
+        if resolver.merges:
+            self._forget()
+        else:
+            self._known.update(resolver.owner)
+
+    def _forget(self) -> None:
+        self._known.clear()
+        self._generation += 1  # after forgetting: see submit()
+        self._plan = None
+        self._data_version = None
 
     def _checkpoint(self, *, idle: bool) -> None:
         """Copy the write-ahead log into the database file (SQLite): when the queue has been
-        empty for a moment, or at least every :data:`CHECKPOINT_EVERY_SECONDS` under steady load.
-        A PASSIVE checkpoint never waits for readers; what they still use is copied next time."""
+        empty for a moment, or at least every :data:`CHECKPOINT_EVERY_SECONDS` under steady load
+        (see the module docstring). A PASSIVE checkpoint never waits for readers; what they still
+        use is copied next time."""
         if not self._sqlite or not self._unchecked:
             return
-        now = time.monotonic()
-        if not idle and now - self._last_checkpoint < CHECKPOINT_EVERY_SECONDS:
+        background = self._checkpointer
+        if background is not None and background.asked:
+            took = background.take()
+            if took is None:
+                return  # still copying
+            if took > CATCH_UP_SECONDS and not idle:
+                background.start_pass()  # what the groups committed meanwhile
+                return
+        elif not idle:
+            if time.monotonic() - self._last_checkpoint < CHECKPOINT_EVERY_SECONDS:
+                return
+            if background is None:
+                background = self._checkpointer = _Checkpointer(self.ws)
+            background.start_pass()
             return
         ws = self.ws
         try:
@@ -421,7 +710,7 @@ class GroupWriter:
         except Exception as exc:  # the next one will try again; the data is safe in the log
             log.warning("the collector could not checkpoint the workspace log: %s", exc)
         self._unchecked = 0
-        self._last_checkpoint = now
+        self._last_checkpoint = time.monotonic()
         self.stats.checkpoints += 1
 
     def _fail(self, job: Job, exc: Exception) -> None:
@@ -439,9 +728,12 @@ class GroupWriter:
     def _hand_off(self) -> None:
         assert self.on_events is not None
         while True:
-            records = self._handoff.get()
-            if records is _STOP:
+            stored = self._handoff.get()
+            if stored is _STOP:
                 return
+            records = [record for part in stored for record in part.records()]
+            if not records:
+                continue
             try:
                 self.on_events(records)
             except Exception:

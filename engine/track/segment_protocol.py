@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.store.customers import MAX_DEDUP_KEY_LENGTH, MAX_EVENT_NAME_LENGTH
 from engine.track.collector_messages import (
     MAX_MESSAGES,
     Message,
@@ -37,10 +38,10 @@ from engine.track.collector_messages import (
     check_unicode,
     dedup_key,
     dump,
-    event_name,
     identifier,
-    iso_time,
+    iso_moment,
     json_object,
+    moment_text,
     parse_json,
     text,
 )
@@ -98,8 +99,9 @@ def read(kind: str, decoded: Decoded, now: datetime) -> Parsed:
     """The messages of a decoded body sent to the endpoint of ``kind`` (a type from :data:`PATHS`)."""
     parsed = Parsed(decoded.write_key)
     data, shallow = decoded.data, decoded.shallow
+    now_text = moment_text(now)
     if kind != "batch":
-        parsed.messages.append(message(data, kind, now, None, shallow))
+        parsed.messages.append(message(data, kind, now, None, shallow, now_text))
         return parsed
     items = data.get("batch")
     if not isinstance(items, list):
@@ -108,11 +110,12 @@ def read(kind: str, decoded: Decoded, now: datetime) -> Parsed:
         raise MessageInvalid(f"a batch holds at most {MAX_MESSAGES:,} messages", code="too_large", status=413)
     shared = data.get("context")
     shared_context = json_object(shared, "context", shallow=shallow) if isinstance(shared, dict) else None
+    append = parsed.messages.append
     for index, item in enumerate(items):
         try:
-            if not isinstance(item, dict):
+            if item.__class__ is not dict:
                 raise MessageInvalid("a message must be a JSON object", code="malformed")
-            parsed.messages.append(message(item, item.get("type"), now, shared_context, shallow))
+            append(message(item, item.get("type"), now, shared_context, shallow, now_text))
         except MessageInvalid as exc:
             parsed.rejected.append(exc.at(index))
     return parsed
@@ -124,32 +127,39 @@ def parse(kind: str, body: bytes, now: datetime) -> Parsed:
 
 
 def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict[str, Any] | None,
-            shallow: bool = False) -> Message:
+            shallow: bool = False, now_text: str | None = None) -> Message:
     """One Segment message as a collector message. ``shallow``: the body is known to nest no
     deeper than :data:`~engine.track.collector_messages.MAX_DEPTH`; ``shared_context`` (a batch's
-    context) has been checked already."""
+    context) has been checked already; ``now_text``: ``now`` as stored, if the caller has it."""
     if kind not in TYPES:
         raise MessageInvalid(f"'type' must be one of {', '.join(TYPES)}, not {str(kind)[:40]!r}")
-    user_id = identifier(item.get("userId"), "userId", required=kind == "alias")
-    anonymous_id = identifier(item.get("anonymousId"), "anonymousId", required=False)
-    if user_id is None and anonymous_id is None:
-        raise MessageInvalid("'userId' or 'anonymousId' is required")
-    stamp = item.get("timestamp")
+    get = item.get
+    user_id = identifier(get("userId"), "userId", required=kind == "alias")
+    anonymous_id = identifier(get("anonymousId"), "anonymousId", required=False)
+    if user_id is None:
+        if anonymous_id is None:
+            raise MessageInvalid("'userId' or 'anonymousId' is required")
+        pairs: tuple[tuple[str, str], ...] = (("anonymous_id", anonymous_id),)
+    elif anonymous_id is None:
+        pairs = (("user_id", user_id),)
+    else:
+        pairs = (("user_id", user_id), ("anonymous_id", anonymous_id))
+    stamp = get("timestamp")
     if stamp is None:
-        stamp = item.get("originalTimestamp")
-    occurred = now if stamp is None else iso_time(stamp, "timestamp")
-    pairs: list[tuple[str, str]] = []
-    if user_id is not None:
-        pairs.append(("user_id", user_id))
-    if anonymous_id is not None:
-        pairs.append(("anonymous_id", anonymous_id))
-    context = json_object(item.get("context"), "context", shallow=shallow)
+        stamp = get("originalTimestamp")
+    if stamp is None:
+        occurred, occurred_text = now, now_text or moment_text(now)
+    else:
+        occurred, occurred_text = iso_moment(stamp, "timestamp")
+    context = get("context")
+    context = {} if context is None else json_object(context, "context", shallow=shallow)
     if shared_context:
         context = {**shared_context, **context} if context else shared_context
 
     if kind == "identify":
         traits = json_object(item.get("traits"), "traits", shallow=shallow)
         dump(traits, "traits")
+        linked = list(pairs)
         for trait, kind_ in (("email", "email"), ("phone", "phone")):
             value = traits.get(trait)
             if isinstance(value, str):
@@ -158,18 +168,22 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
                 except MessageInvalid:
                     found = None  # kept as an attribute; only unusable as an identifier
                 if found:
-                    pairs.append((kind_, found))
-        return Message(_ordered(pairs), SOURCE, occurred, reason="identify",
+                    linked.append((kind_, found))
+        return Message(_ordered(linked), SOURCE, occurred, occurred_text, reason="identify",
                        profile=(("set", traits),) if traits else ())
     if kind == "alias":
         previous = identifier(item.get("previousId"), "previousId")
         assert user_id is not None
-        return Message((("user_id", user_id),), SOURCE, occurred, reason="alias", previous_id=previous)
+        return Message((("user_id", user_id),), SOURCE, occurred, occurred_text, reason="alias",
+                       previous_id=previous)
 
-    message_id = text(item.get("messageId"), "messageId", max_length=MAX_MESSAGE_ID_LENGTH, required=False)
+    message_id = get("messageId")
+    if message_id is not None:
+        message_id = text(message_id, "messageId", max_length=MAX_MESSAGE_ID_LENGTH, required=False)
     if kind == "track":
-        name = event_name(item.get("event"), "event")
-        properties = json_object(item.get("properties"), "properties", shallow=shallow)
+        name = text(get("event"), "event", max_length=MAX_EVENT_NAME_LENGTH)
+        properties = get("properties")
+        properties = {} if properties is None else json_object(properties, "properties", shallow=shallow)
     elif kind == "group":
         name = EVENT_NAMES[kind]
         group_id = identifier(item.get("groupId"), "groupId")
@@ -187,10 +201,13 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
             properties = {**properties, **extra}
     if context:
         properties = {**properties, "$context": context}
-    return Message(_ordered(pairs), SOURCE, occurred, reason="link", event=name, properties=properties,
-                   properties_json=dump(properties, "properties"),
-                   dedup_key=dedup_key(DEDUP_PREFIX, message_id, occurred if stamp is not None else None)
-                   if message_id else None)
+    key = None
+    if message_id:
+        key = f"{DEDUP_PREFIX}{occurred_text}:{message_id}" if stamp is not None else DEDUP_PREFIX + message_id
+        if len(key) > MAX_DEDUP_KEY_LENGTH:
+            key = dedup_key(DEDUP_PREFIX, message_id, occurred_text if stamp is not None else None)
+    return Message(pairs, SOURCE, occurred, occurred_text, "link", name, properties, dump(properties, "properties"),
+                   key)
 
 
 def _ordered(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:

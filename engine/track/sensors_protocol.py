@@ -56,6 +56,7 @@ from engine.track.collector_messages import (
     gunzip,
     identifier,
     json_object,
+    moment_text,
     parse_json,
     text,
 )
@@ -130,11 +131,12 @@ def read(decoded: Decoded, now: datetime) -> Parsed:
     """Check every message of a decoded request."""
     parsed = Parsed(decoded.token)
     source = f"sensors:{decoded.project}"
+    now_text = moment_text(now)
     for index, item in enumerate(decoded.items):
         try:
             if not isinstance(item, dict):
                 raise MessageInvalid("a message must be a JSON object", code="malformed")
-            msg = message(item, now, source, decoded.shallow)
+            msg = message(item, now, source, decoded.shallow, now_text)
         except MessageInvalid as exc:
             if decoded.single:
                 raise
@@ -168,10 +170,12 @@ def _base64(value: str) -> bytes:
         raise MessageInvalid("the data is not base64", code="malformed") from None
 
 
-def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = False) -> Message | None:
+def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = False,
+            now_text: str | None = None) -> Message | None:
     """One Sensors message as a collector message; ``None`` for the types that are not stored.
     ``shallow``: the data is known to nest no deeper than
-    :data:`~engine.track.collector_messages.MAX_DEPTH`."""
+    :data:`~engine.track.collector_messages.MAX_DEPTH`; ``now_text``: ``now`` as stored, if the
+    caller has it."""
     kind = item.get("type")
     if kind not in TYPES:
         raise MessageInvalid(f"'type' must be one of {', '.join(TYPES)}, not {str(kind)[:40]!r}")
@@ -182,7 +186,11 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
     properties = dict(json_object(item.get("properties"), "properties", shallow=shallow))
     login = properties.pop("$is_login_id", None) is True or kind == "track_signup"
     stamp = item.get("time")
-    occurred = now if stamp is None else epoch_millis(stamp, "time")
+    if stamp is None:
+        occurred, occurred_text = now, now_text or moment_text(now)
+    else:
+        occurred = epoch_millis(stamp, "time")
+        occurred_text = moment_text(occurred)
 
     pairs: list[tuple[str, str]] = [("distinct_id", distinct)]
     if login:
@@ -221,11 +229,11 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
         key = None
         if isinstance(track_id, int | str) and not isinstance(track_id, bool) and str(track_id):
             key = dedup_key(DEDUP_PREFIX, f"{kind}|{name}|{distinct}|{track_id}",
-                            occurred if stamp is not None else None)
-        return Message(identifiers, source, occurred, reason=reason, event=name, properties=properties,
-                       properties_json=dump(properties, "properties"), dedup_key=key)
+                            occurred_text if stamp is not None else None)
+        return Message(identifiers, source, occurred, occurred_text, reason=reason, event=name,
+                       properties=properties, properties_json=dump(properties, "properties"), dedup_key=key)
     if kind == "track_id_bind":
-        return Message(identifiers, source, occurred, reason="link")
+        return Message(identifiers, source, occurred, occurred_text, reason="link")
     op = PROFILE_TYPES[kind]
     dump(properties, "properties")
     argument: Any = properties
@@ -241,4 +249,4 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
         argument = sorted(properties)
     elif op == "delete":
         argument = None
-    return Message(identifiers, source, occurred, reason=reason, profile=((op, argument),))
+    return Message(identifiers, source, occurred, occurred_text, reason=reason, profile=((op, argument),))

@@ -268,7 +268,7 @@ def test_one_visitor_through_both_sdks(running: Running):
     assert sorted(e.name for e in ws.customer_events(customer)) == ["$SignUp", "Installed", "Viewed Pricing"]
 
 
-@pytest.mark.parametrize("json_built_in", [True, False], ids=["one-statement", "executemany"])
+@pytest.mark.parametrize("json_built_in", [True, False], ids=["json-lookups", "in-list-lookups"])
 def test_text_is_stored_exactly_on_both_sqlite_paths(ws: Workspace, monkeypatch, json_built_in):
     from engine.track import collector_sqlite
 
