@@ -198,6 +198,8 @@ def dump(value: dict[str, Any], field: str) -> str:
     :mod:`json` writes it, ASCII-escaped, so the text stays valid JSON and storable as UTF-8."""
     try:
         encoded = orjson.dumps(value)
+        if b"null" in encoded and _has_infinity(value):  # orjson writes an infinity as null
+            raise MessageInvalid(f"a number in '{field}' is too large for JSON", code="invalid_message")
         size = len(encoded)
         written = encoded.decode("utf-8")
     except TypeError:  # orjson.JSONEncodeError
@@ -207,6 +209,20 @@ def dump(value: dict[str, Any], field: str) -> str:
         raise MessageInvalid(f"'{field}' is larger than {MAX_MESSAGE_BYTES // 1024} KB", code="too_large",
                              status=413)
     return written
+
+
+def _has_infinity(value: Any) -> bool:
+    """Whether ``value`` holds a float too large for JSON (a body's ``1e400`` parses as one)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def dedup_key(prefix: str, value: str, when: str | None = None) -> str:

@@ -169,7 +169,8 @@ def test_written_json_reads_back_as_the_same_value(value):
     try:
         text = dump(value, "properties")
     except MessageInvalid as exc:
-        assert exc.code == "too_large"
+        infinite = "Infinity" in json.dumps(value)  # a body's 1e400 parses as one; refused, not stored as null
+        assert exc.code == "too_large" or (infinite and "too large for JSON" in exc.message)
         return
     assert _same(json.loads(text), value)
     text.encode("utf-8")  # storable as UTF-8 text, unpaired surrogates included (escaped)
