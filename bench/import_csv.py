@@ -5,6 +5,7 @@ Usage::
     python bench/import_csv.py                      # 1,000,000 rows, 100,000 customers, a table
     python bench/import_csv.py --rows 200000 --json
     python bench/import_csv.py --bulk off           # keep the events' indexes up to date row by row
+    python bench/import_csv.py --parallel off       # read and convert in the importing process
     python bench/import_csv.py --keep DIR           # keep the file and the workspace in DIR
 
 The file has the columns ``email,event,time,amount,sku``: events of ``--customers`` customers
@@ -17,8 +18,10 @@ The import runs in a child process, exactly as ``journey-studio import events FI
 workspace's own ``synchronous`` setting): the time is that of the call, from opening the file
 to the return, which comes after the last commit (every row is durable then) and the checkpoint
 of the write-ahead log. ``rows/s`` is the rows read divided by that time. The child also reports
-its CPU time (user and system, the SQLite sorter threads included) and its peak resident memory
-(``ru_maxrss``). Afterwards the number of events stored is checked against the rows of the file.
+its CPU time (user and system, the SQLite sorter threads and the import's own reading process
+included) and its peak resident memory (``ru_maxrss``, and the reading process's apart).
+``--parallel off`` makes the import read and convert the file in its own process.
+Afterwards the number of events stored is checked against the rows of the file.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ def generate(path: Path, rows: int, customers: int, seed: int) -> None:
         fh.write("".join(block))
 
 
-def child(csv_path: str, workspace: str, bulk: str) -> dict:
+def child(csv_path: str, workspace: str, bulk: str, parallel: str = "auto") -> dict:
     """Import the file into a new workspace (in this process) and report what it took."""
     from sqlalchemy import text
 
@@ -74,22 +77,29 @@ def child(csv_path: str, workspace: str, bulk: str) -> dict:
             synchronous = conn.execute(text("PRAGMA synchronous")).scalar()
             journal = conn.execute(text("PRAGMA journal_mode")).scalar()
         cpu0 = time.process_time()
+        reader0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
 
         def progress(p) -> None:
             phases.setdefault(p.phase, time.perf_counter() - start)
 
-        result = import_events(ws, csv_path, ImportOptions(bulk={"auto": None, "on": True, "off": False}[bulk]),
+        choice = {"auto": None, "on": True, "off": False}
+        result = import_events(ws, csv_path, ImportOptions(bulk=choice[bulk], parallel=choice[parallel]),
                                progress=progress)
         elapsed = time.perf_counter() - start
         cpu = time.process_time() - cpu0
+        # The reading process, when the import starts one, has ended (and been waited for) by now.
+        reader = resource.getrusage(resource.RUSAGE_CHILDREN)
+        reader_cpu = reader.ru_utime + reader.ru_stime - reader0.ru_utime - reader0.ru_stime
         with ws.engine.connect() as conn:
             stored = conn.execute(text("SELECT count(*) FROM events")).scalar()
             customers = conn.execute(text("SELECT count(*) FROM customers")).scalar()
     return {"rows": result.rows_read, "imported": result.imported, "skipped": result.skipped,
             "stored_events": stored, "customers": customers, "bulk": result.bulk, "seconds": round(elapsed, 3),
-            "rows_per_s": round(result.rows_read / elapsed), "cpu_s": round(cpu, 2),
+            "rows_per_s": round(result.rows_read / elapsed), "cpu_s": round(cpu + reader_cpu, 2),
+            "reader_cpu_s": round(reader_cpu, 2), "parallel": reader_cpu > 0,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "reader_peak_rss_mb": round(reader.ru_maxrss / 1024),
             "phases_s": {k: round(v, 2) for k, v in phases.items()},
             "journal_mode": journal, "synchronous": {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(synchronous)}
 
@@ -100,9 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bulk", choices=("auto", "on", "off"), default="auto")
+    parser.add_argument("--parallel", choices=("auto", "on", "off"), default="auto",
+                        help="read and convert the file in a second process (auto: by size)")
     parser.add_argument("--keep", metavar="DIR", help="write the file and the workspace here and keep them")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--child", nargs=3, metavar=("CSV", "WORKSPACE", "BULK"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=4, metavar=("CSV", "WORKSPACE", "BULK", "PARALLEL"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(*args.child)))
@@ -116,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         leftover.unlink()
     generate(csv_path, args.rows, args.customers, args.seed)
     load_before = os.getloadavg()[0]
-    out = subprocess.run([sys.executable, __file__, "--child", str(csv_path), str(workspace), args.bulk],
+    out = subprocess.run([sys.executable, __file__, "--child", str(csv_path), str(workspace), args.bulk, args.parallel],
                          check=True, capture_output=True, text=True)
     report = json.loads(out.stdout)
     report.update({"file_mb": round(csv_path.stat().st_size / 2**20, 1), "load_before": round(load_before, 2),
@@ -133,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"import events: {report['rows']:,} rows ({report['file_mb']} MB, {args.customers:,} customers) "
               f"in {report['seconds']:.2f} s = {report['rows_per_s']:,} rows/s "
               f"(target {TARGET_ROWS_PER_S:,}: {'met' if report['met'] else 'not met'})")
+        if report["parallel"]:
+            print(f"  read and converted by a second process: CPU {report['reader_cpu_s']} s of the total, "
+                  f"peak RSS {report['reader_peak_rss_mb']} MB")
         print(f"  CPU {report['cpu_s']} s, peak RSS {report['peak_rss_mb']} MB, bulk {report['bulk']}, "
               f"phases {report['phases_s']}, journal {report['journal_mode']}, synchronous {report['synchronous']}")
         print(f"  {report['stored_events']:,} events stored, {report['customers']:,} customers; "

@@ -23,7 +23,10 @@ Python's :mod:`csv` module has traps this reader closes:
   (the row number a spreadsheet shows, the header being row 1).
 
 The file is read in blocks of :data:`CHUNK_BYTES`, decoded incrementally and split into lines
-here, so that the last few blocks can be read again after a runaway quote.
+here, so that the last few blocks can be read again after a runaway quote. Lines that hold no
+quote at all and are all as wide as the header are split at the delimiter without the csv module,
+which gives the same rows in about half the time; the first lines that do not qualify hand the
+rest of the file to the csv module.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -219,7 +222,9 @@ class LineSource:
             else:
                 cut = max(text.rfind("\n"), text.rfind("\r")) + 1
                 if cut == len(text) and text.endswith("\r"):
-                    cut -= 1  # it may be the first half of a "\r\n" split between two blocks
+                    # It may be the first half of a "\r\n" split between two blocks: the whole
+                    # line waits for the next block, which tells.
+                    cut = max(text.rfind("\n", 0, cut - 1), text.rfind("\r", 0, cut - 1)) + 1
                 if cut <= 0 and len(text) > MAX_LINE_CHARS:
                     cut = len(text)
                 body, self._carry = text[:cut], text[cut:]
@@ -295,6 +300,8 @@ class RecordReader:
         self._eof = False
         self.columns: list[str] | None = None
         self.field_limit = csv.field_size_limit()
+        #: Whether to try splitting lines without the csv module (see _split_lines).
+        self._split = True
 
     @property
     def eof(self) -> bool:
@@ -314,6 +321,15 @@ class RecordReader:
         while len(rows) < size and not self._eof:
             before = len(rows)
             start = self.consumed
+            if self._split and self.columns is not None and len(self.columns) > 1:
+                got = self._split_lines(rows, size - before)
+                if got is not None:
+                    lines.extend(range(start + 1, start + got + 1))
+                    numbers.extend(range(self._rows + 1, self._rows + got + 1))
+                    self._rows += got
+                    if got < size - before:
+                        self._eof = True
+                    continue
             error: csv.Error | None = None
             try:
                 rows.extend(islice(self._reader, size - before))
@@ -334,6 +350,32 @@ class RecordReader:
             if error is not None:
                 self._problem(error, last + 1, problems)
         return RecordBatch(rows, numbers, lines, problems, self._source.bytes_read, self.consumed)
+
+    def _split_lines(self, rows: list[list[str]], size: int) -> int | None:
+        """Up to ``size`` rows read by splitting lines at the delimiter, which takes about half the
+        time of the csv module and gives the same rows when the lines hold no quote at all, are all
+        as wide as the header and none is longer than the field size limit. Returns how many
+        were read, or None (the lines go back to the csv module) if the lines do not qualify; then
+        the rest of the file is read by the csv module too, as a file with quotes has them
+        throughout."""
+        chunk = list(islice(self._lines, size))
+        body = "".join(chunk)
+        pieces = body.splitlines()
+        delimiter = self.delimiter
+        width = len(self.columns or ())
+        # splitlines also splits at breaks the csv module keeps in a field: then the counts differ.
+        if '"' not in body and len(pieces) == len(chunk) \
+                and max(map(len, chunk), default=0) <= self.field_limit:
+            split = list(map(str.split, pieces, repeat(delimiter)))
+            if all(map(width.__eq__, map(len, split))):
+                rows.extend(split)
+                self._base += len(chunk)
+                return len(chunk)
+        self._split = False
+        self._base = self.consumed
+        self._lines = chain(chunk, self._lines)
+        self._reader = csv.reader(self._lines, **_dialect(delimiter))
+        return None
 
     def _place(self, rows: list[list[str]], first: int, start: int, numbers: list[int],
                lines: list[int], problems: list[RecordProblem]) -> int | None:
@@ -580,6 +622,46 @@ def open_records(path: str | Path, fmt: FileFormat, *, chunk_bytes: int = CHUNK_
     # Enough kept to read again from the start of a runaway field (which ends at the limit).
     source = LineSource(raw, fmt.encoding, chunk_bytes=chunk_bytes, keep_chars=16 * limit)
     return raw, source, RecordReader(source, fmt.delimiter)
+
+
+class NoHeader(ValueError):
+    """The file has no header row: it is empty, or blank."""
+
+
+class RecordFile:
+    """A CSV file read after its header, a batch of records at a time.
+
+    :meth:`batches` yields first a batch without rows that holds the problems met before the header
+    (or none), then the batches of data rows. Once they are all read, :attr:`consumed` is the last
+    physical line read and :attr:`replaced_lines` lists the lines with undecodable bytes.
+    """
+
+    def __init__(self, path: str | Path, fmt: FileFormat, batch_rows: int):
+        self.path = path
+        self.fmt = fmt
+        self.batch_rows = batch_rows
+        self.header: list[str] = []
+        self.consumed = 0
+        self.replaced_lines: list[int] = []
+
+    def batches(self) -> Iterator[RecordBatch]:
+        """Raises OSError if the file cannot be read and :class:`NoHeader`."""
+        raw, source, reader = open_records(self.path, self.fmt)
+        with raw:
+            problems: list[RecordProblem] = []
+            while True:
+                batch = reader.read(1)
+                problems += batch.problems
+                if batch.rows and any(cell.strip() for cell in batch.rows[0]):
+                    self.header = reader.columns = clean_header(batch.rows[0])
+                    break
+                if reader.eof:
+                    raise NoHeader("the file has no header row (it is empty)")
+            yield RecordBatch([], [], [], problems, source.bytes_read, reader.consumed)
+            while not reader.eof:
+                yield reader.read(self.batch_rows)
+            self.consumed = reader.consumed
+            self.replaced_lines = source.replaced_lines
 
 
 def clean_header(cells: list[str]) -> list[str]:

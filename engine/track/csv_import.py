@@ -31,35 +31,44 @@ Rules:
   first); an identifier nobody has yet creates a customer.
 - Naive times are in the import's time zone (UTC unless chosen); everything is stored in UTC.
 
-Speed: rows are read in batches and converted a column at a time; identifiers are resolved with a
-per-import dictionary (one query per batch for the unknown ones); events are written with
-multi-row ``INSERT OR IGNORE`` statements on SQLite and ``executemany`` with
-``ON CONFLICT DO NOTHING`` on PostgreSQL, on the raw driver connection, in large transactions
-taken under the workspace's write lock. A large import into a small events table on SQLite
-("bulk") drops the events' secondary (non-unique) indexes inside its transaction and builds them
-again by sorting before it commits, which is several times cheaper than keeping them up to date
-row by row; readers never see the table without them. A successful return means the rows are
-committed.
+Speed: rows are read in batches and converted a column at a time
+(:class:`engine.track.csv_types.EventConverter`); identifiers are resolved with a per-import
+dictionary (one query per batch for the unknown ones); events are written with multi-row
+``INSERT OR IGNORE`` statements on SQLite and ``executemany`` with ``ON CONFLICT DO NOTHING`` on
+PostgreSQL, on the raw driver connection, in large transactions taken under the workspace's write
+lock. An events file of some size is read and converted (dedup keys included) by a second Python
+process while this one resolves identities and writes, so that both halves of the work use a
+processor each (:data:`PARALLEL_MIN_BYTES`, :attr:`ImportOptions.parallel`); what it sends is what
+converting here would make, and if it cannot be started the file is read here. A large import into
+a small events table on SQLite ("bulk") drops the events' secondary (non-unique) indexes inside its
+transaction and builds them again by sorting before it commits, which is several times cheaper than
+keeping them up to date row by row; readers never see the table without them. A successful return
+means the rows are committed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
-import hashlib
 import json
+import operator
+import os
+import pickle
+import queue
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from itertools import chain, compress, repeat
-from json.encoder import encode_basestring
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -80,21 +89,34 @@ from engine.store.models import CustomerRow, EventRow
 from engine.track.csv_format import (
     DELIMITER_NAMES,
     FileFormat,
+    NoHeader,
     RecordBatch,
+    RecordFile,
     RecordProblem,
     clean_header,
     open_records,
     sniff,
 )
 from engine.track.csv_types import (
+    CONVERT_ROWS,
     DATE_FORMATS,
+    READING_PROCESS_CODE,
+    BatchConverter,
+    ColumnPlan,
     ColumnType,
-    Converter,
     DateTimeConverter,
+    EventConverter,
+    EventJob,
+    EventRows,
+    RowProblem,
     check_date_format,
+    clip,
     converter,
     infer_type,
     parse_type,
+    receive_frame,
+    receive_message,
+    send_message,
     storage_strings,
 )
 from engine.track.tracking_plan import check_and_record, current_plan
@@ -121,8 +143,13 @@ MAX_KEPT_ERRORS = 100_000
 TAG_SEPARATORS = (",", ";", "|")
 #: Values per ``IN (...)`` list on SQLite.
 LOOKUP_CHUNK = 500
-#: Rows per multi-row INSERT statement on SQLite (7 parameters each).
-INSERT_ROWS = 100
+#: Rows per multi-row INSERT statement on SQLite.
+INSERT_ROWS = 500
+#: Batches the reading process may have sent ahead of the one being written.
+READ_AHEAD = 8
+#: An events file this large is read and converted by a second process (see ImportOptions.parallel):
+#: below it, starting that process would cost more than it saves.
+PARALLEL_MIN_BYTES = 4 * 2**20
 #: Events handed to ``on_events`` at a time.
 HANDOVER_CHUNK = 10_000
 
@@ -339,28 +366,9 @@ class ImportOptions:
     commit_rows: int = COMMIT_ROWS
     #: Rebuild the secondary indexes instead of maintaining them (SQLite); None decides by size.
     bulk: bool | None = None
-
-
-@dataclass(frozen=True)
-class ColumnPlan:
-    """What the import does with one column."""
-
-    index: int
-    name: str
-    #: The field: ``event``, ``time``, ``tags``, ``time_zone``, ``identifiers.<kind>``,
-    #: ``properties.<name>``, ``attributes.<name>`` or ``consent.<channel>``.
-    target: str
-    type: ColumnType
-    #: A value that does not fit the type makes the row an error (otherwise it is kept as text).
-    strict: bool
-
-    @property
-    def key(self) -> str:
-        """The part after the first dot (the property, attribute, channel or identifier kind)."""
-        return self.target.partition(".")[2]
-
-    def describe(self) -> str:
-        return f"{self.name} → {self.target} ({self.type.describe()})"
+    #: Read and convert an events file in a second process while this one writes; None decides by
+    #: size (see :data:`PARALLEL_MIN_BYTES`).
+    parallel: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -809,6 +817,150 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     return result
 
 
+class _Batch(NamedTuple):
+    """A batch of records, read and (for events) converted, ready to be applied."""
+
+    #: Records read (blank ones included): what the rows of a transaction count.
+    records: int
+    bytes_done: int
+    last_line: int
+    #: :class:`EventRows` for events, the :class:`RecordBatch` itself for customers.
+    payload: Any
+
+
+class _InProcess:
+    """Batches read (and, for events, converted) in this process."""
+
+    def __init__(self, file: RecordFile, events: EventConverter | None = None, records: int = 0):
+        self.file = file
+        self.events = events
+        self.records = records
+
+    def __iter__(self) -> Iterator[_Batch]:
+        if self.events is None:
+            for batch in self.file.batches():
+                yield _Batch(len(batch.rows), batch.bytes_done, batch.last_line, batch)
+        else:
+            for rows in self.events.read(self.file, self.records):
+                yield _Batch(rows.records, rows.bytes_done, rows.last_line, rows)
+
+    @property
+    def consumed(self) -> int:
+        return self.file.consumed
+
+    @property
+    def replaced_lines(self) -> list[int]:
+        return self.file.replaced_lines
+
+    def close(self) -> None:
+        pass
+
+
+class _ReadingProcess:
+    """Batches of an events file read and converted by a second process
+    (:func:`engine.track.csv_types.reading_process`), so that parsing, converting and hashing run
+    beside the writing. What comes back is the same as :class:`_InProcess` would make."""
+
+    def __init__(self, job: EventJob):
+        self.path = job.path
+        self.consumed = 0
+        self.replaced_lines: list[int] = []
+        self._first: Any = None
+        self._ended = False
+        root = str(Path(__file__).resolve().parent.parent.parent)
+        try:
+            # -I: neither the current folder nor PYTHON* variables can put other modules in its way.
+            self._proc = subprocess.Popen(
+                [sys.executable, "-I", "-c", READING_PROCESS_CODE, root], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        except OSError:
+            raise _NoReadingProcess from None
+        try:
+            assert self._proc.stdin is not None
+            send_message(self._proc.stdin, job)
+            self._proc.stdin.close()
+            # The first message (the header's problems) comes at once: a process that cannot even
+            # start reading says so here, while the import can still read in this process.
+            self._first = receive_message(self._stdout)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            self.close()
+            raise _NoReadingProcess from None
+        self._frames: queue.Queue[bytes | None] = queue.Queue(maxsize=READ_AHEAD)
+        self._drain = threading.Thread(target=self._read_frames, name="csv-import-pipe", daemon=True)
+        self._drain.start()
+
+    def _read_frames(self) -> None:
+        """Move the messages from the pipe to a queue as they come, so that the reading process can
+        run several batches ahead while this one writes: the two do not take the same time for
+        every batch (the first ones create most customers). The thread waits in read calls, which
+        release the GIL; None marks the end of the pipe."""
+        try:
+            while True:
+                self._frames.put(receive_frame(self._stdout))
+        except (OSError, ValueError, EOFError):
+            pass  # the process ended or was stopped (or the pipe was closed by close())
+        finally:
+            self._frames.put(None)
+
+    @property
+    def _stdout(self) -> BinaryIO:
+        assert self._proc.stdout is not None
+        return self._proc.stdout
+
+    def __iter__(self) -> Iterator[_Batch]:
+        message, self._first = self._first, None
+        while True:
+            if message is None:
+                frame = self._frames.get()
+                try:
+                    if frame is None:
+                        raise EOFError
+                    message = pickle.loads(frame)
+                except (EOFError, pickle.UnpicklingError):
+                    code = self._proc.wait()
+                    raise CsvImportError("the process reading the file stopped unexpectedly"
+                                         + (f" (exit code {code})" if code else ""), where=self.path) from None
+            if message[0] == "rows":
+                rows: EventRows = message[1]
+                yield _Batch(rows.records, rows.bytes_done, rows.last_line, rows)
+            elif message[0] == "end":
+                self.consumed, self.replaced_lines = message[1], message[2]
+                self._ended = True
+                return
+            else:
+                _kind, kind, text = message
+                if kind == "os":
+                    raise CsvImportError(f"cannot read the file: {text}", where=self.path)
+                if kind == "header":
+                    raise CsvImportError(text, where=self.path)
+                error = CsvImportError(f"reading the file failed: {text.strip().splitlines()[-1]}",
+                                       where=self.path)
+                error.add_note(text)
+                raise error
+            message = None
+
+    def close(self) -> None:
+        """Wait for the process to end, stopping it first unless it has sent everything (the
+        import was cancelled or failed)."""
+        if not self._ended and self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        drain = getattr(self, "_drain", None)
+        while drain is not None and drain.is_alive():
+            # Make room for what the thread still moves from the pipe, until it sees the end.
+            with contextlib.suppress(queue.Empty):
+                self._frames.get(timeout=0.05)
+        for stream in (self._proc.stdin, self._proc.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+class _NoReadingProcess(Exception):
+    """The reading process could not be started; the file is read in this process instead."""
+
+
 class _Import:
     """What both kinds of import share: reading, errors, transactions, progress."""
 
@@ -827,42 +979,47 @@ class _Import:
         self.dry_run = dry_run
         self.on_events = on_events
         self.tracking_plan = current_plan(ws) if plan.kind == "events" else None
-        self.zone: tzinfo = ZoneInfo(plan.time_zone) if plan.time_zone != "UTC" else UTC
         self.result = ImportResult(kind=plan.kind, path=str(path), encoding=first.encoding,
                                    delimiter=first.delimiter, dry_run=dry_run, mapping=plan.describe())
-        self.converters: dict[int, Converter] = {c.index: converter(c.type, self.zone) for c in plan.columns}
+        self.batches = self._converter()
+        self.converters = self.batches.converters
         self.kept_as_text: dict[str, int] = defaultdict(int)
         self.owner: dict[str, dict[str, str]] = defaultdict(dict)
         self.now = datetime.now(UTC)
         self.now_text = storage_strings([self.now])[0]
         self.bytes_done = 0
         self._last_line = 0
-        self.width = len(plan.header)
+        self._source: Iterator[_Batch] = iter(())
+        self._pending: _Batch | None = None
         self.result.warnings.extend(first.warnings)
+
+    def _converter(self) -> BatchConverter:
+        plan = self.plan
+        return BatchConverter(plan.columns, plan.header, plan.id_column, plan.time_zone,
+                              max_identifier=MAX_IDENTIFIER_LENGTH)
 
     # -- the run -----------------------------------------------------------------------------
 
     def run(self) -> ImportResult:
         result = self.result
         fmt = FileFormat(self.first.encoding, self.first.delimiter, self.first.size, "")
+        source = self._open(fmt)
         try:
-            raw, source, reader = open_records(self.path, fmt)
+            with _gc_paused():
+                self._transactions(source)
         except OSError as exc:
             raise CsvImportError(f"cannot read the file: {exc.strerror or exc}", where=str(self.path)) from None
-        try:
-            with raw:
-                _header, problems = _read_header(reader, self.path)
-                self._problems(problems)
-                with _gc_paused():
-                    self._transactions(reader)
-                result.last_line = reader.consumed if not result.cancelled else result.last_line
-                if source.replaced_lines:
-                    lines = ", ".join(map(str, source.replaced_lines[:10]))
-                    result.warnings.append(
-                        f"bytes that are not valid {self.first.encoding} were replaced by � on line(s) {lines}"
-                        + (" and more" if len(source.replaced_lines) > 10 else ""))
-        except OSError as exc:
-            raise CsvImportError(f"cannot read the file: {exc.strerror or exc}", where=str(self.path)) from None
+        except NoHeader as exc:
+            raise CsvImportError(str(exc), where=str(self.path)) from None
+        finally:
+            source.close()
+        if not result.cancelled:
+            result.last_line = source.consumed
+        if source.replaced_lines:
+            lines = ", ".join(map(str, source.replaced_lines[:10]))
+            result.warnings.append(
+                f"bytes that are not valid {self.first.encoding} were replaced by � on line(s) {lines}"
+                + (" and more" if len(source.replaced_lines) > 10 else ""))
         # Record problems are met before the row errors of their batch: list them all in file order.
         result.errors.sort(key=lambda e: (e.row, e.line))
         for column, count in self.kept_as_text.items():
@@ -871,29 +1028,32 @@ class _Import:
         self._report("done")
         return result
 
-    def _transactions(self, reader: Any) -> None:
+    def _open(self, fmt: FileFormat) -> _InProcess | _ReadingProcess:
+        return _InProcess(RecordFile(self.path, fmt, self.options.batch_rows))
+
+    def _transactions(self, source: _InProcess | _ReadingProcess) -> None:
         ws = self.ws
         db_errors = _db_errors(ws)
         conn = ws.engine.connect()
         committed_line = 0
+        self._source = iter(source)
         try:
             writer = _Writer(conn)
             writer.prepare()
             try:
-                while not reader.eof and not self.result.cancelled:
+                while not self.result.cancelled and self._upcoming(writer) is not None:
                     with ws._write_lock:
                         if ws.closed:
                             raise WorkspaceError("the workspace was closed during the import", where=ws.location)
                         tx = conn.begin()
                         try:
-                            self._transaction(reader, writer)
+                            self._transaction(writer)
                             if self.dry_run:
                                 tx.rollback()
                             else:
                                 self._report("committing")
                                 tx.commit()
-                                committed_line = reader.consumed if not self.result.cancelled \
-                                    else self.result.last_line
+                                committed_line = self._last_line
                         except BaseException:
                             if tx.is_active:
                                 tx.rollback()
@@ -907,13 +1067,35 @@ class _Import:
             detail = getattr(exc, "orig", None) or exc
             done = (f"rows up to line {committed_line:,} are imported; importing the file again adds the rest"
                     if committed_line else "nothing was imported")
-            raise WorkspaceError(f"the import of {self.path.name} stopped near line {reader.consumed:,}: the "
+            raise WorkspaceError(f"the import of {self.path.name} stopped near line {self._last_line:,}: the "
                                  f"database failed ({detail}); {done}", where=ws.location) from exc
         finally:
             conn.close()
 
-    def _transaction(self, reader: Any, writer: _Writer) -> None:
-        """Read and write batches until the transaction has enough rows (or the file ends)."""
+    def _upcoming(self, writer: _Writer) -> _Batch | None:
+        """The next batch with records (it stays next until taken), or None at the end of the file.
+
+        Batches without records (the problems met before the header, or at the end) need no
+        transaction and are applied here.
+        """
+        while self._pending is None:
+            batch = next(self._source, None)
+            if batch is None:
+                return None
+            if batch.records:
+                self._pending = batch
+            else:
+                self._take(batch, writer)
+        return self._pending
+
+    def _take(self, batch: _Batch, writer: _Writer) -> None:
+        self._pending = None
+        self.bytes_done = batch.bytes_done
+        self._last_line = batch.last_line
+        self._apply(batch.payload, writer)
+
+    def _transaction(self, writer: _Writer) -> None:
+        """Apply batches until the transaction has as many rows as it takes (or the file ends)."""
         writer.begin()
         if writer.others_wrote():
             # Someone else may have merged or deleted customers: look identifiers up afresh.
@@ -927,16 +1109,16 @@ class _Import:
             writer.drop_indexes()
             self.result.bulk = True
         rows = 0
-        while rows < limit and not reader.eof:
+        while rows < limit:
             if self.cancelled():
                 self.result.cancelled = True
                 self.result.last_line = self._last_line
                 break
-            batch = reader.read(min(self.options.batch_rows, limit - rows))
-            self.bytes_done = batch.bytes_done
-            self._last_line = batch.last_line
-            self._batch(batch, writer)
-            rows += len(batch.rows)
+            batch = self._upcoming(writer)
+            if batch is None or (rows and rows + batch.records > limit):
+                break  # the end of the file, or a batch for the next transaction
+            self._take(batch, writer)
+            rows += batch.records
             self._report("reading")
         if bulk:
             self._report("indexing")
@@ -978,108 +1160,17 @@ class _Import:
 
     # -- rows --------------------------------------------------------------------------------
 
-    def _batch(self, batch: RecordBatch, writer: _Writer) -> None:
+    def _apply(self, payload: Any, writer: _Writer) -> None:
         raise NotImplementedError
-
-    def _problems(self, problems: Iterable[RecordProblem]) -> None:
-        for p in problems:
-            self.result.rows_read += 1
-            name = self.plan.header[p.column] if p.column is not None and p.column < self.width else ""
-            self._error(p.row, p.line, name, p.reason, p.value)
 
     def _error(self, row: int, line: int, column: str, reason: str, value: str = "") -> None:
         self.result.skipped += 1
         if len(self.result.errors) < MAX_KEPT_ERRORS:
-            value = value if len(value) <= 60 else value[:60] + "…"
-            self.result.errors.append(RowError(row, line, column, reason, value))
+            self.result.errors.append(RowError(row, line, column, reason, clip(value)))
 
-    def _clean(self, batch: RecordBatch) -> tuple[list[list[str]], list[int], list[int]]:
-        """The batch's data rows, each as wide as the header; blank rows dropped, problems reported."""
-        self._problems(batch.problems)
-        rows, numbers, lines = batch.rows, batch.row_numbers, batch.lines
-        width = self.width
-        if set(map(len, rows)) == {width} and "" not in map("".join, rows):
-            self.result.rows_read += len(rows)
-            return rows, numbers, lines
-        keep_rows, keep_numbers, keep_lines = [], [], []
-        for row, number, line in zip(rows, numbers, lines, strict=True):
-            if not any(cell.strip() for cell in row):
-                self.result.blank_rows += 1
-                continue
-            self.result.rows_read += 1
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            elif len(row) > width:
-                if any(cell.strip() for cell in row[width:]):
-                    self._error(number, line, "", f"the row has {len(row)} fields but the header has {width}",
-                                _short(row[width]))
-                    continue
-                row = row[:width]
-            keep_rows.append(row)
-            keep_numbers.append(number)
-            keep_lines.append(line)
-        return keep_rows, keep_numbers, keep_lines
-
-    def _values(self, plan: ColumnPlan, cells: Sequence[str], bad: dict[int, tuple[str, str, str]],
-                *, as_json: bool) -> list[Any]:
-        """Converted values of one column (None for empty cells); rows with a bad value for a strict
-        column go into ``bad``. ``as_json``: JSON text instead of Python values."""
-        conv = self.converters[plan.index]
-        stripped = list(map(str.strip, cells))
-        empty = "" in stripped
-        if not empty:
-            try:
-                values = conv.many(stripped)
-                return conv.json_many(values) if as_json else values
-            except (ValueError, TypeError, KeyError, OverflowError, OSError):
-                pass
-        out: list[Any] = []
-        for index, cell in enumerate(stripped):
-            if not cell:
-                out.append(None)
-                continue
-            try:
-                value = conv.one(cell)
-                out.append(conv.json_many([value])[0] if as_json else value)
-            except ValueError as exc:
-                if plan.strict:
-                    bad.setdefault(index, (plan.name, cell, str(exc)))
-                    out.append(None)
-                else:
-                    self.kept_as_text[plan.name] += 1
-                    out.append(encode_basestring(cell) if as_json else cell)
-        return out
-
-    def _identifier_cells(self, plan: ColumnPlan, cells: Sequence[str],
-                          bad: dict[int, tuple[str, str, str]]) -> list[str]:
-        """Identifier values of a column ("" for empty cells); bad ones go into ``bad``."""
-        values = list(map(str.strip, cells))
-        kind = plan.key
-        if "" not in values and max(map(len, values), default=0) <= MAX_IDENTIFIER_LENGTH and (
-                kind != "email" or all(map(str.__contains__, values, repeat("@")))):
-            return values
-        for index, value in enumerate(values):
-            if len(value) > MAX_IDENTIFIER_LENGTH:
-                bad.setdefault(index, (plan.name, value, f"an identifier is longer than {MAX_IDENTIFIER_LENGTH} "
-                                                          "characters"))
-            elif value and kind == "email" and "@" not in value:
-                bad.setdefault(index, (plan.name, value, f"'{_short(value)}' is not an email address"))
-        return values
-
-    def _identifiers(self, cells_by_column: list[tuple[ColumnPlan, list[str]]], n: int,
-                     bad: dict[int, tuple[str, str, str]]) -> list[list[tuple[str, str]]]:
-        """Each row's identifier pairs; a row with none goes into ``bad``."""
-        pairs: list[list[tuple[str, str]]] = [[] for _ in range(n)]
-        for plan, values in cells_by_column:
-            kind = plan.key
-            for index, value in enumerate(values):
-                if value:
-                    pairs[index].append((kind, value))
-        main = self.plan.id_column
-        for index, row_pairs in enumerate(pairs):
-            if not row_pairs and index not in bad:
-                bad[index] = (main, "", "the customer identifier is missing")
-        return pairs
+    def _errors(self, errors: Iterable[RowProblem]) -> None:
+        for error in errors:
+            self._error(*error)
 
     def _load(self, writer: _Writer, pairs: Iterable[tuple[str, str]]) -> None:
         """Learn which customers own the identifiers not seen yet."""
@@ -1117,89 +1208,82 @@ class _Import:
 class _EventImport(_Import):
     """Events: one row, one event."""
 
+    batches: EventConverter
+
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        plan = self.plan
-        self.id_plans = plan.of("identifiers")
-        self.event_plan = next(iter(plan.of("event")), None)
-        self.time_plan = plan.of("time")[0]
-        self.time_conv = self.converters[self.time_plan.index]
-        assert isinstance(self.time_conv, DateTimeConverter)
-        props = sorted(plan.of("properties"), key=lambda c: c.key)
-        self.prop_plans = props
-        self.prop_keys = [encode_basestring(c.key) for c in props]
-        body = ", ".join(k.replace("%", "%%") + ": %s" for k in self.prop_keys)
-        self.template = "{" + body + "}"
-        self.single_kind = self.id_plans[0].key if len(self.id_plans) == 1 else None
         source = self.options.source if self.options.source is not None else f"csv:{self.path.name}"
         self.source = source[:MAX_SOURCE_LENGTH]
 
-    def _batch(self, batch: RecordBatch, writer: _Writer) -> None:
-        rows, numbers, lines = self._clean(batch)
-        n = len(rows)
-        if not n:
-            return
-        columns = list(zip(*rows, strict=True))
-        bad: dict[int, tuple[str, str, str]] = {}
-        id_cells = [(p, self._identifier_cells(p, columns[p.index], bad)) for p in self.id_plans]
-        if self.event_plan is not None:
-            names = self._names(columns[self.event_plan.index], bad)
-        else:
-            names = [self.plan.event_name or ""] * n
-        times = self._times(columns[self.time_plan.index], bad)
-        fragments = [self._values(p, columns[p.index], bad, as_json=True) for p in self.prop_plans]
-        single = self.single_kind is not None and "" not in id_cells[0][1]
-        pairs = None if single else self._identifiers(id_cells, n, bad)
+    def _converter(self) -> EventConverter:
+        plan = self.plan
+        return EventConverter(plan.columns, plan.header, plan.id_column, plan.time_zone,
+                              event_name=plan.event_name, max_identifier=MAX_IDENTIFIER_LENGTH,
+                              max_event_name=MAX_EVENT_NAME_LENGTH)
 
-        keep: list[bool] | None = None
-        if bad:
-            keep = [i not in bad for i in range(n)]
-        # Identity: one identifier column without gaps resolves through a dictionary lookup.
-        if single:
-            kind = self.single_kind or ""
-            values = id_cells[0][1]
-            if keep is not None:
-                values = list(compress(values, keep))
-            customers = self._resolve_single(writer, kind, values)
-            id_parts = list(map(f"{kind}\x1e".__add__, values))
+    def _open(self, fmt: FileFormat) -> _InProcess | _ReadingProcess:
+        if self._parallel():
+            plan = self.plan
+            job = EventJob(str(self.path), fmt, self._convert_rows(), self.options.batch_rows, plan.columns,
+                           plan.header, plan.id_column, plan.time_zone, plan.event_name, MAX_IDENTIFIER_LENGTH,
+                           MAX_EVENT_NAME_LENGTH)
+            try:
+                return _ReadingProcess(job)
+            except _NoReadingProcess:
+                pass
+        return _InProcess(RecordFile(self.path, fmt, self._convert_rows()), self.batches, self.options.batch_rows)
+
+    def _convert_rows(self) -> int:
+        """Records converted at a time: about CONVERT_ROWS, and a whole number of them a batch."""
+        batch_rows = self.options.batch_rows
+        return max(1, batch_rows // -(-batch_rows // CONVERT_ROWS))
+
+    def _parallel(self) -> bool:
+        """Whether to read and convert the file in a second process while this one writes."""
+        if self.options.parallel is False or getattr(sys, "frozen", False) or not sys.executable:
+            return False  # a frozen application has no interpreter to start
+        if self.options.parallel:
+            return True
+        return self.first.size >= PARALLEL_MIN_BYTES and _processors() > 1
+
+    def _apply(self, rows: EventRows, writer: _Writer) -> None:
+        result = self.result
+        result.rows_read += rows.rows_read
+        result.blank_rows += rows.blank_rows
+        self._errors(rows.errors)
+        for column, count in rows.kept_as_text.items():
+            self.kept_as_text[column] += count
+        if not rows.digests:
+            return
+        names, times, properties = rows.names, rows.times, rows.properties
+        keys = list(map("csv:%s:%s".__mod__, zip(times, rows.digests, strict=True)))
+        if rows.ids is not None:
+            # Identity: one identifier column without gaps resolves through a dictionary lookup.
+            customers = self._resolve_single(writer, self.batches.single_kind or "", rows.ids)
         else:
-            assert pairs is not None
-            chosen = list(compress(range(n), keep)) if keep is not None else list(range(n))
-            self._load(writer, (pair for i in chosen for pair in pairs[i]))
+            assert rows.pairs is not None
+            self._load(writer, (pair for row in rows.pairs for pair in row))
             new_customers: list[str] = []
             new_identifiers: list[tuple[str, str, str]] = []
-            customers, id_parts = [], []
-            conflict = False
-            for i in chosen:
-                customer, reason = self._resolve(pairs[i], new_customers, new_identifiers)
+            customers = []
+            keep = [True] * len(rows.pairs)
+            for index, pairs in enumerate(rows.pairs):
+                customer, reason = self._resolve(pairs, new_customers, new_identifiers)
                 if customer is None:
-                    bad[i] = (self.plan.id_column, "", reason)
-                    conflict = True
-                    continue
-                customers.append(customer)
-                id_parts.append("\x1d".join(sorted(f"{k}\x1e{v}" for k, v in pairs[i])))
+                    self._error(rows.numbers[index], rows.lines[index], self.plan.id_column, reason)
+                    keep[index] = False
+                else:
+                    customers.append(customer)
             writer.add_customers(new_customers, self.now_text)
             writer.add_identifiers(new_identifiers)
-            self.result.created += len(new_customers)
-            if conflict:
-                keep = [i not in bad for i in range(n)]
-        if bad:
-            for index in sorted(bad):
-                column, value, reason = bad[index]
-                self._error(numbers[index], lines[index], column, reason, value)
-        if keep is not None:
-            names = list(compress(names, keep))
-            times = list(compress(times, keep))
-            fragments = [list(compress(f, keep)) for f in fragments]
-        if not times:
-            return
-        properties = self._properties(fragments, len(times))
-        joined = map("\x1f".join, zip(id_parts, names, times, properties, strict=True))
-        digests = [hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for text in joined]
-        keys = list(map("csv:%s:%s".__mod__, zip(times, digests, strict=True)))
+            result.created += len(new_customers)
+            if len(customers) < len(keep):
+                names, times, properties, keys = (list(compress(c, keep)) for c in (names, times, properties, keys))
+            if not keys:
+                return
         added = writer.add_events(customers, names, properties, times, self.now_text, self.source, keys)
-        self.result.imported += added
-        self.result.duplicates += len(keys) - added
+        result.imported += added
+        result.duplicates += len(keys) - added
         if added and self.tracking_plan:
             # Checked against the tracking plan in the same transaction as the events it counts.
             check_and_record(self.ws, zip(names, map(json.loads, properties), strict=True),
@@ -1207,68 +1291,33 @@ class _EventImport(_Import):
 
     def _resolve_single(self, writer: _Writer, kind: str, values: list[str]) -> list[str]:
         owner = self.owner[kind]
-        missing = set(values).difference(owner)
-        if missing:
-            owner.update(writer.lookup(kind, missing))
-            new = sorted(missing.difference(owner))
-            if new:
-                # Sorted, like the values: both primary keys are then written in order.
-                ids = sorted(new_id() for _ in new)
-                writer.add_customers(ids, self.now_text)
-                writer.add_identifiers(list(zip(repeat(kind), new, ids, strict=False)))
-                owner.update(zip(new, ids, strict=True))
-                self.result.created += len(ids)
-        return list(map(owner.__getitem__, values))
+        customers = list(map(owner.get, values))
+        if None not in customers:
+            return customers  # every identifier seen before: the common case after the first batches
+        # Looking a value up costs about as much as everything else done with it (the dictionary
+        # is large and scattered in memory): the rows found are not looked up again.
+        unknown = list(compress(range(len(values)), map(operator.is_, customers, repeat(None))))
+        missing = set(map(values.__getitem__, unknown))
+        owner.update(writer.lookup(kind, missing))
+        new = sorted(missing.difference(owner))
+        if new:
+            # Sorted, like the values: both primary keys are then written in order.
+            ids = sorted(_new_ids(len(new)))
+            writer.add_customers(ids, self.now_text)
+            writer.add_identifiers(list(zip(repeat(kind), new, ids, strict=False)))
+            owner.update(zip(new, ids, strict=True))
+            self.result.created += len(ids)
+        for index in unknown:
+            customers[index] = owner[values[index]]
+        return customers
 
-    def _names(self, cells: Sequence[str], bad: dict[int, tuple[str, str, str]]) -> list[str]:
-        names = list(map(str.strip, cells))
-        if "" not in names and max(map(len, names), default=0) <= MAX_EVENT_NAME_LENGTH:
-            return names
-        column = self.event_plan.name if self.event_plan else ""
-        for index, name in enumerate(names):
-            if not name:
-                bad.setdefault(index, (column, "", "the event name is missing"))
-            elif len(name) > MAX_EVENT_NAME_LENGTH:
-                bad.setdefault(index, (column, name, f"the event name is longer than {MAX_EVENT_NAME_LENGTH} "
-                                                     "characters"))
-        return names
 
-    def _times(self, cells: Sequence[str], bad: dict[int, tuple[str, str, str]]) -> list[str]:
-        conv = self.time_conv
-        assert isinstance(conv, DateTimeConverter)
-        stripped = list(map(str.strip, cells))
-        if "" not in stripped:
-            try:
-                return conv.storage_many(stripped)
-            except (ValueError, TypeError, OverflowError, OSError):
-                pass
-        out = []
-        column = self.time_plan.name
-        for index, cell in enumerate(stripped):
-            if not cell:
-                bad.setdefault(index, (column, "", "the event time is missing"))
-                out.append("")
-                continue
-            try:
-                out.append(conv.storage_one(cell))
-            except ValueError as exc:
-                bad.setdefault(index, (column, cell, str(exc)))
-                out.append("")
-        return out
-
-    def _properties(self, fragments: list[list[str | None]], n: int) -> list[str]:
-        if not fragments:
-            return ["{}"] * n
-        if not any(None in f for f in fragments):
-            return list(map(self.template.__mod__, zip(*fragments, strict=True)))
-        out = []
-        for values in zip(*fragments, strict=True):
-            if None in values:
-                out.append("{" + ", ".join(f"{k}: {v}" for k, v in zip(self.prop_keys, values, strict=True)
-                                           if v is not None) + "}")
-            else:
-                out.append(self.template % values)
-        return out
+def _processors() -> int:
+    """Processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 class _CustomerImport(_Import):
@@ -1280,18 +1329,24 @@ class _CustomerImport(_Import):
         self.updated_ids: set[str] = set()
         self.zones: dict[str, bool] = {}
 
-    def _batch(self, batch: RecordBatch, writer: _Writer) -> None:
-        rows, numbers, lines = self._clean(batch)
+    def _apply(self, batch: RecordBatch, writer: _Writer) -> None:
+        errors: list[RowProblem] = []
+        rows, numbers, lines, read, blank = self.batches.clean(batch, errors)
+        self.result.rows_read += read
+        self.result.blank_rows += blank
+        self._errors(errors)
         n = len(rows)
         if not n:
             return
         columns = list(zip(*rows, strict=True))
         bad: dict[int, tuple[str, str, str]] = {}
         plan = self.plan
-        id_cells = [(p, self._identifier_cells(p, columns[p.index], bad)) for p in plan.of("identifiers")]
-        pairs = self._identifiers(id_cells, n, bad)
+        convert = self.batches
+        id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad)) for p in plan.of("identifiers")]
+        pairs = convert.identifiers(id_cells, n, bad)
         attributes = [(p.key, self._attribute_values(p, columns[p.index], bad)) for p in plan.of("attributes")]
-        consents = [(p.key, self._values(p, columns[p.index], bad, as_json=False)) for p in plan.of("consent")]
+        consents = [(p.key, convert.values(p, columns[p.index], bad, self.kept_as_text, as_json=False))
+                    for p in plan.of("consent")]
         tag_columns = [list(map(str.strip, columns[p.index])) for p in plan.of("tags")]
         zone_plan = next(iter(plan.of("time_zone")), None)
         zones = self._zones(zone_plan, columns[zone_plan.index], bad) if zone_plan else None
@@ -1353,7 +1408,7 @@ class _CustomerImport(_Import):
 
     def _attribute_values(self, plan: ColumnPlan, cells: Sequence[str],
                           bad: dict[int, tuple[str, str, str]]) -> list[Any]:
-        values = self._values(plan, cells, bad, as_json=False)
+        values = self.batches.values(plan, cells, bad, self.kept_as_text, as_json=False)
         conv = self.converters[plan.index]
         if isinstance(conv, DateTimeConverter):
             # Stored as JSON: dates and times as ISO 8601 text (times in UTC, ending in Z).
@@ -1439,13 +1494,13 @@ class _Writer:
         self._dropped: list[tuple[str, str]] = []
         self._pragmas: dict[str, Any] = {}
         p = self.param
+        self._statements: dict[tuple[str, str], str] = {}
         columns = "customer_id, name, properties, occurred_at, received_at, source, dedup_key"
-        if self.sqlite:
-            one = "(?, ?, ?, ?, ?, ?, ?)"
-            self._insert_one = f"INSERT OR IGNORE INTO {_events.name} ({columns}) VALUES {one}"
-            self._insert_many = (f"INSERT OR IGNORE INTO {_events.name} ({columns}) VALUES "
-                                 + ", ".join([one] * INSERT_ROWS))
-        else:
+        self._insert_head = f"INSERT OR IGNORE INTO {_events.name} ({columns})"
+        self._new_customer_head = (f"INSERT INTO {_customers.name} (id, attributes, time_zone, consent, tags, "
+                                   "created_at, updated_at)")
+        self._new_identifier_head = "INSERT INTO identifiers (kind, value, customer_id)"
+        if not self.sqlite:
             self._insert_one = (f"INSERT INTO {_events.name} ({columns}) VALUES (%s, %s, %s::json, %s::timestamptz, "
                                 "%s::timestamptz, %s, %s) ON CONFLICT (dedup_key) DO NOTHING")
         self._new_customer = (f"INSERT INTO {_customers.name} (id, attributes, time_zone, consent, tags, created_at, "
@@ -1565,12 +1620,22 @@ class _Writer:
         return text if self.sqlite else text + "+00"
 
     def add_customers(self, ids: Sequence[str], now_text: str) -> None:
-        if ids:
-            now = self._time(now_text)
+        if not ids:
+            return
+        now = self._time(now_text)
+        if self.sqlite:
+            flat: list[Any] = [now] * (3 * len(ids))
+            flat[0::3] = ids
+            self._many(self._new_customer_head, "(?, '{}', NULL, '{}', '[]', ?, ?)", 3, flat)
+        else:
             self._cursor.executemany(self._new_customer, [(c, now, now) for c in ids])
 
     def add_identifiers(self, rows: Sequence[tuple[str, str, str]]) -> None:
-        if rows:
+        if not rows:
+            return
+        if self.sqlite:
+            self._many(self._new_identifier_head, "(?, ?, ?)", 3, list(chain.from_iterable(rows)))
+        else:
             self._cursor.executemany(self._new_identifier, rows)
 
     def insert_customers(self, rows: list[dict[str, Any]]) -> None:
@@ -1587,25 +1652,61 @@ class _Writer:
                    now_text: str, source: str, keys: list[str]) -> int:
         """Insert events, skipping stored dedup keys; returns how many were added."""
         now = self._time(now_text)
-        rows = zip(customers, names, properties, times if self.sqlite else map("%s+00".__mod__, times),
-                   repeat(now), repeat(source), keys, strict=False)
-        cursor = self._cursor
-        added = 0
         count = len(keys)
-        full = count - count % INSERT_ROWS if self.sqlite else 0
+        if not self.sqlite:
+            rows = zip(customers, names, properties, map("%s+00".__mod__, times), repeat(now), repeat(source), keys,
+                       strict=False)
+            cursor = self._cursor
+            cursor.executemany(self._insert_one, list(rows))
+            return cursor.rowcount
+        # The statements' parameters in one list, a column at a time (no tuple per row).
+        flat: list[Any] = [now] * (7 * count)
+        flat[0::7] = customers
+        flat[1::7] = names
+        flat[2::7] = properties
+        flat[3::7] = times
+        flat[5::7] = repeat(source, count)
+        flat[6::7] = keys
+        return self._many(self._insert_head, "(?, ?, ?, ?, ?, ?, ?)", 7, flat)
+
+    def _many(self, head: str, marks: str, width: int, flat: list[Any]) -> int:
+        """Run ``head VALUES marks, marks...`` (SQLite) over ``flat``, ``width`` values a row and
+        :data:`INSERT_ROWS` rows a statement; returns the rows changed.
+
+        One statement for many rows is one call into SQLite, where ``executemany`` makes a call
+        (and binds a tuple) per row.
+        """
+        cursor = self._cursor
+        step = INSERT_ROWS * width
+        full = len(flat) - len(flat) % step
+        changed = 0
         if full:
-            params = list(chain.from_iterable(rows))
-            step = INSERT_ROWS * 7
-            for start in range(0, full * 7, step):
-                cursor.execute(self._insert_many, params[start:start + step])
-                added += cursor.rowcount
-            rest = [tuple(params[i:i + 7]) for i in range(full * 7, count * 7, 7)]
-        else:
-            rest = list(rows)
-        if rest:
-            cursor.executemany(self._insert_one, rest)
-            added += cursor.rowcount
-        return added
+            statement = self._statements.get((head, marks))
+            if statement is None:
+                statement = self._statements[(head, marks)] = f"{head} VALUES " + ", ".join([marks] * INSERT_ROWS)
+            for start in range(0, full, step):
+                cursor.execute(statement, flat[start:start + step])
+                changed += cursor.rowcount
+        if full < len(flat):
+            cursor.executemany(f"{head} VALUES {marks}",
+                               [flat[i:i + width] for i in range(full, len(flat), width)])
+            changed += cursor.rowcount
+        return changed
+
+
+def _new_ids(count: int) -> list[str]:
+    """``count`` new customer ids: random (version 4) UUIDs as text, like :func:`new_id` makes one
+    at a time, from one call for random bytes."""
+    digits = os.urandom(16 * count).hex()
+    ids = []
+    for start in range(0, 32 * count, 32):
+        h = digits[start:start + 32]
+        ids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}")
+    return ids
+
+
+# The variant bits of a UUID (10xx in the first digit of the fourth group), kept random otherwise.
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 __all__ = ["BATCH_ROWS", "COMMIT_ROWS", "DATE_FORMATS", "KINDS", "ColumnInfo", "ColumnPlan", "CsvImportError",

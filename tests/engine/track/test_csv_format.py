@@ -187,6 +187,17 @@ def test_lines_split_like_the_csv_module(tmp_path: Path):
     assert lines == [2, 3]
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_a_block_ending_in_cr_makes_no_blank_row(tmp_path: Path, newline: str):
+    # Read in 64-byte blocks, some end between the CR and the LF of a line break (or, with lone CRs,
+    # right after one): the line must still end there, not become a line and an empty one.
+    text = "x,y,z" + newline + "".join(f"a{i},b{i},{i}{newline}" for i in range(40))
+    _fmt, _columns, rows, lines, numbers, problems = read_all(write(tmp_path / "f.csv", text))
+    assert rows == [[f"a{i}", f"b{i}", str(i)] for i in range(40)]
+    assert lines == numbers == list(range(2, 42))
+    assert problems == []
+
+
 def test_bom_of_each_utf_flavour(tmp_path: Path):
     for encoding, bom in (("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
                           ("utf-32-le", codecs.BOM_UTF32_LE)):
