@@ -227,15 +227,7 @@ class BatchDelta:
 
     def node(self, node_id: str, *, entered: int = 0, active: int = 0, exited: int = 0,
              converted: int = 0) -> None:
-        counts = self._nodes.get(node_id)
-        if counts is None:
-            self._nodes[node_id] = [entered, active, exited, converted]
-        else:
-            counts[0] += entered
-            counts[1] += active
-            counts[2] += exited
-            counts[3] += converted
-        self.touched = True
+        self.count(node_id, entered, active, exited, converted)
 
     def count(self, node_id: str, entered: int, active: int, exited: int, converted: int) -> None:
         """:meth:`node` with the changes in order (the runner's hot path)."""
