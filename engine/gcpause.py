@@ -78,5 +78,7 @@ def quick_switching() -> Iterator[None]:
     finally:
         with _lock:
             _switch_depth -= 1
-            if _switch_depth == 0 and _switch_before > QUICK_SWITCH_S:
+            # Put back only what this set: something else (the collector) may have set its own since.
+            if _switch_depth == 0 and _switch_before > QUICK_SWITCH_S and \
+                    abs(sys.getswitchinterval() - QUICK_SWITCH_S) < 1e-6:
                 sys.setswitchinterval(_switch_before)

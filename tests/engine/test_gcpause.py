@@ -56,3 +56,18 @@ def test_an_exception_ends_the_pause():
     except ValueError:
         pass
     assert gc.isenabled()
+
+
+def test_quick_switching_is_put_back_unless_someone_else_set_their_own():
+    import sys
+
+    before = sys.getswitchinterval()
+    with gcpause.quick_switching():
+        assert abs(sys.getswitchinterval() - gcpause.QUICK_SWITCH_S) < 1e-6
+    assert sys.getswitchinterval() == before
+    try:
+        with gcpause.quick_switching():
+            sys.setswitchinterval(0.0002)  # the collector started meanwhile
+        assert abs(sys.getswitchinterval() - 0.0002) < 1e-6  # left as the collector wants it
+    finally:
+        sys.setswitchinterval(before)
