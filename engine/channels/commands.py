@@ -296,6 +296,11 @@ def cmd_fetch_unsubscribes(args: argparse.Namespace) -> int:
     if not results:
         _out("no account has an unsubscribe mailbox (set imap_host on an SMTP account)")
         return 0
+    return _report_opt_outs(results)
+
+
+def _report_opt_outs(results: dict[str, int | str]) -> int:
+    """A line per account: the opt-outs it brought, or why it could not be read (exit 1 then)."""
     failed = False
     for account, outcome in results.items():
         if isinstance(outcome, int):
@@ -322,11 +327,4 @@ def cmd_fetch_replies(args: argparse.Namespace) -> int:
     if not results:
         _out("no SMS account can receive replies (add a 'twilio' account that sends from a phone number)")
         return 0
-    failed = False
-    for account, outcome in results.items():
-        if isinstance(outcome, int):
-            _out(f"{account}: {outcome} new opt-out{'s' if outcome != 1 else ''}")
-        else:
-            failed = True
-            _out(f"{account}: {outcome}")
-    return 1 if failed else 0
+    return _report_opt_outs(results)
