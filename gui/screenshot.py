@@ -45,12 +45,16 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
             app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
             QtCore.QThread.msleep(5)
 
-    def shot(widget: QtWidgets.QWidget, name: str) -> None:
+    def save(widget: QtWidgets.QWidget, name: str) -> Path:
+        """``widget`` as it looks once pending events are handled, as ``name`` in the folder."""
         settle()
         path = out_dir / name
         if not widget.grab().save(str(path)):
             raise JourneyStudioError("cannot write the image", where=str(path))
-        written.append(path)
+        return path
+
+    def shot(widget: QtWidgets.QWidget, name: str) -> None:
+        written.append(save(widget, name))
 
     with tempfile.TemporaryDirectory(prefix="journey-studio-shot-") as tmp:
         ws = Workspace.open(Path(tmp) / "workspace.db")
@@ -76,9 +80,9 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
             window.canvas.select_nodes([pick.id], center=True)
             shot(window, "inspector.png")
             _channel_shots(window, ws, shot)
-            written.append(_simulation_shot(window, app, out_dir, settle))
-            written += _track_shots(window, ws, app, out_dir, settle, width, height)
-            written += _import_and_collector_shots(window, app, out_dir, settle, width, height)
+            written.append(_simulation_shot(window, app, save))
+            written += _track_shots(window, ws, app, save, width, height)
+            written += _import_and_collector_shots(window, app, save, width, height)
             window.editor.undo_stack.setClean()
             window.close()
         finally:
@@ -86,7 +90,7 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
     return written
 
 
-def _simulation_shot(window, app, out_dir: Path, settle) -> Path:
+def _simulation_shot(window, app, save) -> Path:
     """The editor with the overlays of a simulation stopped half-way through its days."""
     import time
 
@@ -110,10 +114,7 @@ def _simulation_shot(window, app, out_dir: Path, settle) -> Path:
     done = panel.progress.value() / 1000
     panel.summary.setText(panel.tr("Simulating… day %1 of %2").replace("%1", str(round(done * panel.days.value())))
                           .replace("%2", str(panel.days.value())))
-    settle()
-    path = out_dir / "simulation.png"
-    window.grab().save(str(path))
-    return path
+    return save(window, "simulation.png")
 
 
 def _seed_track_demo(ws) -> None:
@@ -191,7 +192,7 @@ def _seed_track_demo(ws) -> None:
         {"kind": "event", "event": "order_completed", "did": False, "min_count": 1, "within_days": 7}]})
 
 
-def _track_shots(window, ws, app, out_dir: Path, settle, width: int, height: int) -> list[Path]:
+def _track_shots(window, ws, app, save, width: int, height: int) -> list[Path]:
     """The Profiles window, the segment builder and the Tracking panel on seeded demo data."""
     import time
 
@@ -206,13 +207,6 @@ def _track_shots(window, ws, app, out_dir: Path, settle, width: int, height: int
             app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
         if widget.busy or not ready():
             raise JourneyStudioError("the screen for the screenshot did not finish loading")
-
-    def save(widget, name: str) -> Path:
-        settle()
-        path = out_dir / name
-        if not widget.grab().save(str(path)):
-            raise JourneyStudioError("cannot write the image", where=str(path))
-        return path
 
     written = []
     window.show_profiles()
@@ -383,7 +377,7 @@ _DEMO_CUSTOMERS_CSV = "\n".join((
 )) + "\n"
 
 
-def _import_and_collector_shots(window, app, out_dir: Path, settle, width: int, height: int) -> list[Path]:
+def _import_and_collector_shots(window, app, save, width: int, height: int) -> list[Path]:
     """``import_wizard.png``: the wizard's Columns page for a shop's customer export;
     ``collector.png``: the collector on a free loopback port after a few SDK calls (and two
     refused ones)."""
@@ -402,13 +396,6 @@ def _import_and_collector_shots(window, app, out_dir: Path, settle, width: int, 
             app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
         if not ready():
             raise JourneyStudioError(f"the {what} for the screenshot did not get ready")
-
-    def save(widget, name: str) -> Path:
-        settle()
-        path = out_dir / name
-        if not widget.grab().save(str(path)):
-            raise JourneyStudioError("cannot write the image", where=str(path))
-        return path
 
     written = []
     with tempfile.TemporaryDirectory(prefix="journey-studio-csv-") as tmp:
