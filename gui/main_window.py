@@ -942,7 +942,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _size_docks(self) -> None:
         self.resizeDocks([self.palette_dock, self.inspector_dock], [220, 310], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.validation_dock], [120], Qt.Orientation.Vertical)
+        self.resizeDocks([self.validation_dock], [170], Qt.Orientation.Vertical)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
