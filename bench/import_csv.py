@@ -64,7 +64,7 @@ def generate(path: Path, rows: int, customers: int, seed: int) -> None:
         fh.write("".join(block))
 
 
-def child(csv_path: str, workspace: str, bulk: str, parallel: str = "auto") -> dict:
+def child(csv_path: str, workspace: str, bulk: str, parallel: str = "auto", exclusive: str = "on") -> dict:
     """Import the file into a new workspace (in this process) and report what it took."""
     from sqlalchemy import text
 
@@ -84,8 +84,8 @@ def child(csv_path: str, workspace: str, bulk: str, parallel: str = "auto") -> d
             phases.setdefault(p.phase, time.perf_counter() - start)
 
         choice = {"auto": None, "on": True, "off": False}
-        result = import_events(ws, csv_path, ImportOptions(bulk=choice[bulk], parallel=choice[parallel]),
-                               progress=progress)
+        options = ImportOptions(bulk=choice[bulk], parallel=choice[parallel], exclusive=exclusive == "on")
+        result = import_events(ws, csv_path, options, progress=progress)
         elapsed = time.perf_counter() - start
         cpu = time.process_time() - cpu0
         # The reading process, when the import starts one, has ended (and been waited for) by now.
@@ -101,7 +101,8 @@ def child(csv_path: str, workspace: str, bulk: str, parallel: str = "auto") -> d
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "reader_peak_rss_mb": round(reader.ru_maxrss / 1024),
             "phases_s": {k: round(v, 2) for k, v in phases.items()},
-            "journal_mode": journal, "synchronous": {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(synchronous)}
+            "journal_mode": journal, "bulk_journal": result.journal or journal,
+            "synchronous": {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(synchronous)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,9 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bulk", choices=("auto", "on", "off"), default="auto")
     parser.add_argument("--parallel", choices=("auto", "on", "off"), default="auto",
                         help="read and convert the file in a second process (auto: by size)")
+    parser.add_argument("--exclusive", choices=("on", "off"), default="on",
+                        help="the import has the workspace to itself, as on the command line (default on)")
     parser.add_argument("--keep", metavar="DIR", help="write the file and the workspace here and keep them")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--child", nargs=4, metavar=("CSV", "WORKSPACE", "BULK", "PARALLEL"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=5, metavar=("CSV", "WORKSPACE", "BULK", "PARALLEL", "EXCLUSIVE"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         print(json.dumps(child(*args.child)))
@@ -128,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         leftover.unlink()
     generate(csv_path, args.rows, args.customers, args.seed)
     load_before = os.getloadavg()[0]
-    out = subprocess.run([sys.executable, __file__, "--child", str(csv_path), str(workspace), args.bulk, args.parallel],
+    out = subprocess.run([sys.executable, __file__, "--child", str(csv_path), str(workspace), args.bulk, args.parallel,
+                          args.exclusive],
                          check=True, capture_output=True, text=True)
     report = json.loads(out.stdout)
     report.update({"file_mb": round(csv_path.stat().st_size / 2**20, 1), "load_before": round(load_before, 2),
@@ -149,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  read and converted by a second process: CPU {report['reader_cpu_s']} s of the total, "
                   f"peak RSS {report['reader_peak_rss_mb']} MB")
         print(f"  CPU {report['cpu_s']} s, peak RSS {report['peak_rss_mb']} MB, bulk {report['bulk']}, "
-              f"phases {report['phases_s']}, journal {report['journal_mode']}, synchronous {report['synchronous']}")
+              f"phases {report['phases_s']}, journal {report['journal_mode']} (bulk transaction: {report['bulk_journal']}), synchronous {report['synchronous']}")
         print(f"  {report['stored_events']:,} events stored, {report['customers']:,} customers; "
               f"load average {report['load_before']} before, {report['load_after']} after, "
               f"{report['cpus']} CPUs, Python {report['python']}")

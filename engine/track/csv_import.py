@@ -42,8 +42,11 @@ processor each (:data:`PARALLEL_MIN_BYTES`, :attr:`ImportOptions.parallel`); wha
 converting here would make, and if it cannot be started the file is read here. A large import into
 a small events table on SQLite ("bulk") drops the events' secondary (non-unique) indexes inside its
 transaction and builds them again by sorting before it commits, which is several times cheaper than
-keeping them up to date row by row; readers never see the table without them. A successful return
-means the rows are committed.
+keeping them up to date row by row; readers never see the table without them. When the import has
+the workspace to itself (:attr:`ImportOptions.exclusive`, as ``journey-studio import`` has), that
+bulk transaction writes through a rollback journal instead of the write-ahead log, so its pages
+are written once rather than to the log and then again by a checkpoint (see
+:meth:`_Writer.use_rollback_journal`). A successful return means the rows are committed.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ import contextlib
 import csv
 import gc
 import json
+import logging
 import operator
 import os
 import pickle
@@ -123,6 +127,8 @@ from engine.track.tracking_plan import check_and_record, current_plan
 
 if TYPE_CHECKING:
     from engine.store.workspace import Workspace
+
+log = logging.getLogger("journey_studio.import")
 
 Kind = Literal["events", "customers"]
 KINDS: tuple[Kind, ...] = ("events", "customers")
@@ -236,6 +242,9 @@ class ImportResult:
     last_line: int = 0
     dry_run: bool = False
     bulk: bool = False
+    #: With :attr:`ImportOptions.exclusive`, what the bulk transaction wrote through on SQLite:
+    #: ``delete`` (a rollback journal) or ``wal`` (another connection kept the log); else empty.
+    journal: str = ""
     elapsed_s: float = 0.0
     #: How each column was used, for display.
     mapping: list[str] = field(default_factory=list)
@@ -369,6 +378,11 @@ class ImportOptions:
     #: Read and convert an events file in a second process while this one writes; None decides by
     #: size (see :data:`PARALLEL_MIN_BYTES`).
     parallel: bool | None = None
+    #: Nothing else uses the workspace while this import runs (the command line): a bulk import on
+    #: SQLite then writes through a rollback journal instead of the write-ahead log, so that each
+    #: new page is written once rather than to the log and again into the database file. SQLite
+    #: refuses the switch while any other connection is open; the import then keeps the log.
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -1045,6 +1059,9 @@ class _Import:
                     with ws._write_lock:
                         if ws.closed:
                             raise WorkspaceError("the workspace was closed during the import", where=ws.location)
+                        if self.options.exclusive and not self.dry_run and self._bulk(writer, writer.stored_events()):
+                            ws.engine.pool.dispose()  # idle connections of this process would keep the log
+                            self.result.journal = writer.use_rollback_journal()
                         tx = conn.begin()
                         try:
                             self._transaction(writer)
@@ -1058,6 +1075,8 @@ class _Import:
                             if tx.is_active:
                                 tx.rollback()
                             raise
+                        finally:
+                            writer.restore_journal()
                     if not self.dry_run:
                         writer.checkpoint()
                         self._hand_over(conn, writer)
@@ -1103,7 +1122,7 @@ class _Import:
         limit = self.options.commit_rows
         if self.dry_run:
             limit = 2 ** 62  # one transaction, rolled back: later ones could not see the first
-        bulk = self._bulk(writer)
+        bulk = self._bulk(writer, writer.events_before)
         if bulk:
             limit = max(limit, BULK_MAX_ROWS)
             writer.drop_indexes()
@@ -1125,13 +1144,15 @@ class _Import:
             writer.rebuild_indexes()
         writer.finish()
 
-    def _bulk(self, writer: _Writer) -> bool:
+    def _bulk(self, writer: _Writer, events_before: int) -> bool:
+        """Whether the next transaction is a bulk one, the events table holding about
+        ``events_before`` rows."""
         if self.plan.kind != "events" or not writer.sqlite:
             return False
         if self.options.bulk is not None:
             return self.options.bulk
         remaining = self.first.estimated_rows - self.result.rows_read
-        return remaining >= BULK_MIN_ROWS and min(remaining, BULK_MAX_ROWS) >= writer.events_before
+        return remaining >= BULK_MIN_ROWS and min(remaining, BULK_MAX_ROWS) >= events_before
 
     def _hand_over(self, conn: Connection, writer: _Writer) -> None:
         if self.on_events is None or writer.events_after <= writer.events_before:
@@ -1541,6 +1562,52 @@ class _Writer:
                 cursor.execute(f"PRAGMA {name} = {int(value)}")
         except sqlite3.Error:
             pass  # the connection is closed right after; the settings go with it
+
+    def use_rollback_journal(self) -> str:
+        """Before a bulk transaction of an import that has the workspace to itself (SQLite): switch
+        from the write-ahead log to a rollback journal, and return the journal mode in force.
+
+        In WAL mode every page a transaction writes goes to the log, and a checkpoint copies it
+        into the database file again; a bulk import of a million events writes some 400 MB twice.
+        With a rollback journal the pages the database file did not have are written once, straight
+        into it, and only the few existing pages the import changes are journaled (SQLite's own
+        advice for transactions over about 100 MB). Commits stay atomic and durable; a process
+        killed mid-import leaves a journal that rolls the transaction back at the next open, and
+        every connection the workspace opens switches back to WAL. SQLite refuses the switch while
+        another connection (of any process) is open: the import then keeps the log.
+        """
+        cursor = self._cursor
+        mode = str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        if mode != "wal":
+            return mode
+        try:
+            now = str(cursor.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+        except sqlite3.Error as exc:  # busy: another connection holds the log
+            log.info("the import keeps the write-ahead log: %s", exc)
+            return mode
+        if now != "wal":
+            self._journal = mode
+        return now
+
+    def restore_journal(self) -> None:
+        """After the transaction: back to the journal mode :meth:`use_rollback_journal` left."""
+        if self._journal is None:
+            return
+        mode, self._journal = self._journal, None
+        try:
+            cursor = self._cursor
+            cursor.execute(f"PRAGMA journal_mode = {mode}").fetchall()
+            # Measured: until the connection has read the database once more, a checkpoint on it
+            # fails with "database table is locked".
+            cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except sqlite3.Error as exc:  # the next connection the workspace opens switches it back
+            log.warning("the workspace stays in rollback-journal mode until it is opened again: %s", exc)
+
+    _journal: str | None = None
+
+    def stored_events(self) -> int:
+        """The highest event id, a cheap stand-in for the size of the events table."""
+        return self._cursor.execute(f"SELECT max(id) FROM {_events.name}").fetchone()[0] or 0
 
     # -- transactions ------------------------------------------------------------------------
 

@@ -110,7 +110,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     options = ImportOptions(mapping=dict(args.mapping), id_column=args.id_column, id_kind=args.id_kind,
                             event_name=args.event_name, time_zone=args.time_zone, date_format=args.date_format,
                             encoding=args.encoding, delimiter=args.delimiter,
-                            batch_rows=args.batch_rows or BATCH_ROWS)
+                            batch_rows=args.batch_rows or BATCH_ROWS,
+                            # This process holds the workspace's write lock and runs nothing else.
+                            exclusive=True)
     cancel = threading.Event()
     with Workspace.open(workspace_location(args)) as ws, _interrupts(cancel):
         result = import_csv(ws, args.file, args.kind, options, cancel=cancel, dry_run=args.dry_run)
