@@ -1059,7 +1059,8 @@ class _Import:
                     with ws._write_lock:
                         if ws.closed:
                             raise WorkspaceError("the workspace was closed during the import", where=ws.location)
-                        if self.options.exclusive and not self.dry_run and self._bulk(writer, writer.stored_events()):
+                        if (self.options.exclusive and writer.sqlite and not self.dry_run
+                                and self._bulk(writer, writer.stored_events())):
                             ws.engine.pool.dispose()  # idle connections of this process would keep the log
                             self.result.journal = writer.use_rollback_journal()
                         tx = conn.begin()
