@@ -1278,7 +1278,7 @@ class _EventImport(_Import):
         if not rows.digests:
             return
         names, times, properties = rows.names, rows.times, rows.properties
-        keys = list(map("csv:%s:%s".__mod__, zip(times, rows.digests, strict=True)))
+        digests = rows.digests
         if rows.ids is not None:
             # Identity: one identifier column without gaps resolves through a dictionary lookup.
             customers = self._resolve_single(writer, self.batches.single_kind or "", rows.ids)
@@ -1300,12 +1300,13 @@ class _EventImport(_Import):
             writer.add_identifiers(new_identifiers)
             result.created += len(new_customers)
             if len(customers) < len(keep):
-                names, times, properties, keys = (list(compress(c, keep)) for c in (names, times, properties, keys))
-            if not keys:
+                names, times, properties, digests = (list(compress(c, keep))
+                                                     for c in (names, times, properties, digests))
+            if not digests:
                 return
-        added = writer.add_events(customers, names, properties, times, self.now_text, self.source, keys)
+        added = writer.add_events(customers, names, properties, times, self.now_text, self.source, digests)
         result.imported += added
-        result.duplicates += len(keys) - added
+        result.duplicates += len(digests) - added
         if added and self.tracking_plan:
             # Checked against the tracking plan in the same transaction as the events it counts.
             check_and_record(self.ws, zip(names, map(json.loads, properties), strict=True),
@@ -1717,25 +1718,51 @@ class _Writer:
                 time_zone=bindparam("b_time_zone"), updated_at=bindparam("b_updated_at")), rows)
 
     def add_events(self, customers: list[str], names: list[str], properties: list[str], times: list[str],
-                   now_text: str, source: str, keys: list[str]) -> int:
-        """Insert events, skipping stored dedup keys; returns how many were added."""
+                   now_text: str, source: str, digests: list[str]) -> int:
+        """Insert events, skipping stored dedup keys (``csv:<time>:<digest>``); returns how many
+        were added."""
         now = self._time(now_text)
-        count = len(keys)
+        count = len(digests)
         if not self.sqlite:
+            keys = map("csv:%s:%s".__mod__, zip(times, digests, strict=True))
             rows = zip(customers, names, properties, map("%s+00".__mod__, times), repeat(now), repeat(source), keys,
                        strict=False)
             cursor = self._cursor
             cursor.executemany(self._insert_one, list(rows))
             return cursor.rowcount
-        # The statements' parameters in one list, a column at a time (no tuple per row).
-        flat: list[Any] = [now] * (7 * count)
-        flat[0::7] = customers
-        flat[1::7] = names
-        flat[2::7] = properties
-        flat[3::7] = times
-        flat[5::7] = repeat(source, count)
-        flat[6::7] = keys
-        return self._many(self._insert_head, "(?, ?, ?, ?, ?, ?, ?)", 7, flat)
+        # Five values a row, a column at a time (no tuple per row); the import's time and source are
+        # bound once per statement, and SQLite makes the dedup key from the time it already has.
+        flat: list[Any] = [None] * (5 * count)
+        flat[0::5] = customers
+        flat[1::5] = names
+        flat[2::5] = properties
+        flat[3::5] = times
+        flat[4::5] = digests
+        cursor = self._cursor
+        changed = 0
+        start = 0
+        while start < count:
+            # INSERT_ROWS rows a statement, then a multiple of 32 and fewer than 32: a few statement
+            # texts, each prepared once.
+            left = count - start
+            rows = INSERT_ROWS if left >= INSERT_ROWS else (left - left % 32 or left)
+            chunk = flat[5 * start:5 * (start + rows)]
+            chunk += (now, source)
+            cursor.execute(self._event_statement(rows), chunk)
+            changed += cursor.rowcount
+            start += rows
+        return changed
+
+    def _event_statement(self, rows: int) -> str:
+        """``INSERT OR IGNORE`` of ``rows`` events, numbered parameters: five per row, then the
+        import's ``received_at`` and ``source`` shared by every row."""
+        statement = self._statements.get(("events", str(rows)))
+        if statement is None:
+            now, source = 5 * rows + 1, 5 * rows + 2
+            values = ", ".join(f"(?{5 * i + 1}, ?{5 * i + 2}, ?{5 * i + 3}, ?{5 * i + 4}, ?{now}, ?{source}, "
+                               f"'csv:' || ?{5 * i + 4} || ':' || ?{5 * i + 5})" for i in range(rows))
+            statement = self._statements[("events", str(rows))] = f"{self._insert_head} VALUES {values}"
+        return statement
 
     def _many(self, head: str, marks: str, width: int, flat: list[Any]) -> int:
         """Run ``head VALUES marks, marks...`` (SQLite) over ``flat``, ``width`` values a row and

@@ -174,6 +174,20 @@ def test_importing_the_same_file_twice_adds_nothing(ws: Workspace, tmp_path: Pat
     assert (third.imported, third.duplicates) == (0, 3)
 
 
+@pytest.mark.parametrize("rows", [1, 31, 33, 1250])
+def test_every_row_of_a_batch_is_written_whatever_its_size(ws: Workspace, tmp_path: Path, rows: int):
+    # Events go in statements of 500 rows, then a multiple of 32, then fewer than 32.
+    lines = [["email", "event", "time"]] + [[f"u{i % 7}@example.com", "visit", f"2025-01-01T{i // 3600:02d}:"
+                                             f"{i // 60 % 60:02d}:{i % 60:02d}Z"] for i in range(rows)]
+    path = write(tmp_path / "many.csv", lines)
+    assert import_events(ws, path, ImportOptions(batch_rows=rows)).imported == rows == count(ws, EventRow)
+    with ws.engine.connect() as conn:
+        keys = conn.execute(select(EventRow.dedup_key, EventRow.occurred_at).order_by(EventRow.id)).all()
+    assert len({k for k, _ in keys}) == rows
+    assert all(k.startswith(f"csv:{t:%Y-%m-%d %H:%M:%S}.000000:") and len(k) == 63 for k, t in keys)
+    assert import_events(ws, path).duplicates == rows
+
+
 def test_naive_times_are_in_the_chosen_zone_and_formats_can_be_given(ws: Workspace, tmp_path: Path):
     path = write(tmp_path / "e.csv", [["user_id", "what", "day"], ["u1", "visit", "05/03/2025 14:00"],
                                       ["u2", "visit", "06/03/2025 09:15"]])
