@@ -89,7 +89,7 @@ from engine.store.customers import (
     MAX_SOURCE_LENGTH,
     EventRecord,
 )
-from engine.store.models import CustomerRow, EventRow
+from engine.store.models import CustomerRow, EventRow, IdentifierRow
 from engine.track.csv_format import (
     DELIMITER_NAMES,
     FileFormat,
@@ -999,6 +999,9 @@ class _Import:
         self.converters = self.batches.converters
         self.kept_as_text: dict[str, int] = defaultdict(int)
         self.owner: dict[str, dict[str, str]] = defaultdict(dict)
+        #: Identifier kinds the workspace held none of when this import first looked (and nothing
+        #: else has written since): an identifier of such a kind that is not in :attr:`owner` is new.
+        self.none_stored: dict[str, bool] = {}
         self.now = datetime.now(UTC)
         self.now_text = storage_strings([self.now])[0]
         self.bytes_done = 0
@@ -1120,6 +1123,7 @@ class _Import:
         if writer.others_wrote():
             # Someone else may have merged or deleted customers: look identifiers up afresh.
             self.owner.clear()
+            self.none_stored.clear()
         limit = self.options.commit_rows
         if self.dry_run:
             limit = 2 ** 62  # one transaction, rolled back: later ones could not see the first
@@ -1201,7 +1205,16 @@ class _Import:
             if value not in self.owner[kind]:
                 unknown[kind].add(value)
         for kind, values in unknown.items():
-            self.owner[kind].update(writer.lookup(kind, values))
+            if not self._none_stored(writer, kind):
+                self.owner[kind].update(writer.lookup(kind, values))
+
+    def _none_stored(self, writer: _Writer, kind: str) -> bool:
+        """Whether no identifier of ``kind`` was stored before this import (see :attr:`none_stored`):
+        a first import into a workspace then skips looking up each new identifier."""
+        empty = self.none_stored.get(kind)
+        if empty is None:
+            empty = self.none_stored[kind] = not writer.any_identifier(kind)
+        return empty
 
     def _resolve(self, pairs: list[tuple[str, str]], new_customers: list[str],
                  new_identifiers: list[tuple[str, str, str]]) -> tuple[str | None, str]:
@@ -1321,7 +1334,8 @@ class _EventImport(_Import):
         # is large and scattered in memory): the rows found are not looked up again.
         unknown = list(compress(range(len(values)), map(operator.is_, customers, repeat(None))))
         missing = set(map(values.__getitem__, unknown))
-        owner.update(writer.lookup(kind, missing))
+        if not self._none_stored(writer, kind):
+            owner.update(writer.lookup(kind, missing))
         new = sorted(missing.difference(owner))
         if new:
             # Sorted, like the values: both primary keys are then written in order.
@@ -1653,6 +1667,10 @@ class _Writer:
         self._dropped = []
 
     # -- reads -------------------------------------------------------------------------------
+
+    def any_identifier(self, kind: str) -> bool:
+        """Whether any identifier of ``kind`` is stored."""
+        return self.conn.scalar(select(IdentifierRow.kind).where(IdentifierRow.kind == kind).limit(1)) is not None
 
     def lookup(self, kind: str, values: Iterable[str]) -> dict[str, str]:
         """Owners of identifiers of one kind that are stored."""

@@ -188,6 +188,25 @@ def test_every_row_of_a_batch_is_written_whatever_its_size(ws: Workspace, tmp_pa
     assert import_events(ws, path).duplicates == rows
 
 
+def test_an_identifier_stored_by_someone_else_between_transactions_is_found(ws: Workspace, tmp_path: Path):
+    # The workspace holds no e-mail address when the import starts, so the import skips looking new
+    # ones up, until another connection commits between two of its transactions.
+    lines = [["email", "event", "time"]] + [[f"u{i}@example.com", "visit", f"2025-01-01T00:00:{i:02d}Z"]
+                                            for i in range(50)] + [["late@example.com", "visit", "2025-01-02T00:00:00Z"]]
+    path = write(tmp_path / "e.csv", lines)
+    made: list[str] = []
+
+    def between_transactions(_events) -> None:
+        if not made:
+            made.append(ws.upsert_customer({"email": "late@example.com"}))
+
+    result = import_events(ws, path, ImportOptions(batch_rows=10, commit_rows=10, bulk=False),
+                           on_events=between_transactions)
+    assert (result.imported, result.created) == (51, 50)
+    assert ws.find_customer("email", "late@example.com") == made[0]
+    assert len(ws.customer_events(made[0])) == 1
+
+
 def test_naive_times_are_in_the_chosen_zone_and_formats_can_be_given(ws: Workspace, tmp_path: Path):
     path = write(tmp_path / "e.csv", [["user_id", "what", "day"], ["u1", "visit", "05/03/2025 14:00"],
                                       ["u2", "visit", "06/03/2025 09:15"]])
