@@ -690,14 +690,42 @@ class EdgeItem(QDMGraphicsEdge):
             w = fm.horizontalAdvance(self.label) + 10
             if path.length() < w + 30:
                 return  # too short to carry a label without covering the nodes; the nodes show it
-            mid = path.pointAtPercent(0.5)
             painter.setFont(self._label_font)
-            rect = QtCore.QRectF(mid.x() - w / 2, mid.y() - 8, w, 16)
+            rect = self._label_rect(path, w)
             painter.setPen(QtGui.QPen(QtGui.QColor("#C9D1DB"), 1))
             painter.setBrush(QtGui.QColor("#FFFFFF"))
             painter.drawRoundedRect(rect, 8, 8)
             painter.setPen(QtGui.QColor("#37474F"))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.label)
+
+
+    def _label_rect(self, path: QtGui.QPainterPath, width: float) -> QtCore.QRectF:
+        """Where the label goes: the middle of the connection, or the spot nearest to it where the
+        label covers no node or port, else the spot where it covers least (a short, steep
+        connection between close nodes would otherwise put its figures on top of them)."""
+        scene = self.scene()
+        best: tuple[float, QtCore.QRectF] | None = None
+        for t in _LABEL_SPOTS:
+            point = path.pointAtPercent(t)
+            rect = QtCore.QRectF(point.x() - width / 2, point.y() - 8, width, 16)
+            if scene is None:
+                return rect
+            # Bounding rectangles: a node's takes in the overlay pill and the badge above it.
+            covered = 0.0
+            for item in scene.items(rect.adjusted(-3, -3, 3, 3), Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+                if isinstance(item, NodeItem | QDMGraphicsSocket):
+                    overlap = item.sceneBoundingRect().intersected(rect)
+                    covered += max(overlap.width() * overlap.height(), 1.0)
+            if covered == 0.0:
+                return rect
+            if best is None or covered < best[0]:
+                best = (covered, rect)
+        assert best is not None
+        return best[1]
+
+
+#: Spots along a connection (fractions of its length) tried for its label, best first.
+_LABEL_SPOTS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82)
 
 
 class CanvasEdge(NEEdge):

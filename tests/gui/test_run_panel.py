@@ -25,6 +25,34 @@ def test_simulation_fills_the_overlays_and_agrees_with_itself(window, qtbot):
     assert all(c.metrics is None for c in window.canvas.nodes.values())
 
 
+def test_connection_figures_stay_off_the_nodes_where_there_is_room(window, qtbot):
+    from gui.canvas import _LABEL_SPOTS, NodeItem
+    from gui.qt import QtCore, QtGui
+
+    window.start_page.templateChosen.emit("abandoned_cart")
+    window.run_panel.customers.setValue(300)
+    window.simulate()
+    qtbot.waitUntil(lambda: not window.run_panel.running, timeout=60_000)
+    nodes = [item.sceneBoundingRect() for item in window.canvas.scene.grScene.items() if isinstance(item, NodeItem)]
+
+    def free(rect) -> bool:
+        return not any(rect.adjusted(-3, -3, 3, 3).intersects(n) for n in nodes)
+
+    checked = 0
+    for edge in window.canvas.edges.values():
+        item = edge.grEdge
+        if not item.label:
+            continue
+        path = item.calcPath()
+        width = QtGui.QFontMetricsF(item._label_font).horizontalAdvance(item.label) + 10
+        spots = [QtCore.QRectF(p.x() - width / 2, p.y() - 8, width, 16)
+                 for p in (path.pointAtPercent(t) for t in _LABEL_SPOTS)]
+        if any(free(r) for r in spots):
+            assert free(item._label_rect(path, width)), item.label
+            checked += 1
+    assert checked >= 3
+
+
 def test_cancel_keeps_the_numbers_so_far(window, qtbot):
     window.start_page.templateChosen.emit("welcome_series")
     panel = window.run_panel
