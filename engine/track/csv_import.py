@@ -112,6 +112,7 @@ from engine.track.csv_types import (
     EventConverter,
     EventJob,
     EventRows,
+    KeptAsText,
     RowProblem,
     check_date_format,
     clip,
@@ -997,7 +998,7 @@ class _Import:
                                    delimiter=first.delimiter, dry_run=dry_run, mapping=plan.describe())
         self.batches = self._converter()
         self.converters = self.batches.converters
-        self.kept_as_text: dict[str, int] = defaultdict(int)
+        self.kept_as_text: dict[str, KeptAsText] = defaultdict(KeptAsText)
         self.owner: dict[str, dict[str, str]] = defaultdict(dict)
         #: Identifier kinds the workspace held none of when this import first looked (and nothing
         #: else has written since): an identifier of such a kind that is not in :attr:`owner` is new.
@@ -1039,9 +1040,11 @@ class _Import:
                 + (" and more" if len(source.replaced_lines) > 10 else ""))
         # Record problems are met before the row errors of their batch: list them all in file order.
         result.errors.sort(key=lambda e: (e.row, e.line))
-        for column, count in self.kept_as_text.items():
+        for column, kept in self.kept_as_text.items():
+            count, shown = kept.count, ", ".join(f"row {row} '{value}'" for row, value in kept.first)
+            more = f" and {count - len(kept.first):,} more" if count > len(kept.first) else ""
             result.warnings.append(f"column '{column}': {count:,} value{'s' if count != 1 else ''} did not fit "
-                                   f"its type and {'were' if count != 1 else 'was'} kept as text")
+                                   f"its type and {'were' if count != 1 else 'was'} kept as text: {shown}{more}")
         self._report("done")
         return result
 
@@ -1286,8 +1289,8 @@ class _EventImport(_Import):
         result.rows_read += rows.rows_read
         result.blank_rows += rows.blank_rows
         self._errors(rows.errors)
-        for column, count in rows.kept_as_text.items():
-            self.kept_as_text[column] += count
+        for column, kept in rows.kept_as_text.items():
+            self.kept_as_text[column].merge(kept)
         if not rows.digests:
             return
         names, times, properties = rows.names, rows.times, rows.properties
@@ -1381,8 +1384,9 @@ class _CustomerImport(_Import):
         convert = self.batches
         id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad)) for p in plan.of("identifiers")]
         pairs = convert.identifiers(id_cells, n, bad)
-        attributes = [(p.key, self._attribute_values(p, columns[p.index], bad)) for p in plan.of("attributes")]
-        consents = [(p.key, convert.values(p, columns[p.index], bad, self.kept_as_text, as_json=False))
+        attributes = [(p.key, self._attribute_values(p, columns[p.index], bad, numbers))
+                      for p in plan.of("attributes")]
+        consents = [(p.key, convert.values(p, columns[p.index], bad, self.kept_as_text, numbers, as_json=False))
                     for p in plan.of("consent")]
         tag_columns = [list(map(str.strip, columns[p.index])) for p in plan.of("tags")]
         zone_plan = next(iter(plan.of("time_zone")), None)
@@ -1444,8 +1448,8 @@ class _CustomerImport(_Import):
         self.result.unchanged += unchanged_rows
 
     def _attribute_values(self, plan: ColumnPlan, cells: Sequence[str],
-                          bad: dict[int, tuple[str, str, str]]) -> list[Any]:
-        values = self.batches.values(plan, cells, bad, self.kept_as_text, as_json=False)
+                          bad: dict[int, tuple[str, str, str]], numbers: Sequence[int]) -> list[Any]:
+        values = self.batches.values(plan, cells, bad, self.kept_as_text, numbers, as_json=False)
         conv = self.converters[plan.index]
         if isinstance(conv, DateTimeConverter):
             # Stored as JSON: dates and times as ISO 8601 text (times in UTC, ending in Z).

@@ -700,10 +700,10 @@ class BatchConverter:
         return keep_rows, keep_numbers, keep_lines, read, blank
 
     def values(self, plan: ColumnPlan, cells: Sequence[str], bad: dict[int, tuple[str, str, str]],
-               kept: dict[str, int], *, as_json: bool) -> list[Any]:
+               kept: dict[str, KeptAsText], numbers: Sequence[int], *, as_json: bool) -> list[Any]:
         """Converted values of one column (None for empty cells); rows with a bad value for a strict
-        column go into ``bad``, values kept as text are counted in ``kept``. ``as_json``: JSON text
-        instead of Python values."""
+        column go into ``bad``, values kept as text go into ``kept`` with their row numbers (from
+        ``numbers``). ``as_json``: JSON text instead of Python values."""
         conv = self.converters[plan.index]
         stripped = list(map(str.strip, cells))
         if "" not in stripped:
@@ -725,7 +725,7 @@ class BatchConverter:
                     bad.setdefault(index, (plan.name, cell, str(exc)))
                     out.append(None)
                 else:
-                    kept[plan.name] = kept.get(plan.name, 0) + 1
+                    kept.setdefault(plan.name, KeptAsText()).add(numbers[index], cell)
                     out.append(encode_basestring(cell) if as_json else cell)
         return out
 
@@ -760,6 +760,28 @@ class BatchConverter:
         return pairs
 
 
+#: Values kept as text that the warning names, per column (the others are only counted).
+KEPT_SHOWN = 3
+
+
+@dataclass
+class KeptAsText:
+    """Values of a column that did not fit its inferred type and were kept as text: how many, and
+    the first few as (row number, value) so that the warning can say where they are."""
+
+    count: int = 0
+    first: list[tuple[int, str]] = field(default_factory=list)
+
+    def add(self, row: int, value: str) -> None:
+        self.count += 1
+        if len(self.first) < KEPT_SHOWN:
+            self.first.append((row, clip(value)))
+
+    def merge(self, other: KeptAsText) -> None:
+        self.count += other.count
+        self.first = sorted(self.first + other.first)[:KEPT_SHOWN]
+
+
 @dataclass
 class EventRows:
     """A batch of an events file converted for storing; the importer resolves the identities.
@@ -774,7 +796,7 @@ class EventRows:
     blank_rows: int
     errors: list[RowProblem]
     #: Values of a column that did not fit its inferred type and were kept as text, by column.
-    kept_as_text: dict[str, int]
+    kept_as_text: dict[str, KeptAsText]
     bytes_done: int
     last_line: int
     names: list[str] = field(default_factory=list)
@@ -806,8 +828,8 @@ class EventRows:
         self.rows_read += later.rows_read
         self.blank_rows += later.blank_rows
         self.errors += later.errors
-        for column, count in later.kept_as_text.items():
-            self.kept_as_text[column] = self.kept_as_text.get(column, 0) + count
+        for column, kept in later.kept_as_text.items():
+            self.kept_as_text.setdefault(column, KeptAsText()).merge(kept)
         self.bytes_done, self.last_line = later.bytes_done, later.last_line
         if later.digests:
             self.names += later.names
@@ -903,7 +925,7 @@ class EventConverter(BatchConverter):
         else:
             names = [self.event_name or ""] * n
         times = self._times(columns[self.time_plan.index], bad)
-        fragments = [self.values(p, columns[p.index], bad, out.kept_as_text, as_json=True)
+        fragments = [self.values(p, columns[p.index], bad, out.kept_as_text, numbers, as_json=True)
                      for p in self.prop_plans]
         single = self.single_kind is not None and "" not in id_cells[0][1]
         pairs = None if single else self.identifiers(id_cells, n, bad)
@@ -1093,5 +1115,5 @@ def _cut(value: str, size: int = 40) -> str:
 
 
 __all__ = ["DATE_FORMATS", "TYPES", "BatchConverter", "ColumnPlan", "ColumnType", "Converter",
-           "DateTimeConverter", "EventConverter", "EventJob", "EventRows", "check_date_format", "converter",
-           "infer_type", "parse_type", "reading_process", "storage_strings"]
+           "DateTimeConverter", "EventConverter", "EventJob", "EventRows", "KeptAsText", "check_date_format",
+           "converter", "infer_type", "parse_type", "reading_process", "storage_strings"]

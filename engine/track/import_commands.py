@@ -5,20 +5,30 @@ The import itself is :mod:`engine.track.csv_import`; this module turns options i
 
 Exit codes: 0 when at least one row was imported or was already there (a second import of the
 same file exits 0), 1 when nothing could be imported (every row had an error, the file has no
-data rows, or the options do not fit the file), 130 when interrupted with Ctrl-C (the rows
-committed before stay; the summary says up to which line).
+data rows, or the options do not fit the file), 2 when the command line is wrong or the
+``--errors`` report cannot be written (checked before anything is imported), 3 when rows were
+imported but the report could not be written at the end, 130 when interrupted with Ctrl-C (the
+rows committed before stay; the summary says up to which line).
+
+With ``--json`` the result is one JSON object on stdout, and so is a refusal, with nothing on
+stderr: ``{"error": ..., "where": ...}``, the message and the place of a
+:class:`~engine.errors.JourneyStudioError` (a wrong command line still gets argparse's usage
+message). A result whose report could not be written carries ``error`` and ``where`` too.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
+
+from engine.errors import JourneyStudioError
 
 #: Row errors printed under the summary (all of them go to ``--errors``).
 SHOWN_ERRORS = 10
@@ -26,6 +36,20 @@ SHOWN_ERRORS = 10
 
 def _out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
+
+
+def _json_out(data: dict[str, Any]) -> None:
+    _out(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _refuse(args: argparse.Namespace, exc: JourneyStudioError) -> None:
+    """Say why nothing was done: one line on stderr, or the JSON error object with ``--json``."""
+    from engine.cli import PROG
+
+    if args.json:
+        _json_out({"error": exc.message, "where": exc.where})
+    else:
+        sys.stderr.write(f"{PROG}: error: {exc}\n")
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -51,7 +75,10 @@ def add_commands(sub: argparse._SubParsersAction,
                     "UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK; comma, semicolon, tab or pipe). Rows with "
                     "errors are skipped and listed; importing the same file again adds nothing. "
                     "Exit code 0 when rows were imported or were already there, 1 when nothing could "
-                    "be imported, 130 when interrupted.",
+                    "be imported, 2 when the command line is wrong or the --errors report cannot be "
+                    "written (nothing is imported then), 3 when rows were imported but the report "
+                    "could not be written, 130 when interrupted. With --json the result, or "
+                    "{\"error\": ..., \"where\": ...} when the import is refused, is one JSON object on stdout.",
         epilog="Fields for --map: identifiers.<kind> (email, phone, user_id, anonymous_id, distinct_id, "
                "custom:<name>), skip; events: event, time, properties.<name>; customers: "
                "attributes.<name>, consent.<channel> (e.g. consent.email), tags, time_zone. Add :TYPE to "
@@ -78,7 +105,7 @@ def add_commands(sub: argparse._SubParsersAction,
     p.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
     p.add_argument("--errors", metavar="REPORT.csv", help="write every skipped row with its reason to this CSV file")
     p.add_argument("--batch-rows", type=_positive, default=None, help=argparse.SUPPRESS)
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--json", action="store_true", help="print the result (or the error) as JSON")
     p.set_defaults(handler=cmd_import)
 
 
@@ -103,7 +130,22 @@ def _interrupts(cancel: threading.Event) -> Iterator[None]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from engine.cli import workspace_location
+    try:
+        return _import(args)
+    except JourneyStudioError as exc:
+        if not args.json:
+            raise
+        _refuse(args, exc)
+        return 1
+    except KeyboardInterrupt:
+        if not args.json:
+            raise
+        _json_out({"error": "interrupted; what was imported before is kept", "where": None})
+        return 130
+
+
+def _import(args: argparse.Namespace) -> int:
+    from engine.cli import PROG, workspace_location
     from engine.store.workspace import Workspace
     from engine.track.csv_import import BATCH_ROWS, ImportOptions, import_csv
 
@@ -113,27 +155,64 @@ def cmd_import(args: argparse.Namespace) -> int:
                             batch_rows=args.batch_rows or BATCH_ROWS,
                             # This process holds the workspace's write lock and runs nothing else.
                             exclusive=True)
+    created_report = False
+    if args.errors:
+        try:
+            created_report = _check_report(args.errors, args.file)
+        except JourneyStudioError as exc:
+            _refuse(args, exc)
+            return 2
     cancel = threading.Event()
-    with Workspace.open(workspace_location(args)) as ws, _interrupts(cancel):
-        result = import_csv(ws, args.file, args.kind, options, cancel=cancel, dry_run=args.dry_run)
+    try:
+        with Workspace.open(workspace_location(args)) as ws, _interrupts(cancel):
+            result = import_csv(ws, args.file, args.kind, options, cancel=cancel, dry_run=args.dry_run)
+    except BaseException:
+        if created_report:
+            with suppress(OSError):
+                os.unlink(args.errors)  # refused: leave no empty report behind
+        raise
+    report_error = None
     if args.errors:
         try:
             result.write_errors(args.errors)
         except OSError as exc:
-            from engine.errors import JourneyStudioError
-
-            raise JourneyStudioError(f"cannot write the error report: {exc.strerror or exc}",
-                                     where=args.errors) from None
+            report_error = JourneyStudioError(f"cannot write the error report: {exc.strerror or exc}",
+                                              where=args.errors)
     if args.json:
-        _out(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        data = result.to_json()
+        if report_error is not None:
+            data.update(error=report_error.message, where=report_error.where)
+        _json_out(data)
     else:
-        _print(result, args)
+        _print(result, args, report_written=report_error is None)
+        if report_error is not None:
+            sys.stderr.write(f"{PROG}: error: {report_error}\n")
     if result.cancelled:
         return 130
-    return 0 if result.good_rows > 0 else 1
+    if result.good_rows == 0:
+        return 1
+    return 3 if report_error is not None else 0
 
 
-def _print(result: Any, args: argparse.Namespace) -> None:
+def _check_report(path: str, csv_path: str) -> bool:
+    """Refuse an error report that cannot be written before anything is imported: open it for
+    appending, which creates it when it is missing and changes nothing when it exists (it is
+    rewritten at the end). True when it was created here."""
+    existed = os.path.lexists(path)
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+        overwrites_input = os.path.exists(csv_path) and os.path.samefile(path, csv_path)
+    except OSError as exc:
+        raise JourneyStudioError(f"cannot write the error report ({exc.strerror or exc}); nothing was imported",
+                                 where=path) from None
+    if overwrites_input:
+        raise JourneyStudioError("the error report would overwrite the CSV file; nothing was imported",
+                                 where=path)
+    return not existed
+
+
+def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> None:
     from engine.track.csv_format import DELIMITER_NAMES
 
     name = args.file
@@ -153,10 +232,10 @@ def _print(result: Any, args: argparse.Namespace) -> None:
         _out(f"Errors (first {len(shown)} of {result.skipped:,}):" if result.skipped > len(shown) else "Errors:")
         for error in shown:
             _out(f"  {error.describe()}")
-        if args.errors:
-            _out(f"Every skipped row is listed in {args.errors}")
-        else:
+        if not args.errors:
             _out("Write them all to a file with --errors REPORT.csv")
+        elif report_written:
+            _out(f"Every skipped row is listed in {args.errors}")
     if result.cancelled:
         _out(f"Interrupted: lines up to {result.last_line:,} were read and what was imported is kept; "
              "import the file again to add the rest (rows already there are skipped).")

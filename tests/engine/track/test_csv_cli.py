@@ -112,3 +112,103 @@ def test_encoding_and_delimiter_can_be_forced(tmp_path: Path, workspace: str, ca
     with Workspace.open(workspace) as ws:
         event = ws.customer_events(ws.find_customer("user_id", "u1"))[0]
     assert (event.name, event.occurred_at.isoformat()) == ("购买", "2025-01-01T00:00:00+00:00")
+
+
+def customers_with_a_bad_row(tmp_path: Path) -> Path:
+    return write(tmp_path / "c_bad.csv", ["email,name", "ana@example.com,Ana", "not-an-email,Bad",
+                                          "ben@example.com,Ben"])
+
+
+def test_an_unwritable_error_report_is_refused_before_anything_is_imported(tmp_path: Path, workspace: str,
+                                                                          capsys):
+    path = customers_with_a_bad_row(tmp_path)
+    report = tmp_path / "nonexistent" / "dir" / "r.csv"
+    code, out, err = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--errors", str(report))
+    assert code == 2 and out == ""
+    assert err == (f"journey-studio: error: {report}: cannot write the error report (No such file or directory); "
+                   "nothing was imported\n")
+    code, out, err = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--errors", str(report),
+                         "--json")
+    assert code == 2 and err == ""
+    assert json.loads(out) == {"error": "cannot write the error report (No such file or directory); nothing was "
+                                        "imported", "where": str(report)}
+    code, _, err = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--errors", str(path))
+    assert code == 2 and "the error report would overwrite the CSV file" in err
+    assert path.read_text(encoding="utf-8").startswith("email,name\n")
+    with Workspace.open(workspace) as ws:
+        assert ws.find_customer("email", "ana@example.com") is None
+
+
+def test_a_report_that_fails_at_the_end_comes_after_the_summary_and_exits_3(tmp_path: Path, workspace: str,
+                                                                           capsys):
+    full = Path("/dev/full")  # opens for writing, and every write fails with "no space left"
+    if not full.exists():
+        pytest.skip("no /dev/full on this system")
+    path = customers_with_a_bad_row(tmp_path)
+    code, out, err = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--errors", str(full))
+    assert code == 3
+    assert "3 rows read: 2 customers created, 0 updated, 1 skipped with errors" in out
+    assert "row 3, column 'email': 'not-an-email' is not an email address" in out
+    assert "Every skipped row is listed" not in out
+    assert err == "journey-studio: error: /dev/full: cannot write the error report: No space left on device\n"
+    with Workspace.open(workspace) as ws:
+        assert ws.find_customer("email", "ben@example.com") is not None
+
+    other = str(tmp_path / "ws2")
+    code, out, err = run(capsys, "import", "customers", str(path), "--workspace", other, "--errors", str(full),
+                         "--json")
+    assert code == 3 and err == ""
+    data = json.loads(out)
+    assert (data["created"], data["skipped"]) == (2, 1)
+    assert (data["error"], data["where"]) == ("cannot write the error report: No space left on device", "/dev/full")
+
+    # Nothing importable stays exit 1 even when the report cannot be written either.
+    bad = write(tmp_path / "all_bad.csv", ["email,name", "nope,A"])
+    code, _, err = run(capsys, "import", "customers", str(bad), "--workspace", other, "--errors", str(full))
+    assert code == 1 and "cannot write the error report" in err
+
+
+def test_a_refused_import_leaves_no_empty_report_behind(tmp_path: Path, workspace: str, capsys):
+    report = tmp_path / "r.csv"
+    code, _, err = run(capsys, "import", "customers", str(tmp_path / "nope.csv"), "--workspace", workspace,
+                       "--errors", str(report))
+    assert code == 1 and "cannot read the file" in err
+    assert not report.exists()
+
+
+def test_with_json_every_refusal_is_a_json_object_on_stdout(tmp_path: Path, workspace: str, capsys):
+    missing = tmp_path / "nope.csv"
+    code, out, err = run(capsys, "import", "customers", str(missing), "--workspace", workspace, "--json")
+    assert code == 1 and err == ""
+    assert json.loads(out) == {"error": "cannot read the file: No such file or directory", "where": str(missing)}
+
+    path = customers_with_a_bad_row(tmp_path)
+    code, out, err = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--map", "nope=skip",
+                         "--json")
+    assert code == 1 and err == ""
+    assert json.loads(out) == {"error": "mapping 'nope=skip': there is no column 'nope' (the columns are email, name)",
+                               "where": None}
+
+
+
+def test_values_kept_as_text_are_named_by_row(tmp_path: Path, workspace: str, capsys):
+    lines = ["email,signup_date"] + [f"u{i}@example.com,2024-01-{i + 1:02d}" for i in range(28)]
+    lines[4] = "u3@example.com,2024-13-45"
+    path = write(tmp_path / "people.csv", lines)
+    code, out, err = run(capsys, "import", "customers", str(path), "--workspace", workspace)
+    assert code == 0, err
+    assert ("warning: column 'signup_date': 1 value did not fit its type and was kept as text: "
+            "row 5 '2024-13-45'\n") in out
+    with Workspace.open(workspace) as ws:
+        kept = ws.get_customer(ws.find_customer("email", "u3@example.com"))
+    assert kept.attributes == {"signup_date": "2024-13-45"}
+
+    # Events, read in small batches: the first three in file order are named, the others counted.
+    rows = [f"u{i}@example.com,visit,2025-01-01T10:00:00Z,{i}" for i in range(120)]
+    for i, value in ((90, "n/a"), (7, "lots"), (59, "?"), (100, "x"), (8, "-")):
+        rows[i] = rows[i].rsplit(",", 1)[0] + f",{value}"
+    path = write(tmp_path / "events.csv", ["email,event,time,amount", *rows])
+    code, out, err = run(capsys, "import", "events", str(path), "--workspace", workspace, "--batch-rows", "10")
+    assert code == 0, err
+    assert ("warning: column 'amount': 5 values did not fit its type and were kept as text: "
+            "row 9 'lots', row 10 '-', row 61 '?' and 2 more\n") in out
