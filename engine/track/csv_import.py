@@ -259,20 +259,19 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line, e.g. ``1,000 rows read: 990 events imported, 7 skipped with errors, 3 duplicates``."""
-        parts = [f"{self.rows_read:,} rows read"]
+        verb = "would be " if self.dry_run else ""
         if self.kind == "events":
-            done = [f"{self.imported:,} events {'would be ' if self.dry_run else ''}imported"]
+            done = [_count(self.imported, "event") + f" {verb}imported"]
             if self.created:
-                done.append(f"{self.created:,} new customers")
+                done.append(_count(self.created, "new customer"))
             if self.duplicates:
-                done.append(f"{self.duplicates:,} duplicates")
+                done.append(_count(self.duplicates, "duplicate"))
         else:
-            verb = "would be " if self.dry_run else ""
-            done = [f"{self.created:,} customers {verb}created", f"{self.updated:,} {verb}updated"]
+            done = [_count(self.created, "customer") + f" {verb}created", f"{self.updated:,} {verb}updated"]
             if self.unchanged:
-                done.append(f"{self.unchanged:,} rows unchanged")
+                done.append(_count(self.unchanged, "row") + " unchanged")
         done.append(f"{self.skipped:,} skipped with errors")
-        text = f"{parts[0]}: {', '.join(done)}"
+        text = f"{_count(self.rows_read, 'row')} read: {', '.join(done)}"
         if self.cancelled:
             text += f"; cancelled after line {self.last_line:,}"
         return text
@@ -287,6 +286,11 @@ class ImportResult:
         """The error report as CSV (UTF-8 with a BOM so that Excel reads it): row, line, column,
         value, reason."""
         write_error_report(self.errors, path)
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 event``, ``2 events``, ``1,000 events``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def write_error_report(errors: Iterable[RowError], path: str | Path) -> None:

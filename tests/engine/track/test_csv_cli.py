@@ -108,7 +108,7 @@ def test_encoding_and_delimiter_can_be_forced(tmp_path: Path, workspace: str, ca
     code, out, err = run(capsys, "import", "events", str(path), "--workspace", workspace, "--encoding", "gbk",
                          "--delimiter", "|", "--id-column", "用户", "--id-kind", "user_id")
     assert code == 0, err
-    assert "1 events imported" in out
+    assert "1 event imported" in out
     with Workspace.open(workspace) as ws:
         event = ws.customer_events(ws.find_customer("user_id", "u1"))[0]
     assert (event.name, event.occurred_at.isoformat()) == ("购买", "2025-01-01T00:00:00+00:00")
@@ -189,6 +189,14 @@ def test_with_json_every_refusal_is_a_json_object_on_stdout(tmp_path: Path, work
     assert json.loads(out) == {"error": "mapping 'nope=skip': there is no column 'nope' (the columns are email, name)",
                                "where": None}
 
+
+
+def test_the_summary_counts_in_words_that_agree(tmp_path: Path, workspace: str, capsys):
+    path = write(tmp_path / "one.csv", ["email,event,time", "a@example.com,visit,2025-01-01T10:00:00Z"])
+    code, out, _ = run(capsys, "import", "events", str(path), "--workspace", workspace)
+    assert code == 0 and "1 row read: 1 event imported, 1 new customer, 0 skipped with errors" in out
+    code, out, _ = run(capsys, "import", "events", str(path), "--workspace", workspace)
+    assert code == 0 and "1 row read: 0 events imported, 1 duplicate, 0 skipped with errors" in out
 
 
 def test_values_kept_as_text_are_named_by_row(tmp_path: Path, workspace: str, capsys):
