@@ -54,8 +54,17 @@ def cmd_app(args: argparse.Namespace) -> int:
     return run_app(workspace=args.workspace, db=args.db, open_files=getattr(args, "files", None) or [])
 
 
+#: Why ``screenshot`` refuses ``--workspace``/``--db`` (before or after the command name).
+SCREENSHOT_NO_WORKSPACE = "screenshot renders sample data; it does not open a workspace"
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from gui.screenshot import take_screenshots
+
+    given = next((f"--{o}" for o in ("workspace", "db") if getattr(args, o, None)), None)
+    if given is not None:
+        sys.stderr.write(f"journey-studio screenshot: error: {SCREENSHOT_NO_WORKSPACE} (leave out {given})\n")
+        return 2
 
     written = take_screenshots(args.out, template=args.template, width=args.width, height=args.height)
     for path in written:
@@ -107,6 +116,10 @@ def build_full_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", default="abandoned_cart", help="template to open in the editor")
     p.add_argument("--width", type=int, default=1280)
     p.add_argument("--height", type=int, default=800)
+    # Accepted after the command name too, as for every other command, so as to be refused clearly.
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--workspace", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    g.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_screenshot)
 
     from engine.bench import node_count

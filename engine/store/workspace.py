@@ -41,7 +41,7 @@ from engine.errors import (
     WorkspaceLocked,
 )
 from engine.store.customers import CustomerStore
-from engine.store.lock import WorkspaceFileLock
+from engine.store.lock import APP, WorkspaceFileLock, describe_this_process, refusal
 from engine.store.models import DraftRow, JourneyRow, MetaRow, VersionRow, utcnow
 
 if TYPE_CHECKING:
@@ -58,6 +58,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 #: Key of the PostgreSQL advisory lock that marks the single writer of a workspace database.
 PG_WRITER_LOCK_KEY = 0x4A53_5752  # "JSWR"
+#: The writer's session names itself after what it is (``journey-studio collect``, this for the app),
+#: so that a refused writer can say what has the workspace; a name not starting so says nothing.
+PG_APP_NAME = "journey-studio app"
 
 
 def default_workspace_path() -> Path:
@@ -648,22 +651,27 @@ def _pg_writer_lock(engine: Engine, where: str):
         try:
             got = conn.execute(text(key), {"key": PG_WRITER_LOCK_KEY}).scalar()
             holder = None
-            if not got:
+            if got:
+                me = describe_this_process()
+                conn.execute(text("SELECT set_config('application_name', :name, false)"),
+                             {"name": PG_APP_NAME if me == APP else me})
+            else:
                 holder = conn.execute(text(
-                    "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "SELECT a.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                     "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = :key AND l.objsubid = 2 "
                     "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
                     "AND l.objid = (hashtext(current_schema())::bigint & 4294967295)::text::oid"),
-                    {"key": PG_WRITER_LOCK_KEY}).scalar()
+                    {"key": PG_WRITER_LOCK_KEY}).first()
             conn.commit()
         except BaseException:
             conn.close()
             raise
     if not got:
         conn.close()
-        who = f"server process {holder}" if holder is not None else "another process"
-        raise WorkspaceLocked(f"is open in another Journey Studio window ({who}). Close it there first, "
-                              "then try again.", where=where)
+        who = f"server process {holder.pid}" if holder is not None else "another process"
+        name = (holder.application_name or "") if holder is not None else ""
+        what = APP if name == PG_APP_NAME else name if name.startswith("journey-studio ") else None
+        raise WorkspaceLocked(refusal(who, what), where=where)
 
     def release() -> None:
         try:

@@ -29,6 +29,7 @@ def add_commands(sub: argparse._SubParsersAction,
                  workspace_options: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``collect`` and ``collect keys ...`` to ``sub``."""
     from engine.track.collector import DEFAULT_HOST, DEFAULT_PORT
+    from engine.track.collector_keys import MAX_KEY_LENGTH, MIN_KEY_LENGTH
 
     p = sub.add_parser(
         "collect", help="receive events from websites and apps (Segment and Sensors Analytics SDKs)",
@@ -46,7 +47,13 @@ def add_commands(sub: argparse._SubParsersAction,
     p.add_argument("--quiet", action="store_true", help="print only the start and the end")
     p.set_defaults(handler=cmd_collect)
 
-    actions = p.add_subparsers(dest="collect_command", metavar="ACTION")
+    # The usage says both forms: plain 'collect' runs the collector, no ACTION needed. The actions
+    # take their prog from the parent's usage unless told, hence prog=.
+    actions = p.add_subparsers(dest="collect_command", metavar="ACTION", prog=p.prog)
+    indent = " " * (len("usage: ") + len(p.prog) + 1)
+    p.usage = (f"%(prog)s [--host HOST] [--port PORT] [--write-key KEY] [--quiet]\n{indent}"
+               "[--workspace PATH | --db URL]\n"
+               "       %(prog)s keys list|add|remove ...")
     keys = actions.add_parser("keys", help="list, add or remove the write keys senders must present")
     workspace_options(keys)
     key_actions = keys.add_subparsers(dest="keys_command", metavar="ACTION")
@@ -58,7 +65,8 @@ def add_commands(sub: argparse._SubParsersAction,
     q = key_actions.add_parser("add", help="make a new key (printed once) or store one you give")
     workspace_options(q)
     q.add_argument("--name", default="default", help="a name to tell keys apart (default 'default')")
-    q.add_argument("--key", help="store this key instead of making a new one")
+    q.add_argument("--key", help=f"store this key instead of making a new one ({MIN_KEY_LENGTH} to "
+                                 f"{MAX_KEY_LENGTH} characters, no spaces)")
     q.set_defaults(handler=cmd_keys_add)
     q = key_actions.add_parser("remove", help="stop accepting a key")
     workspace_options(q)
@@ -176,16 +184,27 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 
 def cmd_keys_add(args: argparse.Namespace) -> int:
     from engine.store.workspace import Workspace
-    from engine.track.collector_keys import add_key
+    from engine.track.collector_keys import CollectorError, add_key, key_problem, list_keys, name_problem
 
+    # A bad argument is named as such, before (and not as a fault of) the workspace.
+    for option, problem in (("--name", name_problem(args.name)),
+                            ("--key", key_problem(args.key) if args.key is not None else None)):
+        if problem:
+            raise CollectorError(problem, where=option)
+    name = args.name.strip()
     with Workspace.open(_location(args)) as ws:
-        key = add_key(ws, args.name, args.key)
+        if any(k.name == name for k in list_keys(ws)):
+            raise CollectorError(f"there is already a write key named '{name}'; give this one another name with "
+                                 "--name NAME", where=ws.location)
+        key = add_key(ws, name, args.key)
     if args.key:
-        _out(f"stored the key as '{args.name}'")
+        _out(f"stored the key as '{name}'")
     else:
-        _out(f"write key '{args.name}': {key}")
+        _out(f"write key '{name}': {key}")
         _out("It is shown only now; keep it.")
-    _out("A running collector accepts it after a restart.")
+    # No collector can be running on this workspace now: it would hold the workspace, and adding
+    # would have been refused. So the key counts from the collector's next start.
+    _out("The collector accepts it from its next start ('journey-studio collect', 'run --collect' or the app).")
     return 0
 
 
@@ -195,5 +214,5 @@ def cmd_keys_remove(args: argparse.Namespace) -> int:
 
     with Workspace.open(_location(args)) as ws:
         remove_key(ws, args.name)
-    _out(f"removed the write key '{args.name}'; a running collector refuses it after a restart")
+    _out(f"removed the write key '{args.name}'; the collector refuses it from its next start")
     return 0

@@ -25,6 +25,9 @@ META_KEY = "collector.write_keys"
 KEY_PREFIX = "wk_"
 HINT_LENGTH = 7
 MAX_NAME_LENGTH = 100
+#: Lengths a write key given by the user may have (a made one is 35 characters).
+MIN_KEY_LENGTH = 8
+MAX_KEY_LENGTH = 200
 
 
 class CollectorError(JourneyStudioError):
@@ -68,14 +71,32 @@ def digests(ws: Workspace) -> frozenset[str]:
     return frozenset(info.digest for info in list_keys(ws))
 
 
-def add_key(ws: Workspace, name: str, key: str | None = None) -> str:
-    """Store a key under ``name`` (a fresh one unless ``key`` is given); returns the key."""
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a write key, or ``None`` if it can."""
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
-        raise CollectorError(f"a write key needs a name of 1 to {MAX_NAME_LENGTH} characters", where=ws.location)
+        return f"a write key needs a name of 1 to {MAX_NAME_LENGTH} characters"
+    return None
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be stored as a write key, or ``None`` if it can."""
+    key = key.strip()
+    if not MIN_KEY_LENGTH <= len(key) <= MAX_KEY_LENGTH or any(c.isspace() for c in key):
+        return f"a write key must be {MIN_KEY_LENGTH} to {MAX_KEY_LENGTH} characters without spaces"
+    return None
+
+
+def add_key(ws: Workspace, name: str, key: str | None = None) -> str:
+    """Store a key under ``name`` (a fresh one unless ``key`` is given); returns the key."""
+    problem = name_problem(name)
+    if problem:
+        raise CollectorError(problem, where=ws.location)
+    name = name.strip()
     key = new_key() if key is None else key.strip()
-    if len(key) < 8 or len(key) > 200 or any(c.isspace() for c in key):
-        raise CollectorError("a write key must be 8 to 200 characters without spaces", where=ws.location)
+    problem = key_problem(key)
+    if problem:
+        raise CollectorError(problem, where=ws.location)
     entries = list_keys(ws)
     if any(e.name == name for e in entries):
         raise CollectorError(f"there is already a write key named '{name}'", where=ws.location)

@@ -208,12 +208,12 @@ def cmd_delete(args: argparse.Namespace) -> int:
         record = ws.get_customer(customer_id)
         events = events_page(ws, customer_id, limit=0).total
         runs = journey_runs(ws, customer_id)
-        summary = (f"customer {customer_id} ({_ids(record.identifiers)}): {_plural(events, 'event')}, "
-                   f"{_plural(len(runs), 'journey run')}")
+        summary = (f"customer {customer_id} ({_ids(record.identifiers)}; {_plural(events, 'event')}, "
+                   f"{_plural(len(runs), 'journey run')})")
         if not args.yes:
             if not sys.stdin.isatty():
-                raise JourneyStudioError(f"nothing deleted: erasing {summary} needs confirmation; run the "
-                                         "command in a terminal, or add --yes")
+                raise JourneyStudioError(f"nothing deleted: deleting {summary} needs confirmation in a terminal "
+                                         "(an answer from a pipe is not read); add --yes to delete without asking")
             sys.stdout.write(f"Delete {summary} and everything about them? This cannot be undone. [y/N] ")
             sys.stdout.flush()
             answer = sys.stdin.readline().strip().casefold()
