@@ -131,7 +131,7 @@ def test_a_second_runner_is_refused(tmp_path, registry, smtp_server):
         assert first.stdout.readline().startswith("Running 1 live journey in ")
         second = cli("run", "--once", "--workspace", str(db))
         assert second.returncode == 1
-        assert "open in another" in second.stderr
+        assert "is in use by 'journey-studio run'" in second.stderr
         assert "Traceback" not in second.stderr
     finally:
         first.terminate()
