@@ -1,11 +1,12 @@
 """The Profiles window: find a customer, read and edit their profile, export it, or erase it.
 
 A tool window beside the editor. The left side searches every identifier and attribute value
-(:func:`engine.track.profiles.search`) and pages through the results as the list scrolls; the right
-side shows one customer: attributes (editable, with undo), consent and tags, the event timeline
-and their journeys. *Export…* writes what :func:`~engine.track.profiles.export` returns as JSON;
-*Delete customer…* is the right to be forgotten (:func:`~engine.track.profiles.erase`) after a
-confirmation that says what will go.
+(:func:`engine.track.profiles.search`, most recently updated first) and lists a page of results;
+the next page comes when the user scrolls near the end of the list or presses *Load more*, never
+by itself, and never while a page is on its way. The right side shows one customer: attributes
+(editable, with undo), consent and tags, the event timeline and their journeys. *Export…* writes
+what :func:`~engine.track.profiles.export` returns as JSON; *Delete customer…* is the right to be
+forgotten (:func:`~engine.track.profiles.erase`) after a confirmation that says what will go.
 
 Every engine call runs on a worker thread (:mod:`gui.background`): a search over a large
 workspace takes a second and the window keeps painting meanwhile. Questions to the user go
@@ -18,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,13 @@ from gui.dialogs import ask_save_discard_cancel
 from gui.journey_browser import format_relative, format_timestamp
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
 
-#: Customers per page of results (the list asks for the next page as it scrolls).
+#: Customers per page of results (the next page comes when the list is scrolled near its end).
 PAGE = 50
+#: An e-mail address the Identifier column is wide enough for at the start (a long first and
+#: last name at a company domain; longer ones elide, with the whole address in the tooltip).
+TYPICAL_EMAIL = "jean-baptiste.lefebvre@example.com"
+#: A name the Name column is wide enough for at the start.
+TYPICAL_NAME = "Jean-Baptiste Lefebvre"
 #: Events per page of the timeline.
 EVENTS_PAGE = 50
 #: Typing pauses this long before a search starts.
@@ -190,17 +196,30 @@ class _Snapshot(QtGui.QUndoCommand):
 
 
 class CustomerListModel(QtCore.QAbstractTableModel):
-    """Search results, filled a page at a time; the view asks for more through ``fetchMore``."""
+    """Search results, filled a page at a time by the window.
+
+    The model does not offer ``canFetchMore``/``fetchMore``: QTreeView calls them on every layout,
+    and each page it fetched laid the view out again, so it paged through the whole workspace by
+    itself. The window asks for a page when the user scrolls near the end instead.
+    """
 
     COL_NAME, COL_IDENTIFIER, COL_UPDATED = range(3)
-    #: The view scrolled to the end and more results exist.
-    moreWanted = Signal()
 
     def __init__(self, parent: QtCore.QObject | None = None):
         super().__init__(parent)
         self.items: list[CustomerSummary] = []
         self.total = 0
+        #: A search or a further page is on its way.
         self.loading = False
+        #: The last page came back short: nothing follows in this search.
+        self.complete = True
+        #: Where the next page starts: the sort key of the last row the engine returned (a row
+        #: saved since has moved, so it is not read back from ``items``).
+        self.cursor: tuple | None = None
+
+    @property
+    def has_more(self) -> bool:
+        return not self.complete and len(self.items) < self.total
 
     def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.items)
@@ -210,7 +229,10 @@ class CustomerListModel(QtCore.QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Customer"), self.tr("Identifier"), self.tr("Updated"))[section]
+            return (self.tr("Name"), self.tr("Identifier"), self.tr("Updated"))[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole \
+                and section == self.COL_UPDATED:
+            return self.tr("Most recently updated first")
         return None
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -220,10 +242,12 @@ class CustomerListModel(QtCore.QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.COL_NAME:
-                return item.label
+                return item.name or "—"
             if column == self.COL_IDENTIFIER:
-                return secondary_identifier(item)
+                return item.main_identifier or item.id
             return format_relative(item.updated_at)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_NAME and not item.name:
+            return QtGui.QGuiApplication.palette().brush(QtGui.QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_UPDATED:
                 return format_timestamp(item.updated_at)
@@ -232,35 +256,32 @@ class CustomerListModel(QtCore.QAbstractTableModel):
             return item.id
         return None
 
-    def canFetchMore(self, parent: QtCore.QModelIndex) -> bool:  # noqa: N802
-        return not parent.isValid() and not self.loading and len(self.items) < self.total
-
-    def fetchMore(self, parent: QtCore.QModelIndex) -> None:  # noqa: N802
-        if self.canFetchMore(parent):
-            self.loading = True
-            self.moreWanted.emit()
-
-    def reset(self, page: SearchPage) -> None:
+    def reset(self, page: SearchPage, asked: int) -> None:
+        """Show the first page of a search (``asked`` rows were asked for)."""
         self.beginResetModel()
         self.items = list(page.items)
         self.total = page.total
         self.loading = False
+        self._note_page(page, asked)
         self.endResetModel()
 
-    def append(self, page: SearchPage) -> None:
+    def append(self, page: SearchPage, asked: int) -> None:
         """Add a further page; customers already listed (an update moved them) are not repeated."""
         self.loading = False
+        self._note_page(page, asked)
         known = {item.id for item in self.items}
         fresh = [item for item in page.items if item.id not in known]
         self.total = page.total
         if not fresh:
-            # Fewer results than counted: the list is complete as it is.
-            if not page.items:
-                self.total = len(self.items)
             return
         self.beginInsertRows(QtCore.QModelIndex(), len(self.items), len(self.items) + len(fresh) - 1)
         self.items.extend(fresh)
         self.endInsertRows()
+
+    def _note_page(self, page: SearchPage, asked: int) -> None:
+        if page.items:
+            self.cursor = page.items[-1].sort_key
+        self.complete = len(page.items) < asked
 
     def row_of(self, customer_id: str) -> int:
         return next((i for i, item in enumerate(self.items) if item.id == customer_id), -1)
@@ -281,7 +302,8 @@ class CustomerListModel(QtCore.QAbstractTableModel):
 
 
 def secondary_identifier(item: CustomerSummary) -> str:
-    """The most telling identifier that is not already the customer's label."""
+    """The most telling identifier that is not already the customer's label (the segment
+    builder's sample lists put it under the label)."""
     label = item.label
     for kind in ("email", "phone", "user_id", "distinct_id"):
         value = next((v for k, v in item.identifiers if k == kind and v != label), None)
@@ -410,7 +432,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         splitter.addWidget(self._build_detail())
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([400, 780])
+        results_width = self._results_width()
+        splitter.setSizes([results_width, max(600, self.width() - results_width)])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
 
@@ -453,9 +476,19 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.search_box.returnPressed.connect(self.run_search)
         self.count_label = QtWidgets.QLabel("", pane)
         self.count_label.setObjectName("resultCount")
+        self.more_button = QtWidgets.QPushButton(self.tr("Load more"), pane)
+        self.more_button.setObjectName("loadMore")
+        self.more_button.setFlat(True)
+        self.more_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.more_button.setToolTip(self.tr("List the next %1 customers (scrolling to the end of the list "
+                                            "does the same)").replace("%1", str(PAGE)))
+        self.more_button.clicked.connect(self.load_more)
+        policy = self.more_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the list does not jump when the button comes and goes
+        self.more_button.setSizePolicy(policy)
+        self.more_button.hide()
 
         self.results_model = CustomerListModel(self)
-        self.results_model.moreWanted.connect(self._fetch_more)
         self.results = QtWidgets.QTreeView(pane)
         self.results.setObjectName("customerList")
         self.results.setModel(self.results_model)
@@ -466,11 +499,19 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.results.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.results.header()
         header.setStretchLastSection(False)
+        header.setSectionsMovable(False)
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(1, 160)
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, self._identifier_width())
+        header.resizeSection(2, self._updated_width())
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("M") * 4)
+        # The order is the engine's (most recently updated first, the Updated tooltip says so);
+        # sorting by a click would only sort the rows loaded so far.
+        header.setSectionsClickable(False)
         self.results.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.results.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self._scrolled_to = 0
 
         self.results_empty = QtWidgets.QLabel("", pane)
         self.results_empty.setObjectName("emptyState")
@@ -483,10 +524,35 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         layout = QtWidgets.QVBoxLayout(pane)
         layout.setContentsMargins(8, 8, 4, 8)
         layout.setSpacing(6)
+        count_row = QtWidgets.QHBoxLayout()
+        count_row.setContentsMargins(0, 0, 0, 0)
+        count_row.addWidget(self.count_label, 1)
+        count_row.addWidget(self.more_button)
         layout.addWidget(self.search_box)
-        layout.addWidget(self.count_label)
+        layout.addLayout(count_row)
         layout.addWidget(self.results_stack, 1)
         return pane
+
+    def _cell_width(self, text: str) -> int:
+        """Room for ``text`` in a cell of the results list (its padding and a little air)."""
+        return self.results.fontMetrics().horizontalAdvance(text) + 2 * self.style().pixelMetric(
+            QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.results) + 16
+
+    def _identifier_width(self) -> int:
+        return self._cell_width(TYPICAL_EMAIL)
+
+    def _updated_width(self) -> int:
+        now = datetime.now(UTC)
+        samples = [format_relative(now - delta) for delta in
+                   (timedelta(minutes=59), timedelta(hours=23), timedelta(days=6), timedelta(days=300))]
+        samples.append(self.results_model.headerData(CustomerListModel.COL_UPDATED, Qt.Orientation.Horizontal))
+        return max(self._cell_width(text) for text in samples)
+
+    def _results_width(self) -> int:
+        """The list pane's width: a typical name, a typical e-mail and the update time side by side."""
+        name = self._cell_width(TYPICAL_NAME)
+        scroll = self.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent, None, self.results)
+        return name + self._identifier_width() + self._updated_width() + scroll + 2 * self.results.frameWidth() + 12
 
     def _build_detail(self) -> QtWidgets.QWidget:
         self.detail_stack = QtWidgets.QStackedWidget(self)
@@ -730,17 +796,20 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             self.run_search()
 
     def run_search(self) -> None:
-        """Search now for the text in the box (the first page; more come as the list scrolls)."""
+        """Search now for the text in the box (the first page; see :meth:`load_more` for the rest)."""
         self.search_timer.stop()
         text = self.search_box.text().strip()
         self._query = text
         self.count_label.setText(self.tr("Searching…"))
+        self.results_model.loading = True  # no page of the previous search from here on
+        self.more_button.hide()
         ws = self.workspace
         self.background.submit(lambda: profiles.search(ws, text, 0, PAGE), self._on_searched,
                                self._on_search_failed, key="search")
 
     def _on_searched(self, page: SearchPage) -> None:
-        self.results_model.reset(page)
+        self.results_model.reset(page, PAGE)
+        self._scrolled_to = self.results.verticalScrollBar().value()
         self._update_count()
         if self.current_id is not None:
             row = self.results_model.row_of(self.current_id)
@@ -754,20 +823,40 @@ class ProfilesWindow(QtWidgets.QMainWindow):
 
     def _on_search_failed(self, message: str) -> None:
         self.results_model.loading = False
+        self.more_button.hide()
         self.count_label.setText(self.tr("The search failed: %1").replace("%1", message))
 
-    def _fetch_more(self) -> None:
-        text, offset, ws = self._query, len(self.results_model.items), self.workspace
-        self.background.submit(lambda: profiles.search(ws, text, offset, PAGE), self._on_more,
+    def _on_scrolled(self, value: int) -> None:
+        # Only a move down counts: the range shrinking or a new search moves the bar up by itself.
+        down = value > self._scrolled_to
+        self._scrolled_to = value
+        bar = self.results.verticalScrollBar()
+        if down and bar.maximum() - value <= bar.pageStep():
+            self.load_more()
+
+    def load_more(self) -> bool:
+        """Ask for the next page of results unless one is on its way or there is none; whether asked."""
+        model = self.results_model
+        if model.loading or not model.has_more:
+            return False
+        model.loading = True
+        self.more_button.setEnabled(False)
+        self.more_button.setText(self.tr("Loading…"))
+        text, after, ws = self._query, model.cursor, self.workspace
+        self.background.submit(lambda: profiles.search(ws, text, 0, PAGE, after=after), self._on_more,
                                self._on_search_failed, key="search")
+        return True
 
     def _on_more(self, page: SearchPage) -> None:
-        self.results_model.append(page)
+        self.results_model.append(page, PAGE)
         self._update_count()
 
     def _update_count(self) -> None:
         model = self.results_model
         total = model.total
+        self.more_button.setVisible(model.has_more)
+        self.more_button.setEnabled(not model.loading)
+        self.more_button.setText(self.tr("Load more"))
         if total == 0:
             self.count_label.setText(self.tr("No customers") if not self._query else self.tr("No matches"))
             if self._query:
@@ -785,9 +874,10 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         else:
             text = (self.tr("%1 customers").replace("%1", f"{total:,}") if total != 1
                     else self.tr("1 customer"))
-        if len(model.items) < total:
-            text += " · " + self.tr("showing %1, scroll for more").replace("%1", f"{len(model.items):,}")
+        if model.has_more:
+            text += " · " + self.tr("showing %1").replace("%1", f"{len(model.items):,}")
         self.count_label.setText(text)
+        self.count_label.setToolTip(text)
 
     def _select_row(self, row: int) -> None:
         index = self.results_model.index(row, 0)

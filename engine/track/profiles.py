@@ -8,7 +8,12 @@ Search
     depth, text and numbers) contains the query, ignoring the case of the letters A–Z (the folding
     SQLite and PostgreSQL perform alike; see :func:`engine.track.segments.fold`). The query is a
     bound parameter; ``%``, ``_`` and backslashes are ordinary characters. Results come a page at a
-    time, most recently updated first, with the total.
+    time, with the total, in one order that the Profiles window and ``journey-studio profiles
+    search`` share: most recently updated first; customers updated at the same moment (everyone an
+    import touched) alphabetically by their main identifier (:attr:`CustomerSummary.main_identifier`,
+    A–Z case folded); then by id, so that the order is total and stable. A page starts either at an
+    offset or, for a list that pages while customers keep changing, just after a row of an earlier
+    page (``after=summary.sort_key``): rows are neither repeated nor skipped when others move.
 
 Identifiers on the command line
     :func:`resolve` reads ``kind:value`` (``email:ann@example.com``, ``user_id:42``,
@@ -50,6 +55,8 @@ from sqlalchemy import (
     Connection,
     String,
     Text,
+    and_,
+    case,
     cast,
     column,
     delete,
@@ -99,6 +106,8 @@ MAX_PAGE = 500
 EXPORT_VERSION = 1
 #: Attributes that name a person, tried in order for :attr:`CustomerSummary.label`.
 NAME_ATTRIBUTES = ("name", "full_name", "display_name")
+#: Identifier kinds that make the main identifier, in order of preference (any other kind after).
+MAIN_IDENTIFIER_KINDS = ("email", "phone", "user_id")
 
 _customers = CustomerRow.__table__
 _identifiers = IdentifierRow.__table__
@@ -135,22 +144,33 @@ class CustomerSummary:
     updated_at: datetime
 
     @property
-    def label(self) -> str:
-        """A name to show: a name attribute, first and last name, an e-mail, a phone, another
-        identifier, or the id."""
+    def name(self) -> str | None:
+        """The person's name from the attributes (a name attribute, or first and last name)."""
         for key in NAME_ATTRIBUTES:
             value = self.attributes.get(key)
             if isinstance(value, str) and value.strip():
                 return value.strip()
         parts = [self.attributes.get(k) for k in ("first_name", "last_name")]
-        joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
-        if joined:
-            return joined
-        for kind in ("email", "phone", "user_id"):
-            found = next((v for k, v in self.identifiers if k == kind), None)
-            if found:
-                return found
-        return self.identifiers[0][1] if self.identifiers else self.id
+        return " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip()) or None
+
+    @property
+    def main_identifier(self) -> str | None:
+        """The identifier that tells the customer apart best: an e-mail, else a phone, else a user
+        id, else the first identifier (the same choice :func:`search` orders by)."""
+        if not self.identifiers:
+            return None
+        best = min(range(len(self.identifiers)), key=lambda i: (_kind_rank(self.identifiers[i][0]), i))
+        return self.identifiers[best][1]
+
+    @property
+    def label(self) -> str:
+        """A name to show: the name, else the main identifier, else the id."""
+        return self.name or self.main_identifier or self.id
+
+    @property
+    def sort_key(self) -> tuple[datetime, str, str]:
+        """Where the customer stands in the order of :func:`search` (its ``after`` argument)."""
+        return self.updated_at, fold(self.main_identifier or ""), self.id
 
 
 @dataclass(frozen=True)
@@ -260,25 +280,60 @@ def search_clause(dialect: str, text: str, attribute: str | None = None) -> Any:
                _attribute_values_contain(dialect, needle))
 
 
+def _kind_rank(kind: str) -> int:
+    return MAIN_IDENTIFIER_KINDS.index(kind) if kind in MAIN_IDENTIFIER_KINDS else len(MAIN_IDENTIFIER_KINDS)
+
+
+def _main_identifier_sql(dialect: str) -> Any:
+    """The customer's main identifier, A–Z folded (``''`` when they have none), for ordering."""
+    rank = case(*((_identifiers.c.kind == kind, i) for i, kind in enumerate(MAIN_IDENTIFIER_KINDS)),
+                else_=len(MAIN_IDENTIFIER_KINDS))
+    # The same pick as CustomerSummary.main_identifier, which sees identifiers sorted by kind, value.
+    first = (select(_identifiers.c.value).where(_identifiers.c.customer_id == _customers.c.id)
+             .order_by(rank, _identifiers.c.kind, _identifiers.c.value).limit(1).scalar_subquery())
+    return fold_sql(func.coalesce(first, ""), dialect)
+
+
 def search(ws: Workspace, text: str = "", offset: int = 0, limit: int = 50, *,
-           attribute: str | None = None) -> SearchPage:
+           attribute: str | None = None, after: tuple[datetime, str, str] | None = None) -> SearchPage:
     """Customers whose id, identifiers or attribute values contain ``text`` (all customers when it
-    is empty), most recently updated first. With ``attribute``, only that attribute is searched
-    (text containing ``text``, or a list holding it)."""
+    is empty), in the order the module notes give. With ``attribute``, only that attribute is
+    searched (text containing ``text``, or a list holding it). ``after`` is the
+    :attr:`~CustomerSummary.sort_key` of a row already shown: the page starts just past it (and
+    ``offset`` counts from there)."""
     if not isinstance(text, str):
         raise CustomerDataInvalid("the search text must be text", field="text")
     text = text.strip()
     offset, limit = max(0, int(offset)), max(0, min(int(limit), MAX_PAGE))
-    clause = search_clause(ws.engine.dialect.name, text, attribute)
+    dialect = ws.engine.dialect.name
+    clause = search_clause(dialect, text, attribute)
     count = select(func.count()).select_from(_customers)
-    page = select(_customers.c.id).order_by(_customers.c.updated_at.desc(), _customers.c.id)
+    keyed = select(_customers.c.id, _customers.c.updated_at, _main_identifier_sql(dialect).label("main"))
     if clause is not None:
-        count, page = count.where(clause), page.where(clause)
+        count, keyed = count.where(clause), keyed.where(clause)
+    rows = keyed.subquery("keyed")
+    page = select(rows.c.id).order_by(rows.c.updated_at.desc(), rows.c.main, rows.c.id)
+    if after is not None:
+        when, main, customer_id = _cursor(after)
+        page = page.where(or_(rows.c.updated_at < when, and_(rows.c.updated_at == when, or_(
+            rows.c.main > main, and_(rows.c.main == main, rows.c.id > customer_id)))))
     with ws._session() as s:
         conn = s.connection()
         total = int(conn.scalar(count) or 0)
         ids = list(conn.scalars(page.offset(offset).limit(limit))) if limit else []
         return SearchPage(total, offset, summaries(conn, ids))
+
+
+def _cursor(after: Any) -> tuple[datetime, str, str]:
+    try:
+        when, main, customer_id = after
+    except (TypeError, ValueError):
+        raise CustomerDataInvalid("'after' must be a customer's sort key (updated at, main identifier, id)",
+                                  field="after") from None
+    if not (isinstance(when, datetime) and isinstance(main, str) and isinstance(customer_id, str)):
+        raise CustomerDataInvalid("'after' must be a customer's sort key (updated at, main identifier, id)",
+                                  field="after")
+    return when, main, customer_id
 
 
 def summaries(conn: Connection, ids: Sequence[str]) -> list[CustomerSummary]:

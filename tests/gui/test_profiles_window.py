@@ -90,20 +90,87 @@ def test_search_finds_a_customer_by_email_and_by_an_attribute_value(qtbot, ws, p
     assert "nobody-like-this" in profiles.results_empty.text()
 
 
-def test_results_page_in_as_the_list_asks_for_more(qtbot, ws, profiles):
+def test_results_page_in_when_load_more_is_pressed(qtbot, ws, profiles):
     from gui.profiles_window import PAGE
 
     ws.ingest_events([{"identifiers": {"email": f"p{i}@example.com"}, "name": "signed_up"}
                       for i in range(PAGE + 7)])
     _open(qtbot, profiles, "example.com")
     model = profiles.results_model
-    assert model.total == PAGE + 7
-    qtbot.waitUntil(lambda: not profiles.busy)
-    if len(model.items) < model.total:  # the view may already have asked while laying out
-        assert model.canFetchMore(model.index(-1, -1))
-        model.fetchMore(model.index(-1, -1))
+    assert model.total == PAGE + 7 and len(model.items) == PAGE
+    assert profiles.more_button.isVisible() and "showing 50" in profiles.count_label.text()
+    profiles.more_button.click()
+    assert not profiles.load_more()  # a page is on its way: no second request
     qtbot.waitUntil(lambda: len(model.items) == PAGE + 7)
     assert len({item.id for item in model.items}) == PAGE + 7
+    qtbot.waitUntil(lambda: not profiles.busy)
+    assert not profiles.more_button.isVisible() and not model.has_more
+    assert "showing" not in profiles.count_label.text()
+
+
+def test_the_list_loads_one_page_until_the_user_scrolls_to_its_end(qtbot, ws, profiles, monkeypatch):
+    from engine.track import profiles as engine_profiles
+    from gui.profiles_window import PAGE
+
+    ws.ingest_events([{"identifiers": {"email": f"c{i}@example.com", "user_id": f"c{i}"}, "name": "signed_up"}
+                      for i in range(3000)])
+    searches = []
+    real_search = engine_profiles.search
+
+    def counted(*args, **kwargs):
+        searches.append(kwargs.get("after"))
+        return real_search(*args, **kwargs)
+
+    monkeypatch.setattr(engine_profiles, "search", counted)
+    profiles.resize(1280, 800)
+    profiles.show()
+    qtbot.waitExposed(profiles)
+    model = profiles.results_model
+    qtbot.waitUntil(lambda: model.total == 3000)
+    qtbot.wait(1500)  # layouts, repaints and timers all run; none of them may ask for a page
+    assert len(model.items) == PAGE and searches == [None]
+    assert not profiles.busy and not model.loading and model.has_more
+    bar = profiles.results.verticalScrollBar()
+    assert bar.value() == 0 and bar.maximum() > 0
+
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: len(model.items) == 2 * PAGE)
+    qtbot.wait(1000)
+    assert len(model.items) == 2 * PAGE and len(searches) == 2 and searches[1] == model.items[PAGE - 1].sort_key
+    assert not profiles.busy and not model.loading
+    # The second page carries on where the first ended, in the engine's order.
+    assert [item.id for item in model.items] == [c.id for c in real_search(ws, "", 0, 2 * PAGE).items]
+
+
+def test_rows_show_name_and_main_identifier_in_columns_wide_enough(qtbot, ws, profiles):
+    from gui.profiles_window import TYPICAL_EMAIL, CustomerListModel
+
+    named = ws.upsert_customer({"email": TYPICAL_EMAIL, "user_id": "u-9"}, {"name": "Margaret Hamilton"})
+    by_phone = ws.upsert_customer({"phone": "+442079460000", "user_id": "u-10"})
+    by_id = ws.upsert_customer({"user_id": "u-11", "anonymous_id": "anon-11"})
+    profiles.resize(1280, 800)
+    _open(qtbot, profiles, "")
+    qtbot.waitExposed(profiles)
+    model = profiles.results_model
+
+    def cell(customer_id, column):
+        return model.index(model.row_of(customer_id), column).data()
+
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == ["Name", "Identifier", "Updated"]
+    assert (cell(named, 0), cell(named, 1)) == ("Margaret Hamilton", TYPICAL_EMAIL)
+    assert (cell(by_phone, 0), cell(by_phone, 1)) == ("—", "+442079460000")
+    assert cell(by_id, 1) == "u-11"
+    # most recently updated first
+    assert [item.id for item in model.items] == [by_id, by_phone, named]
+
+    view = profiles.results
+    email_width = view.fontMetrics().horizontalAdvance(TYPICAL_EMAIL)
+    assert view.columnWidth(CustomerListModel.COL_IDENTIFIER) > email_width
+    assert view.columnWidth(CustomerListModel.COL_NAME) > view.fontMetrics().horizontalAdvance("Margaret Hamilton")
+    assert view.columnWidth(CustomerListModel.COL_UPDATED) > view.fontMetrics().horizontalAdvance(
+        cell(named, CustomerListModel.COL_UPDATED))
+    columns = sum(view.columnWidth(c) for c in range(3))
+    assert columns <= view.viewport().width()  # no horizontal scrolling to read a row
 
 
 def test_an_empty_workspace_says_how_customers_arrive(qtbot, profiles):

@@ -100,6 +100,60 @@ def test_search_pages_newest_first_with_a_total(ws: Workspace):
     assert summary.label == "shopper-5"
 
 
+def test_search_order_is_newest_first_then_main_identifier_then_id(ws: Workspace):
+    # One import: every customer gets the same update time, so the main identifier decides,
+    # A-Z case folded ("Ned" among the n's, not before every lower-case letter).
+    ws.ingest_events([{"identifiers": ids, "name": "signed_up"} for ids in (
+        {"email": "zoe@example.com", "user_id": "a-1"}, {"phone": "+33123456789"}, {"user_id": "m-7"},
+        {"email": "bea@example.com"}, {"anonymous_id": "anon-3"}, {"user_id": "Ned"},
+        {"email": "ann@example.com", "phone": "+14155550100"})])
+    listed = [c.main_identifier for c in profiles.search(ws).items]
+    assert listed == ["+33123456789", "ann@example.com", "anon-3", "bea@example.com", "m-7", "Ned",
+                      "zoe@example.com"]
+    later = ws.upsert_customer({"user_id": "m-7"}, {"plan": "pro"})  # updated since: first
+    everyone = profiles.search(ws).items
+    assert everyone[0].id == later and everyone[0].main_identifier == "m-7"
+    # the command line pages by offset through the same order
+    assert [c.id for c in everyone] == [c.id for off in range(7) for c in profiles.search(ws, offset=off, limit=1).items]
+
+
+def test_search_pages_after_a_row_without_repeats_or_gaps_while_customers_change(ws: Workspace):
+    ws.ingest_events([{"identifiers": {"email": f"c{i:02}@example.com"}, "name": "signed_up"} for i in range(20)])
+    first = profiles.search(ws, "example", limit=8)
+    assert first.total == 20
+    # Two customers of later pages are updated meanwhile: they move to the top, and an offset
+    # would now skip two rows; paging after the last row shown does not.
+    moved = [ws.upsert_customer({"email": f"c{i:02}@example.com"}, {"seen": True}) for i in (12, 17)]
+    shown = list(first.items)
+    after = first.items[-1].sort_key
+    while True:
+        page = profiles.search(ws, "example", limit=8, after=after)
+        if not page.items:
+            break
+        shown += page.items
+        after = page.items[-1].sort_key
+    ids = [c.id for c in shown]
+    assert len(ids) == len(set(ids)) == 18 and not set(moved) & set(ids)
+    assert [c.main_identifier for c in shown] == [f"c{i:02}@example.com" for i in range(20) if i not in (12, 17)]
+    assert [c.id for c in profiles.search(ws, "example", limit=2).items] == moved[::-1]
+    with pytest.raises(CustomerDataInvalid) as caught:
+        profiles.search(ws, after=("yesterday", "x", "y"))
+    assert caught.value.field == "after"
+
+
+def test_main_identifier_prefers_email_then_phone_then_user_id():
+    def main(*identifiers):
+        return profiles.CustomerSummary("id-1", tuple(identifiers), {}, (), T0, T0).main_identifier
+
+    assert main(("email", "a@b.c"), ("phone", "+1"), ("user_id", "7")) == "a@b.c"
+    assert main(("anonymous_id", "x"), ("phone", "+1"), ("user_id", "7")) == "+1"
+    assert main(("anonymous_id", "x"), ("user_id", "7")) == "7"
+    assert main(("anonymous_id", "x"), ("custom:crm", "9")) == "x"
+    assert main() is None
+    summary = profiles.CustomerSummary("id-1", (("email", "A@B.c"),), {"name": "Ann"}, (), T0, T0)
+    assert summary.name == "Ann" and summary.label == "Ann" and summary.sort_key == (T0, "a@b.c", "id-1")
+
+
 def test_summary_label_prefers_names():
     def label(attributes, identifiers=()):
         return profiles.CustomerSummary("id-1", tuple(identifiers), attributes, (), T0, T0).label
