@@ -124,10 +124,17 @@ def test_a_killed_import_is_rolled_back_at_the_next_open(tmp_path: Path):
                              str(db)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:
+        # The bulk transaction's journal lives as long as it does; switching the journal mode makes
+        # one for a moment too, so wait until one has been there for a while.
         deadline = time.monotonic() + 120
-        while not journal.exists():  # the bulk transaction has begun writing
+        seen_since: float | None = None
+        while seen_since is None or time.monotonic() - seen_since < 0.1:
             assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
             assert time.monotonic() < deadline, "the import never wrote a rollback journal"
+            if not journal.exists():
+                seen_since = None
+            elif seen_since is None:
+                seen_since = time.monotonic()
             time.sleep(0.002)
         os.killpg(proc.pid, signal.SIGKILL)
     finally:
