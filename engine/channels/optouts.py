@@ -25,6 +25,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from engine.errors import WorkspaceError
+from engine.identifiers import canonical_identifier
 from engine.store.models import CustomerRow, IdentifierRow, OptOutRow, utcnow
 
 if TYPE_CHECKING:
@@ -57,15 +58,8 @@ class OptOut:
 def normalize_address(channel_kind: str, address: str) -> str:
     """The address as opt-outs keep it: e-mail lower-cased, phone numbers without separators
     (``00`` turned into ``+``), anything else without surrounding white space."""
-    text = (address or "").strip()
-    if channel_kind == "email":
-        return text.lower()
-    if channel_kind == "sms":
-        text = re.sub(r"[\s\-().]", "", text)
-        if text.startswith("00"):
-            text = "+" + text[2:]
-        return text
-    return text
+    kind = {"email": "email", "sms": "phone"}.get(channel_kind, "")
+    return canonical_identifier(kind, address or "")
 
 
 def is_stop_reply(body: str) -> bool:

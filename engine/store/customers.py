@@ -27,6 +27,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from engine.document import new_id
 from engine.errors import CustomerDataInvalid, IdentityConflict, NotFound
+from engine.identifiers import canonical_identifier
 from engine.store.models import CustomerRow, EventRow, IdentifierRow, utcnow
 
 if TYPE_CHECKING:
@@ -180,7 +181,8 @@ class CustomerStore:
     def find_customer(self, kind: str, value: str) -> str | None:
         """The id of the customer an identifier names, or ``None``."""
         kind = _check_kind(kind, "kind")
-        value = _check_identifier_value(value, "value")
+        value = _check_identifier_value(canonical_identifier(kind, value) if isinstance(value, str) else value,
+                                        "value")
         with self._session() as s:
             return s.connection().scalar(select(_identifiers.c.customer_id)
                                          .where(_identifiers.c.kind == kind, _identifiers.c.value == value))
@@ -473,7 +475,9 @@ def _check_identifiers(identifiers: Any, item: int | None = None) -> dict[str, s
     checked = {}
     for kind, value in identifiers.items():
         field = f"identifiers.{kind}"
-        checked[_check_kind(kind, field, item)] = _check_identifier_value(value, field, item)
+        kind = _check_kind(kind, field, item)
+        checked[kind] = _check_identifier_value(canonical_identifier(kind, value) if isinstance(value, str) else value,
+                                                field, item)
     return checked
 
 

@@ -114,6 +114,7 @@ from engine.track.csv_types import (
     EventRows,
     KeptAsText,
     RowProblem,
+    canonical_pairs,
     check_date_format,
     clip,
     converter,
@@ -1387,7 +1388,7 @@ class _CustomerImport(_Import):
         plan = self.plan
         convert = self.batches
         id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad)) for p in plan.of("identifiers")]
-        pairs = convert.identifiers(id_cells, n, bad)
+        pairs = canonical_pairs(convert.identifiers(id_cells, n, bad))
         attributes = [(p.key, self._attribute_values(p, columns[p.index], bad, numbers))
                       for p in plan.of("attributes")]
         consents = [(p.key, convert.values(p, columns[p.index], bad, self.kept_as_text, numbers, as_json=False))

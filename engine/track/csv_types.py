@@ -41,6 +41,7 @@ from operator import methodcaller
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
+from engine.identifiers import canonical_identifier
 from engine.track.csv_format import FileFormat, NoHeader, RecordBatch, RecordFile
 
 TYPES = ("text", "int", "float", "bool", "date", "datetime", "email", "phone")
@@ -760,6 +761,20 @@ class BatchConverter:
         return pairs
 
 
+def canonical_values(kind: str, values: list[str]) -> list[str]:
+    """``values`` (stripped already) of one identifier kind, as the workspace keeps them."""
+    if kind == "email":
+        return list(map(str.lower, values))
+    if kind == "phone":
+        return [canonical_identifier(kind, v) for v in values]
+    return values
+
+
+def canonical_pairs(rows: list[list[tuple[str, str]]]) -> list[list[tuple[str, str]]]:
+    """Each row's (kind, value) identifiers, as the workspace keeps them."""
+    return [[(k, canonical_identifier(k, v)) for k, v in row] for row in rows]
+
+
 #: Values kept as text that the warning names, per column (the others are only counted).
 KEPT_SHOWN = 3
 
@@ -960,6 +975,12 @@ class EventConverter(BatchConverter):
             digest = fresh()
             digest.update(data)
             append(digest.hexdigest())
+        # Identifiers are kept as the workspace keeps them (e-mail lower-cased, phone without
+        # separators) only now: the dedup key hashes them as the file writes them, as it always has.
+        if ids is not None:
+            ids = canonical_values(self.single_kind or "", ids)
+        elif out.pairs is not None:
+            out.pairs = canonical_pairs(out.pairs)
         out.names, out.times, out.properties, out.digests, out.ids = names, times, properties, digests, ids
         return out
 

@@ -69,6 +69,7 @@ from sqlalchemy import (
 )
 
 from engine.errors import AmbiguousIdentifier, CustomerDataInvalid, NotFound
+from engine.identifiers import canonical_identifier
 from engine.store.customers import (
     CUSTOM_KIND_PREFIX,
     IDENTIFIER_KINDS,
@@ -385,7 +386,7 @@ def candidates(ws: Workspace, text: str) -> list[tuple[str, str]]:
         conn = s.connection()
         if kind is not None:
             query = select(_identifiers.c.customer_id, _identifiers.c.kind, _identifiers.c.value).where(
-                _identifiers.c.kind == kind, _identifiers.c.value == value)
+                _identifiers.c.kind == kind, _identifiers.c.value.in_({value, canonical_identifier(kind, value)}))
             rows = list(conn.execute(query))
             if not rows and kind == "email":
                 rows = list(conn.execute(select(_identifiers.c.customer_id, _identifiers.c.kind,

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.identifiers import canonical_identifier
 from engine.store.customers import MAX_DEDUP_KEY_LENGTH, MAX_EVENT_NAME_LENGTH
 from engine.track.collector_messages import (
     MAX_MESSAGES,
@@ -168,7 +169,7 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
                 except MessageInvalid:
                     found = None  # kept as an attribute; only unusable as an identifier
                 if found:
-                    linked.append((kind_, found))
+                    linked.append((kind_, canonical_identifier(kind_, found)))
         return Message(_ordered(linked), SOURCE, occurred, occurred_text, reason="identify",
                        profile=(("set", traits),) if traits else ())
     if kind == "alias":

@@ -194,7 +194,7 @@ def test_resolve_reads_kind_value_bare_values_and_ids(ws: Workspace):
     with pytest.raises(AmbiguousIdentifier) as caught:
         profiles.resolve(ws, "ann@example.com")
     assert sorted(cid for cid, _ in caught.value.candidates) == sorted([ann, imposter])
-    assert "email:Ann@Example.com" in str(caught.value) and "anonymous_id:ann@example.com" in str(caught.value)
+    assert "email:ann@example.com" in str(caught.value) and "anonymous_id:ann@example.com" in str(caught.value)
     assert profiles.resolve(ws, "anonymous_id:ann@example.com") == imposter
 
 
