@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from engine.commands import make_node
@@ -14,6 +19,18 @@ def registry() -> Registry:
     from nodes import REGISTRY
 
     return Registry(REGISTRY)
+
+
+#: The repository's root.
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str, cwd: Path | str | None = None) -> subprocess.CompletedProcess:
+    """``journey-studio ARGS`` as a real process (offscreen, without the debug tracebacks)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("JOURNEY_STUDIO_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "gui.launcher", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=env, timeout=120)
 
 
 def connect(journey: Journey, src, sport: str, dst, dport: str = "in", edge_id: str | None = None) -> Edge:

@@ -6,20 +6,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from engine.document import Node, dumps, save
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(*args, cwd=None):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("JOURNEY_STUDIO_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "gui.launcher", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=env, timeout=120)
+from tests.conftest import ROOT, cli
 
 
 def test_version():

@@ -3,21 +3,11 @@ before or after the command name, is refused with that reason instead of ignored
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("JOURNEY_STUDIO_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "gui.launcher", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
+from tests.conftest import ROOT, cli
 
 
 @pytest.mark.parametrize(("before", "after", "option"), [

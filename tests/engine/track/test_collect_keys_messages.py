@@ -4,23 +4,12 @@ count from the collector's next start, and the usage shows that plain ``collect`
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from engine.cli import main
 from engine.store import Workspace
 from engine.track import collector_keys
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("JOURNEY_STUDIO_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "gui.launcher", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=120)
+from tests.conftest import cli
 
 
 def test_a_bad_key_or_name_is_named_by_its_option_before_the_workspace_is_opened(tmp_path: Path, capsys):
