@@ -18,6 +18,7 @@ from pathlib import Path
 
 from engine import __version__
 from engine.errors import JourneyStudioError
+from engine.holder import APP, holding_as
 
 PROG = "journey-studio"
 
@@ -709,8 +710,11 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None, default: Handle
     if handler is None:
         parser.print_help()
         return 2
+    command = getattr(args, "command", None)
     try:
-        return int(handler(args) or 0)
+        # A workspace this command locks says so to whoever is refused it ("journey-studio collect").
+        with holding_as(APP if command in (None, "app") else f"journey-studio {command}"):
+            return int(handler(args) or 0)
     except JourneyStudioError as exc:
         _err(f"error: {exc}")
         return 1

@@ -11,37 +11,20 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from engine.errors import WorkspaceLocked
+from engine.holder import APP, describe_this_process
 
 # On Windows the locked region must not cover the process id, or others could not read it.
 _WINDOWS_LOCK_OFFSET = 1 << 30
 
-#: What a process that is not a command of the command line records: the app is the one other
-#: program that opens a workspace for writing.
-APP = "app"
-#: Names under which the command line runs: the installed script, and ``python -m`` of its modules.
-_PROGRAM_NAMES = frozenset({"journey-studio", "journey-studio.exe", "journey-studio-script.py"})
-_PROGRAM_MODULES = frozenset({("engine", "cli.py"), ("gui", "launcher.py")})
-#: Options that come before the command and take a value (argparse also accepts a prefix of them).
-_GLOBAL_VALUE_OPTIONS = ("--workspace", "--db")
 #: More than this is not a holder description but a damaged file.
 _MAX_HOLDER = 200
 
 
 def lock_path_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
-
-
-def describe_this_process(argv: Sequence[str] | None = None) -> str:
-    """``journey-studio <command>`` when this process runs a command of the command line, else :data:`APP`."""
-    argv = sys.argv if argv is None else argv
-    if not argv or not _is_command_line(argv[0]):
-        return APP
-    command = _command_word(argv[1:])
-    return APP if command in (None, "app") else f"journey-studio {command}"
 
 
 def refusal(who: str, holder: str | None) -> str:
@@ -93,24 +76,6 @@ class WorkspaceFileLock:
             _unlock(fd)
         finally:
             os.close(fd)
-
-
-def _is_command_line(program: str) -> bool:
-    path = PurePath(program.replace("\\", "/"))
-    return path.name.lower() in _PROGRAM_NAMES or tuple(p.lower() for p in path.parts[-2:]) in _PROGRAM_MODULES
-
-
-def _command_word(args: Sequence[str]) -> str | None:
-    """The first word of ``args`` that is neither an option nor the value of a global option."""
-    takes_value = False
-    for arg in args:
-        if takes_value:
-            takes_value = False
-        elif arg.startswith("-"):
-            takes_value = len(arg) > 2 and "=" not in arg and any(o.startswith(arg) for o in _GLOBAL_VALUE_OPTIONS)
-        else:
-            return arg
-    return None
 
 
 def _read_holder(fd: int) -> tuple[int | None, str | None]:

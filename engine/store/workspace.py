@@ -40,8 +40,9 @@ from engine.errors import (
     WorkspaceError,
     WorkspaceLocked,
 )
+from engine.holder import APP, describe_this_process
 from engine.store.customers import CustomerStore
-from engine.store.lock import APP, WorkspaceFileLock, describe_this_process, refusal
+from engine.store.lock import WorkspaceFileLock, refusal
 from engine.store.models import DraftRow, JourneyRow, MetaRow, VersionRow, utcnow
 
 if TYPE_CHECKING:
