@@ -11,11 +11,17 @@ While the panel is visible it reads the violations again every few seconds and t
 source every half minute (they scan the events), on a worker thread (:mod:`gui.background`);
 hidden, it does nothing. *Clear* forgets the counted violations after a
 confirmation (``_confirm``, overridable for tests).
+
+Events are checked as they arrive, against the plan of that moment; *Check stored events* checks
+every stored event against the current plan (:func:`~engine.track.tracking_plan.check_stored`),
+with its progress on the summary line, and can be cancelled.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from engine.track import tracking_plan
@@ -29,6 +35,8 @@ REFRESH_S = 5
 #: The counts per source scan the events table (about a second for a million events), so the
 #: timer reads them only every this many ticks; Refresh reads them at once.
 SOURCES_EVERY = 6
+#: Seconds a word on a cancelled check stays on the summary line.
+NOTICE_S = 30
 _SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 COL_EVENT, COL_KIND, COL_PROPERTY, COL_COUNT, COL_LAST, COL_EXAMPLE = range(6)
@@ -92,6 +100,22 @@ class TrackingPanel(QtWidgets.QWidget):
         self.clear_button.setToolTip(self.tr("Forget the counted problems, for example after fixing the "
                                              "source"))
         self.clear_button.clicked.connect(self.clear)
+        self.check_button = QtWidgets.QPushButton(self.tr("Check stored events"), self)
+        self.check_button.setObjectName("checkStoredEvents")
+        self.check_button.setToolTip(self.tr("Check every stored event against the current tracking plan and "
+                                             "count the problems again (events are otherwise checked only "
+                                             "when they arrive)"))
+        self.check_button.clicked.connect(self.check_stored)
+        #: While a check of the stored events runs: its cancel flag and progress (events, total).
+        self._check_cancel: threading.Event | None = None
+        self._check_progress = (0, 0)
+        #: The last finished check of the stored events: events checked and when.
+        self.last_check: tuple[int, datetime] | None = None
+        #: A word on the last check, added to the summary for :data:`NOTICE_S` seconds: (text, until).
+        self._notice: tuple[str, float] | None = None
+        self._check_timer = QtCore.QTimer(self)
+        self._check_timer.setInterval(200)
+        self._check_timer.timeout.connect(self._show_check_progress)
 
         self.table = QtWidgets.QTreeWidget(self)
         self.table.setObjectName("violationTable")
@@ -144,6 +168,7 @@ class TrackingPanel(QtWidgets.QWidget):
 
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.check_button)
         top.addWidget(self.refresh_button)
         top.addWidget(self.clear_button)
         body = QtWidgets.QHBoxLayout()
@@ -167,8 +192,76 @@ class TrackingPanel(QtWidgets.QWidget):
         return self.background.busy
 
     def set_workspace(self, workspace) -> None:
+        self.cancel_check()
         self.workspace = workspace
+        self.last_check = None
         self.refresh()
+
+    @property
+    def checking(self) -> bool:
+        return self._check_cancel is not None
+
+    def check_stored(self) -> None:
+        """Check every stored event against the plan on the worker (the button cancels while it
+        runs)."""
+        if self.checking:
+            self.cancel_check()
+            return
+        ws = self.workspace
+        if ws is None:
+            return
+        cancel = self._check_cancel = threading.Event()
+        self._check_progress = (0, 0)
+
+        def progress(done: int, total: int) -> None:
+            self._check_progress = (done, total)
+
+        def run() -> tracking_plan.StoredCheck:
+            return tracking_plan.check_stored(ws, progress=progress, cancelled=cancel.is_set)
+
+        self._notice = None
+        self.check_button.setText(self.tr("Cancel check"))
+        self.check_button.setToolTip(self.tr("Stop checking; the counts stay as they were"))
+        self.clear_button.setEnabled(False)
+        self._show_check_progress()
+        self._check_timer.start()
+        self.background.submit(run, self._on_checked, self._on_check_failed, key="check")
+
+    def cancel_check(self) -> None:
+        if self._check_cancel is not None:
+            self._check_cancel.set()
+
+    def _show_check_progress(self) -> None:
+        done, total = self._check_progress
+        text = self.tr("Checking stored events…")
+        if total:
+            text += f" {done * 100 // total} % ({done:,} / {total:,})"
+        self.summary.setStyleSheet("")
+        self.summary.setText(text)
+
+    def _end_check(self) -> None:
+        self._check_cancel = None
+        self._check_timer.stop()
+        self.check_button.setText(self.tr("Check stored events"))
+        self.check_button.setToolTip(self.tr("Check every stored event against the current tracking plan and "
+                                             "count the problems again (events are otherwise checked only "
+                                             "when they arrive)"))
+
+    def _on_checked(self, result: tracking_plan.StoredCheck) -> None:
+        self._end_check()
+        if not result.cancelled:
+            self.last_check = (result.events, datetime.now(UTC))
+        if result.cancelled:
+            self._notice = (self.tr("check cancelled, the counts were not changed"),
+                            time.monotonic() + NOTICE_S)
+        self.refresh(sources=False)
+        self._show()
+
+    def _on_check_failed(self, message: str) -> None:
+        self._end_check()
+        self._show()
+        self.summary.setStyleSheet("color: #C62828;")
+        self.summary.setText(self.tr("The stored events could not be checked: %1").replace("%1", message))
 
     def _tick(self) -> None:
         if self.background.is_running("read"):
@@ -241,15 +334,30 @@ class TrackingPanel(QtWidgets.QWidget):
                 text = self.tr("No tracking plan yet")
                 note = self.tr("Add Tracked event nodes to a journey to declare the events you expect and their "
                                "properties; incoming events are then checked against them here.")
+            elif self.last_check is not None:
+                events = self.last_check[0]
+                text = (self.tr("No problems in the 1 stored event") if events == 1 else
+                        self.tr("No problems in the %1 stored events").replace("%1", f"{events:,}"))
+                note = self.tr("Every stored event was checked against the tracking plan %1; events arriving "
+                               "are checked as they come.").replace("%1", format_relative(self.last_check[1],
+                                                                                          datetime.now(UTC)))
             else:
-                text = self.tr("Every event matches the tracking plan")
-                note = self.tr("Events that are not in the plan, lack a required property or carry one of the "
-                               "wrong type will be listed here.")
+                text = self.tr("No problems counted")
+                note = self.tr("Events are checked against the tracking plan as they arrive: one that is not in "
+                               "the plan, lacks a required property or carries one of the wrong type is listed "
+                               "here. Events stored before their Tracked event node was added were not checked; "
+                               "Check stored events checks them all.")
             self.summary.setStyleSheet("color: #2E7D32;" if self.has_plan and self.workspace is not None else "")
             self.empty.setText(note)
             self.stack.setCurrentWidget(self.empty)
-        self.summary.setText(text)
-        self.clear_button.setEnabled(bool(self.records))
+        if self._notice is not None and time.monotonic() < self._notice[1]:
+            text += " · " + self._notice[0]
+        if self.checking:
+            self._show_check_progress()
+        else:
+            self.summary.setText(text)
+        self.clear_button.setEnabled(bool(self.records) and not self.checking)
+        self.check_button.setEnabled(self.workspace is not None and (self.has_plan or self.checking))
 
     @staticmethod
     def _key(item: QtWidgets.QTreeWidgetItem) -> tuple[str, str, str]:
@@ -307,4 +415,5 @@ class TrackingPanel(QtWidgets.QWidget):
 
     def shutdown(self) -> None:
         self.timer.stop()
+        self.cancel_check()
         self.background.shutdown()

@@ -20,7 +20,9 @@ Event names match exactly; a declaration's ``source`` is documentation and is no
 Violations are counted per (event, kind, property) in ``tracking_violations`` with the first and
 last time seen and the properties of the latest offending event (bounded in size), by one upsert
 per batch (:func:`check_and_record`), which the collector and the CSV import call with each batch
-they store. :func:`source_counts` gives the ``track.source`` nodes their live counts from
+they store. Events stored before a declaration existed were not checked against it:
+:func:`check_stored` checks every stored event against the current plan and replaces the counts
+with what it found. :func:`source_counts` gives the ``track.source`` nodes their live counts from
 ``events.source``.
 """
 
@@ -29,7 +31,7 @@ from __future__ import annotations
 import builtins
 import json
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -460,6 +462,89 @@ def clear(ws: Workspace, event_name: str | None = None) -> int:
         statement = statement.where(_violations.c.event_name == event_name)
     with ws._session(write=True) as s:
         return s.connection().execute(statement).rowcount
+
+
+#: Events read at a time by :func:`check_stored`.
+CHECK_CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class StoredCheck:
+    """What :func:`check_stored` did: events checked, violations found, whether it was cancelled
+    (then the counts were left as they were)."""
+
+    events: int
+    violations: int
+    cancelled: bool = False
+
+
+def check_stored(ws: Workspace, *, progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> StoredCheck:
+    """Check every stored event against the current plan and make the counted violations those
+    found, with first and last seen taken from when the events were received.
+
+    Events are read :data:`CHECK_CHUNK` at a time, oldest first, calling ``progress(done, total)``
+    after each chunk; ``cancelled()`` is asked as often, and a cancelled check changes nothing.
+    The last events, and the replacement of the counts, are done in one write transaction, so that
+    an event stored meanwhile is neither lost from the counts nor counted twice. Without a plan
+    nothing is checked and the counts are left alone.
+    """
+    plan = current_plan(ws)
+    if not plan:
+        return StoredCheck(0, 0)
+    with ws._session() as s:
+        total = int(s.connection().scalar(select(func.count()).select_from(_events)) or 0)
+    tally: dict[tuple[str, str, str], list[Any]] = {}
+    state = {"after": 0, "done": 0, "violations": 0}
+    query = select(_events.c.id, _events.c.name, _events.c.properties, _events.c.received_at).order_by(_events.c.id)
+
+    def scan(conn: Connection, limit: int | None) -> int:
+        rows = conn.execute(query.where(_events.c.id > state["after"]).limit(limit)).all()
+        for event_id, name, properties, received in rows:
+            for violation in plan.check(name, properties):
+                state["violations"] += 1
+                key = (violation.event_name, violation.kind, violation.property)
+                entry = tally.get(key)
+                if entry is None:
+                    tally[key] = [1, properties, received, received]
+                else:
+                    entry[0] += 1
+                    entry[1] = properties
+                    entry[2] = min(entry[2], received)
+                    entry[3] = max(entry[3], received)
+            state["after"] = event_id
+        state["done"] += len(rows)
+        return len(rows)
+
+    while True:
+        if cancelled is not None and cancelled():
+            return StoredCheck(state["done"], state["violations"], cancelled=True)
+        with ws._session() as s:
+            read = scan(s.connection(), CHECK_CHUNK)
+        if progress is not None:
+            progress(state["done"], max(total, state["done"]))
+        if read < CHECK_CHUNK:
+            break
+    with ws._session(write=True) as s:
+        conn = s.connection()
+        while scan(conn, CHECK_CHUNK) == CHECK_CHUNK:
+            pass
+        conn.execute(delete(_violations))
+        merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for (name, kind, prop), (n, example, first, last) in tally.items():
+            key = (name[:NAME_MAX], kind, prop[:NAME_MAX])
+            row = merged.get(key)
+            if row is None:
+                merged[key] = {"event_name": key[0], "kind": kind, "property": key[2], "count": n,
+                               "example": bounded_example(example), "first_seen": first, "last_seen": last}
+            else:  # names cut to the column's length collide: add them up
+                row["count"] += n
+                row["first_seen"], row["last_seen"] = min(row["first_seen"], first), max(row["last_seen"], last)
+        if merged:
+            conn.execute(_violations.insert(), list(merged.values()))
+    if progress is not None:
+        progress(state["done"], state["done"])
+    return StoredCheck(state["done"], state["violations"])
 
 
 def source_counts(ws: Workspace, since: datetime | None = None) -> dict[str, int]:

@@ -56,7 +56,8 @@ def test_a_violation_is_listed_after_an_event_breaks_the_plan(qtbot, ws, panel):
     panel.show()
     qtbot.waitUntil(lambda: not panel.busy and panel.has_plan)
     assert panel.records == []
-    assert panel.summary.text() == panel.tr("Every event matches the tracking plan")
+    assert panel.summary.text() == panel.tr("No problems counted")
+    assert "Check stored events" in panel.empty.text()  # says what was not checked
 
     _ingest(ws, "order_completed", {"order_id": "o-1", "total": 12.5})  # as planned
     _ingest(ws, "order_completed", {"order_id": "o-2", "total": "59.90"})  # total as text
@@ -117,3 +118,57 @@ def test_the_panel_reads_on_a_timer_only_while_visible(qtbot, ws, panel):
     assert panel.timer.isActive()
     panel.hide()
     assert not panel.timer.isActive()
+
+
+def test_check_stored_events_counts_what_arrived_before_the_plan(qtbot, ws, panel):
+    ws.ingest_event({"email": "ann@example.com"}, "wishlist_added", {"product_id": "sku-1"})
+    ws.ingest_event({"email": "bo@example.com"}, "order_completed", {"order_id": "o-1"})
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.busy and bool(panel.sources))
+    assert not panel.check_button.isEnabled()  # nothing to check against yet
+    _plan(ws)
+    panel.refresh()
+    qtbot.waitUntil(lambda: not panel.busy and panel.has_plan)
+    assert panel.records == [] and panel.check_button.isEnabled()
+
+    panel.check_stored()
+    assert panel.checking and panel.check_button.text() == panel.tr("Cancel check")
+    assert not panel.clear_button.isEnabled()
+    qtbot.waitUntil(lambda: not panel.busy and not panel.checking and len(panel.records) == 2)
+    assert {(row[0], row[1], row[2]) for row in _rows(panel)} == {
+        ("wishlist_added", "Unknown event", "—"), ("order_completed", "Missing property", "total")}
+    assert panel.check_button.text() == panel.tr("Check stored events")
+    assert panel.last_check is not None and panel.last_check[0] == 2
+
+
+def test_a_check_with_no_problems_says_how_many_events_it_read(qtbot, ws, panel):
+    _plan(ws)
+    ws.ingest_event({"email": "ann@example.com"}, "order_completed", {"order_id": "o-1", "total": 3})
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.busy and panel.has_plan)
+    panel.check_stored()
+    qtbot.waitUntil(lambda: not panel.busy and not panel.checking)
+    assert panel.summary.text() == panel.tr("No problems in the 1 stored event")
+
+
+def test_a_cancelled_check_changes_nothing(qtbot, ws, panel, monkeypatch):
+    from engine.track import tracking_plan
+
+    _plan(ws)
+    _ingest(ws, "wishlist_added", {})  # counted when it arrived
+    ws.ingest_event({"email": "bo@example.com"}, "other_event", {})  # stored, never checked
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.busy and len(panel.records) == 1)
+    monkeypatch.setattr(tracking_plan, "CHECK_CHUNK", 1)
+    real = tracking_plan.check_stored
+
+    def check_stored(ws_, *, progress=None, cancelled=None):
+        panel.cancel_check()  # the user presses Cancel as soon as it starts
+        return real(ws_, progress=progress, cancelled=cancelled)
+
+    monkeypatch.setattr(tracking_plan, "check_stored", check_stored)
+    panel.check_stored()
+    qtbot.waitUntil(lambda: not panel.busy and not panel.checking)
+    assert panel.summary.text().endswith(panel.tr("check cancelled, the counts were not changed"))
+    assert panel.summary.text().startswith(panel.tr("1 problem"))
+    assert [r.event_name for r in violations(ws)] == ["wishlist_added"]

@@ -239,3 +239,48 @@ def test_segment_references_find_entries_and_conditions(ws: Workspace, registry)
     assert sorted(p.node_id for p in places) == sorted([entry.id, check.id])
     assert all(p.journey_name == "VIP care" and p.where == "draft" for p in places)
     assert tp.segment_references(ws, "seg-none") == []
+
+
+def test_check_stored_counts_what_was_stored_before_the_plan(ws: Workspace, registry, monkeypatch):
+    ws.ingest_events([
+        {"identifiers": {"email": "a@x.org"}, "name": "order_completed", "properties": {"order_id": "1"},
+         "occurred_at": T0},
+        {"identifiers": {"email": "b@x.org"}, "name": "Browse", "occurred_at": T0 + HOUR},
+        {"identifiers": {"email": "a@x.org"}, "name": "signed_up", "occurred_at": T0 + 2 * HOUR},
+        {"identifiers": {"email": "c@x.org"}, "name": "Browse", "properties": {"page": "/"},
+         "occurred_at": T0 + 3 * HOUR},
+    ])
+    assert tp.check_stored(ws) == tp.StoredCheck(0, 0)  # no plan: nothing checked
+    ws.create_journey(plan_journey(registry, "Shop events",
+                                   event_node(registry, "order_completed", ("total", "number", True)),
+                                   event_node(registry, "signed_up")))
+    assert tp.violations(ws) == []  # stored before the plan: never checked
+    tp.record(ws, [Violation("gone", "unknown_event")], {})  # counted once, of an event no longer stored
+
+    assert tp.check_stored(ws, cancelled=lambda: True) == tp.StoredCheck(0, 0, cancelled=True)
+    assert [r.event_name for r in tp.violations(ws)] == ["gone"]  # a cancelled check changes nothing
+
+    monkeypatch.setattr(tp, "CHECK_CHUNK", 2)
+    steps: list[tuple[int, int]] = []
+    assert tp.check_stored(ws, progress=lambda done, total: steps.append((done, total))) == tp.StoredCheck(4, 3)
+    assert steps[-1] == (4, 4) and [done for done, _ in steps] == sorted(done for done, _ in steps)
+    found = {(r.event_name, r.kind, r.property): r for r in tp.violations(ws)}
+    assert sorted(found) == [("Browse", "unknown_event", ""), ("order_completed", "missing_property", "total")]
+    browse = found[("Browse", "unknown_event", "")]
+    assert browse.count == 2 and browse.example == {"page": "/"} and browse.first_seen <= browse.last_seen
+    assert found[("order_completed", "missing_property", "total")].count == 1
+
+
+def test_check_stored_takes_in_events_stored_while_it_reads(ws: Workspace, planned, monkeypatch):
+    ws.ingest_events([{"identifiers": {"email": f"u{i}@x.org"}, "name": "Unknown", "occurred_at": T0}
+                      for i in range(3)])
+    monkeypatch.setattr(tp, "CHECK_CHUNK", 2)
+
+    def progress(done: int, total: int) -> None:
+        if done == 2:  # between two chunks another writer stores more
+            ws.ingest_events([{"identifiers": {"email": "late@x.org"}, "name": "Unknown", "occurred_at": T0}])
+            tp.record(ws, [Violation("Unknown", "unknown_event")], {})  # as the collector counts it
+
+    assert tp.check_stored(ws, progress=progress) == tp.StoredCheck(4, 4)
+    (record,) = tp.violations(ws)
+    assert (record.event_name, record.count) == ("Unknown", 4)  # counted once each, none lost
