@@ -107,6 +107,17 @@ MAX_PAGE = 500
 EXPORT_VERSION = 1
 #: Attributes that name a person, tried in order for :attr:`CustomerSummary.label`.
 NAME_ATTRIBUTES = ("name", "full_name", "display_name")
+#: Attribute names (as :func:`_name_key` reads them) of a first and of a last name.
+_FIRST_NAMES = ("firstname", "givenname")
+_LAST_NAMES = ("lastname", "surname", "familyname")
+
+
+def _name_key(key: str) -> str:
+    """An attribute name without case, spaces, underscores or hyphens: ``First name``,
+    ``first_name`` and ``firstName`` read alike."""
+    return "".join(ch for ch in key.casefold() if ch not in " _-")
+
+
 #: Identifier kinds that make the main identifier, in order of preference (any other kind after).
 MAIN_IDENTIFIER_KINDS = ("email", "phone", "user_id")
 
@@ -146,13 +157,19 @@ class CustomerSummary:
 
     @property
     def name(self) -> str | None:
-        """The person's name from the attributes (a name attribute, or first and last name)."""
+        """The person's name from the attributes (a name attribute, or first and last name), however
+        an export spells them: ``name``, ``Full name``, ``displayName``, ``First name`` with
+        ``Last name``, ``firstName``, ``given_name`` with ``surname``..."""
+        texts: dict[str, str] = {}
+        for key, value in self.attributes.items():
+            if isinstance(key, str) and isinstance(value, str) and value.strip():
+                texts.setdefault(_name_key(key), value.strip())
         for key in NAME_ATTRIBUTES:
-            value = self.attributes.get(key)
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        parts = [self.attributes.get(k) for k in ("first_name", "last_name")]
-        return " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip()) or None
+            if _name_key(key) in texts:
+                return texts[_name_key(key)]
+        first = next((texts[k] for k in _FIRST_NAMES if k in texts), None)
+        last = next((texts[k] for k in _LAST_NAMES if k in texts), None)
+        return " ".join(p for p in (first, last) if p) or None
 
     @property
     def main_identifier(self) -> str | None:
@@ -274,9 +291,16 @@ def search_clause(dialect: str, text: str, attribute: str | None = None) -> Any:
     if attribute:
         return attribute_clause(dialect, attribute, "contains", text)
     needle = fold(text)
+    value = fold_sql(_identifiers.c.value, dialect)
+    matches = value.contains(needle, autoescape=True)
+    if _PHONE.fullmatch(text):
+        # Phone numbers are kept without separators: "+33 6 12 34 56 78" finds +33612345678.
+        digits = canonical_identifier("phone", text)
+        if digits != needle:
+            matches = or_(matches, (_identifiers.c.kind == "phone")
+                          & _identifiers.c.value.contains(digits, autoescape=True))
     in_identifiers = exists(select(literal(1)).select_from(_identifiers).where(
-        _identifiers.c.customer_id == _customers.c.id,
-        fold_sql(_identifiers.c.value, dialect).contains(needle, autoescape=True)))
+        _identifiers.c.customer_id == _customers.c.id, matches))
     return or_(fold_sql(_customers.c.id, dialect).contains(needle, autoescape=True), in_identifiers,
                _attribute_values_contain(dialect, needle))
 

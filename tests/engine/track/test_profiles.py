@@ -72,6 +72,9 @@ def test_search_by_identifier_attribute_or_id(ws: Workspace):
     assert found("12.5") == [ann]
     assert found("张") == [bob]
     assert found("13800001111") == [bob]
+    assert found("+86 138 0000 1111") == [bob]   # written with separators, as people type them
+    assert found("138-0000-1111") == [bob]
+    assert found("0086 138 0000 1111") == [bob]
     assert found("100%") == [bob]            # % is a character, not a wildcard
     assert found("%") == [bob]
     assert found("_") == [cat]               # so is _ (CRM_42 and a_b are both Cat's)
@@ -160,6 +163,14 @@ def test_summary_label_prefers_names():
 
     assert label({"name": " Ann "}) == "Ann"
     assert label({"first_name": "Ann", "last_name": "Lee"}) == "Ann Lee"
+    # As exports and SDKs spell them (Mailchimp, Shopify, Segment traits).
+    assert label({"First name": "Ann", "Last name": "Lee"}) == "Ann Lee"
+    assert label({"firstName": "Ann", "lastName": "Lee", "email": "a@b.c"}) == "Ann Lee"
+    assert label({"given_name": "Ann", "surname": "Lee"}) == "Ann Lee"
+    assert label({"Full Name": "Ann Lee", "first_name": "A"}) == "Ann Lee"
+    assert label({"displayName": "annie"}) == "annie"
+    assert label({"Last name": "Lee", "First name": " "}) == "Lee"
+    assert label({"first_name": 7}, [("email", "a@b.c")]) == "a@b.c"  # not text: not a name
     assert label({}, [("email", "a@b.c"), ("user_id", "7")]) == "a@b.c"
     assert label({}, [("anonymous_id", "anon")]) == "anon"
     assert label({}) == "id-1"
