@@ -349,6 +349,9 @@ class CollectorPanel(QtWidgets.QWidget):
             ("rejected", self.tr("Refused"), self.tr("Requests and messages refused; the reasons are below")),
             ("profile_updates", self.tr("Profile updates"), self.tr("identify traits and profile_* messages")),
             ("merges", self.tr("Profiles merged"), self.tr("Anonymous visitors joined to known customers")),
+            ("refused_links", self.tr("Links refused"),
+             self.tr("Identifiers not joined to a profile because it would then have two user ids; the "
+                     "events still went to the customer the message was about")),
             ("pending", self.tr("Waiting"), self.tr("Messages read and waiting to be stored")),
         )
         for index, (key, name, tip) in enumerate(tiles):
@@ -561,7 +564,7 @@ class CollectorPanel(QtWidgets.QWidget):
         if counts is not None:
             values.update(received=counts.received, committed=counts.committed, duplicates=counts.duplicates,
                           rejected=counts.rejected_total, profile_updates=counts.profile_updates,
-                          merges=counts.merges, pending=counts.pending)
+                          merges=counts.merges, refused_links=counts.refused_links, pending=counts.pending)
         for key, label in self.count_labels.items():
             label.setText(f"{values[key]:,}")
             bad = key == "rejected" and values[key] > 0

@@ -112,7 +112,9 @@ def format_counts(counts) -> str:  # noqa: ANN001 - a CollectorCounts
     if counts.profile_updates:
         parts.append(f"{counts.profile_updates:,} profile updates")
     if counts.merges:
-        parts.append(f"{counts.merges:,} profiles merged")
+        parts.append(f"{counts.merges:,} {'profile' if counts.merges == 1 else 'profiles'} merged")
+    if counts.refused_links:
+        parts.append(f"{counts.refused_links:,} {'link' if counts.refused_links == 1 else 'links'} refused")
     if counts.rejected:
         reasons = ", ".join(f"{code} {n:,}" for code, n in sorted(counts.rejected.items()))
         parts.append(f"{counts.rejected_total:,} refused ({reasons})")

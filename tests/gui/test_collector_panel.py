@@ -91,6 +91,16 @@ def test_start_count_store_and_stop_frees_the_port(panel, ws, qtbot):
         sock.listen()
 
 
+def test_a_refused_link_is_counted(panel, qtbot):
+    port = _start(panel, qtbot)
+    key = panel.fresh_keys["default"]
+    assert _post(port, "/v1/identify", {"userId": "ana", "anonymousId": "browser-1"}, key)[0] == 200
+    # Bo signs in on the same browser: its anonymous id stays Ana's (one user id per profile).
+    assert _post(port, "/v1/track", {"userId": "bo", "anonymousId": "browser-1", "event": "Login"}, key)[0] == 200
+    qtbot.waitUntil(lambda: panel.count_labels["refused_links"].text() == "1", timeout=20_000)
+    assert panel.count_labels["merges"].text() == "0"
+
+
 def test_another_address_warns_and_asks_first(panel, qtbot):
     asked = []
     panel._confirm_public_bind = lambda host: asked.append(host) or False

@@ -56,3 +56,17 @@ def test_the_help_shows_both_forms_of_collect_and_the_limits_of_a_key():
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("usage: journey-studio collect keys add ")
     assert "8 to 200" in " ".join(res.stdout.split())
+
+
+def test_the_counts_line_names_merges_and_refused_links_in_the_right_number():
+    from engine.track.collect_commands import format_counts
+    from engine.track.collector import CollectorCounts
+
+    def line(**kw) -> str:
+        base = dict(requests=3, received=3, committed=2, duplicates=0, profile_updates=0, merges=0,
+                    refused_links=0, ignored=0, pending=0)
+        return format_counts(CollectorCounts(**{**base, **kw}))
+
+    assert line() == "3 received, 2 stored"
+    assert line(merges=1, refused_links=1) == "3 received, 2 stored, 1 profile merged, 1 link refused"
+    assert line(merges=2, refused_links=3) == "3 received, 2 stored, 2 profiles merged, 3 links refused"
