@@ -70,6 +70,31 @@ def operator_labels() -> dict[str, str]:
     }
 
 
+def operator_help() -> dict[str, str]:
+    """What each comparison operator does, for the operator menu's tooltips."""
+    exact = translate("SegmentBuilder", "Text must match exactly, capital letters included (“Lyon” is not “lyon”): "
+                                        "use “contains” to ignore capitals.")
+    return {
+        "eq": translate("SegmentBuilder", "The same value. Numbers compare as numbers (5 is 5.0), true/false as "
+                                          "yes/no.") + " " + exact,
+        "ne": translate("SegmentBuilder", "Anything but that value, customers without it included.") + " " + exact,
+        "contains": translate("SegmentBuilder", "Text holding these letters, ignoring capitals; or a list holding "
+                                                "this value."),
+        "starts_with": translate("SegmentBuilder", "Text beginning with these letters, ignoring capitals."),
+        "gt": translate("SegmentBuilder", "Numbers compare as numbers; dates written like 2025-03-01 compare in "
+                                          "time order."),
+        "gte": translate("SegmentBuilder", "Numbers compare as numbers; dates written like 2025-03-01 compare in "
+                                           "time order."),
+        "lt": translate("SegmentBuilder", "Numbers compare as numbers; dates written like 2025-03-01 compare in "
+                                          "time order."),
+        "lte": translate("SegmentBuilder", "Numbers compare as numbers; dates written like 2025-03-01 compare in "
+                                           "time order."),
+        "in": translate("SegmentBuilder", "Any of the values, separated by commas; each as with “is”.") + " " + exact,
+        "exists": translate("SegmentBuilder", "The customer has this attribute, whatever its value."),
+        "not_exists": translate("SegmentBuilder", "The customer lacks this attribute (or it holds nothing)."),
+    }
+
+
 def kind_labels() -> dict[str, str]:
     return {
         "attribute": translate("SegmentBuilder", "Attribute"),
@@ -166,6 +191,13 @@ class Comparison(QtWidgets.QWidget):
         self.name.setPlaceholderText(placeholder)
         self.name.setMinimumWidth(90)
         self.operator = _Combo(operator_labels(), self)
+        helps = operator_help()
+        for index in range(self.operator.count()):
+            self.operator.setItemData(index, helps.get(self.operator.itemData(index), ""),
+                                      Qt.ItemDataRole.ToolTipRole)
+        self.operator.setToolTip(helps.get(self.operator.key(), ""))
+        self.operator.currentIndexChanged.connect(
+            lambda _index: self.operator.setToolTip(operator_help().get(self.operator.key(), "")))
         self.value = QtWidgets.QLineEdit(self)
         self.value.setMinimumWidth(90)
         # What a loaded value read as, so that an untouched number or true/false is saved as it was.

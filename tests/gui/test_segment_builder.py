@@ -63,6 +63,13 @@ def test_building_a_rule_updates_the_live_count(qtbot, ws, builder):
     row.attribute.name.setText("plan")
     row.attribute.value.setText("pro")
     _count_is(qtbot, builder, 4)  # customers 0, 3, 6, 9
+    # The operator says how it compares: "is" is exact, capitals included; "contains" ignores them.
+    assert "capital letters included" in row.attribute.operator.toolTip()
+    contains = row.attribute.operator.findData("contains")
+    assert "ignoring capitals" in row.attribute.operator.itemData(contains, Qt.ItemDataRole.ToolTipRole)
+    row.attribute.operator.set_key("contains")
+    assert "ignoring capitals" in row.attribute.operator.toolTip()
+    row.attribute.operator.set_key("eq")
     assert {item.text().split("\n")[0] for item in _sample(builder)} == {f"Customer {i}" for i in (0, 3, 6, 9)}
 
     # pro AND (vip OR consent for email): vip are 0, 4, 8; consent the even ones
