@@ -326,7 +326,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     dropped = {nid: n for nid, n in result.dropped.items() if n}
     if dropped:
         worst = max(dropped, key=lambda nid: (dropped[nid], nid))
-        _out(f"Biggest drop-off: '{titles[worst]}', where {dropped[worst]:,} runs ended without converting")
+        reached = result.nodes[worst].entered if worst in result.nodes else 0
+        of = f" of the {reached:,} that reached it" if reached > dropped[worst] else ""
+        _out(f"Biggest drop-off: '{titles[worst]}', where {dropped[worst]:,} runs{of} ended without converting")
     _out("")
     _out(f"Workspace: {where}")
     _out(f"Open it in the app with: {PROG} --workspace \"{where}\"")
