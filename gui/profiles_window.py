@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.channels.kinds import CHANNEL_KINDS
+from engine.runtime.clock import parse_iso
 from engine.track import profiles
 from engine.track.profiles import CustomerSummary, Profile, SearchPage
 from gui.background import Background
@@ -48,7 +49,7 @@ _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _TYPE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 #: Attribute value types the table offers, in menu order.
-VALUE_TYPES = ("text", "number", "boolean", "json")
+VALUE_TYPES = ("text", "number", "date", "boolean", "json")
 
 _STYLE = """
 QLabel#profileName { font-size: 15pt; font-weight: 600; }
@@ -68,6 +69,7 @@ def type_label(kind: str) -> str:
     return {
         "text": translate("ProfilesWindow", "Text"),
         "number": translate("ProfilesWindow", "Number"),
+        "date": translate("ProfilesWindow", "Date"),
         "boolean": translate("ProfilesWindow", "Yes / no"),
         "json": translate("ProfilesWindow", "List or object (JSON)"),
     }.get(kind, kind)
@@ -89,7 +91,8 @@ def value_type(value: Any) -> str:
     if isinstance(value, int | float):
         return "number"
     if isinstance(value, str):
-        return "text"
+        # Dates are stored as ISO 8601 text (JSON has no date type); they read as dates.
+        return "date" if value == value.strip() and parse_iso(value) is not None else "text"
     return "json"
 
 
@@ -139,6 +142,11 @@ def parse_value(kind: str, text: str) -> Any:
         if isinstance(number, float) and not math.isfinite(number):
             raise CellError(translate("ProfilesWindow", "“%1” is not a finite number").replace("%1", text))
         return number
+    if kind == "date":
+        if parse_iso(stripped) is None:
+            raise CellError(translate("ProfilesWindow", "“%1” is not a date like 2025-03-01 or 2025-03-01T09:30")
+                            .replace("%1", text))
+        return stripped
     if kind == "boolean":
         folded = stripped.casefold()
         if folded in ("true", "yes", "1"):

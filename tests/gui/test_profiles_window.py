@@ -342,3 +342,15 @@ def test_consent_kinds_of_one_customer_do_not_follow_to_the_next(qtbot, ws, prof
     _show(qtbot, profiles, second)
     assert not profiles.dirty
     assert profiles.consent_boxes["push"].isHidden()
+
+
+def test_dates_stored_as_text_read_as_dates_and_stay_text():
+    from gui.profiles_window import CellError, parse_value, type_label, value_type
+
+    assert [value_type(v) for v in ("2025-03-01", "2025-03-01T09:30:00+01:00", "2025-03-01 09:30", "Lyon",
+                                    "2025-13-45", " 2025-03-01", 12, True, ["a"])] == [
+        "date", "date", "date", "text", "text", "text", "number", "boolean", "json"]
+    assert type_label("date") == "Date"
+    assert parse_value("date", " 2025-03-01 ") == "2025-03-01"  # kept as the text it was
+    with pytest.raises(CellError, match="not a date"):
+        parse_value("date", "next Tuesday")
