@@ -30,6 +30,13 @@ Rules:
 - A row's identifiers that belong to different customers make the row an error (merge the profiles
   first); an identifier nobody has yet creates a customer.
 - Naive times are in the import's time zone (UTC unless chosen); everything is stored in UTC.
+- An event time that is not a date makes its row an error. A time column whose sampled values are
+  not all dates (more than one in twenty do not fit, so its inferred type is not a date) and whose
+  format is not given is read in the format that reads the most of them, if that is more than half
+  (the plan warns, and the other rows are errors); otherwise the import is refused, saying how many
+  of the sampled values read as dates.
+- Errors (:class:`CsvImportError`) name no control of a front end; they say which option they are
+  about, whether its value is wrong in itself, and which setting would fix them.
 
 Speed: rows are read in batches and converted a column at a time
 (:class:`engine.track.csv_types.EventConverter`); identifiers are resolved with a per-import
@@ -119,6 +126,7 @@ from engine.track.csv_types import (
     clip,
     converter,
     infer_type,
+    most_read_dates,
     parse_type,
     receive_frame,
     receive_message,
@@ -169,7 +177,34 @@ CancelSignal = threading.Event | Callable[[], bool]
 
 
 class CsvImportError(JourneyStudioError):
-    """The file or the import options cannot be used (nothing was imported)."""
+    """The file or the import options cannot be used (nothing was imported).
+
+    The message names no control of a front end (no command-line flag, no field of the wizard);
+    what the user may do about it is carried as data, for each front end to say in its own words:
+
+    - ``option``: the :class:`ImportOptions` field the error is about (``mapping``, ``id_column``,
+      ``id_kind``, ``event_name``, ``time_zone``, ``date_format``, ``date_formats``, ``encoding``,
+      ``delimiter``), or None when it is about the file.
+    - ``usage``: the value given for ``option`` is wrong in itself (an unknown field, identifier
+      kind, time zone, encoding or date format, a column the file does not have, options that
+      contradict each other), rather than the file not fitting the import. The command line
+      exits 2 for these.
+    - ``fix``: which setting would let the import go on, one of :data:`FIXES`, or None.
+    """
+
+    def __init__(self, message: str, *, where: str | None = None, option: str | None = None,
+                 usage: bool = False, fix: str | None = None):
+        assert fix is None or fix in FIXES, fix
+        self.option = option
+        self.usage = usage
+        self.fix = fix
+        super().__init__(message, where=where)
+
+
+#: The settings an error's ``fix`` may name: the format of the dates of the time column, the
+#: column that identifies the customer, the column (or fixed name) of the event name, and the
+#: column of the event time.
+FIXES = ("date_format", "id_column", "event", "time")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -319,6 +354,10 @@ class ColumnInfo:
     sampled: int
     #: Sampled values that do not fit the inferred type.
     misfits: int = 0
+    #: The date format that reads the most sampled values (the type itself for a date column;
+    #: see :func:`~engine.track.csv_types.most_read_dates`), and how many it reads.
+    as_dates: ColumnType | None = None
+    dates: int = 0
 
 
 @dataclass(frozen=True)
@@ -403,6 +442,8 @@ class ImportPlan:
     event_name: str | None
     time_zone: str
     skipped: tuple[str, ...]
+    #: What the import will do that the user may not expect (rows it will skip).
+    warnings: tuple[str, ...] = ()
 
     def describe(self) -> list[str]:
         lines = [c.describe() for c in self.columns]
@@ -526,7 +567,7 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
     Raises :class:`CsvImportError` if the file cannot be read or has no header.
     """
     if kind not in KINDS:
-        raise CsvImportError(f"unknown import kind '{kind}'; use events or customers")
+        raise CsvImportError(f"unknown import kind '{kind}'; use events or customers", usage=True)
     fmt = _sniff(path, encoding, delimiter)
     raw, _source, reader = open_records(path, fmt)
     try:
@@ -544,7 +585,11 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
         column_type = infer_type(values, name, delimiter=fmt.delimiter)
         empty = sum(1 for v in values if not v.strip())
         misfits = _misfits(column_type, values)
-        columns.append(ColumnInfo(index, name, column_type, empty, len(values), misfits))
+        if column_type.name in ("date", "datetime"):
+            as_dates, dates = column_type, len(values) - empty - misfits
+        else:
+            as_dates, dates = most_read_dates(values, name) or (None, 0)
+        columns.append(ColumnInfo(index, name, column_type, empty, len(values), misfits, as_dates, dates))
         if column_type.ambiguous:
             warnings.append(f"column '{name}': its dates could be day/month or month/day; they are read as "
                             "day/month/year unless you choose month/day/year (mdy)")
@@ -576,12 +621,13 @@ def _sniff(path: str | Path, encoding: str | None, delimiter: str | None) -> Fil
         names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
         if delimiter.lower() not in names:
             raise CsvImportError(f"the delimiter must be one character (or tab, comma, semicolon, pipe), "
-                                 f"not {delimiter!r}")
+                                 f"not {delimiter!r}", option="delimiter", usage=True)
         delimiter = names[delimiter.lower()]
     try:
         fmt = sniff(path, encoding=encoding, delimiter=delimiter)
     except LookupError:
-        raise CsvImportError(f"unknown encoding '{encoding}'", where=str(path)) from None
+        raise CsvImportError(f"unknown encoding '{encoding}'", where=str(path), option="encoding",
+                             usage=True) from None
     except OSError as exc:
         raise CsvImportError(f"cannot read the file: {exc.strerror or exc}", where=str(path)) from None
     if fmt.binary:
@@ -634,20 +680,21 @@ def _parse_target(text: str, kind: Kind, column: str) -> tuple[str, ColumnType |
             _check_kind(key, column)
         return f"{prefix}.{key}", column_type
     choices = ", ".join([*allowed_plain, *(p + ".<name>" for p in prefixes), "skip"])
-    raise CsvImportError(f"column '{column}': unknown field '{text}' for a {kind} import; use one of {choices}")
+    raise CsvImportError(f"column '{column}': unknown field '{text}' for a {kind} import; use one of {choices}",
+                         option="mapping", usage=True)
 
 
-def _check_kind(kind: str, column: str) -> None:
+def _check_kind(kind: str, column: str, option: str = "mapping") -> None:
     if kind in IDENTIFIER_KINDS:
         return
     custom = kind[len(CUSTOM_KIND_PREFIX):] if kind.startswith(CUSTOM_KIND_PREFIX) else ""
     if custom and custom == custom.strip() and len(kind) <= MAX_KIND_LENGTH:
         return
     raise CsvImportError(f"column '{column}': unknown identifier kind '{kind}'; use one of "
-                         f"{', '.join(IDENTIFIER_KINDS)} or custom:<name>")
+                         f"{', '.join(IDENTIFIER_KINDS)} or custom:<name>", option=option, usage=True)
 
 
-def _find_column(header: Sequence[str], name: str, what: str) -> str:
+def _find_column(header: Sequence[str], name: str, what: str, option: str) -> str:
     if name in header:
         return name
     folded = [h for h in header if h.casefold() == name.strip().casefold()]
@@ -655,7 +702,8 @@ def _find_column(header: Sequence[str], name: str, what: str) -> str:
         return folded[0]
     if name.startswith("#") and name[1:].isdigit() and 1 <= int(name[1:]) <= len(header):
         return header[int(name[1:]) - 1]
-    raise CsvImportError(f"{what}: there is no column '{name}' (the columns are {', '.join(header)})")
+    raise CsvImportError(f"{what}: there is no column '{name}' (the columns are {', '.join(header)})",
+                         option=option, usage=True)
 
 
 def make_plan(source: Preview, options: ImportOptions | None = None) -> ImportPlan:
@@ -668,7 +716,7 @@ def make_plan(source: Preview, options: ImportOptions | None = None) -> ImportPl
     header = source.header
     zone_name = _check_zone(options.time_zone)
     if options.date_format:
-        _date_format(options.date_format, "--date-format")
+        _date_format(options.date_format, None, "date_format")
     targets: dict[str, tuple[str, ColumnType | None]] = {}
     for column, target in source.mapping.items():
         targets[column] = (target, None)
@@ -684,17 +732,17 @@ def make_plan(source: Preview, options: ImportOptions | None = None) -> ImportPl
         chosen.add(name)
 
     for column, target in options.mapping.items():
-        name = _find_column(header, column, f"mapping '{column}={target}'")
+        name = _find_column(header, column, f"mapping '{column}={target}'", "mapping")
         choose(name, _parse_target(target, kind, name))
     id_column, id_kind = source.id_column, source.id_kind
     if options.id_column:
-        id_column = _find_column(header, options.id_column, "the identifier column")
+        id_column = _find_column(header, options.id_column, "the identifier column", "id_column")
         info = source.column(id_column)
         id_kind = options.id_kind or _id_kind_of(id_column, info.type) or "user_id"
-        _check_kind(id_kind, id_column)
+        _check_kind(id_kind, id_column, "id_kind")
         if id_column in options.mapping and targets[id_column][0] != f"identifiers.{id_kind}":
             raise CsvImportError(f"column '{id_column}' is the identifier column but is also mapped to "
-                                 f"'{targets[id_column][0]}'")
+                                 f"'{targets[id_column][0]}'", option="id_column", usage=True)
         suggested = source.id_column
         if kind == "events" and suggested and suggested != id_column and suggested not in chosen:
             # An event file's other identifier columns are data unless mapped as identifiers.
@@ -702,52 +750,56 @@ def make_plan(source: Preview, options: ImportOptions | None = None) -> ImportPl
         choose(id_column, (f"identifiers.{id_kind}", None))
     elif options.id_kind and id_column:
         id_kind = options.id_kind
-        _check_kind(id_kind, id_column)
+        _check_kind(id_kind, id_column, "id_kind")
         choose(id_column, (f"identifiers.{id_kind}", None))
     id_targets = [c for c, (t, _) in targets.items() if t.startswith("identifiers.")]
     if id_column is None or targets.get(id_column, ("",))[0] != f"identifiers.{id_kind}":
         id_column = id_targets[0] if id_targets else None
         id_kind = targets[id_column][0].partition(".")[2] if id_column else None
     if id_column is None or id_kind is None:
-        raise CsvImportError("no column identifies the customer: choose one with --id-column (and "
-                             "--id-kind), or map one with --map COLUMN=identifiers.email")
+        raise CsvImportError("no column identifies the customer", option="id_column", fix="id_column")
     seen: dict[str, str] = {}
     for column, (target, _t) in targets.items():
         if target in ("skip",) or target == "tags":
             continue
         if target in seen:
-            raise CsvImportError(f"columns '{seen[target]}' and '{column}' are both mapped to '{target}'")
+            raise CsvImportError(f"columns '{seen[target]}' and '{column}' are both mapped to '{target}'",
+                                 option="mapping", usage=True)
         seen[target] = column
     event_name = options.event_name.strip() if options.event_name else None
     if kind == "events":
         if event_name and "event" in seen:
-            raise CsvImportError(f"choose an event column ('{seen['event']}') or a fixed event name, not both")
+            raise CsvImportError(f"choose an event column ('{seen['event']}') or a fixed event name, not both",
+                                 option="event_name", usage=True)
         if not event_name and "event" not in seen:
-            raise CsvImportError("no column holds the event name: map one with --map COLUMN=event, or "
-                                 "give every row the same name with --event-name NAME")
+            raise CsvImportError("no column holds the event name", option="mapping", fix="event")
         if event_name and len(event_name) > MAX_EVENT_NAME_LENGTH:
-            raise CsvImportError(f"the event name is longer than {MAX_EVENT_NAME_LENGTH} characters")
+            raise CsvImportError(f"the event name is longer than {MAX_EVENT_NAME_LENGTH} characters",
+                                 option="event_name", usage=True)
         if "time" not in seen:
-            raise CsvImportError("no column holds the event time: map one with --map COLUMN=time")
+            raise CsvImportError("no column holds the event time", option="mapping", fix="time")
     plans = []
     skipped = []
+    warnings: list[str] = []
     for index, name in enumerate(header):
         target, forced = targets.get(name, ("skip", None))
         if target == "skip":
             skipped.append(name)
             continue
         info = source.columns[index]
-        column_type, strict = _column_type(target, info, forced, options, name)
+        column_type, strict = _column_type(target, info, forced, options, name, warnings)
         plans.append(ColumnPlan(index, name, target, column_type, strict))
     return ImportPlan(kind=kind, header=header, columns=tuple(plans), id_column=id_column, id_kind=id_kind,
-                      event_name=event_name, time_zone=zone_name, skipped=tuple(skipped))
+                      event_name=event_name, time_zone=zone_name, skipped=tuple(skipped), warnings=tuple(warnings))
 
 
 def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, options: ImportOptions,
-                 name: str) -> tuple[ColumnType, bool]:
-    fmt = options.date_formats.get(name) or options.date_format
+                 name: str, warnings: list[str]) -> tuple[ColumnType, bool]:
+    fmt = options.date_formats.get(name)
     if fmt:
-        fmt = _date_format(fmt, f"the date format of column '{name}'")
+        fmt = _date_format(fmt, f"the date format of column '{name}'", "date_formats")
+    elif options.date_format:
+        fmt = _date_format(options.date_format, None, "date_format")
     if target.startswith("identifiers.") or target in ("event", "tags", "time_zone"):
         return ColumnType("text"), True
     if target.startswith("consent."):
@@ -757,10 +809,7 @@ def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, optio
         if base.name not in ("date", "datetime") and info.empty == info.sampled:
             base = ColumnType("datetime", fmt or "iso")  # nothing to infer from: the file has no values
         if base.name not in ("date", "datetime"):
-            if fmt is None:
-                raise CsvImportError(f"column '{name}' is mapped to the event time but its values do not look "
-                                     f"like dates ({info.type.describe()}); give their format with --date-format")
-            base = ColumnType("datetime", fmt)
+            base = ColumnType("datetime", fmt) if fmt is not None else _time_format(info, name, warnings)
         elif fmt is not None:
             base = ColumnType(base.name, fmt)
         return base, True
@@ -775,11 +824,39 @@ def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, optio
     return column_type, forced is not None
 
 
-def _date_format(text: str, what: str) -> str:
+def _time_format(info: ColumnInfo, name: str, warnings: list[str]) -> ColumnType:
+    """The type of a time column whose values are not all dates (so its inferred type is not one),
+    when no format is given: the format that reads the most of its sampled values, if it reads
+    more than half of them. The rows it cannot read are then skipped and reported, as rows with a
+    bad date are in a column that is mostly dates; fewer than that is taken for a column that is not
+    dates, or is written in a format that must be given.
+    """
+    present = info.sampled - info.empty
+    found = info.as_dates
+    label = DATE_FORMATS.get(found.date_format or "iso", found.date_format) if found else ""
+    if found is None or info.dates * 2 <= present:
+        if found is None:
+            counted = f"none of its {present:,} sampled values reads as a date in a known format"
+        else:
+            counted = (f"more than half of its values must read as dates in one format, and only "
+                       f"{info.dates:,} of the {present:,} sampled values {'does' if info.dates == 1 else 'do'}, "
+                       f"in the format {label}")
+        raise CsvImportError(f"column '{name}' is mapped to the event time but its values do not look like dates "
+                             f"({info.type.describe()}): {counted}", option="date_format", fix="date_format")
+    if found.ambiguous:
+        warnings.append(f"column '{name}': its dates could be day/month or month/day; they are read as "
+                        "day/month/year unless another date format is given")
+    bad = present - info.dates
+    warnings.append(f"column '{name}': {bad:,} of its {present:,} sampled values {'is' if bad == 1 else 'are'} "
+                    f"not a date in the format {label}; rows with such a time are skipped and listed")
+    return found
+
+
+def _date_format(text: str, what: str | None, option: str) -> str:
     try:
         return check_date_format(text)
     except ValueError as exc:
-        raise CsvImportError(f"{what}: {exc}") from None
+        raise CsvImportError(f"{what}: {exc}" if what else str(exc), option=option, usage=True) from None
 
 
 def _check_zone(name: str) -> str:
@@ -787,7 +864,7 @@ def _check_zone(name: str) -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise CsvImportError(f"unknown time zone '{name}'; use an IANA name such as Europe/Paris or "
-                             "Asia/Shanghai") from None
+                             "Asia/Shanghai", option="time_zone", usage=True) from None
     return name
 
 
@@ -1015,6 +1092,7 @@ class _Import:
         self._source: Iterator[_Batch] = iter(())
         self._pending: _Batch | None = None
         self.result.warnings.extend(first.warnings)
+        self.result.warnings.extend(plan.warnings)
 
     def _converter(self) -> BatchConverter:
         plan = self.plan

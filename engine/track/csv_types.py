@@ -229,6 +229,44 @@ def _infer_date(values: list[str], header: str = "", delimiter: str = ",") -> Ca
     return None
 
 
+def most_read_dates(values: Sequence[str], header: str = "") -> tuple[ColumnType, int] | None:
+    """The date format that reads the most of ``values`` (written by hand or by more than one
+    program), as a ``datetime`` type, and how many of the non-empty values it reads; None when it
+    reads none.
+
+    Unlike :func:`infer_type` this tolerates any number of values that are not dates: it is for a
+    column the user has said holds times, whose values decide only how they are written. Unix
+    times are tried only when the header names a time, as :func:`infer_type` does. On a tie ISO
+    8601 wins, then year first, then day first (marked ambiguous when month first reads as many).
+    """
+    present = [v.strip() for v in values if v.strip()]
+    # A pattern match is cheap; only formats that match some values are parsed value by value.
+    shaped = {"iso": any(_ISO_DATE.match(v) for v in present),
+              "ymd": any(map(_YEAR_FIRST.fullmatch, present)),
+              "dmy": any(map(_DAY_MONTH.fullmatch, present))}
+    shaped["mdy"] = shaped["dmy"]
+    shaped["unix_s"] = shaped["unix_ms"] = _header_hints(header, _TIME_WORDS) and any(map(_INT.fullmatch, present))
+    counts: dict[str, int] = {}
+    for fmt, possible in shaped.items():
+        if not possible:
+            continue
+        conv = DateTimeConverter(ColumnType("datetime", fmt), UTC)
+        counts[fmt] = sum(1 for v in present if _reads(conv, v))
+    best = max(counts, key=lambda fmt: counts[fmt], default=None)  # the first of the best on a tie
+    if best is None or not counts[best]:
+        return None
+    ambiguous = best == "dmy" and counts.get("mdy") == counts[best]
+    return ColumnType("datetime", best, ambiguous), counts[best]
+
+
+def _reads(conv: DateTimeConverter, value: str) -> bool:
+    try:
+        conv.one(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _group(pattern: re.Pattern[str], text: str, index: int) -> str:
     match = pattern.fullmatch(text)
     return match.group(index) if match else "0"
@@ -1137,4 +1175,4 @@ def _cut(value: str, size: int = 40) -> str:
 
 __all__ = ["DATE_FORMATS", "TYPES", "BatchConverter", "ColumnPlan", "ColumnType", "Converter",
            "DateTimeConverter", "EventConverter", "EventJob", "EventRows", "KeptAsText", "check_date_format",
-           "converter", "infer_type", "parse_type", "reading_process", "storage_strings"]
+           "converter", "infer_type", "most_read_dates", "parse_type", "reading_process", "storage_strings"]

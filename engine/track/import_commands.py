@@ -5,10 +5,17 @@ The import itself is :mod:`engine.track.csv_import`; this module turns options i
 
 Exit codes: 0 when at least one row was imported or was already there (a second import of the
 same file exits 0), 1 when nothing could be imported (every row had an error, the file has no
-data rows, or the options do not fit the file), 2 when the command line is wrong or the
-``--errors`` report cannot be written (checked before anything is imported), 3 when rows were
-imported but the report could not be written at the end, 130 when interrupted with Ctrl-C (the
-rows committed before stay; the summary says up to which line).
+data rows or cannot be read, or it lacks what the import needs: a column that identifies the
+customer, the event name or a time column whose values are dates), 2 when the command line is
+wrong (argparse's usage errors, and every :class:`~engine.track.csv_import.CsvImportError` marked
+``usage``: an unknown field, identifier kind, time zone, encoding, delimiter or date format, a
+column the file does not have, options that contradict each other) or the ``--errors`` report
+cannot be written (both checked before anything is imported), 3 when rows were imported but the
+report could not be written at the end, 130 when interrupted with Ctrl-C (the rows committed
+before stay; the summary says up to which line).
+
+The engine's errors name no option; what would fix one (its ``fix``) is said here, in this
+command's words (:data:`FIXES`).
 
 With ``--json`` the result is one JSON object on stdout, and so is a refusal, with nothing on
 stderr: ``{"error": ..., "where": ...}``, the message and the place of a
@@ -33,6 +40,14 @@ from engine.errors import JourneyStudioError
 #: Row errors printed under the summary (all of them go to ``--errors``).
 SHOWN_ERRORS = 10
 
+#: What to do about a refusal, by the ``fix`` of the :class:`~engine.track.csv_import.CsvImportError`.
+FIXES = {
+    "date_format": "give their format with --date-format",
+    "id_column": "choose one with --id-column (and --id-kind), or map one with --map COLUMN=identifiers.email",
+    "event": "map one with --map COLUMN=event, or give every row the same name with --event-name NAME",
+    "time": "map one with --map COLUMN=time",
+}
+
 
 def _out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
@@ -46,10 +61,12 @@ def _refuse(args: argparse.Namespace, exc: JourneyStudioError) -> None:
     """Say why nothing was done: one line on stderr, or the JSON error object with ``--json``."""
     from engine.cli import PROG
 
+    fix = FIXES.get(getattr(exc, "fix", None) or "")
+    message = f"{exc.message}; {fix}" if fix else exc.message
     if args.json:
-        _json_out({"error": exc.message, "where": exc.where})
+        _json_out({"error": message, "where": exc.where})
     else:
-        sys.stderr.write(f"{PROG}: error: {exc}\n")
+        sys.stderr.write(f"{PROG}: error: {exc.where}: {message}\n" if exc.where else f"{PROG}: error: {message}\n")
 
 
 def _mapping(text: str) -> tuple[str, str]:
@@ -75,9 +92,11 @@ def add_commands(sub: argparse._SubParsersAction,
                     "UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK; comma, semicolon, tab or pipe). Rows with "
                     "errors are skipped and listed; importing the same file again adds nothing. "
                     "Exit code 0 when rows were imported or were already there, 1 when nothing could "
-                    "be imported, 2 when the command line is wrong or the --errors report cannot be "
-                    "written (nothing is imported then), 3 when rows were imported but the report "
-                    "could not be written, 130 when interrupted. With --json the result, or "
+                    "be imported (no row was good, or the file cannot be read or lacks a column the "
+                    "import needs), 2 when the command line is wrong (including an unknown field, "
+                    "identifier kind, time zone, encoding or date format, or a column the file does not "
+                    "have) or the --errors report cannot be written (nothing is imported then), 3 when "
+                    "rows were imported but the report could not be written, 130 when interrupted. With --json the result, or "
                     "{\"error\": ..., \"where\": ...} when the import is refused, is one JSON object on stdout.",
         epilog="Fields for --map: identifiers.<kind> (email, phone, user_id, anonymous_id, distinct_id, "
                "custom:<name>), skip; events: event, time, properties.<name>; customers: "
@@ -133,10 +152,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         return _import(args)
     except JourneyStudioError as exc:
-        if not args.json:
-            raise
         _refuse(args, exc)
-        return 1
+        return 2 if getattr(exc, "usage", False) else 1
     except KeyboardInterrupt:
         if not args.json:
             raise

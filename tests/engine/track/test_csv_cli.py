@@ -68,7 +68,7 @@ def test_nothing_importable_exits_1(tmp_path: Path, workspace: str, capsys):
 def test_user_errors_are_one_line(tmp_path: Path, workspace: str, capsys):
     path = write(tmp_path / "e.csv", ["email,event,time", "a@example.com,x,2025-01-01"])
     code, _, err = run(capsys, "import", "events", str(path), "--workspace", workspace, "--map", "nope=event")
-    assert code == 1
+    assert code == 2  # a column the file does not have: the command line is wrong
     assert err.strip() == ("journey-studio: error: mapping 'nope=event': there is no column 'nope' (the columns "
                            "are email, event, time)")
     code, _, err = run(capsys, "import", "events", str(tmp_path / "missing.csv"), "--workspace", workspace)
@@ -185,7 +185,7 @@ def test_with_json_every_refusal_is_a_json_object_on_stdout(tmp_path: Path, work
     path = customers_with_a_bad_row(tmp_path)
     code, out, err = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--map", "nope=skip",
                          "--json")
-    assert code == 1 and err == ""
+    assert code == 2 and err == ""
     assert json.loads(out) == {"error": "mapping 'nope=skip': there is no column 'nope' (the columns are email, name)",
                                "where": None}
 
