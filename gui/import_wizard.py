@@ -7,7 +7,8 @@
    the customer's time zone; for events the event name, its time or a property), the type the
    engine inferred (which may be forced), the column that identifies the customer, the date format
    and the time zone of times written without one. The engine's suggested mapping is the default,
-   and every change is checked at once with :func:`engine.track.csv_import.make_plan`.
+   and every change is checked at once with :func:`engine.track.csv_import.make_plan`; a refusal
+   says what to change on this page (:func:`error_text`), never a command-line option.
 4. *Import*: a progress bar and a Cancel button; the import runs on a worker thread and stops
    between two batches when cancelled (what was committed stays).
 5. *Result*: the counts, the warnings and every skipped row (row, line, column, value, reason),
@@ -29,6 +30,7 @@ from engine.store.customers import CUSTOM_KIND_PREFIX, IDENTIFIER_KINDS
 from engine.track.csv_import import (
     DATE_FORMATS,
     ImportOptions,
+    ImportPlan,
     ImportProgress,
     ImportResult,
     Preview,
@@ -191,6 +193,28 @@ def join_field(target: str, name: str, forced: str | None) -> str:
     return f"{field}:{forced}" if forced and target in _TYPED else field
 
 
+def fix_hint(fix: str | None) -> str:
+    """What to do on the Columns page about a refusal whose ``fix`` is this (see
+    :class:`engine.track.csv_import.CsvImportError`); "" for none. It names the page's own
+    controls, by their labels."""
+    return {
+        "date_format": translate("ImportWizard", "choose their format under “Dates” above the table, or type a "
+                                                 "pattern there such as %d.%m.%Y %H:%M"),
+        "id_column": translate("ImportWizard", "choose one under “Customer identified by”, or set a column's "
+                                               "“Import as” to “Identifier”"),
+        "event": translate("ImportWizard", "set a column's “Import as” to “Event name”, or type one name for "
+                                           "every row under “Every row is the event”"),
+        "time": translate("ImportWizard", "set a column's “Import as” to “Event time”"),
+    }.get(fix or "", "")
+
+
+def error_text(exc: JourneyStudioError) -> str:
+    """An engine error as the wizard shows it: where and what, then what to do here about it."""
+    text = f"{exc.where}: {exc.message}" if exc.where else exc.message
+    hint = fix_hint(getattr(exc, "fix", None))
+    return f"{text}; {hint}" if hint else text
+
+
 def progress_fraction(progress: ImportProgress, source: Preview | None) -> float:
     """How far an import is, from 0 to 1.
 
@@ -249,7 +273,7 @@ class ImportWorker(QtCore.QObject):
             result = import_csv(self.workspace, self.path, self.kind, self.options,
                                 progress=self.progressed.emit, cancel=self.cancel)
         except JourneyStudioError as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(error_text(exc))
         except Exception as exc:  # the wizard must say what happened rather than wait forever
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         else:
@@ -524,6 +548,9 @@ class MappingPage(QtWidgets.QWizardPage):
         self._built_for: Preview | None = None
         self._syncing = False
         self.plan_error = ""
+        #: Warnings about the inferred types, and about what the checked plan will skip.
+        self.type_warnings: list[str] = []
+        self.plan_warnings: list[str] = []
         self.setTitle(self.tr("Choose what each column becomes"))
         self.setSubTitle(self.tr("The suggestions come from the column names and values. Columns set to "
                                  "“Don't import” are left out."))
@@ -652,10 +679,10 @@ class MappingPage(QtWidgets.QWizardPage):
         self.table.setColumnWidth(0, min(max(self.table.columnWidth(0), 110), 220))
         for col, width in ((2, 180), (3, 180), (4, 330)):
             self.table.setColumnWidth(col, width)
-        warnings = [self.tr("Column “%1”: its dates could be day/month or month/day; they are read as "
-                            "day/month/year unless you choose another format under Dates.").replace("%1", c.name)
-                    for c in p.columns if c.type.ambiguous]
-        _show(self.warnings, "\n".join(warnings))
+        self.type_warnings = [
+            self.tr("Column “%1”: its dates could be day/month or month/day; they are read as "
+                    "day/month/year unless you choose another format under Dates.").replace("%1", c.name)
+            for c in p.columns if c.type.ambiguous]
         self.check()
 
     def _add_row(self, index: int, name: str, column_type: ColumnType, target: str, field: str,
@@ -815,18 +842,23 @@ class MappingPage(QtWidgets.QWizardPage):
         if self._syncing or self.wiz.preview is None:
             return
         p = self.wiz.preview
+        options = self.options()
         try:
-            plan = make_plan(p, self.options())
+            plan = make_plan(p, options)
         except JourneyStudioError as exc:
-            self.plan_error = str(exc)
+            plan = None
+            self.plan_error = error_text(exc)
+            self.plan_warnings = []
             self.summary.clear()
         else:
             self.plan_error = ""
+            self.plan_warnings = [w[:1].upper() + w[1:] for w in plan.warnings]
             used = len(plan.columns)
             text = self.tr("%1 of %2 columns will be imported; the customer is found by %3 (%4).") \
                 .replace("%1", str(used)).replace("%2", str(len(p.header))) \
                 .replace("%3", plan.id_column).replace("%4", plan.id_kind)
             self.summary.setText(text)
+        self._show_read_types(plan if options.date_format is None else None)
         events = p.kind == "events"
         if events:
             column = next((r.name for r in self.rows if r.target.currentData() == "event"), None)
@@ -834,8 +866,25 @@ class MappingPage(QtWidgets.QWizardPage):
             self.event_name.setPlaceholderText(
                 self.tr("Taken from column “%1”").replace("%1", column) if column
                 else self.tr("Only when no column holds the event name"))
+        _show(self.warnings, "\n".join(self.type_warnings + self.plan_warnings))
         _show(self.error, self.plan_error)
         self.completeChanged.emit()
+
+    def _show_read_types(self, plan: ImportPlan | None) -> None:
+        """A time column that is not all dates is read in the format of most of its values (when no
+        format is chosen under Dates): its Type box says so, rather than the type inferred from all
+        of them."""
+        p = self.wiz.preview
+        for row in self.rows:
+            if row.target.currentData() in _TYPED:
+                row.type.setItemText(0, self.tr("%1 (detected)").replace("%1", row.detected))
+        if plan is None or p is None:
+            return
+        for column in plan.of("time"):
+            info, row = p.columns[column.index], self.rows[column.index]
+            if info.type.name not in ("date", "datetime") and column.type == info.as_dates \
+                    and row.type.currentIndex() == 0:
+                row.type.setItemText(0, self.tr("%1 (most values)").replace("%1", describe_type(column.type)))
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.wiz.preview is not None and not self.plan_error
@@ -1104,7 +1153,7 @@ class ImportWizard(QtWidgets.QWizard):
         try:
             fresh = preview(path, kind, encoding=encoding, delimiter=delimiter)
         except JourneyStudioError as exc:
-            return str(exc)
+            return error_text(exc)
         except (OSError, ValueError, UnicodeError) as exc:
             return self.tr("Cannot read the file: %1").replace("%1", str(exc))
         self.preview, self.path, self.kind = fresh, path, kind
