@@ -61,6 +61,9 @@ _INT = re.compile(r"[+-]?(?:0|[1-9]\d{0,17})")
 # Leading zeros (zip codes, SKUs) do not match: such columns stay text.
 _FLOAT = re.compile(r"[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _FLOAT_COMMA = re.compile(r"[+-]?(?:0|[1-9]\d*),\d+")
+#: A decimal comma that cannot be a thousands separator (not exactly three digits after it):
+#: ``12,50`` but not ``1,234``. Taken in comma-separated files too, where such a value was quoted.
+_FLOAT_COMMA_CLEAR = re.compile(r"[+-]?(?:0|[1-9]\d*),(?:\d{1,2}|\d{4,})")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[\d\s().-]{6,24}")
 _TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s*([AaPp]\.?[Mm]\.?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
@@ -164,14 +167,17 @@ def _as_int(values: list[str], header: str, delimiter: str) -> Candidate:
 
 
 def _as_float(values: list[str], header: str, delimiter: str) -> Candidate:
+    """Decimals with a point, or with a comma (``12,50``) if that fits more values: any comma in
+    a file separated otherwise, one that cannot be a thousands separator in a comma-separated file."""
     good = _fits(values, _FLOAT.fullmatch)
-    if good is not None:
-        return ColumnType("float"), len(values) - len(good)
-    if delimiter != ",":
-        good = _fits(values, lambda v: _FLOAT_COMMA.fullmatch(v) or _INT.fullmatch(v))
-        if good is not None:
-            return ColumnType("float", decimal_comma=True), len(values) - len(good)
-    return None
+    found = None if good is None else (ColumnType("float"), len(values) - len(good))
+    if found is not None and found[1] == 0:
+        return found
+    comma = _FLOAT_COMMA if delimiter != "," else _FLOAT_COMMA_CLEAR
+    good = _fits(values, lambda v: comma.fullmatch(v) or _INT.fullmatch(v))
+    if good is not None and any(map(comma.fullmatch, good)) and (found is None or len(values) - len(good) < found[1]):
+        return ColumnType("float", decimal_comma=True), len(values) - len(good)
+    return found
 
 
 def _as_email(values: list[str], header: str, delimiter: str) -> Candidate:

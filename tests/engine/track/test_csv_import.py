@@ -103,6 +103,19 @@ def test_preview_infers_types_and_suggests_a_mapping(tmp_path: Path):
     assert len(p.rows) == 2
 
 
+def test_decimals_written_with_a_comma_are_numbers_even_when_a_few_are(ws: Workspace, tmp_path: Path):
+    # Comma-separated, the decimal comma quoted: most amounts are whole numbers, one is 12,50.
+    rows = [["email", "Spend", "Code"]] + [[f"c{i}@example.com", str(i + 1), "1,234"] for i in range(5)]
+    rows[3][1] = "12,50"
+    path = write(tmp_path / "spend.csv", rows)
+    p = preview(path, "customers")
+    assert p.column("Spend").type.describe() == "float, decimal comma"
+    assert p.column("Code").type.name == "text"  # 1,234 could be a thousands separator: left as text
+    import_customers(ws, path)
+    spend = {ws.get_customer(ws.find_customer("email", f"c{i}@example.com")).attributes["Spend"] for i in range(5)}
+    assert spend == {1.0, 2.0, 12.5, 4.0, 5.0}
+
+
 def test_day_month_order_is_read_from_the_data_or_flagged_ambiguous(tmp_path: Path):
     mdy = preview(write(tmp_path / "a.csv", [["user_id", "event", "time"], ["1", "x", "12/31/2024 6:30 PM"],
                                              ["2", "x", "01/02/2025 7:00 AM"]]))
