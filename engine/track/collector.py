@@ -14,8 +14,9 @@ thread while it runs.
 Answers are JSON. Success: ``{"success": true, "stored": n, "duplicates": d}`` (plus ``rejected``
 when some messages of a batch were refused). Failure: ``{"success": false, "code": ...,
 "message": ...}`` with status 400 (malformed body or message, ``malformed`` / ``invalid_message`` /
-``too_deep``), 401 (missing or unknown write key), 404 (no such endpoint), 405 (wrong method), 411,
-413 (over Segment's limits: 32 KB per message, 500 KB per batch), 415 (a content encoding other
+``too_deep``), 401 (missing or unknown write key), 404 (no such endpoint), 405 (wrong method),
+413 (over Segment's limits: 32 KB per message, 500 KB per batch, whether the body came with a
+``Content-Length`` or in chunks), 415 (a content encoding other
 than gzip), 429 (the write queue is full; ``Retry-After`` says when to try again) or 503 (the
 database failed; nothing was stored). In a batch, good messages are stored even when others are
 refused; only a batch with no good message is refused as a whole.
@@ -314,6 +315,11 @@ class Collector:
                               cors, close=False)
             response.headers.append(("Allow", ", ".join((*route.methods, "OPTIONS"))))
             return response
+        return self._too_large(route, length, cors)
+
+    def _too_large(self, route: _Route, length: int, cors: list[tuple[str, str]]) -> Response | None:
+        """413 for a body over the route's limit (known from the header, or once a chunked body has
+        arrived)."""
         limit = sensors_protocol.MAX_FORM_BYTES if route.protocol == "sensors" else MAX_BATCH_BYTES
         if length > limit:
             self._count("too_large")
@@ -331,6 +337,10 @@ class Collector:
     def _answer(self, request: Request, respond: Respond) -> Response | None:
         route = ROUTES[_normal(request.path)]
         cors = _cors(request.headers)
+        if "transfer-encoding" in request.headers:  # chunked: its length is known only now
+            refused = self._too_large(route, len(request.body), cors)
+            if refused is not None:
+                return refused
         if self._server is None or self._server.stopping:
             self._count("stopping")
             return _error(503, "stopping", "the collector is stopping; send the request again later", cors)
@@ -430,9 +440,11 @@ class Collector:
             valid.add(key)
         return True
 
-    def _refused(self, code: str) -> None:
-        """A request the HTTP layer refused before it reached :meth:`_handle`."""
-        self._requests += 1
+    def _refused(self, code: str, new_request: bool = True) -> None:
+        """A request the HTTP layer refused before it reached :meth:`_handle` (``new_request``:
+        before :meth:`_early` counted it)."""
+        if new_request:
+            self._requests += 1
         self._count(code)
 
     def _count(self, code: str) -> None:

@@ -1,12 +1,15 @@
 """A small HTTP/1.1 server on asyncio for the collector: persistent connections, one request at a
 time per connection, answers that may come later (once the writer has committed).
 
-Only what analytics SDKs and browsers send is understood: a request line, header fields and a
-body of ``Content-Length`` bytes (optionally announced with ``Expect: 100-continue``). Anything
-else is answered with a 4xx status and the connection is closed: a malformed request line or
-header (400), a chunked body (411), header fields over :data:`MAX_HEADER_BYTES` (431). Once the
-header has arrived, the ``early`` callback may answer before the body is read (a 413 for a body
-over the route's limit, a 404, a 405); the connection then closes if a body was announced. A connection idle for :data:`IDLE_TIMEOUT` seconds is
+Only what analytics SDKs, HTTP libraries and browsers send is understood: a request line, header
+fields and a body of ``Content-Length`` bytes or sent in chunks (``Transfer-Encoding: chunked``, as
+libraries stream a body whose size they do not know), optionally announced with ``Expect:
+100-continue``. Anything else is answered with a 4xx status and the connection is closed: a
+malformed request line, header or chunk (400), another transfer coding, or one together with a
+``Content-Length`` (400), header fields over :data:`MAX_HEADER_BYTES` (431), a chunked body over
+``max_body`` (413). Once the header has arrived, the ``early`` callback may answer before the body
+is read (a 413 for a body over the route's limit, a 404, a 405; it gets -1 as the length of a
+chunked body); the connection then closes if a body was announced. A connection idle for :data:`IDLE_TIMEOUT` seconds is
 closed; one that takes longer than :data:`REQUEST_TIMEOUT` seconds to send a request gets 408.
 
 The handler runs in the event loop's thread. It returns a :class:`Response`, or ``None`` and later
@@ -33,6 +36,10 @@ SWEEP_EVERY = 5.0
 MAX_CONNECTIONS = 4096
 #: What ``bytes.strip()`` strips (``str.strip()`` would strip more of Latin-1: NBSP, NEL).
 _BLANKS = " \t\n\r\x0b\x0c"
+#: The body length of a request whose body comes in chunks.
+CHUNKED = -1
+#: Longest chunk-size line (hex digits and chunk extensions) and trailer section accepted.
+MAX_CHUNK_LINE = 1024
 
 REASONS = {
     200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
@@ -89,10 +96,12 @@ _Head = tuple[str, str, str, str, str, dict[str, str], int]
 
 
 class _Refuse(Exception):
-    def __init__(self, response: Response, *, counted: bool = False):
+    def __init__(self, response: Response, *, counted: bool = False, new_request: bool = True):
         self.response = response
         #: The handler counted this refusal already (its early answers).
         self.counted = counted
+        #: The request was not counted yet (it is, by ``early``, once its header has been read).
+        self.new_request = new_request
 
 
 def error_response(status: int, code: str, message: str) -> Response:
@@ -162,7 +171,7 @@ class HttpProtocol(asyncio.Protocol):
                 request = self._parse()
             except _Refuse as refused:
                 if not refused.counted:
-                    self.server.refused(refused.response.code)
+                    self.server.refused(refused.response.code, refused.new_request)
                 self._send(refused.response)
                 continue
             if request is None:
@@ -208,6 +217,22 @@ class HttpProtocol(asyncio.Protocol):
             if self._head is None:
                 return None
         method, target, path, query, version, headers, length = self._head
+        if length == CHUNKED:
+            try:
+                decoded = _dechunk(buf, self.server.max_body)
+            except _Refuse as refused:
+                self._head = None
+                refused.new_request = False  # ``early`` counted it
+                raise
+            if decoded is None:
+                if not self.continued and headers.get("expect", "").lower() == "100-continue" and self.transport:
+                    self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                    self.continued = True
+                return None
+            body, used = decoded
+            del buf[:used]
+            self._head = None
+            return Request(method, target, path, query, version, headers, body, self.peer)
         if len(buf) < length:
             if not self.continued and headers.get("expect", "").lower() == "100-continue" and self.transport:
                 self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
@@ -253,17 +278,16 @@ class HttpProtocol(asyncio.Protocol):
             headers[key] = f"{headers[key]}, {text}" if key in headers else text
         self._keep_alive = _keep_alive(version, headers.get("connection", ""))
         if "transfer-encoding" in headers:
-            raise _Refuse(error_response(411, "length_required",
-                                         "send the body with a Content-Length, not in chunks"))
-        length_text = headers.get("content-length", "0")
-        if not (length_text.isdigit() and length_text.isascii() and len(length_text) <= 12):
-            values = {v.strip() for v in length_text.split(",")}
-            if len(values) != 1:
-                raise _Refuse(error_response(400, "malformed", "conflicting Content-Length fields"))
-            length_text = values.pop()
-            if not length_text.isascii() or not length_text.isdigit() or len(length_text) > 12:
-                raise _Refuse(error_response(400, "malformed", "Content-Length is not a number of bytes"))
-        length = int(length_text)
+            coding = headers["transfer-encoding"].lower()
+            if coding != "chunked":
+                raise _Refuse(error_response(400, "malformed", f"the transfer coding '{coding[:40]}' is not "
+                                             "understood here; send the body with a Content-Length or chunked"))
+            if "content-length" in headers:
+                raise _Refuse(error_response(400, "malformed",
+                                             "a body is sent either with a Content-Length or in chunks, not both"))
+            length = CHUNKED
+        else:
+            length = _content_length(headers.get("content-length", "0"))
         if "://" in target:
             try:
                 split = urlsplit(target)
@@ -284,11 +308,66 @@ class HttpProtocol(asyncio.Protocol):
         if self.closed or self.busy or self.transport is None:
             return
         if (self.buffer or self._head is not None) and self.started and now - self.started > REQUEST_TIMEOUT:
-            self.server.refused("timeout")
+            self.server.refused("timeout", self._head is None)
             self._send(error_response(408, "timeout", f"the request took over {REQUEST_TIMEOUT:.0f} s to arrive"))
         elif not self.buffer and self._head is None and now - self.last_active > IDLE_TIMEOUT:
             self.closed = True
             self.transport.close()
+
+
+def _content_length(text: str) -> int:
+    """The body length a ``Content-Length`` field gives (repeated fields must agree)."""
+    if not (text.isdigit() and text.isascii() and len(text) <= 12):
+        values = {v.strip() for v in text.split(",")}
+        if len(values) != 1:
+            raise _Refuse(error_response(400, "malformed", "conflicting Content-Length fields"))
+        text = values.pop()
+        if not text.isascii() or not text.isdigit() or len(text) > 12:
+            raise _Refuse(error_response(400, "malformed", "Content-Length is not a number of bytes"))
+    return int(text)
+
+
+def _dechunk(buf: bytearray, limit: int) -> tuple[bytes, int] | None:
+    """A chunked body at the start of ``buf``: ``(body, bytes it took)``, or ``None`` until it has
+    all arrived. Chunk extensions and trailer fields are read past and dropped. Raises
+    :class:`_Refuse` for a malformed chunk (400) or a body over ``limit`` bytes (413)."""
+    if len(buf) > 2 * limit + MAX_HEADER_BYTES:  # the framing of many tiny chunks, or endless trailers
+        raise _Refuse(error_response(413, "too_large", f"the body is over {limit:,} bytes with its chunks' framing"))
+    parts: list[bytes] = []
+    size = 0
+    at = 0
+    while True:
+        end = buf.find(b"\r\n", at, at + MAX_CHUNK_LINE + 2)
+        if end < 0:
+            if len(buf) - at > MAX_CHUNK_LINE:
+                raise _Refuse(error_response(400, "malformed", "a chunk-size line is too long"))
+            return None
+        digits = bytes(buf[at:end]).partition(b";")[0].strip(b" \t")
+        if not digits or len(digits) > 8 or digits.strip(b"0123456789abcdefABCDEF"):
+            raise _Refuse(error_response(400, "malformed", "a chunk does not start with its size in hexadecimal"))
+        chunk = int(digits, 16)
+        at = end + 2
+        if chunk == 0:
+            break
+        size += chunk
+        if size > limit:
+            raise _Refuse(error_response(413, "too_large", f"the body is over {limit:,} bytes"))
+        if len(buf) < at + chunk + 2:
+            return None
+        if buf[at + chunk:at + chunk + 2] != b"\r\n":
+            raise _Refuse(error_response(400, "malformed", "a chunk is longer than its size says"))
+        parts.append(bytes(buf[at:at + chunk]))
+        at += chunk + 2
+    # Trailer fields (dropped), then an empty line.
+    while True:
+        end = buf.find(b"\r\n", at, at + MAX_CHUNK_LINE + 2)
+        if end < 0:
+            if len(buf) - at > MAX_CHUNK_LINE:
+                raise _Refuse(error_response(400, "malformed", "a trailer field is too long"))
+            return None
+        if end == at:
+            return b"".join(parts), end + 2
+        at = end + 2
 
 
 def _keep_alive(version: str, connection: str) -> bool:
@@ -302,7 +381,7 @@ class HttpServer:
     """Listens on ``host:port`` in the running event loop; see the module docstring."""
 
     def __init__(self, handler: Handler, *, early: Early, max_body: int,
-                 refused: Callable[[str], None] = lambda code: None):
+                 refused: Callable[[str, bool], None] = lambda code, new_request: None):
         self.handler = handler
         #: Called with the code of every answer this layer refuses a request with itself.
         self.refused = refused

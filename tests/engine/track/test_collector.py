@@ -592,12 +592,59 @@ def test_expect_100_continue(running: Running):
         assert sock.recv(4096).startswith(b"HTTP/1.1 200 ")
 
 
+def _chunked(head: str, body: bytes, sizes: list[int]) -> bytes:
+    """A request whose body is sent in chunks of ``sizes`` bytes (the rest in one more), with a
+    chunk extension and a trailer field, as streaming HTTP libraries may send them."""
+    out, at = [head.encode() + b"Transfer-Encoding: chunked\r\n\r\n"], 0
+    for size in [*sizes, len(body)]:
+        piece = body[at:at + size]
+        if piece:
+            out.append(f"{len(piece):x};name=value\r\n".encode() + piece + b"\r\n")
+        at += len(piece)
+    return b"".join(out) + b"0\r\nX-Checksum: none\r\n\r\n"
+
+
+def test_a_body_sent_in_chunks_is_read(running: Running):
+    auth = base64.b64encode(f"{running.key}:".encode()).decode()
+    head = f"POST /v1/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\n"
+    body = json.dumps({"batch": [{"type": "track", "userId": "chunky", "event": f"E{i}", "messageId": f"c{i}"}
+                                 for i in range(50)]}).encode()
+    data = _chunked(head, body, [1, 7, 300]) + track_request(running, "after-chunks")  # and one more behind it
+    received = raw_exchange(running, data, answers=2)
+    assert re.findall(rb"HTTP/1\.1 (\d{3}) ", received) == [b"200", b"200"]
+    assert len(events_of(running.ws, "user_id", "chunky")) == 50
+    # http.client sends an iterable body of unknown size in chunks.
+    conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=30)
+    pieces = iter([b'{"userId": "stream", ', b'"event": "Streamed"}'])
+    conn.request("POST", "/v1/track", body=pieces, headers={"Authorization": f"Basic {auth}",
+                                                             "Content-Type": "application/json"})
+    answer = conn.getresponse()
+    assert answer.status == 200, answer.read()
+    conn.close()
+    assert [e.name for e in events_of(running.ws, "user_id", "stream")] == ["Streamed"]
+
+
+def test_a_chunked_body_over_the_limit_is_refused_and_others_still_served(running: Running):
+    from engine.track.collector_messages import MAX_BATCH_BYTES
+
+    auth = base64.b64encode(f"{running.key}:".encode()).decode()
+    head = f"POST /v1/batch HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {auth}\r\n"
+    received = raw_exchange(running, _chunked(head, b" " * (MAX_BATCH_BYTES + 1), [65536] * 8))
+    assert received.split(b" ")[1] == b"413" and b"Connection: close" in received
+    assert running.collector.counts().rejected == {"too_large": 1}
+    assert raw_exchange(running, track_request(running, "still-served")).startswith(b"HTTP/1.1 200 ")
+
+
 @pytest.mark.parametrize("data,status", [
     (b"GARBAGE\r\n\r\n", b"400"),
     (b"POST /v1/track HTTP/1.1\r\nNo colon here\r\n\r\n", b"400"),
     (b"POST /v1/track HTTP/1.1\r\nContent-Length: -5\r\n\r\n", b"400"),
     (b"POST /v1/track HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello", b"400"),
-    (b"POST /v1/track HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", b"411"),
+    (b"POST /v1/track HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", b"400"),
+    (b"POST /v1/track HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+     b"400"),
+    (b"POST /v1/track HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", b"400"),
+    (b"POST /v1/track HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n", b"400"),
     (b"POST /v1/track HTTP/1.1\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n", b"431"),
     (b"POST /v1/track HTTP/2.0\r\n\r\n", b"400"),
     (b"POST http://[::1/v1/track HTTP/1.1\r\n\r\n", b"400"),

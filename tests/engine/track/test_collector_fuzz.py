@@ -197,3 +197,35 @@ def test_raw_requests(client: Client, method, target, version, headers, body):
         if line.startswith(b"HTTP/1.1 "):
             assert not line[9:10] == b"5", received
     client.healthy()
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.binary(max_size=3000), cuts=st.lists(st.integers(1, 700), max_size=12),
+       split=st.integers(0, 4000))
+def test_chunked_bodies_decode_whole_however_cut_and_however_they_arrive(body, cuts, split):
+    from engine.track.collector_http import _dechunk
+
+    data, at = b"", 0
+    for size in [*cuts, len(body)]:
+        piece = body[at:at + size]
+        if piece:
+            data += f"{len(piece):X}\r\n".encode() + piece + b"\r\n"
+        at += len(piece)
+    data += b"0\r\n\r\n"
+    tail = b"GET /next HTTP/1.1\r\n\r\n"
+    assert _dechunk(bytearray(data + tail), 1 << 20) == (body, len(data))
+    cut = min(split, len(data) - 1)
+    assert _dechunk(bytearray(data[:cut]), 1 << 20) is None  # not all there yet
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.binary(max_size=400))
+def test_any_bytes_as_a_chunked_body_wait_decode_or_are_refused(data):
+    from engine.track.collector_http import _dechunk, _Refuse
+
+    try:
+        found = _dechunk(bytearray(data), 100)
+    except _Refuse as refused:
+        assert refused.response.status in (400, 413)
+    else:
+        assert found is None or (len(found[0]) <= 100 and found[1] <= len(data))
