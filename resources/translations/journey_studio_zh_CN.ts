@@ -704,12 +704,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+295"/>
+        <location line="+298"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-293"/>
+        <location line="-296"/>
         <source>Copy this address</source>
         <translation type="unfinished"></translation>
     </message>
@@ -720,23 +720,23 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+27"/>
+        <location line="+30"/>
         <source>Received</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-30"/>
         <source>Messages read from accepted requests</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+36"/>
+        <location line="+39"/>
         <source>Stored</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-39"/>
         <source>Events written to the workspace (answered with 200)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -752,12 +752,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+33"/>
+        <location line="+36"/>
         <source>Refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-36"/>
         <source>Requests and messages refused; the reasons are below</source>
         <translation type="unfinished"></translation>
     </message>
@@ -783,6 +783,16 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
+        <source>Links refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Identifiers not joined to a profile because it would then have two user ids; the events still went to the customer the message was about</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Waiting</source>
         <translation type="unfinished"></translation>
     </message>
@@ -911,7 +921,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+187"/>
+        <location filename="../../gui/segment_builder.py" line="+219"/>
         <source>values, separated by commas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1163,7 +1173,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+232"/>
+        <location filename="../../gui/profiles_window.py" line="+240"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation type="unfinished">名称</translation>
@@ -1263,7 +1273,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+325"/>
+        <location filename="../../gui/import_wizard.py" line="+349"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1384,7 +1394,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+479"/>
+        <location filename="../../gui/import_wizard.py" line="+504"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1437,7 +1447,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-832"/>
+        <location line="-879"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -1644,7 +1654,27 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+32"/>
+        <source>choose their format under “Dates” above the table, or type a pattern there such as %d.%m.%Y %H:%M</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>choose one under “Customer identified by”, or set a column&apos;s “Import as” to “Identifier”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>set a column&apos;s “Import as” to “Event name”, or type one name for every row under “Every row is the event”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>set a column&apos;s “Import as” to “Event time”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+82"/>
         <source>Row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1669,7 +1699,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+790"/>
+        <location line="+815"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
@@ -2601,9 +2631,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-665"/>
+        <location filename="../../gui/import_wizard.py" line="-687"/>
         <source>Choose what each column becomes</source>
-        <extracomment>The inferred type in words.</extracomment>
+        <extracomment>The inferred type in words. Warnings about the inferred types, and about what the checked plan will skip.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2643,12 +2673,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+269"/>
+        <location line="+274"/>
         <source>Only when no column holds the event name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-263"/>
         <source>as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2698,12 +2728,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>Column “%1”: its dates could be day/month or month/day; they are read as day/month/year unless you choose another format under Dates.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+12"/>
         <source>%1 of %2 sampled rows are empty</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2754,17 +2784,23 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+127"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="-23"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Taken from column “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>%1 (most values)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2813,7 +2849,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-435"/>
+        <location filename="../../gui/import_wizard.py" line="-463"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2861,7 +2897,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-166"/>
+        <location filename="../../gui/profiles_window.py" line="-173"/>
         <source>Text</source>
         <extracomment>An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation type="unfinished"></translation>
@@ -2869,6 +2905,11 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <message>
         <location line="+1"/>
         <source>Number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2902,7 +2943,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>“%1” is not a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2912,7 +2953,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
+        <source>“%1” is not a date like 2025-03-01 or 2025-03-01T09:30</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>write true or false, not “%1”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3560,7 +3606,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+438"/>
+        <location filename="../../gui/import_wizard.py" line="+463"/>
         <location line="+83"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
@@ -3907,7 +3953,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>SegmentBuilder</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-470"/>
+        <location filename="../../gui/segment_builder.py" line="-502"/>
         <source>is</source>
         <extracomment>Customers shown as a sample of the segment.</extracomment>
         <translation type="unfinished"></translation>
@@ -3960,6 +4006,54 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+1"/>
         <source>is not set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Text must match exactly, capital letters included (“Lyon” is not “lyon”): use “contains” to ignore capitals.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The same value. Numbers compare as numbers (5 is 5.0), true/false as yes/no.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Anything but that value, customers without it included.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text holding these letters, ignoring capitals; or a list holding this value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Text beginning with these letters, ignoring capitals.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <location line="+2"/>
+        <location line="+2"/>
+        <source>Numbers compare as numbers; dates written like 2025-03-01 compare in time order.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Any of the values, separated by commas; each as with “is”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The customer has this attribute, whatever its value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The customer lacks this attribute (or it holds nothing).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4028,7 +4122,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+584"/>
+        <location line="+591"/>
         <source>filter %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4543,9 +4637,9 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>TrackingPanel</name>
     <message>
-        <location filename="../../gui/tracking_panel.py" line="+41"/>
+        <location filename="../../gui/tracking_panel.py" line="+49"/>
         <source>Unknown event</source>
-        <extracomment>The counts per source scan the events table (about a second for a million events), so the timer reads them only every this many ticks; Refresh reads them at once.</extracomment>
+        <extracomment>The counts per source scan the events table (about a second for a million events), so the timer reads them only every this many ticks; Refresh reads them at once. Seconds a word on a cancelled check stays on the summary line.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4594,8 +4688,21 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+3"/>
+        <location line="+142"/>
+        <source>Check stored events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-140"/>
+        <location line="+141"/>
+        <source>Check every stored event against the current tracking plan and count the problems again (events are otherwise checked only when they arrive)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-122"/>
         <source>Event</source>
+        <extracomment>While a check of the stored events runs: its cancel flag and progress (events, total). The last finished check of the stored events: events checked and when. A word on the last check, added to the summary for :data:`NOTICE_S` seconds: (text, until).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4644,7 +4751,32 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+71"/>
+        <source>Cancel check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop checking; the counts stay as they were</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Checking stored events…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>check cancelled, the counts were not changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The stored events could not be checked: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>The tracking plan could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4689,17 +4821,32 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Every event matches the tracking plan</source>
+        <location line="+4"/>
+        <source>No problems in the 1 stored event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Events that are not in the plan, lack a required property or carry one of the wrong type will be listed here.</source>
+        <source>No problems in the %1 stored events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+1"/>
+        <source>Every stored event was checked against the tracking plan %1; events arriving are checked as they come.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No problems counted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Events are checked against the tracking plan as they arrive: one that is not in the plan, lacks a required property or carries one of the wrong type is listed here. Events stored before their Tracked event node was added were not checked; Check stored events checks them all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Last seen %1
 First seen %2</source>
         <translation type="unfinished"></translation>
