@@ -337,10 +337,8 @@ def _dechunk(buf: bytearray, limit: int) -> tuple[bytes, int] | None:
     size = 0
     at = 0
     while True:
-        end = buf.find(b"\r\n", at, at + MAX_CHUNK_LINE + 2)
-        if end < 0:
-            if len(buf) - at > MAX_CHUNK_LINE:
-                raise _Refuse(error_response(400, "malformed", "a chunk-size line is too long"))
+        end = _line_end(buf, at, "a chunk-size line")
+        if end is None:
             return None
         digits = bytes(buf[at:end]).partition(b";")[0].strip(b" \t")
         if not digits or len(digits) > 8 or digits.strip(b"0123456789abcdefABCDEF"):
@@ -360,14 +358,23 @@ def _dechunk(buf: bytearray, limit: int) -> tuple[bytes, int] | None:
         at += chunk + 2
     # Trailer fields (dropped), then an empty line.
     while True:
-        end = buf.find(b"\r\n", at, at + MAX_CHUNK_LINE + 2)
-        if end < 0:
-            if len(buf) - at > MAX_CHUNK_LINE:
-                raise _Refuse(error_response(400, "malformed", "a trailer field is too long"))
+        end = _line_end(buf, at, "a trailer field")
+        if end is None:
             return None
         if end == at:
             return b"".join(parts), end + 2
         at = end + 2
+
+
+def _line_end(buf: bytearray, at: int, what: str) -> int | None:
+    """Where the line starting at ``at`` ends (its CR LF), ``None`` until it has arrived; 400 for
+    a line over :data:`MAX_CHUNK_LINE` bytes."""
+    end = buf.find(b"\r\n", at, at + MAX_CHUNK_LINE + 2)
+    if end < 0:
+        if len(buf) - at > MAX_CHUNK_LINE:
+            raise _Refuse(error_response(400, "malformed", f"{what} is too long"))
+        return None
+    return end
 
 
 def _keep_alive(version: str, connection: str) -> bool:

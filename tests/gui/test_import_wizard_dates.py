@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.gui.test_import_wizard import _choose
+
 MIXED = ["2025-01-01T10:00:00Z", "2025-01-02T10:00:00Z", "31/12/2024 25:00", "not a date", "2025-01-03T10:00:00Z"]
 ISO = "ISO 8601 (2024-12-31 or 2024-12-31T18:30:00Z)"
 
@@ -42,13 +44,6 @@ def events_file(path: Path, times: list[str]) -> Path:
     rows = [f"u{i}@example.com,visit,{t}" for i, t in enumerate(times)]
     path.write_text("\n".join(["email,event,timestamp", *rows]) + "\n", encoding="utf-8")
     return path
-
-
-def _choose(combo, data) -> None:
-    index = combo.findData(data)
-    assert index >= 0, data
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
 
 
 def test_mostly_dates_import_and_the_other_rows_are_listed(mapping_page_for, ws, tmp_path, qtbot):
