@@ -100,14 +100,13 @@ class TrackingPanel(QtWidgets.QWidget):
         self.clear_button.setToolTip(self.tr("Forget the counted problems, for example after fixing the "
                                              "source"))
         self.clear_button.clicked.connect(self.clear)
-        self.check_button = QtWidgets.QPushButton(self.tr("Check stored events"), self)
+        self.check_button = QtWidgets.QPushButton(self)
         self.check_button.setObjectName("checkStoredEvents")
-        self.check_button.setToolTip(self.tr("Check every stored event against the current tracking plan and "
-                                             "count the problems again (events are otherwise checked only "
-                                             "when they arrive)"))
         self.check_button.clicked.connect(self.check_stored)
         #: While a check of the stored events runs: its cancel flag and progress (events, total).
         self._check_cancel: threading.Event | None = None
+        #: The workspace the check under way (or last) reads.
+        self._checked_ws = None
         self._check_progress = (0, 0)
         #: The last finished check of the stored events: events checked and when.
         self.last_check: tuple[int, datetime] | None = None
@@ -116,6 +115,7 @@ class TrackingPanel(QtWidgets.QWidget):
         self._check_timer = QtCore.QTimer(self)
         self._check_timer.setInterval(200)
         self._check_timer.timeout.connect(self._show_check_progress)
+        self._end_check()
 
         self.table = QtWidgets.QTreeWidget(self)
         self.table.setObjectName("violationTable")
@@ -211,6 +211,7 @@ class TrackingPanel(QtWidgets.QWidget):
         if ws is None:
             return
         cancel = self._check_cancel = threading.Event()
+        self._checked_ws = ws
         self._check_progress = (0, 0)
 
         def progress(done: int, total: int) -> None:
@@ -240,6 +241,7 @@ class TrackingPanel(QtWidgets.QWidget):
         self.summary.setText(text)
 
     def _end_check(self) -> None:
+        """The button back to starting a check."""
         self._check_cancel = None
         self._check_timer.stop()
         self.check_button.setText(self.tr("Check stored events"))
@@ -249,11 +251,13 @@ class TrackingPanel(QtWidgets.QWidget):
 
     def _on_checked(self, result: tracking_plan.StoredCheck) -> None:
         self._end_check()
-        if not result.cancelled:
-            self.last_check = (result.events, datetime.now(UTC))
+        if self._checked_ws is not self.workspace:
+            return  # another workspace is shown now; set_workspace read it afresh
         if result.cancelled:
             self._notice = (self.tr("check cancelled, the counts were not changed"),
                             time.monotonic() + NOTICE_S)
+        else:
+            self.last_check = (result.events, datetime.now(UTC))
         self.refresh(sources=False)
         self._show()
 

@@ -383,23 +383,30 @@ def record(ws: Workspace, violations: Iterable[Violation], example: Mapping[str,
 
 def _upsert(ws: Workspace, tally: Mapping[tuple[str, str, str], list[Any]], now: datetime,
             conn: Connection | None) -> None:
-    rows = [{"event_name": name[:NAME_MAX], "kind": kind, "property": prop[:NAME_MAX], "count": n,
-             "example": bounded_example(example), "first_seen": now, "last_seen": now}
-            for (name, kind, prop), (n, example) in tally.items()]
-    # Names cut to the column's length may now collide; add those up rather than upsert twice.
-    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for row in rows:
-        key = (row["event_name"], row["kind"], row["property"])
-        if key in merged:
-            merged[key]["count"] += row["count"]
-            merged[key]["example"] = row["example"]
-        else:
-            merged[key] = row
+    rows = _rows({key: (n, example, now, now) for key, (n, example) in tally.items()})
     if conn is not None:
-        _write(conn, list(merged.values()))
+        _write(conn, rows)
         return
     with ws._session(write=True) as s:
-        _write(s.connection(), list(merged.values()))
+        _write(s.connection(), rows)
+
+
+def _rows(tally: Mapping[tuple[str, str, str], Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows of ``tracking_violations`` from ``(event, kind, property) → (count, latest example,
+    first seen, last seen)``. Names cut to the column's length may collide; those are added up
+    (the later example kept) rather than written twice."""
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for (name, kind, prop), (n, example, first, last) in tally.items():
+        key = (name[:NAME_MAX], kind, prop[:NAME_MAX])
+        row = merged.get(key)
+        if row is None:
+            merged[key] = {"event_name": key[0], "kind": kind, "property": key[2], "count": n,
+                           "example": bounded_example(example), "first_seen": first, "last_seen": last}
+        else:
+            row["count"] += n
+            row["example"] = bounded_example(example)
+            row["first_seen"], row["last_seen"] = min(row["first_seen"], first), max(row["last_seen"], last)
+    return list(merged.values())
 
 
 def _write(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -530,18 +537,9 @@ def check_stored(ws: Workspace, *, progress: Callable[[int, int], None] | None =
         while scan(conn, CHECK_CHUNK) == CHECK_CHUNK:
             pass
         conn.execute(delete(_violations))
-        merged: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for (name, kind, prop), (n, example, first, last) in tally.items():
-            key = (name[:NAME_MAX], kind, prop[:NAME_MAX])
-            row = merged.get(key)
-            if row is None:
-                merged[key] = {"event_name": key[0], "kind": kind, "property": key[2], "count": n,
-                               "example": bounded_example(example), "first_seen": first, "last_seen": last}
-            else:  # names cut to the column's length collide: add them up
-                row["count"] += n
-                row["first_seen"], row["last_seen"] = min(row["first_seen"], first), max(row["last_seen"], last)
-        if merged:
-            conn.execute(_violations.insert(), list(merged.values()))
+        rows = _rows(tally)
+        if rows:
+            conn.execute(_violations.insert(), rows)
     if progress is not None:
         progress(state["done"], state["done"])
     return StoredCheck(state["done"], state["violations"])
