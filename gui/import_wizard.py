@@ -210,7 +210,7 @@ def fix_hint(fix: str | None) -> str:
 
 def error_text(exc: JourneyStudioError) -> str:
     """An engine error as the wizard shows it: where and what, then what to do here about it."""
-    text = f"{exc.where}: {exc.message}" if exc.where else exc.message
+    text = f"{exc.where}: {exc.message}" if exc.where else exc.message[:1].upper() + exc.message[1:]
     hint = fix_hint(getattr(exc, "fix", None))
     return f"{text}; {hint}" if hint else text
 

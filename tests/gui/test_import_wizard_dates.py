@@ -77,7 +77,7 @@ def test_too_few_dates_point_to_the_dates_box_with_the_count(mapping_page_for, t
     page = wizard.mapping_page
     assert not page.isComplete()
     assert page.plan_error == (
-        "column 'timestamp' is mapped to the event time but its values do not look like dates (text): more than "
+        "Column 'timestamp' is mapped to the event time but its values do not look like dates (text): more than "
         f"half of its values must read as dates in one format, and only 2 of the 5 sampled values do, in the format "
         f"{ISO}; choose their format under “Dates” above the table, or type a pattern there such as %d.%m.%Y %H:%M")
     assert "--" not in page.plan_error and page.error.text() == page.plan_error
@@ -95,15 +95,15 @@ def test_other_refusals_name_the_page_controls(mapping_page_for, tmp_path):
     page = wizard.mapping_page
     rows = {r.name: r for r in page.rows}
     _choose(rows["event"].target, "property")
-    assert page.plan_error == ("no column holds the event name; set a column's “Import as” to “Event name”, or "
+    assert page.plan_error == ("No column holds the event name; set a column's “Import as” to “Event name”, or "
                                "type one name for every row under “Every row is the event”")
     _choose(rows["event"].target, "event")
     _choose(rows["timestamp"].target, "skip")
-    assert page.plan_error == "no column holds the event time; set a column's “Import as” to “Event time”"
+    assert page.plan_error == "No column holds the event time; set a column's “Import as” to “Event time”"
     _choose(rows["timestamp"].target, "time")
     _choose(rows["email"].target, "property")
-    assert page.plan_error == ("no column identifies the customer; choose one under “Customer identified by”, or "
+    assert page.plan_error == ("No column identifies the customer; choose one under “Customer identified by”, or "
                                "set a column's “Import as” to “Identifier”")
     page.date_format.setEditText("someday")
-    assert "unknown date format 'someday'" in page.plan_error
+    assert "Unknown date format 'someday'" in page.plan_error
     assert "--" not in page.plan_error
