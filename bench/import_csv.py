@@ -134,7 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     out = subprocess.run([sys.executable, __file__, "--child", str(csv_path), str(workspace), args.bulk, args.parallel,
                           args.exclusive],
-                         check=True, capture_output=True, text=True)
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        # The child's own error says what went wrong (a missing dependency, a full disk...).
+        print(f"the timed import failed (exit {out.returncode}) with {sys.executable}:", file=sys.stderr)
+        print(out.stderr.rstrip() or out.stdout.rstrip(), file=sys.stderr)
+        return 1
     report = json.loads(out.stdout)
     report.update({"file_mb": round(csv_path.stat().st_size / 2**20, 1), "load_before": round(load_before, 2),
                    "load_after": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
