@@ -10,9 +10,11 @@ Everything else is ours, through its class hooks:
   document's change notifications. nodeeditor's history, clipboard, eval and loading are unused;
 * the edge check: the engine's ``check_connection``, not nodeeditor's shared validator list;
 * painting: paint-only node items (stage colour, icon, title, config summary, port labels, issue
-  badge, channel warning badge, metric overlay) with a level of detail for large journeys; no
-  embedded widgets. The channel badge comes from :meth:`Canvas.set_channel_health`, given once when
-  the journey opens or the accounts change, so painting never asks the workspace anything.
+  badge, channel warning badge, metric overlay, live event counts of data sources) with a level of
+  detail for large journeys; no embedded widgets. The channel badge comes from
+  :meth:`Canvas.set_channel_health`, given once when the journey opens or the accounts change, and
+  the data sources' counts from :meth:`Canvas.set_source_stats`, read off the UI thread by the main
+  window's feed, so painting never asks the workspace anything.
 """
 
 from __future__ import annotations
@@ -37,7 +39,14 @@ from nodeeditor.node_socket import Socket as NESocket
 
 from engine.commands import Change, Connect, MoveNodes, RemoveEdges, RemoveNodes
 from engine.document import Node
-from engine.spec import STAGE_COLORS, NodeSpec
+from engine.spec import STAGE_COLORS, NodeSpec, Stage
+from engine.track.tracking_plan import (
+    SEGMENT_SOURCE,
+    NodeSourceCounts,
+    SourceStats,
+    counts_for,
+    source_key,
+)
 from gui.qt import Qt, QtCore, QtGui, QtSvg, QtWidgets, Signal, translate
 
 NODE_TYPE_MIME = "application/x-journey-studio-node-type"
@@ -54,6 +63,10 @@ LOD_SIMPLE = 0.38
 #: stands out on every stage colour (orange Orchestrate headers included), with dark ink.
 CHANNEL_BADGE_COLOR = "#FFB300"
 CHANNEL_BADGE_INK = "#3E2723"
+#: The live count pill of a data source: the Track colour while events arrive, muted otherwise.
+SOURCE_PILL_ACTIVE = STAGE_COLORS[Stage.TRACK]
+SOURCE_PILL_QUIET = "#78909C"
+SOURCE_PILL_EMPTY = "#9AA5B1"
 
 
 def icons_dir():
@@ -119,6 +132,35 @@ def humanize_port(name: str) -> str:
     """``variant_b`` → ``Variant b``: how a port named after a user's key reads on a node."""
     text = name.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def source_counts_text(c: NodeSourceCounts) -> str:
+    """The pill of a data source: ``1,234 events · 56 in 24 h``, or ``No events yet``."""
+    if not c.total:
+        return translate("Canvas", "No events yet")
+    text = translate("Canvas", "1 event") if c.total == 1 else \
+        translate("Canvas", "%1 events").replace("%1", f"{c.total:,}")
+    return text + SUMMARY_SEPARATOR + translate("Canvas", "%1 in 24 h").replace("%1", f"{c.recent:,}")
+
+
+def source_counts_tooltip(c: NodeSourceCounts) -> list[str]:
+    """Tooltip lines (HTML) of a data source's counts: when the last event came and what was counted."""
+    from gui.journey_browser import format_relative, format_timestamp
+    from gui.tracking_panel import source_label
+
+    lines = [html.escape(translate("Canvas", "Events: %1 in all, %2 in the last 24 hours")
+                         .replace("%1", f"{c.total:,}").replace("%2", f"{c.recent:,}"))]
+    if c.last_received is not None:
+        lines.append(html.escape(translate("Canvas", "Last event received %1 (%2)")
+                                 .replace("%1", format_relative(c.last_received))
+                                 .replace("%2", format_timestamp(c.last_received))))
+    counted = ", ".join(f"{source_label(source)} ({source})" for source in c.sources) if c.sources else str(c.key)
+    lines.append(html.escape(translate("Canvas", "Counted from: %1").replace("%1", counted)))
+    if c.key.value == SEGMENT_SOURCE or c.key.prefix:
+        lines.append(html.escape(translate("Canvas", "The collector does not record the write key of an event: "
+                                                     "every collector source of this protocol shows these "
+                                                     "numbers.")))
+    return lines
 
 
 SUMMARY_SEPARATOR = " · "
@@ -434,9 +476,11 @@ class NodeItem(QDMGraphicsNode):
             painter.setFont(self._badge_font)
             painter.setPen(QtGui.QColor(CHANNEL_BADGE_INK))
             painter.drawText(QtCore.QRectF(x - 9, -3, 18, 13), Qt.AlignmentFlag.AlignCenter, "!")
-        # metric overlay
+        # metric overlay (a data source runs nothing: its place shows the source's event counts)
         if n.metrics is not None and n.overlay_visible:
             self._paint_overlay(painter, n.metrics)
+        elif n.source_counts is not None and n.overlay_visible:
+            self._paint_source_counts(painter, n.source_counts)
 
     def _paint_overlay(self, painter, m: Metrics) -> None:
         text = (translate("Canvas", "%1 in · %2 active · %3 conv")
@@ -455,6 +499,19 @@ class NodeItem(QDMGraphicsNode):
         painter.setPen(QtGui.QColor("#FFFFFF"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
                          fm.elidedText(text, Qt.TextElideMode.ElideRight, w - 10))
+
+    def _paint_source_counts(self, painter, c: NodeSourceCounts) -> None:
+        text = source_counts_text(c)
+        painter.setFont(self._badge_font)
+        fm = QtGui.QFontMetricsF(self._badge_font)
+        w = min(fm.horizontalAdvance(text) + 14, self.width + 16)
+        rect = QtCore.QRectF((self.width - w) / 2, -24, w, 18)
+        colour = SOURCE_PILL_ACTIVE if c.recent else SOURCE_PILL_QUIET if c.total else SOURCE_PILL_EMPTY
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QColor(colour))
+        painter.drawRoundedRect(rect, 9, 9)
+        painter.setPen(QtGui.QColor("#FFFFFF"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, fm.elidedText(text, Qt.TextElideMode.ElideRight, w - 10))
 
     # nodeeditor hooks that would write its own history
     def mouseReleaseEvent(self, event):  # noqa: N802
@@ -497,6 +554,8 @@ class CanvasNode(NENode):
         #: Why this node's channel account cannot deliver (missing, wrong kind, failing), or None.
         self.channel_problem: str | None = None
         self.metrics: Metrics | None = None
+        #: A data source's live event counts (None: not a source, or not read yet).
+        self.source_counts: NodeSourceCounts | None = canvas.source_counts_of(jnode)
         self.overlay_visible = True
         self._compute_ports()
         self._compute_texts()
@@ -571,6 +630,8 @@ class CanvasNode(NENode):
             lines.append(translate("Canvas", "Entered: %1 · Active: %2 · Converted: %3")
                          .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}")
                          .replace("%3", f"{m.converted:,}"))
+        if self.source_counts is not None:
+            lines.extend(source_counts_tooltip(self.source_counts))
         for issue in self.canvas.editor.issues_for(self.jid)[:5]:
             lines.append(f"⚠ {html.escape(issue.message)}")
         if self.channel_problem:
@@ -985,6 +1046,8 @@ class Canvas(QtCore.QObject):
         self.channel_accounts: dict[str, str] | None = None
         #: Accounts whose last delivery failed: id → the reason.
         self.failing_channels: dict[str, str] = {}
+        #: Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.
+        self.source_stats: dict[str, SourceStats] | None = None
         self.scene.grScene.selectionChanged.connect(self._on_selection_changed)
         editor.issuesChanged.connect(self._apply_issues)
         self.load_all()
@@ -1074,6 +1137,7 @@ class Canvas(QtCore.QObject):
             if cnode is not None:
                 cnode.refresh(self.editor.journey.node(cid))
                 cnode.channel_problem = self.channel_problem(cnode.jnode)
+                cnode.source_counts = self.source_counts_of(cnode.jnode)
             self.scene.grScene.update()
         elif kind == "edge_added":
             self._add_edge(cid)
@@ -1124,6 +1188,25 @@ class Canvas(QtCore.QObject):
             return (translate("Canvas", "The last delivery through “%1” failed: %2")
                     .replace("%1", account).replace("%2", self.failing_channels[account]))
         return None
+
+    # -- data source counts ----------------------------------------------------------------------
+    def set_source_stats(self, stats: dict[str, SourceStats] | None) -> None:
+        """The stored events per source (:func:`engine.track.tracking_plan.source_stats`), for the
+        data source nodes' counts; ``None`` hides them."""
+        self.source_stats = dict(stats) if stats is not None else None
+        for cnode in self.nodes.values():
+            counts = self.source_counts_of(cnode.jnode)
+            if counts != cnode.source_counts:
+                cnode.source_counts = counts
+                cnode.grNode.update()
+
+    def source_counts_of(self, jnode: Node) -> NodeSourceCounts | None:
+        """The counts ``jnode`` shows, for a ``track.source`` node naming a source once the
+        stats are read."""
+        if self.source_stats is None or jnode.type != "track.source":
+            return None
+        key = source_key(jnode.config)
+        return counts_for(key, self.source_stats) if key is not None else None
 
     # -- canvas → commands ----------------------------------------------------------------------
     def request_connect(self, out_socket: Port, in_socket: Port) -> bool:

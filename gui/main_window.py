@@ -33,7 +33,7 @@ from gui.palette import Palette
 from gui.qt import Qt, QtCore, QtGui, QtWidgets
 from gui.run_panel import RunPanel
 from gui.start_page import StartPage
-from gui.tracking_panel import TrackingPanel
+from gui.tracking_panel import SourceCountsFeed, TrackingPanel
 from gui.validation_panel import ValidationPanel
 
 AUTOSAVE_MS = 15_000
@@ -92,6 +92,8 @@ class MainWindow(QtWidgets.QMainWindow):
         # Hidden until it joins the Problems/Run tabs on first show: side by side with them it
         # would widen the window past its size.
         self.tracking_dock.hide()
+        # The live event counts of the open journey's data source nodes.
+        self.source_feed = SourceCountsFeed(workspace, self)
         self.profiles_window = None  # the Track tool windows, made on first use
         self.segment_builder = None
         self.channels_window = None  # made on first use; secrets through channel_secrets (None: the OS keyring)
@@ -389,6 +391,9 @@ class MainWindow(QtWidgets.QMainWindow):
         QtCore.QTimer.singleShot(0, self._initial_zoom)
         self.canvas.view.setFocus()
         self.refresh_channel_health()
+        self.canvas.set_overlays_visible(self.act_overlays.isChecked())
+        self.source_feed.set_active(self.act_overlays.isChecked())
+        self.source_feed.attach(self.canvas)
 
     def _initial_zoom(self) -> None:
         if self.canvas is not None:
@@ -399,6 +404,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.run_panel.shutdown()
         self.run_panel.clear()
+        self.source_feed.detach()
         self.canvas.dispose()
         self.editor.undo_stack.blockSignals(True)
         self.editor.blockSignals(True)
@@ -643,6 +649,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _toggle_overlays(self, checked: bool) -> None:
         if self.canvas is not None:
             self.canvas.set_overlays_visible(checked)
+        self.source_feed.set_active(checked)
 
     # ------------------------------------------------------------------------------------------
     # validation and publishing
@@ -996,6 +1003,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                      .replace("%3", f"{result.skipped:,}"), 10000)
         if self.profiles_window is not None and self.profiles_window.isVisible():
             self.profiles_window.refresh()
+        self.source_feed.refresh()
 
     def show_collector(self) -> None:
         """Open (or bring forward) the Collector window."""
@@ -1012,6 +1020,7 @@ class MainWindow(QtWidgets.QMainWindow):
         engine = getattr(self, "live_engine", None)
         if engine is not None:
             engine.run_now()
+        self.source_feed.refresh_soon()
 
     # -- channels --------------------------------------------------------------------------------
     def show_channels(self) -> None:
@@ -1091,5 +1100,6 @@ class MainWindow(QtWidgets.QMainWindow):
         for tool in tools:
             tool.shutdown()
         self.tracking_panel.shutdown()
+        self.source_feed.shutdown()
         event.accept()
 

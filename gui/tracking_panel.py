@@ -5,7 +5,13 @@ which event, what is wrong (an event the plan does not know, a required property
 property of the wrong type), how often and when last, with the offending event's properties as
 an example (one line in the table, the whole of it in the tooltip and in the child row). Beside
 it, events per source (:func:`~engine.track.tracking_plan.source_counts`) in all and in the last
-24 hours, which is what ``track.source`` nodes show.
+24 hours, each named after the ``track.source`` nodes that declare it ("Shop website — Segment
+collector"), or by a readable label when no node does (:func:`source_label`); the stored value is
+in the tooltip. Declared sources without any event are listed with zero.
+
+:class:`SourceCountsFeed` gives the canvas's ``track.source`` nodes the same counts
+(:func:`~engine.track.tracking_plan.source_stats`, read on a worker thread) while a journey with
+such nodes is open and the metrics are shown on the canvas.
 
 While the panel is visible it reads the violations again every few seconds and the counts per
 source every half minute (they scan the events), on a worker thread (:mod:`gui.background`);
@@ -22,19 +28,37 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from engine.track import tracking_plan
-from engine.track.tracking_plan import MISSING_PROPERTY, MISTYPED_PROPERTY, UNKNOWN_EVENT, ViolationRecord
+from engine.track.tracking_plan import (
+    CSV_PREFIX,
+    MISSING_PROPERTY,
+    MISTYPED_PROPERTY,
+    SEGMENT_SOURCE,
+    SENSORS_PREFIX,
+    SOURCE_NODE,
+    UNKNOWN_EVENT,
+    DeclaredSource,
+    SourceKey,
+    ViolationRecord,
+)
 from gui.background import Background
 from gui.journey_browser import format_relative, format_timestamp
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
 
 #: Seconds between two reads of the violations (a small table) while the panel is visible.
 REFRESH_S = 5
 #: The counts per source scan the events table (about a second for a million events), so the
 #: timer reads them only every this many ticks; Refresh reads them at once.
 SOURCES_EVERY = 6
+#: Seconds between two reads of the counts per source for the canvas (they scan the events, so
+#: no more often than the panel reads them).
+SOURCE_REFRESH_S = REFRESH_S * SOURCES_EVERY
+#: Bounds of the width of the list of sources beside the problems.
+SIDE_MIN, SIDE_MAX = 200, 440
+#: Milliseconds :meth:`SourceCountsFeed.refresh_soon` waits, gathering the events stored meanwhile.
+SOON_MS = 3000
 #: Seconds a word on a cancelled check stays on the summary line.
 NOTICE_S = 30
 _SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -63,6 +87,63 @@ def kind_help(kind: str) -> str:
     }.get(kind, "")
 
 
+def source_label(source: str) -> str:
+    """A stored ``events.source`` value as a person reads it: ``Segment collector``, ``Sensors
+    collector, project default``, ``CSV file events.csv``; any other value as it is."""
+    if source == SEGMENT_SOURCE:
+        return translate("TrackingPanel", "Segment collector")
+    if source.startswith(SENSORS_PREFIX):
+        project = source[len(SENSORS_PREFIX):]
+        return (translate("TrackingPanel", "Sensors collector, project %1").replace("%1", project) if project
+                else translate("TrackingPanel", "Sensors collector"))
+    if source.startswith(CSV_PREFIX) and len(source) > len(CSV_PREFIX):
+        return translate("TrackingPanel", "CSV file %1").replace("%1", source[len(CSV_PREFIX):])
+    if not source:
+        return translate("TrackingPanel", "(no source)")
+    return source
+
+
+def key_label(key: SourceKey) -> str:
+    """A declared source key as a person reads it (a prefix key: every project of the protocol)."""
+    if key.prefix and key.value == SENSORS_PREFIX:
+        return translate("TrackingPanel", "Sensors collector")
+    return source_label(key.value)
+
+
+def source_rows(counts: dict[str, tuple[int, int]], declared: list[DeclaredSource]
+                ) -> list[tuple[str, str, int, int]]:
+    """``(label, tooltip, all, 24 h)`` per stored source, most events first, then a row with zero
+    per declared source no stored one matches. A source declared by nodes is labelled with their
+    names ("Shop website — Segment collector")."""
+    rows = []
+    matched: set[SourceKey] = set()
+    for source, (total, recent) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        nodes = [d for d in declared if d.key.covers(source)]
+        matched.update(d.key for d in nodes)
+        rows.append((_named(nodes, source_label(source)), _source_tip(source, nodes), total, recent))
+    unmatched: dict[SourceKey, list[DeclaredSource]] = {}
+    for d in declared:
+        if d.key not in matched:
+            unmatched.setdefault(d.key, []).append(d)
+    for key, nodes in sorted(unmatched.items(), key=lambda kv: str(kv[0])):
+        tip = _source_tip(str(key), nodes) + "\n" + translate("TrackingPanel", "No events yet")
+        rows.append((_named(nodes, key_label(key)), tip, 0, 0))
+    return rows
+
+
+def _named(nodes: list[DeclaredSource], label: str) -> str:
+    names = list(dict.fromkeys(d.name for d in nodes if d.name))
+    return f"{', '.join(names)} — {label}" if names else label
+
+
+def _source_tip(source: str, nodes: list[DeclaredSource]) -> str:
+    lines = [translate("TrackingPanel", "Stored as source: %1").replace("%1", source or '""')]
+    for d in nodes:
+        lines.append(translate("TrackingPanel", "Declared by “%1” in %2").replace("%1", d.name or d.place.node_id)
+                     .replace("%2", d.place.journey_name))
+    return "\n".join(lines)
+
+
 class _Item(QtWidgets.QTreeWidgetItem):
     """Sorts numbers and times by value, not by their text."""
 
@@ -84,6 +165,8 @@ class TrackingPanel(QtWidgets.QWidget):
         self.background = Background(self)
         self.records: list[ViolationRecord] = []
         self.sources: dict[str, tuple[int, int]] = {}
+        #: The ``track.source`` nodes of the workspace's journeys (read with the counts).
+        self.declared: list[DeclaredSource] = []
         self.has_plan = False
 
         self.summary = QtWidgets.QLabel("", self)
@@ -163,8 +246,9 @@ class TrackingPanel(QtWidgets.QWidget):
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.setSpacing(4)
         side_layout.addWidget(self.sources_table, 1)
-        side.setMinimumWidth(200)
-        side.setMaximumWidth(300)
+        side.setMinimumWidth(SIDE_MIN)
+        side.setMaximumWidth(SIDE_MAX)
+        self._side = side
 
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -280,21 +364,22 @@ class TrackingPanel(QtWidgets.QWidget):
         if ws is None:
             return
 
-        def read() -> tuple[bool, list[ViolationRecord], dict[str, tuple[int, int]] | None]:
+        def read() -> tuple[bool, list[ViolationRecord], tuple[dict[str, tuple[int, int]], list] | None]:
             has_plan = bool(tracking_plan.current_plan(ws))
             records = tracking_plan.violations(ws)
             if not sources:
                 return has_plan, records, None
-            every = tracking_plan.source_counts(ws)
-            recent = tracking_plan.source_counts(ws, datetime.now(UTC) - timedelta(hours=24))
-            return has_plan, records, {source: (n, recent.get(source, 0)) for source, n in every.items()}
+            stats = tracking_plan.source_stats(ws, datetime.now(UTC))
+            counts = {source: (s.total, s.recent) for source, s in stats.items()}
+            return has_plan, records, (counts, tracking_plan.declared_sources(ws))
 
         self.background.submit(read, self._on_read, self._on_failed, key="read")
 
-    def _on_read(self, result: tuple[bool, list[ViolationRecord], dict[str, tuple[int, int]] | None]) -> None:
+    def _on_read(self, result: tuple[bool, list[ViolationRecord], tuple[dict[str, tuple[int, int]], list] | None]
+                 ) -> None:
         self.has_plan, self.records, sources = result
         if sources is not None:
-            self.sources = sources
+            self.sources, self.declared = sources
         self._show()
 
     def _on_failed(self, message: str) -> None:
@@ -317,11 +402,13 @@ class TrackingPanel(QtWidgets.QWidget):
         self.table.setSortingEnabled(True)
 
         self.sources_table.clear()
-        for source, (total, recent) in sorted(self.sources.items(), key=lambda kv: (-kv[1][0], kv[0])):
-            item = QtWidgets.QTreeWidgetItem([source or self.tr("(no source)"), f"{total:,}", f"{recent:,}"])
+        for label, tip, total, recent in source_rows(self.sources, self.declared):
+            item = QtWidgets.QTreeWidgetItem([label, f"{total:,}", f"{recent:,}"])
+            item.setToolTip(0, tip)
             for column in (1, 2):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.sources_table.addTopLevelItem(item)
+        self._fit_sources()
 
         events = sum(r.count for r in self.records)
         if self.records:
@@ -362,6 +449,16 @@ class TrackingPanel(QtWidgets.QWidget):
             self.summary.setText(text)
         self.clear_button.setEnabled(bool(self.records) and not self.checking)
         self.check_button.setEnabled(self.workspace is not None and (self.has_plan or self.checking))
+
+    def _fit_sources(self) -> None:
+        """Widen the source list (within bounds) so that node names and labels read whole."""
+        table = self.sources_table
+        fm = table.fontMetrics()
+        label = max((fm.horizontalAdvance(table.topLevelItem(i).text(0)) for i in range(table.topLevelItemCount())),
+                    default=0)
+        counts = sum(table.header().sectionSize(column) for column in (1, 2))
+        wanted = label + counts + 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width() + 24
+        self._side.setMinimumWidth(max(SIDE_MIN, min(SIDE_MAX, wanted)))
 
     @staticmethod
     def _key(item: QtWidgets.QTreeWidgetItem) -> tuple[str, str, str]:
@@ -420,4 +517,111 @@ class TrackingPanel(QtWidgets.QWidget):
     def shutdown(self) -> None:
         self.timer.stop()
         self.cancel_check()
+        self.background.shutdown()
+
+
+class SourceCountsFeed(QtCore.QObject):
+    """Reads the stored events per source on a worker thread and hands them to the canvas, whose
+    ``track.source`` nodes show their counts.
+
+    It reads when a canvas is attached, on :meth:`refresh` (events stored, an import finished)
+    and every :data:`SOURCE_REFRESH_S` seconds, but only while the open journey has a data source
+    node and the metrics are shown on the canvas (:meth:`set_active`, the window's *Show metrics
+    on canvas*): hidden counts are not worth a scan of the events.
+    """
+
+    #: A read answered (the canvas has the new counts).
+    updated = Signal()
+
+    def __init__(self, workspace, parent: QtCore.QObject | None = None, interval_s: float = SOURCE_REFRESH_S):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.background = Background(self)
+        self.canvas = None
+        self.active = True
+        #: The last read: stored events per source (None before the first).
+        self.stats: dict[str, tracking_plan.SourceStats] | None = None
+        #: Why the last read failed ("" when it did not).
+        self.error = ""
+        self.timer = QtCore.QTimer(self)
+        self.timer.setInterval(int(interval_s * 1000))
+        self.timer.timeout.connect(self.refresh)
+        #: Gathers the reads asked for while events stream in into one.
+        self._soon = QtCore.QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(SOON_MS)
+        self._soon.timeout.connect(self.refresh)
+
+    @property
+    def busy(self) -> bool:
+        return self.background.busy
+
+    def refresh_soon(self) -> None:
+        """Read again in a moment (events were stored): a stream of batches costs one read."""
+        if not self._soon.isActive():
+            self._soon.start()
+
+    def attach(self, canvas) -> None:
+        """Feed ``canvas`` (a journey was opened): it shows the last counts at once, then fresh ones."""
+        self.canvas = canvas
+        canvas.editor.changed.connect(self._on_journey_changed)
+        if self.stats is not None:
+            canvas.set_source_stats(self.stats)
+        self.refresh()
+
+    def detach(self) -> None:
+        """Stop feeding the canvas (its journey is closing)."""
+        if self.canvas is not None:
+            try:
+                self.canvas.editor.changed.disconnect(self._on_journey_changed)
+            except (RuntimeError, TypeError):
+                pass
+        self.canvas = None
+        self.timer.stop()
+        self._soon.stop()
+        self.background.cancel("stats")
+
+    def set_active(self, active: bool) -> None:
+        """Read the counts while the canvas shows its metrics; hidden, read nothing."""
+        self.active = active
+        self.refresh()
+
+    def wanted(self) -> bool:
+        canvas = self.canvas
+        return (self.active and self.workspace is not None and canvas is not None
+                and any(node.type == SOURCE_NODE for node in canvas.editor.journey.nodes))
+
+    def refresh(self) -> None:
+        """Read the counts again on the worker (nothing when they would not be shown)."""
+        if not self.wanted():
+            self.timer.stop()
+            return
+        if not self.timer.isActive():
+            self.timer.start()
+        if self.background.is_running("stats"):
+            return  # the read under way answers soon enough
+        ws = self.workspace
+        self.background.submit(lambda: tracking_plan.source_stats(ws, datetime.now(UTC)), self._on_read,
+                               self._on_failed, key="stats")
+
+    def _on_journey_changed(self) -> None:
+        # A node's new config is matched against the last read by the canvas itself; a read is
+        # needed only when the journey gains its first data source (or loses its last).
+        if self.wanted() != self.timer.isActive():
+            self.refresh()
+
+    def _on_read(self, stats: dict[str, tracking_plan.SourceStats]) -> None:
+        self.stats = stats
+        self.error = ""
+        if self.canvas is not None:
+            self.canvas.set_source_stats(stats)
+        self.updated.emit()
+
+    def _on_failed(self, message: str) -> None:
+        # The nodes keep the counts they show; the next tick tries again.
+        self.error = message
+        self.updated.emit()
+
+    def shutdown(self) -> None:
+        self.detach()
         self.background.shutdown()

@@ -136,7 +136,11 @@ SOURCE = NodeSpec(
     title=QT_TRANSLATE_NOOP("nodes", "Data source"),
     stage=Stage.TRACK, config_model=TrackSourceConfig, icon="source",
     description=QT_TRANSLATE_NOOP("nodes", "Where events come from: a CSV export, or the built-in collector "
-                                           "that accepts Segment or Sensors tracking calls."),
+                                           "that accepts Segment or Sensors tracking calls. Shows how many "
+                                           "events arrived from it, in all and in the last 24 hours. The "
+                                           "collector counts per protocol, not per write key: two collector "
+                                           "sources of one protocol show the same numbers. A CSV source counts "
+                                           "the imports of files with its file name."),
     summary=_source_summary,
     example={"name": "Shop", "source": {"kind": "collector", "protocol": "segment",
                                         "write_key_ref": "source/shop"}},

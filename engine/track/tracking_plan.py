@@ -22,8 +22,13 @@ last time seen and the properties of the latest offending event (bounded in size
 per batch (:func:`check_and_record`), which the collector and the CSV import call with each batch
 they store. Events stored before a declaration existed were not checked against it:
 :func:`check_stored` checks every stored event against the current plan and replaces the counts
-with what it found. :func:`source_counts` gives the ``track.source`` nodes their live counts from
-``events.source``.
+with what it found.
+
+Counts per source come from ``events.source``: :func:`source_counts` per stored value,
+:func:`source_stats` with the last 24 hours and the latest arrival too. A ``track.source`` node
+stands for the stored values its :func:`source_key` covers (``segment``, every ``sensors:<project>``,
+``csv:<file name>``); :func:`node_source_counts` gives a journey's source nodes their live counts
+and :func:`declared_sources` names the nodes that declare a source.
 """
 
 from __future__ import annotations
@@ -33,10 +38,10 @@ import json
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, case, delete, func, select
 
 from engine.errors import JourneyStudioError
 from engine.runtime.clock import parse_iso
@@ -554,3 +559,152 @@ def source_counts(ws: Workspace, since: datetime | None = None) -> dict[str, int
         query = query.where(_events.c.received_at >= since)
     with ws._session() as s:
         return {source: int(n) for source, n in s.connection().execute(query)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Live counts of the track.source nodes
+# ---------------------------------------------------------------------------------------------
+
+SOURCE_NODE = "track.source"
+#: What the collector stores as the source of Segment calls (:mod:`engine.track.segment_protocol`).
+SEGMENT_SOURCE = "segment"
+#: The collector stores Sensors calls as ``sensors:<project>`` (:mod:`engine.track.sensors_protocol`).
+SENSORS_PREFIX = "sensors:"
+#: The CSV import stores ``csv:<file name>`` unless told otherwise (:mod:`engine.track.csv_import`).
+CSV_PREFIX = "csv:"
+#: How far back "recent" events reach.
+RECENT = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class SourceKey:
+    """The stored ``events.source`` values a ``track.source`` node stands for: one exact value,
+    or every value starting with ``value`` when ``prefix`` is set.
+
+    The collector does not store which write key a call came with: every Segment call is stored
+    as ``segment`` and every Sensors call as ``sensors:<project>`` (a project the node does not
+    name). Two collector nodes of one protocol therefore share their counts. A CSV node stands for
+    ``csv:<file name>``: files of the same name in two folders count together, and an import given
+    a source name of its own counts under that name instead."""
+
+    value: str
+    prefix: bool = False
+
+    def covers(self, source: str) -> bool:
+        return source.startswith(self.value) if self.prefix else source == self.value
+
+    def __str__(self) -> str:
+        return f"{self.value}*" if self.prefix else self.value
+
+
+def source_key(config: Any) -> SourceKey | None:
+    """The source key of a ``track.source`` node's config, read leniently (a draft may hold a
+    config the inspector has not accepted yet); None when it names no source."""
+    source = config.get("source") if isinstance(config, Mapping) else None
+    if not isinstance(source, Mapping):
+        return None
+    kind = source.get("kind", "collector")
+    if kind == "csv":
+        path = source.get("path")
+        if not isinstance(path, str):
+            return None
+        # The import names the source after the file, wherever it lies (either slash).
+        name = path.strip().replace("\\", "/").rsplit("/", 1)[-1]
+        return SourceKey(f"{CSV_PREFIX}{name}") if name else None
+    if kind == "collector":
+        protocol = source.get("protocol", "segment")
+        if protocol == "segment":
+            return SourceKey(SEGMENT_SOURCE)
+        if protocol == "sensors":
+            return SourceKey(SENSORS_PREFIX, prefix=True)
+    return None
+
+
+@dataclass(frozen=True)
+class SourceStats:
+    """Stored events of one ``events.source`` value: all of them, those received since a moment,
+    and when the latest was received."""
+
+    total: int
+    recent: int
+    last_received: datetime | None
+
+
+def source_stats(ws: Workspace, now: datetime | None = None, window: timedelta = RECENT) -> dict[str, SourceStats]:
+    """Per ``events.source``: the stored events, those received in the ``window`` before ``now``
+    and the latest time one was received, in one pass over the events."""
+    now = now if now is not None else utcnow()
+    if now.tzinfo is None:
+        raise ValueError("'now' must be timezone-aware")
+    since = now - window
+    received = _events.c.received_at
+    query = (select(_events.c.source, func.count(), func.sum(case((received >= since, 1), else_=0)), func.max(received))
+             .group_by(_events.c.source))
+    with ws._session() as s:
+        return {source: SourceStats(int(total), int(recent or 0), last)
+                for source, total, recent, last in s.connection().execute(query)}
+
+
+@dataclass(frozen=True)
+class NodeSourceCounts:
+    """What a ``track.source`` node shows: the events of the stored sources its key covers."""
+
+    key: SourceKey
+    #: The stored ``events.source`` values counted, most events first.
+    sources: tuple[str, ...]
+    total: int
+    recent: int
+    last_received: datetime | None
+
+
+def counts_for(key: SourceKey, stats: Mapping[str, SourceStats]) -> NodeSourceCounts:
+    """The events of ``stats`` (see :func:`source_stats`) that ``key`` covers."""
+    covered = sorted(((source, s) for source, s in stats.items() if key.covers(source)),
+                     key=lambda item: (-item[1].total, item[0]))
+    times = [s.last_received for _, s in covered if s.last_received is not None]
+    return NodeSourceCounts(key, tuple(source for source, _ in covered), sum(s.total for _, s in covered),
+                            sum(s.recent for _, s in covered), max(times, default=None))
+
+
+def node_source_counts(journey: Journey, stats: Mapping[str, SourceStats]) -> dict[str, NodeSourceCounts]:
+    """Node id → counts, for every ``track.source`` node of ``journey`` that names a source."""
+    found = {}
+    for node in journey.nodes:
+        if node.type == SOURCE_NODE:
+            key = source_key(node.config)
+            if key is not None:
+                found[node.id] = counts_for(key, stats)
+    return found
+
+
+def journey_source_counts(ws: Workspace, journey: Journey, now: datetime | None = None) -> dict[str, NodeSourceCounts]:
+    """The counts of ``journey``'s ``track.source`` nodes (nothing is read when it has none)."""
+    if not any(node.type == SOURCE_NODE for node in journey.nodes):
+        return {}
+    return node_source_counts(journey, source_stats(ws, now))
+
+
+@dataclass(frozen=True)
+class DeclaredSource:
+    """A ``track.source`` node of some journey, with its name and key."""
+
+    place: Place
+    name: str
+    key: SourceKey
+
+
+def declared_sources(ws: Workspace) -> list[DeclaredSource]:
+    """The ``track.source`` nodes of every non-archived journey's draft and latest published
+    version (a node in both counts once, as the draft has it)."""
+    found: dict[tuple[str, str], DeclaredSource] = {}
+    for journey_id, journey_name, where, journey in journey_documents(ws):
+        for node in journey.nodes:
+            if node.type != SOURCE_NODE or (journey_id, node.id) in found:
+                continue
+            key = source_key(node.config)
+            if key is None:
+                continue
+            name = node.config.get("name") if isinstance(node.config.get("name"), str) else ""
+            found[(journey_id, node.id)] = DeclaredSource(Place(journey_id, journey_name, node.id, where),
+                                                          (node.title or name or "").strip(), key)
+    return list(found.values())

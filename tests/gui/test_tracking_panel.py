@@ -172,3 +172,43 @@ def test_a_cancelled_check_changes_nothing(qtbot, ws, panel, monkeypatch):
     assert panel.summary.text().endswith(panel.tr("check cancelled, the counts were not changed"))
     assert panel.summary.text().startswith(panel.tr("1 problem"))
     assert [r.event_name for r in violations(ws)] == ["wishlist_added"]
+
+
+def _source_rows(panel) -> dict[str, tuple[str, str, str]]:
+    table = panel.sources_table
+    return {table.topLevelItem(i).text(0): (table.topLevelItem(i).text(1), table.topLevelItem(i).text(2),
+                                           table.topLevelItem(i).toolTip(0))
+            for i in range(table.topLevelItemCount())}
+
+
+def test_sources_are_named_after_the_nodes_that_declare_them(qtbot, ws, panel):
+    registry = default_registry()
+    shop = make_node(registry, "track.source", 0, 0, title="Shop website", config={
+        "name": "Shop website", "source": {"kind": "collector", "protocol": "segment", "write_key_ref": ""}})
+    returns = make_node(registry, "track.source", 300, 0, title="Returns", config={
+        "name": "Returns", "source": {"kind": "csv", "path": "/exports/returns.csv"}})
+    ws.create_journey(Journey(name="Sources", nodes=[shop, returns]))
+    for source in ("segment", "segment", "csv:events.csv", "sensors:default", ""):
+        ws.ingest_event({"email": "ann@example.com"}, "order_completed", {}, source=source)
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.busy and bool(panel.sources))
+    rows = _source_rows(panel)
+    assert set(rows) == {"Shop website — Segment collector", "CSV file events.csv",
+                         "Sensors collector, project default", "(no source)", "Returns — CSV file returns.csv"}
+    label, recent, tip = rows["Shop website — Segment collector"]
+    assert (label, recent) == ("2", "2")
+    assert "segment" in tip and "Declared by “Shop website” in Sources" in tip  # the raw key is in the tooltip
+    assert "csv:events.csv" in rows["CSV file events.csv"][2]
+    assert rows["Returns — CSV file returns.csv"][:2] == ("0", "0")  # declared, nothing arrived yet
+    top = panel.sources_table.topLevelItem(0).text(0)
+    assert top == "Shop website — Segment collector"  # most events first
+
+
+def test_source_labels():
+    from gui.tracking_panel import source_label
+
+    assert source_label("segment") == "Segment collector"
+    assert source_label("sensors:default") == "Sensors collector, project default"
+    assert source_label("csv:events.csv") == "CSV file events.csv"
+    assert source_label("") == "(no source)"
+    assert source_label("crm") == "crm" and source_label("csv:") == "csv:"

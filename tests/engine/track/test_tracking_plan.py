@@ -284,3 +284,104 @@ def test_check_stored_takes_in_events_stored_while_it_reads(ws: Workspace, plann
     assert tp.check_stored(ws, progress=progress) == tp.StoredCheck(4, 4)
     (record,) = tp.violations(ws)
     assert (record.event_name, record.count) == ("Unknown", 4)  # counted once each, none lost
+
+
+# -- live counts of track.source nodes ----------------------------------------------------------
+
+
+def source_node(registry, title: str, source: dict):
+    return make_node(registry, "track.source", title=title, config={"name": title, "source": source})
+
+
+COLLECTOR_SEGMENT = {"kind": "collector", "protocol": "segment", "write_key_ref": "source/shop"}
+COLLECTOR_SENSORS = {"kind": "collector", "protocol": "sensors", "write_key_ref": ""}
+CSV_ORDERS = {"kind": "csv", "path": "/home/ann/exports/events.csv"}
+
+
+def test_source_keys_of_node_configs():
+    assert tp.source_key({"source": COLLECTOR_SEGMENT}) == tp.SourceKey("segment")
+    assert tp.source_key({"source": COLLECTOR_SENSORS}) == tp.SourceKey("sensors:", prefix=True)
+    assert tp.source_key({"source": CSV_ORDERS}) == tp.SourceKey("csv:events.csv")
+    assert tp.source_key({"source": {"kind": "csv", "path": r"C:\Data\Orders.csv"}}) == tp.SourceKey("csv:Orders.csv")
+    # Unfinished drafts name no source rather than failing.
+    for config in ({}, {"source": None}, {"source": {"kind": "csv", "path": ""}}, {"source": {"kind": "csv"}},
+                   {"source": {"kind": "collector", "protocol": "other"}}, {"source": {"kind": "ftp"}}, "text"):
+        assert tp.source_key(config) is None
+    sensors = tp.SourceKey("sensors:", prefix=True)
+    assert sensors.covers("sensors:default") and sensors.covers("sensors:shop") and not sensors.covers("segment")
+    assert not tp.SourceKey("segment").covers("segment2") and str(sensors) == "sensors:*"
+
+
+def test_source_keys_match_what_the_collector_and_the_csv_import_store(ws: Workspace, tmp_path: Path):
+    from engine.track import segment_protocol, sensors_protocol
+    from engine.track.csv_import import import_events
+
+    segment = segment_protocol.parse("track", json.dumps({"userId": "u1", "event": "Order Completed"}).encode(), T0)
+    assert [tp.source_key({"source": COLLECTOR_SEGMENT}).covers(m.source) for m in segment.messages] == [True]
+    import base64
+    data = base64.b64encode(json.dumps({"type": "track", "event": "Buy", "distinct_id": "d1",
+                                        "time": 1_746_090_000_000, "properties": {}}).encode()).decode()
+    for query, project in (("", "default"), ("project=shop", "shop")):
+        sensors = sensors_protocol.read(sensors_protocol.decode(query, f"data={data}".encode(), form=True), T0)
+        assert [m.source for m in sensors.messages] == [f"sensors:{project}"]
+        assert tp.source_key({"source": COLLECTOR_SENSORS}).covers(sensors.messages[0].source)
+        assert not tp.source_key({"source": COLLECTOR_SEGMENT}).covers(sensors.messages[0].source)
+
+    path = tmp_path / "events.csv"
+    path.write_text("customer_id,event,timestamp\nc1,order_completed,2025-05-01T09:00:00Z\n", encoding="utf-8")
+    import_events(ws, path)
+    assert tp.source_counts(ws) == {"csv:events.csv": 1}
+    assert tp.source_key({"source": {"kind": "csv", "path": str(path)}}).covers("csv:events.csv")
+
+
+def test_source_stats_count_all_recent_and_the_latest(ws: Workspace):
+    ws.ingest_event({"user_id": "1"}, "a", source="segment")
+    ws.ingest_event({"user_id": "1"}, "b", source="segment")
+    ws.ingest_event({"user_id": "2"}, "a", source="csv:events.csv")
+    after = datetime.now(UTC)
+    stats = tp.source_stats(ws)
+    assert {k: (s.total, s.recent) for k, s in stats.items()} == {"segment": (2, 2), "csv:events.csv": (1, 1)}
+    assert stats["segment"].last_received.tzinfo is not None
+    assert stats["segment"].last_received <= after + timedelta(seconds=1)
+    later = tp.source_stats(ws, now=after + timedelta(days=2))
+    assert {k: (s.total, s.recent) for k, s in later.items()} == {"segment": (2, 0), "csv:events.csv": (1, 0)}
+    assert later["segment"].last_received == stats["segment"].last_received
+    assert tp.source_stats(ws, now=after + timedelta(hours=2), window=timedelta(days=1))["segment"].recent == 2
+    with pytest.raises(ValueError, match="timezone-aware"):
+        tp.source_stats(ws, now=datetime(2025, 1, 1))
+
+
+def test_counts_per_source_node_of_a_journey(ws: Workspace, registry):
+    shop = source_node(registry, "Shop website", COLLECTOR_SEGMENT)
+    orders = source_node(registry, "Order CSV", CSV_ORDERS)
+    app = source_node(registry, "App", COLLECTOR_SENSORS)
+    quiet = source_node(registry, "Returns", {"kind": "csv", "path": "returns.csv"})
+    note = make_node(registry, "map.note", config={"text": "not a source"})
+    journey = plan_journey(registry, "Sources", shop, orders, app, quiet, note)
+    assert tp.journey_source_counts(ws, Journey(name="No sources", nodes=[note])) == {}
+
+    stats = {"segment": tp.SourceStats(5, 2, T0), "csv:events.csv": tp.SourceStats(3, 0, T0 - HOUR),
+             "sensors:default": tp.SourceStats(1, 1, T0 - 2 * HOUR), "sensors:shop": tp.SourceStats(4, 0, T0),
+             "Shop": tp.SourceStats(7, 7, T0 + HOUR)}
+    counts = tp.node_source_counts(journey, stats)
+    assert set(counts) == {shop.id, orders.id, app.id, quiet.id}
+    assert (counts[shop.id].total, counts[shop.id].recent, counts[shop.id].sources) == (5, 2, ("segment",))
+    assert (counts[orders.id].total, counts[orders.id].recent, counts[orders.id].last_received) == (3, 0, T0 - HOUR)
+    assert counts[app.id].sources == ("sensors:shop", "sensors:default")  # most events first
+    assert (counts[app.id].total, counts[app.id].recent, counts[app.id].last_received) == (5, 1, T0)
+    assert (counts[quiet.id].total, counts[quiet.id].sources, counts[quiet.id].last_received) == (0, (), None)
+
+    ws.ingest_event({"user_id": "1"}, "a", source="segment")
+    live = tp.journey_source_counts(ws, journey)
+    assert (live[shop.id].total, live[shop.id].recent) == (1, 1) and live[orders.id].total == 0
+
+
+def test_declared_sources_name_the_nodes(ws: Workspace, registry):
+    shop = source_node(registry, "Shop website", COLLECTOR_SEGMENT)
+    orders = source_node(registry, "Order CSV", CSV_ORDERS)
+    journey = ws.create_journey(plan_journey(registry, "Sources", shop, orders))
+    ws.publish(journey.id, registry)
+    archived = ws.create_journey(plan_journey(registry, "Old", source_node(registry, "Old shop", COLLECTOR_SEGMENT)))
+    ws.archive_journey(archived.id)
+    found = sorted((d.name, str(d.key), d.place.journey_name) for d in tp.declared_sources(ws))
+    assert found == [("Order CSV", "csv:events.csv", "Sources"), ("Shop website", "segment", "Sources")]
