@@ -1,21 +1,24 @@
-"""The Profiles window: find a customer, read and edit their profile, export it, or erase it.
+"""The Profiles window: find a customer, read and edit their profile, export it, merge it, or erase it.
 
 A tool window beside the editor. The left side searches every identifier and attribute value
 (:func:`engine.track.profiles.search`, most recently updated first) and lists a page of results;
 the next page comes when the user scrolls near the end of the list or presses *Load more*, never
 by itself, and never while a page is on its way. The right side shows one customer: attributes
 (editable, with undo), consent and tags, the event timeline and their journeys. *Export…* writes
-what :func:`~engine.track.profiles.export` returns as JSON; *Delete customer…* is the right to be
-forgotten (:func:`~engine.track.profiles.erase`) after a confirmation that says what will go.
+what :func:`~engine.track.profiles.export` returns as JSON; *Merge…* finds another profile of the
+same person and merges the two (:class:`MergeDialog`, :func:`~engine.track.profiles.merge`);
+*Delete customer…* is the right to be forgotten (:func:`~engine.track.profiles.erase`) after a
+confirmation that says what will go.
 
 Every engine call runs on a worker thread (:mod:`gui.background`): a search over a large
 workspace takes a second and the window keeps painting meanwhile. Questions to the user go
-through overridable methods (``_ask_export_path``, ``_confirm_erase``, ``_ask_unsaved``,
-``_error``) so tests and embedders can answer them without a modal dialog.
+through overridable methods (``_ask_export_path``, ``_ask_merge``, ``_confirm_erase``,
+``_ask_unsaved``, ``_error``) so tests and embedders can answer them without a modal dialog.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from dataclasses import dataclass
@@ -26,7 +29,7 @@ from typing import Any
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.runtime.clock import parse_iso
 from engine.track import profiles
-from engine.track.profiles import CustomerSummary, Profile, SearchPage
+from engine.track.profiles import CustomerSummary, MergeOutcome, MergePlan, Profile, SearchPage
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
 from gui.journey_browser import format_relative, format_timestamp
@@ -41,6 +44,9 @@ TYPICAL_EMAIL = "jean-baptiste.lefebvre@example.com"
 TYPICAL_NAME = "Jean-Baptiste Lefebvre"
 #: Events per page of the timeline.
 EVENTS_PAGE = 50
+#: The widest the events' Source column grows to fit its labels (longer ones elide; the
+#: tooltip has the whole source).
+SOURCE_COLUMN_MAX = 260
 #: Typing pauses this long before a search starts.
 SEARCH_DELAY_MS = 250
 ERROR_COLOR = "#C62828"
@@ -118,6 +124,29 @@ def short_time(when: datetime) -> str:
     qdt = QtCore.QDateTime(QtCore.QDate(local.year, local.month, local.day),
                            QtCore.QTime(local.hour, local.minute, local.second))
     return QtCore.QLocale().toString(qdt, "d MMM yyyy HH:mm")
+
+
+def source_label(source: str) -> str:
+    """An event's source as a marketer reads it (the stored key goes in the tooltip)."""
+    kind, _sep, rest = source.partition(":")
+    if not source:
+        return "—"
+    if source == "segment":
+        return translate("ProfilesWindow", "Segment collector")
+    if kind == "sensors" and rest:
+        if rest == "default":
+            return translate("ProfilesWindow", "Sensors collector (project default)")
+        return translate("ProfilesWindow", "Sensors collector (project %1)").replace("%1", rest)
+    if kind == "csv" and rest:
+        return translate("ProfilesWindow", "CSV file %1").replace("%1", rest)
+    return source
+
+
+def identifiers_html(pairs: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str:
+    """Identifiers as rich text that wraps between identifiers, never inside one."""
+    return "&nbsp;&nbsp; ".join(
+        f'<span style="white-space:nowrap"><span style="color:palette(placeholder-text)">'
+        f"{html.escape(kind)}:</span>&nbsp;{html.escape(value)}</span>" for kind, value in pairs)
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -401,6 +430,272 @@ def mode_text(mode: str) -> str:
             "simulation": translate("ProfilesWindow", "Simulation")}.get(mode, mode)
 
 
+
+# ---------------------------------------------------------------------------------------------
+# Merging two profiles
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeChoice:
+    """What the user chose in :class:`MergeDialog`."""
+
+    kept_id: str
+    merged_id: str
+    #: Both profiles hold a user id and the user said they are one person with two accounts.
+    allow_two_user_ids: bool = False
+
+
+class MergeDialog(QtWidgets.QDialog):
+    """Find the other profile of the shown customer, choose which one stays, read what the merge
+    does, and confirm. Searches and the merge plan run on the window's worker thread."""
+
+    def __init__(self, window: ProfilesWindow, current: CustomerSummary):
+        super().__init__(window)
+        self.setObjectName("mergeDialog")
+        self.setWindowTitle(self.tr("Merge profiles"))
+        self._window = window
+        self.current = current
+        self.other: CustomerSummary | None = None
+        self.plan: MergePlan | None = None
+        self._query = ""
+
+        intro = QtWidgets.QLabel(self.tr("Find the other profile of %1. One of the two stays; the other's "
+                                         "identifiers, events and journeys move to it, and it is deleted.")
+                                 .replace("%1", f"<b>{html.escape(current.label)}</b>"), self)
+        intro.setWordWrap(True)
+        self.search_box = QtWidgets.QLineEdit(self)
+        self.search_box.setObjectName("mergeSearch")
+        self.search_box.setPlaceholderText(self.tr("Search by email, phone, id or any attribute value…"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_timer = QtCore.QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.run_search)
+        self.search_box.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search_box.returnPressed.connect(self.run_search)
+        self.count_label = QtWidgets.QLabel("", self)
+        self.count_label.setObjectName("resultCount")
+
+        self.model = CustomerListModel(self)
+        self.results = QtWidgets.QTreeView(self)
+        self.results.setObjectName("customerList")
+        self.results.setModel(self.model)
+        self.results.setRootIsDecorated(False)
+        self.results.setUniformRowHeights(True)
+        self.results.setAlternatingRowColors(True)
+        self.results.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.results.header()
+        header.setStretchLastSection(False)
+        header.setSectionsClickable(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, window._identifier_width())
+        header.resizeSection(2, window._updated_width())
+        self.results.setMinimumHeight(self.fontMetrics().height() * 8)
+        self.results.selectionModel().currentRowChanged.connect(self._on_pick)
+
+        self.keep_current = QtWidgets.QRadioButton(self)
+        self.keep_other = QtWidgets.QRadioButton(self)
+        self.keep_current.setChecked(True)
+        self.keep_current.toggled.connect(lambda _on: self._ask_plan())
+        keep_row = QtWidgets.QHBoxLayout()
+        keep_row.addWidget(QtWidgets.QLabel(self.tr("Keep:"), self))
+        keep_row.addWidget(self.keep_current)
+        keep_row.addWidget(self.keep_other)
+        keep_row.addStretch(1)
+
+        self.kept_box = QtWidgets.QGroupBox(self.tr("Stays"), self)
+        self.kept_text = QtWidgets.QLabel("", self.kept_box)
+        self.merged_box = QtWidgets.QGroupBox(self.tr("Merged into it, then deleted"), self)
+        self.merged_text = QtWidgets.QLabel("", self.merged_box)
+        for box, label in ((self.kept_box, self.kept_text), (self.merged_box, self.merged_text)):
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            QtWidgets.QVBoxLayout(box).addWidget(label)
+        sides = QtWidgets.QHBoxLayout()
+        sides.addWidget(self.kept_box, 1)
+        sides.addWidget(self.merged_box, 1)
+
+        self.effects_label = QtWidgets.QLabel("", self)
+        self.effects_label.setWordWrap(True)
+        self.problem_label = QtWidgets.QLabel("", self)
+        self.problem_label.setObjectName("editError")
+        self.problem_label.setWordWrap(True)
+        self.allow_two = QtWidgets.QCheckBox(self.tr("They are one person with two accounts: merge anyway and keep "
+                                                     "both user ids"), self)
+        self.allow_two.toggled.connect(lambda _on: self._update_buttons())
+        note = QtWidgets.QLabel(self.tr("The merge is recorded in the workspace's merge history. It cannot be "
+                                        "undone."), self)
+        note.setObjectName("mutedNote")
+        note.setWordWrap(True)
+
+        self.buttons = QtWidgets.QDialogButtonBox(self)
+        self.merge_button = self.buttons.addButton(self.tr("Merge profiles"),
+                                                   QtWidgets.QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.results, 1)
+        layout.addLayout(keep_row)
+        layout.addLayout(sides)
+        layout.addWidget(self.effects_label)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.allow_two)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        self.resize(760, 640)
+        self._show_plan()
+        self.run_search()
+
+    @property
+    def busy(self) -> bool:
+        bg = self._window.background
+        return bg.is_running("merge-search") or bg.is_running("merge-plan")
+
+    def run_search(self) -> None:
+        self.search_timer.stop()
+        text = self.search_box.text().strip()
+        self._query = text
+        self.count_label.setText(self.tr("Searching…"))
+        ws, skip = self._window.workspace, self.current.id
+
+        def search() -> SearchPage:
+            # One more than a page, so that a full page is left once the shown customer is taken out.
+            page = profiles.search(ws, text, 0, PAGE + 1)
+            items = [item for item in page.items if item.id != skip]
+            return SearchPage(page.total - (len(items) < len(page.items)), 0, items[:PAGE])
+
+        self._window.background.submit(search, self._on_searched,
+                                       lambda message: self.count_label.setText(
+                                           self.tr("The search failed: %1").replace("%1", message)),
+                                       key="merge-search")
+
+    def _on_searched(self, page: SearchPage) -> None:
+        self.model.reset(page, PAGE)
+        if page.total == 0:
+            self.count_label.setText(self.tr("No other customer matches “%1”.").replace("%1", self._query)
+                                     if self._query else self.tr("There is no other customer."))
+        elif page.total > len(page.items):
+            self.count_label.setText(self.tr("%1 matches · showing the first %2; type more to narrow them")
+                                     .replace("%1", f"{page.total:,}").replace("%2", f"{len(page.items):,}"))
+        else:
+            self.count_label.setText(plural(page.total, self.tr("1 match"), self.tr("%1 matches")))
+        row = self.model.row_of(self.other.id) if self.other is not None else -1
+        if row >= 0:
+            self.results.setCurrentIndex(self.model.index(row, 0))
+
+    def pick(self, customer_id: str) -> bool:
+        """Choose a listed customer as the other profile (as a click does); whether it is listed."""
+        row = self.model.row_of(customer_id)
+        if row >= 0:
+            self.results.setCurrentIndex(self.model.index(row, 0))
+        return row >= 0
+
+    def _on_pick(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
+        if not current.isValid() or current.row() >= len(self.model.items):
+            return
+        other = self.model.items[current.row()]
+        if self.other is not None and other.id == self.other.id:
+            return
+        self.other = other
+        self.allow_two.setChecked(False)
+        self._ask_plan()
+
+    def choice(self) -> MergeChoice | None:
+        """The merge the dialog shows, if it may go ahead."""
+        plan = self.plan
+        if plan is None or (plan.conflict is not None and not self.allow_two.isChecked()):
+            return None
+        return MergeChoice(plan.kept.customer.id, plan.merged.customer.id,
+                           plan.conflict is not None and self.allow_two.isChecked())
+
+    def _ask_plan(self) -> None:
+        self.plan = None
+        if self.other is None:
+            self._show_plan()
+            return
+        kept, merged = (self.current.id, self.other.id) if self.keep_current.isChecked() \
+            else (self.other.id, self.current.id)
+        self.effects_label.setText(self.tr("Reading both profiles…"))
+        self._update_buttons()
+        ws = self._window.workspace
+        self._window.background.submit(lambda: profiles.merge_plan(ws, kept, merged), self._on_plan,
+                                       self._on_plan_failed, key="merge-plan")
+
+    def _on_plan(self, plan: MergePlan) -> None:
+        self.plan = plan
+        self._show_plan()
+
+    def _on_plan_failed(self, message: str) -> None:
+        self.plan = None
+        self._show_plan()
+        self.effects_label.setText("")
+        self.problem_label.setText(self.tr("These profiles cannot be merged: %1").replace("%1", message))
+        self.problem_label.setVisible(True)
+
+    def _side_html(self, side: profiles.MergeSide) -> str:
+        summary = side.summary
+        ids = "<br>".join(identifiers_html([pair]) for pair in side.customer.identifiers) \
+            or html.escape(self.tr("No identifiers"))
+        counts = ", ".join((plural(side.events, self.tr("1 event"), self.tr("%1 events")),
+                            plural(side.journey_runs, self.tr("1 journey run"), self.tr("%1 journey runs"))))
+        return (f"<b>{html.escape(summary.label)}</b><br>{ids}<br>"
+                f'<span style="color:palette(placeholder-text)">{html.escape(counts)}</span>')
+
+    def _show_plan(self) -> None:
+        current, other = self.current.label, (self.other.label if self.other is not None else None)
+        self.keep_current.setText(self.tr("%1 (this profile)").replace("%1", current))
+        self.keep_other.setText(other or self.tr("the other profile"))
+        self.keep_other.setEnabled(other is not None)
+        plan = self.plan
+        self.problem_label.setText("")
+        self.problem_label.setVisible(False)
+        self.allow_two.setVisible(False)
+        if plan is None:
+            waiting = self.tr("Choose the other profile in the list.")
+            self.kept_text.setText(html.escape(waiting) if self.other is None else "")
+            self.merged_text.setText("")
+            self.effects_label.setText("")
+            self._update_buttons()
+            return
+        self.kept_text.setText(self._side_html(plan.kept))
+        self.merged_text.setText(self._side_html(plan.merged))
+        kept, merged = plan.kept.summary.label, plan.merged.summary.label
+        text = self.tr("%1's identifiers, events, journey runs, messages, segment memberships and unsubscribes "
+                       "move to %2. Where both have an attribute, %2's value stays; tags are combined; a refused "
+                       "consent stays refused.").replace("%1", merged).replace("%2", kept)
+        if plan.runs_to_end:
+            ended = (self.tr("1 open journey run of %2 ends: %3 is in the middle of the same journey.")
+                     if plan.runs_to_end == 1 else
+                     self.tr("%1 open journey runs of %2 end: %3 is in the middle of the same journeys."))
+            text += " " + ended.replace("%1", f"{plan.runs_to_end:,}").replace("%2", merged).replace("%3", kept)
+        self.effects_label.setText(text)
+        if plan.conflict is not None:
+            held = "; ".join(f"{side.summary.label}: " + ", ".join(f"user_id {v}" for v in side.user_ids)
+                             for side in (plan.kept, plan.merged))
+            self.problem_label.setText(
+                self.tr("Not merged as it stands: both profiles hold a user id (%1). A user id names one account "
+                        "in your own systems and a profile holds at most one, so two user ids usually mean two "
+                        "people.").replace("%1", held))
+            self.problem_label.setToolTip(plan.conflict)
+            self.problem_label.setVisible(True)
+            self.allow_two.setVisible(True)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.merge_button.setEnabled(self.choice() is not None)
+
+
 # ---------------------------------------------------------------------------------------------
 # The window
 # ---------------------------------------------------------------------------------------------
@@ -576,6 +871,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.name_label.setObjectName("profileName")
         self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.identifiers_label = QtWidgets.QLabel("", detail)
+        self.identifiers_label.setObjectName("profileIdentifiers")
+        self.identifiers_label.setTextFormat(Qt.TextFormat.RichText)
         self.identifiers_label.setWordWrap(True)
         self.identifiers_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta_label = QtWidgets.QLabel("", detail)
@@ -584,6 +881,11 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.export_button = QtWidgets.QPushButton(self.tr("Export…"), detail)
         self.export_button.setToolTip(self.tr("Save everything stored about this customer as a JSON file"))
         self.export_button.clicked.connect(self.export_current)
+        self.merge_button = QtWidgets.QPushButton(self.tr("Merge…"), detail)
+        self.merge_button.setObjectName("mergeButton")
+        self.merge_button.setToolTip(self.tr("Find another profile of the same person and merge the two into "
+                                             "one"))
+        self.merge_button.clicked.connect(self.merge_current)
         self.delete_button = QtWidgets.QPushButton(self.tr("Delete customer…"), detail)
         self.delete_button.setToolTip(self.tr("Erase this customer and everything about them (the right to be "
                                               "forgotten)"))
@@ -597,6 +899,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         head_text.addWidget(self.meta_label)
         head_buttons = QtWidgets.QVBoxLayout()
         head_buttons.addWidget(self.export_button)
+        head_buttons.addWidget(self.merge_button)
         head_buttons.addWidget(self.delete_button)
         head_buttons.addStretch(1)
         head = QtWidgets.QHBoxLayout()
@@ -751,7 +1054,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         header.setStretchLastSection(True)
         header.resizeSection(0, 150)
         header.resizeSection(1, 150)
-        header.resizeSection(2, 90)
+        header.resizeSection(2, self._source_width([]))
         self.events_label = QtWidgets.QLabel("", page)
         self.events_label.setObjectName("mutedNote")
         self.events_more = QtWidgets.QPushButton(self.tr("Show older events"), page)
@@ -939,10 +1242,18 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         customer = profile.customer
         summary = _summary(customer)
         self.name_label.setText(summary.label)
-        self.identifiers_label.setText("   ".join(f"{kind}: {value}" for kind, value in customer.identifiers)
-                                       or self.tr("No identifiers"))
-        meta = self.tr("Customer since %1 · updated %2").replace("%1", short_time(customer.created_at)).replace(
+        self.identifiers_label.setText(identifiers_html(customer.identifiers)
+                                       or html.escape(self.tr("No identifiers")))
+        self.identifiers_label.setToolTip("\n".join(f"{kind}: {value}" for kind, value in customer.identifiers))
+        # A marketer dates a customer from their first known activity; an import made the profile
+        # today from events that go back years.
+        meta = self.tr("Customer since %1 · updated %2").replace("%1", short_time(profile.customer_since)).replace(
             "%2", format_relative(customer.updated_at))
+        since_tip = self.tr("In Journey Studio since %1").replace("%1", format_timestamp(customer.created_at))
+        if profile.first_event_at is not None:
+            since_tip = self.tr("First event %1").replace("%1", format_timestamp(profile.first_event_at)) \
+                + "\n" + since_tip
+        self.meta_label.setToolTip(since_tip)
         if customer.time_zone:
             meta += " · " + self.tr("time zone %1").replace("%1", customer.time_zone)
         self.meta_label.setText(meta)
@@ -998,10 +1309,13 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             if event.id in known:
                 continue
             self.events.append(event)
-            item = QtWidgets.QTreeWidgetItem([short_time(event.occurred_at), event.name, event.source or "—",
+            item = QtWidgets.QTreeWidgetItem([short_time(event.occurred_at), event.name,
+                                              source_label(event.source or ""),
                                               ", ".join(f"{k}: {compact(v, 40)}" for k, v in
                                                         event.properties.items())])
             item.setToolTip(0, format_timestamp(event.occurred_at))
+            item.setToolTip(2, self.tr("Source: %1").replace("%1", event.source) if event.source
+                            else self.tr("No source recorded"))
             item.setToolTip(3, json.dumps(event.properties, ensure_ascii=False, indent=2)[:4000])
             for key, value in event.properties.items():
                 child = QtWidgets.QTreeWidgetItem([f"{key} = {compact(value, 300)}"])
@@ -1009,6 +1323,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
                 child.setFirstColumnSpanned(True)
             self.events_tree.addTopLevelItem(item)
         shown = len(self.events)
+        self.events_tree.header().resizeSection(2, self._source_width(
+            {source_label(ev.source or "") for ev in self.events}))
         self.tabs.setTabText(2, self.tr("Events (%1)").replace("%1", f"{page.total:,}"))
         if page.total == 0:
             self.events_label.setText(self.tr("No events recorded for this customer."))
@@ -1017,6 +1333,15 @@ class ProfilesWindow(QtWidgets.QMainWindow):
                                       .replace("%2", f"{page.total:,}"))
         self.events_more.setVisible(shown < page.total)
         self.events_more.setEnabled(True)
+
+    def _source_width(self, labels) -> int:
+        """The Source column's width: its header and the labels shown, up to :data:`SOURCE_COLUMN_MAX`."""
+        metrics = self.events_tree.fontMetrics()
+        pad = 2 * self.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_FocusFrameHMargin, None,
+                                           self.events_tree) + 20
+        widest = max([metrics.horizontalAdvance(text) for text in labels]
+                     + [metrics.horizontalAdvance(self.tr("Segment collector"))])
+        return min(SOURCE_COLUMN_MAX, widest + pad)
 
     def load_more_events(self) -> None:
         if self.current_id is None:
@@ -1220,6 +1545,10 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         for widget in (self.export_button, self.delete_button, self.add_attribute_button,
                        self.remove_attribute_button):
             widget.setEnabled(has)
+        self.merge_button.setEnabled(has and not dirty)
+        self.merge_button.setToolTip(
+            self.tr("Save or revert your changes before merging") if has and dirty
+            else self.tr("Find another profile of the same person and merge the two into one"))
 
     def changes(self) -> dict[str, Any]:
         """The arguments of :func:`engine.track.profiles.edit` that store the edits; raises
@@ -1314,6 +1643,39 @@ class ProfilesWindow(QtWidgets.QMainWindow):
                                                                 6000),
             lambda message: self._error(self.tr("Not exported"), message))
 
+    def merge_current(self) -> None:
+        """Ask for the other profile of the shown customer and merge the two (on the worker)."""
+        if self.profile is None or self.dirty:
+            return
+        choice = self._ask_merge(_summary(self.profile.customer))
+        if choice is None:
+            return
+        ws = self.workspace
+        self.merge_button.setEnabled(False)
+        self.background.submit(
+            lambda: profiles.merge(ws, choice.kept_id, choice.merged_id,
+                                   allow_two_user_ids=choice.allow_two_user_ids),
+            self._on_merged, self._on_merge_failed)
+
+    def _on_merged(self, outcome: MergeOutcome) -> None:
+        record = outcome.record
+        self.results_model.remove(record.merged_customer_id)
+        self._update_count()
+        moved = ", ".join((
+            plural(len(record.moved), self.tr("1 identifier"), self.tr("%1 identifiers")),
+            plural(outcome.events_moved, self.tr("1 event"), self.tr("%1 events")),
+            plural(outcome.runs_moved, self.tr("1 journey run"), self.tr("%1 journey runs"))))
+        self.statusBar().showMessage(self.tr("Profiles merged into %1: %2 moved")
+                                     .replace("%2", moved).replace("%1", _summary(outcome.customer).label), 8000)
+        self.current_id = record.kept_customer_id
+        self.run_search()
+        self.show_customer(record.kept_customer_id)
+        self.customersChanged.emit()
+
+    def _on_merge_failed(self, message: str) -> None:
+        self._update_edit_bar()
+        self._error(self.tr("Not merged"), message)
+
     def erase_summary(self) -> str:
         """What erasing the shown customer removes, in words, from the profile's counts."""
         p = self.profile
@@ -1371,6 +1733,16 @@ class ProfilesWindow(QtWidgets.QMainWindow):
                                                         str(Path.home() / suggested),
                                                         self.tr("JSON files (*.json)"))
         return path
+
+    def _ask_merge(self, current: CustomerSummary) -> MergeChoice | None:
+        dialog = MergeDialog(self, current)
+        try:
+            accepted = dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted
+            return dialog.choice() if accepted else None
+        finally:
+            self.background.cancel("merge-search")
+            self.background.cancel("merge-plan")
+            dialog.deleteLater()
 
     def _confirm_erase(self, name: str, summary: str) -> bool:
         box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, self.tr("Delete customer"),

@@ -1,4 +1,4 @@
-"""``journey-studio profiles``: find, show, export or erase one customer's data, headless.
+"""``journey-studio profiles``: find, show, export, merge or erase customers' data, headless.
 
 ``IDENTIFIER`` is ``kind:value`` (``email:ann@example.com``, ``user_id:42``, ``phone:+8613800000000``,
 ``custom:crm:17``), a bare e-mail or phone number, any identifier value, or a customer id (see
@@ -21,13 +21,16 @@ from engine.cli import non_negative
 from engine.errors import JourneyStudioError
 
 CONFIRM_WORDS = ("y", "yes")
+#: What an IDENTIFIER argument may be (the forms :func:`engine.track.profiles.resolve` reads).
+IDENTIFIER_FORMS = ("an e-mail address, a phone number, kind:value (such as user_id:1001, anonymous_id:abc, "
+                    "email:ann@example.com or custom:crm:17) or a customer id")
 
 
 def add_commands(sub: argparse._SubParsersAction,
                  workspace_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add ``profiles search|show|export|delete``."""
-    group = sub.add_parser("profiles", help="find, show, export or erase one customer's data",
-                           description="Find, show, export or erase one customer's data.")
+    """Add ``profiles search|show|export|merge|delete``."""
+    group = sub.add_parser("profiles", help="find, show, export, merge or erase customers' data",
+                           description="Find, show, export, merge or erase customers' data.")
     workspace_options(group)
     actions = group.add_subparsers(dest="profiles_action", metavar="ACTION")
     group.set_defaults(handler=lambda _args: _usage(group))
@@ -42,20 +45,37 @@ def add_commands(sub: argparse._SubParsersAction,
     p.set_defaults(handler=cmd_search)
 
     p = actions.add_parser("show", help="a customer's profile, latest events and journeys")
-    p.add_argument("identifier", metavar="IDENTIFIER")
+    p.add_argument("identifier", metavar="IDENTIFIER", help=f"the customer: {IDENTIFIER_FORMS}")
     p.add_argument("--events", type=non_negative, default=10, help="latest events to show (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON")
     workspace_options(p)
     p.set_defaults(handler=cmd_show)
 
     p = actions.add_parser("export", help="everything stored about a customer, as JSON")
-    p.add_argument("identifier", metavar="IDENTIFIER")
+    p.add_argument("identifier", metavar="IDENTIFIER", help=f"the customer: {IDENTIFIER_FORMS}")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
     workspace_options(p)
     p.set_defaults(handler=cmd_export)
 
+    p = actions.add_parser(
+        "merge", help="merge two profiles of one person into one (cannot be undone)",
+        description="Merge the profile OTHER into the profile KEEP: OTHER's identifiers, events, journey runs, "
+                    "messages, segment memberships and opt-outs move to KEEP and OTHER is deleted. KEEP's "
+                    "attributes win where both have one; tags are combined; the most restrictive consent wins. "
+                    "The merge is recorded in the workspace's merge history (docs/identity.md).")
+    p.add_argument("keep", metavar="KEEP", help=f"the profile that stays: {IDENTIFIER_FORMS}")
+    p.add_argument("other", metavar="OTHER", help="the profile merged into KEEP and then deleted, written the "
+                                                  "same way")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--allow-two-user-ids", action="store_true",
+                   help="merge even though both profiles hold a user id (one person with two accounts); "
+                        "the kept profile then holds both")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (the question goes to stderr)")
+    workspace_options(p)
+    p.set_defaults(handler=cmd_merge)
+
     p = actions.add_parser("delete", help="erase a customer and everything about them (cannot be undone)")
-    p.add_argument("identifier", metavar="IDENTIFIER")
+    p.add_argument("identifier", metavar="IDENTIFIER", help=f"the customer: {IDENTIFIER_FORMS}")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     workspace_options(p)
     p.set_defaults(handler=cmd_delete)
@@ -133,7 +153,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         _out(_json({
             "id": c.id, "identifiers": [{"kind": k, "value": v} for k, v in c.identifiers],
             "attributes": c.attributes, "consent": c.consent, "tags": list(c.tags), "time_zone": c.time_zone,
-            "created_at": c.created_at, "updated_at": c.updated_at,
+            "created_at": c.created_at, "updated_at": c.updated_at, "first_event_at": found.first_event_at,
             "segments": [{"id": i, "name": n, "since": t} for i, n, t in found.segments],
             "opt_outs": [{"channel_kind": k, "address": a} for k, a in found.opt_outs],
             "event_count": found.events.total,
@@ -232,4 +252,64 @@ def cmd_delete(args: argparse.Namespace) -> int:
     if done.opt_outs_kept:
         _out(f"kept {_plural(done.opt_outs_kept, 'opt-out')} by address only, so that the address is "
              "never contacted again")
+    return 0
+
+
+def _side(label: str, side: Any) -> str:
+    name = side.summary.name
+    who = f"customer {side.customer.id}" + (f" ({name})" if name else "")
+    return (f"  {label} {who}: {_ids(side.customer.identifiers)}; {_plural(side.events, 'event')}, "
+            f"{_plural(side.journey_runs, 'journey run')}")
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from engine.track.profiles import merge, merge_plan, resolve
+
+    with _open(args, write=True) as ws:
+        kept_id, other_id = resolve(ws, args.keep), resolve(ws, args.other)
+        if kept_id == other_id:
+            raise JourneyStudioError(f"nothing merged: '{args.keep}' and '{args.other}' both name customer "
+                                     f"{kept_id}; give two different customers")
+        plan = merge_plan(ws, kept_id, other_id)
+        if plan.conflict is not None and not args.allow_two_user_ids:
+            raise JourneyStudioError(f"nothing merged: {plan.conflict}. If they are one person with two "
+                                     "accounts, add --allow-two-user-ids; the kept profile then holds both")
+        lines = [f"Merge customer {other_id} into customer {kept_id}?",
+                 _side("keep: ", plan.kept), _side("merge:", plan.merged),
+                 f"Customer {other_id}'s identifiers, events, journey runs, messages, segment memberships and "
+                 f"opt-outs move to customer {kept_id}, and customer {other_id} is deleted."]
+        if plan.runs_to_end:
+            lines.append(f"{_plural(plan.runs_to_end, 'open journey run')} of customer {other_id} will end: "
+                         f"customer {kept_id} is in the middle of the same journey.")
+        if plan.conflict is not None:
+            lines.append(f"Customer {kept_id} will hold both user ids.")
+        lines.append("The merge is recorded in the merge history; it cannot be undone.")
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise JourneyStudioError(
+                    f"nothing merged: merging customer {other_id} into customer {kept_id} needs confirmation in a "
+                    "terminal (an answer from a pipe is not read); add --yes to merge without asking")
+            ask = sys.stderr if args.json else sys.stdout
+            ask.write("\n".join(lines) + " [y/N] ")
+            ask.flush()
+            answer = sys.stdin.readline().strip().casefold()
+            if answer not in CONFIRM_WORDS:
+                ask.write("nothing merged\n")
+                return 1
+        done = merge(ws, kept_id, other_id, allow_two_user_ids=args.allow_two_user_ids)
+    record, kept = done.record, done.customer
+    if args.json:
+        _out(_json({
+            "kept_customer_id": record.kept_customer_id, "merged_customer_id": record.merged_customer_id,
+            "identifiers_moved": [{"kind": k, "value": v} for k, v in record.moved],
+            "events_moved": done.events_moved, "journey_runs_moved": done.runs_moved,
+            "journey_runs_ended": list(record.ended_runs),
+            "identifiers": [{"kind": k, "value": v} for k, v in kept.identifiers], "at": record.at}))
+        return 0
+    moved = f" ({_ids(record.moved)})" if record.moved else ""
+    _out(f"merged customer {record.merged_customer_id} into customer {record.kept_customer_id}: "
+         f"{_plural(len(record.moved), 'identifier')} moved{moved}, {_plural(done.events_moved, 'event')} moved, "
+         f"{_plural(done.runs_moved, 'journey run')} moved"
+         + (f" ({len(record.ended_runs):,} ended)" if record.ended_runs else ""))
+    _out(f"customer {kept.id} now has: {_ids(kept.identifiers)}")
     return 0

@@ -22,6 +22,15 @@ Identifiers on the command line
     names exactly one customer, or raises :class:`~engine.errors.NotFound` /
     :class:`~engine.errors.AmbiguousIdentifier`.
 
+Merging two profiles by hand
+    :func:`merge_plan` says what merging one profile into another would do (both profiles'
+    identifiers, events and journey runs, the open runs that would end) and why it is refused, if it
+    is; :func:`merge` does it, in one transaction, with the rules of :mod:`engine.track.identity`
+    (reason ``manual``, recorded in the merge history). Two profiles that each hold a ``user_id``
+    are refused unless the caller says they are one person with two accounts
+    (``allow_two_user_ids``): a user id names one account of the business's own systems, and a
+    profile holds at most one (``docs/identity.md``, rule 3), so two of them usually mean two people.
+
 Erasure (the right to be forgotten)
     :func:`erase` deletes the customer with their identifiers, events, journey runs, the runs' step
     logs and deliveries, their segment memberships and the records of profiles merged into or out
@@ -48,7 +57,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -68,7 +77,7 @@ from sqlalchemy import (
     update,
 )
 
-from engine.errors import AmbiguousIdentifier, CustomerDataInvalid, NotFound
+from engine.errors import AmbiguousIdentifier, CustomerDataInvalid, IdentityConflict, NotFound
 from engine.identifiers import canonical_identifier
 from engine.store.customers import (
     CUSTOM_KIND_PREFIX,
@@ -96,6 +105,7 @@ from engine.store.models import (
     StepRow,
     utcnow,
 )
+from engine.track.identity import EXCLUSIVE_KINDS, MergeRecord, merge_in_transaction
 from engine.track.segments import attribute_clause, fold, fold_sql, pg_empty_path
 
 if TYPE_CHECKING:
@@ -241,6 +251,17 @@ class Profile:
     segments: list[tuple[str, str, datetime]]
     #: Opt-outs recorded for the customer: ``(channel kind, address)``.
     opt_outs: list[tuple[str, str]] = field(default_factory=list)
+    #: When the customer's earliest event happened (``None`` without events): an import brings
+    #: events older than the profile itself.
+    first_event_at: datetime | None = None
+
+    @property
+    def customer_since(self) -> datetime:
+        """The earlier of the profile's creation and the customer's first event."""
+        created = self.customer.created_at
+        if self.first_event_at is None:
+            return created
+        return min(created, self.first_event_at, key=_comparable)
 
 
 @dataclass(frozen=True)
@@ -259,6 +280,49 @@ class Erasure:
     identity_merges: int
     #: Opt-outs kept by address and channel kind, no longer linked to the customer.
     opt_outs_kept: int
+
+
+@dataclass(frozen=True)
+class MergeSide:
+    """One of the two profiles of a merge, as :func:`merge_plan` found it."""
+
+    customer: CustomerRecord
+    events: int
+    journey_runs: int
+
+    @property
+    def summary(self) -> CustomerSummary:
+        c = self.customer
+        return CustomerSummary(c.id, tuple(c.identifiers), dict(c.attributes), tuple(c.tags), c.created_at,
+                               c.updated_at)
+
+    @property
+    def user_ids(self) -> tuple[str, ...]:
+        return tuple(value for kind, value in self.customer.identifiers if kind in EXCLUSIVE_KINDS)
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What merging ``merged`` into ``kept`` would do, and whether it is refused."""
+
+    kept: MergeSide
+    merged: MergeSide
+    #: Runs of the merged profile that would end because the kept profile is in the middle of the
+    #: same journey in the same mode (rule 7).
+    runs_to_end: int
+    #: Why the merge is refused without ``allow_two_user_ids`` (``None``: it is not).
+    conflict: str | None
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    """What :func:`merge` did."""
+
+    record: MergeRecord
+    #: The kept customer as the merge left them.
+    customer: CustomerRecord
+    events_moved: int
+    runs_moved: int
 
 
 # ---------------------------------------------------------------------------------------------
@@ -530,7 +594,9 @@ def profile(ws: Workspace, customer_id: str, events_limit: int = 50) -> Profile:
         opt_outs = [(r.channel_kind, r.address) for r in conn.execute(
             select(_opt_outs.c.channel_kind, _opt_outs.c.address)
             .where(_opt_outs.c.customer_id == customer_id).order_by(_opt_outs.c.received_at, _opt_outs.c.id))]
-    return Profile(customer, events, _journey_runs(ws, runs), segments, opt_outs)
+        first = (conn.scalar(select(func.min(_events.c.occurred_at)).where(_events.c.customer_id == customer_id))
+                 if events.total else None)
+    return Profile(customer, events, _journey_runs(ws, runs), segments, opt_outs, first)
 
 
 def edit(ws: Workspace, customer_id: str, *, attributes: Mapping[str, Any] | None = None,
@@ -569,6 +635,82 @@ def edit(ws: Workspace, customer_id: str, *, attributes: Mapping[str, Any] | Non
             conn.execute(update(_customers).where(_customers.c.id == customer_id)
                          .values(**changes, updated_at=utcnow()))
     return ws.get_customer(customer_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging by hand
+# ---------------------------------------------------------------------------------------------
+
+
+def merge_plan(ws: Workspace, kept_id: str, merged_id: str) -> MergePlan:
+    """What merging customer ``merged_id`` into ``kept_id`` would do (nothing is changed);
+    :class:`~engine.errors.NotFound` for an unknown id, :class:`~engine.errors.CustomerDataInvalid`
+    when both ids are the same customer."""
+    _check_two(kept_id, merged_id)
+    with ws._session() as s:
+        return _plan(s.connection(), ws, kept_id, merged_id)
+
+
+def merge(ws: Workspace, kept_id: str, merged_id: str, *, allow_two_user_ids: bool = False) -> MergeOutcome:
+    """Merge customer ``merged_id`` into ``kept_id`` (the rules of :mod:`engine.track.identity`,
+    reason ``manual``), checking again inside the merge's transaction what :func:`merge_plan`
+    checks: :class:`~engine.errors.IdentityConflict` when both hold a user id and
+    ``allow_two_user_ids`` is not given; nothing changes then."""
+    _check_two(kept_id, merged_id)
+    with ws._session(write=True) as s:
+        conn = s.connection()
+        plan = _plan(conn, ws, kept_id, merged_id)
+        if plan.conflict is not None and not allow_two_user_ids:
+            raise IdentityConflict(
+                f"nothing merged: {plan.conflict}",
+                identifiers={f"user_id of {side.customer.id}": ", ".join(side.user_ids)
+                             for side in (plan.kept, plan.merged)},
+                customer_ids=[kept_id, merged_id])
+        record = merge_in_transaction(conn, kept_id, merged_id, now=utcnow(), reason="manual")
+    return MergeOutcome(record, ws.get_customer(kept_id), plan.merged.events, plan.merged.journey_runs)
+
+
+def _check_two(kept_id: str, merged_id: str) -> None:
+    for name, value in (("kept", kept_id), ("merged", merged_id)):
+        if not isinstance(value, str) or not value:
+            raise CustomerDataInvalid("give a customer id", field=name)
+    if kept_id == merged_id:
+        raise CustomerDataInvalid(f"both name customer {kept_id}: a profile cannot be merged into itself",
+                                  field="")
+
+
+def _plan(conn: Connection, ws: Workspace, kept_id: str, merged_id: str) -> MergePlan:
+    sides = []
+    for customer_id in (kept_id, merged_id):
+        _require(conn, ws, customer_id)
+        events = int(conn.scalar(select(func.count()).select_from(_events)
+                                 .where(_events.c.customer_id == customer_id)) or 0)
+        runs = int(conn.scalar(select(func.count()).select_from(_runs)
+                               .where(_runs.c.customer_id == customer_id)) or 0)
+        sides.append(MergeSide(_record(conn, customer_id), events, runs))
+    kept, merged = sides
+    open_runs = {(r.journey_id, r.mode) for r in conn.execute(
+        select(_runs.c.journey_id, _runs.c.mode).where(_runs.c.customer_id == kept_id, _runs.c.status != "done"))}
+    to_end = sum(1 for r in conn.execute(
+        select(_runs.c.journey_id, _runs.c.mode).where(_runs.c.customer_id == merged_id, _runs.c.status != "done"))
+        if (r.journey_id, r.mode) in open_runs)
+    conflict = None
+    if kept.user_ids and merged.user_ids:
+        conflict = (f"both profiles hold a user id (customer {kept_id} has "
+                    f"{', '.join('user_id:' + v for v in kept.user_ids)}, customer {merged_id} has "
+                    f"{', '.join('user_id:' + v for v in merged.user_ids)}). A user id names one account in your "
+                    "own systems and a profile holds at most one, so two user ids usually mean two people")
+    return MergePlan(kept, merged, to_end, conflict)
+
+
+def _record(conn: Connection, customer_id: str) -> CustomerRecord:
+    row = conn.execute(select(_customers).where(_customers.c.id == customer_id)).one()
+    pairs = tuple((r.kind, r.value) for r in conn.execute(
+        select(_identifiers.c.kind, _identifiers.c.value).where(_identifiers.c.customer_id == customer_id)
+        .order_by(_identifiers.c.kind, _identifiers.c.value)))
+    return CustomerRecord(id=row.id, identifiers=pairs, attributes=dict(row.attributes or {}),
+                          consent=dict(row.consent or {}), tags=tuple(row.tags or ()), time_zone=row.time_zone,
+                          created_at=row.created_at, updated_at=row.updated_at)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -686,6 +828,11 @@ def erase(ws: Workspace, customer_id: str) -> Erasure:
 def _require(conn: Connection, ws: Workspace, customer_id: str) -> None:
     if conn.scalar(select(_customers.c.id).where(_customers.c.id == customer_id)) is None:
         raise NotFound(f"there is no customer with id '{customer_id}'", where=ws.location)
+
+
+def _comparable(when: datetime) -> datetime:
+    """``when`` with a time zone (UTC when the database returned none), to compare it."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _event(row: Any) -> EventRecord:

@@ -354,3 +354,130 @@ def test_dates_stored_as_text_read_as_dates_and_stay_text():
     assert parse_value("date", " 2025-03-01 ") == "2025-03-01"  # kept as the text it was
     with pytest.raises(CellError, match="not a date"):
         parse_value("date", "next Tuesday")
+
+
+# ---------------------------------------------------------------------------------------------
+# Merging, sources, identifiers and "customer since"
+# ---------------------------------------------------------------------------------------------
+
+def _twins(ws) -> dict[str, str]:
+    """Ann's profile from an import, her anonymous browsing from the collector, and Bo."""
+    old = datetime(2023, 4, 12, 9, 30, tzinfo=UTC)
+    ids = {
+        "ann": ws.upsert_customer({"email": "ann@example.com", "user_id": "1001"}, {"name": "Ann Lee"}),
+        "visitor": ws.upsert_customer({"anonymous_id": "abc"}, {"device": "ios"}),
+        "bo": ws.upsert_customer({"email": "bo@example.com", "user_id": "2002"}, {"name": "Bo Chen"}),
+    }
+    ws.ingest_event({"user_id": "1001"}, "order_completed", {"total": 20}, occurred_at=old,
+                    source="csv:huge_events.csv")
+    ws.ingest_event({"anonymous_id": "abc"}, "page_viewed", {"path": "/"}, occurred_at=old + timedelta(days=3),
+                    source="segment")
+    ws.ingest_event({"anonymous_id": "abc"}, "app_opened", {}, occurred_at=old + timedelta(days=4),
+                    source="sensors:default")
+    return ids
+
+
+def _dialog(qtbot, profiles, ids):
+    from gui.profiles_window import MergeDialog, _summary
+
+    dialog = MergeDialog(profiles, _summary(profiles.workspace.get_customer(ids["ann"])))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.busy)
+    return dialog
+
+
+def test_the_merge_dialog_finds_the_other_profile_and_says_what_moves(qtbot, ws, profiles):
+    ids = _twins(ws)
+    dialog = _dialog(qtbot, profiles, ids)
+    listed = {item.id for item in dialog.model.items}
+    assert listed == {ids["visitor"], ids["bo"]}  # not the shown customer
+    assert not dialog.merge_button.isEnabled() and dialog.choice() is None
+
+    dialog.search_box.setText("abc")
+    dialog.run_search()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert [item.id for item in dialog.model.items] == [ids["visitor"]]
+    assert dialog.pick(ids["visitor"])
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    assert "user_id" in dialog.kept_text.text() and "1 event" in dialog.kept_text.text()
+    assert "anonymous_id" in dialog.merged_text.text() and "2 events" in dialog.merged_text.text()
+    assert dialog.merge_button.isEnabled()
+    assert dialog.choice().kept_id == ids["ann"] and dialog.choice().merged_id == ids["visitor"]
+
+    dialog.keep_other.setChecked(True)  # keep the other profile instead
+    qtbot.waitUntil(lambda: dialog.plan is not None and dialog.plan.kept.customer.id == ids["visitor"])
+    assert dialog.choice().merged_id == ids["ann"]
+
+
+def test_two_user_ids_are_refused_until_the_user_says_they_are_one_person(qtbot, ws, profiles):
+    ids = _twins(ws)
+    dialog = _dialog(qtbot, profiles, ids)
+    assert dialog.pick(ids["bo"])
+    qtbot.waitUntil(lambda: dialog.plan is not None)
+    assert not dialog.problem_label.isHidden() and not dialog.allow_two.isHidden()
+    text = dialog.problem_label.text()
+    assert "both profiles hold a user id" in text and "user_id 1001" in text and "user_id 2002" in text
+    assert not dialog.merge_button.isEnabled() and dialog.choice() is None
+    dialog.allow_two.setChecked(True)
+    assert dialog.merge_button.isEnabled() and dialog.choice().allow_two_user_ids
+
+
+def test_merge_moves_the_other_profile_in_and_refreshes(qtbot, ws, profiles):
+    from gui.profiles_window import MergeChoice
+
+    ids = _twins(ws)
+    _open(qtbot, profiles, "")
+    _show(qtbot, profiles, ids["ann"])
+    asked = []
+
+    def ask(current):
+        asked.append(current.id)
+        return MergeChoice(ids["ann"], ids["visitor"])
+
+    profiles._ask_merge = ask
+    profiles.merge_current()
+    qtbot.waitUntil(lambda: not profiles.busy and profiles.profile is not None
+                    and profiles.profile.events.total == 3)
+    assert asked == [ids["ann"]]
+    with pytest.raises(NotFound):
+        ws.get_customer(ids["visitor"])
+    assert ids["visitor"] not in {item.id for item in profiles.results_model.items}
+    assert profiles.results_model.total == 2
+    assert "anonymous_id" in profiles.identifiers_label.text()
+    assert profiles.statusBar().currentMessage() == ("Profiles merged into Ann Lee: 1 identifier, 2 events, "
+                                                     "0 journey runs moved")
+    assert profiles.messages == []
+
+    profiles._ask_merge = lambda current: MergeChoice(ids["ann"], ids["bo"])  # two user ids, not allowed
+    profiles.merge_current()
+    qtbot.waitUntil(lambda: bool(profiles.messages))
+    title, text = profiles.messages[-1]
+    assert title == "Not merged" and "both profiles hold a user id" in text
+    assert ws.get_customer(ids["bo"]).id == ids["bo"]
+
+    profiles.set_attribute("plan", "gold")  # unsaved edits: merge waits for a save or revert
+    assert not profiles.merge_button.isEnabled()
+
+
+def test_events_show_readable_sources_and_the_customer_dates_from_the_first_event(qtbot, ws, profiles):
+    from engine.track.profiles import merge
+    from gui.profiles_window import source_label
+
+    ids = _twins(ws)
+    merge(ws, ids["ann"], ids["visitor"])
+    profiles.show()
+    _show(qtbot, profiles, ids["ann"])
+    tree = profiles.events_tree
+    rows = {tree.topLevelItem(i).text(1): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
+    assert rows["order_completed"].text(2) == "CSV file huge_events.csv"
+    assert "csv:huge_events.csv" in rows["order_completed"].toolTip(2)
+    assert rows["page_viewed"].text(2) == "Segment collector"
+    assert rows["app_opened"].text(2) == "Sensors collector (project default)"
+    metrics = tree.fontMetrics()
+    assert tree.header().sectionSize(2) >= metrics.horizontalAdvance("Sensors collector (project default)")
+    assert source_label("sensors:shop") == "Sensors collector (project shop)"
+    assert source_label("") == "—" and source_label("Shop") == "Shop"
+    assert "2023" in profiles.meta_label.text()  # the first event, not the day the profile was made
+    assert "In Journey Studio since" in profiles.meta_label.toolTip()
+    # each identifier stays on one line: its kind and value are joined by a non-breaking space
+    assert "user_id:</span>&nbsp;1001" in profiles.identifiers_label.text()
