@@ -1698,7 +1698,9 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         if open_runs:
             text += " " + plural(open_runs, self.tr("1 run still under way will stop."),
                                  self.tr("%1 runs still under way will stop."))
-        return text + " " + self.tr("This cannot be undone.")
+        return (text + " " + self.tr("This cannot be undone.") + " "
+                + self.tr("Data about them sent or imported again later makes a new profile: take them out of "
+                          "your export files and the systems that send their events too."))
 
     def delete_current(self) -> None:
         if self.profile is None:

@@ -252,6 +252,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
     if done.opt_outs_kept:
         _out(f"kept {_plural(done.opt_outs_kept, 'opt-out')} by address only, so that the address is "
              "never contacted again")
+    _out("data about them imported or sent again later makes a new profile: take them out of your export "
+         "files and the systems that send their events too")
     return 0
 
 

@@ -458,7 +458,9 @@ def test_cli_delete_asks_on_a_terminal_and_refuses_without_one(cli_ws, monkeypat
         assert ws.get_customer(ann).id == ann
     monkeypatch.setattr("sys.stdin", _Terminal("yes\n"))
     assert main(["profiles", "delete", "user_id:42", "--workspace", location]) == 0
-    assert f"deleted customer {ann}: 1 event, 2 identifiers" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"deleted customer {ann}: 1 event, 2 identifiers" in out
+    assert "again later makes a new profile" in out
     assert main(["profiles", "delete", "+8613800001111", "--yes", "--workspace", location]) == 0
     capsys.readouterr()
     with Workspace.open(location) as ws:
