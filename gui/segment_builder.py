@@ -10,6 +10,12 @@ row and says what is wrong under the tree.
 
 As the rules change, the count and a sample of matching customers are recomputed on a worker
 thread (:mod:`gui.background`) after a short pause, so typing never waits for the database.
+
+Names are matched exactly, so a typo silently finds no one: the name, tag and value fields complete
+(ignoring capitals, anywhere in the name) from what the workspace holds
+(:func:`engine.track.segments.known_names`, read when the window opens), and after each count a row
+naming an event never received or an attribute no customer has says so under it, with the closest
+known name (:func:`~engine.track.segments.missing_names`, :func:`~engine.track.segments.closest_name`).
 Saving or deleting a segment that journeys use asks first, naming the journeys
 (:func:`engine.track.tracking_plan.segment_references`). Questions go through overridable methods
 (``_confirm``, ``_ask_unsaved``, ``_error``) so tests never meet a modal dialog.
@@ -23,7 +29,19 @@ from typing import Any
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.errors import SegmentInvalid
 from engine.track import tracking_plan
-from engine.track.segments import EVERYONE, MAX_DEPTH, SegmentInfo, SegmentStore, parse_rules, rules_json
+from engine.track.segments import (
+    EVERYONE,
+    MAX_DEPTH,
+    KnownNames,
+    SegmentInfo,
+    SegmentStore,
+    closest_name,
+    fold,
+    known_names,
+    missing_names,
+    parse_rules,
+    rules_json,
+)
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
 from gui.profiles_window import channel_label, secondary_identifier, value_text
@@ -47,6 +65,7 @@ QLabel#ruleJoin { color: palette(placeholder-text); font-weight: 600; }
 QLabel#liveCount { font-size: 13pt; font-weight: 600; }
 QLabel#muted, QLabel#emptyRules { color: palette(placeholder-text); }
 QLabel#ruleError { color: #C62828; }
+QLabel#ruleHint { color: #8D6E00; }
 QLabel#sectionTitle { font-weight: 600; }
 QListWidget#segmentSample::item { padding: 4px 2px; border-bottom: 1px solid #E3E8EE; }
 QPushButton:disabled, QToolButton:disabled { color: palette(placeholder-text); }
@@ -179,6 +198,49 @@ class _Spin(QtWidgets.QSpinBox):
             event.ignore()
 
 
+class Vocabulary(QtCore.QObject):
+    """The workspace's names for completion, shared by every row of one rule editor."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QtCore.QObject | None = None):
+        super().__init__(parent)
+        self.known = KnownNames([], [], [], [], {})
+        self.models = {what: QtCore.QStringListModel(self) for what in ("event", "property", "attribute", "tag")}
+
+    def set_known(self, known: KnownNames) -> None:
+        self.known = known
+        for what, names in (("event", known.events), ("property", known.properties),
+                            ("attribute", known.attributes), ("tag", known.tags)):
+            self.models[what].setStringList(names)
+        self.changed.emit()
+
+    def values(self, attribute: str) -> list[str]:
+        """Known values of an attribute (of the one spelt alike but for capitals, if none)."""
+        values = self.known.values
+        if attribute in values:
+            return values[attribute]
+        return next((v for k, v in values.items() if fold(k) == fold(attribute)), [])
+
+
+def _vocabulary(widget: QtWidgets.QWidget | None) -> Vocabulary | None:
+    """The vocabulary of the rule editor ``widget`` is in (rows are made inside it)."""
+    while widget is not None and not isinstance(widget, RuleEditor):
+        widget = widget.parentWidget()
+    return widget.vocabulary if widget is not None else None
+
+
+def _complete(edit: QtWidgets.QLineEdit, model: QtCore.QAbstractItemModel) -> QtWidgets.QCompleter:
+    """Offer ``model``'s names in ``edit``: ignoring capitals, matching anywhere in the name."""
+    completer = QtWidgets.QCompleter(model, edit)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
+    completer.setMaxVisibleItems(12)
+    edit.setCompleter(completer)
+    return completer
+
+
 class Comparison(QtWidgets.QWidget):
     """``name operator value``: an attribute condition's or a property filter's editor."""
 
@@ -212,6 +274,20 @@ class Comparison(QtWidgets.QWidget):
         self.value.textChanged.connect(self.changed)
         self.operator.currentIndexChanged.connect(self._on_operator)
         self._on_operator()
+        self._values: QtCore.QStringListModel | None = None
+        self.vocabulary = _vocabulary(parent)
+        if self.vocabulary is not None:
+            _complete(self.name, self.vocabulary.models[name_key])
+            if name_key == "attribute":
+                # Values only for attributes: a customer sample has them; event properties are not read.
+                self._values = QtCore.QStringListModel(self)
+                _complete(self.value, self._values)
+                self.name.textChanged.connect(self._fill_values)
+                self.vocabulary.changed.connect(self._fill_values)
+
+    def _fill_values(self, *_args) -> None:
+        if self._values is not None and self.vocabulary is not None:
+            self._values.setStringList(self.vocabulary.values(self.name.text().strip()))
 
     def _on_operator(self, *_args) -> None:
         op = self.operator.key()
@@ -289,6 +365,9 @@ class EventEditor(QtWidgets.QWidget):
         self.event = QtWidgets.QLineEdit(self)
         self.event.setPlaceholderText(self.tr("event, e.g. order_completed"))
         self.event.setMinimumWidth(120)
+        vocabulary = _vocabulary(parent)
+        if vocabulary is not None:
+            _complete(self.event, vocabulary.models["event"])
         self.min_count = _Spin(self)
         self.min_count.setRange(1, 100_000)
         self.min_count.setPrefix(self.tr("at least "))
@@ -395,6 +474,9 @@ class ConditionRow(QtWidgets.QFrame):
         tag_row.setContentsMargins(0, 0, 0, 0)
         tag_row.addWidget(self.tag_has)
         tag_row.addWidget(self.tag, 1)
+        vocabulary = _vocabulary(parent)
+        if vocabulary is not None:
+            _complete(self.tag, vocabulary.models["tag"])
 
         consent_page = QtWidgets.QWidget(self)
         self.channel = _Combo({kind: channel_label(kind) for kind in CHANNEL_KINDS}, consent_page)
@@ -417,11 +499,22 @@ class ConditionRow(QtWidgets.QFrame):
         remove.setAutoRaise(True)
         remove.setToolTip(self.tr("Remove this condition"))
         remove.clicked.connect(lambda: self.removeRequested.emit(self))
+        #: A gentle note under the row: a name nothing in the workspace has, and what was likely meant.
+        self.hint = QtWidgets.QLabel("", self)
+        self.hint.setObjectName("ruleHint")
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.hide()
+        column = QtWidgets.QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.stack)
+        column.addWidget(self.hint)
         row = QtWidgets.QHBoxLayout(self)
         row.setContentsMargins(4, 3, 2, 3)
         row.setSpacing(6)
         row.addWidget(self.kind, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
         row.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
 
         self.kind.currentIndexChanged.connect(self._on_kind)
@@ -441,6 +534,10 @@ class ConditionRow(QtWidgets.QFrame):
                 else QtWidgets.QSizePolicy.Policy.Ignored
             self.stack.widget(index).setSizePolicy(QtWidgets.QSizePolicy.Policy.Preferred, policy)
         self.changed.emit()
+
+    def set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
 
     def channel_kind(self) -> str:
         data = self.channel.currentData()
@@ -658,6 +755,7 @@ class RuleEditor(QtWidgets.QScrollArea):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
+        self.vocabulary = Vocabulary(self)
         self.setWidgetResizable(True)
         self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
         # Rows shrink to the window rather than scroll sideways, where a marked row could hide.
@@ -688,6 +786,9 @@ class RuleEditor(QtWidgets.QScrollArea):
         self.root = self._new_root()
         with QtCore.QSignalBlocker(self.root):
             self.root.load(rules)
+
+    def condition_rows(self) -> list[ConditionRow]:
+        return [w for w in self.root.rows() if isinstance(w, ConditionRow)]
 
     def clear_marks(self) -> None:
         for widget in self._marked:
@@ -769,6 +870,8 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.last_count: int | None = None
         self.last_sample: list = []
         self.rules_error = ""
+        #: Event and attribute names of the rules that nothing in the workspace has (after a count).
+        self.missing: tuple[set[str], set[str]] = (set(), set())
 
         splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_list())
@@ -916,7 +1019,17 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         super().showEvent(event)
         if not event.spontaneous():  # opened (again): segments and customers may have changed
             self.reload()
+            self.load_names()
             self.recount()
+
+    def load_names(self) -> None:
+        """Read the workspace's event, attribute and property names and tags for completion."""
+        ws = self.workspace
+        self.background.submit(lambda: known_names(ws), self._on_names, lambda _message: None, key="names")
+
+    def _on_names(self, known: KnownNames) -> None:
+        self.editor.vocabulary.set_known(known)
+        self._show_hints()
 
     def reload(self, select: str | None = None) -> None:
         """Read the saved segments again (and then their live counts)."""
@@ -1082,16 +1195,23 @@ class SegmentBuilder(QtWidgets.QMainWindow):
             self.count_note.setText(self.tr("Fix the marked condition to see who matches."))
             return
         self.count_note.setText(self.tr("Counting…"))
-        store = self.store
+        store, ws = self.store, self.workspace
+        known = self.editor.vocabulary.known
+        events, attributes = _rule_names(rules)
+        # Names seen in the samples exist; only the others cost a look in the store.
+        events -= set(known.events)
+        attributes -= set(known.attributes)
 
-        def work() -> tuple[int, int, list]:
-            return store.count(rules), store.count(EVERYONE), store.sample(rules, SAMPLE_SIZE)
+        def work() -> tuple[int, int, list, tuple[set[str], set[str]]]:
+            missing = missing_names(ws, events=events, attributes=attributes)
+            return store.count(rules), store.count(EVERYONE), store.sample(rules, SAMPLE_SIZE), missing
 
         self.background.submit(work, self._on_count, self._on_count_failed, key="count")
 
-    def _on_count(self, result: tuple[int, int, list]) -> None:
-        count, everyone, sample = result
+    def _on_count(self, result: tuple[int, int, list, tuple[set[str], set[str]]]) -> None:
+        count, everyone, sample, self.missing = result
         self.last_count, self.last_sample = count, sample
+        self._show_hints()
         self.count_label.setText(self.tr("1 customer") if count == 1
                                  else self.tr("%1 customers").replace("%1", f"{count:,}"))
         if everyone:
@@ -1111,6 +1231,13 @@ class SegmentBuilder(QtWidgets.QMainWindow):
             item = QtWidgets.QListWidgetItem(self.tr("No one matches these rules now."))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.sample.addItem(item)
+
+    def _show_hints(self) -> None:
+        """Under each condition row, what the workspace lacks of what it names (see the module docstring)."""
+        known = self.editor.vocabulary.known
+        missing_events, missing_attributes = self.missing
+        for row in self.editor.condition_rows():
+            row.set_hint(_hint(row, known, missing_events, missing_attributes))
 
     def _on_count_failed(self, message: str) -> None:
         self.count_label.setText("—")
@@ -1222,6 +1349,62 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         """Wait for the engine call under way and accept no more (the app is closing)."""
         self.count_timer.stop()
         self.background.shutdown()
+
+
+def _rule_names(rules: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """The event and attribute names a rule tree uses."""
+    events: set[str] = set()
+    attributes: set[str] = set()
+    for condition in rules.get("conditions") or []:
+        kind = condition.get("kind")
+        if kind == "group":
+            more = _rule_names(condition)
+            events |= more[0]
+            attributes |= more[1]
+        elif kind == "event" and condition.get("event"):
+            events.add(condition["event"])
+        elif kind == "attribute" and condition.get("attribute"):
+            attributes.add(condition["attribute"])
+    return events, attributes
+
+
+def _hint(row: ConditionRow, known: KnownNames, missing_events: set[str], missing_attributes: set[str]) -> str:
+    """The note under one condition row ("" for none)."""
+    kind = row.kind.key()
+    if kind == "event":
+        name = row.event.event.text().strip()
+        if name not in missing_events:
+            return ""
+        guess = closest_name(name, known.events)
+        if guess is None:
+            return translate("SegmentBuilder", "No event named ‘%1’ has been received yet.").replace("%1", name)
+        return translate("SegmentBuilder", "No event named ‘%1’ has been received; did you mean ‘%2’?") \
+            .replace("%1", name).replace("%2", guess)
+    if kind == "attribute":
+        name = row.attribute.name.text().strip()
+        if name in missing_attributes:
+            guess = closest_name(name, known.attributes)
+            if guess is None:
+                return translate("SegmentBuilder", "No customer has an attribute named ‘%1’.").replace("%1", name)
+            return translate("SegmentBuilder", "No customer has an attribute named ‘%1’; did you mean ‘%2’?") \
+                .replace("%1", name).replace("%2", guess)
+        value = row.attribute.value.text().strip()
+        if row.attribute.operator.key() in ("eq", "ne") and value:
+            values = row.attribute.vocabulary.values(name) if row.attribute.vocabulary else []
+            other = next((v for v in values if fold(v) == fold(value)), None) if value not in values else None
+            if other is not None:
+                return translate("SegmentBuilder", "Customers have ‘%1’, not ‘%2’: “is” matches capitals "
+                                                   "exactly (“contains” ignores them).") \
+                    .replace("%1", other).replace("%2", value)
+        return ""
+    if kind == "tag":
+        tag = row.tag.text().strip()
+        if tag and tag not in known.tags:
+            other = next((t for t in known.tags if fold(t) == fold(tag)), None)
+            if other is not None:
+                return translate("SegmentBuilder", "Customers are tagged ‘%1’, not ‘%2’: tags match capitals "
+                                                   "exactly.").replace("%1", other).replace("%2", tag)
+    return ""
 
 
 def _places_text(places: list[tracking_plan.Place]) -> str:

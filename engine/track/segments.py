@@ -1110,3 +1110,132 @@ def _check_description(description: Any) -> str:
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), PAGE):
         yield values[start:start + PAGE]
+
+
+# ---------------------------------------------------------------------------------------------
+# Names the rules can use (for the builder's completion and its "did you mean" hints)
+# ---------------------------------------------------------------------------------------------
+
+#: Bounds of :func:`known_names`, so that it stays cheap on a store of millions of events: the
+#: newest events read for event names and for property names, the customers read for attribute
+#: names, tags and values, and the most names (and values per attribute) returned of each.
+NAMES_EVENT_SAMPLE = 50_000
+NAMES_PROPERTY_SAMPLE = 2_000
+NAMES_CUSTOMER_SAMPLE = 2_000
+MAX_KNOWN_NAMES = 1_000
+MAX_KNOWN_VALUES = 50
+#: Longest attribute value offered for completion.
+KNOWN_VALUE_TEXT = 100
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """Event, property, attribute names and tags seen in a workspace, each sorted (case-insensitively).
+
+    Read from bounded samples (see :func:`known_names`): a name missing here may still exist;
+    :func:`missing_names` answers exactly.
+    """
+
+    events: list[str]
+    properties: list[str]
+    attributes: list[str]
+    tags: list[str]
+    #: A few distinct short text values of each attribute (its scalar values, as text).
+    values: dict[str, list[str]]
+
+
+def known_names(workspace: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE,
+                property_sample: int = NAMES_PROPERTY_SAMPLE, customer_sample: int = NAMES_CUSTOMER_SAMPLE,
+                limit: int = MAX_KNOWN_NAMES) -> KnownNames:
+    """The names the newest ``event_sample`` events, the properties of the newest
+    ``property_sample`` and the attributes and tags of ``customer_sample`` customers use; read only.
+
+    Events are read newest first by their integer key (the primary key: no scan of the table);
+    customers in storage order, since no index orders them by time.
+    """
+    newest = select(_events.c.name).order_by(_events.c.id.desc()).limit(max(0, event_sample)).subquery()
+    with workspace._session() as s:
+        conn = s.connection()
+        events = set(conn.scalars(select(newest.c.name).distinct()))
+        properties: set[str] = set()
+        for row in conn.execute(select(_events.c.properties).order_by(_events.c.id.desc())
+                                .limit(max(0, property_sample))):
+            if isinstance(row.properties, dict):
+                properties.update(k for k in row.properties if isinstance(k, str))
+        attributes: set[str] = set()
+        tags: set[str] = set()
+        values: dict[str, set[str]] = {}
+        for row in conn.execute(select(_customers.c.attributes, _customers.c.tags).limit(max(0, customer_sample))):
+            if isinstance(row.attributes, dict):
+                for key, value in row.attributes.items():
+                    if not isinstance(key, str):
+                        continue
+                    attributes.add(key)
+                    text = _value_text(value)
+                    seen = values.setdefault(key, set())
+                    if text is not None and len(seen) < MAX_KNOWN_VALUES:
+                        seen.add(text)
+            if isinstance(row.tags, list):
+                tags.update(t for t in row.tags if isinstance(t, str))
+
+    def ordered(names: Iterable[str]) -> list[str]:
+        return sorted(names, key=lambda n: (fold(n), n))[:max(0, limit)]
+
+    return KnownNames(ordered(events), ordered(properties), ordered(attributes), ordered(tags),
+                      {key: ordered(seen) for key, seen in values.items() if key in attributes})
+
+
+def _value_text(value: Any) -> str | None:
+    """An attribute value as a rule would write it, when it is short scalar text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float) and math.isfinite(value):
+        return str(value)
+    if isinstance(value, str) and value.strip() and len(value) <= KNOWN_VALUE_TEXT:
+        return value
+    return None
+
+
+def missing_names(workspace: Workspace, *, events: Iterable[str] = (),
+                  attributes: Iterable[str] = ()) -> tuple[set[str], set[str]]:
+    """Which of ``events`` no stored event is named (exactly), and which of ``attributes`` no
+    customer has (present and not null, dotted names reaching into objects as in the rules); read
+    only. At most 50 names of each are checked; each check stops at the first row found."""
+    dialect = workspace.engine.dialect.name
+    missing_events: set[str] = set()
+    missing_attributes: set[str] = set()
+    with workspace._session() as s:
+        conn = s.connection()
+        for name in sorted(set(events))[:50]:
+            if name and conn.scalar(select(literal(1)).where(_events.c.name == name).limit(1)) is None:
+                missing_events.add(name)
+        for name in sorted(set(attributes))[:50]:
+            try:
+                clause = attribute_clause(dialect, name, "exists")
+            except SegmentInvalid:
+                continue  # the rules check says what is wrong with it
+            if conn.scalar(select(literal(1)).select_from(_customers).where(clause).limit(1)) is None:
+                missing_attributes.add(name)
+    return missing_events, missing_attributes
+
+
+def closest_name(name: str, known: Sequence[str]) -> str | None:
+    """The known name ``name`` most likely meant: the same letters in other capitals first, then the
+    closest spelling (:mod:`difflib`, ignoring capitals); ``None`` when nothing is close."""
+    import difflib
+
+    folded = fold(name.strip())
+    if not folded:
+        return None
+    by_fold: dict[str, str] = {}
+    for candidate in known:
+        by_fold.setdefault(fold(candidate), candidate)
+    if folded in by_fold and by_fold[folded] != name:
+        return by_fold[folded]
+    # Separators differ more often than letters: "order completed" for "order_completed".
+    squashed = re.sub(r"[\s_\-.]+", "", folded)
+    for key, candidate in by_fold.items():
+        if squashed and re.sub(r"[\s_\-.]+", "", key) == squashed and candidate != name:
+            return candidate
+    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.75)
+    return by_fold[close[0]] if close and by_fold[close[0]] != name else None

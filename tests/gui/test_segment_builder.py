@@ -236,3 +236,59 @@ def test_a_saved_segment_loads_back_into_the_editor_unchanged(qtbot, ws, builder
     assert loaded["conditions"][1]["value"] == ["pro", "team"]
     assert loaded["conditions"][2] == {"kind": "consent", "channel_kind": "push", "granted": False}
     assert loaded["conditions"][3]["conditions"][0]["filters"] == [{"property": "coupon", "operator": "exists"}]
+
+
+def _completions(edit, prefix: str) -> list[str]:
+    completer = edit.completer()
+    completer.setCompletionPrefix(prefix)
+    model = completer.completionModel()
+    return [model.index(i, 0).data() for i in range(model.rowCount())]
+
+
+def test_names_complete_and_a_name_nothing_has_gets_a_hint(qtbot, ws, builder):
+    now = datetime.now(UTC)
+    ws.upsert_customer({"email": "ann@example.com"}, {"City": "Tokyo", "plan": "pro"}, tags=["VIP"])
+    ws.upsert_customer({"email": "bob@example.com"}, {"City": "Lyon"})
+    ws.ingest_event({"email": "ann@example.com"}, "Order Completed", {"total": 40}, occurred_at=now)
+    builder.show()
+    qtbot.waitUntil(lambda: not builder.busy and builder.editor.vocabulary.known.events == ["Order Completed"])
+
+    event = builder.editor.root.add_condition()
+    event.kind.set_key("event")
+    # Completion ignores capitals and matches anywhere in the name.
+    assert _completions(event.event.event, "completed") == ["Order Completed"]
+    event.event.event.setText("order completed")
+    _count_is(qtbot, builder, 0)
+    assert event.hint.isVisibleTo(builder)
+    assert event.hint.text() == "No event named ‘order completed’ has been received; did you mean ‘Order Completed’?"
+    event.event.event.setText("Order Completed")
+    _count_is(qtbot, builder, 1)
+    assert not event.hint.isVisibleTo(builder) and event.hint.text() == ""
+    flt = event.event.add_filter()
+    assert _completions(flt.comparison.name, "TOT") == ["total"]
+    event.event._remove_filter(flt)  # an empty filter would make the rules invalid
+    event.event.event.setText("Refund Issued")
+    _count_is(qtbot, builder, 0)
+    assert event.hint.text() == "No event named ‘Refund Issued’ has been received yet."
+    builder.editor.root.remove_item(event)
+
+    city = builder.editor.root.add_condition()
+    assert _completions(city.attribute.name, "cit") == ["City"]
+    city.attribute.name.setText("city")
+    city.attribute.value.setText("Tokyo")
+    _count_is(qtbot, builder, 0)
+    assert city.hint.text() == "No customer has an attribute named ‘city’; did you mean ‘City’?"
+    city.attribute.name.setText("City")
+    assert _completions(city.attribute.value, "o") == ["Lyon", "Tokyo"]
+    city.attribute.value.setText("tokyo")
+    _count_is(qtbot, builder, 0)
+    assert city.hint.text().startswith("Customers have ‘Tokyo’, not ‘tokyo’")
+    city.attribute.value.setText("Tokyo")
+    _count_is(qtbot, builder, 1)
+    assert city.hint.text() == ""
+
+    city.kind.set_key("tag")
+    assert _completions(city.tag, "v") == ["VIP"]
+    city.tag.setText("vip")
+    _count_is(qtbot, builder, 0)
+    assert city.hint.text() == "Customers are tagged ‘VIP’, not ‘vip’: tags match capitals exactly."

@@ -547,3 +547,42 @@ def test_refresh_reports_who_entered_and_who_left(ws: Workspace):
 def test_a_nul_character_is_refused():
     with pytest.raises(SegmentInvalid, match="NUL character"):
         parse_rules(rule(attr("name", "contains", "a\x00b")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Names for the builder's completion and hints
+# ---------------------------------------------------------------------------------------------
+
+
+def test_known_names_list_events_properties_attributes_tags_and_values(ws: Workspace):
+    ws.upsert_customer({"user_id": "a"}, attributes={"City": "Tokyo", "plan": "pro", "score": 5,
+                                                    "address": {"zip": "1"}}, tags=["vip", "Beta"])
+    ws.upsert_customer({"user_id": "b"}, attributes={"City": "Lyon", "flag": True}, tags=["vip"])
+    ws.ingest_event({"user_id": "a"}, "Order Completed", {"total": 80, "sku": "A-1"}, occurred_at=NOW)
+    ws.ingest_event({"user_id": "b"}, "page_viewed", {"url": "/"}, occurred_at=NOW)
+    known = seg.known_names(ws)
+    assert known.events == ["Order Completed", "page_viewed"]
+    assert known.properties == ["sku", "total", "url"]
+    assert known.attributes == ["address", "City", "flag", "plan", "score"]
+    assert known.tags == ["Beta", "vip"]
+    assert known.values["City"] == ["Lyon", "Tokyo"]
+    assert known.values["score"] == ["5"] and known.values["flag"] == ["true"]
+    assert known.values["address"] == []  # objects are not offered as values
+    # The samples are bounded: only the newest event is read with a sample of one.
+    assert seg.known_names(ws, event_sample=1, limit=10).events == ["page_viewed"]
+    assert seg.known_names(ws, limit=1).attributes == ["address"]
+
+
+def test_missing_names_are_exact_and_closest_name_suggests(ws: Workspace):
+    ws.upsert_customer({"user_id": "a"}, attributes={"city": "Tokyo", "address": {"zip": "1"}, "gone": None})
+    ws.ingest_event({"user_id": "a"}, "Order Completed", {}, occurred_at=NOW)
+    missing = seg.missing_names(ws, events=["Order Completed", "order completed", "Signup"],
+                                attributes=["city", "City", "address.zip", "gone"])
+    assert missing == ({"order completed", "Signup"}, {"City", "gone"})
+    known = ["Order Completed", "page_viewed", "city"]
+    assert seg.closest_name("order completed", known) == "Order Completed"
+    assert seg.closest_name("City", known) == "city"
+    assert seg.closest_name("page viewed", known) == "page_viewed"
+    assert seg.closest_name("Order Complted", known) == "Order Completed"
+    assert seg.closest_name("Order Completed", known) is None  # already right
+    assert seg.closest_name("refund", known) is None
