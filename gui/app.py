@@ -62,6 +62,14 @@ def light_palette() -> QtGui.QPalette:
     p.setColor(R.Mid, C("#C9D1DB"))
     p.setColor(R.Dark, C("#9AA5B1"))
     p.setColor(R.Light, C("#FFFFFF"))
+    # setColor() above fills every colour group, the disabled one included: without these, a
+    # disabled button, field or label is drawn exactly like an enabled one.
+    D = QtGui.QPalette.ColorGroup.Disabled  # noqa: N806
+    for role in (R.WindowText, R.Text, R.ButtonText):
+        p.setColor(D, role, C("#A3ADBA"))
+    p.setColor(D, R.Button, C("#EEF1F5"))
+    p.setColor(D, R.Base, C("#F4F6F9"))
+    p.setColor(D, R.Highlight, C("#B8C4D1"))
     return p
 
 

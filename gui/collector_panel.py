@@ -101,10 +101,15 @@ def short_source(source: str) -> str:
 
 
 def endpoint_urls(base: str, key: str | None = None) -> dict[str, str]:
-    """The addresses an SDK needs, for a collector at ``base`` (``http://127.0.0.1:8765``)."""
-    token = key or "<write key>"
+    """The addresses an SDK needs, for a collector at ``base`` (``http://127.0.0.1:8765``).
+
+    The Sensors SDKs send the write key as ``token=`` in the server URL (the collector also takes a
+    form or message ``token``): with ``key`` known it is part of the address; without, the address
+    has no ``token`` at all rather than a placeholder that would be refused as an unknown key.
+    """
+    sensors = f"{base}/sa?project={SENSORS_PROJECT}"
     return {"segment_host": base, "segment_track": f"{base}/v1/track",
-            "sensors": f"{base}/sa?project={SENSORS_PROJECT}&token={token}"}
+            "sensors": f"{sensors}&token={key}" if key else sensors}
 
 
 def _compact(text: str, limit: int = 160) -> str:
@@ -331,9 +336,13 @@ class CollectorPanel(QtWidgets.QWidget):
             grid.addWidget(copy, row, 2)
             self.endpoints[key] = edit
         grid.setColumnStretch(1, 1)
+        self.sensors_key_hint = QtWidgets.QLabel(box)
+        self.sensors_key_hint.setObjectName("hint")
+        self.sensors_key_hint.setWordWrap(True)
+        grid.addWidget(self.sensors_key_hint, len(rows), 1, 1, 2)
         self.copied = QtWidgets.QLabel(box)
         self.copied.setObjectName("hint")
-        grid.addWidget(self.copied, len(rows), 1)
+        grid.addWidget(self.copied, len(rows) + 1, 1)
         return box
 
     def _build_counts(self) -> QtWidgets.QWidget:
@@ -343,10 +352,13 @@ class CollectorPanel(QtWidgets.QWidget):
         grid.setSpacing(8)
         self.count_labels: dict[str, QtWidgets.QLabel] = {}
         tiles = (
-            ("received", self.tr("Received"), self.tr("Messages read from accepted requests")),
+            ("received", self.tr("Messages received"), self.tr("Messages (events, identifies, profile changes) "
+                                                                "read from requests that were let in")),
             ("committed", self.tr("Stored"), self.tr("Events written to the workspace (answered with 200)")),
             ("duplicates", self.tr("Duplicates"), self.tr("Events stored already, sent again by a retrying SDK")),
-            ("rejected", self.tr("Refused"), self.tr("Requests and messages refused; the reasons are below")),
+            ("rejected", self.tr("Refusals"),
+             self.tr("Whole requests refused (each counts once, however many messages it held) and single "
+                     "messages refused inside a batch; the reasons are below")),
             ("profile_updates", self.tr("Profile updates"), self.tr("identify traits and profile_* messages")),
             ("merges", self.tr("Profiles merged"), self.tr("Anonymous visitors joined to known customers")),
             ("refused_links", self.tr("Links refused"),
@@ -382,7 +394,7 @@ class CollectorPanel(QtWidgets.QWidget):
             self.latest_list.setColumnWidth(column, width)
         layout.addWidget(self.latest_list, 2)
         pair = QtWidgets.QHBoxLayout()
-        self.rejected_list = self._small_list(box, self.tr("Reason"), self.tr("Refused"), "rejectedList")
+        self.rejected_list = self._small_list(box, self.tr("Reason refused"), self.tr("Refusals"), "rejectedList")
         self.source_list = self._small_list(box, self.tr("Source"), self.tr("Stored"), "sourceList")
         pair.addWidget(self.rejected_list)
         pair.addWidget(self.source_list)
@@ -444,6 +456,13 @@ class CollectorPanel(QtWidgets.QWidget):
             self.endpoints[key].setText(url)
             self.endpoints[key].setCursorPosition(0)  # the start says most; the tooltip has the rest
             self.endpoints[key].setToolTip(url)
+        if fresh is None:
+            hint = self.tr("Sensors Analytics: add &token= and one of the write keys below to this address (or "
+                           "give the key as the SDK's token); without it every event is refused.")
+        else:
+            hint = self.tr("Sensors Analytics: the address carries the new key as token=.")
+        self.sensors_key_hint.setText(hint)
+        self.endpoints["sensors"].setToolTip(f"{self.endpoints['sensors'].text()}\n{hint}")
         self.remove_key_button.setEnabled(bool(self.key_list.selectedItems()))
         self._update_status_label()
 

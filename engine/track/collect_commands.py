@@ -35,7 +35,7 @@ def add_commands(sub: argparse._SubParsersAction,
         "collect", help="receive events from websites and apps (Segment and Sensors Analytics SDKs)",
         description="Listen for events sent by Segment-style and Sensors Analytics SDKs and store them in "
                     "the workspace. Point the SDKs at http://HOST:PORT (Segment: the host; Sensors: "
-                    "http://HOST:PORT/sa?project=default&token=KEY).")
+                    "http://HOST:PORT/sa?project=default&token=WRITE_KEY).")
     workspace_options(p)
     p.add_argument("--host", default=DEFAULT_HOST,
                    help=f"address to listen on (default {DEFAULT_HOST}: this computer only; 0.0.0.0 for every "
@@ -106,7 +106,10 @@ def _location(args: argparse.Namespace) -> str | None:
 
 
 def format_counts(counts) -> str:  # noqa: ANN001 - a CollectorCounts
-    parts = [f"{counts.received:,} received", f"{counts.committed:,} stored"]
+    # Messages and refusals are different units: a refused request counts once however many
+    # messages it held (they are never read), and a batch can have single messages refused.
+    parts = [f"{counts.received:,} {'message' if counts.received == 1 else 'messages'} received",
+             f"{counts.committed:,} stored"]
     if counts.duplicates:
         parts.append(f"{counts.duplicates:,} duplicates")
     if counts.profile_updates:
@@ -117,7 +120,8 @@ def format_counts(counts) -> str:  # noqa: ANN001 - a CollectorCounts
         parts.append(f"{counts.refused_links:,} {'link' if counts.refused_links == 1 else 'links'} refused")
     if counts.rejected:
         reasons = ", ".join(f"{code} {n:,}" for code, n in sorted(counts.rejected.items()))
-        parts.append(f"{counts.rejected_total:,} refused ({reasons})")
+        total = counts.rejected_total
+        parts.append(f"{total:,} {'refusal' if total == 1 else 'refusals'} of requests or messages ({reasons})")
     return ", ".join(parts)
 
 
@@ -139,7 +143,9 @@ def cmd_collect(args: argparse.Namespace) -> int:
         try:
             _out(f"Collecting events into {ws.location}")
             _out(f"  Segment SDKs:            host {collector.url} (write key as the user name)")
-            _out(f"  Sensors Analytics SDKs:  {collector.url}/sa?project=default&token=<write key>")
+            _out(f"  Sensors Analytics SDKs:  {collector.url}/sa?project=default&token={made or 'WRITE_KEY'}")
+            if made is None:
+                _out("  (WRITE_KEY: one of the workspace's write keys; the SDK sends it as token= in the URL)")
             if made is not None:
                 _out(f"A write key was made for this workspace: {made}")
                 _out("  It is shown only now; keep it (manage keys with 'journey-studio collect keys').")

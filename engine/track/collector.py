@@ -47,7 +47,13 @@ from engine.store.models import utcnow
 from engine.track import collector_keys, segment_protocol, sensors_protocol
 from engine.track.collector_http import HttpServer, Request, Respond, Response, error_response
 from engine.track.collector_keys import CollectorError
-from engine.track.collector_messages import MAX_BATCH_BYTES, MAX_MESSAGE_BYTES, MessageInvalid, gunzip
+from engine.track.collector_messages import (
+    MAX_BATCH_BYTES,
+    MAX_MESSAGE_BYTES,
+    MessageInvalid,
+    gunzip,
+    size_limit,
+)
 from engine.track.collector_writer import GroupWriter, Job
 from engine.track.segment_protocol import Parsed
 
@@ -323,8 +329,7 @@ class Collector:
         limit = sensors_protocol.MAX_FORM_BYTES if route.protocol == "sensors" else MAX_BATCH_BYTES
         if length > limit:
             self._count("too_large")
-            return _error(413, "too_large", f"the body is {length:,} bytes; at most {limit:,} are accepted here",
-                          cors)
+            return _error(413, "too_large", f"the body is {length:,} bytes; {size_limit(limit)} is accepted", cors)
         return None
 
     def _handle(self, request: Request, respond: Respond) -> Response | None:
@@ -417,8 +422,9 @@ class Collector:
                                  code="unsupported_encoding", status=415)
         limit = MAX_BATCH_BYTES if kind == "batch" else _SEGMENT_SINGLE_LIMIT
         if len(body) > limit:
-            raise MessageInvalid(f"the body is {len(body):,} bytes; {request.path} takes at most "
-                                 f"{limit // 1024} KB", code="too_large", status=413)
+            unpacked = " once decompressed" if encoding == "gzip" else ""
+            raise MessageInvalid(f"the body is {len(body):,} bytes{unpacked}; {request.path} takes "
+                                 f"{size_limit(limit)}", code="too_large", status=413)
         return body
 
     def _check_key(self, header_key: str | None, other: str | None, where: str) -> None:

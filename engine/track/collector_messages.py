@@ -206,8 +206,8 @@ def dump(value: dict[str, Any], field: str) -> str:
         written = json.dumps(value, separators=(",", ":"))
         size = len(written)
     if size > MAX_MESSAGE_BYTES:
-        raise MessageInvalid(f"'{field}' is larger than {MAX_MESSAGE_BYTES // 1024} KB", code="too_large",
-                             status=413)
+        raise MessageInvalid(f"'{field}' is {size:,} bytes as JSON; {size_limit(MAX_MESSAGE_BYTES)} is accepted",
+                             code="too_large", status=413)
     return written
 
 
@@ -419,6 +419,11 @@ def apply_profile(attributes: dict[str, Any], ops: tuple[tuple[str, Any], ...]) 
     return result
 
 
+def size_limit(limit: int) -> str:
+    """A byte limit in words, the same in every refusal: ``at most 500 KB (512,000 bytes)``."""
+    return f"at most {limit // 1024:,} KB ({limit:,} bytes)" if limit % 1024 == 0 else f"at most {limit:,} bytes"
+
+
 def gunzip(data: bytes, limit: int, what: str) -> bytes:
     """Decompress gzip data, refusing (413) anything that grows past ``limit`` bytes."""
     import zlib
@@ -431,8 +436,8 @@ def gunzip(data: bytes, limit: int, what: str) -> bytes:
     except zlib.error as exc:
         raise MessageInvalid(f"{what} is not valid gzip data ({exc})", code="malformed") from None
     if len(out) > limit or decompressor.unconsumed_tail:
-        raise MessageInvalid(f"{what} is larger than {limit // 1024} KB once decompressed", code="too_large",
-                             status=413)
+        raise MessageInvalid(f"{what} is over {limit:,} bytes once decompressed; {size_limit(limit)} is "
+                             "accepted", code="too_large", status=413)
     if not decompressor.eof:
         raise MessageInvalid(f"{what} is cut short (the gzip data is incomplete)", code="malformed")
     return out

@@ -91,6 +91,30 @@ def test_start_count_store_and_stop_frees_the_port(panel, ws, qtbot):
         sock.listen()
 
 
+def test_without_a_known_key_the_sensors_address_has_no_placeholder_token(panel, ws):
+    from engine.track import collector_keys
+
+    collector_keys.add_key(ws, "older")  # made elsewhere: only its fingerprint is known here
+    panel.reload_keys()
+    url = panel.endpoints["sensors"].text()
+    assert url.endswith("/sa?project=default") and "token" not in url
+    assert "token=" in panel.sensors_key_hint.text() and "token=" in panel.endpoints["sensors"].toolTip()
+    copy = panel.key_list.itemWidget(panel.key_list.topLevelItem(0), 3)
+    assert not copy.isEnabled()
+
+
+def test_disabled_buttons_are_drawn_greyed(panel):
+    from gui.qt import QtGui
+
+    palette = panel.start_button.palette()
+    role, group = QtGui.QPalette.ColorRole.ButtonText, QtGui.QPalette.ColorGroup
+    assert palette.color(group.Disabled, role) != palette.color(group.Active, role)
+    assert not panel.remove_key_button.isEnabled()  # nothing selected
+    enabled = panel.start_button.grab().toImage()
+    panel.start_button.setEnabled(False)
+    assert panel.start_button.grab().toImage() != enabled
+
+
 def test_a_refused_link_is_counted(panel, qtbot):
     port = _start(panel, qtbot)
     key = panel.fresh_keys["default"]

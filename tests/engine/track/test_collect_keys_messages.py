@@ -67,6 +67,10 @@ def test_the_counts_line_names_merges_and_refused_links_in_the_right_number():
                     refused_links=0, ignored=0, pending=0)
         return format_counts(CollectorCounts(**{**base, **kw}))
 
-    assert line() == "3 received, 2 stored"
-    assert line(merges=1, refused_links=1) == "3 received, 2 stored, 1 profile merged, 1 link refused"
-    assert line(merges=2, refused_links=3) == "3 received, 2 stored, 2 profiles merged, 3 links refused"
+    assert line() == "3 messages received, 2 stored"
+    assert line(merges=1, refused_links=1) == "3 messages received, 2 stored, 1 profile merged, 1 link refused"
+    assert line(merges=2, refused_links=3) == "3 messages received, 2 stored, 2 profiles merged, 3 links refused"
+    # A refused request counts once whatever it held, so refusals are not "messages".
+    assert line(received=1, rejected={"unauthorized": 15}) == (
+        "1 message received, 2 stored, 15 refusals of requests or messages (unauthorized 15)")
+    assert line(rejected={"too_large": 1}).endswith(", 1 refusal of requests or messages (too_large 1)")

@@ -350,6 +350,7 @@ def test_gzip_bodies(running: Running):
     bomb = gzip.compress(b" " * (20 * 1024 * 1024))  # about 20 KB that inflate to 20 MB
     status, answer, _ = request(running, "POST", "/v1/batch", bomb, headers={"Content-Encoding": "gzip"})
     assert (status, answer["code"]) == (413, "too_large")
+    assert answer["message"].endswith("once decompressed; at most 500 KB (512,000 bytes) is accepted")
     status, answer, _ = request(running, "POST", "/v1/track", b"{}", headers={"Content-Encoding": "br"})
     assert (status, answer["code"]) == (415, "unsupported_encoding")
 
@@ -523,6 +524,8 @@ def test_a_request_body_over_the_limit_is_refused_before_it_is_read(running: Run
         answer = sock.recv(65536)
     assert answer.startswith(b"HTTP/1.1 413 ")
     assert b'"code": "too_large"' in answer
+    # The same limit in the same words as a gzip body that grows too large.
+    assert b"the body is 999,999,999 bytes; at most 500 KB (512,000 bytes) is accepted" in answer
     counts = running.collector.counts()
     assert (counts.requests, counts.rejected) == (1, {"too_large": 1})
 
@@ -965,8 +968,9 @@ def test_collect_command_makes_a_key_serves_and_stops_on_sigint(tmp_path: Path):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
-    assert "stopped: 1 received, 1 stored" in out
-    assert f"http://127.0.0.1:{port}/sa?project=default&token=<write key>" in "\n".join(lines)
+    assert "stopped: 1 message received, 1 stored" in out
+    # The key was just made, so the Sensors address carries it (no placeholder to paste over).
+    assert f"http://127.0.0.1:{port}/sa?project=default&token={key}" in "\n".join(lines)
     with Workspace.open(where) as ws:
         assert len(events_of(ws, "user_id", "cli")) == 1
         assert [k.name for k in collector_keys.list_keys(ws)] == ["default"]
