@@ -629,8 +629,14 @@ class MappingPage(QtWidgets.QWizardPage):
         self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setWordWrap(False)
+        # Column names and field names can be long ("Default Address Province Code") and so can the
+        # types ("Date and time, day/month/year (…)"): the Type column takes what is left, the
+        # others are sized to their content (see _fit_columns), and text that still does not fit
+        # is cut at the end (full text in the tooltips), never scrolled out at the start.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(4, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(34)
         layout.addWidget(self.table, 1)
         self.warnings = _message_label("pageWarning", self)
@@ -675,15 +681,35 @@ class MappingPage(QtWidgets.QWizardPage):
             self.event_name.clear()
         finally:
             self._syncing = False
-        self.table.resizeColumnToContents(0)
-        self.table.setColumnWidth(0, min(max(self.table.columnWidth(0), 110), 220))
-        for col, width in ((2, 180), (3, 180), (4, 330)):
-            self.table.setColumnWidth(col, width)
+        self._fit_columns()
         self.type_warnings = [
             self.tr("Column “%1”: its dates could be day/month or month/day; they are read as "
                     "day/month/year unless you choose another format under Dates.").replace("%1", c.name)
             for c in p.columns if c.type.ambiguous]
         self.check()
+
+    def _fit_columns(self) -> None:
+        """Column, Import as and Field as wide as their content (within bounds); Sample values
+        gives way so that Type (the stretching last column) can show its longest text."""
+        if not self.rows:
+            return
+        table = self.table
+        table.resizeColumnToContents(0)
+        table.setColumnWidth(0, min(max(table.columnWidth(0), 110), 260))
+        metrics = self.fontMetrics()
+        chrome = self.style().pixelMetric(QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent) + 30  # arrow, frame
+        target = max(metrics.horizontalAdvance(r.target.itemText(i)) for r in self.rows
+                     for i in range(r.target.count()))
+        table.setColumnWidth(2, min(max(target + chrome, 150), 220))
+        field = max((metrics.horizontalAdvance(r.field.currentText()) for r in self.rows), default=0)
+        table.setColumnWidth(3, min(max(field + chrome, 170), 300))
+        kind = max(metrics.horizontalAdvance(r.type.itemText(i)) for r in self.rows for i in range(r.type.count()))
+        room = table.viewport().width() - sum(table.columnWidth(c) for c in (0, 2, 3))
+        table.setColumnWidth(1, min(max(room - (kind + chrome), 150), 360))
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def _add_row(self, index: int, name: str, column_type: ColumnType, target: str, field: str,
                  forced: str | None, values: list[str]) -> None:
@@ -691,8 +717,9 @@ class MappingPage(QtWidgets.QWizardPage):
         item = QtWidgets.QTableWidgetItem(name)
         item.setFont(_bold(item.font()))
         info = p.columns[index] if p is not None else None
+        item.setToolTip(name)
         if info is not None and info.sampled:
-            item.setToolTip(self.tr("%1 of %2 sampled rows are empty").replace("%1", str(info.empty))
+            item.setToolTip(name + "\n" + self.tr("%1 of %2 sampled rows are empty").replace("%1", str(info.empty))
                             .replace("%2", str(info.sampled)))
         self.table.setItem(index, 0, item)
         present = [v for v in values if v.strip()][:SAMPLES]
@@ -725,7 +752,11 @@ class MappingPage(QtWidgets.QWizardPage):
         self.table.setCellWidget(index, 4, type_box)
         target_box.activated.connect(lambda _i, r=row: self._target_chosen(r))
         field_box.currentTextChanged.connect(lambda _t, r=row: self._field_edited(r))
+        # Once the user leaves a long name, its start is what shows (the line edit would keep the end).
+        field_box.lineEdit().editingFinished.connect(lambda r=row: r.field.lineEdit().setCursorPosition(0))
         type_box.activated.connect(lambda _i: self.check())
+        type_box.currentTextChanged.connect(lambda text, box=type_box: box.setToolTip(text))
+        type_box.setToolTip(type_box.currentText())
 
     def _set_field_choices(self, row: _ColumnRow, text: str) -> None:
         target = row.target.currentData()
@@ -737,6 +768,8 @@ class MappingPage(QtWidgets.QWizardPage):
             row.field.addItems(list(CONSENT_CHANNELS))
         row.field.setCurrentIndex(-1)
         row.field.setEditText(text if target in _PREFIXES else "")
+        row.field.lineEdit().setCursorPosition(0)  # the start of a long name, not its end
+        row.field.setToolTip(row.field.currentText())
         row.field.blockSignals(blocked)
 
     def _update_row(self, row: _ColumnRow) -> None:
@@ -780,6 +813,7 @@ class MappingPage(QtWidgets.QWizardPage):
         self.check()
 
     def _field_edited(self, row: _ColumnRow) -> None:
+        row.field.setToolTip(row.field.currentText())
         if not self._syncing and row.index == self.id_column.currentIndex() \
                 and row.target.currentData() == "identifier":
             self._syncing = True

@@ -282,3 +282,30 @@ def test_main_window_opens_the_wizard_from_the_file_menu(window, qtbot):
     wizard.reject()
     assert not wizard.isVisible()
     QtCore.QCoreApplication.processEvents()
+
+
+def test_long_column_names_and_types_are_shown_from_their_start_at_1280_by_800(wizard_for, tmp_path, qtbot):
+    from gui.import_wizard import ImportWizard
+
+    source = tmp_path / "shopify customers.csv"
+    source.write_text("Email,Default Address Province Code,Created At\n"
+                      "ann@example.com,ON,03/04/2024 10:15\nbob@example.com,BC,05/06/2024 09:00\n",
+                      encoding="utf-8")
+    wizard = wizard_for("customers", source)
+    wizard.resize(1280, 800)
+    wizard.next()
+    wizard.next()
+    assert wizard.currentId() == ImportWizard.PAGE_MAPPING
+    page = wizard.mapping_page
+    table = page.table
+    province = _row(page, "Default Address Province Code")
+    assert province.field.currentText() == "Default Address Province Code"
+    assert province.field.lineEdit().cursorPosition() == 0  # the start is in view, not the end
+    assert province.field.toolTip() == "Default Address Province Code"
+    metrics = province.field.fontMetrics()
+    assert province.field.lineEdit().width() >= metrics.horizontalAdvance("Default Address Province Code")
+    created = _row(page, "Created At")
+    assert "day and month" in created.type.currentText()
+    assert created.type.toolTip() == created.type.currentText()
+    assert table.columnWidth(4) >= created.type.fontMetrics().horizontalAdvance(created.type.currentText()) + 20
+    assert table.item(province.index, 0).toolTip().startswith("Default Address Province Code")
