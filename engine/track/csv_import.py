@@ -26,9 +26,15 @@ Rules:
   name, time and properties (``csv:<UTC time>:<hash>``, so keys of a file in time order are
   written in order), and the store ignores a key it has. Customers are upserted by identifier:
   attributes and consent are merged column by column (empty cells change nothing), tags are added
-  to the stored ones, and a row that changes nothing is counted as unchanged.
+  to the stored ones. Every row of a customer import is counted once: it created a customer, it
+  updated one, it changed nothing (``unchanged``; so do rows that only set a customer back to what
+  it was before the import, as a file imported again that names one customer twice does), or it
+  was skipped.
 - A row's identifiers that belong to different customers make the row an error (merge the profiles
-  first); an identifier nobody has yet creates a customer.
+  first); an identifier nobody has yet is given to the customer the row names, or creates one.
+  A row that would give a customer a second identifier of an exclusive kind (a second user id:
+  :data:`~engine.track.identity.EXCLUSIVE_KINDS`, rule 3 of ``docs/identity.md``) is an error too,
+  reported on the column that names the customer. A row with an error changes nothing.
 - Naive times are in the import's time zone (UTC unless chosen); everything is stored in UTC.
 - An event time that is not a date makes its row an error. A time column whose sampled values are
   not all dates (more than one in twenty do not fit, so its inferred type is not a date) and whose
@@ -133,6 +139,7 @@ from engine.track.csv_types import (
     send_message,
     storage_strings,
 )
+from engine.track.identity import EXCLUSIVE_KINDS
 from engine.track.tracking_plan import check_and_record, current_plan
 
 if TYPE_CHECKING:
@@ -174,6 +181,12 @@ _events = EventRow.__table__
 
 ProgressCallback = Callable[["ImportProgress"], None]
 CancelSignal = threading.Event | Callable[[], bool]
+#: What is wrong with a row: the column, the value and the reason (see :class:`RowError`).
+_Problem = tuple[str, str, str]
+#: The exclusive identifiers of a customer made without any (shared: never changed in place).
+_NONE_HELD: dict[str, str] = {}
+#: What to do about identifiers of different customers in one row.
+MERGE_FIRST = "merge them first (journey-studio profiles merge, or Merge in the Profiles window)"
 
 
 class CsvImportError(JourneyStudioError):
@@ -257,16 +270,24 @@ class ImportResult:
     path: str
     encoding: str
     delimiter: str
-    #: Data rows read (blank rows not counted).
+    #: Data rows read (blank rows not counted). In a customer import every one of them is counted
+    #: once in ``created``, ``updated``, ``unchanged`` or ``skipped``.
     rows_read: int = 0
-    #: Events added, or customers created or changed.
+    #: Events added, or customer rows that created or changed a customer (``created + updated``).
     imported: int = 0
-    #: Customers created (an event import creates the customers it does not know).
+    #: Customers created (an event import creates the customers it does not know); in a customer
+    #: import, the rows that created one, one row per customer.
     created: int = 0
-    #: Customers changed (customer import).
+    #: Customer rows that changed a customer that was there before the row: one created by an
+    #: earlier row of the file counts too (customer import).
     updated: int = 0
-    #: Customer rows that changed nothing (customer import).
+    #: Customer rows that changed nothing, because their customer already had all they say, or
+    #: because the customer is as it was before the import once all its rows are applied
+    #: (customer import).
     unchanged: int = 0
+    #: Customers changed that were there before the import (customer import; rows naming one
+    #: customer count once here).
+    customers_updated: int = 0
     #: Events stored already, or repeated in the file (event import).
     duplicates: int = 0
     #: Rows skipped with an error.
@@ -482,6 +503,14 @@ def _norm(header: str) -> str:
 
 def _consent_channel(header: str) -> str | None:
     name = _norm(header)
+    # Shopify: "Accepts Email Marketing", "Accepts SMS Marketing", and "Accepts Marketing" in
+    # older exports, which was about e-mail.
+    if name in ("accepts_marketing", "accept_marketing", "acceptsmarketing"):
+        return "email"
+    for prefix in ("accepts_", "accept_"):
+        if name.startswith(prefix) and name.endswith("_marketing") and len(name) > len(prefix) + len("_marketing"):
+            word = name[len(prefix):-len("_marketing")]
+            return _CHANNEL_WORDS.get(word, word)
     for suffix in ("_consent", "_opt_in", "_optin", "_opted_in", "_subscribed", "_subscription"):
         if name.endswith(suffix) and len(name) > len(suffix):
             word = name[:-len(suffix)]
@@ -593,6 +622,8 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
         if column_type.ambiguous:
             warnings.append(f"column '{name}': its dates could be day/month or month/day; they are read as "
                             "day/month/year unless you choose month/day/year (mdy)")
+        if column_type.unsure_separator:
+            warnings.append(column_type.unsure_warning(name))
         if misfits:
             warnings.append(f"column '{name}': {misfits} of the first {len(values) - empty:,} values "
                             f"do{'es' if misfits == 1 else ''} not fit its type ({column_type.describe()})")
@@ -800,7 +831,10 @@ def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, optio
         fmt = _date_format(fmt, f"the date format of column '{name}'", "date_formats")
     elif options.date_format:
         fmt = _date_format(options.date_format, None, "date_format")
-    if target.startswith("identifiers.") or target in ("event", "tags", "time_zone"):
+    if target.startswith("identifiers."):
+        # Identifiers are the file's text, but for a spreadsheet's leading apostrophe ('01234).
+        return ColumnType("text", apostrophe=info.type.apostrophe), True
+    if target in ("event", "tags", "time_zone"):
         return ColumnType("text"), True
     if target.startswith("consent."):
         return ColumnType("bool"), True
@@ -813,7 +847,7 @@ def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, optio
         elif fmt is not None:
             base = ColumnType(base.name, fmt)
         return base, True
-    column_type = forced or info.type
+    column_type = info.type if forced is None else forced.written_as(info.type)
     if column_type.name in ("date", "datetime") and fmt is not None:
         column_type = ColumnType(column_type.name, fmt)
     elif forced is not None and forced.name in ("date", "datetime") and info.type.name in ("date", "datetime") \
@@ -1085,6 +1119,13 @@ class _Import:
         #: Identifier kinds the workspace held none of when this import first looked (and nothing
         #: else has written since): an identifier of such a kind that is not in :attr:`owner` is new.
         self.none_stored: dict[str, bool] = {}
+        #: The identifier column of each kind (a plan maps one column to a field).
+        self.id_columns = {p.key: p.name for p in plan.of("identifiers")}
+        #: Rule 3 of docs/identity.md (a profile holds at most one user id) needs watching only when
+        #: a row can give a customer an identifier of an exclusive kind besides another identifier.
+        self.guard_exclusive = len(self.id_columns) > 1 and not EXCLUSIVE_KINDS.isdisjoint(self.id_columns)
+        #: The exclusive identifiers (kind → value) of customers this import made or looked up.
+        self.exclusive: dict[str, dict[str, str]] = {}
         self.now = datetime.now(UTC)
         self.now_text = storage_strings([self.now])[0]
         self.bytes_done = 0
@@ -1210,6 +1251,7 @@ class _Import:
             # Someone else may have merged or deleted customers: look identifiers up afresh.
             self.owner.clear()
             self.none_stored.clear()
+            self.exclusive.clear()
         limit = self.options.commit_rows
         if self.dry_run:
             limit = 2 ** 62  # one transaction, rolled back: later ones could not see the first
@@ -1284,15 +1326,51 @@ class _Import:
         for error in errors:
             self._error(*error)
 
-    def _load(self, writer: _Writer, pairs: Iterable[tuple[str, str]]) -> None:
-        """Learn which customers own the identifiers not seen yet."""
+    def _load(self, writer: _Writer, rows: Sequence[Sequence[tuple[str, str]]]) -> None:
+        """Learn which customers own the identifiers of ``rows`` not seen yet, and what
+        :meth:`_resolve` needs to know of them to apply rule 3 (:meth:`_load_exclusive`)."""
         unknown: dict[str, set[str]] = defaultdict(set)
-        for kind, value in pairs:
+        for kind, value in chain.from_iterable(rows):
             if value not in self.owner[kind]:
                 unknown[kind].add(value)
         for kind, values in unknown.items():
             if not self._none_stored(writer, kind):
                 self.owner[kind].update(writer.lookup(kind, values))
+        if self.guard_exclusive and not self._no_exclusive_stored(writer):
+            self._load_exclusive(writer, rows, {(kind, value) for kind in EXCLUSIVE_KINDS & unknown.keys()
+                                                for value in unknown[kind] if value not in self.owner[kind]})
+
+    def _load_exclusive(self, writer: _Writer, rows: Sequence[Sequence[tuple[str, str]]],
+                        new: set[tuple[str, str]]) -> None:
+        """Fetch in a few queries the exclusive identifiers of the stored customers that rows would
+        give a ``new`` one (an exclusive identifier nobody has), so that :meth:`_resolve` does not
+        ask row by row. Nothing is read when every exclusive identifier of the batch is known."""
+        if not new:
+            return
+        owner, known = self.owner, self.exclusive
+        wanted: set[str] = set()
+        for row in rows:
+            if not new.isdisjoint(row):
+                wanted.update(c for kind, value in row
+                              if (c := owner[kind].get(value)) is not None and c not in known)
+        if wanted:
+            known.update(writer.exclusive_identifiers(wanted))
+
+    def _held(self, writer: _Writer, customer: str) -> dict[str, str]:
+        """The exclusive identifiers of a customer (kind → value)."""
+        held = self.exclusive.get(customer)
+        if held is None:
+            if self._no_exclusive_stored(writer):
+                return {}  # the customers this import made are all in self.exclusive
+            # A customer linked to the row by an identifier that an earlier row of the batch gave
+            # it (rare: the others were fetched by _load_exclusive).
+            held = self.exclusive[customer] = writer.exclusive_identifiers([customer])[customer]
+        return held
+
+    def _no_exclusive_stored(self, writer: _Writer) -> bool:
+        """Whether no customer held an identifier of the exclusive kinds of this import's columns
+        before it (nor got one from anyone else since)."""
+        return all(self._none_stored(writer, kind) for kind in EXCLUSIVE_KINDS & self.id_columns.keys())
 
     def _none_stored(self, writer: _Writer, kind: str) -> bool:
         """Whether no identifier of ``kind`` was stored before this import (see :attr:`none_stored`):
@@ -1303,27 +1381,61 @@ class _Import:
         return empty
 
     def _resolve(self, pairs: list[tuple[str, str]], new_customers: list[str],
-                 new_identifiers: list[tuple[str, str, str]]) -> tuple[str | None, str]:
-        """The customer a row's identifiers name (made up if none); (None, reason) on a conflict."""
+                 new_identifiers: list[tuple[str, str, str]], writer: _Writer) -> tuple[str | None, _Problem | None]:
+        """The customer a row's identifiers name (made up if none), and None; or None and the
+        row's problem when its identifiers belong to different customers or would give a customer
+        a second identifier of an exclusive kind (rule 3 of docs/identity.md). A row with a
+        problem changes nothing."""
+        owner = self.owner
         owners: dict[str, tuple[str, str]] = {}
-        for kind, value in pairs:
-            customer = self.owner[kind].get(value)
-            if customer is not None:
-                owners.setdefault(customer, (kind, value))
+        unowned: list[tuple[str, str]] = []
+        for pair in pairs:
+            customer = owner[pair[0]].get(pair[1])
+            if customer is None:
+                unowned.append(pair)
+            else:
+                owners.setdefault(customer, pair)
         if len(owners) > 1:
-            named = [f"{kind} '{_short(value)}'" for kind, value in owners.values()]
-            return None, (f"{' and '.join(named)} belong to different customers; merge the profiles "
-                          "before importing rows that name both")
+            named = [f"{kind} {_quoted(value)}" for kind, value in owners.values()]
+            return None, (self.plan.id_column, "", f"{' and '.join(named)} belong to different customers; "
+                                                   f"{MERGE_FIRST}")
+        if not unowned:
+            return next(iter(owners)), None  # every identifier known: the common case of a second import
         if owners:
-            customer = next(iter(owners))
+            customer, link = next(iter(owners.items()))
+            if self.guard_exclusive and not EXCLUSIVE_KINDS.isdisjoint(kind for kind, _v in unowned):
+                held = self._held(writer, customer)
+                problem = self._second_exclusive(unowned, held, link)
+                if problem is not None:
+                    return None, problem
+                self.exclusive[customer] = {**held, **{k: v for k, v in unowned if k in EXCLUSIVE_KINDS}}
         else:
+            # One column per kind: the row holds at most one value of each exclusive kind.
             customer = new_id()
             new_customers.append(customer)
-        for kind, value in pairs:
-            if value not in self.owner[kind]:
-                self.owner[kind][value] = customer
+            if self.guard_exclusive:
+                self.exclusive[customer] = {k: v for k, v in unowned if k in EXCLUSIVE_KINDS} or _NONE_HELD
+        for kind, value in unowned:
+            if value not in owner[kind]:  # a value given twice in the row is added once
+                owner[kind][value] = customer
                 new_identifiers.append((kind, value, customer))
-        return customer, ""
+        return customer, None
+
+    def _second_exclusive(self, added: Sequence[tuple[str, str]], held: dict[str, str],
+                          link: tuple[str, str]) -> _Problem | None:
+        """The problem of a row that would give the customer it names by ``link``, who holds the
+        exclusive identifiers ``held``, another identifier of one of those kinds (``added`` are the
+        row's identifiers nobody has: a value of another kind than ``link``'s, as the row has one
+        column per kind)."""
+        for kind, value in added:
+            have = held.get(kind)
+            if have is not None:
+                link_kind, link_value = link
+                return (self.id_columns[link_kind], link_value,
+                        f"{link_kind} {_quoted(link_value)} already belongs to the customer with {kind} "
+                        f"{_quoted(have)}; a profile has one {kind}, so this row's {kind} {_quoted(value)} "
+                        "cannot be added to it")
+        return None
 
 
 class _EventImport(_Import):
@@ -1383,15 +1495,16 @@ class _EventImport(_Import):
             customers = self._resolve_single(writer, self.batches.single_kind or "", rows.ids)
         else:
             assert rows.pairs is not None
-            self._load(writer, (pair for row in rows.pairs for pair in row))
+            self._load(writer, rows.pairs)
             new_customers: list[str] = []
             new_identifiers: list[tuple[str, str, str]] = []
             customers = []
             keep = [True] * len(rows.pairs)
             for index, pairs in enumerate(rows.pairs):
-                customer, reason = self._resolve(pairs, new_customers, new_identifiers)
+                customer, problem = self._resolve(pairs, new_customers, new_identifiers, writer)
                 if customer is None:
-                    self._error(rows.numbers[index], rows.lines[index], self.plan.id_column, reason)
+                    column, value, reason = problem or ("", "", "")
+                    self._error(rows.numbers[index], rows.lines[index], column, reason, value)
                     keep[index] = False
                 else:
                     customers.append(customer)
@@ -1476,19 +1589,24 @@ class _CustomerImport(_Import):
         zones = self._zones(zone_plan, columns[zone_plan.index], bad) if zone_plan else None
 
         chosen = [i for i in range(n) if i not in bad]
-        self._load(writer, (pair for i in chosen for pair in pairs[i]))
+        self._load(writer, [pairs[i] for i in chosen])
         new_customers: list[str] = []
         new_identifiers: list[tuple[str, str, str]] = []
-        changes: list[tuple[str, dict[str, Any], dict[str, bool], set[str], str | None]] = []
+        #: Per row: its customer, what it sets, whether it made the customer and whether it gave
+        #: the customer identifiers.
+        changes: list[tuple[str, dict[str, Any], dict[str, bool], set[str], str | None, bool, bool]] = []
         for i in chosen:
-            customer, reason = self._resolve(pairs[i], new_customers, new_identifiers)
+            made, given = len(new_customers), len(new_identifiers)
+            customer, problem = self._resolve(pairs[i], new_customers, new_identifiers, writer)
             if customer is None:
-                bad[i] = (plan.id_column, "", reason)
+                assert problem is not None
+                bad[i] = problem
                 continue
             attrs = {key: values[i] for key, values in attributes if values[i] is not None}
             consent = {key: values[i] for key, values in consents if values[i] is not None}
             tags = {tag.strip() for cells in tag_columns for tag in _split_tags(cells[i]) if tag.strip()}
-            changes.append((customer, attrs, consent, tags, zones[i] if zones else None))
+            changes.append((customer, attrs, consent, tags, zones[i] if zones else None,
+                            len(new_customers) > made, len(new_identifiers) > given))
         for index in sorted(bad):
             column, value, reason = bad[index]
             self._error(numbers[index], lines[index], column, reason, value)
@@ -1503,8 +1621,10 @@ class _CustomerImport(_Import):
             states[customer] = {"attributes": dict(base["attributes"]), "consent": dict(base["consent"]),
                                 "tags": list(base["tags"]), "time_zone": base["time_zone"]}
         before = {c: _freeze(s) for c, s in states.items()}
-        unchanged_rows = 0
-        for customer, attrs, consent, tags, zone in changes:
+        created_rows = unchanged_rows = 0
+        #: The customer of each row that changed it as it stood then (or gave it identifiers).
+        changed: list[str] = []
+        for customer, attrs, consent, tags, zone, made, gave in changes:
             state = states[customer]
             snapshot = _freeze(state)
             state["attributes"].update(attrs)
@@ -1513,7 +1633,11 @@ class _CustomerImport(_Import):
                 state["tags"] = sorted(set(state["tags"]) | tags)
             if zone:
                 state["time_zone"] = zone
-            if _freeze(state) == snapshot and customer not in fresh and customer not in grown:
+            if made:
+                created_rows += 1
+            elif gave or _freeze(state) != snapshot:
+                changed.append(customer)
+            else:
                 unchanged_rows += 1
         new_rows = [{"id": c, **states[c], "created_at": self.now, "updated_at": self.now} for c in new_customers]
         writer.insert_customers(new_rows)
@@ -1522,13 +1646,18 @@ class _CustomerImport(_Import):
                     "b_time_zone": s["time_zone"], "b_updated_at": self.now}
                    for c, s in states.items() if c not in fresh and (_freeze(s) != before[c] or c in grown)]
         writer.update_customers(updates)
-        created = {row["id"] for row in new_rows}
-        self.created_ids |= created
-        self.updated_ids |= {u["b_id"] for u in updates} - self.created_ids
-        self.result.created = len(self.created_ids)
-        self.result.updated = len(self.updated_ids)
-        self.result.imported = self.result.created + self.result.updated
-        self.result.unchanged += unchanged_rows
+        updated = {u["b_id"] for u in updates}
+        # Rows that only set a stored customer back to where it was (a file imported again that
+        # names one customer in two rows with different values) leave it unchanged: so are they.
+        updated_rows = sum(1 for customer in changed if customer in fresh or customer in updated)
+        self.created_ids |= fresh
+        self.updated_ids |= updated - self.created_ids
+        result = self.result
+        result.created += created_rows
+        result.updated += updated_rows
+        result.unchanged += unchanged_rows + len(changed) - updated_rows
+        result.customers_updated = len(self.updated_ids)
+        result.imported = result.created + result.updated
 
     def _attribute_values(self, plan: ColumnPlan, cells: Sequence[str],
                           bad: dict[int, tuple[str, str, str]], numbers: Sequence[int]) -> list[Any]:
@@ -1591,6 +1720,13 @@ def _freeze(state: dict[str, Any]) -> tuple[Any, ...]:
 
 def _short(value: str, size: int = 40) -> str:
     return value if len(value) <= size else value[:size] + "…"
+
+
+def _quoted(value: str) -> str:
+    """A value in a message: in straight quotes, or as Python writes it when it holds a quote (a
+    spreadsheet's text marker ``'`` would otherwise read as a doubled quote)."""
+    value = _short(value)
+    return repr(value) if "'" in value or '"' in value else f"'{value}'"
 
 
 def _db_errors(ws: Workspace) -> tuple[type[BaseException], ...]:
@@ -1775,6 +1911,21 @@ class _Writer:
             cursor.execute("SELECT value, customer_id FROM identifiers WHERE kind = %s AND value = ANY(%s)",
                            (kind, ordered))
             found.update(cursor.fetchall())
+        return found
+
+    def exclusive_identifiers(self, ids: Iterable[str]) -> dict[str, dict[str, str]]:
+        """The identifiers of exclusive kinds (:data:`~engine.track.identity.EXCLUSIVE_KINDS`) that
+        each of the customers ``ids`` holds, kind → value (the first value, should one hold two)."""
+        found: dict[str, dict[str, str]] = {customer: {} for customer in ids}
+        ordered = sorted(found)
+        kinds = sorted(EXCLUSIVE_KINDS)
+        for start in range(0, len(ordered), LOOKUP_CHUNK):
+            chunk = ordered[start:start + LOOKUP_CHUNK]
+            for customer, kind, value in self.conn.execute(
+                    select(IdentifierRow.customer_id, IdentifierRow.kind, IdentifierRow.value)
+                    .where(IdentifierRow.customer_id.in_(chunk), IdentifierRow.kind.in_(kinds))
+                    .order_by(IdentifierRow.value)):
+                found[customer].setdefault(kind, value)
         return found
 
     def customer_states(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:

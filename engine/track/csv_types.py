@@ -5,8 +5,19 @@ Dates and times have a *format*: ``iso`` (ISO 8601, with or without a zone), ``d
 (31/12/2024, also with ``.`` or ``-`` and a time), ``mdy`` (12/31/2024), ``ymd`` (2024/12/31),
 ``unix_s`` and ``unix_ms`` (Unix time in seconds or milliseconds), or a :func:`~datetime.datetime.strptime`
 pattern such as ``%d.%m.%Y %H:%M``. Whether 03/04/2024 is day first or month first is decided by
-the values (a 31 in the first place settles it); when no value settles it the column is marked
-*ambiguous*, read day first, and the caller should ask the user.
+the values (a 31 in the first place settles it; when values settle both orders, the most of them
+win); when no value settles it the column is marked *ambiguous*, read day first, and the caller
+should ask the user. Once the order is settled, a value of a column that is not forced to its type
+(one kept as text otherwise) that is a date only in the other order makes its row an error.
+
+Numbers may be written with a thousands separator (``1,234.50``, ``1.234,56``, ``1 234,56``,
+``1'234.50``): the way a column writes them is decided from all its sampled values, and a value is
+then read the column's way. ``1,234`` alone could be 1234 or 1.234: a column whose values cannot
+tell is kept as text (``unsure_separator``) and the caller should say so.
+
+Shopify and other exports write identifiers and ZIP codes as ``'01234`` so that a spreadsheet keeps
+them as text: a column whose every sampled value is one apostrophe then digits is read without the
+apostrophe, and so is an identifier column whose every sampled value starts with one.
 
 A :class:`Converter` is built once per column and converts a whole column at a time with C-level
 loops (``map``); only when that fails does it go value by value to find the bad ones. Naive times
@@ -32,8 +43,9 @@ import struct
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cache
 from hashlib import blake2b
 from itertools import compress, repeat
 from json.encoder import encode_basestring
@@ -60,10 +72,20 @@ _BOOLS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)
 _INT = re.compile(r"[+-]?(?:0|[1-9]\d{0,17})")
 # Leading zeros (zip codes, SKUs) do not match: such columns stay text.
 _FLOAT = re.compile(r"[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_FLOAT_COMMA = re.compile(r"[+-]?(?:0|[1-9]\d*),\d+")
-#: A decimal comma that cannot be a thousands separator (not exactly three digits after it):
-#: ``12,50`` but not ``1,234``. Taken in comma-separated files too, where such a value was quoted.
-_FLOAT_COMMA_CLEAR = re.compile(r"[+-]?(?:0|[1-9]\d*),(?:\d{1,2}|\d{4,})")
+#: Characters that separate thousands, by the one that stands for them: comma, dot, space (and the
+#: no-break spaces that spreadsheets write), apostrophe (straight or typographic).
+_GROUP_MARKS = {",": ",", ".": ".", " ": " \u00a0\u202f", "'": "'\u2019"}
+#: A number with one decimal mark or none, and no thousands separator.
+_PLAIN_NUMBER = re.compile(r"([+-]?(?:0|[1-9]\d*))(?:([.,])(\d+))?")
+#: A number with thousands separators (one kind, groups of three) and maybe decimals.
+_GROUPED_NUMBER = re.compile(r"(-?[1-9]\d{0,2})([,. '\u00a0\u202f\u2019])(\d{3}(?:\2\d{3})*)(?:([.,])(\d+))?")
+#: What a column of numbers may be made of (a cheap test before trying the ways of writing them).
+_NUMBERISH = re.compile(r"[+-]?\d[\d,. '\u00a0\u202f\u2019]*")
+#: The ways of writing numbers tried for a column: (thousands separator or "", decimal comma).
+_NUMBER_STYLES: tuple[tuple[str, bool], ...] = (
+    ("", False), ("", True), (",", False), (".", True), (" ", True), ("'", True), ("'", False), (" ", False))
+#: One leading apostrophe before digits (Shopify's ``'01234``).
+_QUOTED_DIGITS = re.compile(r"'[0-9]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[\d\s().-]{6,24}")
 _TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s*([AaPp]\.?[Mm]\.?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
@@ -88,14 +110,45 @@ class ColumnType:
     ambiguous: bool = False
     #: Decimal numbers written with a comma (12,50).
     decimal_comma: bool = False
+    #: For ``int`` and ``float``: the thousands separator of the column (``1,234.50``), or "": a
+    #: comma, a dot, a space (any kind) or an apostrophe (either kind).
+    grouping: str = ""
+    #: For a ``text`` column of numbers such as 1,234: the mark ("," or ".") that could separate
+    #: thousands or decimals. ``decimal_comma`` then says how a number type chosen for it reads them.
+    unsure_separator: str = ""
+    #: ``digits``: values written ``'01234`` are read without the apostrophe; ``all``: every sampled
+    #: value starts with one, which an identifier column leaves out.
+    apostrophe: str = ""
 
     def describe(self) -> str:
         if self.name in ("date", "datetime") and self.date_format:
             label = DATE_FORMATS.get(self.date_format, self.date_format)
-            return f"{self.name}, {label}" + (" (day and month could be swapped)" if self.ambiguous else "")
+            words, _, example = label.partition(" (")
+            text = f"{self.name}, {words}" + (f" like {example.rstrip(')')}" if example else "")
+            return text + ("; day and month could be swapped" if self.ambiguous else "")
+        if self.name in ("int", "float") and self.grouping:
+            decimals = ("," if self.decimal_comma else ".") + "50" if self.name == "float" else ""
+            return f"{self.name}, written like 1{self.grouping}234{decimals}"
         if self.name == "float" and self.decimal_comma:
             return "float, decimal comma"
         return self.name
+
+    def written_as(self, found: ColumnType) -> ColumnType:
+        """This type (chosen by the user) reading a column's values the way the file writes them,
+        as inferred in ``found``: its numbers' separators, and a leading apostrophe to leave out."""
+        apostrophe = found.apostrophe if found.apostrophe == "digits" else ""
+        if self.name in ("int", "float"):
+            return replace(self, decimal_comma=found.decimal_comma, grouping=found.grouping, apostrophe=apostrophe)
+        return replace(self, apostrophe=apostrophe)
+
+    def unsure_warning(self, column: str) -> str:
+        """What to tell the user about a column whose numbers could be read two ways."""
+        mark = self.unsure_separator
+        word = "comma" if mark == "," else "dot"
+        thousands = (mark == ",") != self.decimal_comma
+        return (f"column '{column}': in numbers like 1{mark}234 the {word} could separate thousands or decimals, "
+                f"so they are kept as text; choose a number type for the column to read the {word} as "
+                + ("a thousands separator" if thousands else f"a decimal {'comma' if mark == ',' else 'point'}"))
 
 
 def _header_hints(header: str, words: Sequence[str]) -> bool:
@@ -126,6 +179,15 @@ def infer_type(values: Sequence[str], header: str = "", *, delimiter: str = ",")
     present = [v.strip() for v in values if v.strip()]
     if not present:
         return ColumnType("text")
+    if all(v.startswith("'") for v in present):
+        # A spreadsheet's mark for "keep as text": digits after it stay text, without the mark.
+        if all(map(_QUOTED_DIGITS.fullmatch, present)):
+            return ColumnType("text", apostrophe="digits")
+        return replace(_infer(present, header, delimiter), apostrophe="all")
+    return _infer(present, header, delimiter)
+
+
+def _infer(present: list[str], header: str, delimiter: str) -> ColumnType:
     best: tuple[int, ColumnType] | None = None
     for make in (_as_bool, _as_int, _as_float, _infer_date, _as_email, _as_phone):
         found = make(present, header, delimiter)
@@ -146,7 +208,11 @@ def _as_bool(values: list[str], header: str, delimiter: str) -> Candidate:
     good = _fits(values, lambda v: v.lower() in _BOOLS)
     if good is None or {v.lower() for v in good} <= {"0", "1"}:
         return None
-    return ColumnType("bool"), len(values) - len(good)
+    misfits = len(values) - len(good)
+    # A misfit is tolerated only beside both a yes and a no word: "ON, ON, BC" are province codes.
+    if misfits and len({_BOOLS[v.lower()] for v in good}) < 2:
+        return None
+    return ColumnType("bool"), misfits
 
 
 def _as_int(values: list[str], header: str, delimiter: str) -> Candidate:
@@ -167,17 +233,103 @@ def _as_int(values: list[str], header: str, delimiter: str) -> Candidate:
 
 
 def _as_float(values: list[str], header: str, delimiter: str) -> Candidate:
-    """Decimals with a point, or with a comma (``12,50``) if that fits more values: any comma in
-    a file separated otherwise, one that cannot be a thousands separator in a comma-separated file."""
+    """Numbers with a decimal point, or written another way (a decimal comma, thousands separators)
+    if that fits more values; see :func:`_number_style`."""
     good = _fits(values, _FLOAT.fullmatch)
     found = None if good is None else (ColumnType("float"), len(values) - len(good))
-    if found is not None and found[1] == 0:
+    if found is not None and found[1] == 0 and delimiter != ";":
         return found
-    comma = _FLOAT_COMMA if delimiter != "," else _FLOAT_COMMA_CLEAR
-    good = _fits(values, lambda v: comma.fullmatch(v) or _INT.fullmatch(v))
-    if good is not None and any(map(comma.fullmatch, good)) and (found is None or len(values) - len(good) < found[1]):
-        return ColumnType("float", decimal_comma=True), len(values) - len(good)
+    if _fits(values, _NUMBERISH.fullmatch) is None:
+        return found
+    styled = _number_style(values, delimiter)
+    if styled is not None and (found is None or styled[1] <= found[1]):
+        return styled
     return found
+
+
+def _number_style(values: list[str], delimiter: str) -> Candidate:
+    """How a column writes its numbers, decided from all its values: the ways of writing them
+    (:data:`_NUMBER_STYLES`) that read the most values, if they all read them alike.
+
+    ``1,234.50`` or ``1,234,567`` settle a comma as a thousands separator, ``12,50`` or
+    ``1.234,56`` a decimal comma. When the values do not settle it (only numbers like ``1,234``)
+    the column is text marked ``unsure_separator``, and the delimiter says how a number type
+    chosen for it reads them: with a decimal comma in a semicolon-separated file (the way
+    spreadsheets write CSV where the comma is the decimal mark), otherwise with a decimal point.
+    The only exception: numbers like ``1.234`` (and no other way of writing) outside a
+    semicolon-separated file are decimals, as they always were.
+    """
+    tolerated = _tolerance(len(values))
+    tried: list[tuple[int, tuple[str, bool], list[str | None]]] = []
+    for group, comma in _NUMBER_STYLES:
+        marks = _GROUP_MARKS[group] if group else "," if comma else ""
+        if marks and not any(m in v for v in values for m in marks):
+            continue
+        pattern = _style_pattern(group, comma)
+        readings = [_style_text(v, group, comma) if pattern.fullmatch(v) else None for v in values]
+        misfits = readings.count(None)
+        if misfits < len(values) and misfits <= tolerated:
+            tried.append((misfits, (group, comma), readings))
+    if not tried:
+        return None
+    fewest = min(t[0] for t in tried)
+    best = [t for t in tried if t[0] == fewest]
+    (group, comma), readings = best[0][1], best[0][2]
+    if all(t[2] == readings for t in best):
+        if not group and not comma:
+            return None  # plain numbers: the plain types say so
+        name = "float" if any("." in r for r in readings if r is not None) else "int"
+        return ColumnType(name, decimal_comma=comma, grouping=group), fewest
+    styles = [t[1] for t in best]
+    if ("", False) in styles and delimiter != ";":
+        return ColumnType("float"), fewest
+    mark = "." if ("", False) in styles else ","
+    return ColumnType("text", decimal_comma=delimiter == ";", unsure_separator=mark), fewest
+
+
+@cache
+def _style_pattern(group: str, comma: bool) -> re.Pattern[str]:
+    """Numbers written with ``group`` separating thousands ("" for none) and a decimal comma or point."""
+    whole = r"[+-]?(?:0|[1-9]\d*)"
+    if group:
+        # No plus sign before separated thousands: "+1 234 567" is a phone number.
+        whole = rf"(?:-?[1-9]\d{{0,2}}(?:[{re.escape(_GROUP_MARKS[group])}]\d{{3}})+|{whole})"
+    return re.compile(rf"{whole}(?:{',' if comma else '[.]'}\d+)?")
+
+
+def _style_text(value: str, group: str, comma: bool) -> str:
+    """A value that fits a way of writing numbers, as ``float`` and ``int`` read it."""
+    for mark in _GROUP_MARKS.get(group, ""):
+        value = value.replace(mark, "")
+    return value.replace(",", ".") if comma else value
+
+
+def _number_text(text: str, column: ColumnType) -> str | None:
+    """A number of a column, as ``float`` and ``int`` read it, or None if it is not one.
+
+    The column's way of writing numbers decides only what cannot be told from the value alone:
+    whether the mark in ``1,234`` or ``1.234`` separates thousands. A mark that appears twice
+    (``1,234,567``), before the other one (``1,234.50``), or is a space or an apostrophe separates
+    thousands; a mark before other than three digits (``12,5``) is a decimal mark.
+    """
+    decimal = "," if column.decimal_comma else "."
+    plain = _PLAIN_NUMBER.fullmatch(text)
+    if plain is not None:
+        whole, mark, digits = plain.groups()
+        if mark is None:
+            return whole
+        if mark != decimal and len(digits) == 3 and whole.lstrip("+-") != "0":
+            return whole + digits
+        return f"{whole}.{digits}"
+    grouped = _GROUPED_NUMBER.fullmatch(text)
+    if grouped is None:
+        return None
+    head, group, body, mark, digits = grouped.groups()
+    if mark is None:
+        return head + body.replace(group, "")
+    if mark == group:
+        return None
+    return f"{head}{body.replace(group, '')}.{digits}"
 
 
 def _as_email(values: list[str], header: str, delimiter: str) -> Candidate:
@@ -224,6 +376,15 @@ def _infer_date(values: list[str], header: str = "", delimiter: str = ",") -> Ca
     settled_day = any(f > 12 and _parts_ok(s, f) for f, s in pairs)
     settled_month = any(s > 12 and _parts_ok(f, s) for f, s in pairs)
     misfits = len(values) - len(day_month)
+    if day_first and month_first and settled_day and settled_month:
+        # Values settle both orders (one was typed the other way): the most of them win, then the
+        # first. The others are errors when importing, not dates read the wrong way round.
+        day_votes = sum(1 for f, s in pairs if f > 12 and _parts_ok(s, f))
+        month_votes = sum(1 for f, s in pairs if s > 12 and _parts_ok(f, s))
+        if day_votes == month_votes:
+            first = next(f for f, s in pairs if (f > 12 and _parts_ok(s, f)) or (s > 12 and _parts_ok(f, s)))
+            return ColumnType(kind, "dmy" if first > 12 else "mdy"), misfits
+        return ColumnType(kind, "dmy" if day_votes > month_votes else "mdy"), misfits
     if day_first and month_first and settled_day != settled_month:
         return ColumnType(kind, "dmy" if settled_day else "mdy"), misfits
     if day_first and month_first:
@@ -339,20 +500,37 @@ class PhoneConverter(TextConverter):
         return value
 
 
+def _grouped_texts(values: list[str], column_type: ColumnType) -> list[str]:
+    """Values of a column with thousands separators, as ``float`` and ``int`` read them; ValueError
+    if one is not written the column's way."""
+    group, comma = column_type.grouping, column_type.decimal_comma
+    if not all(map(_style_pattern(group, comma).fullmatch, values)):
+        raise ValueError("not written as the column")
+    for mark in _GROUP_MARKS[group]:
+        values = list(map(methodcaller("replace", mark, ""), values))
+    return list(map(methodcaller("replace", ",", "."), values)) if comma else values
+
+
 class IntConverter(Converter):
     def __init__(self, column_type: ColumnType):
         self.type = column_type
 
     def many(self, values: list[str]) -> list[Any]:
+        if self.type.grouping:
+            values = _grouped_texts(values, self.type)
         return list(map(int, values))
 
     def one(self, value: str) -> Any:
+        text = value.strip()
         try:
-            return int(value.strip())
+            return int(text)
         except ValueError:
             pass
+        plain = _number_text(text, self.type)
         try:
-            number = float(value.strip().replace(",", "."))
+            if plain is not None and "." not in plain:
+                return int(plain)
+            number = float(plain if plain is not None else text)
         except ValueError:
             raise ValueError(f"'{_short(value)}' is not a whole number") from None
         if not number.is_integer():
@@ -368,7 +546,12 @@ class FloatConverter(Converter):
         self.type = column_type
 
     def many(self, values: list[str]) -> list[Any]:
-        if self.type.decimal_comma:
+        if self.type.grouping:
+            values = _grouped_texts(values, self.type)
+        elif self.type.decimal_comma:
+            # A dot in a column with a decimal comma separates thousands (1.234): see ``one``.
+            if any(map(str.__contains__, values, repeat("."))):
+                raise ValueError("a dot in a column with a decimal comma")
             values = list(map(methodcaller("replace", ",", "."), values))
         numbers = list(map(float, values))
         if not all(map(math.isfinite, numbers)):
@@ -377,10 +560,9 @@ class FloatConverter(Converter):
 
     def one(self, value: str) -> Any:
         text = value.strip()
-        if self.type.decimal_comma or _FLOAT_COMMA.fullmatch(text):
-            text = text.replace(",", ".")
+        plain = _number_text(text, self.type)
         try:
-            number = float(text)
+            number = float(plain if plain is not None else text)
         except ValueError:
             raise ValueError(f"'{_short(value)}' is not a number") from None
         if not math.isfinite(number):
@@ -530,6 +712,19 @@ class DateTimeConverter(Converter):
 
     def _strptime(self, text: str) -> datetime:
         return datetime.strptime(text.strip(), self.format)
+
+    def other_order(self, value: str) -> str | None:
+        """Why a value this converter does not read is an error, if it is a date written in the other
+        order than the column's day/month/year or month/day/year; None otherwise."""
+        swapped = {"dmy": self._month_day, "mdy": self._day_month}.get(self.format)
+        if swapped is None:
+            return None
+        try:
+            swapped(value)
+        except (ValueError, OverflowError):
+            return None
+        order = "day/month/year" if self.format == "dmy" else "month/day/year"
+        return f"'{_short(value)}' is not a date in {order} order, as the rest of the column"
 
 
 def _has_zone(stamp: datetime) -> bool:
@@ -751,6 +946,8 @@ class BatchConverter:
         ``numbers``). ``as_json``: JSON text instead of Python values."""
         conv = self.converters[plan.index]
         stripped = list(map(str.strip, cells))
+        if plan.type.apostrophe == "digits":
+            stripped = _unquoted(stripped, every=False)
         if "" not in stripped:
             try:
                 values = conv.many(stripped)
@@ -766,8 +963,11 @@ class BatchConverter:
                 value = conv.one(cell)
                 out.append(conv.json_many([value])[0] if as_json else value)
             except ValueError as exc:
-                if plan.strict:
-                    bad.setdefault(index, (plan.name, cell, str(exc)))
+                # A date in the other day/month order would be a wrong date if kept: an error too.
+                reason = str(exc) if plan.strict else \
+                    conv.other_order(cell) if isinstance(conv, DateTimeConverter) else None
+                if reason is not None:
+                    bad.setdefault(index, (plan.name, cell, reason))
                     out.append(None)
                 else:
                     kept.setdefault(plan.name, KeptAsText()).add(numbers[index], cell)
@@ -778,6 +978,8 @@ class BatchConverter:
                          bad: dict[int, tuple[str, str, str]]) -> list[str]:
         """Identifier values of a column ("" for empty cells); bad ones go into ``bad``."""
         values = list(map(str.strip, cells))
+        if plan.type.apostrophe:
+            values = _unquoted(values, every=plan.type.apostrophe == "all")
         kind = plan.key
         limit = self.max_identifier
         if "" not in values and max(map(len, values), default=0) <= limit and (
@@ -803,6 +1005,14 @@ class BatchConverter:
             if not row_pairs and index not in bad:
                 bad[index] = (self.id_column, "", "the customer identifier is missing")
         return pairs
+
+
+def _unquoted(values: list[str], *, every: bool) -> list[str]:
+    """``values`` without the one leading apostrophe of those written ``'01234`` (``every``: of
+    every value that starts with one)."""
+    if every:
+        return [v[1:] if v[:1] == "'" else v for v in values]
+    return [v[1:] if v[:1] == "'" and _QUOTED_DIGITS.fullmatch(v) else v for v in values]
 
 
 def canonical_values(kind: str, values: list[str]) -> list[str]:

@@ -17,6 +17,11 @@ before stay; the summary says up to which line).
 The engine's errors name no option; what would fix one (its ``fix``) is said here, in this
 command's words (:data:`FIXES`).
 
+The summary counts every row of a customer import once: created (it made a customer), updated,
+unchanged or skipped with an error; ``--json`` has the same counts (``created``, ``updated``,
+``unchanged``, ``skipped``, which add up to ``rows_read``) and ``customers_updated``, the customers
+that were there before and changed.
+
 With ``--json`` the result is one JSON object on stdout, and so is a refusal, with nothing on
 stderr: ``{"error": ..., "where": ...}``, the message and the place of a
 :class:`~engine.errors.JourneyStudioError` (a wrong command line still gets argparse's usage
@@ -90,7 +95,8 @@ def add_commands(sub: argparse._SubParsersAction,
         "import", help="import customers or events from a CSV file",
         description="Import customers or events from a CSV file (Excel and other spreadsheet exports: "
                     "UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK; comma, semicolon, tab or pipe). Rows with "
-                    "errors are skipped and listed; importing the same file again adds nothing. "
+                    "errors are skipped and listed; importing the same file again adds nothing. Every customer "
+                    "row is counted once: created, updated, unchanged or skipped. "
                     "Exit code 0 when rows were imported or were already there, 1 when nothing could "
                     "be imported (no row was good, or the file cannot be read or lacks a column the "
                     "import needs), 2 when the command line is wrong (including an unknown field, "
