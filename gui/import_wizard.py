@@ -140,8 +140,13 @@ def describe_type(column_type: ColumnType) -> str:
         }.get(column_type.date_format, column_type.date_format)
         if column_type.ambiguous:
             text += " " + translate("ImportWizard", "(day and month unsure)")
-    elif column_type.name == "float" and column_type.decimal_comma:
-        text += " " + translate("ImportWizard", "(decimal comma)")
+    elif column_type.name in ("int", "float") and (column_type.decimal_comma or column_type.grouping):
+        if column_type.grouping:
+            decimals = "" if column_type.name == "int" else ",5" if column_type.decimal_comma else ".5"
+            example = f"1{column_type.grouping.replace(chr(0xA0), ' ')}234{decimals}"
+            text += " " + translate("ImportWizard", "(written like %1)").replace("%1", example)
+        else:
+            text += " " + translate("ImportWizard", "(decimal comma)")
     return text
 
 
@@ -686,6 +691,8 @@ class MappingPage(QtWidgets.QWizardPage):
             self.tr("Column “%1”: its dates could be day/month or month/day; they are read as "
                     "day/month/year unless you choose another format under Dates.").replace("%1", c.name)
             for c in p.columns if c.type.ambiguous]
+        self.type_warnings += [self.tr("Column “%1”: %2.").replace("%1", c.name).replace(
+            "%2", c.type.unsure_warning(c.name).split(": ", 1)[1]) for c in p.columns if c.type.unsure_separator]
         self.check()
 
     def _fit_columns(self) -> None:
@@ -1045,7 +1052,7 @@ class ResultPage(QtWidgets.QWizardPage):
         layout.addStretch(0)
         self._layout = layout
 
-    def _tile(self, key: str, name: str, value: int, bad: bool = False) -> None:
+    def _tile(self, key: str, name: str, value: int, bad: bool = False, tip: str = "") -> None:
         frame = QtWidgets.QFrame(self)
         frame.setObjectName("countTile")
         box = QtWidgets.QVBoxLayout(frame)
@@ -1057,6 +1064,7 @@ class ResultPage(QtWidgets.QWizardPage):
         label.setObjectName("countName")
         box.addWidget(number)
         box.addWidget(label)
+        frame.setToolTip(tip)
         self.tiles.addWidget(frame)
         self.count_labels[key] = number
 
@@ -1095,11 +1103,14 @@ class ResultPage(QtWidgets.QWizardPage):
             self._tile("duplicates", self.tr("Duplicates skipped"), result.duplicates)
         else:
             self._tile("created", self.tr("Customers created"), result.created)
-            self._tile("updated", self.tr("Customers updated"), result.updated)
+            # Rows, like the other tiles, so that they add up to the rows read.
+            self._tile("updated", self.tr("Rows with updates"), result.updated,
+                       tip=self.tr("Rows that changed a customer who was already there: %1 customers in all.")
+                       .replace("%1", f"{result.customers_updated:,}"))
             self._tile("duplicates", self.tr("Rows with nothing new"), result.unchanged)
         self._tile("skipped", self.tr("Bad rows skipped"), result.skipped, bad=True)
         self.tiles.addStretch(1)
-        _show(self.warnings, "\n".join(result.warnings))
+        _show(self.warnings, "\n".join(w[:1].upper() + w[1:] for w in result.warnings))
         self.model.set_errors(result.errors)
         has_errors = bool(result.errors)
         self.errors_title.setVisible(True)

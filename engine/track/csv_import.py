@@ -621,7 +621,7 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
         columns.append(ColumnInfo(index, name, column_type, empty, len(values), misfits, as_dates, dates))
         if column_type.ambiguous:
             warnings.append(f"column '{name}': its dates could be day/month or month/day; they are read as "
-                            "day/month/year unless you choose month/day/year (mdy)")
+                            "day/month/year; if they are month/day/year, choose that format for the dates")
         if column_type.unsure_separator:
             warnings.append(column_type.unsure_warning(name))
         if misfits:

@@ -309,3 +309,28 @@ def test_long_column_names_and_types_are_shown_from_their_start_at_1280_by_800(w
     assert created.type.toolTip() == created.type.currentText()
     assert table.columnWidth(4) >= created.type.fontMetrics().horizontalAdvance(created.type.currentText()) + 20
     assert table.item(province.index, 0).toolTip().startswith("Default Address Province Code")
+
+
+def test_number_styles_are_named_and_an_unsure_column_is_explained(wizard_for, ws, tmp_path, qtbot):
+    from gui.import_wizard import ImportWizard
+
+    path = tmp_path / "de.csv"
+    path.write_text("Email;Betrag;Punkte\nana@example.com;1.234,56;1,234\nbo@example.com;12,50;2,345\n"
+                    "ana@example.com;7,00;3,456\n", encoding="utf-8")
+    wizard = wizard_for("customers", path)
+    wizard.next()
+    wizard.next()
+    page = wizard.mapping_page
+    assert "1.234,5" in _row(page, "Betrag").type.currentText()
+    assert any(w.startswith("Column “Punkte”: in numbers like 1,234 the comma could separate")
+               for w in page.type_warnings)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.PAGE_RESULT, timeout=20_000)
+    result = wizard.page(ImportWizard.PAGE_RESULT)
+    # The tiles count rows and add up to the rows read; the second row of ana updated her.
+    counts = {key: int(label.text().replace(",", "")) for key, label in result.count_labels.items()}
+    assert counts["rows"] == counts["created"] + counts["updated"] + counts["duplicates"] + counts["skipped"] == 3
+    assert counts["updated"] == 1
+    from engine.track.profiles import resolve
+
+    assert ws.get_customer(resolve(ws, "ana@example.com")).attributes["Betrag"] == 7.0
