@@ -97,7 +97,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../gui/app.py" line="+94"/>
+        <location filename="../../gui/app.py" line="+102"/>
         <source>Cannot open the workspace</source>
         <translation type="unfinished"></translation>
     </message>
@@ -119,15 +119,55 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../gui/canvas.py" line="+442"/>
-        <source>%1 in · %2 active · %3 conv</source>
-        <extracomment>Below this zoom, nodes are painted as plain coloured blocks (fast with thousands of nodes). The warning triangle on a node whose channel account is missing or failing: amber, so that it stands out on every stage colour (orange Orchestrate headers included), with dark ink. Header ink for light headers (a note&apos;s yellow, a pale stage colour). Most lines of summary an annotation node shows before it ends in an ellipsis. Headers lighter than this get dark ink. White still reads on the saturated stage colours (orange, teal: about 0.3); pale ones (a yellow note, an amber or pastel stage) need dark text.</extracomment>
+        <location filename="../../gui/canvas.py" line="+140"/>
+        <source>No events yet</source>
+        <extracomment>Below this zoom, nodes are painted as plain coloured blocks (fast with thousands of nodes). The warning triangle on a node whose channel account is missing or failing: amber, so that it stands out on every stage colour (orange Orchestrate headers included), with dark ink. The live count pill of a data source: the Track colour while events arrive, muted otherwise. Header ink for light headers (a note&apos;s yellow, a pale stage colour). Most lines of summary an annotation node shows before it ends in an ellipsis. Headers lighter than this get dark ink. White still reads on the saturated stage colours (orange, teal: about 0.3); pale ones (a yellow note, an amber or pastel stage) need dark text.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+1"/>
+        <source>1 event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 in 24 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Events: %1 in all, %2 in the last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Last event received %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Counted from: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The collector does not record the write key of an event: every collector source of this protocol shows these numbers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+326"/>
+        <source>%1 in · %2 active · %3 conv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+124"/>
         <source>Unknown node</source>
-        <extracomment>Why this node&apos;s channel account cannot deliver (missing, wrong kind, failing), or None.</extracomment>
+        <extracomment>Why this node&apos;s channel account cannot deliver (missing, wrong kind, failing), or None. A data source&apos;s live event counts (None: not a source, or not read yet).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -141,15 +181,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+258"/>
+        <location line="+260"/>
         <source>Connect an output (right side) to an input (left side).</source>
         <extracomment>Spots along a connection (fractions of its length) tried for its label, best first.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+290"/>
+        <location line="+293"/>
         <source>Channel account “%1” is not connected</source>
-        <extracomment>Connected accounts (id → the kind of message they carry); None until the window says. Accounts whose last delivery failed: id → the reason.</extracomment>
+        <extracomment>Connected accounts (id → the kind of message they carry); None until the window says. Accounts whose last delivery failed: id → the reason. Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -581,7 +621,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+54"/>
         <source>Event collector</source>
         <extracomment>Events were stored (coalesced; the number since the last emission). On the UI thread. The collector started (True) or stopped (False).</extracomment>
         <translation type="unfinished"></translation>
@@ -704,39 +744,59 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+298"/>
+        <location line="+312"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-296"/>
+        <location line="-310"/>
         <source>Copy this address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <source>Since the collector started</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+30"/>
+        <source>Messages received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Messages (events, identifies, profile changes) read from requests that were let in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+38"/>
+        <source>Refusals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-37"/>
+        <source>Whole requests refused (each counts once, however many messages it held) and single messages refused inside a batch; the reasons are below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Received</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-30"/>
-        <source>Messages read from accepted requests</source>
+        <location line="+9"/>
+        <source>Reason refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+39"/>
+        <location line="-40"/>
+        <location line="+41"/>
         <source>Stored</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-41"/>
         <source>Events written to the workspace (answered with 200)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -751,18 +811,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+36"/>
-        <source>Refused</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-36"/>
-        <source>Requests and messages refused; the reasons are below</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Profile updates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -823,12 +872,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Reason</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+43"/>
+        <location line="+51"/>
         <source>Other computers can reach the collector at %1. Only senders with a write key can store events, but nothing is encrypted: keep 127.0.0.1 unless a phone or another computer has to send events.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -853,7 +897,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+11"/>
+        <source>Sensors Analytics: add &amp;token= and one of the write keys below to this address (or give the key as the SDK&apos;s token); without it every event is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sensors Analytics: the address carries the new key as token=.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Collector on :%1 · %2 stored</source>
         <translation type="unfinished"></translation>
     </message>
@@ -921,7 +975,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+219"/>
+        <location filename="../../gui/segment_builder.py" line="+295"/>
         <source>values, separated by commas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -934,7 +988,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ConditionRow</name>
     <message>
-        <location line="+166"/>
+        <location line="+169"/>
         <source>What this condition looks at</source>
         <translation type="unfinished"></translation>
     </message>
@@ -959,7 +1013,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>granted</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1173,7 +1227,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+240"/>
+        <location filename="../../gui/profiles_window.py" line="+269"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation type="unfinished">名称</translation>
@@ -1210,7 +1264,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>EventEditor</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-130"/>
+        <location filename="../../gui/segment_builder.py" line="-136"/>
         <source>did</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1225,7 +1279,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>at least </source>
         <translation type="unfinished"></translation>
     </message>
@@ -1273,7 +1327,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+349"/>
+        <location filename="../../gui/import_wizard.py" line="+354"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1326,8 +1380,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>GroupWidget</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+170"/>
+        <location filename="../../gui/segment_builder.py" line="+188"/>
         <source>all of these</source>
+        <extracomment>A gentle note under the row: a name nothing in the workspace has, and what was likely meant.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1394,7 +1449,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+504"/>
+        <location filename="../../gui/import_wizard.py" line="+540"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1447,7 +1502,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-879"/>
+        <location line="-920"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -1594,6 +1649,11 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>(written like %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+2"/>
         <source>(decimal comma)</source>
         <translation type="unfinished"></translation>
@@ -1699,7 +1759,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+815"/>
+        <location line="+855"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
@@ -2071,14 +2131,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>MainWindow</name>
     <message>
         <location filename="../../gui/main_window.py" line="+55"/>
-        <location line="+240"/>
-        <location line="+612"/>
+        <location line="+242"/>
+        <location line="+617"/>
         <source>Journey Studio</source>
         <extracomment>Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-831"/>
+        <location line="-838"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -2108,7 +2168,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+79"/>
         <source>Start page</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2418,7 +2478,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+94"/>
         <source>Recover unsaved changes?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2508,7 +2568,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <source>No problems found</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2623,7 +2683,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+48"/>
         <source>Cannot read the channel accounts: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2631,7 +2691,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-687"/>
+        <location filename="../../gui/import_wizard.py" line="-727"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types, and about what the checked plan will skip.</extracomment>
         <translation type="unfinished"></translation>
@@ -2673,12 +2733,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+274"/>
+        <location line="+310"/>
         <source>Only when no column holds the event name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-263"/>
+        <location line="-299"/>
         <source>as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2728,12 +2788,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+60"/>
         <source>Column “%1”: its dates could be day/month or month/day; they are read as day/month/year unless you choose another format under Dates.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+3"/>
+        <source>Column “%1”: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
         <source>%1 of %2 sampled rows are empty</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2743,7 +2808,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+48"/>
         <source>kind, e.g. email</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2784,7 +2849,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+127"/>
+        <location line="+128"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2801,6 +2866,156 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <message>
         <location line="+20"/>
         <source>%1 (most values)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <location filename="../../gui/profiles_window.py" line="+184"/>
+        <location line="+82"/>
+        <source>Merge profiles</source>
+        <extracomment>Both profiles hold a user id and the user said they are one person with two accounts.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-75"/>
+        <source>Find the other profile of %1. One of the two stays; the other&apos;s identifiers, events and journeys move to it, and it is deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Search by email, phone, id or any attribute value…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Keep:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Stays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Merged into it, then deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>They are one person with two accounts: merge anyway and keep both user ids</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The merge is recorded in the workspace&apos;s merge history. It cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Searching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The search failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No other customer matches “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is no other customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 matches · showing the first %2; type more to narrow them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>1 match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 matches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Reading both profiles…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>These profiles cannot be merged: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No identifiers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 journey run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 journey runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 (this profile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the other profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose the other profile in the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1&apos;s identifiers, events, journey runs, messages, segment memberships and unsubscribes move to %2. Where both have an attribute, %2&apos;s value stays; tags are combined; a refused consent stays refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>1 open journey run of %2 ends: %3 is in the middle of the same journey.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 open journey runs of %2 end: %3 is in the middle of the same journeys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Not merged as it stands: both profiles hold a user id (%1). A user id names one account in your own systems and a profile holds at most one, so two user ids usually mean two people.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2849,7 +3064,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-463"/>
+        <location filename="../../gui/import_wizard.py" line="-499"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2897,9 +3112,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-173"/>
+        <location filename="../../gui/profiles_window.py" line="-611"/>
         <source>Text</source>
-        <extracomment>An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
+        <extracomment>An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2943,7 +3158,28 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+46"/>
+        <location line="+1208"/>
+        <source>Segment collector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-1205"/>
+        <source>Sensors collector (project default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sensors collector (project %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV file %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>“%1” is not a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3033,7 +3269,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+286"/>
         <source>Customer profiles</source>
         <extracomment>Double-clicking a run asks the main window to open its journey. A customer was saved or erased (other views may show stale numbers).</extracomment>
         <translation type="unfinished"></translation>
@@ -3070,17 +3306,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+380"/>
+        <location line="+388"/>
         <source>Load more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-376"/>
+        <location line="-384"/>
         <source>List the next %1 customers (scrolling to the end of the list does the same)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+95"/>
         <source>Export…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3091,6 +3327,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
+        <source>Merge…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+665"/>
+        <source>Find another profile of the same person and merge the two into one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-662"/>
         <source>Delete customer…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3100,7 +3347,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Attributes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3111,12 +3358,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+418"/>
+        <location line="+440"/>
         <source>Events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-417"/>
+        <location line="-439"/>
         <source>Journeys</source>
         <translation type="unfinished">旅程</translation>
     </message>
@@ -3167,13 +3414,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+472"/>
+        <location line="+494"/>
         <location line="+23"/>
         <source>Add attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-493"/>
+        <location line="-515"/>
         <location line="+46"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
@@ -3210,12 +3457,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+476"/>
+        <location line="+498"/>
         <source>Add tag</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-473"/>
+        <location line="-495"/>
         <source>Remove the selected tags</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3362,12 +3609,22 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Customer since %1 · updated %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>In Journey Studio since %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>First event %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>time zone %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3412,7 +3669,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+18"/>
+        <source>Source: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No source recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Events (%1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3427,7 +3694,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+27"/>
         <source>v%1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3452,7 +3719,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+22"/>
+        <source>Save or revert your changes before merging</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Row %1: the attribute needs a name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3487,17 +3759,29 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+21"/>
+        <location line="+21"/>
         <source>1 identifier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-21"/>
+        <location line="+21"/>
         <source>%1 identifiers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-18"/>
+        <source>Profiles merged into %1: %2 moved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not merged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>1 attribute</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3507,22 +3791,26 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-21"/>
+        <location line="+22"/>
         <source>1 event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-22"/>
+        <location line="+22"/>
         <source>%1 events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-21"/>
+        <location line="+22"/>
         <source>1 journey run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-22"/>
+        <location line="+22"/>
         <source>%1 journey runs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3567,7 +3855,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+1"/>
+        <source>Data about them sent or imported again later makes a new profile: take them out of your export files and the systems that send their events too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>%1 was erased: %2 events, %3 journey runs, %4 messages and %5 identifiers.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3592,7 +3885,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+14"/>
         <location line="+4"/>
         <source>Delete customer</source>
         <translation type="unfinished"></translation>
@@ -3606,13 +3899,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+463"/>
-        <location line="+83"/>
+        <location filename="../../gui/import_wizard.py" line="+499"/>
+        <location line="+84"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="-65"/>
         <source>E&amp;xport errors…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3622,7 +3915,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <source>Import failed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3672,12 +3965,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Customers updated</source>
+        <location line="+2"/>
+        <source>Rows with updates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Rows that changed a customer who was already there: %1 customers in all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Rows with nothing new</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3953,7 +4251,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>SegmentBuilder</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-502"/>
+        <location filename="../../gui/segment_builder.py" line="-580"/>
         <source>is</source>
         <extracomment>Customers shown as a sample of the segment.</extracomment>
         <translation type="unfinished"></translation>
@@ -4122,7 +4420,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+591"/>
+        <location line="+673"/>
         <source>filter %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4138,14 +4436,15 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+20"/>
-        <location line="+166"/>
+        <location line="+178"/>
         <source>Segments</source>
         <extracomment>A sample customer was double-clicked: show their profile. A segment was saved or deleted.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-140"/>
+        <location line="-150"/>
         <source>Save segment</source>
+        <extracomment>Event and attribute names of the rules that nothing in the workspace has (after a count).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4249,19 +4548,19 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+65"/>
         <source>%1 at the engine&apos;s last refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+236"/>
+        <location line="+250"/>
         <source>the new segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-193"/>
         <source>New segment, not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4291,7 +4590,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+18"/>
         <source>1 customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4316,7 +4615,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+13"/>
         <source>Could not count: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4383,7 +4682,37 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+58"/>
+        <source>No event named ‘%1’ has been received yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No event named ‘%1’ has been received; did you mean ‘%2’?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No customer has an attribute named ‘%1’.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No customer has an attribute named ‘%1’; did you mean ‘%2’?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Customers have ‘%1’, not ‘%2’: “is” matches capitals exactly (“contains” ignores them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Customers are tagged ‘%1’, not ‘%2’: tags match capitals exactly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>and %1 more</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4637,9 +4966,9 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>TrackingPanel</name>
     <message>
-        <location filename="../../gui/tracking_panel.py" line="+49"/>
+        <location filename="../../gui/tracking_panel.py" line="+73"/>
         <source>Unknown event</source>
-        <extracomment>The counts per source scan the events table (about a second for a million events), so the timer reads them only every this many ticks; Refresh reads them at once. Seconds a word on a cancelled check stays on the summary line.</extracomment>
+        <extracomment>The counts per source scan the events table (about a second for a million events), so the timer reads them only every this many ticks; Refresh reads them at once. Seconds between two reads of the counts per source for the canvas (they scan the events, so no more often than the panel reads them). Bounds of the width of the list of sources beside the problems. Milliseconds :meth:`SourceCountsFeed.refresh_soon` waits, gathering the events stored meanwhile. Seconds a word on a cancelled check stays on the summary line.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4668,8 +4997,9 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+93"/>
         <source>Refresh</source>
+        <extracomment>The ``track.source`` nodes of the workspace&apos;s journeys (read with the counts).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4688,21 +5018,19 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+142"/>
+        <location line="+148"/>
         <source>Check stored events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-140"/>
-        <location line="+141"/>
+        <location line="+1"/>
         <source>Check every stored event against the current tracking plan and count the problems again (events are otherwise checked only when they arrive)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-122"/>
+        <location line="-125"/>
         <source>Event</source>
-        <extracomment>While a check of the stored events runs: its cancel flag and progress (events, total). The last finished check of the stored events: events checked and when. A word on the last check, added to the summary for :data:`NOTICE_S` seconds: (text, until).</extracomment>
+        <extracomment>While a check of the stored events runs: its cancel flag and progress (events, total). The workspace the check under way (or last) reads. The last finished check of the stored events: events checked and when. A word on the last check, added to the summary for :data:`NOTICE_S` seconds: (text, until).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4751,7 +5079,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+73"/>
         <source>Cancel check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4766,27 +5094,63 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>check cancelled, the counts were not changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>The stored events could not be checked: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>The tracking plan could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="-284"/>
         <source>(no source)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-8"/>
+        <source>Segment collector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sensors collector, project %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+11"/>
+        <source>Sensors collector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>CSV file %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>No events yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Stored as source: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Declared by “%1” in %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+274"/>
         <source>1 problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4846,7 +5210,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+42"/>
         <source>Last seen %1
 First seen %2</source>
         <translation type="unfinished"></translation>
@@ -4954,7 +5318,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-969"/>
+        <location filename="../../gui/segment_builder.py" line="-1076"/>
         <source>where</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6457,7 +6821,7 @@ First seen %2</source>
     </message>
     <message>
         <location line="+2"/>
-        <source>Where events come from: a CSV export, or the built-in collector that accepts Segment or Sensors tracking calls.</source>
+        <source>Where events come from: a CSV export, or the built-in collector that accepts Segment or Sensors tracking calls. Shows how many events arrived from it, in all and in the last 24 hours. The collector counts per protocol, not per write key: two collector sources of one protocol show the same numbers. A CSV source counts the imports of files with its file name.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
