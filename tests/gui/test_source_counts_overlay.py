@@ -41,7 +41,7 @@ def test_tooltip_names_the_last_event_and_the_source_key(qtbot):
     from gui.canvas import source_counts_tooltip
 
     make_application()
-    last = NOW - timedelta(minutes=5)
+    last = datetime.now(UTC) - timedelta(minutes=5)  # the tooltip says how long ago from its own now
     csv = " ".join(source_counts_tooltip(NodeSourceCounts(SourceKey("csv:events.csv"), ("csv:events.csv",),
                                                           3, 1, last)))
     assert "3 in all, 1 in the last 24 hours" in csv
