@@ -436,6 +436,25 @@ def mode_text(mode: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def customer_list(parent: QtWidgets.QWidget, model: CustomerListModel) -> QtWidgets.QTreeView:
+    """A list of customers (name, identifier, updated), one picked at a time: the Profiles window's
+    results and the merge dialog's. The caller sizes the identifier and updated columns."""
+    view = QtWidgets.QTreeView(parent)
+    view.setObjectName("customerList")
+    view.setModel(model)
+    view.setRootIsDecorated(False)
+    view.setUniformRowHeights(True)
+    view.setAlternatingRowColors(True)
+    view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+    header = view.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Fixed)
+    return view
+
+
 @dataclass(frozen=True)
 class MergeChoice:
     """What the user chose in :class:`MergeDialog`."""
@@ -478,20 +497,9 @@ class MergeDialog(QtWidgets.QDialog):
         self.count_label.setObjectName("resultCount")
 
         self.model = CustomerListModel(self)
-        self.results = QtWidgets.QTreeView(self)
-        self.results.setObjectName("customerList")
-        self.results.setModel(self.model)
-        self.results.setRootIsDecorated(False)
-        self.results.setUniformRowHeights(True)
-        self.results.setAlternatingRowColors(True)
-        self.results.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        self.results = customer_list(self, self.model)
         header = self.results.header()
-        header.setStretchLastSection(False)
         header.setSectionsClickable(False)
-        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, window._identifier_width())
         header.resizeSection(2, window._updated_width())
         self.results.setMinimumHeight(self.fontMetrics().height() * 8)
@@ -792,20 +800,9 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.more_button.hide()
 
         self.results_model = CustomerListModel(self)
-        self.results = QtWidgets.QTreeView(pane)
-        self.results.setObjectName("customerList")
-        self.results.setModel(self.results_model)
-        self.results.setRootIsDecorated(False)
-        self.results.setUniformRowHeights(True)
-        self.results.setAlternatingRowColors(True)
-        self.results.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results = customer_list(pane, self.results_model)
         header = self.results.header()
-        header.setStretchLastSection(False)
         header.setSectionsMovable(False)
-        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, self._identifier_width())
         header.resizeSection(2, self._updated_width())
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("M") * 4)
