@@ -94,6 +94,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tracking_dock.hide()
         # The live event counts of the open journey's data source nodes.
         self.source_feed = SourceCountsFeed(workspace, self)
+        self.tracking_panel.sourcesRead.connect(self.source_feed.offer)  # one scan of the events serves both
         self.profiles_window = None  # the Track tool windows, made on first use
         self.segment_builder = None
         self.channels_window = None  # made on first use; secrets through channel_secrets (None: the OS keyring)

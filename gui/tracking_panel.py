@@ -159,6 +159,10 @@ class _Item(QtWidgets.QTreeWidgetItem):
 class TrackingPanel(QtWidgets.QWidget):
     """Violations of the tracking plan and event counts per source, for a dock."""
 
+    #: The stored events per source were read (a dict of :class:`~engine.track.tracking_plan.SourceStats`):
+    #: the canvas's feed takes them instead of scanning the events again.
+    sourcesRead = Signal(object)  # noqa: N815 - Qt signal naming
+
     def __init__(self, workspace=None, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
         self.workspace = workspace
@@ -364,22 +368,23 @@ class TrackingPanel(QtWidgets.QWidget):
         if ws is None:
             return
 
-        def read() -> tuple[bool, list[ViolationRecord], tuple[dict[str, tuple[int, int]], list] | None]:
+        def read() -> tuple[bool, list[ViolationRecord], tuple[dict[str, tracking_plan.SourceStats], list] | None]:
             has_plan = bool(tracking_plan.current_plan(ws))
             records = tracking_plan.violations(ws)
             if not sources:
                 return has_plan, records, None
-            stats = tracking_plan.source_stats(ws, datetime.now(UTC))
-            counts = {source: (s.total, s.recent) for source, s in stats.items()}
-            return has_plan, records, (counts, tracking_plan.declared_sources(ws))
+            return has_plan, records, (tracking_plan.source_stats(ws, datetime.now(UTC)),
+                                       tracking_plan.declared_sources(ws))
 
         self.background.submit(read, self._on_read, self._on_failed, key="read")
 
-    def _on_read(self, result: tuple[bool, list[ViolationRecord], tuple[dict[str, tuple[int, int]], list] | None]
-                 ) -> None:
+    def _on_read(self, result: tuple[bool, list[ViolationRecord],
+                                     tuple[dict[str, tracking_plan.SourceStats], list] | None]) -> None:
         self.has_plan, self.records, sources = result
         if sources is not None:
-            self.sources, self.declared = sources
+            stats, self.declared = sources
+            self.sources = {source: (s.total, s.recent) for source, s in stats.items()}
+            self.sourcesRead.emit(stats)
         self._show()
 
     def _on_failed(self, message: str) -> None:
@@ -545,7 +550,9 @@ class SourceCountsFeed(QtCore.QObject):
         self.error = ""
         self.timer = QtCore.QTimer(self)
         self.timer.setInterval(int(interval_s * 1000))
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._tick)
+        #: When the counts were last read (``time.monotonic()``), here or by the Tracking panel.
+        self._read_at = float("-inf")
         #: Gathers the reads asked for while events stream in into one.
         self._soon = QtCore.QTimer(self)
         self._soon.setSingleShot(True)
@@ -604,6 +611,16 @@ class SourceCountsFeed(QtCore.QObject):
         self.background.submit(lambda: tracking_plan.source_stats(ws, datetime.now(UTC)), self._on_read,
                                self._on_failed, key="stats")
 
+    def offer(self, stats: dict[str, tracking_plan.SourceStats]) -> None:
+        """Counts read elsewhere (the Tracking panel reads the same): shown at once, and the next
+        timed read is skipped while they are fresh."""
+        self._read_at = time.monotonic()
+        self._on_read(stats)
+
+    def _tick(self) -> None:
+        if time.monotonic() - self._read_at >= self.timer.interval() / 2000:
+            self.refresh()
+
     def _on_journey_changed(self) -> None:
         # A node's new config is matched against the last read by the canvas itself; a read is
         # needed only when the journey gains its first data source (or loses its last).
@@ -611,6 +628,7 @@ class SourceCountsFeed(QtCore.QObject):
             self.refresh()
 
     def _on_read(self, stats: dict[str, tracking_plan.SourceStats]) -> None:
+        self._read_at = time.monotonic()
         self.stats = stats
         self.error = ""
         if self.canvas is not None:

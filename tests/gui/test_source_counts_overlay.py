@@ -130,3 +130,23 @@ def test_no_reads_for_a_journey_without_data_sources(qtbot, ws):
     finally:
         win.editor.undo_stack.setClean()
         win.close()
+
+
+def test_the_tracking_panels_read_serves_the_canvas_too(qtbot, ws):
+    win = make_window(qtbot, ws)
+    try:
+        journey_id, shop, _orders = _journey(ws)
+        win.open_journey(journey_id)
+        feed = win.source_feed
+        qtbot.waitUntil(lambda: feed.stats is not None and not feed.busy)
+        ws.ingest_event({"user_id": "u1"}, "Order Completed", {}, source="segment")
+        # The panel's own read of the counts reaches the nodes without a read of the feed's...
+        with qtbot.waitSignal(win.tracking_panel.sourcesRead):
+            win.tracking_panel.refresh(sources=True)
+        assert win.canvas.nodes[shop].source_counts.total == 1
+        # ...and the feed's next timed read is skipped while those counts are fresh.
+        feed._tick()
+        assert not feed.busy
+    finally:
+        win.editor.undo_stack.setClean()
+        win.close()
