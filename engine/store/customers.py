@@ -166,17 +166,10 @@ class CustomerStore:
     def get_customer(self, customer_id: str) -> CustomerRecord:
         """The stored profile; :class:`NotFound` if there is no such customer."""
         with self._session() as s:
-            conn = s.connection()
-            row = conn.execute(select(_customers).where(_customers.c.id == customer_id)).first()
-            if row is None:
-                raise NotFound(f"there is no customer with id '{customer_id}'", where=self.location)
-            pairs = conn.execute(select(_identifiers.c.kind, _identifiers.c.value)
-                                 .where(_identifiers.c.customer_id == customer_id)
-                                 .order_by(_identifiers.c.kind, _identifiers.c.value))
-            return CustomerRecord(id=row.id, attributes=dict(row.attributes), time_zone=row.time_zone,
-                                  consent=dict(row.consent), tags=tuple(row.tags),
-                                  identifiers=tuple((kind, value) for kind, value in pairs),
-                                  created_at=row.created_at, updated_at=row.updated_at)
+            found = read_customer(s.connection(), customer_id)
+        if found is None:
+            raise NotFound(f"there is no customer with id '{customer_id}'", where=self.location)
+        return found
 
     def find_customer(self, kind: str, value: str) -> str | None:
         """The id of the customer an identifier names, or ``None``."""
@@ -276,6 +269,20 @@ class CustomerStore:
 # ----------------------------------------------------------------------------------------------
 # Identity resolution
 # ----------------------------------------------------------------------------------------------
+
+def read_customer(conn: Connection, customer_id: str) -> CustomerRecord | None:
+    """The stored profile, read on ``conn`` (inside the caller's transaction); None if absent."""
+    row = conn.execute(select(_customers).where(_customers.c.id == customer_id)).first()
+    if row is None:
+        return None
+    pairs = conn.execute(select(_identifiers.c.kind, _identifiers.c.value)
+                         .where(_identifiers.c.customer_id == customer_id)
+                         .order_by(_identifiers.c.kind, _identifiers.c.value))
+    return CustomerRecord(id=row.id, attributes=dict(row.attributes), time_zone=row.time_zone,
+                          consent=dict(row.consent), tags=tuple(row.tags),
+                          identifiers=tuple((kind, value) for kind, value in pairs),
+                          created_at=row.created_at, updated_at=row.updated_at)
+
 
 class _Resolver:
     """Maps identifiers to customers within one transaction, set-based.

@@ -89,6 +89,7 @@ from engine.store.customers import (
     _check_tags,
     _check_time_zone,
     _merge,
+    read_customer,
 )
 from engine.store.models import (
     CustomerRow,
@@ -682,12 +683,14 @@ def _check_two(kept_id: str, merged_id: str) -> None:
 def _plan(conn: Connection, ws: Workspace, kept_id: str, merged_id: str) -> MergePlan:
     sides = []
     for customer_id in (kept_id, merged_id):
-        _require(conn, ws, customer_id)
+        record = read_customer(conn, customer_id)
+        if record is None:
+            raise NotFound(f"there is no customer with id '{customer_id}'", where=ws.location)
         events = int(conn.scalar(select(func.count()).select_from(_events)
                                  .where(_events.c.customer_id == customer_id)) or 0)
         runs = int(conn.scalar(select(func.count()).select_from(_runs)
                                .where(_runs.c.customer_id == customer_id)) or 0)
-        sides.append(MergeSide(_record(conn, customer_id), events, runs))
+        sides.append(MergeSide(record, events, runs))
     kept, merged = sides
     open_runs = {(r.journey_id, r.mode) for r in conn.execute(
         select(_runs.c.journey_id, _runs.c.mode).where(_runs.c.customer_id == kept_id, _runs.c.status != "done"))}
@@ -701,16 +704,6 @@ def _plan(conn: Connection, ws: Workspace, kept_id: str, merged_id: str) -> Merg
                     f"{', '.join('user_id:' + v for v in merged.user_ids)}). A user id names one account in your "
                     "own systems and a profile holds at most one, so two user ids usually mean two people")
     return MergePlan(kept, merged, to_end, conflict)
-
-
-def _record(conn: Connection, customer_id: str) -> CustomerRecord:
-    row = conn.execute(select(_customers).where(_customers.c.id == customer_id)).one()
-    pairs = tuple((r.kind, r.value) for r in conn.execute(
-        select(_identifiers.c.kind, _identifiers.c.value).where(_identifiers.c.customer_id == customer_id)
-        .order_by(_identifiers.c.kind, _identifiers.c.value)))
-    return CustomerRecord(id=row.id, identifiers=pairs, attributes=dict(row.attributes or {}),
-                          consent=dict(row.consent or {}), tags=tuple(row.tags or ()), time_zone=row.time_zone,
-                          created_at=row.created_at, updated_at=row.updated_at)
 
 
 # ---------------------------------------------------------------------------------------------
