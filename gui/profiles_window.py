@@ -34,6 +34,7 @@ from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
 from gui.journey_browser import format_relative, format_timestamp
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+from gui.tracking_panel import source_label as stored_source_label
 
 #: Customers per page of results (the next page comes when the list is scrolled near its end).
 PAGE = 50
@@ -127,19 +128,9 @@ def short_time(when: datetime) -> str:
 
 
 def source_label(source: str) -> str:
-    """An event's source as a marketer reads it (the stored key goes in the tooltip)."""
-    kind, _sep, rest = source.partition(":")
-    if not source:
-        return "—"
-    if source == "segment":
-        return translate("ProfilesWindow", "Segment collector")
-    if kind == "sensors" and rest:
-        if rest == "default":
-            return translate("ProfilesWindow", "Sensors collector (project default)")
-        return translate("ProfilesWindow", "Sensors collector (project %1)").replace("%1", rest)
-    if kind == "csv" and rest:
-        return translate("ProfilesWindow", "CSV file %1").replace("%1", rest)
-    return source
+    """An event's source as a marketer reads it (:func:`gui.tracking_panel.source_label`; the
+    stored key goes in the tooltip), a dash when none was recorded."""
+    return stored_source_label(source) if source else "—"
 
 
 def identifiers_html(pairs: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str:

@@ -89,12 +89,12 @@ def kind_help(kind: str) -> str:
 
 def source_label(source: str) -> str:
     """A stored ``events.source`` value as a person reads it: ``Segment collector``, ``Sensors
-    collector, project default``, ``CSV file events.csv``; any other value as it is."""
+    collector (project default)``, ``CSV file events.csv``; any other value as it is."""
     if source == SEGMENT_SOURCE:
         return translate("TrackingPanel", "Segment collector")
     if source.startswith(SENSORS_PREFIX):
         project = source[len(SENSORS_PREFIX):]
-        return (translate("TrackingPanel", "Sensors collector, project %1").replace("%1", project) if project
+        return (translate("TrackingPanel", "Sensors collector (project %1)").replace("%1", project) if project
                 else translate("TrackingPanel", "Sensors collector"))
     if source.startswith(CSV_PREFIX) and len(source) > len(CSV_PREFIX):
         return translate("TrackingPanel", "CSV file %1").replace("%1", source[len(CSV_PREFIX):])

@@ -194,7 +194,7 @@ def test_sources_are_named_after_the_nodes_that_declare_them(qtbot, ws, panel):
     qtbot.waitUntil(lambda: not panel.busy and bool(panel.sources))
     rows = _source_rows(panel)
     assert set(rows) == {"Shop website — Segment collector", "CSV file events.csv",
-                         "Sensors collector, project default", "(no source)", "Returns — CSV file returns.csv"}
+                         "Sensors collector (project default)", "(no source)", "Returns — CSV file returns.csv"}
     label, recent, tip = rows["Shop website — Segment collector"]
     assert (label, recent) == ("2", "2")
     assert "segment" in tip and "Declared by “Shop website” in Sources" in tip  # the raw key is in the tooltip
@@ -208,7 +208,7 @@ def test_source_labels():
     from gui.tracking_panel import source_label
 
     assert source_label("segment") == "Segment collector"
-    assert source_label("sensors:default") == "Sensors collector, project default"
+    assert source_label("sensors:default") == "Sensors collector (project default)"
     assert source_label("csv:events.csv") == "CSV file events.csv"
     assert source_label("") == "(no source)"
     assert source_label("crm") == "crm" and source_label("csv:") == "csv:"
