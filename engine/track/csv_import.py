@@ -140,7 +140,7 @@ from engine.track.csv_types import (
     storage_strings,
 )
 from engine.track.identity import EXCLUSIVE_KINDS
-from engine.track.tracking_plan import check_and_record, current_plan
+from engine.track.tracking_plan import CSV_PREFIX, check_and_record, current_plan
 
 if TYPE_CHECKING:
     from engine.store.workspace import Workspace
@@ -1445,7 +1445,7 @@ class _EventImport(_Import):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        source = self.options.source if self.options.source is not None else f"csv:{self.path.name}"
+        source = self.options.source if self.options.source is not None else f"{CSV_PREFIX}{self.path.name}"
         self.source = source[:MAX_SOURCE_LENGTH]
 
     def _converter(self) -> EventConverter:

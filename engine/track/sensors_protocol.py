@@ -67,6 +67,8 @@ from engine.track.segment_protocol import Parsed
 PATHS = ("/sa", "/sa.gif", "/api/track")
 DEFAULT_PROJECT = "default"
 DEDUP_PREFIX = "sensors:"
+#: Events are stored with the source ``sensors:<project>``.
+SOURCE_PREFIX = "sensors:"
 EVENT_TYPES = ("track", "track_signup")
 PROFILE_TYPES = {"profile_set": "set", "profile_set_once": "set_once", "profile_increment": "increment",
                  "profile_append": "append", "profile_unset": "unset", "profile_delete": "delete"}
@@ -131,7 +133,7 @@ def decode(query: str, body: bytes, *, form: bool) -> Decoded:
 def read(decoded: Decoded, now: datetime) -> Parsed:
     """Check every message of a decoded request."""
     parsed = Parsed(decoded.token)
-    source = f"sensors:{decoded.project}"
+    source = f"{SOURCE_PREFIX}{decoded.project}"
     now_text = moment_text(now)
     for index, item in enumerate(decoded.items):
         try:

@@ -54,6 +54,8 @@ from engine.store.models import (
     VersionRow,
     utcnow,
 )
+from engine.track.segment_protocol import SOURCE as SEGMENT_SOURCE
+from engine.track.sensors_protocol import SOURCE_PREFIX as SENSORS_PREFIX
 
 if TYPE_CHECKING:
     from engine.document import Journey
@@ -566,10 +568,6 @@ def source_counts(ws: Workspace, since: datetime | None = None) -> dict[str, int
 # ---------------------------------------------------------------------------------------------
 
 SOURCE_NODE = "track.source"
-#: What the collector stores as the source of Segment calls (:mod:`engine.track.segment_protocol`).
-SEGMENT_SOURCE = "segment"
-#: The collector stores Sensors calls as ``sensors:<project>`` (:mod:`engine.track.sensors_protocol`).
-SENSORS_PREFIX = "sensors:"
 #: The CSV import stores ``csv:<file name>`` unless told otherwise (:mod:`engine.track.csv_import`).
 CSV_PREFIX = "csv:"
 #: How far back "recent" events reach.
