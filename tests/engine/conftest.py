@@ -30,6 +30,17 @@ def pg_url():
     admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_ws(request, tmp_path):
+    """A workspace on SQLite and, again, on PostgreSQL (skipped without JS_TEST_PG_URL)."""
+    from engine.store import Workspace
+
+    location = tmp_path / "workspace.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    workspace = Workspace.open(location)
+    yield workspace
+    workspace.close()
+
+
 @pytest.fixture
 def smtp_server():
     """Starts real aiosmtpd servers on loopback: ``start(handler) -> port``; stopped afterwards."""

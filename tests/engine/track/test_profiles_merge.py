@@ -25,12 +25,9 @@ T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def ws(request, tmp_path: Path):
-    location = tmp_path / "workspace.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    workspace = Workspace.open(location)
-    yield workspace
-    workspace.close()
+@pytest.fixture
+def ws(any_ws):
+    return any_ws
 
 
 def _people(ws: Workspace) -> dict[str, str]:

@@ -33,12 +33,9 @@ NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def ws(request, tmp_path: Path):
-    location = tmp_path / "workspace.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    workspace = Workspace.open(location)
-    yield workspace
-    workspace.close()
+@pytest.fixture
+def ws(any_ws):
+    return any_ws
 
 
 @pytest.fixture

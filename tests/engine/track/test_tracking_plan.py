@@ -20,12 +20,9 @@ T0 = datetime(2025, 5, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def ws(request, tmp_path: Path):
-    location = tmp_path / "workspace.db" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    workspace = Workspace.open(location)
-    yield workspace
-    workspace.close()
+@pytest.fixture
+def ws(any_ws):
+    return any_ws
 
 
 def event_node(registry, name: str, *props: tuple[str, str, bool], source: str = ""):
