@@ -75,6 +75,7 @@ from pydantic import (
 )
 from sqlalchemy import (
     JSON,
+    Connection,
     Float,
     String,
     Text,
@@ -1150,13 +1151,12 @@ def known_names(workspace: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE,
     """The names the newest ``event_sample`` events, the properties of the newest
     ``property_sample`` and the attributes and tags of ``customer_sample`` customers use; read only.
 
-    Events are read newest first by their integer key (the primary key: no scan of the table);
-    customers in storage order, since no index orders them by time.
+    Events are read newest first (:func:`recent_event_names`); customers in storage order, since
+    no index orders them by time.
     """
-    newest = select(_events.c.name).order_by(_events.c.id.desc()).limit(max(0, event_sample)).subquery()
     with workspace._session() as s:
         conn = s.connection()
-        events = set(conn.scalars(select(newest.c.name).distinct()))
+        events = recent_event_names(conn, event_sample)
         properties: set[str] = set()
         for row in conn.execute(select(_events.c.properties).order_by(_events.c.id.desc())
                                 .limit(max(0, property_sample))):
@@ -1183,6 +1183,13 @@ def known_names(workspace: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE,
 
     return KnownNames(ordered(events), ordered(properties), ordered(attributes), ordered(tags),
                       {key: ordered(seen) for key, seen in values.items() if key in attributes})
+
+
+def recent_event_names(conn: Connection, sample: int = NAMES_EVENT_SAMPLE) -> set[str]:
+    """The names of the newest ``sample`` stored events, read newest first by their integer key
+    (the primary key: no scan of the table)."""
+    newest = select(_events.c.name).order_by(_events.c.id.desc()).limit(max(0, sample)).subquery()
+    return set(conn.scalars(select(newest.c.name).distinct()))
 
 
 def _value_text(value: Any) -> str | None:

@@ -1,0 +1,87 @@
+"""What the node inspector's pickers offer from a workspace: saved segments, event names, write keys.
+
+A node names a saved segment by its id (``segment_id``), an event by its exact name and a collector
+write key by its name. :func:`picker_choices` reads all three in one call, cheap enough to run
+whenever something that changes them happens (a segment saved, an import finished, a key made):
+
+- segments by name, with who was in each at its last refresh;
+- event names declared by the ``track.event`` nodes of every journey (the tracking plan), and
+  those of the newest stored events (a bounded sample, :func:`~engine.track.segments.recent_event_names`),
+  each saying where it was seen;
+- the names of the collector's write keys.
+
+Read only; a damaged part (the write keys' setting) leaves that part empty and says why in
+``problems`` rather than hiding the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engine.errors import JourneyStudioError
+from engine.track import collector_keys
+from engine.track.segments import NAMES_EVENT_SAMPLE, SegmentStore, fold, recent_event_names
+from engine.track.tracking_plan import TrackingPlan
+
+if TYPE_CHECKING:
+    from engine.store.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class SegmentChoice:
+    """A saved segment as a picker offers it: shown by name, stored by id."""
+
+    id: str
+    name: str
+    member_count: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class EventChoice:
+    """An event name, and whether a ``track.event`` node declares it and whether it was received."""
+
+    name: str
+    declared: bool
+    received: bool
+
+
+@dataclass(frozen=True)
+class PickerChoices:
+    segments: list[SegmentChoice] = field(default_factory=list)
+    events: list[EventChoice] = field(default_factory=list)
+    write_keys: list[str] = field(default_factory=list)
+    #: What could not be read, one sentence each.
+    problems: list[str] = field(default_factory=list)
+
+
+def picker_choices(ws: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE) -> PickerChoices:
+    """Segments, event names (declared and among the newest ``event_sample`` stored) and write key
+    names of ``ws``, each list sorted by name ignoring capitals."""
+    problems: list[str] = []
+    segments: list[SegmentChoice] = []
+    try:
+        segments = [SegmentChoice(s.id, s.name, s.member_count, s.description) for s in SegmentStore(ws).list()]
+    except JourneyStudioError as exc:
+        problems.append(str(exc))
+    declared: set[str] = set()
+    try:
+        declared = set(TrackingPlan.from_workspace(ws).events)
+    except JourneyStudioError as exc:
+        problems.append(str(exc))
+    received: set[str] = set()
+    try:
+        with ws._session() as s:
+            received = recent_event_names(s.connection(), event_sample)
+    except JourneyStudioError as exc:
+        problems.append(str(exc))
+    keys: list[str] = []
+    try:
+        keys = [k.name for k in collector_keys.list_keys(ws)]
+    except JourneyStudioError as exc:
+        problems.append(str(exc))
+    events = [EventChoice(name, name in declared, name in received) for name in declared | received]
+    return PickerChoices(sorted(segments, key=lambda c: (fold(c.name), c.name)),
+                         sorted(events, key=lambda c: (fold(c.name), c.name)),
+                         sorted(keys, key=lambda n: (fold(n), n)), problems)
