@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from typing import Any
 
 from nodeeditor.node_edge import EDGE_TYPE_BEZIER
 from nodeeditor.node_edge import Edge as NEEdge
@@ -207,6 +208,25 @@ def wrap_lines(text: str, font: QtGui.QFont, width: float, max_lines: int) -> li
 def translate_node_text(text: str) -> str:
     return QtCore.QCoreApplication.translate("nodes", text) if text else text
 
+
+
+def named_segments(config: Any, names: dict[str, str]) -> Any:
+    """``config`` with each ``segment_id`` that ``names`` knows replaced by the segment's name (for
+    display only: the document keeps the id)."""
+    if not names:
+        return config
+    if isinstance(config, dict):
+        return {key: (_segment_label(value, names) if key == "segment_id" else named_segments(value, names))
+                for key, value in config.items()}
+    if isinstance(config, list):
+        return [named_segments(item, names) for item in config]
+    return config
+
+
+def _segment_label(value: Any, names: dict[str, str]) -> Any:
+    name = names.get(value) if isinstance(value, str) else None
+    # Within the field's bound, so that the summary still validates; summaries are short anyway.
+    return f"“{name[:60]}”" if name else value
 
 class _Assets:
     """Pens, brushes and fonts shared by every item: building them per item costs more than
@@ -612,7 +632,8 @@ class CanvasNode(NENode):
         if spec is None:
             self.summary_text = translate("Canvas", "Type '%1' is not installed").replace("%1", self.jnode.type)
         else:
-            self.summary_text = spec.summarize(self.jnode.config) or translate_node_text(spec.title)
+            config = named_segments(self.jnode.config, self.canvas.segment_names)
+            self.summary_text = spec.summarize(config) or translate_node_text(spec.title)
 
     def tooltip(self) -> str:
         spec = self.spec
@@ -1046,6 +1067,8 @@ class Canvas(QtCore.QObject):
         self.channel_accounts: dict[str, str] | None = None
         #: Accounts whose last delivery failed: id → the reason.
         self.failing_channels: dict[str, str] = {}
+        #: Saved segments: id → name, for summaries that name a segment (see :meth:`set_segment_names`).
+        self.segment_names: dict[str, str] = {}
         #: Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.
         self.source_stats: dict[str, SourceStats] | None = None
         self.scene.grScene.selectionChanged.connect(self._on_selection_changed)
@@ -1159,6 +1182,16 @@ class Canvas(QtCore.QObject):
                 cnode.grNode.update()
 
     # -- channel badges ---------------------------------------------------------------------------
+    def set_segment_names(self, names: dict[str, str]) -> None:
+        """Saved segments (id → name): node summaries show a segment's name, not its id."""
+        names = dict(names)
+        if names == self.segment_names:
+            return
+        before, self.segment_names = self.segment_names, names
+        for cnode in self.nodes.values():
+            if named_segments(cnode.jnode.config, before) != named_segments(cnode.jnode.config, names):
+                cnode.refresh(cnode.jnode)
+
     def set_channel_health(self, accounts: dict[str, str] | None, failing: dict[str, str] | None = None) -> None:
         """Which channel accounts exist (id → the kind of message each carries: ``email``, ...,
         ``any``) and which failed their last delivery (id → reason); ``None`` hides every badge."""

@@ -145,6 +145,8 @@ class CollectorPanel(QtWidgets.QWidget):
     eventsStored = Signal(int)
     #: The collector started (True) or stopped (False).
     runningChanged = Signal(bool)
+    #: A write key was made or removed.
+    keysChanged = Signal()
 
     def __init__(self, workspace, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -691,6 +693,7 @@ class CollectorPanel(QtWidgets.QWidget):
         if self.collector is not None:
             self.collector.reload_keys()  # a running collector takes the change at once
         self.reload_keys()
+        self.keysChanged.emit()
 
     def _copy(self, text: str) -> None:
         if not text:

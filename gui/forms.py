@@ -34,7 +34,7 @@ from gui.template_editor import PlaceholderButton, TemplateEdit
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 
 #: Hints (``json_schema_extra={"widget": ...}``) that turn a text field into an editable picker.
-PICKER_HINTS = ("channel", "event", "segment", "timezone")
+PICKER_HINTS = ("channel", "event", "segment", "write_key", "timezone")
 ERROR_COLOR = "#C62828"
 WARNING_COLOR = "#B26A00"
 _INT_LIMIT = 2_000_000_000
@@ -630,19 +630,49 @@ class ChannelChoice(NamedTuple):
         return not channel_kind or self.channel_kind in (channel_kind, "any")
 
 
+class _Item(NamedTuple):
+    """One entry of a picker's list: the value kept in the config, the text shown, a tooltip and
+    whether it carries a warning icon."""
+
+    id: str
+    text: str
+    tip: str = ""
+    warn: bool = False
+
+
+#: Pickers whose value is an id shown as a name ("channel", "segment").
+_LABELLED = ("channel", "segment")
+#: The "Manage …" link under a picker: (request sent to the form's owner, link text, tooltip).
+_MANAGE = {
+    "channel": ("manage_channels", QT_TRANSLATE_NOOP("ConfigForm", "Manage channels…"),
+                QT_TRANSLATE_NOOP("ConfigForm", "Connect, test and fix channel accounts")),
+    "segment": ("manage_segments", QT_TRANSLATE_NOOP("ConfigForm", "Manage segments…"),
+                QT_TRANSLATE_NOOP("ConfigForm", "Build, change and save segments")),
+    "write_key": ("manage_write_keys", QT_TRANSLATE_NOOP("ConfigForm", "Manage write keys…"),
+                  QT_TRANSLATE_NOOP("ConfigForm", "Open the Collector to make or remove write keys")),
+}
+
+
 class _PickerEditor(FieldEditor):
-    """An editable drop-down for channels, events and segments; choices arrive via ``set_choices``.
+    """An editable drop-down for channels, events, segments and write keys; choices arrive via
+    ``set_choices``.
 
     A channel picker takes :class:`ChannelChoice` s: it lists the accounts that carry the kind
     chosen in the sibling ``channel_kind`` field, says when the chosen account is not connected or
     cannot carry that kind, and has a "Manage channels…" button. Its value stays the account id,
     which may be typed for an account that is set up later.
+
+    A segment picker takes :class:`~engine.track.choices.SegmentChoice` s: it shows saved segments
+    by name and keeps the id; a name typed exactly is read as that segment. An event picker takes
+    :class:`~engine.track.choices.EventChoice` s (or names), a write-key picker names. Segment and
+    write-key pickers say when the value names nothing the workspace has, once its choices are
+    known, and link to the window that makes them.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._choices: list = []
-        self._shown: tuple = ()
+        self._shown: tuple[_Item, ...] = ()
         self.manage: QtWidgets.QToolButton | None = None
         self.status: QtWidgets.QLabel | None = None
         self.combo = _ComboBox(self)
@@ -650,54 +680,113 @@ class _PickerEditor(FieldEditor):
         self.combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
         placeholders = {"channel": translate("ConfigForm", "Choose or type a channel account"),
                         "event": translate("ConfigForm", "Choose or type an event name"),
-                        "segment": translate("ConfigForm", "Choose or type a segment"),
+                        "segment": translate("ConfigForm", "Choose a saved segment"),
+                        "write_key": translate("ConfigForm", "Any write key"),
                         "timezone": translate("ConfigForm", "Type a city or region, e.g. Berlin")}
         self.combo.lineEdit().setPlaceholderText(placeholders.get(self.kind.kind, ""))
         self.combo.lineEdit().textEdited.connect(lambda _t: self.user_changed())
         self.combo.activated.connect(lambda _i: self.user_changed())
-        if self.kind.kind == "channel":
-            self._layout.addWidget(self.combo)
+        self._layout.addWidget(self.combo)
+        manage = _MANAGE.get(self.kind.kind)
+        if manage is not None:
             self.status = QtWidgets.QLabel(self)
-            self.status.setObjectName("channelStatus")
+            self.status.setObjectName("pickerStatus" if self.kind.kind != "channel" else "channelStatus")
             self.status.setWordWrap(True)
             self.status.setTextFormat(Qt.TextFormat.PlainText)
             self.status.setStyleSheet(f"color: {WARNING_COLOR};")
             self.status.hide()
             self._layout.addWidget(self.status)
             # Below the drop-down rather than beside it: the inspector dock is narrow.
+            request, text, tip = manage
             self.manage = QtWidgets.QToolButton(self)
-            self.manage.setObjectName("manageChannels")
-            self.manage.setText(translate("ConfigForm", "Manage channels…"))
-            self.manage.setToolTip(translate("ConfigForm", "Connect, test and fix channel accounts"))
+            self.manage.setObjectName("manageChannels" if self.kind.kind == "channel" else "managePicker")
+            self.manage.setText(translate("ConfigForm", text))
+            self.manage.setToolTip(translate("ConfigForm", tip))
             self.manage.setAutoRaise(True)
-            self.manage.setStyleSheet("QToolButton#manageChannels { color: palette(link); padding: 0; }")
+            self.manage.setStyleSheet("QToolButton { color: palette(link); padding: 0; }")
             self.manage.setCursor(Qt.CursorShape.PointingHandCursor)
-            self.manage.clicked.connect(lambda: self.ctx.request("manage_channels"))
+            self.manage.clicked.connect(lambda: self.ctx.request(request))
             self._layout.addWidget(self.manage, 0, Qt.AlignmentFlag.AlignLeft)
             self.ctx.watchers.append(self._refilter)
-        else:
-            self._layout.addWidget(self.combo)
         self._finish()
         self.ctx.pickers.setdefault(self.kind.kind, []).append(self)
         self.set_choices(self.ctx.choices.get(self.kind.kind, []))
 
     def set_choices(self, choices: list) -> None:
-        if self.kind.kind == "channel":
-            value = self._read() or ""
-            self._choices = list(choices)
-            self._shown = ()
-            self._refilter(value)
-            return
+        value = self._read() or ""
         self._choices = list(choices)
-        with self.ctx.load():
-            text = self.combo.currentText()
+        self._shown = ()
+        self._refilter(value)
+
+    # -- the list -----------------------------------------------------------------------------
+    def _items(self) -> list[_Item]:
+        kind = self.kind.kind
+        if kind == "channel":
+            wanted = self.wanted_kind()
+            items = [c if isinstance(c, ChannelChoice) else ChannelChoice(str(c), "", "", "")
+                     for c in self._choices]
+            return [_Item(c.id, c.text, f"{c.kind_label} · {c.problem}" if c.problem else c.kind_label,
+                          bool(c.problem))
+                    for c in items if not c.channel_kind or c.carries(wanted)]
+        if kind == "segment":
+            out = []
+            for c in self._choices:
+                if isinstance(c, str):
+                    out.append(_Item(c, c))
+                    continue
+                tip = translate("ConfigForm", "%n customer(s) at its last refresh", "", c.member_count)
+                out.append(_Item(c.id, c.name, f"{tip}\n{c.description}" if c.description else tip))
+            return out
+        if kind == "event":
+            out = []
+            for c in self._choices:
+                if isinstance(c, str):
+                    out.append(_Item(c, c))
+                    continue
+                if c.declared and c.received:
+                    tip = translate("ConfigForm", "Declared in the tracking plan and received")
+                elif c.declared:
+                    tip = translate("ConfigForm", "Declared in the tracking plan; none received yet")
+                else:
+                    tip = translate("ConfigForm", "Received; not declared in the tracking plan")
+                out.append(_Item(c.name, c.name, tip))
+            return out
+        return [_Item(str(c), str(c)) for c in self._choices]
+
+    def _refilter(self, value: str | None = None) -> None:
+        """Offer the choices (for a channel: the accounts that carry the wanted kind) and say what
+        is wrong with the chosen one."""
+        if value is None:
+            value = self._read() or ""
+        offered = tuple(self._items())
+        if offered != self._shown:
+            self._shown = offered
             edit = self.combo.lineEdit()
             cursor = edit.cursorPosition()
-            self.combo.clear()
-            self.combo.addItems([str(c) for c in choices])
-            self.combo.setCurrentIndex(-1)
-            edit.setText(text)
-            edit.setCursorPosition(cursor)
+            blocked = self.combo.blockSignals(True)
+            try:
+                self.combo.clear()
+                for item in offered:
+                    self.combo.addItem(item.text, item.id)
+                    index = self.combo.count() - 1
+                    if item.tip:
+                        self.combo.setItemData(index, item.tip, Qt.ItemDataRole.ToolTipRole)
+                    if item.warn:
+                        warn = self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MessageBoxWarning)
+                        self.combo.setItemIcon(index, warn)
+                self.combo.setCurrentIndex(-1)
+                edit.setText(self._text_for(value))
+                edit.setCursorPosition(min(cursor, len(edit.text())))
+            finally:
+                self.combo.blockSignals(blocked)
+        self._show_status(value)
+
+    def _text_for(self, value: str) -> str:
+        if self.kind.kind in _LABELLED:
+            for item in self._shown:
+                if item.id == value:
+                    return item.text
+        return value
 
     # -- channel pickers ----------------------------------------------------------------------
     def wanted_kind(self) -> str:
@@ -707,61 +796,42 @@ class _PickerEditor(FieldEditor):
         value = sibling.get() if sibling is not None else ""
         return value if isinstance(value, str) else ""
 
-    def _refilter(self, value: str | None = None) -> None:
-        """Offer the accounts that carry the wanted kind and say what is wrong with the chosen one."""
-        wanted = self.wanted_kind()
-        items = [c if isinstance(c, ChannelChoice) else ChannelChoice(str(c), "", "", "")
-                 for c in self._choices]
-        offered = tuple(c for c in items if not c.channel_kind or c.carries(wanted))
-        if value is None:
-            value = self._read() or ""
-        if offered != self._shown:
-            self._shown = offered
-            edit = self.combo.lineEdit()
-            cursor = edit.cursorPosition()
-            blocked = self.combo.blockSignals(True)
-            try:
-                self.combo.clear()
-                for c in offered:
-                    self.combo.addItem(c.text, c.id)
-                    index = self.combo.count() - 1
-                    tip = f"{c.kind_label} · {c.problem}" if c.problem else c.kind_label
-                    if tip:
-                        self.combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
-                    if c.problem:
-                        warn = self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MessageBoxWarning)
-                        self.combo.setItemIcon(index, warn)
-                self.combo.setCurrentIndex(-1)
-                edit.setText(self._text_for(value))
-                edit.setCursorPosition(min(cursor, len(edit.text())))
-            finally:
-                self.combo.blockSignals(blocked)
-        self._show_status(value, wanted, items)
-
-    def _text_for(self, value: str) -> str:
-        for c in self._shown:
-            if c.id == value:
-                return c.text
-        return value
-
-    def _show_status(self, value: str, wanted: str, items: list[ChannelChoice]) -> None:
+    # -- what is wrong with the value ---------------------------------------------------------
+    def _show_status(self, value: str) -> None:
         if self.status is None:
             return
-        rich = [c for c in items if c.channel_kind]
-        # The accounts are known once the window has offered them (an empty list included).
-        known = "channel" in self.ctx.choices and len(rich) == len(items)
-        found = next((c for c in rich if c.id == value), None)
+        kind = self.kind.kind
+        # The choices are known once the window has offered them (an empty list included).
+        known = kind in self.ctx.choices
         text = ""
-        if value and known and found is None:
-            text = translate("ConfigForm", "No channel account “%1” is connected yet: messages through it "
-                                           "fail until you add it under Manage channels.").replace("%1", value)
-        elif found is not None and not found.carries(wanted):
-            text = (translate("ConfigForm", "“%1” is a %2 account and cannot send this kind of message.")
-                    .replace("%1", found.name or found.id).replace("%2", found.kind_label))
-        elif found is not None and found.problem:
-            text = translate("ConfigForm", "Its last delivery failed: %1").replace("%1", found.problem)
+        if kind == "channel":
+            text = self._channel_status(value, known)
+        elif value and known and kind == "segment" and not any(item.id == value for item in self._shown):
+            text = translate("ConfigForm", "No saved segment “%1” in this workspace: it was deleted or belongs "
+                                           "to another workspace. Choose one, or build it under Manage "
+                                           "segments.").replace("%1", value)
+        elif value and known and kind == "write_key" and value not in self._choices:
+            text = translate("ConfigForm", "This workspace has no write key named “%1”: the collector refuses "
+                                           "events sent with it until one is made under Manage write keys."
+                             ).replace("%1", value)
         self.status.setText(text)
         self.status.setVisible(bool(text))
+
+    def _channel_status(self, value: str, known: bool) -> str:
+        wanted = self.wanted_kind()
+        items = [c if isinstance(c, ChannelChoice) else ChannelChoice(str(c), "", "", "") for c in self._choices]
+        rich = [c for c in items if c.channel_kind]
+        known = known and len(rich) == len(items)
+        found = next((c for c in rich if c.id == value), None)
+        if value and known and found is None:
+            return translate("ConfigForm", "No channel account “%1” is connected yet: messages through it "
+                                           "fail until you add it under Manage channels.").replace("%1", value)
+        if found is not None and not found.carries(wanted):
+            return (translate("ConfigForm", "“%1” is a %2 account and cannot send this kind of message.")
+                    .replace("%1", found.name or found.id).replace("%2", found.kind_label))
+        if found is not None and found.problem:
+            return translate("ConfigForm", "Its last delivery failed: %1").replace("%1", found.problem)
+        return ""
 
     def status_text(self) -> str:
         return self.status.text() if self.status is not None and self.status.isVisibleTo(self) else ""
@@ -771,19 +841,18 @@ class _PickerEditor(FieldEditor):
             value = ""
         ok = isinstance(value, str)
         text = value if ok else ("" if value is None else str(value))
-        if self.kind.kind == "channel":
-            text = self._text_for(text)
+        text = self._text_for(text)
         if self.combo.currentText() != text:
             self.combo.lineEdit().setText(text)
         return ok
 
     def _read(self):
         text = self.combo.currentText()
-        if self.kind.kind == "channel":
-            # An account is shown as "Name (id)"; the config keeps the id.
-            for c in self._shown:
-                if c.text == text:
-                    text = c.id
+        if self.kind.kind in _LABELLED:
+            # An account is shown as "Name (id)", a segment by its name; the config keeps the id.
+            for item in self._shown:
+                if item.text == text:
+                    text = item.id
                     break
         return None if self.kind.optional and text == "" else text
 
@@ -1706,6 +1775,7 @@ EDITORS: dict[str, type[FieldEditor]] = {
     "channel": _PickerEditor,
     "event": _PickerEditor,
     "segment": _PickerEditor,
+    "write_key": _PickerEditor,
     "timezone": TimeZoneEditor,
     "scalar": ScalarEditor,
     "bool": BoolEditor,
@@ -1742,6 +1812,9 @@ class ConfigForm(QtWidgets.QWidget):
     edited = Signal(str, object)
     #: A channel picker's "Manage channels…" was clicked.
     manageChannelsRequested = Signal()  # noqa: N815 - Qt signal naming
+    #: A picker asked for a window outside the form: ``manage_channels``, ``manage_segments``,
+    #: ``manage_write_keys``.
+    requested = Signal(str)
 
     def __init__(self, model_cls: type[BaseModel], value: dict, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
@@ -1788,6 +1861,7 @@ class ConfigForm(QtWidgets.QWidget):
     def _on_request(self, name: str) -> None:
         if name == "manage_channels":
             self.manageChannelsRequested.emit()
+        self.requested.emit(name)
 
     # -- errors -----------------------------------------------------------------------------
     def set_errors(self, errors: list[tuple[str, str]]) -> None:
@@ -1814,8 +1888,9 @@ class ConfigForm(QtWidgets.QWidget):
         editor = self.editor(path)
         return editor.focus_widget() if editor is not None else None
 
-    def set_choices(self, hint: str, choices: list[str]) -> None:
-        """Offer ``choices`` in every ``channel``/``event``/``segment`` picker of this form."""
+    def set_choices(self, hint: str, choices: list) -> None:
+        """Offer ``choices`` in every picker of this form for ``hint`` (``channel``, ``event``,
+        ``segment``, ``write_key``; ``placeholder`` for template fields)."""
         self._ctx.choices[hint] = list(choices)
         alive = []
         for picker in self._ctx.pickers.get(hint, []):

@@ -217,6 +217,8 @@ class Inspector(QtWidgets.QWidget):
     titleEdited = Signal(str, str)  # noqa: N815 - Qt signal naming
     #: "Manage channels…" was clicked in a channel picker.
     manageChannelsRequested = Signal()  # noqa: N815 - Qt signal naming
+    #: A picker asked for a window: ``manage_channels``, ``manage_segments``, ``manage_write_keys``.
+    formRequested = Signal(str)  # noqa: N815 - Qt signal naming
 
     PAGE_EMPTY, PAGE_MANY, PAGE_NODE = range(3)
 
@@ -337,6 +339,7 @@ class Inspector(QtWidgets.QWidget):
                 self.form.set_choices(hint, choices)
             self.form.edited.connect(self._form_edited)
             self.form.manageChannelsRequested.connect(self.manageChannelsRequested)
+            self.form.requested.connect(self.formRequested)
             self.body_layout.insertWidget(0, self.form)
             self.form.set_errors(spec.config_errors(node.config))
             if spec.type_key in PREVIEW_TYPES:
@@ -404,8 +407,9 @@ class Inspector(QtWidgets.QWidget):
                 self.raw_view.setPlainText(text)
         self.issues.set_issues(issues or [])
 
-    def set_choices(self, hint: str, choices: list[str]) -> None:
-        """Choices for ``channel``/``event``/``segment`` pickers, kept for the next nodes shown."""
+    def set_choices(self, hint: str, choices: list) -> None:
+        """Choices for ``channel``/``event``/``segment``/``write_key`` pickers, kept for the next
+        nodes shown."""
         self._choices[hint] = list(choices)
         if self.form is not None:
             self.form.set_choices(hint, choices)

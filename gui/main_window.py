@@ -25,6 +25,7 @@ from engine.document import FILE_SUFFIX, Journey, load, new_id, save
 from engine.errors import JourneyStudioError, PublishRefused
 from engine.spec import Registry
 from engine.validate import Issue
+from gui.background import Background
 from gui.canvas import Canvas
 from gui.editor import Editor
 from gui.inspector import Inspector
@@ -37,6 +38,8 @@ from gui.tracking_panel import SourceCountsFeed, TrackingPanel
 from gui.validation_panel import ValidationPanel
 
 AUTOSAVE_MS = 15_000
+#: After collector events arrive, read the event names again once arrivals pause this long.
+CHOICES_SETTLE_MS = 5_000
 #: Opening a journey never zooms out further than this, so node text stays readable.
 READABLE_ZOOM = 0.6
 
@@ -95,6 +98,13 @@ class MainWindow(QtWidgets.QMainWindow):
         # The live event counts of the open journey's data source nodes.
         self.source_feed = SourceCountsFeed(workspace, self)
         self.tracking_panel.sourcesRead.connect(self.source_feed.offer)  # one scan of the events serves both
+        # What the inspector's segment, event and write-key pickers offer, read off the UI thread.
+        self.choices_reader = Background(self)
+        self._picker_choices = None
+        self._choices_timer = QtCore.QTimer(self)
+        self._choices_timer.setSingleShot(True)
+        self._choices_timer.setInterval(CHOICES_SETTLE_MS)
+        self._choices_timer.timeout.connect(self.refresh_picker_choices)
         self.profiles_window = None  # the Track tool windows, made on first use
         self.segment_builder = None
         self.channels_window = None  # made on first use; secrets through channel_secrets (None: the OS keyring)
@@ -122,6 +132,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.configEdited.connect(self._on_config_edited)
         self.inspector.titleEdited.connect(self._on_title_edited)
         self.inspector.manageChannelsRequested.connect(self.show_channels)
+        self.inspector.formRequested.connect(self._on_form_request)
         self.inspector.set_workspace(workspace)
         self.validation.issueActivated.connect(self._on_issue_activated)
         self.run_panel.metricsReady.connect(self._on_metrics)
@@ -392,6 +403,7 @@ class MainWindow(QtWidgets.QMainWindow):
         QtCore.QTimer.singleShot(0, self._initial_zoom)
         self.canvas.view.setFocus()
         self.refresh_channel_health()
+        self.refresh_picker_choices()
         self.canvas.set_overlays_visible(self.act_overlays.isChecked())
         self.source_feed.set_active(self.act_overlays.isChecked())
         self.source_feed.attach(self.canvas)
@@ -779,6 +791,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         if len(node_ids) == 1:
             node = self.editor.journey.node(node_ids[0])
+            self._offer_picker_choices()  # with the event names this journey declares now
             self.inspector.show_node(node, self.registry.get(node.type), self.editor.issues_for(node.id))
         elif node_ids:
             self.inspector.show_many(len(node_ids))
@@ -981,6 +994,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
             self.segment_builder = SegmentBuilder(self.workspace, self)
             self.segment_builder.customerRequested.connect(lambda cid: cid and self.show_profiles(cid))
+            self.segment_builder.segmentsChanged.connect(self.refresh_picker_choices)
         self._bring_forward(self.segment_builder)
 
     # -- CSV import and the collector -------------------------------------------------------------
@@ -1005,6 +1019,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.profiles_window is not None and self.profiles_window.isVisible():
             self.profiles_window.refresh()
         self.source_feed.refresh()
+        self.refresh_picker_choices()
 
     def show_collector(self) -> None:
         """Open (or bring forward) the Collector window."""
@@ -1014,6 +1029,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.collector_panel = CollectorPanel(self.workspace, self)
             # Queued from the collector's writer thread by the panel: the engine takes new events now.
             self.collector_panel.eventsStored.connect(self._on_collector_events)
+            self.collector_panel.keysChanged.connect(self.refresh_picker_choices)
             self.statusBar().addPermanentWidget(self.collector_panel.status_label)
         self._bring_forward(self.collector_panel)
 
@@ -1022,6 +1038,57 @@ class MainWindow(QtWidgets.QMainWindow):
         if engine is not None:
             engine.run_now()
         self.source_feed.refresh_soon()
+        # New event names: offered once arrivals settle, not re-read for every batch.
+        self._choices_timer.start()
+
+    # -- what the pickers offer ------------------------------------------------------------------
+    def refresh_picker_choices(self) -> None:
+        """Read the saved segments, event names and write keys the inspector's pickers offer (in
+        the background; the answer updates the pickers shown and those shown later)."""
+        from engine.track.choices import picker_choices
+
+        self._choices_timer.stop()
+        workspace = self.workspace
+        self.choices_reader.submit(lambda: picker_choices(workspace), self._on_picker_choices,
+                                   self._on_picker_choices_failed, key="picker-choices")
+
+    def _on_picker_choices(self, choices) -> None:
+        self._picker_choices = choices
+        if choices.problems:
+            self.statusBar().showMessage(choices.problems[0], 6000)
+        self._offer_picker_choices()
+
+    def _on_picker_choices_failed(self, message: str) -> None:
+        self.statusBar().showMessage(self.tr("Cannot read the segments and event names: %1").replace("%1", message),
+                                     6000)
+
+    def _offer_picker_choices(self) -> None:
+        """Give the pickers the choices read last, with the event names the open journey's
+        ``track.event`` nodes declare (unsaved edits included)."""
+        choices = self._picker_choices
+        if choices is None:
+            return
+        from engine.track.choices import EventChoice
+
+        events = {c.name: c for c in choices.events}
+        if self.editor is not None:
+            for node in self.editor.journey.nodes:
+                name = node.config.get("event_name") if node.type == "track.event" else None
+                if isinstance(name, str) and name.strip() and not (name in events and events[name].declared):
+                    name = name.strip()
+                    seen = events.get(name)
+                    events[name] = EventChoice(name, True, seen is not None and seen.received)
+        self.inspector.set_choices("segment", list(choices.segments))
+        if self.canvas is not None:
+            self.canvas.set_segment_names({c.id: c.name for c in choices.segments})
+        self.inspector.set_choices("event", sorted(events.values(), key=lambda c: (c.name.casefold(), c.name)))
+        self.inspector.set_choices("write_key", list(choices.write_keys))
+
+    def _on_form_request(self, name: str) -> None:
+        if name == "manage_segments":
+            self.show_segments()
+        elif name == "manage_write_keys":
+            self.show_collector()
 
     # -- channels --------------------------------------------------------------------------------
     def show_channels(self) -> None:
@@ -1102,5 +1169,6 @@ class MainWindow(QtWidgets.QMainWindow):
             tool.shutdown()
         self.tracking_panel.shutdown()
         self.source_feed.shutdown()
+        self.choices_reader.shutdown()
         event.accept()
 

@@ -1,0 +1,158 @@
+"""The inspector's segment, event and write-key pickers: segments shown by name and kept by id, a
+value naming nothing the workspace has said so under the field, links to the windows that make
+them, and the main window feeding the pickers (and the canvas's segment names) from the workspace."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, Field
+
+from engine.commands import make_node
+from engine.document import Journey
+from engine.spec import default_registry
+from engine.track import collector_keys
+from engine.track.choices import EventChoice, SegmentChoice
+from engine.track.segments import SegmentStore
+from gui.forms import ConfigForm
+from nodes.common import widget
+from tests.gui.conftest import make_window
+
+CONDITION = default_registry().get("orchestrate.condition")
+VIP = SegmentChoice("5b1e0c7e-1111-4a5e-9d1c-000000000001", "VIP customers", 12, "Spent over 1,000")
+LAPSED = SegmentChoice("5b1e0c7e-1111-4a5e-9d1c-000000000002", "Lapsed", 0)
+
+
+class KeyConfig(BaseModel):
+    write_key_ref: str = Field("", json_schema_extra=widget("write_key"))
+    event: str = Field("", json_schema_extra=widget("event"))
+
+
+def _segment_form(qtbot, segment_id: str = "") -> ConfigForm:
+    form = ConfigForm(CONDITION.config_model, {"check": {"kind": "segment", "segment_id": segment_id}})
+    qtbot.addWidget(form)
+    form.show()
+    return form
+
+
+def _edits(form: ConfigForm) -> list[dict]:
+    seen: list[dict] = []
+    form.edited.connect(lambda _path, config: seen.append(config))
+    return seen
+
+
+def test_segments_are_shown_by_name_and_kept_by_id(qtbot):
+    form = _segment_form(qtbot, VIP.id)
+    picker = form.editor("check.segment_id")
+    combo = picker.combo
+    assert combo.currentText() == VIP.id  # before the workspace's segments are known
+    assert not picker.status_text()  # nothing is said until the choices arrive
+    form.set_choices("segment", [LAPSED, VIP])
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Lapsed", "VIP customers"]
+    assert combo.currentText() == "VIP customers"
+    assert "12 customer" in combo.itemData(1, 3) and "Spent over 1,000" in combo.itemData(1, 3)  # tooltip role
+    assert form.value()["check"]["segment_id"] == VIP.id
+    seen = _edits(form)
+    combo.setCurrentIndex(0)
+    combo.activated.emit(0)
+    assert seen[-1]["check"]["segment_id"] == LAPSED.id
+    combo.lineEdit().clear()
+    qtbot.keyClicks(combo.lineEdit(), "VIP customers")
+    assert seen[-1]["check"]["segment_id"] == VIP.id  # a name typed in full is that segment
+
+
+def test_a_segment_the_workspace_lacks_is_named_under_the_field(qtbot):
+    form = _segment_form(qtbot, "deleted-one")
+    picker = form.editor("check.segment_id")
+    form.set_choices("segment", [VIP])
+    assert "No saved segment “deleted-one”" in picker.status_text()
+    form.set_value({"check": {"kind": "segment", "segment_id": VIP.id}})
+    assert picker.status_text() == ""
+    form.set_choices("segment", [])  # the segment was deleted since
+    assert "No saved segment" in picker.status_text()
+
+
+def test_manage_links_ask_for_their_windows(qtbot):
+    form = _segment_form(qtbot)
+    asked: list[str] = []
+    form.requested.connect(asked.append)
+    form.editor("check.segment_id").manage.click()
+    keys = ConfigForm(KeyConfig, {})
+    qtbot.addWidget(keys)
+    keys.requested.connect(asked.append)
+    keys.editor("write_key_ref").manage.click()
+    assert asked == ["manage_segments", "manage_write_keys"]
+    assert keys.editor("event").manage is None  # any event name may be typed: no window makes them
+
+
+def test_write_key_picker_offers_names_and_warns_of_an_unknown_one(qtbot):
+    form = ConfigForm(KeyConfig, {"write_key_ref": "web"})
+    qtbot.addWidget(form)
+    form.show()
+    picker = form.editor("write_key_ref")
+    assert picker.combo.lineEdit().placeholderText() == "Any write key"
+    form.set_choices("write_key", ["app", "web"])
+    assert [picker.combo.itemText(i) for i in range(picker.combo.count())] == ["app", "web"]
+    assert picker.status_text() == ""
+    form.set_choices("write_key", ["app"])
+    assert "no write key named “web”" in picker.status_text()
+    form.set_value({"write_key_ref": ""})
+    assert picker.status_text() == ""  # empty: every key
+
+
+def test_event_picker_says_where_each_name_was_seen(qtbot):
+    form = ConfigForm(KeyConfig, {})
+    qtbot.addWidget(form)
+    form.set_choices("event", [EventChoice("Order Completed", True, True), EventChoice("page", False, True),
+                               EventChoice("Refund", True, False)])
+    combo = form.editor("event").combo
+    tips = [combo.itemData(i, 3) for i in range(combo.count())]
+    assert tips == ["Declared in the tracking plan and received", "Received; not declared in the tracking plan",
+                    "Declared in the tracking plan; none received yet"]
+    seen = _edits(form)
+    combo.setCurrentIndex(2)
+    combo.activated.emit(2)
+    assert seen[-1]["event"] == "Refund"
+
+
+def test_main_window_feeds_the_pickers_and_the_canvas_from_the_workspace(qtbot, ws):
+    registry = default_registry()
+    vip = SegmentStore(ws).create("VIP customers")
+    ws.ingest_event({"user_id": "u1"}, "Order Completed", occurred_at=datetime(2025, 5, 1, tzinfo=UTC))
+    collector_keys.add_key(ws, "web")
+    check = make_node(registry, "orchestrate.condition", 0, 0,
+                      config={"check": {"kind": "segment", "segment_id": vip.id}})
+    declared = make_node(registry, "track.event", 300, 0,
+                         config={"event_name": "Refund Issued", "description": "", "source": "", "properties": []})
+    info = ws.create_journey(Journey(name="Pickers", nodes=[check, declared]))
+    win = make_window(qtbot, ws)
+    try:
+        win.open_journey(info.id)
+        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+        assert win.canvas.nodes[check.id].summary_text == "If in segment “VIP customers”"
+        win.canvas.select_nodes([check.id])
+        picker = win.inspector.form.editor("check.segment_id")
+        assert picker.combo.currentText() == "VIP customers"
+        assert win.inspector.form.value()["check"]["segment_id"] == vip.id
+        events = [c.name for c in win.inspector._choices["event"]]
+        assert events == ["Order Completed", "Refund Issued"]
+        assert win.inspector._choices["write_key"] == ["web"]
+
+        # A segment saved elsewhere reaches the pickers once the builder says so.
+        win.show_segments()
+        other = SegmentStore(ws).create("Lapsed")
+        win.segment_builder.segmentsChanged.emit()
+        qtbot.waitUntil(lambda: any(c.id == other.id for c in win.inspector._choices["segment"]), timeout=10_000)
+        SegmentStore(ws).update(vip.id, name="Best customers")
+        win.refresh_picker_choices()
+        qtbot.waitUntil(lambda: win.canvas.nodes[check.id].summary_text == "If in segment “Best customers”",
+                        timeout=10_000)
+        assert win.editor.journey.node(check.id).config["check"]["segment_id"] == vip.id  # the document keeps the id
+
+        win.segment_builder.hide()
+        picker = win.inspector.form.editor("check.segment_id")
+        picker.manage.click()
+        assert win.segment_builder.isVisible()
+    finally:
+        win.editor.undo_stack.setClean()
+        win.close()
