@@ -44,7 +44,8 @@ class PassResult:
     failed: int = 0
     #: New opt-outs read from unsubscribe mailboxes and SMS replies before the pass sent anything.
     opt_outs: int = 0
-    #: Mailboxes and SMS accounts that could not be read, with the reason (the pass goes on without them).
+    #: What the pass could not do, one sentence each, while it went on with the rest: mailboxes and SMS
+    #: accounts that could not be read, entries naming a saved segment that no longer exists.
     problems: tuple[str, ...] = ()
     #: Attempts that failed in a way that may pass (the outbox says whether another attempt follows).
     retried: int = 0
@@ -175,7 +176,7 @@ class LiveEngine:
             if runner.tick(RUN_BATCH) < RUN_BATCH:  # a short batch means nothing else was due
                 break
         return PassResult(events, len(self.store.moved), self.sent - sent_before, self.failed - failed_before,
-                          opt_outs, problems, self.retried - retried_before)
+                          opt_outs, (*problems, *runner.take_problems()), self.retried - retried_before)
 
 
 __all__ = ["EVENT_CURSOR_KEY", "RUN_BATCH", "LiveEngine", "PassResult", "WatchedChannel", "new_events"]

@@ -264,8 +264,16 @@ class Runner:
         #: Entries that fire on their own (schedule, date property, segment rules): when each was
         #: last looked at, by (journey, version, node).
         self._scanned: dict[tuple[str, int, str], datetime] = {}
+        #: What live entries could not do (an entry naming a saved segment that no longer exists),
+        #: one sentence each, until the caller takes them (:meth:`take_problems`).
+        self.problems: dict[str, None] = {}
 
     # -- public ---------------------------------------------------------------------------------
+    def take_problems(self) -> tuple[str, ...]:
+        """What live entries could not do since the last call (see :attr:`problems`)."""
+        found, self.problems = tuple(self.problems), {}
+        return found
+
     def enter(self, journey_id: str, customer_id: str, node_id: str | None = None,
               event: Mapping[str, Any] | None = None) -> str | None:
         """Start a run of the customer at an entry (the first one unless ``node_id`` names one) of
@@ -715,7 +723,17 @@ class Runner:
             # Saved segment: who entered it since the last look (its stored membership moves on).
             from engine.track.segments import SegmentStore
 
-            entered, _left = SegmentStore(self.workspace).refresh(trig.segment_id, now)
+            try:
+                entered, _left = SegmentStore(self.workspace).refresh(trig.segment_id, now)
+            except NotFound:
+                # Deleted after the version was published: nobody enters here, the others go on.
+                node = comp.journey.node(entry.node_id)
+                title = (node.title if node is not None else "") or "Entry"
+                self.problems[f"Journey “{comp.journey.name}”, entry “{title}”: the saved "
+                              f"segment '{trig.segment_id}' no longer exists, so nobody enters through it. "
+                              "Choose another segment and publish again."] = None
+                self._scanned[key] = now
+                return
             attrs_ok = {cid for cid, attrs in self.store.profiles() if _in_rules(trig.rules, trig.match, attrs)} \
                 if trig.rules else None
             due = [(cid, "segment") for cid in entered if attrs_ok is None or cid in attrs_ok]

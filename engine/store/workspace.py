@@ -427,8 +427,9 @@ class Workspace(CustomerStore):
     def publish(self, journey_id: str, registry: Registry, note: str = "") -> VersionInfo:
         """Validate the draft and store it as the next immutable version.
 
-        Raises :class:`PublishRefused` (carrying every issue) if validation finds an error. If the
-        logic equals the latest version's (same content hash), that version is returned as is.
+        Raises :class:`PublishRefused` (carrying every issue) if validation finds an error, or a node
+        names a saved segment the workspace does not have. If the logic equals the latest version's
+        (same content hash), that version is returned as is.
         """
         from engine.validate import validate
 
@@ -437,6 +438,9 @@ class Workspace(CustomerStore):
             document = self._draft_row(s, journey_id).document
             journey = self._parse(document, journey_id, "draft")
             issues = validate(journey, registry)
+            from engine.track.segments import segment_issues
+
+            issues += segment_issues(s.connection(), journey)
             if any(issue.severity == "error" for issue in issues):
                 raise PublishRefused(issues)
             digest = content_hash(journey)

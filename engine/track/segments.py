@@ -56,7 +56,7 @@ import json
 import math
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -99,10 +99,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from engine.document import new_id
+from engine.document import Journey, new_id
 from engine.errors import NotFound, SegmentInvalid, WorkspaceError
 from engine.runtime.triggers import lookup
 from engine.store.models import CustomerRow, EventRow, SegmentMemberRow, SegmentRow, utcnow
+from engine.validate import Issue
 
 if TYPE_CHECKING:
     from engine.store.workspace import Workspace
@@ -1111,6 +1112,53 @@ def _check_description(description: Any) -> str:
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(values), PAGE):
         yield values[start:start + PAGE]
+
+
+def segment_fields(journey: Journey) -> list[tuple[str, str, str]]:
+    """``(node id, dotted field, segment id)`` for each non-empty ``segment_id`` at any depth of a
+    node's config (entry triggers, condition checks...)."""
+    found: list[tuple[str, str, str]] = []
+
+    def walk(node_id: str, value: Any, path: str) -> None:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else str(key)
+                if key == "segment_id" and isinstance(item, str) and item:
+                    found.append((node_id, where, item))
+                else:
+                    walk(node_id, item, where)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(node_id, item, f"{path}.{i}")
+
+    for node in journey.nodes:
+        walk(node.id, node.config, "")
+    return found
+
+
+def unknown_segment_issues(journey: Journey, known: Collection[str]) -> list[Issue]:
+    """An error for each node of ``journey`` naming a segment id not in ``known``: published, it
+    would leave an entry nobody passes and a check nobody meets."""
+    issues = []
+    for node_id, field, segment_id in segment_fields(journey):
+        if segment_id in known:
+            continue
+        node = journey.node(node_id)
+        label = f'"{node.title}"' if node is not None and node.title else "A node"
+        issues.append(Issue("error", "segment_missing",
+                            f"{label} names a saved segment that this workspace does not have (deleted, or "
+                            f"from another workspace; id {segment_id}): choose one that exists.",
+                            node_id=node_id, field=field))
+    return issues
+
+
+def segment_issues(conn: Connection, journey: Journey) -> list[Issue]:
+    """:func:`unknown_segment_issues` against the saved segments ``conn`` reads."""
+    wanted = sorted({segment_id for _, _, segment_id in segment_fields(journey)})
+    stored: set[str] = set()
+    for chunk in _chunks(wanted):
+        stored.update(conn.scalars(select(_segments.c.id).where(_segments.c.id.in_(chunk))))
+    return unknown_segment_issues(journey, stored)
 
 
 # ---------------------------------------------------------------------------------------------

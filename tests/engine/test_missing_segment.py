@@ -1,0 +1,87 @@
+"""A node naming a saved segment the workspace does not have: publishing is refused with an error on
+that node and field, and a live journey whose segment was deleted after publishing lets nobody in
+through that entry and says so, while the other journeys go on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from engine.commands import make_node
+from engine.document import Edge, Journey, PortRef, new_id
+from engine.errors import PublishRefused
+from engine.runtime.clock import VirtualClock
+from engine.runtime.live import LiveEngine
+from engine.store import Workspace
+from engine.track.segments import SegmentStore, segment_fields, unknown_segment_issues
+
+T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+
+
+def _journey(registry, name: str, trigger: dict, check: dict | None = None) -> Journey:
+    entry = make_node(registry, "orchestrate.entry", 0, 0, title=f"{name} entry", config={"trigger": trigger})
+    done = make_node(registry, "orchestrate.exit", 600, 0, config={})
+    nodes, edges = [entry, done], []
+    if check is None:
+        edges.append(Edge(id=new_id(), source=PortRef(node=entry.id, port="next"), target=PortRef(node=done.id, port="in")))
+    else:
+        cond = make_node(registry, "orchestrate.condition", 300, 0, title="In the segment?", config={"check": check})
+        nodes.append(cond)
+        edges += [Edge(id=new_id(), source=PortRef(node=entry.id, port="next"), target=PortRef(node=cond.id, port="in")),
+                  Edge(id=new_id(), source=PortRef(node=cond.id, port="yes"), target=PortRef(node=done.id, port="in")),
+                  Edge(id=new_id(), source=PortRef(node=cond.id, port="no"), target=PortRef(node=done.id, port="in"))]
+    return Journey(name=name, nodes=nodes, edges=edges)
+
+
+def _segment_trigger(segment_id: str) -> dict:
+    return {"kind": "segment", "rules": [], "match": "all", "segment_id": segment_id}
+
+
+def test_fields_and_issues_name_the_node_and_field(registry):
+    journey = _journey(registry, "Win back", _segment_trigger("kept"), {"kind": "segment", "segment_id": "gone"})
+    entry, cond = journey.nodes[0], journey.nodes[2]
+    assert sorted(segment_fields(journey)) == sorted([(entry.id, "trigger.segment_id", "kept"),
+                                                     (cond.id, "check.segment_id", "gone")])
+    issues = unknown_segment_issues(journey, {"kept"})
+    assert [(i.severity, i.code, i.node_id, i.field) for i in issues] == [
+        ("error", "segment_missing", cond.id, "check.segment_id")]
+    assert issues[0].message.startswith('"In the segment?" names a saved segment that this workspace does not have')
+    assert "id gone" in issues[0].message
+    assert unknown_segment_issues(journey, {"kept", "gone"}) == []
+
+
+def test_publish_is_refused_until_the_segment_exists(any_ws: Workspace, registry):
+    journey = _journey(registry, "Win back", _segment_trigger("not-saved-yet"))
+    any_ws.create_journey(journey)
+    with pytest.raises(PublishRefused) as refused:
+        any_ws.publish(journey.id, registry)
+    assert [(i.code, i.field) for i in refused.value.issues] == [("segment_missing", "trigger.segment_id")]
+    assert any_ws.list_versions(journey.id) == []
+
+    saved = SegmentStore(any_ws).create("Lapsed")
+    journey.nodes[0].config["trigger"]["segment_id"] = saved.id
+    any_ws.save_draft(journey)
+    assert any_ws.publish(journey.id, registry).number == 1
+
+
+def test_a_segment_deleted_after_going_live_stops_only_its_entry(any_ws: Workspace, registry):
+    ws = any_ws
+    lapsed = SegmentStore(ws).create("Everyone")
+    by_segment = _journey(registry, "By segment", _segment_trigger(lapsed.id))
+    by_event = _journey(registry, "By event", {"kind": "event", "event": "signed_up", "filters": []})
+    for journey in (by_segment, by_event):
+        ws.create_journey(journey)
+        ws.set_status(journey.id, "live")
+        ws.publish(journey.id, registry)
+    SegmentStore(ws).delete(lapsed.id)
+    ws.ingest_event({"user_id": "u1"}, "signed_up", occurred_at=T0 - timedelta(minutes=1))
+
+    engine = LiveEngine(ws, registry, VirtualClock(T0))
+    result = engine.run_pass()
+    assert result.events == 1 and result.runs == 1  # the event journey ran
+    assert result.problems == (
+        f"Journey “By segment”, entry “By segment entry”: the saved segment '{lapsed.id}' no longer exists, so "
+        "nobody enters through it. Choose another segment and publish again.",)
+    assert result.problems[0] in result.describe()
+    assert engine.run_pass().problems == ()  # said once, looked at again only after the scan interval
