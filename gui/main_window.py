@@ -692,9 +692,11 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         try:
             version = self.workspace.publish(self.journey_id, self.registry)
-        except PublishRefused:
+        except PublishRefused as exc:
+            self.refresh_picker_choices()  # a segment deleted elsewhere shows under Problems too
+            self.validation_dock.show()
             self.validation_dock.raise_()
-            self._error(self.tr("Not published"), self.tr("The journey has problems to fix first."))
+            self._error(self.tr("Not published"), self._refused_text(exc))
             return
         except JourneyStudioError as exc:
             self._error(self.tr("Not published"), str(exc))
@@ -702,6 +704,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().showMessage(self.tr("Published version %1").replace("%1", str(version.number)), 6000)
         self.browser.refresh()
         self._refresh_live_chip()
+
+    def _refused_text(self, refused: PublishRefused) -> str:
+        """Why publishing was refused: the first few errors, each naming its node."""
+        errors = [i for i in refused.issues if getattr(i, "severity", "error") == "error"]
+        lines = [f"• {i.message}" for i in errors[:5]]  # each message names its node
+        if len(errors) > 5:
+            lines.append(self.tr("… and %n more", "", len(errors) - 5))
+        return self.tr("The journey has problems to fix first:") + "\n" + "\n".join(lines)
 
     def go_live(self) -> bool:
         """Validate, publish and mark the journey live; refused (Problems shown) while it has errors."""
@@ -729,9 +739,12 @@ class MainWindow(QtWidgets.QMainWindow):
             except JourneyStudioError:
                 pass
             if isinstance(exc, PublishRefused):
+                self.refresh_picker_choices()
                 self.validation_dock.show()
                 self.validation_dock.raise_()
-            self._error(self.tr("Not live"), str(exc))
+                self._error(self.tr("Not live"), self._refused_text(exc))
+            else:
+                self._error(self.tr("Not live"), str(exc))
             return False
         self._set_open_status("live")
         self.statusBar().showMessage(self.tr("Live with version %1").replace("%1", str(version.number)), 6000)
@@ -825,15 +838,21 @@ class MainWindow(QtWidgets.QMainWindow):
             self.inspector.refresh(self.editor.journey.node(ids[0]), self.editor.issues_for(ids[0]))
 
     def _show_issues(self) -> None:
-        """The Problems panel: the journey's issues, and a warning for each node whose channel
-        account is missing, carries other messages, or failed its last delivery (its badge)."""
+        """The Problems panel: the journey's issues, an error for each node naming a saved segment
+        the workspace does not have, and a warning for each node whose channel account is missing,
+        carries other messages, or failed its last delivery (its badge)."""
         if self.editor is None:
             return
         accounts = []
         if self.canvas is not None:
             accounts = [Issue("warning", "channel.account", cnode.channel_problem, node_id=node_id, field="channel")
                         for node_id, cnode in self.canvas.nodes.items() if cnode.channel_problem]
-        self.validation.set_issues(self._journey_issues + accounts, self.editor.journey)
+        segments = []
+        if self._picker_choices is not None:
+            from engine.track.segments import unknown_segment_issues
+
+            segments = unknown_segment_issues(self.editor.journey, {c.id for c in self._picker_choices.segments})
+        self.validation.set_issues(self._journey_issues + segments + accounts, self.editor.journey)
 
     def _on_issue_activated(self, node_id: str, edge_id: str) -> None:
         if self.canvas is None:
@@ -1057,6 +1076,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if choices.problems:
             self.statusBar().showMessage(choices.problems[0], 6000)
         self._offer_picker_choices()
+        self._show_issues()
 
     def _on_picker_choices_failed(self, message: str) -> None:
         self.statusBar().showMessage(self.tr("Cannot read the segments and event names: %1").replace("%1", message),

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from engine.commands import make_node
-from engine.document import Journey
+from engine.document import Edge, Journey, PortRef, new_id
 from engine.spec import default_registry
 from engine.track import collector_keys
 from engine.track.choices import EventChoice, SegmentChoice
@@ -153,6 +153,42 @@ def test_main_window_feeds_the_pickers_and_the_canvas_from_the_workspace(qtbot, 
         picker = win.inspector.form.editor("check.segment_id")
         picker.manage.click()
         assert win.segment_builder.isVisible()
+    finally:
+        win.editor.undo_stack.setClean()
+        win.close()
+
+
+def test_a_missing_segment_is_a_problem_and_refuses_publishing(qtbot, ws):
+    registry = default_registry()
+    entry = make_node(registry, "orchestrate.entry", 0, 0, title="Lapsed buyers",
+                      config={"trigger": {"kind": "segment", "rules": [], "match": "all", "segment_id": "gone-id"}})
+    done = make_node(registry, "orchestrate.exit", 300, 0, config={})
+    info = ws.create_journey(Journey(name="Win back", nodes=[entry, done], edges=[
+        Edge(id=new_id(), source=PortRef(node=entry.id, port="next"), target=PortRef(node=done.id, port="in"))]))
+    win = make_window(qtbot, ws)
+    try:
+        win.open_journey(info.id)
+        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+        listed = [i for i in win.validation.issues() if i.code == "segment_missing"]
+        assert [(i.node_id, i.field) for i in listed] == [(entry.id, "trigger.segment_id")]
+        win.publish()
+        title, text = win.messages[-1]
+        assert title == "Not published"
+        assert '• "Lapsed buyers" names a saved segment that this workspace does not have' in text
+        assert ws.list_versions(info.id) == []
+
+        saved = SegmentStore(ws).create("Lapsed")
+        win.canvas.select_nodes([entry.id])
+        win.inspector.form.set_choices("segment", [SegmentChoice(saved.id, "Lapsed", 0)])
+        combo = win.inspector.form.editor("trigger.segment_id").combo
+        combo.setCurrentIndex(0)
+        combo.activated.emit(0)
+        assert win.editor.journey.node(entry.id).config["trigger"]["segment_id"] == saved.id
+        win.refresh_picker_choices()
+        qtbot.waitUntil(lambda: not [i for i in win.validation.issues() if i.code == "segment_missing"],
+                        timeout=10_000)
+        win.publish()
+        assert [v.number for v in ws.list_versions(info.id)] == [1]
     finally:
         win.editor.undo_stack.setClean()
         win.close()
