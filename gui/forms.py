@@ -734,7 +734,8 @@ class _PickerEditor(FieldEditor):
                 if isinstance(c, str):
                     out.append(_Item(c, c))
                     continue
-                tip = translate("ConfigForm", "%n customer(s) at its last refresh", "", c.member_count)
+                tip = (translate("ConfigForm", "1 customer at its last refresh") if c.member_count == 1
+                       else translate("ConfigForm", "%n customers at its last refresh", "", c.member_count))
                 out.append(_Item(c.id, c.name, f"{tip}\n{c.description}" if c.description else tip))
             return out
         if kind == "event":

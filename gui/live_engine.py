@@ -92,11 +92,13 @@ class LiveEngineService(QtCore.QObject):
         self.worker.failed.connect(self._on_failed)
         self.last: PassResult | None = None
         self.totals = {"sent": 0, "failed": 0, "runs": 0, "events": 0}
+        #: What the latest pass that had problems could not do, and when (passes report a problem
+        #: when they look again: mailboxes every few minutes, segment entries at each scan).
+        self.problems: tuple[str, ...] = ()
+        self.problems_at = ""
         self.label = QtWidgets.QLabel()
         self.label.setObjectName("liveEngineLabel")
-        self.label.setToolTip(self.tr("The live engine runs your live journeys in the background while the "
-                                      "app is open: it hands new events to them, wakes waiting customers "
-                                      "and sends through your connected channels."))
+        self.label.setToolTip(self._about())
         self._set(self.tr("Engine starting…"))
 
     def start(self) -> None:
@@ -121,15 +123,28 @@ class LiveEngineService(QtCore.QObject):
         self.label.setText(text)
         self.status.emit(text)
 
+    def _about(self) -> str:
+        return self.tr("The live engine runs your live journeys in the background while the app is open: it "
+                       "hands new events to them, wakes waiting customers and sends through your connected "
+                       "channels.")
+
     def _on_passed(self, result: PassResult) -> None:
         self.last = result
         for key in self.totals:
             self.totals[key] += getattr(result, key)
         when = datetime.now().strftime("%H:%M:%S")
+        if result.problems:
+            self.problems, self.problems_at = tuple(result.problems), when
+            self.label.setToolTip(self._about() + "\n\n" + self.tr("Warnings at %1:").replace("%1", when) + "\n"
+                                  + "\n".join(f"• {p}" for p in self.problems))
         text = self.tr("Engine running · checked %1").replace("%1", when)
         if self.totals["sent"] or self.totals["failed"]:
             text += " · " + self.tr("%1 sent, %2 failed since start").replace(
                 "%1", f"{self.totals['sent']:,}").replace("%2", f"{self.totals['failed']:,}")
+        if self.problems:
+            warnings = (self.tr("1 warning at %1") if len(self.problems) == 1
+                        else self.tr("%n warnings at %1", "", len(self.problems)))
+            text += " · ⚠ " + warnings.replace("%1", self.problems_at)
         self._set(text)
 
     def _on_failed(self, message: str) -> None:

@@ -80,3 +80,27 @@ def test_run_panel_live_mode_shows_the_live_counters(window, ws, qtbot):
     assert panel.run_button.text() == "Stop live numbers"
     panel.start()  # the button toggles the refresh off
     assert not panel._live_timer.isActive()
+
+
+def test_a_pass_that_could_not_do_something_says_so_in_the_status_bar(window, ws, qtbot):
+    from engine.track.segments import SegmentStore
+
+    saved = SegmentStore(ws).create("Everyone")
+    j = Journey(name="Members")
+    entry = make_node(window.registry, "orchestrate.entry", title="Joined",
+                      config={"trigger": {"kind": "segment", "rules": [], "match": "all", "segment_id": saved.id}})
+    done = make_node(window.registry, "orchestrate.exit", title="Done")
+    j.nodes += [entry, done]
+    connect(j, entry, "next", done)
+    ws.create_journey(j)
+    ws.set_status(j.id, "live")
+    ws.publish(j.id, window.registry)
+    SegmentStore(ws).delete(saved.id)
+
+    window.start_live_engine(interval_s=0.2)
+    service = window.live_engine
+    qtbot.waitUntil(lambda: "warning" in service.label.text(), timeout=10_000)
+    assert "⚠ 1 warning at " in service.label.text()
+    assert "Journey “Members”, entry “Joined”: the saved segment" in service.label.toolTip()
+    assert service.problems and "no longer exists" in service.problems[0]
+    window.close()
