@@ -185,6 +185,9 @@ class EventRow(Base):
     received_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     source: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     dedup_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    #: The name of the collector write key the event arrived with (never the key itself); NULL
+    #: for imported events, keys given on the command line and events stored before names were kept.
+    write_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class RunRow(Base):

@@ -11,6 +11,14 @@ the stored events after each commit (from another thread, never inside a write):
 hand them to the engine (``Runner.handle_event``). :meth:`Collector.counts` can be read from any
 thread while it runs.
 
+Each event is stored with the name of the write key its request came with (``events.write_key``;
+the key itself is never stored): the key given as the HTTP Basic user name when there is one, else
+the Segment body's ``writeKey`` or the Sensors ``token`` (every key a request gives must be valid).
+The name is looked up once per request, from the digest, and remembered with the key until the
+keys are read again (:meth:`Collector.reload_keys`). A key given to the collector itself
+(``write_keys``, ``collect --write-key``) has no name, so its events have none, unless the same
+key is also stored under a name.
+
 Answers are JSON. Success: ``{"success": true, "stored": n, "duplicates": d}`` (plus ``rejected``
 when some messages of a batch were refused). Failure: ``{"success": false, "code": ...,
 "message": ...}`` with status 400 (malformed body or message, ``malformed`` / ``invalid_message`` /
@@ -171,10 +179,12 @@ class Collector:
         self.port = port
         self.max_pending = max_pending
         self._extra_keys = frozenset(collector_keys.digest(k) for k in write_keys)
-        self._digests: frozenset[str] = frozenset()
-        #: Keys seen to be valid since the keys were last read (only those: a digest per request
-        #: is cheap, but not free for single events).
-        self._valid_keys: set[str] = set()
+        #: Digest of every accepted key → the name it is stored under (``None``: a key given to
+        #: the collector itself, which has no name).
+        self._digests: dict[str, str | None] = {}
+        #: Keys seen to be valid since the keys were last read, with their names (only those: a
+        #: digest per request is cheap, but not free for single events).
+        self._valid_keys: dict[str, str | None] = {}
         self._on_events = on_events
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -284,9 +294,13 @@ class Collector:
         return f"http://{host}:{self.port}"
 
     def reload_keys(self) -> None:
-        """Read the workspace's write keys again (after keys were added or removed)."""
-        self._digests = collector_keys.digests(self.ws) | self._extra_keys
-        self._valid_keys = set()
+        """Read the workspace's write keys and their names again (after keys were added, removed or
+        stored again under another name)."""
+        digests: dict[str, str | None] = dict.fromkeys(self._extra_keys)
+        # A key given to the collector that is also stored goes by its stored name.
+        digests.update((info.digest, info.name) for info in collector_keys.list_keys(self.ws))
+        self._digests = digests
+        self._valid_keys = {}
 
     def counts(self) -> CollectorCounts:
         """The counters now; safe from any thread."""
@@ -357,18 +371,17 @@ class Collector:
             return response
         try:
             header_key = _basic_user(request.headers.get("authorization"))
-            if header_key is not None and not self._known(header_key):
-                raise _unknown_key()
+            header_name = self._key_name(header_key) if header_key is not None else None
             now = utcnow()
             # The sender is checked before any message is: an unknown sender learns nothing more.
             if route.protocol == "segment":
                 body = segment_protocol.decode(self._segment_body(route.kind, request))
-                self._check_key(header_key, body.write_key, "writeKey in the body")
+                key_name = self._check_key(header_key, header_name, body.write_key, "writeKey in the body")
                 parsed = segment_protocol.read(route.kind, body, now)
             else:
                 form = request.method == "POST" and "json" not in request.headers.get("content-type", "").lower()
                 decoded = sensors_protocol.decode(request.query, request.body, form=form)
-                self._check_key(header_key, decoded.token, "?token= in the URL")
+                key_name = self._check_key(header_key, header_name, decoded.token, "?token= in the URL")
                 parsed = sensors_protocol.read(decoded, now)
         except MessageInvalid as exc:
             self._count(exc.code)
@@ -384,7 +397,7 @@ class Collector:
                               rejected=parsed.rejected)
             return _answer(Job([], _noop), parsed, cors)
         self._pending += len(parsed.messages)
-        job = Job(parsed.messages, lambda done: respond(self._finished(done, parsed, cors)))
+        job = Job(parsed.messages, lambda done: respond(self._finished(done, parsed, cors)), write_key=key_name)
         assert self._writer is not None
         self._writer.submit(job)
         return None
@@ -427,24 +440,34 @@ class Collector:
                                  f"{size_limit(limit)}", code="too_large", status=413)
         return body
 
-    def _check_key(self, header_key: str | None, other: str | None, where: str) -> None:
-        if header_key is None and other is None:
+    def _check_key(self, header_key: str | None, header_name: str | None, other: str | None,
+                   where: str) -> str | None:
+        """Check the key of the body or URL (``other``; the header's was checked already) and
+        return the name the request's events are stored with: the header key's when there is
+        one, else that of ``other``."""
+        if other is not None:
+            name = self._key_name(other)
+            return header_name if header_key is not None else name
+        if header_key is None:
             raise MessageInvalid(f"no write key: send it as the HTTP Basic user name or as {where}",
                                  code="unauthorized", status=401)
-        if other is not None and not self._known(other):
-            raise _unknown_key()
+        return header_name
 
-    def _known(self, key: str) -> bool:
-        # The set first: reload_keys() replaces the digests before the set, so a key is only
-        # ever added to the set that goes with the digests it was checked against.
+    def _key_name(self, key: str) -> str | None:
+        """The name ``key`` is stored under (``None``: a key given to the collector itself);
+        401 if it is not one of the accepted keys."""
+        # The cache first: reload_keys() replaces the digests before the cache, so a key is only
+        # ever added to the cache that goes with the digests it was checked against.
         valid = self._valid_keys
-        if key in valid:
-            return True
-        if collector_keys.digest(key) not in self._digests:
-            return False
+        name = valid.get(key, _UNKNOWN)
+        if name is not _UNKNOWN:
+            return name
+        name = self._digests.get(collector_keys.digest(key), _UNKNOWN)
+        if name is _UNKNOWN:
+            raise _unknown_key()
         if len(valid) < 1000:
-            valid.add(key)
-        return True
+            valid[key] = name
+        return name
 
     def _refused(self, code: str, new_request: bool = True) -> None:
         """A request the HTTP layer refused before it reached :meth:`_handle` (``new_request``:
@@ -456,6 +479,10 @@ class Collector:
     def _count(self, code: str) -> None:
         with self._lock:
             self._rejected[code] = self._rejected.get(code, 0) + 1
+
+
+#: What the key caches give for a key that is not accepted (a key's name may be ``None``).
+_UNKNOWN = object()
 
 
 def _unknown_key() -> MessageInvalid:

@@ -66,11 +66,6 @@ def list_keys(ws: Workspace) -> list[WriteKeyInfo]:
                              "damaged; remove that setting and make new keys", where=ws.location) from None
 
 
-def digests(ws: Workspace) -> frozenset[str]:
-    """The digests of every stored key (what the collector compares against)."""
-    return frozenset(info.digest for info in list_keys(ws))
-
-
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a write key, or ``None`` if it can."""
     name = name.strip()

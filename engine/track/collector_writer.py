@@ -18,6 +18,11 @@ value prepared by the protocol reader (properties serialised, times as stored te
 databases through SQLAlchemy Core. The writer's thread holds up every commit while it runs
 Python, so it does as little per event as it can: a few dictionary lookups and one tuple.
 
+The name of the write key a request came with travels with its job (:attr:`Job.write_key`, looked
+up once per request) and is put in each of its rows as a plain value: requests of different keys
+share a group, and a value per row keeps the rows in order in the same few statements, where a
+value bound once per statement would need a statement per run of one key.
+
 On SQLite the writer remembers, from one group to the next, which customer each identifier it met
 names (:data:`KNOWN_IDENTIFIERS` at most), so that the customers a group's messages are about are
 mostly found without a query. What it remembers is only used while nothing else has written to the
@@ -88,7 +93,7 @@ KNOWN_IDENTIFIERS = 100_000
 _events = EventRow.__table__
 _customers = CustomerRow.__table__
 #: The columns of the event rows the writer makes; ``received_at`` is the same for a whole group.
-_EVENT_COLUMNS = ("customer_id", "name", "properties", "occurred_at", "source", "dedup_key")
+_EVENT_COLUMNS = ("customer_id", "name", "properties", "occurred_at", "source", "dedup_key", "write_key")
 _STOP = object()
 
 
@@ -98,6 +103,9 @@ class Job:
 
     messages: list[Message]
     done: Callable[[Job], None]
+    #: The name of the write key the request came with, stored with each of its events
+    #: (``None``: a key without a name).
+    write_key: str | None = None
     #: Per message, its event row made when the job was submitted, if the writer then knew the
     #: customer (see :meth:`GroupWriter.submit`); used only while ``generation`` still holds.
     prepared: list[tuple[Any, ...] | None] | None = None
@@ -137,8 +145,8 @@ class Stored:
     :meth:`records`, which the hand-off thread calls, so that the writer's thread does not."""
 
     now: datetime
-    #: New event ids with the customer and message of each, in order.
-    batches: list[tuple[list[int], list[tuple[str, Message]]]] = field(default_factory=list)
+    #: New event ids with the customer, message and write key name of each, in order.
+    batches: list[tuple[list[int], list[tuple[str, Message, str | None]]]] = field(default_factory=list)
     #: Customers merged in the transaction → the customer they were merged into.
     merged_into: dict[str, str] = field(default_factory=dict)
 
@@ -146,7 +154,7 @@ class Stored:
         merged, now = self.merged_into, self.now
         found: list[EventRecord] = []
         for ids, events in self.batches:
-            for event_id, (cid, m) in zip(ids, events, strict=True):
+            for event_id, (cid, m, _write_key) in zip(ids, events, strict=True):
                 while cid in merged:  # stored before a merge in the same transaction moved it
                     cid = merged[cid]
                 found.append(EventRecord(event_id, cid, m.event or "", dict(m.properties or {}), m.occurred_at,
@@ -181,9 +189,9 @@ class _Group:
         self.careful = careful or self.raw is None
         #: On SQLite the event rows as inserted (values in :data:`_EVENT_COLUMNS` order).
         self.rows: list[tuple[Any, ...]] = []
-        #: The customer and message of each event, when something needs more than the row: the
-        #: tracking plan, the hand-over of records, a database other than SQLite.
-        self.events: list[tuple[str, Message]] = []
+        #: The customer, message and write key name of each event, when something needs more than
+        #: the row: the tracking plan, the hand-over of records, a database other than SQLite.
+        self.events: list[tuple[str, Message, str | None]] = []
         self.keep_events = want_records or bool(tracking_plan) or not sqlite
         self.attributes: dict[str, dict[str, Any]] = {}
         self.dirty: set[str] = set()
@@ -234,6 +242,7 @@ class _Group:
         keep_events, sqlite = self.keep_events, self.raw is not None
         stored = duplicates = 0
         by_source = job.by_source
+        write_key = job.write_key
         prepared = job.prepared if job.generation == generation and generation >= 0 and sqlite else None
         for index, m in enumerate(job.messages):
             key = m.dedup_key
@@ -251,7 +260,7 @@ class _Group:
                         customer_id, row = current, (current, *row[1:])
                 rows.append(row)
                 if keep_events:
-                    events.append((customer_id, m))
+                    events.append((customer_id, m, write_key))
                 stored += 1
                 by_source[m.source] = by_source.get(m.source, 0) + 1
                 continue
@@ -272,9 +281,10 @@ class _Group:
                 self._change_profile(customer_id, m)
             if m.event is not None:
                 if sqlite:
-                    rows.append((customer_id, m.event, m.properties_json, m.occurred_text, m.source, key))
+                    rows.append((customer_id, m.event, m.properties_json, m.occurred_text, m.source, key,
+                                 write_key))
                 if keep_events:
-                    events.append((customer_id, m))
+                    events.append((customer_id, m, write_key))
                 stored += 1
                 by_source[m.source] = by_source.get(m.source, 0) + 1
         job.stored += stored
@@ -321,7 +331,7 @@ class _Group:
             return
         if self.tracking_plan:
             # Counted against the tracking plan in the transaction that stores the events.
-            check_and_record(self.ws, ((m.event, m.properties) for _cid, m in events), self.now,
+            check_and_record(self.ws, ((m.event, m.properties) for _cid, m, _key in events), self.now,
                              plan=self.tracking_plan, conn=self.conn)
         if self.raw is not None:
             raw = self.raw
@@ -343,7 +353,7 @@ class _Group:
         else:
             values = [{"customer_id": cid, "name": m.event, "properties": m.properties or {},
                        "occurred_at": m.occurred_at, "received_at": self.now, "source": m.source,
-                       "dedup_key": m.dedup_key} for cid, m in events]
+                       "dedup_key": m.dedup_key, "write_key": write_key} for cid, m, write_key in events]
             if not self.want_records:
                 self.conn.execute(insert(_events), values)
                 return
@@ -468,13 +478,15 @@ class GroupWriter:
             # made from what it is forgetting carry the old one.
             generation = self._generation
             known = self._known
+            write_key = job.write_key
             prepared: list[tuple[Any, ...] | None] = []
             for m in job.messages:
                 pairs = m.identifiers
                 customer_id = known.get(pairs[0]) if (
                     len(pairs) == 1 and m.event is not None and not m.profile and m.previous_id is None) else None
                 prepared.append(None if customer_id is None else
-                                (customer_id, m.event, m.properties_json, m.occurred_text, m.source, m.dedup_key))
+                                (customer_id, m.event, m.properties_json, m.occurred_text, m.source, m.dedup_key,
+                                 write_key))
             job.prepared, job.generation = prepared, generation
         self._queue.put(job)
 

@@ -714,11 +714,13 @@ def _plan(conn: Connection, ws: Workspace, kept_id: str, merged_id: str) -> Merg
 def export(ws: Workspace, customer_id: str, now: datetime | None = None) -> dict[str, Any]:
     """Everything stored about one customer, as JSON-ready data. The keys ``identifiers``,
     ``attributes``, ``consent``, ``events`` and ``journey_runs`` are a contract of
-    ``journey-studio profiles export``; times are ISO 8601 in UTC, events oldest first."""
+    ``journey-studio profiles export``; times are ISO 8601 in UTC, events oldest first. An event
+    the collector stored with the name of its write key has it as ``write_key`` (the name only,
+    never the key)."""
     customer = ws.get_customer(customer_id)
     with ws._session() as s:
         conn = s.connection()
-        events = [_event_json(_event(r)) for r in conn.execute(
+        events = [_event_json(_event(r), r.write_key) for r in conn.execute(
             select(_events).where(_events.c.customer_id == customer_id)
             .order_by(_events.c.occurred_at, _events.c.id))]
         runs = list(conn.execute(_runs_query(customer_id).order_by(None)
@@ -834,9 +836,12 @@ def _event(row: Any) -> EventRecord:
                        dedup_key=row.dedup_key)
 
 
-def _event_json(ev: EventRecord) -> dict[str, Any]:
-    return {"id": ev.id, "name": ev.name, "properties": ev.properties, "occurred_at": _iso(ev.occurred_at),
+def _event_json(ev: EventRecord, write_key: str | None = None) -> dict[str, Any]:
+    data = {"id": ev.id, "name": ev.name, "properties": ev.properties, "occurred_at": _iso(ev.occurred_at),
             "received_at": _iso(ev.received_at), "source": ev.source, "dedup_key": ev.dedup_key}
+    if write_key is not None:
+        data["write_key"] = write_key
+    return data
 
 
 def _iso(when: datetime | None) -> str | None:
