@@ -157,10 +157,12 @@ def source_counts_tooltip(c: NodeSourceCounts) -> list[str]:
                                  .replace("%2", format_timestamp(c.last_received))))
     counted = ", ".join(f"{source_label(source)} ({source})" for source in c.sources) if c.sources else str(c.key)
     lines.append(html.escape(translate("Canvas", "Counted from: %1").replace("%1", counted)))
-    if c.key.value == SEGMENT_SOURCE or c.key.prefix:
-        lines.append(html.escape(translate("Canvas", "The collector does not record the write key of an event: "
-                                                     "every collector source of this protocol shows these "
-                                                     "numbers.")))
+    if c.key.write_key:
+        lines.append(html.escape(translate("Canvas", "Only events sent with the write key “%1”.")
+                                 .replace("%1", c.key.write_key)))
+    elif c.key.value == SEGMENT_SOURCE or c.key.prefix:
+        lines.append(html.escape(translate("Canvas", "Events sent with any write key: choose one under Write "
+                                                     "key to count only this source's.")))
     return lines
 
 

@@ -4,10 +4,11 @@ A dock. The table lists the counted violations (:func:`engine.track.tracking_pla
 which event, what is wrong (an event the plan does not know, a required property missing, a
 property of the wrong type), how often and when last, with the offending event's properties as
 an example (one line in the table, the whole of it in the tooltip and in the child row). Beside
-it, events per source (:func:`~engine.track.tracking_plan.source_counts`) in all and in the last
-24 hours, each named after the ``track.source`` nodes that declare it ("Shop website — Segment
-collector"), or by a readable label when no node does (:func:`source_label`); the stored value is
-in the tooltip. Declared sources without any event are listed with zero.
+it, events per source and collector write key (:func:`~engine.track.tracking_plan.source_stats`)
+in all and in the last 24 hours, each named after the ``track.source`` nodes that declare it
+("Shop website — Segment collector, key “web”"), or by a readable label when no node does
+(:func:`source_label`); the stored values and every node counting the row are in the tooltip.
+Declared sources without any event are listed with zero.
 
 :class:`SourceCountsFeed` gives the canvas's ``track.source`` nodes the same counts
 (:func:`~engine.track.tracking_plan.source_stats`, read on a worker thread) while a journey with
@@ -26,6 +27,7 @@ with its progress on the summary line, and can be cancelled.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -42,6 +44,7 @@ from engine.track.tracking_plan import (
     DeclaredSource,
     SourceKey,
     ViolationRecord,
+    stored_sources,
 )
 from gui.background import Background
 from gui.journey_browser import format_relative, format_timestamp
@@ -87,9 +90,30 @@ def kind_help(kind: str) -> str:
     }.get(kind, "")
 
 
-def source_label(source: str) -> str:
+def source_label(source: str, write_key: str | None = None) -> str:
     """A stored ``events.source`` value as a person reads it: ``Segment collector``, ``Sensors
-    collector (project default)``, ``CSV file events.csv``; any other value as it is."""
+    collector (project default)``, ``CSV file events.csv``; any other value as it is. With the
+    name of the write key the events came with: ``Segment collector, key “web”``."""
+    label = _plain_source_label(source)
+    return _with_key(label, write_key) if write_key else label
+
+
+def _with_key(label: str, write_key: str) -> str:
+    return _fill(translate("TrackingPanel", "%1, key “%2”"), label, write_key)
+
+
+def _fill(text: str, *values: str) -> str:
+    """``text`` with ``%1``, ``%2``... replaced in one pass, as ``QString.arg`` does (a name holding
+    ``%2`` stays as it is)."""
+
+    def value(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return values[index] if index < len(values) else match.group(0)
+
+    return re.sub(r"%([1-9])", value, text)
+
+
+def _plain_source_label(source: str) -> str:
     if source == SEGMENT_SOURCE:
         return translate("TrackingPanel", "Segment collector")
     if source.startswith(SENSORS_PREFIX):
@@ -104,29 +128,41 @@ def source_label(source: str) -> str:
 
 
 def key_label(key: SourceKey) -> str:
-    """A declared source key as a person reads it (a prefix key: every project of the protocol)."""
+    """A declared source key as a person reads it (a prefix key: every project of the protocol;
+    with the write key it names, if any)."""
     if key.prefix and key.value == SENSORS_PREFIX:
-        return translate("TrackingPanel", "Sensors collector")
-    return source_label(key.value)
+        label = translate("TrackingPanel", "Sensors collector")
+        return _with_key(label, key.write_key) if key.write_key else label
+    return source_label(key.value, key.write_key or None)
 
 
-def source_rows(counts: dict[str, tuple[int, int]], declared: list[DeclaredSource]
+#: A stored source and the name of the write key its events came with (``None``: no name).
+Stored = tuple[str, str | None]
+
+
+def source_rows(counts: dict[Stored, tuple[int, int]], declared: list[DeclaredSource]
                 ) -> list[tuple[str, str, int, int]]:
-    """``(label, tooltip, all, 24 h)`` per stored source, most events first, then a row with zero
-    per declared source no stored one matches. A source declared by nodes is labelled with their
-    names ("Shop website — Segment collector")."""
+    """``(label, tooltip, all, 24 h)`` per stored source and write key name, most events first,
+    then a row with zero per declared source no stored one matches. A row counted by nodes is
+    labelled with their names ("Shop website — Segment collector, key “web”"): those naming its
+    write key when there are any, as a node counting every key of the protocol counts several
+    rows; the tooltip lists every node that counts it."""
     rows = []
     matched: set[SourceKey] = set()
-    for source, (total, recent) in sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0])):
-        nodes = [d for d in declared if d.key.covers(source)]
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1][0], kv[0][0], kv[0][1] or ""))
+    for (source, write_key), (total, recent) in ordered:
+        nodes = [d for d in declared if d.key.covers_stored(source, write_key)]
         matched.update(d.key for d in nodes)
-        rows.append((_named(nodes, source_label(source)), _source_tip(source, nodes), total, recent))
+        named = [d for d in nodes if d.key.write_key] or nodes
+        tip = _source_tip(source, nodes, _key_line(source, write_key))
+        rows.append((_named(named, source_label(source, write_key)), tip, total, recent))
     unmatched: dict[SourceKey, list[DeclaredSource]] = {}
     for d in declared:
         if d.key not in matched:
             unmatched.setdefault(d.key, []).append(d)
     for key, nodes in sorted(unmatched.items(), key=lambda kv: str(kv[0])):
-        tip = _source_tip(str(key), nodes) + "\n" + translate("TrackingPanel", "No events yet")
+        line = _key_line(key.sources, key.write_key) if key.write_key else ""
+        tip = _source_tip(key.sources, nodes, line) + "\n" + translate("TrackingPanel", "No events yet")
         rows.append((_named(nodes, key_label(key)), tip, 0, 0))
     return rows
 
@@ -136,8 +172,20 @@ def _named(nodes: list[DeclaredSource], label: str) -> str:
     return f"{', '.join(names)} — {label}" if names else label
 
 
-def _source_tip(source: str, nodes: list[DeclaredSource]) -> str:
+def _key_line(source: str, write_key: str | None) -> str:
+    """What the tooltip says of the write key events stored as ``source`` came with."""
+    if write_key:
+        return _fill(translate("TrackingPanel", "Sent with the write key “%1”"), write_key)
+    if source == SEGMENT_SOURCE or source.startswith(SENSORS_PREFIX):
+        return translate("TrackingPanel", "Sent with a write key that has no name (given to the collector on "
+                                          "the command line), or stored before key names were recorded")
+    return ""
+
+
+def _source_tip(source: str, nodes: list[DeclaredSource], key_line: str = "") -> str:
     lines = [translate("TrackingPanel", "Stored as source: %1").replace("%1", source or '""')]
+    if key_line:
+        lines.append(key_line)
     for d in nodes:
         lines.append(translate("TrackingPanel", "Declared by “%1” in %2").replace("%1", d.name or d.place.node_id)
                      .replace("%2", d.place.journey_name))
@@ -168,7 +216,8 @@ class TrackingPanel(QtWidgets.QWidget):
         self.workspace = workspace
         self.background = Background(self)
         self.records: list[ViolationRecord] = []
-        self.sources: dict[str, tuple[int, int]] = {}
+        #: Events (all, last 24 h) per stored source and write key name.
+        self.sources: dict[Stored, tuple[int, int]] = {}
         #: The ``track.source`` nodes of the workspace's journeys (read with the counts).
         self.declared: list[DeclaredSource] = []
         self.has_plan = False
@@ -383,7 +432,7 @@ class TrackingPanel(QtWidgets.QWidget):
         self.has_plan, self.records, sources = result
         if sources is not None:
             stats, self.declared = sources
-            self.sources = {source: (s.total, s.recent) for source, s in stats.items()}
+            self.sources = {stored: (s.total, s.recent) for stored, s in stored_sources(stats).items()}
             self.sourcesRead.emit(stats)
         self._show()
 

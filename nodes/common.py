@@ -21,7 +21,7 @@ SUMMARY_MAX = 40
 
 def widget(name: str) -> dict[str, str]:
     """Inspector hint for a field: ``multiline``, ``template``, ``color``, ``channel``, ``event``,
-    ``rules`` or ``segment``."""
+    ``rules``, ``segment`` or ``write_key``."""
     return {"widget": name}
 
 

@@ -112,10 +112,15 @@ class CollectorSource(ConfigBase):
         description=QT_TRANSLATE_NOOP("nodes", "Segment HTTP tracking API, or the Sensors Analytics SDK "
                                                "format."))
     write_key_ref: str = Field("", max_length=200, title=QT_TRANSLATE_NOOP("nodes", "Write key"),
-                               description=QT_TRANSLATE_NOOP("nodes", "Reference to the write key in the "
-                                                                      "system keyring; the key itself is "
-                                                                      "never stored here. Empty until one is "
-                                                                      "created."))
+                               json_schema_extra=widget("write_key"),
+                               description=QT_TRANSLATE_NOOP("nodes", "Name of the collector write key this "
+                                                                      "source's senders use, one of the "
+                                                                      "workspace's keys (Track › Collector, "
+                                                                      "Write keys; or 'journey-studio collect "
+                                                                      "keys list'). Only the name is kept here, "
+                                                                      "never the key. Only events sent with "
+                                                                      "that key are counted; empty counts every "
+                                                                      "key of the protocol."))
 
 
 class TrackSourceConfig(ConfigBase):
@@ -128,7 +133,8 @@ class TrackSourceConfig(ConfigBase):
 def _source_summary(c: TrackSourceConfig) -> str:
     if isinstance(c.source, CsvSource):
         return clip(f"CSV: {c.source.path.replace(chr(92), '/').rsplit('/', 1)[-1]}")
-    return f"{'Segment' if c.source.protocol == 'segment' else 'Sensors'} collector"
+    text = f"{'Segment' if c.source.protocol == 'segment' else 'Sensors'} collector"
+    return clip(f"{text} · key {c.source.write_key_ref.strip()}") if c.source.write_key_ref.strip() else text
 
 
 SOURCE = NodeSpec(
@@ -137,13 +143,14 @@ SOURCE = NodeSpec(
     stage=Stage.TRACK, config_model=TrackSourceConfig, icon="source",
     description=QT_TRANSLATE_NOOP("nodes", "Where events come from: a CSV export, or the built-in collector "
                                            "that accepts Segment or Sensors tracking calls. Shows how many "
-                                           "events arrived from it, in all and in the last 24 hours. The "
-                                           "collector counts per protocol, not per write key: two collector "
-                                           "sources of one protocol show the same numbers. A CSV source counts "
-                                           "the imports of files with its file name."),
+                                           "events arrived from it, in all and in the last 24 hours. A "
+                                           "collector source naming a write key counts the events sent with "
+                                           "that key, so a website and an app with keys of their own count "
+                                           "apart; one naming no key counts every event of its protocol. A "
+                                           "CSV source counts the imports of files with its file name."),
     summary=_source_summary,
-    example={"name": "Shop", "source": {"kind": "collector", "protocol": "segment",
-                                        "write_key_ref": "source/shop"}},
+    example={"name": "Shop website", "source": {"kind": "collector", "protocol": "segment",
+                                                "write_key_ref": "Shop website"}},
     keywords=("import", "csv", "collector", "segment", "sensors", "ingest"),
 )
 

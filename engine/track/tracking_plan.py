@@ -24,11 +24,17 @@ they store. Events stored before a declaration existed were not checked against 
 :func:`check_stored` checks every stored event against the current plan and replaces the counts
 with what it found.
 
-Counts per source come from ``events.source``: :func:`source_counts` per stored value,
-:func:`source_stats` with the last 24 hours and the latest arrival too. A ``track.source`` node
-stands for the stored values its :func:`source_key` covers (``segment``, every ``sensors:<project>``,
-``csv:<file name>``); :func:`node_source_counts` gives a journey's source nodes their live counts
-and :func:`declared_sources` names the nodes that declare a source.
+Counts per source come from ``events.source`` and ``events.write_key``: :func:`source_counts` per
+stored source, :func:`source_stats` with the last 24 hours and the latest arrival too, and within
+each source the same per name of the collector write key the events came with
+(:attr:`SourceStats.write_keys`; :func:`stored_sources` lists them flat). A ``track.source`` node
+stands for what its :func:`source_key` covers: the stored sources (``segment``, every
+``sensors:<project>``, ``csv:<file name>``) and, for a collector node whose ``write_key_ref`` names
+one of the workspace's write keys, only the events that came with that key (an empty reference:
+every event of the protocol, whichever key it came with or none). So a website and an app sending
+through one protocol with keys of their own count apart. :func:`node_source_counts` gives a
+journey's source nodes their live counts and :func:`declared_sources` names the nodes that declare
+a source.
 """
 
 from __future__ import annotations
@@ -576,23 +582,40 @@ RECENT = timedelta(hours=24)
 
 @dataclass(frozen=True)
 class SourceKey:
-    """The stored ``events.source`` values a ``track.source`` node stands for: one exact value,
-    or every value starting with ``value`` when ``prefix`` is set.
+    """The stored events a ``track.source`` node stands for: those whose ``events.source`` is one
+    exact value, or starts with ``value`` when ``prefix`` is set; and, when ``write_key`` names a
+    collector write key, only those of them stored with that key's name in ``events.write_key``.
 
-    The collector does not store which write key a call came with: every Segment call is stored
-    as ``segment`` and every Sensors call as ``sensors:<project>`` (a project the node does not
-    name). Two collector nodes of one protocol therefore share their counts. A CSV node stands for
-    ``csv:<file name>``: files of the same name in two folders count together, and an import given
-    a source name of its own counts under that name instead."""
+    The collector stores every Segment call as ``segment`` and every Sensors call as
+    ``sensors:<project>`` (a project the node does not name), each with the name of its write key.
+    A collector node naming a key counts what came with that key; one naming none counts every
+    event of its protocol, those of keys without a name (given on the command line) and those
+    stored before key names were recorded included. A key removed and stored again under another
+    name counts under the new name from then on. A CSV node stands for ``csv:<file name>``: files
+    of the same name in two folders count together, and an import given a source name of its own
+    counts under that name instead."""
 
     value: str
     prefix: bool = False
+    #: The name of the collector write key counted; empty: any key, or none.
+    write_key: str = ""
 
     def covers(self, source: str) -> bool:
+        """Whether events stored as ``source`` may count here (all of them unless the key names a
+        write key: see :meth:`covers_stored`)."""
         return source.startswith(self.value) if self.prefix else source == self.value
 
-    def __str__(self) -> str:
+    def covers_stored(self, source: str, write_key: str | None) -> bool:
+        """Whether events stored as ``source`` with the write key name ``write_key`` count here."""
+        return self.covers(source) and (not self.write_key or write_key == self.write_key)
+
+    @property
+    def sources(self) -> str:
+        """The stored sources covered, as :meth:`__str__` writes them without the write key."""
         return f"{self.value}*" if self.prefix else self.value
+
+    def __str__(self) -> str:
+        return f"{self.sources} (write key '{self.write_key}')" if self.write_key else self.sources
 
 
 def source_key(config: Any) -> SourceKey | None:
@@ -610,45 +633,79 @@ def source_key(config: Any) -> SourceKey | None:
         name = path.strip().replace("\\", "/").rsplit("/", 1)[-1]
         return SourceKey(f"{CSV_PREFIX}{name}") if name else None
     if kind == "collector":
+        ref = source.get("write_key_ref")
+        write_key = ref.strip() if isinstance(ref, str) else ""
         protocol = source.get("protocol", "segment")
         if protocol == "segment":
-            return SourceKey(SEGMENT_SOURCE)
+            return SourceKey(SEGMENT_SOURCE, write_key=write_key)
         if protocol == "sensors":
-            return SourceKey(SENSORS_PREFIX, prefix=True)
+            return SourceKey(SENSORS_PREFIX, prefix=True, write_key=write_key)
     return None
 
 
 @dataclass(frozen=True)
 class SourceStats:
     """Stored events of one ``events.source`` value: all of them, those received since a moment,
-    and when the latest was received."""
+    and when the latest was received; in :attr:`write_keys`, the same per write key name."""
 
     total: int
     recent: int
     last_received: datetime | None
+    #: The same counts per name of the write key the events came with (``None``: no name, as for
+    #: imported events). Empty when not broken down: then every event counts as having no name.
+    write_keys: Mapping[str | None, SourceStats] = field(default_factory=dict, hash=False)
+
+    def for_write_key(self, name: str | None) -> SourceStats | None:
+        """The counts of the events stored with the write key name ``name`` (None if there are none)."""
+        if not self.write_keys:
+            return self if name is None and self.total else None
+        return self.write_keys.get(name)
 
 
 def source_stats(ws: Workspace, now: datetime | None = None, window: timedelta = RECENT) -> dict[str, SourceStats]:
     """Per ``events.source``: the stored events, those received in the ``window`` before ``now``
-    and the latest time one was received, in one pass over the events."""
+    and the latest time one was received, each also per write key name
+    (:attr:`SourceStats.write_keys`), in one pass over the events."""
     now = now if now is not None else utcnow()
     if now.tzinfo is None:
         raise ValueError("'now' must be timezone-aware")
     since = now - window
     received = _events.c.received_at
-    query = (select(_events.c.source, func.count(), func.sum(case((received >= since, 1), else_=0)), func.max(received))
-             .group_by(_events.c.source))
+    query = (select(_events.c.source, _events.c.write_key, func.count(),
+                    func.sum(case((received >= since, 1), else_=0)), func.max(received))
+             .group_by(_events.c.source, _events.c.write_key))
     with ws._session() as s:
-        return {source: SourceStats(int(total), int(recent or 0), last)
-                for source, total, recent, last in s.connection().execute(query)}
+        rows = s.connection().execute(query).all()
+    per_key: dict[str, dict[str | None, SourceStats]] = {}
+    for source, write_key, total, recent, last in rows:
+        per_key.setdefault(source, {})[write_key] = SourceStats(int(total), int(recent or 0), last)
+    return {source: _sum_stats(keys) for source, keys in per_key.items()}
+
+
+def _sum_stats(keys: dict[str | None, SourceStats]) -> SourceStats:
+    times = [s.last_received for s in keys.values() if s.last_received is not None]
+    return SourceStats(sum(s.total for s in keys.values()), sum(s.recent for s in keys.values()),
+                       max(times, default=None), keys)
+
+
+def stored_sources(stats: Mapping[str, SourceStats]) -> dict[tuple[str, str | None], SourceStats]:
+    """``stats`` (see :func:`source_stats`) per stored source and write key name."""
+    found: dict[tuple[str, str | None], SourceStats] = {}
+    for source, s in stats.items():
+        if s.write_keys:
+            found.update(((source, name), keyed) for name, keyed in s.write_keys.items())
+        else:
+            found[(source, None)] = s
+    return found
 
 
 @dataclass(frozen=True)
 class NodeSourceCounts:
-    """What a ``track.source`` node shows: the events of the stored sources its key covers."""
+    """What a ``track.source`` node shows: the stored events its key covers."""
 
     key: SourceKey
-    #: The stored ``events.source`` values counted, most events first.
+    #: The stored ``events.source`` values counted (with events of the key's write key, when it
+    #: names one), most events first.
     sources: tuple[str, ...]
     total: int
     recent: int
@@ -656,9 +713,19 @@ class NodeSourceCounts:
 
 
 def counts_for(key: SourceKey, stats: Mapping[str, SourceStats]) -> NodeSourceCounts:
-    """The events of ``stats`` (see :func:`source_stats`) that ``key`` covers."""
-    covered = sorted(((source, s) for source, s in stats.items() if key.covers(source)),
-                     key=lambda item: (-item[1].total, item[0]))
+    """The events of ``stats`` (see :func:`source_stats`) that ``key`` covers: of a key naming a
+    write key, only those stored with its name."""
+    covered: list[tuple[str, SourceStats]] = []
+    for source, s in stats.items():
+        if not key.covers(source):
+            continue
+        if key.write_key:
+            keyed = s.for_write_key(key.write_key)
+            if keyed is None:
+                continue
+            s = keyed
+        covered.append((source, s))
+    covered.sort(key=lambda item: (-item[1].total, item[0]))
     times = [s.last_received for _, s in covered if s.last_received is not None]
     return NodeSourceCounts(key, tuple(source for source, _ in covered), sum(s.total for _, s in covered),
                             sum(s.recent for _, s in covered), max(times, default=None))

@@ -12,7 +12,7 @@ from engine.spec import default_registry
 from engine.track.tracking_plan import NodeSourceCounts, SourceKey, SourceStats
 from tests.gui.conftest import make_window
 
-SEGMENT = {"kind": "collector", "protocol": "segment", "write_key_ref": "source/shop"}
+SEGMENT = {"kind": "collector", "protocol": "segment", "write_key_ref": ""}
 CSV = {"kind": "csv", "path": "/data/exports/events.csv"}
 NOW = datetime.now(UTC)
 
@@ -50,7 +50,11 @@ def test_tooltip_names_the_last_event_and_the_source_key(qtbot):
     assert "write key" not in csv
     sensors = " ".join(source_counts_tooltip(NodeSourceCounts(SourceKey("sensors:", prefix=True), (), 0, 0, None)))
     assert "Counted from: sensors:*" in sensors and "Last event" not in sensors
-    assert "does not record the write key" in sensors  # two collector nodes of a protocol look alike
+    assert "Events sent with any write key" in sensors  # a node naming no key counts every key
+    web = " ".join(source_counts_tooltip(NodeSourceCounts(SourceKey("segment", write_key="web"), ("segment",),
+                                                          2, 2, last)))
+    assert "Counted from: Segment collector (segment)" in web
+    assert "Only events sent with the write key “web”." in web and "any write key" not in web
 
 
 def test_canvas_matches_nodes_to_stored_sources(qtbot, ws):
@@ -147,6 +151,32 @@ def test_the_tracking_panels_read_serves_the_canvas_too(qtbot, ws):
         # ...and the feed's next timed read is skipped while those counts are fresh.
         feed._tick()
         assert not feed.busy
+    finally:
+        win.editor.undo_stack.setClean()
+        win.close()
+
+
+def test_collector_nodes_of_one_protocol_count_per_write_key(qtbot, ws):
+    win = make_window(qtbot, ws)
+    try:
+        web = _source("Shop website", {**SEGMENT, "write_key_ref": "web"})
+        app = _source("Shop app", {**SEGMENT, "write_key_ref": "app"}, 300)
+        every = _source("All Segment", SEGMENT, 600)
+        info = ws.create_journey(Journey(name="Sources", nodes=[web, app, every]))
+        win.open_journey(info.id)
+        canvas = win.canvas
+        by_key = {"web": SourceStats(5, 2, NOW), "app": SourceStats(3, 1, NOW), None: SourceStats(4, 0, NOW)}
+        canvas.set_source_stats({"segment": SourceStats(12, 3, NOW, by_key)})
+        counts = {node.id: canvas.nodes[node.id].source_counts for node in (web, app, every)}
+        assert (counts[web.id].total, counts[web.id].recent) == (5, 2)
+        assert (counts[app.id].total, counts[app.id].recent) == (3, 1)
+        assert (counts[every.id].total, counts[every.id].recent) == (12, 3)
+        assert "5 in all" in canvas.nodes[web.id].tooltip()
+        # Naming another key: matched against the last read at once.
+        win.editor.execute(SetConfig(app.id, {"name": "Shop app", "source": {**SEGMENT, "write_key_ref": "web"}}))
+        assert canvas.nodes[app.id].source_counts.total == 5
+        win.editor.execute(SetConfig(app.id, {"name": "Shop app", "source": {**SEGMENT, "write_key_ref": "kiosk"}}))
+        assert canvas.nodes[app.id].source_counts.total == 0
     finally:
         win.editor.undo_stack.setClean()
         win.close()

@@ -212,3 +212,63 @@ def test_source_labels():
     assert source_label("csv:events.csv") == "CSV file events.csv"
     assert source_label("") == "(no source)"
     assert source_label("crm") == "crm" and source_label("csv:") == "csv:"
+
+
+def _name_write_keys(ws, names: dict[str, str]) -> None:
+    """Store events' write key names as the collector does (event name → key name)."""
+    from engine.store.models import EventRow
+
+    events = EventRow.__table__
+    with ws.engine.begin() as conn:
+        for event, key in names.items():
+            conn.execute(events.update().where(events.c.name == event).values(write_key=key))
+
+
+def test_collector_sources_of_one_protocol_are_listed_per_write_key(qtbot, ws, panel):
+    registry = default_registry()
+
+    def collector(title: str, protocol: str, ref: str, x: float):
+        return make_node(registry, "track.source", x, 0, title=title, config={
+            "name": title, "source": {"kind": "collector", "protocol": protocol, "write_key_ref": ref}})
+
+    ws.create_journey(Journey(name="Sources", nodes=[
+        collector("Shop website", "segment", "web", 0), collector("Shop app", "segment", "app", 300),
+        collector("All Segment", "segment", "", 600), collector("Kiosk", "sensors", "kiosk", 900)]))
+    for event in ("w1", "w2", "w3", "a1", "old"):
+        ws.ingest_event({"email": "ann@example.com"}, event, {}, source="segment")
+    ws.ingest_event({"email": "ann@example.com"}, "s1", {}, source="sensors:default")
+    _name_write_keys(ws, {"w1": "web", "w2": "web", "w3": "web", "a1": "app", "s1": "web"})
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.busy and bool(panel.sources))
+    assert panel.sources == {("segment", "web"): (3, 3), ("segment", "app"): (1, 1), ("segment", None): (1, 1),
+                             ("sensors:default", "web"): (1, 1)}
+    rows = _source_rows(panel)
+    # Named after the node naming the key; a row no such node counts after the node counting every key.
+    assert set(rows) == {"Shop website — Segment collector, key “web”", "Shop app — Segment collector, key “app”",
+                         "All Segment — Segment collector", "Sensors collector (project default), key “web”",
+                         "Kiosk — Sensors collector, key “kiosk”"}
+    assert panel.sources_table.topLevelItem(0).text(0) == "Shop website — Segment collector, key “web”"
+    total, recent, tip = rows["Shop website — Segment collector, key “web”"]
+    assert (total, recent) == ("3", "3")
+    assert "Stored as source: segment" in tip and "Sent with the write key “web”" in tip
+    # Every node that counts these events is in the tooltip, the one counting every key too.
+    assert "Declared by “Shop website” in Sources" in tip and "Declared by “All Segment” in Sources" in tip
+    assert "Shop app" not in tip
+    old = rows["All Segment — Segment collector"][2]
+    assert "no name" in old and "Shop website" not in old
+    kiosk_total, _, kiosk_tip = rows["Kiosk — Sensors collector, key “kiosk”"]
+    assert kiosk_total == "0" and "Sent with the write key “kiosk”" in kiosk_tip and "No events yet" in kiosk_tip
+
+
+def test_source_labels_with_a_write_key():
+    from engine.track.tracking_plan import SourceKey
+    from gui.tracking_panel import key_label, source_label
+
+    assert source_label("segment", "web") == "Segment collector, key “web”"
+    assert source_label("sensors:shop", "app") == "Sensors collector (project shop), key “app”"
+    assert source_label("segment", None) == "Segment collector"
+    # A name holding a placeholder is shown as it is.
+    assert source_label("csv:%2.csv", "%1 key") == "CSV file %2.csv, key “%1 key”"
+    assert key_label(SourceKey("sensors:", prefix=True, write_key="app")) == "Sensors collector, key “app”"
+    assert key_label(SourceKey("sensors:", prefix=True)) == "Sensors collector"
+    assert key_label(SourceKey("segment", write_key="web")) == "Segment collector, key “web”"

@@ -158,7 +158,7 @@ def test_every_field_has_a_title(spec: NodeSpec):
 
 @by_key
 def test_widget_hints_are_known(spec: NodeSpec):
-    known = {"multiline", "template", "color", "channel", "event", "rules", "segment"}
+    known = {"multiline", "template", "color", "channel", "event", "rules", "segment", "write_key"}
     for model in _all_models(spec.config_model):
         for name, info in model.model_fields.items():
             extra = info.json_schema_extra

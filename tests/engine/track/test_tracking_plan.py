@@ -290,8 +290,11 @@ def source_node(registry, title: str, source: dict):
     return make_node(registry, "track.source", title=title, config={"name": title, "source": source})
 
 
-COLLECTOR_SEGMENT = {"kind": "collector", "protocol": "segment", "write_key_ref": "source/shop"}
+COLLECTOR_SEGMENT = {"kind": "collector", "protocol": "segment", "write_key_ref": ""}
 COLLECTOR_SENSORS = {"kind": "collector", "protocol": "sensors", "write_key_ref": ""}
+#: Collector sources of one protocol told apart by the write key their senders use.
+WEB_SEGMENT = {"kind": "collector", "protocol": "segment", "write_key_ref": "web"}
+APP_SEGMENT = {"kind": "collector", "protocol": "segment", "write_key_ref": "app"}
 CSV_ORDERS = {"kind": "csv", "path": "/home/ann/exports/events.csv"}
 
 
@@ -307,6 +310,26 @@ def test_source_keys_of_node_configs():
     sensors = tp.SourceKey("sensors:", prefix=True)
     assert sensors.covers("sensors:default") and sensors.covers("sensors:shop") and not sensors.covers("segment")
     assert not tp.SourceKey("segment").covers("segment2") and str(sensors) == "sensors:*"
+
+
+def test_a_collector_key_names_the_write_key_its_senders_use():
+    web = tp.source_key({"source": WEB_SEGMENT})
+    assert web == tp.SourceKey("segment", write_key="web")
+    assert tp.source_key({"source": {**WEB_SEGMENT, "write_key_ref": "  web "}}) == web  # as keys are named
+    assert tp.source_key({"source": {**COLLECTOR_SENSORS, "write_key_ref": "app"}}) == \
+        tp.SourceKey("sensors:", prefix=True, write_key="app")
+    # A draft's unreadable reference counts every key rather than failing.
+    assert tp.source_key({"source": {**WEB_SEGMENT, "write_key_ref": 7}}) == tp.SourceKey("segment")
+    assert str(web) == "segment (write key 'web')" and web.sources == "segment"
+    # The stored source alone: covered; with a write key name, only this key's.
+    assert web.covers("segment") and web.covers_stored("segment", "web")
+    assert not web.covers_stored("segment", "app") and not web.covers_stored("segment", None)
+    assert not web.covers_stored("sensors:default", "web")
+    anything = tp.SourceKey("segment")
+    assert all(anything.covers_stored("segment", name) for name in ("web", "app", None))
+    assert not anything.covers_stored("csv:events.csv", None)
+    # A CSV source has no write key, whatever its config holds.
+    assert tp.source_key({"source": {**CSV_ORDERS, "write_key_ref": "web"}}) == tp.SourceKey("csv:events.csv")
 
 
 def test_source_keys_match_what_the_collector_and_the_csv_import_store(ws: Workspace, tmp_path: Path):
@@ -382,3 +405,83 @@ def test_declared_sources_name_the_nodes(ws: Workspace, registry):
     ws.archive_journey(archived.id)
     found = sorted((d.name, str(d.key), d.place.journey_name) for d in tp.declared_sources(ws))
     assert found == [("Order CSV", "csv:events.csv", "Sources"), ("Shop website", "segment", "Sources")]
+
+
+def test_source_stats_are_broken_down_by_write_key(ws: Workspace):
+    from engine.store.models import EventRow
+
+    for name in ("a", "b", "c"):
+        ws.ingest_event({"user_id": "1"}, name, source="segment")
+    ws.ingest_event({"user_id": "2"}, "d", source="csv:events.csv")
+    # Name the write keys as the collector stores them (ingest_event stores none).
+    with ws.engine.begin() as conn:
+        events = EventRow.__table__
+        conn.execute(events.update().where(events.c.name == "a").values(write_key="web"))
+        conn.execute(events.update().where(events.c.name == "b").values(write_key="app"))
+    stats = tp.source_stats(ws)
+    segment = stats["segment"]
+    assert (segment.total, segment.recent) == (3, 3)  # every key together, as before
+    assert {name: (s.total, s.recent) for name, s in segment.write_keys.items()} == \
+        {"web": (1, 1), None: (1, 1), "app": (1, 1)}
+    assert segment.last_received == max(s.last_received for s in segment.write_keys.values())
+    assert segment.for_write_key("web").total == 1 and segment.for_write_key("shop") is None
+    assert {k: s.total for k, s in tp.stored_sources(stats).items()} == \
+        {("segment", "web"): 1, ("segment", "app"): 1, ("segment", None): 1, ("csv:events.csv", None): 1}
+    # Counts made without the breakdown count as events of no named key.
+    plain = tp.SourceStats(4, 1, T0)
+    assert plain.for_write_key(None) is plain and plain.for_write_key("web") is None
+    assert tp.stored_sources({"segment": plain}) == {("segment", None): plain}
+
+
+def test_collector_nodes_of_one_protocol_count_per_write_key(ws: Workspace, registry):
+    web = source_node(registry, "Shop website", WEB_SEGMENT)
+    app = source_node(registry, "Shop app", APP_SEGMENT)
+    every = source_node(registry, "Everything Segment", COLLECTOR_SEGMENT)
+    sensors_web = source_node(registry, "Sensors web", {**COLLECTOR_SENSORS, "write_key_ref": "web"})
+    gone = source_node(registry, "Old key", {**WEB_SEGMENT, "write_key_ref": "retired"})
+    journey = plan_journey(registry, "Sources", web, app, every, sensors_web, gone)
+
+    def keyed(**names: tp.SourceStats) -> tp.SourceStats:
+        parts = {None if name == "none" else name: s for name, s in names.items()}
+        return tp.SourceStats(sum(s.total for s in parts.values()), sum(s.recent for s in parts.values()),
+                              max(s.last_received for s in parts.values()), parts)
+
+    stats = {"segment": keyed(web=tp.SourceStats(5, 2, T0), app=tp.SourceStats(3, 3, T0 + HOUR),
+                              none=tp.SourceStats(4, 0, T0 - HOUR)),
+             "sensors:default": keyed(web=tp.SourceStats(2, 1, T0 - HOUR)),
+             "sensors:shop": keyed(web=tp.SourceStats(1, 0, T0), app=tp.SourceStats(6, 6, T0))}
+    counts = tp.node_source_counts(journey, stats)
+    assert (counts[web.id].total, counts[web.id].recent, counts[web.id].last_received) == (5, 2, T0)
+    assert (counts[app.id].total, counts[app.id].recent, counts[app.id].last_received) == (3, 3, T0 + HOUR)
+    assert (counts[every.id].total, counts[every.id].recent) == (12, 5)  # old and unnamed events too
+    assert counts[sensors_web.id].sources == ("sensors:default", "sensors:shop")  # most events first
+    assert (counts[sensors_web.id].total, counts[sensors_web.id].recent) == (3, 1)
+    assert (counts[gone.id].total, counts[gone.id].sources, counts[gone.id].last_received) == (0, (), None)
+
+    # Read from the workspace: events of a named key count only on the node naming it.
+    from engine.store.models import EventRow
+
+    ws.ingest_event({"user_id": "1"}, "a", source="segment")
+    ws.ingest_event({"user_id": "1"}, "b", source="segment")
+    with ws.engine.begin() as conn:
+        events = EventRow.__table__
+        conn.execute(events.update().where(events.c.name == "a").values(write_key="web"))
+    live = tp.journey_source_counts(ws, journey)
+    assert (live[web.id].total, live[app.id].total, live[every.id].total) == (1, 0, 2)
+
+
+def test_a_collector_node_says_which_write_key_it_counts(registry):
+    spec = registry.get("track.source")
+    assert spec.summarize({"name": "Shop website", "source": WEB_SEGMENT}) == "Segment collector · key web"
+    assert spec.summarize({"name": "All", "source": COLLECTOR_SEGMENT}) == "Segment collector"
+    assert spec.summarize({"name": "All", "source": {**COLLECTOR_SENSORS, "write_key_ref": " "}}) == "Sensors collector"
+    # The catalogue's example names a key the way the Collector names keys.
+    example = spec.config_model.model_validate(spec.example)
+    assert tp.source_key(example.model_dump()) == tp.SourceKey("segment", write_key="Shop website")
+
+
+def test_declared_sources_carry_the_write_key(ws: Workspace, registry):
+    ws.create_journey(plan_journey(registry, "Sources", source_node(registry, "Shop website", WEB_SEGMENT),
+                                   source_node(registry, "Everything", COLLECTOR_SEGMENT)))
+    found = sorted((d.name, d.key) for d in tp.declared_sources(ws))
+    assert found == [("Everything", tp.SourceKey("segment")), ("Shop website", tp.SourceKey("segment", write_key="web"))]
