@@ -119,7 +119,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../gui/canvas.py" line="+140"/>
+        <location filename="../../gui/canvas.py" line="+141"/>
         <source>No events yet</source>
         <extracomment>Below this zoom, nodes are painted as plain coloured blocks (fast with thousands of nodes). The warning triangle on a node whose channel account is missing or failing: amber, so that it stands out on every stage colour (orange Orchestrate headers included), with dark ink. The live count pill of a data source: the Track colour while events arrive, muted otherwise. Header ink for light headers (a note&apos;s yellow, a pale stage colour). Most lines of summary an annotation node shows before it ends in an ellipsis. Headers lighter than this get dark ink. White still reads on the saturated stage colours (orange, teal: about 0.3); pale ones (a yellow note, an amber or pastel stage) need dark text.</extracomment>
         <translation type="unfinished"></translation>
@@ -156,11 +156,16 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>The collector does not record the write key of an event: every collector source of this protocol shows these numbers.</source>
+        <source>Only events sent with the write key “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+326"/>
+        <location line="+3"/>
+        <source>Events sent with any write key: choose one under Write key to count only this source&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+344"/>
         <source>%1 in · %2 active · %3 conv</source>
         <translation type="unfinished"></translation>
     </message>
@@ -176,7 +181,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Entered: %1 · Active: %2 · Converted: %3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -187,9 +192,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+293"/>
+        <location line="+305"/>
         <source>Channel account “%1” is not connected</source>
-        <extracomment>Connected accounts (id → the kind of message they carry); None until the window says. Accounts whose last delivery failed: id → the reason. Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.</extracomment>
+        <extracomment>Connected accounts (id → the kind of message they carry); None until the window says. Accounts whose last delivery failed: id → the reason. Saved segments: id → name, for summaries that name a segment (see :meth:`set_segment_names`). Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -621,9 +626,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+56"/>
         <source>Event collector</source>
-        <extracomment>Events were stored (coalesced; the number since the last emission). On the UI thread. The collector started (True) or stopped (False).</extracomment>
+        <extracomment>Events were stored (coalesced; the number since the last emission). On the UI thread. The collector started (True) or stopped (False). A write key was made or removed.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -937,7 +942,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Copied to the clipboard.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1099,9 +1104,8 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+106"/>
         <source>Choose or type a channel account</source>
-        <extracomment>The provider, e.g. &quot;Email (SMTP)&quot;. What it carries: ``email``, ``sms``, ``webhook``, ``chat``, or ``any`` (the simulated account). Why it may not deliver (its last delivery failed), or &quot;&quot;.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1110,18 +1114,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Choose or type a segment</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Type a city or region, e.g. Berlin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-38"/>
         <source>Manage channels…</source>
+        <extracomment>The provider, e.g. &quot;Email (SMTP)&quot;. What it carries: ``email``, ``sms``, ``webhook``, ``chat``, or ``any`` (the simulated account). Why it may not deliver (its last delivery failed), or &quot;&quot;. Pickers whose value is an id shown as a name (&quot;channel&quot;, &quot;segment&quot;). The &quot;Manage …&quot; link under a picker: (request sent to the form&apos;s owner, link text, tooltip).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1130,7 +1130,67 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+1"/>
+        <source>Manage segments…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Build, change and save segments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manage write keys…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open the Collector to make or remove write keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Choose a saved segment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Any write key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>1 customer at its last refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Declared in the tracking plan and received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Declared in the tracking plan; none received yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Received; not declared in the tracking plan</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>No saved segment “%1” in this workspace: it was deleted or belongs to another workspace. Choose one, or build it under Manage segments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This workspace has no write key named “%1”: the collector refuses events sent with it until one is made under Manage write keys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>No channel account “%1” is connected yet: messages through it fail until you add it under Manage channels.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1145,7 +1205,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+59"/>
         <location line="+30"/>
         <source>Choose a colour</source>
         <translation type="unfinished"></translation>
@@ -1218,16 +1278,16 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+146"/>
         <source>This node has no settings.</source>
-        <extracomment>The one field→widget table: a field&apos;s kind (see :func:`classify`) picks its editor. ``(dotted field path, whole config dict)``; the dict is passed through as a Python object. A channel picker&apos;s &quot;Manage channels…&quot; was clicked.</extracomment>
+        <extracomment>The one field→widget table: a field&apos;s kind (see :func:`classify`) picks its editor. ``(dotted field path, whole config dict)``; the dict is passed through as a Python object. A channel picker&apos;s &quot;Manage channels…&quot; was clicked. A picker asked for a window outside the form: ``manage_channels``, ``manage_segments``, ``manage_write_keys``.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+269"/>
+        <location filename="../../gui/profiles_window.py" line="+260"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation type="unfinished">名称</translation>
@@ -1814,9 +1874,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Select a node to edit its settings</source>
-        <extracomment>&quot;Manage channels…&quot; was clicked in a channel picker.</extracomment>
+        <extracomment>&quot;Manage channels…&quot; was clicked in a channel picker. A picker asked for a window: ``manage_channels``, ``manage_segments``, ``manage_write_keys``.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1842,7 +1902,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+42"/>
         <source>The node type “%1” is not installed, so its settings cannot be edited here. Its data is kept unchanged and saved with the journey.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2101,18 +2161,23 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>LiveEngineService</name>
     <message>
-        <location filename="../../gui/live_engine.py" line="+97"/>
+        <location filename="../../gui/live_engine.py" line="+127"/>
         <source>The live engine runs your live journeys in the background while the app is open: it hands new events to them, wakes waiting customers and sends through your connected channels.</source>
-        <extracomment>Seconds between two passes.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-25"/>
         <source>Engine starting…</source>
+        <extracomment>Seconds between two passes. What the latest pass that had problems could not do, and when (passes report a problem when they look again: mailboxes every few minutes, segment entries at each scan).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+36"/>
+        <source>Warnings at %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Engine running · checked %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2120,6 +2185,18 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <location line="+2"/>
         <source>%1 sent, %2 failed since start</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>1 warning at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n warnings at %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <location line="+5"/>
@@ -2130,15 +2207,15 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+55"/>
-        <location line="+242"/>
-        <location line="+617"/>
+        <location filename="../../gui/main_window.py" line="+58"/>
+        <location line="+251"/>
+        <location line="+638"/>
         <source>Journey Studio</source>
-        <extracomment>Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
+        <extracomment>After collector events arrive, read the event names again once arrivals pause this long. Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-838"/>
+        <location line="-868"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -2168,7 +2245,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+88"/>
         <source>Start page</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2478,7 +2555,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+95"/>
         <source>Recover unsaved changes?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2581,39 +2658,47 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+10"/>
+        <location line="+12"/>
         <location line="+3"/>
         <source>Not published</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-14"/>
         <source>Fix the problems listed under Problems first: a journey with errors cannot be published.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>The journey has problems to fix first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+16"/>
         <source>Published version %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>… and %n more</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+12"/>
-        <location line="+20"/>
+        <location line="+1"/>
+        <source>The journey has problems to fix first:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+21"/>
+        <location line="+2"/>
         <source>Not live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-22"/>
         <source>Fix the problems listed under Problems first: a journey with errors cannot go live.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+25"/>
         <source>Live with version %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2638,7 +2723,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+85"/>
         <source>Fix the problems first: a journey with errors cannot run.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2678,12 +2763,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+55"/>
         <source>Import of %1: %2 rows read, %3 skipped with errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+47"/>
+        <source>Cannot read the segments and event names: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+55"/>
         <source>Cannot read the channel accounts: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2872,14 +2962,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+184"/>
-        <location line="+82"/>
+        <location filename="../../gui/profiles_window.py" line="+203"/>
+        <location line="+71"/>
         <source>Merge profiles</source>
         <extracomment>Both profiles hold a user id and the user said they are one person with two accounts.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-64"/>
         <source>Find the other profile of %1. One of the two stays; the other&apos;s identifiers, events and journeys move to it, and it is deleted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2889,7 +2979,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+25"/>
         <source>Keep:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3112,9 +3202,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-611"/>
+        <location filename="../../gui/profiles_window.py" line="-609"/>
         <source>Text</source>
-        <extracomment>An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
+        <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3158,28 +3248,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
-        <location line="+1208"/>
+        <location line="+1241"/>
         <source>Segment collector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1205"/>
-        <source>Sensors collector (project default)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Sensors collector (project %1)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>CSV file %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+29"/>
+        <location line="-1170"/>
         <source>“%1” is not a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3269,7 +3343,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+286"/>
+        <location line="+294"/>
         <source>Customer profiles</source>
         <extracomment>Double-clicking a run asks the main window to open its journey. A customer was saved or erased (other views may show stale numbers).</extracomment>
         <translation type="unfinished"></translation>
@@ -3306,17 +3380,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+388"/>
+        <location line="+377"/>
         <source>Load more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-384"/>
+        <location line="-373"/>
         <source>List the next %1 customers (scrolling to the end of the list does the same)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+84"/>
         <source>Export…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4966,7 +5040,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>TrackingPanel</name>
     <message>
-        <location filename="../../gui/tracking_panel.py" line="+73"/>
+        <location filename="../../gui/tracking_panel.py" line="+76"/>
         <source>Unknown event</source>
         <extracomment>The counts per source scan the events table (about a second for a million events), so the timer reads them only every this many ticks; Refresh reads them at once. Seconds between two reads of the counts per source for the canvas (they scan the events, so no more often than the panel reads them). Bounds of the width of the list of sources beside the problems. Milliseconds :meth:`SourceCountsFeed.refresh_soon` waits, gathering the events stored meanwhile. Seconds a word on a cancelled check stays on the summary line.</extracomment>
         <translation type="unfinished"></translation>
@@ -4997,9 +5071,9 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+143"/>
         <source>Refresh</source>
-        <extracomment>The ``track.source`` nodes of the workspace&apos;s journeys (read with the counts).</extracomment>
+        <extracomment>The stored events per source were read (a dict of :class:`~engine.track.tracking_plan.SourceStats`): the canvas&apos;s feed takes them instead of scanning the events again. Events (all, last 24 h) per stored source and write key name. The ``track.source`` nodes of the workspace&apos;s journeys (read with the counts).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5034,7 +5108,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-158"/>
+        <source>%1, key “%2”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Sensors collector (project %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+139"/>
         <source>Problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5104,12 +5188,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>The tracking plan could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-284"/>
+        <location line="-314"/>
         <source>(no source)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5119,38 +5203,44 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Sensors collector, project %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+11"/>
+        <location line="+4"/>
+        <location line="+12"/>
         <source>Sensors collector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-9"/>
+        <location line="-10"/>
         <source>CSV file %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+41"/>
         <source>No events yet</source>
+        <extracomment>A stored source and the name of the write key its events came with (``None``: no name).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Stored as source: %1</source>
+        <location line="+13"/>
+        <source>Sent with the write key “%1”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Sent with a write key that has no name (given to the collector on the command line), or stored before key names were recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Stored as source: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Declared by “%1” in %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+274"/>
+        <location line="+280"/>
         <source>1 problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5336,7 +5426,7 @@ First seen %2</source>
 <context>
     <name>_IssueList</name>
     <message>
-        <location filename="../../gui/inspector.py" line="-280"/>
+        <location filename="../../gui/inspector.py" line="-283"/>
         <source>Problems</source>
         <extracomment>Seconds the customer attribute names offered by placeholder menus are reused before reading again.</extracomment>
         <translation type="unfinished">问题</translation>
@@ -5447,7 +5537,7 @@ First seen %2</source>
         <location filename="../../nodes/optimize.py" line="+82"/>
         <location filename="../../nodes/orchestrate.py" line="+634"/>
         <location filename="../../nodes/track.py" line="+2"/>
-        <location line="+95"/>
+        <location line="+100"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -5763,7 +5853,7 @@ First seen %2</source>
         <location line="+1"/>
         <location line="+13"/>
         <location line="+72"/>
-        <location filename="../../nodes/track.py" line="-92"/>
+        <location filename="../../nodes/track.py" line="-97"/>
         <location line="+7"/>
         <source>Description</source>
         <translation>描述</translation>
@@ -6728,12 +6818,12 @@ First seen %2</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+81"/>
+        <location line="+86"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-80"/>
+        <location line="-85"/>
         <source>Name of the data source that sends it; empty for any source.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6809,19 +6899,19 @@ First seen %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Reference to the write key in the system keyring; the key itself is never stored here. Empty until one is created.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <location line="+14"/>
-        <source>Data source</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location line="+2"/>
-        <source>Where events come from: a CSV export, or the built-in collector that accepts Segment or Sensors tracking calls. Shows how many events arrived from it, in all and in the last 24 hours. The collector counts per protocol, not per write key: two collector sources of one protocol show the same numbers. A CSV source counts the imports of files with its file name.</source>
+        <source>Name of the collector write key this source&apos;s senders use, one of the workspace&apos;s keys (Track › Collector, Write keys; or &apos;journey-studio collect keys list&apos;). Only the name is kept here, never the key. Only events sent with that key are counted; empty counts every key of the protocol.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Where events come from: a CSV export, or the built-in collector that accepts Segment or Sensors tracking calls. Shows how many events arrived from it, in all and in the last 24 hours. A collector source naming a write key counts the events sent with that key, so a website and an app with keys of their own count apart; one naming no key counts every event of its protocol. A CSV source counts the imports of files with its file name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <location line="+15"/>
+        <source>Data source</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
