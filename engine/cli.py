@@ -412,6 +412,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                      + (f" (new write key: {made})" if isinstance(made, str) and made else ""))
             connected = _connected_channels(ws)
             warned: set[str] = set()
+            said: set[str] = set()
             while True:
                 for account, kind in _live_channel_accounts(ws, registry).items():
                     if account in counted:
@@ -439,8 +440,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                         counted[account] = WatchedChannel(sink, _log)
                 engine.set_channels(counted)
                 done = engine.run_pass(stop.is_set)
-                if done:
+                # Lasting problems are reported by every pass: said again only when they change.
+                if done.busy or set(done.problems) != said:
                     _say(done.describe())
+                said = set(done.problems)
                 if args.once:
                     break
                 wake.wait(args.interval)

@@ -92,8 +92,8 @@ class LiveEngineService(QtCore.QObject):
         self.worker.failed.connect(self._on_failed)
         self.last: PassResult | None = None
         self.totals = {"sent": 0, "failed": 0, "runs": 0, "events": 0}
-        #: What the latest pass that had problems could not do, and when (passes report a problem
-        #: when they look again: mailboxes every few minutes, segment entries at each scan).
+        #: What the latest pass says cannot be done now (every pass reports what lasts), and since
+        #: when the same warnings have been shown.
         self.problems: tuple[str, ...] = ()
         self.problems_at = ""
         self.label = QtWidgets.QLabel()
@@ -133,17 +133,20 @@ class LiveEngineService(QtCore.QObject):
         for key in self.totals:
             self.totals[key] += getattr(result, key)
         when = datetime.now().strftime("%H:%M:%S")
-        if result.problems:
+        if tuple(result.problems) != self.problems:
             self.problems, self.problems_at = tuple(result.problems), when
-            self.label.setToolTip(self._about() + "\n\n" + self.tr("Warnings at %1:").replace("%1", when) + "\n"
-                                  + "\n".join(f"• {p}" for p in self.problems))
+            tip = self._about()
+            if self.problems:
+                tip += ("\n\n" + self.tr("Warnings since %1:").replace("%1", when) + "\n"
+                        + "\n".join(f"• {p}" for p in self.problems))
+            self.label.setToolTip(tip)
         text = self.tr("Engine running · checked %1").replace("%1", when)
         if self.totals["sent"] or self.totals["failed"]:
             text += " · " + self.tr("%1 sent, %2 failed since start").replace(
                 "%1", f"{self.totals['sent']:,}").replace("%2", f"{self.totals['failed']:,}")
         if self.problems:
-            warnings = (self.tr("1 warning at %1") if len(self.problems) == 1
-                        else self.tr("%n warnings at %1", "", len(self.problems)))
+            warnings = (self.tr("1 warning since %1") if len(self.problems) == 1
+                        else self.tr("%n warnings since %1", "", len(self.problems)))
             text += " · ⚠ " + warnings.replace("%1", self.problems_at)
         self._set(text)
 

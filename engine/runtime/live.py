@@ -44,15 +44,20 @@ class PassResult:
     failed: int = 0
     #: New opt-outs read from unsubscribe mailboxes and SMS replies before the pass sent anything.
     opt_outs: int = 0
-    #: What the pass could not do, one sentence each, while it went on with the rest: mailboxes and SMS
-    #: accounts that could not be read, entries naming a saved segment that no longer exists.
+    #: What cannot be done now, one sentence each, while the pass went on with the rest: mailboxes and SMS
+    #: accounts the last read could not read, live entries and checks naming a saved segment that no longer
+    #: exists. Every pass reports them until they are mended.
     problems: tuple[str, ...] = ()
     #: Attempts that failed in a way that may pass (the outbox says whether another attempt follows).
     retried: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.runs or self.sent or self.failed or self.opt_outs or self.problems
-                    or self.retried)
+        return self.busy or bool(self.problems)
+
+    @property
+    def busy(self) -> bool:
+        """Whether the pass did anything (problems aside)."""
+        return bool(self.events or self.runs or self.sent or self.failed or self.opt_outs or self.retried)
 
     def describe(self) -> str:
         parts = [f"{_plural(self.opt_outs, 'opt-out')} read from unsubscribe mail and SMS replies"] \
@@ -121,6 +126,8 @@ class LiveEngine:
         self.failed = 0
         self.retried = 0
         self._mail_read_at: float | None = None
+        #: What the last read of the mailboxes could not read (reported by every pass until the next read).
+        self._mailbox_problems: tuple[str, ...] = ()
         self.runner.on_result = self._count
         self.set_channels(channels or {})
 
@@ -155,9 +162,9 @@ class LiveEngine:
         """Read the unsubscribe mailboxes and SMS replies (first pass, then every few minutes), hand over new
         events, then advance every due run (checking ``stop`` between batches)."""
         ws, runner = self.workspace, self.runner
-        opt_outs, problems = 0, ()
+        opt_outs = 0
         if self._mail_read_at is None or time.monotonic() - self._mail_read_at >= MAILBOX_EVERY_S:
-            opt_outs, problems = self.read_mailboxes()
+            opt_outs, self._mailbox_problems = self.read_mailboxes()
         sent_before, failed_before, retried_before = self.sent, self.failed, self.retried
         self.store.moved.clear()
         events = 0
@@ -176,7 +183,7 @@ class LiveEngine:
             if runner.tick(RUN_BATCH) < RUN_BATCH:  # a short batch means nothing else was due
                 break
         return PassResult(events, len(self.store.moved), self.sent - sent_before, self.failed - failed_before,
-                          opt_outs, (*problems, *runner.take_problems()), self.retried - retried_before)
+                          opt_outs, (*self._mailbox_problems, *runner.problems()), self.retried - retried_before)
 
 
 __all__ = ["EVENT_CURSOR_KEY", "RUN_BATCH", "LiveEngine", "PassResult", "WatchedChannel", "new_events"]

@@ -264,15 +264,27 @@ class Runner:
         #: Entries that fire on their own (schedule, date property, segment rules): when each was
         #: last looked at, by (journey, version, node).
         self._scanned: dict[tuple[str, int, str], datetime] = {}
-        #: What live entries could not do (an entry naming a saved segment that no longer exists),
-        #: one sentence each, until the caller takes them (:meth:`take_problems`).
-        self.problems: dict[str, None] = {}
+        #: What nodes of live versions cannot do now (an entry or a check naming a saved segment
+        #: that no longer exists): (journey, version, node) → one sentence. Kept while that version
+        #: is live and the cause lasts; see :meth:`problems`.
+        self._problems: dict[tuple[str, int, str], str] = {}
 
     # -- public ---------------------------------------------------------------------------------
-    def take_problems(self) -> tuple[str, ...]:
-        """What live entries could not do since the last call (see :attr:`problems`)."""
-        found, self.problems = tuple(self.problems), {}
-        return found
+    def problems(self) -> tuple[str, ...]:
+        """What nodes of the live versions cannot do now, one sentence each (an entry or a check
+        naming a saved segment that no longer exists): the same every pass until it is mended."""
+        live = set(self._live_journeys())
+        for key in [k for k in self._problems if (k[0], k[1]) not in live]:
+            del self._problems[key]
+        return tuple(dict.fromkeys(self._problems.values()))
+
+    def _segment_gone(self, journey: Journey, version: int, node_id: str, segment_id: str, what: str) -> None:
+        node = journey.node(node_id)
+        title = node.title if node is not None and node.title else node_id[:8]
+        self._problems[(journey.id, version, node_id)] = (
+            f"Journey “{journey.name}”, {what} “{title}”: the saved segment '{segment_id}' no longer exists, "
+            f"so {'nobody enters through it' if what == 'entry' else 'every customer takes its No path'}. "
+            "Choose another segment and publish again.")
 
     def enter(self, journey_id: str, customer_id: str, node_id: str | None = None,
               event: Mapping[str, Any] | None = None) -> str | None:
@@ -717,8 +729,21 @@ class Runner:
                 self._scanned[key] = last
                 return
             firing = moment.isoformat()
+            members: set[str] | None = None
+            if trig.segment_id:
+                # Only the saved segment's customers (as it is now) are due, as the trigger says.
+                from engine.track.segments import SegmentStore
+
+                store = SegmentStore(self.workspace)
+                try:
+                    members = set(store.members(store.get(trig.segment_id).rules, now))
+                except NotFound:
+                    self._segment_gone(comp.journey, comp.version_number, entry.node_id, trig.segment_id, "entry")
+                    self._scanned[key] = moment
+                    return
+                self._problems.pop(key, None)
             due = [(cid, f"schedule:{firing}") for cid, attrs in self.store.profiles()
-                   if _in_rules(trig.rules, trig.match, attrs)]
+                   if (members is None or cid in members) and _in_rules(trig.rules, trig.match, attrs)]
         elif isinstance(trig, SegmentTrigger) and trig.segment_id:
             # Saved segment: who entered it since the last look (its stored membership moves on).
             from engine.track.segments import SegmentStore
@@ -727,13 +752,10 @@ class Runner:
                 entered, _left = SegmentStore(self.workspace).refresh(trig.segment_id, now)
             except NotFound:
                 # Deleted after the version was published: nobody enters here, the others go on.
-                node = comp.journey.node(entry.node_id)
-                title = (node.title if node is not None else "") or "Entry"
-                self.problems[f"Journey “{comp.journey.name}”, entry “{title}”: the saved "
-                              f"segment '{trig.segment_id}' no longer exists, so nobody enters through it. "
-                              "Choose another segment and publish again."] = None
+                self._segment_gone(comp.journey, comp.version_number, entry.node_id, trig.segment_id, "entry")
                 self._scanned[key] = now
                 return
+            self._problems.pop(key, None)
             attrs_ok = {cid for cid, attrs in self.store.profiles() if _in_rules(trig.rules, trig.match, attrs)} \
                 if trig.rules else None
             due = [(cid, "segment") for cid in entered if attrs_ok is None or cid in attrs_ok]
@@ -1070,6 +1092,8 @@ class StoreContext(StepContext):
         try:
             return SegmentStore(self.runner.workspace).contains(segment_id, self.customer.id, self.now)
         except NotFound:
+            comp = self.runner._compiled(self.run.journey_id, self.run.version_number)
+            self.runner._segment_gone(comp.journey, comp.version_number, self.node_id, segment_id, "check")
             return False
 
     def notify_staff(self, channel: str, channel_kind: str, recipients: list[str], message: str) -> SendOutcome:

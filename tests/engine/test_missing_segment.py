@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from engine.commands import make_node
 from engine.document import Edge, Journey, PortRef, new_id
@@ -14,6 +15,7 @@ from engine.errors import PublishRefused
 from engine.runtime.clock import VirtualClock
 from engine.runtime.live import LiveEngine
 from engine.store import Workspace
+from engine.store.models import RunRow
 from engine.track.segments import SegmentStore, segment_fields, unknown_segment_issues
 
 T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
@@ -32,6 +34,12 @@ def _journey(registry, name: str, trigger: dict, check: dict | None = None) -> J
                   Edge(id=new_id(), source=PortRef(node=cond.id, port="yes"), target=PortRef(node=done.id, port="in")),
                   Edge(id=new_id(), source=PortRef(node=cond.id, port="no"), target=PortRef(node=done.id, port="in"))]
     return Journey(name=name, nodes=nodes, edges=edges)
+
+
+def _entered(ws: Workspace, journey_id: str) -> set[str]:
+    """The customers with a live run of the journey."""
+    with ws._session() as s:
+        return set(s.scalars(select(RunRow.customer_id).where(RunRow.journey_id == journey_id)))
 
 
 def _segment_trigger(segment_id: str) -> dict:
@@ -84,4 +92,59 @@ def test_a_segment_deleted_after_going_live_stops_only_its_entry(any_ws: Workspa
         f"Journey “By segment”, entry “By segment entry”: the saved segment '{lapsed.id}' no longer exists, so "
         "nobody enters through it. Choose another segment and publish again.",)
     assert result.problems[0] in result.describe()
-    assert engine.run_pass().problems == ()  # said once, looked at again only after the scan interval
+    assert engine.run_pass().problems == result.problems  # every pass says it while it lasts
+    ws.set_status(by_segment.id, "paused")
+    assert engine.run_pass().problems == ()  # no longer live: nothing to say
+
+
+def test_a_schedule_entry_with_a_saved_segment_starts_only_its_members(any_ws: Workspace, registry):
+    ws = any_ws
+    store = SegmentStore(ws)
+    gold = store.create("Gold", {"kind": "group", "match": "all", "conditions": [
+        {"kind": "attribute", "attribute": "plan", "operator": "eq", "value": "gold"}]})
+    for name, plan in (("ann", "gold"), ("bob", "basic"), ("cy", "gold")):
+        ws.upsert_customer({"user_id": name}, {"plan": plan})
+    schedule = {"kind": "schedule", "repeat": "once", "at": (T0 + timedelta(minutes=5)).isoformat(),
+                "rules": [], "match": "all", "segment_id": gold.id}
+    journey = _journey(registry, "Gold offer", schedule)
+    ws.create_journey(journey)
+    ws.set_status(journey.id, "live")
+    ws.publish(journey.id, registry)
+    clock = VirtualClock(T0)
+    engine = LiveEngine(ws, registry, clock)
+    assert engine.run_pass().runs == 0  # not yet due
+    clock.advance(timedelta(minutes=10))
+    result = engine.run_pass()
+    assert result.problems == ()
+    entered = {ws.get_customer(cid).attributes["plan"] for cid in _entered(ws, journey.id)}
+    assert (result.runs, entered) == (2, {"gold"})
+
+
+def test_a_schedule_or_check_naming_a_deleted_segment_says_so(any_ws: Workspace, registry):
+    ws = any_ws
+    store = SegmentStore(ws)
+    gone = store.create("Soon gone")
+    ws.upsert_customer({"user_id": "ann"}, {"plan": "gold"})
+    schedule = {"kind": "schedule", "repeat": "once", "at": (T0 + timedelta(minutes=5)).isoformat(),
+                "rules": [], "match": "all", "segment_id": gone.id}
+    by_schedule = _journey(registry, "Scheduled", schedule)
+    by_event = _journey(registry, "Checked", {"kind": "event", "event": "signed_up", "filters": []},
+                        {"kind": "segment", "segment_id": gone.id})
+    for journey in (by_schedule, by_event):
+        ws.create_journey(journey)
+        ws.set_status(journey.id, "live")
+        ws.publish(journey.id, registry)
+    store.delete(gone.id)
+    ws.ingest_event({"user_id": "ann"}, "signed_up", occurred_at=T0 - timedelta(minutes=1))
+    clock = VirtualClock(T0)
+    engine = LiveEngine(ws, registry, clock)
+    engine.run_pass()
+    clock.advance(timedelta(minutes=10))  # the schedule is due
+    result = engine.run_pass()
+    assert _entered(ws, by_schedule.id) == set()  # nobody entered by the schedule
+    assert len(_entered(ws, by_event.id)) == 1  # ann went through the check, to No
+    assert sorted(result.problems) == sorted([
+        f"Journey “Scheduled”, entry “Scheduled entry”: the saved segment '{gone.id}' no longer exists, so "
+        "nobody enters through it. Choose another segment and publish again.",
+        f"Journey “Checked”, check “In the segment?”: the saved segment '{gone.id}' no longer exists, so every "
+        "customer takes its No path. Choose another segment and publish again."])
