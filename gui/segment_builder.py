@@ -1093,6 +1093,10 @@ class SegmentBuilder(QtWidgets.QMainWindow):
             if answer == "save":
                 self.save()
                 return
+        self._show_new()
+
+    def _show_new(self) -> None:
+        """An empty form for a new segment, whatever the form held."""
         self.current_id = None
         self._load("", "", rules_json(EVERYONE))
         with QtCore.QSignalBlocker(self.list):
@@ -1316,9 +1320,8 @@ class SegmentBuilder(QtWidgets.QMainWindow):
 
     def _on_deleted(self, info: SegmentInfo) -> None:
         if self.current_id == info.id:
-            self.current_id = None
-            self._loaded = ("", "", rules_json(EVERYONE))
-            self.new_segment()
+            # What the form shows was just deleted on purpose: nothing to save.
+            self._show_new()
         self.statusBar().showMessage(self.tr("Deleted “%1”").replace("%1", info.name), 4000)
         self.reload()
         self.segmentsChanged.emit()

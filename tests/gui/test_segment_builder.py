@@ -217,6 +217,22 @@ def test_changing_or_deleting_a_segment_in_use_asks_first(qtbot, ws, builder):
     assert builder.current_id is None
 
 
+def test_deleting_the_shown_segment_asks_nothing_more_and_empties_the_form(qtbot, ws, builder):
+    store = SegmentStore(ws)
+    store.create("Newsletter subscribers", {"kind": "group", "match": "all",
+                                            "conditions": [{"kind": "tag", "tag": "news", "has": True}]})
+    asked: list[str] = []
+    builder._ask_unsaved = lambda name: asked.append(name) or "save"  # "save" would bring it back
+    builder.show()
+    qtbot.waitUntil(lambda: builder.list.topLevelItemCount() == 1)
+    builder.list.setCurrentItem(builder.list.topLevelItem(0))
+    builder.delete_current()
+    qtbot.waitUntil(lambda: builder.list.topLevelItemCount() == 0 and not builder.busy)
+    assert asked == []
+    assert store.list() == []
+    assert (builder.current_id, builder.name.text(), builder.dirty) == (None, "", False)
+
+
 def test_a_saved_segment_loads_back_into_the_editor_unchanged(qtbot, ws, builder):
     store = SegmentStore(ws)
     rules = {"kind": "group", "match": "any", "conditions": [
