@@ -655,7 +655,7 @@ class CanvasNode(NENode):
                          .replace("%3", f"{m.converted:,}"))
         if self.source_counts is not None:
             lines.extend(source_counts_tooltip(self.source_counts))
-        for issue in self.canvas.editor.issues_for(self.jid)[:5]:
+        for issue in self.canvas.issues_for(self.jid)[:5]:
             lines.append(f"⚠ {html.escape(issue.message)}")
         if self.channel_problem:
             lines.append(f"⚠ {html.escape(self.channel_problem)}")
@@ -1069,6 +1069,8 @@ class Canvas(QtCore.QObject):
         self.channel_accounts: dict[str, str] | None = None
         #: Accounts whose last delivery failed: id → the reason.
         self.failing_channels: dict[str, str] = {}
+        #: Issues found by the window beyond the document's own (see :meth:`set_extra_issues`).
+        self.extra_issues: list = []
         #: Saved segments: id → name, for summaries that name a segment (see :meth:`set_segment_names`).
         self.segment_names: dict[str, str] = {}
         #: Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.
@@ -1171,9 +1173,18 @@ class Canvas(QtCore.QObject):
             if edge is not None:
                 edge.remove(silent=True)
 
+    def set_extra_issues(self, issues) -> None:
+        """Issues the window finds beyond the document's own (a node naming a deleted segment):
+        badged and listed in tooltips like the others."""
+        self.extra_issues = list(issues)
+        self._apply_issues(self.editor.issues)
+
+    def issues_for(self, node_id: str) -> list:
+        return [*self.editor.issues_for(node_id), *(i for i in self.extra_issues if i.node_id == node_id)]
+
     def _apply_issues(self, issues) -> None:
         counts: dict[str, list] = {}
-        for issue in issues:
+        for issue in (*issues, *self.extra_issues):
             if issue.node_id and issue.severity in ("error", "warning"):
                 counts.setdefault(issue.node_id, []).append(issue.severity)
         for nid, cnode in self.nodes.items():

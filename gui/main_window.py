@@ -101,6 +101,7 @@ class MainWindow(QtWidgets.QMainWindow):
         # What the inspector's segment, event and write-key pickers offer, read off the UI thread.
         self.choices_reader = Background(self)
         self._picker_choices = None
+        self._segment_names: dict[str, str] = {}
         self._choices_timer = QtCore.QTimer(self)
         self._choices_timer.setSingleShot(True)
         self._choices_timer.setInterval(CHOICES_SETTLE_MS)
@@ -851,7 +852,10 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._picker_choices is not None:
             from engine.track.segments import unknown_segment_issues
 
-            segments = unknown_segment_issues(self.editor.journey, {c.id for c in self._picker_choices.segments})
+            segments = unknown_segment_issues(self.editor.journey, {c.id for c in self._picker_choices.segments},
+                                              self._segment_names)
+        if self.canvas is not None:
+            self.canvas.set_extra_issues(segments)
         self.validation.set_issues(self._journey_issues + segments + accounts, self.editor.journey)
 
     def _on_issue_activated(self, node_id: str, edge_id: str) -> None:
@@ -1073,6 +1077,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_picker_choices(self, choices) -> None:
         self._picker_choices = choices
+        # Names are remembered for the session: a node naming a segment deleted since still reads well.
+        self._segment_names.update((c.id, c.name) for c in choices.segments)
         if choices.problems:
             self.statusBar().showMessage(choices.problems[0], 6000)
         self._offer_picker_choices()
@@ -1100,7 +1106,7 @@ class MainWindow(QtWidgets.QMainWindow):
                     events[name] = EventChoice(name, True, seen is not None and seen.received)
         self.inspector.set_choices("segment", list(choices.segments))
         if self.canvas is not None:
-            self.canvas.set_segment_names({c.id: c.name for c in choices.segments})
+            self.canvas.set_segment_names(self._segment_names)
         self.inspector.set_choices("event", sorted(events.values(), key=lambda c: (c.name.casefold(), c.name)))
         self.inspector.set_choices("write_key", list(choices.write_keys))
 

@@ -1136,19 +1136,23 @@ def segment_fields(journey: Journey) -> list[tuple[str, str, str]]:
     return found
 
 
-def unknown_segment_issues(journey: Journey, known: Collection[str]) -> list[Issue]:
+def unknown_segment_issues(journey: Journey, known: Collection[str],
+                           names: Mapping[str, str] | None = None) -> list[Issue]:
     """An error for each node of ``journey`` naming a segment id not in ``known``: published, it
-    would leave an entry nobody passes and a check nobody meets."""
+    would leave an entry nobody passes and a check nobody meets. ``names``: the names segments
+    had (id → name), for one deleted since."""
     issues = []
     for node_id, field, segment_id in segment_fields(journey):
         if segment_id in known:
             continue
         node = journey.node(node_id)
         label = f'"{node.title}"' if node is not None and node.title else "A node"
-        issues.append(Issue("error", "segment_missing",
-                            f"{label} names a saved segment that this workspace does not have (deleted, or "
-                            f"from another workspace; id {segment_id}): choose one that exists.",
-                            node_id=node_id, field=field))
+        name = (names or {}).get(segment_id)
+        text = (f"{label} names the saved segment “{name}”, which was deleted: choose one that exists."
+                if name else
+                f"{label} names a saved segment that this workspace does not have (deleted, or from another "
+                f"workspace; id {segment_id}): choose one that exists.")
+        issues.append(Issue("error", "segment_missing", text, node_id=node_id, field=field))
     return issues
 
 

@@ -1,0 +1,40 @@
+"""A segment deleted while a journey naming it is open: the canvas keeps the name it knew and badges
+the node with an error, and Problems says which segment was deleted."""
+
+from __future__ import annotations
+
+import html
+
+from engine.commands import make_node
+from engine.document import Journey
+from engine.spec import default_registry
+from engine.track.segments import SegmentStore
+from tests.gui.conftest import make_window
+
+
+def test_a_segment_deleted_while_open_keeps_its_name_and_badges_the_node(qtbot, ws):
+    registry = default_registry()
+    vip = SegmentStore(ws).create("VIP customers")
+    check = make_node(registry, "orchestrate.condition", 0, 0, title="Is VIP?",
+                      config={"check": {"kind": "segment", "segment_id": vip.id}})
+    info = ws.create_journey(Journey(name="VIP", nodes=[check]))
+    win = make_window(qtbot, ws)
+    try:
+        win.open_journey(info.id)
+        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+        cnode = win.canvas.nodes[check.id]
+        assert cnode.summary_text == "If in segment “VIP customers”"
+        assert not [i for i in win.canvas.issues_for(check.id) if i.code == "segment_missing"]
+
+        SegmentStore(ws).delete(vip.id)
+        win.refresh_picker_choices()
+        qtbot.waitUntil(lambda: cnode.issue_level == "error", timeout=10_000)
+        assert cnode.summary_text == "If in segment “VIP customers”"  # not its id
+        [issue] = [i for i in win.canvas.issues_for(check.id) if i.code == "segment_missing"]
+        assert issue.message == '"Is VIP?" names the saved segment “VIP customers”, which was deleted: choose one ' \
+                                'that exists.'
+        assert html.escape(issue.message) in cnode.tooltip()
+        assert issue in win.validation.issues()
+    finally:
+        win.editor.undo_stack.setClean()
+        win.close()
