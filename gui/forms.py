@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from engine.i18n import QT_TRANSLATE_NOOP
-from gui.qt import Qt, QtGui, QtWidgets, Signal, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
 from gui.template_editor import PlaceholderButton, TemplateEdit
 
 #: A key absent from the config, kept absent unless the user fills the field in.
@@ -92,6 +92,14 @@ def choice_label(value: Any, labels: dict[str, str] | None = None) -> str:
 def _same(a: Any, b: Any) -> bool:
     """Equal and of the same JSON type (``1``, ``1.0`` and ``True`` differ in a config)."""
     return type(a) is type(b) and a == b
+
+
+def _as_typed(current: str, value: str) -> str:
+    """The text a box loading ``value`` shows: the text it already shows when that differs only by
+    surrounding whitespace. Every edit is validated and loaded back, and a field that strips
+    whitespace returns "Order" for "Order ": replacing the text would swallow the space typed
+    between two words."""
+    return current if current != value and current.strip() == value else value
 
 
 def _jsonable(value: Any) -> Any:
@@ -491,8 +499,9 @@ class TextEditor(FieldEditor):
         if not isinstance(value, str):
             self.edit.setText("" if value is None else str(value))
             return False
-        if self.edit.text() != value:  # keeps the cursor where the user is typing
-            self.edit.setText(value)
+        text = _as_typed(self.edit.text(), value)
+        if self.edit.text() != text:  # keeps the cursor where the user is typing
+            self.edit.setText(text)
         return True
 
     def _read(self):
@@ -601,6 +610,7 @@ class MultilineEditor(FieldEditor):
             value = ""
         ok = isinstance(value, str)
         text = value if ok else ("" if value is None else str(value))
+        text = _as_typed(self.edit.toPlainText(), text)
         if self.edit.toPlainText() != text:
             self.edit.setPlainText(text)
         return ok
@@ -651,6 +661,21 @@ _MANAGE = {
     "write_key": ("manage_write_keys", QT_TRANSLATE_NOOP("ConfigForm", "Manage write keys…"),
                   QT_TRANSLATE_NOOP("ConfigForm", "Open the Collector to make or remove write keys")),
 }
+#: What an empty picker shows.
+_PLACEHOLDERS = {
+    "channel": QT_TRANSLATE_NOOP("ConfigForm", "Choose or type a channel account"),
+    "event": QT_TRANSLATE_NOOP("ConfigForm", "Choose or type an event name"),
+    "segment": QT_TRANSLATE_NOOP("ConfigForm", "Choose a saved segment"),
+    "write_key": QT_TRANSLATE_NOOP("ConfigForm", "Any write key"),
+    "timezone": QT_TRANSLATE_NOOP("ConfigForm", "Type a city or region, e.g. Berlin"),
+}
+#: What an empty picker shows once the workspace is known to have nothing to offer. Short enough
+#: for the inspector dock: a placeholder is clipped, never wrapped.
+_PLACEHOLDERS_NONE_YET = {
+    "segment": QT_TRANSLATE_NOOP("ConfigForm", "No saved segments yet"),
+    # An empty write key means every key, so the field may well stay empty.
+    "write_key": QT_TRANSLATE_NOOP("ConfigForm", "No write keys yet: any key counts"),
+}
 
 
 class _PickerEditor(FieldEditor):
@@ -663,10 +688,14 @@ class _PickerEditor(FieldEditor):
     which may be typed for an account that is set up later.
 
     A segment picker takes :class:`~engine.track.choices.SegmentChoice` s: it shows saved segments
-    by name and keeps the id; a name typed exactly is read as that segment. An event picker takes
-    :class:`~engine.track.choices.EventChoice` s (or names), a write-key picker names. Segment and
-    write-key pickers say when the value names nothing the workspace has, once its choices are
-    known, and link to the window that makes them.
+    by name and keeps the id; a name typed exactly (capitals included, surrounding spaces not) is
+    read as that segment. An event picker takes :class:`~engine.track.choices.EventChoice` s (or
+    names), a write-key picker names. Segment and write-key pickers say when the value names
+    nothing the workspace has, once its choices are known (not while a name some item begins with
+    is being typed), and link to the window that makes them.
+
+    The drop-down's current item is the one the value names (none when it names nothing), so the
+    arrow keys move on from the chosen item.
     """
 
     def __init__(self, *args, **kwargs):
@@ -678,13 +707,10 @@ class _PickerEditor(FieldEditor):
         self.combo = _ComboBox(self)
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
-        placeholders = {"channel": translate("ConfigForm", "Choose or type a channel account"),
-                        "event": translate("ConfigForm", "Choose or type an event name"),
-                        "segment": translate("ConfigForm", "Choose a saved segment"),
-                        "write_key": translate("ConfigForm", "Any write key"),
-                        "timezone": translate("ConfigForm", "Type a city or region, e.g. Berlin")}
-        self.combo.lineEdit().setPlaceholderText(placeholders.get(self.kind.kind, ""))
-        self.combo.lineEdit().textEdited.connect(lambda _t: self.user_changed())
+        # Names are exact: with "VIP customers" and "vip customers" saved, typing the second and
+        # pressing Enter must not pick the first (the combo matches as its completer does).
+        self.combo.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
+        self.combo.lineEdit().textEdited.connect(self._typed)
         self.combo.activated.connect(lambda _i: self.user_changed())
         self._layout.addWidget(self.combo)
         manage = _MANAGE.get(self.kind.kind)
@@ -693,7 +719,7 @@ class _PickerEditor(FieldEditor):
             self.status.setObjectName("pickerStatus" if self.kind.kind != "channel" else "channelStatus")
             self.status.setWordWrap(True)
             self.status.setTextFormat(Qt.TextFormat.PlainText)
-            self.status.setStyleSheet(f"color: {WARNING_COLOR};")
+            secondary(self.status)  # for hints; warnings get their colour in _show_status
             self.status.hide()
             self._layout.addWidget(self.status)
             # Below the drop-down rather than beside it: the inspector dock is narrow.
@@ -708,6 +734,8 @@ class _PickerEditor(FieldEditor):
             self.manage.clicked.connect(lambda: self.ctx.request(request))
             self._layout.addWidget(self.manage, 0, Qt.AlignmentFlag.AlignLeft)
             self.ctx.watchers.append(self._refilter)
+            # A name left unfinished is said to name nothing once the user moves on.
+            self.combo.installEventFilter(self)
         self._finish()
         self.ctx.pickers.setdefault(self.kind.kind, []).append(self)
         self.set_choices(self.ctx.choices.get(self.kind.kind, []))
@@ -716,7 +744,20 @@ class _PickerEditor(FieldEditor):
         value = self._read() or ""
         self._choices = list(choices)
         self._shown = ()
+        self.combo.lineEdit().setPlaceholderText(self._placeholder())
         self._refilter(value)
+
+    def _placeholder(self) -> str:
+        kind = self.kind.kind
+        # The choices are known once the window has offered them (an empty list included).
+        if kind in _PLACEHOLDERS_NONE_YET and kind in self.ctx.choices and not self._choices:
+            return translate("ConfigForm", _PLACEHOLDERS_NONE_YET[kind])
+        return translate("ConfigForm", _PLACEHOLDERS[kind]) if kind in _PLACEHOLDERS else ""
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+        if watched is self.combo and event.type() == QtCore.QEvent.Type.FocusOut:
+            self._show_status(self._read() or "")
+        return super().eventFilter(watched, event)
 
     # -- the list -----------------------------------------------------------------------------
     def _items(self) -> list[_Item]:
@@ -734,9 +775,9 @@ class _PickerEditor(FieldEditor):
                 if isinstance(c, str):
                     out.append(_Item(c, c))
                     continue
-                tip = (translate("ConfigForm", "1 customer at its last refresh") if c.member_count == 1
-                       else translate("ConfigForm", "%n customers at its last refresh", "", c.member_count))
-                out.append(_Item(c.id, c.name, f"{tip}\n{c.description}" if c.description else tip))
+                # The full name (the list elides long ones) and what the segment is for. Not its
+                # member count: stored membership is refreshed by live runs only, so it misleads.
+                out.append(_Item(c.id, c.name, f"{c.name}\n{c.description}" if c.description else c.name))
             return out
         if kind == "event":
             out = []
@@ -754,6 +795,14 @@ class _PickerEditor(FieldEditor):
             return out
         return [_Item(str(c), str(c)) for c in self._choices]
 
+    def _item_named(self, text: str) -> _Item | None:
+        """The item whose text is ``text``, or failing that ``text`` without surrounding spaces."""
+        for wanted in (text, text.strip()):
+            for item in self._shown:
+                if item.text == wanted:
+                    return item
+        return None
+
     def _refilter(self, value: str | None = None) -> None:
         """Offer the choices (for a channel: the accounts that carry the wanted kind) and say what
         is wrong with the chosen one."""
@@ -763,7 +812,7 @@ class _PickerEditor(FieldEditor):
         if offered != self._shown:
             self._shown = offered
             edit = self.combo.lineEdit()
-            cursor = edit.cursorPosition()
+            typed, cursor = edit.text(), edit.cursorPosition()
             blocked = self.combo.blockSignals(True)
             try:
                 self.combo.clear()
@@ -775,12 +824,35 @@ class _PickerEditor(FieldEditor):
                     if item.warn:
                         warn = self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MessageBoxWarning)
                         self.combo.setItemIcon(index, warn)
-                self.combo.setCurrentIndex(-1)
-                edit.setText(self._text_for(value))
-                edit.setCursorPosition(min(cursor, len(edit.text())))
             finally:
                 self.combo.blockSignals(blocked)
+            self._show(_as_typed(typed, self._text_for(value)), cursor)
         self._show_status(value)
+
+    def _show(self, text: str, cursor: int | None = None) -> None:
+        """Show ``text`` with the item it names as the current one, or none when it names none: the
+        arrow keys then move on from the chosen item. Emits nothing; the cursor stays at ``cursor``
+        (by default where it is)."""
+        edit = self.combo.lineEdit()
+        if cursor is None:
+            cursor = edit.cursorPosition()
+        item = self._item_named(text)
+        index = self._shown.index(item) if item is not None else -1
+        blocked = self.combo.blockSignals(True)
+        try:
+            if self.combo.currentIndex() != index:
+                # This also puts the item's text (or none) into the line being edited: put back
+                # ``text`` below.
+                self.combo.setCurrentIndex(index)
+            if edit.text() != text:
+                edit.setText(text)
+                edit.setCursorPosition(min(cursor, len(text)))
+        finally:
+            self.combo.blockSignals(blocked)
+
+    def _typed(self, text: str) -> None:
+        self._show(text)
+        self.user_changed()
 
     def _text_for(self, value: str) -> str:
         if self.kind.kind in _LABELLED:
@@ -805,18 +877,36 @@ class _PickerEditor(FieldEditor):
         # The choices are known once the window has offered them (an empty list included).
         known = kind in self.ctx.choices
         text = ""
+        warning = True
         if kind == "channel":
             text = self._channel_status(value, known)
+        elif self._being_typed():
+            pass
+        elif not value and known and kind == "segment" and not self._choices:
+            # The placeholder says there are none; where they come from does not fit beside it.
+            text, warning = translate("ConfigForm", "Build one under Manage segments."), False
         elif value and known and kind == "segment" and not any(item.id == value for item in self._shown):
             text = translate("ConfigForm", "No saved segment “%1” in this workspace: it was deleted or belongs "
                                            "to another workspace. Choose one, or build it under Manage "
                                            "segments.").replace("%1", value)
-        elif value and known and kind == "write_key" and value not in self._choices:
-            text = translate("ConfigForm", "This workspace has no write key named “%1”: the collector refuses "
-                                           "events sent with it until one is made under Manage write keys."
-                             ).replace("%1", value)
+        elif value.strip() and known and kind == "write_key" and value.strip() not in map(str, self._choices):
+            # Senders send the key itself; the node names a key, and the collector counts the
+            # events sent with the key of that name (names are compared without surrounding spaces).
+            text = translate("ConfigForm", "This workspace has no write key named “%1”: this source counts no "
+                                           "events until a key of that name is made under Manage write keys."
+                             ).replace("%1", value.strip())
         self.status.setText(text)
+        style = f"color: {WARNING_COLOR};" if warning else ""
+        if self.status.styleSheet() != style:  # this runs after every keystroke
+            self.status.setStyleSheet(style)
         self.status.setVisible(bool(text))
+
+    def _being_typed(self) -> bool:
+        """The picker has focus and what it shows begins some item's text: the user is still typing
+        a name, and calling it unknown would flash on and off with each key."""
+        typed = self.combo.currentText().strip()
+        return (bool(typed) and self.combo.hasFocus()
+                and any(item.text.startswith(typed) for item in self._shown))
 
     def _channel_status(self, value: str, known: bool) -> str:
         wanted = self.wanted_kind()
@@ -824,7 +914,7 @@ class _PickerEditor(FieldEditor):
         rich = [c for c in items if c.channel_kind]
         known = known and len(rich) == len(items)
         found = next((c for c in rich if c.id == value), None)
-        if value and known and found is None:
+        if value and known and found is None and not self._being_typed():
             return translate("ConfigForm", "No channel account “%1” is connected yet: messages through it "
                                            "fail until you add it under Manage channels.").replace("%1", value)
         if found is not None and not found.carries(wanted):
@@ -842,19 +932,16 @@ class _PickerEditor(FieldEditor):
             value = ""
         ok = isinstance(value, str)
         text = value if ok else ("" if value is None else str(value))
-        text = self._text_for(text)
-        if self.combo.currentText() != text:
-            self.combo.lineEdit().setText(text)
+        self._show(_as_typed(self.combo.currentText(), self._text_for(text)))
         return ok
 
     def _read(self):
         text = self.combo.currentText()
-        if self.kind.kind in _LABELLED:
-            # An account is shown as "Name (id)", a segment by its name; the config keeps the id.
-            for item in self._shown:
-                if item.text == text:
-                    text = item.id
-                    break
+        # An account is shown as "Name (id)", a segment by its name; the config keeps the id. A
+        # name typed with spaces around it is still that item.
+        item = self._item_named(text)
+        if item is not None:
+            text = item.id
         return None if self.kind.optional and text == "" else text
 
 
@@ -930,7 +1017,7 @@ class ColorEditor(FieldEditor):
         if value is None and self.kind.optional:
             value = ""
         ok = isinstance(value, str)
-        text = value if ok else ""
+        text = _as_typed(self.edit.text(), value) if ok else ""
         if self.edit.text() != text:
             self.edit.setText(text)
         self._paint_swatch(text)

@@ -10,7 +10,7 @@ import enum  # noqa: E402
 from typing import Annotated, Literal  # noqa: E402
 
 import pytest  # noqa: E402
-from pydantic import BaseModel, ConfigDict, Field  # noqa: E402
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints  # noqa: E402
 
 from engine.document import Node, new_id  # noqa: E402
 from engine.spec import NodeSpec, Stage  # noqa: E402
@@ -503,3 +503,26 @@ def test_every_registered_spec_renders_its_example(qtbot, spec):
     insp.show_node(Node(id=new_id(), type=spec.type_key, config=spec.example), spec)
     assert insp.form.value() == expected
     assert insp.form.shown_errors() == {}
+
+
+class Stripped(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tag: Annotated[str, StringConstraints(strip_whitespace=True)] = Field("", title="Tag")
+    note: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
+        "", title="Note", json_schema_extra={"widget": "multiline"})
+
+
+def test_text_typed_with_spaces_survives_loading_the_stripped_value(qtbot):
+    """Each edit is validated and loaded back (as the inspector does); a field that strips
+    whitespace must not take away the space the user has just typed."""
+    form = ConfigForm(Stripped, {})
+    qtbot.addWidget(form)
+    form.edited.connect(lambda _path, config: form.set_value(config))
+    tag, note = form.widget_for("tag"), form.widget_for("note")
+    qtbot.keyClicks(tag, "VIP member")
+    qtbot.keyClicks(note, "Hello there")
+    assert tag.text() == "VIP member"
+    assert note.toPlainText() == "Hello there"
+    assert form.value() == {"tag": "VIP member", "note": "Hello there"}
+    form.set_value({"tag": "Other", "note": ""})  # a value that differs otherwise replaces the text
+    assert (tag.text(), note.toPlainText()) == ("Other", "")

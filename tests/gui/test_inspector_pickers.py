@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from engine.commands import make_node
-from engine.document import Edge, Journey, PortRef, new_id
+from engine.document import Edge, Journey, Node, PortRef, new_id
 from engine.spec import default_registry
 from engine.track import collector_keys
 from engine.track.choices import EventChoice, SegmentChoice
 from engine.track.segments import SegmentStore
 from gui.forms import ConfigForm
+from gui.inspector import Inspector
+from gui.qt import Qt
 from nodes.common import widget
 from tests.gui.conftest import make_window
 
@@ -50,7 +52,7 @@ def test_segments_are_shown_by_name_and_kept_by_id(qtbot):
     form.set_choices("segment", [LAPSED, VIP])
     assert [combo.itemText(i) for i in range(combo.count())] == ["Lapsed", "VIP customers"]
     assert combo.currentText() == "VIP customers"
-    assert "12 customer" in combo.itemData(1, 3) and "Spent over 1,000" in combo.itemData(1, 3)  # tooltip role
+    assert combo.itemData(1, 3) == "VIP customers\nSpent over 1,000"  # tooltip role: full name, description
     assert form.value()["check"]["segment_id"] == VIP.id
     seen = _edits(form)
     combo.setCurrentIndex(0)
@@ -192,3 +194,166 @@ def test_a_missing_segment_is_a_problem_and_refuses_publishing(qtbot, ws):
     finally:
         win.editor.undo_stack.setClean()
         win.close()
+
+
+# -- typing, matching and the keyboard --------------------------------------------------------
+
+GOAL = default_registry().get("orchestrate.goal")
+CASED = SegmentChoice("5b1e0c7e-1111-4a5e-9d1c-000000000003", "vip customers", 3)
+
+
+def _focus(qtbot, form: ConfigForm, widget) -> None:
+    with qtbot.waitActive(form):
+        form.activateWindow()
+    widget.setFocus()
+    assert widget.hasFocus()
+
+
+def test_an_event_name_typed_with_a_space_survives_each_refresh(qtbot):
+    """The inspector loads the normalised config back after every keystroke; the event field
+    strips whitespace, which must not swallow the space the user just typed."""
+    insp = Inspector()
+    qtbot.addWidget(insp)
+    node = Node(id=new_id(), type=GOAL.type_key, config={"name": "", "event": "", "filters": []})
+    insp.show_node(node, GOAL)
+    insp.set_choices("event", [EventChoice("Order Created", True, True)])
+
+    def apply(_node_id: str, _path: str, config: dict) -> None:
+        node.config = config
+        insp.refresh(node)
+
+    insp.configEdited.connect(apply)
+    edit = insp.form.editor("event").combo.lineEdit()
+    qtbot.keyClicks(edit, "Order Completed")
+    assert edit.text() == "Order Completed"
+    assert node.config["event"] == "Order Completed"
+
+
+def test_a_name_typed_in_another_case_picks_its_own_item(qtbot):
+    form = _segment_form(qtbot)
+    form.set_choices("segment", [VIP, CASED])
+    seen = _edits(form)
+    edit = form.editor("check.segment_id").combo.lineEdit()
+    qtbot.keyClicks(edit, "vip customers")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert form.value()["check"]["segment_id"] == CASED.id
+    assert seen[-1]["check"]["segment_id"] == CASED.id
+
+    keys = ConfigForm(KeyConfig, {})
+    qtbot.addWidget(keys)
+    keys.show()
+    keys.set_choices("write_key", ["Web", "web"])
+    edit = keys.editor("write_key_ref").combo.lineEdit()
+    qtbot.keyClicks(edit, "web")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert keys.value()["write_key_ref"] == "web"
+
+
+def test_a_name_typed_with_surrounding_spaces_is_that_item(qtbot):
+    form = _segment_form(qtbot)
+    form.set_choices("segment", [LAPSED, VIP])
+    picker = form.editor("check.segment_id")
+    seen = _edits(form)
+    qtbot.keyClicks(picker.combo.lineEdit(), "VIP customers ")
+    assert seen[-1]["check"]["segment_id"] == VIP.id
+    assert picker.status_text() == ""
+
+    keys = ConfigForm(KeyConfig, {"write_key_ref": " web "})
+    qtbot.addWidget(keys)
+    keys.show()
+    keys.set_choices("write_key", ["app", "web"])
+    picker = keys.editor("write_key_ref")
+    assert picker.status_text() == ""
+    keys.set_value({"write_key_ref": "web "})
+    assert picker.status_text() == ""
+
+
+def test_the_arrow_keys_move_on_from_the_chosen_item(qtbot):
+    third = SegmentChoice("5b1e0c7e-1111-4a5e-9d1c-000000000004", "Weekend shoppers", 5)
+    form = _segment_form(qtbot, VIP.id)
+    seen = _edits(form)
+    picker = form.editor("check.segment_id")
+    combo = picker.combo
+    form.set_choices("segment", [LAPSED, VIP, third])
+    assert combo.currentIndex() == 1 and combo.currentText() == "VIP customers"
+    form.set_value({"check": {"kind": "segment", "segment_id": LAPSED.id}})
+    assert combo.currentIndex() == 0 and combo.currentText() == "Lapsed"
+    form.set_value({"check": {"kind": "segment", "segment_id": "gone"}})
+    assert combo.currentIndex() == -1 and combo.currentText() == "gone"
+    form.set_value({"check": {"kind": "segment", "segment_id": VIP.id}})
+    assert seen == []  # showing values is not an edit
+    _focus(qtbot, form, combo)
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == "Weekend shoppers"
+    assert seen[-1]["check"]["segment_id"] == third.id
+
+    keys = ConfigForm(KeyConfig, {"write_key_ref": "app"})
+    qtbot.addWidget(keys)
+    keys.show()
+    keys.set_choices("write_key", ["app", "shop", "web"])
+    combo = keys.editor("write_key_ref").combo
+    assert combo.currentIndex() == 0
+    _focus(qtbot, keys, combo)
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert keys.value()["write_key_ref"] == "shop"
+
+
+def test_a_missing_write_key_is_said_in_the_words_of_how_keys_work(qtbot):
+    form = ConfigForm(KeyConfig, {"write_key_ref": "web"})
+    qtbot.addWidget(form)
+    form.show()
+    form.set_choices("write_key", ["app"])
+    assert form.editor("write_key_ref").status_text() == (
+        "This workspace has no write key named “web”: this source counts no events until a key of that "
+        "name is made under Manage write keys.")
+
+
+def test_a_segment_tooltip_gives_its_full_name_and_description(qtbot):
+    form = _segment_form(qtbot)
+    form.set_choices("segment", [LAPSED, VIP])
+    combo = form.editor("check.segment_id").combo
+    tips = [combo.itemData(i, Qt.ItemDataRole.ToolTipRole) for i in range(combo.count())]
+    assert tips == ["Lapsed", "VIP customers\nSpent over 1,000"]
+
+
+def test_empty_choices_say_so_in_the_placeholder(qtbot):
+    form = _segment_form(qtbot)
+    picker = form.editor("check.segment_id")
+    line = picker.combo.lineEdit()
+    assert line.placeholderText() == "Choose a saved segment"  # not known yet
+    assert picker.status_text() == ""
+    form.set_choices("segment", [])
+    assert line.placeholderText() == "No saved segments yet"
+    assert picker.status_text() == "Build one under Manage segments."
+    form.set_choices("segment", [VIP])
+    assert line.placeholderText() == "Choose a saved segment"
+    assert picker.status_text() == ""
+
+    keys = ConfigForm(KeyConfig, {})
+    qtbot.addWidget(keys)
+    line = keys.editor("write_key_ref").combo.lineEdit()
+    keys.set_choices("write_key", [])
+    assert line.placeholderText() == "No write keys yet: any key counts"
+    assert keys.editor("write_key_ref").status_text() == ""
+    keys.set_choices("write_key", ["web"])
+    assert line.placeholderText() == "Any write key"
+
+
+def test_a_name_being_typed_is_not_called_missing_until_it_matches_nothing(qtbot):
+    form = _segment_form(qtbot)
+    form.set_choices("segment", [LAPSED, VIP])
+    picker = form.editor("check.segment_id")
+    combo = picker.combo
+    _focus(qtbot, form, combo)
+    said: list[str] = []
+    for key in "VIP":
+        qtbot.keyClick(combo, key)
+        qtbot.keyClick(combo, Qt.Key.Key_Delete)  # drop the completed rest: the name stays a prefix
+        said.append(picker.status_text())
+    assert combo.currentText() == "VIP"
+    assert said == ["", "", ""]
+    combo.clearFocus()
+    assert "No saved segment “VIP”" in picker.status_text()  # left unfinished: now it is said
+    _focus(qtbot, form, combo)
+    qtbot.keyClick(combo, "x")
+    assert "No saved segment “VIPx”" in picker.status_text()  # no saved name starts so
