@@ -25,6 +25,9 @@ class UndoAdapter(QtGui.QUndoCommand):
         self.doc = doc
         self.command = command
         self._skip_redo = already_done
+        #: Set when the edit is complete (a choice picked from a list): the next edit of the same
+        #: field is an undo step of its own.
+        self.sealed = False
 
     def redo(self) -> None:
         if self._skip_redo:
@@ -39,6 +42,8 @@ class UndoAdapter(QtGui.QUndoCommand):
         return _MERGE_ID if self.command.merge_key is not None else -1
 
     def mergeWith(self, other: QtGui.QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        if self.sealed:
+            return False
         if isinstance(other, UndoAdapter) and self.command.merge(other.command):
             return True
         return False
@@ -81,6 +86,13 @@ class Editor(QtCore.QObject):
             return False
         self.undo_stack.push(UndoAdapter(self.doc, command, already_done=True))
         return True
+
+    def seal(self) -> None:
+        """End the undo step of the last edit: the next one does not merge into it."""
+        index = self.undo_stack.index()
+        top = self.undo_stack.command(index - 1) if index > 0 else None
+        if isinstance(top, UndoAdapter):
+            top.sealed = True
 
     def _on_change(self, change) -> None:
         self.changed.emit()

@@ -711,7 +711,7 @@ class _PickerEditor(FieldEditor):
         # pressing Enter must not pick the first (the combo matches as its completer does).
         self.combo.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
         self.combo.lineEdit().textEdited.connect(self._typed)
-        self.combo.activated.connect(lambda _i: self.user_changed())
+        self.combo.activated.connect(self._picked)
         self._layout.addWidget(self.combo)
         manage = _MANAGE.get(self.kind.kind)
         if manage is not None:
@@ -853,6 +853,11 @@ class _PickerEditor(FieldEditor):
     def _typed(self, text: str) -> None:
         self._show(text)
         self.user_changed()
+
+    def _picked(self, _index: int) -> None:
+        # A choice from the list is a whole edit: one undo step, never merged with the next.
+        self.user_changed()
+        self.ctx.request("edit_done")
 
     def _text_for(self, value: str) -> str:
         if self.kind.kind in _LABELLED:
@@ -1900,8 +1905,8 @@ class ConfigForm(QtWidgets.QWidget):
     edited = Signal(str, object)
     #: A channel picker's "Manage channels…" was clicked.
     manageChannelsRequested = Signal()  # noqa: N815 - Qt signal naming
-    #: A picker asked for a window outside the form: ``manage_channels``, ``manage_segments``,
-    #: ``manage_write_keys``.
+    #: A picker asked for a window outside the form (``manage_channels``, ``manage_segments``,
+    #: ``manage_write_keys``) or says its edit is complete (``edit_done``: a choice was picked).
     requested = Signal(str)
 
     def __init__(self, model_cls: type[BaseModel], value: dict, parent: QtWidgets.QWidget | None = None):

@@ -217,7 +217,8 @@ class Inspector(QtWidgets.QWidget):
     titleEdited = Signal(str, str)  # noqa: N815 - Qt signal naming
     #: "Manage channels…" was clicked in a channel picker.
     manageChannelsRequested = Signal()  # noqa: N815 - Qt signal naming
-    #: A picker asked for a window: ``manage_channels``, ``manage_segments``, ``manage_write_keys``.
+    #: A picker asked for a window (``manage_channels``, ``manage_segments``, ``manage_write_keys``)
+    #: or says its edit is complete (``edit_done``).
     formRequested = Signal(str)  # noqa: N815 - Qt signal naming
 
     PAGE_EMPTY, PAGE_MANY, PAGE_NODE = range(3)

@@ -1111,7 +1111,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.inspector.set_choices("write_key", list(choices.write_keys))
 
     def _on_form_request(self, name: str) -> None:
-        if name == "manage_segments":
+        if name == "edit_done":
+            if self.editor is not None:
+                self.editor.seal()
+        elif name == "manage_segments":
             self.show_segments()
         elif name == "manage_write_keys":
             self.show_collector()

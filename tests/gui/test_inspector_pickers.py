@@ -357,3 +357,38 @@ def test_a_name_being_typed_is_not_called_missing_until_it_matches_nothing(qtbot
     _focus(qtbot, form, combo)
     qtbot.keyClick(combo, "x")
     assert "No saved segment “VIPx”" in picker.status_text()  # no saved name starts so
+
+
+def test_each_choice_picked_from_a_list_is_an_undo_step_of_its_own(qtbot, ws):
+    registry = default_registry()
+    store = SegmentStore(ws)
+    first, second = store.create("Newsletter subscribers"), store.create("VIP customers")
+    check = make_node(registry, "orchestrate.condition", 0, 0, config={"check": {"kind": "segment", "segment_id": ""}})
+    info = ws.create_journey(Journey(name="Undo", nodes=[check]))
+    win = make_window(qtbot, ws)
+    try:
+        win.open_journey(info.id)
+        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+        win.canvas.select_nodes([check.id])
+
+        def pick(name: str) -> None:
+            combo = win.inspector.form.editor("check.segment_id").combo
+            index = combo.findText(name)
+            combo.setCurrentIndex(index)
+            combo.activated.emit(index)
+
+        def chosen() -> str:
+            return win.editor.journey.node(check.id).config["check"]["segment_id"]
+
+        before = win.editor.undo_stack.count()
+        pick("Newsletter subscribers")
+        pick("VIP customers")
+        assert chosen() == second.id
+        assert win.editor.undo_stack.count() == before + 2
+        win.editor.undo_stack.undo()
+        assert chosen() == first.id
+        win.editor.undo_stack.undo()
+        assert chosen() == ""
+    finally:
+        win.editor.undo_stack.setClean()
+        win.close()
