@@ -10,6 +10,7 @@ validation messages next to the fields they concern, and never alters values it 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import enum
 import json
 import math
@@ -1251,7 +1252,13 @@ class RawEditor(FieldEditor):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.edit = QtWidgets.QLineEdit(self)
-        self.edit.setPlaceholderText(translate("ConfigForm", "JSON value"))
+        if self.kind.tp is datetime.datetime:
+            # Read as text by the config model, which takes ISO 8601 with a space or a "T".
+            self.edit.setPlaceholderText(translate("ConfigForm", "Date and time, e.g. 2025-06-01 09:00"))
+        elif self.kind.tp is datetime.date:
+            self.edit.setPlaceholderText(translate("ConfigForm", "Date, e.g. 2025-06-01"))
+        else:
+            self.edit.setPlaceholderText(translate("ConfigForm", "JSON value"))
         self.edit.textEdited.connect(lambda _t: self.user_changed())
         self._layout.addWidget(self.edit)
         self._finish()

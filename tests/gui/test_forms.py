@@ -526,3 +526,16 @@ def test_text_typed_with_spaces_survives_loading_the_stripped_value(qtbot):
     assert form.value() == {"tag": "VIP member", "note": "Hello there"}
     form.set_value({"tag": "Other", "note": ""})  # a value that differs otherwise replaces the text
     assert (tag.text(), note.toPlainText()) == ("Other", "")
+
+
+def test_a_date_and_time_field_says_how_to_write_it(qtbot):
+    from engine.spec import default_registry
+
+    entry = default_registry().get("orchestrate.entry")
+    form = ConfigForm(entry.config_model, {"trigger": {"kind": "schedule", "repeat": "once", "at": None}})
+    qtbot.addWidget(form)
+    edit = form.editor("trigger.at").edit
+    assert edit.placeholderText() == "Date and time, e.g. 2025-06-01 09:00"
+    edit.setText("2025-06-01 09:00")
+    edit.textEdited.emit("2025-06-01 09:00")
+    assert entry.config_errors(form.value()) == []
