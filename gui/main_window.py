@@ -815,7 +815,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_config_edited(self, node_id: str, path: str, config: dict) -> None:
         if self.editor is not None and self.editor.journey.node(node_id) is not None:
-            self.editor.execute(SetConfig(node_id, config, path))
+            command = SetConfig(node_id, config, path)
+            # The undo menu names the field as the inspector shows it ("Undo Edit Segment").
+            field = self.inspector.form.editor(path) if self.inspector.form is not None and path else None
+            if field is not None and field.title:
+                command.label = self.tr("Edit %1").replace("%1", field.title)
+            self.editor.execute(command)
 
     def _on_title_edited(self, node_id: str, title: str) -> None:
         if self.editor is not None and self.editor.journey.node(node_id) is not None:

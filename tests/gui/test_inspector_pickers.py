@@ -385,6 +385,7 @@ def test_each_choice_picked_from_a_list_is_an_undo_step_of_its_own(qtbot, ws):
         pick("VIP customers")
         assert chosen() == second.id
         assert win.editor.undo_stack.count() == before + 2
+        assert win.editor.undo_stack.undoText() == "Edit Segment"  # the field as the inspector names it
         win.editor.undo_stack.undo()
         assert chosen() == first.id
         win.editor.undo_stack.undo()
