@@ -570,9 +570,13 @@ class CollectorPanel(QtWidgets.QWidget):
         for event in reversed(self.latest):
             received = event.received_at if event.received_at.tzinfo else event.received_at.replace(tzinfo=UTC)
             properties = json.dumps(event.properties, ensure_ascii=False, default=str)
-            item = QtWidgets.QTreeWidgetItem([received.astimezone().strftime("%H:%M:%S"), event.name,
-                                              short_source(event.source), _compact(properties)])
-            item.setToolTip(2, source_text(event.source))
+            source, tip = short_source(event.source), source_text(event.source)
+            if event.write_key:
+                source += f" · {event.write_key}"
+                tip += "\n" + translate("CollectorPanel", "Write key “%1”").replace("%1", event.write_key)
+            item = QtWidgets.QTreeWidgetItem([received.astimezone().strftime("%H:%M:%S"), event.name, source,
+                                              _compact(properties)])
+            item.setToolTip(2, tip)
             item.setToolTip(3, properties[:2000])
             item.setToolTip(1, event.name)
             tree.addTopLevelItem(item)

@@ -86,6 +86,9 @@ class EventRecord:
     source: str
     dedup_key: str | None
     created: bool = False
+    #: The name of the collector write key it came with (``events.write_key``), when the caller
+    #: that made the record knew it (the collector's hand-over does).
+    write_key: str | None = None
 
 
 @dataclass(frozen=True)

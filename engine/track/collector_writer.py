@@ -154,11 +154,11 @@ class Stored:
         merged, now = self.merged_into, self.now
         found: list[EventRecord] = []
         for ids, events in self.batches:
-            for event_id, (cid, m, _write_key) in zip(ids, events, strict=True):
+            for event_id, (cid, m, write_key) in zip(ids, events, strict=True):
                 while cid in merged:  # stored before a merge in the same transaction moved it
                     cid = merged[cid]
                 found.append(EventRecord(event_id, cid, m.event or "", dict(m.properties or {}), m.occurred_at,
-                                         now, m.source, m.dedup_key, created=True))
+                                         now, m.source, m.dedup_key, created=True, write_key=write_key))
         return found
 
 

@@ -69,6 +69,10 @@ def test_start_count_store_and_stop_frees_the_port(panel, ws, qtbot):
     qtbot.waitUntil(lambda: panel.count_labels["committed"].text() == "1", timeout=20_000)
     assert panel.count_labels["received"].text() == "1"
     assert _rows(panel.source_list) == {"Segment": "1"}
+    qtbot.waitUntil(lambda: panel.latest_list.topLevelItemCount() == 1, timeout=20_000)
+    latest = panel.latest_list.topLevelItem(0)
+    assert latest.text(2) == "Segment · default"  # the name of the key it came with
+    assert "Write key “default”" in latest.toolTip(2)
     customer = ws.find_customer("user_id", "u-42")
     events = ws.customer_events(customer)
     assert [(e.name, e.properties["total"]) for e in events] == [("Order Completed", 59.9)]
