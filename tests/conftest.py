@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,12 @@ def small_journey(registry) -> Journey:
     connect(j, wait, "next", send)
     connect(j, send, "sent", done)
     return j
+
+
+def wait_for(predicate, timeout: float = 20.0) -> None:
+    """Wait until ``predicate()`` is true (for work done by another thread); fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("the condition did not come true in time")
+        time.sleep(0.02)

@@ -11,7 +11,6 @@ import json
 import re
 import socket
 import threading
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from engine.store.models import EventRow, IdentityMergeRow
 from engine.track import collector_keys
 from engine.track.collector import Collector, CollectorCounts, is_loopback
 from engine.track.collector_keys import CollectorError
+from tests.conftest import wait_for
 
 
 @dataclass
@@ -104,14 +104,6 @@ def events_of(ws: Workspace, kind: str, value: str) -> list[EventRecord]:
 def event_count(ws: Workspace) -> int:
     with ws.engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(EventRow))
-
-
-def wait_for(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition did not come true in time")
-        time.sleep(0.02)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import base64
 import http.client
 import json
 import threading
-import time
 from urllib.parse import urlencode
 
 import pytest
@@ -24,6 +23,7 @@ from engine.store.models import EventRow
 from engine.track import collector_keys, profiles
 from engine.track import tracking_plan as tp
 from engine.track.collector import Collector
+from tests.conftest import wait_for
 
 
 @pytest.fixture
@@ -69,14 +69,6 @@ def stored_keys(ws: Workspace) -> dict[str, str | None]:
         rows = conn.execute(select(EventRow.name, EventRow.write_key)).all()
     assert len({name for name, _ in rows}) == len(rows), "each event name is used once here"
     return dict(rows)
-
-
-def wait_for(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("the condition did not come true in time")
-        time.sleep(0.02)
 
 
 def source_node(registry, title: str, protocol: str, write_key_ref: str):
