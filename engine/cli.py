@@ -362,6 +362,15 @@ def _live_channel_accounts(ws, registry) -> dict[str, str]:
     return found
 
 
+def pass_report(done, said: set[str]) -> tuple[str, set[str]]:
+    """What ``run`` prints after a pass (``""``: nothing) and the warnings said so far. Lasting
+    problems come with every pass: they are said again only when they change."""
+    changed = set(done.problems) != said
+    if done.busy or (changed and done.problems):
+        return done.describe(problems=changed), set(done.problems)
+    return ("the warnings above no longer apply" if changed else ""), set(done.problems)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -440,10 +449,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                         counted[account] = WatchedChannel(sink, _log)
                 engine.set_channels(counted)
                 done = engine.run_pass(stop.is_set)
-                # Lasting problems are reported by every pass: said again only when they change.
-                if done.busy or set(done.problems) != said:
-                    _say(done.describe())
-                said = set(done.problems)
+                report, said = pass_report(done, said)
+                if report:
+                    _say(report)
                 if args.once:
                     break
                 wake.wait(args.interval)

@@ -59,7 +59,8 @@ class PassResult:
         """Whether the pass did anything (problems aside)."""
         return bool(self.events or self.runs or self.sent or self.failed or self.opt_outs or self.retried)
 
-    def describe(self) -> str:
+    def describe(self, problems: bool = True) -> str:
+        """One line of what the pass did, then (``problems``) a ``warning:`` line per problem."""
         parts = [f"{_plural(self.opt_outs, 'opt-out')} read from unsubscribe mail and SMS replies"] \
             if self.opt_outs else []
         parts += [f"{_plural(self.events, 'event')} handled"] if self.events else []
@@ -69,7 +70,7 @@ class PassResult:
         if self.retried:
             parts.append(f"{self.retried:,} to be tried again (see 'outbox list --status retrying')")
         text = ", ".join(parts)
-        for problem in self.problems:
+        for problem in self.problems if problems else ():
             text += f"\nwarning: {problem}"
         return text
 

@@ -148,3 +148,19 @@ def test_a_schedule_or_check_naming_a_deleted_segment_says_so(any_ws: Workspace,
         "nobody enters through it. Choose another segment and publish again.",
         f"Journey “Checked”, check “In the segment?”: the saved segment '{gone.id}' no longer exists, so every "
         "customer takes its No path. Choose another segment and publish again."])
+
+
+def test_run_says_lasting_warnings_only_when_they_change():
+    from engine.cli import pass_report
+    from engine.runtime.live import PassResult
+
+    gone = "Journey “J”, entry “E”: the saved segment 's1' no longer exists, ..."
+    quiet, said = pass_report(PassResult(), set())
+    assert quiet == "" and said == set()
+    first, said = pass_report(PassResult(problems=(gone,)), said)
+    assert first == f"0 runs advanced, 0 messages sent\nwarning: {gone}"
+    busy, said = pass_report(PassResult(events=1, runs=1, problems=(gone,)), said)
+    assert busy == "1 event handled, 1 run advanced, 0 messages sent"  # the warning was said already
+    assert pass_report(PassResult(problems=(gone,)), said) == ("", {gone})
+    cleared, said = pass_report(PassResult(), said)
+    assert (cleared, said) == ("the warnings above no longer apply", set())
