@@ -817,10 +817,21 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.editor is not None and self.editor.journey.node(node_id) is not None:
             command = SetConfig(node_id, config, path)
             # The undo menu names the field as the inspector shows it ("Undo Edit Segment").
-            field = self.inspector.form.editor(path) if self.inspector.form is not None and path else None
-            if field is not None and field.title:
-                command.label = self.tr("Edit %1").replace("%1", field.title)
+            title = self._field_title(path)
+            if title:
+                command.label = self.tr("Edit %1").replace("%1", title)
             self.editor.execute(command)
+
+    def _field_title(self, path: str) -> str:
+        """The title the inspector shows for the field at ``path``, or for the nearest field
+        holding it (a variant's ``kind`` is chosen in its union's drop-down)."""
+        form = self.inspector.form
+        while form is not None and path:
+            field = form.editor(path)
+            if field is not None and field.title:
+                return field.title
+            path = path.rpartition(".")[0]
+        return ""
 
     def _on_title_edited(self, node_id: str, title: str) -> None:
         if self.editor is not None and self.editor.journey.node(node_id) is not None:

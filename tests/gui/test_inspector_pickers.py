@@ -386,6 +386,10 @@ def test_each_choice_picked_from_a_list_is_an_undo_step_of_its_own(qtbot, ws):
         assert chosen() == second.id
         assert win.editor.undo_stack.count() == before + 2
         assert win.editor.undo_stack.undoText() == "Edit Segment"  # the field as the inspector names it
+        config = {"check": {"kind": "consent", "channel_kind": "sms"}}
+        win._on_config_edited(check.id, "check.kind", config)  # the variant's drop-down: its union's title
+        assert win.editor.undo_stack.undoText() == "Edit Condition"
+        win.editor.undo_stack.undo()
         win.editor.undo_stack.undo()
         assert chosen() == first.id
         win.editor.undo_stack.undo()
