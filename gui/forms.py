@@ -711,6 +711,9 @@ class _PickerEditor(FieldEditor):
         # Names are exact: with "VIP customers" and "vip customers" saved, typing the second and
         # pressing Enter must not pick the first (the combo matches as its completer does).
         self.combo.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
+        # Suggestions in a list below, not typed ahead into the field: a new event named "Order"
+        # must not become the "Order Completed" already received when the user moves on.
+        self.combo.completer().setCompletionMode(QtWidgets.QCompleter.CompletionMode.PopupCompletion)
         self.combo.lineEdit().textEdited.connect(self._typed)
         self.combo.activated.connect(self._picked)
         self._layout.addWidget(self.combo)
@@ -1271,14 +1274,28 @@ class RawEditor(FieldEditor):
             self.edit.setText("")
             return True
         text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-        if self._read() != value:
+        if self._read() != value and not self._same_moment(value):
             self.edit.setText(text)
-        return self._read() == value
+        return self._read() == value or self._same_moment(value)
+
+    def _same_moment(self, value: Any) -> bool:
+        """For a date or time field: whether the text typed means ``value`` ("2025-06-01 09:00" and
+        the stored "2025-06-01T09:00:00"), so that loading it back leaves the text as typed."""
+        if self.kind.tp not in (datetime.datetime, datetime.date) or not isinstance(value, str):
+            return False
+        adapter = TypeAdapter(self.kind.tp)
+        try:
+            return adapter.validate_python(self.edit.text().strip()) == adapter.validate_python(value)
+        except (ValidationError, ValueError):
+            return False
 
     def _read(self):
         text = self.edit.text()
         if text.strip() == "":
             return None if self.kind.optional else ""
+        if self.kind.tp in (datetime.datetime, datetime.date):
+            # Text for the model to read: "2" is the start of a date being typed, not a number.
+            return text.strip()
         try:
             return json.loads(text)
         except ValueError:

@@ -536,6 +536,9 @@ def test_a_date_and_time_field_says_how_to_write_it(qtbot):
     qtbot.addWidget(form)
     edit = form.editor("trigger.at").edit
     assert edit.placeholderText() == "Date and time, e.g. 2025-06-01 09:00"
-    edit.setText("2025-06-01 09:00")
-    edit.textEdited.emit("2025-06-01 09:00")
+    form.edited.connect(lambda _path, config: form.set_value(config))  # loaded back, as the inspector does
+    edit.setFocus()
+    qtbot.keyClicks(edit, "2025-06-01 09:00")  # key by key: "2" is not a number here
+    assert edit.text() == "2025-06-01 09:00"
     assert entry.config_errors(form.value()) == []
+    assert entry.config_model.model_validate(form.value()).trigger.at.isoformat() == "2025-06-01T09:00:00"

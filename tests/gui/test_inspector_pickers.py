@@ -348,10 +348,10 @@ def test_a_name_being_typed_is_not_called_missing_until_it_matches_nothing(qtbot
     said: list[str] = []
     for key in "VIP":
         qtbot.keyClick(combo, key)
-        qtbot.keyClick(combo, Qt.Key.Key_Delete)  # drop the completed rest: the name stays a prefix
         said.append(picker.status_text())
-    assert combo.currentText() == "VIP"
+    assert combo.currentText() == "VIP"  # suggestions are listed below, not typed ahead
     assert said == ["", "", ""]
+    combo.completer().popup().hide()
     combo.clearFocus()
     assert "No saved segment “VIP”" in picker.status_text()  # left unfinished: now it is said
     _focus(qtbot, form, combo)
@@ -397,3 +397,18 @@ def test_each_choice_picked_from_a_list_is_an_undo_step_of_its_own(qtbot, ws):
     finally:
         win.editor.undo_stack.setClean()
         win.close()
+
+
+def test_a_new_name_that_begins_an_existing_one_is_kept_as_typed(qtbot):
+    form = ConfigForm(KeyConfig, {})
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    form.set_choices("event", [EventChoice("Order Completed", False, True)])
+    seen = _edits(form)
+    combo = form.editor("event").combo
+    combo.setFocus()
+    qtbot.keyClicks(combo.lineEdit(), "Order")
+    qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Tab)
+    assert combo.currentText() == "Order"
+    assert seen[-1]["event"] == "Order"  # not completed to the longer name already received
