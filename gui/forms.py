@@ -754,9 +754,13 @@ class _PickerEditor(FieldEditor):
     def _placeholder(self) -> str:
         kind = self.kind.kind
         # The choices are known once the window has offered them (an empty list included).
-        if kind in _PLACEHOLDERS_NONE_YET and kind in self.ctx.choices and not self._choices:
+        if kind in _PLACEHOLDERS_NONE_YET and kind in self.ctx.choices and self._offers_nothing():
             return translate("ConfigForm", _PLACEHOLDERS_NONE_YET[kind])
         return translate("ConfigForm", _PLACEHOLDERS[kind]) if kind in _PLACEHOLDERS else ""
+
+    def _offers_nothing(self) -> bool:
+        """Whether the list is empty (deleted segments, known only by name, are never offered)."""
+        return not any(isinstance(c, str) or not getattr(c, "deleted", False) for c in self._choices)
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt override
         if watched is self.combo and event.type() == QtCore.QEvent.Type.FocusOut:
@@ -779,6 +783,8 @@ class _PickerEditor(FieldEditor):
                 if isinstance(c, str):
                     out.append(_Item(c, c))
                     continue
+                if c.deleted:
+                    continue  # only named in the note of a node still pointing at it
                 # The full name (the list elides long ones) and what the segment is for. Not its
                 # member count: stored membership is refreshed by live runs only, so it misleads.
                 out.append(_Item(c.id, c.name, f"{c.name}\n{c.description}" if c.description else c.name))
@@ -891,13 +897,19 @@ class _PickerEditor(FieldEditor):
             text = self._channel_status(value, known)
         elif self._being_typed():
             pass
-        elif not value and known and kind == "segment" and not self._choices:
+        elif not value and known and kind == "segment" and self._offers_nothing():
             # The placeholder says there are none; where they come from does not fit beside it.
             text, warning = translate("ConfigForm", "Build one under Manage segments."), False
         elif value and known and kind == "segment" and not any(item.id == value for item in self._shown):
-            text = translate("ConfigForm", "No saved segment “%1” in this workspace: it was deleted or belongs "
-                                           "to another workspace. Choose one, or build it under Manage "
-                                           "segments.").replace("%1", value)
+            gone = next((c.name for c in self._choices if not isinstance(c, str) and c.deleted and c.id == value),
+                        None)
+            if gone is not None:
+                text = translate("ConfigForm", "The saved segment “%1” was deleted: choose another, or build it "
+                                               "again under Manage segments.").replace("%1", gone)
+            else:
+                text = translate("ConfigForm", "No saved segment “%1” in this workspace: it was deleted or "
+                                               "belongs to another workspace. Choose one, or build it under "
+                                               "Manage segments.").replace("%1", value)
         elif value.strip() and known and kind == "write_key" and value.strip() not in map(str, self._choices):
             # Senders send the key itself; the node names a key, and the collector counts the
             # events sent with the key of that name (names are compared without surrounding spaces).

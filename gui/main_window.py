@@ -1093,7 +1093,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_picker_choices(self, choices) -> None:
         self._picker_choices = choices
-        # Names are remembered for the session: a node naming a segment deleted since still reads well.
+        # A node naming a segment deleted since still reads well: the workspace keeps deleted
+        # segments' names, and this window those it saw.
+        self._segment_names.update(choices.deleted_segments)
         self._segment_names.update((c.id, c.name) for c in choices.segments)
         if choices.problems:
             self.statusBar().showMessage(choices.problems[0], 6000)
@@ -1110,7 +1112,7 @@ class MainWindow(QtWidgets.QMainWindow):
         choices = self._picker_choices
         if choices is None:
             return
-        from engine.track.choices import EventChoice
+        from engine.track.choices import EventChoice, SegmentChoice
 
         events = {c.name: c for c in choices.events}
         if self.editor is not None:
@@ -1120,7 +1122,10 @@ class MainWindow(QtWidgets.QMainWindow):
                     name = name.strip()
                     seen = events.get(name)
                     events[name] = EventChoice(name, True, seen is not None and seen.received)
-        self.inspector.set_choices("segment", list(choices.segments))
+        saved = {c.id for c in choices.segments}
+        gone = [SegmentChoice(sid, name, 0, deleted=True) for sid, name in self._segment_names.items()
+                if sid not in saved]
+        self.inspector.set_choices("segment", [*choices.segments, *gone])
         if self.canvas is not None:
             self.canvas.set_segment_names(self._segment_names)
         self.inspector.set_choices("event", sorted(events.values(), key=lambda c: (c.name.casefold(), c.name)))

@@ -279,10 +279,19 @@ class Runner:
         return tuple(dict.fromkeys(self._problems.values()))
 
     def _segment_gone(self, journey: Journey, version: int, node_id: str, segment_id: str, what: str) -> None:
+        from engine.track.segments import deleted_segment_names
+
+        key = (journey.id, version, node_id)
+        if key in self._problems:
+            return
         node = journey.node(node_id)
         title = node.title if node is not None and node.title else node_id[:8]
-        self._problems[(journey.id, version, node_id)] = (
-            f"Journey “{journey.name}”, {what} “{title}”: the saved segment '{segment_id}' no longer exists, "
+        with self.workspace._session() as s:
+            name = deleted_segment_names(s.connection()).get(segment_id)
+        segment = f"the saved segment “{name}” was deleted" if name else \
+            f"the saved segment '{segment_id}' no longer exists"
+        self._problems[key] = (
+            f"Journey “{journey.name}”, {what} “{title}”: {segment}, "
             f"so {'nobody enters through it' if what == 'entry' else 'every customer takes its No path'}. "
             "Choose another segment and publish again.")
 

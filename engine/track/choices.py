@@ -8,7 +8,8 @@ whenever something that changes them happens (a segment saved, an import finishe
 - event names declared by the ``track.event`` nodes of every journey (the tracking plan), and
   those of the newest stored events (a bounded sample, :func:`~engine.track.segments.recent_event_names`),
   each saying where it was seen;
-- the names of the collector's write keys.
+- the names of the collector's write keys;
+- the names deleted segments had, for nodes that still name one.
 
 Read only; a damaged part (the write keys' setting) leaves that part empty and says why in
 ``problems`` rather than hiding the others.
@@ -21,7 +22,13 @@ from typing import TYPE_CHECKING
 
 from engine.errors import JourneyStudioError
 from engine.track import collector_keys
-from engine.track.segments import NAMES_EVENT_SAMPLE, SegmentStore, fold, recent_event_names
+from engine.track.segments import (
+    NAMES_EVENT_SAMPLE,
+    SegmentStore,
+    deleted_segment_names,
+    fold,
+    recent_event_names,
+)
 from engine.track.tracking_plan import TrackingPlan
 
 if TYPE_CHECKING:
@@ -36,6 +43,8 @@ class SegmentChoice:
     name: str
     member_count: int
     description: str = ""
+    #: A segment deleted since (offered to no one; named when a node still points at it).
+    deleted: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,8 @@ class PickerChoices:
     segments: list[SegmentChoice] = field(default_factory=list)
     events: list[EventChoice] = field(default_factory=list)
     write_keys: list[str] = field(default_factory=list)
+    #: The names deleted segments had (id → name), for nodes that still name one.
+    deleted_segments: dict[str, str] = field(default_factory=dict)
     #: What could not be read, one sentence each.
     problems: list[str] = field(default_factory=list)
 
@@ -71,9 +82,11 @@ def picker_choices(ws: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE) -> 
     except JourneyStudioError as exc:
         problems.append(str(exc))
     received: set[str] = set()
+    deleted: dict[str, str] = {}
     try:
         with ws._session() as s:
             received = recent_event_names(s.connection(), event_sample)
+            deleted = deleted_segment_names(s.connection())
     except JourneyStudioError as exc:
         problems.append(str(exc))
     keys: list[str] = []
@@ -84,4 +97,4 @@ def picker_choices(ws: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE) -> 
     events = [EventChoice(name, name in declared, name in received) for name in declared | received]
     return PickerChoices(sorted(segments, key=lambda c: (fold(c.name), c.name)),
                          sorted(events, key=lambda c: (fold(c.name), c.name)),
-                         sorted(keys, key=lambda n: (fold(n), n)), problems)
+                         sorted(keys, key=lambda n: (fold(n), n)), deleted, problems)

@@ -102,7 +102,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from engine.document import Journey, new_id
 from engine.errors import NotFound, SegmentInvalid, WorkspaceError
 from engine.runtime.triggers import lookup
-from engine.store.models import CustomerRow, EventRow, SegmentMemberRow, SegmentRow, utcnow
+from engine.store.models import CustomerRow, EventRow, MetaRow, SegmentMemberRow, SegmentRow, utcnow
 from engine.validate import Issue
 
 if TYPE_CHECKING:
@@ -502,6 +502,7 @@ _customers = CustomerRow.__table__
 _events = EventRow.__table__
 _members = SegmentMemberRow.__table__
 _segments = SegmentRow.__table__
+_meta = MetaRow.__table__
 
 
 class _Value(ABC):
@@ -936,12 +937,19 @@ class SegmentStore:
 
     def delete(self, segment_id: str) -> None:
         """Delete a segment and its stored membership. Journeys that name it keep the id (see
-        :func:`engine.track.tracking_plan.segment_references` to warn first)."""
+        :func:`engine.track.tracking_plan.segment_references` to warn first); its name is kept
+        among :func:`deleted_segment_names`, so that they can say which segment they miss."""
         with self.workspace._session(write=True) as s:
             conn = s.connection()
-            self._row(conn, segment_id)
+            name = self._row(conn, segment_id).name
             conn.execute(delete(_members).where(_members.c.segment_id == segment_id))
             conn.execute(delete(_segments).where(_segments.c.id == segment_id))
+            names = deleted_segment_names(conn)
+            names.pop(segment_id, None)
+            names[segment_id] = name
+            text = json.dumps(dict(list(names.items())[-MAX_DELETED_NAMES:]), ensure_ascii=False)
+            if conn.execute(update(_meta).where(_meta.c.key == DELETED_NAMES_KEY).values(value=text)).rowcount == 0:
+                conn.execute(insert(_meta).values(key=DELETED_NAMES_KEY, value=text))
 
     # -- live evaluation --------------------------------------------------------------------------
     def where(self, rules: Group | Mapping[str, Any], now: datetime | None = None) -> ColumnElement[bool]:
@@ -1114,6 +1122,24 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
         yield values[start:start + PAGE]
 
 
+#: Workspace setting holding the names of deleted segments (id → name, the latest last).
+DELETED_NAMES_KEY = "segments.deleted_names"
+#: How many deleted segments' names are kept.
+MAX_DELETED_NAMES = 1000
+
+
+def deleted_segment_names(conn: Connection) -> dict[str, str]:
+    """The names deleted segments had (id → name), oldest deletion first; a damaged setting reads
+    as none (they only make messages clearer)."""
+    text = conn.scalar(select(_meta.c.value).where(_meta.c.key == DELETED_NAMES_KEY))
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)} \
+        if isinstance(found, dict) else {}
+
+
 def segment_fields(journey: Journey) -> list[tuple[str, str, str]]:
     """``(node id, dotted field, segment id)`` for each non-empty ``segment_id`` at any depth of a
     node's config (entry triggers, condition checks...)."""
@@ -1162,7 +1188,9 @@ def segment_issues(conn: Connection, journey: Journey) -> list[Issue]:
     stored: set[str] = set()
     for chunk in _chunks(wanted):
         stored.update(conn.scalars(select(_segments.c.id).where(_segments.c.id.in_(chunk))))
-    return unknown_segment_issues(journey, stored)
+    if stored == set(wanted):
+        return []
+    return unknown_segment_issues(journey, stored, deleted_segment_names(conn))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from engine.runtime.clock import VirtualClock
 from engine.runtime.live import LiveEngine
 from engine.store import Workspace
 from engine.store.models import RunRow
-from engine.track.segments import SegmentStore, segment_fields, unknown_segment_issues
+from engine.track.choices import picker_choices
+from engine.track.segments import SegmentStore, deleted_segment_names, segment_fields, unknown_segment_issues
 
 T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
@@ -67,6 +68,8 @@ def test_publish_is_refused_until_the_segment_exists(any_ws: Workspace, registry
     assert [(i.code, i.field) for i in refused.value.issues] == [("segment_missing", "trigger.segment_id")]
     assert any_ws.list_versions(journey.id) == []
 
+    assert "id not-saved-yet" in refused.value.issues[0].message  # never saved here: only its id is known
+
     saved = SegmentStore(any_ws).create("Lapsed")
     journey.nodes[0].config["trigger"]["segment_id"] = saved.id
     any_ws.save_draft(journey)
@@ -89,7 +92,7 @@ def test_a_segment_deleted_after_going_live_stops_only_its_entry(any_ws: Workspa
     result = engine.run_pass()
     assert result.events == 1 and result.runs == 1  # the event journey ran
     assert result.problems == (
-        f"Journey “By segment”, entry “By segment entry”: the saved segment '{lapsed.id}' no longer exists, so "
+        "Journey “By segment”, entry “By segment entry”: the saved segment “Everyone” was deleted, so "
         "nobody enters through it. Choose another segment and publish again.",)
     assert result.problems[0] in result.describe()
     assert engine.run_pass().problems == result.problems  # every pass says it while it lasts
@@ -144,9 +147,9 @@ def test_a_schedule_or_check_naming_a_deleted_segment_says_so(any_ws: Workspace,
     assert _entered(ws, by_schedule.id) == set()  # nobody entered by the schedule
     assert len(_entered(ws, by_event.id)) == 1  # ann went through the check, to No
     assert sorted(result.problems) == sorted([
-        f"Journey “Scheduled”, entry “Scheduled entry”: the saved segment '{gone.id}' no longer exists, so "
+        "Journey “Scheduled”, entry “Scheduled entry”: the saved segment “Soon gone” was deleted, so "
         "nobody enters through it. Choose another segment and publish again.",
-        f"Journey “Checked”, check “In the segment?”: the saved segment '{gone.id}' no longer exists, so every "
+        "Journey “Checked”, check “In the segment?”: the saved segment “Soon gone” was deleted, so every "
         "customer takes its No path. Choose another segment and publish again."])
 
 
@@ -164,3 +167,21 @@ def test_run_says_lasting_warnings_only_when_they_change():
     assert pass_report(PassResult(problems=(gone,)), said) == ("", {gone})
     cleared, said = pass_report(PassResult(), said)
     assert (cleared, said) == ("the warnings above no longer apply", set())
+
+
+def test_a_deleted_segment_keeps_its_name_for_the_nodes_that_still_name_it(any_ws: Workspace, registry):
+    store = SegmentStore(any_ws)
+    vip, other = store.create("VIP customers"), store.create("Other")
+    store.delete(vip.id)
+    store.delete(other.id)
+    with any_ws._session() as s:
+        assert deleted_segment_names(s.connection()) == {vip.id: "VIP customers", other.id: "Other"}
+    journey = _journey(registry, "Win back", _segment_trigger(vip.id))
+    any_ws.create_journey(journey)
+    with pytest.raises(PublishRefused) as refused:
+        any_ws.publish(journey.id, registry)
+    assert refused.value.issues[0].message == \
+        '"Win back entry" names the saved segment “VIP customers”, which was deleted: choose one that exists.'
+    choices = picker_choices(any_ws)
+    assert choices.deleted_segments == {vip.id: "VIP customers", other.id: "Other"}
+    assert choices.segments == []

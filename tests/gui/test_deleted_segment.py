@@ -38,3 +38,26 @@ def test_a_segment_deleted_while_open_keeps_its_name_and_badges_the_node(qtbot, 
     finally:
         win.editor.undo_stack.setClean()
         win.close()
+
+
+def test_a_segment_deleted_before_the_window_opened_is_named_too(qtbot, ws):
+    registry = default_registry()
+    vip = SegmentStore(ws).create("VIP customers")
+    SegmentStore(ws).create("Lapsed")
+    check = make_node(registry, "orchestrate.condition", 0, 0, title="Is VIP?",
+                      config={"check": {"kind": "segment", "segment_id": vip.id}})
+    info = ws.create_journey(Journey(name="VIP", nodes=[check]))
+    SegmentStore(ws).delete(vip.id)  # in another session: this window never saw the segment
+    win = make_window(qtbot, ws)
+    try:
+        win.open_journey(info.id)
+        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+        assert win.canvas.nodes[check.id].summary_text == "If in segment “VIP customers”"
+        win.canvas.select_nodes([check.id])
+        picker = win.inspector.form.editor("check.segment_id")
+        assert [picker.combo.itemText(i) for i in range(picker.combo.count())] == ["Lapsed"]  # not offered
+        assert picker.status_text() == ("The saved segment “VIP customers” was deleted: choose another, or "
+                                        "build it again under Manage segments.")
+    finally:
+        win.editor.undo_stack.setClean()
+        win.close()

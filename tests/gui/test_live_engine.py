@@ -101,8 +101,8 @@ def test_a_pass_that_could_not_do_something_says_so_in_the_status_bar(window, ws
     service = window.live_engine
     qtbot.waitUntil(lambda: "warning" in service.label.text(), timeout=10_000)
     assert "⚠ 1 warning since " in service.label.text()
-    assert "Journey “Members”, entry “Joined”: the saved segment" in service.label.toolTip()
-    assert service.problems and "no longer exists" in service.problems[0]
+    assert "Journey “Members”, entry “Joined”: the saved segment “Everyone” was deleted" in service.label.toolTip()
+    assert service.problems and "nobody enters through it" in service.problems[0]
 
     # Mended (here: the journey paused), the warning goes with the next pass.
     ws.set_status(j.id, "paused")
