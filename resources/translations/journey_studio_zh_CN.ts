@@ -192,9 +192,9 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+305"/>
+        <location line="+316"/>
         <source>Channel account “%1” is not connected</source>
-        <extracomment>Connected accounts (id → the kind of message they carry); None until the window says. Accounts whose last delivery failed: id → the reason. Saved segments: id → name, for summaries that name a segment (see :meth:`set_segment_names`). Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.</extracomment>
+        <extracomment>Connected accounts (id → the kind of message they carry); None until the window says. Accounts whose last delivery failed: id → the reason. Issues found by the window beyond the document&apos;s own (see :meth:`set_extra_issues`). Saved segments: id → name, for summaries that name a segment (see :meth:`set_segment_names`). Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -749,12 +749,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+312"/>
+        <location line="+316"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-310"/>
+        <location line="-314"/>
         <source>Copy this address</source>
         <translation type="unfinished"></translation>
     </message>
@@ -922,7 +922,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+47"/>
+        <source>Write key “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+69"/>
         <source>Only the first characters are kept. Make a new key to have one you can copy.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1041,7 +1046,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ConfigForm</name>
     <message>
-        <location filename="../../gui/forms.py" line="+52"/>
+        <location filename="../../gui/forms.py" line="+53"/>
         <source>Yes</source>
         <extracomment>A key absent from the config, kept absent unless the user fills the field in. Hints (``json_schema_extra={&quot;widget&quot;: ...}``) that turn a text field into an editable picker.</extracomment>
         <translation type="unfinished"></translation>
@@ -1093,7 +1098,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+432"/>
+        <location line="+441"/>
         <source>Text, number, true or false</source>
         <extracomment>``json_schema_extra={&quot;labels&quot;: {value: label}}``: how each choice reads. Editors that take ``set_choices`` by hint (pickers; template fields under &quot;placeholder&quot;). Called after a load and after each user edit: editors that depend on a sibling&apos;s value (the channel picker on ``channel_kind``) look again once every field shows its value. ``request(name)`` asks the form&apos;s owner for something outside the form (&quot;manage_channels&quot;). ``row``: label above the editor; ``span``: the editor carries its own title; ``group``: a box. The field&apos;s default (JSON form), used when the config lacks the key.</extracomment>
         <translation type="unfinished"></translation>
@@ -1104,8 +1109,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+82"/>
         <source>Choose or type a channel account</source>
+        <extracomment>What an empty picker shows.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1119,7 +1125,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-13"/>
         <source>Manage channels…</source>
         <extracomment>The provider, e.g. &quot;Email (SMTP)&quot;. What it carries: ``email``, ``sms``, ``webhook``, ``chat``, or ``any`` (the simulated account). Why it may not deliver (its last delivery failed), or &quot;&quot;. Pickers whose value is an id shown as a name (&quot;channel&quot;, &quot;segment&quot;). The &quot;Manage …&quot; link under a picker: (request sent to the form&apos;s owner, link text, tooltip).</extracomment>
         <translation type="unfinished"></translation>
@@ -1150,7 +1156,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+6"/>
         <source>Choose a saved segment</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1160,12 +1166,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
-        <source>1 customer at its last refresh</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+129"/>
         <source>Declared in the tracking plan and received</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1180,17 +1181,38 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+107"/>
         <source>No saved segment “%1” in this workspace: it was deleted or belongs to another workspace. Choose one, or build it under Manage segments.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>This workspace has no write key named “%1”: the collector refuses events sent with it until one is made under Manage write keys.</source>
+        <location line="-234"/>
+        <source>No saved segments yet</source>
+        <extracomment>What an empty picker shows once the workspace is known to have nothing to offer. Short enough for the inspector dock: a placeholder is clipped, never wrapped.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+2"/>
+        <source>No write keys yet: any key counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+224"/>
+        <source>Build one under Manage segments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The saved segment “%1” was deleted: choose another, or build it again under Manage segments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>This workspace has no write key named “%1”: this source counts no events until a key of that name is made under Manage write keys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>No channel account “%1” is connected yet: messages through it fail until you add it under Manage channels.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1205,7 +1227,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+56"/>
         <location line="+30"/>
         <source>Choose a colour</source>
         <translation type="unfinished"></translation>
@@ -1222,22 +1244,32 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+53"/>
-        <location line="+317"/>
+        <location line="+337"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-244"/>
+        <location line="-264"/>
         <source>One per line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+41"/>
+        <source>Date and time, e.g. 2025-06-01 09:00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Date, e.g. 2025-06-01</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>JSON value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+357"/>
+        <location line="+371"/>
         <source>Item</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1280,7 +1312,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <message>
         <location line="+146"/>
         <source>This node has no settings.</source>
-        <extracomment>The one field→widget table: a field&apos;s kind (see :func:`classify`) picks its editor. ``(dotted field path, whole config dict)``; the dict is passed through as a Python object. A channel picker&apos;s &quot;Manage channels…&quot; was clicked. A picker asked for a window outside the form: ``manage_channels``, ``manage_segments``, ``manage_write_keys``.</extracomment>
+        <extracomment>The one field→widget table: a field&apos;s kind (see :func:`classify`) picks its editor. ``(dotted field path, whole config dict)``; the dict is passed through as a Python object. A channel picker&apos;s &quot;Manage channels…&quot; was clicked. A picker asked for a window outside the form (``manage_channels``, ``manage_segments``, ``manage_write_keys``) or says its edit is complete (``edit_done``: a choice was picked).</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1874,9 +1906,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Select a node to edit its settings</source>
-        <extracomment>&quot;Manage channels…&quot; was clicked in a channel picker. A picker asked for a window: ``manage_channels``, ``manage_segments``, ``manage_write_keys``.</extracomment>
+        <extracomment>&quot;Manage channels…&quot; was clicked in a channel picker. A picker asked for a window (``manage_channels``, ``manage_segments``, ``manage_write_keys``) or says its edit is complete (``edit_done``).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2168,16 +2200,16 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <message>
         <location line="-25"/>
         <source>Engine starting…</source>
-        <extracomment>Seconds between two passes. What the latest pass that had problems could not do, and when (passes report a problem when they look again: mailboxes every few minutes, segment entries at each scan).</extracomment>
+        <extracomment>Seconds between two passes. What the latest pass says cannot be done now (every pass reports what lasts), and since when the same warnings have been shown.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
-        <source>Warnings at %1:</source>
+        <location line="+38"/>
+        <source>Warnings since %1:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Engine running · checked %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2188,12 +2220,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <source>1 warning at %1</source>
+        <source>1 warning since %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
-        <source>%n warnings at %1</source>
+        <source>%n warnings since %1</source>
         <translation type="unfinished">
             <numerusform></numerusform>
         </translation>
@@ -2208,14 +2240,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>MainWindow</name>
     <message>
         <location filename="../../gui/main_window.py" line="+58"/>
-        <location line="+251"/>
-        <location line="+638"/>
+        <location line="+252"/>
+        <location line="+657"/>
         <source>Journey Studio</source>
         <extracomment>After collector events arrive, read the event names again once arrivals pause this long. Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-868"/>
+        <location line="-888"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -2245,7 +2277,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+89"/>
         <source>Start page</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2723,7 +2755,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+29"/>
+        <source>Edit %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+75"/>
         <source>Fix the problems first: a journey with errors cannot run.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2768,12 +2805,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+51"/>
         <source>Cannot read the segments and event names: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+61"/>
         <source>Cannot read the channel accounts: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4629,12 +4666,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+250"/>
+        <location line="+253"/>
         <source>the new segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-193"/>
+        <location line="-192"/>
         <source>New segment, not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4751,7 +4788,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Deleted “%1”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5408,7 +5445,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1076"/>
+        <location filename="../../gui/segment_builder.py" line="-1079"/>
         <source>where</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5426,7 +5463,7 @@ First seen %2</source>
 <context>
     <name>_IssueList</name>
     <message>
-        <location filename="../../gui/inspector.py" line="-283"/>
+        <location filename="../../gui/inspector.py" line="-284"/>
         <source>Problems</source>
         <extracomment>Seconds the customer attribute names offered by placeholder menus are reused before reading again.</extracomment>
         <translation type="unfinished">问题</translation>
