@@ -19,9 +19,9 @@ databases through SQLAlchemy Core. The writer's thread holds up every commit whi
 Python, so it does as little per event as it can: a few dictionary lookups and one tuple.
 
 The name of the write key a request came with travels with its job (:attr:`Job.write_key`, looked
-up once per request) and is put in each of its rows as a plain value: requests of different keys
-share a group, and a value per row keeps the rows in order in the same few statements, where a
-value bound once per statement would need a statement per run of one key.
+up once per request). On SQLite the group notes where each run of rows from one key begins and
+binds the name once per statement of that run (usually a group has one run: most senders use one
+key); the rows stay in order, so the ids handed out still follow them.
 
 On SQLite the writer remembers, from one group to the next, which customer each identifier it met
 names (:data:`KNOWN_IDENTIFIERS` at most), so that the customers a group's messages are about are
@@ -92,8 +92,9 @@ KNOWN_IDENTIFIERS = 100_000
 
 _events = EventRow.__table__
 _customers = CustomerRow.__table__
-#: The columns of the event rows the writer makes; ``received_at`` is the same for a whole group.
-_EVENT_COLUMNS = ("customer_id", "name", "properties", "occurred_at", "source", "dedup_key", "write_key")
+#: The columns of the event rows the writer makes; ``received_at`` is the same for a whole group and
+#: ``write_key`` for each run of rows from requests sent with one key (bound once per statement).
+_EVENT_COLUMNS = ("customer_id", "name", "properties", "occurred_at", "source", "dedup_key")
 _STOP = object()
 
 
@@ -189,6 +190,10 @@ class _Group:
         self.careful = careful or self.raw is None
         #: On SQLite the event rows as inserted (values in :data:`_EVENT_COLUMNS` order).
         self.rows: list[tuple[Any, ...]] = []
+        #: Where each run of rows sent with one write key begins in :attr:`rows`: (index, key name).
+        self.key_runs: list[tuple[int, str | None]] = []
+        #: The write key name of the job being added (a run starts again with it after a flush).
+        self._write_key: str | None = None
         #: The customer, message and write key name of each event, when something needs more than
         #: the row: the tracking plan, the hand-over of records, a database other than SQLite.
         self.events: list[tuple[str, Message, str | None]] = []
@@ -242,7 +247,9 @@ class _Group:
         keep_events, sqlite = self.keep_events, self.raw is not None
         stored = duplicates = 0
         by_source = job.by_source
-        write_key = job.write_key
+        write_key = self._write_key = job.write_key
+        if sqlite and (not self.key_runs or self.key_runs[-1][1] != write_key):
+            self.key_runs.append((len(rows), write_key))
         prepared = job.prepared if job.generation == generation and generation >= 0 and sqlite else None
         for index, m in enumerate(job.messages):
             key = m.dedup_key
@@ -274,15 +281,14 @@ class _Group:
                         customer_id = resolver.current(customer_id)
             if customer_id is None:
                 customer_id = self._resolve(m)
-                if rows is not self.rows:  # a merge wrote what was held back
+                if rows is not self.rows:  # a merge wrote what was held back (and began a run again)
                     rows, events = self.rows, self.events
             if m.profile:
                 job.profiles += 1
                 self._change_profile(customer_id, m)
             if m.event is not None:
                 if sqlite:
-                    rows.append((customer_id, m.event, m.properties_json, m.occurred_text, m.source, key,
-                                 write_key))
+                    rows.append((customer_id, m.event, m.properties_json, m.occurred_text, m.source, key))
                 if keep_events:
                     events.append((customer_id, m, write_key))
                 stored += 1
@@ -326,6 +332,7 @@ class _Group:
         self.attributes.clear()
         self.dirty.clear()
         rows, self.rows = self.rows, []
+        runs, self.key_runs = self.key_runs, [(0, self._write_key)]
         events, self.events = self.events, []
         if not rows and not events:
             return
@@ -337,7 +344,10 @@ class _Group:
             raw = self.raw
             before = raw.execute("SELECT max(id) FROM events").fetchone()[0] if self.want_records else 0
             try:
-                insert_rows(raw, "events", _EVENT_COLUMNS, rows, {"received_at": self._received})
+                ends = [start for start, _key in runs[1:]] + [len(rows)]
+                for (start, write_key), end in zip(runs, ends, strict=True):
+                    insert_rows(raw, "events", _EVENT_COLUMNS, rows[start:end] if len(runs) > 1 else rows,
+                                {"received_at": self._received, "write_key": write_key})
             except sqlite3.IntegrityError:
                 if self.careful:
                     raise
@@ -478,15 +488,13 @@ class GroupWriter:
             # made from what it is forgetting carry the old one.
             generation = self._generation
             known = self._known
-            write_key = job.write_key
             prepared: list[tuple[Any, ...] | None] = []
             for m in job.messages:
                 pairs = m.identifiers
                 customer_id = known.get(pairs[0]) if (
                     len(pairs) == 1 and m.event is not None and not m.profile and m.previous_id is None) else None
                 prepared.append(None if customer_id is None else
-                                (customer_id, m.event, m.properties_json, m.occurred_text, m.source, m.dedup_key,
-                                 write_key))
+                                (customer_id, m.event, m.properties_json, m.occurred_text, m.source, m.dedup_key))
             job.prepared, job.generation = prepared, generation
         self._queue.put(job)
 
