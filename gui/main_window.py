@@ -26,7 +26,7 @@ from engine.errors import JourneyStudioError, PublishRefused
 from engine.spec import Registry
 from engine.validate import Issue
 from gui.background import Background
-from gui.canvas import Canvas
+from gui.canvas import Canvas, translate_node_text
 from gui.editor import Editor
 from gui.inspector import Inspector
 from gui.journey_browser import JourneyBrowser
@@ -685,9 +685,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if any(i.severity == "error" for i in issues):
             self.validation_dock.show()
             self.validation_dock.raise_()
-            self._error(self.tr("Not published"),
-                        self.tr("Fix the problems listed under Problems first: a journey with errors "
-                                "cannot be published."))
+            self._error(self.tr("Not published"), self._refused_text(PublishRefused(issues + self._segment_issues())))
             return
         if not self.save_draft():
             return
@@ -709,10 +707,19 @@ class MainWindow(QtWidgets.QMainWindow):
     def _refused_text(self, refused: PublishRefused) -> str:
         """Why publishing was refused: the first few errors, each naming its node."""
         errors = [i for i in refused.issues if getattr(i, "severity", "error") == "error"]
-        lines = [f"• {i.message}" for i in errors[:5]]  # each message names its node
+        lines = [f"• {self._issue_line(i)}" for i in errors[:5]]
         if len(errors) > 5:
             lines.append(self.tr("… and %n more", "", len(errors) - 5))
         return self.tr("The journey has problems to fix first:") + "\n" + "\n".join(lines)
+
+    def _issue_line(self, issue) -> str:
+        """An issue's message, led by its node's name unless the message names it already."""
+        node = self.editor.journey.node(issue.node_id) if self.editor and getattr(issue, "node_id", None) else None
+        if node is None:
+            return issue.message
+        spec = self.registry.get(node.type)
+        name = node.title or (translate_node_text(spec.title) if spec else node.type)
+        return issue.message if issue.message.startswith(f'"{name}"') else f"“{name}”: {issue.message}"
 
     def go_live(self) -> bool:
         """Validate, publish and mark the journey live; refused (Problems shown) while it has errors."""
@@ -722,9 +729,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if any(i.severity == "error" for i in issues):
             self.validation_dock.show()
             self.validation_dock.raise_()
-            self._error(self.tr("Not live"),
-                        self.tr("Fix the problems listed under Problems first: a journey with errors "
-                                "cannot go live."))
+            self._error(self.tr("Not live"), self._refused_text(PublishRefused(issues + self._segment_issues())))
             return False
         if not self.save_draft():
             return False
@@ -864,15 +869,20 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.canvas is not None:
             accounts = [Issue("warning", "channel.account", cnode.channel_problem, node_id=node_id, field="channel")
                         for node_id, cnode in self.canvas.nodes.items() if cnode.channel_problem]
-        segments = []
-        if self._picker_choices is not None:
-            from engine.track.segments import unknown_segment_issues
-
-            segments = unknown_segment_issues(self.editor.journey, {c.id for c in self._picker_choices.segments},
-                                              self._segment_names)
+        segments = self._segment_issues()
         if self.canvas is not None:
             self.canvas.set_extra_issues(segments)
         self.validation.set_issues(self._journey_issues + segments + accounts, self.editor.journey)
+
+    def _segment_issues(self) -> list[Issue]:
+        """Errors for the open journey's nodes naming a segment the workspace does not have (as
+        far as the last read of the segments knows)."""
+        if self._picker_choices is None or self.editor is None:
+            return []
+        from engine.track.segments import unknown_segment_issues
+
+        return unknown_segment_issues(self.editor.journey, {c.id for c in self._picker_choices.segments},
+                                      self._segment_names)
 
     def _on_issue_activated(self, node_id: str, edge_id: str) -> None:
         if self.canvas is None:

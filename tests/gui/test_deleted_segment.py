@@ -61,3 +61,24 @@ def test_a_segment_deleted_before_the_window_opened_is_named_too(qtbot, ws):
     finally:
         win.editor.undo_stack.setClean()
         win.close()
+
+
+def test_publishing_with_other_errors_too_lists_every_reason(qtbot, ws):
+    registry = default_registry()
+    check = make_node(registry, "orchestrate.condition", 0, 0, title="Is VIP?",
+                      config={"check": {"kind": "segment", "segment_id": "never-saved"}})
+    info = ws.create_journey(Journey(name="VIP", nodes=[check]))  # no entry: an error of its own
+    win = make_window(qtbot, ws)
+    try:
+        win.open_journey(info.id)
+        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+        win.publish()
+        title, text = win.messages[-1]
+        assert title == "Not published"
+        assert text.startswith("The journey has problems to fix first:\n• ")
+        assert '• "Is VIP?" names a saved segment that this workspace does not have' in text
+        assert text.count("• ") >= 2  # the journey's own error too
+        assert ws.list_versions(info.id) == []
+    finally:
+        win.editor.undo_stack.setClean()
+        win.close()

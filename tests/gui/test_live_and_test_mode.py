@@ -74,7 +74,7 @@ def test_go_live_is_refused_while_the_journey_has_errors(window, ws):
     window.validation_dock.hide()
     assert not window.go_live()
     assert window.messages and window.messages[-1][0] == "Not live"
-    assert "Fix the problems" in window.messages[-1][1]
+    assert window.messages[-1][1].startswith("The journey has problems to fix first:\n• ")
     assert window.validation_dock.isVisible()
     assert ws.journey_info(jid).status == "draft"
     assert ws.latest_version(jid) is None
