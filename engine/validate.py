@@ -6,9 +6,12 @@ a marketer understands, and the node, edge or field it concerns. It never raises
 
 from __future__ import annotations
 
+import typing
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from engine.document import Journey
 from engine.errors import IncompatiblePorts
@@ -91,8 +94,9 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
         if problems:
             bad_config.add(node.id)
         for field, message in problems:
-            issues.append(Issue("error", "config_invalid", f"{_field_label(field)} {message}",
-                                node_id=node.id, field=field or None))
+            where = field_label(spec.config_model, node.config, field)
+            issues.append(Issue("error", "config_invalid", f"{where} {message}", node_id=node.id,
+                                field=field or None))
         if node.stage is not None:
             lane = by_id.get(node.stage)
             if lane is None or lane.type != "map.stage":
@@ -202,13 +206,52 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
     return issues
 
 
-def _field_label(path: str) -> str:
-    """``wait.timeout.amount`` → ``Wait › timeout › amount``; list indexes count from 1."""
+def field_label(model: Any, data: Any, path: str) -> str:
+    """The field at ``path`` of a config as the inspector titles it: ``check.segment_id`` →
+    ``Condition › Segment``; list items count from 1. A part the model does not describe (an
+    unknown key, a variant that cannot be told) is written from its name."""
     if not path:
         return "Settings"
-    parts = [str(int(p) + 1) if p.isdigit() else p.replace("_", " ") for p in path.split(".")]
+    parts: list[str] = []
+    for part in path.split("."):
+        if part.isdigit():
+            parts.append(str(int(part) + 1))
+            model, data = _item_model(model), data[int(part)] if isinstance(data, list) and int(part) < len(data) \
+                else None
+            continue
+        info = _fields_of(model, data).get(part)
+        parts.append(info.title if info is not None and info.title else part.replace("_", " "))
+        model = info.annotation if info is not None else None
+        data = data.get(part) if isinstance(data, dict) else None
     text = " › ".join(parts)
     return text[:1].upper() + text[1:]
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation may hold (through ``Optional``, unions, ``Annotated``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _fields_of(annotation: Any, data: Any) -> dict[str, Any]:
+    """The fields of the model ``annotation`` holds; of a union's variants, the one ``data`` is
+    (its ``kind``), or else the first that has fields."""
+    models = _models_in(annotation)
+    kind = data.get("kind") if isinstance(data, dict) else None
+    for model in models:
+        field = model.model_fields.get("kind")
+        if kind is not None and field is not None and field.default == kind:
+            return model.model_fields
+    return models[0].model_fields if models else {}
+
+
+def _item_model(annotation: Any) -> Any:
+    """What a list annotation holds (``list[Rule]`` → ``Rule``)."""
+    for arg in typing.get_args(annotation):
+        if _models_in(arg) or typing.get_args(arg):
+            return arg
+    return None
 
 
 def _cycles(journey: Journey, succ: dict[str, list[str]]) -> list[list[str]]:

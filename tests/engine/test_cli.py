@@ -45,7 +45,7 @@ def test_validate_ok_and_errors(tmp_path, small_journey):
     res = cli("validate", str(path))
     assert res.returncode == 1
     out = res.stdout
-    assert "ghost-node" in out and "acme.crm_sync" in out and "amount" in out
+    assert "ghost-node" in out and "acme.crm_sync" in out and "Wait › Amount must be at least 1" in out
     assert "Traceback" not in out + res.stderr
 
 

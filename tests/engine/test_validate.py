@@ -134,7 +134,7 @@ def test_one_bad_config_gives_one_error_not_a_cascade(registry):
     wait.config["wait"]["timeout"]["amount"] = -5
     errors = [i for i in validate(j, registry) if i.severity == "error"]
     assert [(i.code, i.field) for i in errors] == [("config_invalid", "wait.timeout.amount")]
-    assert errors[0].message == "Wait › timeout › amount must be at least 1"
+    assert errors[0].message == "Wait › Give up after › Amount must be at least 1"  # as the inspector titles them
 
 
 def test_entry_that_leads_nowhere_cannot_be_published(registry):

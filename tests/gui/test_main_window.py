@@ -124,7 +124,7 @@ def test_publish_refuses_errors_and_stores_a_version(window, ws):
     window.editor.execute(SetConfig(wait.id, {"wait": {"kind": "duration", "amount": 0, "unit": "days"}}, "x"))
     window.publish()
     assert window.messages and window.messages[-1][1].startswith("The journey has problems to fix first:\n• ")
-    assert "amount must be at least 1" in window.messages[-1][1]  # the reason, led by the node's name
+    assert f"“{wait.title}”: Wait › Amount must be at least 1" in window.messages[-1][1]  # led by the node
     assert [v.number for v in ws.list_versions(window.journey_id)] == [1]
 
 
