@@ -74,10 +74,10 @@ def _issue_parts(issue: Any) -> tuple[str, str]:
         return "error", f"{path}: {message}" if path else str(message)
     severity = getattr(issue, "severity", None) or getattr(issue, "level", None) or "error"
     severity = getattr(severity, "value", severity)
+    # The message already says where, as the fields are titled ("Condition › Segment must not be
+    # empty"); the dotted path would repeat it in the document's own words.
     message = getattr(issue, "message", None) or str(issue)
-    field = getattr(issue, "field", None) or getattr(issue, "path", None)
-    text = f"{field}: {message}" if field else str(message)
-    return str(severity).lower(), text
+    return str(severity).lower(), str(message)
 
 
 class _IssueList(QtWidgets.QWidget):

@@ -212,7 +212,7 @@ class ValidationPanel(QtWidgets.QWidget):
             parts.append(self._edge_name(issue.edge_id))
         elif self._journey is not None:
             parts.append(self.tr("Journey “%1”").replace("%1", self._journey.name))
-        if issue.field:
+        if issue.field and issue.code != "config_invalid":  # a config message names its field already
             parts.append(issue.field.replace("_", " ").replace(".", " › "))
         return " · ".join(parts)
 

@@ -465,7 +465,7 @@ def test_validation_summary(qtbot, journey, registry):
     ], journey, registry)
     assert panel.summary_text() == "2 errors, 1 warning"
     assert [i.severity for i in panel.visible_issues()] == ["error", "error", "warning"]
-    assert panel.location_text(panel.issues()[0]) == "Say hello · body"
+    assert panel.location_text(panel.issues()[0]) == "Say hello"  # the message names its field already
     assert panel.location_text(panel.issues()[2]) == "Wait"  # untitled: named after its type
     panel.set_severity_visible("error", False)
     assert [i.code for i in panel.visible_issues()] == ["stage_missing"]
