@@ -1,6 +1,7 @@
 """GUI test set-up: offscreen Qt, and a main window on a throw-away workspace whose modal
 questions are answered in code (a dialog would block an offscreen run)."""
 
+import contextlib
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -44,3 +45,18 @@ def window(qtbot, ws):
     if win.editor is not None:
         win.editor.undo_stack.setClean()
     win.close()
+
+
+@contextlib.contextmanager
+def journey_window(qtbot, ws, journey_id: str):
+    """A main window (:func:`make_window`) with the journey open and the pickers' choices read;
+    closed, its edits discarded, at the end."""
+    win = make_window(qtbot, ws)
+    try:
+        win.open_journey(journey_id)
+        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+        yield win
+    finally:
+        if win.editor is not None:
+            win.editor.undo_stack.setClean()
+        win.close()

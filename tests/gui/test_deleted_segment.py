@@ -9,7 +9,7 @@ from engine.commands import make_node
 from engine.document import Journey
 from engine.spec import default_registry
 from engine.track.segments import SegmentStore
-from tests.gui.conftest import make_window
+from tests.gui.conftest import journey_window
 
 
 def test_a_segment_deleted_while_open_keeps_its_name_and_badges_the_node(qtbot, ws):
@@ -18,10 +18,7 @@ def test_a_segment_deleted_while_open_keeps_its_name_and_badges_the_node(qtbot, 
     check = make_node(registry, "orchestrate.condition", 0, 0, title="Is VIP?",
                       config={"check": {"kind": "segment", "segment_id": vip.id}})
     info = ws.create_journey(Journey(name="VIP", nodes=[check]))
-    win = make_window(qtbot, ws)
-    try:
-        win.open_journey(info.id)
-        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+    with journey_window(qtbot, ws, info.id) as win:
         cnode = win.canvas.nodes[check.id]
         assert cnode.summary_text == "If in segment “VIP customers”"
         assert not [i for i in win.canvas.issues_for(check.id) if i.code == "segment_missing"]
@@ -35,9 +32,6 @@ def test_a_segment_deleted_while_open_keeps_its_name_and_badges_the_node(qtbot, 
                                 'that exists.'
         assert html.escape(issue.message) in cnode.tooltip()
         assert issue in win.validation.issues()
-    finally:
-        win.editor.undo_stack.setClean()
-        win.close()
 
 
 def test_a_segment_deleted_before_the_window_opened_is_named_too(qtbot, ws):
@@ -48,19 +42,13 @@ def test_a_segment_deleted_before_the_window_opened_is_named_too(qtbot, ws):
                       config={"check": {"kind": "segment", "segment_id": vip.id}})
     info = ws.create_journey(Journey(name="VIP", nodes=[check]))
     SegmentStore(ws).delete(vip.id)  # in another session: this window never saw the segment
-    win = make_window(qtbot, ws)
-    try:
-        win.open_journey(info.id)
-        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+    with journey_window(qtbot, ws, info.id) as win:
         assert win.canvas.nodes[check.id].summary_text == "If in segment “VIP customers”"
         win.canvas.select_nodes([check.id])
         picker = win.inspector.form.editor("check.segment_id")
         assert [picker.combo.itemText(i) for i in range(picker.combo.count())] == ["Lapsed"]  # not offered
         assert picker.status_text() == ("The saved segment “VIP customers” was deleted: choose another, or "
                                         "build it again under Manage segments.")
-    finally:
-        win.editor.undo_stack.setClean()
-        win.close()
 
 
 def test_publishing_with_other_errors_too_lists_every_reason(qtbot, ws):
@@ -68,10 +56,7 @@ def test_publishing_with_other_errors_too_lists_every_reason(qtbot, ws):
     check = make_node(registry, "orchestrate.condition", 0, 0, title="Is VIP?",
                       config={"check": {"kind": "segment", "segment_id": "never-saved"}})
     info = ws.create_journey(Journey(name="VIP", nodes=[check]))  # no entry: an error of its own
-    win = make_window(qtbot, ws)
-    try:
-        win.open_journey(info.id)
-        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+    with journey_window(qtbot, ws, info.id) as win:
         win.publish()
         title, text = win.messages[-1]
         assert title == "Not published"
@@ -79,6 +64,3 @@ def test_publishing_with_other_errors_too_lists_every_reason(qtbot, ws):
         assert '• "Is VIP?" names a saved segment that this workspace does not have' in text
         assert text.count("• ") >= 2  # the journey's own error too
         assert ws.list_versions(info.id) == []
-    finally:
-        win.editor.undo_stack.setClean()
-        win.close()

@@ -18,7 +18,7 @@ from gui.forms import ConfigForm
 from gui.inspector import Inspector
 from gui.qt import Qt
 from nodes.common import widget
-from tests.gui.conftest import make_window
+from tests.gui.conftest import journey_window
 
 CONDITION = default_registry().get("orchestrate.condition")
 VIP = SegmentChoice("5b1e0c7e-1111-4a5e-9d1c-000000000001", "VIP customers", 12, "Spent over 1,000")
@@ -127,10 +127,7 @@ def test_main_window_feeds_the_pickers_and_the_canvas_from_the_workspace(qtbot, 
     declared = make_node(registry, "track.event", 300, 0,
                          config={"event_name": "Refund Issued", "description": "", "source": "", "properties": []})
     info = ws.create_journey(Journey(name="Pickers", nodes=[check, declared]))
-    win = make_window(qtbot, ws)
-    try:
-        win.open_journey(info.id)
-        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+    with journey_window(qtbot, ws, info.id) as win:
         assert win.canvas.nodes[check.id].summary_text == "If in segment “VIP customers”"
         win.canvas.select_nodes([check.id])
         picker = win.inspector.form.editor("check.segment_id")
@@ -155,9 +152,6 @@ def test_main_window_feeds_the_pickers_and_the_canvas_from_the_workspace(qtbot, 
         picker = win.inspector.form.editor("check.segment_id")
         picker.manage.click()
         assert win.segment_builder.isVisible()
-    finally:
-        win.editor.undo_stack.setClean()
-        win.close()
 
 
 def test_a_missing_segment_is_a_problem_and_refuses_publishing(qtbot, ws):
@@ -167,10 +161,7 @@ def test_a_missing_segment_is_a_problem_and_refuses_publishing(qtbot, ws):
     done = make_node(registry, "orchestrate.exit", 300, 0, config={})
     info = ws.create_journey(Journey(name="Win back", nodes=[entry, done], edges=[
         Edge(id=new_id(), source=PortRef(node=entry.id, port="next"), target=PortRef(node=done.id, port="in"))]))
-    win = make_window(qtbot, ws)
-    try:
-        win.open_journey(info.id)
-        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+    with journey_window(qtbot, ws, info.id) as win:
         listed = [i for i in win.validation.issues() if i.code == "segment_missing"]
         assert [(i.node_id, i.field) for i in listed] == [(entry.id, "trigger.segment_id")]
         win.publish()
@@ -191,9 +182,6 @@ def test_a_missing_segment_is_a_problem_and_refuses_publishing(qtbot, ws):
                         timeout=10_000)
         win.publish()
         assert [v.number for v in ws.list_versions(info.id)] == [1]
-    finally:
-        win.editor.undo_stack.setClean()
-        win.close()
 
 
 # -- typing, matching and the keyboard --------------------------------------------------------
@@ -365,10 +353,7 @@ def test_each_choice_picked_from_a_list_is_an_undo_step_of_its_own(qtbot, ws):
     first, second = store.create("Newsletter subscribers"), store.create("VIP customers")
     check = make_node(registry, "orchestrate.condition", 0, 0, config={"check": {"kind": "segment", "segment_id": ""}})
     info = ws.create_journey(Journey(name="Undo", nodes=[check]))
-    win = make_window(qtbot, ws)
-    try:
-        win.open_journey(info.id)
-        qtbot.waitUntil(lambda: win._picker_choices is not None, timeout=10_000)
+    with journey_window(qtbot, ws, info.id) as win:
         win.canvas.select_nodes([check.id])
 
         def pick(name: str) -> None:
@@ -394,9 +379,6 @@ def test_each_choice_picked_from_a_list_is_an_undo_step_of_its_own(qtbot, ws):
         assert chosen() == first.id
         win.editor.undo_stack.undo()
         assert chosen() == ""
-    finally:
-        win.editor.undo_stack.setClean()
-        win.close()
 
 
 def test_a_new_name_that_begins_an_existing_one_is_kept_as_typed(qtbot):
