@@ -273,6 +273,8 @@ class Runner:
     def problems(self) -> tuple[str, ...]:
         """What nodes of the live versions cannot do now, one sentence each (an entry or a check
         naming a saved segment that no longer exists): the same every pass until it is mended."""
+        if not self._problems:
+            return ()
         live = set(self._live_journeys())
         for key in [k for k in self._problems if (k[0], k[1]) not in live]:
             del self._problems[key]
