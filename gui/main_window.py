@@ -405,6 +405,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.canvas.view.setFocus()
         self.refresh_channel_health()
         self.refresh_picker_choices()
+        self.tracking_panel.set_open_journey(self.journey_id, self.editor.journey.name, self.editor.journey)
         self.canvas.set_overlays_visible(self.act_overlays.isChecked())
         self.source_feed.set_active(self.act_overlays.isChecked())
         self.source_feed.attach(self.canvas)
@@ -431,6 +432,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.editor = None
         self.canvas = None
         self.journey_id = None
+        self.tracking_panel.set_open_journey(None)
         self.inspector.show_nothing()
         self._journey_issues = []
         self.validation.set_issues([], None)
@@ -844,6 +846,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_doc_changed(self) -> None:
         self._update_title()
+        self.tracking_panel.set_open_journey(self.journey_id, self.editor.journey.name, self.editor.journey)
         # keep the inspector in step with undo/redo of the shown node
         if self.canvas is not None:
             ids = self.canvas.selected_node_ids()

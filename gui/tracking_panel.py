@@ -31,6 +31,7 @@ import re
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from engine.track import tracking_plan
 from engine.track.tracking_plan import (
@@ -220,6 +221,9 @@ class TrackingPanel(QtWidgets.QWidget):
         self.sources: dict[Stored, tuple[int, int]] = {}
         #: The ``track.source`` nodes of the workspace's journeys (read with the counts).
         self.declared: list[DeclaredSource] = []
+        #: The journey open in the editor (id, name, document), whose nodes are read as they are now.
+        self._open: tuple[str, str, Any] | None = None
+        self._shown_declared: list[DeclaredSource] = []
         self.has_plan = False
 
         self.summary = QtWidgets.QLabel("", self)
@@ -436,6 +440,31 @@ class TrackingPanel(QtWidgets.QWidget):
             self.sourcesRead.emit(stats)
         self._show()
 
+    def set_open_journey(self, journey_id: str | None, name: str = "", journey=None) -> None:
+        """The journey open in the editor: its data source nodes name the sources as they are now,
+        unsaved edits included, instead of as its saved draft has them."""
+        self._open = (journey_id, name, journey) if journey_id and journey is not None else None
+        if self._declared_now() != self._shown_declared:  # the document changes in place: compare with what is shown
+            self._show_sources()
+
+    def _declared_now(self) -> list[DeclaredSource]:
+        if self._open is None:
+            return self.declared
+        journey_id, name, journey = self._open
+        kept = [d for d in self.declared if not (d.place.journey_id == journey_id and d.place.where == "draft")]
+        return [*tracking_plan.sources_in(journey_id, name, "draft", journey), *kept]
+
+    def _show_sources(self) -> None:
+        self.sources_table.clear()
+        self._shown_declared = self._declared_now()
+        for label, tip, total, recent in source_rows(self.sources, self._shown_declared):
+            item = QtWidgets.QTreeWidgetItem([label, f"{total:,}", f"{recent:,}"])
+            item.setToolTip(0, tip)
+            for column in (1, 2):
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.sources_table.addTopLevelItem(item)
+        self._fit_sources()
+
     def _on_failed(self, message: str) -> None:
         self.summary.setText(self.tr("The tracking plan could not be read: %1").replace("%1", message))
 
@@ -455,14 +484,7 @@ class TrackingPanel(QtWidgets.QWidget):
                 item.setSelected(True)
         self.table.setSortingEnabled(True)
 
-        self.sources_table.clear()
-        for label, tip, total, recent in source_rows(self.sources, self.declared):
-            item = QtWidgets.QTreeWidgetItem([label, f"{total:,}", f"{recent:,}"])
-            item.setToolTip(0, tip)
-            for column in (1, 2):
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.sources_table.addTopLevelItem(item)
-        self._fit_sources()
+        self._show_sources()
 
         events = sum(r.count for r in self.records)
         if self.records:

@@ -763,13 +763,20 @@ def declared_sources(ws: Workspace) -> list[DeclaredSource]:
     version (a node in both counts once, as the draft has it)."""
     found: dict[tuple[str, str], DeclaredSource] = {}
     for journey_id, journey_name, where, journey in journey_documents(ws):
-        for node in journey.nodes:
-            if node.type != SOURCE_NODE or (journey_id, node.id) in found:
-                continue
-            key = source_key(node.config)
-            if key is None:
-                continue
-            name = node.config.get("name") if isinstance(node.config.get("name"), str) else ""
-            found[(journey_id, node.id)] = DeclaredSource(Place(journey_id, journey_name, node.id, where),
-                                                          (node.title or name or "").strip(), key)
+        for declared in sources_in(journey_id, journey_name, where, journey):
+            found.setdefault((journey_id, declared.place.node_id), declared)
     return list(found.values())
+
+
+def sources_in(journey_id: str, journey_name: str, where: str, journey: Journey) -> list[DeclaredSource]:
+    """The ``track.source`` nodes of one document (``where``: ``"draft"``, ``"version N"``) that
+    name a source."""
+    found = []
+    for node in journey.nodes:
+        key = source_key(node.config) if node.type == SOURCE_NODE else None
+        if key is None:
+            continue
+        name = node.config.get("name") if isinstance(node.config.get("name"), str) else ""
+        found.append(DeclaredSource(Place(journey_id, journey_name, node.id, where), (node.title or name or "").strip(),
+                                    key))
+    return found

@@ -272,3 +272,23 @@ def test_source_labels_with_a_write_key():
     assert key_label(SourceKey("sensors:", prefix=True, write_key="app")) == "Sensors collector, key “app”"
     assert key_label(SourceKey("sensors:", prefix=True)) == "Sensors collector"
     assert key_label(SourceKey("segment", write_key="web")) == "Segment collector, key “web”"
+
+
+def test_the_open_journey_names_its_sources_as_edited_before_it_is_saved(qtbot, ws, panel):
+    registry = default_registry()
+    shop = make_node(registry, "track.source", 0, 0, title="Shop website", config={
+        "name": "Shop website", "source": {"kind": "collector", "protocol": "segment", "write_key_ref": ""}})
+    journey = Journey(name="Sources", nodes=[shop])
+    info = ws.create_journey(journey)
+    ws.ingest_event({"email": "ann@example.com"}, "order_completed", {}, source="segment")
+    panel.show()
+    qtbot.waitUntil(lambda: not panel.busy and bool(panel.sources))
+    assert "Shop website — Segment collector" in _source_rows(panel)
+
+    # Edited in place in the editor, not saved: the panel follows at once, without reading the workspace.
+    shop.title = "Web shop"
+    panel.set_open_journey(info.id, journey.name, journey)
+    rows = _source_rows(panel)
+    assert "Web shop — Segment collector" in rows and "Shop website — Segment collector" not in rows
+    panel.set_open_journey(None)  # closed unsaved: back to the saved draft
+    assert "Shop website — Segment collector" in _source_rows(panel)
