@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -66,3 +67,10 @@ def wait_for(predicate, timeout: float = 20.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the condition did not come true in time")
         time.sleep(0.02)
+
+
+class Terminal(io.StringIO):
+    """Standard input that says it is a terminal, with what the user types (for confirmations)."""
+
+    def isatty(self) -> bool:
+        return True

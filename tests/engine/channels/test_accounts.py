@@ -24,6 +24,7 @@ from engine.errors import ChannelAccountInvalid, NotFound, SecretStoreUnavailabl
 from engine.secrets import SERVICE
 from engine.store.models import ChannelAccountRow
 from engine.store.workspace import Workspace
+from tests.conftest import Terminal
 
 
 @pytest.fixture
@@ -181,11 +182,6 @@ def test_unsubscribe_mailbox_settings_belong_to_smtp_accounts(ws, vault):
 # ---------------------------------------------------------------------------------------------
 
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
     code = cli(list(argv))
     out, err = capsys.readouterr()
@@ -234,7 +230,7 @@ def test_channels_add_asks_at_a_hidden_prompt_on_a_terminal(tmp_path, vault, cap
         asked.append(prompt)
         return {"Signing secret (leave empty to skip): ": "Sign-Pa55"}.get(prompt, "")
 
-    monkeypatch.setattr("sys.stdin", _Terminal())
+    monkeypatch.setattr("sys.stdin", Terminal())
     monkeypatch.setattr("getpass.getpass", fake_getpass)
     code, out, err = _run(capsys, "channels", "add", "hook", "--kind", "webhook", "--name", "Hook",
                           "--set", "url=https://shop.example/hook", "--workspace", str(tmp_path / "ws"))

@@ -34,7 +34,7 @@ from engine.store.models import (
 )
 from engine.track import profiles
 from engine.track.segments import SegmentStore
-from tests.conftest import connect
+from tests.conftest import Terminal, connect
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -389,11 +389,6 @@ def test_erase_removes_everything_and_keeps_counters_and_opt_outs_honest(ws: Wor
 # The command line
 # ---------------------------------------------------------------------------------------------
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.fixture
 def cli_ws(tmp_path: Path):
     location = tmp_path / "workspace.db"
@@ -447,13 +442,13 @@ def test_cli_delete_asks_on_a_terminal_and_refuses_without_one(cli_ws, monkeypat
     assert main(["profiles", "delete", "user_id:42", "--workspace", location]) == 1
     err = capsys.readouterr().err
     assert "nothing deleted" in err and "add --yes" in err
-    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
     assert main(["profiles", "delete", "user_id:42", "--workspace", location]) == 1
     out = capsys.readouterr().out
     assert "Delete customer" in out and "1 event" in out and "nothing deleted" in out
     with Workspace.open(location) as ws:
         assert ws.get_customer(ann).id == ann
-    monkeypatch.setattr("sys.stdin", _Terminal("yes\n"))
+    monkeypatch.setattr("sys.stdin", Terminal("yes\n"))
     assert main(["profiles", "delete", "user_id:42", "--workspace", location]) == 0
     out = capsys.readouterr().out
     assert f"deleted customer {ann}: 1 event, 2 identifiers" in out

@@ -19,6 +19,7 @@ from engine.runtime.runner import Runner
 from engine.store import Workspace
 from engine.track import profiles
 from engine.track.identity import merge_history
+from tests.conftest import Terminal
 from tests.engine.track.test_profiles import welcome
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -118,11 +119,6 @@ def test_profile_knows_the_first_event_and_dates_the_customer_from_it(ws: Worksp
 # journey-studio profiles merge
 # ---------------------------------------------------------------------------------------------
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.fixture
 def cli_ws(tmp_path: Path):
     location = tmp_path / "workspace.db"
@@ -138,7 +134,7 @@ def test_cli_merge_asks_then_merges_and_reports(cli_ws, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "nothing merged" in err and "needs confirmation in a terminal" in err and "add --yes" in err
 
-    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
     assert main(["profiles", "merge", "ann@example.com", "anonymous_id:abc", "--workspace", location]) == 1
     out = capsys.readouterr().out
     assert f"Merge customer {ids['visitor']} into customer {ids['ann']}?" in out
@@ -148,7 +144,7 @@ def test_cli_merge_asks_then_merges_and_reports(cli_ws, monkeypatch, capsys):
     with Workspace.open(location, read_only=True) as ws:
         assert ws.get_customer(ids["visitor"]).id == ids["visitor"]
 
-    monkeypatch.setattr("sys.stdin", _Terminal("yes\n"))
+    monkeypatch.setattr("sys.stdin", Terminal("yes\n"))
     assert main(["profiles", "merge", "user_id:1001", "abc", "--workspace", location]) == 0
     out = capsys.readouterr().out
     assert (f"merged customer {ids['visitor']} into customer {ids['ann']}: 1 identifier moved (anonymous_id:abc), "
