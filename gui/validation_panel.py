@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from engine.document import Journey
 from engine.spec import Registry
-from engine.validate import Issue
+from engine.validate import Issue, field_label
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 _ISSUE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -213,8 +213,24 @@ class ValidationPanel(QtWidgets.QWidget):
         elif self._journey is not None:
             parts.append(self.tr("Journey “%1”").replace("%1", self._journey.name))
         if issue.field and issue.code != "config_invalid":  # a config message names its field already
-            parts.append(issue.field.replace("_", " ").replace(".", " › "))
+            parts.append(self._field_name(issue))
         return " · ".join(parts)
+
+    def _field_name(self, issue: Issue) -> str:
+        """The issue's field as the inspector titles it ("Customers enter › Segment")."""
+        node = self._journey.node(issue.node_id) if self._journey is not None and issue.node_id else None
+        spec = self._spec(node.type) if node is not None else None
+        if spec is None:
+            return issue.field.replace("_", " ").replace(".", " › ")
+        return field_label(spec.config_model, node.config, issue.field)
+
+    def _spec(self, type_key: str):
+        if self._registry is None:
+            # The installed catalogue knows the node types when no registry was given.
+            from engine.spec import default_registry
+
+            self._registry = default_registry()
+        return self._registry.get(type_key)
 
     def _node_name(self, node_id: str) -> str:
         node = self._journey.node(node_id) if self._journey is not None else None
@@ -222,12 +238,7 @@ class ValidationPanel(QtWidgets.QWidget):
             return self.tr("Missing node")
         if node.title:
             return node.title
-        if self._registry is None:
-            # Untitled nodes are named after their type; the installed catalogue knows the titles.
-            from engine.spec import default_registry
-
-            self._registry = default_registry()
-        spec = self._registry.get(node.type)
+        spec = self._spec(node.type)  # untitled nodes are named after their type
         if spec is not None:
             return QtCore.QCoreApplication.translate("nodes", spec.title)
         return node.type

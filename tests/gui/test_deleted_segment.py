@@ -64,3 +64,13 @@ def test_publishing_with_other_errors_too_lists_every_reason(qtbot, ws):
         assert '• "Is VIP?" names a saved segment that this workspace does not have' in text
         assert text.count("• ") >= 2  # the journey's own error too
         assert ws.list_versions(info.id) == []
+
+
+def test_problems_place_a_missing_segment_at_its_titled_field(qtbot, ws):
+    registry = default_registry()
+    entry = make_node(registry, "orchestrate.entry", 0, 0, title="Became VIP",
+                      config={"trigger": {"kind": "segment", "rules": [], "match": "all", "segment_id": "gone"}})
+    info = ws.create_journey(Journey(name="VIP", nodes=[entry]))
+    with journey_window(qtbot, ws, info.id) as win:
+        [issue] = [i for i in win.validation.issues() if i.code == "segment_missing"]
+        assert win.validation.location_text(issue) == "Became VIP · Customers enter › Segment"
