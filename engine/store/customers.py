@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 #: Identifier kinds besides ``custom:<name>``.
 IDENTIFIER_KINDS = ("user_id", "anonymous_id", "distinct_id", "email", "phone")
+#: Kinds a profile holds at most one value of (rule 3 of ``docs/identity.md``).
+EXCLUSIVE_KINDS = frozenset({"user_id"})
 CUSTOM_KIND_PREFIX = "custom:"
 MAX_KIND_LENGTH = 100
 MAX_IDENTIFIER_LENGTH = 500
@@ -305,6 +307,8 @@ class _Resolver:
         self.origin: dict[str, int | None] = {}
         #: Stored customers that were given new identifiers.
         self.grown: set[str] = set()
+        #: (customer, exclusive kind) → whether the customer holds one (loaded when first needed).
+        self._held: dict[tuple[str, str], bool] = {}
 
     def load(self, pairs: Iterable[tuple[str, str]]) -> None:
         by_kind: dict[str, set[str]] = defaultdict(set)
@@ -338,12 +342,31 @@ class _Resolver:
                 "created_at": self.now, "updated_at": self.now}
             self.origin[customer_id] = item
         for pair in identifiers.items():
+            if pair not in self.owner and pair[0] in EXCLUSIVE_KINDS and self._holds(customer_id, pair[0]):
+                raise IdentityConflict(
+                    f"{pair[0]} '{pair[1]}' cannot be added to customer {customer_id}: it has another "
+                    f"{pair[0]} already, and a profile has only one. Merge the profiles, or leave out the "
+                    f"identifiers that name the other customer.",
+                    identifiers=dict(identifiers), customer_ids=[customer_id], item=item)
+        for pair in identifiers.items():
             if pair not in self.owner:
+                if pair[0] in EXCLUSIVE_KINDS:
+                    self._held[(customer_id, pair[0])] = True
                 self.owner[pair] = customer_id
                 self.new_identifiers.append({"kind": pair[0], "value": pair[1], "customer_id": customer_id})
                 if customer_id not in self.new_customers:
                     self.grown.add(customer_id)
         return customer_id, created
+
+    def _holds(self, customer_id: str, kind: str) -> bool:
+        key = (customer_id, kind)
+        found = self._held.get(key)
+        if found is None:
+            found = customer_id not in self.new_customers and self.conn.scalar(
+                select(_identifiers.c.value).where(_identifiers.c.customer_id == customer_id,
+                                                   _identifiers.c.kind == kind).limit(1)) is not None
+            self._held[key] = found
+        return found
 
     def flush(self) -> None:
         # Customers first: identifiers and events refer to them.
@@ -461,6 +484,15 @@ def _check_kind(kind: Any, field: str, item: int | None = None) -> str:
     raise CustomerDataInvalid(f"unknown identifier kind {kind!r}; use one of {', '.join(IDENTIFIER_KINDS)} "
                               f"or custom:<name> (at most {MAX_KIND_LENGTH} characters)",
                               field=field, item=item)
+
+
+def check_identifier(kind: Any, value: Any, field: str) -> tuple[str, str]:
+    """An identifier as the store keeps it: a known kind, and its value non-empty text (a whole
+    number is taken as its digits) in the form :func:`canonical_identifier` gives, bounded."""
+    kind = _check_kind(kind, field)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return kind, _check_identifier_value(canonical_identifier(kind, value) if isinstance(value, str) else value, field)
 
 
 def _check_identifier_value(value: Any, field: str, item: int | None = None) -> str:

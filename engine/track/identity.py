@@ -52,12 +52,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from engine.document import new_id
 from engine.errors import CustomerDataInvalid, NotFound
-from engine.store.customers import (
-    CUSTOM_KIND_PREFIX,
-    IDENTIFIER_KINDS,
-    MAX_IDENTIFIER_LENGTH,
-    MAX_KIND_LENGTH,
-)
+from engine.store.customers import EXCLUSIVE_KINDS, check_identifier
 from engine.store.models import (
     CustomerRow,
     DeliveryRow,
@@ -80,8 +75,6 @@ Pair = tuple[str, str]
 
 #: Kinds that may name an anonymous visitor (a browser, a device); never exclusive.
 ANONYMOUS_KINDS = frozenset({"anonymous_id", "distinct_id"})
-#: Kinds a profile holds at most one value of.
-EXCLUSIVE_KINDS = frozenset({"user_id"})
 _RANK = {"user_id": 0, "email": 1, "phone": 2, "distinct_id": 4, "anonymous_id": 5}
 _CUSTOM_RANK = 3
 #: Reasons recorded in ``identity_merges``.
@@ -322,19 +315,29 @@ class IdentityResolver:
     # -- deciding --------------------------------------------------------------------------------
     def resolve(self, pairs: Sequence[Pair], *, reason: str = "link", force: bool = False) -> str:
         """The customer the identifiers name after applying the rules; ``pairs`` strongest first
-        (see :func:`ordered`), each already checked. Returns the subject's customer id."""
+        (see :func:`ordered`), each already checked. Returns the subject's customer id.
+
+        New identifiers are given to the subject as soon as it is known, before any other profile
+        is considered for merging: a profile that holds another user id is then refused, instead of
+        being merged in and the message's own user id refused after it."""
         subject_pair = pairs[0]
         subject = self.owner.get(subject_pair)
         unowned: list[Pair] = [] if subject is not None else [subject_pair]
         for pair in pairs[1:]:
             other = self.owner.get(pair)
             if other is None:
-                unowned.append(pair)
+                if subject is None:
+                    unowned.append(pair)
+                else:
+                    self._give(subject, pair, force)
             elif other == subject:
                 continue
             elif subject is None:
                 if force or self._can_take(other, subject_pair):
                     subject = other
+                    for waiting in unowned:
+                        self._give(subject, waiting, force)
+                    unowned = []
                 else:
                     self.refusals.append(Refusal(pair, other, None, f"{other} holds another {subject_pair[0]}"))
             elif force or self._can_merge(subject, other):
@@ -350,16 +353,22 @@ class IdentityResolver:
                 "created_at": self.now, "updated_at": self.now}
             self._exclusive[subject] = set()
         for pair in unowned:
-            if not force and not self._can_take(subject, pair):
-                self.refusals.append(Refusal(pair, subject, subject, f"the profile already holds a {pair[0]}"))
-                continue
-            self.owner[pair] = subject
-            self._pending.identifiers.append({"kind": pair[0], "value": pair[1], "customer_id": subject})
-            if pair[0] in EXCLUSIVE_KINDS:
-                self._exclusive_kinds(subject).add(pair[0])
-            if subject not in self._pending.customers:
-                self._pending.grown.add(subject)
+            self._give(subject, pair, force)
         return subject
+
+    def _give(self, subject: str, pair: Pair, force: bool) -> None:
+        """Attach a new identifier to ``subject``, unless that gives it a second user id."""
+        if pair in self.owner:  # named twice in one message
+            return
+        if not force and not self._can_take(subject, pair):
+            self.refusals.append(Refusal(pair, subject, subject, f"the profile already holds a {pair[0]}"))
+            return
+        self.owner[pair] = subject
+        self._pending.identifiers.append({"kind": pair[0], "value": pair[1], "customer_id": subject})
+        if pair[0] in EXCLUSIVE_KINDS:
+            self._exclusive_kinds(subject).add(pair[0])
+        if subject not in self._pending.customers:
+            self._pending.grown.add(subject)
 
     def _merge(self, kept: str, merged: str, reason: str, pairs: Sequence[Pair]) -> None:
         self.before_merge()
@@ -407,31 +416,6 @@ class IdentityResolver:
 # One call, one transaction: for the app, the commands and the tests
 # ----------------------------------------------------------------------------------------------
 
-def check_kind(kind: Any, field_name: str = "kind") -> str:
-    """An identifier kind the store accepts: one of ``IDENTIFIER_KINDS`` or ``custom:<name>``."""
-    if isinstance(kind, str):
-        if kind in IDENTIFIER_KINDS:
-            return kind
-        name = kind[len(CUSTOM_KIND_PREFIX):] if kind.startswith(CUSTOM_KIND_PREFIX) else ""
-        if name and name == name.strip() and len(kind) <= MAX_KIND_LENGTH:
-            return kind
-    raise CustomerDataInvalid(f"unknown identifier kind {kind!r}; use one of {', '.join(IDENTIFIER_KINDS)} "
-                              f"or custom:<name>", field=field_name)
-
-
-def check_pair(kind: str, value: Any, field_name: str = "identifier") -> Pair:
-    """An identifier checked as the store checks it (kind known, value non-empty text, bounded)."""
-    kind = check_kind(kind, field_name)
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise CustomerDataInvalid(f"an identifier must be text, not {type(value).__name__}", field=field_name)
-    text = str(value).strip()
-    if not text:
-        raise CustomerDataInvalid("an identifier cannot be empty", field=field_name)
-    if len(text) > MAX_IDENTIFIER_LENGTH:
-        raise CustomerDataInvalid(f"is longer than {MAX_IDENTIFIER_LENGTH} characters", field=field_name)
-    return kind, text
-
-
 @dataclass(frozen=True)
 class LinkResult:
     """What :func:`link` did: the subject's customer id, the merges made and the links refused."""
@@ -444,7 +428,7 @@ class LinkResult:
 def link(ws: Workspace, pairs: Iterable[Pair], *, reason: str = "link", force: bool = False) -> LinkResult:
     """Apply the rules to identifiers given together (in one transaction); the strongest names
     the subject. Creates the customer if none of them is known."""
-    checked = ordered(check_pair(kind, value, f"identifiers.{kind}") for kind, value in pairs)
+    checked = ordered(check_identifier(kind, value, f"identifiers.{kind}") for kind, value in pairs)
     if not checked:
         raise CustomerDataInvalid("at least one identifier is needed", field="identifiers")
     with ws._session(write=True) as s:
