@@ -29,6 +29,7 @@ from typing import Any
 
 import orjson
 
+from engine.identifiers import canonical_identifier
 from engine.store.customers import (
     MAX_DEDUP_KEY_LENGTH,
     MAX_EVENT_NAME_LENGTH,
@@ -138,6 +139,15 @@ def identifier(value: Any, field: str, *, required: bool = True) -> str | None:
     elif isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 63:
         value = str(int(value))
     return text(value, field, max_length=MAX_IDENTIFIER_LENGTH, required=required)
+
+
+def kept_identifier(kind: str, value: str, field: str) -> str:
+    """``value`` (checked by :func:`identifier`) as the workspace keeps it; refused when keeping it
+    makes it too long (lower-casing ``İ`` gives two characters)."""
+    kept = canonical_identifier(kind, value)
+    if len(kept) > MAX_IDENTIFIER_LENGTH:
+        raise MessageInvalid(f"'{field}' is longer than {MAX_IDENTIFIER_LENGTH} characters once lower-cased")
+    return kept
 
 
 def event_name(value: Any, field: str) -> str:

@@ -983,10 +983,11 @@ class BatchConverter:
         kind = plan.key
         limit = self.max_identifier
         if "" not in values and max(map(len, values), default=0) <= limit and (
-                kind != "email" or all(map(str.__contains__, values, repeat("@")))):
+                kind != "email" or (all(map(str.__contains__, values, repeat("@"))) and all(map(str.isascii, values)))):
             return values
         for index, value in enumerate(values):
-            if len(value) > limit:
+            # An e-mail address is kept lower-cased, and lower-casing can lengthen it ("İ" → "i̇").
+            if len(value.lower() if kind == "email" else value) > limit:
                 bad.setdefault(index, (plan.name, value, f"an identifier is longer than {limit} characters"))
             elif value and kind == "email" and "@" not in value:
                 bad.setdefault(index, (plan.name, value, f"'{_cut(value)}' is not an email address"))

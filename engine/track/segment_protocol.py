@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from engine.identifiers import canonical_identifier
-from engine.store.customers import MAX_DEDUP_KEY_LENGTH, MAX_EVENT_NAME_LENGTH
+from engine.store.customers import MAX_DEDUP_KEY_LENGTH, MAX_EVENT_NAME_LENGTH, MAX_IDENTIFIER_LENGTH
 from engine.track.collector_messages import (
     MAX_MESSAGES,
     Message,
@@ -42,6 +41,7 @@ from engine.track.collector_messages import (
     identifier,
     iso_moment,
     json_object,
+    kept_identifier,
     moment_text,
     parse_json,
     text,
@@ -165,11 +165,11 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
             value = traits.get(trait)
             if isinstance(value, str):
                 try:
-                    found = text(value, f"traits.{trait}", max_length=500, required=False)
+                    found = text(value, f"traits.{trait}", max_length=MAX_IDENTIFIER_LENGTH, required=False)
+                    if found:
+                        linked.append((kind_, kept_identifier(kind_, found, f"traits.{trait}")))
                 except MessageInvalid:
-                    found = None  # kept as an attribute; only unusable as an identifier
-                if found:
-                    linked.append((kind_, canonical_identifier(kind_, found)))
+                    pass  # kept as an attribute; only unusable as an identifier
         return Message(_ordered(linked), SOURCE, occurred, occurred_text, reason="identify",
                        profile=(("set", traits),) if traits else ())
     if kind == "alias":

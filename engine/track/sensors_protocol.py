@@ -42,7 +42,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from engine.identifiers import canonical_identifier
 from engine.store.customers import CUSTOM_KIND_PREFIX, MAX_KIND_LENGTH
 from engine.track.collector_messages import (
     MAX_BATCH_BYTES,
@@ -57,6 +56,7 @@ from engine.track.collector_messages import (
     gunzip,
     identifier,
     json_object,
+    kept_identifier,
     moment_text,
     parse_json,
     text,
@@ -214,7 +214,7 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
             if key == _LOGIN_IDENTITY:
                 pairs += [("user_id", found), ("distinct_id", found)]
             elif key in _IDENTITY_KINDS:
-                pairs.append((_IDENTITY_KINDS[key], canonical_identifier(_IDENTITY_KINDS[key], found)))
+                pairs.append((_IDENTITY_KINDS[key], kept_identifier(_IDENTITY_KINDS[key], found, f"identities.{key}")))
             else:
                 name = text(key, "identities (a name)", max_length=MAX_KIND_LENGTH - len(CUSTOM_KIND_PREFIX))
                 pairs.append((CUSTOM_KIND_PREFIX + str(name), found))
