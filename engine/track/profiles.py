@@ -806,8 +806,16 @@ def erase(ws: Workspace, customer_id: str) -> Erasure:
         identifiers = conn.execute(delete(_identifiers)
                                    .where(_identifiers.c.customer_id == customer_id)).rowcount
         members = conn.execute(delete(_members).where(_members.c.customer_id == customer_id)).rowcount
+        # The records of profiles merged into this one, and of those merged into them before:
+        # each names identifiers that were this person's.
+        theirs = {customer_id}
+        reached = theirs
+        while reached:
+            reached = set(conn.scalars(select(_merges.c.merged_customer_id)
+                                       .where(_merges.c.kept_customer_id.in_(sorted(reached))))) - theirs
+            theirs |= reached
         merges = conn.execute(delete(_merges).where(or_(
-            _merges.c.kept_customer_id == customer_id, _merges.c.merged_customer_id == customer_id))).rowcount
+            _merges.c.kept_customer_id.in_(sorted(theirs)), _merges.c.merged_customer_id == customer_id))).rowcount
         kept = conn.execute(update(_opt_outs).where(_opt_outs.c.customer_id == customer_id)
                             .values(customer_id=None)).rowcount
         conn.execute(delete(_customers).where(_customers.c.id == customer_id))
