@@ -96,7 +96,10 @@ def short_source(source: str) -> str:
     if source == "segment":
         return "Segment"
     if source.startswith("sensors:"):
-        return translate("CollectorPanel", "Sensors (%1)").replace("%1", source.partition(":")[2])
+        project = source.partition(":")[2]
+        if project == "default":  # the SDKs' own default: naming it says nothing
+            return "Sensors"
+        return translate("CollectorPanel", "Sensors (%1)").replace("%1", project)
     return source
 
 
@@ -392,7 +395,7 @@ class CollectorPanel(QtWidgets.QWidget):
         self.latest_list.setRootIsDecorated(False)
         self.latest_list.setUniformRowHeights(True)
         self.latest_list.setAlternatingRowColors(True)
-        for column, width in ((0, 70), (1, 150), (2, 120)):
+        for column, width in ((0, 70), (1, 150), (2, 140)):
             self.latest_list.setColumnWidth(column, width)
         layout.addWidget(self.latest_list, 2)
         pair = QtWidgets.QHBoxLayout()

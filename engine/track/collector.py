@@ -40,10 +40,12 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import errno
 import gc
 import ipaddress
 import json
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -237,9 +239,7 @@ class Collector:
         started.wait()
         if failure:
             self._thread.join()
-            exc = failure[0]
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise CollectorError(f"cannot listen on {self.host}:{self.port}: {reason}") from None
+            raise CollectorError(f"cannot listen on {self.host}:{self.port}: {_listen_failure(failure[0])}") from None
         self._writer.start()
         self._running = True
         if self.switch_interval is not None and sys.getswitchinterval() > self.switch_interval:
@@ -483,6 +483,23 @@ class Collector:
 
 #: What the key caches give for a key that is not accepted (a key's name may be ``None``).
 _UNKNOWN = object()
+
+
+def _listen_failure(exc: BaseException) -> str:
+    """Why a port could not be opened, in words a user can act on."""
+    code = getattr(exc, "errno", None)
+    if code == errno.EADDRINUSE:
+        return ("another program is using that port (a collector already running?). Choose another "
+                "port, or let the collector pick a free one")
+    if code == errno.EACCES:
+        return "permission denied (ports below 1024 need administrator rights); choose a port above 1024"
+    if code == errno.EADDRNOTAVAIL:
+        return "this computer has no such address"
+    if code is not None:
+        return os.strerror(code)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def _unknown_key() -> MessageInvalid:

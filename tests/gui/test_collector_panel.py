@@ -149,7 +149,8 @@ def test_a_port_in_use_is_reported_in_words(panel, qtbot):
         panel.port.setValue(sock.getsockname()[1])
         panel.start()
         qtbot.waitUntil(lambda: panel.error.isVisibleTo(panel), timeout=20_000)
-    assert "did not start" in panel.error.text() and "cannot listen" in panel.error.text()
+    assert "did not start" in panel.error.text() and "another program is using that port" in panel.error.text()
+    assert "('127.0.0.1'" not in panel.error.text()
     assert not panel.running and panel.start_button.isEnabled()
 
 
@@ -201,3 +202,12 @@ def test_collected_events_wake_the_live_engine_and_closing_stops_the_collector(w
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", port))
+
+
+def test_sources_are_named_shortly_for_the_latest_events_column():
+    from gui.collector_panel import short_source
+
+    assert short_source("segment") == "Segment"
+    assert short_source("sensors:default") == "Sensors"  # the SDKs' default project says nothing
+    assert short_source("sensors:shop") == "Sensors (shop)"
+    assert short_source("csv:orders.csv") == "csv:orders.csv"

@@ -503,10 +503,13 @@ def test_a_batch_keeps_its_good_messages_and_names_the_bad(running: Running):
     body = batch_of(4)
     body["batch"][1] = {"type": "track", "userId": "u1", "messageId": "bad-1"}  # no event name
     body["batch"].append({"type": "track", "userId": "u1", "event": "E", "properties": {"big": "x" * 40_000}})
+    body["batch"].append({"userId": "u1", "event": "E", "messageId": "no-type"})
     status, answer, _ = request(running, "POST", "/v1/batch", body)
     assert status == 200 and answer["stored"] == 3
-    assert [(r["index"], r["code"]) for r in answer["rejected"]] == [(1, "invalid_message"), (4, "too_large")]
-    assert "message 1" in answer["rejected"][0]["message"]
+    assert [(r["index"], r["code"]) for r in answer["rejected"]] == [
+        (1, "invalid_message"), (4, "too_large"), (5, "invalid_message")]
+    assert answer["rejected"][0]["message"].startswith("the message at index 1: ")
+    assert answer["rejected"][2]["message"].startswith("the message at index 5: 'type' is required: one of track")
     assert event_count(running.ws) == 3
 
 
@@ -820,7 +823,10 @@ def test_start_fails_on_a_taken_port(ws: Workspace):
     try:
         with pytest.raises(CollectorError) as err:
             Collector(ws, "127.0.0.1", blocker.getsockname()[1]).start()
-        assert "cannot listen" in str(err.value)
+        port = blocker.getsockname()[1]
+        assert str(err.value) == (f"cannot listen on 127.0.0.1:{port}: another program is using that port (a "
+                                  "collector already running?). Choose another port, or let the collector pick "
+                                  "a free one")
     finally:
         blocker.close()
 
