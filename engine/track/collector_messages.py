@@ -66,7 +66,7 @@ class MessageInvalid(Exception):
 
     def at(self, index: int) -> MessageInvalid:
         """The same problem, said of the message at ``index`` of a batch."""
-        return MessageInvalid(f"message {index}: {self.message}", code=self.code, status=self.status,
+        return MessageInvalid(f"the message at index {index}: {self.message}", code=self.code, status=self.status,
                               index=index)
 
 

@@ -133,6 +133,8 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
     deeper than :data:`~engine.track.collector_messages.MAX_DEPTH`; ``shared_context`` (a batch's
     context) has been checked already; ``now_text``: ``now`` as stored, if the caller has it."""
     if kind not in TYPES:
+        if kind is None:
+            raise MessageInvalid(f"'type' is required: one of {', '.join(TYPES)}")
         raise MessageInvalid(f"'type' must be one of {', '.join(TYPES)}, not {str(kind)[:40]!r}")
     get = item.get
     user_id = identifier(get("userId"), "userId", required=kind == "alias")
