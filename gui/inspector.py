@@ -10,6 +10,7 @@ Send and Notify team nodes also get a live preview of their message for a sample
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from importlib.resources import files
@@ -25,6 +26,8 @@ from gui.template_editor import DEFAULT_ATTRIBUTES, PREVIEW_TYPES, TemplatePrevi
 WARNING_COLOR = "#B26A00"
 #: Seconds the customer attribute names offered by placeholder menus are reused before reading again.
 ATTRIBUTES_TTL_S = 60.0
+#: Descriptions longer than this many characters show their first sentence and "More…".
+DESCRIPTION_FOLD = 180
 
 
 def icon_path(name: str) -> str | None:
@@ -176,8 +179,14 @@ class _Header(QtWidgets.QWidget):
         self.description = QtWidgets.QLabel(self)
         self.description.setObjectName("typeDescription")
         self.description.setWordWrap(True)
+        self.description.setTextFormat(Qt.TextFormat.RichText)
+        self.description.linkActivated.connect(self._toggle_description)
         secondary(self.description)
         lay.addWidget(self.description)
+        #: The node type's whole description, and whether it is shown whole (a long one starts
+        #: folded to its first sentence, so that the settings stay in view on a small screen).
+        self._description = ""
+        self._described_whole = False
         title_label = QtWidgets.QLabel(translate("Inspector", "Title"), self)
         title_label.setObjectName("fieldLabel")
         self.title_edit = QtWidgets.QLineEdit(self)
@@ -206,8 +215,27 @@ class _Header(QtWidgets.QWidget):
             f" padding: 1px 9px; }}")
         self.chip.show()
         self.type_key.setText("")
-        self.description.setText(translate("nodes", spec.description))
+        self._description = translate("nodes", spec.description)
+        self._show_description()
         self.description.setVisible(bool(spec.description))
+
+    def _show_description(self) -> None:
+        text = self._description
+        first, stop, rest = text.partition(". ")
+        if self._described_whole or len(text) <= DESCRIPTION_FOLD or not rest:
+            shown = html.escape(text)
+            if len(text) > DESCRIPTION_FOLD and rest:
+                shown += f' <a href="less">{html.escape(translate("Inspector", "Less"))}</a>'
+            self.description.setToolTip("")
+        else:
+            shown = (f'{html.escape(first + stop.strip())} '
+                     f'<a href="more">{html.escape(translate("Inspector", "More…"))}</a>')
+            self.description.setToolTip(text)
+        self.description.setText(shown)
+
+    def _toggle_description(self, link: str) -> None:
+        self._described_whole = link == "more"
+        self._show_description()
 
 
 class Inspector(QtWidgets.QWidget):

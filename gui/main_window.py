@@ -864,7 +864,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _show_issues(self) -> None:
         """The Problems panel: the journey's issues, an error for each node naming a saved segment
-        the workspace does not have, and a warning for each node whose channel account is missing,
+        the workspace does not have, a warning for each data source naming a write key the
+        workspace does not have, and a warning for each node whose channel account is missing,
         carries other messages, or failed its last delivery (its badge)."""
         if self.editor is None:
             return
@@ -873,9 +874,10 @@ class MainWindow(QtWidgets.QMainWindow):
             accounts = [Issue("warning", "channel.account", cnode.channel_problem, node_id=node_id, field="channel")
                         for node_id, cnode in self.canvas.nodes.items() if cnode.channel_problem]
         segments = self._segment_issues()
+        keys = self._write_key_issues()
         if self.canvas is not None:
-            self.canvas.set_extra_issues(segments)
-        self.validation.set_issues(self._journey_issues + segments + accounts, self.editor.journey)
+            self.canvas.set_extra_issues(segments + keys)
+        self.validation.set_issues(self._journey_issues + segments + keys + accounts, self.editor.journey)
 
     def _segment_issues(self) -> list[Issue]:
         """Errors for the open journey's nodes naming a segment the workspace does not have (as
@@ -886,6 +888,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
         return unknown_segment_issues(self.editor.journey, {c.id for c in self._picker_choices.segments},
                                       self._segment_names)
+
+    def _write_key_issues(self) -> list[Issue]:
+        """Warnings for the open journey's data sources naming a write key the collector lacks."""
+        if self._picker_choices is None or self.editor is None or self._picker_choices.problems:
+            return []
+        from engine.track.choices import unknown_write_key_issues
+
+        return unknown_write_key_issues(self.editor.journey, self._picker_choices.write_keys)
 
     def _on_issue_activated(self, node_id: str, edge_id: str) -> None:
         if self.canvas is None:

@@ -11,12 +11,15 @@ whenever something that changes them happens (a segment saved, an import finishe
 - the names of the collector's write keys;
 - the names deleted segments had, for nodes that still name one.
 
+:func:`unknown_write_key_issues` warns of data sources naming a write key the collector lacks.
+
 Read only; a damaged part (the write keys' setting) leaves that part empty and says why in
 ``problems`` rather than hiding the others.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,8 +33,10 @@ from engine.track.segments import (
     recent_event_names,
 )
 from engine.track.tracking_plan import TrackingPlan
+from engine.validate import Issue
 
 if TYPE_CHECKING:
+    from engine.document import Journey
     from engine.store.workspace import Workspace
 
 
@@ -98,3 +103,23 @@ def picker_choices(ws: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE) -> 
     return PickerChoices(sorted(segments, key=lambda c: (fold(c.name), c.name)),
                          sorted(events, key=lambda c: (fold(c.name), c.name)),
                          sorted(keys, key=lambda n: (fold(n), n)), deleted, problems)
+
+
+def unknown_write_key_issues(journey: Journey, known: Collection[str]) -> list[Issue]:
+    """A warning for each collector data source of ``journey`` naming a write key not in ``known``
+    (names compared without surrounding spaces): it counts no events until such a key is made."""
+    names = {name.strip() for name in known}
+    issues = []
+    for node in journey.nodes:
+        if node.type != "track.source":
+            continue
+        source = node.config.get("source")
+        ref = source.get("write_key_ref") if isinstance(source, dict) and source.get("kind") == "collector" else None
+        if not isinstance(ref, str) or not ref.strip() or ref.strip() in names:
+            continue
+        label = f'"{node.title}"' if node.title else "A data source"
+        issues.append(Issue("warning", "write_key_missing",
+                            f"{label} counts the events sent with the write key “{ref.strip()}”, which this "
+                            f"workspace does not have: it counts none until a key of that name is made under "
+                            f"Track ▸ Collector.", node_id=node.id, field="source.write_key_ref"))
+    return issues

@@ -184,6 +184,44 @@ def test_a_missing_segment_is_a_problem_and_refuses_publishing(qtbot, ws):
         assert [v.number for v in ws.list_versions(info.id)] == [1]
 
 
+def test_a_source_naming_a_missing_write_key_is_a_warning_in_problems(qtbot, ws):
+    registry = default_registry()
+    collector_keys.add_key(ws, "web")
+    app = make_node(registry, "track.source", 0, 0, title="Mini program",
+                    config={"name": "Mini program", "source": {"kind": "collector", "protocol": "sensors",
+                                                               "write_key_ref": "app"}})
+    site = make_node(registry, "track.source", 0, 200, title="Website",
+                     config={"name": "Website", "source": {"kind": "collector", "protocol": "segment",
+                                                           "write_key_ref": " web "}})
+    info = ws.create_journey(Journey(name="Sources", nodes=[app, site]))
+    with journey_window(qtbot, ws, info.id) as win:
+        listed = [i for i in win.validation.issues() if i.code == "write_key_missing"]
+        assert [(i.severity, i.node_id, i.field) for i in listed] == [("warning", app.id, "source.write_key_ref")]
+        assert listed[0].message.startswith('"Mini program" counts the events sent with the write key “app”')
+        collector_keys.add_key(ws, "app")
+        win.refresh_picker_choices()
+        qtbot.waitUntil(lambda: not [i for i in win.validation.issues() if i.code == "write_key_missing"],
+                        timeout=10_000)
+
+
+def test_a_long_node_description_starts_folded_to_its_first_sentence(qtbot):
+    inspector = Inspector()
+    qtbot.addWidget(inspector)
+    inspector.resize(300, 700)
+    inspector.show()
+    spec = default_registry().get("track.source")
+    node = make_node(default_registry(), "track.source", 0, 0)
+    inspector.show_node(node, spec)
+    label = inspector.header.description
+    first = spec.description.partition(". ")[0]
+    assert first in label.text() and spec.description not in label.text() and "More…" in label.text()
+    assert label.toolTip() == spec.description
+    label.linkActivated.emit("more")
+    assert spec.description in label.text() and "Less" in label.text()
+    label.linkActivated.emit("less")
+    assert "More…" in label.text()
+
+
 # -- typing, matching and the keyboard --------------------------------------------------------
 
 GOAL = default_registry().get("orchestrate.goal")
