@@ -407,6 +407,22 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
         yield values[start:start + LOOKUP_CHUNK]
 
 
+def check_attributes(attributes: Any) -> dict[str, Any] | None:
+    """Attributes as :meth:`Workspace.upsert_customer` checks them (``None``: none given)."""
+    return _check_attributes(attributes)
+
+
+def update_attributes(conn: Connection, customer_id: str, attributes: dict[str, Any], now: datetime) -> bool:
+    """Merge checked ``attributes`` into a stored customer's, in the caller's transaction (a
+    ``None`` value removes the attribute); whether anything changed."""
+    stored = conn.scalar(select(_customers.c.attributes).where(_customers.c.id == customer_id))
+    merged = _merge(stored or {}, attributes)
+    if merged == stored:
+        return False
+    conn.execute(update(_customers).where(_customers.c.id == customer_id).values(attributes=merged, updated_at=now))
+    return True
+
+
 def _merge(stored: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     merged = dict(stored)
     for key, value in changes.items():

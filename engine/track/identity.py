@@ -52,7 +52,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from engine.document import new_id
 from engine.errors import CustomerDataInvalid, NotFound
-from engine.store.customers import EXCLUSIVE_KINDS, check_identifier
+from engine.store.customers import EXCLUSIVE_KINDS, check_attributes, check_identifier, update_attributes
 from engine.store.models import (
     CustomerRow,
     DeliveryRow,
@@ -428,26 +428,39 @@ class LinkResult:
 def link(ws: Workspace, pairs: Iterable[Pair], *, reason: str = "link", force: bool = False) -> LinkResult:
     """Apply the rules to identifiers given together (in one transaction); the strongest names
     the subject. Creates the customer if none of them is known."""
+    checked = _checked(pairs)
+    with ws._session(write=True) as s:
+        return _link(s.connection(), checked, reason, force)
+
+
+def _checked(pairs: Iterable[Pair]) -> list[Pair]:
     checked = ordered(check_identifier(kind, value, f"identifiers.{kind}") for kind, value in pairs)
     if not checked:
         raise CustomerDataInvalid("at least one identifier is needed", field="identifiers")
-    with ws._session(write=True) as s:
-        resolver = IdentityResolver(s.connection(), utcnow())
-        resolver.load(checked)
-        customer_id = resolver.resolve(checked, reason=reason, force=force)
-        resolver.flush()
-        return LinkResult(customer_id, tuple(resolver.merges), tuple(resolver.refusals))
+    return checked
+
+
+def _link(conn: Connection, checked: list[Pair], reason: str, force: bool) -> LinkResult:
+    resolver = IdentityResolver(conn, utcnow())
+    resolver.load(checked)
+    customer_id = resolver.resolve(checked, reason=reason, force=force)
+    resolver.flush()
+    return LinkResult(customer_id, tuple(resolver.merges), tuple(resolver.refusals))
 
 
 def identify(ws: Workspace, user_id: str, anonymous_id: str | None = None,
              traits: dict[str, Any] | None = None) -> LinkResult:
     """Segment's ``identify``: the visitor ``anonymous_id`` is the user ``user_id``; their profiles
-    become one (rules 1-7) and ``traits`` are set on it (a ``None`` value removes the attribute)."""
-    pairs = [("user_id", user_id)] + ([("anonymous_id", anonymous_id)] if anonymous_id else [])
-    result = link(ws, pairs, reason="identify")
-    if traits:
-        ws.upsert_customer({"user_id": str(user_id).strip()}, traits)
-    return result
+    become one (rules 1-7) and ``traits`` are set on it (a ``None`` value removes the attribute),
+    all in one transaction: traits that cannot be stored leave everything as it was."""
+    attributes = check_attributes(traits)
+    checked = _checked([("user_id", user_id)] + ([("anonymous_id", anonymous_id)] if anonymous_id else []))
+    with ws._session(write=True) as s:
+        conn = s.connection()
+        result = _link(conn, checked, "identify", False)
+        if attributes:
+            update_attributes(conn, result.customer_id, attributes, utcnow())
+        return result
 
 
 def alias(ws: Workspace, previous_id: str, user_id: str) -> LinkResult:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
-from engine.errors import IdentityConflict
+from engine.errors import CustomerDataInvalid, IdentityConflict
 from engine.store import Workspace
 from engine.store.customers import MAX_IDENTIFIER_LENGTH
 from engine.store.models import IdentifierRow, IdentityMergeRow
@@ -155,3 +155,14 @@ def test_erasure_after_chained_merges_leaves_no_record_of_the_person(ws: Workspa
     with ws._session() as s:
         left = list(s.scalars(select(IdentityMergeRow)))
     assert [(r.kept_customer_id, r.merged_customer_id) for r in left] == [(kept, other)]
+
+
+def test_identify_with_traits_that_cannot_be_stored_changes_nothing(ws: Workspace):
+    anonymous = ws.upsert_customer({"anonymous_id": "a9"}, {"plan": "free"})
+    with pytest.raises(CustomerDataInvalid, match="attributes"):
+        identity.identify(ws, "u9", "a9", traits={"": "no name"})
+    assert ws.find_customer("user_id", "u9") is None
+    assert ws.get_customer(anonymous).attributes == {"plan": "free"}
+    result = identity.identify(ws, "u9", "a9", traits={"plan": "pro", "city": None})
+    assert result.customer_id == anonymous == ws.find_customer("user_id", "u9")
+    assert ws.get_customer(anonymous).attributes == {"plan": "pro"}
