@@ -18,6 +18,7 @@ through overridable methods (``_ask_export_path``, ``_ask_merge``, ``_confirm_er
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import math
@@ -29,7 +30,14 @@ from typing import Any
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.runtime.clock import parse_iso
 from engine.track import profiles
-from engine.track.profiles import CustomerSummary, MergeOutcome, MergePlan, Profile, SearchPage
+from engine.track.profiles import (
+    MAIN_IDENTIFIER_KINDS,
+    CustomerSummary,
+    MergeOutcome,
+    MergePlan,
+    Profile,
+    SearchPage,
+)
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
 from gui.journey_browser import format_relative, format_timestamp
@@ -80,6 +88,45 @@ def type_label(kind: str) -> str:
         "boolean": translate("ProfilesWindow", "Yes / no"),
         "json": translate("ProfilesWindow", "List or object (JSON)"),
     }.get(kind, kind)
+
+
+def identifier_kind_label(kind: str) -> str:
+    """An identifier kind as a marketer reads it (``user_id`` → "user id", ``custom:crm`` → "crm")."""
+    known = {
+        "email": translate("ProfilesWindow", "email"),
+        "phone": translate("ProfilesWindow", "phone"),
+        "user_id": translate("ProfilesWindow", "user id"),
+        "distinct_id": translate("ProfilesWindow", "distinct id"),
+        "anonymous_id": translate("ProfilesWindow", "anonymous id"),
+    }
+    if kind in known:
+        return known[kind]
+    return kind.split(":", 1)[1] if kind.startswith("custom:") and len(kind) > 7 else kind
+
+
+def main_identifier_kind(item: CustomerSummary) -> str | None:
+    """The kind of :attr:`CustomerSummary.main_identifier` (the same pick: an e-mail, else a phone,
+    else a user id, else the first identifier)."""
+    if not item.identifiers:
+        return None
+    rank = {kind: i for i, kind in enumerate(MAIN_IDENTIFIER_KINDS)}
+    best = min(range(len(item.identifiers)),
+               key=lambda i: (rank.get(item.identifiers[i][0], len(MAIN_IDENTIFIER_KINDS)), i))
+    return item.identifiers[best][0]
+
+
+def identifier_cell(item: CustomerSummary) -> str:
+    """The Identifier column of a customer list: the main identifier with its kind in front
+    ("phone: 13800138000", "user id: 13800138000"), so that a phone number and a numeric id read
+    apart; an e-mail address says what it is by itself and goes bare."""
+    value = item.main_identifier
+    if value is None:
+        return item.id
+    kind = main_identifier_kind(item)
+    if kind == "email":
+        return value
+    return translate("ProfilesWindow", "%1: %2").replace("%1", identifier_kind_label(kind or "")).replace(
+        "%2", value)
 
 
 def channel_label(kind: str) -> str:
@@ -137,7 +184,28 @@ def identifiers_html(pairs: tuple[tuple[str, str], ...] | list[tuple[str, str]])
     """Identifiers as rich text that wraps between identifiers, never inside one."""
     return "&nbsp;&nbsp; ".join(
         f'<span style="white-space:nowrap"><span style="color:palette(placeholder-text)">'
-        f"{html.escape(kind)}:</span>&nbsp;{html.escape(value)}</span>" for kind, value in pairs)
+        f"{html.escape(identifier_kind_label(kind))}:</span>&nbsp;{html.escape(value)}</span>" for kind, value in pairs)
+
+
+def write_failure(path: str, exc: OSError) -> str:
+    """Why ``path`` could not be written, as a sentence without the exception's name."""
+    reasons = {
+        errno.ENOENT: translate("ProfilesWindow", "the folder does not exist"),
+        errno.ENOTDIR: translate("ProfilesWindow", "part of the path is a file, not a folder"),
+        errno.EACCES: translate("ProfilesWindow", "permission denied"),
+        errno.EPERM: translate("ProfilesWindow", "permission denied"),
+        errno.ENOSPC: translate("ProfilesWindow", "the disk is full"),
+        getattr(errno, "EDQUOT", -1): translate("ProfilesWindow", "the disk quota is used up"),
+        errno.EROFS: translate("ProfilesWindow", "the disk is read-only"),
+        errno.EISDIR: translate("ProfilesWindow", "a folder of that name is in the way"),
+        errno.ENAMETOOLONG: translate("ProfilesWindow", "the name is too long"),
+    }
+    reason = reasons.get(exc.errno) if exc.errno is not None else None
+    if reason is None:
+        # The system's own words (e.g. "Input/output error"), lower-cased to run on in the sentence.
+        text = exc.strerror or str(exc) or translate("ProfilesWindow", "the system refused")
+        reason = text[:1].lower() + text[1:]
+    return translate("ProfilesWindow", "Could not write %1: %2.").replace("%2", reason).replace("%1", path)
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -149,12 +217,45 @@ class CellError(Exception):  # noqa: N818 - a reason shown to the user, not a fa
     """A table cell that does not hold a value of its type."""
 
 
+def number_rule() -> str:
+    """How a Number value is written (the tooltip of the attribute table's Value column)."""
+    return translate("ProfilesWindow", "Numbers take a decimal point or a decimal comma (99.5 or 99,5) and no "
+                                       "thousands separators: 1,000 could be a thousand or one, so write 1000 "
+                                       "or 1.0.")
+
+
+def decimal_point(stripped: str, text: str) -> str:
+    """``stripped`` with a decimal comma made a point (``99,5`` → ``99.5``), as a CSV import reads one.
+
+    Only a plain number with one comma and no dot counts. ``1,000`` could be a thousand with a
+    separator or one with three decimals, so it is refused (:class:`CellError`) rather than
+    guessed, as is any other comma (``1,234,567``, ``1.234,5``); text without a comma is returned
+    as it is."""
+    if "," not in stripped:
+        return stripped
+    whole, _, fraction = stripped.partition(",")
+    digits = whole[1:] if whole[:1] in ("-", "+") else whole
+    plain = digits.isdigit() and fraction.isdigit() and "," not in fraction and digits.isascii() \
+        and fraction.isascii()
+    if not plain:
+        raise CellError(translate("ProfilesWindow", "“%1” is not a number: write it without thousands "
+                                                    "separators, with a decimal point or comma, like 1234.5")
+                        .replace("%1", text))
+    # Three digits after the comma read as thousands when what comes before could be a first group.
+    if len(fraction) == 3 and len(digits) <= 3 and not digits.startswith("0"):
+        decimal = f"{whole}.{fraction.rstrip('0') or '0'}"
+        raise CellError(translate("ProfilesWindow", "“%1” could mean %2 or %3: write the one you mean")
+                        .replace("%1", text).replace("%2", f"{whole}{fraction}").replace("%3", decimal))
+    return f"{whole}.{fraction}"
+
+
 def parse_value(kind: str, text: str) -> Any:
     """The JSON value of a cell; :class:`CellError` with a readable reason when it has none."""
     if kind == "text":
         return text
     stripped = text.strip()
     if kind == "number":
+        stripped = decimal_point(stripped, text)
         try:
             number = int(stripped) if stripped.lstrip("-").isdigit() else float(stripped)
         except ValueError:
@@ -272,14 +373,15 @@ class CustomerListModel(QtCore.QAbstractTableModel):
             if column == self.COL_NAME:
                 return item.name or "—"
             if column == self.COL_IDENTIFIER:
-                return item.main_identifier or item.id
+                return identifier_cell(item)
             return format_relative(item.updated_at)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_NAME and not item.name:
             return QtGui.QGuiApplication.palette().brush(QtGui.QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_UPDATED:
                 return format_timestamp(item.updated_at)
-            return "\n".join(f"{kind}: {value}" for kind, value in item.identifiers) or item.id
+            return "\n".join(f"{identifier_kind_label(kind)}: {value}" for kind, value in item.identifiers) \
+                or item.id
         if role == _ID_ROLE:
             return item.id
         return None
@@ -727,6 +829,9 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self._updating = False
         self._consent_kinds: list[str] = []
         self._query = ""
+        #: The detail pane says who was just erased: a search coming back does not replace it by
+        #: its best match (only a customer the user picks, or a new search text, does).
+        self._erased = False
 
         self._build_actions()
         splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
@@ -962,8 +1067,11 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.remove_attribute_button = QtWidgets.QPushButton(self.tr("Remove"), page)
         self.remove_attribute_button.setToolTip(self.tr("Remove the selected attributes"))
         self.remove_attribute_button.clicked.connect(self.remove_selected_attributes)
-        hint = QtWidgets.QLabel(self.tr("Double-click a cell to change it."), page)
+        hint = QtWidgets.QLabel(self.tr("Double-click a cell to change it. Numbers: 99.5 or 99,5."), page)
         hint.setObjectName("mutedNote")
+        hint.setToolTip(number_rule())
+        self.attributes.horizontalHeaderItem(2).setToolTip(number_rule())
+        self.attributes_hint = hint
         tools = QtWidgets.QHBoxLayout()
         tools.addWidget(self.add_attribute_button)
         tools.addWidget(self.remove_attribute_button)
@@ -1098,6 +1206,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         """Search now for the text in the box (the first page; see :meth:`load_more` for the rest)."""
         self.search_timer.stop()
         text = self.search_box.text().strip()
+        if text != self._query:
+            self._erased = False
         self._query = text
         self.count_label.setText(self.tr("Searching…"))
         self.results_model.loading = True  # no page of the previous search from here on
@@ -1114,10 +1224,10 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             row = self.results_model.row_of(self.current_id)
             if row >= 0:
                 self._select_row(row)
-        elif self.results_model.items and self._query:
+        elif self.results_model.items and self._query and not self._erased:
             # A search usually looks for one person: show the best match straight away.
             self._select_row(0)
-        if self.current_id is None:
+        if self.current_id is None and not self._erased:
             self._show_detail_placeholder()
 
     def _on_search_failed(self, message: str) -> None:
@@ -1219,6 +1329,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
     def show_customer(self, customer_id: str) -> None:
         """Load and show one customer's profile."""
         self.current_id = customer_id
+        self._erased = False
         ws = self.workspace
         self.background.submit(lambda: profiles.profile(ws, customer_id, EVENTS_PAGE), self._on_profile,
                                lambda message: self._on_profile_failed(customer_id, message), key="profile")
@@ -1263,6 +1374,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             return
         self.current_id = None
         self.profile = None
+        self.detail_empty.setTextFormat(Qt.TextFormat.PlainText)
         self.detail_empty.setText(self.tr("This customer could not be shown: %1").replace("%1", message))
         self.detail_stack.setCurrentWidget(self.detail_empty)
 
@@ -1272,6 +1384,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
                            "events and journeys.")
         else:
             text = self.tr("Select a customer to see their profile.")
+        self.detail_empty.setTextFormat(Qt.TextFormat.PlainText)
         self.detail_empty.setText(text)
         self.detail_stack.setCurrentWidget(self.detail_empty)
 
@@ -1604,6 +1717,10 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         def failed(message: str) -> None:
             self.edit_error.setText(self.tr("Not saved: %1").replace("%1", message))
             self._update_edit_bar()
+            # Closing with "Save" hid the window before the engine answered: show it again, or the
+            # user never hears that their edits were not stored.
+            if not self.isVisible():
+                self._show_edit_error()
 
         self.background.submit(lambda: profiles.edit(ws, customer_id, **changes), saved, failed)
         return True
@@ -1620,16 +1737,23 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             return
         ws, customer_id = self.workspace, customer.id
 
-        def write() -> str:
+        def write() -> tuple[str, str | None]:
             data = profiles.export(ws, customer_id)
-            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n",
-                                  encoding="utf-8")
-            return path
+            try:
+                Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n",
+                                      encoding="utf-8")
+            except OSError as exc:
+                return path, write_failure(path, exc)
+            return path, None
 
-        self.background.submit(
-            write, lambda written: self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", written),
-                                                                6000),
-            lambda message: self._error(self.tr("Not exported"), message))
+        def written(result: tuple[str, str | None]) -> None:
+            where, problem = result
+            if problem is not None:
+                self._error(self.tr("Not exported"), problem)
+            else:
+                self.statusBar().showMessage(self.tr("Exported to %1").replace("%1", where), 6000)
+
+        self.background.submit(write, written, lambda message: self._error(self.tr("Not exported"), message))
 
     def merge_current(self) -> None:
         """Ask for the other profile of the shown customer and merge the two (on the worker)."""
@@ -1697,25 +1821,58 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         if not self._confirm_erase(name, self.erase_summary()):
             return
         customer_id, ws = self.profile.customer.id, self.workspace
+        identifiers = tuple(self.profile.customer.identifiers)
 
         def erased(result: profiles.Erasure) -> None:
-            self.results_model.remove(result.customer_id)
-            self._update_count()
-            if self.current_id == result.customer_id:
+            shown = self.current_id == result.customer_id
+            if shown:
+                # Cleared before the row goes: the list must not move the selection to the next
+                # customer, who may even carry the same label and look like the one just erased.
                 self.current_id = None
                 self.profile = None
                 self.undo_stack.clear()
+                self._erased = True
+            with QtCore.QSignalBlocker(self.results.selectionModel()):
+                self.results_model.remove(result.customer_id)
+                if shown:
+                    self.results.selectionModel().clear()
+            self.results.viewport().update()
+            self._update_count()
+            if shown:
                 self._update_edit_bar()
-                self.detail_empty.setText(
-                    self.tr("%1 was erased: %2 events, %3 journey runs, %4 messages and %5 identifiers.")
-                    .replace("%1", name).replace("%2", f"{result.events:,}").replace("%3", f"{result.runs:,}")
-                    .replace("%4", f"{result.deliveries:,}").replace("%5", f"{result.identifiers:,}"))
+                self.detail_empty.setTextFormat(Qt.TextFormat.RichText)
+                self.detail_empty.setText(self.erased_text(name, identifiers, result))
                 self.detail_stack.setCurrentWidget(self.detail_empty)
-            self.statusBar().showMessage(self.tr("Customer erased"), 6000)
+            self.statusBar().showMessage(self.tr("%1 erased").replace("%1", name), 6000)
             self.customersChanged.emit()
 
         self.background.submit(lambda: profiles.erase(ws, customer_id), erased,
                                lambda message: self._error(self.tr("Not erased"), message))
+
+    def erased_text(self, name: str, identifiers: tuple[tuple[str, str], ...], result: profiles.Erasure) -> str:
+        """The detail pane after an erasure (rich text): who went, by every identifier, and what
+        was removed, until the user picks another customer."""
+        removed = ", ".join((
+            plural(result.events, self.tr("1 event"), self.tr("%1 events")),
+            plural(result.runs, self.tr("1 journey run"), self.tr("%1 journey runs")),
+            plural(result.deliveries, self.tr("1 message"), self.tr("%1 messages")),
+            plural(result.identifiers, self.tr("1 identifier"), self.tr("%1 identifiers")),
+            plural(result.segment_memberships, self.tr("1 segment membership"),
+                   self.tr("%1 segment memberships"))))
+        who = "<br>".join(
+            f"{html.escape(identifier_kind_label(kind))}: {html.escape(value)}" for kind, value in identifiers)
+        parts = [f"<b>{html.escape(self.tr('%1 was erased.').replace('%1', name))}</b>"]
+        if who:
+            parts.append(who)
+        parts.append(html.escape(self.tr("Removed: %1.").replace("%1", removed)))
+        if result.opt_outs_kept:
+            parts.append(html.escape(plural(
+                result.opt_outs_kept,
+                self.tr("1 unsubscribe stays on file by address only, so that address is never messaged again."),
+                self.tr("%1 unsubscribes stay on file by address only, so those addresses are never messaged "
+                        "again."))))
+        parts.append(html.escape(self.tr("Select a customer to see their profile.")))
+        return "<br><br>".join(parts)
 
     # -- questions (overridable, so tests and embedders can answer them) ----------------------
     def _ask_export_path(self, suggested: str) -> str:
@@ -1759,11 +1916,23 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             if answer == "cancel":
                 event.ignore()
                 return
-            if answer == "save":
-                self.save()
-            else:
+            if answer == "save" and not self.save():
+                # The edits do not store as they stand: stay open with the reason in the edit bar,
+                # as the Save button does.
+                event.ignore()
+                self._show_edit_error()
+                return
+            if answer != "save":
                 self.revert()
         super().closeEvent(event)
+
+    def _show_edit_error(self) -> None:
+        """Bring the window and its edit bar's error into view."""
+        if not self.isVisible():
+            self.show()
+        self.raise_()
+        self.activateWindow()
+        self.edit_bar.setVisible(True)
 
     def shutdown(self) -> None:
         """Wait for the engine call under way and accept no more (the app is closing)."""

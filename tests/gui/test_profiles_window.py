@@ -158,8 +158,9 @@ def test_rows_show_name_and_main_identifier_in_columns_wide_enough(qtbot, ws, pr
 
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == ["Name", "Identifier", "Updated"]
     assert (cell(named, 0), cell(named, 1)) == ("Margaret Hamilton", TYPICAL_EMAIL)
-    assert (cell(by_phone, 0), cell(by_phone, 1)) == ("—", "+442079460000")
-    assert cell(by_id, 1) == "u-11"
+    # the kind goes before any identifier but an e-mail address, which says what it is by itself
+    assert (cell(by_phone, 0), cell(by_phone, 1)) == ("—", "phone: +442079460000")
+    assert cell(by_id, 1) == "user id: u-11"
     # most recently updated first
     assert [item.id for item in model.items] == [by_id, by_phone, named]
 
@@ -399,8 +400,8 @@ def test_the_merge_dialog_finds_the_other_profile_and_says_what_moves(qtbot, ws,
     assert [item.id for item in dialog.model.items] == [ids["visitor"]]
     assert dialog.pick(ids["visitor"])
     qtbot.waitUntil(lambda: dialog.plan is not None)
-    assert "user_id" in dialog.kept_text.text() and "1 event" in dialog.kept_text.text()
-    assert "anonymous_id" in dialog.merged_text.text() and "2 events" in dialog.merged_text.text()
+    assert "user id:" in dialog.kept_text.text() and "1 event" in dialog.kept_text.text()
+    assert "anonymous id:" in dialog.merged_text.text() and "2 events" in dialog.merged_text.text()
     assert dialog.merge_button.isEnabled()
     assert dialog.choice().kept_id == ids["ann"] and dialog.choice().merged_id == ids["visitor"]
 
@@ -443,7 +444,7 @@ def test_merge_moves_the_other_profile_in_and_refreshes(qtbot, ws, profiles):
         ws.get_customer(ids["visitor"])
     assert ids["visitor"] not in {item.id for item in profiles.results_model.items}
     assert profiles.results_model.total == 2
-    assert "anonymous_id" in profiles.identifiers_label.text()
+    assert "anonymous id:" in profiles.identifiers_label.text()
     assert profiles.statusBar().currentMessage() == ("Profiles merged into Ann Lee: 1 identifier, 2 events, "
                                                      "0 journey runs moved")
     assert profiles.messages == []
@@ -480,4 +481,4 @@ def test_events_show_readable_sources_and_the_customer_dates_from_the_first_even
     assert "2023" in profiles.meta_label.text()  # the first event, not the day the profile was made
     assert "In Journey Studio since" in profiles.meta_label.toolTip()
     # each identifier stays on one line: its kind and value are joined by a non-breaking space
-    assert "user_id:</span>&nbsp;1001" in profiles.identifiers_label.text()
+    assert "user id:</span>&nbsp;1001" in profiles.identifiers_label.text()
