@@ -20,10 +20,24 @@ from engine.store.customers import MAX_IDENTIFIER_LENGTH
 from engine.store.models import IdentifierRow, IdentityMergeRow
 from engine.track import identity, profiles
 from engine.track.csv_import import import_customers
-from tests.engine.track.test_collector import Running, request, running, ws  # noqa: F401 (fixtures)
+from tests.engine.track.test_collector import Running, _start, request
 
 #: Lower-casing "İ" gives two characters ("i" and a combining dot).
 LENGTHENED = "İ" * 300 + "@example.com"
+
+
+@pytest.fixture
+def ws(tmp_path):
+    workspace = Workspace.open(tmp_path / "workspace.db")
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def running(ws: Workspace):
+    run = _start(ws)
+    yield run
+    run.collector.stop()
 
 
 def foreign_key_problems(ws: Workspace) -> list:
