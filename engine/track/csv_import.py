@@ -12,11 +12,20 @@ The import wizard of the app and ``journey-studio import`` both use this module:
 
 Fields: ``identifiers.<kind>`` (``email``, ``phone``, ``user_id``, ``anonymous_id``, ``distinct_id``,
 ``custom:<name>``), ``skip``; for events ``event`` (the name), ``time`` and ``properties.<name>``;
-for customers ``attributes.<name>``, ``consent.<channel kind>`` (yes/no), ``tags`` (separated by
-``,``, ``;`` or ``|``) and ``time_zone``. A mapping may end in ``:<type>`` to force a type; a
-value that does not fit a forced type (or a time, consent or identifier that is not valid) makes
-its row an error, while a value that does not fit an *inferred* property or attribute type is kept
-as text.
+for customers ``attributes.<name>``, ``consent.<channel kind>`` (yes/no, or a marketing status such
+as ``subscribed``), ``tags`` (separated by ``,``, ``;`` or ``|``) and ``time_zone``. A mapping may
+end in ``:<type>`` to force a type; a value that does not fit a forced type (or a time, consent or
+identifier that is not valid) makes its row an error, while a value that does not fit an
+*inferred* property or attribute type is kept as text. A text attribute drops a spreadsheet's
+leading apostrophe from a value that is digits after it (``'02134`` is stored as ``02134``).
+
+Shopify's customer exports are mapped without help: ``Accepts Email Marketing`` and ``Accepts SMS
+Marketing`` (yes/no; ``Accepts Marketing`` in older exports, about e-mail) and, in newer exports,
+``Email Marketing Status`` and ``SMS Marketing Status`` become consent. A status is read as
+:data:`~engine.track.csv_types.MARKETING_STATUSES` says: ``subscribed`` gives consent,
+``unsubscribed`` and ``not_subscribed`` refuse it, ``pending``, ``invalid``, ``redacted`` and an
+empty cell record nothing. When a file has both columns for a channel, the status is the consent
+(it tells a pending double opt-in from a refusal) and the yes/no column is kept as an attribute.
 
 Rules:
 
@@ -81,7 +90,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import chain, compress, repeat
 from pathlib import Path
@@ -122,6 +131,7 @@ from engine.track.csv_types import (
     ColumnPlan,
     ColumnType,
     DateTimeConverter,
+    Doubtful,
     EventConverter,
     EventJob,
     EventRows,
@@ -399,10 +409,14 @@ class Preview:
     id_column: str | None
     id_kind: str | None
     size: int
+    #: Data rows of the file (blank rows not counted): estimated from the size, or counted when
+    #: ``exact_rows`` says so.
     estimated_rows: int
     #: Problems met in the sampled rows.
     problems: tuple[RecordProblem, ...]
     warnings: tuple[str, ...]
+    #: The preview read the whole file, so ``estimated_rows`` is the number of its data rows.
+    exact_rows: bool = False
 
     @property
     def delimiter_name(self) -> str:
@@ -504,9 +518,13 @@ def _norm(header: str) -> str:
 def _consent_channel(header: str) -> str | None:
     name = _norm(header)
     # Shopify: "Accepts Email Marketing", "Accepts SMS Marketing", and "Accepts Marketing" in
-    # older exports, which was about e-mail.
+    # older exports, which was about e-mail; "Email Marketing Status" and "SMS Marketing Status"
+    # in newer ones (see the module docstring).
     if name in ("accepts_marketing", "accept_marketing", "acceptsmarketing"):
         return "email"
+    if _is_marketing_status(header):
+        word = name[:-len(_STATUS_SUFFIX)]
+        return _CHANNEL_WORDS.get(word, word)
     for prefix in ("accepts_", "accept_"):
         if name.startswith(prefix) and name.endswith("_marketing") and len(name) > len(prefix) + len("_marketing"):
             word = name[len(prefix):-len("_marketing")]
@@ -520,6 +538,14 @@ def _consent_channel(header: str) -> str | None:
             word = name[len(prefix):]
             return _CHANNEL_WORDS.get(word, word)
     return None
+
+
+_STATUS_SUFFIX = "_marketing_status"
+
+
+def _is_marketing_status(header: str) -> bool:
+    name = _norm(header)
+    return name.endswith(_STATUS_SUFFIX) and len(name) > len(_STATUS_SUFFIX)
 
 
 def _id_kind_of(header: str, column_type: ColumnType | None) -> str | None:
@@ -574,12 +600,21 @@ def suggest_mapping(kind: Kind, columns: Sequence[ColumnInfo]) -> tuple[dict[str
             if info.name not in taken:
                 mapping[info.name] = f"properties.{info.name}"
     else:
+        # One column per channel: a marketing status rather than a yes/no column, else the first.
+        consent: dict[str, ColumnInfo] = {}
+        for info in columns:
+            channel = _consent_channel(info.name)
+            if info.name in taken or channel is None or info.type.name not in ("bool", "int", "text"):
+                continue
+            if channel not in consent or (_is_marketing_status(info.name)
+                                          and not _is_marketing_status(consent[channel].name)):
+                consent[channel] = info
+        consent_of = {info.name: channel for channel, info in consent.items()}
         for info in columns:
             if info.name in taken:
                 continue
-            channel = _consent_channel(info.name)
-            if channel is not None and info.type.name in ("bool", "int", "text"):
-                mapping[info.name] = f"consent.{channel}"
+            if info.name in consent_of:
+                mapping[info.name] = f"consent.{consent_of[info.name]}"
             elif _norm(info.name) in _TAG_HEADERS:
                 mapping[info.name] = "tags"
             elif _norm(info.name) in _ZONE_HEADERS:
@@ -600,20 +635,23 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
     fmt = _sniff(path, encoding, delimiter)
     raw, _source, reader = open_records(path, fmt)
     try:
-        header, first_problems = _read_header(reader, path)
+        header, first_problems, warnings = _read_header(reader, path)
         batch = reader.read(max(rows, sample_rows))
+        whole = reader.eof
     finally:
         raw.close()
     width = len(header)
-    sample = [r + [""] * (width - len(r)) if len(r) < width else r[:width]
-              for r in batch.rows if r and any(r)]
+    kept = [(r + [""] * (width - len(r)) if len(r) < width else r[:width], number)
+            for r, number in zip(batch.rows, batch.row_numbers, strict=True) if r and any(r)]
+    sample = [r for r, _n in kept]
+    numbers = [n for _r, n in kept]
     columns = []
-    warnings = []
     for index, name in enumerate(header):
         values = [r[index] for r in sample]
         column_type = infer_type(values, name, delimiter=fmt.delimiter)
         empty = sum(1 for v in values if not v.strip())
-        misfits = _misfits(column_type, values)
+        misfit_rows = _misfits(column_type, values)
+        misfits = len(misfit_rows)
         if column_type.name in ("date", "datetime"):
             as_dates, dates = column_type, len(values) - empty - misfits
         else:
@@ -625,26 +663,34 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
         if column_type.unsure_separator:
             warnings.append(column_type.unsure_warning(name))
         if misfits:
+            shown = ", ".join(f"row {numbers[i]} {_quoted(values[i].strip())}" for i in misfit_rows[:3])
             warnings.append(f"column '{name}': {misfits} of the first {len(values) - empty:,} values "
-                            f"do{'es' if misfits == 1 else ''} not fit its type ({column_type.describe()})")
+                            f"do{'es' if misfits == 1 else ''} not fit its type ({column_type.describe()}): "
+                            f"{shown}{' and more' if misfits > 3 else ''}")
     mapping, id_column, id_kind = suggest_mapping(kind, columns)
+    if whole:
+        # Every record was read: count the data rows as the import does (malformed ones included).
+        estimated = len(batch.problems) + sum(1 for r in sample if any(cell.strip() for cell in r))
+    else:
+        estimated = _estimate_rows(fmt)
     return Preview(path=str(path), kind=kind, encoding=fmt.encoding, delimiter=fmt.delimiter,
                    header=tuple(header), rows=tuple(tuple(r) for r in sample[:rows]), columns=tuple(columns),
                    mapping=mapping, id_column=id_column, id_kind=id_kind, size=fmt.size,
-                   estimated_rows=_estimate_rows(fmt), problems=tuple(first_problems + batch.problems),
-                   warnings=tuple(warnings))
+                   estimated_rows=estimated, problems=tuple(first_problems + batch.problems),
+                   warnings=tuple(warnings), exact_rows=whole)
 
 
-def _misfits(column_type: ColumnType, values: Sequence[str]) -> int:
+def _misfits(column_type: ColumnType, values: Sequence[str]) -> list[int]:
+    """The indexes of the non-empty values that do not fit ``column_type``."""
     conv = converter(column_type)
-    count = 0
-    for value in values:
+    found = []
+    for index, value in enumerate(values):
         if value.strip():
             try:
                 conv.one(value)
             except ValueError:
-                count += 1
-    return count
+                found.append(index)
+    return found
 
 
 def _sniff(path: str | Path, encoding: str | None, delimiter: str | None) -> FileFormat:
@@ -673,7 +719,8 @@ def _estimate_rows(fmt: FileFormat) -> int:
     return max(0, int(fmt.size * lines / sample_bytes) - 1)
 
 
-def _read_header(reader: Any, path: str | Path) -> tuple[list[str], list[RecordProblem]]:
+def _read_header(reader: Any, path: str | Path) -> tuple[list[str], list[RecordProblem], list[str]]:
+    """The header, the problems met before it, and warnings about columns it renamed."""
     problems: list[RecordProblem] = []
     while True:
         batch = reader.read(1)
@@ -681,9 +728,38 @@ def _read_header(reader: Any, path: str | Path) -> tuple[list[str], list[RecordP
         if batch.rows and any(cell.strip() for cell in batch.rows[0]):
             header = clean_header(batch.rows[0])
             reader.columns = header
-            return header, problems
+            return header, problems, _renamed(batch.rows[0], header)
         if reader.eof:
             raise CsvImportError("the file has no header row (it is empty)", where=str(path))
+
+
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _renamed(cells: Sequence[str], header: Sequence[str]) -> list[str]:
+    """What to say about the columns :func:`clean_header` renamed because their name was taken."""
+    names: dict[str, list[str]] = {}
+    for index, (cell, name) in enumerate(zip(cells, header, strict=True)):
+        written = (cell.replace("\ufeff", "") if index == 0 else cell).strip()
+        if written:
+            names.setdefault(written, []).append(name)
+    warnings = []
+    for written, given in names.items():
+        renamed = [name for name in given if name != written]
+        if not renamed:
+            continue
+        if len(given) == 1:
+            warnings.append(f"column '{written}' is imported as '{given[0]}', as another column is imported "
+                            f"as '{written}'")
+            continue
+        count = _COUNT_WORDS.get(len(given), f"{len(given):,}")
+        quoted = [f"'{name}'" for name in renamed]
+        if len(given) == 2 and given[0] == written:
+            warnings.append(f"two columns are named '{written}'; the second is imported as {quoted[0]}")
+        else:
+            listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+            warnings.append(f"{count} columns are named '{written}'; the others are imported as {listed}")
+    return warnings
 
 
 def _parse_target(text: str, kind: Kind, column: str) -> tuple[str, ColumnType | None]:
@@ -711,8 +787,8 @@ def _parse_target(text: str, kind: Kind, column: str) -> tuple[str, ColumnType |
             _check_kind(key, column)
         return f"{prefix}.{key}", column_type
     choices = ", ".join([*allowed_plain, *(p + ".<name>" for p in prefixes), "skip"])
-    raise CsvImportError(f"column '{column}': unknown field '{text}' for a {kind} import; use one of {choices}",
-                         option="mapping", usage=True)
+    raise CsvImportError(f"column '{column}': unknown field '{text}' for an import of {kind}; use one of "
+                         f"{choices}", option="mapping", usage=True)
 
 
 def _check_kind(kind: str, column: str, option: str = "mapping") -> None:
@@ -837,7 +913,7 @@ def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, optio
     if target in ("event", "tags", "time_zone"):
         return ColumnType("text"), True
     if target.startswith("consent."):
-        return ColumnType("bool"), True
+        return ColumnType("bool", statuses=True), True
     if target == "time":
         base = forced or info.type
         if base.name not in ("date", "datetime") and info.empty == info.sampled:
@@ -848,6 +924,9 @@ def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, optio
             base = ColumnType(base.name, fmt)
         return base, True
     column_type = info.type if forced is None else forced.written_as(info.type)
+    if target.startswith("attributes.") and column_type.name == "text" and column_type.apostrophe != "digits":
+        # A spreadsheet's text mark before digits ('02134) is left out of any value that has it.
+        column_type = replace(column_type, apostrophe="digits")
     if column_type.name in ("date", "datetime") and fmt is not None:
         column_type = ColumnType(column_type.name, fmt)
     elif forced is not None and forced.name in ("date", "datetime") and info.type.name in ("date", "datetime") \
@@ -1115,6 +1194,8 @@ class _Import:
         self.batches = self._converter()
         self.converters = self.batches.converters
         self.kept_as_text: dict[str, KeptAsText] = defaultdict(KeptAsText)
+        #: E-mail identifiers without a dot in their domain, by column (imported, and named).
+        self.doubtful: dict[str, KeptAsText] = defaultdict(Doubtful)
         self.owner: dict[str, dict[str, str]] = defaultdict(dict)
         #: Identifier kinds the workspace held none of when this import first looked (and nothing
         #: else has written since): an identifier of such a kind that is not in :attr:`owner` is new.
@@ -1169,6 +1250,14 @@ class _Import:
             more = f" and {count - len(kept.first):,} more" if count > len(kept.first) else ""
             result.warnings.append(f"column '{column}': {count:,} value{'s' if count != 1 else ''} did not fit "
                                    f"its type and {'were' if count != 1 else 'was'} kept as text: {shown}{more}")
+        for column, doubtful in self.doubtful.items():
+            count, shown = doubtful.count, ", ".join(f"row {row} {_quoted(value)}" for row, value in doubtful.first)
+            more = f" and {count - len(doubtful.first):,} more" if count > len(doubtful.first) else ""
+            many = count != 1
+            result.warnings.append(
+                f"column '{column}': {count:,} e-mail address{'es have' if many else ' has'} no dot in "
+                f"{'their' if many else 'its'} domain (after the @), which only test setups use; "
+                f"{'they were' if many else 'it was'} imported as written: {shown}{more}")
         self._report("done")
         return result
 
@@ -1486,6 +1575,8 @@ class _EventImport(_Import):
         self._errors(rows.errors)
         for column, kept in rows.kept_as_text.items():
             self.kept_as_text[column].merge(kept)
+        for column, doubtful in rows.doubtful.items():
+            self.doubtful[column].merge(doubtful)
         if not rows.digests:
             return
         names, times, properties = rows.names, rows.times, rows.properties
@@ -1576,9 +1667,10 @@ class _CustomerImport(_Import):
             return
         columns = list(zip(*rows, strict=True))
         bad: dict[int, tuple[str, str, str]] = {}
+        doubtful: dict[int, tuple[str, str]] = {}
         plan = self.plan
         convert = self.batches
-        id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad)) for p in plan.of("identifiers")]
+        id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad, doubtful)) for p in plan.of("identifiers")]
         pairs = canonical_pairs(convert.identifiers(id_cells, n, bad))
         attributes = [(p.key, self._attribute_values(p, columns[p.index], bad, numbers))
                       for p in plan.of("attributes")]
@@ -1610,6 +1702,8 @@ class _CustomerImport(_Import):
         for index in sorted(bad):
             column, value, reason = bad[index]
             self._error(numbers[index], lines[index], column, reason, value)
+        if doubtful:
+            convert.note_doubtful(doubtful, bad, numbers, self.doubtful)
         if not changes:
             return
         fresh = set(new_customers)

@@ -17,7 +17,19 @@ tell is kept as text (``unsure_separator``) and the caller should say so.
 
 Shopify and other exports write identifiers and ZIP codes as ``'01234`` so that a spreadsheet keeps
 them as text: a column whose every sampled value is one apostrophe then digits is read without the
-apostrophe, and so is an identifier column whose every sampled value starts with one.
+apostrophe, and so is an identifier column whose every sampled value starts with one. A text column
+of customer attributes drops that one apostrophe from every value that is digits after it (a ZIP
+column where only some codes start with a zero, ``'02134`` beside ``69001``), whatever the others.
+
+Consent columns read yes/no words and also the marketing statuses of Shopify's newer customer
+exports (``Email Marketing Status``, ``SMS Marketing Status``; :data:`MARKETING_STATUSES`):
+``subscribed`` is consent, ``unsubscribed`` and ``not_subscribed`` are its refusal, and
+``pending``, ``invalid`` and ``redacted`` record nothing, as an empty cell does.
+
+An identifier that Excel wrote as a number in scientific notation (``1.38001E+10`` for a phone
+number or a long user id) has lost its last digits: its row is an error. An e-mail identifier
+without a dot in its domain (``chloe@example``) is kept, as local test setups use such addresses,
+but its row is named in a warning (:attr:`EventRows.doubtful`).
 
 A :class:`Converter` is built once per column and converts a whole column at a time with C-level
 loops (``map``); only when that fails does it go value by value to find the bad ones. Naive times
@@ -68,6 +80,13 @@ DATE_FORMATS = {
 TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1", "on", "是"})
 FALSE_WORDS = frozenset({"false", "no", "n", "f", "0", "off", "否"})
 _BOOLS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
+#: The marketing statuses of Shopify's customer exports, lower-cased, as consent: given, refused,
+#: or nothing recorded (None).
+MARKETING_STATUSES: dict[str, bool | None] = {
+    "subscribed": True, "unsubscribed": False, "not_subscribed": False, "pending": None, "invalid": None,
+    "redacted": None}
+_CONSENT_WORDS = {**_BOOLS, **MARKETING_STATUSES,
+                  **{k.replace("_", " "): v for k, v in MARKETING_STATUSES.items() if "_" in k}}
 
 _INT = re.compile(r"[+-]?(?:0|[1-9]\d{0,17})")
 # Leading zeros (zip codes, SKUs) do not match: such columns stay text.
@@ -87,6 +106,11 @@ _NUMBER_STYLES: tuple[tuple[str, bool], ...] = (
 #: One leading apostrophe before digits (Shopify's ``'01234``).
 _QUOTED_DIGITS = re.compile(r"'[0-9]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+#: A number as Excel writes it in scientific notation once it is too long for a cell (1.38001E+10).
+_EXCEL_NUMBER = re.compile(r"[+-]?\d(?:[.,]\d+)?[eE]\+\d{1,3}")
+#: An e-mail address whose domain has no dot, in values joined with newlines: it finds some
+#: such value, or one with a line break in it (which the caller then checks value by value).
+_NO_DOT_DOMAIN = re.compile(r"@[^.@\n]*+(?:\n|\Z)")
 _PHONE = re.compile(r"\+?[\d\s().-]{6,24}")
 _TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s*([AaPp]\.?[Mm]\.?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
 _DAY_MONTH = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
@@ -119,8 +143,12 @@ class ColumnType:
     #: ``digits``: values written ``'01234`` are read without the apostrophe; ``all``: every sampled
     #: value starts with one, which an identifier column leaves out.
     apostrophe: str = ""
+    #: For ``bool``: a consent column, which reads :data:`MARKETING_STATUSES` too.
+    statuses: bool = False
 
     def describe(self) -> str:
+        if self.statuses:
+            return "bool or marketing status"
         if self.name in ("date", "datetime") and self.date_format:
             label = DATE_FORMATS.get(self.date_format, self.date_format)
             words, _, example = label.partition(" (")
@@ -590,6 +618,23 @@ class BoolConverter(Converter):
         return ["true" if v else "false" for v in values]
 
 
+class ConsentConverter(BoolConverter):
+    """Consent: yes/no words, or a marketing status (None for the statuses that record nothing)."""
+
+    def many(self, values: list[str]) -> list[Any]:
+        return list(map(_CONSENT_WORDS.__getitem__, map(str.lower, values)))
+
+    def one(self, value: str) -> Any:
+        try:
+            return _CONSENT_WORDS[value.strip().lower()]
+        except KeyError:
+            raise ValueError(f"'{_short(value)}' is not yes/no (use true/false, yes/no, 1/0) nor a marketing "
+                             "status (subscribed, unsubscribed, not_subscribed, pending)") from None
+
+    def json_many(self, values: list[Any]) -> list[str]:
+        return ["null" if v is None else "true" if v else "false" for v in values]
+
+
 _fromiso = datetime.fromisoformat
 _aware_to_utc = methodcaller("astimezone", UTC)
 
@@ -806,7 +851,7 @@ def converter(column_type: ColumnType, zone: tzinfo = UTC) -> Converter:
     if name == "float":
         return FloatConverter(column_type)
     if name == "bool":
-        return BoolConverter(column_type)
+        return ConsentConverter(column_type) if column_type.statuses else BoolConverter(column_type)
     if name == "email":
         return EmailConverter(column_type)
     if name == "phone":
@@ -835,13 +880,44 @@ def check_date_format(text: str) -> str:
     if lowered in aliases:
         return aliases[lowered]
     if "%" in value:
-        try:
-            datetime.now().strftime(value)
-        except ValueError:
-            raise ValueError(f"'{text}' is not a valid date pattern") from None
+        problem = _pattern_problem(value)
+        if problem:
+            raise ValueError(f"'{text}' is not a valid date pattern: {problem}")
         return value
     raise ValueError(f"unknown date format '{text}'; use one of {', '.join(DATE_FORMATS)} "
                      "or a pattern such as %d.%m.%Y %H:%M")
+
+
+#: The directives :meth:`datetime.strptime` reads (and ``%:z`` where it reads that).
+_DIRECTIVES = frozenset("aAbBcdfGHIjmMpSuUVwWxXyYzZ%")
+
+
+def _pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a strptime pattern, or None. ``strftime`` cannot tell: the C library
+    copies a directive it does not know (``%Q``) as it is, while ``strptime`` refuses it."""
+    start = 0
+    while (start := pattern.find("%", start)) >= 0:
+        code = pattern[start + 1:start + 2]
+        if not code:
+            return "it ends in a stray %"
+        if code == ":" and pattern[start + 2:start + 3] == "z" and _reads_colon_zone():
+            start += 3
+            continue
+        if code not in _DIRECTIVES:
+            shown = pattern[start:start + 3] if code == ":" else pattern[start:start + 2]
+            return (f"{shown} is not a date directive (use %d, %m, %Y, %H, %M, %S and the other directives "
+                    "of strptime)")
+        start += 2
+    return None
+
+
+@cache
+def _reads_colon_zone() -> bool:
+    try:
+        datetime.strptime("+01:00", "%:z")
+    except ValueError:
+        return False
+    return True
 
 
 # ----------------------------------------------------------------------------------------------
@@ -974,24 +1050,53 @@ class BatchConverter:
                     out.append(encode_basestring(cell) if as_json else cell)
         return out
 
-    def identifier_cells(self, plan: ColumnPlan, cells: Sequence[str],
-                         bad: dict[int, tuple[str, str, str]]) -> list[str]:
-        """Identifier values of a column ("" for empty cells); bad ones go into ``bad``."""
+    def identifier_cells(self, plan: ColumnPlan, cells: Sequence[str], bad: dict[int, tuple[str, str, str]],
+                         doubtful: dict[int, tuple[str, str]] | None = None) -> list[str]:
+        """Identifier values of a column ("" for empty cells); bad ones go into ``bad``, and e-mail
+        addresses without a dot in their domain into ``doubtful`` (row index → column, value).
+
+        The checks run over the whole column (``map``, or one search of the values joined); only a
+        column with a suspicious value is gone through value by value.
+        """
         values = list(map(str.strip, cells))
         if plan.type.apostrophe:
             values = _unquoted(values, every=plan.type.apostrophe == "all")
         kind = plan.key
         limit = self.max_identifier
-        if "" not in values and max(map(len, values), default=0) <= limit and (
-                kind != "email" or (all(map(str.__contains__, values, repeat("@"))) and all(map(str.isascii, values)))):
-            return values
+        email = kind == "email"
+        if "" not in values and max(map(len, values), default=0) <= limit:
+            if email:
+                if all(map(str.__contains__, values, repeat("@"))) and all(map(str.isascii, values)) \
+                        and not _NO_DOT_DOMAIN.search("\n".join(values)):
+                    return values
+            else:
+                joined = "\n".join(values)
+                if "E+" not in joined and "e+" not in joined:
+                    return values
         for index, value in enumerate(values):
             # An e-mail address is kept lower-cased, and lower-casing can lengthen it ("İ" → "i̇").
-            if len(value.lower() if kind == "email" else value) > limit:
+            if len(value.lower() if email else value) > limit:
                 bad.setdefault(index, (plan.name, value, f"an identifier is longer than {limit} characters"))
-            elif value and kind == "email" and "@" not in value:
-                bad.setdefault(index, (plan.name, value, f"'{_cut(value)}' is not an email address"))
+            elif not value:
+                continue
+            elif email:
+                if "@" not in value:
+                    bad.setdefault(index, (plan.name, value, f"'{_cut(value)}' is not an email address"))
+                elif doubtful is not None and "." not in value.rpartition("@")[2]:
+                    doubtful.setdefault(index, (plan.name, value))
+            elif _EXCEL_NUMBER.fullmatch(value):
+                bad.setdefault(index, (plan.name, value, f"'{_cut(value)}' is a number Excel shortened; format the "
+                                                         "column as text in Excel and export again"))
         return values
+
+    @staticmethod
+    def note_doubtful(doubtful: dict[int, tuple[str, str]], bad: dict[int, tuple[str, str, str]],
+                      numbers: Sequence[int], into: dict[str, KeptAsText]) -> None:
+        """Add the doubtful values of rows that are not bad to ``into`` (by column)."""
+        for index in sorted(doubtful):
+            if index not in bad:
+                column, value = doubtful[index]
+                into.setdefault(column, Doubtful()).add(numbers[index], value)
 
     def identifiers(self, cells_by_column: list[tuple[ColumnPlan, list[str]]], n: int,
                     bad: dict[int, tuple[str, str, str]]) -> list[list[tuple[str, str]]]:
@@ -1013,6 +1118,9 @@ def _unquoted(values: list[str], *, every: bool) -> list[str]:
     every value that starts with one)."""
     if every:
         return [v[1:] if v[:1] == "'" else v for v in values]
+    joined = "\n".join(values)
+    if joined[:1] != "'" and "\n'" not in joined:
+        return values  # no value starts with one: the common case of a text column
     return [v[1:] if v[:1] == "'" and _QUOTED_DIGITS.fullmatch(v) else v for v in values]
 
 
@@ -1041,15 +1149,25 @@ class KeptAsText:
 
     count: int = 0
     first: list[tuple[int, str]] = field(default_factory=list)
+    #: Values named in the warning.
+    SHOWN = KEPT_SHOWN
 
     def add(self, row: int, value: str) -> None:
         self.count += 1
-        if len(self.first) < KEPT_SHOWN:
+        if len(self.first) < self.SHOWN:
             self.first.append((row, clip(value)))
 
     def merge(self, other: KeptAsText) -> None:
         self.count += other.count
-        self.first = sorted(self.first + other.first)[:KEPT_SHOWN]
+        self.first = sorted(self.first + other.first)[:self.SHOWN]
+
+
+@dataclass
+class Doubtful(KeptAsText):
+    """Values of a column that were imported but are likely wrong (e-mail addresses without a dot
+    in their domain): the warning names more of their rows, for the user to check them."""
+
+    SHOWN = 10
 
 
 @dataclass
@@ -1069,6 +1187,9 @@ class EventRows:
     kept_as_text: dict[str, KeptAsText]
     bytes_done: int
     last_line: int
+    #: E-mail identifiers of good rows without a dot in their domain, by column (see
+    #: :meth:`BatchConverter.identifier_cells`).
+    doubtful: dict[str, KeptAsText] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
     #: UTC, as the store writes them on SQLite.
     times: list[str] = field(default_factory=list)
@@ -1100,6 +1221,8 @@ class EventRows:
         self.errors += later.errors
         for column, kept in later.kept_as_text.items():
             self.kept_as_text.setdefault(column, KeptAsText()).merge(kept)
+        for column, doubtful in later.doubtful.items():
+            self.doubtful.setdefault(column, Doubtful()).merge(doubtful)
         self.bytes_done, self.last_line = later.bytes_done, later.last_line
         if later.digests:
             self.names += later.names
@@ -1189,7 +1312,8 @@ class EventConverter(BatchConverter):
             return out
         columns = list(zip(*rows, strict=True))
         bad: dict[int, tuple[str, str, str]] = {}
-        id_cells = [(p, self.identifier_cells(p, columns[p.index], bad)) for p in self.id_plans]
+        doubtful: dict[int, tuple[str, str]] = {}
+        id_cells = [(p, self.identifier_cells(p, columns[p.index], bad, doubtful)) for p in self.id_plans]
         if self.event_plan is not None:
             names = self._names(columns[self.event_plan.index], bad)
         else:
@@ -1200,6 +1324,8 @@ class EventConverter(BatchConverter):
         single = self.single_kind is not None and "" not in id_cells[0][1]
         pairs = None if single else self.identifiers(id_cells, n, bad)
         ids = id_cells[0][1] if single else None
+        if doubtful:
+            self.note_doubtful(doubtful, bad, numbers, out.doubtful)
         if bad:
             for index in sorted(bad):
                 column, value, reason = bad[index]
@@ -1391,5 +1517,6 @@ def _cut(value: str, size: int = 40) -> str:
 
 
 __all__ = ["DATE_FORMATS", "TYPES", "BatchConverter", "ColumnPlan", "ColumnType", "Converter",
-           "DateTimeConverter", "EventConverter", "EventJob", "EventRows", "KeptAsText", "check_date_format",
+           "DateTimeConverter", "Doubtful", "EventConverter", "EventJob", "EventRows", "KeptAsText",
+           "MARKETING_STATUSES", "check_date_format",
            "converter", "infer_type", "most_read_dates", "parse_type", "reading_process", "storage_strings"]

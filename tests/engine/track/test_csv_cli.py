@@ -84,7 +84,7 @@ def test_import_customers_json_and_dry_run(tmp_path: Path, workspace: str, capsy
     code, out, _ = run(capsys, "import", "customers", str(path), "--workspace", workspace, "--dry-run")
     assert code == 0
     assert "dry run, nothing was written (utf-8, comma-separated)" in out
-    assert "Email Consent → consent.email (bool)" in out
+    assert "Email Consent → consent.email (bool or marketing status)" in out
     assert "2 customers would be created" in out
     with Workspace.open(workspace) as ws:
         assert ws.find_customer("email", "ana@example.com") is None

@@ -25,7 +25,7 @@ def people(tmp_path: Path) -> Path:
     (["--map", "Foo=attributes.x"],
      f"mapping 'Foo=attributes.x': there is no column 'Foo' (the columns are {COLUMNS})"),
     (["--map", "City=bogus"],
-     "column 'City': unknown field 'bogus' for a customers import; use one of tags, time_zone, "
+     "column 'City': unknown field 'bogus' for an import of customers; use one of tags, time_zone, "
      "identifiers.<name>, attributes.<name>, consent.<name>, skip"),
     (["--id-kind", "foo"],
      "column 'email': unknown identifier kind 'foo'; use one of user_id, anonymous_id, distinct_id, email, "

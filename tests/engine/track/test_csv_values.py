@@ -297,8 +297,9 @@ def test_shopify_apostrophes_are_left_out_of_identifiers_and_zip_codes(ws: Works
     assert (result.created, result.skipped) == (3, 0)
     assert identifiers(ws, "user_id") == ["7145031762089", "7145031762090", "7145031762091"]
     assert [attribute(ws, f"{c}@example.com", "Zip") for c in "abc"] == ["01234", "02345", "90210"]
-    # Not every value starts with an apostrophe, or not with digits after it: left as written.
-    assert [attribute(ws, f"{c}@example.com", "Note") for c in "abc"] == ["'quoted' on purpose", "plain", "'123"]
+    # A text attribute loses the apostrophe of a value that is digits after it, whatever the others;
+    # one before other text stays.
+    assert [attribute(ws, f"{c}@example.com", "Note") for c in "abc"] == ["'quoted' on purpose", "plain", "123"]
     assert [attribute(ws, f"{c}@example.com", "Code") for c in "abc"] == ["'A1", "'B2", "'C3"]
     # The same customers exported without the apostrophes are the same customers.
     again = write(tmp_path / "again.csv", [["Customer ID", "Zip"], ["7145031762089", "01235"]])

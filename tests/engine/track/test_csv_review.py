@@ -1,0 +1,234 @@
+"""Tests of CSV import details a new user meets: numbers Excel shortened in identifier columns,
+e-mail addresses without a dot in their domain, repeated header names, date patterns, Shopify's
+marketing statuses, spreadsheet text marks in attributes, wording and row counts."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from engine.store import Workspace
+from engine.track.csv_import import (
+    CsvImportError,
+    ImportOptions,
+    import_customers,
+    import_events,
+    make_plan,
+    preview,
+)
+from engine.track.csv_types import check_date_format
+from tests.conftest import cli
+
+
+@pytest.fixture
+def ws(tmp_path: Path):
+    workspace = Workspace.open(tmp_path / "workspace.db")
+    yield workspace
+    workspace.close()
+
+
+def write(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+# -- 1. numbers Excel shortened ------------------------------------------------------------------
+
+def test_a_phone_excel_wrote_in_scientific_notation_is_a_row_error(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "customers.csv", [
+        ["email", "Phone", "name"],
+        ["ann@example.com", "1.38001E+10", "Ann"],
+        ["bob@example.com", "+1 (555) 010-9999", "Bob"],
+    ])
+    result = import_customers(ws, path, ImportOptions(mapping={"Phone": "identifiers.phone"}))
+    assert result.created == 1 and result.skipped == 1
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (2, "Phone", "1.38001E+10")
+    assert "'1.38001E+10' is a number Excel shortened" in error.reason
+    assert "format the column as text in Excel and export again" in error.reason
+    assert ws.find_customer("phone", "138001E+10") is None
+    assert ws.find_customer("email", "ann@example.com") is None
+
+
+def test_user_ids_and_custom_identifiers_excel_shortened_are_row_errors(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "events.csv", [
+        ["user_id", "event", "time"],
+        ["123456789012", "order", "2025-01-01T10:00:00Z"],
+        ["1.23457E+11", "order", "2025-01-02T10:00:00Z"],
+        ["2e+3", "order", "2025-01-03T10:00:00Z"],
+    ])
+    result = import_events(ws, path)
+    assert result.imported == 1
+    assert [(e.row, e.column) for e in result.errors] == [(3, "user_id"), (4, "user_id")]
+    assert all("a number Excel shortened" in e.reason for e in result.errors)
+
+    customers = write(tmp_path / "members.csv", [["member", "name"], ["1,23457E+11", "Ann"], ["M-1E+2", "Bob"]])
+    result = import_customers(ws, customers, ImportOptions(id_column="member", id_kind="custom:member"))
+    assert [(e.row, e.column) for e in result.errors] == [(2, "member")]
+    assert ws.find_customer("custom:member", "M-1E+2") is not None
+
+
+# -- 2. e-mail addresses without a dot in the domain --------------------------------------------
+
+def test_an_email_without_a_dot_in_its_domain_is_imported_and_its_row_named(tmp_path: Path, ws: Workspace):
+    rows = [["email", "name"]] + [[f"c{i}@example.com", f"C{i}"] for i in range(6)]
+    rows[3] = ["chloe@example", "Chloé"]
+    rows[5] = ["dev@localhost", "Dev"]
+    path = write(tmp_path / "customers.csv", rows)
+    result = import_customers(ws, path)
+    assert result.created == 6 and not result.errors
+    assert ws.find_customer("email", "chloe@example") is not None
+    [warning] = [w for w in result.warnings if "no dot" in w]
+    assert warning.startswith("column 'email': 2 e-mail addresses have no dot")
+    assert "row 4 'chloe@example'" in warning and "row 6 'dev@localhost'" in warning
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_an_event_file_names_the_rows_with_an_email_without_a_dot(tmp_path: Path, ws: Workspace, parallel: bool):
+    path = write(tmp_path / "events.csv", [
+        ["email", "event", "time"],
+        ["ann@example.com", "visit", "2025-01-01T10:00:00Z"],
+        ["chloe@example", "visit", "2025-01-01T11:00:00Z"],
+        ["bob@example", "visit", "not a time"],
+    ])
+    # In a second process (as large files are read), the rows come back through the pipe.
+    result = import_events(ws, path, ImportOptions(parallel=parallel))
+    assert result.imported == 2 and result.skipped == 1
+    [warning] = [w for w in result.warnings if "no dot" in w]
+    # The row skipped for its time is not among those said to hold such an address.
+    assert "1 e-mail address has no dot" in warning and "row 3 'chloe@example'" in warning
+    assert "row 4" not in warning
+
+
+# -- 3. repeated header names -------------------------------------------------------------------
+
+def test_repeated_header_names_are_warned_about(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "dup.csv", [["email", "name", "name", "phone", "tag", "tag", "tag"],
+                                        ["x1@example.com", "Xia", "Yan", "123", "a", "b", "c"]])
+    found = preview(path, "customers")
+    assert "two columns are named 'name'; the second is imported as 'name_2'" in found.warnings
+    assert "three columns are named 'tag'; the others are imported as 'tag_2' and 'tag_3'" in found.warnings
+    result = import_customers(ws, path)
+    assert "two columns are named 'name'; the second is imported as 'name_2'" in result.warnings
+    customer = ws.get_customer(ws.find_customer("email", "x1@example.com"))
+    assert customer.attributes["name_2"] == "Yan"
+
+
+# -- 4. date patterns ---------------------------------------------------------------------------
+
+def test_an_unknown_strftime_directive_is_refused():
+    with pytest.raises(ValueError, match="%Q"):
+        check_date_format("%d/%m/%Y %Q")
+    with pytest.raises(ValueError, match="stray"):
+        check_date_format("%d/%m/%Y %")
+    assert check_date_format("%d.%m.%Y %H:%M") == "%d.%m.%Y %H:%M"
+    assert check_date_format("%Y%%%m") == "%Y%%%m"
+
+
+def test_the_command_line_refuses_an_unknown_date_directive(tmp_path: Path):
+    path = write(tmp_path / "events.csv", [["email", "event", "time"], ["a@example.com", "x", "01/02/2025 10:00"]])
+    done = cli("import", "events", str(path), "--workspace", str(tmp_path / "ws"), "--date-format", "%d/%m/%Y %Q")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "%Q" in done.stderr
+
+
+# -- 5. Shopify's marketing statuses ------------------------------------------------------------
+
+def test_shopify_marketing_statuses_are_consent(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "shopify.csv", [
+        ["Customer ID", "Email", "Email Marketing Status", "SMS Marketing Status"],
+        ["1", "a@example.com", "subscribed", "not_subscribed"],
+        ["2", "b@example.com", "unsubscribed", "pending"],
+        ["3", "c@example.com", "NOT_SUBSCRIBED", "invalid"],
+        ["4", "d@example.com", "redacted", "SUBSCRIBED"],
+        ["5", "e@example.com", "", ""],
+    ])
+    plan = make_plan(preview(path, "customers"))
+    assert {c.name: c.target for c in plan.columns}["Email Marketing Status"] == "consent.email"
+    assert {c.name: c.target for c in plan.columns}["SMS Marketing Status"] == "consent.sms"
+    result = import_customers(ws, path)
+    assert result.created == 5 and not result.errors
+
+    def consent(email: str) -> dict:
+        return ws.get_customer(ws.find_customer("email", email)).consent
+
+    assert consent("a@example.com") == {"email": True, "sms": False}
+    assert consent("b@example.com") == {"email": False}
+    assert consent("c@example.com") == {"email": False}
+    assert consent("d@example.com") == {"sms": True}
+    assert consent("e@example.com") == {}
+
+
+def test_a_marketing_status_beside_the_accepts_column_is_the_consent(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "shopify.csv", [
+        ["Customer ID", "Email", "Accepts Email Marketing", "Email Marketing Status"],
+        ["1", "a@example.com", "yes", "not_subscribed"],
+        ["2", "b@example.com", "no", "subscribed"],
+    ])
+    targets = {c.name: c.target for c in make_plan(preview(path, "customers")).columns}
+    assert targets["Email Marketing Status"] == "consent.email"
+    assert targets["Accepts Email Marketing"] == "attributes.Accepts Email Marketing"
+    import_customers(ws, path)
+    assert ws.get_customer(ws.find_customer("email", "a@example.com")).consent == {"email": False}
+    assert ws.get_customer(ws.find_customer("email", "b@example.com")).consent == {"email": True}
+
+
+def test_a_word_that_is_no_marketing_status_is_a_row_error(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "shopify.csv", [["Email", "SMS Marketing Status"],
+                                            ["a@example.com", "subscribed"], ["b@example.com", "maybe"]])
+    result = import_customers(ws, path)
+    [error] = result.errors
+    assert (error.row, error.column) == (3, "SMS Marketing Status")
+    assert "subscribed" in error.reason
+
+
+# -- 6. a spreadsheet's text mark in attributes -------------------------------------------------
+
+def test_the_text_mark_of_digits_is_dropped_from_text_attributes(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "customers.csv", [
+        ["email", "Zip", "Note"],
+        ["a@example.com", "'02134", "'quoted"],
+        ["b@example.com", "69001", "'0123"],
+        ["c@example.com", "", "''0123"],
+    ])
+    import_customers(ws, path)
+
+    def attributes(email: str) -> dict:
+        return ws.get_customer(ws.find_customer("email", email)).attributes
+
+    assert attributes("a@example.com") == {"Zip": "02134", "Note": "'quoted"}
+    assert attributes("b@example.com") == {"Zip": "69001", "Note": "0123"}
+    assert attributes("c@example.com") == {"Note": "''0123"}
+
+
+# -- 7. wording and row counts ------------------------------------------------------------------
+
+def test_an_unknown_field_names_the_import_with_the_right_article(tmp_path: Path):
+    path = write(tmp_path / "events.csv", [["email", "event", "time"], ["a@example.com", "x", "2025-01-01"]])
+    with pytest.raises(CsvImportError) as caught:
+        make_plan(preview(path, "events"), ImportOptions(mapping={"email": "bogus"}))
+    assert "for an import of events" in str(caught.value)
+    done = cli("import", "events", str(path), "--workspace", str(tmp_path / "ws"), "--map", "email=bogus")
+    assert done.returncode == 2
+    assert "for an import of events" in done.stderr and "a events" not in done.stderr
+
+
+def test_a_small_file_read_whole_counts_its_data_rows_exactly(tmp_path: Path):
+    rows = [["email", "name"]] + [[f"c{i}@example.com", f"C{i}"] for i in range(6)]
+    path = write(tmp_path / "customers.csv", rows)
+    with open(path, "a", encoding="utf-8", newline="") as fh:
+        fh.write("\r\n,\r\n")  # a blank line and a row of empty cells
+    found = preview(path, "customers")
+    assert (found.estimated_rows, found.exact_rows) == (6, True)
+    one = write(tmp_path / "one.csv", [["email"], ["a@example.com"]])
+    assert (preview(one, "customers").estimated_rows, preview(one, "customers").exact_rows) == (1, True)
+
+
+def test_a_file_larger_than_the_sample_has_an_estimate(tmp_path: Path):
+    path = write(tmp_path / "big.csv", [["email"]] + [[f"c{i}@example.com"] for i in range(50)])
+    found = preview(path, "customers", rows=5, sample_rows=10)
+    assert not found.exact_rows
+    assert 45 <= found.estimated_rows <= 55
