@@ -2,17 +2,21 @@
 
 1. *File*: customers or events, and the file.
 2. *Preview*: the first rows as the engine reads them, with the detected encoding and delimiter
-   (both can be changed) and the rows it could not read.
+   (both can be changed), the number of rows (exact when the whole file was read) and the rows it
+   could not read; a file without data rows goes no further.
 3. *Columns*: what each column becomes (not imported, an identifier, an attribute, consent, tags,
    the customer's time zone; for events the event name, its time or a property), the type the
    engine inferred (which may be forced), the column that identifies the customer, the date format
    and the time zone of times written without one. The engine's suggested mapping is the default,
    and every change is checked at once with :func:`engine.track.csv_import.make_plan`; a refusal
-   says what to change on this page (:func:`error_text`), never a command-line option.
+   says what to change on this page (:func:`error_text`), never a command-line option, and the
+   sample values that the chosen types, date format and time zone do not read are counted, with
+   an example (:func:`sample_misfits`).
 4. *Import*: a progress bar and a Cancel button; the import runs on a worker thread and stops
    between two batches when cancelled (what was committed stays).
-5. *Result*: the counts, the warnings and every skipped row (row, line, column, value, reason),
-   which *Export errors…* writes as a CSV file.
+5. *Result*: the counts, the warnings and every skipped row (row, line, column, value, reason,
+   the chosen row's reason in full below the table), which *Export errors…* writes as a CSV file;
+   an import that read no rows says so.
 
 The wizard only drives :mod:`engine.track.csv_import`; it never reads the CSV itself. Questions to
 the user (which file, where to export) go through overridable methods (``_ask_open_path``,
@@ -21,14 +25,19 @@ the user (which file, where to export) go through overridable methods (``_ask_op
 
 from __future__ import annotations
 
+import errno
+import html
 import threading
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.errors import JourneyStudioError
 from engine.store.customers import CUSTOM_KIND_PREFIX, IDENTIFIER_KINDS
 from engine.track.csv_import import (
     DATE_FORMATS,
+    SAMPLE_ROWS,
     ImportOptions,
     ImportPlan,
     ImportProgress,
@@ -40,7 +49,7 @@ from engine.track.csv_import import (
     preview,
     write_error_report,
 )
-from engine.track.csv_types import TYPES, ColumnType
+from engine.track.csv_types import TYPES, ColumnType, DateTimeConverter, converter
 from gui.forms import time_zone_names
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot, translate
 
@@ -59,9 +68,11 @@ ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030"
 DELIMITERS = (",", ";", "\t", "|")
 
 _STYLE = """
-QLabel#pageError { color: #C62828; }
+QLabel#pageError, QLabel#noDataRows, QLabel#exportError { color: #C62828; }
 QLabel#pageWarning { color: #8D6E00; }
 QLabel#planSummary, QLabel#fileFacts, QLabel#hint { color: palette(placeholder-text); }
+QLabel#errorDetail { background: palette(base); border: 1px solid palette(mid); border-radius: 4px;
+                     padding: 6px 8px; }
 QLabel#countValue { font-size: 20pt; font-weight: 600; }
 QLabel#countValue[bad="true"] { color: #C62828; }
 QLabel#countName { color: palette(placeholder-text); }
@@ -235,6 +246,100 @@ def progress_fraction(progress: ImportProgress, source: Preview | None) -> float
     return min(progress.rows / estimate, progress.fraction, 0.99)
 
 
+def known_data_rows(source: Preview) -> int | None:
+    """The number of data rows when the preview has read the whole file (so that its count is
+    exact), else None."""
+    return source.estimated_rows if source.exact_rows else None
+
+
+def rows_phrase(source: Preview) -> str:
+    """"1 row", "6 rows", "no data rows" when the whole file was read; "about 1,200 rows" else."""
+    exact = known_data_rows(source)
+    if exact == 0:
+        return translate("ImportWizard", "no data rows")
+    if exact is not None:
+        return translate("ImportWizard", "1 row") if exact == 1 else \
+            translate("ImportWizard", "%1 rows").replace("%1", f"{exact:,}")
+    if source.estimated_rows == 1:
+        return translate("ImportWizard", "about 1 row")
+    return translate("ImportWizard", "about %1 rows").replace("%1", f"{source.estimated_rows:,}")
+
+
+def _fit_words(column_type: ColumnType) -> str:
+    """What a value of the type is, to say that a value is not one: "a date in the format …"."""
+    if column_type.name in ("date", "datetime"):
+        fmt = column_type.date_format or "iso"
+        label = date_format_label(fmt)
+        if fmt in ("dmy", "mdy", "ymd"):
+            label = label[:1].lower() + label[1:]
+        return translate("ImportWizard", "a date in the format %1").replace("%1", label)
+    noun = {
+        "int": translate("ImportWizard", "a whole number"),
+        "float": translate("ImportWizard", "a number"),
+        "bool": translate("ImportWizard", "yes or no"),
+        "email": translate("ImportWizard", "an email address"),
+        "phone": translate("ImportWizard", "a phone number"),
+    }.get(column_type.name, type_label(column_type.name))
+    # The way the numbers are written, as describe_type says it: "(decimal comma)".
+    return noun + describe_type(column_type)[len(type_label(column_type.name)):]
+
+
+def sample_misfits(plan: ImportPlan, source: Preview) -> list[str]:
+    """Warnings for the preview's sample values that the planned column types do not read, in the
+    date format, time zone and types the user has chosen: how many, an example, and what the
+    import does with them. Columns the plan already warns about are left to its warning."""
+    zone: tzinfo = UTC if plan.time_zone == "UTC" else ZoneInfo(plan.time_zone)
+    warned = {c.name for c in plan.columns if any(w.startswith(f"column '{c.name}': ") for w in plan.warnings)}
+    out = []
+    for column in plan.columns:
+        column_type = column.type
+        if column_type.name == "text" or column.name in warned:
+            continue
+        conv = converter(column_type, zone)
+        present = [row[column.index].strip() for row in source.rows if column.index < len(row)]
+        present = [v for v in present if v]
+        if column_type.apostrophe == "digits":
+            present = [v[1:] if v[:1] == "'" and v[1:].isdigit() else v for v in present]
+        skipped: list[str] = []
+        kept: list[str] = []
+        for value in present:
+            try:
+                conv.one(value)
+            except (ValueError, OverflowError):
+                # As the import decides: a strict column's bad value, or a date in the other
+                # day/month order, makes the row an error; other values are kept as text.
+                other_order = isinstance(conv, DateTimeConverter) and conv.other_order(value)
+                (skipped if column.strict or other_order else kept).append(value)
+        for bad, then in ((skipped, translate("ImportWizard", "rows with such a value will be skipped and listed")),
+                          (kept, translate("ImportWizard", "such values are kept as text"))):
+            if not bad:
+                continue
+            text = translate("ImportWizard", "1 of the %2 sample values is not %3") if len(bad) == 1 else \
+                translate("ImportWizard", "%1 of the %2 sample values are not %3")
+            text = text.replace("%1", str(len(bad))).replace("%2", str(len(present))) \
+                .replace("%3", _fit_words(column_type))
+            out.append(translate("ImportWizard", "Column “%1”: %2, e.g. “%3”; %4.").replace("%1", column.name)
+                       .replace("%2", text).replace("%3", _short(bad[0], 40)).replace("%4", then))
+    return out
+
+
+def save_failure(exc: OSError, path: str) -> str:
+    """Why a file could not be written, in plain words."""
+    folder = Path(path).parent
+    if isinstance(exc, FileNotFoundError) and not folder.is_dir():
+        return translate("ImportWizard", "the folder %1 does not exist").replace("%1", str(folder))
+    if isinstance(exc, IsADirectoryError):
+        return translate("ImportWizard", "%1 is a folder, not a file name").replace("%1", path)
+    if isinstance(exc, PermissionError):
+        return translate("ImportWizard", "you are not allowed to write in %1").replace("%1", str(folder))
+    if exc.errno == errno.ENOSPC:
+        return translate("ImportWizard", "the disk is full")
+    if exc.errno == errno.EROFS:
+        return translate("ImportWizard", "the disk can only be read")
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:]
+
+
 def _short(text: str, size: int = CELL_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[:size - 1] + "…"
@@ -318,9 +423,12 @@ class ErrorModel(QtCore.QAbstractTableModel):
         error = self.errors[index.row()]
         values = (f"{error.row:,}", f"{error.line:,}", error.column, error.value, error.reason)
         if role == Qt.ItemDataRole.DisplayRole:
-            return _short(values[index.column()], 200)
+            # The reason whole (the engine keeps it to a sentence or two; the column is as wide as
+            # it and the table scrolls); a value may be a whole paragraph.
+            return " ".join(error.reason.split()) if index.column() == 4 else _short(values[index.column()], 200)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() >= 3:
-            return values[index.column()][:TOOLTIP_CHARS]
+            # Rich text, so that the tooltip wraps instead of running off the screen.
+            return "<p>" + html.escape(values[index.column()][:TOOLTIP_CHARS], quote=False) + "</p>"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() < 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -459,8 +567,11 @@ class PreviewPage(QtWidgets.QWizardPage):
         self.table.horizontalHeader().setDefaultSectionSize(140)
         layout.addWidget(self.table, 1)
         self.error = _message_label("pageError", self)
+        self.empty = _message_label("pageError", self)
+        self.empty.setObjectName("noDataRows")
         self.problems = _message_label("pageWarning", self)
         layout.addWidget(self.error)
+        layout.addWidget(self.empty)
         layout.addWidget(self.problems)
         self.encoding.activated.connect(lambda _i: self._reload())
         self.encoding.lineEdit().editingFinished.connect(self._reload)
@@ -491,8 +602,10 @@ class PreviewPage(QtWidgets.QWizardPage):
         self.delimiter.setCurrentIndex(index)
         self.delimiter.blockSignals(blocked)
 
-        self.facts.setText(self.tr("%1 columns · about %2 rows · %3").replace("%1", str(len(p.header)))
-                           .replace("%2", f"{p.estimated_rows:,}").replace("%3", _size(p.size)))
+        columns = self.tr("1 column") if len(p.header) == 1 else \
+            self.tr("%1 columns").replace("%1", f"{len(p.header):,}")
+        self.facts.setText(self.tr("%1 · %2 · %3").replace("%1", columns).replace("%2", rows_phrase(p))
+                           .replace("%3", _size(p.size)))
         self.table.clear()
         self.table.setColumnCount(len(p.header))
         self.table.setRowCount(len(p.rows))
@@ -512,7 +625,14 @@ class PreviewPage(QtWidgets.QWizardPage):
             lines.append(self.tr("…and %1 more rows that cannot be read").replace("%1", str(len(p.problems) - 5)))
         if lines:
             lines.insert(0, self.tr("These rows will be skipped and listed in the report:"))
+        if not p.rows and not p.problems and known_data_rows(p) is None:
+            lines.insert(0, self.tr("The first %1 lines after the header are blank; the import will tell whether "
+                                    "any rows follow.").replace("%1", f"{SAMPLE_ROWS:,}"))
         _show(self.problems, "\n".join(lines))
+        _show(self.empty, self.tr("The file has no data rows: it holds only the header line. There is nothing "
+                                  "to import; choose a file with rows, or add rows to this one and choose it "
+                                  "again.") if known_data_rows(p) == 0 else "")
+        self.completeChanged.emit()
 
     def _reload(self) -> None:
         encoding = self.encoding.currentData() if self.encoding.currentText() == \
@@ -526,7 +646,7 @@ class PreviewPage(QtWidgets.QWizardPage):
         self.show_preview()
 
     def isComplete(self) -> bool:  # noqa: N802
-        return self.wiz.preview is not None
+        return self.wiz.preview is not None and known_data_rows(self.wiz.preview) != 0
 
 
 class _ColumnRow:
@@ -553,9 +673,13 @@ class MappingPage(QtWidgets.QWizardPage):
         self._built_for: Preview | None = None
         self._syncing = False
         self.plan_error = ""
-        #: Warnings about the inferred types, and about what the checked plan will skip.
+        #: Warnings about the inferred types (dates whose day and month are unsure, numbers whose
+        #: separator is), about what the checked plan will skip, and about the sample values that
+        #: the chosen types, date format and time zone do not read.
+        self.date_warnings: list[str] = []
         self.type_warnings: list[str] = []
         self.plan_warnings: list[str] = []
+        self.fit_warnings: list[str] = []
         self.setTitle(self.tr("Choose what each column becomes"))
         self.setSubTitle(self.tr("The suggestions come from the column names and values. Columns set to "
                                  "“Don't import” are left out."))
@@ -687,11 +811,11 @@ class MappingPage(QtWidgets.QWizardPage):
         finally:
             self._syncing = False
         self._fit_columns()
-        self.type_warnings = [
+        self.date_warnings = [
             self.tr("Column “%1”: its dates could be day/month or month/day; they are read as "
                     "day/month/year unless you choose another format under Dates.").replace("%1", c.name)
             for c in p.columns if c.type.ambiguous]
-        self.type_warnings += [self.tr("Column “%1”: %2.").replace("%1", c.name).replace(
+        self.type_warnings = [self.tr("Column “%1”: %2.").replace("%1", c.name).replace(
             "%2", c.type.unsure_warning(c.name).split(": ", 1)[1]) for c in p.columns if c.type.unsure_separator]
         self.check()
 
@@ -890,16 +1014,18 @@ class MappingPage(QtWidgets.QWizardPage):
             plan = None
             self.plan_error = error_text(exc)
             self.plan_warnings = []
+            self.fit_warnings = []
             self.summary.clear()
         else:
             self.plan_error = ""
             self.plan_warnings = [w[:1].upper() + w[1:] for w in plan.warnings]
+            self.fit_warnings = sample_misfits(plan, p)
             used = len(plan.columns)
             text = self.tr("%1 of %2 columns will be imported; the customer is found by %3 (%4).") \
                 .replace("%1", str(used)).replace("%2", str(len(p.header))) \
                 .replace("%3", plan.id_column).replace("%4", plan.id_kind)
             self.summary.setText(text)
-        self._show_read_types(plan if options.date_format is None else None)
+        self._show_read_types(plan, chosen=options.date_format is not None)
         events = p.kind == "events"
         if events:
             column = next((r.name for r in self.rows if r.target.currentData() == "event"), None)
@@ -907,19 +1033,28 @@ class MappingPage(QtWidgets.QWizardPage):
             self.event_name.setPlaceholderText(
                 self.tr("Taken from column “%1”").replace("%1", column) if column
                 else self.tr("Only when no column holds the event name"))
-        _show(self.warnings, "\n".join(self.type_warnings + self.plan_warnings))
+        # Once a format is chosen under Dates, day and month are no longer guessed.
+        dates = self.date_warnings if options.date_format is None else []
+        _show(self.warnings, "\n".join(dates + self.type_warnings + self.plan_warnings + self.fit_warnings))
         _show(self.error, self.plan_error)
         self.completeChanged.emit()
 
-    def _show_read_types(self, plan: ImportPlan | None) -> None:
+    def _show_read_types(self, plan: ImportPlan | None, chosen: bool = False) -> None:
         """A time column that is not all dates is read in the format of most of its values (when no
         format is chosen under Dates): its Type box says so, rather than the type inferred from all
-        of them."""
+        of them. Dates read in the format chosen under Dates say that instead."""
         p = self.wiz.preview
         for row in self.rows:
             if row.target.currentData() in _TYPED:
                 row.type.setItemText(0, self.tr("%1 (detected)").replace("%1", row.detected))
         if plan is None or p is None:
+            return
+        if chosen:
+            for column in plan.columns:
+                row = self.rows[column.index]
+                if column.type.name in ("date", "datetime") and row.target.currentData() in _TYPED \
+                        and row.type.currentIndex() == 0:
+                    row.type.setItemText(0, self.tr("%1 (chosen under Dates)").replace("%1", describe_type(column.type)))
             return
         for column in plan.of("time"):
             info, row = p.columns[column.index], self.rows[column.index]
@@ -1036,6 +1171,10 @@ class ResultPage(QtWidgets.QWizardPage):
         self.export.clicked.connect(self.wiz.export_errors)
         errors_row.addWidget(self.export)
         layout.addLayout(errors_row)
+        self.export_note = _message_label("hint", self)
+        layout.addWidget(self.export_note)
+        self.export_error = _message_label("exportError", self)
+        layout.addWidget(self.export_error)
         self.model = ErrorModel(self)
         self.table = QtWidgets.QTableView(self)
         self.table.setObjectName("errorTable")
@@ -1043,11 +1182,21 @@ class ResultPage(QtWidgets.QWizardPage):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setHorizontalScrollMode(QtWidgets.QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Every column can be resized; Reason is as wide as its longest text (the table scrolls
+        # sideways) and at least fills the table (see _fit_reason).
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         layout.addWidget(self.table, 1)
-        self.export_note = _message_label("hint", self)
-        layout.addWidget(self.export_note)
+        # The chosen row's reason in full, wrapped: readable without scrolling or hovering.
+        self.detail = _message_label("errorDetail", self)
+        layout.addWidget(self.detail)
+        self.table.viewport().installEventFilter(self)
+        self.table.selectionModel().currentRowChanged.connect(lambda current, _previous: self._show_detail(current))
         # Takes the room of the table when there is no table.
         layout.addStretch(0)
         self._layout = layout
@@ -1077,16 +1226,21 @@ class ResultPage(QtWidgets.QWizardPage):
         result, failure = self.wiz.result, self.wiz.failure
         _show(self.failure, failure or "")
         _show(self.export_note, "")
+        _show(self.export_error, "")
+        _show(self.detail, "")
         p = self.wiz.preview
         self.setSubTitle(Path(p.path).name if p is not None else " ")
-        if result is None:
-            self.setTitle(self.tr("Import failed"))
-            self.headline.setText(self.tr("Nothing was imported."))
+        empty = result is not None and not result.cancelled and result.rows_read == 0
+        if result is None or empty:
+            self.setTitle(self.tr("Import failed") if result is None else self.tr("Nothing to import"))
+            self.headline.setText(self.tr("Nothing was imported.") if result is None else
+                                  self.tr("The file has no data rows: it holds only the header line, so nothing "
+                                          "was imported."))
             self.model.set_errors([])
             self.errors_title.hide()
             self.export.hide()
             self.table.hide()
-            self.warnings.hide()
+            _show(self.warnings, "\n".join(w[:1].upper() + w[1:] for w in result.warnings) if result else "")
             self._layout.setStretch(self._layout.count() - 1, 1)
             return
         if result.cancelled:
@@ -1128,6 +1282,38 @@ class ResultPage(QtWidgets.QWizardPage):
             self.table.resizeColumnsToContents()
             for col, limit in ((0, 80), (1, 80), (2, 180), (3, 220)):
                 self.table.setColumnWidth(col, min(max(self.table.columnWidth(col), 60), limit))
+            self._fit_reason()
+            self.table.selectRow(0)
+            self._show_detail(self.model.index(0, 0))
+
+    def _fit_reason(self) -> None:
+        """Reason as wide as its longest text, and at least as wide as the room left in the table."""
+        if not self.model.errors:
+            return
+        table = self.table
+        room = table.viewport().width() - sum(table.columnWidth(c) for c in range(4))
+        table.setColumnWidth(4, max(table.sizeHintForColumn(4), room))
+
+    def _show_detail(self, index: QtCore.QModelIndex) -> None:
+        if not index.isValid() or index.row() >= len(self.model.errors):
+            _show(self.detail, "")
+            return
+        error = self.model.errors[index.row()]
+        where = self.tr("Row %1 (line %2)").replace("%1", f"{error.row:,}").replace("%2", f"{error.line:,}")
+        if error.column:
+            where += self.tr(", column “%1”").replace("%1", error.column)
+        _show(self.detail, f"{where}: {' '.join(error.reason.split())}")
+
+    def show_export(self, text: str, failed: bool = False) -> None:
+        """What Export errors… did: where the file went (a hint), or why it was not saved (an error)."""
+        _show(self.export_error, text if failed else "")
+        _show(self.export_note, "" if failed else text)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
+        # The table's own size (not the page's) decides the room left for Reason.
+        if watched is self.table.viewport() and event.type() == QtCore.QEvent.Type.Resize:
+            self._fit_reason()
+        return super().eventFilter(watched, event)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1268,10 +1454,13 @@ class ImportWizard(QtWidgets.QWizard):
         try:
             write_error_report(result.errors, path)
         except OSError as exc:
-            _show(self.result_page.export_note, self.tr("Not saved: %1").replace("%1", exc.strerror or str(exc)))
+            self.result_page.show_export(
+                self.tr("The skipped rows were not saved to %1, because %2. Choose another place with "
+                        "“Export errors…”.").replace("%1", path).replace("%2", save_failure(exc, path)), failed=True)
             return
-        _show(self.result_page.export_note, self.tr("Saved %1 rows to %2").replace("%1", f"{len(result.errors):,}")
-              .replace("%2", path))
+        count = len(result.errors)
+        self.result_page.show_export((self.tr("Saved 1 row to %2") if count == 1 else self.tr("Saved %1 rows to %2"))
+                                     .replace("%1", f"{count:,}").replace("%2", path))
 
     # -- questions (overridable, so tests and embedders can answer them) ---------------------------
     def _ask_open_path(self, current: str) -> str:

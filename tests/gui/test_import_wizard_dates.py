@@ -87,7 +87,9 @@ def test_too_few_dates_point_to_the_dates_box_with_the_count(mapping_page_for, t
     _choose(page.date_format, "iso")
     assert page.plan_error == "" and page.isComplete()
     assert page.options().date_format == "iso"
-    assert next(r for r in page.rows if r.name == "timestamp").type.currentText() == "Text (detected)"
+    # The Type box says how the column will be read: in the format chosen, not as detected.
+    assert next(r for r in page.rows if r.name == "timestamp").type.currentText() == \
+        "Date and time, ISO 8601 (chosen under Dates)"
 
 
 def test_other_refusals_name_the_page_controls(mapping_page_for, tmp_path):
