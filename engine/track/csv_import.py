@@ -300,6 +300,9 @@ class ImportResult:
     customers_updated: int = 0
     #: Events stored already, or repeated in the file (event import).
     duplicates: int = 0
+    #: Breaches of the tracking plan among the events imported (unknown event, missing or mistyped
+    #: property; one event can count several), added to the Tracking panel's counts.
+    plan_violations: int = 0
     #: Rows skipped with an error.
     skipped: int = 0
     blank_rows: int = 0
@@ -1612,8 +1615,9 @@ class _EventImport(_Import):
         result.duplicates += len(digests) - added
         if added and self.tracking_plan:
             # Checked against the tracking plan in the same transaction as the events it counts.
-            check_and_record(self.ws, zip(names, map(json.loads, properties), strict=True),
-                             plan=self.tracking_plan, conn=writer.conn)
+            result.plan_violations += check_and_record(
+                self.ws, zip(names, map(json.loads, properties), strict=True), plan=self.tracking_plan,
+                conn=writer.conn)
 
     def _resolve_single(self, writer: _Writer, kind: str, values: list[str]) -> list[str]:
         owner = self.owner[kind]

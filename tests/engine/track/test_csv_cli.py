@@ -220,3 +220,22 @@ def test_values_kept_as_text_are_named_by_row(tmp_path: Path, workspace: str, ca
     assert code == 0, err
     assert ("warning: column 'amount': 5 values did not fit its type and were kept as text: "
             "row 9 'lots', row 10 '-', row 61 '?' and 2 more\n") in out
+
+
+def test_import_events_says_how_often_the_tracking_plan_was_broken(tmp_path: Path, workspace: str, capsys):
+    from engine.commands import make_node
+    from engine.document import Journey
+    from engine.spec import default_registry
+
+    with Workspace.open(workspace) as ws:
+        plan = Journey(name="Plan")
+        plan.nodes.append(make_node(default_registry(), "track.event", title="visit", config={
+            "event_name": "visit", "description": "", "source": "", "properties": []}))
+        ws.create_journey(plan)
+    path = write(tmp_path / "shop.csv", ["email,event,time", "a@example.com,visit,2025-01-01 10:00",
+                                         "a@example.com,refund,2025-01-02 10:00",
+                                         "b@example.com,refund,2025-01-03 10:00"])
+    code, out, err = run(capsys, "import", "events", str(path), "--workspace", workspace)
+    assert code == 0, err
+    assert "  2 breaches of the tracking plan (unknown events, missing or mistyped properties): see the " \
+           "Tracking panel in the app" in out

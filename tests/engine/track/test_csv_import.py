@@ -511,10 +511,11 @@ def test_imported_events_are_checked_against_the_tracking_plan(ws: Workspace, tm
         "event_name": "order", "description": "", "source": "",
         "properties": [{"name": "amount", "type": "number", "required": True, "description": ""}]}))
     ws.create_journey(plan)
-    import_events(ws, write(tmp_path / "e.csv", EVENTS))
+    result = import_events(ws, write(tmp_path / "e.csv", EVENTS))
     found = {(v.event_name, v.kind, v.property): v.count for v in violations(ws)}
     # page_view is not in the plan; every order has its amount.
     assert found == {("page_view", "unknown_event", ""): 1}
+    assert result.plan_violations == 1 and result.to_json()["plan_violations"] == 1
 
 
 def test_forcing_a_date_type_keeps_the_detected_format(ws: Workspace, tmp_path: Path):
