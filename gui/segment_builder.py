@@ -15,7 +15,11 @@ Names are matched exactly, so a typo silently finds no one: the name, tag and va
 (ignoring capitals, anywhere in the name) from what the workspace holds
 (:func:`engine.track.segments.known_names`, read when the window opens), and after each count a row
 naming an event never received or an attribute no customer has says so under it, with the closest
-known name (:func:`~engine.track.segments.missing_names`, :func:`~engine.track.segments.closest_name`).
+known name (:func:`~engine.track.segments.missing_names`, :func:`~engine.track.segments.closest_name`);
+so does an event filter naming a property no event of that name has
+(:func:`~engine.track.segments.missing_properties`). A comparison such as "is at least" takes a
+number or a date, and the engine refuses other text (``abc``, ``1.000,5``, ``01/01/2025``) with the
+way to write it, which the builder shows under the rules with the row marked.
 Saving or deleting a segment that journeys use asks first, naming the journeys
 (:func:`engine.track.tracking_plan.segment_references`). Questions go through overridable methods
 (``_confirm``, ``_ask_unsaved``, ``_error``) so tests never meet a modal dialog.
@@ -32,6 +36,8 @@ from engine.track import tracking_plan
 from engine.track.segments import (
     EVERYONE,
     MAX_DEPTH,
+    MAX_NAME,
+    ORDERING,
     KnownNames,
     SegmentInfo,
     SegmentStore,
@@ -39,6 +45,7 @@ from engine.track.segments import (
     fold,
     known_names,
     missing_names,
+    missing_properties,
     parse_rules,
     rules_json,
 )
@@ -93,6 +100,8 @@ def operator_help() -> dict[str, str]:
     """What each comparison operator does, for the operator menu's tooltips."""
     exact = translate("SegmentBuilder", "Text must match exactly, capital letters included (“Lyon” is not “lyon”): "
                                         "use “contains” to ignore capitals.")
+    ordering = translate("SegmentBuilder", "Compares with a number (12.5, or 12,5) or a date written year-month-day "
+                                           "(2025-03-01), in time order; other text is refused.")
     return {
         "eq": translate("SegmentBuilder", "The same value. Numbers compare as numbers (5 is 5.0), true/false as "
                                           "yes/no.") + " " + exact,
@@ -100,14 +109,10 @@ def operator_help() -> dict[str, str]:
         "contains": translate("SegmentBuilder", "Text holding these letters, ignoring capitals; or a list holding "
                                                 "this value."),
         "starts_with": translate("SegmentBuilder", "Text beginning with these letters, ignoring capitals."),
-        "gt": translate("SegmentBuilder", "Numbers compare as numbers; dates written like 2025-03-01 compare in "
-                                          "time order."),
-        "gte": translate("SegmentBuilder", "Numbers compare as numbers; dates written like 2025-03-01 compare in "
-                                           "time order."),
-        "lt": translate("SegmentBuilder", "Numbers compare as numbers; dates written like 2025-03-01 compare in "
-                                          "time order."),
-        "lte": translate("SegmentBuilder", "Numbers compare as numbers; dates written like 2025-03-01 compare in "
-                                           "time order."),
+        "gt": ordering,
+        "gte": ordering,
+        "lt": ordering,
+        "lte": ordering,
         "in": translate("SegmentBuilder", "Any of the values, separated by commas; each as with “is”.") + " " + exact,
         "exists": translate("SegmentBuilder", "The customer has this attribute, whatever its value."),
         "not_exists": translate("SegmentBuilder", "The customer lacks this attribute (or it holds nothing)."),
@@ -140,9 +145,20 @@ def friendly(message: str, field: str) -> str:
     """The engine's reason in words a marketer reads without knowing the rule format."""
     if "at least 1 character" in message:
         return translate("SegmentBuilder", "%1 is empty").replace("%1", field_label(field))
-    if field and field not in message and field in ("min_count", "within_days", "value"):
+    # A reason that quotes the rule ("“Total Spent is at least abc” cannot be checked…") names its field.
+    if field and field not in message and field in ("min_count", "within_days", "value") \
+            and not message.startswith("“"):
         return f"{field_label(field)}: {message}"
     return message
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first letter and a full stop (engine reasons are clauses)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…" else text + "."
 
 
 _STEP = re.compile(r"(conditions|filters)\[(\d+)\]")
@@ -292,7 +308,13 @@ class Comparison(QtWidgets.QWidget):
     def _on_operator(self, *_args) -> None:
         op = self.operator.key()
         self.value.setVisible(op not in ("exists", "not_exists"))
-        self.value.setPlaceholderText(self.tr("values, separated by commas") if op == "in" else self.tr("value"))
+        if op == "in":
+            placeholder = self.tr("values, separated by commas")
+        elif op in ORDERING:
+            placeholder = self.tr("a number, or a date like 2025-01-01")
+        else:
+            placeholder = self.tr("value")
+        self.value.setPlaceholderText(placeholder)
         self.changed.emit()
 
     def to_json(self) -> dict[str, Any]:
@@ -872,6 +894,8 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.rules_error = ""
         #: Event and attribute names of the rules that nothing in the workspace has (after a count).
         self.missing: tuple[set[str], set[str]] = (set(), set())
+        #: ``(event, property)`` pairs of the rules' filters that no stored event of that name has.
+        self.missing_properties: set[tuple[str, str]] = set()
 
         splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_list())
@@ -941,6 +965,8 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         pane = QtWidgets.QWidget(self)
         self.name = QtWidgets.QLineEdit(pane)
         self.name.setPlaceholderText(self.tr("Name, e.g. Loyal shoppers"))
+        # The store refuses longer names; typing or pasting stops there instead.
+        self.name.setMaxLength(MAX_NAME)
         self.description = QtWidgets.QPlainTextEdit(pane)
         self.description.setPlaceholderText(self.tr("What the segment is for (optional)"))
         self.description.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 14)
@@ -1115,6 +1141,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         try:
             self.name.setText(name)
             self.description.setPlainText(description)
+            self._focus_out_of_rules()
             self.editor.set_rules(rules)
             self.editor.clear_marks()
         finally:
@@ -1141,6 +1168,9 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         if self._loading:
             return
         self._update_state()
+        # A row whose name changed loses a hint about its old name now, not after the next count
+        # (which never comes while the rules are refused).
+        self._show_hints()
         self.count_timer.start()
 
     def _update_state(self) -> None:
@@ -1161,13 +1191,24 @@ class SegmentBuilder(QtWidgets.QMainWindow):
 
     def set_rules(self, rules: dict[str, Any]) -> None:
         """Show ``rules`` in the editor as an edit (the live count follows)."""
+        self._focus_out_of_rules()
         self.editor.set_rules(rules)
         self._on_rules_changed()
 
+    def _focus_out_of_rules(self) -> None:
+        """Move the focus to the name before the rows holding it are replaced: Qt would hand it to
+        the next widget in the chain, the segment list, whose focus-in makes its first segment
+        current, and so opens that segment in place of a new one."""
+        focus = QtWidgets.QApplication.focusWidget()
+        if focus is not None and self.editor.isAncestorOf(focus):
+            self.name.setFocus()
+
     def _show_error(self, where: str, message: str) -> None:
+        """Say under the rules what is wrong (``where``: "condition 2", or "" for the form itself)."""
         self.rules_error = message
         if message:
-            self.error_label.setText(self.tr("In %1: %2").replace("%1", where).replace("%2", message))
+            text = self.tr("In %1, %2").replace("%1", where).replace("%2", message) if where else message
+            self.error_label.setText(sentence(text))
         self.error_label.setVisible(bool(message))
 
     def _check(self) -> dict[str, Any] | None:
@@ -1202,18 +1243,22 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         store, ws = self.store, self.workspace
         known = self.editor.vocabulary.known
         events, attributes = _rule_names(rules)
+        properties = _filter_names(rules)
         # Names seen in the samples exist; only the others cost a look in the store.
         events -= set(known.events)
         attributes -= set(known.attributes)
 
-        def work() -> tuple[int, int, list, tuple[set[str], set[str]]]:
+        def work() -> tuple[int, int, list, tuple[set[str], set[str]], set[tuple[str, str]]]:
             missing = missing_names(ws, events=events, attributes=attributes)
-            return store.count(rules), store.count(EVERYONE), store.sample(rules, SAMPLE_SIZE), missing
+            # A property is looked for in the events of its own name (another event's does not count).
+            missing_props = missing_properties(ws, properties)
+            return (store.count(rules), store.count(EVERYONE), store.sample(rules, SAMPLE_SIZE), missing,
+                    missing_props)
 
         self.background.submit(work, self._on_count, self._on_count_failed, key="count")
 
-    def _on_count(self, result: tuple[int, int, list, tuple[set[str], set[str]]]) -> None:
-        count, everyone, sample, self.missing = result
+    def _on_count(self, result: tuple[int, int, list, tuple[set[str], set[str]], set[tuple[str, str]]]) -> None:
+        count, everyone, sample, self.missing, self.missing_properties = result
         self.last_count, self.last_sample = count, sample
         self._show_hints()
         self.count_label.setText(self.tr("1 customer") if count == 1
@@ -1241,7 +1286,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         known = self.editor.vocabulary.known
         missing_events, missing_attributes = self.missing
         for row in self.editor.condition_rows():
-            row.set_hint(_hint(row, known, missing_events, missing_attributes))
+            row.set_hint(_hint(row, known, missing_events, missing_attributes, self.missing_properties))
 
     def _on_count_failed(self, message: str) -> None:
         self.count_label.setText("—")
@@ -1253,9 +1298,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         before anything was stored (the reason is shown)."""
         name = self.name.text().strip()
         if not name:
-            _mark(self.name, True, self.tr("A segment needs a name"))
-            self._show_error(self.tr("the name"), self.tr("a segment needs a name"))
-            self.name.setFocus()
+            self._refuse_name(self.tr("A segment needs a name."))
             return False
         rules = self._check()
         if rules is None:
@@ -1264,10 +1307,15 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         segment_id, ws, store = self.current_id, self.workspace, self.store
         rules_changed = segment_id is not None and rules != self._loaded[2]
 
-        def store_it() -> SegmentInfo:
-            if segment_id is None:
-                return store.create(name, rules, description)
-            return store.update(segment_id, name=name, rules=rules, description=description)
+        def store_it() -> SegmentInfo | SegmentInvalid:
+            # A refusal comes back as a value: its path says which field to mark, and its message
+            # reads alone (the exception's text starts with "segment rules at name:").
+            try:
+                if segment_id is None:
+                    return store.create(name, rules, description)
+                return store.update(segment_id, name=name, rules=rules, description=description)
+            except SegmentInvalid as exc:
+                return exc
 
         def after_references(places: list[tracking_plan.Place]) -> None:
             if places and not self._confirm(
@@ -1284,7 +1332,10 @@ class SegmentBuilder(QtWidgets.QMainWindow):
             after_references([])
         return True
 
-    def _on_saved(self, info: SegmentInfo) -> None:
+    def _on_saved(self, info: SegmentInfo | SegmentInvalid) -> None:
+        if isinstance(info, SegmentInvalid):
+            self._on_refused(info)
+            return
         self.current_id = info.id
         self._loaded = self._current()
         self._update_state()
@@ -1292,12 +1343,25 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.reload(select=info.id)
         self.segmentsChanged.emit()
 
+    def _on_refused(self, exc: SegmentInvalid) -> None:
+        """The store refused the segment: mark the name, or the rule, and say why in a sentence."""
+        if exc.path in ("name", "description"):
+            if exc.path == "name":
+                self._refuse_name(sentence(exc.message))
+            else:
+                self._show_error("", sentence(exc.message))
+            return
+        field = exc.path.rsplit(".", 1)[-1] if "." in exc.path else ""
+        message = friendly(exc.message, "" if "[" in field else field)
+        self._show_error(self.editor.mark(exc.path, message), message)
+
+    def _refuse_name(self, text: str) -> None:
+        _mark(self.name, True, text)
+        self._show_error("", text)
+        self.name.setFocus()
+
     def _on_save_failed(self, message: str) -> None:
-        if "name" in message and "exists" in message:
-            _mark(self.name, True, message)
-            self._show_error(self.tr("the name"), message)
-        else:
-            self._error(self.tr("Not saved"), message)
+        self._error(self.tr("Not saved"), sentence(message))
 
     def delete_current(self) -> None:
         info = next((s for s in self.segments if s.id == self.current_id), None)
@@ -1371,13 +1435,27 @@ def _rule_names(rules: dict[str, Any]) -> tuple[set[str], set[str]]:
     return events, attributes
 
 
-def _hint(row: ConditionRow, known: KnownNames, missing_events: set[str], missing_attributes: set[str]) -> str:
+def _filter_names(rules: dict[str, Any]) -> set[tuple[str, str]]:
+    """The ``(event, property)`` pairs the event conditions' filters of a rule tree name."""
+    pairs: set[tuple[str, str]] = set()
+    for condition in rules.get("conditions") or []:
+        kind = condition.get("kind")
+        if kind == "group":
+            pairs |= _filter_names(condition)
+        elif kind == "event" and condition.get("event"):
+            pairs.update((condition["event"], f["property"]) for f in condition.get("filters") or []
+                         if f.get("property"))
+    return pairs
+
+
+def _hint(row: ConditionRow, known: KnownNames, missing_events: set[str], missing_attributes: set[str],
+          missing_properties: set[tuple[str, str]] = frozenset()) -> str:
     """The note under one condition row ("" for none)."""
     kind = row.kind.key()
     if kind == "event":
         name = row.event.event.text().strip()
         if name not in missing_events:
-            return ""
+            return _property_hints(name, row.event, known, missing_properties)
         guess = closest_name(name, known.events)
         if guess is None:
             return translate("SegmentBuilder", "No event named ‘%1’ has been received yet.").replace("%1", name)
@@ -1408,6 +1486,25 @@ def _hint(row: ConditionRow, known: KnownNames, missing_events: set[str], missin
                 return translate("SegmentBuilder", "Customers are tagged ‘%1’, not ‘%2’: tags match capitals "
                                                    "exactly.").replace("%1", other).replace("%2", tag)
     return ""
+
+
+def _property_hints(event: str, editor: EventEditor, known: KnownNames,
+                    missing_properties: set[tuple[str, str]]) -> str:
+    """A line for each filter naming a property no stored ``event`` has, with the likely one."""
+    lines: list[str] = []
+    said: set[str] = set()
+    for row in editor.filters:
+        name = row.comparison.name.text().strip()
+        if (event, name) not in missing_properties or name in said:
+            continue
+        said.add(name)
+        guess = closest_name(name, known.properties)
+        if guess is None:
+            text = translate("SegmentBuilder", "No ‘%1’ event has a property named ‘%2’.")
+        else:
+            text = translate("SegmentBuilder", "No ‘%1’ event has a property named ‘%2’; did you mean ‘%3’?")
+        lines.append(text.replace("%1", event).replace("%2", name).replace("%3", guess or ""))
+    return "\n".join(lines)
 
 
 def _places_text(places: list[tracking_plan.Place]) -> str:

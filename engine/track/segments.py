@@ -28,9 +28,15 @@ Condition semantics
   30 characters), compares numerically with profile numbers and numeric text (``"5" = 5 = 5.0``);
   other text equals text exactly (case-sensitive). ``ne`` is the negation of ``eq`` (so an absent
   value is ``ne`` anything). ``in`` is ``eq`` to any value of a list.
-- ``gt`` / ``gte`` / ``lt`` / ``lte``: with a number or numeric text, numeric against numbers and
-  numeric text; with other text, text against text in code-point order (ISO dates written alike,
-  ``2025-03-01``, order chronologically). Other types never match.
+- ``gt`` / ``gte`` / ``lt`` / ``lte`` take a number or a date, nothing else (see
+  :func:`ordering_value`; free text is refused, since comparing it letter by letter gives counts
+  that look right and are not). With a number or numeric text: numeric, against profile numbers and
+  numeric text. With a date (``2025-01-01``, year-month-day): against text values that begin with
+  an ISO date (``2025-03-01`` or ``2025-03-01T10:30:00+02:00``), by that day as written, so that
+  ``gt 2025-01-01`` starts the day after; other values (``01/03/2025``, numbers) never match.
+  Rule text written with a decimal comma (``12,5``), a ``+`` or spaces around it is stored as the
+  number it unambiguously means (``12.5``); ``1,000`` (a thousand, or one?), ``1.000,5`` and dates
+  written other ways are refused with the way to write them.
 - ``contains``: on text, a substring test; on a list, whether an element is text equal to the value,
   or (for numeric text) a number equal to it. ``starts_with``: a text prefix. Both ignore the case of
   the letters A–Z only, on every database (SQLite's ``lower`` folds nothing else), so ``É`` and ``é``
@@ -58,7 +64,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -73,6 +79,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 from sqlalchemy import (
     JSON,
     Connection,
@@ -123,6 +130,21 @@ NUMERIC_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 NUMERIC_TEXT_MAX = 30
 #: Longest JSON text of a profile number that still counts as a number (PostgreSQL's float range).
 NUMBER_TEXT_MAX = 300
+#: A date an ordering rule compares with: year-month-day, as ISO 8601 writes it.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A profile value that holds a date: an ISO date, alone or followed by a time (``T`` or a space).
+_DATED_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ]|\Z)")
+#: A number as people type it: a sign, digits, and a decimal point or comma (``+12,5``, ``.5``).
+_TYPED_NUMBER = re.compile(r"([+-]?)([0-9]*)(?:([.,])([0-9]+))?")
+#: A number with thousands separators (``1.000,5``, ``1,000.5``, ``1 000``).
+_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}([.,' \u00a0\u202f\u2019])[0-9]{3}(?:\1[0-9]{3})*(?:[.,][0-9]+)?")
+#: A date written another way than year-month-day (``01/01/2025``, ``1.1.25``, ``2025/1/1``),
+#: perhaps with a time.
+_OTHER_DATE = re.compile(r"[0-9]{1,4}([./-])[0-9]{1,2}\1[0-9]{1,4}(?:[ T].*)?", re.DOTALL)
+#: How the ordering operators read (as the segment builder words them), for messages.
+ORDER_WORDS = {"gt": "is more than", "gte": "is at least", "lt": "is less than", "lte": "is at most"}
+#: The pydantic error type of an ordering value refused by :func:`ordering_value`.
+_VALUE_ERROR = "segment_value"
 
 Operator = Literal["eq", "ne", "gt", "gte", "lt", "lte", "contains", "starts_with", "exists", "not_exists",
                    "in"]
@@ -169,11 +191,79 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def ordering_value(text: str) -> str:
+    """The value an ordering rule (``gt``, ``gte``, ``lt``, ``lte``) compares with, from what a
+    person typed: numeric text (``12.5``; ``12,5``, ``+12``, `` 12 `` and ``.5`` written the usual
+    way) or an ISO date (``2025-01-01``).
+
+    Raises ``ValueError`` saying how to write it for anything else: text that is neither, numbers
+    with thousands separators (``1.000,5``), ``1,000`` (a thousand, or one?), dates written other
+    ways (``01/01/2025``: day or month first?) or with a time of day. The messages start with the
+    value; :class:`_Comparison` puts the rule in front.
+    """
+    stripped = text.strip()
+    shown = _shown(stripped)
+    if not stripped:
+        raise ValueError("the value is empty; write a number like 12.5 or a date like 2025-01-01")
+    if ISO_DATE.fullmatch(stripped):
+        try:
+            date.fromisoformat(stripped)
+        except ValueError:
+            raise ValueError(f"‘{shown}’ is not a day of the calendar") from None
+        return stripped
+    typed = _TYPED_NUMBER.fullmatch(stripped)
+    if typed is not None and (typed.group(2) or typed.group(4)):
+        sign, whole, mark, fraction = typed.groups()
+        if mark == "," and len(fraction) == 3 and 1 <= len(whole) <= 3 and not whole.startswith("0"):
+            plain = f"{whole}{fraction}".lstrip("0") or "0"
+            raise ValueError(f"‘{shown}’ could mean {plain} or {whole}.{fraction}; write {plain}, or "
+                             f"{whole}.{fraction} with a decimal point")
+        number = ("-" if sign == "-" else "") + (whole or "0") + (f".{fraction}" if fraction else "")
+        if len(number) > NUMERIC_TEXT_MAX:
+            raise ValueError(f"‘{shown}’ has more than {NUMERIC_TEXT_MAX} digits")
+        return number
+    if _GROUPED_NUMBER.fullmatch(stripped):
+        raise ValueError(f"‘{shown}’ is not a number a rule can read; write it without thousands "
+                         "separators and with a decimal point, like 1000.5")
+    if ISO_DATE.match(stripped):
+        raise ValueError(f"‘{shown}’ has a time of day; compare with the day alone, like "
+                         f"{stripped[:10]}")
+    if _OTHER_DATE.fullmatch(stripped):
+        raise ValueError(f"‘{shown}’ is not a date a rule can read; write dates year-month-day, like "
+                         "2025-01-01")
+    raise ValueError(f"‘{shown}’ is neither a number nor a date; write a number like 12.5 or a date "
+                     "like 2025-01-01")
+
+
 class _Comparison(_Model):
     """``name operator value``; the shared half of attribute conditions and event property filters."""
 
     operator: Operator = "eq"
     value: Scalar | list[Scalar] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ordering(cls, data: Any) -> Any:
+        """An ordering rule's text value as the number or date it means (see :func:`ordering_value`)."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("operator"), str) \
+                or data["operator"] not in ORDERING:
+            return data
+        value = data.get("value")
+        if not isinstance(value, str) or "\x00" in value:
+            return data  # the checks after validation say what is wrong with these
+        try:
+            meant = ordering_value(value)
+        except ValueError as exc:
+            name = data.get("attribute", data.get("property"))
+            rule = " ".join(_shown(str(part)) for part in (name, ORDER_WORDS[data["operator"]], value.strip())
+                            if part)
+            raise PydanticCustomError(_VALUE_ERROR, "{reason}",
+                                      {"reason": f"“{rule}” cannot be checked: {exc}"}) from None
+        return data if meant == value else {**data, "value": meant}
 
     @model_validator(mode="after")
     def _operand(self) -> _Comparison:
@@ -196,7 +286,7 @@ class _Comparison(_Model):
         elif op in TEXT_OPERATORS and (not isinstance(value, str) or value == ""):
             raise ValueError(f"operator '{op}' needs non-empty text")
         elif op in ORDERING and isinstance(value, bool):
-            raise ValueError(f"operator '{op}' needs a number or text, not true/false")
+            raise ValueError(f"operator '{op}' needs a number or a date, not true/false")
         return self
 
 
@@ -283,8 +373,7 @@ def parse_rules(rules: Group | Mapping[str, Any]) -> Group:
         try:
             group = Group.model_validate(dict(rules))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            raise SegmentInvalid(_message(first), path=_path(first["loc"])) from None
+            raise _invalid(exc) from None
     total = _check_shape(group, 1, "")
     if total > MAX_CONDITIONS:
         raise SegmentInvalid(f"the rules hold {total} conditions; at most {MAX_CONDITIONS} are allowed")
@@ -336,6 +425,15 @@ def _path(loc: tuple[Any, ...]) -> str:
             text += f".{part}" if text else str(part)
         previous = part
     return text or "rules"
+
+
+def _invalid(exc: ValidationError) -> SegmentInvalid:
+    """The first of pydantic's errors as the rules' error, at the path of the bad part."""
+    first = exc.errors()[0]
+    path = _path(first["loc"])
+    if first["type"] == _VALUE_ERROR:
+        path = "value" if path == "rules" else f"{path}.value"
+    return SegmentInvalid(_message(first), path=path)
 
 
 def _message(error: Mapping[str, Any]) -> str:
@@ -416,7 +514,10 @@ def compare(operator: str, actual: Any, expected: Any) -> bool:
         if wanted is not None:
             got = _number(actual)
             return got is not None and _ordered(operator, got, wanted)
-        return isinstance(actual, str) and _ordered(operator, actual, expected)
+        if isinstance(expected, str) and ISO_DATE.fullmatch(expected):
+            return (isinstance(actual, str) and _DATED_TEXT.match(actual) is not None
+                    and _ordered(operator, actual[:10], expected))
+        return False  # parse_rules refuses any other value
     if operator == "starts_with":
         return isinstance(actual, str) and fold(actual).startswith(fold(expected))
     if operator == "contains":
@@ -670,6 +771,15 @@ def _numeric_text(text: ColumnElement[str], dialect: str) -> ColumnElement[bool]
                 not_(glob("*.")))
 
 
+def _dated_text(text: ColumnElement[str], dialect: str) -> ColumnElement[bool]:
+    """SQL for ``_DATED_TEXT.match(text)``: an ISO date, alone or followed by ``T`` or a space."""
+    if dialect == "postgresql":
+        return text.regexp_match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]|$)")
+    glob = text.op("GLOB", is_comparison=True)
+    day = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+    return or_(glob(day), glob(day + "[T ]*"))
+
+
 def fold_sql(expr: ColumnElement[str], dialect: str) -> ColumnElement[str]:
     """SQL for :func:`fold` of ``expr`` on a dialect (``sqlite`` or ``postgresql``)."""
     if dialect == "postgresql":
@@ -754,10 +864,14 @@ class _Compiler:
             wanted = _number(expected)
             if wanted is not None:
                 return _sql_ordered(operator, value.numeric(), literal(wanted, Float))
+            if not (isinstance(expected, str) and ISO_DATE.fullmatch(expected)):
+                raise SegmentInvalid(f"operator '{operator}' needs a number or a date")
             text = value.text()
+            day = func.substr(text, 1, 10)
             if self.dialect == "postgresql":
-                text = text.collate("C")  # code-point order, as Python and SQLite compare
-            return and_(value.is_string(), _sql_ordered(operator, text, literal(expected, String)))
+                day = day.collate("C")  # code-point order, as Python and SQLite compare
+            return and_(value.is_string(), _dated_text(text, self.dialect),
+                        _sql_ordered(operator, day, literal(expected, String)))
         folded = fold_sql(value.text(), self.dialect)
         if operator == "starts_with":
             return and_(value.is_string(), folded.startswith(fold(expected), autoescape=True))
@@ -824,8 +938,7 @@ def attribute_clause(dialect: str, attribute: str, operator: str, value: Any = N
     try:
         condition = AttributeCondition(attribute=attribute, operator=operator, value=value)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise SegmentInvalid(_message(first), path=_path(first["loc"])) from None
+        raise _invalid(exc) from None
     return _Compiler(dialect, now or utcnow()).compare(_customers.c.attributes, condition.attribute,
                                                        condition.operator, condition.value)
 
@@ -1304,6 +1417,27 @@ def missing_names(workspace: Workspace, *, events: Iterable[str] = (),
             if conn.scalar(select(literal(1)).select_from(_customers).where(clause).limit(1)) is None:
                 missing_attributes.add(name)
     return missing_events, missing_attributes
+
+
+def missing_properties(workspace: Workspace, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which ``(event name, property name)`` pairs no stored event of that name has the property of
+    (present and not null, dotted names reaching into objects as in the rules); read only. At most
+    50 pairs are checked; each check stops at the first event found."""
+    compiler = _Compiler(workspace.engine.dialect.name, utcnow())
+    missing: set[tuple[str, str]] = set()
+    with workspace._session() as s:
+        conn = s.connection()
+        for event, name in sorted(set(pairs))[:50]:
+            try:
+                PropertyFilter(property=name, operator="exists")
+            except ValidationError:
+                continue  # the rules check says what is wrong with it
+            clause = compiler.compare(_events.c.properties, name, "exists", None)
+            found = conn.scalar(select(literal(1)).select_from(_events)
+                                .where(_events.c.name == event, clause).limit(1))
+            if found is None:
+                missing.add((event, name))
+    return missing
 
 
 def closest_name(name: str, known: Sequence[str]) -> str | None:

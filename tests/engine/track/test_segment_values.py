@@ -1,0 +1,212 @@
+"""Values of ordering rules (is more than / at least / less than / at most): a number or a date,
+decimal commas read, other text refused naming the rule and value; dates compared as days on
+SQLite and PostgreSQL alike; and the check for event properties nobody sends."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.dialects import postgresql, sqlite
+
+from engine.errors import SegmentInvalid
+from engine.store import Workspace
+from engine.track.segments import (
+    SegmentStore,
+    compile_rules,
+    matches,
+    missing_properties,
+    ordering_value,
+    parse_rules,
+    rules_json,
+)
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def ws(any_ws):
+    return any_ws
+
+
+def rule(*conditions: dict) -> dict:
+    return {"kind": "group", "match": "all", "conditions": list(conditions)}
+
+
+def attr(name: str, operator: str, value) -> dict:
+    return {"kind": "attribute", "attribute": name, "operator": operator, "value": value}
+
+
+def bought(*filters: dict) -> dict:
+    return {"kind": "event", "event": "Order Completed", "filters": list(filters)}
+
+
+def both_ways(ws: Workspace, rules: dict) -> set[str]:
+    """Who passes ``rules``, checking that SQL and Python agree."""
+    in_sql = set(SegmentStore(ws).members(rules, NOW))
+    in_python = {cid for cid in _everyone(ws)
+                 if matches(rules, ws.get_customer(cid), ws.customer_events(cid), NOW)}
+    assert in_sql == in_python
+    return in_sql
+
+
+def _everyone(ws: Workspace) -> list[str]:
+    from sqlalchemy import select
+
+    from engine.store.models import CustomerRow
+
+    with ws.engine.connect() as conn:
+        return list(conn.scalars(select(CustomerRow.id)))
+
+
+# ---------------------------------------------------------------------------------------------
+# What an ordering rule accepts
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("100", "100"), ("12,5", "12.5"), ("-12,75", "-12.75"), (" 100 ", "100"), ("+5", "5"), (".5", "0.5"),
+    ("0,500", "0.500"), ("1234,567", "1234.567"), ("1.000", "1.000"), ("2025-01-01", "2025-01-01"),
+    (" 2024-02-29 ", "2024-02-29"),
+])
+def test_numbers_and_dates_are_read_as_typed(typed, meant):
+    assert ordering_value(typed) == meant
+    stored = rules_json(rule(attr("Total Spent", "gte", typed)))
+    assert stored["conditions"][0]["value"] == meant
+
+
+@pytest.mark.parametrize(("typed", "advice"), [
+    ("abc", "neither a number nor a date; write a number like 12.5 or a date like 2025-01-01"),
+    ("1.000,5", "without thousands separators and with a decimal point, like 1000.5"),
+    ("1,000.5", "without thousands separators"),
+    ("1 000", "without thousands separators"),
+    ("1,000", "could mean 1000 or 1.000; write 1000, or 1.000 with a decimal point"),
+    ("01/01/2025", "write dates year-month-day, like 2025-01-01"),
+    ("1.1.25", "write dates year-month-day, like 2025-01-01"),
+    ("2025/1/1", "write dates year-month-day, like 2025-01-01"),
+    ("2025-02-30", "not a day of the calendar"),
+    ("2025-01-01T10:00", "compare with the day alone, like 2025-01-01"),
+    ("1e3", "neither a number nor a date"),
+    ("1" * 31, "more than 30 digits"),
+])
+def test_other_text_is_refused_naming_the_rule_the_value_and_how_to_write_it(typed, advice):
+    with pytest.raises(SegmentInvalid) as caught:
+        parse_rules(rule(attr("plan", "eq", "pro"), attr("Total Spent", "gte", typed)))
+    assert caught.value.path == "conditions[1].value"
+    assert caught.value.message.startswith(f"“Total Spent is at least {typed.strip()}” cannot be checked: ")
+    assert f"‘{typed.strip()}’" in caught.value.message
+    assert advice in caught.value.message
+
+
+def test_an_empty_value_is_refused():
+    with pytest.raises(SegmentInvalid) as caught:
+        parse_rules(rule(attr("Total Spent", "lte", "  ")))
+    assert caught.value.path == "conditions[0].value"
+    assert caught.value.message == ("“Total Spent is at most” cannot be checked: the value is empty; write a number "
+                                    "like 12.5 or a date like 2025-01-01")
+
+
+def test_an_event_filter_is_refused_at_its_value_too():
+    with pytest.raises(SegmentInvalid) as caught:
+        parse_rules(rule(bought({"property": "amount", "operator": "lt", "value": "12.5€"})))
+    assert caught.value.path == "conditions[0].filters[0].value"
+    assert caught.value.message.startswith("“amount is less than 12.5€” cannot be checked")
+
+
+def test_the_store_refuses_to_save_a_rule_it_cannot_check(lite: Workspace):
+    store = SegmentStore(lite)
+    with pytest.raises(SegmentInvalid, match="“signup is more than 01/01/2025”"):
+        store.create("New this year", rule(attr("signup", "gt", "01/01/2025")))
+    assert store.list() == []
+    saved = store.create("Big spenders", rule(attr("Total Spent", "gte", "12,5")))
+    assert saved.rules["conditions"][0]["value"] == "12.5"
+
+
+def test_a_long_value_is_shortened_in_the_message():
+    with pytest.raises(SegmentInvalid) as caught:
+        parse_rules(rule(attr("note", "gt", "x" * 900)))
+    assert len(caught.value.message) < 300 and "x" * 39 + "…" in caught.value.message
+
+
+def test_other_operators_keep_their_text():
+    stored = rules_json(rule(attr("price", "eq", "12,5"), attr("name", "contains", "1.000,5"),
+                             attr("when", "in", ["01/01/2025"])))
+    assert [c["value"] for c in stored["conditions"]] == ["12,5", "1.000,5", ["01/01/2025"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts on both databases
+# ---------------------------------------------------------------------------------------------
+
+def test_a_decimal_comma_counts_as_the_number(ws: Workspace):
+    small = ws.upsert_customer({"user_id": "a"}, {"Total Spent": 12.0})
+    exact = ws.upsert_customer({"user_id": "b"}, {"Total Spent": 12.5})
+    text = ws.upsert_customer({"user_id": "c"}, {"Total Spent": "12.7"})
+    big = ws.upsert_customer({"user_id": "d"}, {"Total Spent": 1234.5})
+    ws.upsert_customer({"user_id": "e"}, {"Total Spent": "lots"})
+    assert both_ways(ws, rule(attr("Total Spent", "gte", "12,5"))) == {exact, text, big}
+    assert both_ways(ws, rule(attr("Total Spent", "lt", "12,5"))) == {small}
+    assert SegmentStore(ws).count(rule(attr("Total Spent", "gt", " 1000 ")), NOW) == 1
+    ws.ingest_event({"user_id": "a"}, "Order Completed", {"amount": 12.5}, occurred_at=NOW)
+    ws.ingest_event({"user_id": "b"}, "Order Completed", {"amount": 9}, occurred_at=NOW)
+    assert both_ways(ws, rule(bought({"property": "amount", "operator": "gte", "value": "12,5"}))) == {small}
+
+
+def test_dates_compare_as_days_never_as_text(ws: Workspace):
+    before = ws.upsert_customer({"user_id": "a"}, {"signup": "2024-12-31"})
+    first = ws.upsert_customer({"user_id": "b"}, {"signup": "2025-01-01"})
+    timed = ws.upsert_customer({"user_id": "c"}, {"signup": "2025-01-01T08:00:00+00:00"})
+    spaced = ws.upsert_customer({"user_id": "d"}, {"signup": "2025-01-01 23:59:59"})
+    later = ws.upsert_customer({"user_id": "e"}, {"signup": "2025-03-05"})
+    # As text "2025/06/01" sorts after "2025-01-01" and "9999" after every date: neither is a date.
+    ws.upsert_customer({"user_id": "f"}, {"signup": "2025/06/01"})
+    ws.upsert_customer({"user_id": "g"}, {"signup": "9999"})
+    ws.upsert_customer({"user_id": "h"}, {"signup": 20250601})
+    ws.upsert_customer({"user_id": "i"}, {"signup": "2025-06-01x"})
+    ws.upsert_customer({"user_id": "j"}, {})
+    on_the_day = {first, timed, spaced}
+    assert both_ways(ws, rule(attr("signup", "gte", "2025-01-01"))) == on_the_day | {later}
+    assert both_ways(ws, rule(attr("signup", "gt", "2025-01-01"))) == {later}
+    assert both_ways(ws, rule(attr("signup", "lte", "2025-01-01"))) == on_the_day | {before}
+    assert both_ways(ws, rule(attr("signup", "lt", "2025-01-01"))) == {before}
+    assert SegmentStore(ws).count(rule(attr("signup", "gte", "2025-01-01")), NOW) == 4
+    with pytest.raises(SegmentInvalid, match="year-month-day"):
+        SegmentStore(ws).count(rule(attr("signup", "gte", "01/01/2025")), NOW)
+
+
+def test_dates_in_event_properties(ws: Workspace):
+    ann = ws.upsert_customer({"user_id": "ann"}, {})
+    bob = ws.upsert_customer({"user_id": "bob"}, {})
+    ws.ingest_event({"user_id": "ann"}, "Order Completed", {"ship": {"on": "2025-05-02T09:00:00Z"}}, occurred_at=NOW)
+    ws.ingest_event({"user_id": "bob"}, "Order Completed", {"ship": {"on": "02/05/2025"}}, occurred_at=NOW)
+    filt = {"property": "ship.on", "operator": "gte", "value": "2025-05-01"}
+    assert both_ways(ws, rule(bought(filt))) == {ann}
+    assert both_ways(ws, rule({**bought(filt), "did": False})) == {bob}
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.psycopg.dialect()])
+def test_numbers_and_dates_are_bound_never_written_into_the_sql(dialect):
+    rules = rule(attr("signup", "gte", "2031-07-19"), attr("Total Spent", "lt", "98765,25"))
+    sql = str(compile_rules(rules, dialect.name, NOW).compile(dialect=dialect))
+    assert "2031" not in sql and "98765" not in sql
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties nobody sends
+# ---------------------------------------------------------------------------------------------
+
+def test_missing_properties_are_looked_for_in_events_of_their_name(ws: Workspace):
+    ws.ingest_event({"user_id": "a"}, "Order Completed", {"amount": 5, "shipping": {"city": "Lyon"}, "gone": None},
+                    occurred_at=NOW)
+    ws.ingest_event({"user_id": "a"}, "Refund Issued", {"reason": "late"}, occurred_at=NOW)
+    pairs = [("Order Completed", "amount"), ("Order Completed", "Amount"), ("Order Completed", "shipping.city"),
+             ("Order Completed", "reason"), ("Order Completed", "gone"), ("Refund Issued", "reason"),
+             ("Never Sent", "amount"), ("Order Completed", 'bad "name"')]
+    assert missing_properties(ws, pairs) == {("Order Completed", "Amount"), ("Order Completed", "reason"),
+                                             ("Order Completed", "gone"), ("Never Sent", "amount")}
+
+
+@pytest.fixture
+def lite(tmp_path):
+    workspace = Workspace.open(tmp_path / "workspace.db")
+    yield workspace
+    workspace.close()
