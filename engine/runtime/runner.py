@@ -36,7 +36,7 @@ from engine.channels.optouts import normalize_address
 from engine.channels.ratelimit import backoff
 from engine.channels.unsubscribe import TOKEN_KINDS, make_token
 from engine.document import Journey, Settings
-from engine.errors import NotFound
+from engine.errors import NotFound, SegmentInvalid
 from engine.runtime.clock import Clock, local_date, zone_of
 from engine.runtime.context import (
     CustomerView,
@@ -280,21 +280,31 @@ class Runner:
             del self._problems[key]
         return tuple(dict.fromkeys(self._problems.values()))
 
-    def _segment_gone(self, journey: Journey, version: int, node_id: str, segment_id: str, what: str) -> None:
-        from engine.track.segments import deleted_segment_names
+    def _segment_gone(self, journey: Journey, version: int, node_id: str, segment_id: str, what: str,
+                      invalid: SegmentInvalid | None = None) -> None:
+        """Record that a node's saved segment is deleted (or, with ``invalid``, has rules that
+        cannot be checked, as a segment saved by an earlier version may): until that is mended the
+        entry admits nobody and the check answers No."""
+        from engine.track.segments import SegmentStore, deleted_segment_names
 
         key = (journey.id, version, node_id)
         if key in self._problems:
             return
         node = journey.node(node_id)
         title = node.title if node is not None and node.title else node_id[:8]
+        outcome = 'nobody enters through it' if what == 'entry' else 'every customer takes its No path'
+        if invalid is not None:
+            name = SegmentStore(self.workspace).get(segment_id).name
+            self._problems[key] = (
+                f"Journey “{journey.name}”, {what} “{title}”, saved segment “{name}”: {invalid.message.rstrip('.')}. "
+                f"Until it is corrected under Track ▸ Segments, {outcome}.")
+            return
         with self.workspace._session() as s:
             name = deleted_segment_names(s.connection()).get(segment_id)
         segment = f"the saved segment “{name}” was deleted" if name else \
             f"the saved segment '{segment_id}' no longer exists"
         self._problems[key] = (
-            f"Journey “{journey.name}”, {what} “{title}”: {segment}, "
-            f"so {'nobody enters through it' if what == 'entry' else 'every customer takes its No path'}. "
+            f"Journey “{journey.name}”, {what} “{title}”: {segment}, so {outcome}. "
             "Choose another segment and publish again.")
 
     def enter(self, journey_id: str, customer_id: str, node_id: str | None = None,
@@ -748,8 +758,9 @@ class Runner:
                 store = SegmentStore(self.workspace)
                 try:
                     members = set(store.members(store.get(trig.segment_id).rules, now))
-                except NotFound:
-                    self._segment_gone(comp.journey, comp.version_number, entry.node_id, trig.segment_id, "entry")
+                except (NotFound, SegmentInvalid) as exc:
+                    self._segment_gone(comp.journey, comp.version_number, entry.node_id, trig.segment_id, "entry",
+                                       exc if isinstance(exc, SegmentInvalid) else None)
                     self._scanned[key] = moment
                     return
                 self._problems.pop(key, None)
@@ -761,9 +772,11 @@ class Runner:
 
             try:
                 entered, _left = SegmentStore(self.workspace).refresh(trig.segment_id, now)
-            except NotFound:
-                # Deleted after the version was published: nobody enters here, the others go on.
-                self._segment_gone(comp.journey, comp.version_number, entry.node_id, trig.segment_id, "entry")
+            except (NotFound, SegmentInvalid) as exc:
+                # Deleted after the version was published (or its rules cannot be checked): nobody
+                # enters here, the others go on.
+                self._segment_gone(comp.journey, comp.version_number, entry.node_id, trig.segment_id, "entry",
+                                   exc if isinstance(exc, SegmentInvalid) else None)
                 self._scanned[key] = now
                 return
             self._problems.pop(key, None)
@@ -1102,9 +1115,10 @@ class StoreContext(StepContext):
 
         try:
             return SegmentStore(self.runner.workspace).contains(segment_id, self.customer.id, self.now)
-        except NotFound:
+        except (NotFound, SegmentInvalid) as exc:
             comp = self.runner._compiled(self.run.journey_id, self.run.version_number)
-            self.runner._segment_gone(comp.journey, comp.version_number, self.node_id, segment_id, "check")
+            self.runner._segment_gone(comp.journey, comp.version_number, self.node_id, segment_id, "check",
+                                      exc if isinstance(exc, SegmentInvalid) else None)
             return False
 
     def notify_staff(self, channel: str, channel_kind: str, recipients: list[str], message: str) -> SendOutcome:

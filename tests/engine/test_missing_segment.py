@@ -185,3 +185,34 @@ def test_a_deleted_segment_keeps_its_name_for_the_nodes_that_still_name_it(any_w
     choices = picker_choices(any_ws)
     assert choices.deleted_segments == {vip.id: "VIP customers", other.id: "Other"}
     assert choices.segments == []
+
+
+def test_a_saved_segment_whose_rules_can_no_longer_be_checked_stops_only_its_nodes(any_ws: Workspace, registry):
+    """Rules saved by an earlier version may compare free text with "is more than", which rules
+    now refuse: the live pass reports it, and the other journeys go on."""
+    from engine.store.models import SegmentRow
+
+    ws = any_ws
+    legacy = SegmentStore(ws).create("Late plans")
+    with ws._session(write=True) as s:
+        row = s.get(SegmentRow, legacy.id)
+        row.rules = {"kind": "group", "match": "all", "conditions": [
+            {"kind": "attribute", "attribute": "plan", "operator": "gt", "value": "b"}]}
+    by_segment = _journey(registry, "By segment", _segment_trigger(legacy.id))
+    checked = _journey(registry, "Checked", {"kind": "event", "event": "signed_up", "filters": []},
+                       {"kind": "segment", "segment_id": legacy.id})
+    for journey in (by_segment, checked):
+        ws.create_journey(journey)
+        ws.set_status(journey.id, "live")
+        ws.publish(journey.id, registry)
+    ws.ingest_event({"user_id": "u1"}, "signed_up", occurred_at=T0 - timedelta(minutes=1))
+
+    result = LiveEngine(ws, registry, VirtualClock(T0)).run_pass()
+    assert result.events == 1 and _entered(ws, checked.id) == {ws.find_customer("user_id", "u1")}
+    rule = ("“plan is more than b” cannot be checked: ‘b’ is neither a number nor a date; write a number like "
+            "12.5 or a date like 2025-01-01")
+    assert sorted(result.problems) == [
+        f"Journey “By segment”, entry “By segment entry”, saved segment “Late plans”: {rule}. Until it is "
+        "corrected under Track ▸ Segments, nobody enters through it.",
+        f"Journey “Checked”, check “In the segment?”, saved segment “Late plans”: {rule}. Until it is corrected "
+        "under Track ▸ Segments, every customer takes its No path."]
