@@ -621,7 +621,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Sensors (%1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -985,12 +985,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+295"/>
+        <location filename="../../gui/segment_builder.py" line="+312"/>
         <source>values, separated by commas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+2"/>
+        <source>a number, or a date like 2025-01-01</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>value</source>
         <translation type="unfinished"></translation>
     </message>
@@ -998,7 +1003,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ConditionRow</name>
     <message>
-        <location line="+169"/>
+        <location line="+170"/>
         <source>What this condition looks at</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1319,7 +1324,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+260"/>
+        <location filename="../../gui/profiles_window.py" line="+361"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation type="unfinished">名称</translation>
@@ -1419,7 +1424,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+354"/>
+        <location filename="../../gui/import_wizard.py" line="+462"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1541,7 +1546,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+540"/>
+        <location filename="../../gui/import_wizard.py" line="+567"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1594,7 +1599,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-920"/>
+        <location line="-1044"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -1826,7 +1831,112 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+36"/>
+        <source>no data rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>about 1 row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>about %1 rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>a date in the format %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a whole number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>yes or no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>an email address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a phone number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>rows with such a value will be skipped and listed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>such values are kept as text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>1 of the %2 sample values is not %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 of the %2 sample values are not %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Column “%1”: %2, e.g. “%3”; %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the folder %1 does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is a folder, not a file name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>you are not allowed to write in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the disk is full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the disk can only be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+61"/>
         <source>Row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1851,7 +1961,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+855"/>
+        <location line="+936"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
@@ -1863,13 +1973,18 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+68"/>
-        <source>Not saved: %1</source>
+        <location line="+69"/>
+        <source>The skipped rows were not saved to %1, because %2. Choose another place with “Export errors…”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Saved %1 rows to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Saved 1 row to %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1896,8 +2011,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Inspector</name>
     <message>
-        <location filename="../../gui/inspector.py" line="+181"/>
+        <location filename="../../gui/inspector.py" line="+190"/>
         <source>Title</source>
+        <extracomment>The node type&apos;s whole description, and whether it is shown whole (a long one starts folded to its first sentence, so that the settings stay in view on a small screen).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1906,7 +2022,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+67"/>
         <source>Select a node to edit its settings</source>
         <extracomment>&quot;Manage channels…&quot; was clicked in a channel picker. A picker asked for a window (``manage_channels``, ``manage_segments``, ``manage_write_keys``) or says its edit is complete (``edit_done``).</extracomment>
         <translation type="unfinished"></translation>
@@ -2241,13 +2357,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <message>
         <location filename="../../gui/main_window.py" line="+58"/>
         <location line="+252"/>
-        <location line="+657"/>
+        <location line="+680"/>
         <source>Journey Studio</source>
         <extracomment>After collector events arrive, read the event names again once arrivals pause this long. Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-888"/>
+        <location line="-911"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -2587,7 +2703,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+97"/>
         <source>Recover unsaved changes?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2690,18 +2806,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+12"/>
+        <location line="+10"/>
         <location line="+3"/>
         <source>Not published</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-14"/>
-        <source>Fix the problems listed under Problems first: a journey with errors cannot be published.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+16"/>
+        <location line="+2"/>
         <source>Published version %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2718,19 +2829,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+21"/>
+        <location line="+19"/>
+        <location line="+19"/>
         <location line="+2"/>
         <source>Not live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-22"/>
-        <source>Fix the problems listed under Problems first: a journey with errors cannot go live.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+25"/>
+        <location line="+3"/>
         <source>Live with version %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2760,7 +2866,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+91"/>
         <source>Fix the problems first: a journey with errors cannot run.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2818,9 +2924,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-727"/>
+        <location filename="../../gui/import_wizard.py" line="-792"/>
         <source>Choose what each column becomes</source>
-        <extracomment>The inferred type in words. Warnings about the inferred types, and about what the checked plan will skip.</extracomment>
+        <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2860,12 +2966,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+310"/>
+        <location line="+312"/>
         <source>Only when no column holds the event name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-299"/>
+        <location line="-301"/>
         <source>as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2976,12 +3082,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+128"/>
+        <location line="+132"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-25"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2991,7 +3097,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
+        <source>%1 (chosen under Dates)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>%1 (most values)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2999,7 +3110,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+203"/>
+        <location filename="../../gui/profiles_window.py" line="+204"/>
         <location line="+71"/>
         <source>Merge profiles</source>
         <extracomment>Both profiles hold a user id and the user said they are one person with two accounts.</extracomment>
@@ -3191,7 +3302,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-499"/>
+        <location filename="../../gui/import_wizard.py" line="-526"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3211,17 +3322,37 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+42"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+12"/>
-        <source>%1 columns · about %2 rows · %3</source>
+        <source>1 column</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+1"/>
+        <source>%1 columns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 · %2 · %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The first %1 lines after the header are blank; the import will tell whether any rows follow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The file has no data rows: it holds only the header line. There is nothing to import; choose a file with rows, or add rows to this one and choose it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-10"/>
         <source>Row %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3239,7 +3370,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-609"/>
+        <location filename="../../gui/profiles_window.py" line="-703"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation type="unfinished"></translation>
@@ -3265,7 +3396,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+45"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3285,17 +3416,113 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1241"/>
+        <location line="+1307"/>
         <source>Segment collector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1170"/>
+        <location line="-1182"/>
         <source>“%1” is not a number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="-166"/>
+        <source>email</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>user id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>distinct id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>anonymous id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>the folder does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>part of the path is a file, not a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>permission denied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the disk is full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the disk quota is used up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the disk is read-only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a folder of that name is in the way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the name is too long</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>the system refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>Could not write %1: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5) and no thousands separators: 1,000 could be a thousand or one, so write 1000 or 1.0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>“%1” is not a number: write it without thousands separators, with a decimal point or comma, like 1234.5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>“%1” could mean %2 or %3: write the one you mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>“%1” is not a finite number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3320,7 +3547,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+215"/>
+        <location line="+216"/>
         <source>not recorded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3386,8 +3613,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>Undo</source>
+        <extracomment>The detail pane says who was just erased: a search coming back does not replace it by its best match (only a customer the user picks, or a new search text, does).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3417,12 +3645,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+377"/>
+        <location line="+382"/>
         <source>Load more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-373"/>
+        <location line="-378"/>
         <source>List the next %1 customers (scrolling to the end of the list does the same)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3443,12 +3671,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+665"/>
+        <location line="+673"/>
         <source>Find another profile of the same person and merge the two into one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-662"/>
+        <location line="-670"/>
         <source>Delete customer…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3469,12 +3697,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+440"/>
+        <location line="+448"/>
         <source>Events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-439"/>
+        <location line="-447"/>
         <source>Journeys</source>
         <translation type="unfinished">旅程</translation>
     </message>
@@ -3525,29 +3753,29 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+494"/>
+        <location line="+502"/>
         <location line="+23"/>
         <source>Add attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-515"/>
-        <location line="+46"/>
+        <location line="-523"/>
+        <location line="+49"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-48"/>
         <source>Remove the selected attributes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Double-click a cell to change it.</source>
+        <location line="+778"/>
+        <source>%1 erased</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-757"/>
         <source>Consent per channel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3568,12 +3796,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+498"/>
+        <location line="+503"/>
         <source>Add tag</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-495"/>
+        <location line="-500"/>
         <source>Remove the selected tags</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3653,7 +3881,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+27"/>
         <source>Searching…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3715,7 +3943,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>No identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3745,7 +3973,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>This customer could not be shown: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3756,11 +3984,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+3"/>
+        <location line="+488"/>
         <source>Select a customer to see their profile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-480"/>
         <source>Member of: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3860,29 +4089,32 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+36"/>
         <source>Exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-2"/>
+        <location line="+4"/>
         <source>Not exported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+21"/>
         <location line="+21"/>
+        <location line="+61"/>
         <source>1 identifier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-21"/>
+        <location line="-82"/>
         <location line="+21"/>
+        <location line="+61"/>
         <source>%1 identifiers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-18"/>
+        <location line="-79"/>
         <source>Profiles merged into %1: %2 moved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3904,29 +4136,38 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="-21"/>
         <location line="+22"/>
+        <location line="+56"/>
         <source>1 event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-786"/>
+        <source>Double-click a cell to change it. Numbers: 99.5 or 99,5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+708"/>
         <location line="+22"/>
+        <location line="+56"/>
         <source>%1 events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-21"/>
+        <location line="-77"/>
         <location line="+22"/>
+        <location line="+56"/>
         <source>1 journey run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-78"/>
         <location line="+22"/>
+        <location line="+56"/>
         <source>%1 journey runs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-55"/>
         <source>(with their steps and messages)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3971,22 +4212,47 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
-        <source>%1 was erased: %2 events, %3 journey runs, %4 messages and %5 identifiers.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Customer erased</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+36"/>
         <source>Not erased</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+8"/>
+        <source>1 message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 segment membership</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 segment memberships</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Removed: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>1 unsubscribe stays on file by address only, so that address is never messaged again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 unsubscribes stay on file by address only, so those addresses are never messaged again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Export customer data</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4010,13 +4276,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+499"/>
-        <location line="+84"/>
+        <location filename="../../gui/import_wizard.py" line="+521"/>
+        <location line="+103"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-84"/>
         <source>E&amp;xport errors…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4026,8 +4292,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+66"/>
         <source>Import failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Nothing to import</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4036,7 +4307,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+1"/>
+        <source>The file has no data rows: it holds only the header line, so nothing was imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Import cancelled</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4108,6 +4384,16 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+2"/>
         <source>Skipped rows (the first %1 of %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Row %1 (line %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>, column “%1”</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -4362,7 +4648,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>SegmentBuilder</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-580"/>
+        <location filename="../../gui/segment_builder.py" line="-595"/>
         <source>is</source>
         <extracomment>Customers shown as a sample of the segment.</extracomment>
         <translation type="unfinished"></translation>
@@ -4423,6 +4709,11 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Compares with a number (12.5, or 12,5) or a date written year-month-day (2025-03-01), in time order; other text is refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>The same value. Numbers compare as numbers (5 is 5.0), true/false as yes/no.</source>
         <translation type="unfinished"></translation>
@@ -4443,15 +4734,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+2"/>
-        <location line="+2"/>
-        <location line="+2"/>
-        <source>Numbers compare as numbers; dates written like 2025-03-01 compare in time order.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Any of the values, separated by commas; each as with “is”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4531,7 +4814,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+673"/>
+        <location line="+690"/>
         <source>filter %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4547,15 +4830,15 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+20"/>
-        <location line="+178"/>
+        <location line="+182"/>
         <source>Segments</source>
         <extracomment>A sample customer was double-clicked: show their profile. A segment was saved or deleted.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-150"/>
+        <location line="-152"/>
         <source>Save segment</source>
-        <extracomment>Event and attribute names of the rules that nothing in the workspace has (after a count).</extracomment>
+        <extracomment>Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4614,7 +4897,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>What the segment is for (optional)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4666,12 +4949,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+253"/>
+        <location line="+291"/>
         <source>the new segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-226"/>
         <source>New segment, not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4686,12 +4969,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>In %1: %2</source>
+        <location line="+27"/>
+        <source>In %1, %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+91"/>
+        <source>A segment needs a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-61"/>
         <source>Fix the marked condition to see who matches.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4701,7 +4989,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+22"/>
         <source>1 customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4731,23 +5019,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>A segment needs a name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+41"/>
-        <source>the name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-41"/>
-        <source>a segment needs a name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
+        <location line="+29"/>
         <source>Change a segment in use</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4757,12 +5029,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Saved “%1”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+22"/>
         <source>Not saved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4793,7 +5065,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+72"/>
         <source>No event named ‘%1’ has been received yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4820,6 +5092,16 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+9"/>
         <source>Customers are tagged ‘%1’, not ‘%2’: tags match capitals exactly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>No ‘%1’ event has a property named ‘%2’.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No ‘%1’ event has a property named ‘%2’; did you mean ‘%3’?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5077,7 +5359,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>TrackingPanel</name>
     <message>
-        <location filename="../../gui/tracking_panel.py" line="+76"/>
+        <location filename="../../gui/tracking_panel.py" line="+77"/>
         <source>Unknown event</source>
         <extracomment>The counts per source scan the events table (about a second for a million events), so the timer reads them only every this many ticks; Refresh reads them at once. Seconds between two reads of the counts per source for the canvas (they scan the events, so no more often than the panel reads them). Bounds of the width of the list of sources beside the problems. Milliseconds :meth:`SourceCountsFeed.refresh_soon` waits, gathering the events stored meanwhile. Seconds a word on a cancelled check stays on the summary line.</extracomment>
         <translation type="unfinished"></translation>
@@ -5108,9 +5390,9 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+146"/>
         <source>Refresh</source>
-        <extracomment>The stored events per source were read (a dict of :class:`~engine.track.tracking_plan.SourceStats`): the canvas&apos;s feed takes them instead of scanning the events again. Events (all, last 24 h) per stored source and write key name. The ``track.source`` nodes of the workspace&apos;s journeys (read with the counts).</extracomment>
+        <extracomment>The stored events per source were read (a dict of :class:`~engine.track.tracking_plan.SourceStats`): the canvas&apos;s feed takes them instead of scanning the events again. Events (all, last 24 h) per stored source and write key name. The ``track.source`` nodes of the workspace&apos;s journeys (read with the counts). The journey open in the editor (id, name, document), whose nodes are read as they are now.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5145,7 +5427,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-158"/>
+        <location line="-161"/>
         <source>%1, key “%2”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5155,7 +5437,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+142"/>
         <source>Problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5225,12 +5507,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+60"/>
         <source>The tracking plan could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-314"/>
+        <location line="-342"/>
         <source>(no source)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5277,7 +5559,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+280"/>
+        <location line="+301"/>
         <source>1 problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5373,12 +5655,12 @@ First seen %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+24"/>
         <source>Missing node</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+11"/>
         <source>Connection</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5445,7 +5727,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1079"/>
+        <location filename="../../gui/segment_builder.py" line="-1154"/>
         <source>where</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5463,9 +5745,9 @@ First seen %2</source>
 <context>
     <name>_IssueList</name>
     <message>
-        <location filename="../../gui/inspector.py" line="-284"/>
+        <location filename="../../gui/inspector.py" line="-309"/>
         <source>Problems</source>
-        <extracomment>Seconds the customer attribute names offered by placeholder menus are reused before reading again.</extracomment>
+        <extracomment>Seconds the customer attribute names offered by placeholder menus are reused before reading again. Descriptions longer than this many characters show their first sentence and &quot;More…&quot;.</extracomment>
         <translation type="unfinished">问题</translation>
     </message>
 </context>
