@@ -60,3 +60,77 @@ def journey_window(qtbot, ws, journey_id: str):
         if win.editor is not None:
             win.editor.undo_stack.setClean()
         win.close()
+
+
+@pytest.fixture
+def profiles(qtbot, ws):
+    """A 1280×800 Profiles window on ``ws`` whose questions are answered in code: erasing is
+    confirmed (``answer_erase``), unsaved edits get ``unsaved_answer`` ("discard"), export paths
+    come from ``exports``; questions asked and errors shown are collected."""
+    from gui.app import make_application
+    from gui.profiles_window import ProfilesWindow
+
+    make_application()
+    window = ProfilesWindow(ws)
+    window.messages = []
+    window.exports = []
+    window.erase_questions = []
+    window.answer_erase = True
+    window.unsaved_answer = "discard"
+    window.unsaved_questions = []
+    window._error = lambda title, text: window.messages.append((title, text))
+
+    def ask_unsaved(name):
+        window.unsaved_questions.append(name)
+        return window.unsaved_answer
+
+    def confirm(name, summary):
+        window.erase_questions.append((name, summary))
+        return window.answer_erase
+
+    window._ask_unsaved = ask_unsaved
+    window._ask_export_path = lambda suggested: window.exports.pop(0) if window.exports else ""
+    window._confirm_erase = confirm
+    window.resize(1280, 800)
+    qtbot.addWidget(window)
+    yield window
+    window.shutdown()
+
+
+def search_profiles(qtbot, window, text: str) -> None:
+    """Show the Profiles window and wait for the answer to a search for ``text``."""
+    window.show()
+    window.search_box.setText(text)
+    window.run_search()
+    qtbot.waitUntil(lambda: not window.busy and window.count_label.text() != window.tr("Searching…"))
+
+
+def show_profile(qtbot, window, customer_id: str) -> None:
+    """Show the Profiles window and wait until it shows ``customer_id``."""
+    window.show()
+    window.show_customer(customer_id)
+    qtbot.waitUntil(lambda: not window.busy and window.profile is not None
+                    and window.profile.customer.id == customer_id)
+
+
+@pytest.fixture
+def wizard_for(qtbot, ws):
+    """``make(kind, path)``: a shown 1280×800 import wizard for a file; shut down at the end."""
+    from gui.app import make_application
+    from gui.import_wizard import ImportWizard
+
+    made = []
+
+    def make(kind: str, path):
+        make_application()
+        wizard = ImportWizard(ws, kind, str(path))
+        qtbot.addWidget(wizard)
+        wizard.resize(1280, 800)
+        wizard.show()
+        qtbot.waitExposed(wizard)
+        made.append(wizard)
+        return wizard
+
+    yield make
+    for wizard in made:
+        wizard.shutdown()

@@ -10,8 +10,6 @@ import csv
 import threading
 from datetime import UTC, datetime
 
-import pytest
-
 from gui.qt import Qt, QtCore, QtWidgets
 
 CUSTOMERS = """email,name,city,newsletter_opt_in,tags,lifetime_value
@@ -20,28 +18,6 @@ bob@example.com,Bob,Paris,no,,7
 not-an-email,Carl,Rome,yes,,3
 dee@example.com,Dee,Berlin,yes,newsletter,40
 """
-
-
-@pytest.fixture
-def wizard_for(qtbot, ws):
-    from gui.app import make_application
-    from gui.import_wizard import ImportWizard
-
-    made = []
-
-    def make(kind: str, path) -> ImportWizard:
-        make_application()
-        wizard = ImportWizard(ws, kind, str(path))
-        qtbot.addWidget(wizard)
-        wizard.resize(1100, 720)
-        wizard.show()
-        qtbot.waitExposed(wizard)
-        made.append(wizard)
-        return wizard
-
-    yield make
-    for wizard in made:
-        wizard.shutdown()
 
 
 def _row(page, column: str):

@@ -4,32 +4,8 @@ not saved, every skip reason in full, and the number of rows in words that fit i
 
 from __future__ import annotations
 
-import pytest
-
 from gui.qt import Qt, QtWidgets
 from tests.gui.test_import_wizard import CUSTOMERS, _choose, _row
-
-
-@pytest.fixture
-def wizard_for(qtbot, ws):
-    from gui.app import make_application
-    from gui.import_wizard import ImportWizard
-
-    made = []
-
-    def make(kind: str, path) -> ImportWizard:
-        make_application()
-        wizard = ImportWizard(ws, kind, str(path))
-        qtbot.addWidget(wizard)
-        wizard.resize(1280, 800)
-        wizard.show()
-        qtbot.waitExposed(wizard)
-        made.append(wizard)
-        return wizard
-
-    yield make
-    for wizard in made:
-        wizard.shutdown()
 
 
 def _import(wizard, qtbot) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from engine.errors import NotFound
 from engine.store.models import EventRow
 from gui.qt import Qt
+from tests.gui.conftest import search_profiles, show_profile
 
 
 def _seed(ws) -> dict[str, str]:
@@ -30,61 +31,24 @@ def _seed(ws) -> dict[str, str]:
     return ids
 
 
-@pytest.fixture
-def profiles(qtbot, ws):
-    from gui.app import make_application
-    from gui.profiles_window import ProfilesWindow
-
-    make_application()
-    window = ProfilesWindow(ws)
-    window.messages = []
-    window.exports = []
-    window.erase_questions = []
-    window.answer_erase = True
-    window._error = lambda title, text: window.messages.append((title, text))
-    window._ask_unsaved = lambda name: "discard"
-    window._ask_export_path = lambda suggested: window.exports.pop(0) if window.exports else ""
-
-    def confirm(name, summary):
-        window.erase_questions.append((name, summary))
-        return window.answer_erase
-
-    window._confirm_erase = confirm
-    qtbot.addWidget(window)
-    yield window
-    window.shutdown()
-
-
-def _open(qtbot, window, text: str) -> None:
-    window.show()
-    window.search_box.setText(text)
-    window.run_search()
-    qtbot.waitUntil(lambda: not window.busy and window.count_label.text() != window.tr("Searching…"))
-
-
-def _show(qtbot, window, customer_id: str) -> None:
-    window.show_customer(customer_id)
-    qtbot.waitUntil(lambda: window.profile is not None and window.profile.customer.id == customer_id)
-
-
 def test_search_finds_a_customer_by_email_and_by_an_attribute_value(qtbot, ws, profiles):
     ids = _seed(ws)
-    _open(qtbot, profiles, "")
+    search_profiles(qtbot, profiles, "")
     assert profiles.results_model.total == 3
 
-    _open(qtbot, profiles, "BO@example")  # any part of an identifier, letters in any case
+    search_profiles(qtbot, profiles, "BO@example")  # any part of an identifier, letters in any case
     assert [item.id for item in profiles.results_model.items] == [ids["bo"]]
     # the one match is shown straight away
     qtbot.waitUntil(lambda: profiles.profile is not None)
     assert profiles.profile.customer.id == ids["bo"]
     assert profiles.name_label.text() == "Bo Chen"
 
-    _open(qtbot, profiles, "Shanghai")  # an attribute value
+    search_profiles(qtbot, profiles, "Shanghai")  # an attribute value
     assert [item.id for item in profiles.results_model.items] == [ids["bo"]]
-    _open(qtbot, profiles, "o")
+    search_profiles(qtbot, profiles, "o")
     assert {item.id for item in profiles.results_model.items} == set(ids.values())
 
-    _open(qtbot, profiles, "nobody-like-this")
+    search_profiles(qtbot, profiles, "nobody-like-this")
     assert profiles.results_model.total == 0
     assert profiles.results_stack.currentWidget() is profiles.results_empty
     assert "nobody-like-this" in profiles.results_empty.text()
@@ -95,7 +59,7 @@ def test_results_page_in_when_load_more_is_pressed(qtbot, ws, profiles):
 
     ws.ingest_events([{"identifiers": {"email": f"p{i}@example.com"}, "name": "signed_up"}
                       for i in range(PAGE + 7)])
-    _open(qtbot, profiles, "example.com")
+    search_profiles(qtbot, profiles, "example.com")
     model = profiles.results_model
     assert model.total == PAGE + 7 and len(model.items) == PAGE
     assert profiles.more_button.isVisible() and "showing 50" in profiles.count_label.text()
@@ -149,7 +113,7 @@ def test_rows_show_name_and_main_identifier_in_columns_wide_enough(qtbot, ws, pr
     by_phone = ws.upsert_customer({"phone": "+442079460000", "user_id": "u-10"})
     by_id = ws.upsert_customer({"user_id": "u-11", "anonymous_id": "anon-11"})
     profiles.resize(1280, 800)
-    _open(qtbot, profiles, "")
+    search_profiles(qtbot, profiles, "")
     qtbot.waitExposed(profiles)
     model = profiles.results_model
 
@@ -175,7 +139,7 @@ def test_rows_show_name_and_main_identifier_in_columns_wide_enough(qtbot, ws, pr
 
 
 def test_an_empty_workspace_says_how_customers_arrive(qtbot, profiles):
-    _open(qtbot, profiles, "")
+    search_profiles(qtbot, profiles, "")
     assert profiles.results_stack.currentWidget() is profiles.results_empty
     assert "import a CSV or start the collector" in profiles.results_empty.text()
 
@@ -183,7 +147,7 @@ def test_an_empty_workspace_says_how_customers_arrive(qtbot, profiles):
 def test_editing_attributes_consent_and_tags_is_stored_and_undoable(qtbot, ws, profiles):
     ids = _seed(ws)
     profiles.show()
-    _show(qtbot, profiles, ids["ann"])
+    show_profile(qtbot, profiles, ids["ann"])
     assert not profiles.dirty and profiles.edit_bar.isHidden()
 
     profiles.set_attribute("plan", "enterprise")
@@ -217,7 +181,7 @@ def test_editing_attributes_consent_and_tags_is_stored_and_undoable(qtbot, ws, p
 def test_a_value_that_does_not_fit_its_type_is_refused_naming_the_row(qtbot, ws, profiles):
     ids = _seed(ws)
     profiles.show()
-    _show(qtbot, profiles, ids["ann"])
+    show_profile(qtbot, profiles, ids["ann"])
     profiles.set_attribute("lifetime_value", "a lot")
     assert profiles.save() is False
     assert "lifetime_value" in profiles.edit_error.text() and "a lot" in profiles.edit_error.text()
@@ -227,7 +191,7 @@ def test_a_value_that_does_not_fit_its_type_is_refused_naming_the_row(qtbot, ws,
 def test_export_writes_the_customer_as_json(qtbot, ws, profiles, tmp_path):
     ids = _seed(ws)
     profiles.show()
-    _show(qtbot, profiles, ids["ann"])
+    show_profile(qtbot, profiles, ids["ann"])
     target = tmp_path / "ann.json"
     profiles.exports.append(str(target))
     profiles.export_current()
@@ -246,7 +210,7 @@ def test_export_writes_the_customer_as_json(qtbot, ws, profiles, tmp_path):
 def test_cancelling_the_file_dialog_writes_nothing(qtbot, ws, profiles, tmp_path):
     ids = _seed(ws)
     profiles.show()
-    _show(qtbot, profiles, ids["ann"])
+    show_profile(qtbot, profiles, ids["ann"])
     profiles.export_current()  # no path given: cancelled
     assert not profiles.busy
     assert not list(tmp_path.glob("*.json"))
@@ -254,8 +218,8 @@ def test_cancelling_the_file_dialog_writes_nothing(qtbot, ws, profiles, tmp_path
 
 def test_delete_erases_the_customer_after_confirmation(qtbot, ws, profiles):
     ids = _seed(ws)
-    _open(qtbot, profiles, "")
-    _show(qtbot, profiles, ids["ann"])
+    search_profiles(qtbot, profiles, "")
+    show_profile(qtbot, profiles, ids["ann"])
 
     profiles.answer_erase = False
     profiles.delete_current()
@@ -289,7 +253,7 @@ def test_the_events_tab_pages_through_the_timeline(qtbot, ws, profiles):
                       for i in range(EVENTS_PAGE + 5)])
     customer_id = ws.find_customer("email", "many@example.com")
     profiles.show()
-    _show(qtbot, profiles, customer_id)
+    show_profile(qtbot, profiles, customer_id)
     tree = profiles.events_tree
     assert tree.topLevelItemCount() == EVENTS_PAGE
     assert tree.topLevelItem(0).text(3) == "n: 0"  # newest first
@@ -316,7 +280,7 @@ def test_the_track_menu_opens_the_tool_windows_and_the_tracking_dock(qtbot, wind
 
 def test_unsaved_edits_are_kept_when_the_user_stays(qtbot, ws, profiles):
     ids = _seed(ws)
-    _open(qtbot, profiles, "")
+    search_profiles(qtbot, profiles, "")
     profiles._select_row(profiles.results_model.row_of(ids["ann"]))
     qtbot.waitUntil(lambda: profiles.profile is not None and profiles.profile.customer.id == ids["ann"])
     profiles.set_attribute("plan", "team")
@@ -338,9 +302,9 @@ def test_consent_kinds_of_one_customer_do_not_follow_to_the_next(qtbot, ws, prof
     first = ws.upsert_customer({"email": "push@example.com"}, {"name": "Pat"}, consent={"push": True})
     second = ws.upsert_customer({"email": "plain@example.com"}, {"name": "Sam"})
     profiles.show()
-    _show(qtbot, profiles, first)
+    show_profile(qtbot, profiles, first)
     assert profiles.consent_boxes["push"].value() is True
-    _show(qtbot, profiles, second)
+    show_profile(qtbot, profiles, second)
     assert not profiles.dirty
     assert profiles.consent_boxes["push"].isHidden()
 
@@ -427,8 +391,8 @@ def test_merge_moves_the_other_profile_in_and_refreshes(qtbot, ws, profiles):
     from gui.profiles_window import MergeChoice
 
     ids = _twins(ws)
-    _open(qtbot, profiles, "")
-    _show(qtbot, profiles, ids["ann"])
+    search_profiles(qtbot, profiles, "")
+    show_profile(qtbot, profiles, ids["ann"])
     asked = []
 
     def ask(current):
@@ -467,7 +431,7 @@ def test_events_show_readable_sources_and_the_customer_dates_from_the_first_even
     ids = _twins(ws)
     merge(ws, ids["ann"], ids["visitor"])
     profiles.show()
-    _show(qtbot, profiles, ids["ann"])
+    show_profile(qtbot, profiles, ids["ann"])
     tree = profiles.events_tree
     rows = {tree.topLevelItem(i).text(1): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
     assert rows["order_completed"].text(2) == "CSV file huge_events.csv"

@@ -10,46 +10,7 @@ import pytest
 
 from engine.errors import NotFound
 from gui.qt import Qt
-
-
-@pytest.fixture
-def profiles(qtbot, ws):
-    from gui.app import make_application
-    from gui.profiles_window import ProfilesWindow
-
-    make_application()
-    window = ProfilesWindow(ws)
-    window.messages = []
-    window.exports = []
-    window.unsaved_answer = "discard"
-    window.unsaved_questions = []
-    window._error = lambda title, text: window.messages.append((title, text))
-
-    def ask_unsaved(name):
-        window.unsaved_questions.append(name)
-        return window.unsaved_answer
-
-    window._ask_unsaved = ask_unsaved
-    window._ask_export_path = lambda suggested: window.exports.pop(0) if window.exports else ""
-    window._confirm_erase = lambda name, summary: True
-    window.resize(1280, 800)
-    qtbot.addWidget(window)
-    yield window
-    window.shutdown()
-
-
-def _search(qtbot, window, text: str) -> None:
-    window.show()
-    window.search_box.setText(text)
-    window.run_search()
-    qtbot.waitUntil(lambda: not window.busy and window.count_label.text() != window.tr("Searching…"))
-
-
-def _show(qtbot, window, customer_id: str) -> None:
-    window.show()
-    window.show_customer(customer_id)
-    qtbot.waitUntil(lambda: not window.busy and window.profile is not None
-                    and window.profile.customer.id == customer_id)
+from tests.gui.conftest import search_profiles, show_profile
 
 
 def _erase_shown(qtbot, window, ws) -> str:
@@ -73,7 +34,7 @@ def test_after_erasing_the_shown_customer_nobody_is_selected_and_the_pane_says_w
     marc = ws.upsert_customer({"email": "marc@example.de"}, {"name": "Marc"})
     lisa = ws.upsert_customer({"email": "lisa@example.de", "phone": "+49 30 1234567"}, {"name": "Lisa"})
     ws.ingest_event({"email": "lisa@example.de"}, "order_completed", {"total": 12}, source="Shop")
-    _search(qtbot, profiles, "example.de")
+    search_profiles(qtbot, profiles, "example.de")
     # the best match (most recently updated) is shown straight away
     qtbot.waitUntil(lambda: not profiles.busy and profiles.profile is not None)
     assert profiles.profile.customer.id == lisa and profiles.name_label.text() == "Lisa"
@@ -105,7 +66,7 @@ def test_after_erasing_the_shown_customer_nobody_is_selected_and_the_pane_says_w
 def test_erasing_one_of_two_customers_with_the_same_title_does_not_show_the_other(qtbot, ws, profiles):
     sensors = ws.upsert_customer({"user_id": "13800138000", "distinct_id": "13800138000"})
     by_phone = ws.upsert_customer({"phone": "13800138000"})
-    _search(qtbot, profiles, "13800138000")
+    search_profiles(qtbot, profiles, "13800138000")
     assert profiles.results_model.total == 2
     qtbot.waitUntil(lambda: not profiles.busy and profiles.profile is not None)
     first = profiles.profile.customer.id
@@ -131,7 +92,7 @@ def test_erasing_one_of_two_customers_with_the_same_title_does_not_show_the_othe
 
 def test_closing_with_save_and_a_value_that_does_not_fit_keeps_the_window_open(qtbot, ws, profiles):
     ann = ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann", "Total Spent": 420})
-    _show(qtbot, profiles, ann)
+    show_profile(qtbot, profiles, ann)
     profiles.set_attribute("Total Spent", "lots")
     profiles.unsaved_answer = "save"
 
@@ -152,7 +113,7 @@ def test_closing_with_save_and_a_value_that_does_not_fit_keeps_the_window_open(q
 
 def test_closing_with_save_and_valid_edits_stores_them_and_closes(qtbot, ws, profiles):
     ann = ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann", "City": "Leeds"})
-    _show(qtbot, profiles, ann)
+    show_profile(qtbot, profiles, ann)
     profiles.set_attribute("City", "Portland")
     profiles.unsaved_answer = "save"
     assert profiles.close() is True
@@ -166,7 +127,7 @@ def test_closing_with_save_and_valid_edits_stores_them_and_closes(qtbot, ws, pro
 
 def test_export_to_a_folder_that_does_not_exist_says_so_in_a_sentence(qtbot, ws, profiles, tmp_path):
     ann = ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann"})
-    _show(qtbot, profiles, ann)
+    show_profile(qtbot, profiles, ann)
     target = tmp_path / "nonexistent" / "dir" / "e.json"
     profiles.exports.append(str(target))
     profiles.export_button.click()
@@ -177,7 +138,7 @@ def test_export_to_a_folder_that_does_not_exist_says_so_in_a_sentence(qtbot, ws,
 
 def test_export_onto_a_folder_says_the_folder_is_in_the_way(qtbot, ws, profiles, tmp_path):
     ann = ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann"})
-    _show(qtbot, profiles, ann)
+    show_profile(qtbot, profiles, ann)
     folder = tmp_path / "ann.json"
     folder.mkdir()
     profiles.exports.append(str(folder))
@@ -225,7 +186,7 @@ def test_rows_say_which_kind_of_identifier_they_show(qtbot, ws, profiles):
     account = ws.upsert_customer({"user_id": "13800138000-x", "distinct_id": "x-1"})
     custom = ws.upsert_customer({"custom:crm": "13800138000-crm"})
     mailed = ws.upsert_customer({"email": "13800138000@example.cn", "phone": "+86 138 0013 8001"})
-    _search(qtbot, profiles, "13800138000")
+    search_profiles(qtbot, profiles, "13800138000")
     model = profiles.results_model
     assert model.total == 5
 
@@ -279,7 +240,7 @@ def test_a_comma_that_could_be_a_thousands_separator_is_refused(text, says):
 
 def test_the_editor_stores_a_decimal_comma_and_refuses_a_thousands_guess(qtbot, ws, profiles):
     ann = ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann", "spent": 10})
-    _show(qtbot, profiles, ann)
+    show_profile(qtbot, profiles, ann)
     assert "99,5" in profiles.attributes.horizontalHeaderItem(2).toolTip()
     assert "1,000" in profiles.attributes_hint.toolTip()
 
