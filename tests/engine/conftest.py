@@ -30,6 +30,16 @@ def pg_url():
     admin.dispose()
 
 
+@pytest.fixture
+def ws(tmp_path):
+    """A workspace on SQLite in the test's folder (files that need more define their own)."""
+    from engine.store import Workspace
+
+    workspace = Workspace.open(tmp_path / "workspace.db")
+    yield workspace
+    workspace.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_ws(request, tmp_path):
     """A workspace on SQLite and, again, on PostgreSQL (skipped without JS_TEST_PG_URL)."""

@@ -18,13 +18,6 @@ from engine.store.models import CustomerRow, EventRow, IdentifierRow
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
-
-
 def table_contents(ws: Workspace) -> dict[str, list[tuple]]:
     """Every row of the three tables, to show that a refused call changed nothing."""
     with ws.engine.connect() as conn:

@@ -4,7 +4,6 @@ step log, node and edge counters, the delivery outbox, version pinning and modes
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,13 +20,6 @@ from tests.conftest import connect
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
 
 
 def welcome(registry, *, trigger: dict | None = None, wait: dict | None = None, status: str = "live",

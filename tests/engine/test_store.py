@@ -58,13 +58,6 @@ def make_journey(name: str = "Welcome series", subject: str = "Hello") -> Journe
     return Journey(name=name, description="First week", nodes=[entry, send], edges=[edge])
 
 
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
-
-
 def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 

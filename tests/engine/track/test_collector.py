@@ -55,13 +55,6 @@ class Endpoint:
     key: str
 
 
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
-
-
 def _start(ws: Workspace) -> Running:
     key = collector_keys.add_key(ws, "test")
     handed: list[EventRecord] = []

@@ -16,7 +16,6 @@ import math
 import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -36,13 +35,6 @@ from engine.track.segment_protocol import parse
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                     derandomize=True)
-
-
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
 
 
 # ----------------------------------------------------------------------------------------------

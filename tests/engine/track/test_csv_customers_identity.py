@@ -17,13 +17,6 @@ from engine.store.models import CustomerRow, EventRow, IdentifierRow
 from engine.track.csv_import import ImportOptions, ImportResult, import_customers, import_events, preview
 
 
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
-
-
 def write(path: Path, rows: list[list[str]]) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)

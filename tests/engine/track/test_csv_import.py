@@ -25,13 +25,6 @@ from engine.track.csv_import import (
 )
 
 
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
-
-
 def write(path: Path, rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",",
           newline: str = "\r\n") -> Path:
     with open(path, "w", encoding=encoding, newline="") as fh:

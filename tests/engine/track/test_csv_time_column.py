@@ -15,13 +15,6 @@ from engine.track.csv_types import ColumnType, most_read_dates
 ISO = "ISO 8601 (2024-12-31 or 2024-12-31T18:30:00Z)"
 
 
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
-
-
 def events_file(path: Path, times: list[str], header: str = "timestamp") -> Path:
     rows = [f"u{i}@example.com,visit,{t}" for i, t in enumerate(times)]
     path.write_text("\n".join([f"email,event,{header}", *rows]) + "\n", encoding="utf-8")

@@ -18,13 +18,6 @@ from engine.track.csv_import import ImportOptions, import_customers, import_even
 from engine.track.csv_types import ColumnType, converter, infer_type
 
 
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
-
-
 def write(path: Path, rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ",") -> Path:
     with open(path, "w", encoding=encoding, newline="") as fh:
         csv.writer(fh, delimiter=delimiter, lineterminator="\r\n").writerows(rows)

@@ -5,7 +5,6 @@ rules; refusals; the record in ``identity_merges``; SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -28,13 +27,6 @@ from engine.track import identity
 from engine.track.collector_messages import apply_profile
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def ws(tmp_path: Path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
 
 
 def rows(ws: Workspace, model, **where) -> list:

@@ -27,13 +27,6 @@ LENGTHENED = "İ" * 300 + "@example.com"
 
 
 @pytest.fixture
-def ws(tmp_path):
-    workspace = Workspace.open(tmp_path / "workspace.db")
-    yield workspace
-    workspace.close()
-
-
-@pytest.fixture
 def running(ws: Workspace):
     run = _start(ws)
     yield run
