@@ -868,7 +868,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.act_find.triggered.connect(lambda: (self.search_box.setFocus(), self.search_box.selectAll()))
         self.act_save = QtGui.QAction(self.tr("Save changes"), self)
         self.act_save.setShortcut(QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Save))
-        self.act_save.triggered.connect(self.save)
+        self.act_save.triggered.connect(lambda: self.save())
         for action in (self.act_undo, self.act_redo, self.act_refresh, self.act_find, self.act_save):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
@@ -1031,7 +1031,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.save_button = QtWidgets.QPushButton(self.tr("Save"), bar)
         self.save_button.setDefault(True)
         self.save_button.setToolTip(self.tr("Store the changed attributes, consent and tags (Ctrl+S)"))
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         row = QtWidgets.QHBoxLayout(bar)
         row.setContentsMargins(10, 6, 10, 6)
         row.addWidget(self.edit_state_label)

@@ -122,6 +122,21 @@ def test_closing_with_save_and_valid_edits_stores_them_and_closes(qtbot, ws, pro
     assert ws.get_customer(ann).attributes["City"] == "Portland"
 
 
+def test_the_save_button_and_its_shortcut_store_the_edits_and_leave_the_window_clean(qtbot, ws, profiles):
+    ann = ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann", "City": "Leeds"})
+    show_profile(qtbot, profiles, ann)
+    profiles.set_attribute("City", "Portland")
+    profiles.save_button.click()
+    qtbot.waitUntil(lambda: not profiles.busy and not profiles.dirty)
+    assert ws.get_customer(ann).attributes["City"] == "Portland"
+    assert not profiles.save_button.isEnabled()
+    profiles.set_attribute("City", "Austin")
+    profiles.act_save.trigger()
+    qtbot.waitUntil(lambda: not profiles.busy and not profiles.dirty)
+    assert ws.get_customer(ann).attributes["City"] == "Austin"
+    assert profiles.close() is True and profiles.unsaved_questions == []
+
+
 # -- 3. export failures in words -----------------------------------------------------------------
 
 
