@@ -29,6 +29,7 @@ from typing import Any
 
 import orjson
 
+from engine.channels.kinds import CHANNEL_KINDS
 from engine.identifiers import canonical_identifier
 from engine.store.customers import (
     MAX_DEDUP_KEY_LENGTH,
@@ -92,6 +93,11 @@ class Message:
     profile: tuple[tuple[str, Any], ...] = ()
     #: Segment ``alias``: the previous id, a user id or an anonymous id (decided when written).
     previous_id: str | None = None
+    #: ``(channel kind, given)`` from a ``consent`` trait or profile property (see
+    #: :func:`consent_changes`); ``None`` forgets what was recorded.
+    consent: tuple[tuple[str, bool | None], ...] = ()
+    #: ``consent`` changes only the channel kinds with nothing recorded (Sensors ``profile_set_once``).
+    consent_once: bool = False
 
 
 # ----------------------------------------------------------------------------------------------
@@ -148,6 +154,27 @@ def kept_identifier(kind: str, value: str, field: str) -> str:
     if len(kept) > MAX_IDENTIFIER_LENGTH:
         raise MessageInvalid(f"'{field}' is longer than {MAX_IDENTIFIER_LENGTH} characters once lower-cased")
     return kept
+
+
+def consent_changes(values: dict[str, Any], field: str) -> tuple[dict[str, Any], tuple[tuple[str, bool | None], ...]]:
+    """``values`` (traits or profile properties) without their ``consent`` entry, and that entry as
+    consent changes: an object of channel kind to ``true`` (may be contacted), ``false`` (may not)
+    or ``null`` (nothing recorded), e.g. ``{"consent": {"email": true, "sms": false}}``."""
+    if "consent" not in values:
+        return values, ()
+    given = values["consent"]
+    if not isinstance(given, dict):
+        raise MessageInvalid(f"'{field}.consent' must be an object of channel kind to true, false or null, "
+                             f"like {{\"email\": true}}")
+    changes = []
+    for kind, value in given.items():
+        if kind not in CHANNEL_KINDS:
+            raise MessageInvalid(f"'{field}.consent' names '{str(kind)[:40]}', which is not a channel kind; "
+                                 f"use {', '.join(CHANNEL_KINDS)}")
+        if value is not None and not isinstance(value, bool):
+            raise MessageInvalid(f"'{field}.consent.{kind}' must be true, false or null")
+        changes.append((kind, value))
+    return {k: v for k, v in values.items() if k != "consent"}, tuple(changes)
 
 
 def event_name(value: Any, field: str) -> str:
@@ -383,6 +410,21 @@ def _refuse_constant(name: str) -> Any:
 # ----------------------------------------------------------------------------------------------
 # Profile operations
 # ----------------------------------------------------------------------------------------------
+
+def apply_consent(consent: dict[str, bool], changes: tuple[tuple[str, bool | None], ...],
+                  once: bool = False) -> dict[str, bool]:
+    """The consent record after ``changes`` (a new dict): ``None`` forgets a channel kind's record;
+    ``once``: only kinds with nothing recorded change."""
+    result = dict(consent)
+    for kind, given in changes:
+        if once and kind in result:
+            continue
+        if given is None:
+            result.pop(kind, None)
+        else:
+            result[kind] = given
+    return result
+
 
 def apply_profile(attributes: dict[str, Any], ops: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     """The attributes after the operations (a new dict; ``attributes`` is left alone).

@@ -62,7 +62,7 @@ from sqlalchemy import exc as sa_exc
 from engine.errors import JourneyStudioError
 from engine.store.customers import EventRecord
 from engine.store.models import CustomerRow, EventRow, utcnow
-from engine.track.collector_messages import Message, apply_profile
+from engine.track.collector_messages import Message, apply_consent, apply_profile
 from engine.track.collector_sqlite import insert_rows, select_in, sqlite_time
 from engine.track.identity import IdentityResolver, Pair, ordered
 from engine.track.tracking_plan import TrackingPlan, check_and_record, current_plan
@@ -199,6 +199,8 @@ class _Group:
         self.events: list[tuple[str, Message, str | None]] = []
         self.keep_events = want_records or bool(tracking_plan) or not sqlite
         self.attributes: dict[str, dict[str, Any]] = {}
+        #: Consent records changed in this group, beside ``attributes`` (both written by ``flush``).
+        self.consents: dict[str, dict[str, bool]] = {}
         self.dirty: set[str] = set()
         self.seen: set[str] = set()
         self.stored_keys: set[str] = set()
@@ -283,7 +285,7 @@ class _Group:
                 customer_id = self._resolve(m)
                 if rows is not self.rows:  # a merge wrote what was held back (and began a run again)
                     rows, events = self.rows, self.events
-            if m.profile:
+            if m.profile or m.consent:
                 job.profiles += 1
                 self._change_profile(customer_id, m)
             if m.event is not None:
@@ -314,11 +316,16 @@ class _Group:
         row = self.resolver.new_customer_row(customer_id)
         if row is not None:
             row["attributes"] = apply_profile(row["attributes"], m.profile)
+            row["consent"] = apply_consent(row["consent"], m.consent, m.consent_once)
             return
         current = self.attributes.get(customer_id)
         if current is None:
-            current = self.conn.scalar(select(_customers.c.attributes).where(_customers.c.id == customer_id)) or {}
+            stored = self.conn.execute(select(_customers.c.attributes, _customers.c.consent)
+                                       .where(_customers.c.id == customer_id)).one()
+            current = stored.attributes or {}
+            self.consents[customer_id] = stored.consent or {}
         self.attributes[customer_id] = apply_profile(current, m.profile)
+        self.consents[customer_id] = apply_consent(self.consents[customer_id], m.consent, m.consent_once)
         self.dirty.add(customer_id)
 
     def flush(self) -> None:
@@ -327,9 +334,10 @@ class _Group:
         if self.dirty:
             self.conn.execute(
                 update(_customers).where(_customers.c.id == bindparam("cid"))
-                .values(attributes=bindparam("attrs"), updated_at=self.now),
-                [{"cid": cid, "attrs": self.attributes[cid]} for cid in sorted(self.dirty)])
+                .values(attributes=bindparam("attrs"), consent=bindparam("given"), updated_at=self.now),
+                [{"cid": cid, "attrs": self.attributes[cid], "given": self.consents[cid]} for cid in sorted(self.dirty)])
         self.attributes.clear()
+        self.consents.clear()
         self.dirty.clear()
         rows, self.rows = self.rows, []
         runs, self.key_runs = self.key_runs, [(0, self._write_key)]
@@ -492,7 +500,8 @@ class GroupWriter:
             for m in job.messages:
                 pairs = m.identifiers
                 customer_id = known.get(pairs[0]) if (
-                    len(pairs) == 1 and m.event is not None and not m.profile and m.previous_id is None) else None
+                    len(pairs) == 1 and m.event is not None and not m.profile and not m.consent
+                    and m.previous_id is None) else None
                 prepared.append(None if customer_id is None else
                                 (customer_id, m.event, m.properties_json, m.occurred_text, m.source, m.dedup_key))
             job.prepared, job.generation = prepared, generation

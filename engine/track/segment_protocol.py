@@ -36,6 +36,7 @@ from engine.track.collector_messages import (
     Message,
     MessageInvalid,
     check_unicode,
+    consent_changes,
     dedup_key,
     dump,
     identifier,
@@ -172,8 +173,9 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
                         linked.append((kind_, kept_identifier(kind_, found, f"traits.{trait}")))
                 except MessageInvalid:
                     pass  # kept as an attribute; only unusable as an identifier
+        traits, consent = consent_changes(traits, "traits")
         return Message(_ordered(linked), SOURCE, occurred, occurred_text, reason="identify",
-                       profile=(("set", traits),) if traits else ())
+                       profile=(("set", traits),) if traits else (), consent=consent)
     if kind == "alias":
         previous = identifier(item.get("previousId"), "previousId")
         assert user_id is not None

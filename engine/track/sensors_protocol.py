@@ -49,6 +49,7 @@ from engine.track.collector_messages import (
     Message,
     MessageInvalid,
     check_unicode,
+    consent_changes,
     dedup_key,
     dump,
     epoch_millis,
@@ -239,6 +240,9 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
         return Message(identifiers, source, occurred, occurred_text, reason="link")
     op = PROFILE_TYPES[kind]
     dump(properties, "properties")
+    consent: tuple[tuple[str, bool | None], ...] = ()
+    if op in ("set", "set_once"):
+        properties, consent = consent_changes(properties, "properties")
     argument: Any = properties
     if op == "increment":
         for key_, value in properties.items():
@@ -252,4 +256,6 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
         argument = sorted(properties)
     elif op == "delete":
         argument = None
-    return Message(identifiers, source, occurred, occurred_text, reason=reason, profile=((op, argument),))
+    return Message(identifiers, source, occurred, occurred_text, reason=reason,
+                   profile=((op, argument),) if argument or not consent else (), consent=consent,
+                   consent_once=op == "set_once")

@@ -1,0 +1,72 @@
+"""Consent sent through the collector: a Segment ``identify`` trait or a Sensors ``profile_set``
+property named ``consent`` records which channels a customer may be contacted on, instead of
+becoming an attribute; a bad one is refused, naming it."""
+
+from __future__ import annotations
+
+import base64
+import json
+from urllib.parse import urlencode
+
+import pytest
+
+from engine.store import Workspace
+from tests.engine.track.test_collector import Running, _start, request
+
+
+@pytest.fixture
+def running(ws: Workspace):
+    run = _start(ws)
+    yield run
+    run.collector.stop()
+
+
+def sensors(run: Running, messages: list[dict]) -> tuple[int, dict]:
+    data = base64.b64encode(json.dumps(messages).encode()).decode()
+    status, answer, _ = request(run, "POST", f"/sa?{urlencode({'project': 'default', 'token': run.key})}",
+                                urlencode({"data_list": data}).encode(),
+                                headers={"Content-Type": "application/x-www-form-urlencoded"}, auth=None)
+    return status, answer
+
+
+def test_a_segment_identify_records_consent(running: Running):
+    ws = running.ws
+    status, _, _ = request(running, "POST", "/v1/identify", {
+        "userId": "u1", "traits": {"email": "ann@example.com", "plan": "pro", "consent": {"email": True, "sms": False}}})
+    assert status == 200
+    customer = ws.get_customer(ws.find_customer("user_id", "u1"))
+    assert customer.consent == {"email": True, "sms": False}
+    assert customer.attributes == {"email": "ann@example.com", "plan": "pro"}  # not an attribute
+    # Later: e-mail withdrawn, SMS forgotten, on a stored customer; an event in the same batch.
+    status, _, _ = request(running, "POST", "/v1/batch", {"batch": [
+        {"type": "identify", "userId": "u1", "traits": {"consent": {"email": False, "sms": None}}},
+        {"type": "track", "userId": "u1", "event": "Unsubscribed"}]})
+    assert status == 200
+    customer = ws.get_customer(customer.id)
+    assert customer.consent == {"email": False}
+    assert customer.attributes == {"email": "ann@example.com", "plan": "pro"}
+    assert [e.name for e in ws.customer_events(customer.id)] == ["Unsubscribed"]
+
+
+def test_sensors_profile_set_records_consent_and_set_once_keeps_what_is_recorded(running: Running):
+    ws = running.ws
+    assert sensors(running, [{"type": "profile_set", "distinct_id": "d1", "properties": {"consent": {"sms": True}}},
+                             {"type": "profile_set_once", "distinct_id": "d1",
+                              "properties": {"consent": {"sms": False, "email": True}, "city": "Lyon"}}])[0] == 200
+    customer = ws.get_customer(ws.find_customer("distinct_id", "d1"))
+    assert customer.consent == {"sms": True, "email": True}
+    assert customer.attributes == {"city": "Lyon"}
+
+
+@pytest.mark.parametrize(("consent", "reason"), [
+    ("yes", "'traits.consent' must be an object of channel kind to true, false or null, like {\"email\": true}"),
+    ({"fax": True}, "'traits.consent' names 'fax', which is not a channel kind; use email, sms, webhook, chat"),
+    ({"email": "yes"}, "'traits.consent.email' must be true, false or null"),
+])
+def test_a_bad_consent_is_refused_naming_it(running: Running, consent, reason):
+    status, answer, _ = request(running, "POST", "/v1/batch", {"batch": [
+        {"type": "identify", "userId": "u2", "traits": {"consent": consent}},
+        {"type": "track", "userId": "u2", "event": "Kept"}]})
+    assert status == 200 and answer["stored"] == 1
+    assert answer["rejected"] == [{"index": 0, "code": "invalid_message", "message": f"the message at index 0: {reason}"}]
+    assert running.ws.get_customer(running.ws.find_customer("user_id", "u2")).consent == {}
