@@ -429,7 +429,8 @@ class Workspace(CustomerStore):
 
         Raises :class:`PublishRefused` (carrying every issue) if validation finds an error, or a node
         names a saved segment the workspace does not have. If the logic equals the latest version's
-        (same content hash), that version is returned as is.
+        (the same content hash, or one that differs only in the journey's status: publishing and
+        then going live is one version), that version is returned as is.
         """
         from engine.validate import validate
 
@@ -446,7 +447,8 @@ class Workspace(CustomerStore):
             digest = content_hash(journey)
             latest = s.scalars(select(VersionRow).where(VersionRow.journey_id == journey_id)
                                .order_by(VersionRow.number.desc()).limit(1)).first()
-            if latest is not None and latest.content_hash == digest:
+            if latest is not None and (latest.content_hash == digest or _logic_hash(
+                    self._parse(latest.document, journey_id, f"version {latest.number}")) == _logic_hash(journey)):
                 return _version_info(latest)
             row = VersionRow(id=new_id(), journey_id=journey_id,
                              number=(latest.number if latest is not None else 0) + 1,
@@ -551,6 +553,11 @@ def _journey_info(row: JourneyRow, latest: int | None) -> JourneyInfo:
     return JourneyInfo(id=row.id, name=row.name, description=row.description, status=row.status,
                        archived=bool(row.archived), created_at=row.created_at, updated_at=row.updated_at,
                        latest_version=latest, node_count=row.node_count)
+
+
+def _logic_hash(journey: Journey) -> str:
+    """The content hash with the journey's status left out (a status is not logic)."""
+    return content_hash(journey.model_copy(update={"settings": journey.settings.model_copy(update={"status": "draft"})}))
 
 
 def _version_info(row: VersionRow) -> VersionInfo:

@@ -508,6 +508,14 @@ def test_publish_twice_without_change_makes_one_version(ws: Workspace):
     assert ws.publish(journey.id, REGISTRY) == first
     assert [v.number for v in ws.list_versions(journey.id)] == [1]
 
+    # Going live after publishing changes the status only: still the same logic, still one version.
+    ws.set_status(journey.id, "live")
+    assert ws.publish(journey.id, REGISTRY) == first
+    ws.set_status(journey.id, "paused")
+    assert ws.publish(journey.id, REGISTRY) == first
+    assert [v.number for v in ws.list_versions(journey.id)] == [1]
+    journey.settings.status = "paused"
+
     journey.nodes[1].config["subject"] = "Welcome!"
     ws.save_draft(journey)
     second = ws.publish(journey.id, REGISTRY, note="new subject")
