@@ -17,6 +17,8 @@ _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 COL_NAME, COL_STATUS, COL_UPDATED, COL_VERSION = range(4)
+#: Below this width (pixels) the list shows only the name and the status.
+NARROW_LIST = 340
 
 _STATUS_COLORS = {
     "draft": "#757575",
@@ -101,7 +103,8 @@ class JourneyBrowser(QtWidgets.QWidget):
         self._populating = False
 
         self.search = QtWidgets.QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Search journeys…"))
+        self.search.setPlaceholderText(self.tr("Search…"))
+        self.search.setToolTip(self.tr("Find journeys by name or description"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply_filter)
 
@@ -129,6 +132,7 @@ class JourneyBrowser(QtWidgets.QWidget):
         for column in (COL_STATUS, COL_UPDATED, COL_VERSION):
             header.setSectionResizeMode(column, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         header.setSortIndicator(COL_UPDATED, Qt.SortOrder.DescendingOrder)
+        self.tree.installEventFilter(self)
 
         self.empty_label = QtWidgets.QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -157,6 +161,19 @@ class JourneyBrowser(QtWidgets.QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty_label)
         self.refresh()
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.tree and event.type() == QtCore.QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """In a narrow dock the names come first: "Updated" and "Version" step aside (the name's
+        tooltip still says them) rather than squeeze the names to a few letters."""
+        narrow = self.tree.width() < NARROW_LIST
+        for column in (COL_UPDATED, COL_VERSION):
+            if self.tree.isColumnHidden(column) != narrow:
+                self.tree.setColumnHidden(column, narrow)
 
     # -- actions -----------------------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -259,6 +276,9 @@ class JourneyBrowser(QtWidgets.QWidget):
         count = (self.tr("1 node") if info.node_count == 1
                  else self.tr("%n nodes", "", info.node_count))
         tip += "\n" + count
+        tip += "\n" + self.tr("Updated %1").replace("%1", format_timestamp(info.updated_at))
+        tip += "\n" + (self.tr("Latest published version: %1").replace("%1", str(info.latest_version))
+                       if info.latest_version else self.tr("Never published"))
         item.setToolTip(COL_NAME, tip)
         state = "archived" if info.archived else info.status
         item.setText(COL_STATUS, status_label(info.status, info.archived))
@@ -334,9 +354,12 @@ class JourneyBrowser(QtWidgets.QWidget):
             self.tree.scrollToItem(item)
 
     def set_current(self, journey_id: str | None) -> None:
-        """Mark the journey open in the window (bold), or none."""
+        """Mark the journey open in the window (bold), or none; with nothing selected it is
+        selected too, so that Rename, Duplicate… act on it."""
         self._current_id = journey_id
         self._apply_current_highlight()
+        if journey_id is not None and self.selected_id() is None:
+            self.select(journey_id)
 
     def current_id(self) -> str | None:
         return self._current_id

@@ -341,6 +341,31 @@ def test_browser_search_and_current(qtbot, workspace):
     assert browser._item_for("b").font(COL_NAME).bold()
 
 
+def test_the_open_journey_is_selected_when_nothing_else_is(qtbot, workspace):
+    browser = _browser(qtbot, workspace)
+    assert browser.selected_id() is None and not browser.action_rename.isEnabled()
+    browser.set_current("b")
+    assert browser.selected_id() == "b" and browser.action_rename.isEnabled()
+    browser.select("a")
+    browser.set_current("b")
+    assert browser.selected_id() == "a"  # a choice the user made stays
+
+
+def test_a_narrow_list_keeps_room_for_the_names(qtbot, workspace):
+    browser = _browser(qtbot, workspace)
+    browser.resize(220, 500)
+    browser.show()
+    qtbot.waitExposed(browser)
+    assert browser.tree.isColumnHidden(2) and browser.tree.isColumnHidden(3)
+    assert not browser.tree.isColumnHidden(1)
+    tip = browser._item_for("a").toolTip(COL_NAME)
+    assert "Updated " in tip and "Latest published version: 3" in tip
+    assert "Never published" in browser._item_for("b").toolTip(COL_NAME)
+    browser.resize(600, 500)
+    qtbot.waitUntil(lambda: not browser.tree.isColumnHidden(2))
+    assert not browser.tree.isColumnHidden(3)
+
+
 def test_browser_open_and_new(qtbot, workspace):
     browser = _browser(qtbot, workspace)
     browser.select("b")
