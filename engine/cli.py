@@ -430,6 +430,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                         counted[account] = smtp
                     elif account in connected:
                         counted[account] = connected[account]
+                        _warn_unavailable(account, connected[account], warned)
                     else:
                         why = (f"there is no channel account '{account}': add one with 'journey-studio channels "
                                f"add {account} --kind ...'" + (" or give --smtp-host" if kind == "email" else ""))
@@ -468,6 +469,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if stop.is_set():
         _say("stopped")
     return 0
+
+
+def _warn_unavailable(account: str, channel, warned: set[str]) -> None:
+    """Say once that an account which exists cannot be opened (a secret the keyring cannot give,
+    settings this version refuses): its sends fail with the reason, which nobody reads in the outbox."""
+    from engine.channels.accounts import UnavailableChannel
+
+    if not isinstance(channel, UnavailableChannel) or account in warned:
+        return
+    warned.add(account)
+    then = ("they are tried again a few times, then recorded as failed" if channel.retryable
+            else "they are recorded as failed")
+    _err(f"warning: messages through channel '{account}' are NOT delivered ({channel.reason}); {then}, never "
+         "silently dropped")
 
 
 def _connected_channels(ws) -> dict:

@@ -33,7 +33,7 @@ from engine.secrets import SecretStore
 from engine.store.models import DeliveryRow
 from gui.background import Background
 from gui.forms import ERROR_COLOR, ChannelChoice, secondary
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
 
 OK_COLOR = "#2E7D32"
 #: The colour of each kind of message, for account icons.
@@ -72,10 +72,12 @@ def last_delivery_failures(workspace, account_ids: Iterable[str]) -> dict[str, s
 
 @dataclass(frozen=True)
 class ChannelHealth:
-    """The workspace's accounts and those whose last delivery failed."""
+    """The workspace's accounts, those that cannot be opened and those whose last delivery failed."""
 
     accounts: tuple[AccountInfo, ...] = ()
     failing: dict[str, str] = field(default_factory=dict)
+    #: Account id → why it cannot be opened (a secret the keyring cannot give, refused settings).
+    unavailable: dict[str, str] = field(default_factory=dict)
 
     def carries(self) -> dict[str, str]:
         """Account id → the kind of message it carries (``any`` for the simulated account)."""
@@ -86,10 +88,29 @@ class ChannelHealth:
                 for a in self.accounts]
 
 
-def channel_health(workspace) -> ChannelHealth:
-    """Read the accounts and their last delivery outcome (the keyring is not touched)."""
-    accounts = tuple(AccountStore(workspace).list())
-    return ChannelHealth(accounts, last_delivery_failures(workspace, [a.id for a in accounts]))
+def unavailable_accounts(store: AccountStore, accounts: Iterable[AccountInfo]) -> dict[str, str]:
+    """Accounts among ``accounts`` that cannot be opened: id → why, in a sentence short enough for
+    the Problems panel (the Channels window shows the keyring's whole story and what to install).
+    Only accounts holding a secret read the keyring; nothing connects to a provider."""
+    found: dict[str, str] = {}
+    for info in accounts:
+        try:
+            store.open_channel(info.id)
+        except SecretStoreUnavailable:
+            found[info.id] = translate("ChannelsWindow", "it holds a password or token and the system keyring "
+                                                         "cannot be used; Journey › Channels… says why")
+        except ChannelAccountInvalid as exc:
+            found[info.id] = str(exc)
+    return found
+
+
+def channel_health(workspace, secrets: SecretStore | None = None) -> ChannelHealth:
+    """Read the accounts, open each (secrets through ``secrets``, by default the OS keyring) and read
+    their last delivery outcome."""
+    store = AccountStore(workspace, secrets)
+    accounts = tuple(store.list())
+    return ChannelHealth(accounts, last_delivery_failures(workspace, [a.id for a in accounts]),
+                         unavailable_accounts(store, accounts))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -623,6 +644,7 @@ class ChannelsWindow(QtWidgets.QDialog):
         self._tests: dict[str, tuple[bool, str]] = {}
         self._targets: dict[str, str] = {}
         self._accounts: dict[str, AccountInfo] = {}
+        self._open_problems: dict[str, str] = {}  # account id → why it cannot be opened, for its page
         self.setWindowTitle(self.tr("Channels"))
         self.setModal(False)
         self.resize(1100, 720)
@@ -677,7 +699,8 @@ class ChannelsWindow(QtWidgets.QDialog):
         self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if self.keyring_problem:
             self.banner_text.setText(self.tr("Passwords and tokens cannot be saved: %1 Until then, accounts "
-                                             "that need a secret cannot be saved or opened.")
+                                             "that hold a password or token cannot be saved or opened; the "
+                                             "others (a mail relay without a login, say) work as usual.")
                                      .replace("%1", self.keyring_problem))
         lay.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         lay.addWidget(self.banner_text, 1)
@@ -884,8 +907,16 @@ class ChannelsWindow(QtWidgets.QDialog):
     def _state(self, info: AccountInfo, failing: str) -> _State:
         try:
             self.store.open_channel(info.id)
-        except (ChannelAccountInvalid, SecretStoreUnavailable) as exc:
+        except SecretStoreUnavailable as exc:
+            self._open_problems[info.id] = (
+                self.tr("This account holds a password or token that the system keyring cannot give (see "
+                        "above), so nothing is sent through it until the keyring works.")
+                if self.keyring_problem else self.tr("This account cannot be opened: %1").replace("%1", str(exc)))
             return _State(False, self.tr("Cannot be opened"), str(exc))
+        except ChannelAccountInvalid as exc:
+            self._open_problems[info.id] = self.tr("This account cannot be opened: %1").replace("%1", str(exc))
+            return _State(False, self.tr("Cannot be opened"), str(exc))
+        self._open_problems.pop(info.id, None)
         tested = self._tests.get(info.id)
         if tested is not None and not tested[0]:
             return _State(False, self.tr("Connection test failed"), tested[1])
@@ -968,6 +999,8 @@ class ChannelsWindow(QtWidgets.QDialog):
         form = AccountForm(info.kind, new=False, keyring_ok=not self.keyring_problem, parent=self.scroll)
         form.load(info, present)
         self._set_form(form)
+        if account_id in self._open_problems:
+            self.summary.setText(self._open_problems[account_id])
         tested = self._tests.get(account_id)
         if tested is not None:
             self._show_result(*tested)

@@ -110,6 +110,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.segment_builder = None
         self.channels_window = None  # made on first use; secrets through channel_secrets (None: the OS keyring)
         self.channel_secrets = None
+        self._unopenable_channels: dict[str, str] = {}  # account id → why it cannot be opened
         self.import_wizard = None  # the CSV import wizard and the collector window, made on first use
         self.collector_panel = None
         # Tabified when the window is first shown: tabifying before that, in an offscreen grab,
@@ -866,18 +867,35 @@ class MainWindow(QtWidgets.QMainWindow):
         """The Problems panel: the journey's issues, an error for each node naming a saved segment
         the workspace does not have, a warning for each data source naming a write key the
         workspace does not have, and a warning for each node whose channel account is missing,
-        carries other messages, or failed its last delivery (its badge)."""
+        carries other messages, failed its last delivery (its channel badge) or cannot be opened
+        (an issue badge)."""
         if self.editor is None:
             return
-        accounts = []
+        accounts: list[Issue] = []
+        unopenable: list[Issue] = []
         if self.canvas is not None:
             accounts = [Issue("warning", "channel.account", cnode.channel_problem, node_id=node_id, field="channel")
                         for node_id, cnode in self.canvas.nodes.items() if cnode.channel_problem]
+            unopenable = self._unopenable_channel_issues()
         segments = self._segment_issues()
         keys = self._write_key_issues()
         if self.canvas is not None:
-            self.canvas.set_extra_issues(segments + keys)
-        self.validation.set_issues(self._journey_issues + segments + keys + accounts, self.editor.journey)
+            self.canvas.set_extra_issues(segments + keys + unopenable)
+        self.validation.set_issues(self._journey_issues + segments + keys + accounts + unopenable,
+                                   self.editor.journey)
+
+    def _unopenable_channel_issues(self) -> list[Issue]:
+        """A warning for each node that sends through an account which exists but cannot be opened
+        (a secret the keyring cannot give, settings this version refuses): its sends fail."""
+        found = []
+        for node_id, cnode in self.canvas.nodes.items():
+            account = cnode.jnode.config.get("channel")
+            if cnode.channel_problem or not isinstance(account, str) or account not in self._unopenable_channels:
+                continue
+            text = (self.tr("Channel account “%1” cannot be opened, so nothing is sent through it: %2")
+                    .replace("%1", account).replace("%2", self._unopenable_channels[account]))
+            found.append(Issue("warning", "channel.account", text, node_id=node_id, field="channel"))
+        return found
 
     def _segment_issues(self) -> list[Issue]:
         """Errors for the open journey's nodes naming a segment the workspace does not have (as
@@ -1185,14 +1203,18 @@ class MainWindow(QtWidgets.QMainWindow):
         from gui.channels_window import channel_health
 
         try:
-            health = channel_health(self.workspace)
+            health = channel_health(self.workspace, self.channel_secrets)
         except JourneyStudioError as exc:
             self.statusBar().showMessage(self.tr("Cannot read the channel accounts: %1").replace("%1", str(exc)),
                                          6000)
             return
         self.inspector.set_choices("channel", health.choices())
+        self._unopenable_channels = dict(health.unavailable)
         if self.canvas is not None:
-            self.canvas.set_channel_health(health.carries(), health.failing)
+            # An account that cannot be opened fails every send with that reason: one warning
+            # saying so, not a second one about its last delivery.
+            failing = {k: v for k, v in health.failing.items() if k not in health.unavailable}
+            self.canvas.set_channel_health(health.carries(), failing)
         self._show_issues()
 
     def _on_live_status(self, _text: str) -> None:

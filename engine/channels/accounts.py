@@ -5,8 +5,11 @@ account has an id the user chose (a slug such as ``email-main``: Send nodes refe
 name, a provider kind from :data:`engine.channels.kinds.KINDS`, its settings and a send rate limit.
 Values are checked against the kind's fields before anything is written: unknown fields are refused,
 and so is a secret given as a setting. Secrets (fields of type ``secret``) go to the keyring
-(:mod:`engine.secrets`, one entry per account and field) and never to the database; an account of
-a kind without secrets (the simulated one) never touches the keyring.
+(:mod:`engine.secrets`, one entry per account and field) and never to the database. The row lists
+the *names* of the secrets the keyring holds for the account (:data:`HELD_KEY`), so an account that
+holds none (the simulated one, an SMTP relay without a login, a webhook without signing) is opened,
+changed and removed without touching the keyring: it works on a machine without a usable keyring.
+Rows written before that list existed have their secrets looked up in the keyring.
 
 SMTP accounts also carry the settings of their unsubscribe mailbox (:data:`EXTRA_FIELDS`, read by
 :mod:`engine.channels.imap`).
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -41,6 +44,9 @@ MAX_NAME_LENGTH = 200
 EXTRA_FIELDS: dict[str, tuple[Field, ...]] = {"smtp": IMAP_FIELDS}
 #: Delivery statuses :meth:`AccountStore.last_errors` reports.
 ERROR_STATUSES = ("failed", "ambiguous")
+#: Key of a row's stored settings listing which secret fields the keyring holds (names, never values);
+#: no field name starts with ``_``, so it cannot clash with a setting.
+HELD_KEY = "_secrets_held"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,8 @@ class AccountInfo:
     rate_per_minute: int
     created_at: datetime
     updated_at: datetime
+    #: Names of the secret fields the keyring holds; ``None`` for a row that does not say (ask the keyring).
+    secrets_held: frozenset[str] | None = None
 
     @property
     def channel_kind(self) -> str:
@@ -100,8 +108,11 @@ class UnavailableChannel:
 
 
 def _info(row: ChannelAccountRow) -> AccountInfo:
-    return AccountInfo(row.id, row.name, row.kind, dict(row.settings), row.rate_per_minute, row.created_at,
-                       row.updated_at)
+    settings = dict(row.settings)
+    listed = settings.pop(HELD_KEY, None)
+    held = frozenset(n for n in listed if isinstance(n, str)) if isinstance(listed, list) else None
+    return AccountInfo(row.id, row.name, row.kind, settings, row.rate_per_minute, row.created_at,
+                       row.updated_at, held)
 
 
 class AccountStore:
@@ -124,6 +135,26 @@ class AccountStore:
     @classmethod
     def secret_fields(cls, kind_key: str) -> tuple[str, ...]:
         return tuple(f.name for f in cls.fields(kind_key) if f.secret)
+
+    @classmethod
+    def _held(cls, info: AccountInfo) -> tuple[str, ...]:
+        """The secret fields of ``info`` that may be in the keyring: those its row lists, or all of
+        them for a row that lists none. Empty means the keyring has nothing to give."""
+        names = cls.secret_fields(info.kind)
+        if info.secrets_held is None:
+            return names
+        return tuple(n for n in names if n in info.secrets_held)
+
+    @classmethod
+    def _row_settings(cls, kind_key: str, settings: dict[str, Any], held: Iterable[str]) -> dict[str, Any]:
+        """What the row stores: the settings and, for a kind with secrets, the names of those held."""
+        if not cls.secret_fields(kind_key):
+            return settings
+        return {**settings, HELD_KEY: sorted(set(held))}
+
+    def needs_keyring(self, account_id: str) -> bool:
+        """Whether opening the account reads the keyring (it holds a secret, or its row does not say)."""
+        return bool(self._held(self.get(account_id)))
 
     # -- checking ------------------------------------------------------------------------------
     def _check(self, account_id: str, kind_key: str, settings: Mapping[str, Any],
@@ -209,7 +240,8 @@ class AccountStore:
             try:
                 now = utcnow()
                 with self.ws._session(write=True) as s:
-                    s.add(ChannelAccountRow(id=account_id, name=name, kind=kind_key, settings=stored,
+                    s.add(ChannelAccountRow(id=account_id, name=name, kind=kind_key,
+                                            settings=self._row_settings(kind_key, stored, given),
                                             rate_per_minute=rate, created_at=now, updated_at=now))
             except BaseException as exc:
                 if given:
@@ -240,7 +272,8 @@ class AccountStore:
             if field not in secret_names:
                 raise ChannelAccountInvalid(f"is not a secret of {current.label} accounts", account=account_id,
                                             field=field)
-        kept_names = [f for f in secret_names if f not in new_secrets and f not in clear_secrets]
+        held = self._held(current)
+        kept_names = [f for f in held if f not in new_secrets and f not in clear_secrets]
         kept = self.secrets.get_many(account_id, kept_names) if kept_names else {}
         stored = self._check(account_id, current.kind, merged, {**kept, **new_secrets})
         new_name = self._check_name(account_id, name) if name is not None else current.name
@@ -253,12 +286,14 @@ class AccountStore:
             if new_secrets:
                 self.secrets.set_many(account_id, new_secrets)
             for field in clear_secrets:
-                self.secrets.delete(account_id, field)
+                if field in held:  # one the row says is not there needs no keyring
+                    self.secrets.delete(account_id, field)
             with self.ws._session(write=True) as s:
                 row = s.get(ChannelAccountRow, account_id)
                 if row is None:
                     raise NotFound(f"there is no channel account '{account_id}'", where=self.ws.location)
-                row.name, row.settings, row.rate_per_minute, row.updated_at = new_name, stored, rate, utcnow()
+                row.name, row.rate_per_minute, row.updated_at = new_name, rate, utcnow()
+                row.settings = self._row_settings(current.kind, stored, [*kept, *new_secrets])
         return self.get(account_id)
 
     def remove(self, account_id: str, *, keep_secrets_if_unavailable: bool = False) -> None:
@@ -266,7 +301,9 @@ class AccountStore:
         kept (:class:`SecretStoreUnavailable`), unless ``keep_secrets_if_unavailable``: then only the
         row goes and the entries stay in the keyring."""
         current = self.get(account_id)
-        names = self.secret_fields(current.kind)
+        # Every field is cleared, in case an older version left one behind, but only for an
+        # account that holds (or may hold) a secret: the others must go without a keyring.
+        names = self.secret_fields(current.kind) if self._held(current) else ()
         if names:
             try:
                 self.secrets.delete_account(account_id, names)
@@ -292,14 +329,18 @@ class AccountStore:
             return [_info(r) for r in s.scalars(select(ChannelAccountRow).order_by(ChannelAccountRow.name))]
 
     def secret(self, account_id: str, field: str) -> str | None:
-        """One secret of an account from the keyring (``None`` when not set)."""
+        """One secret of an account from the keyring (``None`` when not set; the keyring is not
+        asked for one the account's row says it does not hold)."""
+        if field not in self._held(self.get(account_id)):
+            return None
         return self.secrets.get(account_id, field)
 
     def secrets_present(self, account_id: str) -> dict[str, bool]:
         """Which secret fields of the account have a value in the keyring (the values stay there)."""
         current = self.get(account_id)
         names = self.secret_fields(current.kind)
-        found = self.secrets.get_many(account_id, names) if names else {}
+        held = self._held(current)
+        found = self.secrets.get_many(account_id, held) if held else {}
         return {name: name in found for name in names}
 
     def open_channel(self, account_id: str) -> Channel:
@@ -307,7 +348,8 @@ class AccountStore:
         or :class:`SecretStoreUnavailable` when it cannot be opened."""
         current = self.get(account_id)
         provider = kind(current.kind)
-        names = [f.name for f in provider.secret_fields]
+        own_secrets = {f.name for f in provider.secret_fields}
+        names = [n for n in self._held(current) if n in own_secrets]
         secrets = self.secrets.get_many(account_id, names) if names else {}
         own = {f.name for f in provider.fields}
         settings = {k: v for k, v in current.settings.items() if k in own}
@@ -339,4 +381,4 @@ class AccountStore:
                                   r.attempts) for r in s.scalars(query)]
 
 
-__all__ = ["ACCOUNT_ID", "EXTRA_FIELDS", "AccountInfo", "AccountStore", "DeliveryError", "UnavailableChannel"]
+__all__ = ["ACCOUNT_ID", "EXTRA_FIELDS", "HELD_KEY", "AccountInfo", "AccountStore", "DeliveryError", "UnavailableChannel"]

@@ -13,7 +13,7 @@ import pytest
 from keyring.backends import fail
 from sqlalchemy import select
 
-from engine.channels.accounts import AccountStore, UnavailableChannel
+from engine.channels.accounts import HELD_KEY, AccountStore, UnavailableChannel
 from engine.channels.base import Message
 from engine.channels.kinds import KINDS
 from engine.channels.ratelimit import RateLimited
@@ -280,17 +280,23 @@ def test_settings_in_the_database_are_plain_json(ws, vault):
     AccountStore(ws).add("email-main", "Shop mail", "smtp", SMTP, {"password": "Pa55-Mail!"})
     with ws._session() as s:
         stored = s.scalars(select(ChannelAccountRow.settings)).one()
-    assert stored == {**SMTP, "port": 587}
+    assert stored == {**SMTP, "port": 587, HELD_KEY: ["password"]}
 
 
 def test_remove_without_a_keyring_needs_force(tmp_path, vault, capsys, monkeypatch):
     from keyring.backends import fail
 
     where = ["--workspace", str(tmp_path / "ws")]
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    monkeypatch.setattr("sys.stdin", io.StringIO("signing_secret=whsec-1\n"))
     assert _run(capsys, "channels", "add", "hook", "--kind", "webhook", "--name", "Hook",
                 "--set", "url=http://127.0.0.1:9/hook", *where)[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert _run(capsys, "channels", "add", "relay", "--kind", "smtp", "--name", "Relay", "--set", "host=127.0.0.1",
+                "--set", "security=none", "--set", "sender=shop@example.com", *where)[0] == 0
     keyring.set_keyring(fail.Keyring())
+    # one without a secret goes without the keyring
+    code, out, _ = _run(capsys, "channels", "remove", "relay", *where)
+    assert code == 0 and "removed account 'relay' (Relay)" in out
     code, _, err = _run(capsys, "channels", "remove", "hook", *where)
     assert code == 1 and "'channels remove hook --force'" in err and "Traceback" not in err
     code, out, _ = _run(capsys, "channels", "remove", "hook", "--force", *where)
