@@ -197,6 +197,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_redo = self._action(self.tr("&Redo"), self.redo, [QtGui.QKeySequence(K.Redo),
                                                                    QtGui.QKeySequence("Ctrl+Y")],
                                      None, SP.SP_ArrowForward)
+        # The toolbar keeps a short label (the menu and the tooltip say what would be undone), so
+        # that the buttons after it do not move with every edit.
+        self.act_undo.setIconText(self.tr("Undo"))
+        self.act_redo.setIconText(self.tr("Redo"))
         self.act_cut = self._action(self.tr("Cu&t"), self.cut, K.Cut)
         self.act_copy = self._action(self.tr("&Copy"), self.copy, K.Copy)
         self.act_paste = self._action(self.tr("&Paste"), self.paste, K.Paste)
@@ -1029,6 +1033,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if has:
             self.act_undo.setText(self.tr("&Undo %1").replace("%1", self.editor.undo_stack.undoText()).strip())
             self.act_redo.setText(self.tr("&Redo %1").replace("%1", self.editor.undo_stack.redoText()).strip())
+            for action in (self.act_undo, self.act_redo):
+                keys = action.shortcut().toString(QtGui.QKeySequence.SequenceFormat.NativeText)
+                action.setToolTip(f"{action.text().replace('&', '')} ({keys})")
 
     def _error(self, title: str, text: str) -> None:
         QtWidgets.QMessageBox.warning(self, title, text)

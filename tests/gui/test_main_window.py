@@ -200,3 +200,22 @@ def test_nodes_added_from_the_palette_never_pile_up(window):
     for i, a in enumerate(rects):
         for b in rects[i + 1:]:
             assert not a.intersects(b)
+
+
+def test_the_toolbar_undo_button_keeps_a_short_label(window, ws):
+    from engine.commands import make_node
+    from engine.document import Journey
+    from engine.spec import default_registry
+
+    note = make_node(default_registry(), "map.note", 0, 0, title="Idea")
+    info = ws.create_journey(Journey(name="Labels", nodes=[note]))
+    window.open_journey(info.id)
+    toolbar = window.findChild(QtWidgets.QToolBar, "toolbar_main")
+    button = toolbar.widgetForAction(window.act_undo)
+    width = button.sizeHint().width()
+    window._on_title_edited(note.id, "A much longer idea")
+    window._update_actions()
+    assert window.act_undo.isEnabled()
+    assert window.act_undo.text().startswith("&Undo ") and window.act_undo.text() != "&Undo"
+    assert button.text() == "Undo" and button.sizeHint().width() == width
+    assert window.act_undo.toolTip().startswith(window.act_undo.text().replace("&", ""))
