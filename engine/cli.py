@@ -451,6 +451,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                 engine.set_channels(counted)
                 done = engine.run_pass(stop.is_set)
                 report, said = pass_report(done, said)
+                if args.once and not report:
+                    report = done.describe(problems=False)  # one pass asked for: say what it did, even nothing
                 if report:
                     _say(report)
                 if args.once:
