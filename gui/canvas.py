@@ -14,14 +14,18 @@ Everything else is ours, through its class hooks:
   detail for large journeys; no embedded widgets. The channel badge comes from
   :meth:`Canvas.set_channel_health`, given once when the journey opens or the accounts change, and
   the data sources' counts from :meth:`Canvas.set_source_stats`, read off the UI thread by the main
-  window's feed, so painting never asks the workspace anything.
+  window's feed, so painting never asks the workspace anything;
+* the run numbers: a pill per node, the runs that ended at each unconnected output port on that
+  port's row, connection labels painted by one layer above the lines and placed clear of nodes and
+  of each other, and a tag in the view's corner saying whose numbers they are (simulated, test,
+  live).
 """
 
 from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -169,6 +173,32 @@ def source_counts_tooltip(c: NodeSourceCounts) -> list[str]:
 SUMMARY_SEPARATOR = " · "
 
 
+def port_end_text(count: int) -> str:
+    """The count beside an output port with no edge: the runs that left through it ended there."""
+    return translate("Canvas", "%1 ended").replace("%1", f"{count:,}")
+
+
+def overlay_text(m: Metrics) -> str:
+    """A node's pill. Steps: arrivals, waiting, converted and the share of the step before. Goals
+    and exits: their share of the journey's entries (several branches meet there)."""
+    if m.kind == KIND_GOAL:
+        text = translate("Canvas", "%1 reached").replace("%1", f"{m.entered:,}")
+    elif m.kind == KIND_EXIT:
+        text = (translate("Canvas", "%1 in · %2 conv").replace("%1", f"{m.entered:,}")
+                .replace("%2", f"{m.converted:,}"))
+    else:
+        text = (translate("Canvas", "%1 in · %2 active · %3 conv")
+                .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}").replace("%3", f"{m.converted:,}"))
+        if m.pct_of_previous is not None:
+            text += f" · {m.pct_of_previous:.0f}%"
+        return text
+    if m.active:
+        text += SUMMARY_SEPARATOR + translate("Canvas", "%1 active").replace("%1", f"{m.active:,}")
+    if m.pct_of_entries is not None:
+        text += SUMMARY_SEPARATOR + translate("Canvas", "%1% of entries").replace("%1", f"{m.pct_of_entries:.0f}")
+    return text
+
+
 def _word_wrap(text: str, font: QtGui.QFont, width: float) -> list[str]:
     layout = QtGui.QTextLayout(text, font)
     option = QtGui.QTextOption()
@@ -268,14 +298,40 @@ def assets() -> _Assets:
     return _Assets()
 
 
+#: What a node's numbers mean (:attr:`Metrics.kind`): a step on the way, a goal, or an end.
+KIND_STEP, KIND_GOAL, KIND_EXIT = "step", "goal", "exit"
+#: Where the numbers come from (:attr:`Metrics.origin`), as the Run panel's modes.
+ORIGIN_SIMULATION, ORIGIN_TEST, ORIGIN_LIVE = "simulation", "test", "live"
+#: The colour of the canvas tag saying where the numbers come from.
+ORIGIN_COLORS = {ORIGIN_SIMULATION: "#5E35B1", ORIGIN_TEST: "#EF6C00", ORIGIN_LIVE: "#2E7D32"}
+#: Pills of goals and exits: a share of the journey's entries is no drop-off, so no heat colour.
+GOAL_PILL = "#2E7D32"
+EXIT_PILL = "#607D8B"
+
+
 @dataclass
 class Metrics:
-    """Numbers painted on a node by the overlay (filled by the engine's run panel)."""
+    """Numbers painted on a node by the overlay (filled by the engine's run panel).
+
+    ``entered = Σ outs + Σ ended_at + active + (other ends)``: ``outs`` are the runs that left
+    through each connected output port, ``ended_at`` those that left through a port with no edge
+    (their run ended there), and ``exited`` every run that ended at the node (``ended_at``
+    included; the rest ended by an exit, a jump, an exit event or the loop guard)."""
 
     entered: int = 0
     active: int = 0
     converted: int = 0
+    #: Of the runs that arrived at the nodes just before (steps only).
     pct_of_previous: float | None = None
+    exited: int = 0
+    outs: dict[str, int] = field(default_factory=dict)
+    ended_at: dict[str, int] = field(default_factory=dict)
+    kind: str = KIND_STEP
+    #: Of the runs that entered the journey (goals and exits).
+    pct_of_entries: float | None = None
+    origin: str = ""
+    #: One line saying where the numbers come from ("Simulated: 3,000 synthetic customers…").
+    caption: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,6 +394,8 @@ class NodeItem(QDMGraphicsNode):
         self.title_horizontal_padding = 8.0
         self.title_vertical_padding = 4.0
         self._summary_lines: list[str] = []
+        #: Counts painted on the rows of output ports with no edge: port index → text.
+        self._port_notes: dict[int, str] = {}
 
     def initAssets(self):  # noqa: N802
         a = assets()
@@ -382,6 +440,18 @@ class NodeItem(QDMGraphicsNode):
     def boundingRect(self):
         # room for the badge and the overlay pill above the node
         return QtCore.QRectF(-10, -28, self.width + 20, self.height + 38)
+
+    def metrics_changed(self) -> None:
+        """Note the counts of the output ports that have no edge (runs that ended there): painted
+        on the port's row, inside the node, where no neighbour can cover them."""
+        n: CanvasNode = self.node
+        m = n.metrics
+        self._port_notes = {}
+        if m is not None and not n.annotation:
+            for i, name in enumerate(n.out_names):
+                if m.ended_at.get(name):
+                    self._port_notes[i] = port_end_text(m.ended_at[name])
+        self.update()
 
     def shape(self):
         path = QtGui.QPainterPath()
@@ -452,8 +522,12 @@ class NodeItem(QDMGraphicsNode):
                 y = HEADER_H + SUMMARY_H + i * ROW_H
                 painter.drawText(QtCore.QRectF(12, y, half, ROW_H), Qt.AlignmentFlag.AlignVCenter,
                                  sfm.elidedText(label, Qt.TextElideMode.ElideRight, half))
+            notes = self._port_notes if n.overlay_visible else {}
             for i, label in enumerate(n.out_labels):
                 y = HEADER_H + SUMMARY_H + i * ROW_H
+                if i in notes:
+                    self._paint_port_row_with_note(painter, sfm, i, label, notes[i], y)
+                    continue
                 painter.drawText(QtCore.QRectF(self.width / 2 + 2, y, half, ROW_H),
                                  Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                                  sfm.elidedText(label, Qt.TextElideMode.ElideLeft, half))
@@ -504,17 +578,57 @@ class NodeItem(QDMGraphicsNode):
         elif n.source_counts is not None and n.overlay_visible:
             self._paint_source_counts(painter, n.source_counts)
 
+    def port_note_rect(self, index: int) -> QtCore.QRectF | None:
+        """Where the count of output port ``index`` is painted (None: it has none)."""
+        text = self._port_notes.get(index) if self.node.overlay_visible else None
+        if text is None:
+            return None
+        n: CanvasNode = self.node
+        sfm = QtGui.QFontMetricsF(self._small_font)
+        label = n.out_labels[index]
+        # the row's own label keeps its room; an input label on the same row bounds the note
+        right = self.width - 12 - min(sfm.horizontalAdvance(label), self.width / 2 - 14) - 6
+        left = 12 + (min(sfm.horizontalAdvance(n.in_labels[index]), self.width / 2 - 14) + 6
+                     if index < len(n.in_labels) else 0)
+        width = QtGui.QFontMetricsF(assets().label_font).horizontalAdvance(text) + 12
+        y = HEADER_H + SUMMARY_H + index * ROW_H
+        return QtCore.QRectF(max(left, right - width), y + 2, min(width, right - left), ROW_H - 4)
+
+    def _paint_port_row_with_note(self, painter, sfm, index: int, label: str, note: str, y: float) -> None:
+        """An output port with no edge: its label, and left of it a chip with the runs that left
+        through it and so ended there."""
+        half = self.width / 2 - 14
+        painter.drawText(QtCore.QRectF(self.width / 2 + 2, y, half, ROW_H),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                         sfm.elidedText(label, Qt.TextElideMode.ElideLeft, half))
+        rect = self.port_note_rect(index)
+        if rect is None or rect.width() < 16:
+            return
+        a = assets()
+        painter.save()
+        painter.setPen(QtGui.QPen(QtGui.QColor("#9AA5B1"), 1, Qt.PenStyle.DashLine))
+        painter.setBrush(QtGui.QColor("#F4F6F9"))
+        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        painter.setFont(a.label_font)
+        painter.setPen(QtGui.QColor("#37474F"))
+        fm = QtGui.QFontMetricsF(a.label_font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
+                         fm.elidedText(note, Qt.TextElideMode.ElideRight, rect.width() - 8))
+        painter.restore()
+
     def _paint_overlay(self, painter, m: Metrics) -> None:
-        text = (translate("Canvas", "%1 in · %2 active · %3 conv")
-                .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}").replace("%3", f"{m.converted:,}"))
-        if m.pct_of_previous is not None:
-            text += f" · {m.pct_of_previous:.0f}%"
+        text = overlay_text(m)
         painter.setFont(self._badge_font)
         fm = QtGui.QFontMetricsF(self._badge_font)
         w = min(fm.horizontalAdvance(text) + 14, self.width + 16)
         rect = QtCore.QRectF((self.width - w) / 2, -24, w, 18)
-        heat = 0.0 if m.pct_of_previous is None else max(0.0, min(1.0, 1 - m.pct_of_previous / 100))
-        bg = QtGui.QColor.fromHsvF(0.33 * (1 - heat), 0.55, 0.55)
+        if m.kind == KIND_GOAL:
+            bg = QtGui.QColor(GOAL_PILL)
+        elif m.kind == KIND_EXIT:
+            bg = QtGui.QColor(EXIT_PILL)
+        else:
+            heat = 0.0 if m.pct_of_previous is None else max(0.0, min(1.0, 1 - m.pct_of_previous / 100))
+            bg = QtGui.QColor.fromHsvF(0.33 * (1 - heat), 0.55, 0.55)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(bg)
         painter.drawRoundedRect(rect, 9, 9)
@@ -649,10 +763,7 @@ class CanvasNode(NENode):
         else:
             lines.append(html.escape(self.summary_text))
         if self.metrics is not None:
-            m = self.metrics
-            lines.append(translate("Canvas", "Entered: %1 · Active: %2 · Converted: %3")
-                         .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}")
-                         .replace("%3", f"{m.converted:,}"))
+            lines.extend(self._metrics_tooltip(self.metrics))
         if self.source_counts is not None:
             lines.extend(source_counts_tooltip(self.source_counts))
         for issue in self.canvas.issues_for(self.jid)[:5]:
@@ -660,6 +771,36 @@ class CanvasNode(NENode):
         if self.channel_problem:
             lines.append(f"⚠ {html.escape(self.channel_problem)}")
         return "<br>".join(lines)
+
+    def _metrics_tooltip(self, m: Metrics) -> list[str]:
+        """Where the node's arrivals went, port by port, so that the numbers add up; what its
+        percentage is of; and where the numbers come from."""
+        lines = [html.escape(translate("Canvas", "Entered: %1 · Active: %2 · Converted: %3")
+                             .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}")
+                             .replace("%3", f"{m.converted:,}"))]
+        labels = dict(zip(self.out_names, self.out_labels, strict=False))
+        for name in self.out_names:
+            if name in m.outs:
+                lines.append(html.escape(translate("Canvas", "Went on through “%1”: %2")
+                                         .replace("%1", labels[name]).replace("%2", f"{m.outs[name]:,}")))
+            elif m.ended_at.get(name):
+                lines.append(html.escape(translate("Canvas", "Ended at “%1” (not connected): %2")
+                                         .replace("%1", labels[name]).replace("%2", f"{m.ended_at[name]:,}")))
+        other = m.exited - sum(m.ended_at.values())
+        if other > 0:
+            text = (translate("Canvas", "Ended here: %1") if m.kind == KIND_EXIT else
+                    translate("Canvas", "Left the journey here (exit event, jump or step limit): %1"))
+            lines.append(html.escape(text.replace("%1", f"{other:,}")))
+        if m.pct_of_entries is not None:
+            lines.append(html.escape(translate("Canvas", "%1% of the customers who entered the journey got here "
+                                                         "(each entry counted once)")
+                                     .replace("%1", f"{m.pct_of_entries:.0f}")))
+        elif m.pct_of_previous is not None:
+            lines.append(html.escape(translate("Canvas", "%1% of those at the step before came on to this one")
+                                     .replace("%1", f"{m.pct_of_previous:.0f}")))
+        if m.caption:
+            lines.append(f"<i>{html.escape(m.caption)}</i>")
+        return lines
 
     # -- nodeeditor hooks -----------------------------------------------------------------------
     def initSettings(self):  # noqa: N802
@@ -731,6 +872,7 @@ class EdgeItem(QDMGraphicsEdge):
         self._cached_path: QtGui.QPainterPath | None = None
         self._label_font = a.label_font
         self.label: str = ""
+        self._label_width = 0.0
 
     def setSource(self, x, y):  # noqa: N802
         super().setSource(x, y)
@@ -743,6 +885,40 @@ class EdgeItem(QDMGraphicsEdge):
     def _invalidate(self) -> None:
         self.prepareGeometryChange()
         self._cached_path = None
+        canvas = self._canvas()
+        if canvas is not None:
+            canvas.label_rects.pop(self.edge.jid, None)
+
+    def _canvas(self) -> Canvas | None:
+        return getattr(getattr(self.edge, "scene", None), "canvas", None)
+
+    def set_label(self, label: str) -> None:
+        """The figures this connection carries (empty: none); placed again at the next paint."""
+        width = QtGui.QFontMetricsF(self._label_font).horizontalAdvance(label) + 10 if label else 0.0
+        if width != self._label_width:
+            self.prepareGeometryChange()
+        self.label, self._label_width = label, width
+        canvas = self._canvas()
+        if canvas is not None:
+            canvas.label_rects.pop(self.edge.jid, None)
+        self.update()
+
+    def placed_label_rect(self) -> QtCore.QRectF | None:
+        """Where this connection's label is painted (placed now if it was not yet), or None when
+        the connection is too short to carry it."""
+        if not self.label:
+            return None
+        canvas = self._canvas()
+        if canvas is not None and self.edge.jid in canvas.label_rects:
+            return canvas.label_rects[self.edge.jid]
+        path = self.calcPath()
+        width = self._label_width
+        if path.length() < width + 30:
+            return None  # too short to carry a label without covering the nodes; the nodes show it
+        rect = self._label_rect(path, width)
+        if canvas is not None:
+            canvas.label_rects[self.edge.jid] = rect
+        return rect
 
     def calcPath(self):  # noqa: N802
         if self._cached_path is None:
@@ -750,7 +926,9 @@ class EdgeItem(QDMGraphicsEdge):
         return self._cached_path
 
     def boundingRect(self):  # noqa: N802
-        return self.calcPath().boundingRect().adjusted(-40, -12, 40, 12)
+        # the label sits on the path, or stacked one row above or below it
+        half = max(40.0, self._label_width / 2 + 4)
+        return self.calcPath().boundingRect().adjusted(-half, -12 - LABEL_STACK, half, 12 + LABEL_STACK)
 
     def shape(self):
         stroker = QtGui.QPainterPathStroker()
@@ -769,47 +947,96 @@ class EdgeItem(QDMGraphicsEdge):
         else:
             painter.setPen(self._pen)
         painter.drawPath(path)
-        if self.label and painter.worldTransform().m11() >= LOD_SIMPLE:
-            fm = QtGui.QFontMetricsF(self._label_font)
-            w = fm.horizontalAdvance(self.label) + 10
-            if path.length() < w + 30:
-                return  # too short to carry a label without covering the nodes; the nodes show it
-            painter.setFont(self._label_font)
-            rect = self._label_rect(path, w)
-            painter.setPen(QtGui.QPen(QtGui.QColor("#C9D1DB"), 1))
-            painter.setBrush(QtGui.QColor("#FFFFFF"))
-            painter.drawRoundedRect(rect, 8, 8)
-            painter.setPen(QtGui.QColor("#37474F"))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.label)
+        # the label is painted by the canvas's label layer, above every connection's line
 
+    def paint_label(self, painter: QtGui.QPainter) -> None:
+        rect = self.placed_label_rect()
+        if rect is None:
+            return
+        painter.setFont(self._label_font)
+        painter.setPen(QtGui.QPen(QtGui.QColor("#C9D1DB"), 1))
+        painter.setBrush(QtGui.QColor("#FFFFFF"))
+        painter.drawRoundedRect(rect, 8, 8)
+        painter.setPen(QtGui.QColor("#37474F"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.label)
 
     def _label_rect(self, path: QtGui.QPainterPath, width: float) -> QtCore.QRectF:
         """Where the label goes: the middle of the connection, or the spot nearest to it where the
-        label covers no node or port, else the spot where it covers least (a short, steep
-        connection between close nodes would otherwise put its figures on top of them)."""
+        label covers no node, port or label placed before it; failing that, the same spots with
+        the label stacked a row above or below the line; else the spot where it covers least,
+        another label counting worse than a node (a short, steep connection between close nodes,
+        or two connections into one port, would otherwise put figures on top of each other)."""
         scene = self.scene()
-        best: tuple[float, QtCore.QRectF] | None = None
-        for t in _LABEL_SPOTS:
-            point = path.pointAtPercent(t)
-            rect = QtCore.QRectF(point.x() - width / 2, point.y() - 8, width, 16)
-            if scene is None:
-                return rect
-            # Bounding rectangles: a node's takes in the overlay pill and the badge above it.
-            covered = 0.0
-            for item in scene.items(rect.adjusted(-3, -3, 3, 3), Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-                if isinstance(item, NodeItem | QDMGraphicsSocket):
-                    overlap = item.sceneBoundingRect().intersected(rect)
-                    covered += max(overlap.width() * overlap.height(), 1.0)
-            if covered == 0.0:
-                return rect
-            if best is None or covered < best[0]:
-                best = (covered, rect)
+        canvas = self._canvas()
+        others = [] if canvas is None else [r for eid, r in canvas.label_rects.items() if eid != self.edge.jid]
+        best: tuple[tuple[bool, float], QtCore.QRectF] | None = None
+        for dy in (0.0, -LABEL_STACK, LABEL_STACK):
+            for t in _LABEL_SPOTS:
+                point = path.pointAtPercent(t)
+                rect = QtCore.QRectF(point.x() - width / 2, point.y() - 8 + dy, width, 16)
+                if scene is None:
+                    return rect
+                # Bounding rectangles: a node's takes in the overlay pill and the badge above it.
+                covered = 0.0
+                for item in scene.items(rect.adjusted(-3, -3, 3, 3),
+                                        Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+                    if isinstance(item, NodeItem | QDMGraphicsSocket):
+                        overlap = item.sceneBoundingRect().intersected(rect)
+                        covered += max(overlap.width() * overlap.height(), 1.0)
+                clash = 0.0
+                for other in others:
+                    overlap = other.adjusted(-2, -2, 2, 2).intersected(rect)
+                    if not overlap.isEmpty():
+                        clash += max(overlap.width() * overlap.height(), 1.0)
+                if covered == 0.0 and clash == 0.0:
+                    return rect
+                # a stacked spot off the line only wins when it is clear
+                cost = (clash > 0.0 or dy != 0.0, covered + clash)
+                if best is None or cost < best[0]:
+                    best = (cost, rect)
         assert best is not None
         return best[1]
 
 
 #: Spots along a connection (fractions of its length) tried for its label, best first.
 _LABEL_SPOTS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82)
+#: How far a label is moved off its connection when every spot on it is taken.
+LABEL_STACK = 18.0
+
+
+class EdgeLabelLayer(QtWidgets.QGraphicsItem):
+    """Paints the connections' labels above every connection and below the nodes: painted by each
+    connection, a label would be crossed by the lines painted after it. Labels are placed in the
+    document's order, so that the same journey gets the same picture."""
+
+    def __init__(self, canvas: Canvas):
+        super().__init__()
+        self.canvas = canvas
+        self.setZValue(-0.5)  # connections are at -1, nodes at 0
+        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+
+    def boundingRect(self):  # noqa: N802
+        scene = self.scene()
+        return scene.sceneRect() if scene is not None else QtCore.QRectF()
+
+    def shape(self):
+        return QtGui.QPainterPath()  # never hit by clicks or rubber bands
+
+    def paint(self, painter, option, widget=None):
+        if painter.worldTransform().m11() < LOD_SIMPLE or not self.canvas.overlays_visible:
+            return
+        exposed = option.exposedRect
+        scene = self.scene()
+        order = self.canvas.edge_order()
+        edges = [item for item in scene.items(exposed.adjusted(-60, -30, 60, 30),
+                                              Qt.ItemSelectionMode.IntersectsItemBoundingRect)
+                 if isinstance(item, EdgeItem) and item.label]
+        edges.sort(key=lambda item: order.get(item.edge.jid, len(order)))
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        for item in edges:
+            item.paint_label(painter)
 
 
 class CanvasEdge(NEEdge):
@@ -1075,6 +1302,18 @@ class Canvas(QtCore.QObject):
         self.segment_names: dict[str, str] = {}
         #: Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.
         self.source_stats: dict[str, SourceStats] | None = None
+        #: Where the connection labels went (edge id → rectangle), so that later ones avoid them.
+        self.label_rects: dict[str, QtCore.QRectF] = {}
+        #: Whose numbers the overlays show (``Metrics.origin``/``caption``), for the corner tag.
+        self.overlay_origin = ""
+        self.overlay_caption = ""
+        self.origin_tag = QtWidgets.QLabel(self.view)
+        self.origin_tag.setObjectName("overlayOrigin")
+        self.origin_tag.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.origin_tag.hide()
+        self.label_layer = EdgeLabelLayer(self)
+        self.scene.grScene.addItem(self.label_layer)
+        self._edge_order: dict[str, int] | None = None
         self.scene.grScene.selectionChanged.connect(self._on_selection_changed)
         editor.issuesChanged.connect(self._apply_issues)
         self.load_all()
@@ -1100,6 +1339,8 @@ class Canvas(QtCore.QObject):
                 node.remove()
             self.nodes.clear()
             self.edges.clear()
+            self.label_rects.clear()
+            self._edge_order = None
             reg = self.editor.registry
             for jnode in self.editor.journey.nodes:
                 self.nodes[jnode.id] = CanvasNode(self, jnode, reg.get(jnode.type))
@@ -1125,10 +1366,12 @@ class Canvas(QtCore.QObject):
         if out_socket is None or in_socket is None:
             return
         self.edges[edge_id] = CanvasEdge(self.scene, out_socket, in_socket, EDGE_TYPE_BEZIER, jid=edge_id)
+        self._edge_order = None
 
     def _detach_edges_of(self, cnode: CanvasNode) -> None:
         for eid in [e.id for e in self.editor.journey.edges_of(cnode.jid)]:
             edge = self.edges.pop(eid, None)
+            self._forget_edge(eid)
             if edge is not None:
                 edge.remove(silent=True)
 
@@ -1170,6 +1413,7 @@ class Canvas(QtCore.QObject):
             self._add_edge(cid)
         elif kind == "edge_removed":
             edge = self.edges.pop(cid, None)
+            self._forget_edge(cid)
             if edge is not None:
                 edge.remove(silent=True)
 
@@ -1271,6 +1515,7 @@ class Canvas(QtCore.QObject):
                 moves[nid] = (old, new)
         if moves:
             self.editor.execute(MoveNodes(moves))
+            self.labels_moved()
 
     def selected_node_ids(self) -> list[str]:
         return [item.node.jid for item in self.scene.grScene.selectedItems() if isinstance(item, NodeItem)]
@@ -1321,16 +1566,63 @@ class Canvas(QtCore.QObject):
     def set_metrics(self, node_metrics: dict[str, Metrics], edge_labels: dict[str, str]) -> None:
         for nid, cnode in self.nodes.items():
             cnode.metrics = node_metrics.get(nid)
-            cnode.grNode.update()
+            cnode.grNode.metrics_changed()
+        self.label_rects.clear()
         for eid, edge in self.edges.items():
-            edge.grEdge.label = edge_labels.get(eid, "") if self.overlays_visible else ""
-            edge.grEdge.update()
+            edge.grEdge.set_label(edge_labels.get(eid, "") if self.overlays_visible else "")
+        first = next(iter(node_metrics.values()), None)
+        self.overlay_origin = first.origin if first is not None else ""
+        self.overlay_caption = first.caption if first is not None else ""
+        self._update_origin_tag()
 
     def set_overlays_visible(self, visible: bool) -> None:
         self.overlays_visible = visible
         for cnode in self.nodes.values():
             cnode.overlay_visible = visible
-            cnode.grNode.update()
+            cnode.grNode.metrics_changed()
+        self._update_origin_tag()
+
+    def _update_origin_tag(self) -> None:
+        """The tag in the canvas's corner saying whose numbers the overlays show: simulated, test or
+        live customers (the same pills could be any of them)."""
+        tag = self.origin_tag
+        if not (self.overlay_caption and self.overlays_visible):
+            tag.hide()
+            return
+        tag.setStyleSheet(f"QLabel#overlayOrigin {{ background: {ORIGIN_COLORS.get(self.overlay_origin, '#455A64')};"
+                          " color: white; border-radius: 9px; padding: 3px 10px; font-weight: bold; }")
+        available = max(120, self.view.viewport().width() - 24)
+        metrics = QtGui.QFontMetrics(tag.font())
+        tag.setText(metrics.elidedText(self.overlay_caption, Qt.TextElideMode.ElideRight, available - 24))
+        tag.setToolTip(self.overlay_caption)
+        tag.adjustSize()
+        tag.move(12, 10)
+        tag.show()
+        tag.raise_()
+
+    def place_labels(self) -> dict[str, QtCore.QRectF]:
+        """Place every connection's label not placed yet, in document order, each clear of the
+        nodes and of the labels placed before it; returns edge id → label rectangle."""
+        for eid, edge in list(self.edges.items()):
+            if eid not in self.label_rects:
+                edge.grEdge.placed_label_rect()
+        return dict(self.label_rects)
+
+    def _forget_edge(self, edge_id: str) -> None:
+        self._edge_order = None
+        self.label_rects.pop(edge_id, None)
+
+    def edge_order(self) -> dict[str, int]:
+        """Edge id → its place in the document (labels are placed in this order)."""
+        if self._edge_order is None:
+            self._edge_order = {eid: i for i, eid in enumerate(self.edges)}
+        return self._edge_order
+
+    def labels_moved(self) -> None:
+        """Nodes were dropped somewhere else: place every label again."""
+        self.label_rects.clear()
+        for edge in self.edges.values():
+            edge.grEdge.update()
 
     def invalidate_lanes(self) -> None:
         self._lanes = None

@@ -2,7 +2,8 @@
 runner, on a virtual clock, with every message kept by a recording channel instead of sent.
 
 The work happens in :class:`TestModeWorker`, moved to a worker thread by the Run panel; the helpers
-above it hold no Qt and are usable on their own.
+above it hold no Qt and are usable on their own. :func:`ended_at_ports` also serves live mode: how
+many runs ended at each output port that has no edge, which the counters do not say.
 """
 
 from __future__ import annotations
@@ -95,6 +96,49 @@ def start_of_test_clock(workspace: Workspace, wall: datetime | None = None) -> d
     return start
 
 
+def unwired_ports(journey: Journey, registry: Registry) -> dict[str, set[str]]:
+    """Each runnable node's output ports that no edge leaves from: a run leaving through one ends."""
+    wired = {(e.source.node, e.source.port) for e in journey.edges}
+    found: dict[str, set[str]] = {}
+    for node in journey.nodes:
+        spec = registry.get(node.type)
+        if spec is None or not spec.executable:
+            continue
+        ports = {p.name for p in spec.output_ports(node.config) if (node.id, p.name) not in wired}
+        if ports:
+            found[node.id] = ports
+    return found
+
+
+def ended_at_ports(workspace: Workspace, registry: Registry, journey: Journey, version: int,
+                   mode: str) -> dict[str, dict[str, int]]:
+    """Runs of a version that ended by leaving a node through an output port with no edge, by node
+    and port (the part of the node's ``exited`` counter the canvas shows beside those ports).
+
+    The counters do not split ``exited`` by port, so this counts the step log's lines for those
+    ports: one aggregate query, restricted to the nodes that have such a port."""
+    from sqlalchemy import func, select
+
+    from engine.store.models import RunRow, StepRow
+
+    unwired = unwired_ports(journey, registry)
+    if not unwired:
+        return {}
+    ports = sorted({p for names in unwired.values() for p in names})
+    with workspace._session() as s:
+        rows = s.execute(
+            select(StepRow.node_id, StepRow.port, func.count())
+            .join(RunRow, RunRow.id == StepRow.run_id)
+            .where(RunRow.journey_id == journey.id, RunRow.version_number == version, StepRow.mode == mode,
+                   StepRow.node_id.in_(sorted(unwired)), StepRow.port.in_(ports))
+            .group_by(StepRow.node_id, StepRow.port)).all()
+    found: dict[str, dict[str, int]] = {}
+    for node_id, port, count in rows:
+        if port in unwired.get(node_id, ()):
+            found.setdefault(node_id, {})[port] = count
+    return found
+
+
 @dataclass
 class TestResult:
     """What a test run left behind: the test-mode counters of the version (all test runs so far),
@@ -111,6 +155,8 @@ class TestResult:
     edges: dict[str, int]
     messages: list[Message] = field(default_factory=list)
     cancelled: bool = False
+    #: Runs that ended at an output port with no edge: node → port → runs.
+    ended_at: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 class TestModeWorker(QtCore.QObject):
@@ -163,8 +209,9 @@ class TestModeWorker(QtCore.QObject):
         def result(cancelled: bool) -> TestResult:
             nodes, edges = runner.counters(self.journey_id, self.version, "test")
             messages = [m for ch in channels.values() for m in ch.messages]
+            ended = ended_at_ports(ws, self.registry, published, self.version, "test")
             return TestResult(self.journey_id, self.version, self.days, len(customers), entered, nodes, edges,
-                              messages, cancelled)
+                              messages, cancelled, ended)
 
         steps_per_day = int(timedelta(days=1) / TEST_STEP)
         total = self.days * steps_per_day
@@ -182,5 +229,5 @@ class TestModeWorker(QtCore.QObject):
         return result(cancelled)
 
 
-__all__ = ["TEST_CUSTOMERS", "TestModeWorker", "TestResult", "channel_ids", "ensure_test_customers",
-           "start_of_test_clock", "address_of_test_customer"]
+__all__ = ["TEST_CUSTOMERS", "TestModeWorker", "TestResult", "channel_ids", "ended_at_ports",
+           "ensure_test_customers", "start_of_test_clock", "address_of_test_customer", "unwired_ports"]

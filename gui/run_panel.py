@@ -5,16 +5,18 @@ Simulation runs synthetic customers through a copy of the draft; test mode runs 
 test customers through the published version with the durable runner (see :mod:`gui.live`). Either
 way the work happens in a worker thread; the panel shows progress, can cancel, and hands snapshots
 of the counts to the canvas as they come, so the overlays fill in live while the canvas stays
-responsive.
+responsive. Live mode reads the published version's counters every few seconds (and says how many
+customers still wait in earlier versions); the panel switches to it when the open journey goes
+live. Every set of numbers is tagged with where it comes from, which the canvas shows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.document import Journey
 from engine.spec import Registry
-from gui.canvas import Metrics
+from gui.canvas import KIND_EXIT, KIND_GOAL, KIND_STEP, Metrics
 from gui.live import TestModeWorker, TestResult
 from gui.qt import QtCore, QtWidgets, Signal
 
@@ -55,19 +57,67 @@ class SimulationWorker(QtCore.QObject):
         self.finished.emit(result)
 
 
-def overlay_numbers(journey: Journey, result) -> tuple[dict[str, Metrics], dict[str, str]]:
-    """Per-node metrics (with % of the previous step) and per-edge labels (count and % of source)."""
+def _node_kind(journey: Journey, registry: Registry | None, node_id: str) -> str:
+    """``goal`` (a goal node), ``exit`` (a node with no output: the run ends there) or ``step``."""
+    node = journey.node(node_id)
+    spec = registry.get(node.type) if registry is not None and node is not None else None
+    if spec is None:
+        return KIND_STEP
+    if spec.goal_event is not None:
+        return KIND_GOAL
+    return KIND_STEP if spec.output_ports(node.config) else KIND_EXIT
+
+
+def journey_entries(journey: Journey, result, registry: Registry | None) -> int | None:
+    """Runs that entered the journey: the result's own count when it has one (a simulation), else
+    the arrivals at its entry nodes; None when that cannot be told (no registry)."""
+    started = getattr(result, "runs_started", None)
+    if started is not None:
+        return started
+    if registry is None:
+        return None
+    entries = 0
+    for node in journey.nodes:
+        spec = registry.get(node.type)
+        counts = result.nodes.get(node.id)
+        if spec is not None and spec.is_entry and counts is not None:
+            entries += counts.entered
+    return entries
+
+
+def overlay_numbers(journey: Journey, result, registry: Registry | None = None, *, origin: str = "",
+                    caption: str = "") -> tuple[dict[str, Metrics], dict[str, str]]:
+    """Per-node metrics and per-edge labels (count and % of source).
+
+    A step's percentage is of the runs that arrived at the nodes before it; a goal's or exit's (told
+    apart with ``registry``) is of the runs that entered the journey, since several branches lead
+    there and their sums would count customers twice. Each node also carries what left through each
+    output port: along its edge, or ending there when the port has no edge (``result.ended_at``), so
+    that ``entered = Σ outputs + active + ended`` can be read off the canvas. ``origin`` and
+    ``caption`` say where the numbers come from (painted on the canvas)."""
     nodes = result.nodes
+    ended_at: dict[str, dict[str, int]] = getattr(result, "ended_at", None) or {}
+    entries = journey_entries(journey, result, registry)
     incoming: dict[str, int] = {}
+    outs: dict[str, dict[str, int]] = {}
     for edge in journey.edges:
         count = result.edges.get(edge.id, 0)
         incoming[edge.target.node] = incoming.get(edge.target.node, 0) + count
+        ports = outs.setdefault(edge.source.node, {})
+        ports[edge.source.port] = ports.get(edge.source.port, 0) + count
     metrics: dict[str, Metrics] = {}
     for nid, c in nodes.items():
-        sources = [e.source.node for e in journey.edges if e.target.node == nid]
-        previous = sum(nodes[s].entered for s in set(sources) if s in nodes)
-        pct = (100.0 * incoming.get(nid, 0) / previous) if previous else None
-        metrics[nid] = Metrics(entered=c.entered, active=c.active, converted=c.converted, pct_of_previous=pct)
+        kind = _node_kind(journey, registry, nid)
+        pct_entries = None
+        if kind != KIND_STEP and entries is not None:
+            pct, pct_entries = None, (100.0 * c.entered / entries) if entries else None
+        else:
+            sources = {e.source.node for e in journey.edges if e.target.node == nid}
+            previous = sum(nodes[s].entered for s in sources if s in nodes)
+            pct = (100.0 * incoming.get(nid, 0) / previous) if previous else None
+        metrics[nid] = Metrics(entered=c.entered, active=c.active, converted=c.converted, pct_of_previous=pct,
+                               exited=c.exited, outs=dict(outs.get(nid, {})), ended_at=dict(ended_at.get(nid, {})),
+                               kind=kind, pct_of_entries=pct_entries, origin=origin, caption=caption)
     labels: dict[str, str] = {}
     for edge in journey.edges:
         count = result.edges.get(edge.id, 0)
@@ -86,13 +136,30 @@ MODE_LIVE = "live"
 LIVE_REFRESH_MS = 2000
 
 
+#: How often the panel looks whether the open journey went live (an attribute read, no query).
+STATUS_CHECK_MS = 1000
+
+
 @dataclass(frozen=True)
 class LiveCounts:
-    """The live counters of one published version, shaped like a simulation result."""
+    """The live counters of one published version, shaped like a simulation result, and how many
+    customers still wait in the versions before it (version → runs in the journey there)."""
 
     version: int
     nodes: dict
     edges: dict
+    ended_at: dict = field(default_factory=dict)
+    earlier_active: dict = field(default_factory=dict)
+
+    @property
+    def active_earlier(self) -> int:
+        return sum(self.earlier_active.values())
+
+
+def customers_text(count: int) -> str:
+    """``1 customer`` / ``2 customers``: the panel's counts of customers."""
+    return (QtCore.QCoreApplication.translate("RunPanel", "1 customer") if count == 1 else
+            QtCore.QCoreApplication.translate("RunPanel", "%1 customers").replace("%1", f"{count:,}"))
 
 
 class RunPanel(QtWidgets.QWidget):
@@ -116,6 +183,15 @@ class RunPanel(QtWidgets.QWidget):
         self._live_timer.setInterval(LIVE_REFRESH_MS)
         self._live_timer.timeout.connect(self.refresh_live)
         self._live_journey_id: str | None = None
+        #: The live version's ``ended_at`` and the ``exited`` counters it was read for: the step log
+        #: is counted again only when a node's ``exited`` changed.
+        self._ended_cache: tuple[tuple, dict] | None = None
+        #: (journey id, status) of the open journey when last looked at; see :meth:`check_status`.
+        self._seen_status: tuple[str, str] | None = None
+        self._status_timer = QtCore.QTimer(self)
+        self._status_timer.setInterval(STATUS_CHECK_MS)
+        self._status_timer.timeout.connect(self.check_status)
+        self._status_timer.start()
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
@@ -210,6 +286,8 @@ class RunPanel(QtWidgets.QWidget):
         for widget in self._simulation_only:
             widget.setVisible(not self.test_mode and not self.live_mode)
         self.days.setVisible(not self.live_mode)
+        # Live numbers have no end to progress towards: the bar would only ever sit full.
+        self.progress.setVisible(not self.live_mode)
         caption = self.days.property("caption")
         if caption is not None:
             caption.setVisible(not self.live_mode)
@@ -282,7 +360,8 @@ class RunPanel(QtWidgets.QWidget):
         return True
 
     def refresh_live(self) -> bool:
-        """Read the live counters of the published version (a few rows) and show them."""
+        """Read the live counters of the published version (a few rows) and show them, with how
+        many customers still wait in earlier versions."""
         from engine.errors import JourneyStudioError
         from engine.store.runs import RunStore
 
@@ -290,30 +369,98 @@ class RunPanel(QtWidgets.QWidget):
         if journey_id is None or self.workspace is None:
             return False
         try:
-            latest = self.workspace.latest_version(journey_id)
-            if latest is None:
+            versions = self.workspace.list_versions(journey_id)
+            if not versions:
                 self.summary.setText(self.tr("This journey has no published version yet: there are no live "
                                              "numbers. Go live first."))
                 self.stop_live()
                 return False
+            latest = versions[-1]
             if self._journey is None or self._journey.id != journey_id or \
                     getattr(self, "_live_version", None) != latest.number:
                 self._journey = self.workspace.load_version(journey_id, latest.number)
                 self._live_version = latest.number
-            nodes, edges = RunStore(self.workspace).counters(journey_id, latest.number, "live")
+                self._ended_cache = None
+            store = RunStore(self.workspace)
+            nodes, edges = store.counters(journey_id, latest.number, "live")
+            nodes = self._with_every_step(nodes)
+            ended_at = self._live_ended_at(nodes, latest.number)
+            earlier: dict[int, int] = {}
+            for version in versions[:-1]:
+                waiting = sum(c.active for c in store.counters(journey_id, version.number, "live")[0].values())
+                if waiting:
+                    earlier[version.number] = waiting
         except JourneyStudioError as exc:
             self.summary.setText(self.tr("The live numbers could not be read: %1").replace("%1", str(exc)))
             self.stop_live()
             return False
-        result = LiveCounts(latest.number, nodes, edges)
+        result = LiveCounts(latest.number, nodes, edges, ended_at, earlier)
         self.last_result = result
-        self.metricsReady.emit(*overlay_numbers(self._journey, result))
         active = sum(c.active for c in nodes.values())
         entered = max((c.entered for nid, c in nodes.items() if self._is_entry(nid)), default=0)
-        text = self.tr("Live, version %1: %2 customers entered, %3 in the journey now. Updated %4.")
-        self.summary.setText(text.replace("%1", str(latest.number)).replace("%2", f"{entered:,}")
-                             .replace("%3", f"{active:,}")
-                             .replace("%4", QtCore.QTime.currentTime().toString("HH:mm:ss")))
+        caption = self.tr("Live: real customers in version %1").replace("%1", str(latest.number))
+        text = (self.tr("Live, version %1: %2 entered, %3 in the journey now.")
+                .replace("%1", str(latest.number)).replace("%2", customers_text(entered))
+                .replace("%3", f"{active:,}"))
+        if earlier:
+            older = ", ".join(str(number) for number in sorted(earlier))
+            still = (self.tr("1 customer still in an earlier version (%2)") if result.active_earlier == 1
+                     else self.tr("%1 customers still in earlier versions (%2)"))
+            still = still.replace("%1", f"{result.active_earlier:,}").replace(
+                "%2", (self.tr("version %1") if len(earlier) == 1 else self.tr("versions %1")).replace("%1", older))
+            text += " " + still + "."
+            caption += " · " + still
+        text += " " + self.tr("Updated %1.").replace("%1", QtCore.QTime.currentTime().toString("HH:mm:ss"))
+        self.metricsReady.emit(*overlay_numbers(self._journey, result, self.registry, origin=MODE_LIVE,
+                                                caption=caption))
+        self.summary.setText(text)
+        return True
+
+    def _with_every_step(self, nodes: dict) -> dict:
+        """``nodes`` with a zero for each runnable node nobody reached yet: a live journey that no
+        customer entered still shows that its numbers are live, and zeros where they are."""
+        from engine.runtime.results import NodeCounts
+
+        every = {}
+        for node in self._journey.nodes:
+            spec = self.registry.get(node.type)
+            if spec is not None and spec.executable and spec.run is not None:
+                every[node.id] = NodeCounts()
+        return every | nodes
+
+    def _live_ended_at(self, nodes: dict, version: int) -> dict:
+        """Runs of the live version that ended at ports with no edge; counted from the step log only
+        when some node's ``exited`` counter moved since the last count."""
+        from gui.live import ended_at_ports
+
+        key = tuple(sorted((nid, c.exited) for nid, c in nodes.items()))
+        if self._ended_cache is None or self._ended_cache[0] != key:
+            self._ended_cache = (key, ended_at_ports(self.workspace, self.registry, self._journey, version, "live"))
+        return self._ended_cache[1]
+
+    def check_status(self) -> bool:
+        """Switch to live numbers when the open journey goes live: the simulation's numbers are of
+        synthetic customers, and once real ones arrive those are what the canvas should show. True
+        when it switched."""
+        journey = self.journey_provider() if self.journey_provider is not None else None
+        if journey is None:
+            self._seen_status = None
+            return False
+        seen = (journey.id, journey.settings.status)
+        before, self._seen_status = self._seen_status, seen
+        if before is None or before[0] != journey.id or before[1] == "live" or seen[1] != "live":
+            return False
+        if self.live_mode and self._live_timer.isActive():
+            return False
+        if self.running or self.workspace is None:
+            self._seen_status = before  # look again once the simulation or test is over
+            return False
+        self.set_mode(MODE_LIVE)
+        if not self.start():
+            return False
+        self.summary.setText(self.tr("The journey is live: the canvas now shows its real customers. Choose "
+                                     "Simulation under Mode to try changes on synthetic customers.")
+                             + " " + self.summary.text())
         return True
 
     def _is_entry(self, node_id: str) -> bool:
@@ -356,7 +503,18 @@ class RunPanel(QtWidgets.QWidget):
         self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
 
     def _on_snapshot(self, result) -> None:
-        self.metricsReady.emit(*overlay_numbers(self._journey, result))
+        if isinstance(result, TestResult):
+            origin = MODE_TEST
+            caption = self.tr("Test: %1 through version %2, messages recorded, none sent").replace(
+                "%1", self.tr("%1 test customers").replace("%1", str(result.customers))).replace(
+                "%2", str(result.version))
+        else:
+            origin = MODE_SIMULATION
+            caption = (self.tr("Simulated: %1 synthetic customers over %2 days (seed %3), not real customers")
+                       .replace("%1", f"{result.customers:,}").replace("%2", str(result.days))
+                       .replace("%3", str(result.seed)))
+        self.metricsReady.emit(*overlay_numbers(self._journey, result, self.registry, origin=origin,
+                                                caption=caption))
 
     def _on_finished(self, result) -> None:
         self.last_result = result
@@ -366,16 +524,28 @@ class RunPanel(QtWidgets.QWidget):
             self.summary.setText(self._test_summary(result))
             self._stop_thread()
             return
-        sent = sum(result.deliveries.values())
-        converted = sum(result.goals.values())
-        text = self.tr("%1 customers, %2 days: %3 steps, %4 messages, %5 conversions (%6 s).")
-        text = (text.replace("%1", f"{result.customers:,}").replace("%2", str(result.days))
-                .replace("%3", f"{result.steps:,}").replace("%4", f"{sent:,}")
-                .replace("%5", f"{converted:,}").replace("%6", f"{result.elapsed_s:.1f}"))
+        text = self._simulation_summary(result)
         if result.cancelled:
             text = self.tr("Cancelled. Numbers so far: ") + text
         self.summary.setText(text)
         self._stop_thread()
+
+    def _simulation_summary(self, result) -> str:
+        """Who entered and converted (each customer once: ``result.goals`` counts a run once per goal
+        it reached), then the work done."""
+        sent = sum(result.deliveries.values())
+        entered, converted = result.customers_entered, result.customers_converted
+        rate = f"{100.0 * converted / entered:.0f}" if entered else "0"
+        text = (self.tr("%1, %2 days: %3 entered the journey, %4 converted (%5%).")
+                .replace("%1", customers_text(result.customers)).replace("%2", str(result.days))
+                .replace("%3", f"{entered:,}").replace("%4", f"{converted:,}").replace("%5", rate))
+        if result.runs_started != entered or result.runs_converted != converted:
+            # The nodes count entries: a customer who came back counts once per time.
+            text += " " + (self.tr("The nodes count entries: %1 in all, %2 of them converted.")
+                           .replace("%1", f"{result.runs_started:,}").replace("%2", f"{result.runs_converted:,}"))
+        text += " " + (self.tr("%1 steps, %2 messages (%3 s).").replace("%1", f"{result.steps:,}")
+                       .replace("%2", f"{sent:,}").replace("%3", f"{result.elapsed_s:.1f}"))
+        return text
 
     def _test_summary(self, result: TestResult) -> str:
         kinds: dict[str, int] = {}

@@ -32,7 +32,11 @@ For every executable node, at every moment (snapshots included)::
   journey. So ``converted ≤ entered``; at a goal node they are equal.
 
 ``goals`` counts runs per goal: each goal node id (runs that arrived there or did its event) and
-each event of ``settings.goals`` (runs during which the customer did it), at most once per run.
+each event of ``settings.goals`` (runs during which the customer did it), at most once per run. A run
+reaching several goals is in several of these counts: ``runs_converted`` counts each converted run
+once, ``customers_converted`` each customer once (``runs_started`` and ``customers_entered`` are
+their denominators). ``ended_at`` splits the part of ``exited`` that left through an output port
+with no edge by node and port (a message skipped or failed where only "sent" is wired).
 ``deliveries`` counts messages a channel delivered, per channel account (customer messages and
 staff notices). ``steps`` counts node behaviours run.
 
@@ -112,6 +116,15 @@ class SimulationResult:
     cancelled: bool = False
     #: Runs that ended at each node without having converted (not part of the JSON; for summaries).
     dropped: dict[str, int] = field(default_factory=dict)
+    #: Runs that ended at a node by leaving through an output port with no edge: node → port → runs
+    #: (part of ``exited``; not part of the JSON).
+    ended_at: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Runs started, and customers who started at least one (not part of the JSON).
+    runs_started: int = 0
+    customers_entered: int = 0
+    #: Runs that converted (each once, however many goals it reached), and distinct customers.
+    runs_converted: int = 0
+    customers_converted: int = 0
 
     def to_json(self) -> dict:
         return {
@@ -335,6 +348,9 @@ class Simulation:
         n = len(self.node_ids)
         self.entered, self.active, self.exited = [0] * n, [0] * n, [0] * n
         self.converted, self.dropped = [0] * n, [0] * n
+        self.ended_at: list[dict[str, int]] = [{} for _ in range(n)]
+        self.runs_started = self.customers_entered = self.runs_converted = 0
+        self.converted_customers: set[int] = set()
         self.edge_counts = [0] * len(self.edge_ids)
         self.deliveries = dict.fromkeys(self.channels, 0)
         self.goal_counts = dict.fromkeys([self.node_ids[i] for i in self.goal_nodes] + self.goal_events, 0)
@@ -389,7 +405,10 @@ class Simulation:
                    for i in range(len(ids))},
             edges={eid: self.edge_counts[k] for k, eid in enumerate(self.edge_ids)},
             deliveries=dict(self.deliveries), goals=dict(self.goal_counts), cancelled=was_cancelled,
-            dropped={ids[i]: self.dropped[i] for i in range(len(ids))})
+            dropped={ids[i]: self.dropped[i] for i in range(len(ids))},
+            ended_at={ids[i]: dict(self.ended_at[i]) for i in range(len(ids)) if self.ended_at[i]},
+            runs_started=self.runs_started, customers_entered=self.customers_entered,
+            runs_converted=self.runs_converted, customers_converted=len(self.converted_customers))
 
     # -- the queue -----------------------------------------------------------------------------
     def _push(self, at: datetime, kind: int, a: Any = None, b: Any = None, c: Any = None) -> None:
@@ -516,7 +535,10 @@ class Simulation:
         customer.runs.append(run)
         customer.entered_before = True
         customer.last_entry = now
+        if not customer.entries:
+            self.customers_entered += 1
         customer.entries += 1
+        self.runs_started += 1
         for name in self.organic_at_start:
             self._organic(run, name, None)
         self._steps(run, entry.index, True)
@@ -560,7 +582,7 @@ class Simulation:
             if kind is Go:
                 nxt = out[index].get(outcome.port)
                 if nxt is None:
-                    self._end(run, index)
+                    self._end_at_port(run, index, outcome.port)
                     return
                 self.edge_counts[nxt[0]] += 1
                 index, arrive = nxt[1], True
@@ -614,10 +636,15 @@ class Simulation:
         index = run.node
         nxt = self.out[index].get(port)
         if nxt is None:
-            self._end(run, index)
+            self._end_at_port(run, index, port)
             return
         self.edge_counts[nxt[0]] += 1
         self._steps(run, nxt[1], True)
+
+    def _end_at_port(self, run: _Run, index: int, port: str) -> None:
+        ended = self.ended_at[index]
+        ended[port] = ended.get(port, 0) + 1
+        self._end(run, index)
 
     def _end(self, run: _Run, index: int) -> None:
         self.exited[index] += 1
@@ -644,6 +671,8 @@ class Simulation:
         self.goal_counts[key] = self.goal_counts.get(key, 0) + 1
         if not run.converted:
             run.converted = True
+            self.runs_converted += 1
+            self.converted_customers.add(run.customer.index)
             converted = self.converted
             for v in run.visits:
                 converted[v] += 1
