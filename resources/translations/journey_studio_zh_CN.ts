@@ -4,7 +4,7 @@
 <context>
     <name>AccountForm</name>
     <message>
-        <location filename="../../gui/channels_window.py" line="+321"/>
+        <location filename="../../gui/channels_window.py" line="+342"/>
         <source>e.g. Newsletter</source>
         <translation type="unfinished"></translation>
     </message>
@@ -119,7 +119,7 @@
 <context>
     <name>Canvas</name>
     <message>
-        <location filename="../../gui/canvas.py" line="+141"/>
+        <location filename="../../gui/canvas.py" line="+145"/>
         <source>No events yet</source>
         <extracomment>Below this zoom, nodes are painted as plain coloured blocks (fast with thousands of nodes). The warning triangle on a node whose channel account is missing or failing: amber, so that it stands out on every stage colour (orange Orchestrate headers included), with dark ink. The live count pill of a data source: the Track colour while events arrive, muted otherwise. Header ink for light headers (a note&apos;s yellow, a pale stage colour). Most lines of summary an annotation node shows before it ends in an ellipsis. Headers lighter than this get dark ink. White still reads on the saturated stage colours (orange, teal: about 0.3); pale ones (a yellow note, an amber or pastel stage) need dark text.</extracomment>
         <translation type="unfinished"></translation>
@@ -165,14 +165,39 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+344"/>
+        <location line="+10"/>
+        <source>%1 ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 in · %2 conv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>%1 in · %2 active · %3 conv</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+124"/>
+        <location line="+6"/>
+        <source>%1 active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1% of entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+548"/>
         <source>Unknown node</source>
-        <extracomment>Why this node&apos;s channel account cannot deliver (missing, wrong kind, failing), or None. A data source&apos;s live event counts (None: not a source, or not read yet).</extracomment>
+        <extracomment>What a node&apos;s numbers mean (:attr:`Metrics.kind`): a step on the way, a goal, or an end. Where the numbers come from (:attr:`Metrics.origin`), as the Run panel&apos;s modes. The colour of the canvas tag saying where the numbers come from. Pills of goals and exits: a share of the journey&apos;s entries is no drop-off, so no heat colour. Of the runs that arrived at the nodes just before (steps only). Of the runs that entered the journey (goals and exits). One line saying where the numbers come from (&quot;Simulated: 3,000 synthetic customers…&quot;). Counts painted on the rows of output ports with no edge: port index → text. Why this node&apos;s channel account cannot deliver (missing, wrong kind, failing), or None. A data source&apos;s live event counts (None: not a source, or not read yet).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -181,20 +206,50 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+29"/>
         <source>Entered: %1 · Active: %2 · Converted: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+260"/>
-        <source>Connect an output (right side) to an input (left side).</source>
-        <extracomment>Spots along a connection (fractions of its length) tried for its label, best first.</extracomment>
+        <location line="+6"/>
+        <source>Went on through “%1”: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+316"/>
+        <location line="+3"/>
+        <source>Ended at “%1” (not connected): %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ended here: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Left the journey here (exit event, jump or step limit): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1% of the customers who entered the journey got here (each entry counted once)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1% of those at the step before came on to this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+341"/>
+        <source>Connect an output (right side) to an input (left side).</source>
+        <extracomment>Spots along a connection (fractions of its length) tried for its label, best first. How far a label is moved off its connection when every spot on it is taken.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+333"/>
         <source>Channel account “%1” is not connected</source>
-        <extracomment>Connected accounts (id → the kind of message they carry); None until the window says. Accounts whose last delivery failed: id → the reason. Issues found by the window beyond the document&apos;s own (see :meth:`set_extra_issues`). Saved segments: id → name, for summaries that name a segment (see :meth:`set_segment_names`). Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read.</extracomment>
+        <extracomment>Connected accounts (id → the kind of message they carry); None until the window says. Accounts whose last delivery failed: id → the reason. Issues found by the window beyond the document&apos;s own (see :meth:`set_extra_issues`). Saved segments: id → name, for summaries that name a segment (see :meth:`set_segment_names`). Stored events per ``events.source`` (see :meth:`set_source_stats`); None until read. Where the connection labels went (edge id → rectangle), so that later ones avoid them. Whose numbers the overlays show (``Metrics.origin``/``caption``), for the corner tag.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -211,7 +266,7 @@
 <context>
     <name>ChannelsWindow</name>
     <message>
-        <location filename="../../gui/channels_window.py" line="+147"/>
+        <location filename="../../gui/channels_window.py" line="+148"/>
         <source>Channels</source>
         <extracomment>Accounts were added, changed or removed. A connection test or test message finished: ``(account id, ok, text shown)``.</extracomment>
         <translation type="unfinished"></translation>
@@ -222,12 +277,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
-        <source>Passwords and tokens cannot be saved: %1 Until then, accounts that need a secret cannot be saved or opened.</source>
+        <location line="-575"/>
+        <source>it holds a password or token and the system keyring cannot be used; Journey › Channels… says why</source>
+        <extracomment>The colour of each kind of message, for account icons. Delivery statuses that end an attempt; the newest of them says whether an account works. Account id → why it cannot be opened (a secret the keyring cannot give, refused settings).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+601"/>
+        <source>Passwords and tokens cannot be saved: %1 Until then, accounts that hold a password or token cannot be saved or opened; the others (a mail relay without a login, say) work as usual.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Account</source>
         <translation type="unfinished"></translation>
     </message>
@@ -254,12 +315,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+310"/>
+        <location line="+320"/>
         <source>Add account</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-307"/>
+        <location line="-317"/>
         <source>Connect a new account: choose its provider</source>
         <translation type="unfinished"></translation>
     </message>
@@ -345,12 +406,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+197"/>
+        <location line="+207"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-194"/>
+        <location line="-204"/>
         <source>Save the account (Enter); secrets go to the system keyring</source>
         <translation type="unfinished"></translation>
     </message>
@@ -360,12 +421,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
+        <source>This account holds a password or token that the system keyring cannot give (see above), so nothing is sent through it until the keyring works.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+3"/>
+        <source>This account cannot be opened: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <location line="+3"/>
         <source>Cannot be opened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Connection test failed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -395,7 +468,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>Delivery %1 to customer %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2058,13 +2131,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>JourneyBrowser</name>
     <message>
-        <location filename="../../gui/journey_browser.py" line="+104"/>
-        <source>Search journeys…</source>
-        <extracomment>The workspace changed through this widget (rename, duplicate, archive, delete).</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location filename="../../gui/journey_browser.py" line="+111"/>
         <source>Show archived</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2089,7 +2156,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+75"/>
         <source>New</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2142,12 +2209,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="-15"/>
-        <location line="+284"/>
+        <location line="+290"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-284"/>
+        <location line="-290"/>
         <source>Delete the selected journey for good</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2179,6 +2246,16 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         </translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Updated %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latest published version: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+11"/>
         <source>v%1</source>
         <translation type="unfinished"></translation>
@@ -2189,12 +2266,24 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-11"/>
+        <location line="+14"/>
         <source>Never published</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="-189"/>
+        <source>Search…</source>
+        <extracomment>The workspace changed through this widget (rename, duplicate, archive, delete).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Find journeys by name or description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+211"/>
         <source>No workspace is open.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2214,7 +2303,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+52"/>
         <source>Open in the editor</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2285,7 +2374,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>JourneyStatus</name>
     <message>
-        <location filename="../../gui/journey_browser.py" line="-408"/>
+        <location filename="../../gui/journey_browser.py" line="-429"/>
         <location line="+5"/>
         <source>Archived</source>
         <translation type="unfinished"></translation>
@@ -2356,14 +2445,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>MainWindow</name>
     <message>
         <location filename="../../gui/main_window.py" line="+58"/>
-        <location line="+252"/>
-        <location line="+680"/>
+        <location line="+257"/>
+        <location line="+697"/>
         <source>Journey Studio</source>
         <extracomment>After collector events arrive, read the event names again once arrivals pause this long. Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-911"/>
+        <location line="-933"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -2393,7 +2482,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+90"/>
         <source>Start page</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2458,7 +2547,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Cu&amp;t</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2866,7 +2965,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+65"/>
+        <source>Channel account “%1” cannot be opened, so nothing is sent through it: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>Fix the problems first: a journey with errors cannot run.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2896,7 +3000,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>About Journey Studio</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4400,9 +4504,20 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>RunPanel</name>
     <message>
-        <location filename="../../gui/run_panel.py" line="+124"/>
+        <location filename="../../gui/run_panel.py" line="+161"/>
+        <source>1 customer</source>
+        <extracomment>How often the live numbers are read again while they are shown. How often the panel looks whether the open journey went live (an attribute read, no query).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>Simulation</source>
-        <extracomment>How often the live numbers are read again while they are shown. Emitted with (node metrics, edge labels) whenever new numbers arrive. Emitted when the overlays should be cleared.</extracomment>
+        <extracomment>Emitted with (node metrics, edge labels) whenever new numbers arrive. Emitted when the overlays should be cleared. The live version&apos;s ``ended_at`` and the ``exited`` counters it was read for: the step log is counted again only when a node&apos;s ``exited`` changed. (journey id, status) of the open journey when last looked at; see :meth:`check_status`.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4462,18 +4577,18 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+63"/>
+        <location line="+65"/>
         <source>Run simulation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-61"/>
-        <location line="+62"/>
+        <location line="-63"/>
+        <location line="+64"/>
         <source>Simulate the journey with synthetic customers (F5)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-61"/>
+        <location line="-63"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4493,13 +4608,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
-        <location line="+112"/>
+        <location line="+38"/>
+        <location line="+181"/>
         <source>Show live numbers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-111"/>
+        <location line="-180"/>
         <source>Show how many real customers are at each step of the published version, refreshed every few seconds</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4539,38 +4654,98 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>This journey has no published version yet: there are no live numbers. Go live first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+20"/>
         <source>The live numbers could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Live, version %1: %2 customers entered, %3 in the journey now. Updated %4.</source>
+        <location line="+7"/>
+        <source>Live: real customers in version %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
-        <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>%1 customers, %2 days: %3 steps, %4 messages, %5 conversions (%6 s).</source>
+        <location line="+1"/>
+        <source>Live, version %1: %2 entered, %3 in the journey now.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+21"/>
+        <source>1 customer still in an earlier version (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 customers still in earlier versions (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>version %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>versions %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Updated %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>The journey is live: the canvas now shows its real customers. Choose Simulation under Mode to try changes on synthetic customers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Test: %1 through version %2, messages recorded, none sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 test customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Simulated: %1 synthetic customers over %2 days (seed %3), not real customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <location line="+38"/>
         <source>Cancelled. Numbers so far: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-28"/>
+        <source>%1, %2 days: %3 entered the journey, %4 converted (%5%).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The nodes count entries: %1 in all, %2 of them converted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 steps, %2 messages (%3 s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Test of version %1 over %2 days: %3 of %4 test customers entered; %5 messages recorded, none sent</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4593,10 +4768,9 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>SecretInput</name>
     <message>
-        <location filename="../../gui/channels_window.py" line="-1092"/>
+        <location filename="../../gui/channels_window.py" line="-1104"/>
         <location line="+59"/>
         <source>•••• stored in your system keyring</source>
-        <extracomment>The colour of each kind of message, for account icons. Delivery statuses that end an attempt; the newest of them says whether an account works.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5333,6 +5507,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location filename="../../gui/journey_browser.py" line="-31"/>
         <source>just now</source>
+        <extracomment>Below this width (pixels) the list shows only the name and the status.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
