@@ -163,6 +163,8 @@ def consent_changes(values: dict[str, Any], field: str) -> tuple[dict[str, Any],
     if "consent" not in values:
         return values, ()
     given = values["consent"]
+    if given is None:  # nothing said about consent: nothing changes
+        return {k: v for k, v in values.items() if k != "consent"}, ()
     if not isinstance(given, dict):
         raise MessageInvalid(f"'{field}.consent' must be an object of channel kind to true, false or null, "
                              f"like {{\"email\": true}}")

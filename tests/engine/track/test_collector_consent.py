@@ -58,6 +58,19 @@ def test_sensors_profile_set_records_consent_and_set_once_keeps_what_is_recorded
     assert customer.attributes == {"city": "Lyon"}
 
 
+def test_a_null_consent_changes_nothing_and_keeps_the_rest_of_the_message(running: Running):
+    ws = running.ws
+    status, _, _ = request(running, "POST", "/v1/identify", {
+        "userId": "u3", "traits": {"email": "bo@example.com", "consent": {"email": True}}})
+    assert status == 200
+    status, _, _ = request(running, "POST", "/v1/identify", {
+        "userId": "u3", "traits": {"plan": "pro", "consent": None}})
+    assert status == 200
+    customer = ws.get_customer(ws.find_customer("user_id", "u3"))
+    assert customer.consent == {"email": True}
+    assert customer.attributes == {"email": "bo@example.com", "plan": "pro"}
+
+
 @pytest.mark.parametrize(("consent", "reason"), [
     ("yes", "'traits.consent' must be an object of channel kind to true, false or null, like {\"email\": true}"),
     ({"fax": True}, "'traits.consent' names 'fax', which is not a channel kind; use email, sms, webhook, chat"),
