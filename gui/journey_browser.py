@@ -354,11 +354,13 @@ class JourneyBrowser(QtWidgets.QWidget):
             self.tree.scrollToItem(item)
 
     def set_current(self, journey_id: str | None) -> None:
-        """Mark the journey open in the window (bold), or none; with nothing selected it is
-        selected too, so that Rename, Duplicate… act on it."""
+        """Mark the journey open in the window (bold), or none. A journey just opened is selected
+        too (as is the open one when nothing is), so that Rename, Duplicate… act on the journey on
+        screen; a row picked since the journey was opened stays picked."""
+        opened = journey_id != self._current_id
         self._current_id = journey_id
         self._apply_current_highlight()
-        if journey_id is not None and self.selected_id() is None:
+        if journey_id is not None and (opened or self.selected_id() is None):
             self.select(journey_id)
 
     def current_id(self) -> str | None:

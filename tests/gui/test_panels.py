@@ -348,7 +348,15 @@ def test_the_open_journey_is_selected_when_nothing_else_is(qtbot, workspace):
     assert browser.selected_id() == "b" and browser.action_rename.isEnabled()
     browser.select("a")
     browser.set_current("b")
-    assert browser.selected_id() == "a"  # a choice the user made stays
+    assert browser.selected_id() == "a"  # a row picked while "b" stays open stays picked
+
+
+def test_opening_another_journey_selects_it(qtbot, workspace):
+    browser = _browser(qtbot, workspace)
+    browser.set_current("a")
+    assert browser.selected_id() == "a"
+    browser.set_current("b")  # the window opened "b": the list follows
+    assert browser.selected_id() == "b" and browser._item_for("b").font(COL_NAME).bold()
 
 
 def test_a_narrow_list_keeps_room_for_the_names(qtbot, workspace):
