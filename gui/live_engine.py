@@ -12,7 +12,7 @@ from datetime import datetime
 
 from engine.errors import JourneyStudioError
 from engine.runtime.clock import RealClock
-from engine.runtime.live import LiveEngine, PassResult
+from engine.runtime.live import LiveEngine, PassResult, retrying_count
 from engine.spec import Registry
 from engine.store.workspace import Workspace
 from gui.qt import QtCore, QtWidgets, Signal, Slot
@@ -35,6 +35,8 @@ class LiveEngineWorker(QtCore.QObject):
         self.engine: LiveEngine | None = None
         self.timer: QtCore.QTimer | None = None
         self._stopping = False
+        #: Messages waiting for another attempt, as of the last pass.
+        self.waiting = 0
 
     @Slot()
     def start(self) -> None:
@@ -51,7 +53,11 @@ class LiveEngineWorker(QtCore.QObject):
         try:
             if self.engine is None:
                 self.engine = LiveEngine(self.workspace, self.registry, RealClock(), _connected_channels(self.workspace))
-            self.passed.emit(self.engine.run_pass(lambda: self._stopping))
+            result = self.engine.run_pass(lambda: self._stopping)
+            if result.retried or self.waiting:
+                # Read only while something waits for another attempt: most passes need no query.
+                self.waiting = retrying_count(self.workspace)
+            self.passed.emit(result)
         except JourneyStudioError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # the engine must not take the app down; say what happened
@@ -144,6 +150,10 @@ class LiveEngineService(QtCore.QObject):
         if self.totals["sent"] or self.totals["failed"]:
             text += " · " + self.tr("%1 sent, %2 failed since start").replace(
                 "%1", f"{self.totals['sent']:,}").replace("%2", f"{self.totals['failed']:,}")
+        waiting = self.worker.waiting
+        if waiting:
+            text += " · " + (self.tr("1 message waiting to be tried again") if waiting == 1 else
+                             self.tr("%1 messages waiting to be tried again").replace("%1", f"{waiting:,}"))
         if self.problems:
             warnings = (self.tr("1 warning since %1") if len(self.problems) == 1
                         else self.tr("%n warnings since %1", "", len(self.problems)))

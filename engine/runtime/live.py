@@ -12,14 +12,14 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.channels import Channel, ChannelResult, Message
 from engine.runtime.clock import Clock
 from engine.runtime.runner import Runner
 from engine.spec import Registry
 from engine.store.customers import EventRecord
-from engine.store.models import EventRow
+from engine.store.models import DeliveryRow, EventRow
 from engine.store.runs import Batch, RunStore
 from engine.store.workspace import Workspace
 
@@ -187,4 +187,12 @@ class LiveEngine:
                           opt_outs, (*self._mailbox_problems, *runner.problems()), self.retried - retried_before)
 
 
-__all__ = ["EVENT_CURSOR_KEY", "RUN_BATCH", "LiveEngine", "PassResult", "WatchedChannel", "new_events"]
+def retrying_count(ws: Workspace) -> int:
+    """Messages waiting for another attempt (their last one failed in a way that may pass)."""
+    with ws._session() as s:
+        return int(s.scalar(select(func.count()).select_from(DeliveryRow)
+                            .where(DeliveryRow.status == "retrying")) or 0)
+
+
+__all__ = ["EVENT_CURSOR_KEY", "RUN_BATCH", "LiveEngine", "PassResult", "WatchedChannel", "new_events",
+           "retrying_count"]

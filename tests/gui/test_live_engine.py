@@ -109,3 +109,24 @@ def test_a_pass_that_could_not_do_something_says_so_in_the_status_bar(window, ws
     qtbot.waitUntil(lambda: "warning" not in service.label.text(), timeout=10_000)
     assert service.problems == () and "Warnings" not in service.label.toolTip()
     window.close()
+
+
+def test_a_message_waiting_to_be_tried_again_is_shown_in_the_status_bar(window, ws, qtbot):
+    import socket
+
+    from engine.channels.accounts import AccountStore
+
+    with socket.socket() as probe:  # a port nobody listens on: the attempt fails and may pass later
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    AccountStore(ws).add("email-main", "Email main", "smtp",
+                         {"host": "127.0.0.1", "port": port, "security": "none", "sender": "shop@example.com"})
+    live_welcome(ws, window.registry)
+    ws.upsert_customer({"email": "ana@example.com"}, {"email": "ana@example.com"}, consent={"email": True})
+    ws.ingest_event({"email": "ana@example.com"}, "signed_up")
+
+    window.start_live_engine(interval_s=0.2)
+    service = window.live_engine
+    qtbot.waitUntil(lambda: [d.status for d in RunStore(ws).deliveries()] == ["retrying"], timeout=20_000)
+    qtbot.waitUntil(lambda: "1 message waiting to be tried again" in service.label.text(), timeout=10_000)
+    window.close()
