@@ -1208,9 +1208,13 @@ class SegmentStore:
                            int(n))
 
     def _refuse_taken_name(self, conn: Any, name: str, segment_id: str | None) -> None:
-        other = conn.scalar(select(_segments.c.id).where(_segments.c.name == name))
-        if other is not None and other != segment_id:
-            raise SegmentInvalid(f"a segment named '{name}' exists already; choose another name", path="name")
+        # Names differing only in capitals ("VIPs", "vips") would read as one segment in every
+        # picker: one of them is enough. A workspace holds a few hundred segments at most.
+        wanted = name.casefold()
+        for other_id, other_name in conn.execute(select(_segments.c.id, _segments.c.name)):
+            if other_id != segment_id and other_name.casefold() == wanted:
+                raise SegmentInvalid(f"a segment named '{other_name}' exists already; choose another name",
+                                     path="name")
 
 
 def _check_segment_name(name: Any) -> str:

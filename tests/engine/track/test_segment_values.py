@@ -210,3 +210,20 @@ def lite(tmp_path):
     workspace = Workspace.open(tmp_path / "workspace.db")
     yield workspace
     workspace.close()
+
+
+def test_a_name_differing_only_in_capitals_or_spaces_is_taken(tmp_path):
+    from engine.errors import SegmentInvalid
+    from engine.store import Workspace
+    from engine.track.segments import SegmentStore
+
+    with Workspace.open(tmp_path / "workspace.db") as ws:
+        store = SegmentStore(ws)
+        vips = store.create("VIPs")
+        for name in ("vips", " VIPS ", "vips\t"):
+            with pytest.raises(SegmentInvalid, match="a segment named 'VIPs' exists already"):
+                store.create(name)
+        other = store.create("Lapsed")
+        with pytest.raises(SegmentInvalid, match="'VIPs' exists already"):
+            store.update(other.id, name="vIPs")
+        assert store.update(vips.id, name="vips").name == "vips"  # its own name, in other capitals
