@@ -697,6 +697,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self.save_draft():
             return
         try:
+            before = self.workspace.latest_version(self.journey_id)
             version = self.workspace.publish(self.journey_id, self.registry)
         except PublishRefused as exc:
             self.refresh_picker_choices()  # a segment deleted elsewhere shows under Problems too
@@ -707,7 +708,11 @@ class MainWindow(QtWidgets.QMainWindow):
         except JourneyStudioError as exc:
             self._error(self.tr("Not published"), str(exc))
             return
-        self.statusBar().showMessage(self.tr("Published version %1").replace("%1", str(version.number)), 6000)
+        if before is not None and before.id == version.id:
+            self.statusBar().showMessage(self.tr("Nothing changed since version %1: it stays the latest")
+                                         .replace("%1", str(version.number)), 6000)
+        else:
+            self.statusBar().showMessage(self.tr("Published version %1").replace("%1", str(version.number)), 6000)
         self.browser.refresh()
         self._refresh_live_chip()
 

@@ -219,3 +219,25 @@ def test_the_toolbar_undo_button_keeps_a_short_label(window, ws):
     assert window.act_undo.text().startswith("&Undo ") and window.act_undo.text() != "&Undo"
     assert button.text() == "Undo" and button.sizeHint().width() == width
     assert window.act_undo.toolTip().startswith(window.act_undo.text().replace("&", ""))
+
+
+def test_publishing_without_changes_says_the_version_stays(window, ws):
+    from engine.commands import make_node
+    from engine.document import Journey
+    from engine.spec import default_registry
+    from tests.conftest import connect
+
+    registry = default_registry()
+    journey = Journey(name="Welcome")
+    entry = make_node(registry, "orchestrate.entry", title="Signed up",
+                      config={"trigger": {"kind": "event", "event": "signed_up"}})
+    done = make_node(registry, "orchestrate.exit", title="Done")
+    journey.nodes += [entry, done]
+    connect(journey, entry, "next", done)
+    ws.create_journey(journey)
+    window.open_journey(journey.id)
+    window.publish()
+    assert window.statusBar().currentMessage() == "Published version 1"
+    window.publish()
+    assert window.statusBar().currentMessage() == "Nothing changed since version 1: it stays the latest"
+    assert [v.number for v in ws.list_versions(journey.id)] == [1]
