@@ -403,7 +403,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, _stop_and_wake) for sig in (signal.SIGINT, signal.SIGTERM)}
     collector = None
     try:
-        with Workspace.open(location) as ws:
+        # A workspace named on the command line must exist: a mistyped path would otherwise run an
+        # empty new workspace and say nothing is live.
+        with Workspace.open(location, create=location is None) as ws:
             engine = LiveEngine(ws, registry, RealClock())
             counted: dict = {}
             smtp = SmtpChannel(args.smtp_host, args.smtp_port, sender=args.sender) if args.smtp_host else None

@@ -268,3 +268,11 @@ def test_run_with_the_collector_sends_for_events_as_they_arrive(tmp_path, regist
         out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
     assert sorted(rcpt[0] for _, rcpt in inbox.messages) == ["ana@example.com", "bo@example.com"]
+
+
+def test_run_refuses_a_workspace_that_is_not_there(tmp_path):
+    missing = tmp_path / "Jouneys"  # mistyped
+    res = cli("run", "--once", "--workspace", str(missing))
+    assert res.returncode != 0
+    assert "there is no workspace here" in res.stderr and "Traceback" not in res.stderr
+    assert not missing.exists()
