@@ -2,8 +2,9 @@
 
 1. *File*: customers or events, and the file.
 2. *Preview*: the first rows as the engine reads them, with the detected encoding and delimiter
-   (both can be changed), the number of rows (exact when the whole file was read) and the rows it
-   could not read; a file without data rows goes no further.
+   (both can be changed), the number of rows (exact when the whole file was read), the rows it
+   could not read and the columns imported under another name (a repeated header name); a file
+   without data rows goes no further.
 3. *Columns*: what each column becomes (not imported, an identifier, an attribute, consent, tags,
    the customer's time zone; for events the event name, its time or a property), the type the
    engine inferred (which may be forced), the column that identifies the customer, the date format
@@ -11,7 +12,8 @@
    and every change is checked at once with :func:`engine.track.csv_import.make_plan`; a refusal
    says what to change on this page (:func:`error_text`), never a command-line option, and the
    sample values that the chosen types, date format and time zone do not read are counted, with
-   an example (:func:`sample_misfits`).
+   an example (:func:`sample_misfits`). An events import whose time column reads none of the
+   sample values (every row would be skipped) cannot start (:func:`unreadable_times`).
 4. *Import*: a progress bar and a Cancel button; the import runs on a worker thread and stops
    between two batches when cancelled (what was committed stays).
 5. *Result*: the counts, the warnings and every skipped row (row, line, column, value, reason,
@@ -69,7 +71,7 @@ DELIMITERS = (",", ";", "\t", "|")
 
 _STYLE = """
 QLabel#pageError, QLabel#noDataRows, QLabel#exportError { color: #C62828; }
-QLabel#pageWarning { color: #8D6E00; }
+QLabel#pageWarning, QLabel#renamedColumns { color: #8D6E00; }
 QLabel#planSummary, QLabel#fileFacts, QLabel#hint { color: palette(placeholder-text); }
 QLabel#errorDetail { background: palette(base); border: 1px solid palette(mid); border-radius: 4px;
                      padding: 6px 8px; }
@@ -323,6 +325,44 @@ def sample_misfits(plan: ImportPlan, source: Preview) -> list[str]:
     return out
 
 
+def unreadable_times(plan: ImportPlan, source: Preview) -> str:
+    """Why an events import cannot start: its time column reads none of the sample values, in the
+    date format and time zone chosen, so every row would be skipped ("" when some value reads)."""
+    times = plan.of("time") if plan.kind == "events" else []
+    if not times or not source.rows:
+        return ""
+    column = times[0]
+    zone: tzinfo = UTC if plan.time_zone == "UTC" else ZoneInfo(plan.time_zone)
+    conv = converter(column.type, zone)
+    values = [row[column.index].strip() if column.index < len(row) else "" for row in source.rows]
+    for value in values:
+        if not value:
+            continue
+        try:
+            conv.one(value)
+        except (ValueError, OverflowError):
+            continue
+        return ""
+    if not any(values):
+        return translate("ImportWizard", "The time column “%1” is empty in every sample row: every row would be "
+                                         "skipped. Choose the column that holds the event times.") \
+            .replace("%1", column.name)
+    present = sum(1 for v in values if v)
+    text = translate("ImportWizard", "The sample value of the time column “%2” is not %3 (“%4”): every row would "
+                                     "be skipped.") if present == 1 else \
+        translate("ImportWizard", "None of the %1 sample values of the time column “%2” is %3, e.g. “%4”: every "
+                                  "row would be skipped.")
+    then = translate("ImportWizard", "Choose the format of its dates under Dates, or the column that holds the "
+                                     "event times.")
+    return (text + " " + then).replace("%1", str(present)).replace("%2", column.name) \
+        .replace("%3", _fit_words(column.type)).replace("%4", _short(next(v for v in values if v), 40))
+
+
+def _sentence(text: str) -> str:
+    """An engine message as a sentence of the page: its first letter a capital."""
+    return text[:1].upper() + text[1:]
+
+
 def save_failure(exc: OSError, path: str) -> str:
     """Why a file could not be written, in plain words."""
     folder = Path(path).parent
@@ -570,8 +610,11 @@ class PreviewPage(QtWidgets.QWizardPage):
         self.empty = _message_label("pageError", self)
         self.empty.setObjectName("noDataRows")
         self.problems = _message_label("pageWarning", self)
+        self.renamed = _message_label("pageWarning", self)
+        self.renamed.setObjectName("renamedColumns")
         layout.addWidget(self.error)
         layout.addWidget(self.empty)
+        layout.addWidget(self.renamed)
         layout.addWidget(self.problems)
         self.encoding.activated.connect(lambda _i: self._reload())
         self.encoding.lineEdit().editingFinished.connect(self._reload)
@@ -629,6 +672,8 @@ class PreviewPage(QtWidgets.QWizardPage):
             lines.insert(0, self.tr("The first %1 lines after the header are blank; the import will tell whether "
                                     "any rows follow.").replace("%1", f"{SAMPLE_ROWS:,}"))
         _show(self.problems, "\n".join(lines))
+        # The table shows the names the import gives ("name_2"): say why beside it.
+        _show(self.renamed, "\n".join(_sentence(w) for w in p.header_warnings))
         _show(self.empty, self.tr("The file has no data rows: it holds only the header line. There is nothing "
                                   "to import; choose a file with rows, or add rows to this one and choose it "
                                   "again.") if known_data_rows(p) == 0 else "")
@@ -1017,8 +1062,8 @@ class MappingPage(QtWidgets.QWizardPage):
             self.fit_warnings = []
             self.summary.clear()
         else:
-            self.plan_error = ""
-            self.plan_warnings = [w[:1].upper() + w[1:] for w in plan.warnings]
+            self.plan_error = unreadable_times(plan, p)
+            self.plan_warnings = [_sentence(w) for w in plan.warnings]
             self.fit_warnings = sample_misfits(plan, p)
             used = len(plan.columns)
             text = self.tr("%1 of %2 columns will be imported; the customer is found by %3 (%4).") \
@@ -1035,7 +1080,9 @@ class MappingPage(QtWidgets.QWizardPage):
                 else self.tr("Only when no column holds the event name"))
         # Once a format is chosen under Dates, day and month are no longer guessed.
         dates = self.date_warnings if options.date_format is None else []
-        _show(self.warnings, "\n".join(dates + self.type_warnings + self.plan_warnings + self.fit_warnings))
+        renamed = [_sentence(w) for w in p.header_warnings]
+        _show(self.warnings, "\n".join(renamed + dates + self.type_warnings + self.plan_warnings
+                                       + self.fit_warnings))
         _show(self.error, self.plan_error)
         self.completeChanged.emit()
 

@@ -131,11 +131,11 @@ from engine.track.csv_types import (
     ColumnPlan,
     ColumnType,
     DateTimeConverter,
-    Doubtful,
     EventConverter,
     EventJob,
     EventRows,
     KeptAsText,
+    Note,
     RowProblem,
     canonical_pairs,
     check_date_format,
@@ -143,6 +143,8 @@ from engine.track.csv_types import (
     converter,
     infer_type,
     most_read_dates,
+    note_warning,
+    noted,
     parse_type,
     receive_frame,
     receive_message,
@@ -420,6 +422,9 @@ class Preview:
     warnings: tuple[str, ...]
     #: The preview read the whole file, so ``estimated_rows`` is the number of its data rows.
     exact_rows: bool = False
+    #: The warnings about the header (repeated names, and the names given instead), which are
+    #: among ``warnings`` too: they say why a column shows another name than the file's.
+    header_warnings: tuple[str, ...] = ()
 
     @property
     def delimiter_name(self) -> str:
@@ -639,6 +644,7 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
     raw, _source, reader = open_records(path, fmt)
     try:
         header, first_problems, warnings = _read_header(reader, path)
+        header_warnings = tuple(warnings)
         batch = reader.read(max(rows, sample_rows))
         whole = reader.eof
     finally:
@@ -680,7 +686,7 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
                    header=tuple(header), rows=tuple(tuple(r) for r in sample[:rows]), columns=tuple(columns),
                    mapping=mapping, id_column=id_column, id_kind=id_kind, size=fmt.size,
                    estimated_rows=estimated, problems=tuple(first_problems + batch.problems),
-                   warnings=tuple(warnings), exact_rows=whole)
+                   warnings=tuple(warnings), exact_rows=whole, header_warnings=header_warnings)
 
 
 def _misfits(column_type: ColumnType, values: Sequence[str]) -> list[int]:
@@ -1197,8 +1203,8 @@ class _Import:
         self.batches = self._converter()
         self.converters = self.batches.converters
         self.kept_as_text: dict[str, KeptAsText] = defaultdict(KeptAsText)
-        #: E-mail identifiers without a dot in their domain, by column (imported, and named).
-        self.doubtful: dict[str, KeptAsText] = defaultdict(Doubtful)
+        #: Values imported but named in a warning, by what they are and column (see csv_types.Note).
+        self.notes: dict[tuple[str, str], KeptAsText] = {}
         self.owner: dict[str, dict[str, str]] = defaultdict(dict)
         #: Identifier kinds the workspace held none of when this import first looked (and nothing
         #: else has written since): an identifier of such a kind that is not in :attr:`owner` is new.
@@ -1253,14 +1259,8 @@ class _Import:
             more = f" and {count - len(kept.first):,} more" if count > len(kept.first) else ""
             result.warnings.append(f"column '{column}': {count:,} value{'s' if count != 1 else ''} did not fit "
                                    f"its type and {'were' if count != 1 else 'was'} kept as text: {shown}{more}")
-        for column, doubtful in self.doubtful.items():
-            count, shown = doubtful.count, ", ".join(f"row {row} {_quoted(value)}" for row, value in doubtful.first)
-            more = f" and {count - len(doubtful.first):,} more" if count > len(doubtful.first) else ""
-            many = count != 1
-            result.warnings.append(
-                f"column '{column}': {count:,} e-mail address{'es have' if many else ' has'} no dot in "
-                f"{'their' if many else 'its'} domain (after the @), which only test setups use; "
-                f"{'they were' if many else 'it was'} imported as written: {shown}{more}")
+        for (what, column), tally in self.notes.items():
+            result.warnings.append(note_warning(what, column, tally))
         self._report("done")
         return result
 
@@ -1578,8 +1578,8 @@ class _EventImport(_Import):
         self._errors(rows.errors)
         for column, kept in rows.kept_as_text.items():
             self.kept_as_text[column].merge(kept)
-        for column, doubtful in rows.doubtful.items():
-            self.doubtful[column].merge(doubtful)
+        for key, tally in rows.notes.items():
+            self.notes.setdefault(key, noted(key[0])).merge(tally)
         if not rows.digests:
             return
         names, times, properties = rows.names, rows.times, rows.properties
@@ -1671,10 +1671,10 @@ class _CustomerImport(_Import):
             return
         columns = list(zip(*rows, strict=True))
         bad: dict[int, tuple[str, str, str]] = {}
-        doubtful: dict[int, tuple[str, str]] = {}
+        notes: list[Note] = []
         plan = self.plan
         convert = self.batches
-        id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad, doubtful)) for p in plan.of("identifiers")]
+        id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad, notes)) for p in plan.of("identifiers")]
         pairs = canonical_pairs(convert.identifiers(id_cells, n, bad))
         attributes = [(p.key, self._attribute_values(p, columns[p.index], bad, numbers))
                       for p in plan.of("attributes")]
@@ -1706,8 +1706,8 @@ class _CustomerImport(_Import):
         for index in sorted(bad):
             column, value, reason = bad[index]
             self._error(numbers[index], lines[index], column, reason, value)
-        if doubtful:
-            convert.note_doubtful(doubtful, bad, numbers, self.doubtful)
+        if notes:
+            convert.note(notes, bad, numbers, self.notes)
         if not changes:
             return
         fresh = set(new_customers)

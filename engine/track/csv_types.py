@@ -26,10 +26,17 @@ exports (``Email Marketing Status``, ``SMS Marketing Status``; :data:`MARKETING_
 ``subscribed`` is consent, ``unsubscribed`` and ``not_subscribed`` are its refusal, and
 ``pending``, ``invalid`` and ``redacted`` record nothing, as an empty cell does.
 
-An identifier that Excel wrote as a number in scientific notation (``1.38001E+10`` for a phone
-number or a long user id) has lost its last digits: its row is an error. An e-mail identifier
-without a dot in its domain (``chloe@example``) is kept, as local test setups use such addresses,
-but its row is named in a warning (:attr:`EventRows.doubtful`).
+An identifier that Excel wrote as a number in scientific notation (``1.38001E+10``, also
+``1.38E10``, ``1.38e+10`` or ``1,38E10``, for a phone number or a long user id) has lost its last
+digits: its row is an error. An identifier that a spreadsheet or pandas wrote as a decimal
+(``13800138000.0``) loses nothing: it is imported without the ``.0`` (a phone number would
+otherwise keep the 0 as a digit, as dots separate its groups) and its row is named in a warning. An
+e-mail identifier without a dot in its domain (``chloe@example``) is kept, as local test setups use
+such addresses, but its row is named in a warning; so, in an events file, is a property value that
+Excel shortened (``1.23457E+11``: at most six significant digits on a number of at least 1e11),
+which is imported as the number it shows (:data:`Note`, :attr:`EventRows.notes`). These checks
+search a batch's column joined into one text, and go value by value only through a batch that
+holds such a value.
 
 A :class:`Converter` is built once per column and converts a whole column at a time with C-level
 loops (``map``); only when that fails does it go value by value to find the bad ones. Naive times
@@ -106,8 +113,23 @@ _NUMBER_STYLES: tuple[tuple[str, bool], ...] = (
 #: One leading apostrophe before digits (Shopify's ``'01234``).
 _QUOTED_DIGITS = re.compile(r"'[0-9]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-#: A number as Excel writes it in scientific notation once it is too long for a cell (1.38001E+10).
-_EXCEL_NUMBER = re.compile(r"[+-]?\d(?:[.,]\d+)?[eE]\+\d{1,3}")
+#: What an e-mail value must be once the column is e-mail (inference asks for a dot in the domain as
+#: well): an identifier without that dot is imported and only named (``chloe@example``), so the
+#: type check does not call it a misfit either.
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
+#: A number as Excel writes it in scientific notation once it is too long for a cell (1.38001E+10;
+#: also 1.38E10, 1.38e+10 and 1,38E10 as other programs and locales write it).
+_EXCEL_NUMBER = re.compile(r"[+-]?\d(?:[.,]\d+)?[eE][+-]?\d{1,3}")
+#: An integer a spreadsheet or pandas wrote as a decimal (13800138000.0): the digits before the dot.
+_DECIMAL_ZERO = re.compile(r"(\d+)\.0+")
+#: An identifier of either kind above, in values joined with newlines after a newline: a value
+#: that is one (or one with a line break in it, which the caller then checks value by value).
+_SUSPECT_IDENTIFIER = re.compile(r"\n(?:[+-]?\d(?:[.,]\d+)?[eE][+-]?\d{1,3}|\d+\.0+)(?=\n|\Z)")
+#: A number of at least 1e11 that Excel wrote with at most six significant digits (1.23457E+11):
+#: its last digits are lost. ``_SHORTENED_IN`` finds one in values joined with newlines after a newline.
+_SHORTENED_TEXT = r"[ \t]*[+-]?\d(?:[.,]\d{1,5})?E\+?0*(?:1[1-9]|[2-9]\d|[1-9]\d{2,})[ \t]*"
+_SHORTENED = re.compile(_SHORTENED_TEXT)
+_SHORTENED_IN = re.compile(r"\n" + _SHORTENED_TEXT + r"(?=\n|\Z)")
 #: An e-mail address whose domain has no dot, in values joined with newlines: it finds some
 #: such value, or one with a line break in it (which the caller then checks value by value).
 _NO_DOT_DOMAIN = re.compile(r"@[^.@\n]*+(?:\n|\Z)")
@@ -506,13 +528,13 @@ class TextConverter(Converter):
 class EmailConverter(TextConverter):
     def many(self, values: list[str]) -> list[Any]:
         values = list(map(str.strip, values))
-        if not all(map(_EMAIL.fullmatch, values)):
+        if not all(map(_ADDRESS.fullmatch, values)):
             raise ValueError("not an email address")
         return values
 
     def one(self, value: str) -> Any:
         value = value.strip()
-        if not _EMAIL.fullmatch(value):
+        if not _ADDRESS.fullmatch(value):
             raise ValueError(f"'{_short(value)}' is not an email address")
         return value
 
@@ -1051,9 +1073,11 @@ class BatchConverter:
         return out
 
     def identifier_cells(self, plan: ColumnPlan, cells: Sequence[str], bad: dict[int, tuple[str, str, str]],
-                         doubtful: dict[int, tuple[str, str]] | None = None) -> list[str]:
-        """Identifier values of a column ("" for empty cells); bad ones go into ``bad``, and e-mail
-        addresses without a dot in their domain into ``doubtful`` (row index → column, value).
+                         notes: list[Note] | None = None) -> list[str]:
+        """Identifier values of a column ("" for empty cells); bad ones go into ``bad``, and values
+        imported but named in a warning into ``notes``: e-mail addresses without a dot in their
+        domain (:data:`NO_DOT`), and integers written as decimals (``13800138000.0``), which are
+        imported without the ``.0`` (:data:`DECIMAL`).
 
         The checks run over the whole column (``map``, or one search of the values joined); only a
         column with a suspicious value is gone through value by value.
@@ -1071,7 +1095,9 @@ class BatchConverter:
                     return values
             else:
                 joined = "\n".join(values)
-                if "E+" not in joined and "e+" not in joined:
+                # The substring tests are C-level scans; the search runs only if one of them hits.
+                if ("e" not in joined and "E" not in joined and ".0" not in joined) \
+                        or not _SUSPECT_IDENTIFIER.search("\n" + joined):
                     return values
         for index, value in enumerate(values):
             # An e-mail address is kept lower-cased, and lower-casing can lengthen it ("İ" → "i̇").
@@ -1082,21 +1108,42 @@ class BatchConverter:
             elif email:
                 if "@" not in value:
                     bad.setdefault(index, (plan.name, value, f"'{_cut(value)}' is not an email address"))
-                elif doubtful is not None and "." not in value.rpartition("@")[2]:
-                    doubtful.setdefault(index, (plan.name, value))
+                elif notes is not None and "." not in value.rpartition("@")[2]:
+                    notes.append((index, NO_DOT, plan.name, value))
             elif _EXCEL_NUMBER.fullmatch(value):
                 bad.setdefault(index, (plan.name, value, f"'{_cut(value)}' is a number Excel shortened; format the "
                                                          "column as text in Excel and export again"))
+            elif (whole := _DECIMAL_ZERO.fullmatch(value)) is not None:
+                # A spreadsheet wrote the integer as a decimal: nothing is lost, but a phone number
+                # would keep the 0 as a digit (dots separate its groups).
+                values[index] = whole[1]
+                if notes is not None:
+                    notes.append((index, DECIMAL, plan.name, value))
         return values
 
     @staticmethod
-    def note_doubtful(doubtful: dict[int, tuple[str, str]], bad: dict[int, tuple[str, str, str]],
-                      numbers: Sequence[int], into: dict[str, KeptAsText]) -> None:
-        """Add the doubtful values of rows that are not bad to ``into`` (by column)."""
-        for index in sorted(doubtful):
+    def shortened_numbers(plan: ColumnPlan, cells: Sequence[str], notes: list[Note]) -> None:
+        """Note (:data:`SHORTENED`) the values of a column that are numbers of at least 1e11 which
+        Excel wrote in scientific notation with six significant digits (``1.23457E+11``): they are
+        imported as the number they show, but their last digits are lost.
+
+        Only a column whose values hold an ``E`` is searched, and only one where the search finds
+        such a number is gone through value by value.
+        """
+        joined = "\n".join(cells)
+        if "E" not in joined or not _SHORTENED_IN.search("\n" + joined):
+            return
+        for index, cell in enumerate(cells):
+            if _SHORTENED.fullmatch(cell):
+                notes.append((index, SHORTENED, plan.name, cell.strip()))
+
+    @staticmethod
+    def note(notes: list[Note], bad: dict[int, tuple[str, str, str]], numbers: Sequence[int],
+             into: dict[tuple[str, str], KeptAsText]) -> None:
+        """Add the noted values of rows that are not bad to ``into`` (by what and column)."""
+        for index, what, column, value in sorted(notes, key=lambda n: n[0]):
             if index not in bad:
-                column, value = doubtful[index]
-                into.setdefault(column, Doubtful()).add(numbers[index], value)
+                into.setdefault((what, column), noted(what)).add(numbers[index], value)
 
     def identifiers(self, cells_by_column: list[tuple[ColumnPlan, list[str]]], n: int,
                     bad: dict[int, tuple[str, str, str]]) -> list[list[tuple[str, str]]]:
@@ -1165,9 +1212,49 @@ class KeptAsText:
 @dataclass
 class Doubtful(KeptAsText):
     """Values of a column that were imported but are likely wrong (e-mail addresses without a dot
-    in their domain): the warning names more of their rows, for the user to check them."""
+    in their domain, numbers Excel shortened): the warning names more of their rows, for the user
+    to check them."""
 
     SHOWN = 10
+
+
+#: What a note (a value imported as it is or changed, which a warning names) is about: an e-mail
+#: address without a dot in its domain, an identifier written as a decimal and imported without
+#: its ``.0``, a property value that is a number Excel shortened.
+NO_DOT, DECIMAL, SHORTENED = "no_dot", "decimal", "shortened"
+#: A note of one batch: (row index in the batch, what, column, value).
+Note = tuple[int, str, str, str]
+
+
+def noted(what: str) -> KeptAsText:
+    """An empty tally of the notes of one kind: values to check name more rows than values changed."""
+    return KeptAsText() if what == DECIMAL else Doubtful()
+
+
+def note_warning(what: str, column: str, tally: KeptAsText) -> str:
+    """The warning that names the noted values of one kind in one column."""
+    count = tally.count
+    shown = ", ".join(f"row {row} {_quoted(value)}" for row, value in tally.first)
+    more = f" and {count - len(tally.first):,} more" if count > len(tally.first) else ""
+    many = count != 1
+    if what == NO_DOT:
+        return (f"column '{column}': {count:,} e-mail address{'es have' if many else ' has'} no dot in "
+                f"{'their' if many else 'its'} domain (after the @), which only test setups use; "
+                f"{'they were' if many else 'it was'} imported as written: {shown}{more}")
+    if what == DECIMAL:
+        return (f"column '{column}': {count:,} value{'s' if many else ''} written as a decimal (a spreadsheet "
+                f"saved the number{'s' if many else ''} that way) {'were' if many else 'was'} imported without "
+                f"the '.0': {shown}{more}")
+    return (f"column '{column}': {count:,} value{'s are numbers' if many else ' is a number'} Excel shortened "
+            f"to scientific notation, which lost {'their' if many else 'its'} last digits; "
+            f"{'they were' if many else 'it was'} imported as shown — format the column as text in Excel and "
+            f"export again: {shown}{more}")
+
+
+def _quoted(value: str) -> str:
+    """A value in a message: in straight quotes, or as Python writes it when it holds a quote."""
+    value = _short(value)
+    return repr(value) if "'" in value or '"' in value else f"'{value}'"
 
 
 @dataclass
@@ -1187,9 +1274,9 @@ class EventRows:
     kept_as_text: dict[str, KeptAsText]
     bytes_done: int
     last_line: int
-    #: E-mail identifiers of good rows without a dot in their domain, by column (see
-    #: :meth:`BatchConverter.identifier_cells`).
-    doubtful: dict[str, KeptAsText] = field(default_factory=dict)
+    #: Values of good rows that a warning names, by what they are and column (see :data:`Note`,
+    #: :meth:`BatchConverter.identifier_cells` and :meth:`BatchConverter.shortened_numbers`).
+    notes: dict[tuple[str, str], KeptAsText] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
     #: UTC, as the store writes them on SQLite.
     times: list[str] = field(default_factory=list)
@@ -1221,8 +1308,8 @@ class EventRows:
         self.errors += later.errors
         for column, kept in later.kept_as_text.items():
             self.kept_as_text.setdefault(column, KeptAsText()).merge(kept)
-        for column, doubtful in later.doubtful.items():
-            self.doubtful.setdefault(column, Doubtful()).merge(doubtful)
+        for key, tally in later.notes.items():
+            self.notes.setdefault(key, noted(key[0])).merge(tally)
         self.bytes_done, self.last_line = later.bytes_done, later.last_line
         if later.digests:
             self.names += later.names
@@ -1312,8 +1399,8 @@ class EventConverter(BatchConverter):
             return out
         columns = list(zip(*rows, strict=True))
         bad: dict[int, tuple[str, str, str]] = {}
-        doubtful: dict[int, tuple[str, str]] = {}
-        id_cells = [(p, self.identifier_cells(p, columns[p.index], bad, doubtful)) for p in self.id_plans]
+        notes: list[Note] = []
+        id_cells = [(p, self.identifier_cells(p, columns[p.index], bad, notes)) for p in self.id_plans]
         if self.event_plan is not None:
             names = self._names(columns[self.event_plan.index], bad)
         else:
@@ -1321,11 +1408,13 @@ class EventConverter(BatchConverter):
         times = self._times(columns[self.time_plan.index], bad)
         fragments = [self.values(p, columns[p.index], bad, out.kept_as_text, numbers, as_json=True)
                      for p in self.prop_plans]
+        for p in self.prop_plans:
+            self.shortened_numbers(p, columns[p.index], notes)
         single = self.single_kind is not None and "" not in id_cells[0][1]
         pairs = None if single else self.identifiers(id_cells, n, bad)
         ids = id_cells[0][1] if single else None
-        if doubtful:
-            self.note_doubtful(doubtful, bad, numbers, out.doubtful)
+        if notes:
+            self.note(notes, bad, numbers, out.notes)
         if bad:
             for index in sorted(bad):
                 column, value, reason = bad[index]
@@ -1518,5 +1607,5 @@ def _cut(value: str, size: int = 40) -> str:
 
 __all__ = ["DATE_FORMATS", "TYPES", "BatchConverter", "ColumnPlan", "ColumnType", "Converter",
            "DateTimeConverter", "Doubtful", "EventConverter", "EventJob", "EventRows", "KeptAsText",
-           "MARKETING_STATUSES", "check_date_format",
+           "MARKETING_STATUSES", "Note", "check_date_format", "note_warning", "noted",
            "converter", "infer_type", "most_read_dates", "parse_type", "reading_process", "storage_strings"]

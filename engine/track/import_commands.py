@@ -252,8 +252,13 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
         _out(f"  warning: {warning}")
     if result.plan_violations:
         count = f"{result.plan_violations:,} breach{'es' if result.plan_violations != 1 else ''}"
-        _out(f"  {count} of the tracking plan (unknown events, missing or mistyped properties): "
-             f"see the Tracking panel in the app")
+        if args.dry_run:
+            # Nothing was written, so the Tracking panel shows none of them.
+            _out(f"  these events would break the tracking plan ({count}: unknown events, missing or "
+                 "mistyped properties)")
+        else:
+            _out(f"  {count} of the tracking plan (unknown events, missing or mistyped properties): "
+                 f"see the Tracking panel in the app")
     if result.skipped:
         shown = result.errors[:SHOWN_ERRORS]
         _out(f"Errors (first {len(shown)} of {result.skipped:,}):" if result.skipped > len(shown) else "Errors:")

@@ -195,3 +195,87 @@ def test_the_preview_counts_rows_exactly_when_it_read_them_all(wizard_for, tmp_p
     wizard.next()
     facts = wizard.preview_page.facts.text()
     assert facts.startswith("1 column · about ") and facts.split(" · ")[1].endswith(" rows")
+
+
+# -- repeated header names ----------------------------------------------------------------------
+
+def test_a_repeated_header_name_is_explained_where_the_new_name_shows(wizard_for, tmp_path):
+    from gui.import_wizard import ImportWizard
+
+    source = tmp_path / "excel export.csv"
+    # As Excel saves "Unicode text": UTF-16 with tabs.
+    source.write_text("email\tname\tname\tcity\n"
+                      "zoe@example.com\tZoë\tZ2\tParis\n"
+                      "bob@example.com\tBob\tB\tRome\n", encoding="utf-16")
+    wizard = wizard_for("customers", source)
+    wizard.next()
+    assert wizard.currentId() == ImportWizard.PAGE_PREVIEW
+    page = wizard.preview_page
+    table = page.table
+    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == \
+        ["email", "name", "name_2", "city"]
+    said = "Two columns are named 'name'; the second is imported as 'name_2'"
+    assert page.renamed.isVisibleTo(wizard) and page.renamed.text() == said
+    wizard.next()
+    mapping = wizard.mapping_page
+    assert mapping.warnings.isVisibleTo(wizard) and said in mapping.warnings.text().splitlines()
+
+    # A file without repeated names says nothing of the kind.
+    plain = tmp_path / "plain.csv"
+    plain.write_text("email,name\nann@example.com,Ann\n", encoding="utf-8")
+    wizard = wizard_for("customers", plain)
+    wizard.next()
+    assert not wizard.preview_page.renamed.isVisibleTo(wizard)
+
+
+# -- a time column that reads none of its values ------------------------------------------------
+
+def test_import_is_disabled_while_the_time_column_reads_none_of_its_sample_values(wizard_for, tmp_path, qtbot):
+    from gui.import_wizard import ImportWizard
+
+    source = tmp_path / "visits.csv"
+    source.write_text("email,event,time\n" + "".join(
+        f"u{i}@example.com,visit,2025-01-0{i + 1}T10:00:00Z\n" for i in range(4)), encoding="utf-8")
+    wizard = wizard_for("events", source)
+    wizard.next()
+    wizard.next()
+    page = wizard.mapping_page
+    commit = wizard.button(QtWidgets.QWizard.WizardButton.CommitButton)
+    assert page.isComplete() and commit.isEnabled()
+
+    _choose(page.date_format, "dmy")
+    assert not page.isComplete() and not commit.isEnabled()
+    assert page.error.isVisibleTo(wizard)
+    assert page.error.text() == (
+        "None of the 4 sample values of the time column “time” is a date in the format day/month/year "
+        "(31/12/2024), e.g. “2025-01-01T10:00:00Z”: every row would be skipped. Choose the format of its dates "
+        "under Dates, or the column that holds the event times.")
+    # Clicking Import does nothing while it is disabled, and validating the page refuses too.
+    qtbot.mouseClick(commit, Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == ImportWizard.PAGE_MAPPING
+    assert not page.validatePage()
+
+    _choose(page.date_format, "iso")
+    assert page.isComplete() and commit.isEnabled() and not page.error.isVisibleTo(wizard)
+
+
+def test_import_stays_enabled_when_some_sample_times_fit_the_chosen_format(wizard_for, tmp_path, qtbot):
+    from gui.import_wizard import ImportWizard
+
+    source = tmp_path / "visits.csv"
+    source.write_text("email,event,time\n"
+                      "a@example.com,visit,31/01/2025 10:00\n"
+                      "b@example.com,visit,2025-01-02T10:00:00Z\n"
+                      "c@example.com,visit,2025-01-03T10:00:00Z\n", encoding="utf-8")
+    wizard = wizard_for("events", source)
+    wizard.next()
+    wizard.next()
+    page = wizard.mapping_page
+    _choose(page.date_format, "dmy")
+    commit = wizard.button(QtWidgets.QWizard.WizardButton.CommitButton)
+    assert page.isComplete() and commit.isEnabled() and not page.plan_error
+    # The rows that will be skipped are still said.
+    assert "2 of the 3 sample values are not a date" in page.warnings.text()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.PAGE_RESULT, timeout=20_000)
+    assert (wizard.result.imported, wizard.result.skipped) == (1, 2)

@@ -8,8 +8,10 @@ import csv
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from engine.store import Workspace
+from engine.store.models import EventRow
 from engine.track.csv_import import (
     CsvImportError,
     ImportOptions,
@@ -225,3 +227,128 @@ def test_a_file_larger_than_the_sample_has_an_estimate(tmp_path: Path):
     found = preview(path, "customers", rows=5, sample_rows=10)
     assert not found.exact_rows
     assert 45 <= found.estimated_rows <= 55
+
+
+# -- 8. integers written as decimals, and numbers Excel shortened in scientific notation ----------
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_an_identifier_written_as_a_decimal_is_imported_without_its_dot_zero(tmp_path: Path, ws: Workspace,
+                                                                             parallel: bool):
+    path = write(tmp_path / "events.csv", [
+        ["phone", "user_id", "event", "time"],
+        ["13800138000.0", "42.00", "visit", "2025-01-01T10:00:00Z"],
+        ["+44 20 7946 0958", "43", "visit", "2025-01-01T11:00:00Z"],
+        ["13900139000.00", "44.0", "visit", "2025-01-01T12:00:00Z"],
+        ["555.010.9999", "45", "visit", "2025-01-01T13:00:00Z"],
+    ])
+    result = import_events(ws, path, ImportOptions(mapping={"phone": "identifiers.phone"}, parallel=parallel))
+    assert result.imported == 4 and not result.errors
+    # The ".0" a spreadsheet wrote is no digit of the phone number (the phone rule drops dots).
+    assert ws.find_customer("phone", "13800138000") is not None
+    assert ws.find_customer("phone", "138001380000") is None
+    assert ws.find_customer("phone", "13900139000") is not None
+    assert ws.find_customer("user_id", "42") is not None and ws.find_customer("user_id", "44") is not None
+    # Dots between groups of a phone number are still separators.
+    assert ws.find_customer("phone", "5550109999") is not None
+    warnings = [w for w in result.warnings if "'.0'" in w]
+    assert warnings == [
+        "column 'phone': 2 values written as a decimal (a spreadsheet saved the numbers that way) were imported "
+        "without the '.0': row 2 '13800138000.0', row 4 '13900139000.00'",
+        "column 'user_id': 2 values written as a decimal (a spreadsheet saved the numbers that way) were imported "
+        "without the '.0': row 2 '42.00', row 4 '44.0'"]
+
+
+def test_scientific_notation_without_a_sign_in_an_identifier_is_a_row_error(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "customers.csv", [
+        ["email", "phone", "member"],
+        ["a@example.com", "1.38E10", "M1"],
+        ["b@example.com", "1.38e+10", "M2"],
+        ["c@example.com", "1,38E10", "M3"],
+        ["d@example.com", "13800138000.0", "7.0"],
+        ["e@example.com", "+1 555 010 9999", "1E5"],
+        ["f@example.com", "", "M-1E5"],
+    ])
+    result = import_customers(ws, path, ImportOptions(mapping={"phone": "identifiers.phone",
+                                                               "member": "identifiers.custom:member"}))
+    assert [(e.row, e.column, e.value) for e in result.errors] == [
+        (2, "phone", "1.38E10"), (3, "phone", "1.38e+10"), (4, "phone", "1,38E10"), (6, "member", "1E5")]
+    assert all("is a number Excel shortened" in e.reason for e in result.errors)
+    assert ws.find_customer("phone", "138E10") is None and ws.find_customer("email", "a@example.com") is None
+    assert ws.find_customer("phone", "13800138000") is not None
+    assert ws.find_customer("custom:member", "7") is not None
+    assert ws.find_customer("custom:member", "M-1E5") is not None
+    assert "column 'member': 1 value written as a decimal (a spreadsheet saved the number that way) was " \
+           "imported without the '.0': row 5 '7.0'" in result.warnings
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_property_excel_shortened_is_imported_and_its_rows_named(tmp_path: Path, ws: Workspace, parallel: bool):
+    rows = [["email", "event", "time", "order_id", "plan"]]
+    rows += [[f"u{i}@example.com", "order", f"2025-01-01T10:{i:02d}:00Z", str(123456789012 + i), "Enterprise"]
+             for i in range(8)]
+    rows[3][3] = "1.23457E+11"
+    rows[6][3] = "9.87654E+12"
+    rows[7][3] = "1.5E+3"  # small enough that no digit was lost
+    rows[8][2] = "not a time"  # its row is skipped, and not named
+    rows[8][3] = "2.5E+11"
+    path = write(tmp_path / "orders.csv", rows)
+    result = import_events(ws, path, ImportOptions(parallel=parallel))
+    assert result.imported == 7 and result.skipped == 1
+    [warning] = [w for w in result.warnings if "Excel shortened" in w]
+    assert warning == ("column 'order_id': 2 values are numbers Excel shortened to scientific notation, which lost "
+                       "their last digits; they were imported as shown — format the column as text in Excel and "
+                       "export again: row 4 '1.23457E+11', row 7 '9.87654E+12'")
+    with ws.engine.connect() as conn:
+        values = sorted(p["order_id"] for p in conn.scalars(select(EventRow.properties)))
+    assert 123457000000 in values and 9876540000000 in values
+
+
+def test_a_column_of_plain_numbers_and_words_gets_no_such_warning(tmp_path: Path, ws: Workspace):
+    rows = [["email", "event", "time", "order_id", "note"],
+            ["a@example.com", "order", "2025-01-01T10:00:00Z", "123456789012", "EXPRESS 1E+11"],
+            ["b@example.com", "order", "2025-01-01T11:00:00Z", "1.234567E+11", "E"]]
+    result = import_events(ws, write(tmp_path / "orders.csv", rows))
+    assert result.imported == 2
+    assert not [w for w in result.warnings if "Excel shortened" in w]
+
+
+# -- 9. a dry run and the tracking plan ----------------------------------------------------------
+
+def test_a_dry_run_says_the_events_would_break_the_tracking_plan(tmp_path: Path):
+    from engine.commands import make_node
+    from engine.document import Journey
+    from engine.spec import default_registry
+
+    workspace = tmp_path / "ws"
+    with Workspace.open(workspace) as ws:
+        plan = Journey(name="Plan")
+        plan.nodes.append(make_node(default_registry(), "track.event", title="visit", config={
+            "event_name": "visit", "description": "", "source": "", "properties": []}))
+        ws.create_journey(plan)
+    path = write(tmp_path / "shop.csv", [["email", "event", "time"], ["a@example.com", "visit", "2025-01-01 10:00"],
+                                         ["a@example.com", "refund", "2025-01-02 10:00"]])
+    done = cli("import", "events", str(path), "--workspace", str(workspace), "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "these events would break the tracking plan (1 breach: unknown events, missing or mistyped " \
+           "properties)" in done.stdout
+    assert "Tracking panel" not in done.stdout
+    done = cli("import", "events", str(path), "--workspace", str(workspace))
+    assert "1 breach of the tracking plan (unknown events, missing or mistyped properties): see the Tracking " \
+           "panel in the app" in done.stdout
+
+
+# -- 10. the preview's type check of e-mail addresses --------------------------------------------
+
+def test_an_address_without_a_dot_fits_the_email_type_and_is_warned_about_once(tmp_path: Path, ws: Workspace):
+    rows = [["email", "name"]] + [[f"c{i}@example.com", f"C{i}"] for i in range(40)]
+    rows[4] = ["b@localhost", "B"]
+    rows[9] = ["not an address", "X"]
+    path = write(tmp_path / "customers.csv", rows)
+    found = preview(path, "customers")
+    assert found.column("email").type.name == "email"
+    misfits = [w for w in found.warnings if "does not fit" in w or "do not fit" in w]
+    assert misfits == ["column 'email': 1 of the first 40 values does not fit its type (email): "
+                       "row 10 'not an address'"]
+    result = import_customers(ws, path)
+    about_localhost = [w for w in result.warnings if "b@localhost" in w]
+    assert len(about_localhost) == 1 and "no dot in its domain" in about_localhost[0]
