@@ -103,8 +103,9 @@ def operator_help() -> dict[str, str]:
     ordering = translate("SegmentBuilder", "Compares with a number (12.5, or 12,5) or a date written year-month-day "
                                            "(2025-03-01), in time order; other text is refused.")
     return {
-        "eq": translate("SegmentBuilder", "The same value. Numbers compare as numbers (5 is 5.0), true/false as "
-                                          "yes/no.") + " " + exact,
+        "eq": translate("SegmentBuilder", "The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), "
+                                          "true/false as yes/no, and a date written year-month-day (2025-03-01) "
+                                          "matches any time of that day.") + " " + exact,
         "ne": translate("SegmentBuilder", "Anything but that value, customers without it included.") + " " + exact,
         "contains": translate("SegmentBuilder", "Text holding these letters, ignoring capitals; or a list holding "
                                                 "this value."),

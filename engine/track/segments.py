@@ -26,8 +26,12 @@ Condition semantics
 - ``eq``: a boolean equals ``true``/``false`` or the text ``"true"``/``"false"`` (letters A–Z in any
   case); a number, or *numeric text* (an optional ``-``, digits, optionally ``.`` and digits, at most
   30 characters), compares numerically with profile numbers and numeric text (``"5" = 5 = 5.0``);
-  other text equals text exactly (case-sensitive). ``ne`` is the negation of ``eq`` (so an absent
-  value is ``ne`` anything). ``in`` is ``eq`` to any value of a list.
+  other text equals text exactly (case-sensitive), and besides: text written with a decimal comma
+  (``12,5``) also equals the number it means (``1,000``, a thousand or one, does not), and an ISO
+  date (``2025-01-01``) also equals text that begins with that day and a time
+  (``2025-01-01T08:00:00+00:00``, ``2025-01-01 23:59``), as ``gte`` and ``lte`` together would.
+  ``ne`` is the negation of ``eq`` (so an absent value is ``ne`` anything). ``in`` is ``eq`` to any
+  value of a list.
 - ``gt`` / ``gte`` / ``lt`` / ``lte`` take a number or a date, nothing else (see
   :func:`ordering_value`; free text is refused, since comparing it letter by letter gives counts
   that look right and are not). With a number or numeric text: numeric, against profile numbers and
@@ -134,6 +138,8 @@ NUMBER_TEXT_MAX = 300
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: A profile value that holds a date: an ISO date, alone or followed by a time (``T`` or a space).
 _DATED_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ]|\Z)")
+#: A number written with a decimal comma (``12,5``, ``-0,25``).
+_DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
 #: A number as people type it: a sign, digits, and a decimal point or comma (``+12,5``, ``.5``).
 _TYPED_NUMBER = re.compile(r"([+-]?)([0-9]*)(?:([.,])([0-9]+))?")
 #: A number with thousands separators (``1.000,5``, ``1,000.5``, ``1 000``).
@@ -474,6 +480,26 @@ def _boolean(value: Any) -> bool | None:
     return None
 
 
+def equal_alternatives(expected: Any) -> tuple[float | None, str | None]:
+    """What an ``eq`` rule's text value also equals besides itself as text: the number a decimal
+    comma writes (``12,5`` is 12.5; ``1,000``, a thousand or one, is not read), and the day an ISO
+    date names (``2025-01-01`` also equals ``2025-01-01T08:00:00+00:00``)."""
+    if not isinstance(expected, str) or _number(expected) is not None:
+        return None, None
+    if ISO_DATE.fullmatch(expected):
+        try:
+            date.fromisoformat(expected)
+        except ValueError:
+            return None, None
+        return None, expected
+    if _DECIMAL_COMMA.fullmatch(expected):
+        try:
+            return _number(ordering_value(expected)), None
+        except ValueError:
+            return None, None
+    return None, None
+
+
 def _equals(actual: Any, expected: Any) -> bool:
     if actual is None:
         return False
@@ -483,7 +509,14 @@ def _equals(actual: Any, expected: Any) -> bool:
     wanted = _number(expected)
     if wanted is not None:
         return _number(actual) == wanted
-    return isinstance(actual, str) and actual == expected
+    if isinstance(actual, str) and actual == expected:
+        return True
+    number, day = equal_alternatives(expected)
+    if number is not None:
+        return _number(actual) == number
+    if day is not None:
+        return isinstance(actual, str) and _DATED_TEXT.match(actual) is not None and actual[:10] == day
+    return False
 
 
 def _ordered(op: str, a: Any, b: Any) -> bool:
@@ -900,6 +933,16 @@ class _Compiler:
             parts.append(value.numeric() == literal(wanted, Float))
         else:
             parts.append(and_(value.is_string(), value.text() == literal(expected, String)))
+            number, day = equal_alternatives(expected)
+            if number is not None:
+                parts.append(value.numeric() == literal(number, Float))
+            if day is not None:
+                text = value.text()
+                first = func.substr(text, 1, 10)
+                if self.dialect == "postgresql":
+                    first = first.collate("C")
+                parts.append(and_(value.is_string(), _dated_text(text, self.dialect),
+                                  first == literal(day, String)))
         return or_(*parts) if len(parts) > 1 else parts[0]
 
     def _array_holds_text(self, value: _Value, text: str) -> ColumnElement[bool]:

@@ -173,6 +173,42 @@ def test_dates_compare_as_days_never_as_text(ws: Workspace):
         SegmentStore(ws).count(rule(attr("signup", "gte", "01/01/2025")), NOW)
 
 
+def test_is_with_a_decimal_comma_also_matches_the_number(ws: Workspace):
+    exact = ws.upsert_customer({"user_id": "a"}, {"size": 12.5})
+    text = ws.upsert_customer({"user_id": "b"}, {"size": "12.5"})
+    as_typed = ws.upsert_customer({"user_id": "c"}, {"size": "12,5"})
+    ws.upsert_customer({"user_id": "d"}, {"size": 125})
+    thousand = ws.upsert_customer({"user_id": "e"}, {"size": 1000})
+    assert thousand not in both_ways(ws, rule(attr("size", "eq", "1,000")))
+    one = ws.upsert_customer({"user_id": "f"}, {"size": 1})
+    written = ws.upsert_customer({"user_id": "g"}, {"size": "1,000"})
+    assert both_ways(ws, rule(attr("size", "eq", "12,5"))) == {exact, text, as_typed}
+    assert both_ways(ws, rule(attr("size", "in", ["12,5", "7"]))) == {exact, text, as_typed}
+    assert both_ways(ws, rule(attr("size", "ne", "12,5"))).isdisjoint({exact, text, as_typed})
+    # A thousand, or one? Only the text as written matches.
+    assert both_ways(ws, rule(attr("size", "eq", "1,000"))) == {written}
+    assert one not in both_ways(ws, rule(attr("size", "eq", "1,000")))
+    ws.ingest_event({"user_id": "a"}, "Order Completed", {"amount": 12.5}, occurred_at=NOW)
+    assert both_ways(ws, rule(bought({"property": "amount", "operator": "eq", "value": "12,5"}))) == {exact}
+
+
+def test_is_with_a_date_matches_times_on_that_day(ws: Workspace):
+    plain = ws.upsert_customer({"user_id": "a"}, {"signup": "2025-01-01"})
+    timed = ws.upsert_customer({"user_id": "b"}, {"signup": "2025-01-01T08:00:00+00:00"})
+    spaced = ws.upsert_customer({"user_id": "c"}, {"signup": "2025-01-01 23:59:59"})
+    ws.upsert_customer({"user_id": "d"}, {"signup": "2025-01-02T00:00:00Z"})
+    ws.upsert_customer({"user_id": "e"}, {"signup": "2025-01-01x"})
+    ws.upsert_customer({"user_id": "f"}, {"signup": "01/01/2025"})
+    others = ws.upsert_customer({"user_id": "g"}, {})
+    on_the_day = {plain, timed, spaced}
+    assert both_ways(ws, rule(attr("signup", "eq", "2025-01-01"))) == on_the_day
+    assert both_ways(ws, rule(attr("signup", "ne", "2025-01-01"))).isdisjoint(on_the_day)
+    assert others in both_ways(ws, rule(attr("signup", "ne", "2025-01-01")))
+    # Not a day of the calendar: text only.
+    ws.upsert_customer({"user_id": "h"}, {"signup": "2025-02-30T10:00:00"})
+    assert both_ways(ws, rule(attr("signup", "eq", "2025-02-30"))) == set()
+
+
 def test_dates_in_event_properties(ws: Workspace):
     ann = ws.upsert_customer({"user_id": "ann"}, {})
     bob = ws.upsert_customer({"user_id": "bob"}, {})
