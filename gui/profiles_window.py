@@ -214,7 +214,12 @@ def plural(n: int, one: str, many: str) -> str:
 
 
 class CellError(Exception):  # noqa: N818 - a reason shown to the user, not a failure
-    """A table cell that does not hold a value of its type."""
+    """A table cell that does not hold a value of its type; ``cell`` is its (row, column) in the
+    attribute table when known, so that the window can point at it."""
+
+    def __init__(self, message: str, cell: tuple[int, int] | None = None):
+        super().__init__(message)
+        self.cell = cell
 
 
 def number_rule() -> str:
@@ -1663,16 +1668,16 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         for row, (name, kind, text) in enumerate(state.rows, start=1):
             name = name.strip()
             if not name:
-                raise CellError(self.tr("Row %1: the attribute needs a name").replace("%1", str(row)))
+                raise CellError(self.tr("Row %1: the attribute needs a name").replace("%1", str(row)), (row - 1, 0))
             if name in seen:
                 raise CellError(self.tr("Row %1: “%2” is listed twice").replace("%1", str(row))
-                                  .replace("%2", name))
+                                  .replace("%2", name), (row - 1, 0))
             seen.add(name)
             try:
                 attributes[name] = parse_value(kind, text)
             except CellError as exc:
                 raise CellError(self.tr("Row %1 (%2): %3").replace("%1", str(row)).replace("%2", name)
-                                  .replace("%3", str(exc))) from None
+                                  .replace("%3", str(exc)), (row - 1, 2)) from None
         changed: dict[str, Any] = {}
         for name, value in attributes.items():
             if name not in old.attributes or not _same(old.attributes[name], value):
@@ -1699,6 +1704,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         except CellError as exc:
             self.edit_error.setText(str(exc))
             self._update_edit_bar()
+            self._point_at(exc.cell)
             return False
         customer_id, ws = self.profile.customer.id, self.workspace
         self.save_button.setEnabled(False)
@@ -1925,6 +1931,15 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             if answer != "save":
                 self.revert()
         super().closeEvent(event)
+
+    def _point_at(self, cell: tuple[int, int] | None) -> None:
+        """Show the attribute table's cell that stops a save, whichever tab was open."""
+        if cell is None or not 0 <= cell[0] < self.attributes.rowCount():
+            return
+        self.tabs.setCurrentIndex(0)
+        self.attributes.setCurrentCell(*cell)
+        self.attributes.scrollToItem(self.attributes.item(*cell))
+        self.attributes.setFocus()
 
     def _show_edit_error(self) -> None:
         """Bring the window and its edit bar's error into view."""

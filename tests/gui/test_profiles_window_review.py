@@ -111,6 +111,24 @@ def test_closing_with_save_and_a_value_that_does_not_fit_keeps_the_window_open(q
     assert profiles.edit_error.text() == shown
 
 
+def test_a_save_that_a_cell_stops_shows_that_cell_whichever_tab_was_open(qtbot, ws, profiles):
+    ann = ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann", "Total Spent": 420})
+    show_profile(qtbot, profiles, ann)
+    profiles.set_attribute("Total Spent", "lots")
+    profiles.tabs.setCurrentIndex(2)  # the Events tab
+    profiles.unsaved_answer = "save"
+
+    assert profiles.close() is False
+    assert profiles.tabs.currentIndex() == 0
+    row = profiles.attributes.currentRow()
+    assert profiles.attributes.item(row, 0).text() == "Total Spent"
+    assert profiles.attributes.currentColumn() == 2
+
+    profiles.tabs.setCurrentIndex(1)
+    profiles.save_button.click()
+    assert profiles.tabs.currentIndex() == 0 and profiles.attributes.currentRow() == row
+
+
 def test_closing_with_save_and_valid_edits_stores_them_and_closes(qtbot, ws, profiles):
     ann = ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann", "City": "Leeds"})
     show_profile(qtbot, profiles, ann)
