@@ -24,7 +24,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -286,6 +286,53 @@ def dedup_key(prefix: str, value: str, when: str | None = None) -> str:
 def moment_text(moment: datetime) -> str:
     """A UTC moment as the workspace stores it (``2025-03-01 09:30:00.000000``)."""
     return sqlite_time(moment)
+
+
+#: How far a sender's clock may be from the collector's (the time it says it sent a request,
+#: Segment's ``sentAt`` or Sensors' ``_flush_time``, against the time it arrived) before the times
+#: of its events are moved by the difference: within this, network and queue delays explain it.
+CLOCK_SKEW_TOLERANCE = timedelta(seconds=60)
+#: How far after its arrival an event may be dated, once moved for its sender's clock: later times
+#: (a device clock set wrong, and no ``sentAt`` to tell by how much) are stored as the arrival
+#: time, since an event dated in the future would stay out of segments and triggers until then.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def clock_skew(sent: datetime | None, now: datetime) -> timedelta | None:
+    """How far ahead (or, negative, behind) the sender's clock is, from the time it says it sent
+    the request; ``None`` when unknown or within :data:`CLOCK_SKEW_TOLERANCE`."""
+    if sent is None:
+        return None
+    skew = sent - now
+    return skew if abs(skew) > CLOCK_SKEW_TOLERANCE else None
+
+
+def sent_at(value: Any) -> datetime | None:
+    """Segment's ``sentAt`` as a moment; ``None`` if missing or unreadable (it only corrects
+    times, so a bad one is ignored rather than refusing the events)."""
+    if value is None:
+        return None
+    try:
+        return iso_time(value, "sentAt")
+    except MessageInvalid:
+        return None
+
+
+def when_stored(occurred: datetime, occurred_text: str, skew: timedelta | None, now: datetime,
+                now_text: str | None) -> tuple[datetime, str]:
+    """The time an event sent at ``occurred`` is stored at: moved back by the sender's clock skew
+    (as Segment does with ``sentAt``), and never later than :data:`FUTURE_TOLERANCE` after its
+    arrival ``now``. Dedup keys keep the time as sent, so a message sent again still meets its
+    first copy."""
+    if skew is not None:
+        try:
+            occurred = occurred - skew
+        except OverflowError:
+            return now, now_text or moment_text(now)
+        occurred_text = moment_text(occurred)
+    if occurred - now > FUTURE_TOLERANCE:
+        return now, now_text or moment_text(now)
+    return occurred, occurred_text
 
 
 def epoch_millis(value: Any, field: str) -> datetime:

@@ -20,14 +20,17 @@ How each call is stored:
 Every call names the customer by ``userId`` and/or ``anonymousId``; given together they link the
 visitor to the user (see :mod:`engine.track.identity`). ``context`` is kept with an event's
 properties under ``$context``. ``timestamp`` (else ``originalTimestamp``, else the time of arrival)
-is when the event occurred. ``messageId`` is the dedup key (with the message's own time, when it
-has one): a batch sent again adds nothing.
+is when the event occurred. When the sender's clock is off by more than a minute (its ``sentAt``,
+of the batch or the message, against the time the request arrived), that time is moved by the
+difference, as Segment does; a time more than five minutes after arrival even so is stored as the
+arrival time (see :func:`~engine.track.collector_messages.when_stored`). ``messageId`` is the dedup
+key (with the message's own time as sent, when it has one): a batch sent again adds nothing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from engine.store.customers import MAX_DEDUP_KEY_LENGTH, MAX_EVENT_NAME_LENGTH, MAX_IDENTIFIER_LENGTH
@@ -36,6 +39,7 @@ from engine.track.collector_messages import (
     Message,
     MessageInvalid,
     check_unicode,
+    clock_skew,
     consent_changes,
     dedup_key,
     dump,
@@ -45,7 +49,9 @@ from engine.track.collector_messages import (
     kept_identifier,
     moment_text,
     parse_json,
+    sent_at,
     text,
+    when_stored,
 )
 from engine.track.identity import ordered
 
@@ -105,6 +111,7 @@ def read(kind: str, decoded: Decoded, now: datetime) -> Parsed:
     if kind != "batch":
         parsed.messages.append(message(data, kind, now, None, shallow, now_text))
         return parsed
+    skew = clock_skew(sent_at(data.get("sentAt")), now)
     items = data.get("batch")
     if not isinstance(items, list):
         raise MessageInvalid("a batch needs 'batch': a list of messages", code="malformed")
@@ -117,7 +124,7 @@ def read(kind: str, decoded: Decoded, now: datetime) -> Parsed:
         try:
             if item.__class__ is not dict:
                 raise MessageInvalid("a message must be a JSON object", code="malformed")
-            append(message(item, item.get("type"), now, shared_context, shallow, now_text))
+            append(message(item, item.get("type"), now, shared_context, shallow, now_text, skew))
         except MessageInvalid as exc:
             parsed.rejected.append(exc.at(index))
     return parsed
@@ -129,10 +136,12 @@ def parse(kind: str, body: bytes, now: datetime) -> Parsed:
 
 
 def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict[str, Any] | None,
-            shallow: bool = False, now_text: str | None = None) -> Message:
+            shallow: bool = False, now_text: str | None = None, skew: timedelta | None = None) -> Message:
     """One Segment message as a collector message. ``shallow``: the body is known to nest no
     deeper than :data:`~engine.track.collector_messages.MAX_DEPTH`; ``shared_context`` (a batch's
-    context) has been checked already; ``now_text``: ``now`` as stored, if the caller has it."""
+    context) has been checked already; ``now_text``: ``now`` as stored, if the caller has it;
+    ``skew``: how far the sender's clock is off, from the batch's ``sentAt`` (a ``sentAt`` of the
+    message's own wins)."""
     if kind not in TYPES:
         if kind is None:
             raise MessageInvalid(f"'type' is required: one of {', '.join(TYPES)}")
@@ -153,8 +162,13 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
         stamp = get("originalTimestamp")
     if stamp is None:
         occurred, occurred_text = now, now_text or moment_text(now)
+        sent_text = occurred_text
     else:
-        occurred, occurred_text = iso_moment(stamp, "timestamp")
+        occurred, sent_text = iso_moment(stamp, "timestamp")
+        own = get("sentAt")
+        if own is not None:
+            skew = clock_skew(sent_at(own), now)
+        occurred, occurred_text = when_stored(occurred, sent_text, skew, now, now_text)
     context = get("context")
     context = {} if context is None else json_object(context, "context", shallow=shallow)
     if shared_context:
@@ -208,9 +222,11 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
         properties = {**properties, "$context": context}
     key = None
     if message_id:
-        key = f"{DEDUP_PREFIX}{occurred_text}:{message_id}" if stamp is not None else DEDUP_PREFIX + message_id
+        # The time as sent, not as stored: a message sent again meets its first copy even when
+        # its sender's clock has moved since.
+        key = f"{DEDUP_PREFIX}{sent_text}:{message_id}" if stamp is not None else DEDUP_PREFIX + message_id
         if len(key) > MAX_DEDUP_KEY_LENGTH:
-            key = dedup_key(DEDUP_PREFIX, message_id, occurred_text if stamp is not None else None)
+            key = dedup_key(DEDUP_PREFIX, message_id, sent_text if stamp is not None else None)
     return Message(pairs, SOURCE, occurred, occurred_text, "link", name, properties, dump(properties, "properties"),
                    key)
 

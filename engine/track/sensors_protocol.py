@@ -28,7 +28,12 @@ its ``identities`` (``$identity_login_id`` → user id, ``$identity_email`` → 
 Dedup: a message carrying ``_track_id`` (browser and app SDKs) is stored once per type, event,
 distinct id, time and ``_track_id`` (the key starts with the time, see
 :func:`~engine.track.collector_messages.dedup_key`); ``_flush_time`` (when it was sent) is not part of the key, so
-a message sent again is recognised. The Python SDK sends no ``_track_id``; its messages are stored
+a message sent again is recognised.
+
+Times: ``time`` (milliseconds) is when the event occurred. When the SDK's clock is off by more than
+a minute (its ``_flush_time`` against the time the request arrived), it is moved by the difference;
+a time more than five minutes after arrival even so is stored as the arrival time (see
+:func:`~engine.track.collector_messages.when_stored`). The dedup key keeps the time as sent. The Python SDK sends no ``_track_id``; its messages are stored
 as they come.
 """
 
@@ -49,6 +54,7 @@ from engine.track.collector_messages import (
     Message,
     MessageInvalid,
     check_unicode,
+    clock_skew,
     consent_changes,
     dedup_key,
     dump,
@@ -61,6 +67,7 @@ from engine.track.collector_messages import (
     moment_text,
     parse_json,
     text,
+    when_stored,
 )
 from engine.track.identity import ordered
 from engine.track.segment_protocol import Parsed
@@ -153,6 +160,18 @@ def read(decoded: Decoded, now: datetime) -> Parsed:
     return parsed
 
 
+def _flushed(item: dict[str, Any]) -> datetime | None:
+    """When the SDK sent the message (``_flush_time``, milliseconds); ``None`` if missing or
+    unreadable (it only corrects times, so a bad one is ignored rather than refusing the message)."""
+    value = item.get("_flush_time")
+    if value is None:
+        return None
+    try:
+        return epoch_millis(value, "_flush_time")
+    except MessageInvalid:
+        return None
+
+
 def _fields(encoded: str) -> dict[str, str]:
     if not encoded:
         return {}
@@ -192,9 +211,11 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
     stamp = item.get("time")
     if stamp is None:
         occurred, occurred_text = now, now_text or moment_text(now)
+        sent_text = occurred_text
     else:
         occurred = epoch_millis(stamp, "time")
-        occurred_text = moment_text(occurred)
+        sent_text = moment_text(occurred)
+        occurred, occurred_text = when_stored(occurred, sent_text, clock_skew(_flushed(item), now), now, now_text)
 
     pairs: list[tuple[str, str]] = [("distinct_id", distinct)]
     if login:
@@ -233,7 +254,7 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
         key = None
         if isinstance(track_id, int | str) and not isinstance(track_id, bool) and str(track_id):
             key = dedup_key(DEDUP_PREFIX, f"{kind}|{name}|{distinct}|{track_id}",
-                            occurred_text if stamp is not None else None)
+                            sent_text if stamp is not None else None)
         return Message(identifiers, source, occurred, occurred_text, reason=reason, event=name,
                        properties=properties, properties_json=dump(properties, "properties"), dedup_key=key)
     if kind == "track_id_bind":

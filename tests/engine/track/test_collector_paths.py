@@ -218,7 +218,7 @@ def test_odd_moments_of_the_javascript_length_are_refused_or_read_the_general_wa
 
 
 def test_dedup_keys_are_what_they_were_for_the_same_message():
-    now = datetime(2025, 1, 1, tzinfo=UTC)
+    now = datetime(2025, 3, 2, tzinfo=UTC)
     body = json.dumps({"userId": "u", "event": "E", "messageId": "m-1", "timestamp": "2025-03-01T09:30:00.250Z"})
     (message,) = parse("track", body.encode(), now).messages
     assert message.dedup_key == "segment:2025-03-01 09:30:00.250000:m-1"
