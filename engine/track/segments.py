@@ -1061,8 +1061,10 @@ class SegmentStore:
             changes["description"] = _check_description(description)
         with self.workspace._session(write=True) as s:
             conn = s.connection()
-            self._row(conn, segment_id)
-            if "name" in changes:
+            row = self._row(conn, segment_id)
+            # Only a new name is checked: a workspace from before names were compared without
+            # capitals may hold "VIPs" and "vips", and each must still save its rules.
+            if "name" in changes and changes["name"].casefold() != row.name.casefold():
                 self._refuse_taken_name(conn, changes["name"], segment_id)
             if changes:
                 conn.execute(update(_segments).where(_segments.c.id == segment_id)

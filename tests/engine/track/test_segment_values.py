@@ -263,3 +263,24 @@ def test_a_name_differing_only_in_capitals_or_spaces_is_taken(tmp_path):
         with pytest.raises(SegmentInvalid, match="'VIPs' exists already"):
             store.update(other.id, name="vIPs")
         assert store.update(vips.id, name="vips").name == "vips"  # its own name, in other capitals
+
+
+def test_segments_named_alike_before_the_check_still_save_their_rules(tmp_path):
+    from sqlalchemy import update
+
+    from engine.store import Workspace
+    from engine.track.segments import SegmentStore, _segments
+
+    with Workspace.open(tmp_path / "workspace.db") as ws:
+        store = SegmentStore(ws)
+        upper, lower = store.create("VIPs"), store.create("Others")
+        # A workspace saved before names were compared without capitals.
+        with ws._session(write=True) as s:
+            s.connection().execute(update(_segments).where(_segments.c.id == lower.id).values(name="vips"))
+        tagged = rule({"kind": "tag", "tag": "vip", "has": True})
+        # What the segment builder sends on Save: the name as it stands, and the rules.
+        assert store.update(upper.id, name="VIPs", rules=tagged).rules == rules_json(tagged)
+        assert store.update(lower.id, name="vips", description="old").description == "old"
+        store.create("Lapsed")
+        with pytest.raises(SegmentInvalid, match="'Lapsed' exists already"):
+            store.update(lower.id, name="lapsed")  # a new name is still checked
