@@ -52,7 +52,7 @@ from engine.track.tracking_plan import (
     counts_for,
     source_key,
 )
-from gui.qt import Qt, QtCore, QtGui, QtSvg, QtWidgets, Signal, translate
+from gui.qt import Qt, QtCore, QtGui, QtSvg, QtWidgets, Signal, fill, translate
 
 NODE_TYPE_MIME = "application/x-journey-studio-node-type"
 
@@ -153,12 +153,11 @@ def source_counts_tooltip(c: NodeSourceCounts) -> list[str]:
     from gui.journey_browser import format_relative, format_timestamp
     from gui.tracking_panel import source_label
 
-    lines = [html.escape(translate("Canvas", "Events: %1 in all, %2 in the last 24 hours")
-                         .replace("%1", f"{c.total:,}").replace("%2", f"{c.recent:,}"))]
+    lines = [html.escape(fill(translate("Canvas", "Events: %1 in all, %2 in the last 24 hours"),
+                              f"{c.total:,}", f"{c.recent:,}"))]
     if c.last_received is not None:
-        lines.append(html.escape(translate("Canvas", "Last event received %1 (%2)")
-                                 .replace("%1", format_relative(c.last_received))
-                                 .replace("%2", format_timestamp(c.last_received))))
+        lines.append(html.escape(fill(translate("Canvas", "Last event received %1 (%2)"),
+                                      format_relative(c.last_received), format_timestamp(c.last_received))))
     counted = ", ".join(f"{source_label(source)} ({source})" for source in c.sources) if c.sources else str(c.key)
     lines.append(html.escape(translate("Canvas", "Counted from: %1").replace("%1", counted)))
     if c.key.write_key:
@@ -184,11 +183,10 @@ def overlay_text(m: Metrics) -> str:
     if m.kind == KIND_GOAL:
         text = translate("Canvas", "%1 reached").replace("%1", f"{m.entered:,}")
     elif m.kind == KIND_EXIT:
-        text = (translate("Canvas", "%1 in · %2 conv").replace("%1", f"{m.entered:,}")
-                .replace("%2", f"{m.converted:,}"))
+        text = (fill(translate("Canvas", "%1 in · %2 conv"), f"{m.entered:,}", f"{m.converted:,}"))
     else:
-        text = (translate("Canvas", "%1 in · %2 active · %3 conv")
-                .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}").replace("%3", f"{m.converted:,}"))
+        text = (fill(translate("Canvas", "%1 in · %2 active · %3 conv"), f"{m.entered:,}", f"{m.active:,}",
+                     f"{m.converted:,}"))
         if m.pct_of_previous is not None:
             text += f" · {m.pct_of_previous:.0f}%"
         return text
@@ -775,17 +773,16 @@ class CanvasNode(NENode):
     def _metrics_tooltip(self, m: Metrics) -> list[str]:
         """Where the node's arrivals went, port by port, so that the numbers add up; what its
         percentage is of; and where the numbers come from."""
-        lines = [html.escape(translate("Canvas", "Entered: %1 · Active: %2 · Converted: %3")
-                             .replace("%1", f"{m.entered:,}").replace("%2", f"{m.active:,}")
-                             .replace("%3", f"{m.converted:,}"))]
+        lines = [html.escape(fill(translate("Canvas", "Entered: %1 · Active: %2 · Converted: %3"),
+                                  f"{m.entered:,}", f"{m.active:,}", f"{m.converted:,}"))]
         labels = dict(zip(self.out_names, self.out_labels, strict=False))
         for name in self.out_names:
             if name in m.outs:
-                lines.append(html.escape(translate("Canvas", "Went on through “%1”: %2")
-                                         .replace("%1", labels[name]).replace("%2", f"{m.outs[name]:,}")))
+                lines.append(html.escape(fill(translate("Canvas", "Went on through “%1”: %2"), labels[name],
+                                              f"{m.outs[name]:,}")))
             elif m.ended_at.get(name):
-                lines.append(html.escape(translate("Canvas", "Ended at “%1” (not connected): %2")
-                                         .replace("%1", labels[name]).replace("%2", f"{m.ended_at[name]:,}")))
+                lines.append(html.escape(fill(translate("Canvas", "Ended at “%1” (not connected): %2"),
+                                              labels[name], f"{m.ended_at[name]:,}")))
         other = m.exited - sum(m.ended_at.values())
         if other > 0:
             text = (translate("Canvas", "Ended here: %1") if m.kind == KIND_EXIT else
@@ -1472,11 +1469,11 @@ class Canvas(QtCore.QObject):
         if carries is None:
             return translate("Canvas", "Channel account “%1” is not connected").replace("%1", account)
         if carries not in (wanted, "any"):
-            return (translate("Canvas", "Channel account “%1” cannot send %2 messages")
-                    .replace("%1", account).replace("%2", wanted))
+            return (fill(translate("Canvas", "Channel account “%1” cannot send %2 messages"), account,
+                         wanted))
         if account in self.failing_channels:
-            return (translate("Canvas", "The last delivery through “%1” failed: %2")
-                    .replace("%1", account).replace("%2", self.failing_channels[account]))
+            return (fill(translate("Canvas", "The last delivery through “%1” failed: %2"), account,
+                         self.failing_channels[account]))
         return None
 
     # -- data source counts ----------------------------------------------------------------------

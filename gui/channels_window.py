@@ -33,7 +33,7 @@ from engine.secrets import SecretStore
 from engine.store.models import DeliveryRow
 from gui.background import Background
 from gui.forms import ERROR_COLOR, ChannelChoice, secondary
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 
 OK_COLOR = "#2E7D32"
 #: The colour of each kind of message, for account icons.
@@ -1034,8 +1034,8 @@ class ChannelsWindow(QtWidgets.QDialog):
             texts = (when, error.status, error.provider_code or "", str(error.attempts), error.reason)
             for column, text in enumerate(texts):
                 item = QtWidgets.QTableWidgetItem(text)
-                item.setToolTip(self.tr("Delivery %1 to customer %2").replace("%1", error.delivery_id)
-                                .replace("%2", error.customer_id) if column == 0 else text)
+                item.setToolTip(fill(self.tr("Delivery %1 to customer %2"), error.delivery_id,
+                                     error.customer_id) if column == 0 else text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 table.setItem(row, column, item)
         table.resizeRowsToContents()
@@ -1220,8 +1220,8 @@ class ChannelsWindow(QtWidgets.QDialog):
                 "%1", result.reason or result.provider_id or self.tr("accepted"))
         else:
             code = f" [{result.code}]" if result.code else ""
-            text = (self.tr("Connection failed%1: %2") if test else self.tr("Test message failed%1: %2")) \
-                .replace("%1", code).replace("%2", result.reason or self.tr("no reason given"))
+            text = fill(self.tr("Connection failed%1: %2") if test else self.tr("Test message failed%1: %2"),
+                        code, result.reason or self.tr("no reason given"))
         self._finish(account_id, ok, text, test=test)
 
     def _finish(self, account_id: str, ok: bool, text: str, *, test: bool) -> None:
@@ -1286,8 +1286,8 @@ class ChannelsWindow(QtWidgets.QDialog):
     def _ask_remove_keeping_secrets(self, name: str, problem: str) -> bool:
         answer = QtWidgets.QMessageBox.question(
             self, self.tr("Keyring not available"),
-            self.tr("The secrets of “%1” cannot be deleted: %2\n\nRemove the account anyway and leave its "
-                    "secrets in the keyring?").replace("%1", name).replace("%2", problem))
+            fill(self.tr("The secrets of “%1” cannot be deleted: %2\n\nRemove the account anyway and leave its "
+                    "secrets in the keyring?"), name, problem))
         return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
     def _ask_discard(self) -> bool:

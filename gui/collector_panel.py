@@ -34,7 +34,7 @@ from engine.track import collector_keys
 from engine.track.collector import DEFAULT_HOST, DEFAULT_PORT, Collector, CollectorCounts, is_loopback
 from engine.track.collector_keys import WriteKeyInfo
 from gui.background import Background
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 
 #: Milliseconds between two reads of the counts while the collector runs.
 REFRESH_MS = 500
@@ -448,7 +448,7 @@ class CollectorPanel(QtWidgets.QWidget):
         self.warning.setVisible(public)
         if phase == "running" and self.collector is not None:
             since = self.started_at.strftime("%H:%M") if self.started_at else ""
-            text = self.tr("Listening on %1 since %2").replace("%1", self.collector.url).replace("%2", since)
+            text = fill(self.tr("Listening on %1 since %2"), self.collector.url, since)
         else:
             text = {"starting": self.tr("Starting…"), "stopping": self.tr("Stopping: storing what arrived…")}.get(
                 phase, self.tr("Stopped"))
@@ -476,8 +476,8 @@ class CollectorPanel(QtWidgets.QWidget):
             self.status_label.hide()
             return
         stored = self.last_counts.committed if self.last_counts is not None else 0
-        self.status_label.setText(self.tr("Collector on :%1 · %2 stored").replace("%1", str(self.collector.port))
-                                  .replace("%2", f"{stored:,}"))
+        self.status_label.setText(fill(self.tr("Collector on :%1 · %2 stored"), str(self.collector.port),
+                                       f"{stored:,}"))
         self.status_label.show()
 
     def _fail(self, message: str) -> None:
@@ -659,8 +659,8 @@ class CollectorPanel(QtWidgets.QWidget):
     def _remember_key(self, name: str, key: str) -> None:
         self.fresh_keys.pop(name, None)
         self.fresh_keys[name] = key
-        self.fresh.setText(self.tr("New key “%1”: %2 — copy it now and keep it somewhere safe: it is not shown "
-                                   "again after you quit the app.").replace("%1", name).replace("%2", key))
+        self.fresh.setText(fill(self.tr("New key “%1”: %2 — copy it now and keep it somewhere safe: it is not shown "
+                                   "again after you quit the app."), name, key))
         self.fresh.show()
 
     def add_key(self) -> None:

@@ -28,7 +28,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, to_jsonable_python
 
 from engine.i18n import QT_TRANSLATE_NOOP
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 from gui.template_editor import PlaceholderButton, TemplateEdit
 
 #: A key absent from the config, kept absent unless the user fills the field in.
@@ -939,8 +939,8 @@ class _PickerEditor(FieldEditor):
             return translate("ConfigForm", "No channel account “%1” is connected yet: messages through it "
                                            "fail until you add it under Manage channels.").replace("%1", value)
         if found is not None and not found.carries(wanted):
-            return (translate("ConfigForm", "“%1” is a %2 account and cannot send this kind of message.")
-                    .replace("%1", found.name or found.id).replace("%2", found.kind_label))
+            return (fill(translate("ConfigForm", "“%1” is a %2 account and cannot send this kind of message."),
+                         found.name or found.id, found.kind_label))
         if found is not None and found.problem:
             return translate("ConfigForm", "Its last delivery failed: %1").replace("%1", found.problem)
         return ""

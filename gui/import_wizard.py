@@ -53,7 +53,7 @@ from engine.track.csv_import import (
 )
 from engine.track.csv_types import TYPES, ColumnType, DateTimeConverter, converter
 from gui.forms import time_zone_names
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot, fill, translate
 
 ERROR_COLOR = "#C62828"
 WARNING_COLOR = "#8D6E00"
@@ -318,10 +318,9 @@ def sample_misfits(plan: ImportPlan, source: Preview) -> list[str]:
                 continue
             text = translate("ImportWizard", "1 of the %2 sample values is not %3") if len(bad) == 1 else \
                 translate("ImportWizard", "%1 of the %2 sample values are not %3")
-            text = text.replace("%1", str(len(bad))).replace("%2", str(len(present))) \
-                .replace("%3", _fit_words(column_type))
-            out.append(translate("ImportWizard", "Column “%1”: %2, e.g. “%3”; %4.").replace("%1", column.name)
-                       .replace("%2", text).replace("%3", _short(bad[0], 40)).replace("%4", then))
+            text = fill(text, str(len(bad)), str(len(present)), _fit_words(column_type))
+            out.append(fill(translate("ImportWizard", "Column “%1”: %2, e.g. “%3”; %4."), column.name, text,
+                            _short(bad[0], 40), then))
     return out
 
 
@@ -354,8 +353,8 @@ def unreadable_times(plan: ImportPlan, source: Preview) -> str:
                                   "row would be skipped.")
     then = translate("ImportWizard", "Choose the format of its dates under Dates, or the column that holds the "
                                      "event times.")
-    return (text + " " + then).replace("%1", str(present)).replace("%2", column.name) \
-        .replace("%3", _fit_words(column.type)).replace("%4", _short(next(v for v in values if v), 40))
+    return fill(text + " " + then, str(present), column.name, _fit_words(column.type),
+                _short(next(v for v in values if v), 40))
 
 
 def _sentence(text: str) -> str:
@@ -647,8 +646,7 @@ class PreviewPage(QtWidgets.QWizardPage):
 
         columns = self.tr("1 column") if len(p.header) == 1 else \
             self.tr("%1 columns").replace("%1", f"{len(p.header):,}")
-        self.facts.setText(self.tr("%1 · %2 · %3").replace("%1", columns).replace("%2", rows_phrase(p))
-                           .replace("%3", _size(p.size)))
+        self.facts.setText(fill(self.tr("%1 · %2 · %3"), columns, rows_phrase(p), _size(p.size)))
         self.table.clear()
         self.table.setColumnCount(len(p.header))
         self.table.setRowCount(len(p.rows))
@@ -662,7 +660,7 @@ class PreviewPage(QtWidgets.QWizardPage):
         self.table.resizeColumnsToContents()
         for c in range(self.table.columnCount()):
             self.table.setColumnWidth(c, min(max(self.table.columnWidth(c), 70), 260))
-        lines = [self.tr("Row %1: %2").replace("%1", str(problem.row)).replace("%2", problem.reason)
+        lines = [fill(self.tr("Row %1: %2"), str(problem.row), problem.reason)
                  for problem in p.problems[:5]]
         if len(p.problems) > 5:
             lines.append(self.tr("…and %1 more rows that cannot be read").replace("%1", str(len(p.problems) - 5)))
@@ -860,8 +858,8 @@ class MappingPage(QtWidgets.QWizardPage):
             self.tr("Column “%1”: its dates could be day/month or month/day; they are read as "
                     "day/month/year unless you choose another format under Dates.").replace("%1", c.name)
             for c in p.columns if c.type.ambiguous]
-        self.type_warnings = [self.tr("Column “%1”: %2.").replace("%1", c.name).replace(
-            "%2", c.type.unsure_warning(c.name).split(": ", 1)[1]) for c in p.columns if c.type.unsure_separator]
+        self.type_warnings = [fill(self.tr("Column “%1”: %2."), c.name,
+                                   c.type.unsure_warning(c.name).split(": ", 1)[1]) for c in p.columns if c.type.unsure_separator]
         self.check()
 
     def _fit_columns(self) -> None:
@@ -895,8 +893,8 @@ class MappingPage(QtWidgets.QWizardPage):
         info = p.columns[index] if p is not None else None
         item.setToolTip(name)
         if info is not None and info.sampled:
-            item.setToolTip(name + "\n" + self.tr("%1 of %2 sampled rows are empty").replace("%1", str(info.empty))
-                            .replace("%2", str(info.sampled)))
+            item.setToolTip(name + "\n" + fill(self.tr("%1 of %2 sampled rows are empty"), str(info.empty),
+                                               str(info.sampled)))
         self.table.setItem(index, 0, item)
         present = [v for v in values if v.strip()][:SAMPLES]
         sample = QtWidgets.QTableWidgetItem(" · ".join(_short(v, 40) for v in present))
@@ -1066,9 +1064,8 @@ class MappingPage(QtWidgets.QWizardPage):
             self.plan_warnings = [_sentence(w) for w in plan.warnings]
             self.fit_warnings = sample_misfits(plan, p)
             used = len(plan.columns)
-            text = self.tr("%1 of %2 columns will be imported; the customer is found by %3 (%4).") \
-                .replace("%1", str(used)).replace("%2", str(len(p.header))) \
-                .replace("%3", plan.id_column).replace("%4", plan.id_kind)
+            text = fill(self.tr("%1 of %2 columns will be imported; the customer is found by %3 (%4)."),
+                        str(used), str(len(p.header)), plan.id_column, plan.id_kind)
             self.summary.setText(text)
         self._show_read_types(plan, chosen=options.date_format is not None)
         events = p.kind == "events"
@@ -1174,9 +1171,8 @@ class ImportPage(QtWidgets.QWizardPage):
                   "committing": self.tr("Saving…"), "done": self.tr("Finishing…")}
         if not self.wiz.cancelling:
             self.phase.setText(phases.get(progress.phase, progress.phase))
-        self.counts.setText(self.tr("%1 rows read · %2 imported · %3 skipped with errors")
-                            .replace("%1", f"{progress.rows:,}").replace("%2", f"{progress.imported:,}")
-                            .replace("%3", f"{progress.skipped:,}"))
+        self.counts.setText(fill(self.tr("%1 rows read · %2 imported · %3 skipped with errors"),
+                                 f"{progress.rows:,}", f"{progress.imported:,}", f"{progress.skipped:,}"))
 
     def show_cancelling(self) -> None:
         self.cancel.setEnabled(False)
@@ -1320,8 +1316,8 @@ class ResultPage(QtWidgets.QWizardPage):
         elif len(result.errors) == result.skipped:
             self.errors_title.setText(self.tr("Skipped rows"))
         else:
-            self.errors_title.setText(self.tr("Skipped rows (the first %1 of %2)")
-                                      .replace("%1", f"{len(result.errors):,}").replace("%2", f"{result.skipped:,}"))
+            self.errors_title.setText(fill(self.tr("Skipped rows (the first %1 of %2)"),
+                                           f"{len(result.errors):,}", f"{result.skipped:,}"))
         self.export.setVisible(has_errors)
         self.table.setVisible(has_errors)
         self._layout.setStretch(self._layout.count() - 1, 0 if has_errors else 1)
@@ -1346,7 +1342,7 @@ class ResultPage(QtWidgets.QWizardPage):
             _show(self.detail, "")
             return
         error = self.model.errors[index.row()]
-        where = self.tr("Row %1 (line %2)").replace("%1", f"{error.row:,}").replace("%2", f"{error.line:,}")
+        where = fill(self.tr("Row %1 (line %2)"), f"{error.row:,}", f"{error.line:,}")
         if error.column:
             where += self.tr(", column “%1”").replace("%1", error.column)
         _show(self.detail, f"{where}: {' '.join(error.reason.split())}")
@@ -1502,12 +1498,12 @@ class ImportWizard(QtWidgets.QWizard):
             write_error_report(result.errors, path)
         except OSError as exc:
             self.result_page.show_export(
-                self.tr("The skipped rows were not saved to %1, because %2. Choose another place with "
-                        "“Export errors…”.").replace("%1", path).replace("%2", save_failure(exc, path)), failed=True)
+                fill(self.tr("The skipped rows were not saved to %1, because %2. Choose another place with "
+                        "“Export errors…”."), path, save_failure(exc, path)), failed=True)
             return
         count = len(result.errors)
-        self.result_page.show_export((self.tr("Saved 1 row to %2") if count == 1 else self.tr("Saved %1 rows to %2"))
-                                     .replace("%1", f"{count:,}").replace("%2", path))
+        self.result_page.show_export(fill(self.tr("Saved 1 row to %2") if count == 1 else self.tr("Saved %1 rows to %2"),
+                                          f"{count:,}", path))
 
     # -- questions (overridable, so tests and embedders can answer them) ---------------------------
     def _ask_open_path(self, current: str) -> str:

@@ -15,7 +15,7 @@ from engine.runtime.clock import RealClock
 from engine.runtime.live import LiveEngine, PassResult, retrying_count
 from engine.spec import Registry
 from engine.store.workspace import Workspace
-from gui.qt import QtCore, QtWidgets, Signal, Slot
+from gui.qt import QtCore, QtWidgets, Signal, Slot, fill
 
 #: Seconds between two passes.
 PASS_INTERVAL_S = 5.0
@@ -148,8 +148,8 @@ class LiveEngineService(QtCore.QObject):
             self.label.setToolTip(tip)
         text = self.tr("Engine running · checked %1").replace("%1", when)
         if self.totals["sent"] or self.totals["failed"]:
-            text += " · " + self.tr("%1 sent, %2 failed since start").replace(
-                "%1", f"{self.totals['sent']:,}").replace("%2", f"{self.totals['failed']:,}")
+            text += " · " + fill(self.tr("%1 sent, %2 failed since start"), f"{self.totals['sent']:,}",
+                                 f"{self.totals['failed']:,}")
         waiting = self.worker.waiting
         if waiting:
             text += " · " + (self.tr("1 message waiting to be tried again") if waiting == 1 else

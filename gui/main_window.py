@@ -31,7 +31,7 @@ from gui.editor import Editor
 from gui.inspector import Inspector
 from gui.journey_browser import JourneyBrowser
 from gui.palette import Palette
-from gui.qt import Qt, QtCore, QtGui, QtWidgets
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, fill
 from gui.run_panel import RunPanel
 from gui.start_page import StartPage
 from gui.tracking_panel import SourceCountsFeed, TrackingPanel
@@ -901,8 +901,8 @@ class MainWindow(QtWidgets.QMainWindow):
             account = cnode.jnode.config.get("channel")
             if cnode.channel_problem or not isinstance(account, str) or account not in self._unopenable_channels:
                 continue
-            text = (self.tr("Channel account “%1” cannot be opened, so nothing is sent through it: %2")
-                    .replace("%1", account).replace("%2", self._unopenable_channels[account]))
+            text = (fill(self.tr("Channel account “%1” cannot be opened, so nothing is sent through it: %2"),
+                         account, self._unopenable_channels[account]))
             found.append(Issue("warning", "channel.account", text, node_id=node_id, field="channel"))
         return found
 
@@ -1105,9 +1105,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._bring_forward(self.import_wizard)
 
     def _on_csv_imported(self, result) -> None:
-        self.statusBar().showMessage(self.tr("Import of %1: %2 rows read, %3 skipped with errors")
-                                     .replace("%1", Path(result.path).name).replace("%2", f"{result.rows_read:,}")
-                                     .replace("%3", f"{result.skipped:,}"), 10000)
+        self.statusBar().showMessage(fill(self.tr("Import of %1: %2 rows read, %3 skipped with errors"),
+                                          Path(result.path).name, f"{result.rows_read:,}",
+                                          f"{result.skipped:,}"), 10000)
         if self.profiles_window is not None and self.profiles_window.isVisible():
             self.profiles_window.refresh()
         self.source_feed.refresh()

@@ -41,7 +41,7 @@ from engine.track.profiles import (
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
 from gui.journey_browser import format_relative, format_timestamp
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 from gui.tracking_panel import source_label as stored_source_label
 
 #: Customers per page of results (the next page comes when the list is scrolled near its end).
@@ -125,8 +125,7 @@ def identifier_cell(item: CustomerSummary) -> str:
     kind = main_identifier_kind(item)
     if kind == "email":
         return value
-    return translate("ProfilesWindow", "%1: %2").replace("%1", identifier_kind_label(kind or "")).replace(
-        "%2", value)
+    return fill(translate("ProfilesWindow", "%1: %2"), identifier_kind_label(kind or ""), value)
 
 
 def channel_label(kind: str) -> str:
@@ -205,7 +204,7 @@ def write_failure(path: str, exc: OSError) -> str:
         # The system's own words (e.g. "Input/output error"), lower-cased to run on in the sentence.
         text = exc.strerror or str(exc) or translate("ProfilesWindow", "the system refused")
         reason = text[:1].lower() + text[1:]
-    return translate("ProfilesWindow", "Could not write %1: %2.").replace("%2", reason).replace("%1", path)
+    return fill(translate("ProfilesWindow", "Could not write %1: %2."), path, reason)
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -249,8 +248,8 @@ def decimal_point(stripped: str, text: str) -> str:
     # Three digits after the comma read as thousands when what comes before could be a first group.
     if len(fraction) == 3 and len(digits) <= 3 and not digits.startswith("0"):
         decimal = f"{whole}.{fraction.rstrip('0') or '0'}"
-        raise CellError(translate("ProfilesWindow", "“%1” could mean %2 or %3: write the one you mean")
-                        .replace("%1", text).replace("%2", f"{whole}{fraction}").replace("%3", decimal))
+        raise CellError(fill(translate("ProfilesWindow", "“%1” could mean %2 or %3: write the one you mean"),
+                             text, f"{whole}{fraction}", decimal))
     return f"{whole}.{fraction}"
 
 
@@ -692,8 +691,8 @@ class MergeDialog(QtWidgets.QDialog):
             self.count_label.setText(self.tr("No other customer matches “%1”.").replace("%1", self._query)
                                      if self._query else self.tr("There is no other customer."))
         elif page.total > len(page.items):
-            self.count_label.setText(self.tr("%1 matches · showing the first %2; type more to narrow them")
-                                     .replace("%1", f"{page.total:,}").replace("%2", f"{len(page.items):,}"))
+            self.count_label.setText(fill(self.tr("%1 matches · showing the first %2; type more to narrow them"),
+                                          f"{page.total:,}", f"{len(page.items):,}"))
         else:
             self.count_label.setText(plural(page.total, self.tr("1 match"), self.tr("%1 matches")))
         row = self.model.row_of(self.other.id) if self.other is not None else -1
@@ -777,14 +776,14 @@ class MergeDialog(QtWidgets.QDialog):
         self.kept_text.setText(self._side_html(plan.kept))
         self.merged_text.setText(self._side_html(plan.merged))
         kept, merged = plan.kept.summary.label, plan.merged.summary.label
-        text = self.tr("%1's identifiers, events, journey runs, messages, segment memberships and unsubscribes "
+        text = fill(self.tr("%1's identifiers, events, journey runs, messages, segment memberships and unsubscribes "
                        "move to %2. Where both have an attribute, %2's value stays; tags are combined; a refused "
-                       "consent stays refused.").replace("%1", merged).replace("%2", kept)
+                       "consent stays refused."), merged, kept)
         if plan.runs_to_end:
             ended = (self.tr("1 open journey run of %2 ends: %3 is in the middle of the same journey.")
                      if plan.runs_to_end == 1 else
                      self.tr("%1 open journey runs of %2 end: %3 is in the middle of the same journeys."))
-            text += " " + ended.replace("%1", f"{plan.runs_to_end:,}").replace("%2", merged).replace("%3", kept)
+            text += " " + fill(ended, f"{plan.runs_to_end:,}", merged, kept)
         self.effects_label.setText(text)
         if plan.conflict is not None:
             held = "; ".join(f"{side.summary.label}: " + ", ".join(f"user_id {v}" for v in side.user_ids)
@@ -1351,8 +1350,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.identifiers_label.setToolTip("\n".join(f"{kind}: {value}" for kind, value in customer.identifiers))
         # A marketer dates a customer from their first known activity; an import made the profile
         # today from events that go back years.
-        meta = self.tr("Customer since %1 · updated %2").replace("%1", short_time(profile.customer_since)).replace(
-            "%2", format_relative(customer.updated_at))
+        meta = fill(self.tr("Customer since %1 · updated %2"), short_time(profile.customer_since),
+                    format_relative(customer.updated_at))
         since_tip = self.tr("In Journey Studio since %1").replace("%1", format_timestamp(customer.created_at))
         if profile.first_event_at is not None:
             since_tip = self.tr("First event %1").replace("%1", format_timestamp(profile.first_event_at)) \
@@ -1435,8 +1434,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         if page.total == 0:
             self.events_label.setText(self.tr("No events recorded for this customer."))
         else:
-            self.events_label.setText(self.tr("Newest first · showing %1 of %2").replace("%1", f"{shown:,}")
-                                      .replace("%2", f"{page.total:,}"))
+            self.events_label.setText(fill(self.tr("Newest first · showing %1 of %2"), f"{shown:,}",
+                                           f"{page.total:,}"))
         self.events_more.setVisible(shown < page.total)
         self.events_more.setEnabled(True)
 
@@ -1670,14 +1669,13 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             if not name:
                 raise CellError(self.tr("Row %1: the attribute needs a name").replace("%1", str(row)), (row - 1, 0))
             if name in seen:
-                raise CellError(self.tr("Row %1: “%2” is listed twice").replace("%1", str(row))
-                                  .replace("%2", name), (row - 1, 0))
+                raise CellError(fill(self.tr("Row %1: “%2” is listed twice"), str(row), name), (row - 1, 0))
             seen.add(name)
             try:
                 attributes[name] = parse_value(kind, text)
             except CellError as exc:
-                raise CellError(self.tr("Row %1 (%2): %3").replace("%1", str(row)).replace("%2", name)
-                                  .replace("%3", str(exc)), (row - 1, 2)) from None
+                raise CellError(fill(self.tr("Row %1 (%2): %3"), str(row), name,
+                                     str(exc)), (row - 1, 2)) from None
         changed: dict[str, Any] = {}
         for name, value in attributes.items():
             if name not in old.attributes or not _same(old.attributes[name], value):
@@ -1783,8 +1781,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             plural(len(record.moved), self.tr("1 identifier"), self.tr("%1 identifiers")),
             plural(outcome.events_moved, self.tr("1 event"), self.tr("%1 events")),
             plural(outcome.runs_moved, self.tr("1 journey run"), self.tr("%1 journey runs"))))
-        self.statusBar().showMessage(self.tr("Profiles merged into %1: %2 moved")
-                                     .replace("%2", moved).replace("%1", _summary(outcome.customer).label), 8000)
+        self.statusBar().showMessage(fill(self.tr("Profiles merged into %1: %2 moved"),
+                                          _summary(outcome.customer).label, moved), 8000)
         self.current_id = record.kept_customer_id
         self.run_search()
         self.show_customer(record.kept_customer_id)

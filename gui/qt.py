@@ -7,6 +7,7 @@ here, before either library is imported.
 """
 
 import os
+import re
 import sys
 
 os.environ["QT_API"] = "pyside6"
@@ -28,5 +29,19 @@ translate = QCoreApplication.translate
 #: Same function; only for call sites whose text is not a literal (lupdate cannot see those anyway).
 tr = QCoreApplication.translate
 
-__all__ = ["QtCore", "QtGui", "QtSvg", "QtWidgets", "QCoreApplication", "Qt", "Signal", "Slot", "tr",
+_PLACEHOLDER = re.compile(r"%([1-9])")
+
+
+def fill(text: str, *values: object) -> str:
+    """``text`` with ``%1``, ``%2``… replaced by ``values`` in one pass, as ``QString.arg`` does: a
+    value that itself holds ``%2`` (a path, a name) stays as written. Placeholders without a value
+    are left as they are."""
+    def put(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return str(values[index]) if index < len(values) else match.group(0)
+
+    return _PLACEHOLDER.sub(put, text)
+
+
+__all__ = ["QtCore", "QtGui", "QtSvg", "QtWidgets", "QCoreApplication", "Qt", "Signal", "Slot", "fill", "tr",
            "translate"]

@@ -18,7 +18,7 @@ from engine.document import Journey
 from engine.spec import Registry
 from gui.canvas import KIND_EXIT, KIND_GOAL, KIND_STEP, Metrics
 from gui.live import TestModeWorker, TestResult
-from gui.qt import QtCore, QtWidgets, Signal
+from gui.qt import QtCore, QtWidgets, Signal, fill
 
 
 class SimulationWorker(QtCore.QObject):
@@ -399,15 +399,14 @@ class RunPanel(QtWidgets.QWidget):
         active = sum(c.active for c in nodes.values())
         entered = max((c.entered for nid, c in nodes.items() if self._is_entry(nid)), default=0)
         caption = self.tr("Live: real customers in version %1").replace("%1", str(latest.number))
-        text = (self.tr("Live, version %1: %2 entered, %3 in the journey now.")
-                .replace("%1", str(latest.number)).replace("%2", customers_text(entered))
-                .replace("%3", f"{active:,}"))
+        text = (fill(self.tr("Live, version %1: %2 entered, %3 in the journey now."), str(latest.number),
+                     customers_text(entered), f"{active:,}"))
         if earlier:
             older = ", ".join(str(number) for number in sorted(earlier))
             still = (self.tr("1 customer still in an earlier version (%2)") if result.active_earlier == 1
                      else self.tr("%1 customers still in earlier versions (%2)"))
-            still = still.replace("%1", f"{result.active_earlier:,}").replace(
-                "%2", (self.tr("version %1") if len(earlier) == 1 else self.tr("versions %1")).replace("%1", older))
+            still = fill(still, f"{result.active_earlier:,}",
+                         (self.tr("version %1") if len(earlier) == 1 else self.tr("versions %1")).replace("%1", older))
             text += " " + still + "."
             caption += " · " + still
         text += " " + self.tr("Updated %1.").replace("%1", QtCore.QTime.currentTime().toString("HH:mm:ss"))
@@ -505,14 +504,13 @@ class RunPanel(QtWidgets.QWidget):
     def _on_snapshot(self, result) -> None:
         if isinstance(result, TestResult):
             origin = MODE_TEST
-            caption = self.tr("Test: %1 through version %2, messages recorded, none sent").replace(
-                "%1", self.tr("%1 test customers").replace("%1", str(result.customers))).replace(
-                "%2", str(result.version))
+            caption = fill(self.tr("Test: %1 through version %2, messages recorded, none sent"),
+                           self.tr("%1 test customers").replace("%1", str(result.customers)),
+                           str(result.version))
         else:
             origin = MODE_SIMULATION
-            caption = (self.tr("Simulated: %1 synthetic customers over %2 days (seed %3), not real customers")
-                       .replace("%1", f"{result.customers:,}").replace("%2", str(result.days))
-                       .replace("%3", str(result.seed)))
+            caption = (fill(self.tr("Simulated: %1 synthetic customers over %2 days (seed %3), not real customers"),
+                            f"{result.customers:,}", str(result.days), str(result.seed)))
         self.metricsReady.emit(*overlay_numbers(self._journey, result, self.registry, origin=origin,
                                                 caption=caption))
 
@@ -536,15 +534,15 @@ class RunPanel(QtWidgets.QWidget):
         sent = sum(result.deliveries.values())
         entered, converted = result.customers_entered, result.customers_converted
         rate = f"{100.0 * converted / entered:.0f}" if entered else "0"
-        text = (self.tr("%1, %2 days: %3 entered the journey, %4 converted (%5%).")
-                .replace("%1", customers_text(result.customers)).replace("%2", str(result.days))
-                .replace("%3", f"{entered:,}").replace("%4", f"{converted:,}").replace("%5", rate))
+        text = (fill(self.tr("%1, %2 days: %3 entered the journey, %4 converted (%5%)."),
+                     customers_text(result.customers), str(result.days), f"{entered:,}", f"{converted:,}",
+                     rate))
         if result.runs_started != entered or result.runs_converted != converted:
             # The nodes count entries: a customer who came back counts once per time.
-            text += " " + (self.tr("The nodes count entries: %1 in all, %2 of them converted.")
-                           .replace("%1", f"{result.runs_started:,}").replace("%2", f"{result.runs_converted:,}"))
-        text += " " + (self.tr("%1 steps, %2 messages (%3 s).").replace("%1", f"{result.steps:,}")
-                       .replace("%2", f"{sent:,}").replace("%3", f"{result.elapsed_s:.1f}"))
+            text += " " + (fill(self.tr("The nodes count entries: %1 in all, %2 of them converted."),
+                                f"{result.runs_started:,}", f"{result.runs_converted:,}"))
+        text += " " + (fill(self.tr("%1 steps, %2 messages (%3 s)."), f"{result.steps:,}", f"{sent:,}",
+                            f"{result.elapsed_s:.1f}"))
         return text
 
     def _test_summary(self, result: TestResult) -> str:
@@ -554,9 +552,8 @@ class RunPanel(QtWidgets.QWidget):
         by_kind = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
         text = self.tr("Test of version %1 over %2 days: %3 of %4 test customers entered; %5 messages "
                        "recorded, none sent")
-        text = (text.replace("%1", str(result.version)).replace("%2", str(result.days))
-                .replace("%3", str(result.entered)).replace("%4", str(result.customers))
-                .replace("%5", str(len(result.messages))))
+        text = (fill(text, str(result.version), str(result.days), str(result.entered), str(result.customers),
+                     str(len(result.messages))))
         if by_kind:
             text += f" ({by_kind})"
         text += "."

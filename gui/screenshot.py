@@ -95,7 +95,7 @@ def _simulation_shot(window, app, save) -> Path:
     import time
 
     from engine.errors import JourneyStudioError
-    from gui.qt import QtCore
+    from gui.qt import QtCore, fill
 
     panel = window.run_panel
     panel.customers.setValue(20_000)  # long enough to stop half-way
@@ -112,8 +112,8 @@ def _simulation_shot(window, app, save) -> Path:
     if panel.running or panel.last_result is None:
         raise JourneyStudioError("the simulation for the screenshot did not finish")
     done = panel.progress.value() / 1000
-    panel.summary.setText(panel.tr("Simulating… day %1 of %2").replace("%1", str(round(done * panel.days.value())))
-                          .replace("%2", str(panel.days.value())))
+    panel.summary.setText(fill(panel.tr("Simulating… day %1 of %2"), str(round(done * panel.days.value())),
+                               str(panel.days.value())))
     return save(window, "simulation.png")
 
 

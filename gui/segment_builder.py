@@ -52,7 +52,7 @@ from engine.track.segments import (
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
 from gui.profiles_window import channel_label, secondary_identifier, value_text
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 
 #: The rules stop changing for this long before the count is recomputed.
 COUNT_DELAY_MS = 350
@@ -1208,7 +1208,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         """Say under the rules what is wrong (``where``: "condition 2", or "" for the form itself)."""
         self.rules_error = message
         if message:
-            text = self.tr("In %1, %2").replace("%1", where).replace("%2", message) if where else message
+            text = fill(self.tr("In %1, %2"), where, message) if where else message
             self.error_label.setText(sentence(text))
         self.error_label.setVisible(bool(message))
 
@@ -1266,8 +1266,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
                                  else self.tr("%1 customers").replace("%1", f"{count:,}"))
         if everyone:
             share = 100.0 * count / everyone
-            self.count_note.setText(self.tr("match now, %1% of %2").replace("%1", f"{share:.1f}")
-                                    .replace("%2", f"{everyone:,}"))
+            self.count_note.setText(fill(self.tr("match now, %1% of %2"), f"{share:.1f}", f"{everyone:,}"))
         else:
             self.count_note.setText(self.tr("No customers yet — import a CSV or start the collector."))
         self.sample.clear()
@@ -1460,32 +1459,31 @@ def _hint(row: ConditionRow, known: KnownNames, missing_events: set[str], missin
         guess = closest_name(name, known.events)
         if guess is None:
             return translate("SegmentBuilder", "No event named ‘%1’ has been received yet.").replace("%1", name)
-        return translate("SegmentBuilder", "No event named ‘%1’ has been received; did you mean ‘%2’?") \
-            .replace("%1", name).replace("%2", guess)
+        return fill(translate("SegmentBuilder", "No event named ‘%1’ has been received; did you mean ‘%2’?"),
+                    name, guess)
     if kind == "attribute":
         name = row.attribute.name.text().strip()
         if name in missing_attributes:
             guess = closest_name(name, known.attributes)
             if guess is None:
                 return translate("SegmentBuilder", "No customer has an attribute named ‘%1’.").replace("%1", name)
-            return translate("SegmentBuilder", "No customer has an attribute named ‘%1’; did you mean ‘%2’?") \
-                .replace("%1", name).replace("%2", guess)
+            return fill(translate("SegmentBuilder", "No customer has an attribute named ‘%1’; did you mean ‘%2’?"),
+                        name, guess)
         value = row.attribute.value.text().strip()
         if row.attribute.operator.key() in ("eq", "ne") and value:
             values = row.attribute.vocabulary.values(name) if row.attribute.vocabulary else []
             other = next((v for v in values if fold(v) == fold(value)), None) if value not in values else None
             if other is not None:
-                return translate("SegmentBuilder", "Customers have ‘%1’, not ‘%2’: “is” matches capitals "
-                                                   "exactly (“contains” ignores them).") \
-                    .replace("%1", other).replace("%2", value)
+                return fill(translate("SegmentBuilder", "Customers have ‘%1’, not ‘%2’: “is” matches capitals "
+                                                   "exactly (“contains” ignores them)."), other, value)
         return ""
     if kind == "tag":
         tag = row.tag.text().strip()
         if tag and tag not in known.tags:
             other = next((t for t in known.tags if fold(t) == fold(tag)), None)
             if other is not None:
-                return translate("SegmentBuilder", "Customers are tagged ‘%1’, not ‘%2’: tags match capitals "
-                                                   "exactly.").replace("%1", other).replace("%2", tag)
+                return fill(translate("SegmentBuilder", "Customers are tagged ‘%1’, not ‘%2’: tags match capitals "
+                                                   "exactly."), other, tag)
     return ""
 
 
@@ -1504,7 +1502,7 @@ def _property_hints(event: str, editor: EventEditor, known: KnownNames,
             text = translate("SegmentBuilder", "No ‘%1’ event has a property named ‘%2’.")
         else:
             text = translate("SegmentBuilder", "No ‘%1’ event has a property named ‘%2’; did you mean ‘%3’?")
-        lines.append(text.replace("%1", event).replace("%2", name).replace("%3", guess or ""))
+        lines.append(fill(text, event, name, guess or ""))
     return "\n".join(lines)
 
 

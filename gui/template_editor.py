@@ -17,7 +17,7 @@ from typing import Any
 from engine import templating
 from engine.errors import JourneyStudioError, TemplateError
 from gui.live import TEST_CUSTOMERS, address_of_test_customer
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 
 #: Node types whose templates the inspector previews, and the config keys of those templates.
 PREVIEW_TYPES: dict[str, tuple[str, ...]] = {
@@ -410,7 +410,7 @@ class TemplatePreview(QtWidgets.QFrame):
             try:
                 text = templating.render(template, context, html=html, max_seconds=PREVIEW_SECONDS)
             except TemplateError as exc:
-                where = self.tr("%1, line %2").replace("%1", title).replace("%2", str(exc.line)) \
+                where = fill(self.tr("%1, line %2"), title, str(exc.line)) \
                     if exc.line else title
                 errors.append(f"{where}: {exc.message}")
                 text = ""

@@ -49,7 +49,7 @@ from engine.track.tracking_plan import (
 )
 from gui.background import Background
 from gui.journey_browser import format_relative, format_timestamp
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 
 #: Seconds between two reads of the violations (a small table) while the panel is visible.
 REFRESH_S = 5
@@ -188,8 +188,8 @@ def _source_tip(source: str, nodes: list[DeclaredSource], key_line: str = "") ->
     if key_line:
         lines.append(key_line)
     for d in nodes:
-        lines.append(translate("TrackingPanel", "Declared by “%1” in %2").replace("%1", d.name or d.place.node_id)
-                     .replace("%2", d.place.journey_name))
+        lines.append(fill(translate("TrackingPanel", "Declared by “%1” in %2"), d.name or d.place.node_id,
+                          d.place.journey_name))
     return "\n".join(lines)
 
 
@@ -552,8 +552,9 @@ class TrackingPanel(QtWidgets.QWidget):
         item.setTextAlignment(COL_COUNT, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         item.setForeground(COL_KIND, QtGui.QBrush(QtGui.QColor(_KIND_COLORS.get(record.kind, "#757575"))))
         item.setToolTip(COL_KIND, kind_help(record.kind))
-        item.setToolTip(COL_LAST, self.tr("Last seen %1\nFirst seen %2").replace(
-            "%1", format_timestamp(record.last_seen)).replace("%2", format_timestamp(record.first_seen)))
+        item.setToolTip(COL_LAST, fill(self.tr("Last seen %1\nFirst seen %2"),
+                                       format_timestamp(record.last_seen),
+                                       format_timestamp(record.first_seen)))
         pretty = json.dumps(record.example, ensure_ascii=False, indent=2, sort_keys=True)
         item.setToolTip(COL_EXAMPLE, self.tr("Properties of the latest such event:\n%1").replace("%1", pretty))
         # The whole example, readable, one property a line, when the row is expanded.

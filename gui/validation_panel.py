@@ -9,7 +9,7 @@ from __future__ import annotations
 from engine.document import Journey
 from engine.spec import Registry
 from engine.validate import Issue, field_label
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill
 
 _ISSUE_ROLE = Qt.ItemDataRole.UserRole + 1
 _WHERE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -247,8 +247,8 @@ class ValidationPanel(QtWidgets.QWidget):
         edge = self._journey.edge(edge_id) if self._journey is not None else None
         if edge is None:
             return self.tr("Connection")
-        return self.tr("Connection %1 → %2").replace("%1", self._node_name(edge.source.node)).replace(
-            "%2", self._node_name(edge.target.node))
+        return fill(self.tr("Connection %1 → %2"), self._node_name(edge.source.node),
+                    self._node_name(edge.target.node))
 
     def _update_summary(self) -> None:
         counts = self.counts()
