@@ -16,8 +16,10 @@ for customers ``attributes.<name>``, ``consent.<channel kind>`` (yes/no, or a ma
 as ``subscribed``), ``tags`` (separated by ``,``, ``;`` or ``|``) and ``time_zone``. A mapping may
 end in ``:<type>`` to force a type; a value that does not fit a forced type (or a time, consent or
 identifier that is not valid) makes its row an error, while a value that does not fit an
-*inferred* property or attribute type is kept as text. A text attribute drops a spreadsheet's
-leading apostrophe from a value that is digits after it (``'02134`` is stored as ``02134``).
+*inferred* property or attribute type is kept as text. A spreadsheet's leading apostrophe before
+digits (``'02134``, ``'+33612345678``) is left out of attributes and identifiers: ``'02134`` is stored
+as ``02134``, and a column with such a value among its sampled ones is text (a ZIP column of
+``'02134`` and ``69001`` stays codes, not numbers); see :mod:`engine.track.csv_types`.
 
 Shopify's customer exports are mapped without help: ``Accepts Email Marketing`` and ``Accepts SMS
 Marketing`` (yes/no; ``Accepts Marketing`` in older exports, about e-mail) and, in newer exports,
@@ -1614,6 +1616,10 @@ class _EventImport(_Import):
         result.imported += added
         result.duplicates += len(digests) - added
         if added and self.tracking_plan:
+            if added < len(digests):
+                # Only the events stored now are counted: a row already stored was counted when it was.
+                stored = writer.inserted_events(times, digests, added)
+                names, properties = [names[i] for i in stored], [properties[i] for i in stored]
             # Checked against the tracking plan in the same transaction as the events it counts.
             result.plan_violations += check_and_record(
                 self.ws, zip(names, map(json.loads, properties), strict=True), plan=self.tracking_plan,
@@ -2106,6 +2112,32 @@ class _Writer:
             changed += cursor.rowcount
             start += rows
         return changed
+
+    def inserted_events(self, times: Sequence[str], digests: Sequence[str], added: int) -> list[int]:
+        """The indexes of the rows that the :meth:`add_events` just called with ``times`` and
+        ``digests`` inserted, given that it inserted ``added`` of them: of each dedup key it
+        stored, the first row with that key (rows with one key are the same event).
+
+        An event gets a higher id than every event stored before it, so the ``added`` highest ids
+        among the events with the batch's keys are the ones inserted. Only a batch with both new
+        and already stored rows asks; it costs a look-up by key per row.
+        """
+        keys = list(map("csv:%s:%s".__mod__, zip(times, digests, strict=True)))
+        unique = list(dict.fromkeys(keys))
+        stored: dict[int, str] = {}
+        cursor = self._cursor
+        for start in range(0, len(unique), INSERT_ROWS):
+            chunk = unique[start:start + INSERT_ROWS]
+            marks = ", ".join([self.param] * len(chunk))
+            cursor.execute(f"SELECT id, dedup_key FROM {_events.name} WHERE dedup_key IN ({marks})", chunk)
+            stored.update(cursor.fetchall())
+        new = set(map(stored.__getitem__, sorted(stored)[len(stored) - added:]))
+        rows = []
+        for index, key in enumerate(keys):
+            if key in new:
+                new.discard(key)
+                rows.append(index)
+        return rows
 
     def _event_statement(self, rows: int) -> str:
         """``INSERT OR IGNORE`` of ``rows`` events, numbered parameters: five per row, then the

@@ -15,11 +15,15 @@ Numbers may be written with a thousands separator (``1,234.50``, ``1.234,56``, `
 then read the column's way. ``1,234`` alone could be 1234 or 1.234: a column whose values cannot
 tell is kept as text (``unsure_separator``) and the caller should say so.
 
-Shopify and other exports write identifiers and ZIP codes as ``'01234`` so that a spreadsheet keeps
-them as text: a column whose every sampled value is one apostrophe then digits is read without the
-apostrophe, and so is an identifier column whose every sampled value starts with one. A text column
-of customer attributes drops that one apostrophe from every value that is digits after it (a ZIP
-column where only some codes start with a zero, ``'02134`` beside ``69001``), whatever the others.
+Shopify and other exports write identifiers and ZIP codes as ``'01234`` (phone numbers as
+``'+33612345678``) so that a spreadsheet keeps them as text. A column with any such sampled value
+(one apostrophe, then digits or ``+`` and digits) is text, and its values are read without that
+apostrophe: a ZIP column where only some codes start with a zero, ``'02134`` beside ``69001``, stays
+a column of text codes. A text column of customer attributes drops the apostrophe from every such
+value whatever the others, and a value kept as text because it does not fit its column's inferred
+type drops it too. An identifier column drops the apostrophe before every value that starts with
+digits or ``+`` and digits after it (``'0612345678`` beside ``+33612345679``), and before every
+value when every sampled value starts with one.
 
 Consent columns read yes/no words and also the marketing statuses of Shopify's newer customer
 exports (``Email Marketing Status``, ``SMS Marketing Status``; :data:`MARKETING_STATUSES`):
@@ -110,21 +114,27 @@ _NUMBERISH = re.compile(r"[+-]?\d[\d,. '\u00a0\u202f\u2019]*")
 #: The ways of writing numbers tried for a column: (thousands separator or "", decimal comma).
 _NUMBER_STYLES: tuple[tuple[str, bool], ...] = (
     ("", False), ("", True), (",", False), (".", True), (" ", True), ("'", True), ("'", False), (" ", False))
-#: One leading apostrophe before digits (Shopify's ``'01234``).
-_QUOTED_DIGITS = re.compile(r"'[0-9]+")
+#: One leading apostrophe before digits (Shopify's ``'01234``), or before a ``+`` and digits (a phone
+#: number kept from becoming a number: ``'+33612345678``).
+_QUOTED_DIGITS = re.compile(r"'\+?[0-9]+")
+#: The start of an identifier value behind a spreadsheet's text mark: digits, or ``+`` then digits
+#: (``'0612345678``, ``'+33 6 12 34 56 78``, ``'7145031762090``).
+_QUOTED_ID = re.compile(r"'\+?[0-9]")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 #: What an e-mail value must be once the column is e-mail (inference asks for a dot in the domain as
 #: well): an identifier without that dot is imported and only named (``chloe@example``), so the
 #: type check does not call it a misfit either.
 _ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
 #: A number as Excel writes it in scientific notation once it is too long for a cell (1.38001E+10;
-#: also 1.38E10, 1.38e+10 and 1,38E10 as other programs and locales write it).
-_EXCEL_NUMBER = re.compile(r"[+-]?\d(?:[.,]\d+)?[eE][+-]?\d{1,3}")
+#: also 1.38E10, 1.38e+10 and 1,38E10 as other programs and locales write it). Without a sign
+#: before the exponent it needs decimals (``5e12`` or ``3E5`` may well be a code someone chose).
+_EXCEL_TEXT = r"[+-]?\d(?:[.,]\d+[eE][+-]?|[eE][+-])\d{1,3}"
+_EXCEL_NUMBER = re.compile(_EXCEL_TEXT)
 #: An integer a spreadsheet or pandas wrote as a decimal (13800138000.0): the digits before the dot.
 _DECIMAL_ZERO = re.compile(r"(\d+)\.0+")
 #: An identifier of either kind above, in values joined with newlines after a newline: a value
 #: that is one (or one with a line break in it, which the caller then checks value by value).
-_SUSPECT_IDENTIFIER = re.compile(r"\n(?:[+-]?\d(?:[.,]\d+)?[eE][+-]?\d{1,3}|\d+\.0+)(?=\n|\Z)")
+_SUSPECT_IDENTIFIER = re.compile(r"\n(?:" + _EXCEL_TEXT + r"|\d+\.0+)(?=\n|\Z)")
 #: A number of at least 1e11 that Excel wrote with at most six significant digits (1.23457E+11):
 #: its last digits are lost. ``_SHORTENED_IN`` finds one in values joined with newlines after a newline.
 _SHORTENED_TEXT = r"[ \t]*[+-]?\d(?:[.,]\d{1,5})?E\+?0*(?:1[1-9]|[2-9]\d|[1-9]\d{2,})[ \t]*"
@@ -234,6 +244,10 @@ def infer_type(values: Sequence[str], header: str = "", *, delimiter: str = ",")
         if all(map(_QUOTED_DIGITS.fullmatch, present)):
             return ColumnType("text", apostrophe="digits")
         return replace(_infer(present, header, delimiter), apostrophe="all")
+    if any(map(_QUOTED_DIGITS.fullmatch, present)):
+        # Some values carry the mark ('02134 beside 69001): the column is text, and those values
+        # are read without it; as numbers, the marked ones would be misfits kept with it.
+        return ColumnType("text", apostrophe="digits")
     return _infer(present, header, delimiter)
 
 
@@ -716,13 +730,22 @@ class DateTimeConverter(Converter):
                              f"in the format {self.describe_format()}") from None
         if self.date_only:
             return stamp.date()
-        return self._to_utc([stamp])[0]
+        return self._utc_one(stamp, value)
 
     def storage_one(self, value: str) -> str:
         converted = self.one(value)
         if self.date_only:
-            converted = self._to_utc([datetime(converted.year, converted.month, converted.day)])[0]
+            converted = self._utc_one(datetime(converted.year, converted.month, converted.day), value)
         return storage_strings([converted])[0]
+
+    def _utc_one(self, stamp: datetime, value: str) -> datetime:
+        """``stamp`` in UTC; a ValueError naming ``value`` when that falls outside the years 1 to
+        9999 (``9999-12-31T23:00:00`` in New York is in year 10000 in UTC)."""
+        try:
+            return self._to_utc([stamp])[0]
+        except OverflowError:
+            edge = "after the year 9999" if stamp.year > 1 else "before the year 1"
+            raise ValueError(f"'{_short(value)}' is {edge} once in UTC, where no time can be stored") from None
 
     def json_many(self, values: list[Any]) -> list[str]:
         if self.date_only:
@@ -1069,7 +1092,9 @@ class BatchConverter:
                     out.append(None)
                 else:
                     kept.setdefault(plan.name, KeptAsText()).add(numbers[index], cell)
-                    out.append(encode_basestring(cell) if as_json else cell)
+                    # Kept as text, as a spreadsheet's mark ('02134) asks, so without the mark.
+                    text = cell[1:] if cell[:1] == "'" and _QUOTED_DIGITS.fullmatch(cell) else cell
+                    out.append(encode_basestring(text) if as_json else text)
         return out
 
     def identifier_cells(self, plan: ColumnPlan, cells: Sequence[str], bad: dict[int, tuple[str, str, str]],
@@ -1083,18 +1108,23 @@ class BatchConverter:
         column with a suspicious value is gone through value by value.
         """
         values = list(map(str.strip, cells))
-        if plan.type.apostrophe:
-            values = _unquoted(values, every=plan.type.apostrophe == "all")
+        if plan.type.apostrophe == "all":
+            values = _unquoted(values, every=True)
+        joined = "\n".join(values)
+        if joined[:1] == "'" or "\n'" in joined:
+            # A spreadsheet's text mark before digits ('0612345678, '+33612345678) is left out of
+            # every identifier, whether or not the sampled values showed one.
+            values = _unquoted(values, every=False, identifier=True)
+            joined = "\n".join(values)
         kind = plan.key
         limit = self.max_identifier
         email = kind == "email"
         if "" not in values and max(map(len, values), default=0) <= limit:
             if email:
                 if all(map(str.__contains__, values, repeat("@"))) and all(map(str.isascii, values)) \
-                        and not _NO_DOT_DOMAIN.search("\n".join(values)):
+                        and not _NO_DOT_DOMAIN.search(joined):
                     return values
             else:
-                joined = "\n".join(values)
                 # The substring tests are C-level scans; the search runs only if one of them hits.
                 if ("e" not in joined and "E" not in joined and ".0" not in joined) \
                         or not _SUSPECT_IDENTIFIER.search("\n" + joined):
@@ -1160,15 +1190,17 @@ class BatchConverter:
         return pairs
 
 
-def _unquoted(values: list[str], *, every: bool) -> list[str]:
-    """``values`` without the one leading apostrophe of those written ``'01234`` (``every``: of
-    every value that starts with one)."""
+def _unquoted(values: list[str], *, every: bool, identifier: bool = False) -> list[str]:
+    """``values`` without the one leading apostrophe of those written ``'01234`` or ``'+336…``
+    (``identifier``: of those whose text after it starts with digits or ``+`` and digits, as
+    ``'+33 6 12 34 56 78``; ``every``: of every value that starts with one)."""
     if every:
         return [v[1:] if v[:1] == "'" else v for v in values]
     joined = "\n".join(values)
     if joined[:1] != "'" and "\n'" not in joined:
-        return values  # no value starts with one: the common case of a text column
-    return [v[1:] if v[:1] == "'" and _QUOTED_DIGITS.fullmatch(v) else v for v in values]
+        return values  # no value starts with one: the common case
+    marked = _QUOTED_ID.match if identifier else _QUOTED_DIGITS.fullmatch
+    return [v[1:] if v[:1] == "'" and marked(v) else v for v in values]
 
 
 def canonical_values(kind: str, values: list[str]) -> list[str]:

@@ -267,16 +267,19 @@ def test_scientific_notation_without_a_sign_in_an_identifier_is_a_row_error(tmp_
         ["d@example.com", "13800138000.0", "7.0"],
         ["e@example.com", "+1 555 010 9999", "1E5"],
         ["f@example.com", "", "M-1E5"],
+        ["g@example.com", "", "5E+12"],
     ])
     result = import_customers(ws, path, ImportOptions(mapping={"phone": "identifiers.phone",
                                                                "member": "identifiers.custom:member"}))
     assert [(e.row, e.column, e.value) for e in result.errors] == [
-        (2, "phone", "1.38E10"), (3, "phone", "1.38e+10"), (4, "phone", "1,38E10"), (6, "member", "1E5")]
+        (2, "phone", "1.38E10"), (3, "phone", "1.38e+10"), (4, "phone", "1,38E10"), (8, "member", "5E+12")]
     assert all("is a number Excel shortened" in e.reason for e in result.errors)
     assert ws.find_customer("phone", "138E10") is None and ws.find_customer("email", "a@example.com") is None
     assert ws.find_customer("phone", "13800138000") is not None
     assert ws.find_customer("custom:member", "7") is not None
     assert ws.find_customer("custom:member", "M-1E5") is not None
+    # Without a sign or decimals, Excel never writes it: a code someone chose.
+    assert ws.find_customer("custom:member", "1E5") is not None
     assert "column 'member': 1 value written as a decimal (a spreadsheet saved the number that way) was " \
            "imported without the '.0': row 5 '7.0'" in result.warnings
 
@@ -352,3 +355,163 @@ def test_an_address_without_a_dot_fits_the_email_type_and_is_warned_about_once(t
     result = import_customers(ws, path)
     about_localhost = [w for w in result.warnings if "b@localhost" in w]
     assert len(about_localhost) == 1 and "no dot in its domain" in about_localhost[0]
+
+
+# -- 11. tracking-plan breaches of rows already stored ---------------------------------------------
+
+def _plan_with_order(ws: Workspace) -> None:
+    from engine.commands import make_node
+    from engine.document import Journey
+    from engine.spec import default_registry
+
+    plan = Journey(name="Plan")
+    plan.nodes.append(make_node(default_registry(), "track.event", title="order", config={
+        "event_name": "order", "description": "", "source": "",
+        "properties": [{"name": "amount", "type": "number", "required": True, "description": ""}]}))
+    ws.create_journey(plan)
+
+
+def _breaches(ws: Workspace) -> dict[tuple[str, str], int]:
+    from engine.track.tracking_plan import violations
+
+    return {(v.event_name, v.kind): v.count for v in violations(ws)}
+
+
+@pytest.mark.parametrize("batch_rows", [None, 2])
+def test_a_file_imported_again_counts_the_breaches_of_its_new_rows_only(tmp_path: Path, any_ws: Workspace,
+                                                                        batch_rows: int | None):
+    _plan_with_order(any_ws)
+    head = [["email", "event", "time"]]
+    old = [[f"u{i}@example.com", "page_view", f"2025-03-01T09:{i:02d}:00Z"] for i in range(3)]
+    options = ImportOptions(batch_rows=batch_rows) if batch_rows else None
+    first = import_events(any_ws, write(tmp_path / "e.csv", head + old), options)
+    assert (first.imported, first.plan_violations) == (3, 3)
+    # The same file with a new row, twice (one event): its one breach is counted, the others were.
+    new = ["new@example.com", "page_view", "2025-03-02T09:00:00Z"]
+    second = import_events(any_ws, write(tmp_path / "e.csv", head + [old[0], new, old[1], new, old[2]]), options)
+    assert (second.imported, second.duplicates, second.plan_violations) == (1, 4, 1)
+    assert _breaches(any_ws) == {("page_view", "unknown_event"): 4}
+
+
+def test_breaches_are_counted_once_over_many_rows_stored_and_new(tmp_path: Path, ws: Workspace):
+    _plan_with_order(ws)
+    rows = [[f"u{i % 50}@example.com", "order" if i % 2 else "signup", f"2025-03-01 09:00:{i % 60:02d}",
+             str(i)] for i in range(1500)]
+    head = [["email", "event", "time", "sku"]]
+    first = import_events(ws, write(tmp_path / "a.csv", head + rows[::3]))
+    assert first.imported == 500
+    # Every row breaks the plan: signups are unknown, orders lack their amount.
+    assert first.plan_violations == 500
+    second = import_events(ws, write(tmp_path / "b.csv", head + rows))
+    assert (second.imported, second.duplicates, second.plan_violations) == (1000, 500, 1000)
+    assert sum(_breaches(ws).values()) == 1500
+
+
+# -- 12. times outside the years 1 to 9999 in UTC --------------------------------------------------
+
+def test_a_converter_reports_a_time_outside_the_years_it_can_hold_as_a_bad_value():
+    from zoneinfo import ZoneInfo
+
+    from engine.track.csv_types import ColumnType, DateTimeConverter
+
+    new_york = DateTimeConverter(ColumnType("datetime", "iso"), ZoneInfo("America/New_York"))
+    with pytest.raises(OverflowError):
+        new_york.many(["2025-03-01T09:00:00", "9999-12-31T23:00:00"])  # the caller goes value by value
+    with pytest.raises(ValueError, match="'9999-12-31T23:00:00' is after the year 9999 once in UTC"):
+        new_york.one("9999-12-31T23:00:00")
+    with pytest.raises(ValueError, match="'0001-01-01T00:30:00\\+01:00' is before the year 1 once in UTC"):
+        new_york.storage_one("0001-01-01T00:30:00+01:00")
+    tokyo_days = DateTimeConverter(ColumnType("date", "iso"), ZoneInfo("Asia/Tokyo"))
+    with pytest.raises(ValueError, match="'0001-01-01' is before the year 1 once in UTC"):
+        tokyo_days.storage_one("0001-01-01")
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_one_time_out_of_range_is_a_row_error_and_the_others_are_imported(tmp_path: Path, ws: Workspace,
+                                                                          parallel: bool):
+    path = write(tmp_path / "e.csv", [["email", "event", "time"],
+                                      ["a@example.com", "order", "2025-03-01T09:00:00"],
+                                      ["b@example.com", "order", "9999-12-31T23:00:00"],
+                                      ["c@example.com", "order", "2025-03-02T09:00:00"]])
+    result = import_events(ws, path, ImportOptions(time_zone="America/New_York", parallel=parallel))
+    assert (result.imported, result.skipped) == (2, 1)
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (3, "time", "'9999-12-31T23:00:00' is after the year 9999 once in UTC, where no time can be stored")]
+
+
+def test_the_command_line_lists_a_time_out_of_range_and_imports_the_rest(tmp_path: Path):
+    path = write(tmp_path / "e.csv", [["email", "event", "time"],
+                                      ["a@example.com", "order", "2025-03-01T09:00:00"],
+                                      ["b@example.com", "order", "9999-12-31T23:00:00"]])
+    done = cli("import", "--workspace", str(tmp_path / "ws"), "--time-zone", "America/New_York", "events", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "unexpected error" not in done.stderr
+    assert "1 event imported" in done.stdout
+    assert "row 3, column 'time': '9999-12-31T23:00:00' is after the year 9999 once in UTC" in done.stdout
+
+
+def test_a_time_attribute_out_of_range_is_kept_as_text_or_is_an_error_when_forced(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "c.csv", [["email", "signup"], ["a@example.com", "2025-03-01T09:00:00"],
+                                      ["b@example.com", "9999-12-31T23:00:00"]])
+    zone = "America/New_York"
+    result = import_customers(ws, path, ImportOptions(time_zone=zone))
+    assert (result.created, result.skipped) == (2, 0)
+    assert ws.get_customer(ws.find_customer("email", "a@example.com")).attributes == {"signup": "2025-03-01T14:00:00Z"}
+    # Not a time the column can hold: kept as the file writes it, as any value that does not fit.
+    assert ws.get_customer(ws.find_customer("email", "b@example.com")).attributes == {"signup": "9999-12-31T23:00:00"}
+    assert any("column 'signup': 1 value did not fit its type and was kept as text: row 3" in w
+               for w in result.warnings)
+    forced = import_customers(ws, path, ImportOptions(time_zone=zone, mapping={"signup": "attributes.signup:datetime"}))
+    assert [(e.row, e.column, e.reason) for e in forced.errors] == [
+        (3, "signup", "'9999-12-31T23:00:00' is after the year 9999 once in UTC, where no time can be stored")]
+
+
+# -- 13. a spreadsheet's text mark among plain numbers ---------------------------------------------
+
+def test_a_zip_column_with_one_marked_code_among_numbers_is_text_without_the_mark(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "c.csv", [["Email", "Zip", "Mobile"], ["u0@example.com", "'02134", "+33612345670"],
+                                      ["u1@example.com", "69001", "'+33612345671"],
+                                      ["u2@example.com", "75001", "+33612345672"]])
+    zip_type = preview(path, "customers").column("Zip").type
+    assert (zip_type.name, zip_type.apostrophe) == ("text", "digits")
+    result = import_customers(ws, path, ImportOptions(mapping={"Mobile": "attributes.Mobile"}))
+    assert (result.created, list(result.warnings)) == (3, [])
+    stored = [ws.get_customer(ws.find_customer("email", f"u{i}@example.com")).attributes for i in range(3)]
+    assert [a["Zip"] for a in stored] == ["02134", "69001", "75001"]
+    assert [a["Mobile"] for a in stored] == ["+33612345670", "+33612345671", "+33612345672"]
+
+
+def test_a_marked_value_after_the_sample_of_a_number_column_is_kept_as_text_without_the_mark(
+        tmp_path: Path, ws: Workspace):
+    rows = [[f"u{i}@example.com", str(10_000 + i)] for i in range(1100)] + [["late@example.com", "'02134"]]
+    path = write(tmp_path / "c.csv", [["Email", "Code"], *rows])
+    assert preview(path, "customers").column("Code").type.name == "int"
+    result = import_customers(ws, path)
+    assert result.created == 1101
+    assert ws.get_customer(ws.find_customer("email", "late@example.com")).attributes == {"Code": "02134"}
+    assert ws.get_customer(ws.find_customer("email", "u1@example.com")).attributes == {"Code": 10_001}
+
+
+# -- 14. a spreadsheet's text mark in identifiers ------------------------------------------------
+
+def test_an_identifier_drops_the_text_mark_before_digits_beside_unmarked_values(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "c.csv", [["Email", "Phone"], ["a@example.com", "'0612345678"],
+                                      ["b@example.com", "+33612345679"], ["c@example.com", "'+33 6 12 34 56 70"],
+                                      ["d@example.com", "13800138000.0"]])
+    result = import_customers(ws, path, ImportOptions(mapping={"Phone": "identifiers.phone"}))
+    assert (result.created, result.skipped) == (4, 0)
+    phones = [ws.get_customer(ws.find_customer("email", f"{c}@example.com")).identifier("phone") for c in "abcd"]
+    assert phones == ["0612345678", "+33612345679", "+33612345670", "13800138000"]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_an_event_identifier_marked_after_the_sample_is_the_same_customer(tmp_path: Path, ws: Workspace,
+                                                                          parallel: bool):
+    rows = [[f"{7145031762000 + i}", "order", f"2025-03-01 10:{i % 60:02d}:{i // 60 % 60:02d}"] for i in range(1100)]
+    rows.append(["'7145031762000", "refund", "2025-03-02 10:00"])
+    path = write(tmp_path / "e.csv", [["customer_id", "event", "time"], *rows])
+    result = import_events(ws, path, ImportOptions(parallel=parallel))
+    assert (result.imported, result.created, result.skipped) == (1101, 1100, 0)
+    customer = ws.find_customer("user_id", "7145031762000")
+    assert [e.name for e in ws.customer_events(customer)] == ["order", "refund"]
+    assert ws.find_customer("user_id", "'7145031762000") is None
