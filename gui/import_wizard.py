@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.channels.kinds import CHANNEL_KINDS
 from engine.errors import JourneyStudioError
 from engine.store.customers import CUSTOM_KIND_PREFIX, IDENTIFIER_KINDS
 from engine.track.csv_import import (
@@ -63,7 +64,8 @@ TOOLTIP_CHARS = 600
 #: Sample values shown per column on the Columns page.
 SAMPLES = 3
 #: Channels offered for consent columns (any other word may be typed).
-CONSENT_CHANNELS = ("email", "sms", "webhook", "chat", "push", "whatsapp", "wechat")
+#: The channels a consent column can be about: those accounts send through, as the engine checks.
+CONSENT_CHANNELS = CHANNEL_KINDS
 #: Encodings offered on the Preview page, as Python codec names (any other may be typed).
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "big5", "shift_jis",
              "cp1252", "latin-1")

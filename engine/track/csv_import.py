@@ -102,6 +102,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy import exc as sa_exc
 
+from engine.channels.kinds import CHANNEL_KINDS
 from engine.document import new_id
 from engine.errors import JourneyStudioError, WorkspaceError
 from engine.store.customers import (
@@ -517,8 +518,8 @@ _TIME_HEADERS = ("time", "timestamp", "occurred_at", "event_time", "datetime", "
 _TAG_HEADERS = ("tags", "tag", "labels", "标签")
 _ZONE_HEADERS = ("time_zone", "timezone", "tz", "时区")
 _CHANNEL_WORDS = {"email": "email", "mail": "email", "e-mail": "email", "newsletter": "email",
-                  "sms": "sms", "text": "sms", "phone": "sms", "mobile": "sms", "whatsapp": "whatsapp",
-                  "push": "push", "wechat": "wechat", "webhook": "webhook", "chat": "chat"}
+                  "sms": "sms", "text": "sms", "phone": "sms", "mobile": "sms", "webhook": "webhook",
+                  "chat": "chat"}
 
 
 def _norm(header: str) -> str:
@@ -526,6 +527,14 @@ def _norm(header: str) -> str:
 
 
 def _consent_channel(header: str) -> str | None:
+    """The channel kind a consent column's header names; ``None`` when it names none, or a channel
+    no account can send through (``WhatsApp Opt In``): such a column is an attribute, as the
+    collector refuses consent for kinds that are not channel kinds."""
+    channel = _named_channel(header)
+    return channel if channel in CHANNEL_KINDS else None
+
+
+def _named_channel(header: str) -> str | None:
     name = _norm(header)
     # Shopify: "Accepts Email Marketing", "Accepts SMS Marketing", and "Accepts Marketing" in
     # older exports, which was about e-mail; "Email Marketing Status" and "SMS Marketing Status"
@@ -796,6 +805,10 @@ def _parse_target(text: str, kind: Kind, column: str) -> tuple[str, ColumnType |
         key = key.strip()
         if prefix == "identifiers":
             _check_kind(key, column)
+        if prefix == "consent" and key not in CHANNEL_KINDS:
+            raise CsvImportError(f"column '{column}': '{key}' is not a channel kind; consent is recorded for "
+                                 f"{', '.join(CHANNEL_KINDS)} (map the column to attributes.{key} to keep it)",
+                                 option="mapping", usage=True)
         return f"{prefix}.{key}", column_type
     choices = ", ".join([*allowed_plain, *(p + ".<name>" for p in prefixes), "skip"])
     raise CsvImportError(f"column '{column}': unknown field '{text}' for an import of {kind}; use one of "

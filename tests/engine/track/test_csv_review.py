@@ -157,6 +157,26 @@ def test_shopify_marketing_statuses_are_consent(tmp_path: Path, ws: Workspace):
     assert consent("e@example.com") == {}
 
 
+def test_consent_for_a_channel_no_account_sends_through_is_an_attribute(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "shop.csv", [
+        ["Email", "WhatsApp Marketing Status", "Push Opt In", "Email Consent"],
+        ["a@example.com", "subscribed", "yes", "yes"],
+    ])
+    plan = make_plan(preview(path, "customers"))
+    targets = {c.name: c.target for c in plan.columns}
+    assert targets["WhatsApp Marketing Status"] == "attributes.WhatsApp Marketing Status"
+    assert targets["Push Opt In"] == "attributes.Push Opt In"
+    assert targets["Email Consent"] == "consent.email"
+    result = import_customers(ws, path)
+    customer = ws.get_customer(ws.find_customer("email", "a@example.com"))
+    assert result.created == 1 and customer.consent == {"email": True}
+    assert customer.attributes["WhatsApp Marketing Status"] == "subscribed"
+    # Asked for by name, as the collector does, it is refused naming the column and the kinds.
+    with pytest.raises(CsvImportError, match="column 'Push Opt In': 'push' is not a channel kind; consent is "
+                                             "recorded for email, sms, webhook, chat"):
+        make_plan(preview(path, "customers"), ImportOptions(mapping={"Push Opt In": "consent.push"}))
+
+
 def test_a_marketing_status_beside_the_accepts_column_is_the_consent(tmp_path: Path, ws: Workspace):
     path = write(tmp_path / "shopify.csv", [
         ["Customer ID", "Email", "Accepts Email Marketing", "Email Marketing Status"],
