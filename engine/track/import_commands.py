@@ -38,6 +38,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 from engine.errors import JourneyStudioError
@@ -120,8 +121,9 @@ def add_commands(sub: argparse._SubParsersAction,
                    help="its identifier kind: email, phone, user_id, anonymous_id, distinct_id or custom:<name> "
                         "(default: from the column name)")
     p.add_argument("--event-name", metavar="NAME", help="one event name for every row (no event column)")
-    p.add_argument("--time-zone", default="UTC", metavar="ZONE",
-                   help="time zone of times written without one, e.g. Europe/Paris (default UTC)")
+    p.add_argument("--time-zone", metavar="ZONE",
+                   help="time zone of times written without one, e.g. Europe/Paris (default: this computer's, "
+                        "as the app's import wizard)")
     p.add_argument("--date-format", metavar="FMT",
                    help="format of the date columns: iso, dmy (31/12/2024), mdy (12/31/2024), ymd, unix_s, "
                         "unix_ms, or a pattern such as %%d.%%m.%%Y %%H:%%M (default: detected)")
@@ -172,6 +174,9 @@ def _import(args: argparse.Namespace) -> int:
     from engine.store.workspace import Workspace
     from engine.track.csv_import import BATCH_ROWS, ImportOptions, import_csv
 
+    if args.time_zone is None:
+        # As the import wizard does: the same file imported both ways gives the same events.
+        args.time_zone, args.zone_chosen = local_time_zone(), False
     options = ImportOptions(mapping=dict(args.mapping), id_column=args.id_column, id_kind=args.id_kind,
                             event_name=args.event_name, time_zone=args.time_zone, date_format=args.date_format,
                             encoding=args.encoding, delimiter=args.delimiter,
@@ -235,6 +240,32 @@ def _check_report(path: str, csv_path: str) -> bool:
     return not existed
 
 
+def local_time_zone() -> str:
+    """This computer's time zone, by its IANA name: ``$TZ`` when it names one, else where
+    ``/etc/localtime`` points, else ``/etc/timezone``; UTC when none is known (or on systems
+    without them). The import wizard asks Qt for the same zone."""
+    from zoneinfo import ZoneInfo
+
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with suppress(OSError):
+        target = os.path.realpath("/etc/localtime")
+        if "/zoneinfo/" in target:
+            candidates.append(target.split("/zoneinfo/", 1)[1])
+    with suppress(OSError, UnicodeDecodeError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    for name in candidates:
+        if not name or name.startswith("/") or ".." in name:
+            continue
+        if name in ("Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu", "UTC"):
+            return "UTC"
+        try:
+            ZoneInfo(name)
+        except (ValueError, OSError, KeyError):
+            continue
+        return name
+    return "UTC"
+
+
 def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> None:
     from engine.track.csv_format import DELIMITER_NAMES
 
@@ -248,6 +279,9 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
     _out(f"{name}: {result.summary()} ({result.elapsed_s:.1f} s{rate})")
     if result.rows_read == 0:
         _out("  the file has no data rows")
+    elif args.kind == "events" and not getattr(args, "zone_chosen", True):
+        _out(f"  times written without a zone were read in {args.time_zone}, this computer's time zone "
+             "(--time-zone chooses another)")
     for warning in result.warnings:
         _out(f"  warning: {warning}")
     if result.plan_violations:
