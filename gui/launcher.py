@@ -109,6 +109,10 @@ def build_full_parser() -> argparse.ArgumentParser:
     parser, sub = build_parser()
     p = sub.add_parser("app", help="open the app (the default when no command is given)")
     p.add_argument("files", nargs="*", metavar="FILE", help=".journey.json files to import and open")
+    # Before or after the command name, as for every other command.
+    from engine.cli import _suppressed_workspace_options
+
+    _suppressed_workspace_options(p)
     p.set_defaults(handler=cmd_app)
 
     p = sub.add_parser("screenshot", help="render the main screens to PNG, offscreen")
