@@ -964,13 +964,16 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.detail_stack.addWidget(self.detail_empty)
 
         detail = QtWidgets.QWidget(self.detail_stack)
-        self.name_label = QtWidgets.QLabel("", detail)
+        self.name_label = ElidedLabel("", detail)
         self.name_label.setObjectName("profileName")
-        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.identifiers_label = QtWidgets.QLabel("", detail)
         self.identifiers_label.setObjectName("profileIdentifiers")
         self.identifiers_label.setTextFormat(Qt.TextFormat.RichText)
         self.identifiers_label.setWordWrap(True)
+        # A long address has no place to wrap: it is cut at the window's edge (the tooltip holds
+        # every identifier) rather than widening the window past the screen.
+        self.identifiers_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                                             QtWidgets.QSizePolicy.Policy.Preferred)
         self.identifiers_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta_label = QtWidgets.QLabel("", detail)
         self.meta_label.setObjectName("profileMeta")
@@ -1360,7 +1363,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         if customer.time_zone:
             meta += " · " + self.tr("time zone %1").replace("%1", customer.time_zone)
         self.meta_label.setText(meta)
-        self.name_label.setToolTip(self.tr("Customer id %1").replace("%1", customer.id))
+        self.name_label.setToolTip(summary.label + "\n" + self.tr("Customer id %1").replace("%1", customer.id))
         self._loaded = EditState.of(customer.attributes, customer.consent, customer.tags)
         self.undo_stack.clear()
         self._apply_state(self._loaded)
@@ -1951,6 +1954,26 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         """Wait for the engine call under way and accept no more (the app is closing)."""
         self.search_timer.stop()
         self.background.shutdown()
+
+
+class ElidedLabel(QtWidgets.QLabel):
+    """A one-line label that shows "…" in the middle of a text too long for its width (a long
+    e-mail address as a customer's name), instead of widening its window; :meth:`text` is the
+    whole text."""
+
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        return QtCore.QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M") * 8), hint.height())
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802
+        return QtCore.QSize(self.minimumSizeHint().width(), super().sizeHint().height())
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:  # noqa: N802
+        painter = QtGui.QPainter(self)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), shown,
+                                  QtGui.QPalette.ColorRole.WindowText)
 
 
 def _summary(customer) -> CustomerSummary:

@@ -288,3 +288,14 @@ def test_the_editor_stores_a_decimal_comma_and_refuses_a_thousands_guess(qtbot, 
     assert ws.get_customer(ann).attributes["spent"] == 99.5
     spent = [profiles.attributes.item(r, 0).text() for r in range(profiles.attributes.rowCount())].index("spent")
     assert profiles.attributes.item(spent, 2).text() == "99.5"
+
+
+def test_a_long_address_as_the_name_does_not_widen_the_window_past_the_screen(qtbot, ws, profiles):
+    long = ("marie-charlotte.de-la-fontaine-beaumont.customer-relations-department@"
+            "very-long-company-domain-name.example.com")
+    cid = ws.upsert_customer({"email": long}, {})
+    profiles.resize(1280, 800)
+    show_profile(qtbot, profiles, cid)
+    assert profiles.name_label.text() == long and profiles.name_label.toolTip().startswith(long + "\n")
+    assert profiles.minimumSizeHint().width() < 1000
+    qtbot.waitUntil(lambda: profiles.width() <= 1280)
