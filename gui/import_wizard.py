@@ -558,6 +558,9 @@ class FilePage(QtWidgets.QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802
         path = self.path_edit.text().strip()
+        if Path(path).is_dir():
+            _show(self.error, self.tr("%1 is a folder: choose a CSV file in it.").replace("%1", path))
+            return False
         if not Path(path).is_file():
             _show(self.error, self.tr("There is no file at %1.").replace("%1", path))
             return False
@@ -1313,7 +1316,11 @@ class ResultPage(QtWidgets.QWizardPage):
         self.model.set_errors(result.errors)
         has_errors = bool(result.errors)
         self.errors_title.setVisible(True)
-        if not has_errors:
+        if not has_errors and result.cancelled:
+            # The rows after the cancel were never read: nothing can be said of them.
+            self.errors_title.setText(self.tr("No errors in the %1 rows read before the import was cancelled; the "
+                                              "rest of the file was not read.").replace("%1", f"{result.rows_read:,}"))
+        elif not has_errors:
             self.errors_title.setText(self.tr("Every row was read without an error."))
         elif len(result.errors) == result.skipped:
             self.errors_title.setText(self.tr("Skipped rows"))

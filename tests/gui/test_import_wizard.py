@@ -207,6 +207,9 @@ def test_cancel_stops_a_larger_import_and_keeps_what_was_committed(wizard_for, w
     assert result.cancelled
     assert 0 < result.rows_read < total
     assert wizard.result_page.title() == "Import cancelled"
+    assert wizard.result_page.errors_title.text() == (
+        f"No errors in the {result.rows_read:,} rows read before the import was cancelled; the rest of the file "
+        "was not read.")
     stored = sum(len(ws.customer_events(ws.find_customer("user_id", f"u{i}") or "none")) for i in range(500))
     assert stored == result.imported
 
@@ -218,6 +221,10 @@ def test_unreadable_files_give_a_message_not_a_traceback(wizard_for, tmp_path):
     wizard.next()
     assert wizard.currentId() == ImportWizard.PAGE_FILE
     assert "There is no file" in wizard.file_page.error.text()
+    wizard.file_page.path_edit.setText(str(tmp_path))
+    wizard.next()
+    assert wizard.currentId() == ImportWizard.PAGE_FILE
+    assert wizard.file_page.error.text() == f"{tmp_path} is a folder: choose a CSV file in it."
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     wizard.file_page.path_edit.setText(str(empty))
