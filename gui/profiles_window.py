@@ -38,6 +38,7 @@ from engine.track.profiles import (
     Profile,
     SearchPage,
 )
+from engine.track.segments import grouped_number
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
 from gui.journey_browser import format_relative, format_timestamp
@@ -223,9 +224,9 @@ class CellError(Exception):  # noqa: N818 - a reason shown to the user, not a fa
 
 def number_rule() -> str:
     """How a Number value is written (the tooltip of the attribute table's Value column)."""
-    return translate("ProfilesWindow", "Numbers take a decimal point or a decimal comma (99.5 or 99,5) and no "
-                                       "thousands separators: 1,000 could be a thousand or one, so write 1000 "
-                                       "or 1.0.")
+    return translate("ProfilesWindow", "Numbers take a decimal point or a decimal comma (99.5 or 99,5), and "
+                                       "thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 "
+                                       "alone could be a thousand or one, so write 1000 or 1.0.")
 
 
 def decimal_point(stripped: str, text: str) -> str:
@@ -233,8 +234,12 @@ def decimal_point(stripped: str, text: str) -> str:
 
     Only a plain number with one comma and no dot counts. ``1,000`` could be a thousand with a
     separator or one with three decimals, so it is refused (:class:`CellError`) rather than
-    guessed, as is any other comma (``1,234,567``, ``1.234,5``); text without a comma is returned
-    as it is."""
+    guessed. Thousands separators that only one reading fits are read (``1.234,56``, ``1,234.5``,
+    ``1 234``: :func:`engine.track.segments.grouped_number`); text without a comma is returned as
+    it is."""
+    grouped = grouped_number(stripped)
+    if grouped is not None:
+        return grouped
     if "," not in stripped:
         return stripped
     whole, _, fraction = stripped.partition(",")

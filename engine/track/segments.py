@@ -39,8 +39,10 @@ Condition semantics
   an ISO date (``2025-03-01`` or ``2025-03-01T10:30:00+02:00``), by that day as written, so that
   ``gt 2025-01-01`` starts the day after; other values (``01/03/2025``, numbers) never match.
   Rule text written with a decimal comma (``12,5``), a ``+`` or spaces around it is stored as the
-  number it unambiguously means (``12.5``); ``1,000`` (a thousand, or one?), ``1.000,5`` and dates
-  written other ways are refused with the way to write them.
+  number it unambiguously means (``12.5``), and so is a number with thousands separators that
+  only one reading fits (``1.234,56``, ``1,234.56``, ``1 234``, ``1.234.567``: see
+  :func:`grouped_number`); ``1,000`` (a thousand, or one?) and dates written other ways are refused
+  with the way to write them.
 - ``contains``: on text, a substring test; on a list, whether an element is text equal to the value,
   or (for numeric text) a number equal to it. ``starts_with``: a text prefix. Both ignore the case of
   the letters A–Z only, on every database (SQLite's ``lower`` folds nothing else), so ``É`` and ``é``
@@ -142,8 +144,30 @@ _DATED_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ]|\Z)")
 _DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
 #: A number as people type it: a sign, digits, and a decimal point or comma (``+12,5``, ``.5``).
 _TYPED_NUMBER = re.compile(r"([+-]?)([0-9]*)(?:([.,])([0-9]+))?")
-#: A number with thousands separators (``1.000,5``, ``1,000.5``, ``1 000``).
+#: A number with thousands separators (``1.000,5``, ``1,000.5``, ``1 000``, and ``1.000.5``, which
+#: :func:`grouped_number` cannot read).
 _GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}([.,' \u00a0\u202f\u2019])[0-9]{3}(?:\1[0-9]{3})*(?:[.,][0-9]+)?")
+#: The parts of such a number: sign, first group, the separator, the other groups, decimal mark, decimals.
+_GROUPED_PARTS = re.compile(r"([+-]?)([0-9]{1,3})([.,' \u00a0\u202f\u2019])([0-9]{3}(?:\3[0-9]{3})*)"
+                            r"(?:([.,])([0-9]+))?")
+
+
+def grouped_number(text: str) -> str | None:
+    """The plain numeric text (``1234.56``) of a number written with thousands separators when
+    only one reading is possible: both a separator and another decimal mark (``1.234,56``,
+    ``1,234.56``, ``1 234,5``), several groups (``1.234.567``), or a separator that is never a
+    decimal mark (``1 234``, ``1'234``). ``None`` otherwise, notably for ``1,000`` and ``1.000``
+    (a thousand, or one?)."""
+    found = _GROUPED_PARTS.fullmatch(text.strip())
+    if found is None:
+        return None
+    sign, first, separator, rest, mark, decimals = found.groups()
+    if mark == separator:
+        return None
+    if mark is None and separator in ".," and rest.count(separator) == 0:
+        return None  # one group after the first: "1,000"
+    number = ("-" if sign == "-" else "") + first + rest.replace(separator, "")
+    return number + (f".{decimals}" if mark else "")
 #: A date written another way than year-month-day (``01/01/2025``, ``1.1.25``, ``2025/1/1``),
 #: perhaps with a time.
 _OTHER_DATE = re.compile(r"[0-9]{1,4}([./-])[0-9]{1,2}\1[0-9]{1,4}(?:[ T].*)?", re.DOTALL)
@@ -204,10 +228,10 @@ def _shown(text: str, limit: int = 40) -> str:
 def ordering_value(text: str) -> str:
     """The value an ordering rule (``gt``, ``gte``, ``lt``, ``lte``) compares with, from what a
     person typed: numeric text (``12.5``; ``12,5``, ``+12``, `` 12 `` and ``.5`` written the usual
-    way) or an ISO date (``2025-01-01``).
+    way, and thousands separators only one reading fits, ``1.000,5``) or an ISO date (``2025-01-01``).
 
     Raises ``ValueError`` saying how to write it for anything else: text that is neither, numbers
-    with thousands separators (``1.000,5``), ``1,000`` (a thousand, or one?), dates written other
+    whose separators cannot be told apart (``1.000.5``), ``1,000`` (a thousand, or one?), dates written other
     ways (``01/01/2025``: day or month first?) or with a time of day. The messages start with the
     value; :class:`_Comparison` puts the rule in front.
     """
@@ -232,6 +256,11 @@ def ordering_value(text: str) -> str:
         if len(number) > NUMERIC_TEXT_MAX:
             raise ValueError(f"‘{shown}’ has more than {NUMERIC_TEXT_MAX} digits")
         return number
+    grouped = grouped_number(stripped)
+    if grouped is not None:
+        if len(grouped) > NUMERIC_TEXT_MAX:
+            raise ValueError(f"‘{shown}’ has more than {NUMERIC_TEXT_MAX} digits")
+        return grouped
     if _GROUPED_NUMBER.fullmatch(stripped):
         raise ValueError(f"‘{shown}’ is not a number a rule can read; write it without thousands "
                          "separators and with a decimal point, like 1000.5")
@@ -492,7 +521,7 @@ def equal_alternatives(expected: Any) -> tuple[float | None, str | None]:
         except ValueError:
             return None, None
         return None, expected
-    if _DECIMAL_COMMA.fullmatch(expected):
+    if _DECIMAL_COMMA.fullmatch(expected) or grouped_number(expected) is not None:
         try:
             return _number(ordering_value(expected)), None
         except ValueError:

@@ -246,6 +246,8 @@ def test_rows_say_which_kind_of_identifier_they_show(qtbot, ws, profiles):
 
 @pytest.mark.parametrize(("text", "value"), [
     ("99,5", 99.5), ("-0,25", -0.25), (" 1234,567 ", 1234.567), ("0,500", 0.5), ("99.5", 99.5), ("1000", 1000),
+    # Thousands separators that only one reading fits.
+    ("1,234,567", 1234567), ("1.234,5", 1234.5), ("1,234.56", 1234.56), ("1 234", 1234),
 ])
 def test_numbers_take_a_decimal_point_or_a_decimal_comma(text, value):
     from gui.profiles_window import parse_value
@@ -258,8 +260,8 @@ def test_numbers_take_a_decimal_point_or_a_decimal_comma(text, value):
     ("1,000", "could mean 1000 or 1\\.0: write the one you mean"),
     ("12,345", "could mean 12345 or 12\\.345"),
     ("-1,500", "could mean -1500 or -1\\.5"),
-    ("1,234,567", "without thousands separators"),
-    ("1.234,5", "without thousands separators"),
+    ("1.234.5", "is not a number"),
+    ("1,23,4", "without thousands separators"),
     ("1,5e3", "without thousands separators"),
     (",5", "without thousands separators"),
     ("lots", "is not a number"),

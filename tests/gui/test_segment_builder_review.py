@@ -66,7 +66,7 @@ def test_a_comparison_with_text_that_is_no_number_or_date_is_refused_at_its_row(
     assert row.property("error") is True and row.attribute.value.property("error") is True
     assert builder.count_label.text() == "—"
 
-    row.attribute.value.setText("1.000,5")
+    row.attribute.value.setText("1.000.5")
     assert "write it without thousands separators and with a decimal point, like 1000.5" in _refused(qtbot, builder)
     row.attribute.value.setText("12,5")  # a decimal comma: 12.5
     _count_is(qtbot, builder, 3)

@@ -67,6 +67,9 @@ def _everyone(ws: Workspace) -> list[str]:
     ("100", "100"), ("12,5", "12.5"), ("-12,75", "-12.75"), (" 100 ", "100"), ("+5", "5"), (".5", "0.5"),
     ("0,500", "0.500"), ("1234,567", "1234.567"), ("1.000", "1.000"), ("2025-01-01", "2025-01-01"),
     (" 2024-02-29 ", "2024-02-29"),
+    # Thousands separators that only one reading fits.
+    ("1.000,5", "1000.5"), ("1,000.5", "1000.5"), ("1 000", "1000"), ("1.234.567", "1234567"),
+    ("-12.345,67", "-12345.67"),
 ])
 def test_numbers_and_dates_are_read_as_typed(typed, meant):
     assert ordering_value(typed) == meant
@@ -76,9 +79,8 @@ def test_numbers_and_dates_are_read_as_typed(typed, meant):
 
 @pytest.mark.parametrize(("typed", "advice"), [
     ("abc", "neither a number nor a date; write a number like 12.5 or a date like 2025-01-01"),
-    ("1.000,5", "without thousands separators and with a decimal point, like 1000.5"),
-    ("1,000.5", "without thousands separators"),
-    ("1 000", "without thousands separators"),
+    ("1.000.5", "without thousands separators and with a decimal point, like 1000.5"),
+    ("1,000,5", "without thousands separators"),
     ("1,000", "could mean 1000 or 1.000; write 1000, or 1.000 with a decimal point"),
     ("01/01/2025", "write dates year-month-day, like 2025-01-01"),
     ("1.1.25", "write dates year-month-day, like 2025-01-01"),
