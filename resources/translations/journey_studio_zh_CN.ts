@@ -150,7 +150,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Counted from: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -180,7 +180,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>%1 in · %2 active · %3 conv</source>
         <translation type="unfinished"></translation>
     </message>
@@ -211,7 +211,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Went on through “%1”: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1058,7 +1058,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+312"/>
+        <location filename="../../gui/segment_builder.py" line="+313"/>
         <source>values, separated by commas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1397,7 +1397,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+361"/>
+        <location filename="../../gui/profiles_window.py" line="+370"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation type="unfinished">名称</translation>
@@ -1497,7 +1497,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+462"/>
+        <location filename="../../gui/import_wizard.py" line="+503"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1543,6 +1543,11 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+30"/>
+        <source>%1 is a folder: choose a CSV file in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>There is no file at %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1619,7 +1624,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+567"/>
+        <location filename="../../gui/import_wizard.py" line="+572"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1664,7 +1669,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Stopping after the rows being read now…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1672,9 +1677,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1044"/>
+        <location line="-1088"/>
         <source>Don&apos;t import</source>
-        <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
+        <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1979,12 +1984,32 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Column “%1”: %2, e.g. “%3”; %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+24"/>
+        <source>The time column “%1” is empty in every sample row: every row would be skipped. Choose the column that holds the event times.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The sample value of the time column “%2” is not %3 (“%4”): every row would be skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>None of the %1 sample values of the time column “%2” is %3, e.g. “%4”: every row would be skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose the format of its dates under Dates, or the column that holds the event times.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>the folder %1 does not exist</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2034,7 +2059,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+936"/>
+        <location line="+947"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
@@ -2209,12 +2234,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="-15"/>
-        <location line="+290"/>
+        <location line="+292"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-290"/>
+        <location line="-292"/>
         <source>Delete the selected journey for good</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2303,7 +2328,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>Open in the editor</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2374,7 +2399,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>JourneyStatus</name>
     <message>
-        <location filename="../../gui/journey_browser.py" line="-429"/>
+        <location filename="../../gui/journey_browser.py" line="-431"/>
         <location line="+5"/>
         <source>Archived</source>
         <translation type="unfinished"></translation>
@@ -2398,14 +2423,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>LiveEngineService</name>
     <message>
-        <location filename="../../gui/live_engine.py" line="+127"/>
+        <location filename="../../gui/live_engine.py" line="+133"/>
         <source>The live engine runs your live journeys in the background while the app is open: it hands new events to them, wakes waiting customers and sends through your connected channels.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="-25"/>
         <source>Engine starting…</source>
-        <extracomment>Seconds between two passes. What the latest pass says cannot be done now (every pass reports what lasts), and since when the same warnings have been shown.</extracomment>
+        <extracomment>Seconds between two passes. Messages waiting for another attempt, as of the last pass. What the latest pass says cannot be done now (every pass reports what lasts), and since when the same warnings have been shown.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2424,7 +2449,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>1 message waiting to be tried again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 messages waiting to be tried again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>1 warning since %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2446,13 +2481,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <message>
         <location filename="../../gui/main_window.py" line="+58"/>
         <location line="+257"/>
-        <location line="+697"/>
+        <location line="+702"/>
         <source>Journey Studio</source>
         <extracomment>After collector events arrive, read the event names again once arrivals pause this long. Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-933"/>
+        <location line="-938"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -2905,13 +2940,18 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+10"/>
+        <location line="+11"/>
         <location line="+3"/>
         <source>Not published</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>Nothing changed since version %1: it stays the latest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Published version %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3028,7 +3068,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-792"/>
+        <location filename="../../gui/import_wizard.py" line="-796"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read.</extracomment>
         <translation type="unfinished"></translation>
@@ -3070,12 +3110,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+312"/>
+        <location line="+311"/>
         <source>Only when no column holds the event name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-301"/>
+        <location line="-300"/>
         <source>as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3186,22 +3226,22 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+132"/>
+        <location line="+133"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-26"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Taken from column “%1”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>%1 (chosen under Dates)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3406,7 +3446,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-526"/>
+        <location filename="../../gui/import_wizard.py" line="-531"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3426,7 +3466,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+45"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3446,17 +3486,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+21"/>
         <source>The first %1 lines after the header are blank; the import will tell whether any rows follow.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>The file has no data rows: it holds only the header line. There is nothing to import; choose a file with rows, or add rows to this one and choose it again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-12"/>
         <source>Row %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3474,7 +3514,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-703"/>
+        <location filename="../../gui/profiles_window.py" line="-711"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation type="unfinished"></translation>
@@ -3500,7 +3540,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+44"/>
         <source>Email</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3520,17 +3560,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1307"/>
+        <location line="+1319"/>
         <source>Segment collector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1182"/>
+        <location line="-1185"/>
         <source>“%1” is not a number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-166"/>
+        <location line="-174"/>
         <source>email</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3560,7 +3600,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+64"/>
         <source>the folder does not exist</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3611,12 +3651,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
-        <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5) and no thousands separators: 1,000 could be a thousand or one, so write 1000 or 1.0.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+19"/>
+        <location line="+42"/>
         <source>“%1” is not a number: write it without thousands separators, with a decimal point or comma, like 1234.5</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3749,17 +3784,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+382"/>
+        <location line="+385"/>
         <source>Load more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-378"/>
+        <location line="-381"/>
         <source>List the next %1 customers (scrolling to the end of the list does the same)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+87"/>
         <source>Export…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3884,7 +3919,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-874"/>
+        <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5), and thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 alone could be a thousand or one, so write 1000 or 1.0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+879"/>
         <source>Ticked: granted. Empty: refused. Filled square: not recorded. Click to change.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4178,12 +4218,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Row %1 (%2): %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>Saved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4380,7 +4420,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+521"/>
+        <location filename="../../gui/import_wizard.py" line="+523"/>
         <location line="+103"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
@@ -4476,7 +4516,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
+        <source>No errors in the %1 rows read before the import was cancelled; the rest of the file was not read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Every row was read without an error.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4609,12 +4654,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+38"/>
-        <location line="+181"/>
+        <location line="+180"/>
         <source>Show live numbers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-180"/>
+        <location line="-179"/>
         <source>Show how many real customers are at each step of the published version, refreshed every few seconds</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4674,7 +4719,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>1 customer still in an earlier version (%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4724,13 +4769,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
-        <location line="+38"/>
+        <location line="+33"/>
+        <location line="+37"/>
         <source>Cancelled. Numbers so far: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="-27"/>
         <source>%1, %2 days: %3 entered the journey, %4 converted (%5%).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4750,7 +4795,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Customers already in or through this journey were not entered again (its re-entry rule).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4822,7 +4867,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>SegmentBuilder</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-595"/>
+        <location filename="../../gui/segment_builder.py" line="-596"/>
         <source>is</source>
         <extracomment>Customers shown as a sample of the segment.</extracomment>
         <translation type="unfinished"></translation>
@@ -4888,12 +4933,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>The same value. Numbers compare as numbers (5 is 5.0), true/false as yes/no.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>Anything but that value, customers without it included.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5123,12 +5163,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+291"/>
+        <location line="+290"/>
         <source>the new segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-226"/>
+        <location line="-225"/>
         <source>New segment, not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5148,17 +5188,22 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+90"/>
         <source>A segment needs a name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-61"/>
+        <location line="-60"/>
         <source>Fix the marked condition to see who matches.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-1135"/>
+        <source>The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), true/false as yes/no, and a date written year-month-day (2025-03-01) matches any time of that day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1137"/>
         <source>Counting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5178,7 +5223,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>No customers yet — import a CSV or start the collector.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5264,7 +5309,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Customers are tagged ‘%1’, not ‘%2’: tags match capitals exactly.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5800,7 +5845,7 @@ First seen %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Properties of the latest such event:
 %1</source>
         <translation type="unfinished"></translation>
@@ -5902,7 +5947,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1154"/>
+        <location filename="../../gui/segment_builder.py" line="-1152"/>
         <source>where</source>
         <translation type="unfinished"></translation>
     </message>
