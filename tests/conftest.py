@@ -45,6 +45,21 @@ def connect(journey: Journey, src, sport: str, dst, dport: str = "in", edge_id: 
 
 
 @pytest.fixture
+def memory_keyring():
+    """The keyring for a test: secrets in memory (engine.secrets.MemoryKeyring), the real one
+    untouched and put back afterwards."""
+    import keyring
+
+    from engine.secrets import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def small_journey(registry) -> Journey:
     """entry → wait → send → exit, plus a note: valid and runnable."""
     j = Journey(name="Welcome")

@@ -50,15 +50,6 @@ class LeakyKeyring(MemoryKeyring):
 
 
 @pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
 def use_keyring():
     """``use_keyring(backend)`` makes ``backend`` keyring's current one until the test ends."""
     previous = keyring.get_keyring()

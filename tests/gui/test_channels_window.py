@@ -19,21 +19,12 @@ from engine.channels.accounts import AccountStore
 from engine.channels.base import RecordingChannel
 from engine.channels.webhook import SIGNATURE_HEADER
 from engine.errors import SecretStoreUnavailable
-from engine.secrets import SERVICE, MemoryKeyring, check_backend
+from engine.secrets import SERVICE, check_backend
 from gui.qt import Qt, QtCore, QtGui, QtWidgets
 from tests.engine.channels.servers import LoopbackHttpServer, free_port
 
 SMTP_PASSWORD = "pw-4f9e2b7a-corner-shop"
 SIGNING_SECRET = "whsec-91c3d5e7-shop"
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -12,19 +12,9 @@ import pytest
 from keyring.backends import fail
 
 from engine.channels.accounts import AccountStore, UnavailableChannel
-from engine.secrets import MemoryKeyring
 from gui.qt import QtWidgets
 from tests.engine.channels.servers import free_port
 from tests.engine.test_run_command import Inbox
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

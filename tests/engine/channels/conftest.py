@@ -30,14 +30,6 @@ def http_server() -> Iterator[Callable[..., LoopbackHttpServer]]:
 
 
 @pytest.fixture
-def vault():
-    """The keyring for a test: secrets in memory (engine.secrets.MemoryKeyring), the real one untouched."""
-    import keyring
-
-    from engine.secrets import MemoryKeyring
-
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+def vault(memory_keyring):
+    """The keyring for a test: secrets in memory (see ``memory_keyring``), the real one untouched."""
+    return memory_keyring
