@@ -45,6 +45,29 @@ def connect(journey: Journey, src, sport: str, dst, dport: str = "in", edge_id: 
 
 
 @pytest.fixture
+def smtp_server():
+    """Starts real aiosmtpd servers on loopback: ``start(handler) -> port``; stopped afterwards."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    servers = []
+
+    def start(handler) -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        servers.append(controller)
+        return port
+
+    yield start
+    for controller in servers:
+        controller.stop()
+
+
+@pytest.fixture
 def memory_keyring():
     """The keyring for a test: secrets in memory (engine.secrets.MemoryKeyring), the real one
     untouched and put back afterwards."""

@@ -13,27 +13,7 @@ from keyring.backends import fail
 
 from engine.channels.accounts import AccountStore, UnavailableChannel
 from gui.qt import QtWidgets
-from tests.engine.channels.servers import free_port
 from tests.engine.test_run_command import Inbox
-
-
-@pytest.fixture
-def smtp_server():
-    """``start(handler) -> port``: a real aiosmtpd server on loopback, stopped afterwards."""
-    from aiosmtpd.controller import Controller
-
-    started = []
-
-    def start(handler) -> int:
-        port = free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
-        controller.start()
-        started.append(controller)
-        return port
-
-    yield start
-    for controller in started:
-        controller.stop()
 
 
 def no_keyring() -> None:
