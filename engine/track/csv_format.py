@@ -4,7 +4,8 @@ every record its line numbers and reports a malformed record instead of importin
 Encodings: a byte order mark decides (UTF-8, UTF-16 LE/BE as Excel's "Unicode Text" writes it,
 UTF-32); without one, UTF-16 is recognised by its zero bytes, then UTF-8 is tried, then GB18030
 (the superset of GBK that Chinese Excel writes), then Windows-1252. A ``\\ufeff`` left at the start
-of the first header cell is removed whatever the encoding.
+of the first header cell is removed whatever the encoding. A first line ``sep=;`` (as Excel
+writes it, with any delimiter) names the delimiter and is skipped: the header follows it.
 
 Python's :mod:`csv` module has traps this reader closes:
 
@@ -55,6 +56,8 @@ MAX_LINE_CHARS = 16 * 1024 * 1024
 #: Records looked at to sniff the delimiter.
 SNIFF_RECORDS = 50
 
+#: Excel's first line naming the delimiter: ``sep=;`` (also ``sep=\t`` written with a backslash).
+_SEP_LINE = re.compile(r'"?sep=(\\t|[^\r\n"])"?[ \t]*(?:\r\n|\r|\n)', re.IGNORECASE)
 # str.splitlines also splits on these, which csv treats as ordinary characters.
 _EXOTIC_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
@@ -290,12 +293,14 @@ class RecordReader:
     expected field count that helps recognise an unclosed quote.
     """
 
-    def __init__(self, source: LineSource, delimiter: str):
+    def __init__(self, source: LineSource, delimiter: str, *, skip_lines: int = 0):
         self._source = source
         self.delimiter = delimiter
         self._lines = source.lines()
+        # Skipped lines (Excel's "sep=;") still count as physical lines, not as rows.
+        skipped = sum(1 for _line in islice(self._lines, skip_lines))
         self._reader = csv.reader(self._lines, **_dialect(delimiter))
-        self._base = 0
+        self._base = skipped
         self._rows = 0
         self._eof = False
         self.columns: list[str] | None = None
@@ -587,6 +592,8 @@ class FileFormat:
     sample: str
     #: Not text at all: a spreadsheet workbook, an archive, an image...
     binary: str = ""
+    #: Lines before the header to skip: 1 for Excel's ``sep=;`` line, which names the delimiter.
+    skip_lines: int = 0
 
 
 def sniff(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None) -> FileFormat:
@@ -609,9 +616,16 @@ def sniff(path: str | Path, *, encoding: str | None = None, delimiter: str | Non
         binary = "binary data"
     sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, len(head) == size)
     sample = sample.removeprefix("\ufeff")
+    named = _SEP_LINE.match(sample)
+    skip = 0
+    if named is not None:
+        # Excel's first line "sep=;" names the delimiter; it is not the header.
+        skip = 1
+        delimiter = delimiter or ("\t" if named[1] == "\\t" else named[1])
+        sample = sample[named.end():]
     if not delimiter:
         delimiter = sniff_delimiter(sample)
-    return FileFormat(encoding, delimiter, size, sample, binary)
+    return FileFormat(encoding, delimiter, size, sample, binary, skip)
 
 
 def open_records(path: str | Path, fmt: FileFormat, *, chunk_bytes: int = CHUNK_BYTES
@@ -621,7 +635,7 @@ def open_records(path: str | Path, fmt: FileFormat, *, chunk_bytes: int = CHUNK_
     limit = csv.field_size_limit()
     # Enough kept to read again from the start of a runaway field (which ends at the limit).
     source = LineSource(raw, fmt.encoding, chunk_bytes=chunk_bytes, keep_chars=16 * limit)
-    return raw, source, RecordReader(source, fmt.delimiter)
+    return raw, source, RecordReader(source, fmt.delimiter, skip_lines=fmt.skip_lines)
 
 
 class NoHeader(ValueError):

@@ -428,6 +428,8 @@ class Preview:
     #: The warnings about the header (repeated names, and the names given instead), which are
     #: among ``warnings`` too: they say why a column shows another name than the file's.
     header_warnings: tuple[str, ...] = ()
+    #: Lines before the header that name the delimiter (Excel's ``sep=;``), which are skipped.
+    skip_lines: int = 0
 
     @property
     def delimiter_name(self) -> str:
@@ -697,7 +699,8 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
                    header=tuple(header), rows=tuple(tuple(r) for r in sample[:rows]), columns=tuple(columns),
                    mapping=mapping, id_column=id_column, id_kind=id_kind, size=fmt.size,
                    estimated_rows=estimated, problems=tuple(first_problems + batch.problems),
-                   warnings=tuple(warnings), exact_rows=whole, header_warnings=header_warnings)
+                   warnings=tuple(warnings), exact_rows=whole, header_warnings=header_warnings,
+                   skip_lines=fmt.skip_lines)
 
 
 def _misfits(column_type: ColumnType, values: Sequence[str]) -> list[int]:
@@ -1249,7 +1252,8 @@ class _Import:
 
     def run(self) -> ImportResult:
         result = self.result
-        fmt = FileFormat(self.first.encoding, self.first.delimiter, self.first.size, "")
+        fmt = FileFormat(self.first.encoding, self.first.delimiter, self.first.size, "",
+                         skip_lines=self.first.skip_lines)
         source = self._open(fmt)
         try:
             with _gc_paused():
@@ -1695,9 +1699,10 @@ class _CustomerImport(_Import):
         convert = self.batches
         id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad, notes)) for p in plan.of("identifiers")]
         pairs = canonical_pairs(convert.identifiers(id_cells, n, bad))
-        attributes = [(p.key, self._attribute_values(p, columns[p.index], bad, numbers))
+        kept: list[Note] = []
+        attributes = [(p.key, self._attribute_values(p, columns[p.index], bad, kept))
                       for p in plan.of("attributes")]
-        consents = [(p.key, convert.values(p, columns[p.index], bad, self.kept_as_text, numbers, as_json=False))
+        consents = [(p.key, convert.values(p, columns[p.index], bad, kept, as_json=False))
                     for p in plan.of("consent")]
         tag_columns = [list(map(str.strip, columns[p.index])) for p in plan.of("tags")]
         zone_plan = next(iter(plan.of("time_zone")), None)
@@ -1727,6 +1732,8 @@ class _CustomerImport(_Import):
             self._error(numbers[index], lines[index], column, reason, value)
         if notes:
             convert.note(notes, bad, numbers, self.notes)
+        if kept:
+            convert.keep(kept, bad, numbers, self.kept_as_text)
         if not changes:
             return
         fresh = set(new_customers)
@@ -1777,8 +1784,8 @@ class _CustomerImport(_Import):
         result.imported = result.created + result.updated
 
     def _attribute_values(self, plan: ColumnPlan, cells: Sequence[str],
-                          bad: dict[int, tuple[str, str, str]], numbers: Sequence[int]) -> list[Any]:
-        values = self.batches.values(plan, cells, bad, self.kept_as_text, numbers, as_json=False)
+                          bad: dict[int, tuple[str, str, str]], kept: list[Note]) -> list[Any]:
+        values = self.batches.values(plan, cells, bad, kept, as_json=False)
         conv = self.converters[plan.index]
         if isinstance(conv, DateTimeConverter):
             # Stored as JSON: dates and times as ISO 8601 text (times in UTC, ending in Z).

@@ -24,9 +24,16 @@ value whatever the others, and a value kept as text because it does not fit its 
 type drops it too. An identifier column drops the apostrophe before every value that starts with
 digits or ``+`` and digits after it (``'0612345678`` beside ``+33612345679``), and before every
 value when every sampled value starts with one.
+Excel's formula wrapper ``="00123"`` (``="+4917123"``) is read the same way: a column with such a
+sampled value is text, and the text inside the quotes is what is imported.
+
+Yes/no columns: ``no``, ``n``, ``y``, ``on``, ``off``, ``t`` and ``f`` are also codes (NO is Norway,
+ON Ontario), so a column of them alone is inferred yes/no only if it holds both a yes and a no; a
+column whose header names a code, country, province, state, region or language never is.
 
 Consent columns read yes/no words and also the marketing statuses of Shopify's newer customer
-exports (``Email Marketing Status``, ``SMS Marketing Status``; :data:`MARKETING_STATUSES`):
+exports (``Email Marketing Status``, ``SMS Marketing Status``; :data:`MARKETING_STATUSES`), and
+the yes/no words of German, French, Spanish, Italian and Portuguese (ja/nein, oui/non, sí/no, sim/não):
 ``subscribed`` is consent, ``unsubscribed`` and ``not_subscribed`` are its refusal, and
 ``pending``, ``invalid`` and ``redacted`` record nothing, as an empty cell does.
 
@@ -91,12 +98,20 @@ DATE_FORMATS = {
 TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1", "on", "是"})
 FALSE_WORDS = frozenset({"false", "no", "n", "f", "0", "off", "否"})
 _BOOLS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
+#: Yes/no words that are also codes (NO is Norway, ON Ontario, Y and N grades or sizes): a column
+#: of them alone is not yes/no unless it holds both a yes and a no.
+_AMBIGUOUS_BOOLS = frozenset({"y", "n", "t", "f", "on", "off", "no"})
+#: Header words naming a column of codes, which is never inferred yes/no (``country_code`` = NO).
+_CODE_HEADER_WORDS = ("code", "country", "province", "state", "region", "lang")
+#: Yes/no words of other languages, read in consent columns only (inference leaves them as text).
+_CONSENT_YES_NO = {"ja": True, "nein": False, "oui": True, "non": False, "sí": True, "si": True,
+                   "sim": True, "não": False, "nao": False}
 #: The marketing statuses of Shopify's customer exports, lower-cased, as consent: given, refused,
 #: or nothing recorded (None).
 MARKETING_STATUSES: dict[str, bool | None] = {
     "subscribed": True, "unsubscribed": False, "not_subscribed": False, "pending": None, "invalid": None,
     "redacted": None}
-_CONSENT_WORDS = {**_BOOLS, **MARKETING_STATUSES,
+_CONSENT_WORDS = {**_BOOLS, **_CONSENT_YES_NO, **MARKETING_STATUSES,
                   **{k.replace("_", " "): v for k, v in MARKETING_STATUSES.items() if "_" in k}}
 
 _INT = re.compile(r"[+-]?(?:0|[1-9]\d{0,17})")
@@ -120,6 +135,8 @@ _QUOTED_DIGITS = re.compile(r"'\+?[0-9]+")
 #: The start of an identifier value behind a spreadsheet's text mark: digits, or ``+`` then digits
 #: (``'0612345678``, ``'+33 6 12 34 56 78``, ``'7145031762090``).
 _QUOTED_ID = re.compile(r"'\+?[0-9]")
+#: Excel's formula that keeps a value as text (``="00123"``, ``="+4917123"``): the text inside.
+_FORMULA_TEXT = re.compile(r'="((?:[^"]|"")*)"')
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 #: What an e-mail value must be once the column is e-mail (inference asks for a dot in the domain as
 #: well): an identifier without that dot is imported and only named (``chloe@example``), so the
@@ -149,7 +166,9 @@ _DAY_MONTH = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
 _YEAR_FIRST = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})" + _TIME)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_WORDS = ("time", "date", "timestamp", "at", "ts", "when", "created", "updated", "时间", "日期")
-_PHONE_WORDS = ("phone", "mobile", "tel", "cell", "手机", "电话")
+_PHONE_WORDS = ("phone", "mobile", "tel", "cell", "telefon", "telefonnummer", "handy", "mobil", "mobilnummer",
+                "téléphone", "telephone", "portable", "teléfono", "telefono", "celular", "móvil", "movil",
+                "cellulare", "手机", "电话")
 #: Unix times accepted: 1973-03-03 to 2286-11-20 in seconds.
 _UNIX_S = (100_000_000, 9_999_999_999)
 _UNIX_MS = (100_000_000_000, 9_999_999_999_999)
@@ -239,6 +258,9 @@ def infer_type(values: Sequence[str], header: str = "", *, delimiter: str = ",")
     present = [v.strip() for v in values if v.strip()]
     if not present:
         return ColumnType("text")
+    if any(map(_FORMULA_TEXT.fullmatch, present)):
+        # Excel's ="00123" keeps a value as text: the column is text, read without the wrapper.
+        return ColumnType("text", apostrophe="digits")
     if all(v.startswith("'") for v in present):
         # A spreadsheet's mark for "keep as text": digits after it stay text, without the mark.
         if all(map(_QUOTED_DIGITS.fullmatch, present)):
@@ -269,12 +291,22 @@ Candidate = tuple[ColumnType, int] | None
 
 
 def _as_bool(values: list[str], header: str, delimiter: str) -> Candidate:
+    lowered = header.lower()
+    if any(word in lowered for word in _CODE_HEADER_WORDS):
+        return None  # NO (Norway), ON (Ontario): codes that happen to be yes/no words
     good = _fits(values, lambda v: v.lower() in _BOOLS)
-    if good is None or {v.lower() for v in good} <= {"0", "1"}:
+    if good is None:
+        return None
+    words = {v.lower() for v in good}
+    if words <= {"0", "1"}:
+        return None
+    both = len({_BOOLS[w] for w in words}) == 2
+    # "NO, NO, NO" may be Norway and "Y, Y" a grade: such words alone do not make a yes/no column.
+    if not both and words <= _AMBIGUOUS_BOOLS:
         return None
     misfits = len(values) - len(good)
     # A misfit is tolerated only beside both a yes and a no word: "ON, ON, BC" are province codes.
-    if misfits and len({_BOOLS[v.lower()] for v in good}) < 2:
+    if misfits and not both:
         return None
     return ColumnType("bool"), misfits
 
@@ -1061,10 +1093,11 @@ class BatchConverter:
         return keep_rows, keep_numbers, keep_lines, read, blank
 
     def values(self, plan: ColumnPlan, cells: Sequence[str], bad: dict[int, tuple[str, str, str]],
-               kept: dict[str, KeptAsText], numbers: Sequence[int], *, as_json: bool) -> list[Any]:
+               kept: list[Note], *, as_json: bool) -> list[Any]:
         """Converted values of one column (None for empty cells); rows with a bad value for a strict
-        column go into ``bad``, values kept as text go into ``kept`` with their row numbers (from
-        ``numbers``). ``as_json``: JSON text instead of Python values."""
+        column go into ``bad``, values kept as text go into ``kept`` as notes (:data:`KEPT`), which
+        :meth:`note` counts once the rows that are bad are all known. ``as_json``: JSON text
+        instead of Python values."""
         conv = self.converters[plan.index]
         stripped = list(map(str.strip, cells))
         if plan.type.apostrophe == "digits":
@@ -1091,9 +1124,9 @@ class BatchConverter:
                     bad.setdefault(index, (plan.name, cell, reason))
                     out.append(None)
                 else:
-                    kept.setdefault(plan.name, KeptAsText()).add(numbers[index], cell)
-                    # Kept as text, as a spreadsheet's mark ('02134) asks, so without the mark.
-                    text = cell[1:] if cell[:1] == "'" and _QUOTED_DIGITS.fullmatch(cell) else cell
+                    kept.append((index, KEPT, plan.name, cell))
+                    # Kept as text, as a spreadsheet's mark ('02134, ="02134") asks, so without it.
+                    text = _unquoted([cell], every=False)[0]
                     out.append(encode_basestring(text) if as_json else text)
         return out
 
@@ -1111,9 +1144,10 @@ class BatchConverter:
         if plan.type.apostrophe == "all":
             values = _unquoted(values, every=True)
         joined = "\n".join(values)
-        if joined[:1] == "'" or "\n'" in joined:
-            # A spreadsheet's text mark before digits ('0612345678, '+33612345678) is left out of
-            # every identifier, whether or not the sampled values showed one.
+        if joined[:1] == "'" or "\n'" in joined or '="' in joined:
+            # A spreadsheet's text mark before digits ('0612345678, '+33612345678) and Excel's
+            # ="0612345678" are left out of every identifier, whether or not the sampled values
+            # showed one.
             values = _unquoted(values, every=False, identifier=True)
             joined = "\n".join(values)
         kind = plan.key
@@ -1175,6 +1209,15 @@ class BatchConverter:
             if index not in bad:
                 into.setdefault((what, column), noted(what)).add(numbers[index], value)
 
+    @staticmethod
+    def keep(kept: list[Note], bad: dict[int, tuple[str, str, str]], numbers: Sequence[int],
+             into: dict[str, KeptAsText]) -> None:
+        """Add the values kept as text (:meth:`values`) of rows that are not bad to ``into`` (by
+        column): a value of a row that was skipped was not imported, as text or otherwise."""
+        for index, _what, column, value in sorted(kept, key=lambda n: n[0]):
+            if index not in bad:
+                into.setdefault(column, KeptAsText()).add(numbers[index], value)
+
     def identifiers(self, cells_by_column: list[tuple[ColumnPlan, list[str]]], n: int,
                     bad: dict[int, tuple[str, str, str]]) -> list[list[tuple[str, str]]]:
         """Each row's identifier pairs; a row with none goes into ``bad``."""
@@ -1193,14 +1236,24 @@ class BatchConverter:
 def _unquoted(values: list[str], *, every: bool, identifier: bool = False) -> list[str]:
     """``values`` without the one leading apostrophe of those written ``'01234`` or ``'+336…``
     (``identifier``: of those whose text after it starts with digits or ``+`` and digits, as
-    ``'+33 6 12 34 56 78``; ``every``: of every value that starts with one)."""
+    ``'+33 6 12 34 56 78``; ``every``: of every value that starts with one), and as the text
+    inside Excel's ``="…"`` for those written so (``="00123"``)."""
+    joined = "\n".join(values)
+    if '="' in joined:
+        values = [_unwrapped(v) for v in values]
+        joined = "\n".join(values)
     if every:
         return [v[1:] if v[:1] == "'" else v for v in values]
-    joined = "\n".join(values)
     if joined[:1] != "'" and "\n'" not in joined:
         return values  # no value starts with one: the common case
     marked = _QUOTED_ID.match if identifier else _QUOTED_DIGITS.fullmatch
     return [v[1:] if v[:1] == "'" and marked(v) else v for v in values]
+
+
+def _unwrapped(value: str) -> str:
+    """The text inside Excel's ``="…"`` (its doubled quotes made single), or ``value``."""
+    found = _FORMULA_TEXT.fullmatch(value)
+    return value if found is None else found[1].replace('""', '"')
 
 
 def canonical_values(kind: str, values: list[str]) -> list[str]:
@@ -1254,6 +1307,8 @@ class Doubtful(KeptAsText):
 #: address without a dot in its domain, an identifier written as a decimal and imported without
 #: its ``.0``, a property value that is a number Excel shortened.
 NO_DOT, DECIMAL, SHORTENED = "no_dot", "decimal", "shortened"
+#: A value that did not fit its column's type and was kept as text (:meth:`BatchConverter.values`).
+KEPT = "kept"
 #: A note of one batch: (row index in the batch, what, column, value).
 Note = tuple[int, str, str, str]
 
@@ -1438,8 +1493,8 @@ class EventConverter(BatchConverter):
         else:
             names = [self.event_name or ""] * n
         times = self._times(columns[self.time_plan.index], bad)
-        fragments = [self.values(p, columns[p.index], bad, out.kept_as_text, numbers, as_json=True)
-                     for p in self.prop_plans]
+        kept: list[Note] = []
+        fragments = [self.values(p, columns[p.index], bad, kept, as_json=True) for p in self.prop_plans]
         for p in self.prop_plans:
             self.shortened_numbers(p, columns[p.index], notes)
         single = self.single_kind is not None and "" not in id_cells[0][1]
@@ -1447,6 +1502,8 @@ class EventConverter(BatchConverter):
         ids = id_cells[0][1] if single else None
         if notes:
             self.note(notes, bad, numbers, out.notes)
+        if kept:
+            self.keep(kept, bad, numbers, out.kept_as_text)
         if bad:
             for index in sorted(bad):
                 column, value, reason = bad[index]
