@@ -331,6 +331,10 @@ class MergeOutcome:
 # ---------------------------------------------------------------------------------------------
 
 
+#: A number typed with a decimal comma (``9999,9``).
+_DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
+
+
 def _attribute_values_contain(dialect: str, needle: str) -> Any:
     """EXISTS an attribute value (text or number, at any depth) containing ``needle`` (folded)."""
     if dialect == "postgresql":
@@ -366,8 +370,12 @@ def search_clause(dialect: str, text: str, attribute: str | None = None) -> Any:
                           & _identifiers.c.value.contains(digits, autoescape=True))
     in_identifiers = exists(select(literal(1)).select_from(_identifiers).where(
         _identifiers.c.customer_id == _customers.c.id, matches))
-    return or_(fold_sql(_customers.c.id, dialect).contains(needle, autoescape=True), in_identifiers,
-               _attribute_values_contain(dialect, needle))
+    found = [fold_sql(_customers.c.id, dialect).contains(needle, autoescape=True), in_identifiers,
+             _attribute_values_contain(dialect, needle)]
+    if _DECIMAL_COMMA.fullmatch(text):
+        # Numbers are stored with a decimal point: "9999,9" finds 9999.9.
+        found.append(_attribute_values_contain(dialect, text.replace(",", ".")))
+    return or_(*found)
 
 
 def _kind_rank(kind: str) -> int:

@@ -85,6 +85,14 @@ def test_search_by_identifier_attribute_or_id(ws: Workspace):
     assert found("likes 100% COTTON", attribute="notes") == [bob]
 
 
+def test_search_with_a_decimal_comma_finds_the_number(ws: Workspace):
+    spent = ws.upsert_customer({"email": "ann@example.com"}, {"lifetime_value": 9999.9})
+    written = ws.upsert_customer({"email": "bo@example.com"}, {"note": "size 9999,9"})
+    ws.upsert_customer({"email": "cy@example.com"}, {"lifetime_value": 99})
+    assert {c.id for c in profiles.search(ws, "9999,9").items} == {spent, written}
+    assert {c.id for c in profiles.search(ws, "9999.9").items} == {spent}
+
+
 def test_search_pages_newest_first_with_a_total(ws: Workspace):
     ids = [ws.upsert_customer({"user_id": f"shopper-{i}"}, {"n": i}) for i in range(7)]
     ws.upsert_customer({"user_id": "shopper-2"}, {"n": 99})  # updated last: first in the list
