@@ -232,7 +232,9 @@ class TrackingPlan:
             return []
         spec = self.events.get(event_name)
         if spec is None:
-            return [Violation(event_name, UNKNOWN_EVENT)]
+            # Sensors SDKs send their own events ($SignUp from track_signup, $AppStart, $pageview):
+            # a plan declares them only to check their properties.
+            return [] if event_name.startswith("$") else [Violation(event_name, UNKNOWN_EVENT)]
         props = properties or {}
         found: list[Violation] = []
         for prop in spec.properties.values():
@@ -574,6 +576,9 @@ def source_counts(ws: Workspace, since: datetime | None = None) -> dict[str, int
 # ---------------------------------------------------------------------------------------------
 
 SOURCE_NODE = "track.source"
+#: The title a ``track.source`` node gets when it is made (its spec's title): while it has that
+#: title, the source is named by the node's Name field.
+SOURCE_DEFAULT_TITLE = "Data source"
 #: The CSV import stores ``csv:<file name>`` unless told otherwise (:mod:`engine.track.csv_import`).
 CSV_PREFIX = "csv:"
 #: How far back "recent" events reach.
@@ -777,6 +782,8 @@ def sources_in(journey_id: str, journey_name: str, where: str, journey: Journey)
         if key is None:
             continue
         name = node.config.get("name") if isinstance(node.config.get("name"), str) else ""
-        found.append(DeclaredSource(Place(journey_id, journey_name, node.id, where), (node.title or name or "").strip(),
-                                    key))
+        # A title the user gave wins; the title every such node starts with names no source.
+        title = (node.title or "").strip()
+        shown = title if title and title != SOURCE_DEFAULT_TITLE else (name or "").strip() or title
+        found.append(DeclaredSource(Place(journey_id, journey_name, node.id, where), shown, key))
     return found

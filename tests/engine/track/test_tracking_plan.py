@@ -50,6 +50,23 @@ def planned(ws: Workspace, registry):
     return journey
 
 
+def test_the_events_sensors_sdks_send_themselves_are_not_unknown(ws: Workspace, planned):
+    plan = TrackingPlan.from_workspace(ws)
+    assert plan.check("$SignUp", {}) == [] and plan.check("$AppStart", {"$app_version": "1"}) == []
+    assert plan.check("SignUp", {}) == [Violation("SignUp", "unknown_event")]
+
+
+def test_a_source_is_named_by_its_name_field_until_its_title_is_changed(registry):
+    config = {"name": "Shop website", "source": {"kind": "collector", "protocol": "segment",
+                                                 "write_key_ref": "default"}}
+    fresh = make_node(registry, "track.source", 0, 0, config=config)
+    assert fresh.title == tp.SOURCE_DEFAULT_TITLE == registry.get("track.source").title
+    renamed = make_node(registry, "track.source", 0, 0, title="Web shop", config=config)
+    unnamed = make_node(registry, "track.source", 0, 0, config={**config, "name": ""})
+    names = [s.name for s in tp.sources_in("j", "J", "draft", Journey(name="J", nodes=[fresh, renamed, unnamed]))]
+    assert names == ["Shop website", "Web shop", "Data source"]
+
+
 def test_check_reports_unknown_missing_and_mistyped(ws: Workspace, planned):
     plan = TrackingPlan.from_workspace(ws)
     assert sorted(plan.events) == ["order_completed", "signed_up"]
