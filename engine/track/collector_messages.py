@@ -156,27 +156,39 @@ def kept_identifier(kind: str, value: str, field: str) -> str:
     return kept
 
 
+#: Flat consent entries, one per channel kind (``consent_email: true``): the form SDKs that take no
+#: objects as property values can send (the Sensors SDKs).
+_FLAT_CONSENT = tuple((f"consent_{kind}", kind) for kind in CHANNEL_KINDS)
+
+
 def consent_changes(values: dict[str, Any], field: str) -> tuple[dict[str, Any], tuple[tuple[str, bool | None], ...]]:
-    """``values`` (traits or profile properties) without their ``consent`` entry, and that entry as
-    consent changes: an object of channel kind to ``true`` (may be contacted), ``false`` (may not)
-    or ``null`` (nothing recorded), e.g. ``{"consent": {"email": true, "sms": false}}``."""
-    if "consent" not in values:
+    """``values`` (traits or profile properties) without their consent entries, and those entries
+    as consent changes: ``consent``, an object of channel kind to ``true`` (may be contacted),
+    ``false`` (may not) or ``null`` (nothing recorded), e.g. ``{"consent": {"email": true, "sms":
+    false}}``; and ``consent_<kind>`` entries with the same values (``{"consent_email": true}``),
+    which win over the object's for their kind."""
+    flat = [(key, kind) for key, kind in _FLAT_CONSENT if key in values]
+    if "consent" not in values and not flat:
         return values, ()
-    given = values["consent"]
-    if given is None:  # nothing said about consent: nothing changes
-        return {k: v for k, v in values.items() if k != "consent"}, ()
-    if not isinstance(given, dict):
+    changes: dict[str, bool | None] = {}
+    given = values.get("consent")
+    if given is not None and not isinstance(given, dict):
         raise MessageInvalid(f"'{field}.consent' must be an object of channel kind to true, false or null, "
                              f"like {{\"email\": true}}")
-    changes = []
-    for kind, value in given.items():
+    for kind, value in (given or {}).items():
         if kind not in CHANNEL_KINDS:
             raise MessageInvalid(f"'{field}.consent' names '{str(kind)[:40]}', which is not a channel kind; "
                                  f"use {', '.join(CHANNEL_KINDS)}")
         if value is not None and not isinstance(value, bool):
             raise MessageInvalid(f"'{field}.consent.{kind}' must be true, false or null")
-        changes.append((kind, value))
-    return {k: v for k, v in values.items() if k != "consent"}, tuple(changes)
+        changes[kind] = value
+    for key, kind in flat:
+        value = values[key]
+        if value is not None and not isinstance(value, bool):
+            raise MessageInvalid(f"'{field}.{key}' must be true, false or null")
+        changes[kind] = value
+    dropped = {"consent", *(key for key, _kind in flat)}
+    return {k: v for k, v in values.items() if k not in dropped}, tuple(changes.items())
 
 
 def event_name(value: Any, field: str) -> str:

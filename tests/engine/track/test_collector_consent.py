@@ -58,6 +58,27 @@ def test_sensors_profile_set_records_consent_and_set_once_keeps_what_is_recorded
     assert customer.attributes == {"city": "Lyon"}
 
 
+def test_the_sensors_sdk_records_consent_with_flat_properties(running: Running):
+    import sensorsanalytics
+
+    ws = running.ws
+    sa = sensorsanalytics.SensorsAnalytics(sensorsanalytics.DefaultConsumer(running.sensors_url()))
+    # The SDK takes no objects as property values: one consent_<kind> property per channel.
+    sa.profile_set("sa-user-1", {"email": "sa1@example.com", "consent_email": True, "consent_sms": False},
+                   is_login_id=True)
+    sa.flush()
+    customer = ws.get_customer(ws.find_customer("user_id", "sa-user-1"))
+    assert customer.consent == {"email": True, "sms": False}
+    assert customer.attributes == {"email": "sa1@example.com"}
+    # Beside the object, the flat entry wins for its channel; a bad value is named.
+    status, _, _ = request(running, "POST", "/v1/identify", {
+        "userId": "u9", "traits": {"consent": {"email": True, "sms": True}, "consent_sms": False}})
+    assert status == 200
+    assert ws.get_customer(ws.find_customer("user_id", "u9")).consent == {"email": True, "sms": False}
+    status, answer, _ = request(running, "POST", "/v1/identify", {"userId": "u9", "traits": {"consent_email": "yes"}})
+    assert status == 400 and "'traits.consent_email' must be true, false or null" in json.dumps(answer)
+
+
 def test_a_null_consent_changes_nothing_and_keeps_the_rest_of_the_message(running: Running):
     ws = running.ws
     status, _, _ = request(running, "POST", "/v1/identify", {
