@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from engine import __version__
@@ -407,6 +408,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         # empty new workspace and say nothing is live.
         with Workspace.open(location, create=location is None) as ws:
             engine = LiveEngine(ws, registry, RealClock())
+            if args.once:
+                # One pass asked for: customers who have just joined a segment enter now, however
+                # recently a pass looked at it.
+                engine.runner.segment_scan_every = timedelta(0)
             counted: dict = {}
             smtp = SmtpChannel(args.smtp_host, args.smtp_port, sender=args.sender) if args.smtp_host else None
             live = sum(1 for j in ws.list_journeys() if j.status == "live" and j.latest_version is not None)

@@ -254,6 +254,9 @@ class Runner:
         self.channels: dict[str, Channel] = dict(channels or {})
         self.mode = mode
         self.store = RunStore(workspace)
+        #: How long after a segment's last scan the next may come (checking a segment's rules costs
+        #: a query over every customer); ``run --once``, a pass asked for, sets zero.
+        self.segment_scan_every = SEGMENT_SCAN_EVERY
         self.batch_steps = batch_steps
         self.max_attempts = max_attempts
         self._compiled_versions: dict[tuple[str, int], _Compiled] = {}
@@ -734,7 +737,7 @@ class Runner:
         if last is None:
             stored = self.workspace.get_meta(meta_key)
             last = datetime.fromisoformat(stored) if stored else None
-        if isinstance(trig, SegmentTrigger) and last is not None and now - last < SEGMENT_SCAN_EVERY:
+        if isinstance(trig, SegmentTrigger) and last is not None and now - last < self.segment_scan_every:
             return
         # Firings count from when the version went live (or from now, on a clock behind the
         # publication: a simulated or test clock).

@@ -216,3 +216,26 @@ def test_a_saved_segment_whose_rules_can_no_longer_be_checked_stops_only_its_nod
         "corrected under Track ▸ Segments, nobody enters through it.",
         f"Journey “Checked”, check “In the segment?”, saved segment “Late plans”: {rule}. Until it is corrected "
         "under Track ▸ Segments, every customer takes its No path."]
+
+
+def test_run_once_lets_in_a_customer_who_just_joined_the_segment(tmp_path, registry):
+    """``run --once`` is a pass asked for: it checks segments however recently a pass did (the
+    live loop checks each at most once a minute)."""
+    from tests.conftest import cli
+
+    location = tmp_path / "ws"
+    with Workspace.open(location) as ws:
+        fans = SegmentStore(ws).create("Fans", rules={"kind": "group", "match": "all", "conditions": [
+            {"kind": "tag", "tag": "fan", "has": True}]})
+        journey = _journey(registry, "Fans", _segment_trigger(fans.id))
+        ws.create_journey(journey)
+        ws.set_status(journey.id, "live")
+        ws.publish(journey.id, registry)
+        ws.upsert_customer({"user_id": "first"}, tags=["fan"])
+    assert cli("run", "--once", "--workspace", str(location)).returncode == 0
+    with Workspace.open(location) as ws:
+        newcomer = ws.upsert_customer({"user_id": "newcomer"}, tags=["fan"])
+    done = cli("run", "--once", "--workspace", str(location))
+    assert done.returncode == 0, done.stderr
+    with Workspace.open(location) as ws:
+        assert newcomer in _entered(ws, journey.id)
