@@ -818,8 +818,8 @@ def test_start_fails_on_a_taken_port(ws: Workspace):
             Collector(ws, "127.0.0.1", blocker.getsockname()[1]).start()
         port = blocker.getsockname()[1]
         assert str(err.value) == (f"cannot listen on 127.0.0.1:{port}: another program is using that port (a "
-                                  "collector already running?). Choose another port, or let the collector pick "
-                                  "a free one")
+                                  "collector already running?). Choose another port, or port 0 to take any free "
+                                  "one (--port 0 on the command line, “Any free port” in the app)")
     finally:
         blocker.close()
 
