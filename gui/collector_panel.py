@@ -465,7 +465,9 @@ class CollectorPanel(QtWidgets.QWidget):
             hint = self.tr("Sensors Analytics: add &token= and one of the write keys below to this address (or "
                            "give the key as the SDK's token); without it every event is refused.")
         else:
-            hint = self.tr("Sensors Analytics: the address carries the new key as token=.")
+            name = next(reversed(self.fresh_keys))
+            hint = fill(self.tr("Sensors Analytics: the address ends with the new key “%1” as token=; Copy takes "
+                                "the whole address."), name)
         self.sensors_key_hint.setText(hint)
         self.endpoints["sensors"].setToolTip(f"{self.endpoints['sensors'].text()}\n{hint}")
         self.remove_key_button.setEnabled(bool(self.key_list.selectedItems()))

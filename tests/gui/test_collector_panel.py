@@ -164,6 +164,9 @@ def test_keys_added_and_removed_apply_to_the_running_collector(panel, ws, qtbot)
     key = panel.fresh_keys["mobile app"]
     assert {k.name for k in collector_keys.list_keys(ws)} == {"default", "mobile app"}
     assert key in panel.fresh.text()
+    # The Sensors address is cut in its box: the hint names the key it ends with.
+    assert panel.endpoints["sensors"].text().endswith(f"&token={key}")
+    assert "ends with the new key “mobile app” as token=" in panel.sensors_key_hint.text()
     row = next(i for i in range(panel.key_list.topLevelItemCount())
                if panel.key_list.topLevelItem(i).text(0) == "mobile app")
     copy = panel.key_list.itemWidget(panel.key_list.topLevelItem(row), 3)
