@@ -57,7 +57,7 @@ from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 #: The rules stop changing for this long before the count is recomputed.
 COUNT_DELAY_MS = 350
 #: Customers shown as a sample of the segment.
-SAMPLE_SIZE = 8
+SAMPLE_SIZE = 25
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -987,7 +987,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.count_note = QtWidgets.QLabel("", pane)
         self.count_note.setObjectName("muted")
         self.count_note.setWordWrap(True)
-        sample_title = QtWidgets.QLabel(self.tr("Sample"), pane)
+        self.sample_title = sample_title = QtWidgets.QLabel(self.tr("Sample"), pane)
         sample_title.setObjectName("sectionTitle")
         self.sample = QtWidgets.QListWidget(pane)
         self.sample.setObjectName("segmentSample")
@@ -1270,6 +1270,8 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         else:
             self.count_note.setText(self.tr("No customers yet — import a CSV or start the collector."))
         self.sample.clear()
+        self.sample_title.setText(fill(self.tr("Sample: %1 of %2, picked at random"), f"{len(sample):,}",
+                                       f"{count:,}") if 0 < len(sample) < count else self.tr("Sample"))
         for summary in sample:
             other = secondary_identifier(summary)
             item = QtWidgets.QListWidgetItem(f"{summary.label}\n{other}" if other else summary.label)

@@ -308,3 +308,18 @@ def test_names_complete_and_a_name_nothing_has_gets_a_hint(qtbot, ws, builder):
     city.tag.setText("vip")
     _count_is(qtbot, builder, 0)
     assert city.hint.text() == "Customers are tagged ‘VIP’, not ‘vip’: tags match capitals exactly."
+
+
+def test_the_sample_title_says_how_many_of_the_matches_it_shows(qtbot, ws, builder, monkeypatch):
+    import gui.segment_builder as sb
+
+    monkeypatch.setattr(sb, "SAMPLE_SIZE", 5)
+    _seed(ws)
+    builder.show()
+    _count_is(qtbot, builder, 12)
+    assert len(_sample(builder)) == 5 and builder.sample_title.text() == "Sample: 5 of 12, picked at random"
+    row = builder.editor.root.add_condition()
+    row.attribute.name.setText("plan")
+    row.attribute.value.setText("pro")
+    _count_is(qtbot, builder, 4)
+    assert builder.sample_title.text() == "Sample" and len(_sample(builder)) == 4  # everyone who matches
