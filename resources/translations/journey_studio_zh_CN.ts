@@ -822,12 +822,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+316"/>
+        <location line="+318"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-314"/>
+        <location line="-316"/>
         <source>Copy this address</source>
         <translation type="unfinished"></translation>
     </message>
@@ -868,7 +868,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="+67"/>
+        <source>Sensors Analytics: the address ends with the new key “%1” as token=; Copy takes the whole address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-107"/>
         <location line="+41"/>
         <source>Stored</source>
         <translation type="unfinished"></translation>
@@ -980,12 +985,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Sensors Analytics: the address carries the new key as token=.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Collector on :%1 · %2 stored</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5127,11 +5127,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+13"/>
+        <location line="+284"/>
         <source>Sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-280"/>
         <source>A few customers who match, picked at random. Double-click one to see their profile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5163,12 +5164,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+290"/>
+        <location line="+292"/>
         <source>the new segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-225"/>
+        <location line="-227"/>
         <source>New segment, not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5188,12 +5189,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+62"/>
+        <source>Sample: %1 of %2, picked at random</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>A segment needs a name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-60"/>
+        <location line="-62"/>
         <source>Fix the marked condition to see who matches.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5228,7 +5234,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>No one matches these rules now.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5947,7 +5953,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1152"/>
+        <location filename="../../gui/segment_builder.py" line="-1154"/>
         <source>where</source>
         <translation type="unfinished"></translation>
     </message>
