@@ -1287,7 +1287,7 @@ class ChannelsWindow(QtWidgets.QDialog):
         answer = QtWidgets.QMessageBox.question(
             self, self.tr("Keyring not available"),
             fill(self.tr("The secrets of “%1” cannot be deleted: %2\n\nRemove the account anyway and leave its "
-                    "secrets in the keyring?"), name, problem))
+                         "secrets in the keyring?"), name, problem))
         return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
     def _ask_discard(self) -> bool:

@@ -662,7 +662,7 @@ class CollectorPanel(QtWidgets.QWidget):
         self.fresh_keys.pop(name, None)
         self.fresh_keys[name] = key
         self.fresh.setText(fill(self.tr("New key “%1”: %2 — copy it now and keep it somewhere safe: it is not shown "
-                                   "again after you quit the app."), name, key))
+                                        "again after you quit the app."), name, key))
         self.fresh.show()
 
     def add_key(self) -> None:

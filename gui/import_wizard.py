@@ -1508,7 +1508,7 @@ class ImportWizard(QtWidgets.QWizard):
         except OSError as exc:
             self.result_page.show_export(
                 fill(self.tr("The skipped rows were not saved to %1, because %2. Choose another place with "
-                        "“Export errors…”."), path, save_failure(exc, path)), failed=True)
+                             "“Export errors…”."), path, save_failure(exc, path)), failed=True)
             return
         count = len(result.errors)
         self.result_page.show_export(fill(self.tr("Saved 1 row to %2") if count == 1 else self.tr("Saved %1 rows to %2"),

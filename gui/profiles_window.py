@@ -782,8 +782,8 @@ class MergeDialog(QtWidgets.QDialog):
         self.merged_text.setText(self._side_html(plan.merged))
         kept, merged = plan.kept.summary.label, plan.merged.summary.label
         text = fill(self.tr("%1's identifiers, events, journey runs, messages, segment memberships and unsubscribes "
-                       "move to %2. Where both have an attribute, %2's value stays; tags are combined; a refused "
-                       "consent stays refused."), merged, kept)
+                            "move to %2. Where both have an attribute, %2's value stays; tags are combined; a refused "
+                            "consent stays refused."), merged, kept)
         if plan.runs_to_end:
             ended = (self.tr("1 open journey run of %2 ends: %3 is in the middle of the same journey.")
                      if plan.runs_to_end == 1 else

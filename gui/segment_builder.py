@@ -1477,7 +1477,7 @@ def _hint(row: ConditionRow, known: KnownNames, missing_events: set[str], missin
             other = next((v for v in values if fold(v) == fold(value)), None) if value not in values else None
             if other is not None:
                 return fill(translate("SegmentBuilder", "Customers have ‘%1’, not ‘%2’: “is” matches capitals "
-                                                   "exactly (“contains” ignores them)."), other, value)
+                                                        "exactly (“contains” ignores them)."), other, value)
         return ""
     if kind == "tag":
         tag = row.tag.text().strip()
@@ -1485,7 +1485,7 @@ def _hint(row: ConditionRow, known: KnownNames, missing_events: set[str], missin
             other = next((t for t in known.tags if fold(t) == fold(tag)), None)
             if other is not None:
                 return fill(translate("SegmentBuilder", "Customers are tagged ‘%1’, not ‘%2’: tags match capitals "
-                                                   "exactly."), other, tag)
+                                                        "exactly."), other, tag)
     return ""
 
 
