@@ -1205,18 +1205,16 @@ class BatchConverter:
     def note(notes: list[Note], bad: dict[int, tuple[str, str, str]], numbers: Sequence[int],
              into: dict[tuple[str, str], KeptAsText]) -> None:
         """Add the noted values of rows that are not bad to ``into`` (by what and column)."""
-        for index, what, column, value in sorted(notes, key=lambda n: n[0]):
-            if index not in bad:
-                into.setdefault((what, column), noted(what)).add(numbers[index], value)
+        for index, what, column, value in _of_good_rows(notes, bad):
+            into.setdefault((what, column), noted(what)).add(numbers[index], value)
 
     @staticmethod
     def keep(kept: list[Note], bad: dict[int, tuple[str, str, str]], numbers: Sequence[int],
              into: dict[str, KeptAsText]) -> None:
         """Add the values kept as text (:meth:`values`) of rows that are not bad to ``into`` (by
         column): a value of a row that was skipped was not imported, as text or otherwise."""
-        for index, _what, column, value in sorted(kept, key=lambda n: n[0]):
-            if index not in bad:
-                into.setdefault(column, KeptAsText()).add(numbers[index], value)
+        for index, _what, column, value in _of_good_rows(kept, bad):
+            into.setdefault(column, KeptAsText()).add(numbers[index], value)
 
     def identifiers(self, cells_by_column: list[tuple[ColumnPlan, list[str]]], n: int,
                     bad: dict[int, tuple[str, str, str]]) -> list[list[tuple[str, str]]]:
@@ -1231,6 +1229,11 @@ class BatchConverter:
             if not row_pairs and index not in bad:
                 bad[index] = (self.id_column, "", "the customer identifier is missing")
         return pairs
+
+
+def _of_good_rows(notes: list[Note], bad: dict[int, tuple[str, str, str]]) -> list[Note]:
+    """The notes of rows that are not bad, in row order (a skipped row's values were not imported)."""
+    return sorted((n for n in notes if n[0] not in bad), key=lambda n: n[0])
 
 
 def _unquoted(values: list[str], *, every: bool, identifier: bool = False) -> list[str]:
