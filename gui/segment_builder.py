@@ -1270,7 +1270,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         else:
             self.count_note.setText(self.tr("No customers yet — import a CSV or start the collector."))
         self.sample.clear()
-        self.sample_title.setText(fill(self.tr("Sample: %1 of %2, picked at random"), f"{len(sample):,}",
+        self.sample_title.setText(fill(self.tr("Sample: %1 of %2"), f"{len(sample):,}",
                                        f"{count:,}") if 0 < len(sample) < count else self.tr("Sample"))
         for summary in sample:
             other = secondary_identifier(summary)

@@ -317,7 +317,7 @@ def test_the_sample_title_says_how_many_of_the_matches_it_shows(qtbot, ws, build
     _seed(ws)
     builder.show()
     _count_is(qtbot, builder, 12)
-    assert len(_sample(builder)) == 5 and builder.sample_title.text() == "Sample: 5 of 12, picked at random"
+    assert len(_sample(builder)) == 5 and builder.sample_title.text() == "Sample: 5 of 12"
     row = builder.editor.root.add_condition()
     row.attribute.name.setText("plan")
     row.attribute.value.setText("pro")
