@@ -1211,6 +1211,7 @@ class ResultPage(QtWidgets.QWizardPage):
         layout.addWidget(self.warnings)
         errors_row = QtWidgets.QHBoxLayout()
         self.errors_title = QtWidgets.QLabel(self)
+        self.errors_title.setWordWrap(True)
         errors_row.addWidget(self.errors_title, 1)
         self.export = QtWidgets.QPushButton(self.tr("E&xport errors…"), self)
         self.export.setObjectName("exportErrors")
