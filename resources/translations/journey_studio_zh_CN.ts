@@ -2059,7 +2059,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+947"/>
+        <location line="+948"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
@@ -3068,7 +3068,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-796"/>
+        <location filename="../../gui/import_wizard.py" line="-797"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read.</extracomment>
         <translation type="unfinished"></translation>
@@ -4421,7 +4421,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <name>ResultPage</name>
     <message>
         <location filename="../../gui/import_wizard.py" line="+523"/>
-        <location line="+103"/>
+        <location line="+104"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5189,12 +5189,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
-        <source>Sample: %1 of %2, picked at random</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+30"/>
+        <location line="+92"/>
         <source>A segment needs a name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5234,7 +5229,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+2"/>
+        <source>Sample: %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>No one matches these rules now.</source>
         <translation type="unfinished"></translation>
     </message>
