@@ -163,6 +163,26 @@ def sentence(text: str) -> str:
 
 
 _STEP = re.compile(r"(conditions|filters)\[(\d+)\]")
+#: Where the conditions (or filters) of a JSON form are among the rows they came from: per list,
+#: each item's row number and the places below it (see :func:`row_path`).
+Places = dict[str, list[tuple[int, "Places"]]]
+
+
+def row_path(path: str, places: Places) -> str:
+    """A path into rules made with some rows left out (``conditions[0].filters[1].value``), as a
+    path into the rows as shown."""
+    parts: list[str] = []
+    at = 0
+    level: Places | None = places
+    for match in _STEP.finditer(path):
+        steps = level.get(match.group(1)) if level is not None else None
+        index = int(match.group(2))
+        if steps is None or index >= len(steps):
+            break
+        original, level = steps[index]
+        parts.append(f"{path[at:match.start()]}{match.group(1)}[{original}]")
+        at = match.end()
+    return "".join(parts) + path[at:]
 
 
 def _mark(widget: QtWidgets.QWidget, error: bool, tip: str = "") -> None:
@@ -351,6 +371,10 @@ class Comparison(QtWidgets.QWidget):
     def field_widget(self, field: str) -> QtWidgets.QWidget | None:
         return {self.name_key: self.name, "value": self.value}.get(field)
 
+    def is_blank(self) -> bool:
+        """Nothing typed yet: neither a name nor a value."""
+        return not self.name.text().strip() and not self.value.text().strip()
+
 
 class _FilterRow(QtWidgets.QWidget):
     """``where property operator value`` under an event condition."""
@@ -455,12 +479,25 @@ class EventEditor(QtWidgets.QWidget):
         self.changed.emit()
 
     def to_json(self) -> dict[str, Any]:
+        return self.json_and_places()[0]
+
+    def json_and_places(self, skip_blank: bool = False) -> tuple[dict[str, Any], Places]:
+        """The JSON form, and where each filter in it is among the rows (``skip_blank``: filters
+        not filled in yet are left out)."""
         data: dict[str, Any] = {"kind": "event", "event": self.event.text().strip(), "did": bool(self.did.key()),
                                 "min_count": self.min_count.value(),
                                 "within_days": self.within.value() or None}
-        if self.filters:
-            data["filters"] = [row.comparison.to_json() for row in self.filters]
-        return data
+        kept = [(index, row) for index, row in enumerate(self.filters)
+                if not (skip_blank and row.comparison.is_blank())]
+        if kept:
+            data["filters"] = [row.comparison.to_json() for _index, row in kept]
+        return data, {"filters": [(index, {}) for index, _row in kept]}
+
+    def is_blank(self) -> bool:
+        return not self.event.text().strip() and all(row.comparison.is_blank() for row in self.filters)
+
+    def blank_filters(self) -> int:
+        return sum(row.comparison.is_blank() for row in self.filters)
 
     def load(self, data: dict[str, Any]) -> None:
         self.did.set_key(bool(data.get("did", True)))
@@ -569,14 +606,28 @@ class ConditionRow(QtWidgets.QFrame):
         return data if data is not None and text == channel_label(data) else text
 
     def to_json(self) -> dict[str, Any]:
+        return self.json_and_places()[0]
+
+    def json_and_places(self, skip_blank: bool = False) -> tuple[dict[str, Any], Places]:
         kind = self.kind.key()
         if kind == "attribute":
-            return {"kind": "attribute", **self.attribute.to_json()}
+            return {"kind": "attribute", **self.attribute.to_json()}, {}
         if kind == "tag":
-            return {"kind": "tag", "tag": self.tag.text().strip(), "has": bool(self.tag_has.key())}
+            return {"kind": "tag", "tag": self.tag.text().strip(), "has": bool(self.tag_has.key())}, {}
         if kind == "consent":
-            return {"kind": "consent", "channel_kind": self.channel_kind(), "granted": bool(self.granted.key())}
-        return self.event.to_json()
+            return {"kind": "consent", "channel_kind": self.channel_kind(), "granted": bool(self.granted.key())}, {}
+        return self.event.json_and_places(skip_blank)
+
+    def is_blank(self) -> bool:
+        """Nothing filled in yet (a row just added): the live count leaves it out."""
+        kind = self.kind.key()
+        if kind == "attribute":
+            return self.attribute.is_blank()
+        if kind == "tag":
+            return not self.tag.text().strip()
+        if kind == "consent":
+            return not self.channel_kind()
+        return self.event.is_blank()
 
     def load(self, data: dict[str, Any]) -> None:
         kind = data.get("kind", "attribute")
@@ -749,7 +800,23 @@ class GroupWidget(QtWidgets.QFrame):
         self._update_empty()
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": "group", "match": self.match.key(), "conditions": [w.to_json() for w in self.items]}
+        return self.json_and_places()[0]
+
+    def json_and_places(self, skip_blank: bool = False) -> tuple[dict[str, Any], Places]:
+        """The JSON form, and where each condition in it is among the rows (``skip_blank``: rows
+        and groups not filled in yet are left out)."""
+        conditions: list[dict[str, Any]] = []
+        places: list[tuple[int, Places]] = []
+        for index, widget in enumerate(self.items):
+            if skip_blank and widget.is_blank():
+                continue
+            data, inner = widget.json_and_places(skip_blank)
+            conditions.append(data)
+            places.append((index, inner))
+        return {"kind": "group", "match": self.match.key(), "conditions": conditions}, {"conditions": places}
+
+    def is_blank(self) -> bool:
+        return all(widget.is_blank() for widget in self.items)
 
     def load(self, data: dict[str, Any]) -> None:
         self.clear()
@@ -799,6 +866,21 @@ class RuleEditor(QtWidgets.QScrollArea):
 
     def rules(self) -> dict[str, Any]:
         return self.root.to_json()
+
+    def filled_rules(self) -> tuple[dict[str, Any], Places]:
+        """The rules without the conditions not filled in yet, and where the others are among
+        the rows (for :func:`row_path`)."""
+        return self.root.json_and_places(skip_blank=True)
+
+    def blank_count(self) -> int:
+        """Conditions and property filters not filled in yet."""
+        blank = 0
+        for row in self.condition_rows():
+            if row.is_blank():
+                blank += 1
+            elif row.kind.key() == "event":
+                blank += row.event.blank_filters()
+        return blank
 
     def set_rules(self, rules: dict[str, Any]) -> None:
         old = self.root
@@ -891,6 +973,8 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self._loaded: tuple[str, str, dict[str, Any]] = ("", "", rules_json(EVERYONE))
         self._loading = False
         self.last_count: int | None = None
+        #: Conditions not filled in yet when the shown count was asked for (left out of it).
+        self.left_out = 0
         self.last_sample: list = []
         self.rules_error = ""
         #: Event and attribute names of the rules that nothing in the workspace has (after a count).
@@ -1212,17 +1296,22 @@ class SegmentBuilder(QtWidgets.QMainWindow):
             self.error_label.setText(sentence(text))
         self.error_label.setVisible(bool(message))
 
-    def _check(self) -> dict[str, Any] | None:
-        """The rules, checked; ``None`` (and the bad row marked) when the engine refuses them."""
-        rules = self.editor.rules()
+    def _check(self, *, filled_only: bool = False) -> dict[str, Any] | None:
+        """The rules, checked; ``None`` (and the bad row marked) when the engine refuses them.
+        ``filled_only``: without the conditions not filled in yet (for the live count)."""
+        if filled_only:
+            rules, places = self.editor.filled_rules()
+        else:
+            rules, places = self.editor.rules(), None
         try:
             parse_rules(rules)
         except SegmentInvalid as exc:
-            field = exc.path.rsplit(".", 1)[-1] if "." in exc.path else ""
+            path = row_path(exc.path, places) if places is not None else exc.path
+            field = path.rsplit(".", 1)[-1] if "." in path else ""
             if "[" in field:
                 field = ""
             message = friendly(exc.message, field)
-            self._show_error(self.editor.mark(exc.path, message), message)
+            self._show_error(self.editor.mark(path, message), message)
             return None
         self.editor.clear_marks()
         self._show_error("", "")
@@ -1232,7 +1321,8 @@ class SegmentBuilder(QtWidgets.QMainWindow):
     def recount(self) -> None:
         """Count and sample the customers the rules pick (on the worker, newest rules only)."""
         self.count_timer.stop()
-        rules = self._check()
+        rules = self._check(filled_only=True)
+        self.left_out = self.editor.blank_count()
         if rules is None:
             self.background.cancel("count")
             self.last_count = None
@@ -1266,9 +1356,14 @@ class SegmentBuilder(QtWidgets.QMainWindow):
                                  else self.tr("%1 customers").replace("%1", f"{count:,}"))
         if everyone:
             share = 100.0 * count / everyone
-            self.count_note.setText(fill(self.tr("match now, %1% of %2"), f"{share:.1f}", f"{everyone:,}"))
+            note = fill(self.tr("match now, %1% of %2"), f"{share:.1f}", f"{everyone:,}")
         else:
-            self.count_note.setText(self.tr("No customers yet — import a CSV or start the collector."))
+            note = self.tr("No customers yet — import a CSV or start the collector.")
+        if self.left_out:
+            # Rows just added, still empty: counted once they are filled in.
+            note += "\n" + (self.tr("1 empty condition is left out") if self.left_out == 1 else
+                            fill(self.tr("%1 empty conditions are left out"), str(self.left_out)))
+        self.count_note.setText(note)
         self.sample.clear()
         self.sample_title.setText(fill(self.tr("Sample: %1 of %2"), f"{len(sample):,}",
                                        f"{count:,}") if 0 < len(sample) < count else self.tr("Sample"))

@@ -1058,8 +1058,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+313"/>
+        <location filename="../../gui/segment_builder.py" line="+333"/>
         <source>values, separated by commas</source>
+        <extracomment>Where the conditions (or filters) of a JSON form are among the rows they came from: per list, each item&apos;s row number and the places below it (see :func:`row_path`).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1076,7 +1077,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ConditionRow</name>
     <message>
-        <location line="+170"/>
+        <location line="+187"/>
         <source>What this condition looks at</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1434,7 +1435,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>EventEditor</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-136"/>
+        <location filename="../../gui/segment_builder.py" line="-149"/>
         <source>did</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1555,7 +1556,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>GroupWidget</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+188"/>
+        <location filename="../../gui/segment_builder.py" line="+215"/>
         <source>all of these</source>
         <extracomment>A gentle note under the row: a name nothing in the workspace has, and what was likely meant.</extracomment>
         <translation type="unfinished"></translation>
@@ -4867,7 +4868,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>SegmentBuilder</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-596"/>
+        <location filename="../../gui/segment_builder.py" line="-647"/>
         <source>is</source>
         <extracomment>Customers shown as a sample of the segment.</extracomment>
         <translation type="unfinished"></translation>
@@ -5028,7 +5029,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+690"/>
+        <location line="+772"/>
         <source>filter %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5044,7 +5045,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+20"/>
-        <location line="+182"/>
+        <location line="+184"/>
         <source>Segments</source>
         <extracomment>A sample customer was double-clicked: show their profile. A segment was saved or deleted.</extracomment>
         <translation type="unfinished"></translation>
@@ -5052,7 +5053,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="-152"/>
         <source>Save segment</source>
-        <extracomment>Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has.</extracomment>
+        <extracomment>Conditions not filled in yet when the shown count was asked for (left out of it). Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5127,12 +5128,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+13"/>
-        <location line="+284"/>
+        <location line="+295"/>
         <source>Sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-280"/>
+        <location line="-291"/>
         <source>A few customers who match, picked at random. Double-click one to see their profile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5164,12 +5165,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+292"/>
+        <location line="+303"/>
         <source>the new segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-227"/>
+        <location line="-238"/>
         <source>New segment, not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5189,22 +5190,32 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+69"/>
+        <source>1 empty condition is left out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 empty conditions are left out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>A segment needs a name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-67"/>
         <source>Fix the marked condition to see who matches.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1135"/>
+        <location line="-1225"/>
         <source>The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), true/false as yes/no, and a date written year-month-day (2025-03-01) matches any time of that day.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1137"/>
+        <location line="+1227"/>
         <source>Counting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5229,7 +5240,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+7"/>
         <source>Sample: %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5953,7 +5964,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1154"/>
+        <location filename="../../gui/segment_builder.py" line="-1225"/>
         <source>where</source>
         <translation type="unfinished"></translation>
     </message>

@@ -138,9 +138,9 @@ def test_an_invalid_rule_is_shown_at_its_row(qtbot, ws, builder):
     builder.show()
     group = builder.editor.root.add_group()
     row = group.items[0]
-    row.kind.set_key("event")  # no event name yet
-    builder.recount()
-    assert builder.last_count is None
+    row.kind.set_key("event")  # no event name yet: left out of the count, refused by a save
+    builder.name.setText("Sign-ups")
+    assert builder.save() is False
     assert "condition 1 › 1" in builder.error_label.text()
     assert "event name is empty" in builder.error_label.text()
     assert row.property("error") is True
@@ -150,6 +150,48 @@ def test_an_invalid_rule_is_shown_at_its_row(qtbot, ws, builder):
     assert builder.error_label.isHidden()
     assert not row.property("error")
     _count_is(qtbot, builder, 0)
+
+
+def test_empty_rows_are_left_out_of_the_count_until_filled_in(qtbot, ws, builder):
+    """A row just added ("+ Condition", "+ Group", "+ where…") is not an error while the count
+    runs: it is left out, and the note says so. Saving still names it."""
+    _seed(ws)
+    builder.show()
+    _count_is(qtbot, builder, 12)
+    group = builder.editor.root.add_group()  # starts with one empty condition
+    qtbot.waitUntil(lambda: not builder.busy and not builder.count_timer.isActive())
+    builder.recount()
+    _count_is(qtbot, builder, 12)
+    assert builder.error_label.isHidden()
+    assert group.items[0].property("error") is not True
+    assert "1 empty condition is left out" in builder.count_note.text()
+
+    # A filled row after the empty one, with an empty filter and a bad one: the bad one is marked
+    # where it is shown (the rows left out do not shift the numbers).
+    event = group.add_condition()
+    event.kind.set_key("event")
+    event.event.event.setText("order_completed")
+    event.event.add_filter()
+    bad = event.event.add_filter()
+    bad.comparison.value.setText("40")  # a value, but no property
+    builder.recount()
+    assert builder.last_count is None
+    assert "condition 1 › 2 › filter 2" in builder.error_label.text()
+    assert bad.comparison.name.property("error") is True
+    bad.comparison.name.setText("total")
+    bad.comparison.operator.set_key("gte")
+    builder.recount()
+    _count_is(qtbot, builder, 6)  # customers with an order of 40 or more: 2, 3, 6, 7, 10, 11
+    assert "2 empty conditions are left out" in builder.count_note.text()
+    assert builder.editor.filled_rules()[0]["conditions"] == [{"kind": "group", "match": "any", "conditions": [
+        {"kind": "event", "event": "order_completed", "did": True, "min_count": 1, "within_days": None,
+         "filters": [{"property": "total", "operator": "gte", "value": "40"}]}]}]
+
+    builder.name.setText("Big orders")
+    assert builder.save() is False  # the empty rows must be filled in or removed first
+    assert "condition 1 › 1" in builder.error_label.text()
+    assert group.items[0].property("error") is True
+    assert SegmentStore(ws).list() == []
 
 
 def test_saving_a_segment_stores_it_and_lists_it(qtbot, ws, builder):
