@@ -291,6 +291,8 @@ class TrackingPanel(QtWidgets.QWidget):
         self.sources_table.setHeaderLabels([self.tr("Events by source"), self.tr("All"), self.tr("24 h")])
         self.sources_table.headerItem().setToolTip(2, self.tr("Received in the last 24 hours"))
         self.sources_table.setRootIsDecorated(False)
+        # Labels read "node names — source, key": a long one keeps its start and its end.
+        self.sources_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.sources_table.setUniformRowHeights(True)
         self.sources_table.setAlternatingRowColors(True)
         source_header = self.sources_table.header()
