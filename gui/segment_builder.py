@@ -790,6 +790,26 @@ class GroupWidget(QtWidgets.QFrame):
         self._update_empty()
         self.changed.emit()
 
+    def remove_blank(self) -> int:
+        """Remove the conditions, filters and groups not filled in yet, here and below; returns
+        how many conditions and filters went."""
+        removed = 0
+        for widget in list(self.items):
+            if isinstance(widget, GroupWidget):
+                if widget.is_blank():
+                    removed += sum(isinstance(w, ConditionRow) for w in widget.rows())
+                    self.remove_item(widget)
+                else:
+                    removed += widget.remove_blank()
+            elif widget.is_blank():
+                removed += 1
+                self.remove_item(widget)
+            elif widget.kind.key() == "event":
+                for row in [r for r in widget.event.filters if r.comparison.is_blank()]:
+                    widget.event._remove_filter(row)
+                    removed += 1
+        return removed
+
     def clear(self) -> None:
         while self.body.count():
             widget = self.body.takeAt(0).widget()
@@ -871,6 +891,10 @@ class RuleEditor(QtWidgets.QScrollArea):
         """The rules without the conditions not filled in yet, and where the others are among
         the rows (for :func:`row_path`)."""
         return self.root.json_and_places(skip_blank=True)
+
+    def remove_blank(self) -> int:
+        """Remove every row not filled in yet; returns how many went."""
+        return self.root.remove_blank()
 
     def blank_count(self) -> int:
         """Conditions and property filters not filled in yet."""
@@ -975,6 +999,8 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.last_count: int | None = None
         #: Conditions not filled in yet when the shown count was asked for (left out of it).
         self.left_out = 0
+        #: Empty rows the last save dropped (said in its status message).
+        self._removed_blank = 0
         self.last_sample: list = []
         self.rules_error = ""
         #: Event and attribute names of the rules that nothing in the workspace has (after a count).
@@ -1326,7 +1352,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         if rules is None:
             self.background.cancel("count")
             self.last_count = None
-            self.sample.clear()
+            self._clear_sample()
             self.count_label.setText("—")
             self.count_note.setText(self.tr("Fix the marked condition to see who matches."))
             return
@@ -1385,7 +1411,14 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         for row in self.editor.condition_rows():
             row.set_hint(_hint(row, known, missing_events, missing_attributes, self.missing_properties))
 
+    def _clear_sample(self) -> None:
+        """No count to show: an empty sample under a plain title (not the last count's)."""
+        self.sample.clear()
+        self.sample_title.setText(self.tr("Sample"))
+
     def _on_count_failed(self, message: str) -> None:
+        self.last_count = None
+        self._clear_sample()
         self.count_label.setText("—")
         self.count_note.setText(self.tr("Could not count: %1").replace("%1", message))
 
@@ -1397,9 +1430,12 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         if not name:
             self._refuse_name(self.tr("A segment needs a name."))
             return False
+        # Rows added but never filled in are dropped, as the live count leaves them out.
+        removed = self.editor.remove_blank()
         rules = self._check()
         if rules is None:
             return False
+        self._removed_blank = removed
         description = self.description.toPlainText()
         segment_id, ws, store = self.current_id, self.workspace, self.store
         rules_changed = segment_id is not None and rules != self._loaded[2]
@@ -1436,7 +1472,11 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.current_id = info.id
         self._loaded = self._current()
         self._update_state()
-        self.statusBar().showMessage(self.tr("Saved “%1”").replace("%1", info.name), 4000)
+        message = fill(self.tr("Saved “%1”"), info.name)
+        if self._removed_blank:
+            message += " · " + (self.tr("1 empty condition removed") if self._removed_blank == 1 else
+                                fill(self.tr("%1 empty conditions removed"), str(self._removed_blank)))
+        self.statusBar().showMessage(message, 6000)
         self.reload(select=info.id)
         self.segmentsChanged.emit()
 

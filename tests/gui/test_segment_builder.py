@@ -138,9 +138,13 @@ def test_an_invalid_rule_is_shown_at_its_row(qtbot, ws, builder):
     builder.show()
     group = builder.editor.root.add_group()
     row = group.items[0]
-    row.kind.set_key("event")  # no event name yet: left out of the count, refused by a save
-    builder.name.setText("Sign-ups")
-    assert builder.save() is False
+    row.kind.set_key("event")
+    where = row.event.add_filter()
+    where.comparison.name.setText("total")
+    where.comparison.value.setText("40")  # a filter, but no event name yet
+    builder.recount()
+    assert builder.last_count is None
+    assert builder.sample_title.text() == "Sample"  # not the last count's "Sample: n of m"
     assert "condition 1 › 1" in builder.error_label.text()
     assert "event name is empty" in builder.error_label.text()
     assert row.property("error") is True
@@ -154,7 +158,7 @@ def test_an_invalid_rule_is_shown_at_its_row(qtbot, ws, builder):
 
 def test_empty_rows_are_left_out_of_the_count_until_filled_in(qtbot, ws, builder):
     """A row just added ("+ Condition", "+ Group", "+ where…") is not an error while the count
-    runs: it is left out, and the note says so. Saving still names it."""
+    runs: it is left out, and the note says so. Saving drops it."""
     _seed(ws)
     builder.show()
     _count_is(qtbot, builder, 12)
@@ -187,11 +191,16 @@ def test_empty_rows_are_left_out_of_the_count_until_filled_in(qtbot, ws, builder
         {"kind": "event", "event": "order_completed", "did": True, "min_count": 1, "within_days": None,
          "filters": [{"property": "total", "operator": "gte", "value": "40"}]}]}]
 
+    # Saving drops the empty rows, as the count did, and says so.
     builder.name.setText("Big orders")
-    assert builder.save() is False  # the empty rows must be filled in or removed first
-    assert "condition 1 › 1" in builder.error_label.text()
-    assert group.items[0].property("error") is True
-    assert SegmentStore(ws).list() == []
+    expected = builder.editor.filled_rules()[0]
+    assert builder.save() is True
+    qtbot.waitUntil(lambda: not builder.busy and len(SegmentStore(ws).list()) == 1)
+    assert SegmentStore(ws).list()[0].rules == expected
+    assert builder.editor.blank_count() == 0
+    assert len(group.items) == 1 and len(event.event.filters) == 1
+    assert "2 empty conditions removed" in builder.statusBar().currentMessage()
+    assert builder.editor.rules() == expected
 
 
 def test_saving_a_segment_stores_it_and_lists_it(qtbot, ws, builder):
