@@ -11,8 +11,8 @@
    and the time zone of times written without one. The engine's suggested mapping is the default,
    and every change is checked at once with :func:`engine.track.csv_import.make_plan`; a refusal
    says what to change on this page (:func:`error_text`), never a command-line option, and the
-   sample values that the chosen types, date format and time zone do not read are counted, with
-   an example (:func:`sample_misfits`). An events import whose time column reads none of the
+   sample values that the chosen types, date format and time zone do not read, or that an e-mail
+   identifier column does not take as addresses, are counted, with an example (:func:`sample_misfits`). An events import whose time column reads none of the
    sample values (every row would be skipped) cannot start (:func:`unreadable_times`).
 4. *Import*: a progress bar and a Cancel button; the import runs on a worker thread and stops
    between two batches when cancelled (what was committed stays).
@@ -47,12 +47,21 @@ from engine.track.csv_import import (
     ImportResult,
     Preview,
     RowError,
+    event_source,
     import_csv,
     make_plan,
     preview,
     write_error_report,
+    zone_used_before,
 )
-from engine.track.csv_types import TYPES, ColumnType, DateTimeConverter, converter
+from engine.track.csv_types import (
+    TYPES,
+    ColumnType,
+    DateTimeConverter,
+    address_problem,
+    converter,
+    without_placeholders,
+)
 from gui.forms import time_zone_names
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot, fill, translate
 
@@ -228,9 +237,11 @@ def fix_hint(fix: str | None) -> str:
     }.get(fix or "", "")
 
 
-def error_text(exc: JourneyStudioError) -> str:
-    """An engine error as the wizard shows it: where and what, then what to do here about it."""
-    text = f"{exc.where}: {exc.message}" if exc.where else exc.message[:1].upper() + exc.message[1:]
+def error_text(exc: JourneyStudioError, file: str | None = None) -> str:
+    """An engine error as the wizard shows it: where and what, then what to do here about it. The
+    place is left out when it is ``file``, the file the page is about."""
+    where = exc.where if exc.where != file else None
+    text = f"{where}: {exc.message}" if where else exc.message[:1].upper() + exc.message[1:]
     hint = fix_hint(getattr(exc, "fix", None))
     return f"{text}; {hint}" if hint else text
 
@@ -290,30 +301,40 @@ def _fit_words(column_type: ColumnType) -> str:
 
 def sample_misfits(plan: ImportPlan, source: Preview) -> list[str]:
     """Warnings for the preview's sample values that the planned column types do not read, in the
-    date format, time zone and types the user has chosen: how many, an example, and what the
-    import does with them. Columns the plan already warns about are left to its warning."""
+    date format, time zone and types the user has chosen, and for those that an e-mail identifier
+    column does not take as addresses: how many, an example, and what the import does with them.
+    Columns the plan already warns about are left to its warning, and the cells of an attribute
+    column that only say there is no value (n/a) are empty cells, as the import reads them."""
     zone: tzinfo = UTC if plan.time_zone == "UTC" else ZoneInfo(plan.time_zone)
     warned = {c.name for c in plan.columns if any(w.startswith(f"column '{c.name}': ") for w in plan.warnings)}
     out = []
     for column in plan.columns:
         column_type = column.type
-        if column_type.name == "text" or column.name in warned:
+        email = column.target == "identifiers.email"
+        if (column_type.name == "text" and not email) or column.name in warned:
             continue
-        conv = converter(column_type, zone)
         present = [row[column.index].strip() for row in source.rows if column.index < len(row)]
+        if column.target.startswith("attributes."):
+            present = without_placeholders(present)
         present = [v for v in present if v]
-        if column_type.apostrophe == "digits":
-            present = [v[1:] if v[:1] == "'" and v[1:].isdigit() else v for v in present]
         skipped: list[str] = []
         kept: list[str] = []
-        for value in present:
-            try:
-                conv.one(value)
-            except (ValueError, OverflowError):
-                # As the import decides: a strict column's bad value, or a date in the other
-                # day/month order, makes the row an error; other values are kept as text.
-                other_order = isinstance(conv, DateTimeConverter) and conv.other_order(value)
-                (skipped if column.strict or other_order else kept).append(value)
+        if email:
+            # The import takes any text with an @ and nothing no address holds (a comma, a space).
+            column_type = ColumnType("email")
+            skipped = [v for v in present if address_problem(v) is not None]
+        else:
+            conv = converter(column_type, zone)
+            if column_type.apostrophe == "digits":
+                present = [v[1:] if v[:1] == "'" and v[1:].isdigit() else v for v in present]
+            for value in present:
+                try:
+                    conv.one(value)
+                except (ValueError, OverflowError):
+                    # As the import decides: a strict column's bad value, or a date in the other
+                    # day/month order, makes the row an error; other values are kept as text.
+                    other_order = isinstance(conv, DateTimeConverter) and conv.other_order(value)
+                    (skipped if column.strict or other_order else kept).append(value)
         for bad, then in ((skipped, translate("ImportWizard", "rows with such a value will be skipped and listed")),
                           (kept, translate("ImportWizard", "such values are kept as text"))):
             if not bad:
@@ -725,6 +746,8 @@ class MappingPage(QtWidgets.QWizardPage):
         #: separator is), about what the checked plan will skip, and about the sample values that
         #: the chosen types, date format and time zone do not read.
         self.date_warnings: list[str] = []
+        #: The zone this events file was imported with before (None: never).
+        self.zone_before: str | None = None
         self.type_warnings: list[str] = []
         self.plan_warnings: list[str] = []
         self.fit_warnings: list[str] = []
@@ -852,7 +875,9 @@ class MappingPage(QtWidgets.QWizardPage):
                               [row[info.index] for row in p.rows if info.index < len(row)])
             self.id_column.setCurrentIndex(self.id_column.findText(p.id_column) if p.id_column else -1)
             self.id_kind.setCurrentText(p.id_kind or "user_id")
-            zone = self.wiz.time_zone or system_time_zone()
+            # A file imported before is read in the zone it was then, so that it adds nothing again.
+            self.zone_before = self._zone_before(p) if events else None
+            zone = self.zone_before or self.wiz.time_zone or system_time_zone()
             self.time_zone.setCurrentText(zone)
             self.date_format.setCurrentIndex(0)
             self.event_name.clear()
@@ -1060,7 +1085,7 @@ class MappingPage(QtWidgets.QWizardPage):
             plan = make_plan(p, options)
         except JourneyStudioError as exc:
             plan = None
-            self.plan_error = error_text(exc)
+            self.plan_error = error_text(exc, p.path)
             self.plan_warnings = []
             self.fit_warnings = []
             self.summary.clear()
@@ -1083,10 +1108,22 @@ class MappingPage(QtWidgets.QWizardPage):
         # Once a format is chosen under Dates, day and month are no longer guessed.
         dates = self.date_warnings if options.date_format is None else []
         renamed = [_sentence(w) for w in p.header_warnings]
+        zone = options.time_zone
+        moved = [fill(self.tr("This file was imported before with times read in %1; read in %2, its "
+                              "events are stored again at other times. Choose %1 to add nothing twice."),
+                      self.zone_before, zone)] if events and self.zone_before and zone != self.zone_before else []
         _show(self.warnings, "\n".join(renamed + dates + self.type_warnings + self.plan_warnings
-                                       + self.fit_warnings))
+                                       + self.fit_warnings + moved))
         _show(self.error, self.plan_error)
         self.completeChanged.emit()
+
+    def _zone_before(self, p: Preview) -> str | None:
+        if self.wiz.workspace is None:
+            return None
+        try:
+            return zone_used_before(self.wiz.workspace, event_source(p.path, ImportOptions()))
+        except JourneyStudioError:
+            return None  # the import itself will say what is wrong with the workspace
 
     def _show_read_types(self, plan: ImportPlan | None, chosen: bool = False) -> None:
         """A time column that is not all dates is read in the format of most of its values (when no

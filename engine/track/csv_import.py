@@ -36,7 +36,9 @@ Rules:
 - Importing a file again adds nothing. An event's ``dedup_key`` is derived from its identifiers,
   name, time and properties (``csv:<UTC time>:<hash>``, so keys of a file in time order are
   written in order), and the store ignores a key it has. Customers are upserted by identifier:
-  attributes and consent are merged column by column (empty cells change nothing), tags are added
+  attributes and consent are merged column by column (empty cells change nothing, and so do the
+  cells of an attribute column that only say there is no value, such as ``n/a``, ``null`` or ``-``:
+  :data:`~engine.track.csv_types.PLACEHOLDERS`; a warning counts them), tags are added
   to the stored ones. Every row of a customer import is counted once: it created a customer, it
   updated one, it changed nothing (``unchanged``; so do rows that only set a customer back to what
   it was before the import, as a file imported again that names one customer twice does), or it
@@ -153,6 +155,7 @@ from engine.track.csv_types import (
     receive_message,
     send_message,
     storage_strings,
+    without_placeholders,
 )
 from engine.track.identity import EXCLUSIVE_KINDS
 from engine.track.tracking_plan import CSV_PREFIX, check_and_record, current_plan
@@ -324,6 +327,10 @@ class ImportResult:
     elapsed_s: float = 0.0
     #: How each column was used, for display.
     mapping: list[str] = field(default_factory=list)
+    #: The zone times written without one were read in (events).
+    time_zone: str = ""
+    #: That zone is the one the source was imported with before (:attr:`ImportOptions.keep_zone`).
+    zone_kept: bool = False
 
     @property
     def good_rows(self) -> int:
@@ -456,6 +463,11 @@ class ImportOptions:
     event_name: str | None = None
     #: The zone of times written without one (an IANA name).
     time_zone: str = "UTC"
+    #: Events: read times written without a zone in the zone the same source was imported with
+    #: before, if it was (see :func:`zone_used_before`); ``time_zone`` then counts only for a
+    #: source never imported. For a zone nobody chose (the computer's), so that importing a file
+    #: again adds nothing wherever it is done.
+    keep_zone: bool = False
     #: The format of every date column (``iso``, ``dmy``, ``mdy``, ``ymd``, ``unix_s``, ``unix_ms``
     #: or a strptime pattern); ``date_formats`` sets it per column.
     date_format: str | None = None
@@ -506,15 +518,23 @@ class ImportPlan:
 
 
 _ID_HEADERS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "e-mail", "mail", "email_address", "emailaddress", "邮箱", "电子邮件"),
+    "email": ("email", "e-mail", "e_mail", "mail", "email_address", "emailaddress", "邮箱", "电子邮件"),
     "user_id": ("user_id", "userid", "user", "customer_id", "customerid", "uid", "member_id", "memberid",
                 "client_id", "id", "用户id", "会员id", "客户id"),
-    "phone": ("phone", "mobile", "phone_number", "tel", "telephone", "cell", "手机", "手机号", "电话"),
+    "phone": ("phone", "mobile", "phone_number", "tel", "telephone", "cell", "手机", "手机号", "电话",
+              "telefon", "telefonnummer", "handy", "handynummer", "mobil", "mobilnummer", "téléphone",
+              "portable", "teléfono", "telefono", "móvil", "movil", "celular", "cellulare", "telemóvel",
+              "telemovel", "telefone"),
     "distinct_id": ("distinct_id", "distinctid"),
     "anonymous_id": ("anonymous_id", "anonymousid", "anon_id"),
 }
-_EVENT_HEADERS = ("event", "event_name", "eventname", "event_type", "action", "name", "type", "事件",
-                  "事件名", "事件名称")
+#: Headers of the event name, as :func:`_norm` writes them. A bare ``name`` is not one: in a customer
+#: list it is the customer's.
+_EVENT_HEADERS = ("event", "event_name", "eventname", "event_type", "action", "action_name", "activity",
+                  "activity_name", "type", "ereignis", "ereignisname", "aktion", "aktivität", "événement",
+                  "evenement", "nom_de_l'événement", "nom_de_l'evenement", "activité", "evento", "nombre_del_evento",
+                  "acción", "accion", "actividad", "nome_evento", "nome_dell'evento", "azione", "attività",
+                  "nome_do_evento", "ação", "acao", "atividade", "事件", "事件名", "事件名称", "事件类型")
 _TIME_HEADERS = ("time", "timestamp", "occurred_at", "event_time", "datetime", "date", "created_at",
                  "ts", "at", "时间", "日期", "发生时间")
 _TAG_HEADERS = ("tags", "tag", "labels", "标签")
@@ -670,6 +690,8 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
     columns = []
     for index, name in enumerate(header):
         values = [r[index] for r in sample]
+        if kind == "customers":
+            values = without_placeholders(values)  # empty cells of an attribute (n/a, null, -)
         column_type = infer_type(values, name, delimiter=fmt.delimiter)
         empty = sum(1 for v in values if not v.strip())
         misfit_rows = _misfits(column_type, values)
@@ -891,7 +913,8 @@ def make_plan(source: Preview, options: ImportOptions | None = None) -> ImportPl
         id_column = id_targets[0] if id_targets else None
         id_kind = targets[id_column][0].partition(".")[2] if id_column else None
     if id_column is None or id_kind is None:
-        raise CsvImportError("no column identifies the customer", option="id_column", fix="id_column")
+        raise CsvImportError(f"no column identifies the customer (the columns are {', '.join(header)})",
+                             where=source.path, option="id_column", fix="id_column")
     seen: dict[str, str] = {}
     for column, (target, _t) in targets.items():
         if target in ("skip",) or target == "tags":
@@ -906,12 +929,14 @@ def make_plan(source: Preview, options: ImportOptions | None = None) -> ImportPl
             raise CsvImportError(f"choose an event column ('{seen['event']}') or a fixed event name, not both",
                                  option="event_name", usage=True)
         if not event_name and "event" not in seen:
-            raise CsvImportError("no column holds the event name", option="mapping", fix="event")
+            raise CsvImportError(f"no column holds the event name (the columns are {', '.join(header)})",
+                                 where=source.path, option="mapping", fix="event")
         if event_name and len(event_name) > MAX_EVENT_NAME_LENGTH:
             raise CsvImportError(f"the event name is longer than {MAX_EVENT_NAME_LENGTH} characters",
                                  option="event_name", usage=True)
         if "time" not in seen:
-            raise CsvImportError("no column holds the event time", option="mapping", fix="time")
+            raise CsvImportError(f"no column holds the event time (the columns are {', '.join(header)})",
+                                 where=source.path, option="mapping", fix="time")
     plans = []
     skipped = []
     warnings: list[str] = []
@@ -1045,13 +1070,49 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
         raise WorkspaceError("the workspace is open read-only; nothing can be imported", where=ws.location)
     started = time.perf_counter()
     first = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=0)
+    source = event_source(path, options)
+    before = zone_used_before(ws, source) if kind == "events" else None
+    kept = options.keep_zone and before is not None and before != options.time_zone
+    if kept:
+        options = replace(options, time_zone=before)
     plan = make_plan(first, options)
     job = (_EventImport if kind == "events" else _CustomerImport)(
         ws, Path(path), first, plan, options, progress=progress, cancel=cancel, dry_run=dry_run,
         on_events=on_events)
     result = job.run()
+    if kind == "events" and _reads_zone(plan):
+        result.time_zone, result.zone_kept = plan.time_zone, kept
+        if before is not None and before != plan.time_zone:
+            result.warnings.append(
+                f"{Path(path).name} was imported before with times read in {before}; times written without "
+                f"a zone are now read in {plan.time_zone}, so those events are stored again at other times "
+                f"(import with the time zone {before} to add nothing)")
+        if not dry_run and result.rows_read and not result.cancelled and before != plan.time_zone:
+            ws.set_meta(ZONE_META_PREFIX + source, plan.time_zone)
     result.elapsed_s = time.perf_counter() - started
     return result
+
+
+def _reads_zone(plan: ImportPlan) -> bool:
+    """Whether the events' times can depend on the zone (not Unix timestamps)."""
+    return any(c.type.date_format not in ("unix_s", "unix_ms") for c in plan.of("time"))
+
+
+#: Meta key prefix of the zone each events source was last imported with (see :func:`zone_used_before`).
+ZONE_META_PREFIX = "csv_zone:"
+
+
+def event_source(path: str | Path, options: ImportOptions) -> str:
+    """The ``source`` of the events imported from ``path``: ``csv:<file name>`` unless set."""
+    return options.source if options.source is not None else f"{CSV_PREFIX}{Path(path).name}"
+
+
+def zone_used_before(ws: Workspace, source: str) -> str | None:
+    """The zone times written without one were read in when events of ``source`` were last
+    imported (``None``: never, or before zones were recorded). Dedup keys hold times in UTC, so
+    the same file read in another zone is other events; the wizard and the command line start
+    from this zone."""
+    return ws.get_meta(ZONE_META_PREFIX + source)
 
 
 class _Batch(NamedTuple):
@@ -1556,7 +1617,7 @@ class _EventImport(_Import):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        source = self.options.source if self.options.source is not None else f"{CSV_PREFIX}{self.path.name}"
+        source = event_source(self.path, self.options)
         self.source = source[:MAX_SOURCE_LENGTH]
 
     def _converter(self) -> EventConverter:
@@ -1733,7 +1794,7 @@ class _CustomerImport(_Import):
         if notes:
             convert.note(notes, bad, numbers, self.notes)
         if kept:
-            convert.keep(kept, bad, numbers, self.kept_as_text)
+            convert.keep(kept, bad, numbers, self.kept_as_text, self.notes)
         if not changes:
             return
         fresh = set(new_customers)

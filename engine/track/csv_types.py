@@ -42,12 +42,20 @@ An identifier that Excel wrote as a number in scientific notation (``1.38001E+10
 digits: its row is an error. An identifier that a spreadsheet or pandas wrote as a decimal
 (``13800138000.0``) loses nothing: it is imported without the ``.0`` (a phone number would
 otherwise keep the 0 as a digit, as dots separate its groups) and its row is named in a warning. An
-e-mail identifier without a dot in its domain (``chloe@example``) is kept, as local test setups use
-such addresses, but its row is named in a warning; so, in an events file, is a property value that
+e-mail identifier without a dot in its domain (``chloe@example``, ``user@localhost``) is kept, but
+its row is named in a warning for the user to check; so, in an events file, is a property value that
 Excel shortened (``1.23457E+11``: at most six significant digits on a number of at least 1e11),
-which is imported as the number it shows (:data:`Note`, :attr:`EventRows.notes`). These checks
-search a batch's column joined into one text, and go value by value only through a batch that
-holds such a value.
+which is imported as the number it shows (:data:`Note`, :attr:`EventRows.notes`). An e-mail
+identifier with a character that no address holds outside a quoted local part (a comma, a space, a
+semicolon, an angle bracket, a second ``@``: ``user0@Example,COM``) makes its row an error
+(:func:`address_problem`). These checks search a batch's column joined into one text, and go value
+by value only through a batch that holds such a value.
+
+Cells that only say there is no value (:data:`PLACEHOLDERS`: ``n/a``, ``#N/A``, ``null``, ``none``,
+``-``, ``—`` and the like, in any case; not ``NA`` nor ``no``, which can be values) are empty cells
+in a column of customer attributes: they change nothing, and the preview of a customers file leaves
+them out of type inference (:func:`without_placeholders`). The import names them in a warning
+(:data:`PLACEHOLDER`). Elsewhere they are values like any other.
 
 A :class:`Converter` is built once per column and converts a whole column at a time with C-level
 loops (``map``); only when that fails does it go value by value to find the bad ones. Naive times
@@ -77,7 +85,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
 from hashlib import blake2b
-from itertools import compress, repeat
+from itertools import compress, product, repeat
 from json.encoder import encode_basestring
 from operator import methodcaller
 from typing import Any, BinaryIO
@@ -95,6 +103,13 @@ DATE_FORMATS = {
     "unix_s": "Unix time in seconds (1735669800)",
     "unix_ms": "Unix time in milliseconds (1735669800000)",
 }
+#: Cells that only say there is no value, lower-cased: an attribute column leaves them empty, as it
+#: does an empty cell. Not ``NA`` (Namibia, North America) nor ``no``, which can be values.
+PLACEHOLDERS = frozenset({"n/a", "#n/a", "n.a.", "null", "(null)", "none", "(none)", "-", "--", "—", "–"})
+#: The same in every mix of upper and lower case (``N/A``, ``NULL``, ``None``), so that a column is
+#: searched without lower-casing its values.
+_PLACEHOLDER_CELLS = frozenset(
+    "".join(chars) for text in PLACEHOLDERS for chars in product(*({c, c.upper()} for c in text)))
 TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1", "on", "是"})
 FALSE_WORDS = frozenset({"false", "no", "n", "f", "0", "off", "否"})
 _BOOLS = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
@@ -137,11 +152,18 @@ _QUOTED_DIGITS = re.compile(r"'\+?[0-9]+")
 _QUOTED_ID = re.compile(r"'\+?[0-9]")
 #: Excel's formula that keeps a value as text (``="00123"``, ``="+4917123"``): the text inside.
 _FORMULA_TEXT = re.compile(r'="((?:[^"]|"")*)"')
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
 #: What an e-mail value must be once the column is e-mail (inference asks for a dot in the domain as
 #: well): an identifier without that dot is imported and only named (``chloe@example``), so the
-#: type check does not call it a misfit either.
-_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
+#: type check does not call it a misfit either. A comma, a semicolon or an angle bracket is never
+#: part of an address (outside a quoted local part, which no export writes).
+_ADDRESS = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+")
+#: What no e-mail address holds outside a quoted local part, by what the error calls it (any other
+#: white space is a space too).
+_NOT_IN_ADDRESS = {",": "a comma", ";": "a semicolon", "<": "an angle bracket", ">": "an angle bracket"}
+#: Them and the ASCII white space but the newline, looked for one by one in values joined with
+#: newlines (a substring test is a C-level scan, many times cheaper than a regular expression).
+_ADDRESS_JUNK = (",", ";", "<", ">", " ", "\t", "\r", "\f", "\v", "\x1c", "\x1d", "\x1e", "\x1f")
 #: A number as Excel writes it in scientific notation once it is too long for a cell (1.38001E+10;
 #: also 1.38E10, 1.38e+10 and 1,38E10 as other programs and locales write it). Without a sign
 #: before the exponent it needs decimals (``5e12`` or ``3E5`` may well be a code someone chose).
@@ -166,9 +188,9 @@ _DAY_MONTH = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
 _YEAR_FIRST = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})" + _TIME)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_WORDS = ("time", "date", "timestamp", "at", "ts", "when", "created", "updated", "时间", "日期")
-_PHONE_WORDS = ("phone", "mobile", "tel", "cell", "telefon", "telefonnummer", "handy", "mobil", "mobilnummer",
-                "téléphone", "telephone", "portable", "teléfono", "telefono", "celular", "móvil", "movil",
-                "cellulare", "手机", "电话")
+_PHONE_WORDS = ("phone", "mobile", "tel", "cell", "telefon", "telefonnummer", "handy", "handynummer", "mobil",
+                "mobilnummer", "téléphone", "telephone", "portable", "teléfono", "telefono", "celular", "móvil",
+                "movil", "cellulare", "telemóvel", "telemovel", "telefone", "手机", "电话")
 #: Unix times accepted: 1973-03-03 to 2286-11-20 in seconds.
 _UNIX_S = (100_000_000, 9_999_999_999)
 _UNIX_MS = (100_000_000_000, 9_999_999_999_999)
@@ -426,6 +448,38 @@ def _number_text(text: str, column: ColumnType) -> str | None:
     if mark == group:
         return None
     return f"{head}{body.replace(group, '')}.{digits}"
+
+
+def without_placeholders(values: Sequence[str]) -> list[str]:
+    """``values`` with the cells that only say there is no value (:data:`PLACEHOLDERS`) made empty,
+    as a column of customer attributes reads them."""
+    return ["" if v.strip() in _PLACEHOLDER_CELLS else v for v in values]
+
+
+def address_problem(value: str) -> str | None:
+    """Why a value of an e-mail identifier column is not an address, or None: it has no ``@``, or a
+    character that no address holds outside a quoted local part (``"jo smith"@example.com``): a
+    comma, a semicolon, an angle bracket, white space, or a second ``@``. An address without a dot
+    in its domain is one (``user@localhost``)."""
+    if "@" not in value:
+        return f"'{_cut(value)}' is not an email address"
+    rest = value
+    if value[:1] == '"' and (end := value.find('"@', 1)) > 0:
+        rest = value[end + 1:]
+    # The first of them is named (``ann@example.com;bob@example.com`` holds a semicolon).
+    seen = False
+    for char in rest:
+        if char == "@":
+            if seen:
+                what = "a second @"
+                break
+            seen = True
+        elif char in _NOT_IN_ADDRESS or char.isspace():
+            what = _NOT_IN_ADDRESS.get(char, "a space")
+            break
+    else:
+        return None
+    return f"'{_cut(value)}' is not an email address: it holds {what}"
 
 
 def _as_email(values: list[str], header: str, delimiter: str) -> Candidate:
@@ -1096,12 +1150,18 @@ class BatchConverter:
                kept: list[Note], *, as_json: bool) -> list[Any]:
         """Converted values of one column (None for empty cells); rows with a bad value for a strict
         column go into ``bad``, values kept as text go into ``kept`` as notes (:data:`KEPT`), which
-        :meth:`note` counts once the rows that are bad are all known. ``as_json``: JSON text
-        instead of Python values."""
+        :meth:`keep` counts once the rows that are bad are all known. A column of customer
+        attributes reads a placeholder (:data:`PLACEHOLDERS`) as an empty cell, and notes it in
+        ``kept`` too (:data:`PLACEHOLDER`). ``as_json``: JSON text instead of Python values."""
         conv = self.converters[plan.index]
         stripped = list(map(str.strip, cells))
         if plan.type.apostrophe == "digits":
             stripped = _unquoted(stripped, every=False)
+        if plan.target.startswith("attributes.") and not _PLACEHOLDER_CELLS.isdisjoint(stripped):
+            for index, cell in enumerate(stripped):
+                if cell in _PLACEHOLDER_CELLS:
+                    kept.append((index, PLACEHOLDER, plan.name, cell))
+                    stripped[index] = ""
         if "" not in stripped:
             try:
                 values = conv.many(stripped)
@@ -1155,8 +1215,11 @@ class BatchConverter:
         email = kind == "email"
         if "" not in values and max(map(len, values), default=0) <= limit:
             if email:
+                # One @ in every value, and no line break, white space or other character that no
+                # address holds (C-level counts and scans of the whole column).
                 if all(map(str.__contains__, values, repeat("@"))) and all(map(str.isascii, values)) \
-                        and not _NO_DOT_DOMAIN.search(joined):
+                        and joined.count("@") == len(values) and joined.count("\n") == len(values) - 1 \
+                        and not any(map(joined.__contains__, _ADDRESS_JUNK)) and not _NO_DOT_DOMAIN.search(joined):
                     return values
             else:
                 # The substring tests are C-level scans; the search runs only if one of them hits.
@@ -1170,8 +1233,8 @@ class BatchConverter:
             elif not value:
                 continue
             elif email:
-                if "@" not in value:
-                    bad.setdefault(index, (plan.name, value, f"'{_cut(value)}' is not an email address"))
+                if (problem := address_problem(value)) is not None:
+                    bad.setdefault(index, (plan.name, value, problem))
                 elif notes is not None and "." not in value.rpartition("@")[2]:
                     notes.append((index, NO_DOT, plan.name, value))
             elif _EXCEL_NUMBER.fullmatch(value):
@@ -1210,11 +1273,16 @@ class BatchConverter:
 
     @staticmethod
     def keep(kept: list[Note], bad: dict[int, tuple[str, str, str]], numbers: Sequence[int],
-             into: dict[str, KeptAsText]) -> None:
+             into: dict[str, KeptAsText], notes: dict[tuple[str, str], KeptAsText] | None = None) -> None:
         """Add the values kept as text (:meth:`values`) of rows that are not bad to ``into`` (by
-        column): a value of a row that was skipped was not imported, as text or otherwise."""
-        for index, _what, column, value in _of_good_rows(kept, bad):
-            into.setdefault(column, KeptAsText()).add(numbers[index], value)
+        column): a value of a row that was skipped was not imported, as text or otherwise. The
+        placeholders left empty go into ``notes`` (by what and column, as :meth:`note` adds them)."""
+        for index, what, column, value in _of_good_rows(kept, bad):
+            if what == PLACEHOLDER:
+                if notes is not None:
+                    notes.setdefault((what, column), noted(what)).add(numbers[index], value)
+            else:
+                into.setdefault(column, KeptAsText()).add(numbers[index], value)
 
     def identifiers(self, cells_by_column: list[tuple[ColumnPlan, list[str]]], n: int,
                     bad: dict[int, tuple[str, str, str]]) -> list[list[tuple[str, str]]]:
@@ -1308,8 +1376,9 @@ class Doubtful(KeptAsText):
 
 #: What a note (a value imported as it is or changed, which a warning names) is about: an e-mail
 #: address without a dot in its domain, an identifier written as a decimal and imported without
-#: its ``.0``, a property value that is a number Excel shortened.
-NO_DOT, DECIMAL, SHORTENED = "no_dot", "decimal", "shortened"
+#: its ``.0``, a property value that is a number Excel shortened, a placeholder (``n/a``) that an
+#: attribute column left empty.
+NO_DOT, DECIMAL, SHORTENED, PLACEHOLDER = "no_dot", "decimal", "shortened", "placeholder"
 #: A value that did not fit its column's type and was kept as text (:meth:`BatchConverter.values`).
 KEPT = "kept"
 #: A note of one batch: (row index in the batch, what, column, value).
@@ -1318,7 +1387,7 @@ Note = tuple[int, str, str, str]
 
 def noted(what: str) -> KeptAsText:
     """An empty tally of the notes of one kind: values to check name more rows than values changed."""
-    return KeptAsText() if what == DECIMAL else Doubtful()
+    return KeptAsText() if what in (DECIMAL, PLACEHOLDER) else Doubtful()
 
 
 def note_warning(what: str, column: str, tally: KeptAsText) -> str:
@@ -1329,8 +1398,11 @@ def note_warning(what: str, column: str, tally: KeptAsText) -> str:
     many = count != 1
     if what == NO_DOT:
         return (f"column '{column}': {count:,} e-mail address{'es have' if many else ' has'} no dot in "
-                f"{'their' if many else 'its'} domain (after the @), which only test setups use; "
-                f"{'they were' if many else 'it was'} imported as written: {shown}{more}")
+                f"{'their' if many else 'its'} domain (after the @), like user@localhost, and "
+                f"{'were' if many else 'was'} imported as written; check the column: {shown}{more}")
+    if what == PLACEHOLDER:
+        return (f"column '{column}': {count:,} cell{'s' if many else ''} that only {'say' if many else 'says'} "
+                f"there is no value {'were' if many else 'was'} left empty: {shown}{more}")
     if what == DECIMAL:
         return (f"column '{column}': {count:,} value{'s' if many else ''} written as a decimal (a spreadsheet "
                 f"saved the number{'s' if many else ''} that way) {'were' if many else 'was'} imported without "
@@ -1506,7 +1578,7 @@ class EventConverter(BatchConverter):
         if notes:
             self.note(notes, bad, numbers, out.notes)
         if kept:
-            self.keep(kept, bad, numbers, out.kept_as_text)
+            self.keep(kept, bad, numbers, out.kept_as_text, out.notes)
         if bad:
             for index in sorted(bad):
                 column, value, reason = bad[index]
@@ -1697,7 +1769,8 @@ def _cut(value: str, size: int = 40) -> str:
     return value if len(value) <= size else value[:size] + "…"
 
 
-__all__ = ["DATE_FORMATS", "TYPES", "BatchConverter", "ColumnPlan", "ColumnType", "Converter",
-           "DateTimeConverter", "Doubtful", "EventConverter", "EventJob", "EventRows", "KeptAsText",
-           "MARKETING_STATUSES", "Note", "check_date_format", "note_warning", "noted",
-           "converter", "infer_type", "most_read_dates", "parse_type", "reading_process", "storage_strings"]
+__all__ = ["DATE_FORMATS", "PLACEHOLDER", "PLACEHOLDERS", "TYPES", "BatchConverter", "ColumnPlan", "ColumnType",
+           "Converter", "DateTimeConverter", "Doubtful", "EventConverter", "EventJob", "EventRows", "KeptAsText",
+           "MARKETING_STATUSES", "Note", "address_problem", "check_date_format", "note_warning", "noted",
+           "converter", "infer_type", "most_read_dates", "parse_type", "reading_process", "storage_strings",
+           "without_placeholders"]

@@ -17,6 +17,12 @@ before stay; the summary says up to which line).
 The engine's errors name no option; what would fix one (its ``fix``) is said here, in this
 command's words (:data:`FIXES`).
 
+The warnings are the result's, in its order, but for one case: values of the preview's sample that
+do not fit their column's type and were kept as text are named twice, in the preview's warning
+(which says the type) and in the result's (which says what was done). When both name the same
+values, the preview's is printed alone, saying what was done too (:func:`_warnings`); ``--json``
+keeps both.
+
 The summary counts every row of a customer import once: created (it made a customer), updated,
 unchanged or skipped with an error; ``--json`` has the same counts (``created``, ``updated``,
 ``unchanged``, ``skipped``, which add up to ``rows_read``) and ``customers_updated``, the customers
@@ -33,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -53,6 +60,15 @@ FIXES = {
     "event": "map one with --map COLUMN=event, or give every row the same name with --event-name NAME",
     "time": "map one with --map COLUMN=time",
 }
+
+
+#: The preview's warning about sampled values that do not fit their column's type, and the
+#: result's about the values that did not and were kept as text: the column, how many, and the
+#: values named (see :func:`engine.track.csv_import.preview` and ``_Import.run``).
+_SAMPLE_MISFITS = re.compile(r"column '(?P<column>.*?)': (?P<count>\d[\d,]*) of the first [\d,]+ values "
+                             r"do(?:es)? not fit its type \(.*?\): (?P<shown>row \d+ .*?)(?: and more)?")
+_KEPT_AS_TEXT = re.compile(r"column '(?P<column>.*?)': (?P<count>\d[\d,]*) values? did not fit its type and "
+                           r"(?:was|were) kept as text: (?P<shown>row \d+ .*?)(?: and [\d,]+ more)?")
 
 
 def _out(text: str = "") -> None:
@@ -97,7 +113,9 @@ def add_commands(sub: argparse._SubParsersAction,
         description="Import customers or events from a CSV file (Excel and other spreadsheet exports: "
                     "UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK; comma, semicolon, tab or pipe). Rows with "
                     "errors are skipped and listed; importing the same file again adds nothing. Every customer "
-                    "row is counted once: created, updated, unchanged or skipped. "
+                    "row is counted once: created, updated, unchanged or skipped. An empty cell changes no "
+                    "stored attribute, and neither does one that only says there is no value (n/a, #N/A, "
+                    "null, none, -). "
                     "Exit code 0 when rows were imported or were already there, 1 when nothing could "
                     "be imported (no row was good, or the file cannot be read or lacks a column the "
                     "import needs), 2 when the command line is wrong (including an unknown field, "
@@ -179,6 +197,8 @@ def _import(args: argparse.Namespace) -> int:
         args.time_zone, args.zone_chosen = local_time_zone(), False
     options = ImportOptions(mapping=dict(args.mapping), id_column=args.id_column, id_kind=args.id_kind,
                             event_name=args.event_name, time_zone=args.time_zone, date_format=args.date_format,
+                            # A zone nobody chose: a file imported before is read as it was then.
+                            keep_zone=not getattr(args, "zone_chosen", True),
                             encoding=args.encoding, delimiter=args.delimiter,
                             batch_rows=args.batch_rows or BATCH_ROWS,
                             # This process holds the workspace's write lock and runs nothing else.
@@ -279,10 +299,13 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
     _out(f"{name}: {result.summary()} ({result.elapsed_s:.1f} s{rate})")
     if result.rows_read == 0:
         _out("  the file has no data rows")
+    elif args.kind == "events" and getattr(result, "zone_kept", False):
+        _out(f"  times written without a zone were read in {result.time_zone}, as when the file was imported "
+             "before (--time-zone chooses another)")
     elif args.kind == "events" and not getattr(args, "zone_chosen", True):
         _out(f"  times written without a zone were read in {args.time_zone}, this computer's time zone "
              "(--time-zone chooses another)")
-    for warning in result.warnings:
+    for warning in _warnings(result.warnings):
         _out(f"  warning: {warning}")
     if result.plan_violations:
         count = f"{result.plan_violations:,} breach{'es' if result.plan_violations != 1 else ''}"
@@ -305,3 +328,29 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
     if result.cancelled:
         _out(f"Interrupted: lines up to {result.last_line:,} were read and what was imported is kept; "
              "import the file again to add the rest (rows already there are skipped).")
+
+
+def _warnings(warnings: list[str]) -> list[str]:
+    """The warnings to print: a result's warning about values kept as text that names the same
+    values as the preview's warning about the sample (the same column, count and rows) is left out,
+    and the preview's says what was done with them."""
+    named: dict[tuple[str, int, str], int] = {}
+    for index, warning in enumerate(warnings):
+        found = _SAMPLE_MISFITS.fullmatch(warning)
+        if found is not None:
+            named[_named(found)] = index
+    out = list(warnings)
+    dropped: set[int] = set()
+    for index, warning in enumerate(warnings):
+        found = _KEPT_AS_TEXT.fullmatch(warning)
+        first = named.get(_named(found)) if found is not None else None
+        if found is None or first is None:
+            continue
+        many = found["count"] != "1"
+        out[first] += f"; {'they were' if many else 'it was'} kept as text"
+        dropped.add(index)
+    return [w for i, w in enumerate(out) if i not in dropped]
+
+
+def _named(found: re.Match[str]) -> tuple[str, int, str]:
+    return found["column"], int(found["count"].replace(",", "")), found["shown"]

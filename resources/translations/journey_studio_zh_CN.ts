@@ -1498,7 +1498,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+503"/>
+        <location filename="../../gui/import_wizard.py" line="+524"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1625,7 +1625,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+572"/>
+        <location filename="../../gui/import_wizard.py" line="+588"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,7 +1678,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1088"/>
+        <location line="-1116"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -1910,7 +1910,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+38"/>
         <source>no data rows</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1965,7 +1965,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+42"/>
         <source>rows with such a value will be skipped and listed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2060,7 +2060,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+948"/>
+        <location line="+964"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
@@ -3069,9 +3069,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-797"/>
+        <location filename="../../gui/import_wizard.py" line="-811"/>
         <source>Choose what each column becomes</source>
-        <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read.</extracomment>
+        <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3111,12 +3111,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+311"/>
+        <location line="+313"/>
         <source>Only when no column holds the event name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-300"/>
+        <location line="-302"/>
         <source>as</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3166,7 +3166,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>Column “%1”: its dates could be day/month or month/day; they are read as day/month/year unless you choose another format under Dates.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3227,12 +3227,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+133"/>
+        <location line="+145"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-38"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3242,7 +3242,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+6"/>
+        <source>This file was imported before with times read in %1; read in %2, its events are stored again at other times. Choose %1 to add nothing twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>%1 (chosen under Dates)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3447,7 +3452,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-531"/>
+        <location filename="../../gui/import_wizard.py" line="-547"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4421,7 +4426,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+523"/>
+        <location filename="../../gui/import_wizard.py" line="+539"/>
         <location line="+104"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
@@ -5029,7 +5034,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+772"/>
+        <location line="+796"/>
         <source>filter %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5045,7 +5050,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+20"/>
-        <location line="+184"/>
+        <location line="+186"/>
         <source>Segments</source>
         <extracomment>A sample customer was double-clicked: show their profile. A segment was saved or deleted.</extracomment>
         <translation type="unfinished"></translation>
@@ -5053,7 +5058,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="-152"/>
         <source>Save segment</source>
-        <extracomment>Conditions not filled in yet when the shown count was asked for (left out of it). Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has.</extracomment>
+        <extracomment>Conditions not filled in yet when the shown count was asked for (left out of it). Empty rows the last save dropped (said in its status message). Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5129,11 +5134,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+13"/>
         <location line="+295"/>
+        <location line="+22"/>
         <source>Sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-291"/>
+        <location line="-313"/>
         <source>A few customers who match, picked at random. Double-click one to see their profile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5165,12 +5171,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+303"/>
+        <location line="+317"/>
         <source>the new segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-238"/>
+        <location line="-252"/>
         <source>New segment, not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5200,22 +5206,22 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+40"/>
         <source>A segment needs a name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-74"/>
         <source>Fix the marked condition to see who matches.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1225"/>
+        <location line="-1251"/>
         <source>The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), true/false as yes/no, and a date written year-month-day (2025-03-01) matches any time of that day.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1227"/>
+        <location line="+1253"/>
         <source>Counting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5250,12 +5256,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+20"/>
         <source>Could not count: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>Change a segment in use</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5270,7 +5276,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+2"/>
+        <source>1 empty condition removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 empty conditions removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Not saved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5648,7 +5664,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+148"/>
+        <location line="+150"/>
         <source>Check stored events</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5658,7 +5674,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-125"/>
+        <location line="-127"/>
         <source>Event</source>
         <extracomment>While a check of the stored events runs: its cancel flag and progress (events, total). The workspace the check under way (or last) reads. The last finished check of the stored events: events checked and when. A word on the last check, added to the summary for :data:`NOTICE_S` seconds: (text, until).</extracomment>
         <translation type="unfinished"></translation>
@@ -5719,7 +5735,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+75"/>
         <source>Cancel check</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5749,7 +5765,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-342"/>
+        <location line="-344"/>
         <source>(no source)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5796,7 +5812,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+301"/>
+        <location line="+303"/>
         <source>1 problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5964,7 +5980,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1225"/>
+        <location filename="../../gui/segment_builder.py" line="-1265"/>
         <source>where</source>
         <translation type="unfinished"></translation>
     </message>

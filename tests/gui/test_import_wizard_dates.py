@@ -97,15 +97,17 @@ def test_other_refusals_name_the_page_controls(mapping_page_for, tmp_path):
     page = wizard.mapping_page
     rows = {r.name: r for r in page.rows}
     _choose(rows["event"].target, "property")
-    assert page.plan_error == ("No column holds the event name; set a column's “Import as” to “Event name”, or "
-                               "type one name for every row under “Every row is the event”")
+    # The file is the one the page is about: its errors are not prefixed with its path.
+    columns = "(the columns are email, event, timestamp)"
+    assert page.plan_error == (f"No column holds the event name {columns}; set a column's “Import as” to “Event "
+                               "name”, or type one name for every row under “Every row is the event”")
     _choose(rows["event"].target, "event")
     _choose(rows["timestamp"].target, "skip")
-    assert page.plan_error == "No column holds the event time; set a column's “Import as” to “Event time”"
+    assert page.plan_error == f"No column holds the event time {columns}; set a column's “Import as” to “Event time”"
     _choose(rows["timestamp"].target, "time")
     _choose(rows["email"].target, "property")
-    assert page.plan_error == ("No column identifies the customer; choose one under “Customer identified by”, or "
-                               "set a column's “Import as” to “Identifier”")
+    assert page.plan_error == (f"No column identifies the customer {columns}; choose one under “Customer identified "
+                               "by”, or set a column's “Import as” to “Identifier”")
     page.date_format.setEditText("someday")
     assert "Unknown date format 'someday'" in page.plan_error
     assert "--" not in page.plan_error

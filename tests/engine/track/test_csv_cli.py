@@ -205,8 +205,10 @@ def test_values_kept_as_text_are_named_by_row(tmp_path: Path, workspace: str, ca
     path = write(tmp_path / "people.csv", lines)
     code, out, err = run(capsys, "import", "customers", str(path), "--workspace", workspace)
     assert code == 0, err
-    assert ("warning: column 'signup_date': 1 value did not fit its type and was kept as text: "
-            "row 5 '2024-13-45'\n") in out
+    # The preview's warning names the same value, with its type: it says what was done too.
+    assert ("warning: column 'signup_date': 1 of the first 28 values does not fit its type (date, ISO 8601 like "
+            "2024-12-31 or 2024-12-31T18:30:00Z): row 5 '2024-13-45'; it was kept as text\n") in out
+    assert "did not fit its type" not in out
     with Workspace.open(workspace) as ws:
         kept = ws.get_customer(ws.find_customer("email", "u3@example.com"))
     assert kept.attributes == {"signup_date": "2024-13-45"}
@@ -216,10 +218,11 @@ def test_values_kept_as_text_are_named_by_row(tmp_path: Path, workspace: str, ca
     for i, value in ((90, "n/a"), (7, "lots"), (59, "?"), (100, "x"), (8, "-")):
         rows[i] = rows[i].rsplit(",", 1)[0] + f",{value}"
     path = write(tmp_path / "events.csv", ["email,event,time,amount", *rows])
-    code, out, err = run(capsys, "import", "events", str(path), "--workspace", workspace, "--batch-rows", "10")
+    code, out, err = run(capsys, "import", "events", str(path), "--workspace", workspace, "--batch-rows", "10",
+                         "--json")
     assert code == 0, err
-    assert ("warning: column 'amount': 5 values did not fit its type and were kept as text: "
-            "row 9 'lots', row 10 '-', row 61 '?' and 2 more\n") in out
+    assert ("column 'amount': 5 values did not fit its type and were kept as text: "
+            "row 9 'lots', row 10 '-', row 61 '?' and 2 more") in json.loads(out)["warnings"]
 
 
 def test_import_events_says_how_often_the_tracking_plan_was_broken(tmp_path: Path, workspace: str, capsys):

@@ -76,13 +76,15 @@ def test_too_few_dates_are_refused_with_how_many_were_read(tmp_path: Path, times
 
 def test_refusals_say_which_setting_fixes_them_without_naming_a_flag(tmp_path: Path):
     first = preview(events_file(tmp_path / "e.csv", ["2025-01-01T10:00:00Z"]), "events")
+    columns = "(the columns are email, event, timestamp)"
     cases = [(ImportOptions(mapping={"email": "properties.email"}), "no column identifies the customer", "id_column"),
              (ImportOptions(mapping={"event": "skip"}), "no column holds the event name", "event"),
              (ImportOptions(mapping={"timestamp": "skip"}), "no column holds the event time", "time")]
     for options, message, fix in cases:
         with pytest.raises(CsvImportError) as refused:
             make_plan(first, options)
-        assert (refused.value.message, refused.value.fix, refused.value.usage) == (message, fix, False)
+        assert (refused.value.message, refused.value.fix, refused.value.usage) == (f"{message} {columns}", fix, False)
+        assert refused.value.where == first.path
     for options, option in [(ImportOptions(date_format="someday"), "date_format"),
                             (ImportOptions(time_zone="Mars/Olympus"), "time_zone"),
                             (ImportOptions(id_column="Nope"), "id_column"),

@@ -39,3 +39,19 @@ def test_the_command_line_reads_times_in_this_computers_zone(tmp_path: Path, mon
         assert event.occurred_at == datetime(2026, 11, 20, hour, 0, tzinfo=UTC)
     chosen = cli("import", "--workspace", str(tmp_path / "ws2"), "events", str(path), "--time-zone", "UTC")
     assert chosen.returncode == 0 and "this computer's time zone" not in chosen.stdout
+
+
+def test_a_file_imported_before_is_read_in_its_zone_on_a_computer_elsewhere(tmp_path: Path, monkeypatch):
+    path = tmp_path / "events.csv"
+    path.write_text("email,event,time\nhans@example.de,Bought,2026-11-20 09:00\n", encoding="utf-8")
+    ws_path = tmp_path / "ws"
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    assert cli("import", "--workspace", str(ws_path), "events", str(path)).returncode == 0
+    monkeypatch.setenv("TZ", "America/New_York")
+    again = cli("import", "--workspace", str(ws_path), "events", str(path))
+    assert again.returncode == 0, again.stderr
+    assert "0 events imported" in again.stdout and "1 duplicate" in again.stdout, again.stdout
+    assert "read in Europe/Berlin, as when the file was imported before" in again.stdout
+    chosen = cli("import", "--workspace", str(ws_path), "events", str(path), "--time-zone", "UTC")
+    assert "1 event imported" in chosen.stdout
+    assert "was imported before with times read in Europe/Berlin" in chosen.stdout
