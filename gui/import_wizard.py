@@ -234,6 +234,7 @@ def fix_hint(fix: str | None) -> str:
         "event": translate("ImportWizard", "set a column's “Import as” to “Event name”, or type one name for "
                                            "every row under “Every row is the event”"),
         "time": translate("ImportWizard", "set a column's “Import as” to “Event time”"),
+        "encoding": translate("ImportWizard", "choose that one under “Encoding”"),
     }.get(fix or "", "")
 
 

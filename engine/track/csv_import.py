@@ -233,9 +233,9 @@ class CsvImportError(JourneyStudioError):
 
 
 #: The settings an error's ``fix`` may name: the format of the dates of the time column, the
-#: column that identifies the customer, the column (or fixed name) of the event name, and the
-#: column of the event time.
-FIXES = ("date_format", "id_column", "event", "time")
+#: column that identifies the customer, the column (or fixed name) of the event name, the column
+#: of the event time, and the encoding of the file.
+FIXES = ("date_format", "id_column", "event", "time", "encoding")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -752,6 +752,14 @@ def _sniff(path: str | Path, encoding: str | None, delimiter: str | None) -> Fil
                              usage=True) from None
     except OSError as exc:
         raise CsvImportError(f"cannot read the file: {exc.strerror or exc}", where=str(path)) from None
+    if encoding and (fmt.binary == "binary data" or "\ufffd" in fmt.sample.split("\n", 1)[0]):
+        # A chosen encoding the file is not in: say which one it looks like, rather than import
+        # garbled column names or call UTF-16 text binary.
+        detected = sniff(path, delimiter=delimiter)
+        if detected.encoding != fmt.encoding and not detected.binary:
+            raise CsvImportError(
+                f"the column names do not read as {encoding}: the file looks like {detected.encoding} text",
+                where=str(path), option="encoding", fix="encoding")
     if fmt.binary:
         raise CsvImportError(f"is not a CSV text file: it holds {fmt.binary}. Save it as CSV (comma- or "
                              "tab-separated text) and import that", where=str(path))

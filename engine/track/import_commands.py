@@ -59,6 +59,7 @@ FIXES = {
     "id_column": "choose one with --id-column (and --id-kind), or map one with --map COLUMN=identifiers.email",
     "event": "map one with --map COLUMN=event, or give every row the same name with --event-name NAME",
     "time": "map one with --map COLUMN=time",
+    "encoding": "leave out --encoding (the encoding is detected) or give that one",
 }
 
 

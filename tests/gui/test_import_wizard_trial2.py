@@ -108,3 +108,16 @@ def test_no_identifier_column_names_the_columns_but_not_the_path(wizard_for, tmp
     assert page.plan_error == ("No column identifies the customer (the columns are foo, bar, baz); choose one under "
                                "“Customer identified by”, or set a column's “Import as” to “Identifier”")
     assert _shown_whole(page.error)
+
+
+def test_an_encoding_the_column_names_do_not_read_in_says_which_to_choose(wizard_for, tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("邮箱,姓名\na@example.com,张三\n".encode("gbk"))
+    wizard = wizard_for("customers", path)
+    wizard.next()
+    page = wizard.preview_page
+    assert wizard.preview.encoding == "gb18030"
+    page.encoding.setEditText("utf-8")
+    page._reload()
+    assert "the file looks like gb18030 text; choose that one under “Encoding”" in page.error.text()
+    assert wizard.preview.encoding == "gb18030"  # the readable preview stays

@@ -320,3 +320,34 @@ def test_values_beyond_the_sample_keep_both_lines(tmp_path: Path, capsys):
         "2024-12-31 or 2024-12-31T18:30:00Z): row 4 '2024年1月7日'",
         "  warning: column '注册日期': 2 values did not fit its type and were kept as text: row 4 '2024年1月7日', "
         "row 1102 '2024年1月7日'"]
+
+
+# -- a chosen encoding the file is not in ----------------------------------------------------------
+
+@pytest.mark.parametrize("text, written, chosen, detected", [
+    ("邮箱,姓名\na@example.com,张三\n", "gbk", "utf-8", "gb18030"),
+    ("\ufeffEmail\tName\r\na@example.com\tAnn\r\n", "utf-16-le", "latin-1", "utf-16"),
+])
+def test_a_chosen_encoding_the_column_names_do_not_read_in_is_refused(ws, tmp_path, text, written, chosen, detected):
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(written))
+    with pytest.raises(CsvImportError) as refused:
+        import_customers(ws, path, ImportOptions(encoding=chosen))
+    assert refused.value.message == f"the column names do not read as {chosen}: the file looks like {detected} text"
+    assert refused.value.fix == "encoding" and refused.value.where == str(path)
+    assert ws.find_customer("email", "a@example.com") is None
+    assert import_customers(ws, path).created == 1  # detected, it reads
+
+
+def test_a_chosen_encoding_that_reads_is_used(ws, tmp_path):
+    path = write(tmp_path / "plain.csv", ["Email,Name", "a@example.com,Ann"])
+    assert import_customers(ws, path, ImportOptions(encoding="latin-1")).created == 1
+
+
+def test_the_command_line_says_to_leave_the_encoding_out(capsys, tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("邮箱,姓名\na@example.com,张三\n".encode("gbk"))
+    code, _out, err = run(capsys, "--workspace", str(tmp_path / "ws"), "import", "customers", str(path),
+                          "--encoding", "utf-8")
+    assert code == 1
+    assert "looks like gb18030 text; leave out --encoding (the encoding is detected) or give that one" in err
