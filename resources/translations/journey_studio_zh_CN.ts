@@ -1498,7 +1498,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+524"/>
+        <location filename="../../gui/import_wizard.py" line="+525"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,7 +1678,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1116"/>
+        <location line="-1117"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -1907,6 +1907,11 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <message>
         <location line="+2"/>
         <source>set a column&apos;s “Import as” to “Event time”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>choose that one under “Encoding”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
