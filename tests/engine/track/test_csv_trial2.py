@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from engine.cli import main
 from engine.store import Workspace
-from engine.store.models import EventRow, IdentifierRow
+from engine.store.models import EventRow
 from engine.track.csv_import import (
     CsvImportError,
     ImportOptions,
@@ -23,6 +23,7 @@ from engine.track.csv_import import (
     preview,
 )
 from engine.track.csv_types import ColumnType, address_problem, infer_type
+from tests.engine.track.test_csv_trial import identifiers
 
 
 def write(path: Path, lines: list[str], *, encoding: str = "utf-8", newline: str = "\r\n") -> Path:
@@ -40,11 +41,6 @@ def attributes(ws: Workspace, email: str) -> dict:
     customer = ws.find_customer("email", email)
     assert customer is not None, email
     return ws.get_customer(customer).attributes
-
-
-def identifiers(ws: Workspace, kind: str) -> list[str]:
-    with ws.engine.connect() as conn:
-        return sorted(conn.scalars(select(IdentifierRow.value).where(IdentifierRow.kind == kind)))
 
 
 def euro(path: Path, *rows: str) -> Path:
