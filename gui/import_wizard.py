@@ -238,10 +238,13 @@ def fix_hint(fix: str | None) -> str:
     }.get(fix or "", "")
 
 
-def error_text(exc: JourneyStudioError, file: str | None = None) -> str:
+def error_text(exc: JourneyStudioError, file: str | None = None, *, name_only: bool = False) -> str:
     """An engine error as the wizard shows it: where and what, then what to do here about it. The
-    place is left out when it is ``file``, the file the page is about."""
+    place is left out when it is ``file``, the file the page is about; ``name_only``: a file is
+    named without its folder."""
     where = exc.where if exc.where != file else None
+    if name_only and where:
+        where = Path(where).name
     text = f"{where}: {exc.message}" if where else exc.message[:1].upper() + exc.message[1:]
     hint = fix_hint(getattr(exc, "fix", None))
     return f"{text}; {hint}" if hint else text
@@ -1475,7 +1478,7 @@ class ImportWizard(QtWidgets.QWizard):
         try:
             fresh = preview(path, kind, encoding=encoding, delimiter=delimiter)
         except JourneyStudioError as exc:
-            return error_text(exc)
+            return error_text(exc, name_only=True)  # the File page shows where it is
         except (OSError, ValueError, UnicodeError) as exc:
             return self.tr("Cannot read the file: %1").replace("%1", str(exc))
         self.preview, self.path, self.kind = fresh, path, kind

@@ -120,4 +120,5 @@ def test_an_encoding_the_column_names_do_not_read_in_says_which_to_choose(wizard
     page.encoding.setEditText("utf-8")
     page._reload()
     assert "the file looks like gb18030 text; choose that one under “Encoding”" in page.error.text()
+    assert page.error.text().startswith("gbk.csv: ")  # named, without its folder
     assert wizard.preview.encoding == "gb18030"  # the readable preview stays
