@@ -644,6 +644,7 @@ COMMAND_MODULES = (
     "engine.track.import_commands",
     "engine.track.collect_commands",
     "engine.track.profile_commands",
+    "engine.track.segment_commands",
 )
 
 
