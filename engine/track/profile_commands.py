@@ -21,6 +21,9 @@ from engine.cli import non_negative
 from engine.errors import JourneyStudioError
 
 CONFIRM_WORDS = ("y", "yes")
+#: ``profiles show`` cuts an attribute's value, and an event's properties, to this many characters.
+SHOWN_VALUE = 200
+SHOWN_PROPERTIES = 300
 #: What an IDENTIFIER argument may be (the forms :func:`engine.track.profiles.resolve` reads).
 IDENTIFIER_FORMS = ("an e-mail address, a phone number, kind:value (such as user_id:1001, anonymous_id:abc, "
                     "email:ann@example.com or custom:crm:17) or a customer id")
@@ -47,6 +50,9 @@ def add_commands(sub: argparse._SubParsersAction,
     p = actions.add_parser("show", help="a customer's profile, latest events and journeys")
     p.add_argument("identifier", metavar="IDENTIFIER", help=f"the customer: {IDENTIFIER_FORMS}")
     p.add_argument("--events", type=non_negative, default=10, help="latest events to show (default 10)")
+    p.add_argument("--full", action="store_true",
+                   help=f"print long values whole (otherwise cut at {SHOWN_VALUE} characters, event properties "
+                        f"at {SHOWN_PROPERTIES})")
     p.add_argument("--json", action="store_true", help="print JSON")
     workspace_options(p)
     p.set_defaults(handler=cmd_show)
@@ -166,7 +172,13 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     _out(f"customer {c.id}")
     _out(f"  identifiers: {_ids(c.identifiers)}")
-    _out(f"  attributes:  {json.dumps(c.attributes, ensure_ascii=False, sort_keys=True)}")
+    width = None if args.full else SHOWN_VALUE
+    if c.attributes:
+        _out("  attributes:")
+        for name in sorted(c.attributes, key=lambda k: (str(k).casefold(), str(k))):
+            _out(f"    {name}: {_shown(c.attributes[name], width)}")
+    else:
+        _out("  attributes:  none")
     consent = (", ".join(f"{k} {'yes' if v else 'no'}" for k, v in sorted(c.consent.items()))
                or "none recorded")
     _out(f"  consent:     {consent}")
@@ -178,7 +190,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         _out(f"  opted out:   {', '.join(f'{k} {a}' for k, a in found.opt_outs)}")
     _out(f"events: {found.events.total:,}" + (", newest first:" if found.events.items else ""))
     for e in found.events.items:
-        props = json.dumps(e.properties, ensure_ascii=False, sort_keys=True) if e.properties else ""
+        props = _shown(e.properties, None if args.full else SHOWN_PROPERTIES) if e.properties else ""
         _out(f"  {e.occurred_at.isoformat()}  {e.name}  {props}".rstrip())
     _out(f"journeys: {len(found.journeys):,}")
     for r in found.journeys:
@@ -186,6 +198,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         _out(f"  {r.journey_name} v{r.version_number} ({r.mode}): {r.status}, {where}; started "
              f"{r.started_at.isoformat()}" + (", converted" if r.converted else ""))
     return 0
+
+
+def _shown(value: Any, width: int | None) -> str:
+    """``value`` on one line (text as it is, anything else as JSON), cut to ``width`` characters
+    with a note of its whole length (``None``: whole)."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+    if width is None or len(text) <= width:
+        return text
+    return f"{text[:width].rstrip()}… ({len(text):,} characters; --full or --json shows all)"
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -429,7 +429,7 @@ def test_cli_export_prints_or_writes_json(cli_ws, tmp_path, capsys):
 def test_cli_show_and_search(cli_ws, capsys):
     location, ann = cli_ws
     assert main(["profiles", "show", "+86 138 0000 1111", "--workspace", location]) == 0
-    assert "attributes:  {\"name\": \"Bob\"}" in capsys.readouterr().out
+    assert "  attributes:\n    name: Bob\n" in capsys.readouterr().out
     assert main(["profiles", "show", "user_id:42", "--json", "--workspace", location]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["id"] == ann and shown["event_count"] == 1 and shown["consent"] == {"email": True}
