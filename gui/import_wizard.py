@@ -7,9 +7,11 @@
    without data rows goes no further.
 3. *Columns*: what each column becomes (not imported, an identifier, an attribute, consent, tags,
    the customer's time zone; for events the event name, its time or a property), the type the
-   engine inferred (which may be forced), the column that identifies the customer, the date format
-   and the time zone of times written without one. The engine's suggested mapping is the default,
-   and every change is checked at once with :func:`engine.track.csv_import.make_plan`; a refusal
+   engine inferred (which may be forced), the column that identifies the customer, the date format,
+   the time zone of times written without one and, when a column holds phone identifiers, the
+   country of numbers written without a country code (first the one the workspace remembers;
+   :attr:`~engine.track.csv_import.ImportOptions.phone_country`). The engine's suggested mapping is
+   the default, and every change is checked at once with :func:`engine.track.csv_import.make_plan`; a refusal
    says what to change on this page (:func:`error_text`), never a command-line option, and the
    sample values that the chosen types, date format and time zone do not read, or that an e-mail
    identifier column does not take as addresses, are counted, with an example (:func:`sample_misfits`). An events import whose time column reads none of the
@@ -28,6 +30,7 @@ the user (which file, where to export) go through overridable methods (``_ask_op
 from __future__ import annotations
 
 import errno
+import functools
 import html
 import threading
 from datetime import UTC, tzinfo
@@ -37,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.errors import JourneyStudioError
+from engine.identifiers import calling_codes
 from engine.store.customers import CUSTOM_KIND_PREFIX, IDENTIFIER_KINDS
 from engine.track.csv_import import (
     DATE_FORMATS,
@@ -50,6 +54,7 @@ from engine.track.csv_import import (
     event_source,
     import_csv,
     make_plan,
+    phone_country_used_before,
     preview,
     write_error_report,
     zone_used_before,
@@ -414,6 +419,24 @@ def _short(text: str, size: int = CELL_CHARS) -> str:
 def _size(n: int) -> str:
     locale = QtCore.QLocale()
     return locale.formattedDataSize(n, 1, QtCore.QLocale.DataSizeFormat.DataSizeTraditionalFormat)
+
+
+def phone_countries() -> list[tuple[str, str, int]]:
+    """Every country phone numbers can be read in, as (name, ISO code, calling code), sorted by
+    name as the user's language sorts (the names are Qt's; a code Qt does not know is its own
+    name)."""
+    rows = []
+    for code, calling in calling_codes().items():
+        territory = QtCore.QLocale.codeToTerritory(code)
+        name = QtCore.QLocale.territoryToString(territory) \
+            if territory != QtCore.QLocale.Country.AnyTerritory else code
+        rows.append((name or code, code, calling))
+    locale = QtCore.QLocale()
+    if locale.language() == QtCore.QLocale.Language.C:
+        locale = QtCore.QLocale(QtCore.QLocale.Language.English)  # C sorts Åland after Zambia
+    collator = QtCore.QCollator(locale)
+    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return sorted(rows, key=functools.cmp_to_key(lambda a, b: collator.compare(a[0], b[0]) or (a[1] > b[1]) - (a[1] < b[1])))
 
 
 def system_time_zone() -> str:
@@ -796,6 +819,25 @@ class MappingPage(QtWidgets.QWizardPage):
         self.event_name = QtWidgets.QLineEdit(self)
         self.event_name.setObjectName("fixedEventName")
         self.event_name.setPlaceholderText(self.tr("Only when no column holds the event name"))
+        # Shown when a column holds phone identifiers; filled with countries when first shown.
+        self.phone_country = QtWidgets.QComboBox(self)
+        self.phone_country.setObjectName("phoneCountry")
+        self.phone_country.addItem(self.tr("Keep as written"), "")
+        self.phone_country.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.phone_country.setMinimumContentsLength(20)
+        self.phone_country.setToolTip(self.tr(
+            "Phone numbers written without a country code, such as 06 12 34 56 78, are read as numbers of "
+            "this country and stored with it (+33 6 12 34 56 78), the way websites and apps send them, so "
+            "that both name the same customer. Numbers that are not numbers of this country are kept as "
+            "written and listed after the import. The workspace remembers the country for its next imports "
+            "and for the event collector."))
+        self.phone_label = QtWidgets.QLabel(self.tr("&Country of numbers without +:"), self)
+        self.phone_label.setBuddy(self.phone_country)
+        self.phone_label.setToolTip(self.phone_country.toolTip())
+        #: The country remembered by the workspace when the page was built (None: none).
+        self.phone_country_before: str | None = None
+        self._phone_country_chosen = False
 
         def add(row: int, col: int, text: str, widget: QtWidgets.QWidget) -> None:
             label = QtWidgets.QLabel(text, self)
@@ -819,6 +861,8 @@ class MappingPage(QtWidgets.QWizardPage):
         top.addWidget(self.event_label, 1, 0)
         top.addWidget(self.event_name, 1, 1)
         add(1, 2, self.tr("Time &zone:"), self.time_zone)
+        self.top = top
+        self._place_phone_country(events=False)
         top.setColumnStretch(1, 1)
         top.setColumnStretch(3, 1)
         layout.addLayout(top)
@@ -858,6 +902,37 @@ class MappingPage(QtWidgets.QWizardPage):
         self.time_zone.currentTextChanged.connect(lambda _t: self.check())
         self.event_name.textChanged.connect(lambda _t: self.check())
 
+    def _place_phone_country(self, *, events: bool) -> None:
+        """The phone country goes under the identifier (a customers file has no event name row
+        there), or under the event name."""
+        row = 2 if events else 1
+        for widget, column in ((self.phone_label, 0), (self.phone_country, 1)):
+            self.top.removeWidget(widget)
+            self.top.addWidget(widget, row, column)
+
+    def _fill_phone_countries(self) -> None:
+        if self.phone_country.count() > 1:
+            return
+        for name, code, calling in phone_countries():
+            self.phone_country.addItem(fill(self.tr("%1 (+%2)"), name, str(calling)), code)
+        view = self.phone_country.view()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + self.style().pixelMetric(
+            QtWidgets.QStyle.PixelMetric.PM_ScrollBarExtent) + 16)
+
+    def _phone_used(self) -> bool:
+        """Whether a column is mapped to phone identifiers."""
+        if any(r.target.currentData() == "identifier" and r.field.currentText().strip() == "phone" for r in self.rows):
+            return True
+        return 0 <= self.id_column.currentIndex() < len(self.rows) and self.id_kind.currentText().strip() == "phone"
+
+    def _phone_country_before(self) -> str | None:
+        if self.wiz.workspace is None:
+            return None
+        try:
+            return phone_country_used_before(self.wiz.workspace)
+        except JourneyStudioError:
+            return None  # the import itself will say what is wrong with the workspace
+
     # -- building ------------------------------------------------------------------------------
     def initializePage(self) -> None:  # noqa: N802
         p = self.wiz.preview
@@ -867,6 +942,7 @@ class MappingPage(QtWidgets.QWizardPage):
         events = p.kind == "events"
         self.event_label.setVisible(events)
         self.event_name.setVisible(events)
+        self._place_phone_country(events=events)
         self._syncing = True
         try:
             self.rows = []
@@ -885,6 +961,10 @@ class MappingPage(QtWidgets.QWizardPage):
             self.time_zone.setCurrentText(zone)
             self.date_format.setCurrentIndex(0)
             self.event_name.clear()
+            # Numbers are read in the country the workspace's imports used before, if any (chosen
+            # once the countries are listed, when a column first holds phone numbers).
+            self.phone_country_before = self._phone_country_before()
+            self._phone_country_chosen = False
         finally:
             self._syncing = False
         self._fit_columns()
@@ -1071,8 +1151,10 @@ class MappingPage(QtWidgets.QWizardPage):
         fmt = self.date_format.currentData() if self.date_format.currentText() == \
             self.date_format.itemText(self.date_format.currentIndex()) else self.date_format.currentText().strip()
         events = p is not None and p.kind == "events"
+        # None (no phone column): the workspace's remembered country stays as it is.
+        phone_country = (self.phone_country.currentData() or "") if self._phone_used() else None
         return ImportOptions(
-            mapping=mapping, id_column=id_column,
+            mapping=mapping, id_column=id_column, phone_country=phone_country,
             id_kind=(self.id_kind.currentText().strip() or None) if id_column else None,
             event_name=(self.event_name.text().strip() or None) if events else None,
             time_zone=self.time_zone.currentText().strip() or "UTC", date_format=fmt or None,
@@ -1084,6 +1166,11 @@ class MappingPage(QtWidgets.QWizardPage):
         if self._syncing or self.wiz.preview is None:
             return
         p = self.wiz.preview
+        phones = self._phone_used()
+        if phones and not self._phone_country_chosen:
+            self._fill_phone_countries()
+            self.phone_country.setCurrentIndex(max(0, self.phone_country.findData(self.phone_country_before or "")))
+            self._phone_country_chosen = True
         options = self.options()
         try:
             plan = make_plan(p, options)
@@ -1116,6 +1203,8 @@ class MappingPage(QtWidgets.QWizardPage):
         moved = [fill(self.tr("This file was imported before with times read in %1; read in %2, its "
                               "events are stored again at other times. Choose %1 to add nothing twice."),
                       self.zone_before, zone)] if events and self.zone_before and zone != self.zone_before else []
+        self.phone_label.setVisible(phones)
+        self.phone_country.setVisible(phones)
         _show(self.warnings, "\n".join(renamed + dates + self.type_warnings + self.plan_warnings
                                        + self.fit_warnings + moved))
         _show(self.error, self.plan_error)

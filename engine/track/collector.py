@@ -19,6 +19,12 @@ keys are read again (:meth:`Collector.reload_keys`). A key given to the collecto
 (``write_keys``, ``collect --write-key``) has no name, so its events have none, unless the same
 key is also stored under a name.
 
+Phone numbers that name a customer (Segment ``traits.phone``, Sensors ``$identity_mobile``) and are
+written without a country code are read in the workspace's phone country (the one its CSV imports
+remembered, :func:`engine.identifiers.phone_country_of`), read once when the collector starts, so
+that ``06 12 34 56 78`` and ``+33 6 12 34 56 78`` name one customer; other identifiers pay nothing
+for it.
+
 Answers are JSON. Success: ``{"success": true, "stored": n, "duplicates": d}`` (plus ``rejected``
 when some messages of a batch were refused). Failure: ``{"success": false, "code": ...,
 "message": ...}`` with status 400 (malformed body or message, ``malformed`` / ``invalid_message`` /
@@ -52,6 +58,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from engine.errors import JourneyStudioError
+from engine.identifiers import check_phone_country, phone_country_of
 from engine.store.customers import EventRecord
 from engine.store.models import utcnow
 from engine.track import collector_keys, segment_protocol, sensors_protocol
@@ -200,6 +208,9 @@ class Collector:
         self._ignored = 0
         self._pending = 0
         self._rejected: dict[str, int] = {}
+        #: The workspace's country of phone numbers written without a country code (read when the
+        #: collector starts; see :func:`engine.identifiers.phone_country_of`), or None.
+        self.phone_country: str | None = None
 
     # -- life cycle ----------------------------------------------------------------------------------
     def start(self) -> None:
@@ -208,6 +219,7 @@ class Collector:
         if self._running:
             return
         self.reload_keys()
+        self.phone_country = _phone_country(self.ws)
         self._writer = GroupWriter(self.ws, self._settle, self._on_events)
         started = threading.Event()
         failure: list[BaseException] = []
@@ -377,12 +389,12 @@ class Collector:
             if route.protocol == "segment":
                 body = segment_protocol.decode(self._segment_body(route.kind, request))
                 key_name = self._check_key(header_key, header_name, body.write_key, "writeKey in the body")
-                parsed = segment_protocol.read(route.kind, body, now)
+                parsed = segment_protocol.read(route.kind, body, now, phone_country=self.phone_country)
             else:
                 form = request.method == "POST" and "json" not in request.headers.get("content-type", "").lower()
                 decoded = sensors_protocol.decode(request.query, request.body, form=form)
                 key_name = self._check_key(header_key, header_name, decoded.token, "?token= in the URL")
-                parsed = sensors_protocol.read(decoded, now)
+                parsed = sensors_protocol.read(decoded, now, phone_country=self.phone_country)
         except MessageInvalid as exc:
             self._count(exc.code)
             return _error(exc.status, exc.code, exc.message, cors, close=False)
@@ -483,6 +495,19 @@ class Collector:
 
 #: What the key caches give for a key that is not accepted (a key's name may be ``None``).
 _UNKNOWN = object()
+
+
+def _phone_country(ws: Workspace) -> str | None:
+    """The workspace's phone country, if it is one phone numbers can be read in (reading one
+    imports ``phonenumbers`` now, not at the first phone number)."""
+    country = phone_country_of(ws)
+    if country is None:
+        return None
+    try:
+        return check_phone_country(country)
+    except JourneyStudioError:
+        log.warning("the workspace's phone country %r is unknown; phone numbers are kept as sent", country)
+        return None
 
 
 def _listen_failure(exc: BaseException) -> str:

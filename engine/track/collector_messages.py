@@ -147,10 +147,12 @@ def identifier(value: Any, field: str, *, required: bool = True) -> str | None:
     return text(value, field, max_length=MAX_IDENTIFIER_LENGTH, required=required)
 
 
-def kept_identifier(kind: str, value: str, field: str) -> str:
+def kept_identifier(kind: str, value: str, field: str, phone_country: str | None = None) -> str:
     """``value`` (checked by :func:`identifier`) as the workspace keeps it; refused when keeping it
-    makes it too long (lower-casing ``İ`` gives two characters)."""
-    kept = canonical_identifier(kind, value)
+    makes it too long (lower-casing ``İ`` gives two characters). A phone number written without a
+    country code is read as a number of ``phone_country``, the workspace's (see
+    :func:`~engine.identifiers.canonical_identifier`), when there is one."""
+    kept = canonical_identifier(kind, value, phone_country)
     if len(kept) > MAX_IDENTIFIER_LENGTH:
         raise MessageInvalid(f"'{field}' is longer than {MAX_IDENTIFIER_LENGTH} characters once lower-cased")
     return kept

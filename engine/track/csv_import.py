@@ -49,6 +49,11 @@ Rules:
   :data:`~engine.track.identity.EXCLUSIVE_KINDS`, rule 3 of ``docs/identity.md``) is an error too,
   reported on the column that names the customer. A row with an error changes nothing.
 - Naive times are in the import's time zone (UTC unless chosen); everything is stored in UTC.
+- Phone identifiers written without a country code (``06 12 34 56 78``) are read as numbers of the
+  import's phone country when it has one (:attr:`ImportOptions.phone_country`) and kept in E.164
+  form (``+33612345678``), the form websites and apps send; numbers that are not possible numbers
+  of that country are kept as written and named in a warning. The workspace remembers the country
+  for its next imports, its collector and its profile lookups.
 - An event time that is not a date makes its row an error. A time column whose sampled values are
   not all dates (more than one in twenty do not fit, so its inferred type is not a date) and whose
   format is not given is read in the format that reads the most of them, if that is more than half
@@ -107,6 +112,7 @@ from sqlalchemy import exc as sa_exc
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.document import new_id
 from engine.errors import JourneyStudioError, WorkspaceError
+from engine.identifiers import PHONE_COUNTRY_META, PhoneCountryError, check_phone_country, phone_country_of
 from engine.store.customers import (
     CUSTOM_KIND_PREFIX,
     IDENTIFIER_KINDS,
@@ -142,7 +148,6 @@ from engine.track.csv_types import (
     KeptAsText,
     Note,
     RowProblem,
-    canonical_pairs,
     check_date_format,
     clip,
     converter,
@@ -215,7 +220,7 @@ class CsvImportError(JourneyStudioError):
 
     - ``option``: the :class:`ImportOptions` field the error is about (``mapping``, ``id_column``,
       ``id_kind``, ``event_name``, ``time_zone``, ``date_format``, ``date_formats``, ``encoding``,
-      ``delimiter``), or None when it is about the file.
+      ``delimiter``, ``phone_country``), or None when it is about the file.
     - ``usage``: the value given for ``option`` is wrong in itself (an unknown field, identifier
       kind, time zone, encoding or date format, a column the file does not have, options that
       contradict each other), rather than the file not fitting the import. The command line
@@ -331,6 +336,12 @@ class ImportResult:
     time_zone: str = ""
     #: That zone is the one the source was imported with before (:attr:`ImportOptions.keep_zone`).
     zone_kept: bool = False
+    #: The country phone identifiers written without a country code were read in ("": kept as
+    #: written; see :attr:`ImportOptions.phone_country`).
+    phone_country: str = ""
+    #: That country is the one the workspace's imports used before (the options named none), and
+    #: the file has phone identifiers.
+    phone_country_kept: bool = False
 
     @property
     def good_rows(self) -> int:
@@ -488,6 +499,14 @@ class ImportOptions:
     #: new page is written once rather than to the log and again into the database file. SQLite
     #: refuses the switch while any other connection is open; the import then keeps the log.
     exclusive: bool = False
+    #: The country (ISO 3166-1 alpha-2: ``FR``, ``DE``, ``GB``, ``CN``, ``US``; any case) of phone
+    #: identifiers written without a country code: ``06 12 34 56 78`` is then kept as
+    #: ``+33612345678``, the way a website sends it (see
+    #: :func:`~engine.identifiers.canonical_identifier`); a number that is not one of that country
+    #: is kept as written and named in a warning. ``""`` or ``none``: numbers are kept as written.
+    #: Either is remembered by the workspace (:data:`~engine.identifiers.PHONE_COUNTRY_META`, which
+    #: the collector and the profiles' lookup use too). None: the country remembered, if any.
+    phone_country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1077,6 +1096,10 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     if ws.read_only:
         raise WorkspaceError("the workspace is open read-only; nothing can be imported", where=ws.location)
     started = time.perf_counter()
+    remembered = phone_country_used_before(ws)
+    explicit = options.phone_country is not None
+    phone_country = _check_phone_country(options.phone_country) if explicit else remembered
+    options = replace(options, phone_country=phone_country or "")
     first = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=0)
     source = event_source(path, options)
     before = zone_used_before(ws, source) if kind == "events" else None
@@ -1097,8 +1120,37 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
                 f"(import with the time zone {before} to add nothing)")
         if not dry_run and result.rows_read and not result.cancelled and before != plan.time_zone:
             ws.set_meta(ZONE_META_PREFIX + source, plan.time_zone)
+    result.phone_country = phone_country or ""
+    result.phone_country_kept = not explicit and phone_country is not None and bool(
+        [c for c in plan.of("identifiers") if c.key == "phone"])
+    if explicit and not dry_run and (phone_country or "") != (remembered or ""):
+        ws.set_meta(PHONE_COUNTRY_META, phone_country or "")  # "": forgotten
     result.elapsed_s = time.perf_counter() - started
     return result
+
+
+def _check_phone_country(text: str) -> str | None:
+    """The country of :attr:`ImportOptions.phone_country` as given, upper-case; None for ``""``
+    or ``none`` (keep numbers as written)."""
+    if text.strip().lower() in ("", "none"):
+        return None
+    try:
+        return check_phone_country(text)
+    except PhoneCountryError as exc:
+        raise CsvImportError(exc.message, option="phone_country", usage=True) from None
+
+
+def phone_country_used_before(ws: Workspace) -> str | None:
+    """The country phone numbers written without a country code were read in by the workspace's
+    last import that named one (None: none, they were kept as written, or the country is no
+    longer known); an import whose options name none uses it, and the wizard starts from it."""
+    country = phone_country_of(ws)
+    if country is None:
+        return None
+    try:
+        return check_phone_country(country)
+    except PhoneCountryError:
+        return None
 
 
 def _reads_zone(plan: ImportPlan) -> bool:
@@ -1315,7 +1367,7 @@ class _Import:
     def _converter(self) -> BatchConverter:
         plan = self.plan
         return BatchConverter(plan.columns, plan.header, plan.id_column, plan.time_zone,
-                              max_identifier=MAX_IDENTIFIER_LENGTH)
+                              max_identifier=MAX_IDENTIFIER_LENGTH, phone_country=self.options.phone_country)
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -1348,7 +1400,7 @@ class _Import:
             result.warnings.append(f"column '{column}': {count:,} value{'s' if count != 1 else ''} did not fit "
                                    f"its type and {'were' if count != 1 else 'was'} kept as text: {shown}{more}")
         for (what, column), tally in self.notes.items():
-            result.warnings.append(note_warning(what, column, tally))
+            result.warnings.append(note_warning(what, column, tally, phone_country=self.options.phone_country))
         self._report("done")
         return result
 
@@ -1632,14 +1684,14 @@ class _EventImport(_Import):
         plan = self.plan
         return EventConverter(plan.columns, plan.header, plan.id_column, plan.time_zone,
                               event_name=plan.event_name, max_identifier=MAX_IDENTIFIER_LENGTH,
-                              max_event_name=MAX_EVENT_NAME_LENGTH)
+                              max_event_name=MAX_EVENT_NAME_LENGTH, phone_country=self.options.phone_country)
 
     def _open(self, fmt: FileFormat) -> _InProcess | _ReadingProcess:
         if self._parallel():
             plan = self.plan
             job = EventJob(str(self.path), fmt, self._convert_rows(), self.options.batch_rows, plan.columns,
                            plan.header, plan.id_column, plan.time_zone, plan.event_name, MAX_IDENTIFIER_LENGTH,
-                           MAX_EVENT_NAME_LENGTH)
+                           MAX_EVENT_NAME_LENGTH, self.options.phone_country or None)
             try:
                 return _ReadingProcess(job)
             except _NoReadingProcess:
@@ -1767,7 +1819,7 @@ class _CustomerImport(_Import):
         plan = self.plan
         convert = self.batches
         id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad, notes)) for p in plan.of("identifiers")]
-        pairs = canonical_pairs(convert.identifiers(id_cells, n, bad))
+        pairs = convert.canonical(convert.identifiers(id_cells, n, bad), notes)
         kept: list[Note] = []
         attributes = [(p.key, self._attribute_values(p, columns[p.index], bad, kept))
                       for p in plan.of("attributes")]

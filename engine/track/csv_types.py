@@ -51,6 +51,12 @@ semicolon, an angle bracket, a second ``@``: ``user0@Example,COM``) makes its ro
 (:func:`address_problem`). These checks search a batch's column joined into one text, and go value
 by value only through a batch that holds such a value.
 
+Phone identifiers written without a country code (``06 12 34 56 78``) are read as numbers of the
+import's phone country, when it has one, and kept in E.164 form (``+33612345678``; see
+:func:`canonical_values`); those that are not possible numbers of that country are kept as written
+and named in a warning (:data:`PHONE_UNREAD`). The dedup key of an event still hashes the file's
+own text.
+
 Cells that only say there is no value (:data:`PLACEHOLDERS`: ``n/a``, ``#N/A``, ``null``, ``none``,
 ``-``, ``—`` and the like, in any case; not ``NA`` nor ``no``, which can be values) are empty cells
 in a column of customer attributes: they change nothing, and the preview of a customers file leaves
@@ -91,7 +97,7 @@ from operator import methodcaller
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-from engine.identifiers import canonical_identifier
+from engine.identifiers import canonical_identifier, local_phone
 from engine.track.csv_format import FileFormat, NoHeader, RecordBatch, RecordFile
 
 TYPES = ("text", "int", "float", "bool", "date", "datetime", "email", "phone")
@@ -1102,7 +1108,7 @@ class BatchConverter:
     """
 
     def __init__(self, columns: Sequence[ColumnPlan], header: Sequence[str], id_column: str,
-                 time_zone: str = "UTC", *, max_identifier: int):
+                 time_zone: str = "UTC", *, max_identifier: int, phone_country: str | None = None):
         self.columns = tuple(columns)
         self.header = tuple(header)
         self.width = len(self.header)
@@ -1110,6 +1116,10 @@ class BatchConverter:
         self.zone: tzinfo = UTC if time_zone == "UTC" else ZoneInfo(time_zone)
         self.converters: dict[int, Converter] = {c.index: converter(c.type, self.zone) for c in self.columns}
         self.max_identifier = max_identifier
+        #: The country phone identifiers written without a country code are read in (None: they
+        #: are kept as written), and the column of the phone identifiers.
+        self.phone_country = phone_country or None
+        self.phone_column = next((c.name for c in self.of("identifiers") if c.key == "phone"), "")
 
     def of(self, prefix: str) -> list[ColumnPlan]:
         return [c for c in self.columns if c.target == prefix or c.target.startswith(prefix + ".")]
@@ -1284,6 +1294,17 @@ class BatchConverter:
             else:
                 into.setdefault(column, KeptAsText()).add(numbers[index], value)
 
+    def canonical(self, pairs: list[list[tuple[str, str]]], notes: list[Note]) -> list[list[tuple[str, str]]]:
+        """Each row's identifier pairs as the workspace keeps them (:func:`canonical_pairs`, phone
+        numbers without a country code read in :attr:`phone_country`); the phone numbers that
+        could not be read so go into ``notes`` (:data:`PHONE_UNREAD`)."""
+        if self.phone_country is None or not self.phone_column:
+            return canonical_pairs(pairs)
+        unread: list[tuple[int, str]] = []
+        out = canonical_pairs(pairs, self.phone_country, unread)
+        notes.extend((index, PHONE_UNREAD, self.phone_column, value) for index, value in unread)
+        return out
+
     def identifiers(self, cells_by_column: list[tuple[ColumnPlan, list[str]]], n: int,
                     bad: dict[int, tuple[str, str, str]]) -> list[list[tuple[str, str]]]:
         """Each row's identifier pairs; a row with none goes into ``bad``."""
@@ -1327,18 +1348,58 @@ def _unwrapped(value: str) -> str:
     return value if found is None else found[1].replace('""', '"')
 
 
-def canonical_values(kind: str, values: list[str]) -> list[str]:
-    """``values`` (stripped already) of one identifier kind, as the workspace keeps them."""
+def canonical_values(kind: str, values: list[str], country: str | None = None,
+                     unread: list[int] | None = None) -> list[str]:
+    """``values`` (stripped already) of one identifier kind, as the workspace keeps them; phone
+    numbers written without a country code read as numbers of ``country``, if given (see
+    :func:`~engine.identifiers.canonical_identifier`). The indexes of those that could not be read
+    so, and are kept as written, are appended to ``unread``."""
     if kind == "email":
         return list(map(str.lower, values))
     if kind == "phone":
-        return [canonical_identifier(kind, v) for v in values]
+        kept = [canonical_identifier(kind, v) for v in values]
+        if country:
+            return _local_phones(kept, country, unread)
+        return kept
     return values
 
 
-def canonical_pairs(rows: list[list[tuple[str, str]]]) -> list[list[tuple[str, str]]]:
-    """Each row's (kind, value) identifiers, as the workspace keeps them."""
-    return [[(k, canonical_identifier(k, v)) for k, v in row] for row in rows]
+def canonical_pairs(rows: list[list[tuple[str, str]]], country: str | None = None,
+                    unread: list[tuple[int, str]] | None = None) -> list[list[tuple[str, str]]]:
+    """Each row's (kind, value) identifiers, as the workspace keeps them (``country`` as for
+    :func:`canonical_values`); the (row index, value as written) of phone numbers that could not be
+    read as numbers of ``country`` are appended to ``unread``."""
+    out = [[(k, canonical_identifier(k, v)) for k, v in row] for row in rows]
+    if not country:
+        return out
+    for index, row in enumerate(out):
+        for position, (kind, value) in enumerate(row):
+            if kind == "phone" and value[:1] != "+":
+                local = local_phone(value, country)
+                if local is not None:
+                    row[position] = (kind, local)
+                elif unread is not None and value:
+                    unread.append((index, rows[index][position][1]))
+    return out
+
+
+def _local_phones(kept: list[str], country: str, unread: list[int] | None) -> list[str]:
+    """Phone numbers kept as without a country, those without ``+`` read as numbers of
+    ``country`` (:func:`~engine.identifiers.local_phone`) when they can be."""
+    out = []
+    append = out.append
+    for index, value in enumerate(kept):
+        if value[:1] == "+" or not value:
+            append(value)
+            continue
+        local = local_phone(value, country)
+        if local is None:
+            append(value)
+            if unread is not None:
+                unread.append(index)
+        else:
+            append(local)
+    return out
 
 
 #: Values kept as text that the warning names, per column (the others are only counted).
@@ -1377,8 +1438,10 @@ class Doubtful(KeptAsText):
 #: What a note (a value imported as it is or changed, which a warning names) is about: an e-mail
 #: address without a dot in its domain, an identifier written as a decimal and imported without
 #: its ``.0``, a property value that is a number Excel shortened, a placeholder (``n/a``) that an
-#: attribute column left empty.
+#: attribute column left empty, a phone number without a country code that could not be read as a
+#: number of the import's phone country and was kept as written.
 NO_DOT, DECIMAL, SHORTENED, PLACEHOLDER = "no_dot", "decimal", "shortened", "placeholder"
+PHONE_UNREAD = "phone_unread"
 #: A value that did not fit its column's type and was kept as text (:meth:`BatchConverter.values`).
 KEPT = "kept"
 #: A note of one batch: (row index in the batch, what, column, value).
@@ -1387,15 +1450,21 @@ Note = tuple[int, str, str, str]
 
 def noted(what: str) -> KeptAsText:
     """An empty tally of the notes of one kind: values to check name more rows than values changed."""
-    return KeptAsText() if what in (DECIMAL, PLACEHOLDER) else Doubtful()
+    return KeptAsText() if what in (DECIMAL, PLACEHOLDER, PHONE_UNREAD) else Doubtful()
 
 
-def note_warning(what: str, column: str, tally: KeptAsText) -> str:
-    """The warning that names the noted values of one kind in one column."""
+def note_warning(what: str, column: str, tally: KeptAsText, *, phone_country: str | None = None) -> str:
+    """The warning that names the noted values of one kind in one column (``phone_country``: the
+    country phone numbers were read in, for :data:`PHONE_UNREAD`)."""
     count = tally.count
     shown = ", ".join(f"row {row} {_quoted(value)}" for row, value in tally.first)
     more = f" and {count - len(tally.first):,} more" if count > len(tally.first) else ""
     many = count != 1
+    if what == PHONE_UNREAD:
+        country = phone_country or "?"
+        numbers = f"{country} numbers" if many else f"{'an' if country[:1] in 'AEFHILMNORSX' else 'a'} {country} number"
+        return (f"column '{column}': {count:,} phone number{'s' if many else ''} could not be read as {numbers} "
+                f"and {'were' if many else 'was'} kept as written: {shown}{more}")
     if what == NO_DOT:
         return (f"column '{column}': {count:,} e-mail address{'es have' if many else ' has'} no dot in "
                 f"{'their' if many else 'its'} domain (after the @), like user@localhost, and "
@@ -1516,8 +1585,10 @@ class EventConverter(BatchConverter):
     """The batches of an events file converted into event rows (:class:`EventRows`)."""
 
     def __init__(self, columns: Sequence[ColumnPlan], header: Sequence[str], id_column: str,
-                 time_zone: str = "UTC", *, event_name: str | None, max_identifier: int, max_event_name: int):
-        super().__init__(columns, header, id_column, time_zone, max_identifier=max_identifier)
+                 time_zone: str = "UTC", *, event_name: str | None, max_identifier: int, max_event_name: int,
+                 phone_country: str | None = None):
+        super().__init__(columns, header, id_column, time_zone, max_identifier=max_identifier,
+                         phone_country=phone_country)
         self.event_name = event_name
         self.max_event_name = max_event_name
         self.id_plans = self.of("identifiers")
@@ -1610,11 +1681,22 @@ class EventConverter(BatchConverter):
             digest.update(data)
             append(digest.hexdigest())
         # Identifiers are kept as the workspace keeps them (e-mail lower-cased, phone without
-        # separators) only now: the dedup key hashes them as the file writes them, as it always has.
+        # separators, maybe read in the phone country) only now: the dedup key hashes them as the
+        # file writes them, as it always has, so the same file read with another phone country
+        # adds no event twice.
         if ids is not None:
-            ids = canonical_values(self.single_kind or "", ids)
+            unread: list[int] = []
+            written = ids
+            ids = canonical_values(self.single_kind or "", ids, self.phone_country, unread)
+            if unread:
+                tally = out.notes.setdefault((PHONE_UNREAD, self.phone_column), noted(PHONE_UNREAD))
+                for index in unread:
+                    tally.add(numbers[index], written[index])
         elif out.pairs is not None:
-            out.pairs = canonical_pairs(out.pairs)
+            phones: list[Note] = []
+            out.pairs = self.canonical(out.pairs, phones)
+            for index, what, column, value in phones:
+                out.notes.setdefault((what, column), noted(what)).add(numbers[index], value)
         out.names, out.times, out.properties, out.digests, out.ids = names, times, properties, digests, ids
         return out
 
@@ -1694,11 +1776,13 @@ class EventJob:
     event_name: str | None
     max_identifier: int
     max_event_name: int
+    #: The country phone identifiers written without a country code are read in (None: as written).
+    phone_country: str | None = None
 
     def converter(self) -> EventConverter:
         return EventConverter(self.columns, self.header, self.id_column, self.time_zone,
                               event_name=self.event_name, max_identifier=self.max_identifier,
-                              max_event_name=self.max_event_name)
+                              max_event_name=self.max_event_name, phone_country=self.phone_country)
 
 
 def send_message(stream: BinaryIO, message: object) -> None:
@@ -1771,6 +1855,6 @@ def _cut(value: str, size: int = 40) -> str:
 
 __all__ = ["DATE_FORMATS", "PLACEHOLDER", "PLACEHOLDERS", "TYPES", "BatchConverter", "ColumnPlan", "ColumnType",
            "Converter", "DateTimeConverter", "Doubtful", "EventConverter", "EventJob", "EventRows", "KeptAsText",
-           "MARKETING_STATUSES", "Note", "address_problem", "check_date_format", "note_warning", "noted",
+           "MARKETING_STATUSES", "Note", "PHONE_UNREAD", "address_problem", "check_date_format", "note_warning", "noted",
            "converter", "infer_type", "most_read_dates", "parse_type", "reading_process", "storage_strings",
            "without_placeholders"]

@@ -8,14 +8,19 @@ same file exits 0), 1 when nothing could be imported (every row had an error, th
 data rows or cannot be read, or it lacks what the import needs: a column that identifies the
 customer, the event name or a time column whose values are dates), 2 when the command line is
 wrong (argparse's usage errors, and every :class:`~engine.track.csv_import.CsvImportError` marked
-``usage``: an unknown field, identifier kind, time zone, encoding, delimiter or date format, a
-column the file does not have, options that contradict each other) or the ``--errors`` report
+``usage``: an unknown field, identifier kind, time zone, phone country, encoding, delimiter or date
+format, a column the file does not have, options that contradict each other) or the ``--errors`` report
 cannot be written (both checked before anything is imported), 3 when rows were imported but the
 report could not be written at the end, 130 when interrupted with Ctrl-C (the rows committed
 before stay; the summary says up to which line).
 
 The engine's errors name no option; what would fix one (its ``fix``) is said here, in this
 command's words (:data:`FIXES`).
+
+``--phone-country CC`` reads phone identifiers written without a country code as numbers of that
+country (``06 12 34 56 78`` with FR is kept as ``+33612345678``); the workspace remembers it, and an
+import without the option uses the country remembered and says so in a line under the summary.
+``--phone-country none`` keeps numbers as written and forgets the country.
 
 The warnings are the result's, in its order, but for one case: values of the preview's sample that
 do not fit their column's type and were kept as text are named twice, in the preview's warning
@@ -143,6 +148,11 @@ def add_commands(sub: argparse._SubParsersAction,
     p.add_argument("--time-zone", metavar="ZONE",
                    help="time zone of times written without one, e.g. Europe/Paris (default: this computer's, "
                         "as the app's import wizard)")
+    p.add_argument("--phone-country", metavar="CC",
+                   help="country of phone numbers written without a country code, as a two-letter code such as "
+                        "FR, DE, GB, CN or US: 06 12 34 56 78 is then kept as +33612345678, the way websites "
+                        "send it; none keeps numbers as written. Remembered by the workspace (default: the "
+                        "country used before, if any)")
     p.add_argument("--date-format", metavar="FMT",
                    help="format of the date columns: iso, dmy (31/12/2024), mdy (12/31/2024), ymd, unix_s, "
                         "unix_ms, or a pattern such as %%d.%%m.%%Y %%H:%%M (default: detected)")
@@ -201,6 +211,8 @@ def _import(args: argparse.Namespace) -> int:
                             # A zone nobody chose: a file imported before is read as it was then.
                             keep_zone=not getattr(args, "zone_chosen", True),
                             encoding=args.encoding, delimiter=args.delimiter,
+                            # None: the country the workspace used before; "none" forgets it.
+                            phone_country=getattr(args, "phone_country", None),
                             batch_rows=args.batch_rows or BATCH_ROWS,
                             # This process holds the workspace's write lock and runs nothing else.
                             exclusive=True)
@@ -306,6 +318,10 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
     elif args.kind == "events" and not getattr(args, "zone_chosen", True):
         _out(f"  times written without a zone were read in {args.time_zone}, this computer's time zone "
              "(--time-zone chooses another)")
+    if result.rows_read and getattr(result, "phone_country_kept", False):
+        _out(f"  phone numbers without a country code were read as {result.phone_country} numbers, as in this "
+             "workspace's imports before (--phone-country chooses another, --phone-country none keeps them as "
+             "written)")
     for warning in _warnings(result.warnings):
         _out(f"  warning: {warning}")
     if result.plan_violations:

@@ -20,7 +20,10 @@ Identifiers on the command line
     ``custom:crm:17``), a bare value (an e-mail matched without regard to A–Z case, a phone number
     matched without spaces, dashes, dots or brackets, any identifier value, or a customer id) and
     names exactly one customer, or raises :class:`~engine.errors.NotFound` /
-    :class:`~engine.errors.AmbiguousIdentifier`.
+    :class:`~engine.errors.AmbiguousIdentifier`. In a workspace with a phone country
+    (:func:`engine.identifiers.phone_country_of`), a phone number typed without a country code
+    also finds the number kept in E.164 form (``06 12 34 56 78`` finds ``+33612345678``); so does
+    :func:`search`.
 
 Merging two profiles by hand
     :func:`merge_plan` says what merging one profile into another would do (both profiles'
@@ -78,7 +81,7 @@ from sqlalchemy import (
 )
 
 from engine.errors import AmbiguousIdentifier, CustomerDataInvalid, IdentityConflict, NotFound
-from engine.identifiers import canonical_identifier
+from engine.identifiers import canonical_identifier, phone_country_of
 from engine.store.customers import (
     CUSTOM_KIND_PREFIX,
     IDENTIFIER_KINDS,
@@ -353,8 +356,11 @@ def _attribute_values_contain(dialect: str, needle: str) -> Any:
         fold_sql(cast(tree.c.atom, String), dialect).contains(needle, autoescape=True)))
 
 
-def search_clause(dialect: str, text: str, attribute: str | None = None) -> Any:
-    """The WHERE clause of :func:`search` on ``customers`` (``None`` for an empty query)."""
+def search_clause(dialect: str, text: str, attribute: str | None = None, *,
+                  phone_country: str | None = None) -> Any:
+    """The WHERE clause of :func:`search` on ``customers`` (``None`` for an empty query);
+    ``phone_country``: the workspace's country of phone numbers written without a country code,
+    in which a number typed without one is read too."""
     if not text:
         return None
     if attribute:
@@ -368,6 +374,10 @@ def search_clause(dialect: str, text: str, attribute: str | None = None) -> Any:
         if digits != needle:
             matches = or_(matches, (_identifiers.c.kind == "phone")
                           & _identifiers.c.value.contains(digits, autoescape=True))
+        local = _local_form(text, phone_country)
+        if local is not None:
+            # Kept as E.164 by an import or the collector: "06 12 34 56 78" finds +33612345678.
+            matches = or_(matches, (_identifiers.c.kind == "phone") & (_identifiers.c.value == local))
     in_identifiers = exists(select(literal(1)).select_from(_identifiers).where(
         _identifiers.c.customer_id == _customers.c.id, matches))
     found = [fold_sql(_customers.c.id, dialect).contains(needle, autoescape=True), in_identifiers,
@@ -404,7 +414,8 @@ def search(ws: Workspace, text: str = "", offset: int = 0, limit: int = 50, *,
     text = text.strip()
     offset, limit = max(0, int(offset)), max(0, min(int(limit), MAX_PAGE))
     dialect = ws.engine.dialect.name
-    clause = search_clause(dialect, text, attribute)
+    country = phone_country_of(ws) if not attribute and _PHONE.fullmatch(text) else None
+    clause = search_clause(dialect, text, attribute, phone_country=country)
     count = select(func.count()).select_from(_customers)
     keyed = select(_customers.c.id, _customers.c.updated_at, _main_identifier_sql(dialect).label("main"))
     if clause is not None:
@@ -468,6 +479,17 @@ def parse_identifier(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def _local_form(text: str, country: str | None) -> str | None:
+    """``text``, a phone number typed without a country code, as the workspace keeps it when it
+    reads such numbers as numbers of ``country`` (E.164), or None (no country, a number with one,
+    or not a possible number of that country)."""
+    if not country:
+        return None
+    digits = canonical_identifier("phone", text)
+    local = canonical_identifier("phone", text, country)
+    return local if local != digits else None
+
+
 def _phone_digits(expr: Any) -> Any:
     for ch in _PHONE_NOISE:
         expr = func.replace(expr, ch, "")
@@ -479,11 +501,15 @@ def candidates(ws: Workspace, text: str) -> list[tuple[str, str]]:
     kind, value = parse_identifier(text)
     dialect = ws.engine.dialect.name
     found: dict[tuple[str, str], None] = {}
+    country = phone_country_of(ws) if kind == "phone" or (kind is None and _PHONE.fullmatch(value)) else None
     with ws._session() as s:
         conn = s.connection()
         if kind is not None:
+            values = {value, canonical_identifier(kind, value)}
+            if kind == "phone" and (local := _local_form(value, country)) is not None:
+                values.add(local)  # "phone:06 12 34 56 78" finds +33612345678 in a workspace of FR numbers
             query = select(_identifiers.c.customer_id, _identifiers.c.kind, _identifiers.c.value).where(
-                _identifiers.c.kind == kind, _identifiers.c.value.in_({value, canonical_identifier(kind, value)}))
+                _identifiers.c.kind == kind, _identifiers.c.value.in_(values))
             rows = list(conn.execute(query))
             if not rows and kind == "email":
                 rows = list(conn.execute(select(_identifiers.c.customer_id, _identifiers.c.kind,
@@ -502,6 +528,9 @@ def candidates(ws: Workspace, text: str) -> list[tuple[str, str]]:
         if _PHONE.fullmatch(value):
             digits = "".join(ch for ch in value if ch not in _PHONE_NOISE)
             checks.append((_identifiers.c.kind == "phone") & (_phone_digits(_identifiers.c.value) == digits))
+            local = _local_form(value, country)
+            if local is not None:
+                checks.append((_identifiers.c.kind == "phone") & (_identifiers.c.value == local))
         for r in conn.execute(select(_identifiers.c.customer_id, _identifiers.c.kind, _identifiers.c.value)
                               .where(or_(*checks)).order_by(_identifiers.c.kind, _identifiers.c.value)):
             found[(r.customer_id, f"{r.kind}:{r.value}")] = None
@@ -867,3 +896,4 @@ def _iso(when: datetime | None) -> str | None:
 def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
+

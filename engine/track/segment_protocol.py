@@ -14,7 +14,8 @@ How each call is stored:
   ``name`` and ``category`` when given.
 - ``group``: an event ``Group`` with properties ``group_id`` and ``traits``.
 - ``identify``: ``traits`` set on the profile (``null`` removes a trait); ``traits.email`` and
-  ``traits.phone`` also become identifiers of the customer when no one else holds them.
+  ``traits.phone`` also become identifiers of the customer when no one else holds them (a phone
+  number without a country code read in the workspace's phone country, if it has one).
 - ``alias``: ``previousId`` (a user id, else an anonymous id) merged into ``userId``.
 
 Every call names the customer by ``userId`` and/or ``anonymousId``; given together they link the
@@ -103,13 +104,14 @@ def decode(body: bytes) -> Decoded:
     return Decoded(data, key if isinstance(key, str) and key else None, shallow)
 
 
-def read(kind: str, decoded: Decoded, now: datetime) -> Parsed:
-    """The messages of a decoded body sent to the endpoint of ``kind`` (a type from :data:`PATHS`)."""
+def read(kind: str, decoded: Decoded, now: datetime, *, phone_country: str | None = None) -> Parsed:
+    """The messages of a decoded body sent to the endpoint of ``kind`` (a type from :data:`PATHS`);
+    ``phone_country``: the workspace's country of phone numbers written without a country code."""
     parsed = Parsed(decoded.write_key)
     data, shallow = decoded.data, decoded.shallow
     now_text = moment_text(now)
     if kind != "batch":
-        parsed.messages.append(message(data, kind, now, None, shallow, now_text))
+        parsed.messages.append(message(data, kind, now, None, shallow, now_text, phone_country=phone_country))
         return parsed
     skew = clock_skew(sent_at(data.get("sentAt")), now)
     items = data.get("batch")
@@ -124,24 +126,27 @@ def read(kind: str, decoded: Decoded, now: datetime) -> Parsed:
         try:
             if item.__class__ is not dict:
                 raise MessageInvalid("a message must be a JSON object", code="malformed")
-            append(message(item, item.get("type"), now, shared_context, shallow, now_text, skew))
+            append(message(item, item.get("type"), now, shared_context, shallow, now_text, skew,
+                           phone_country=phone_country))
         except MessageInvalid as exc:
             parsed.rejected.append(exc.at(index))
     return parsed
 
 
-def parse(kind: str, body: bytes, now: datetime) -> Parsed:
+def parse(kind: str, body: bytes, now: datetime, *, phone_country: str | None = None) -> Parsed:
     """:func:`decode` then :func:`read`: the messages of a request body and its write key."""
-    return read(kind, decode(body), now)
+    return read(kind, decode(body), now, phone_country=phone_country)
 
 
 def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict[str, Any] | None,
-            shallow: bool = False, now_text: str | None = None, skew: timedelta | None = None) -> Message:
+            shallow: bool = False, now_text: str | None = None, skew: timedelta | None = None, *,
+            phone_country: str | None = None) -> Message:
     """One Segment message as a collector message. ``shallow``: the body is known to nest no
     deeper than :data:`~engine.track.collector_messages.MAX_DEPTH`; ``shared_context`` (a batch's
     context) has been checked already; ``now_text``: ``now`` as stored, if the caller has it;
     ``skew``: how far the sender's clock is off, from the batch's ``sentAt`` (a ``sentAt`` of the
-    message's own wins)."""
+    message's own wins); ``phone_country``: the country ``traits.phone`` is read in when it has no
+    country code (:func:`~engine.track.collector_messages.kept_identifier`)."""
     if kind not in TYPES:
         if kind is None:
             raise MessageInvalid(f"'type' is required: one of {', '.join(TYPES)}")
@@ -184,7 +189,7 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
                 try:
                     found = text(value, f"traits.{trait}", max_length=MAX_IDENTIFIER_LENGTH, required=False)
                     if found:
-                        linked.append((kind_, kept_identifier(kind_, found, f"traits.{trait}")))
+                        linked.append((kind_, kept_identifier(kind_, found, f"traits.{trait}", phone_country)))
                 except MessageInvalid:
                     pass  # kept as an attribute; only unusable as an identifier
         traits, consent = consent_changes(traits, "traits")

@@ -23,7 +23,8 @@ Identity: ``distinct_id`` is kept as a ``distinct_id`` identifier. When it is a 
 (``properties.$is_login_id`` is true, or it is the ``distinct_id`` of ``track_signup``), it is also
 the customer's ``user_id``. A message's ``login_id`` and ``anonymous_id`` fields (browser SDK) and
 its ``identities`` (``$identity_login_id`` → user id, ``$identity_email`` → email,
-``$identity_mobile`` → phone, any other → ``custom:<key>``) name the same customer.
+``$identity_mobile`` → phone, any other → ``custom:<key>``) name the same customer. A phone number
+without a country code is read in the workspace's phone country, if it has one.
 
 Dedup: a message carrying ``_track_id`` (browser and app SDKs) is stored once per type, event,
 distinct id, time and ``_track_id`` (the key starts with the time, see
@@ -138,8 +139,9 @@ def decode(query: str, body: bytes, *, form: bool) -> Decoded:
     return Decoded(items, single, project, token, shallow)
 
 
-def read(decoded: Decoded, now: datetime) -> Parsed:
-    """Check every message of a decoded request."""
+def read(decoded: Decoded, now: datetime, *, phone_country: str | None = None) -> Parsed:
+    """Check every message of a decoded request; ``phone_country``: the workspace's country of
+    phone numbers written without a country code."""
     parsed = Parsed(decoded.token)
     source = f"{SOURCE_PREFIX}{decoded.project}"
     now_text = moment_text(now)
@@ -147,7 +149,7 @@ def read(decoded: Decoded, now: datetime) -> Parsed:
         try:
             if not isinstance(item, dict):
                 raise MessageInvalid("a message must be a JSON object", code="malformed")
-            msg = message(item, now, source, decoded.shallow, now_text)
+            msg = message(item, now, source, decoded.shallow, now_text, phone_country=phone_country)
         except MessageInvalid as exc:
             if decoded.single:
                 raise
@@ -194,11 +196,12 @@ def _base64(value: str) -> bytes:
 
 
 def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = False,
-            now_text: str | None = None) -> Message | None:
+            now_text: str | None = None, *, phone_country: str | None = None) -> Message | None:
     """One Sensors message as a collector message; ``None`` for the types that are not stored.
     ``shallow``: the data is known to nest no deeper than
     :data:`~engine.track.collector_messages.MAX_DEPTH`; ``now_text``: ``now`` as stored, if the
-    caller has it."""
+    caller has it; ``phone_country``: the country ``$identity_mobile`` is read in when it has no
+    country code."""
     kind = item.get("type")
     if kind not in TYPES:
         raise MessageInvalid(f"'type' must be one of {', '.join(TYPES)}, not {str(kind)[:40]!r}")
@@ -236,7 +239,8 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
             if key == _LOGIN_IDENTITY:
                 pairs += [("user_id", found), ("distinct_id", found)]
             elif key in _IDENTITY_KINDS:
-                pairs.append((_IDENTITY_KINDS[key], kept_identifier(_IDENTITY_KINDS[key], found, f"identities.{key}")))
+                pairs.append((_IDENTITY_KINDS[key],
+                              kept_identifier(_IDENTITY_KINDS[key], found, f"identities.{key}", phone_country)))
             else:
                 name = text(key, "identities (a name)", max_length=MAX_KIND_LENGTH - len(CUSTOM_KIND_PREFIX))
                 pairs.append((CUSTOM_KIND_PREFIX + str(name), found))
