@@ -13,6 +13,17 @@ from typing import Any
 from engine.errors import JourneyStudioError
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+#: Cells and values that only say there is no value, lower-cased: a CSV column of customer
+#: attributes leaves them empty, as it does an empty cell. Not ``NA`` (Namibia, North America) nor
+#: ``no``, which can be values.
+PLACEHOLDERS = frozenset({"n/a", "#n/a", "n.a.", "null", "(null)", "none", "(none)", "-", "--", "—", "–"})
+#: Values that never name a customer, lower-cased: the placeholders, and what a script writes for a
+#: variable that holds nothing (``undefined``, ``NaN``). Two senders that both wrote ``N/A`` for a
+#: phone number they did not have are not one person.
+NO_IDENTIFIER = PLACEHOLDERS | {"undefined", "(undefined)", "nan"}
+_NO_IDENTIFIER_LONGEST = max(map(len, NO_IDENTIFIER))
+#: What an e-mail address never holds outside a quoted local part.
+_NOT_IN_ADDRESS = re.compile(r"[\s,;<>]")
 #: Workspace meta key of the country that phone numbers written without a country code were last
 #: read in (an ISO 3166-1 alpha-2 code; empty or missing: they are kept as written).
 PHONE_COUNTRY_META = "phone_country"
@@ -50,6 +61,35 @@ def canonical_identifier(kind: str, value: str, country: str | None = None) -> s
         elif country and not value.startswith("+"):
             return local_phone(value, country) or value
     return value
+
+
+def says_nothing(value: str) -> bool:
+    """Whether ``value`` (stripped) only says there is no value (:data:`NO_IDENTIFIER`, any case)."""
+    return len(value) <= _NO_IDENTIFIER_LONGEST and value.casefold() in NO_IDENTIFIER
+
+
+def identifier_problem(kind: str, kept: str) -> str | None:
+    """Why ``kept``, a value of identifier ``kind`` as :func:`canonical_identifier` keeps it,
+    cannot name a customer, or None: it is empty (``-`` as a phone number is), only says there is
+    no value (``N/A``, ``null``, ``undefined``), is a phone number without a digit (``call me``) or
+    an e-mail address without one ``@`` between a name and a domain, or with white space, a comma,
+    a semicolon or an angle bracket outside a quoted name. Such a value is left out rather than stored, so that two
+    customers who both wrote ``N/A`` are not merged into one."""
+    if not kept:
+        return "is empty"
+    if says_nothing(kept):
+        return f"'{kept}' only says there is no value"
+    if kind == "phone":
+        if not any(ch.isdigit() for ch in kept):
+            return f"'{kept}' is not a phone number (it has no digits)"
+    elif kind == "email":
+        rest = kept
+        if kept[:1] == '"' and (end := kept.find('"@', 1)) > 0:
+            rest = "x" + kept[end + 1:]  # a quoted name ("jo smith"@example.com) may hold anything
+        name, at, domain = rest.partition("@")
+        if not at or not name or not domain or "@" in domain or _NOT_IN_ADDRESS.search(rest):
+            return f"'{kept}' is not an e-mail address"
+    return None
 
 
 @lru_cache(maxsize=PHONE_CACHE)

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from engine.document import new_id
 from engine.errors import CustomerDataInvalid, IdentityConflict, NotFound
-from engine.identifiers import canonical_identifier
+from engine.identifiers import canonical_identifier, identifier_problem
 from engine.store.models import CustomerRow, EventRow, IdentifierRow, utcnow
 
 if TYPE_CHECKING:
@@ -508,10 +508,11 @@ def check_identifier(kind: Any, value: Any, field: str) -> tuple[str, str]:
     kind = _check_kind(kind, field)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    return kind, _check_identifier_value(canonical_identifier(kind, value) if isinstance(value, str) else value, field)
+    return kind, _check_identifier_value(canonical_identifier(kind, value) if isinstance(value, str) else value, field,
+                                         kind=kind)
 
 
-def _check_identifier_value(value: Any, field: str, item: int | None = None) -> str:
+def _check_identifier_value(value: Any, field: str, item: int | None = None, *, kind: str = "") -> str:
     if not isinstance(value, str):
         raise CustomerDataInvalid(f"an identifier must be text, not {type(value).__name__}",
                                   field=field, item=item)
@@ -520,6 +521,9 @@ def _check_identifier_value(value: Any, field: str, item: int | None = None) -> 
         raise CustomerDataInvalid("an identifier cannot be empty", field=field, item=item)
     if len(value) > MAX_IDENTIFIER_LENGTH:
         raise CustomerDataInvalid(f"is longer than {MAX_IDENTIFIER_LENGTH} characters", field=field, item=item)
+    problem = identifier_problem(kind, value)
+    if problem is not None:
+        raise CustomerDataInvalid(f"cannot name a customer: {problem}", field=field, item=item)
     return value
 
 
@@ -535,7 +539,7 @@ def _check_identifiers(identifiers: Any, item: int | None = None) -> dict[str, s
         field = f"identifiers.{kind}"
         kind = _check_kind(kind, field, item)
         checked[kind] = _check_identifier_value(canonical_identifier(kind, value) if isinstance(value, str) else value,
-                                                field, item)
+                                                field, item, kind=kind)
     return checked
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 
 from engine.channels.kinds import CHANNEL_KINDS
-from engine.identifiers import canonical_identifier
+from engine.identifiers import canonical_identifier, identifier_problem, says_nothing
 from engine.store.customers import (
     MAX_DEDUP_KEY_LENGTH,
     MAX_EVENT_NAME_LENGTH,
@@ -132,12 +132,20 @@ def _checked_text(value: Any, field: str, max_length: int, required: bool) -> st
 
 
 def identifier(value: Any, field: str, *, required: bool = True) -> str | None:
-    """An id as SDKs send it: text, or a whole number (turned into text)."""
+    """An id as SDKs send it: text, or a whole number (turned into text). Text that only says
+    there is no value (``null``, ``undefined``, ``N/A``: :func:`~engine.identifiers.says_nothing`)
+    names no one: refused when ``required``, else taken as absent."""
     if value.__class__ is str:
         stripped = value.strip()
         if stripped and len(stripped) <= MAX_IDENTIFIER_LENGTH and stripped.isascii() and "\x00" not in stripped:
-            return stripped
-        return _checked_text(value, field, MAX_IDENTIFIER_LENGTH, required)
+            found: str | None = stripped
+        else:
+            found = _checked_text(value, field, MAX_IDENTIFIER_LENGTH, required)
+        if found is not None and says_nothing(found):
+            if required:
+                raise MessageInvalid(f"'{field}' is '{found}', which names no one")
+            return None
+        return found
     if value is None and not required:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
@@ -149,12 +157,17 @@ def identifier(value: Any, field: str, *, required: bool = True) -> str | None:
 
 def kept_identifier(kind: str, value: str, field: str, phone_country: str | None = None) -> str:
     """``value`` (checked by :func:`identifier`) as the workspace keeps it; refused when keeping it
-    makes it too long (lower-casing ``İ`` gives two characters). A phone number written without a
-    country code is read as a number of ``phone_country``, the workspace's (see
+    makes it too long (lower-casing ``İ`` gives two characters) or when it cannot name a customer
+    (an e-mail address without ``@``, a phone number without digits:
+    :func:`~engine.identifiers.identifier_problem`). A phone number written without a country code
+    is read as a number of ``phone_country``, the workspace's (see
     :func:`~engine.identifiers.canonical_identifier`), when there is one."""
     kept = canonical_identifier(kind, value, phone_country)
     if len(kept) > MAX_IDENTIFIER_LENGTH:
         raise MessageInvalid(f"'{field}' is longer than {MAX_IDENTIFIER_LENGTH} characters once lower-cased")
+    problem = identifier_problem(kind, kept)
+    if problem is not None:
+        raise MessageInvalid(f"'{field}' cannot name a customer: {problem}")
     return kept
 
 

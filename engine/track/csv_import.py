@@ -1819,7 +1819,7 @@ class _CustomerImport(_Import):
         plan = self.plan
         convert = self.batches
         id_cells = [(p, convert.identifier_cells(p, columns[p.index], bad, notes)) for p in plan.of("identifiers")]
-        pairs = convert.canonical(convert.identifiers(id_cells, n, bad), notes)
+        pairs = convert.canonical(convert.identifiers(id_cells, n, bad, notes), notes)
         kept: list[Note] = []
         attributes = [(p.key, self._attribute_values(p, columns[p.index], bad, kept))
                       for p in plan.of("attributes")]

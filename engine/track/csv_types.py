@@ -97,7 +97,7 @@ from operator import methodcaller
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-from engine.identifiers import canonical_identifier, local_phone
+from engine.identifiers import NO_IDENTIFIER, PLACEHOLDERS, canonical_identifier, local_phone, says_nothing
 from engine.track.csv_format import FileFormat, NoHeader, RecordBatch, RecordFile
 
 TYPES = ("text", "int", "float", "bool", "date", "datetime", "email", "phone")
@@ -109,9 +109,6 @@ DATE_FORMATS = {
     "unix_s": "Unix time in seconds (1735669800)",
     "unix_ms": "Unix time in milliseconds (1735669800000)",
 }
-#: Cells that only say there is no value, lower-cased: an attribute column leaves them empty, as it
-#: does an empty cell. Not ``NA`` (Namibia, North America) nor ``no``, which can be values.
-PLACEHOLDERS = frozenset({"n/a", "#n/a", "n.a.", "null", "(null)", "none", "(none)", "-", "--", "—", "–"})
 #: The same in every mix of upper and lower case (``N/A``, ``NULL``, ``None``), so that a column is
 #: searched without lower-casing its values.
 _PLACEHOLDER_CELLS = frozenset(
@@ -179,6 +176,12 @@ _EXCEL_NUMBER = re.compile(_EXCEL_TEXT)
 _DECIMAL_ZERO = re.compile(r"(\d+)\.0+")
 #: An identifier of either kind above, in values joined with newlines after a newline: a value
 #: that is one (or one with a line break in it, which the caller then checks value by value).
+#: Identifier values that name no one (:data:`~engine.identifiers.NO_IDENTIFIER`) in every mix of
+#: upper and lower case, so that a column is searched without lower-casing its values.
+_NO_IDENTIFIER_CELLS = frozenset(
+    "".join(chars) for text in NO_IDENTIFIER for chars in product(*({c, c.upper()} for c in text)))
+#: A line without a digit in a column joined by line breaks: a phone number that is none.
+_NO_DIGIT_LINE = re.compile(r"(?m)^[^0-9\n]+$")
 _SUSPECT_IDENTIFIER = re.compile(r"\n(?:" + _EXCEL_TEXT + r"|\d+\.0+)(?=\n|\Z)")
 #: A number of at least 1e11 that Excel wrote with at most six significant digits (1.23457E+11):
 #: its last digits are lost. ``_SHORTENED_IN`` finds one in values joined with newlines after a newline.
@@ -1223,7 +1226,9 @@ class BatchConverter:
         kind = plan.key
         limit = self.max_identifier
         email = kind == "email"
-        if "" not in values and max(map(len, values), default=0) <= limit:
+        names_someone = _NO_IDENTIFIER_CELLS.isdisjoint(values) and (
+            kind != "phone" or not _NO_DIGIT_LINE.search(joined))
+        if names_someone and "" not in values and max(map(len, values), default=0) <= limit:
             if email:
                 # One @ in every value, and no line break, white space or other character that no
                 # address holds (C-level counts and scans of the whole column).
@@ -1242,6 +1247,11 @@ class BatchConverter:
                 bad.setdefault(index, (plan.name, value, f"an identifier is longer than {limit} characters"))
             elif not value:
                 continue
+            elif says_nothing(value) or (kind == "phone" and not any(map(str.isdigit, value))):
+                # "N/A", "-", "call me": left out, so that the rows that say so are not one customer.
+                values[index] = ""
+                if notes is not None:
+                    notes.append((index, PLACEHOLDER if says_nothing(value) else NOT_PHONE, plan.name, value))
             elif email:
                 if (problem := address_problem(value)) is not None:
                     bad.setdefault(index, (plan.name, value, problem))
@@ -1306,17 +1316,25 @@ class BatchConverter:
         return out
 
     def identifiers(self, cells_by_column: list[tuple[ColumnPlan, list[str]]], n: int,
-                    bad: dict[int, tuple[str, str, str]]) -> list[list[tuple[str, str]]]:
-        """Each row's identifier pairs; a row with none goes into ``bad``."""
+                    bad: dict[int, tuple[str, str, str]], notes: Sequence[Note] = ()) -> list[list[tuple[str, str]]]:
+        """Each row's identifier pairs; a row with none goes into ``bad`` (saying why, when
+        :meth:`identifier_cells` left its value out: ``notes``)."""
         pairs: list[list[tuple[str, str]]] = [[] for _ in range(n)]
         for plan, values in cells_by_column:
             kind = plan.key
             for index, value in enumerate(values):
                 if value:
                     pairs[index].append((kind, value))
+        left_out = {index: (column, value, what) for index, what, column, value in notes
+                    if what in (PLACEHOLDER, NOT_PHONE)}
         for index, row_pairs in enumerate(pairs):
             if not row_pairs and index not in bad:
-                bad[index] = (self.id_column, "", "the customer identifier is missing")
+                if index in left_out:
+                    column, value, what = left_out[index]
+                    why = "only says there is no value" if what == PLACEHOLDER else "is not a phone number"
+                    bad[index] = (column, value, f"the customer identifier is missing: '{_cut(value)}' {why}")
+                else:
+                    bad[index] = (self.id_column, "", "the customer identifier is missing")
         return pairs
 
 
@@ -1442,6 +1460,8 @@ class Doubtful(KeptAsText):
 #: number of the import's phone country and was kept as written.
 NO_DOT, DECIMAL, SHORTENED, PLACEHOLDER = "no_dot", "decimal", "shortened", "placeholder"
 PHONE_UNREAD = "phone_unread"
+#: A value of a phone identifier column without a digit (``call me``), left out.
+NOT_PHONE = "not_phone"
 #: A value that did not fit its column's type and was kept as text (:meth:`BatchConverter.values`).
 KEPT = "kept"
 #: A note of one batch: (row index in the batch, what, column, value).
@@ -1450,7 +1470,7 @@ Note = tuple[int, str, str, str]
 
 def noted(what: str) -> KeptAsText:
     """An empty tally of the notes of one kind: values to check name more rows than values changed."""
-    return KeptAsText() if what in (DECIMAL, PLACEHOLDER, PHONE_UNREAD) else Doubtful()
+    return KeptAsText() if what in (DECIMAL, PLACEHOLDER, PHONE_UNREAD, NOT_PHONE) else Doubtful()
 
 
 def note_warning(what: str, column: str, tally: KeptAsText, *, phone_country: str | None = None) -> str:
@@ -1469,6 +1489,9 @@ def note_warning(what: str, column: str, tally: KeptAsText, *, phone_country: st
         return (f"column '{column}': {count:,} e-mail address{'es have' if many else ' has'} no dot in "
                 f"{'their' if many else 'its'} domain (after the @), like user@localhost, and "
                 f"{'were' if many else 'was'} imported as written; check the column: {shown}{more}")
+    if what == NOT_PHONE:
+        return (f"column '{column}': {count:,} value{'s are not phone numbers' if many else ' is not a phone number'} "
+                f"(no digits) and {'were' if many else 'was'} left out: {shown}{more}")
     if what == PLACEHOLDER:
         return (f"column '{column}': {count:,} cell{'s' if many else ''} that only {'say' if many else 'says'} "
                 f"there is no value {'were' if many else 'was'} left empty: {shown}{more}")
@@ -1644,7 +1667,7 @@ class EventConverter(BatchConverter):
         for p in self.prop_plans:
             self.shortened_numbers(p, columns[p.index], notes)
         single = self.single_kind is not None and "" not in id_cells[0][1]
-        pairs = None if single else self.identifiers(id_cells, n, bad)
+        pairs = None if single else self.identifiers(id_cells, n, bad, notes)
         ids = id_cells[0][1] if single else None
         if notes:
             self.note(notes, bad, numbers, out.notes)
@@ -1855,6 +1878,6 @@ def _cut(value: str, size: int = 40) -> str:
 
 __all__ = ["DATE_FORMATS", "PLACEHOLDER", "PLACEHOLDERS", "TYPES", "BatchConverter", "ColumnPlan", "ColumnType",
            "Converter", "DateTimeConverter", "Doubtful", "EventConverter", "EventJob", "EventRows", "KeptAsText",
-           "MARKETING_STATUSES", "Note", "PHONE_UNREAD", "address_problem", "check_date_format", "note_warning", "noted",
+           "MARKETING_STATUSES", "NOT_PHONE", "Note", "PHONE_UNREAD", "address_problem", "check_date_format", "note_warning", "noted",
            "converter", "infer_type", "most_read_dates", "parse_type", "reading_process", "storage_strings",
            "without_placeholders"]

@@ -148,7 +148,7 @@ _merges = IdentityMergeRow.__table__
 _journeys = JourneyRow.__table__
 _node_counters = NodeCounterRow.__table__
 
-_PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{4,}[0-9]")
+_PHONE = re.compile(r"\(?\+?[0-9][0-9 ()./-]{4,}[0-9]")
 _PHONE_NOISE = " -().\u00a0/"
 
 
@@ -528,6 +528,9 @@ def candidates(ws: Workspace, text: str) -> list[tuple[str, str]]:
         if _PHONE.fullmatch(value):
             digits = "".join(ch for ch in value if ch not in _PHONE_NOISE)
             checks.append((_identifiers.c.kind == "phone") & (_phone_digits(_identifiers.c.value) == digits))
+            # As numbers are kept: "0034 612 34 56 78" finds +34612345678.
+            checks.append((_identifiers.c.kind == "phone")
+                          & (_identifiers.c.value == canonical_identifier("phone", value)))
             local = _local_form(value, country)
             if local is not None:
                 checks.append((_identifiers.c.kind == "phone") & (_identifiers.c.value == local))
@@ -897,3 +900,100 @@ def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]
 
+
+# ---------------------------------------------------------------------------------------------
+# Where a profile went; changing one identifier
+# ---------------------------------------------------------------------------------------------
+
+
+def merged_into(ws: Workspace, customer_id: str) -> tuple[tuple[MergeRecord, ...], CustomerSummary | None]:
+    """Where customer ``customer_id`` is now, for a window that still shows it.
+
+    ``((), its summary)`` while it exists. After it was merged into another profile: the merges
+    that took it there, oldest first (the one that merged it, then the one that merged that
+    profile in turn, and so on), and the summary of the profile that holds it now. ``((), None)``
+    when it is gone without a merge on record: it was erased, or the profile it was merged into
+    was (an erasure removes the records of the profiles merged into the erased one), or there
+    never was such a customer. Reads only."""
+    chain: list[MergeRecord] = []
+    with ws._session() as s:
+        conn = s.connection()
+        current, seen = customer_id, {customer_id}
+        while True:
+            found = summaries(conn, [current])
+            if found:
+                return tuple(chain), found[0]
+            row = conn.execute(select(_merges).where(_merges.c.merged_customer_id == current)
+                               .order_by(_merges.c.id.desc()).limit(1)).first()
+            if row is None or row.kept_customer_id in seen:
+                return (), None
+            data = row.identifiers or {}
+            chain.append(MergeRecord(
+                row.kept_customer_id, row.merged_customer_id,
+                tuple((str(k), str(v)) for k, v in data.get("moved", [])),
+                tuple((str(k), str(v)) for k, v in data.get("linked_by", [])),
+                tuple(data.get("ended_runs", [])), row.reason, _comparable(row.at)))
+            current = row.kept_customer_id
+            seen.add(current)
+
+
+def change_identifier(ws: Workspace, customer_id: str, kind: str, old_value: str | None,
+                      new_value: str | None) -> CustomerRecord:
+    """Change one identifier of a customer, in one transaction: ``(kind, old_value)`` becomes
+    ``(kind, new_value)``; ``old_value=None`` adds ``new_value``, ``new_value=None`` removes
+    ``old_value``. Values are read as the workspace keeps them
+    (:func:`~engine.identifiers.canonical_identifier`, with the workspace's phone country).
+
+    Nothing changes and :class:`~engine.errors.NotFound` is raised when there is no such customer
+    or it does not hold ``old_value``; :class:`~engine.errors.IdentityConflict` (naming the other
+    customer in ``customer_ids``) when another customer holds ``new_value``; and
+    :class:`~engine.errors.CustomerDataInvalid` for a value that cannot be an identifier, for a
+    second ``user_id`` (rule 3 of ``docs/identity.md``) and for taking a customer's last
+    identifier away. A customer that holds ``new_value`` already just loses ``old_value``."""
+    from engine.store.customers import check_identifier
+
+    if old_value is None and new_value is None:
+        raise CustomerDataInvalid("give the identifier to change, the new value, or both", field="identifiers")
+    country = phone_country_of(ws) if kind == "phone" else None
+    old = new = None
+    if old_value is not None:
+        kind, old = check_identifier(kind, canonical_identifier(kind, old_value, country)
+                                     if isinstance(old_value, str) else old_value, f"identifiers.{kind}")
+    if new_value is not None:
+        kind, new = check_identifier(kind, canonical_identifier(kind, new_value, country)
+                                     if isinstance(new_value, str) else new_value, f"identifiers.{kind}")
+    with ws._session(write=True) as s:
+        conn = s.connection()
+        _require(conn, ws, customer_id)
+        held = [(r.kind, r.value) for r in conn.execute(
+            select(_identifiers.c.kind, _identifiers.c.value).where(_identifiers.c.customer_id == customer_id))]
+        if old is not None and (kind, old) not in held:
+            raise NotFound(f"the customer has no {kind} '{old}'", where=ws.location)
+        if old == new:
+            return _read(conn, customer_id)
+        if new is not None and (kind, new) not in held:
+            holder = conn.scalar(select(_identifiers.c.customer_id)
+                                 .where(_identifiers.c.kind == kind, _identifiers.c.value == new))
+            if holder is not None:
+                raise IdentityConflict(f"{kind} '{new}' already belongs to another customer",
+                                       identifiers={kind: new}, customer_ids=[holder])
+            if old is None and kind in EXCLUSIVE_KINDS and any(k == kind for k, _v in held):
+                raise CustomerDataInvalid(f"the customer holds a {kind} already; a profile has one",
+                                          field=f"identifiers.{kind}")
+        if new is None and len(held) <= 1:
+            raise CustomerDataInvalid("a customer keeps at least one identifier: add another one first",
+                                      field=f"identifiers.{kind}")
+        if old is not None:
+            conn.execute(delete(_identifiers).where(_identifiers.c.kind == kind, _identifiers.c.value == old))
+        if new is not None and (kind, new) not in held:
+            conn.execute(_identifiers.insert().values(kind=kind, value=new, customer_id=customer_id))
+        conn.execute(update(_customers).where(_customers.c.id == customer_id).values(updated_at=utcnow()))
+        return _read(conn, customer_id)
+
+
+def _read(conn: Connection, customer_id: str) -> CustomerRecord:
+    """The customer as stored now, inside a transaction that made sure it exists."""
+    record = read_customer(conn, customer_id)
+    if record is None:  # pragma: no cover - the caller checked in the same transaction
+        raise NotFound(f"there is no customer with id '{customer_id}'")
+    return record

@@ -87,6 +87,8 @@ TYPES = (*EVENT_TYPES, *PROFILE_TYPES, "track_id_bind", *IGNORED_TYPES)
 MAX_FORM_BYTES = 2 * MAX_BATCH_BYTES
 _IDENTITY_KINDS = {"$identity_email": "email", "$identity_mobile": "phone"}
 _LOGIN_IDENTITY = "$identity_login_id"
+#: How a distinct id the SDK made from an identity begins (``$identity_email+ann@example.com``).
+_SYNTHETIC_DISTINCT = "$identity_"
 _FIELDS = ("data", "data_list", "gzip", "project", "token", "crc", "ext")
 
 
@@ -234,16 +236,24 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
         if not isinstance(identities, dict):
             raise MessageInvalid("'identities' must be an object of identity name to id")
         for key, value in identities.items():
-            found = identifier(value, f"identities.{key}")
-            assert found is not None
+            found = identifier(value, f"identities.{key}", required=False)
+            if found is None:
+                continue  # null, or a value that only says there is none (N/A): names no one
             if key == _LOGIN_IDENTITY:
                 pairs += [("user_id", found), ("distinct_id", found)]
             elif key in _IDENTITY_KINDS:
-                pairs.append((_IDENTITY_KINDS[key],
-                              kept_identifier(_IDENTITY_KINDS[key], found, f"identities.{key}", phone_country)))
+                try:
+                    pairs.append((_IDENTITY_KINDS[key],
+                                  kept_identifier(_IDENTITY_KINDS[key], found, f"identities.{key}", phone_country)))
+                except MessageInvalid:
+                    continue  # not an address or number (a mobile of "N/A"): the others still count
             else:
                 name = text(key, "identities (a name)", max_length=MAX_KIND_LENGTH - len(CUSTOM_KIND_PREFIX))
                 pairs.append((CUSTOM_KIND_PREFIX + str(name), found))
+    if not login and len(pairs) > 1 and distinct.startswith(_SYNTHETIC_DISTINCT) and "+" in distinct:
+        # The SDK made the distinct id from an identity (bind, profile_set_by_id:
+        # "$identity_email+ann@example.com"); the identity itself names the customer.
+        pairs = pairs[1:]
     reason = "link"
 
     if kind == "track_signup":
