@@ -1130,6 +1130,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if engine is not None:
             engine.run_now()
         self.source_feed.refresh_soon()
+        if self.profiles_window is not None and self.profiles_window.isVisible():
+            self.profiles_window.check_shown()  # the profile shown may have been merged away
         # New event names: offered once arrivals settle, not re-read for every batch.
         self._choices_timer.start()
 

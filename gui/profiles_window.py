@@ -10,6 +10,15 @@ same person and merges the two (:class:`MergeDialog`, :func:`~engine.track.profi
 *Delete customer…* is the right to be forgotten (:func:`~engine.track.profiles.erase`) after a
 confirmation that says what will go.
 
+Identity can change under the window. When the shown customer is merged into another profile
+(an ``identify`` through the collector, say) or erased elsewhere, the window finds out from the
+merge history when it is activated, refreshed or saved (:mod:`gui.profile_saving`), says so in a
+notice above the profile, drops them from the list, and keeps the unsaved edits, which
+*Apply my changes to …* makes to the kept profile and saves there. Changing the ``email`` or
+``phone`` attribute offers, ticked, to change the identifier of that kind too, unless another
+customer holds the new value (then the notice names them and offers *Merge…*). A save is an undo
+step: undoing it writes the old values back, identifiers included.
+
 Every engine call runs on a worker thread (:mod:`gui.background`): a search over a large
 workspace takes a second and the window keeps painting meanwhile. Questions to the user go
 through overridable methods (``_ask_export_path``, ``_ask_merge``, ``_confirm_erase``,
@@ -42,6 +51,18 @@ from engine.track.segments import grouped_number
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
 from gui.journey_browser import format_relative, format_timestamp
+from gui.profile_saving import (
+    IDENTIFIER_ATTRIBUTES,
+    Gone,
+    Held,
+    Step,
+    Stored,
+    Swap,
+    follow_identifier,
+    load,
+    locate,
+    store,
+)
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 from gui.tracking_panel import source_label as stored_source_label
 
@@ -73,6 +94,9 @@ QLabel#profileMeta, QLabel#resultCount, QLabel#consentState, QLabel#mutedNote { 
 QLabel#emptyState { color: palette(placeholder-text); font-size: 11pt; }
 QLabel#editError { color: #C62828; }
 QFrame#editBar { background: #FFF8E1; border-top: 1px solid #F0D58C; }
+QFrame#noticeBar { background: #E8F1FB; border: 1px solid #A9C6E8; border-radius: 4px; }
+QFrame#noticeBar[tone="warning"] { background: #FFF3E0; border: 1px solid #F2B866; }
+QLabel#noticeText { color: #1A1A1A; }
 QPushButton:disabled, QToolButton:disabled { color: palette(placeholder-text); }
 QListWidget#tagList::item { border: 1px solid #B8C7D9; border-radius: 9px; background: #EAF2FB;
                             padding: 1px 8px; }
@@ -328,6 +352,26 @@ class _Snapshot(QtGui.QUndoCommand):
         self._window._apply_state(self._before)
 
 
+class _SavedEdit(QtGui.QUndoCommand):
+    """A save: undoing it writes the values from before it back to the workspace (identifiers
+    included), redoing it writes the saved ones again. Pushed once the save is stored."""
+
+    def __init__(self, window: ProfilesWindow, customer_id: str, forward: Step, backward: Step, text: str):
+        super().__init__(text)
+        self._window = window
+        self.customer_id, self.forward, self.backward = customer_id, forward, backward
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # stored already
+            self._first = False
+            return
+        self._window._store_step(self.customer_id, self.forward, undoing=False)
+
+    def undo(self) -> None:
+        self._window._store_step(self.customer_id, self.backward, undoing=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------
@@ -571,7 +615,7 @@ class MergeDialog(QtWidgets.QDialog):
     """Find the other profile of the shown customer, choose which one stays, read what the merge
     does, and confirm. Searches and the merge plan run on the window's worker thread."""
 
-    def __init__(self, window: ProfilesWindow, current: CustomerSummary):
+    def __init__(self, window: ProfilesWindow, current: CustomerSummary, suggested: CustomerSummary | None = None):
         super().__init__(window)
         self.setObjectName("mergeDialog")
         self.setWindowTitle(self.tr("Merge profiles"))
@@ -580,6 +624,8 @@ class MergeDialog(QtWidgets.QDialog):
         self.other: CustomerSummary | None = None
         self.plan: MergePlan | None = None
         self._query = ""
+        #: The id of a customer to pick as the other profile once the search lists them.
+        self.suggested = suggested.id if suggested is not None else None
 
         intro = QtWidgets.QLabel(self.tr("Find the other profile of %1. One of the two stays; the other's "
                                          "identifiers, events and journeys move to it, and it is deleted.")
@@ -593,6 +639,8 @@ class MergeDialog(QtWidgets.QDialog):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.run_search)
+        if suggested is not None:
+            self.search_box.setText(suggested.main_identifier or suggested.label)  # the first search finds them
         self.search_box.textChanged.connect(lambda _text: self.search_timer.start())
         self.search_box.returnPressed.connect(self.run_search)
         self.count_label = QtWidgets.QLabel("", self)
@@ -701,6 +749,8 @@ class MergeDialog(QtWidgets.QDialog):
         else:
             self.count_label.setText(plural(page.total, self.tr("1 match"), self.tr("%1 matches")))
         row = self.model.row_of(self.other.id) if self.other is not None else -1
+        if row < 0 and self.other is None and self.suggested is not None:
+            row = self.model.row_of(self.suggested)
         if row >= 0:
             self.results.setCurrentIndex(self.model.index(row, 0))
 
@@ -841,6 +891,23 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         #: The detail pane says who was just erased: a search coming back does not replace it by
         #: its best match (only a customer the user picks, or a new search text, does).
         self._erased = False
+        #: The shown customer is no longer in the workspace (merged into another profile, or
+        #: erased, elsewhere): the pane keeps showing it, with the unsaved edits, under a notice.
+        self._gone: Gone | None = None
+        #: The workspace's country of phone numbers written without a country code (read with
+        #: each profile), for the form an edited phone number takes as an identifier.
+        self._phone_country: str | None = None
+        #: Identifier changes the user unticked in the edit bar, as (kind, old, new).
+        self._declined: set[tuple[str, str | None, str | None]] = set()
+        #: Edits of a profile merged away, to be made to the kept profile once it is shown:
+        #: (kept id, the state they started from, the edited state).
+        self._rebase: tuple[str, EditState, EditState] | None = None
+        #: What the notice bar says: "gone" (the shown customer went), "held" (an identifier a
+        #: save left), or None; and about which customer.
+        self._notice_kind: str | None = None
+        self._notice_for: str | None = None
+        #: The customer the notice's Merge… button offers (one who holds an identifier a save left).
+        self._merge_suggestion: CustomerSummary | None = None
 
         self._build_actions()
         splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
@@ -1021,12 +1088,57 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         layout = QtWidgets.QVBoxLayout(detail)
         layout.setContentsMargins(8, 10, 10, 0)
         layout.setSpacing(8)
+        layout.addWidget(self._build_notice(detail))
         layout.addLayout(head)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self._build_edit_bar(detail))
         self.detail_stack.addWidget(detail)
         self.detail_page = detail
         return self.detail_stack
+
+    def _build_notice(self, parent: QtWidgets.QWidget) -> QtWidgets.QWidget:
+        """A bar above the profile for what happened to it meanwhile: merged away or erased
+        elsewhere, or an identifier a save could not change."""
+        bar = QtWidgets.QFrame(parent)
+        bar.setObjectName("noticeBar")
+        self.notice_text = QtWidgets.QLabel("", bar)
+        self.notice_text.setObjectName("noticeText")
+        self.notice_text.setWordWrap(True)
+        self.notice_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice_text.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                                       QtWidgets.QSizePolicy.Policy.Preferred)
+        self.notice_close = QtWidgets.QToolButton(bar)
+        self.notice_close.setAutoRaise(True)
+        self.notice_close.setIcon(self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        self.notice_close.setToolTip(self.tr("Dismiss"))
+        self.notice_close.clicked.connect(self._hide_notice)
+        self.notice_open = QtWidgets.QPushButton("", bar)
+        self.notice_open.setObjectName("noticeOpen")
+        self.notice_open.clicked.connect(self.open_kept)
+        self.notice_apply = QtWidgets.QPushButton("", bar)
+        self.notice_apply.setObjectName("noticeApply")
+        self.notice_apply.clicked.connect(self.apply_to_kept)
+        self.notice_merge = QtWidgets.QPushButton(self.tr("Merge…"), bar)
+        self.notice_merge.setObjectName("noticeMerge")
+        self.notice_merge.clicked.connect(lambda: self.merge_current(self._merge_suggestion))
+        top = QtWidgets.QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.notice_text, 1)
+        top.addWidget(self.notice_close, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addStretch(1)
+        for button in (self.notice_merge, self.notice_open, self.notice_apply):
+            buttons.addWidget(button)
+        layout = QtWidgets.QVBoxLayout(bar)
+        layout.setContentsMargins(10, 8, 6, 8)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        self.notice_bar = bar
+        bar.hide()
+        return bar
 
     def _build_edit_bar(self, parent: QtWidgets.QWidget) -> QtWidgets.QWidget:
         bar = QtWidgets.QFrame(parent)
@@ -1044,13 +1156,33 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.save_button.setDefault(True)
         self.save_button.setToolTip(self.tr("Store the changed attributes, consent and tags (Ctrl+S)"))
         self.save_button.clicked.connect(lambda: self.save())
-        row = QtWidgets.QHBoxLayout(bar)
-        row.setContentsMargins(10, 6, 10, 6)
+        row = QtWidgets.QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit_state_label)
         row.addWidget(self.edit_error, 1)
         row.addWidget(self.undo_button)
         row.addWidget(self.revert_button)
         row.addWidget(self.save_button)
+        # "Also change the email identifier": one box per kind, shown while an edit calls for it.
+        self.identifier_boxes: dict[str, QtWidgets.QCheckBox] = {}
+        self._identifier_swaps: dict[str, Swap] = {}
+        boxes = QtWidgets.QVBoxLayout()
+        boxes.setContentsMargins(0, 0, 0, 0)
+        boxes.setSpacing(2)
+        for kind in ("email", "phone"):
+            box = QtWidgets.QCheckBox(bar)
+            box.setObjectName(f"followIdentifier_{kind}")
+            box.setToolTip(self.tr("Events, look-ups and merges find a customer by their identifiers, while "
+                                   "messages go to the attribute. Untick to change the attribute only."))
+            box.toggled.connect(lambda on, k=kind: self._on_follow_toggled(k, on))
+            box.hide()
+            boxes.addWidget(box)
+            self.identifier_boxes[kind] = box
+        column = QtWidgets.QVBoxLayout(bar)
+        column.setContentsMargins(10, 6, 10, 6)
+        column.setSpacing(4)
+        column.addLayout(row)
+        column.addLayout(boxes)
         self.edit_bar = bar
         return bar
 
@@ -1308,10 +1440,34 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.results.scrollTo(index)
 
     def refresh(self) -> None:
-        """Search again and reload the shown profile (unless it has unsaved changes)."""
+        """Search again and reload the shown profile; one with unsaved changes is not reloaded, only
+        checked: if it was merged away or erased meanwhile, the window says so."""
         self.run_search()
         if self.current_id is not None and not self.dirty:
             self.show_customer(self.current_id)
+        else:
+            self.check_shown()
+
+    def check_shown(self) -> None:
+        """Find out whether the shown customer is still in the workspace (one look-up by id; the
+        merge history is read only when it is not) and, if not, say where they went. Runs when the
+        window is activated and on :meth:`refresh`; whoever learns of new events or merges (the
+        collector) may call it too."""
+        if self.current_id is None or self.profile is None or self._gone is not None:
+            return
+        customer_id, ws = self.current_id, self.workspace
+        self.background.submit(lambda: locate(ws, customer_id), lambda gone: self._on_located(customer_id, gone),
+                               lambda _message: None, key="locate")
+
+    def _on_located(self, customer_id: str, gone: Gone | None) -> None:
+        if gone is not None and customer_id == self.current_id and self._gone is None:
+            self._show_gone(gone)
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        # Back from another window (the editor, the collector's): the profile may have gone meanwhile.
+        if event.type() == QtCore.QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_shown()
 
     # -- one customer -------------------------------------------------------------------------
     def _on_current_row(self, current: QtCore.QModelIndex, previous: QtCore.QModelIndex) -> None:
@@ -1338,18 +1494,39 @@ class ProfilesWindow(QtWidgets.QMainWindow):
                 self.results.selectionModel().clearSelection()
         self.results.viewport().update()
 
-    def show_customer(self, customer_id: str) -> None:
-        """Load and show one customer's profile."""
+    def show_customer(self, customer_id: str, keep_undo: bool = False) -> None:
+        """Load and show one customer's profile (``keep_undo``: the same customer again after a save
+        or its undo, whose undo steps stay)."""
         self.current_id = customer_id
         self._erased = False
         ws = self.workspace
-        self.background.submit(lambda: profiles.profile(ws, customer_id, EVENTS_PAGE), self._on_profile,
+        self.background.submit(lambda: load(ws, customer_id, EVENTS_PAGE),
+                               lambda found: self._on_loaded(customer_id, found, keep_undo),
                                lambda message: self._on_profile_failed(customer_id, message), key="profile")
 
-    def _on_profile(self, profile: Profile) -> None:
+    def _on_loaded(self, customer_id: str, found: tuple[Profile | Gone, str | None], keep_undo: bool) -> None:
+        if customer_id != self.current_id:
+            return
+        result, self._phone_country = found
+        if isinstance(result, Gone):
+            if self.profile is not None and self.profile.customer.id == customer_id:
+                self._show_gone(result)  # the pane keeps what it shows, under the notice
+            else:
+                self.current_id = None
+                self.profile = None
+                self._show_gone_placeholder(result)
+            return
+        self._on_profile(result, keep_undo)
+
+    def _on_profile(self, profile: Profile, keep_undo: bool = False) -> None:
         if profile.customer.id != self.current_id:
             return
+        if self.profile is None or self.profile.customer.id != profile.customer.id:
+            self._declined.clear()
         self.profile = profile
+        self._gone = None
+        if self._notice_kind == "gone" or self._notice_for != profile.customer.id:
+            self._hide_notice()
         customer = profile.customer
         summary = _summary(customer)
         self.name_label.setText(summary.label)
@@ -1370,7 +1547,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.meta_label.setText(meta)
         self.name_label.setToolTip(summary.label + "\n" + self.tr("Customer id %1").replace("%1", customer.id))
         self._loaded = EditState.of(customer.attributes, customer.consent, customer.tags)
-        self.undo_stack.clear()
+        if not keep_undo:
+            self.undo_stack.clear()
         self._apply_state(self._loaded)
         self.edit_error.setText("")
         self._show_segments(profile)
@@ -1380,6 +1558,9 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self._show_runs(profile.journeys)
         self.detail_stack.setCurrentWidget(self.detail_page)
         self._update_edit_bar()
+        rebase, self._rebase = self._rebase, None
+        if rebase is not None and rebase[0] == customer.id:
+            self._take_over_edits(rebase[1], rebase[2])
 
     def _on_profile_failed(self, customer_id: str, message: str) -> None:
         if customer_id != self.current_id:
@@ -1643,21 +1824,28 @@ class ProfilesWindow(QtWidgets.QMainWindow):
     def revert(self) -> None:
         if self.profile is None:
             return
-        self.undo_stack.clear()
+        self._drop_unsaved_steps()
         self._apply_state(self._loaded)
         self.edit_error.setText("")
 
     def _update_edit_bar(self) -> None:
         dirty = self.dirty
+        gone = self._gone is not None
         self.edit_bar.setVisible(dirty or bool(self.edit_error.text()))
         self.edit_state_label.setVisible(dirty)
-        self.save_button.setEnabled(dirty)
+        self.save_button.setEnabled(dirty and not gone)
+        self.save_button.setToolTip(self.tr("This profile is no longer in the workspace") if gone
+                                    else self.tr("Store the changed attributes, consent and tags (Ctrl+S)"))
         self.revert_button.setEnabled(dirty)
-        self.act_save.setEnabled(dirty)
-        has = self.profile is not None
-        for widget in (self.export_button, self.delete_button, self.add_attribute_button,
-                       self.remove_attribute_button):
+        self.act_save.setEnabled(dirty and not gone)
+        self._show_identifier_boxes(dirty)
+        self._fill_gone_notice()
+        has = self.profile is not None and not gone
+        for widget in (self.export_button, self.delete_button):
             widget.setEnabled(has)
+        # Edits of a profile merged away can still be added to before they are applied elsewhere.
+        for widget in (self.add_attribute_button, self.remove_attribute_button):
+            widget.setEnabled(self.profile is not None)
         self.merge_button.setEnabled(has and not dirty)
         self.merge_button.setToolTip(
             self.tr("Save or revert your changes before merging") if has and dirty
@@ -1701,9 +1889,18 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             result["tags"] = list(state.tags)
         return result
 
-    def save(self, then=None) -> bool:
-        """Store the edits (on the worker); ``then()`` runs after a successful save."""
+    def save(self, then=None, done: str | None = None) -> bool:
+        """Store the edits (on the worker); ``then()`` runs after a successful save, and the status
+        bar says ``done`` (else "Saved").
+
+        An edit of the ``email`` or ``phone`` attribute also changes the identifier of that kind
+        when the edit bar's box for it is ticked (:meth:`identifier_swaps`). A save stays on the
+        undo stack: undoing it writes the old values back, identifiers included."""
         if self.profile is None or not self.dirty:
+            return False
+        if self._gone is not None:
+            self.edit_error.setText(self._gone_save_hint(self._gone))
+            self._update_edit_bar()
             return False
         try:
             changes = self.changes()
@@ -1712,19 +1909,36 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             self._update_edit_bar()
             self._point_at(exc.cell)
             return False
-        customer_id, ws = self.profile.customer.id, self.workspace
+        old = self.profile.customer
+        swaps = tuple(swap for swap in self.identifier_swaps()
+                      if (swap.kind, swap.old, swap.new) not in self._declined)
+        customer_id, ws, step = old.id, self.workspace, Step(changes, swaps)
+        backward = _reverse_changes(changes, old)
         self.save_button.setEnabled(False)
         self.edit_error.setText("")
 
-        def saved(record) -> None:
-            self.statusBar().showMessage(self.tr("Saved"), 4000)
+        def saved(result: Stored | Gone) -> None:
+            if isinstance(result, Gone):
+                if customer_id == self.current_id:
+                    self._show_gone(result)
+                    self._restore_selection()  # a save before showing another customer: stay here
+                if not self.isVisible():
+                    self._show_edit_error()
+                return
+            record = result.record
+            self.statusBar().showMessage(self._saved_text(result, done), 6000)
             self.results_model.replace(_summary(record))
             self.customersChanged.emit()
             if then is not None:
                 self.undo_stack.clear()
                 then()
-            elif record.id == self.current_id:
-                self.show_customer(record.id)
+                return
+            self._push_saved(customer_id, Step(changes, result.swaps),
+                             Step(backward, tuple(swap.reversed() for swap in reversed(result.swaps))))
+            if result.held:
+                self._show_held(customer_id, result.held)
+            if record.id == self.current_id:
+                self.show_customer(record.id, keep_undo=True)
 
         def failed(message: str) -> None:
             self.edit_error.setText(self.tr("Not saved: %1").replace("%1", message))
@@ -1734,8 +1948,268 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             if not self.isVisible():
                 self._show_edit_error()
 
-        self.background.submit(lambda: profiles.edit(ws, customer_id, **changes), saved, failed)
+        self.background.submit(lambda: store(ws, customer_id, step), saved, failed)
         return True
+
+    def identifier_swaps(self) -> list[Swap]:
+        """The identifier changes the unsaved edits call for, ticked or not: an ``email`` or
+        ``phone`` attribute changed from a value the profile holds as an identifier of that kind
+        (or from any value, when the profile holds exactly one of that kind) to a value it does
+        not hold."""
+        if self.profile is None or self._gone is not None:
+            return []
+        customer = self.profile.customer
+        rows: dict[str, tuple[str, str]] = {}
+        for name, kind, text in self._collect().rows:
+            rows.setdefault(name.strip(), (kind, text))
+        found: dict[str, Swap] = {}
+        for name, value in customer.attributes.items():
+            kind = IDENTIFIER_ATTRIBUTES.get(name.casefold()) if isinstance(name, str) else None
+            if kind is None or kind in found or name not in rows:
+                continue
+            try:
+                new = parse_value(*rows[name])
+            except CellError:
+                continue
+            if _same(new, value):
+                continue
+            swap = follow_identifier(kind, value, new, customer.identifiers, self._phone_country)
+            if swap is not None:
+                found[kind] = swap
+        return list(found.values())
+
+    def _on_follow_toggled(self, kind: str, on: bool) -> None:
+        swap = self._identifier_swaps.get(kind)
+        if swap is None:
+            return
+        key = (swap.kind, swap.old, swap.new)
+        if on:
+            self._declined.discard(key)
+        else:
+            self._declined.add(key)
+
+    def _show_identifier_boxes(self, dirty: bool) -> None:
+        swaps = {swap.kind: swap for swap in self.identifier_swaps()} if dirty else {}
+        self._identifier_swaps = swaps
+        for kind, box in self.identifier_boxes.items():
+            swap = swaps.get(kind)
+            box.setVisible(swap is not None)
+            if swap is None:
+                continue
+            box.setText(fill(self.tr("Also change the %1 identifier from %2 to %3"), identifier_kind_label(kind),
+                             _elide(swap.old or ""), _elide(swap.new or "")))
+            with QtCore.QSignalBlocker(box):
+                box.setChecked((swap.kind, swap.old, swap.new) not in self._declined)
+
+    def _saved_text(self, result: Stored, done: str | None = None) -> str:
+        done = done or self.tr("Saved")
+        if not result.swaps:
+            return done
+        changed = "; ".join(fill(self.tr("the %1 identifier is now %2"), identifier_kind_label(swap.kind),
+                                 swap.new or "") for swap in result.swaps)
+        return fill(self.tr("%1; %2"), done, changed)
+
+    def _push_saved(self, customer_id: str, forward: Step, backward: Step) -> None:
+        """Make the save one undo step: the unsaved edits' steps go (they are stored now); the
+        customer's earlier saves stay undoable, in order."""
+        self._drop_unsaved_steps([(customer_id, forward, backward)])
+
+    def _drop_unsaved_steps(self, more: list[tuple[str, Step, Step]] | None = None) -> None:
+        """Empty the undo stack but for the shown customer's saves (and ``more`` of them)."""
+        stack = self.undo_stack
+        kept = [(command.customer_id, command.forward, command.backward)
+                for command in (stack.command(i) for i in range(stack.index()))
+                if isinstance(command, _SavedEdit) and command.customer_id == self.current_id]
+        stack.clear()
+        for item in [*kept, *(more or [])]:
+            stack.push(_SavedEdit(self, *item, self.tr("Save changes")))
+
+    def _store_step(self, customer_id: str, step: Step, undoing: bool) -> None:
+        """Write a saved edit back (undo) or again (redo), on the worker, and show the result."""
+        ws = self.workspace
+
+        def stored(result: Stored | Gone) -> None:
+            if isinstance(result, Gone):
+                if customer_id == self.current_id:
+                    self._show_gone(result)
+                return
+            self.results_model.replace(_summary(result.record))
+            self.customersChanged.emit()
+            self.statusBar().showMessage(self.tr("Save undone") if undoing else self.tr("Save redone"), 4000)
+            if result.held and customer_id == self.current_id:
+                self._show_held(customer_id, result.held)
+            if customer_id == self.current_id:
+                self.show_customer(customer_id, keep_undo=True)
+
+        self.background.submit(lambda: store(ws, customer_id, step), stored,
+                               lambda message: self._error(self.tr("Not undone") if undoing else self.tr("Not redone"),
+                                                           message))
+
+    # -- the shown customer went (merged away or erased elsewhere) -------------------------------
+    def merge_reason_text(self, reason: str) -> str | None:
+        """How a merge came about, from the reason on record ("by an identify from your website or
+        app"), or None for a reason this window does not know."""
+        return {
+            "identify": self.tr("by an identify from your website or app"),
+            "alias": self.tr("by an alias from your website or app"),
+            "track_signup": self.tr("by a sign-up in your app"),
+            "link": self.tr("by an event that named both profiles"),
+            "manual": self.tr("by a merge by hand"),
+        }.get(reason)
+
+    def when_text(self, when: datetime) -> str:
+        """"at 14:02" today, else "on 3 Mar 2025 14:02" (local time)."""
+        local = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).astimezone()
+        if local.date() == datetime.now().astimezone().date():
+            clock = QtCore.QLocale().toString(QtCore.QTime(local.hour, local.minute), "HH:mm")
+            return self.tr("at %1").replace("%1", clock)
+        return self.tr("on %1").replace("%1", short_time(when))
+
+    def gone_text(self, gone: Gone) -> str:
+        """What the notice says about the shown customer, who is gone."""
+        dirty = self.dirty
+        if gone.merged and gone.now_in is not None:
+            kept = _short_label(gone.now_in)
+            first = gone.merges[0]
+            how, when = self.merge_reason_text(first.reason), self.when_text(first.at)
+            if len(gone.merges) == 1:
+                text = (fill(self.tr("This profile was merged into %1 (%2) %3."), kept, how, when) if how
+                        else fill(self.tr("This profile was merged into %1 %2."), kept, when))
+            else:
+                text = (fill(self.tr("This profile was merged into another profile (%2) %3, and that one into %1 "
+                                     "since."), kept, how, when) if how
+                        else fill(self.tr("This profile was merged into another profile %2, and that one into %1 "
+                                          "since."), kept, when))
+            text += " " + self.tr("Its identifiers, events and journeys are there now.")
+            if dirty:
+                text += " " + self.tr("Your unsaved changes are still below.")
+            return text
+        text = self.tr("This profile was erased: it is no longer in the workspace.")
+        if dirty:
+            text += " " + self.tr("Your unsaved changes cannot be stored; they stay shown below until you pick "
+                                  "another customer.")
+        return text
+
+    def _gone_save_hint(self, gone: Gone) -> str:
+        if gone.merged and gone.now_in is not None:
+            return self.tr("Not saved: this profile was merged into %1. Use “Apply my changes” above.") \
+                .replace("%1", _short_label(gone.now_in))
+        return self.tr("Not saved: this profile was erased.")
+
+    def _show_gone(self, gone: Gone) -> None:
+        """Say that the shown customer went, keep the pane (and its unsaved edits) as it is, and
+        read the list again so that it and its count no longer include them."""
+        self._gone = gone
+        self._notice_kind, self._notice_for = "gone", gone.customer_id
+        self.edit_error.setText("")
+        self._update_edit_bar()  # also fills the notice (its text depends on the unsaved edits)
+        self.notice_bar.show()
+        self.run_search()
+
+    def _show_gone_placeholder(self, gone: Gone) -> None:
+        """A customer asked for (not shown yet) is gone: show the one they were merged into, or say
+        that they were erased."""
+        if gone.merged and gone.now_in is not None:
+            self.statusBar().showMessage(self.gone_text(gone), 10000)
+            self.show_customer(gone.now_in.id)
+            return
+        self.detail_empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail_empty.setText(self.gone_text(gone) + "\n\n" + self.tr("Select a customer to see their profile."))
+        self.detail_stack.setCurrentWidget(self.detail_empty)
+        self._update_edit_bar()
+        self.run_search()
+
+    def _fill_gone_notice(self) -> None:
+        gone = self._gone
+        if gone is None or self._notice_kind != "gone":
+            return
+        self._set_notice_tone("warning")
+        self.notice_text.setText(self.gone_text(gone))
+        merged = gone.merged and gone.now_in is not None
+        kept = _short_label(gone.now_in) if merged and gone.now_in is not None else ""
+        self.notice_open.setText(self.tr("Open %1").replace("%1", kept))
+        self.notice_open.setVisible(merged)
+        self.notice_apply.setText(self.tr("Apply my changes to %1").replace("%1", kept))
+        self.notice_apply.setVisible(merged and self.dirty)
+        self.notice_apply.setDefault(merged and self.dirty)
+        self.notice_merge.hide()
+        self.notice_close.hide()
+
+    def _show_held(self, customer_id: str, held: tuple[Held, ...]) -> None:
+        """Say which identifiers a save left because another customer holds the new value, and
+        offer to merge the two profiles."""
+        parts = []
+        for item in held:
+            who = _short_label(item.holder)
+            if item.old:
+                parts.append(fill(self.tr("The %1 identifier stays %2: %3 already belongs to another customer, %4."),
+                                  identifier_kind_label(item.kind), item.old, item.value, who))
+            else:
+                parts.append(fill(self.tr("%1 already belongs to another customer, %2."), item.value, who))
+        parts.append(self.tr("If they are the same person, merge the two profiles."))
+        self._notice_kind, self._notice_for = "held", customer_id
+        self._merge_suggestion = held[0].holder
+        self._set_notice_tone("info")
+        self.notice_text.setText(" ".join(parts))
+        self.notice_merge.setText(self.tr("Merge with %1…").replace("%1", _short_label(held[0].holder)))
+        self.notice_merge.show()
+        self.notice_open.hide()
+        self.notice_apply.hide()
+        self.notice_close.show()
+        self.notice_bar.show()
+
+    def _set_notice_tone(self, tone: str) -> None:
+        if self.notice_bar.property("tone") != tone:
+            self.notice_bar.setProperty("tone", tone)
+            self.notice_bar.style().unpolish(self.notice_bar)
+            self.notice_bar.style().polish(self.notice_bar)
+
+    def _hide_notice(self) -> None:
+        self._notice_kind = self._notice_for = self._merge_suggestion = None
+        self.notice_bar.hide()
+
+    def open_kept(self) -> None:
+        """Show the profile the shown one was merged into (unsaved edits: the usual question;
+        "Save" applies them there)."""
+        gone = self._gone
+        if gone is None or gone.now_in is None:
+            return
+        if self.dirty:
+            answer = self._ask_unsaved(self.name_label.text())
+            if answer == "cancel":
+                return
+            if answer == "save":
+                self.apply_to_kept()
+                return
+        self._open(gone.now_in.id)
+
+    def apply_to_kept(self) -> None:
+        """Make the unsaved edits of the profile merged away to the profile it was merged into, and
+        save them there (the usual save: its checks, its undo)."""
+        gone = self._gone
+        if gone is None or gone.now_in is None or not self.dirty:
+            return
+        self._rebase = (gone.now_in.id, self._loaded, self._collect())
+        self._open(gone.now_in.id)
+
+    def _open(self, customer_id: str) -> None:
+        self.show_customer(customer_id)
+        row = self.results_model.row_of(customer_id)
+        if row >= 0:
+            self._select_row(row)  # the current id is set: selecting does not load it again
+
+    def _take_over_edits(self, base: EditState, edited: EditState) -> None:
+        """The edits made from ``base`` to ``edited`` on a profile merged away, made to the shown
+        (kept) profile as one undo step, then saved."""
+        state = rebase_state(base, edited, self._loaded)
+        if state == self._loaded:
+            self.statusBar().showMessage(self.tr("Nothing to apply: %1 has these values already")
+                                         .replace("%1", self.name_label.text()), 6000)
+            return
+        before = self._shown
+        self._apply_state(state)
+        self.undo_stack.push(_Snapshot(self, before, state, self.tr("Apply changes")))
+        self.save(done=self.tr("Your changes were saved to %1").replace("%1", self.name_label.text()))
 
     # -- export and erasure -------------------------------------------------------------------
     def export_current(self) -> None:
@@ -1767,11 +2241,13 @@ class ProfilesWindow(QtWidgets.QMainWindow):
 
         self.background.submit(write, written, lambda message: self._error(self.tr("Not exported"), message))
 
-    def merge_current(self) -> None:
-        """Ask for the other profile of the shown customer and merge the two (on the worker)."""
-        if self.profile is None or self.dirty:
+    def merge_current(self, suggested: CustomerSummary | None = None) -> None:
+        """Ask for the other profile of the shown customer and merge the two (on the worker);
+        ``suggested``: a customer to offer as the other profile."""
+        if self.profile is None or self.dirty or self._gone is not None:
             return
-        choice = self._ask_merge(_summary(self.profile.customer))
+        current = _summary(self.profile.customer)
+        choice = self._ask_merge(current, suggested) if suggested else self._ask_merge(current)
         if choice is None:
             return
         ws = self.workspace
@@ -1792,6 +2268,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.statusBar().showMessage(fill(self.tr("Profiles merged into %1: %2 moved"),
                                           _summary(outcome.customer).label, moved), 8000)
         self.current_id = record.kept_customer_id
+        self._hide_notice()
         self.run_search()
         self.show_customer(record.kept_customer_id)
         self.customersChanged.emit()
@@ -1842,6 +2319,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
                 # customer, who may even carry the same label and look like the one just erased.
                 self.current_id = None
                 self.profile = None
+                self._gone = None
+                self._hide_notice()
                 self.undo_stack.clear()
                 self._erased = True
             with QtCore.QSignalBlocker(self.results.selectionModel()):
@@ -1893,8 +2372,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
                                                         self.tr("JSON files (*.json)"))
         return path
 
-    def _ask_merge(self, current: CustomerSummary) -> MergeChoice | None:
-        dialog = MergeDialog(self, current)
+    def _ask_merge(self, current: CustomerSummary, suggested: CustomerSummary | None = None) -> MergeChoice | None:
+        dialog = MergeDialog(self, current, suggested)
         try:
             accepted = dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted
             return dialog.choice() if accepted else None
@@ -1984,6 +2463,57 @@ class ElidedLabel(QtWidgets.QLabel):
 def _summary(customer) -> CustomerSummary:
     return CustomerSummary(customer.id, tuple(customer.identifiers), dict(customer.attributes),
                            tuple(customer.tags), customer.created_at, customer.updated_at)
+
+
+def _short_label(summary: CustomerSummary) -> str:
+    """A customer's label short enough for a button or a sentence."""
+    return _elide(summary.name or summary.main_identifier or translate("ProfilesWindow", "another profile"), 40)
+
+
+def _elide(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _reverse_changes(changes: dict[str, Any], old) -> dict[str, Any]:
+    """The arguments of :func:`engine.track.profiles.edit` that put back what ``changes`` change
+    on the customer record ``old`` (a ``None`` value removes what was not there)."""
+    back: dict[str, Any] = {}
+    if "attributes" in changes:
+        back["attributes"] = {name: old.attributes.get(name) for name in changes["attributes"]}
+    if "consent" in changes:
+        back["consent"] = {kind: old.consent.get(kind) for kind in changes["consent"]}
+    if "tags" in changes:
+        back["tags"] = list(old.tags)
+    return back
+
+
+def rebase_state(base: EditState, edited: EditState, onto: EditState) -> EditState:
+    """The edits that turned ``base`` into ``edited``, made to ``onto`` instead (the unsaved edits
+    of a profile merged away, made to the profile it was merged into): attributes changed or added
+    are set, attributes removed are removed, consent changed is set, tags added or removed are
+    added or removed; everything else stays as ``onto`` has it."""
+    before = {name: (kind, text) for name, kind, text in base.rows}
+    after_names = {name for name, _kind, _text in edited.rows}
+    removed = {name for name in before if name not in after_names}
+    rows = [row for row in onto.rows if row[0] not in removed]
+    where = {row[0]: i for i, row in enumerate(rows)}
+    for name, kind, text in edited.rows:
+        if before.get(name) == (kind, text):
+            continue
+        if name in where:
+            rows[where[name]] = (name, kind, text)
+        else:
+            where[name] = len(rows)
+            rows.append((name, kind, text))
+    was = dict(base.consent)
+    consent = dict(onto.consent)
+    for kind, value in edited.consent:
+        if kind not in was or was[kind] != value:
+            consent[kind] = value
+    added = set(edited.tags) - set(base.tags)
+    dropped = set(base.tags) - set(edited.tags)
+    tags = tuple(sorted((set(onto.tags) | added) - dropped))
+    return EditState(tuple(rows), tuple(consent.items()), tags)
 
 
 def _same(a: Any, b: Any) -> bool:
