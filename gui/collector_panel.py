@@ -33,6 +33,7 @@ from engine.store.customers import EventRecord
 from engine.track import collector_keys
 from engine.track.collector import DEFAULT_HOST, DEFAULT_PORT, Collector, CollectorCounts, is_loopback
 from engine.track.collector_keys import WriteKeyInfo
+from engine.track.property_order import display_order
 from gui.background import Background
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 
@@ -574,7 +575,8 @@ class CollectorPanel(QtWidgets.QWidget):
         tree.clear()
         for event in reversed(self.latest):
             received = event.received_at if event.received_at.tzinfo else event.received_at.replace(tzinfo=UTC)
-            properties = json.dumps(event.properties, ensure_ascii=False, default=str)
+            # The event's own properties first, SDK metadata ($context, Sensors' $lib...) last.
+            properties = json.dumps(display_order(event.properties), ensure_ascii=False, default=str)
             source, tip = short_source(event.source), source_text(event.source)
             if event.write_key:
                 source += f" · {event.write_key}"

@@ -3,7 +3,10 @@
 A dock. The table lists the counted violations (:func:`engine.track.tracking_plan.violations`):
 which event, what is wrong (an event the plan does not know, a required property missing, a
 property of the wrong type), how often and when last, with the offending event's properties as
-an example (one line in the table, the whole of it in the tooltip and in the child row). Beside
+an example (one line in the table, the whole of it in the tooltip and in the child rows), ordered
+by :func:`~engine.track.property_order.display_order`: the property the problem is about first,
+then the event's other properties, then SDK metadata (``$context``, ``$lib``...), so that the one
+line shows what matters. Beside
 it, events per source and collector write key (:func:`~engine.track.tracking_plan.source_stats`)
 in all and in the last 24 hours, each named after the ``track.source`` nodes that declare it
 ("Shop website — Segment collector, key “web”"), or by a readable label when no node does
@@ -34,6 +37,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.track import tracking_plan
+from engine.track.property_order import display_order
 from engine.track.tracking_plan import (
     CSV_PREFIX,
     MISSING_PROPERTY,
@@ -83,7 +87,11 @@ def kind_text(kind: str) -> str:
 def kind_help(kind: str) -> str:
     return {
         UNKNOWN_EVENT: translate("TrackingPanel", "No Tracked event node declares this event. Add one, or fix "
-                                                  "the name the source sends."),
+                                                  "the name the source sends. Events SDKs send by themselves "
+                                                  "are never listed as unknown: Segment's page, screen and "
+                                                  "group calls (Page Viewed, Screen Viewed, Group) and Sensors "
+                                                  "events starting with $ ($SignUp, $AppStart…); declare one "
+                                                  "to have its properties checked."),
         MISSING_PROPERTY: translate("TrackingPanel", "The plan marks this property as required, and events "
                                                      "arrive without it."),
         MISTYPED_PROPERTY: translate("TrackingPanel", "Events carry this property with another type than the "
@@ -480,6 +488,9 @@ class TrackingPanel(QtWidgets.QWidget):
         for record in self.records:
             item = self._item(record, now)
             self.table.addTopLevelItem(item)
+            # A child row spans the whole width, which only an item already in the tree can say.
+            for i in range(item.childCount()):
+                item.child(i).setFirstColumnSpanned(True)
             if self._key(item) in expanded:
                 item.setExpanded(True)
             if self._key(item) in selected:
@@ -514,8 +525,10 @@ class TrackingPanel(QtWidgets.QWidget):
                 text = self.tr("No problems counted")
                 note = self.tr("Events are checked against the tracking plan as they arrive: one that is not in "
                                "the plan, lacks a required property or carries one of the wrong type is listed "
-                               "here. Events stored before their Tracked event node was added were not checked; "
-                               "Check stored events checks them all.")
+                               "here. Events SDKs send by themselves (Segment's Page Viewed, Screen Viewed and "
+                               "Group; Sensors events starting with $) are not called unknown, and are checked "
+                               "only when a Tracked event node declares them. Events stored before their Tracked "
+                               "event node was added were not checked; Check stored events checks them all.")
             self.summary.setStyleSheet("color: #2E7D32;" if self.has_plan and self.workspace is not None else "")
             self.empty.setText(note)
             self.stack.setCurrentWidget(self.empty)
@@ -543,7 +556,9 @@ class TrackingPanel(QtWidgets.QWidget):
         return (item.text(COL_EVENT), item.data(COL_KIND, _SORT_ROLE) or "", item.text(COL_PROPERTY))
 
     def _item(self, record: ViolationRecord, now: datetime) -> _Item:
-        example = json.dumps(record.example, ensure_ascii=False, sort_keys=True)
+        # The property the problem is about first, SDK metadata ($context, $lib...) last.
+        ordered = display_order(record.example, (record.property,), sort=True)
+        example = json.dumps(ordered, ensure_ascii=False, default=str)
         one_line = example if len(example) <= 160 else example[:159] + "…"
         item = _Item([record.event_name, kind_text(record.kind), record.property or "—", f"{record.count:,}",
                       format_relative(record.last_seen, now), one_line])
@@ -557,15 +572,14 @@ class TrackingPanel(QtWidgets.QWidget):
         item.setToolTip(COL_LAST, fill(self.tr("Last seen %1\nFirst seen %2"),
                                        format_timestamp(record.last_seen),
                                        format_timestamp(record.first_seen)))
-        pretty = json.dumps(record.example, ensure_ascii=False, indent=2, sort_keys=True)
+        pretty = json.dumps(ordered, ensure_ascii=False, indent=2, default=str)
         item.setToolTip(COL_EXAMPLE, self.tr("Properties of the latest such event:\n%1").replace("%1", pretty))
         # The whole example, readable, one property a line, when the row is expanded.
-        for key in sorted(record.example):
-            value = record.example[key]
-            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        for key, value in ordered.items():
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
             child = QtWidgets.QTreeWidgetItem([f"{key} = {text}"])
+            child.setToolTip(0, f"{key} = {text}")
             item.addChild(child)
-            child.setFirstColumnSpanned(True)
         return item
 
     # -- clearing -----------------------------------------------------------------------------

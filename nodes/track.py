@@ -19,14 +19,32 @@ from .common import AttributeName, ConfigBase, EventName, clip, widget
 # track.event
 # ---------------------------------------------------------------------------------------------
 
-PropertyType = Literal["string", "number", "boolean", "datetime"]
+#: What a property holds. ``list`` (a JSON array, such as a cart's ``items``) and ``object`` (a JSON
+#: object, such as ``shipping``) came after the first four: a file that uses only those loads and
+#: checks as before, so the node's version stays 1 (see :mod:`engine.track.tracking_plan`).
+PropertyType = Literal["string", "number", "boolean", "datetime", "list", "object"]
+
+_TYPE_LABELS = {
+    "string": QT_TRANSLATE_NOOP("nodes", "String"),
+    "number": QT_TRANSLATE_NOOP("nodes", "Number"),
+    "boolean": QT_TRANSLATE_NOOP("nodes", "Boolean"),
+    "datetime": QT_TRANSLATE_NOOP("nodes", "Date and time"),
+    "list": QT_TRANSLATE_NOOP("nodes", "List"),
+    "object": QT_TRANSLATE_NOOP("nodes", "Object"),
+}
 
 
 class EventProperty(ConfigBase):
     model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Property"))
 
     name: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Name"))
-    type: PropertyType = Field("string", title=QT_TRANSLATE_NOOP("nodes", "Type"))
+    type: PropertyType = Field("string", title=QT_TRANSLATE_NOOP("nodes", "Type"),
+                               description=QT_TRANSLATE_NOOP("nodes", "List: an array, such as a cart's "
+                                                                      "items. Object: nested values, such "
+                                                                      "as a shipping address; a dotted name "
+                                                                      "(shipping.city) declares one value "
+                                                                      "inside it."),
+                               json_schema_extra={"labels": _TYPE_LABELS})
     required: bool = Field(False, title=QT_TRANSLATE_NOOP("nodes", "Required"))
     description: str = Field("", max_length=500, title=QT_TRANSLATE_NOOP("nodes", "Description"))
 

@@ -279,6 +279,10 @@ def event_properties(name: str, customer: SimCustomer, rng: Random, counter: int
             props[prop] = rng.random() < 0.5
         elif kind == "datetime":
             props[prop] = None
+        elif kind == "list":
+            props[prop] = []
+        elif kind == "object":
+            props[prop] = {}
         else:
             props[prop] = f"{prop}-{counter}"
     lowered = name.lower()

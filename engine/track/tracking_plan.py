@@ -12,10 +12,18 @@ Tracking panel:
 - a value has the right type when it has the type of any declaration of that property.
 
 Types: ``string`` is text, ``number`` a JSON number (not a boolean, not numeric text),
-``boolean`` true/false, ``datetime`` an ISO 8601 date or date-time text. A property holding
-``null`` counts as missing. Properties the plan does not list are allowed. A workspace without any
-``track.event`` node has no plan and reports nothing (rather than calling every event unknown).
-Event names match exactly; a declaration's ``source`` is documentation and is not checked.
+``boolean`` true/false, ``datetime`` an ISO 8601 date or date-time text, ``list`` a JSON array
+(``items: [{"sku": "a", "qty": 2}]``; what it holds is not checked), ``object`` a JSON object
+(``shipping: {"city": "Leeds"}``; a dotted name such as ``shipping.city`` declares and checks one
+value inside it). A property holding ``null`` counts as missing. Properties the plan does not list
+are allowed. A workspace without any ``track.event`` node has no plan and reports nothing (rather
+than calling every event unknown). Event names match exactly; a declaration's ``source`` is
+documentation and is not checked.
+
+Built-in events are never reported as unknown, only checked when a ``track.event`` node declares
+them: those the Sensors SDKs send themselves (every name starting with ``$``: ``$SignUp``,
+``$AppStart``, ``$pageview``) and those the collector names after Segment's ``page``, ``screen``
+and ``group`` calls (:data:`BUILTIN_EVENTS`: "Page Viewed", "Screen Viewed", "Group").
 
 Violations are counted per (event, kind, property) in ``tracking_violations`` with the first and
 last time seen and the properties of the latest offending event (bounded in size), by one upsert
@@ -60,6 +68,8 @@ from engine.store.models import (
     VersionRow,
     utcnow,
 )
+from engine.track.property_order import CUT_MARKER, display_order
+from engine.track.segment_protocol import EVENT_NAMES as SEGMENT_EVENT_NAMES
 from engine.track.segment_protocol import SOURCE as SEGMENT_SOURCE
 from engine.track.sensors_protocol import SOURCE_PREFIX as SENSORS_PREFIX
 
@@ -68,7 +78,10 @@ if TYPE_CHECKING:
     from engine.store.workspace import Workspace
 
 EVENT_NODE = "track.event"
-PROPERTY_TYPES = ("string", "number", "boolean", "datetime")
+PROPERTY_TYPES = ("string", "number", "boolean", "datetime", "list", "object")
+#: Events the collector names after Segment's ``page``, ``screen`` and ``group`` calls: like the
+#: Sensors SDKs' own ``$`` events, not unknown when the plan leaves them out (see :func:`is_builtin`).
+BUILTIN_EVENTS = frozenset(SEGMENT_EVENT_NAMES.values())
 UNKNOWN_EVENT = "unknown_event"
 MISSING_PROPERTY = "missing_property"
 MISTYPED_PROPERTY = "mistyped_property"
@@ -232,9 +245,9 @@ class TrackingPlan:
             return []
         spec = self.events.get(event_name)
         if spec is None:
-            # Sensors SDKs send their own events ($SignUp from track_signup, $AppStart, $pageview):
-            # a plan declares them only to check their properties.
-            return [] if event_name.startswith("$") else [Violation(event_name, UNKNOWN_EVENT)]
+            # SDKs send their own events (Sensors' $SignUp, $AppStart, $pageview; Segment's page,
+            # screen and group calls): a plan declares them only to check their properties.
+            return [] if is_builtin(event_name) else [Violation(event_name, UNKNOWN_EVENT)]
         props = properties or {}
         found: list[Violation] = []
         for prop in spec.properties.values():
@@ -247,6 +260,12 @@ class TrackingPlan:
                 found.append(Violation(event_name, MISTYPED_PROPERTY, prop.name,
                                        expected=" or ".join(sorted(prop.types)), found=_type_of(value)))
         return found
+
+
+def is_builtin(event_name: str) -> bool:
+    """Whether an event is one an SDK sends by itself, never reported as unknown: a Sensors ``$``
+    event, or one of Segment's ``page``, ``screen`` and ``group`` calls (:data:`BUILTIN_EVENTS`)."""
+    return event_name.startswith("$") or event_name in BUILTIN_EVENTS
 
 
 def _declaration(config: Any, place: Place) -> _Declaration | None:
@@ -296,7 +315,13 @@ def _has_type(value: Any, kind: str) -> bool:
         return isinstance(value, bool)
     if kind == "number":
         return isinstance(value, int | float) and not isinstance(value, bool)
-    return isinstance(value, str) and parse_iso(value) is not None
+    if kind == "list":
+        return isinstance(value, list | tuple)
+    if kind == "object":
+        return isinstance(value, Mapping)
+    if kind == "datetime":
+        return isinstance(value, str) and parse_iso(value) is not None
+    return False
 
 
 def _type_of(value: Any) -> str:
@@ -416,10 +441,11 @@ def _rows(tally: Mapping[tuple[str, str, str], Sequence[Any]]) -> list[dict[str,
         row = merged.get(key)
         if row is None:
             merged[key] = {"event_name": key[0], "kind": kind, "property": key[2], "count": n,
-                           "example": bounded_example(example), "first_seen": first, "last_seen": last}
+                           "example": bounded_example(example, first=(prop,)), "first_seen": first,
+                           "last_seen": last}
         else:
             row["count"] += n
-            row["example"] = bounded_example(example)
+            row["example"] = bounded_example(example, first=(prop,))
             row["first_seen"], row["last_seen"] = min(row["first_seen"], first), max(row["last_seen"], last)
     return list(merged.values())
 
@@ -437,10 +463,13 @@ def _write(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(statement, rows)
 
 
-def bounded_example(properties: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``properties`` as an example to store: as is when small, else with long text cut, nested
-    values summarised and keys dropped until it fits :data:`EXAMPLE_MAX`."""
-    props = dict(properties or {})
+def bounded_example(properties: Mapping[str, Any] | None, first: Sequence[str] = ()) -> dict[str, Any]:
+    """``properties`` as an example to store, in the order they are shown
+    (:func:`~engine.track.property_order.display_order`: the properties named in ``first``, the
+    one a violation is about, then the event's own, then ``$`` metadata): as is when small, else
+    with long text cut, nested values summarised and keys dropped from the end (metadata first)
+    until it fits :data:`EXAMPLE_MAX`."""
+    props = display_order(properties, first)
     try:
         if len(json.dumps(props, ensure_ascii=False)) <= EXAMPLE_MAX:
             return props
@@ -459,7 +488,7 @@ def bounded_example(properties: Mapping[str, Any] | None) -> dict[str, Any]:
             value = str(value)[:EXAMPLE_TEXT_MAX]
         entry = len(json.dumps({str(key)[:EXAMPLE_TEXT_MAX]: value}, ensure_ascii=False))
         if size + entry > EXAMPLE_MAX - 40:
-            cut["…"] = f"{len(props) - len(cut)} more properties not kept"
+            cut[CUT_MARKER] = f"{len(props) - len(cut)} more properties not kept"
             break
         cut[str(key)[:EXAMPLE_TEXT_MAX]] = value
         size += entry

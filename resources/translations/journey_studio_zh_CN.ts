@@ -603,7 +603,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CollectorPanel</name>
     <message>
-        <location filename="../../gui/collector_panel.py" line="+67"/>
+        <location filename="../../gui/collector_panel.py" line="+68"/>
         <source>Missing or unknown write key</source>
         <extracomment>Stored events are handed to the live engine at most this often (milliseconds): a burst of requests becomes one engine pass instead of hundreds. Stored events kept for the &quot;Latest events&quot; list.</extracomment>
         <translation type="unfinished"></translation>
@@ -822,12 +822,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+318"/>
+        <location line="+319"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-316"/>
+        <location line="-317"/>
         <source>Copy this address</source>
         <translation type="unfinished"></translation>
     </message>
@@ -995,7 +995,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Write key “%1”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1398,7 +1398,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+370"/>
+        <location filename="../../gui/profiles_window.py" line="+414"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation type="unfinished">名称</translation>
@@ -1498,7 +1498,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+525"/>
+        <location filename="../../gui/import_wizard.py" line="+551"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1625,7 +1625,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+588"/>
+        <location filename="../../gui/import_wizard.py" line="+654"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,7 +1678,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1117"/>
+        <location line="-1204"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -1915,7 +1915,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>no data rows</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2040,7 +2040,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+79"/>
         <source>Row</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2065,7 +2065,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+964"/>
+        <location line="+1030"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
@@ -3074,7 +3074,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-811"/>
+        <location filename="../../gui/import_wizard.py" line="-877"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never).</extracomment>
         <translation type="unfinished"></translation>
@@ -3116,13 +3116,29 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+313"/>
+        <location line="+377"/>
         <source>Only when no column holds the event name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-302"/>
+        <location line="-373"/>
+        <source>Keep as written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Phone numbers written without a country code, such as 06 12 34 56 78, are read as numbers of this country and stored with it (+33 6 12 34 56 78), the way websites and apps send them, so that both name the same customer. Numbers that are not numbers of this country are kept as written and listed after the import. The workspace remembers the country for its next imports and for the event collector.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Country of numbers without +:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>as</source>
+        <extracomment>The country remembered by the workspace when the page was built (None: none).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3146,7 +3162,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Column</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3171,7 +3187,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+43"/>
+        <source>%1 (+%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+55"/>
         <source>Column “%1”: its dates could be day/month or month/day; they are read as day/month/year unless you choose another format under Dates.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3232,12 +3253,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+145"/>
+        <location line="+154"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-40"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3252,7 +3273,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>%1 (chosen under Dates)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3266,14 +3287,15 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>MergeDialog</name>
     <message>
         <location filename="../../gui/profiles_window.py" line="+204"/>
-        <location line="+71"/>
+        <location line="+75"/>
         <source>Merge profiles</source>
         <extracomment>Both profiles hold a user id and the user said they are one person with two accounts.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="-66"/>
         <source>Find the other profile of %1. One of the two stays; the other&apos;s identifiers, events and journeys move to it, and it is deleted.</source>
+        <extracomment>The id of a customer to pick as the other profile once the search lists them.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3282,7 +3304,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+27"/>
         <source>Keep:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3342,7 +3364,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+39"/>
         <source>Reading both profiles…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3457,7 +3479,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-547"/>
+        <location filename="../../gui/import_wizard.py" line="-613"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3525,7 +3547,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-711"/>
+        <location filename="../../gui/profiles_window.py" line="-737"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation type="unfinished"></translation>
@@ -3571,12 +3593,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1319"/>
+        <location line="+1476"/>
         <source>Segment collector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1185"/>
+        <location line="-1342"/>
         <source>“%1” is not a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3697,7 +3719,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+216"/>
+        <location line="+236"/>
         <source>not recorded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3757,15 +3779,15 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+294"/>
+        <location line="+300"/>
         <source>Customer profiles</source>
         <extracomment>Double-clicking a run asks the main window to open its journey. A customer was saved or erased (other views may show stale numbers).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+58"/>
         <source>Undo</source>
-        <extracomment>The detail pane says who was just erased: a search coming back does not replace it by its best match (only a customer the user picks, or a new search text, does).</extracomment>
+        <extracomment>The detail pane says who was just erased: a search coming back does not replace it by its best match (only a customer the user picks, or a new search text, does). The shown customer is no longer in the workspace (merged into another profile, or erased, elsewhere): the pane keeps showing it, with the unsaved edits, under a notice. The workspace&apos;s country of phone numbers written without a country code (read with each profile), for the form an edited phone number takes as an identifier. Identifier changes the user unticked in the edit bar, as (kind, old, new). Edits of a profile merged away, to be made to the kept profile once it is shown: (kept id, the state they started from, the edited state). What the notice bar says: &quot;gone&quot; (the shown customer went), &quot;held&quot; (an identifier a save left), or None; and about which customer. The customer the notice&apos;s Merge… button offers (one who holds an identifier a save left).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3785,22 +3807,23 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
+        <location line="+1080"/>
         <source>Save changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-1069"/>
         <source>Search by email, phone, id or any attribute value…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+385"/>
+        <location line="+450"/>
         <source>Load more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-381"/>
+        <location line="-446"/>
         <source>List the next %1 customers (scrolling to the end of the list does the same)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3816,17 +3839,18 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+66"/>
         <source>Merge…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+673"/>
+        <location line="-64"/>
+        <location line="+794"/>
         <source>Find another profile of the same person and merge the two into one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-670"/>
+        <location line="-791"/>
         <source>Delete customer…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3847,17 +3871,22 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+448"/>
+        <location line="+562"/>
         <source>Events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-447"/>
+        <location line="-561"/>
         <source>Journeys</source>
         <translation type="unfinished">旅程</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+28"/>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3878,11 +3907,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+681"/>
         <source>Store the changed attributes, consent and tags (Ctrl+S)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-663"/>
+        <source>Events, look-ups and merges find a customer by their identifiers, while messages go to the attribute. Untick to change the attribute only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Attribute</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3903,13 +3938,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+502"/>
+        <location line="+551"/>
         <location line="+23"/>
         <source>Add attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-523"/>
+        <location line="-572"/>
         <location line="+49"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
@@ -3920,22 +3955,177 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+778"/>
+        <location line="+625"/>
+        <source>This profile is no longer in the workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+162"/>
+        <source>Also change the %1 identifier from %2 to %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>the %1 identifier is now %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Save undone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save redone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Not undone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Not redone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>by an identify from your website or app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>by an alias from your website or app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>by a sign-up in your app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>by an event that named both profiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>by a merge by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>This profile was merged into %1 (%2) %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This profile was merged into %1 %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This profile was merged into another profile (%2) %3, and that one into %1 since.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This profile was merged into another profile %2, and that one into %1 since.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This profile was erased: it is no longer in the workspace.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your unsaved changes cannot be stored; they stay shown below until you pick another customer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not saved: this profile was merged into %1. Use “Apply my changes” above.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not saved: this profile was erased.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Open %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Apply my changes to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The %1 identifier stays %2: %3 already belongs to another customer, %4.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 already belongs to another customer, %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>If they are the same person, merge the two profiles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Merge with %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>Nothing to apply: %1 has these values already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Apply changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+126"/>
         <source>%1 erased</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-757"/>
+        <location line="+133"/>
+        <source>another profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-1237"/>
         <source>Consent per channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-874"/>
+        <location line="-982"/>
         <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5), and thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 alone could be a thousand or one, so write 1000 or 1.0.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+879"/>
+        <location line="+987"/>
         <source>Ticked: granted. Empty: refused. Filled square: not recorded. Click to change.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3951,12 +4141,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+503"/>
+        <location line="+552"/>
         <source>Add tag</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-500"/>
+        <location line="-549"/>
         <source>Remove the selected tags</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4098,7 +4288,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+103"/>
         <source>No identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4128,7 +4318,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+23"/>
         <source>This customer could not be shown: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4139,12 +4329,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+488"/>
+        <location line="+538"/>
+        <location line="+248"/>
         <source>Select a customer to see their profile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-480"/>
+        <location line="-778"/>
         <source>Member of: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4214,7 +4405,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+29"/>
         <source>Save or revert your changes before merging</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4234,17 +4425,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+132"/>
         <source>Saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-61"/>
         <source>Not saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+296"/>
         <source>Exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4255,26 +4446,26 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
-        <location line="+21"/>
-        <location line="+61"/>
+        <location line="+23"/>
+        <location line="+22"/>
+        <location line="+63"/>
         <source>1 identifier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-82"/>
-        <location line="+21"/>
-        <location line="+61"/>
+        <location line="-85"/>
+        <location line="+22"/>
+        <location line="+63"/>
         <source>%1 identifiers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-82"/>
         <source>Profiles merged into %1: %2 moved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Not merged</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4289,40 +4480,60 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-21"/>
-        <location line="+22"/>
-        <location line="+56"/>
+        <location line="-22"/>
+        <location line="+23"/>
+        <location line="+58"/>
         <source>1 event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-786"/>
+        <location line="-1133"/>
         <source>Double-click a cell to change it. Numbers: 99.5 or 99,5.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+708"/>
-        <location line="+22"/>
-        <location line="+56"/>
+        <location line="+796"/>
+        <source>%1; %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>Its identifiers, events and journeys are there now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your unsaved changes are still below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+127"/>
+        <source>Your changes were saved to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <location line="+23"/>
+        <location line="+58"/>
         <source>%1 events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-77"/>
-        <location line="+22"/>
-        <location line="+56"/>
+        <location line="-80"/>
+        <location line="+23"/>
+        <location line="+58"/>
         <source>1 journey run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-78"/>
-        <location line="+22"/>
-        <location line="+56"/>
+        <location line="-81"/>
+        <location line="+23"/>
+        <location line="+58"/>
         <source>%1 journey runs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-57"/>
         <source>(with their steps and messages)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4367,7 +4578,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+38"/>
         <source>Not erased</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4431,7 +4642,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+539"/>
+        <location filename="../../gui/import_wizard.py" line="+605"/>
         <location line="+104"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
@@ -5617,7 +5828,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>TrackingPanel</name>
     <message>
-        <location filename="../../gui/tracking_panel.py" line="+77"/>
+        <location filename="../../gui/tracking_panel.py" line="+81"/>
         <source>Unknown event</source>
         <extracomment>The counts per source scan the events table (about a second for a million events), so the timer reads them only every this many ticks; Refresh reads them at once. Seconds between two reads of the counts per source for the canvas (they scan the events, so no more often than the panel reads them). Bounds of the width of the list of sources beside the problems. Milliseconds :meth:`SourceCountsFeed.refresh_soon` waits, gathering the events stored meanwhile. Seconds a word on a cancelled check stays on the summary line.</extracomment>
         <translation type="unfinished"></translation>
@@ -5633,12 +5844,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>No Tracked event node declares this event. Add one, or fix the name the source sends.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+12"/>
         <source>The plan marks this property as required, and events arrive without it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5775,7 +5981,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-46"/>
+        <source>No Tracked event node declares this event. Add one, or fix the name the source sends. Events SDKs send by themselves are never listed as unknown: Segment&apos;s page, screen and group calls (Page Viewed, Screen Viewed, Group) and Sensors events starting with $ ($SignUp, $AppStart…); declare one to have its properties checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>Segment collector</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5817,7 +6028,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+303"/>
+        <location line="+306"/>
         <source>1 problem</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5873,11 +6084,11 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>Events are checked against the tracking plan as they arrive: one that is not in the plan, lacks a required property or carries one of the wrong type is listed here. Events stored before their Tracked event node was added were not checked; Check stored events checks them all.</source>
+        <source>Events are checked against the tracking plan as they arrive: one that is not in the plan, lacks a required property or carries one of the wrong type is listed here. Events SDKs send by themselves (Segment&apos;s Page Viewed, Screen Viewed and Group; Sensors events starting with $) are not called unknown, and are checked only when a Tracked event node declares them. Events stored before their Tracked event node was added were not checked; Check stored events checks them all.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+46"/>
         <source>Last seen %1
 First seen %2</source>
         <translation type="unfinished"></translation>
@@ -5889,7 +6100,7 @@ First seen %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Forget the %1 counted problems? New events that break the plan are counted again from zero.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6074,7 +6285,7 @@ First seen %2</source>
         <location line="+4"/>
         <location line="+10"/>
         <location filename="../../nodes/common.py" line="+142"/>
-        <location filename="../../nodes/track.py" line="+26"/>
+        <location filename="../../nodes/track.py" line="+38"/>
         <source>Property</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6114,7 +6325,7 @@ First seen %2</source>
         <location filename="../../nodes/optimize.py" line="+82"/>
         <location filename="../../nodes/orchestrate.py" line="+634"/>
         <location filename="../../nodes/track.py" line="+2"/>
-        <location line="+100"/>
+        <location line="+106"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -6769,6 +6980,7 @@ First seen %2</source>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../nodes/track.py" line="-25"/>
         <source>Date and time</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7364,12 +7576,43 @@ First seen %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nodes/track.py" line="-9"/>
+        <location filename="../../nodes/track.py" line="-3"/>
+        <source>String</source>
+        <extracomment>What a property holds. ``list`` (a JSON array, such as a cart&apos;s ``items``) and ``object`` (a JSON object, such as ``shipping``) came after the first four: a file that uses only those loads and checks as before, so the node&apos;s version stays 1 (see :mod:`engine.track.tracking_plan`).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Boolean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>List</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>List: an array, such as a cart&apos;s items. Object: nested values, such as a shipping address; a dotted name (shipping.city) declares one value inside it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Required</source>
         <translation type="unfinished"></translation>
     </message>
