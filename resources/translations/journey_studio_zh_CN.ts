@@ -3061,7 +3061,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+53"/>
         <source>Cannot read the segments and event names: %1</source>
         <translation type="unfinished"></translation>
     </message>
