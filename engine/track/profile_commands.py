@@ -19,6 +19,11 @@ from typing import Any
 
 from engine.cli import non_negative
 from engine.errors import JourneyStudioError
+from engine.track.command_output import as_json as _json
+from engine.track.command_output import open_workspace as _open
+from engine.track.command_output import out as _out
+from engine.track.command_output import plural as _plural
+from engine.track.command_output import usage as _usage
 
 CONFIRM_WORDS = ("y", "yes")
 #: ``profiles show`` cuts an attribute's value, and an event's properties, to this many characters.
@@ -85,36 +90,6 @@ def add_commands(sub: argparse._SubParsersAction,
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     workspace_options(p)
     p.set_defaults(handler=cmd_delete)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
-
-
-def _open(args: argparse.Namespace, *, write: bool):
-    from engine.cli import workspace_location
-    from engine.store.workspace import Workspace
-
-    return Workspace.open(workspace_location(args), create=False, read_only=not write)
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
-
-
-def _default(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON data")
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
 
 
 def _ids(pairs: Any) -> str:
