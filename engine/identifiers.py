@@ -48,8 +48,8 @@ def canonical_identifier(kind: str, value: str, country: str | None = None) -> s
 
     With ``country`` (an ISO 3166-1 alpha-2 code such as ``FR``, see :func:`check_phone_country`),
     a phone number that starts with neither ``+`` nor ``00`` is read as a number of that country
-    and kept in E.164 form (``06 12 34 56 78`` in FR is ``+33612345678``), if it is a possible
-    number there; otherwise it is kept as without a country (:func:`local_phone`). Numbers with
+    and kept in E.164 form (``06 12 34 56 78`` in FR is ``+33612345678``), if it is a valid
+    number there (one of its number ranges); otherwise it is kept as without a country (:func:`local_phone`). Numbers with
     ``+`` or ``00`` are kept as they always were, so that stored numbers keep their form."""
     value = value.strip()
     if kind == "email":
@@ -96,8 +96,9 @@ def identifier_problem(kind: str, kept: str) -> str | None:
 def local_phone(number: str, country: str) -> str | None:
     """``number``, a phone number as :func:`canonical_identifier` keeps it without a country (no
     ``+``, no ``00``), read as a number of ``country`` (case does not matter): its E.164 form
-    (``+33612345678``), or None when it is not only digits or is not a possible number of that
-    country (too short or too long: ``123``)."""
+    (``+33612345678``), or None when it is not only digits or is not a valid number of that
+    country (too short or too long, ``123``, or in none of its number ranges: ``06 12 34 56 78``
+    in the US)."""
     if not number.isdecimal():
         return None  # letters (a vanity number), an extension, a + inside: kept as written
     phonenumbers = _phonenumbers()
@@ -105,7 +106,9 @@ def local_phone(number: str, country: str) -> str | None:
         parsed = phonenumbers.parse(number, country.upper())
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(parsed):
+    if not phonenumbers.is_valid_number(parsed):
+        # Not a number of that country at all (06 12 34 56 78 in the US): kept as written and
+        # named in a warning, rather than stored as a number that cannot exist (+10612345678).
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

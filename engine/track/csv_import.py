@@ -51,7 +51,7 @@ Rules:
 - Naive times are in the import's time zone (UTC unless chosen); everything is stored in UTC.
 - Phone identifiers written without a country code (``06 12 34 56 78``) are read as numbers of the
   import's phone country when it has one (:attr:`ImportOptions.phone_country`) and kept in E.164
-  form (``+33612345678``), the form websites and apps send; numbers that are not possible numbers
+  form (``+33612345678``), the form websites and apps send; numbers that are not valid numbers
   of that country are kept as written and named in a warning. The workspace remembers the country
   for its next imports, its collector and its profile lookups.
 - An event time that is not a date makes its row an error. A time column whose sampled values are
@@ -342,6 +342,8 @@ class ImportResult:
     #: That country is the one the workspace's imports used before (the options named none), and
     #: the file has phone identifiers.
     phone_country_kept: bool = False
+    #: What this import changed in the workspace's phone country, in words ("" if nothing).
+    phone_country_change: str = ""
 
     @property
     def good_rows(self) -> int:
@@ -1125,8 +1127,23 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
         [c for c in plan.of("identifiers") if c.key == "phone"])
     if explicit and not dry_run and (phone_country or "") != (remembered or ""):
         ws.set_meta(PHONE_COUNTRY_META, phone_country or "")  # "": forgotten
+        result.phone_country_change = _phone_country_change(remembered, phone_country)
+        if remembered and phone_country:  # another country than before: not what later imports expect
+            result.warnings.append(result.phone_country_change)
     result.elapsed_s = time.perf_counter() - started
     return result
+
+
+def _phone_country_change(before: str | None, now: str | None) -> str:
+    """What changing the workspace's phone country from ``before`` to ``now`` does (either may be
+    None: none chosen)."""
+    later = ("later imports, the collector (once it starts again) and looking profiles up by a number")
+    if now is None:
+        return (f"the workspace forgets its phone country ({before}): {later} keep numbers written without a "
+                "country code as written")
+    change = f"changes from {before} to {now}" if before else f"is now {now}"
+    return (f"the workspace's phone country {change}: {later} read numbers written without a country code as "
+            f"{now} numbers; numbers stored before keep the form they were stored in")
 
 
 def _check_phone_country(text: str) -> str | None:

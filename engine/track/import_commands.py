@@ -322,6 +322,9 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
         _out(f"  phone numbers without a country code were read as {result.phone_country} numbers, as in this "
              "workspace's imports before (--phone-country chooses another, --phone-country none keeps them as "
              "written)")
+    change = getattr(result, "phone_country_change", "")
+    if change and change not in result.warnings:
+        _out(f"  {change}")
     for warning in _warnings(result.warnings):
         _out(f"  warning: {warning}")
     if result.plan_violations:

@@ -9,7 +9,7 @@ from pathlib import Path
 from engine.identifiers import PHONE_COUNTRY_META, phone_country_of
 from gui.qt import QtCore
 
-SHOP = "phone,name\n06 12 34 56 78,Ann\n07 11 22 33 44,Bo\n123,Cy\n"
+SHOP = "phone,name\n06 12 34 56 78,Ann\n07 98 76 54 32,Bo\n123,Cy\n"
 
 
 def _row(page, column: str):
@@ -65,7 +65,7 @@ def test_the_country_is_prefilled_from_the_workspace_and_passed_to_the_import(wi
     qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.PAGE_RESULT, timeout=20_000)
     result = wizard.result
     assert result is not None and result.phone_country == "FR" and result.created == 3
-    assert _phones(ws) == ["+33612345678", "+33711223344", "123"]
+    assert _phones(ws) == ["+33612345678", "+33798765432", "123"]
     assert any("1 phone number could not be read as an FR number" in w for w in result.warnings)
 
 
@@ -81,7 +81,7 @@ def test_keep_as_written_keeps_local_numbers_and_forgets_the_country(wizard_for,
     assert page.options().phone_country == ""
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.PAGE_RESULT, timeout=20_000)
-    assert _phones(ws) == ["0612345678", "0711223344", "123"]
+    assert _phones(ws) == ["0612345678", "0798765432", "123"]
     assert phone_country_of(ws) is None
 
 

@@ -103,6 +103,11 @@ def test_numbers_with_a_country_code_keep_their_form(written: str, kept: str):
     ("FR", "06 12 34 56 78 90 12 34", "0612345678901234"),
     ("US", "1-800-FLOWERS", "1800FLOWERS"),  # letters: kept as written, never spelled out
     ("FR", "06 12 34 56 78 ext 5", "0612345678ext5"),
+    # Possible lengths, but in none of the country's number ranges: never +10612345678.
+    ("US", "06 12 34 56 78", "0612345678"),
+    ("CN", "06 12 34 56 78", "0612345678"),
+    ("GB", "06 12 00 00 01", "0612000001"),
+    ("FR", "07 11 22 33 44", "0711223344"),
 ])
 def test_a_number_that_is_not_one_of_the_country_is_kept_as_without_a_country(country: str, written: str, kept: str):
     assert canonical_identifier("phone", written, country) == kept
@@ -145,10 +150,10 @@ def test_plain_imports_do_not_load_phonenumbers():
 # ----------------------------------------------------------------------------------------------
 
 def test_local_numbers_of_a_customers_file_and_a_segment_identify_are_one_customer(ws, tmp_path: Path):
-    path = write(tmp_path / "shop.csv", ["phone,name", "06 12 34 56 78,Ann", "07 11 22 33 44,Bo"])
+    path = write(tmp_path / "shop.csv", ["phone,name", "06 12 34 56 78,Ann", "07 98 76 54 32,Bo"])
     result = import_customers(ws, path, ImportOptions(phone_country="FR"))
     assert result.created == 2 and result.phone_country == "FR" and not result.warnings
-    assert phones(ws) == ["+33612345678", "+33711223344"]
+    assert phones(ws) == ["+33612345678", "+33798765432"]
 
     key = collector_keys.add_key(ws, "site")
     collector = Collector(ws, "127.0.0.1", 0)
@@ -159,7 +164,7 @@ def test_local_numbers_of_a_customers_file_and_a_segment_identify_are_one_custom
         auth = {"Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode(),
                 "Content-Type": "application/json"}
         for body in ({"userId": "u-ann", "traits": {"phone": "+33 6 12 34 56 78", "plan": "pro"}},
-                     {"userId": "u-bo", "traits": {"phone": "07 11 22 33 44"}}):  # local: read in FR too
+                     {"userId": "u-bo", "traits": {"phone": "07 98 76 54 32"}}):  # local: read in FR too
             conn.request("POST", "/v1/identify", body=json.dumps(body), headers=auth)
             response = conn.getresponse()
             assert response.status == 200, response.read()
@@ -170,7 +175,7 @@ def test_local_numbers_of_a_customers_file_and_a_segment_identify_are_one_custom
     ann = ws.find_customer("phone", "+33612345678")
     assert ann is not None and ws.find_customer("user_id", "u-ann") == ann
     assert ws.get_customer(ann).attributes == {"name": "Ann", "phone": "+33 6 12 34 56 78", "plan": "pro"}
-    assert ws.find_customer("user_id", "u-bo") == ws.find_customer("phone", "+33711223344")
+    assert ws.find_customer("user_id", "u-bo") == ws.find_customer("phone", "+33798765432")
     assert customer_count(ws) == 2
 
 
@@ -407,3 +412,25 @@ def test_profiles_find_a_local_number_in_a_workspace_of_a_country(ws, tmp_path: 
         resolve(ws, "020 7946 0018")  # a number of GB, not of FR
     ws.set_meta(PHONE_COUNTRY_META, "GB")
     assert resolve(ws, "020 7946 0018") == ws.find_customer("phone", "+442079460018")
+
+
+def test_changing_the_country_says_what_it_changes(tmp_path: Path, capsys):
+    workspace = str(tmp_path / "ws")
+    fr = write(tmp_path / "fr.csv", ["phone,name", "06 12 34 56 78,Ann"])
+    code, out, err = run(capsys, "import", "customers", str(fr), "--workspace", workspace, "--phone-country", "FR")
+    assert code == 0, err
+    assert "the workspace's phone country is now FR: later imports" in out and "warning" not in out
+
+    gb = write(tmp_path / "gb.csv", ["phone,name", "07911 123456,Bo", "06 12 00 00 01,Cy"])
+    code, out, err = run(capsys, "import", "customers", str(gb), "--workspace", workspace, "--phone-country", "GB")
+    assert code == 0, err
+    assert ("warning: the workspace's phone country changes from FR to GB: later imports, the collector (once it "
+            "starts again) and looking profiles up by a number read numbers written without a country code as GB "
+            "numbers; numbers stored before keep the form they were stored in") in out
+    assert "could not be read as a GB number and was kept as written: row 3 '06 12 00 00 01'" in out
+
+    code, out, err = run(capsys, "import", "customers", str(fr), "--workspace", workspace, "--phone-country", "none")
+    assert code == 0, err
+    assert "the workspace forgets its phone country (GB)" in out
+    with Workspace.open(workspace) as ws:
+        assert phones(ws) == ["+33612345678", "+447911123456", "0612000001", "0612345678"]
