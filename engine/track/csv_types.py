@@ -53,7 +53,7 @@ by value only through a batch that holds such a value.
 
 Phone identifiers written without a country code (``06 12 34 56 78``) are read as numbers of the
 import's phone country, when it has one, and kept in E.164 form (``+33612345678``; see
-:func:`canonical_values`); those that are not possible numbers of that country are kept as written
+:func:`canonical_values`); those that are not valid numbers of that country are kept as written
 and named in a warning (:data:`PHONE_UNREAD`). The dedup key of an event still hashes the file's
 own text.
 
@@ -466,12 +466,16 @@ def without_placeholders(values: Sequence[str]) -> list[str]:
 
 
 def address_problem(value: str) -> str | None:
-    """Why a value of an e-mail identifier column is not an address, or None: it has no ``@``, or a
-    character that no address holds outside a quoted local part (``"jo smith"@example.com``): a
+    """Why a value of an e-mail identifier column is not an address, or None: it has no ``@``,
+    nothing before or after it, or a character that no address holds outside a quoted local part (``"jo smith"@example.com``): a
     comma, a semicolon, an angle bracket, white space, or a second ``@``. An address without a dot
     in its domain is one (``user@localhost``)."""
     if "@" not in value:
         return f"'{_cut(value)}' is not an email address"
+    if value.startswith("@"):
+        return f"'{_cut(value)}' is not an email address: there is no name before the @"
+    if value.endswith("@"):
+        return f"'{_cut(value)}' is not an email address: there is no domain after the @"
     rest = value
     if value[:1] == '"' and (end := value.find('"@', 1)) > 0:
         rest = value[end + 1:]
@@ -1230,11 +1234,13 @@ class BatchConverter:
             kind != "phone" or not _NO_DIGIT_LINE.search(joined))
         if names_someone and "" not in values and max(map(len, values), default=0) <= limit:
             if email:
-                # One @ in every value, and no line break, white space or other character that no
-                # address holds (C-level counts and scans of the whole column).
+                # One @ in every value, with something before and after it, and no line break,
+                # white space or other character that no address holds (C-level counts and scans
+                # of the whole column).
                 if all(map(str.__contains__, values, repeat("@"))) and all(map(str.isascii, values)) \
                         and joined.count("@") == len(values) and joined.count("\n") == len(values) - 1 \
-                        and not any(map(joined.__contains__, _ADDRESS_JUNK)) and not _NO_DOT_DOMAIN.search(joined):
+                        and not any(map(joined.__contains__, _ADDRESS_JUNK)) and not _NO_DOT_DOMAIN.search(joined) \
+                        and joined[:1] != "@" and joined[-1:] != "@" and "\n@" not in joined and "@\n" not in joined:
                     return values
             else:
                 # The substring tests are C-level scans; the search runs only if one of them hits.

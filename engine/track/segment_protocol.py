@@ -156,7 +156,10 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
     anonymous_id = identifier(get("anonymousId"), "anonymousId", required=False)
     if user_id is None:
         if anonymous_id is None:
-            raise MessageInvalid("'userId' or 'anonymousId' is required")
+            said = [f"'{name}' is {value.strip()!r}" for name in ("userId", "anonymousId")
+                    if isinstance(value := get(name), str) and value.strip()]
+            raise MessageInvalid("'userId' or 'anonymousId' is required" + (
+                f" ({' and '.join(said)}, which names no one)" if said else ""))
         pairs: tuple[tuple[str, str], ...] = (("anonymous_id", anonymous_id),)
     elif anonymous_id is None:
         pairs = (("user_id", user_id),)

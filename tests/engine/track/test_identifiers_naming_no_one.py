@@ -96,7 +96,8 @@ def test_segment_ids_that_say_nothing(running: Running):
     assert identifiers(running.ws, "user_id") == []
     status, answer, _ = request(running, "POST", "/v1/track", {
         "userId": "undefined", "event": "Clicked", "messageId": "x2"})
-    assert status == 400 and "'userId' or 'anonymousId' is required" in answer["message"]
+    assert status == 400
+    assert "'userId' or 'anonymousId' is required ('userId' is 'undefined', which names no one)" in answer["message"]
     status, answer, _ = request(running, "POST", "/v1/alias", {"userId": "undefined", "previousId": "anon-1"})
     assert status == 400 and "'userId' is 'undefined', which names no one" in answer["message"]
 
@@ -163,3 +164,17 @@ def test_the_store_refuses_identifiers_that_name_no_one(ws: Workspace):
 def test_a_phone_number_typed_any_usual_way_finds_its_profile(ws: Workspace, typed):
     ana = ws.upsert_customer({"phone": "+34612345678"}, {"name": "Ana"})
     assert resolve(ws, typed) == ana
+
+
+def test_csv_e_mails_without_a_name_or_a_domain_are_row_errors(ws: Workspace, tmp_path: Path):
+    path = tmp_path / "c.csv"
+    path.write_text("name,email\nNed,@example.fr\nOra,@example.fr\nPia,pia@\nQuin,pia@\nRay,ray@example.fr\n",
+                    encoding="utf-8")
+    result = import_customers(ws, path)
+    assert result.created == 1 and customers(ws) == 1 and merges(ws) == 0
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (2, "email", "'@example.fr' is not an email address: there is no name before the @"),
+        (3, "email", "'@example.fr' is not an email address: there is no name before the @"),
+        (4, "email", "'pia@' is not an email address: there is no domain after the @"),
+        (5, "email", "'pia@' is not an email address: there is no domain after the @")]
+    assert identifiers(ws, "email") == ["ray@example.fr"]
