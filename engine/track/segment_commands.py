@@ -74,7 +74,7 @@ def add_commands(sub: argparse._SubParsersAction,
     group.set_defaults(handler=lambda _args: _usage(group))
     source = "a saved segment's name (or id)"
     rules_help = ("a JSON file holding rules ({\"match\": \"all\", \"conditions\": [...]}), or an object with a "
-                  "'rules' key as 'segments show NAME --json' prints")
+                  "'rules' key as 'segments show NAME --json' prints; the format is in docs/segments.md")
 
     p = actions.add_parser("list", help="every saved segment, with how many customers match it now")
     p.add_argument("--no-count", action="store_true", help="do not count who matches now (faster on big workspaces)")

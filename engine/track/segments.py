@@ -471,10 +471,21 @@ def _invalid(exc: ValidationError) -> SegmentInvalid:
     return SegmentInvalid(_message(first), path=path)
 
 
+#: The kinds of condition a rule may hold, for messages.
+CONDITION_KINDS = ("attribute", "tag", "consent", "event", "group")
+
+
 def _message(error: Mapping[str, Any]) -> str:
     loc = tuple(error.get("loc", ()))
     if "value" in loc and loc[-1] != "value":
         return "a value must be text, a number, true or false (or a list of those for 'in')"
+    if error.get("type") == "union_tag_not_found":
+        return ("each condition needs a 'kind': one of " + ", ".join(CONDITION_KINDS)
+                + ' (for example {"kind": "attribute", "attribute": "plan", "operator": "eq", "value": "pro"})')
+    if error.get("type") == "union_tag_invalid":
+        found = (error.get("ctx") or {}).get("tag")
+        return (f"'kind' must be one of {', '.join(CONDITION_KINDS)}"
+                + (f", not {str(found)[:40]!r}" if found is not None else ""))
     message = str(error.get("msg", "is invalid"))
     return message.removeprefix("Value error, ")
 

@@ -403,3 +403,13 @@ def test_describe_rules_reads_every_kind_of_condition():
 def test_segments_without_an_action_prints_its_usage(pop, capsys):
     code, out, _ = run(pop, capsys)
     assert code == 2 and "list" in out and "members" in out
+
+
+def test_a_condition_without_a_kind_says_which_kinds_there_are(pop, tmp_path, capsys):
+    rules = write(tmp_path / "guess.json", {"match": "all", "conditions": [{"field": "plan", "op": "=", "value": "pro"}]})
+    code, _, err = run(pop, capsys, "count", "--rules", rules)
+    assert code == 1
+    assert "at conditions[0]: each condition needs a 'kind': one of attribute, tag, consent, event, group" in err
+    rules = write(tmp_path / "typo.json", {"conditions": [{"kind": "attr", "attribute": "plan", "value": "pro"}]})
+    code, _, err = run(pop, capsys, "count", "--rules", rules)
+    assert code == 1 and "'kind' must be one of attribute, tag, consent, event, group, not 'attr'" in err
