@@ -446,13 +446,60 @@ def cmd_count(args: argparse.Namespace) -> int:
         info, rules = _source(args, store)
         now = utcnow()
         live = store.count(rules, now)
+        hints = name_hints(ws, rules) if not live else []
     if args.json:
         _out(_json({"segment": info.name if info else None, "rules_file": args.rules, "count": live,
-                    "counted_at": now}))
+                    "counted_at": now, "hints": hints}))
         return 0
     what = f"segment '{info.name}'" if info else f"the rules in {args.rules}"
     _out(f"{_plural(live, 'customer')} {'matches' if live == 1 else 'match'} {what} now")
+    for hint in hints:
+        sys.stderr.write(f"note: {hint}\n")
     return 0
+
+
+def _names_in(rules: Any) -> tuple[set[str], set[str]]:
+    """The attribute and event names the rules (their JSON form) name, groups included."""
+    attributes: set[str] = set()
+    events: set[str] = set()
+    stack = [rules]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, dict):
+            continue
+        if item.get("kind") == "attribute" and isinstance(item.get("attribute"), str):
+            attributes.add(item["attribute"])
+        elif item.get("kind") == "event" and isinstance(item.get("event"), str):
+            events.add(item["event"])
+        stack.extend(item.get("conditions") or [])
+    return attributes, events
+
+
+def name_hints(ws: Any, rules: Any) -> list[str]:
+    """Why rules may match nobody: the attributes no customer has and the events never stored that
+    they name, with the closest name that exists (or, for ``email`` and ``phone``, that the
+    addresses and numbers identifying customers are identifiers, which rules do not read)."""
+    from engine.track.segments import closest_name, known_names, missing_names, rules_json
+
+    attributes, events = _names_in(rules_json(rules))
+    if not attributes and not events:
+        return []
+    no_events, no_attributes = missing_names(ws, events=events, attributes=attributes)
+    if not no_events and not no_attributes:
+        return []
+    known = known_names(ws)
+    hints = []
+    for name in sorted(no_attributes):
+        hint = f"no customer has an attribute '{name}'"
+        if name.split(".")[0] in ("email", "phone"):
+            hint += "; the e-mail addresses and phone numbers that identify customers are identifiers, which rules do not read"
+        elif (close := closest_name(name, known.attributes)) is not None:
+            hint += f"; did you mean '{close}'?"
+        hints.append(hint)
+    for name in sorted(no_events):
+        close = closest_name(name, known.events)
+        hints.append(f"no event '{name}' is stored" + (f"; did you mean '{close}'?" if close else ""))
+    return hints
 
 
 def _member_ids(store: Any, rules: Any, now: datetime, limit: int | None) -> list[str]:

@@ -413,3 +413,21 @@ def test_a_condition_without_a_kind_says_which_kinds_there_are(pop, tmp_path, ca
     rules = write(tmp_path / "typo.json", {"conditions": [{"kind": "attr", "attribute": "plan", "value": "pro"}]})
     code, _, err = run(pop, capsys, "count", "--rules", rules)
     assert code == 1 and "'kind' must be one of attribute, tag, consent, event, group, not 'attr'" in err
+
+
+def test_rules_that_match_nobody_say_which_names_nothing_has(pop, tmp_path, capsys):
+    rules = write(tmp_path / "none.json", {"match": "any", "conditions": [
+        {"kind": "attribute", "attribute": "phone", "operator": "exists"},
+        {"kind": "attribute", "attribute": "plna", "value": "pro"},
+        {"kind": "group", "conditions": [{"kind": "event", "event": "order_complete"}]}]})
+    code, out, err = run(pop, capsys, "count", "--rules", rules)
+    assert code == 0 and out.startswith("0 customers match")
+    assert err.splitlines() == [
+        "note: no customer has an attribute 'phone'; the e-mail addresses and phone numbers that identify "
+        "customers are identifiers, which rules do not read",
+        "note: no customer has an attribute 'plna'; did you mean 'plan'?",
+        "note: no event 'order_complete' is stored; did you mean 'order_completed'?"]
+    code, out, _ = run(pop, capsys, "count", "--rules", rules, "--json")
+    assert len(json.loads(out)["hints"]) == 3
+    code, out, err = run(pop, capsys, "count", "VIPs")
+    assert code == 0 and err == ""  # a segment that matches someone gets no notes
