@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from typing import Any
 
 
@@ -42,3 +43,26 @@ def _moment(value: Any) -> Any:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 customer``, ``2 customers``, ``1,000 matches`` (``many``: the plural, if not word + s)."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: two for wide characters (Chinese, Japanese, Korean),
+    none for combining marks."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def pad(text: str, columns: int, *, right: bool = False) -> str:
+    """``text`` filled with spaces to ``columns`` terminal columns (see :func:`width`)."""
+    fill = " " * max(0, columns - width(text))
+    return fill + text if right else text + fill
+
+
+def cut(text: str, columns: int) -> str:
+    """The start of ``text`` that fits in ``columns`` terminal columns (see :func:`width`)."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += 0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used > columns:
+            return text[:index]
+    return text

@@ -20,10 +20,12 @@ from typing import Any
 from engine.cli import non_negative
 from engine.errors import JourneyStudioError
 from engine.track.command_output import as_json as _json
+from engine.track.command_output import cut
 from engine.track.command_output import open_workspace as _open
 from engine.track.command_output import out as _out
 from engine.track.command_output import plural as _plural
 from engine.track.command_output import usage as _usage
+from engine.track.command_output import width as columns
 
 CONFIRM_WORDS = ("y", "yes")
 #: ``profiles show`` cuts an attribute's value, and an event's properties, to this many characters.
@@ -176,13 +178,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def _shown(value: Any, width: int | None) -> str:
-    """``value`` on one line (text as it is, anything else as JSON), cut to ``width`` characters
-    with a note of its whole length (``None``: whole)."""
+    """``value`` on one line (text as it is, anything else as JSON), cut to ``width`` terminal
+    columns (a Chinese character takes two) with a note of its whole length (``None``: whole)."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
-    if width is None or len(text) <= width:
+    if width is None or len(text) <= width // 2 or columns(text) <= width:
         return text
-    return f"{text[:width].rstrip()}… ({len(text):,} characters; --full or --json shows all)"
+    return f"{cut(text, width).rstrip()}… ({len(text):,} characters; --full or --json shows all)"
 
 
 def cmd_export(args: argparse.Namespace) -> int:

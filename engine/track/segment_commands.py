@@ -42,6 +42,7 @@ from engine.errors import JourneyStudioError, NotFound, SegmentInvalid
 from engine.track.command_output import as_json as _json
 from engine.track.command_output import open_workspace as _open
 from engine.track.command_output import out as _out
+from engine.track.command_output import pad, width
 from engine.track.command_output import plural as _plural
 from engine.track.command_output import usage as _usage
 
@@ -391,10 +392,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         now_text = "-" if args.no_count else ("rules?" if r["rules_problem"] else f"{r['count']:,}")
         table.append((_shorten(r["name"], 40), now_text, f"{r['stored_member_count']:,}",
                       _when(r["latest_entry_at"]), _when(r["rules_updated_at"]), _shorten(r["description"], 50)))
-    widths = [max(len(row[i]) for row in table) for i in range(5)]
+    widths = [max(width(row[i]) for row in table) for i in range(5)]
     for row in table:
-        _out(f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]:<{widths[3]}}  "
-             f"{row[4]:<{widths[4]}}  {row[5]}".rstrip())
+        _out("  ".join([pad(row[0], widths[0]), pad(row[1], widths[1], right=True), pad(row[2], widths[2], right=True),
+                        pad(row[3], widths[3]), pad(row[4], widths[4]), row[5]]).rstrip())
     _out(f"{_plural(len(rows), 'segment')} (MATCH NOW: customers matching the rules now; STORED: members at the "
          "last refresh, which live journeys make; NEWEST ENTRY: when the newest of them entered)")
     for r in rows:
@@ -633,6 +634,8 @@ def cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # 430.0 read from a spreadsheet's 430: written back as 430
     if isinstance(value, (int, float)):
         return json.dumps(value)
     if not isinstance(value, str):

@@ -41,3 +41,12 @@ def test_full_and_json_show_everything(tmp_path, capsys):
     shown = json.loads(capsys.readouterr().out)
     assert shown["attributes"]["bio"] == "x" * 5000
     assert shown["events"][0]["properties"]["blob"] == "y" * 20000
+
+
+def test_chinese_values_are_cut_by_the_columns_they_take(tmp_path, capsys):
+    location = tmp_path / "workspace.db"
+    with Workspace.open(location) as ws:
+        ws.upsert_customer({"email": "wei@example.cn"}, {"bio": "中" * 185})
+    assert main(["profiles", "show", "wei@example.cn", "--workspace", str(location)]) == 0
+    out = capsys.readouterr().out
+    assert "    bio: " + "中" * 100 + "… (185 characters; --full or --json shows all)" in out

@@ -431,3 +431,27 @@ def test_rules_that_match_nobody_say_which_names_nothing_has(pop, tmp_path, caps
     assert len(json.loads(out)["hints"]) == 3
     code, out, err = run(pop, capsys, "count", "VIPs")
     assert code == 0 and err == ""  # a segment that matches someone gets no notes
+
+
+def test_list_columns_line_up_after_chinese_names_and_whole_numbers_lose_their_point(pop, tmp_path, capsys):
+    from engine.track.command_output import width
+    from engine.track.segment_commands import cell
+
+    def at(line: str, column: int) -> str:
+        """The character that stands at terminal ``column`` (0-based) of ``line``."""
+        for index, _ch in enumerate(line):
+            if width(line[:index + 1]) > column:
+                return line[index]
+        return ""
+
+    rules = write(tmp_path / "pro.json", PRO_RULES)
+    assert run(pop, capsys, "create", "Paris / 中国", "--rules", rules)[0] == 0
+    code, out, _ = run(pop, capsys, "list")
+    header, *rows = out.splitlines()[:4]
+    # STORED is right-aligned: its last digit stands under the header's last letter on every row,
+    # the row with a Chinese name (two columns a character) included.
+    end = width(header[:header.index("STORED") + len("STORED")]) - 1
+    assert any("中国" in row for row in rows)
+    for row in rows:
+        assert at(row, end).isdigit() and at(row, end + 1) == " ", row
+    assert cell(430.0) == "430" and cell(320.5) == "320.5" and cell(3) == "3" and cell(1e20) == "1e+20"
