@@ -84,6 +84,15 @@ def kind_text(kind: str) -> str:
     }.get(kind, kind)
 
 
+def type_words(expected: str) -> str:
+    """The declared types of a property (``number`` or ``list or object``), in words."""
+    words = {"string": translate("TrackingPanel", "text"), "number": translate("TrackingPanel", "number"),
+             "boolean": translate("TrackingPanel", "true/false"),
+             "datetime": translate("TrackingPanel", "date and time"),
+             "list": translate("TrackingPanel", "list"), "object": translate("TrackingPanel", "object")}
+    return translate("TrackingPanel", " or ").join(words.get(t, t) for t in expected.split(" or ") if t)
+
+
 def kind_help(kind: str) -> str:
     return {
         UNKNOWN_EVENT: translate("TrackingPanel", "No Tracked event node declares this event. Add one, or fix "
@@ -503,8 +512,8 @@ class TrackingPanel(QtWidgets.QWidget):
         if self.records:
             kinds = len(self.records)
             text = (self.tr("1 problem") if kinds == 1 else self.tr("%1 problems").replace("%1", str(kinds)))
-            text += " · " + (self.tr("seen in 1 event") if events == 1
-                             else self.tr("seen %1 times").replace("%1", f"{events:,}"))
+            text += " · " + (self.tr("1 breach") if events == 1
+                             else self.tr("%1 breaches").replace("%1", f"{events:,}"))
             self.summary.setStyleSheet("color: #B26A00;")
             self.stack.setCurrentWidget(self.table)
         else:
@@ -560,7 +569,10 @@ class TrackingPanel(QtWidgets.QWidget):
         ordered = display_order(record.example, (record.property,), sort=True)
         example = json.dumps(ordered, ensure_ascii=False, default=str)
         one_line = example if len(example) <= 160 else example[:159] + "…"
-        item = _Item([record.event_name, kind_text(record.kind), record.property or "—", f"{record.count:,}",
+        problem = kind_text(record.kind)
+        if record.kind == MISTYPED_PROPERTY and record.expected:
+            problem = self.tr("%1: %2 expected").replace("%1", problem).replace("%2", type_words(record.expected))
+        item = _Item([record.event_name, problem, record.property or "—", f"{record.count:,}",
                       format_relative(record.last_seen, now), one_line])
         item.setData(COL_KIND, _SORT_ROLE, record.kind)
         item.setData(COL_COUNT, _SORT_ROLE, record.count)

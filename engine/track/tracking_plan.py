@@ -51,7 +51,7 @@ import builtins
 import json
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -375,6 +375,9 @@ class ViolationRecord:
     example: dict[str, Any]
     first_seen: datetime
     last_seen: datetime
+    #: For a mistyped property: the types the plan declares for it now, joined by " or " ("" when
+    #: the plan no longer declares it).
+    expected: str = ""
 
 
 def check_and_record(ws: Workspace, events: Iterable[tuple[str, Mapping[str, Any] | None]],
@@ -495,15 +498,25 @@ def bounded_example(properties: Mapping[str, Any] | None, first: Sequence[str] =
     return cut
 
 
-def violations(ws: Workspace, event_name: str | None = None) -> list[ViolationRecord]:
-    """The counted violations, most recently seen first (optionally of one event)."""
+def violations(ws: Workspace, event_name: str | None = None, *,
+               plan: TrackingPlan | None = None) -> list[ViolationRecord]:
+    """The counted violations, most recently seen first (optionally of one event); a mistyped
+    property's record says what ``plan`` (given, or read now when a record needs it) declares."""
     query = select(_violations).order_by(_violations.c.last_seen.desc(), _violations.c.count.desc(),
                                          _violations.c.event_name, _violations.c.kind, _violations.c.property)
     if event_name is not None:
         query = query.where(_violations.c.event_name == event_name)
     with ws._session() as s:
-        return [ViolationRecord(r.event_name, r.kind, r.property, r.count, dict(r.example), r.first_seen,
-                                r.last_seen) for r in s.connection().execute(query)]
+        records = [ViolationRecord(r.event_name, r.kind, r.property, r.count, dict(r.example), r.first_seen,
+                                   r.last_seen) for r in s.connection().execute(query)]
+    if any(r.kind == MISTYPED_PROPERTY for r in records):
+        plan = plan if plan is not None else current_plan(ws)
+        for index, r in enumerate(records):
+            spec = plan.events.get(r.event_name) if r.kind == MISTYPED_PROPERTY else None
+            prop = spec.properties.get(r.property) if spec is not None else None
+            if prop is not None:
+                records[index] = replace(r, expected=" or ".join(sorted(prop.types)))
+    return records
 
 
 def clear(ws: Workspace, event_name: str | None = None) -> int:

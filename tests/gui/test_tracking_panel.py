@@ -66,17 +66,17 @@ def test_a_violation_is_listed_after_an_event_breaks_the_plan(qtbot, ws, panel):
     panel.refresh()
     qtbot.waitUntil(lambda: not panel.busy and len(panel.records) == 3)
     rows = {(row[0], row[1], row[2]): row for row in _rows(panel)}
-    assert set(rows) == {("order_completed", "Wrong type", "total"),
+    assert set(rows) == {("order_completed", "Wrong type: number expected", "total"),
                          ("order_completed", "Missing property", "order_id"),
                          ("wishlist_added", "Unknown event", "—")}
-    mistyped = rows[("order_completed", "Wrong type", "total")]
+    mistyped = rows[("order_completed", "Wrong type: number expected", "total")]
     assert mistyped[3] == "1"
     assert '"total": "59.90"' in mistyped[5]
     item = next(panel.table.topLevelItem(i) for i in range(panel.table.topLevelItemCount())
-                if panel.table.topLevelItem(i).text(1) == "Wrong type")
+                if panel.table.topLevelItem(i).text(1) == "Wrong type: number expected")
     assert "59.90" in item.toolTip(5)
     assert sorted(item.child(i).text(0) for i in range(item.childCount())) == ["order_id = o-2", "total = 59.90"]
-    assert "3 problems" in panel.summary.text()
+    assert "3 problems · " in panel.summary.text() and "breach" in panel.summary.text()
 
     sources = {panel.sources_table.topLevelItem(i).text(0): panel.sources_table.topLevelItem(i).text(1)
                for i in range(panel.sources_table.topLevelItemCount())}
@@ -85,7 +85,7 @@ def test_a_violation_is_listed_after_an_event_breaks_the_plan(qtbot, ws, panel):
     _ingest(ws, "order_completed", {"order_id": "o-3", "total": "1"})
     panel.refresh()
     qtbot.waitUntil(lambda: not panel.busy and any(r.count == 2 for r in panel.records))
-    assert {(row[0], row[1], row[3]) for row in _rows(panel)} >= {("order_completed", "Wrong type", "2")}
+    assert {(row[0], row[1], row[3]) for row in _rows(panel)} >= {("order_completed", "Wrong type: number expected", "2")}
 
 
 def test_clear_forgets_the_counts_after_confirmation(qtbot, ws, panel):

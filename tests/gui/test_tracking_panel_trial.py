@@ -62,7 +62,7 @@ def test_the_example_starts_with_the_property_at_fault_and_ends_with_the_sdk_con
     items = _items(panel)
 
     mistyped = items[("Order Completed", "items")]
-    assert mistyped.text(1) == "Wrong type"
+    assert mistyped.text(1) == "Wrong type: list expected"
     line = mistyped.text(5)
     assert line.startswith('{"items": "sku-1,sku-2", "coupon": "SPRING", "order_id": "o-1", "$context": {')
     assert "analytics-python" not in line[:80]
