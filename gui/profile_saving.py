@@ -155,11 +155,16 @@ def store(ws: Any, customer_id: str, step: Step) -> Stored | Gone:
 
 
 def follow_identifier(kind: str, old_attribute: Any, new_attribute: Any,
-                      identifiers: tuple[tuple[str, str], ...], country: str | None) -> Swap | None:
+                      identifiers: tuple[tuple[str, str], ...], country: str | None,
+                      strict: bool = False) -> Swap | None:
     """The identifier change that goes with changing the ``kind`` attribute (``email``/``phone``)
     from ``old_attribute`` to ``new_attribute``: the identifier of that kind equal to the old
-    value, else the only one of that kind; None when there is none to change, when the new value
-    is no text, or when the customer holds it already."""
+    value, else (unless ``strict``) the only one of that kind; None when there is none to change,
+    when the new value is no text, or when the customer holds it already.
+
+    ``strict`` is for an edit made on another profile and carried over after a merge: the only
+    identifier of a kind may be the kept customer's own address, which an edit of someone else's
+    must not replace."""
     if not isinstance(old_attribute, str) or not isinstance(new_attribute, str) or not new_attribute.strip():
         return None
     def form(value: str) -> str:
@@ -172,4 +177,4 @@ def follow_identifier(kind: str, old_attribute: Any, new_attribute: Any,
     old = form(old_attribute)
     if old in held:
         return Swap(kind, old, new)
-    return Swap(kind, held[0], new) if len(held) == 1 else None
+    return Swap(kind, held[0], new) if len(held) == 1 and not strict else None

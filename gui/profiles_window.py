@@ -13,11 +13,14 @@ confirmation that says what will go.
 Identity can change under the window. When the shown customer is merged into another profile
 (an ``identify`` through the collector, say) or erased elsewhere, the window finds out from the
 merge history when it is activated, refreshed or saved (:mod:`gui.profile_saving`), says so in a
-notice above the profile, drops them from the list, and keeps the unsaved edits, which
-*Apply my changes to …* makes to the kept profile and saves there. Changing the ``email`` or
-``phone`` attribute offers, ticked, to change the identifier of that kind too, unless another
-customer holds the new value (then the notice names them and offers *Merge…*). A save is an undo
-step: undoing it writes the old values back, identifiers included.
+notice above the profile, drops them from the list, and keeps the unsaved edits. *Apply my
+changes to …* opens the kept profile with those edits on it, unsaved, for the user to check and
+save: only the edits that still make sense there are carried (:func:`carry_edits`; the kept
+profile's own values win, and the notice names the edits left out), and no identifier change comes
+along by itself. Changing the ``email`` or ``phone`` attribute offers, ticked, to change the
+identifier of that kind too, unless another customer holds the new value (then the notice names
+them and offers *Merge…*). A save is an undo step: undoing it writes the old values back,
+identifiers included.
 
 Every engine call runs on a worker thread (:mod:`gui.background`): a search over a large
 workspace takes a second and the window keeps painting meanwhile. Questions to the user go
@@ -204,11 +207,17 @@ def source_label(source: str) -> str:
     return stored_source_label(source) if source else "—"
 
 
+def identifier_html(kind: str, value: str) -> str:
+    """One identifier as rich text: its kind, muted, then its value."""
+    return (f'<span style="color:palette(placeholder-text)">{html.escape(identifier_kind_label(kind))}:</span>'
+            f"&nbsp;{html.escape(value)}")
+
+
 def identifiers_html(pairs: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str:
-    """Identifiers as rich text that wraps between identifiers, never inside one."""
-    return "&nbsp;&nbsp; ".join(
-        f'<span style="white-space:nowrap"><span style="color:palette(placeholder-text)">'
-        f"{html.escape(identifier_kind_label(kind))}:</span>&nbsp;{html.escape(value)}</span>" for kind, value in pairs)
+    """Identifiers side by side as rich text (where a line breaks is the reader's business:
+    :class:`IdentifierLine` breaks it between identifiers only)."""
+    return "&nbsp;&nbsp; ".join(f'<span style="white-space:nowrap">{identifier_html(kind, value)}</span>'
+                                for kind, value in pairs)
 
 
 def write_failure(path: str, exc: OSError) -> str:
@@ -899,11 +908,20 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self._phone_country: str | None = None
         #: Identifier changes the user unticked in the edit bar, as (kind, old, new).
         self._declined: set[tuple[str, str | None, str | None]] = set()
-        #: Edits of a profile merged away, to be made to the kept profile once it is shown:
-        #: (kept id, the state they started from, the edited state).
-        self._rebase: tuple[str, EditState, EditState] | None = None
+        #: Edits of a profile merged away, to be put on the kept profile once it is shown:
+        #: (kept id, the state they started from, the edited state, the identifier changes the
+        #: user had unticked).
+        self._rebase: tuple[str, EditState, EditState, frozenset[tuple[str, str | None, str | None]]] | None = None
+        #: Edits carried from a profile merged away that the kept profile's values stood in the way
+        #: of (what the "applied" notice lists).
+        self._left_out: tuple[LeftOut, ...] = ()
+        #: Attributes whose edit was carried over from a profile merged away (until the shown
+        #: profile is read again): their identifier follows only from an identifier equal to the
+        #: value they had (:func:`gui.profile_saving.follow_identifier`, ``strict``).
+        self._carried: frozenset[str] = frozenset()
         #: What the notice bar says: "gone" (the shown customer went), "held" (an identifier a
-        #: save left), or None; and about which customer.
+        #: save left), "applied" (edits carried from a profile merged away), or None; and about
+        #: which customer.
         self._notice_kind: str | None = None
         self._notice_for: str | None = None
         #: The customer the notice's Merge… button offers (one who holds an identifier a save left).
@@ -1038,10 +1056,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         detail = QtWidgets.QWidget(self.detail_stack)
         self.name_label = ElidedLabel("", detail)
         self.name_label.setObjectName("profileName")
-        self.identifiers_label = QtWidgets.QLabel("", detail)
+        self.identifiers_label = IdentifierLine(detail)
         self.identifiers_label.setObjectName("profileIdentifiers")
-        self.identifiers_label.setTextFormat(Qt.TextFormat.RichText)
-        self.identifiers_label.setWordWrap(True)
         # A long address has no place to wrap: it is cut at the window's edge (the tooltip holds
         # every identifier) rather than widening the window past the screen.
         self.identifiers_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
@@ -1523,6 +1539,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             return
         if self.profile is None or self.profile.customer.id != profile.customer.id:
             self._declined.clear()
+        self._carried = frozenset()
         self.profile = profile
         self._gone = None
         if self._notice_kind == "gone" or self._notice_for != profile.customer.id:
@@ -1530,8 +1547,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         customer = profile.customer
         summary = _summary(customer)
         self.name_label.setText(summary.label)
-        self.identifiers_label.setText(identifiers_html(customer.identifiers)
-                                       or html.escape(self.tr("No identifiers")))
+        self.identifiers_label.set_identifiers(customer.identifiers, self.tr("No identifiers"))
         self.identifiers_label.setToolTip("\n".join(f"{kind}: {value}" for kind, value in customer.identifiers))
         # A marketer dates a customer from their first known activity; an import made the profile
         # today from events that go back years.
@@ -1547,9 +1563,9 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.meta_label.setText(meta)
         self.name_label.setToolTip(summary.label + "\n" + self.tr("Customer id %1").replace("%1", customer.id))
         self._loaded = EditState.of(customer.attributes, customer.consent, customer.tags)
-        if not keep_undo:
-            self.undo_stack.clear()
         self._apply_state(self._loaded)
+        if not keep_undo:  # after the table shows this customer: clearing repaints the edit bar
+            self.undo_stack.clear()
         self.edit_error.setText("")
         self._show_segments(profile)
         self.events = []
@@ -1560,7 +1576,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self._update_edit_bar()
         rebase, self._rebase = self._rebase, None
         if rebase is not None and rebase[0] == customer.id:
-            self._take_over_edits(rebase[1], rebase[2])
+            self._take_over_edits(*rebase[1:])
 
     def _on_profile_failed(self, customer_id: str, message: str) -> None:
         if customer_id != self.current_id:
@@ -1840,6 +1856,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.act_save.setEnabled(dirty and not gone)
         self._show_identifier_boxes(dirty)
         self._fill_gone_notice()
+        self._fill_applied_notice()
         has = self.profile is not None and not gone
         for widget in (self.export_button, self.delete_button):
             widget.setEnabled(has)
@@ -1954,8 +1971,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
     def identifier_swaps(self) -> list[Swap]:
         """The identifier changes the unsaved edits call for, ticked or not: an ``email`` or
         ``phone`` attribute changed from a value the profile holds as an identifier of that kind
-        (or from any value, when the profile holds exactly one of that kind) to a value it does
-        not hold."""
+        (or from any value, when the profile holds exactly one of that kind and the edit was made
+        here, not carried over from a profile merged away) to a value it does not hold."""
         if self.profile is None or self._gone is not None:
             return []
         customer = self.profile.customer
@@ -1973,7 +1990,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
                 continue
             if _same(new, value):
                 continue
-            swap = follow_identifier(kind, value, new, customer.identifiers, self._phone_country)
+            swap = follow_identifier(kind, value, new, customer.identifiers, self._phone_country,
+                                     strict=name in self._carried)
             if swap is not None:
                 found[kind] = swap
         return list(found.values())
@@ -2166,11 +2184,12 @@ class ProfilesWindow(QtWidgets.QMainWindow):
 
     def _hide_notice(self) -> None:
         self._notice_kind = self._notice_for = self._merge_suggestion = None
+        self._left_out = ()
         self.notice_bar.hide()
 
     def open_kept(self) -> None:
         """Show the profile the shown one was merged into (unsaved edits: the usual question;
-        "Save" applies them there)."""
+        "Save" puts them on it, to check and save there)."""
         gone = self._gone
         if gone is None or gone.now_in is None:
             return
@@ -2184,12 +2203,13 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self._open(gone.now_in.id)
 
     def apply_to_kept(self) -> None:
-        """Make the unsaved edits of the profile merged away to the profile it was merged into, and
-        save them there (the usual save: its checks, its undo)."""
+        """Put the unsaved edits of the profile merged away on the profile it was merged into, as
+        unsaved edits there (:meth:`_take_over_edits`): nothing is stored until the user checks
+        them and presses Save."""
         gone = self._gone
         if gone is None or gone.now_in is None or not self.dirty:
             return
-        self._rebase = (gone.now_in.id, self._loaded, self._collect())
+        self._rebase = (gone.now_in.id, self._loaded, self._collect(), frozenset(self._declined))
         self._open(gone.now_in.id)
 
     def _open(self, customer_id: str) -> None:
@@ -2198,18 +2218,64 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         if row >= 0:
             self._select_row(row)  # the current id is set: selecting does not load it again
 
-    def _take_over_edits(self, base: EditState, edited: EditState) -> None:
-        """The edits made from ``base`` to ``edited`` on a profile merged away, made to the shown
-        (kept) profile as one undo step, then saved."""
-        state = rebase_state(base, edited, self._loaded)
-        if state == self._loaded:
+    def _take_over_edits(self, base: EditState, edited: EditState,
+                         declined: frozenset[tuple[str, str | None, str | None]] = frozenset()) -> None:
+        """The edits made from ``base`` to ``edited`` on a profile merged away, put on the shown
+        (kept) profile as one undo step and left unsaved, with a notice that says so and names the
+        edits its own values stood in the way of (:func:`carry_edits`).
+
+        No identifier change comes along: the edit bar offers one by the usual rule, from what is
+        on screen now (an ``email`` or ``phone`` attribute of this profile changed from a value it
+        holds as an identifier, that very value for a carried edit); one the user had unticked
+        stays unticked."""
+        state, left_out = carry_edits(base, edited, self._loaded)
+        self._declined |= declined
+        self._carried = frozenset(row[0] for row in state.rows if row not in self._loaded.rows)
+        self._left_out = left_out
+        self._notice_kind, self._notice_for = "applied", self.current_id
+        if state != self._loaded:
+            before = self._shown
+            self._apply_state(state)
+            self.undo_stack.push(_Snapshot(self, before, state, self.tr("Apply changes")))
+            # Show where the edits are: the attributes, unless only consent or tags changed.
+            self.tabs.setCurrentIndex(0 if state.rows != self._loaded.rows else 1)
+        elif not left_out:
+            self._hide_notice()
             self.statusBar().showMessage(self.tr("Nothing to apply: %1 has these values already")
                                          .replace("%1", self.name_label.text()), 6000)
             return
-        before = self._shown
-        self._apply_state(state)
-        self.undo_stack.push(_Snapshot(self, before, state, self.tr("Apply changes")))
-        self.save(done=self.tr("Your changes were saved to %1").replace("%1", self.name_label.text()))
+        self._update_edit_bar()  # fills the notice (its text depends on the unsaved edits)
+        self.notice_bar.show()
+
+    def left_out_text(self, item: LeftOut) -> str:
+        """Why one edit was not carried to the shown profile, naming its value."""
+        who = _elide(self.name_label.text(), 40)
+        if item.what == "removed":
+            return fill(self.tr("%1 was not removed: %2's %1 is %3."), item.name, who, compact(item.current, 60))
+        if item.what == "consent":
+            return fill(self.tr("Consent for %1 was not carried over: %2's consent for %1 is %3."),
+                        channel_label(item.name), who, item.current)
+        return fill(self.tr("%1 was not carried over: %2's %1 is %3."), item.name, who, compact(item.current, 60))
+
+    def _fill_applied_notice(self) -> None:
+        """The notice after edits were carried over from a profile merged away: while they are
+        unsaved, that they are not saved yet; and which edits were left out, and why."""
+        if self._notice_kind != "applied" or self.profile is None or self._notice_for != self.current_id:
+            return
+        left = [self.left_out_text(item) for item in self._left_out]
+        name = _elide(self.name_label.text(), 40)
+        if self.dirty:
+            lead = self.tr("Your changes are on %1, not saved yet: check them and press Save.").replace("%1", name)
+        elif left:
+            lead = self.tr("Some of your changes were not carried over to %1.").replace("%1", name)
+        else:
+            self._hide_notice()
+            return
+        self._set_notice_tone("warning" if left else "info")
+        self.notice_text.setText("\n".join([lead, *left]))  # one left-out edit a line
+        for button in (self.notice_open, self.notice_apply, self.notice_merge):
+            button.hide()
+        self.notice_close.show()
 
     # -- export and erasure -------------------------------------------------------------------
     def export_current(self) -> None:
@@ -2440,6 +2506,60 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.background.shutdown()
 
 
+class IdentifierLine(QtWidgets.QLabel):
+    """A customer's identifiers side by side, wrapped between identifiers and never inside one.
+
+    Qt's rich text breaks a line after a hyphen even inside ``white-space: nowrap`` ("user id: u-"
+    then "amelie" on the next line), so the label puts the line breaks in itself for its width,
+    again on every resize. An identifier wider than the whole label still wraps: there is nowhere
+    else for it to go."""
+
+    GAP = "&nbsp;&nbsp; "
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None):
+        super().__init__("", parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self._pairs: tuple[tuple[str, str], ...] = ()
+        self._empty = ""
+
+    def set_identifiers(self, pairs, empty: str) -> None:
+        """Show ``pairs`` (kind, value), or the plain text ``empty`` when there are none."""
+        self._pairs, self._empty = tuple(pairs), empty
+        self._lay_out()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._lay_out()
+
+    def lines(self) -> list[list[tuple[str, str]]]:
+        """The identifiers, a line each list, as they fit the label's width."""
+        if not self._pairs:
+            return []
+        width = self.contentsRect().width() - 2 * self.margin() - 4  # a little slack for rich text
+        metrics = self.fontMetrics()
+        gap = metrics.horizontalAdvance("\u00a0\u00a0 ")
+        lines: list[list[tuple[str, str]]] = [[]]
+        used = 0
+        for kind, value in self._pairs:
+            need = metrics.horizontalAdvance(f"{identifier_kind_label(kind)}:\u00a0{value}")
+            if lines[-1] and width > 0 and used + gap + need > width:
+                lines.append([])
+                used = 0
+            used += (gap if lines[-1] else 0) + need
+            lines[-1].append((kind, value))
+        return lines
+
+    def _lay_out(self) -> None:
+        if not self._pairs:
+            text = html.escape(self._empty)
+        else:
+            text = "<br>".join(self.GAP.join(f'<span style="white-space:nowrap">{identifier_html(kind, value)}</span>'
+                                             for kind, value in line) for line in self.lines())
+        if text != self.text():
+            self.setText(text)
+
+
 class ElidedLabel(QtWidgets.QLabel):
     """A one-line label that shows "…" in the middle of a text too long for its width (a long
     e-mail address as a customer's name), instead of widening its window; :meth:`text` is the
@@ -2487,33 +2607,83 @@ def _reverse_changes(changes: dict[str, Any], old) -> dict[str, Any]:
     return back
 
 
-def rebase_state(base: EditState, edited: EditState, onto: EditState) -> EditState:
-    """The edits that turned ``base`` into ``edited``, made to ``onto`` instead (the unsaved edits
-    of a profile merged away, made to the profile it was merged into): attributes changed or added
-    are set, attributes removed are removed, consent changed is set, tags added or removed are
-    added or removed; everything else stays as ``onto`` has it."""
-    before = {name: (kind, text) for name, kind, text in base.rows}
-    after_names = {name for name, _kind, _text in edited.rows}
-    removed = {name for name in before if name not in after_names}
-    rows = [row for row in onto.rows if row[0] not in removed]
-    where = {row[0]: i for i, row in enumerate(rows)}
+@dataclass(frozen=True)
+class LeftOut:
+    """An edit of a profile merged away that was not carried to the kept one, because the kept
+    profile's value is not the one the edit started from: ``what`` is "attribute" (changed or
+    added), "removed" (an attribute removed) or "consent"; ``name`` the attribute or the channel
+    kind; ``current`` how the kept profile's value reads."""
+
+    what: str
+    name: str
+    current: str
+
+
+def carry_edits(base: EditState, edited: EditState, onto: EditState) -> tuple[EditState, tuple[LeftOut, ...]]:
+    """The edits that turned ``base`` into ``edited`` (the unsaved edits of a profile merged
+    away), made to ``onto`` (the profile it was merged into), and those left out.
+
+    An edit is carried only where it still means what the user meant: an attribute changed or
+    removed when ``onto`` has the value the user started from (or has no such attribute), an
+    attribute added when ``onto`` has none of that name, a consent changed when ``onto`` records
+    what the user started from (or nothing). Where ``onto`` holds another value, its value wins
+    and the edit is listed as left out (unless ``onto`` has the edited value already). Tags added
+    are added and tags removed are removed: a tag has no value to disagree about. Everything else
+    stays as ``onto`` has it."""
+    before: dict[str, tuple[str, str]] = {}
+    for name, kind, text in base.rows:
+        before.setdefault(name, (kind, text))
+    after: dict[str, tuple[str, str]] = {}
     for name, kind, text in edited.rows:
-        if before.get(name) == (kind, text):
+        after.setdefault(name, (kind, text))
+    rows = list(onto.rows)
+    where: dict[str, int] = {}
+    for i, (name, _kind, _text) in enumerate(rows):
+        where.setdefault(name, i)
+    left: list[LeftOut] = []
+    dropped: set[int] = set()
+    for name, (kind, text) in before.items():
+        if name in after:
             continue
-        if name in where:
-            rows[where[name]] = (name, kind, text)
+        i = where.get(name)
+        if i is None:
+            continue  # not there: removed already
+        if rows[i][1:] == (kind, text):
+            dropped.add(i)
         else:
+            left.append(LeftOut("removed", name, rows[i][2]))
+    for name, (kind, text) in after.items():
+        if before.get(name) == (kind, text):
+            continue  # not edited
+        i = where.get(name)
+        if i is None:
             where[name] = len(rows)
             rows.append((name, kind, text))
+        elif rows[i][1:] == (kind, text):
+            continue  # the kept profile has the edited value already
+        elif name in before and rows[i][1:] == before[name]:
+            rows[i] = (name, kind, text)
+        else:
+            left.append(LeftOut("attribute", name, rows[i][2]))
+    rows = [row for i, row in enumerate(rows) if i not in dropped]
     was = dict(base.consent)
     consent = dict(onto.consent)
     for kind, value in edited.consent:
-        if kind not in was or was[kind] != value:
+        start = was.get(kind)
+        if value == start:
+            continue
+        now = consent.get(kind)
+        if now == value:
+            continue
+        if now is None or now == start:
             consent[kind] = value
+        else:
+            left.append(LeftOut("consent", kind, consent_text(now)))
     added = set(edited.tags) - set(base.tags)
-    dropped = set(base.tags) - set(edited.tags)
-    tags = tuple(sorted((set(onto.tags) | added) - dropped))
-    return EditState(tuple(rows), tuple(consent.items()), tags)
+    removed = set(base.tags) - set(edited.tags)
+    wanted = (set(onto.tags) - removed) | added
+    tags = tuple(onto.tags) if wanted == set(onto.tags) else tuple(sorted(wanted))  # as the tag list sorts
+    return EditState(tuple(rows), tuple(consent.items()), tags), tuple(left)
 
 
 def _same(a: Any, b: Any) -> bool:

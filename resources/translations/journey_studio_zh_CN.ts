@@ -1398,7 +1398,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+414"/>
+        <location filename="../../gui/profiles_window.py" line="+423"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation type="unfinished">名称</translation>
@@ -3547,7 +3547,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-737"/>
+        <location filename="../../gui/profiles_window.py" line="-743"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation type="unfinished"></translation>
@@ -3593,17 +3593,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1476"/>
+        <location line="+1489"/>
         <source>Segment collector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1342"/>
+        <location line="-1349"/>
         <source>“%1” is not a number</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-174"/>
+        <location line="-180"/>
         <source>email</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3633,7 +3633,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+70"/>
         <source>the folder does not exist</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3785,9 +3785,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+67"/>
         <source>Undo</source>
-        <extracomment>The detail pane says who was just erased: a search coming back does not replace it by its best match (only a customer the user picks, or a new search text, does). The shown customer is no longer in the workspace (merged into another profile, or erased, elsewhere): the pane keeps showing it, with the unsaved edits, under a notice. The workspace&apos;s country of phone numbers written without a country code (read with each profile), for the form an edited phone number takes as an identifier. Identifier changes the user unticked in the edit bar, as (kind, old, new). Edits of a profile merged away, to be made to the kept profile once it is shown: (kept id, the state they started from, the edited state). What the notice bar says: &quot;gone&quot; (the shown customer went), &quot;held&quot; (an identifier a save left), or None; and about which customer. The customer the notice&apos;s Merge… button offers (one who holds an identifier a save left).</extracomment>
+        <extracomment>The detail pane says who was just erased: a search coming back does not replace it by its best match (only a customer the user picks, or a new search text, does). The shown customer is no longer in the workspace (merged into another profile, or erased, elsewhere): the pane keeps showing it, with the unsaved edits, under a notice. The workspace&apos;s country of phone numbers written without a country code (read with each profile), for the form an edited phone number takes as an identifier. Identifier changes the user unticked in the edit bar, as (kind, old, new). Edits of a profile merged away, to be put on the kept profile once it is shown: (kept id, the state they started from, the edited state, the identifier changes the user had unticked). Edits carried from a profile merged away that the kept profile&apos;s values stood in the way of (what the &quot;applied&quot; notice lists). Attributes whose edit was carried over from a profile merged away (until the shown profile is read again): their identifier follows only from an identifier equal to the value they had (:func:`gui.profile_saving.follow_identifier`, ``strict``). What the notice bar says: &quot;gone&quot; (the shown customer went), &quot;held&quot; (an identifier a save left), &quot;applied&quot; (edits carried from a profile merged away), or None; and about which customer. The customer the notice&apos;s Merge… button offers (one who holds an identifier a save left).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3818,17 +3818,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+450"/>
+        <location line="+448"/>
         <source>Load more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-446"/>
+        <location line="-444"/>
         <source>List the next %1 customers (scrolling to the end of the list does the same)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+85"/>
         <source>Export…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3845,12 +3845,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="-64"/>
-        <location line="+794"/>
+        <location line="+795"/>
         <source>Find another profile of the same person and merge the two into one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-791"/>
+        <location line="-792"/>
         <source>Delete customer…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3960,7 +3960,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+164"/>
         <source>Also change the %1 identifier from %2 to %3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4095,37 +4095,37 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+72"/>
         <source>Nothing to apply: %1 has these values already</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-5"/>
         <source>Apply changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location line="+164"/>
         <source>%1 erased</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+133"/>
+        <location line="+187"/>
         <source>another profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1237"/>
+        <location line="-1341"/>
         <source>Consent per channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-982"/>
+        <location line="-989"/>
         <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5), and thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 alone could be a thousand or one, so write 1000 or 1.0.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+987"/>
+        <location line="+994"/>
         <source>Ticked: granted. Empty: refused. Filled square: not recorded. Click to change.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4329,13 +4329,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+538"/>
-        <location line="+248"/>
+        <location line="+540"/>
+        <location line="+296"/>
         <source>Select a customer to see their profile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-778"/>
+        <location line="-828"/>
         <source>Member of: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4405,7 +4405,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Save or revert your changes before merging</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4425,17 +4425,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+133"/>
         <source>Saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-61"/>
+        <location line="-62"/>
         <source>Not saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+296"/>
+        <location line="+345"/>
         <source>Exported to %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4446,7 +4446,32 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="-54"/>
+        <source>%1 was not removed: %2&apos;s %1 is %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Consent for %1 was not carried over: %2&apos;s consent for %1 is %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 was not carried over: %2&apos;s %1 is %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Your changes are on %1, not saved yet: check them and press Save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Some of your changes were not carried over to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+61"/>
         <location line="+22"/>
         <location line="+63"/>
         <source>1 identifier</source>
@@ -4487,12 +4512,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1133"/>
+        <location line="-1183"/>
         <source>Double-click a cell to change it. Numbers: 99.5 or 99,5.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+796"/>
+        <location line="+798"/>
         <source>%1; %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4507,12 +4532,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+127"/>
-        <source>Your changes were saved to %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+54"/>
+        <location line="+229"/>
         <location line="+23"/>
         <location line="+58"/>
         <source>%1 events</source>
@@ -5844,7 +5864,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+21"/>
         <source>The plan marks this property as required, and events arrive without it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5891,7 +5911,42 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-161"/>
+        <location line="-192"/>
+        <source>text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>true/false</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>date and time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> or </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>%1, key “%2”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5976,7 +6031,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-344"/>
+        <location line="+27"/>
+        <source>1 breach</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 breaches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-372"/>
         <source>(no source)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6038,17 +6103,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>seen in 1 event</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>seen %1 times</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>No workspace</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6088,7 +6143,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+39"/>
+        <source>%1: %2 expected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Last seen %1
 First seen %2</source>
         <translation type="unfinished"></translation>

@@ -73,11 +73,19 @@ def test_a_shown_profile_merged_away_names_the_kept_one_and_its_edits_go_there(q
 
     profiles.notice_apply.click()
     qtbot.waitUntil(lambda: not profiles.busy and profiles.profile is not None
-                    and profiles.profile.customer.id == marta and not profiles.dirty)
+                    and profiles.profile.customer.id == marta)
+    # on Marta, unsaved, for the user to check: nothing is stored before Save
+    assert profiles.dirty and _rows(profiles)["note"] == "called on Monday"
+    assert "note" not in ws.get_customer(marta).attributes
+    assert profiles.notice_text.text() == ("Your changes are on Marta, not saved yet: check them and press "
+                                           "Save.")
+    assert profiles.save_button.isEnabled() and not profiles.edit_bar.isHidden()
+    profiles.save_button.click()
+    qtbot.waitUntil(lambda: not profiles.busy and not profiles.dirty)
     stored = ws.get_customer(marta)
     assert stored.attributes["note"] == "called on Monday" and stored.attributes["plan"] == "pro"
     assert profiles.name_label.text() == "Marta" and profiles.notice_bar.isHidden()
-    assert profiles.statusBar().currentMessage() == "Your changes were saved to Marta"
+    assert profiles.statusBar().currentMessage() == "Saved"
     assert _rows(profiles)["note"] == "called on Monday"
 
     # applied through the normal save: one undo step takes it back
@@ -97,6 +105,8 @@ def test_edits_applied_to_the_kept_profile_are_checked_like_any_save(qtbot, ws, 
     qtbot.waitUntil(lambda: profiles.notice_apply.isVisible() and not profiles.busy)
     profiles.notice_apply.click()
     qtbot.waitUntil(lambda: not profiles.busy and profiles.profile.customer.id == marta)
+    assert profiles.dirty and profiles.edit_error.text() == ""  # carried, not saved yet
+    profiles.save_button.click()
     assert profiles.dirty  # refused, not lost: the row waits on Marta with the reason
     assert "visits" in profiles.edit_error.text() and "lots" in profiles.edit_error.text()
     assert "visits" not in ws.get_customer(marta).attributes
