@@ -44,6 +44,7 @@ from engine.holder import APP, describe_this_process
 from engine.store.customers import CustomerStore
 from engine.store.lock import WorkspaceFileLock, refusal
 from engine.store.models import DraftRow, JourneyRow, MetaRow, VersionRow, utcnow
+from engine.track.text_fold import register_sqlite
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -630,6 +631,8 @@ def _sqlite_engine(path: Path, *, read_only: bool) -> Engine:
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (so DDL in
         # migrations is transactional too).
         dbapi_conn.isolation_level = None
+        # Accent-blind profile search (engine.track.profiles.search) calls it.
+        register_sqlite(dbapi_conn)
         cursor = dbapi_conn.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -5,13 +5,16 @@ What the Profiles window and ``journey-studio profiles`` use; every function tak
 
 Search
     :func:`search` finds customers whose id, any identifier value or any attribute value (at any
-    depth, text and numbers) contains the query, ignoring the case of the letters A–Z (the folding
-    SQLite and PostgreSQL perform alike; see :func:`engine.track.segments.fold`). The query is a
-    bound parameter; ``%``, ``_`` and backslashes are ordinary characters. Results come a page at a
-    time, with the total, in one order that the Profiles window and ``journey-studio profiles
-    search`` share: most recently updated first; customers updated at the same moment (everyone an
-    import touched) alphabetically by their main identifier (:attr:`CustomerSummary.main_identifier`,
-    A–Z case folded); then by id, so that the order is total and stable. A page starts either at an
+    depth, text and numbers) contains the query, ignoring case and the accents of the common Latin
+    letters (``zurich`` finds ``Zürich``, ``José`` finds ``Jose``; see
+    :func:`engine.track.text_fold.search_fold`, the same on SQLite and PostgreSQL). Searching one
+    attribute (``attribute=``) compares as a segment rule does, A–Z case only
+    (:func:`engine.track.segments.fold`). The query is a bound parameter; ``%``, ``_`` and
+    backslashes are ordinary characters. Results come a page at a time, with the total, in one
+    order that the Profiles window and ``journey-studio profiles search`` share: most recently
+    updated first; customers updated at the same moment (everyone an import touched)
+    alphabetically by their main identifier (:attr:`CustomerSummary.main_identifier`, A–Z case
+    folded); then by id, so that the order is total and stable. A page starts either at an
     offset or, for a list that pages while customers keep changing, just after a row of an earlier
     page (``after=summary.sort_key``): rows are neither repeated nor skipped when others move.
 
@@ -111,6 +114,7 @@ from engine.store.models import (
 )
 from engine.track.identity import EXCLUSIVE_KINDS, MergeRecord, merge_in_transaction
 from engine.track.segments import attribute_clause, fold, fold_sql, pg_empty_path
+from engine.track.text_fold import search_fold, search_fold_sql
 
 if TYPE_CHECKING:
     from engine.store.workspace import Workspace
@@ -334,12 +338,15 @@ class MergeOutcome:
 # ---------------------------------------------------------------------------------------------
 
 
+#: Between the attribute values of a customer that SQLite search folds together.
+_ATOM_SEPARATOR = "\x1f"
 #: A number typed with a decimal comma (``9999,9``).
 _DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
 
 
 def _attribute_values_contain(dialect: str, needle: str) -> Any:
-    """EXISTS an attribute value (text or number, at any depth) containing ``needle`` (folded)."""
+    """Whether an attribute value (text or number, at any depth), folded as
+    :func:`~engine.track.text_fold.search_fold` folds, contains ``needle`` (already folded)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 
@@ -349,24 +356,30 @@ def _attribute_values_contain(dialect: str, needle: str) -> Any:
         text = values.c.value.op("#>>", return_type=Text)(pg_empty_path())
         return exists(select(literal(1)).select_from(values).where(
             func.jsonb_typeof(values.c.value).in_(("string", "number")),
-            fold_sql(text, dialect).contains(needle, autoescape=True)))
+            search_fold_sql(text, dialect).contains(needle, autoescape=True)))
     tree = func.json_tree(_customers.c.attributes).table_valued("type", "atom")
-    return exists(select(literal(1)).select_from(tree).where(
-        tree.c.type.in_(("text", "integer", "real")),
-        fold_sql(cast(tree.c.atom, String), dialect).contains(needle, autoescape=True)))
+    atom, atomic = cast(tree.c.atom, String), tree.c.type.in_(("text", "integer", "real"))
+    if _ATOM_SEPARATOR in needle:
+        return exists(select(literal(1)).select_from(tree).where(
+            atomic, search_fold_sql(atom, dialect).contains(needle, autoescape=True)))
+    # The values joined and folded at once: SQLite calls the folding function once per customer
+    # rather than once per value. The separator is not in the needle, so no match spans two values.
+    joined = select(func.group_concat(atom, _ATOM_SEPARATOR)).select_from(tree).where(atomic).scalar_subquery()
+    return search_fold_sql(joined, dialect).contains(needle, autoescape=True)
 
 
 def search_clause(dialect: str, text: str, attribute: str | None = None, *,
                   phone_country: str | None = None) -> Any:
-    """The WHERE clause of :func:`search` on ``customers`` (``None`` for an empty query);
+    """The WHERE clause of :func:`search` on ``customers`` (``None`` for an empty query), blind to
+    case and accents (:mod:`engine.track.text_fold`; with ``attribute``, as a segment rule compares);
     ``phone_country``: the workspace's country of phone numbers written without a country code,
     in which a number typed without one is read too."""
     if not text:
         return None
     if attribute:
         return attribute_clause(dialect, attribute, "contains", text)
-    needle = fold(text)
-    value = fold_sql(_identifiers.c.value, dialect)
+    needle = search_fold(text)
+    value = search_fold_sql(_identifiers.c.value, dialect)
     matches = value.contains(needle, autoescape=True)
     if _PHONE.fullmatch(text):
         # Phone numbers are kept without separators: "+33 6 12 34 56 78" finds +33612345678.
@@ -380,11 +393,11 @@ def search_clause(dialect: str, text: str, attribute: str | None = None, *,
             matches = or_(matches, (_identifiers.c.kind == "phone") & (_identifiers.c.value == local))
     in_identifiers = exists(select(literal(1)).select_from(_identifiers).where(
         _identifiers.c.customer_id == _customers.c.id, matches))
-    found = [fold_sql(_customers.c.id, dialect).contains(needle, autoescape=True), in_identifiers,
+    found = [search_fold_sql(_customers.c.id, dialect).contains(needle, autoescape=True), in_identifiers,
              _attribute_values_contain(dialect, needle)]
     if _DECIMAL_COMMA.fullmatch(text):
         # Numbers are stored with a decimal point: "9999,9" finds 9999.9.
-        found.append(_attribute_values_contain(dialect, text.replace(",", ".")))
+        found.append(_attribute_values_contain(dialect, search_fold(text.replace(",", "."))))
     return or_(*found)
 
 
@@ -405,8 +418,9 @@ def _main_identifier_sql(dialect: str) -> Any:
 def search(ws: Workspace, text: str = "", offset: int = 0, limit: int = 50, *,
            attribute: str | None = None, after: tuple[datetime, str, str] | None = None) -> SearchPage:
     """Customers whose id, identifiers or attribute values contain ``text`` (all customers when it
-    is empty), in the order the module notes give. With ``attribute``, only that attribute is
-    searched (text containing ``text``, or a list holding it). ``after`` is the
+    is empty), ignoring case and accents, in the order the module notes give. With ``attribute``,
+    only that attribute is searched (text containing ``text``, or a list holding it, A–Z case
+    folded as in segment rules). ``after`` is the
     :attr:`~CustomerSummary.sort_key` of a row already shown: the page starts just past it (and
     ``offset`` counts from there)."""
     if not isinstance(text, str):
@@ -418,19 +432,28 @@ def search(ws: Workspace, text: str = "", offset: int = 0, limit: int = 50, *,
     clause = search_clause(dialect, text, attribute, phone_country=country)
     count = select(func.count()).select_from(_customers)
     keyed = select(_customers.c.id, _customers.c.updated_at, _main_identifier_sql(dialect).label("main"))
-    if clause is not None:
-        count, keyed = count.where(clause), keyed.where(clause)
+    if clause is None:
+        keyed = keyed.add_columns(literal(None).label("total"))  # counting everyone is cheap
+    else:
+        # The matches are counted as the page is read: the clause is evaluated once, not twice.
+        count = count.where(clause)
+        keyed = keyed.add_columns(func.count().over().label("total")).where(clause)
     rows = keyed.subquery("keyed")
-    page = select(rows.c.id).order_by(rows.c.updated_at.desc(), rows.c.main, rows.c.id)
+    page = select(rows.c.id, rows.c.total).order_by(rows.c.updated_at.desc(), rows.c.main, rows.c.id)
     if after is not None:
         when, main, customer_id = _cursor(after)
         page = page.where(or_(rows.c.updated_at < when, and_(rows.c.updated_at == when, or_(
             rows.c.main > main, and_(rows.c.main == main, rows.c.id > customer_id)))))
     with ws._session() as s:
         conn = s.connection()
-        total = int(conn.scalar(count) or 0)
-        ids = list(conn.scalars(page.offset(offset).limit(limit))) if limit else []
-        return SearchPage(total, offset, summaries(conn, ids))
+        found = list(conn.execute(page.offset(offset).limit(limit))) if limit else []
+        if found and found[0].total is not None:
+            total = int(found[0].total)
+        elif clause is not None and limit and not offset and after is None:
+            total = 0  # the first page is empty: nothing matches
+        else:
+            total = int(conn.scalar(count) or 0)
+        return SearchPage(total, offset, summaries(conn, [r.id for r in found]))
 
 
 def _cursor(after: Any) -> tuple[datetime, str, str]:
