@@ -576,6 +576,12 @@ def resolve(ws: Workspace, text: str) -> str:
     if not customers:
         what = f"{kind} '{value}'" if kind else f"the identifier or id '{value}'"
         hint = "" if kind else "; to be specific, write kind:value (email:…, phone:…, user_id:…)"
+        digits = canonical_identifier("phone", value)
+        if (kind in (None, "phone") and _PHONE.fullmatch(value) and not digits.startswith("+")
+                and phone_country_of(ws) is None):
+            hint += ("; phone numbers are usually kept with their country code: write it with one "
+                     "(+33 6 12 34 56 78), or give the country of the workspace's local numbers with "
+                     "'journey-studio import customers FILE --phone-country CC'")
         raise NotFound(f"no customer has {what}{hint}", where=ws.location)
     listed = "; ".join(f"{what} (customer {cid})" for cid, what in found)
     raise AmbiguousIdentifier(f"'{text.strip()}' names {len(customers)} customers: {listed}. Use kind:value "

@@ -178,3 +178,16 @@ def test_csv_e_mails_without_a_name_or_a_domain_are_row_errors(ws: Workspace, tm
         (4, "email", "'pia@' is not an email address: there is no domain after the @"),
         (5, "email", "'pia@' is not an email address: there is no domain after the @")]
     assert identifiers(ws, "email") == ["ray@example.fr"]
+
+
+def test_a_local_number_that_finds_no_one_says_how_numbers_are_kept(ws: Workspace):
+    from engine.errors import NotFound
+
+    ws.upsert_customer({"phone": "+33612345678"}, {"name": "Ann"})
+    with pytest.raises(NotFound) as caught:
+        resolve(ws, "06 12 34 56 78")
+    assert "phone numbers are usually kept with their country code" in str(caught.value)
+    assert "--phone-country CC" in str(caught.value)
+    with pytest.raises(NotFound) as caught:
+        resolve(ws, "nobody@example.com")
+    assert "country code" not in str(caught.value)
