@@ -978,7 +978,7 @@ class MappingPage(QtWidgets.QWizardPage):
 
     def _fit_columns(self) -> None:
         """Column, Import as and Field as wide as their content (within bounds); Sample values
-        gives way so that Type (the stretching last column) can show its longest text."""
+        gives way so that Type (the stretching last column) can show its current choice whole."""
         if not self.rows:
             return
         table = self.table
@@ -991,13 +991,19 @@ class MappingPage(QtWidgets.QWizardPage):
         table.setColumnWidth(2, min(max(target + chrome, 150), 220))
         field = max((metrics.horizontalAdvance(r.field.currentText()) for r in self.rows), default=0)
         table.setColumnWidth(3, min(max(field + chrome, 170), 300))
-        kind = max(metrics.horizontalAdvance(r.type.itemText(i)) for r in self.rows for i in range(r.type.count()))
+        # Type shows its current choice whole; its list opens as wide as its longest choice.
+        kind = max((metrics.horizontalAdvance(r.type.currentText()) for r in self.rows), default=0)
+        for r in self.rows:
+            longest = max((metrics.horizontalAdvance(r.type.itemText(i)) for i in range(r.type.count())), default=0)
+            r.type.view().setMinimumWidth(longest + chrome)
         room = table.viewport().width() - sum(table.columnWidth(c) for c in (0, 2, 3))
-        table.setColumnWidth(1, min(max(room - (kind + chrome), 150), 360))
+        table.setColumnWidth(1, min(max(room - (kind + chrome), 150), 420))
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._fit_columns()
+        # The table takes its new size once the page's layout has run: fit again then.
+        QtCore.QTimer.singleShot(0, self._fit_columns)
 
     def _add_row(self, index: int, name: str, column_type: ColumnType, target: str, field: str,
                  forced: str | None, values: list[str]) -> None:
