@@ -4,34 +4,14 @@ workspace remembers, and passed to the import (which remembers the choice)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from engine.identifiers import PHONE_COUNTRY_META, phone_country_of
 from gui.qt import QtCore
+from tests.gui.test_import_wizard import _choose, _row
+from tests.gui.test_import_wizard_trial2 import _columns_page
 
 SHOP = "phone,name\n06 12 34 56 78,Ann\n07 98 76 54 32,Bo\n123,Cy\n"
 
 
-def _row(page, column: str):
-    return next(r for r in page.rows if r.name == column)
-
-
-def _choose(combo, data) -> None:
-    """Pick an item as the user does (activated is what the page listens to)."""
-    index = combo.findData(data)
-    assert index >= 0, data
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
-
-
-def _columns_page(wizard_for, kind: str, path: Path):
-    from gui.import_wizard import ImportWizard
-
-    wizard = wizard_for(kind, path)
-    wizard.next()
-    wizard.next()
-    assert wizard.currentId() == ImportWizard.PAGE_MAPPING
-    return wizard, wizard.mapping_page
 
 
 def _phones(ws) -> list[str]:

@@ -90,18 +90,6 @@ def small_batches(monkeypatch):
 # The same rows, whatever the path
 # ----------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def processes(monkeypatch) -> list:
-    """The reading processes started, once closed."""
-    closed: list = []
-    close = csv_import._ReadingProcess.close
-
-    def recording(self) -> None:
-        close(self)
-        closed.append(self)
-
-    monkeypatch.setattr(csv_import._ReadingProcess, "close", recording)
-    return closed
 
 
 @pytest.mark.parametrize("batch_rows", [50, 200, 20_000])

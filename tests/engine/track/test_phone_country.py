@@ -333,18 +333,6 @@ def test_a_bad_country_on_the_command_line_is_one_clean_line(tmp_path: Path, cap
         assert customer_count(ws) == 0
 
 
-@pytest.fixture
-def processes(monkeypatch) -> list:
-    """The reading processes started, once closed."""
-    closed: list = []
-    close = csv_import._ReadingProcess.close
-
-    def recording(self) -> None:
-        close(self)
-        closed.append(self)
-
-    monkeypatch.setattr(csv_import._ReadingProcess, "close", recording)
-    return closed
 
 
 def _stored(ws: Workspace) -> list[tuple]:
