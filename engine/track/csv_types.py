@@ -97,7 +97,7 @@ from operator import methodcaller
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-from engine.identifiers import NO_IDENTIFIER, PLACEHOLDERS, canonical_identifier, local_phone, says_nothing
+from engine.identifiers import NO_IDENTIFIER, PLACEHOLDERS, canonical_identifier, says_nothing
 from engine.track.csv_format import FileFormat, NoHeader, RecordBatch, RecordFile
 
 TYPES = ("text", "int", "float", "bool", "date", "datetime", "email", "phone")
@@ -1253,11 +1253,11 @@ class BatchConverter:
                 bad.setdefault(index, (plan.name, value, f"an identifier is longer than {limit} characters"))
             elif not value:
                 continue
-            elif says_nothing(value) or (kind == "phone" and not any(map(str.isdigit, value))):
+            elif (empty := says_nothing(value)) or (kind == "phone" and not any(map(str.isdigit, value))):
                 # "N/A", "-", "call me": left out, so that the rows that say so are not one customer.
                 values[index] = ""
                 if notes is not None:
-                    notes.append((index, PLACEHOLDER if says_nothing(value) else NOT_PHONE, plan.name, value))
+                    notes.append((index, PLACEHOLDER if empty else NOT_PHONE, plan.name, value))
             elif email:
                 if (problem := address_problem(value)) is not None:
                     bad.setdefault(index, (plan.name, value, problem))
@@ -1381,9 +1381,9 @@ def canonical_values(kind: str, values: list[str], country: str | None = None,
     if kind == "email":
         return list(map(str.lower, values))
     if kind == "phone":
-        kept = [canonical_identifier(kind, v) for v in values]
-        if country:
-            return _local_phones(kept, country, unread)
+        kept = [canonical_identifier(kind, v, country) for v in values]
+        if country and unread is not None:
+            unread.extend(i for i, v in enumerate(kept) if v and v[0] != "+")
         return kept
     return values
 
@@ -1393,36 +1393,10 @@ def canonical_pairs(rows: list[list[tuple[str, str]]], country: str | None = Non
     """Each row's (kind, value) identifiers, as the workspace keeps them (``country`` as for
     :func:`canonical_values`); the (row index, value as written) of phone numbers that could not be
     read as numbers of ``country`` are appended to ``unread``."""
-    out = [[(k, canonical_identifier(k, v)) for k, v in row] for row in rows]
-    if not country:
-        return out
-    for index, row in enumerate(out):
-        for position, (kind, value) in enumerate(row):
-            if kind == "phone" and value[:1] != "+":
-                local = local_phone(value, country)
-                if local is not None:
-                    row[position] = (kind, local)
-                elif unread is not None and value:
-                    unread.append((index, rows[index][position][1]))
-    return out
-
-
-def _local_phones(kept: list[str], country: str, unread: list[int] | None) -> list[str]:
-    """Phone numbers kept as without a country, those without ``+`` read as numbers of
-    ``country`` (:func:`~engine.identifiers.local_phone`) when they can be."""
-    out = []
-    append = out.append
-    for index, value in enumerate(kept):
-        if value[:1] == "+" or not value:
-            append(value)
-            continue
-        local = local_phone(value, country)
-        if local is None:
-            append(value)
-            if unread is not None:
-                unread.append(index)
-        else:
-            append(local)
+    out = [[(k, canonical_identifier(k, v, country)) for k, v in row] for row in rows]
+    if country and unread is not None:
+        unread.extend((index, rows[index][position][1]) for index, row in enumerate(out)
+                      for position, (kind, value) in enumerate(row) if kind == "phone" and value and value[0] != "+")
     return out
 
 
