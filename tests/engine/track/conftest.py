@@ -1,4 +1,5 @@
-"""Fixtures shared by the Track tests."""
+"""Fixtures shared by the Track tests: a collector running on a workspace, and the CSV import's
+reading processes."""
 
 from __future__ import annotations
 
@@ -19,3 +20,13 @@ def processes(monkeypatch) -> list:
 
     monkeypatch.setattr(csv_import._ReadingProcess, "close", recording)
     return closed
+
+
+@pytest.fixture
+def running(ws):
+    """A collector on a free loopback port with a write key, stopped afterwards."""
+    from tests.engine.track.test_collector import _start
+
+    run = _start(ws)
+    yield run
+    run.collector.stop()

@@ -63,13 +63,6 @@ def _start(ws: Workspace) -> Running:
     return Running(collector, ws, key, handed)
 
 
-@pytest.fixture
-def running(ws: Workspace):
-    run = _start(ws)
-    yield run
-    run.collector.stop()
-
-
 def request(run: Running | Endpoint, method: str, path: str, body: bytes | dict | None = None, *,
             headers: dict[str, str] | None = None, auth: str | None = "key") -> tuple[int, dict, dict]:
     """One request on a fresh connection; returns status, JSON answer (or {}) and headers."""

@@ -11,10 +11,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from engine.store import Workspace
 from engine.track import segment_protocol, sensors_protocol
 from engine.track.collector_messages import FUTURE_TOLERANCE, moment_text
-from tests.engine.track.test_collector import Running, _start, request
+from tests.engine.track.test_collector import Running, request
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -88,13 +87,6 @@ def test_sensors_flush_time_moves_times_by_the_sdk_clock_skew():
     assert moment_text(ahead - timedelta(seconds=30)) in moved.dedup_key
     assert far.occurred_at == NOW  # a day ahead, and nothing to tell by how much
     assert bad.occurred_at == NOW  # an unreadable _flush_time is ignored; three hours ahead is too far
-
-
-@pytest.fixture
-def running(ws: Workspace):
-    run = _start(ws)
-    yield run
-    run.collector.stop()
 
 
 def test_a_batch_sent_again_after_the_clock_changed_adds_nothing(running: Running):

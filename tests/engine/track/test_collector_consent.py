@@ -10,15 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from engine.store import Workspace
-from tests.engine.track.test_collector import Running, _start, request
-
-
-@pytest.fixture
-def running(ws: Workspace):
-    run = _start(ws)
-    yield run
-    run.collector.stop()
+from tests.engine.track.test_collector import Running, request
 
 
 def sensors(run: Running, messages: list[dict]) -> tuple[int, dict]:

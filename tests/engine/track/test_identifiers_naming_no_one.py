@@ -20,15 +20,8 @@ from engine.store import Workspace
 from engine.store.models import CustomerRow, IdentityMergeRow
 from engine.track.csv_import import ImportOptions, import_customers, import_events
 from engine.track.profiles import resolve
-from tests.engine.track.test_collector import Running, _start, request
+from tests.engine.track.test_collector import Running, request
 from tests.engine.track.test_csv_trial import identifiers
-
-
-@pytest.fixture
-def running(ws: Workspace):
-    run = _start(ws)
-    yield run
-    run.collector.stop()
 
 
 def customers(ws: Workspace) -> int:

@@ -20,17 +20,10 @@ from engine.store.customers import MAX_IDENTIFIER_LENGTH
 from engine.store.models import IdentifierRow, IdentityMergeRow
 from engine.track import identity, profiles
 from engine.track.csv_import import import_customers
-from tests.engine.track.test_collector import Running, _start, request
+from tests.engine.track.test_collector import Running, request
 
 #: Lower-casing "İ" gives two characters ("i" and a combining dot).
 LENGTHENED = "İ" * 300 + "@example.com"
-
-
-@pytest.fixture
-def running(ws: Workspace):
-    run = _start(ws)
-    yield run
-    run.collector.stop()
 
 
 def foreign_key_problems(ws: Workspace) -> list:
