@@ -8,8 +8,8 @@ leaving writes nothing), so the newest entry is the closest thing to it the work
 ``segments show NAME`` prints the rules as text (:func:`describe_rules`, one line per condition,
 indented by group, each line after the first of a group starting with AND or OR) and as JSON, and
 the count now. ``segments count`` and ``segments members`` take a saved segment's NAME or rules
-from a file (``--rules FILE.json``); ``members --out FILE.csv`` writes every matching customer as
-CSV that opens in Excel (see :func:`write_members_csv`).
+from a file (``--rules FILE.json``); ``members --out FILE.xlsx`` (or ``FILE.csv``) writes every
+matching customer to a file for a spreadsheet (:mod:`engine.track.member_export`).
 
 A rules file holds one JSON object: the rules as :meth:`~engine.track.segments.SegmentStore.create`
 takes them (``{"match": "all", "conditions": [...]}``), or an object with a ``rules`` key, such as
@@ -26,16 +26,13 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import csv
 import json
-import os
 import re
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from engine.cli import non_negative
 from engine.errors import JourneyStudioError, NotFound, SegmentInvalid
@@ -45,22 +42,14 @@ from engine.track.command_output import out as _out
 from engine.track.command_output import pad, width
 from engine.track.command_output import plural as _plural
 from engine.track.command_output import usage as _usage
+from engine.track.member_export import export_format, member_summaries, write_members
 
 CONFIRM_WORDS = ("y", "yes")
 #: Customers ``members`` prints without ``--out`` unless ``--limit`` says otherwise.
 DEFAULT_SHOWN = 20
-#: Customers fetched (with their identifiers and attributes) per query while exporting.
-CHUNK = 500
 #: A rules file larger than this is refused before it is read (valid rules are a few kilobytes).
 MAX_RULES_FILE = 16 * 1024 * 1024
-#: The identifier kinds that get the first columns of an export, in this order; others follow sorted.
-IDENTIFIER_COLUMNS = ("email", "phone", "user_id", "anonymous_id", "distinct_id")
-#: Joins two values of one identifier kind in one cell.
-VALUE_JOIN = "; "
 
-#: Text a spreadsheet would run as a formula; see :func:`cell`.
-_FORMULA_START = ("=", "@", "\t", "\r", "+", "-")
-_NUMBER_LIKE = re.compile(r"[+-]?[0-9][0-9 ().,/-]*")
 _PLAIN_NAME = re.compile(r"[\w.:-]+")
 
 
@@ -98,14 +87,16 @@ def add_commands(sub: argparse._SubParsersAction,
 
     p = actions.add_parser("members", help="the customers matching a segment, or rules from a file, now",
                            description="The customers matching a segment (or rules from a file) now, in customer "
-                                       "id order. With --out, every one of them (or --limit) as a CSV file that "
-                                       "opens in Excel: customer_id, one column per identifier kind, then one per "
-                                       "attribute.")
+                                       "id order. With --out, every one of them (or --limit) as an Excel "
+                                       "workbook (FILE.xlsx) or a CSV file: customer_id, one column per "
+                                       "identifier kind, then one per attribute.")
     p.add_argument("name", nargs="?", metavar="NAME", help=source)
     p.add_argument("--rules", metavar="FILE.json", help=rules_help)
     p.add_argument("--limit", type=non_negative, metavar="N",
                    help=f"customers to print or write (printing: default {DEFAULT_SHOWN}; --out: all)")
-    p.add_argument("--out", metavar="FILE.csv", help="write them all to a CSV file (UTF-8 with BOM)")
+    p.add_argument("--out", metavar="FILE", help="write them all to FILE: an Excel workbook if its name ends in "
+                   ".xlsx (cells keep their type, so phone numbers stay as written), CSV otherwise (UTF-8 "
+                   "with BOM)")
     p.add_argument("--json", action="store_true", help="print JSON")
     workspace_options(p)
     p.set_defaults(handler=cmd_members)
@@ -514,15 +505,6 @@ def _member_ids(store: Any, rules: Any, now: datetime, limit: int | None) -> lis
     return ids
 
 
-def _summaries(ws: Any, ids: list[str]) -> Iterator[Any]:
-    """Profile summaries of ``ids`` (in that order, erased ones left out), a chunk per transaction."""
-    from engine.track.profiles import summaries
-
-    for start in range(0, len(ids), CHUNK):
-        with ws._session() as s:
-            yield from summaries(s.connection(), ids[start:start + CHUNK])
-
-
 def cmd_members(args: argparse.Namespace) -> int:
     from engine.store.models import utcnow
     from engine.track.segments import SegmentStore
@@ -537,17 +519,24 @@ def cmd_members(args: argparse.Namespace) -> int:
         what = f"segment '{info.name}'" if info else f"the rules in {args.rules}"
         if args.out:
             target = Path(args.out)
-            written, columns = write_members_csv(target, _summaries(ws, ids))
+            export_format(target)  # an unwritable format is refused before the customers are read
+            result = write_members(target, member_summaries(ws, ids),
+                                   sheet=info.name if info else Path(args.rules).stem)
+            written, columns = result.rows, result.columns
             if args.json:
                 _out(_json({"segment": info.name if info else None, "rules_file": args.rules, "file": str(target),
-                            "rows": written, "count": total, "columns": columns, "counted_at": now}))
+                            "format": result.format, "rows": written, "count": total, "columns": columns,
+                            "counted_at": now, "notes": result.notes}))
             else:
                 _out(f"wrote {_plural(written, 'customer')} matching {what} to {target} "
-                     f"({_plural(len(columns), 'column')})"
+                     f"({_plural(len(columns), 'column')}"
+                     + (", an Excel workbook" if result.format == "xlsx" else "") + ")"
                      + (f"; {total:,} match now, --limit left out the rest" if written < total and
                         args.limit is not None else ""))
+                for note in result.notes:
+                    _out(f"note: {note}")
             return 0
-        found = list(_summaries(ws, ids))
+        found = list(member_summaries(ws, ids))
     if args.json:
         _out(_json({"segment": info.name if info else None, "rules_file": args.rules, "count": total,
                     "counted_at": now, "customers": [
@@ -561,7 +550,7 @@ def cmd_members(args: argparse.Namespace) -> int:
         _out(f"no customers match {what} now")
     elif len(found) < total:
         _out(f"{len(found):,} of {_plural(total, 'customer')} matching {what} now; --limit N shows more, "
-             "--out FILE.csv writes them all")
+             "--out FILE.xlsx writes them all")
     else:
         _out(f"{_plural(total, 'customer')} {'matches' if total == 1 else 'match'} {what} now")
     return 0
@@ -621,92 +610,3 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---------------------------------------------------------------------------------------------
-# CSV export
-# ---------------------------------------------------------------------------------------------
-
-def cell(value: Any) -> str:
-    """A value as a CSV cell: text as it is, true/false, numbers, nested data as JSON, nothing as
-    an empty cell. Text that a spreadsheet would run as a formula (starting with ``=``, ``@``, a tab,
-    a carriage return, or ``+``/``-`` followed by more than a number or a phone number) gets a
-    leading ``'``, so that opening the file in Excel never runs what a customer typed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))  # 430.0 read from a spreadsheet's 430: written back as 430
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    if not isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    if value.startswith(_FORMULA_START) and not _NUMBER_LIKE.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def _identifier_order(kind: str) -> tuple[int, str]:
-    return (IDENTIFIER_COLUMNS.index(kind), "") if kind in IDENTIFIER_COLUMNS else (len(IDENTIFIER_COLUMNS), kind)
-
-
-def members_table(customers: Iterable[Any], spool: IO[str]) -> tuple[int, list[str], list[str], bool]:
-    """Read ``customers`` once, writing each as a JSON line to ``spool``; returns how many, the
-    identifier kinds and the attribute keys present (in column order), and whether any has tags."""
-    kinds: set[str] = set()
-    keys: set[str] = set()
-    tagged = False
-    n = 0
-    for c in customers:
-        ids: dict[str, list[str]] = {}
-        for kind, value in c.identifiers:
-            ids.setdefault(kind, []).append(value)
-        kinds.update(ids)
-        keys.update(str(k) for k in c.attributes)
-        tags = sorted(c.tags)
-        tagged = tagged or bool(tags)
-        spool.write(json.dumps({"id": c.id, "ids": ids, "tags": tags, "attributes": c.attributes},
-                               ensure_ascii=False, default=str) + "\n")
-        n += 1
-    return n, sorted(kinds, key=_identifier_order), sorted(keys, key=lambda k: (k.casefold(), k)), tagged
-
-
-def write_members_csv(target: Path, customers: Iterable[Any]) -> tuple[int, list[str]]:
-    """Write ``customers`` (profile summaries) to ``target`` as CSV, whole or not at all: UTF-8
-    with a byte-order mark (so that Excel reads it as UTF-8); ``customer_id``, one column per
-    identifier kind present (email, phone, user_id, anonymous_id, distinct_id, then custom kinds;
-    two values of one kind share a cell, joined by ``; ``), ``tags`` (joined the same way) when any
-    customer has one, then one column per attribute key, sorted
-    (a key that is also a column before it is written ``attributes.KEY``). Written to a temporary
-    file in the same folder, then renamed over ``target``. Returns the rows and the columns."""
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise JourneyStudioError("is a folder; give a file name such as members.csv", where=str(target))
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise JourneyStudioError(f"cannot write there: {exc.strerror or exc}", where=str(target)) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as f, \
-                tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-            n, kinds, keys, tagged = members_table(customers, spool)
-            spool.seek(0)
-            columns = ["customer_id", *kinds, *(["tags"] if tagged else [])]
-            taken = set(columns)
-            columns += [f"attributes.{k}" if k in taken else k for k in keys]
-            writer = csv.writer(f)
-            writer.writerow(columns)
-            for line in spool:
-                row = json.loads(line)
-                writer.writerow([row["id"], *(VALUE_JOIN.join(cell(v) for v in row["ids"].get(kind, ()))
-                                              for kind in kinds),
-                                 *([VALUE_JOIN.join(cell(t) for t in row["tags"])] if tagged else []),
-                                 *(cell(row["attributes"].get(k)) for k in keys)])
-        os.replace(temp, target)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise JourneyStudioError(f"cannot write the file: {exc.strerror or exc}; nothing was written",
-                                 where=str(target)) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return n, columns

@@ -18,8 +18,9 @@ from engine.cli import main
 from engine.commands import make_node
 from engine.document import Journey
 from engine.store import Workspace
-from engine.track import segment_commands
-from engine.track.segment_commands import cell, describe_rules
+from engine.track import member_export
+from engine.track.member_export import cell
+from engine.track.segment_commands import describe_rules
 from engine.track.segments import SegmentStore, rules_json
 from tests.conftest import Terminal
 
@@ -200,6 +201,56 @@ def test_members_out_writes_a_csv_excel_reads(pop, tmp_path, capsys):
     assert len(list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))) == 2
 
 
+def test_members_out_xlsx_keeps_every_cell_as_stored(pop, tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    target = tmp_path / "VIP list.xlsx"
+    code, out, _ = run(pop, capsys, "members", "Everyone", "--out", str(target))
+    assert code == 0 and out == f"wrote 4 customers matching segment 'Everyone' to {target} (14 columns, an Excel " \
+                                "workbook)\n"
+    book = openpyxl.load_workbook(target)
+    sheet = book.active
+    assert sheet.title == "Everyone" and sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N5"
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("customer_id", "email", "phone", "user_id", "anonymous_id", "tags", "address", "city",
+                       "attributes.email", "name", "note", "plan", "spent", "vip")
+    assert all(c.font.b for c in sheet[1])                                   # a bold header
+    body = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert body[pop.bob]["phone"] == "+8613800001111"        # text, the + kept (a CSV loses it in Excel)
+    assert body[pop.bob]["name"] == "张伟"
+    assert body[pop.ann]["spent"] == 320.5 and body[pop.ann]["user_id"] == "42"   # a number, and an id as text
+    assert body[pop.cat]["vip"] is True and body[pop.cat]["address"] == '{"zip": "69001"}'
+    assert body[pop.cat]["note"] == '=HYPERLINK("http://evil")'            # text as typed, never a formula
+    assert sheet.cell(row=[r[0] for r in rows].index(pop.cat) + 1, column=11).data_type == "s"
+    assert body[pop.eve]["name"] == INJECTION and body[pop.ann]["phone"] is None
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("workspace.db")] == ["VIP list.xlsx"]
+
+    # The same customers give the same bytes.
+    first = target.read_bytes()
+    assert run(pop, capsys, "members", "Everyone", "--out", str(target), "--json")[0] == 0
+    assert target.read_bytes() == first
+
+    code, out, err = run(pop, capsys, "members", "Everyone", "--out", str(tmp_path / "old.xls"))
+    assert code == 1 and out == "" and "cannot write .xls files; name the file .xlsx" in err
+    assert not (tmp_path / "old.xls").exists()
+
+
+def test_an_xlsx_cell_longer_than_excel_takes_is_cut_and_said(pop, tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    with Workspace.open(pop.location) as ws:
+        ws.upsert_customer({"user_id": "long"}, {"plan": "pro", "bio": "é" * 40_000 + "\x01"})
+    target = tmp_path / "pro.xlsx"
+    rules = write(tmp_path / "pro.json", PRO_RULES)
+    code, out, _ = run(pop, capsys, "members", "--rules", rules, "--out", str(target), "--json")
+    written = json.loads(out)
+    assert code == 0 and written["format"] == "xlsx" and written["rows"] == 4
+    assert written["notes"] == ["1 cell was longer than Excel's 32,767 characters and cut there (a .csv export "
+                                "keeps them whole)"]
+    rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    bio = rows[0].index("bio")
+    assert [row[bio] for row in rows[1:] if row[bio]] == ["é" * 32_767]
+    assert openpyxl.load_workbook(target).active.title == "pro"            # named after the rules file
+
+
 def test_a_failed_export_leaves_the_old_file_and_no_partial_one(pop, tmp_path, capsys, monkeypatch):
     target = tmp_path / "vips.csv"
     target.write_text("the earlier export\n", encoding="utf-8")
@@ -207,7 +258,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_partial_one(pop, tmp_path, c
     def broken(value):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(segment_commands, "cell", broken)
+    monkeypatch.setattr(member_export, "cell", broken)
     code, out, err = run(pop, capsys, "members", "Everyone", "--out", str(target))
     assert code == 1 and out == ""
     assert err == f"journey-studio: error: {target}: cannot write the file: No space left on device; nothing was " \
@@ -435,7 +486,7 @@ def test_rules_that_match_nobody_say_which_names_nothing_has(pop, tmp_path, caps
 
 def test_list_columns_line_up_after_chinese_names_and_whole_numbers_lose_their_point(pop, tmp_path, capsys):
     from engine.track.command_output import width
-    from engine.track.segment_commands import cell
+    from engine.track.member_export import cell
 
     def at(line: str, column: int) -> str:
         """The character that stands at terminal ``column`` (0-based) of ``line``."""
