@@ -28,11 +28,14 @@ Saving or deleting a segment that journeys use asks first, naming the journeys
 from __future__ import annotations
 
 import re
+import threading
+from pathlib import Path
 from typing import Any
 
 from engine.channels.kinds import CHANNEL_KINDS
-from engine.errors import SegmentInvalid
+from engine.errors import JourneyStudioError, SegmentInvalid
 from engine.track import tracking_plan
+from engine.track.member_export import ExportResult, export_format, member_summaries, write_members
 from engine.track.segments import (
     EVERYONE,
     MAX_DEPTH,
@@ -1007,6 +1010,10 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.missing: tuple[set[str], set[str]] = (set(), set())
         #: ``(event, property)`` pairs of the rules' filters that no stored event of that name has.
         self.missing_properties: set[tuple[str, str]] = set()
+        #: The folder the last export went to.
+        self.export_folder = Path.home()
+        #: The export under way: its progress dialog and the flag that stops it.
+        self._export: tuple[QtWidgets.QProgressDialog, threading.Event] | None = None
 
         splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_list())
@@ -1029,7 +1036,10 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         act_refresh = QtGui.QAction(self.tr("Refresh"), self)
         act_refresh.setShortcut(QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Refresh))
         act_refresh.triggered.connect(self.reload)
-        for action in (act_save, act_new, act_refresh):
+        act_export = QtGui.QAction(self.tr("Export members…"), self)
+        act_export.setShortcut(QtGui.QKeySequence("Ctrl+E"))
+        act_export.triggered.connect(self.export_members)
+        for action in (act_save, act_new, act_refresh, act_export):
             self.addAction(action)
         self.new_segment()
 
@@ -1104,12 +1114,19 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.sample.setToolTip(self.tr("A few customers who match, picked at random. Double-click one to see "
                                        "their profile."))
         self.sample.itemActivated.connect(lambda item: self.customerRequested.emit(item.data(_ID_ROLE) or ""))
+        self.export_button = QtWidgets.QPushButton(self.tr("Export members…"), pane)
+        self.export_button.setToolTip(self.tr("Write every customer who matches now to an Excel workbook (.xlsx), "
+                                              "where phone numbers and ids stay as written, or to a CSV file "
+                                              "(Ctrl+E)"))
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.export_members)
         side = QtWidgets.QVBoxLayout()
         side.addWidget(self.count_label)
         side.addWidget(self.count_note)
         side.addSpacing(6)
         side.addWidget(sample_title)
         side.addWidget(self.sample, 1)
+        side.addWidget(self.export_button)
         side_box = QtWidgets.QWidget(pane)
         side_box.setLayout(side)
         side_box.setFixedWidth(250)
@@ -1352,6 +1369,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         if rules is None:
             self.background.cancel("count")
             self.last_count = None
+            self.export_button.setEnabled(False)
             self._clear_sample()
             self.count_label.setText("—")
             self.count_note.setText(self.tr("Fix the marked condition to see who matches."))
@@ -1377,6 +1395,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
     def _on_count(self, result: tuple[int, int, list, tuple[set[str], set[str]], set[tuple[str, str]]]) -> None:
         count, everyone, sample, self.missing, self.missing_properties = result
         self.last_count, self.last_sample = count, sample
+        self.export_button.setEnabled(count > 0 and self._export is None)
         self._show_hints()
         self.count_label.setText(self.tr("1 customer") if count == 1
                                  else self.tr("%1 customers").replace("%1", f"{count:,}"))
@@ -1418,9 +1437,91 @@ class SegmentBuilder(QtWidgets.QMainWindow):
 
     def _on_count_failed(self, message: str) -> None:
         self.last_count = None
+        self.export_button.setEnabled(False)
         self._clear_sample()
         self.count_label.setText("—")
         self.count_note.setText(self.tr("Could not count: %1").replace("%1", message))
+
+    # -- exporting the members ----------------------------------------------------------------
+    def export_members(self) -> None:
+        """Ask where, then write every customer the rules pick now to an Excel workbook or a CSV
+        file (:func:`~engine.track.member_export.write_members`) on the worker, with a progress
+        dialog whose Cancel leaves nothing written."""
+        if self._export is not None or not self.export_button.isEnabled():
+            return
+        rules = self._check(filled_only=True)
+        if rules is None:
+            return
+        name = self.name.text().strip() or self.tr("Customers")
+        path = self._ask_export_path(self.export_folder / (file_name(name) + ".xlsx"))
+        if not path:
+            return
+        target = Path(path)
+        try:
+            fmt = export_format(target)
+        except JourneyStudioError as exc:
+            self._error(self.tr("Export members"), str(exc))
+            return
+        self.export_folder = target.parent
+        progress = QtWidgets.QProgressDialog(fill(self.tr("Exporting the customers of “%1”…"), name),
+                                             self.tr("Cancel"), 0, max(self.last_count or 0, 1), self)
+        progress.setWindowTitle(self.tr("Export members"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        stop = threading.Event()
+        progress.canceled.connect(stop.set)
+        relay = _ExportProgress(progress)
+        relay.total.connect(lambda n: progress.setMaximum(max(n, 1)))
+        relay.done.connect(progress.setValue)
+        self._export = (progress, stop)
+        self.export_button.setEnabled(False)
+        store, ws = self.store, self.workspace
+
+        def work() -> ExportResult:
+            ids = list(store.members(rules))
+            relay.total.emit(len(ids))
+            return write_members(target, member_summaries(ws, ids), sheet=name, progress=relay.done.emit,
+                                 cancelled=stop.is_set)
+
+        self.background.submit(work, lambda result: self._on_exported(result, fmt),
+                               self._on_export_failed, key="export")
+
+    def _end_export(self) -> bool:
+        """Close the progress dialog; whether the export was cancelled."""
+        if self._export is None:
+            return False
+        progress, stop = self._export
+        self._export = None
+        progress.close()
+        progress.deleteLater()
+        self.export_button.setEnabled(bool(self.last_count))
+        return stop.is_set()
+
+    def _on_exported(self, result: ExportResult, fmt: str) -> None:
+        self._end_export()
+        what = self.tr("1 customer") if result.rows == 1 else fill(self.tr("%1 customers"), f"{result.rows:,}")
+        self.statusBar().showMessage(fill(self.tr("Exported %1 to %2"), what, str(result.path)), 8000)
+        if result.notes:
+            QtWidgets.QMessageBox.information(self, self.tr("Export members"),
+                                              fill(self.tr("Exported %1 to %2.\n\n%3"), what, str(result.path),
+                                                   "\n".join(result.notes)))
+
+    def _on_export_failed(self, message: str) -> None:
+        if self._end_export():  # cancelled: the worker stopped with ExportCancelled
+            self.statusBar().showMessage(self.tr("Export cancelled; nothing was written"), 6000)
+            return
+        self._error(self.tr("Export members"), message)
+
+    def _ask_export_path(self, suggested: Path) -> str:
+        """Where to export (overridable, so tests can answer); an empty answer cancels."""
+        xlsx, csv = self.tr("Excel workbook (*.xlsx)"), self.tr("CSV, UTF-8 (*.csv)")
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(self, self.tr("Export members"), str(suggested),
+                                                             f"{xlsx};;{csv}", xlsx)
+        if path and not Path(path).suffix:
+            path += ".csv" if chosen == csv else ".xlsx"
+        return path
 
     # -- saving and deleting ------------------------------------------------------------------
     def save(self) -> bool:
@@ -1553,6 +1654,22 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         """Wait for the engine call under way and accept no more (the app is closing)."""
         self.count_timer.stop()
         self.background.shutdown()
+
+
+class _ExportProgress(QtCore.QObject):
+    """Carries an export's progress from the worker to the UI thread (it lives on the latter)."""
+
+    #: Customers to write.
+    total = Signal(int)
+    #: Customers written so far.
+    done = Signal(int)
+
+
+def file_name(text: str) -> str:
+    """``text`` as a file's name on any system: no ``<>:"/\\|?*`` or control characters, at
+    most 100 characters; ``"members"`` if nothing is left."""
+    name = re.sub(r'[<>:"/\\|?*\x00-\x1f\s]+', " ", text).strip(" .")[:100].strip(" .")
+    return name or "members"
 
 
 def _rule_names(rules: dict[str, Any]) -> tuple[set[str], set[str]]:

@@ -374,3 +374,56 @@ def test_the_sample_title_says_how_many_of_the_matches_it_shows(qtbot, ws, build
     row.attribute.value.setText("pro")
     _count_is(qtbot, builder, 4)
     assert builder.sample_title.text() == "Sample" and len(_sample(builder)) == 4  # everyone who matches
+
+
+def test_export_members_writes_a_workbook_and_cancel_writes_nothing(qtbot, ws, builder, tmp_path, monkeypatch):
+    openpyxl = pytest.importorskip("openpyxl")
+    _seed(ws)
+    ws.upsert_customer({"phone": "+33612345678"}, {"name": "Zoé", "plan": "pro"})
+    builder.show()
+    _count_is(qtbot, builder, 13)
+    assert builder.export_button.isEnabled()
+    row = builder.editor.root.add_condition()
+    row.attribute.name.setText("plan")
+    row.attribute.value.setText("pro")
+    builder.name.setText("Pro: plan?")
+    _count_is(qtbot, builder, 5)
+    asked = []
+    target = tmp_path / "pro.xlsx"
+    builder._ask_export_path = lambda suggested: asked.append(suggested) or str(target)
+
+    builder.export_members()
+    qtbot.waitUntil(lambda: builder._export is None and not builder.busy)
+    assert [p.name for p in asked] == ["Pro plan.xlsx"]                  # a file name any system takes
+    assert builder.messages == [] and target.exists()
+    rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    assert len(rows) == 6 and rows[0][:3] == ("customer_id", "email", "phone")
+    assert "+33612345678" in [r[2] for r in rows]                       # text, the + kept
+    assert builder.statusBar().currentMessage() == f"Exported 5 customers to {target}"
+    assert builder.export_button.isEnabled()
+
+    # Cancelled on the first progress report: nothing is written, the old file stays.
+    import engine.track.member_export as member_export
+
+    monkeypatch.setattr(member_export, "CHUNK", 1)
+    target.write_bytes(b"old")
+
+    def cancel_soon(*args, **kwargs):
+        builder._export[1].set()
+        return real_summaries(*args, **kwargs)
+
+    import gui.segment_builder as module
+
+    real_summaries = module.member_summaries
+    monkeypatch.setattr(module, "member_summaries", cancel_soon)
+    builder.export_members()
+    qtbot.waitUntil(lambda: builder._export is None and not builder.busy)
+    assert target.read_bytes() == b"old" and builder.messages == []
+    assert builder.statusBar().currentMessage() == "Export cancelled; nothing was written"
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("workspace.db")] == ["pro.xlsx"]
+
+    # An old Excel format is refused before anything is read.
+    builder._ask_export_path = lambda suggested: str(tmp_path / "pro.xls")
+    builder.export_members()
+    assert builder.messages and "name the file .xlsx" in builder.messages[-1][1]
+    assert builder._export is None
