@@ -371,13 +371,14 @@ def _attribute_values_contain(dialect: str, needle: str) -> Any:
 def search_clause(dialect: str, text: str, attribute: str | None = None, *,
                   phone_country: str | None = None) -> Any:
     """The WHERE clause of :func:`search` on ``customers`` (``None`` for an empty query), blind to
-    case and accents (:mod:`engine.track.text_fold`; with ``attribute``, as a segment rule compares);
+    case and accents (:mod:`engine.track.text_fold`; with ``attribute``, that attribute's text, or an
+    item of a list it holds, as a segment rule's "contains" compares but accents ignored too);
     ``phone_country``: the workspace's country of phone numbers written without a country code,
     in which a number typed without one is read too."""
     if not text:
         return None
     if attribute:
-        return attribute_clause(dialect, attribute, "contains", text)
+        return attribute_clause(dialect, attribute, "contains", text, accent_blind=True)
     needle = search_fold(text)
     value = search_fold_sql(_identifiers.c.value, dialect)
     matches = value.contains(needle, autoescape=True)
@@ -419,8 +420,8 @@ def search(ws: Workspace, text: str = "", offset: int = 0, limit: int = 50, *,
            attribute: str | None = None, after: tuple[datetime, str, str] | None = None) -> SearchPage:
     """Customers whose id, identifiers or attribute values contain ``text`` (all customers when it
     is empty), ignoring case and accents, in the order the module notes give. With ``attribute``,
-    only that attribute is searched (text containing ``text``, or a list holding it, A–Z case
-    folded as in segment rules). ``after`` is the
+    only that attribute is searched (text containing ``text``, or a list holding it, ignoring
+    case and accents too). ``after`` is the
     :attr:`~CustomerSummary.sort_key` of a row already shown: the page starts just past it (and
     ``offset`` counts from there)."""
     if not isinstance(text, str):

@@ -868,13 +868,20 @@ def _definite(expr: ColumnElement[bool]) -> ColumnElement[bool]:
 class _Compiler:
     """Rules to a WHERE clause on ``customers`` for one dialect, with ``now`` bound."""
 
-    def __init__(self, dialect: str, now: datetime):
+    def __init__(self, dialect: str, now: datetime, *, accent_blind: bool = False):
         if dialect not in ("sqlite", "postgresql"):
             raise WorkspaceError(f"segments are not supported on a '{dialect}' database")
         if now.tzinfo is None:
             raise SegmentInvalid("'now' must be timezone-aware")
         self.dialect = dialect
         self.now = now
+        # Text comparisons (contains, starts with) fold A-Z case, as rules always have; profile
+        # search also folds accents (engine.track.text_fold).
+        self._fold, self._fold_sql = fold, fold_sql
+        if accent_blind:
+            from engine.track.text_fold import search_fold, search_fold_sql
+
+            self._fold, self._fold_sql = search_fold, search_fold_sql
 
     def where(self, group: Group) -> ColumnElement[bool]:
         parts = [self._condition(c) for c in group.conditions]
@@ -945,14 +952,15 @@ class _Compiler:
                 day = day.collate("C")  # code-point order, as Python and SQLite compare
             return and_(value.is_string(), _dated_text(text, self.dialect),
                         _sql_ordered(operator, day, literal(expected, String)))
-        folded = fold_sql(value.text(), self.dialect)
+        fold_text, fold_text_sql = self._fold, self._fold_sql
+        folded = fold_text_sql(value.text(), self.dialect)
         if operator == "starts_with":
-            return and_(value.is_string(), folded.startswith(fold(expected), autoescape=True))
+            return and_(value.is_string(), folded.startswith(fold_text(expected), autoescape=True))
         if operator == "contains":
-            in_text = and_(value.is_string(), folded.contains(fold(expected), autoescape=True))
+            in_text = and_(value.is_string(), folded.contains(fold_text(expected), autoescape=True))
             source, item = value.elements()
             wanted = _number(expected)
-            item_matches = and_(item.is_string(), fold_sql(item.text(), self.dialect) == fold(expected))
+            item_matches = and_(item.is_string(), fold_text_sql(item.text(), self.dialect) == fold_text(expected))
             if wanted is not None:
                 item_matches = or_(item_matches, and_(item.is_number(), item.numeric() == wanted))
             in_list = and_(value.is_array(),
@@ -1016,13 +1024,14 @@ def _sql_ordered(op: str, a: ColumnElement[Any], b: ColumnElement[Any]) -> Colum
 
 
 def attribute_clause(dialect: str, attribute: str, operator: str, value: Any = None,
-                     now: datetime | None = None) -> ColumnElement[bool]:
-    """One attribute comparison (checked as in the rules) as a WHERE clause on ``customers``."""
+                     now: datetime | None = None, *, accent_blind: bool = False) -> ColumnElement[bool]:
+    """One attribute comparison (checked as in the rules) as a WHERE clause on ``customers``;
+    ``accent_blind``: text comparisons also ignore accents, as profile search does."""
     try:
         condition = AttributeCondition(attribute=attribute, operator=operator, value=value)
     except ValidationError as exc:
         raise _invalid(exc) from None
-    return _Compiler(dialect, now or utcnow()).compare(_customers.c.attributes, condition.attribute,
+    return _Compiler(dialect, now or utcnow(), accent_blind=accent_blind).compare(_customers.c.attributes, condition.attribute,
                                                        condition.operator, condition.value)
 
 

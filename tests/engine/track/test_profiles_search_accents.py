@@ -87,8 +87,15 @@ def test_segment_rules_keep_folding_a_to_z_only(ws: Workspace, people):
     accented = segments.create("Zürich people", {"match": "all", "conditions": [
         {"kind": "attribute", "attribute": "city", "operator": "contains", "value": "ZüRICH"}]})
     assert segments.refresh(accented.id) == ([people["anna"]], [])
-    assert found(ws, "zurich", attribute="city") == set()  # one attribute compares as a rule does
+
+
+def test_searching_one_attribute_ignores_accents_too(ws: Workspace, people):
+    assert found(ws, "zurich", attribute="city") == {people["anna"]}
     assert found(ws, "ZüRICH", attribute="city") == {people["anna"]}
+    assert found(ws, "zurich", attribute="name") == set()             # only that attribute is looked in
+    bea = ws.upsert_customer({"email": "bea@example.com"}, {"cities": ["Zürich", "Genève"]})
+    assert found(ws, "geneve", attribute="cities") == {bea}           # an item of a list, whole
+    assert found(ws, "gen", attribute="cities") == set()
 
 
 @pytest.mark.parametrize("sample", [
