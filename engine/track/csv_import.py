@@ -91,6 +91,7 @@ import operator
 import os
 import pickle
 import queue
+import re
 import sqlite3
 import subprocess
 import sys
@@ -138,6 +139,7 @@ from engine.track.csv_types import (
     CONVERT_ROWS,
     DATE_FORMATS,
     READING_PROCESS_CODE,
+    TYPES,
     BatchConverter,
     ColumnPlan,
     ColumnType,
@@ -615,8 +617,10 @@ def _id_kind_of(header: str, column_type: ColumnType | None) -> str | None:
     for kind, words in _ID_HEADERS.items():
         if name in words:
             return kind
-    if column_type is not None and column_type.name == "email":
-        return "email"
+    if column_type is not None and column_type.name in ("email", "phone"):
+        # Values that are e-mail addresses or phone numbers (a phone column is one only when its
+        # header names a phone, "Tél. portable", or every number starts with +) name the customer.
+        return column_type.name
     return None
 
 
@@ -836,11 +840,25 @@ def _renamed(cells: Sequence[str], header: Sequence[str]) -> list[str]:
     return warnings
 
 
+#: What follows the last ``:`` of a ``--map`` target when it is meant as a type (one word).
+_TYPE_LIKE = re.compile(r"[A-Za-z]+")
+#: ``identifiers.custom``: before the ``:`` of a custom identifier kind (``identifiers.custom:crm``).
+_CUSTOM_KIND_TARGET = "identifiers." + CUSTOM_KIND_PREFIX.rstrip(":")
+
+
 def _parse_target(text: str, kind: Kind, column: str) -> tuple[str, ColumnType | None]:
     target, column_type = text.strip(), None
     head, sep, tail = target.rpartition(":")
-    if sep and tail.strip().lower() in ("text", "int", "float", "bool", "date", "datetime", "email", "phone"):
+    if sep and tail.strip().lower() in TYPES:
         target, column_type = head.strip(), parse_type(tail)
+    elif sep and _TYPE_LIKE.fullmatch(tail.strip()) and head.strip().lower() != _CUSTOM_KIND_TARGET:
+        # "attributes.tel:banana": a mistyped type, not a field of that name.
+        from engine.track.segments import closest_name
+
+        close = closest_name(tail.strip().lower(), TYPES)
+        raise CsvImportError(f"column '{column}': unknown type '{tail.strip()}' in '{text.strip()}'"
+                             + (f" (did you mean '{close}'?)" if close else "")
+                             + f"; the types are {', '.join(TYPES)}", option="mapping", usage=True)
     if target in ("-", "skip", "ignore", ""):
         return "skip", None
     if target in ("name", "event_name"):

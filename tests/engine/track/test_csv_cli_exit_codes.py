@@ -27,6 +27,12 @@ def people(tmp_path: Path) -> Path:
     (["--map", "City=bogus"],
      "column 'City': unknown field 'bogus' for an import of customers; use one of tags, time_zone, "
      "identifiers.<name>, attributes.<name>, consent.<name>, skip"),
+    (["--map", "City=attributes.town:txt"],
+     "column 'City': unknown type 'txt' in 'attributes.town:txt' (did you mean 'text'?); the types are text, "
+     "int, float, bool, date, datetime, email, phone"),
+    (["--map", "City=attributes.town:banana"],
+     "column 'City': unknown type 'banana' in 'attributes.town:banana'; the types are text, int, float, bool, "
+     "date, datetime, email, phone"),
     (["--id-kind", "foo"],
      "column 'email': unknown identifier kind 'foo'; use one of user_id, anonymous_id, distinct_id, email, "
      "phone or custom:<name>"),
@@ -34,7 +40,8 @@ def people(tmp_path: Path) -> Path:
     (["--encoding", "latin-9x"], "{path}: unknown encoding 'latin-9x'"),
     (["--time-zone", "Mars/Olympus"],
      "unknown time zone 'Mars/Olympus'; use an IANA name such as Europe/Paris or Asia/Shanghai"),
-], ids=["map-unknown-column", "map-unknown-field", "id-kind", "id-column", "encoding", "time-zone"])
+], ids=["map-unknown-column", "map-unknown-field", "map-type-typo", "map-unknown-type", "id-kind", "id-column",
+       "encoding", "time-zone"])
 def test_a_wrong_option_value_is_a_usage_error(people: Path, tmp_path: Path, options: list[str], message: str):
     workspace = str(tmp_path / "ws")
     report = tmp_path / "errors.csv"
