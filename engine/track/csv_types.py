@@ -1442,6 +1442,10 @@ NO_DOT, DECIMAL, SHORTENED, PLACEHOLDER = "no_dot", "decimal", "shortened", "pla
 PHONE_UNREAD = "phone_unread"
 #: A value of a phone identifier column without a digit (``call me``), left out.
 NOT_PHONE = "not_phone"
+#: An event time later than the import (more than :data:`FUTURE_MARGIN` ahead), imported as it is:
+#: often a day and month read the wrong way round, or a device with a wrong clock.
+FUTURE = "future"
+FUTURE_MARGIN = timedelta(minutes=5)
 #: A value that did not fit its column's type and was kept as text (:meth:`BatchConverter.values`).
 KEPT = "kept"
 #: A note of one batch: (row index in the batch, what, column, value).
@@ -1469,6 +1473,10 @@ def note_warning(what: str, column: str, tally: KeptAsText, *, phone_country: st
         return (f"column '{column}': {count:,} e-mail address{'es have' if many else ' has'} no dot in "
                 f"{'their' if many else 'its'} domain (after the @), like user@localhost, and "
                 f"{'were' if many else 'was'} imported as written; check the column: {shown}{more}")
+    if what == FUTURE:
+        return (f"column '{column}': {count:,} event{'s are' if many else ' is'} dated later than now and "
+                f"{'were' if many else 'was'} imported with {'those times' if many else 'that time'}; check the "
+                f"order of day and month (or the time zone): {shown}{more}")
     if what == NOT_PHONE:
         return (f"column '{column}': {count:,} value{'s are not phone numbers' if many else ' is not a phone number'} "
                 f"(no digits) and {'were' if many else 'was'} left out: {shown}{more}")
@@ -1604,6 +1612,8 @@ class EventConverter(BatchConverter):
         self.prop_keys = [encode_basestring(c.key) for c in self.prop_plans]
         self.template = "{" + ", ".join(k.replace("%", "%%") + ": %s" for k in self.prop_keys) + "}"
         self.single_kind = self.id_plans[0].key if len(self.id_plans) == 1 else None
+        #: Event times after this (as stored) are noted (:data:`FUTURE`).
+        self.future_after = storage_strings([datetime.now(UTC) + FUTURE_MARGIN])[0]
 
     def read(self, file: RecordFile, records: int) -> Iterator[EventRows]:
         """The batches of ``file`` converted and joined up to ``records`` records each.
@@ -1642,6 +1652,9 @@ class EventConverter(BatchConverter):
         else:
             names = [self.event_name or ""] * n
         times = self._times(columns[self.time_plan.index], bad)
+        if times and max(times) > self.future_after:
+            after, cells, column = self.future_after, columns[self.time_plan.index], self.time_plan.name
+            notes.extend((index, FUTURE, column, cells[index]) for index, when in enumerate(times) if when > after)
         kept: list[Note] = []
         fragments = [self.values(p, columns[p.index], bad, kept, as_json=True) for p in self.prop_plans]
         for p in self.prop_plans:

@@ -1,0 +1,61 @@
+"""Tests of what a shop owner's third round of imports showed: a phone column named in French
+(``Tél. portable``) not used to find the customer, a mistyped type in ``--map`` taken for part of
+a name, and events dated in the future imported without a word."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from engine.cli import main
+from engine.store import Workspace
+from engine.track.csv_import import ImportOptions, import_customers, import_events, preview
+from tests.engine.track.test_csv_trial import identifiers
+
+
+def write(path: Path, lines: list[str], *, encoding: str = "utf-8") -> Path:
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def test_a_column_of_phone_numbers_named_in_any_language_identifies_the_customer(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "clients.csv", ["Nom;Prénom;E-mail;Tél. portable",
+                                            "Durand;Marie;N/A;06 44 55 66 77",
+                                            "Martin;Paul;paul@example.fr;",
+                                            "Petit;Léa;lea@example.fr;+33 6 11 22 33 44"])
+    found = preview(path, "customers")
+    assert found.mapping["Tél. portable"] == "identifiers.phone"
+    assert found.mapping["E-mail"] == "identifiers.email"
+    result = import_customers(ws, path, ImportOptions(phone_country="FR"))
+    assert (result.created, result.skipped) == (3, 0)          # Marie is found by her phone number
+    assert identifiers(ws, "phone") == ["+33611223344", "+33644556677"]
+    assert identifiers(ws, "email") == ["lea@example.fr", "paul@example.fr"]
+    assert ws.find_customer("phone", "+33611223344") == ws.find_customer("email", "lea@example.fr")
+
+
+def test_a_number_column_without_a_phone_header_stays_an_attribute(tmp_path: Path):
+    path = write(tmp_path / "orders.csv", ["email,Order number", "a@example.com,0612345678",
+                                           "b@example.com,0698765432"])
+    assert preview(path, "customers").mapping["Order number"] == "attributes.Order number"
+
+
+def test_events_dated_in_the_future_are_imported_and_named(tmp_path: Path, ws: Workspace):
+    ahead = datetime.now(UTC) + timedelta(days=40)
+    soon = datetime.now(UTC) + timedelta(minutes=1)               # within the margin: a clock a little fast
+    path = write(tmp_path / "orders.csv", ["email,event,time",
+                                           f"a@example.com,order,{ahead:%Y-%m-%dT%H:%M:%SZ}",
+                                           "a@example.com,visit,2024-03-01T10:00:00Z",
+                                           f"b@example.com,order,{soon:%Y-%m-%dT%H:%M:%SZ}"])
+    result = import_events(ws, path, ImportOptions())
+    assert result.imported == 3
+    future = [w for w in result.warnings if "dated later than now" in w]
+    assert future == [f"column 'time': 1 event is dated later than now and was imported with that time; check the "
+                      f"order of day and month (or the time zone): row 2 '{ahead:%Y-%m-%dT%H:%M:%SZ}'"]
+
+
+def test_the_command_line_names_future_events_once(tmp_path: Path, capsys):
+    path = write(tmp_path / "ev.csv", ["email;event;date", "ann@example.com;order;24/11/2099 10:00",
+                                       "ann@example.com;visit;23/11/2020 08:00"])
+    code = main(["import", "events", str(path), "--workspace", str(tmp_path / "ws")])
+    out = capsys.readouterr().out
+    assert code == 0 and out.count("dated later than now") == 1 and "row 2 '24/11/2099 10:00'" in out
