@@ -123,11 +123,17 @@ if TYPE_CHECKING:
 MAX_PAGE = 500
 #: Version of the layout :func:`export` writes.
 EXPORT_VERSION = 1
-#: Attributes that name a person, tried in order for :attr:`CustomerSummary.label`.
-NAME_ATTRIBUTES = ("name", "full_name", "display_name")
-#: Attribute names (as :func:`_name_key` reads them) of a first and of a last name.
-_FIRST_NAMES = ("firstname", "givenname")
-_LAST_NAMES = ("lastname", "surname", "familyname")
+#: Attributes that name a person, tried in order for :attr:`CustomerSummary.label` (with the
+#: full-name headers of French, Spanish, Italian, Portuguese, German and Chinese exports).
+NAME_ATTRIBUTES = ("name", "full_name", "display_name", "nom_complet", "nombre_completo", "nome_completo",
+                   "vollständiger_name", "姓名", "客户姓名", "会员姓名", "名字")
+#: Attribute names (as :func:`_name_key` reads them) of a first and of a last name: English, then
+#: French (Prénom, Nom), German, Spanish, Italian and Portuguese, and Chinese (名, 姓).
+_FIRST_NAMES = ("firstname", "givenname", "prénom", "prenom", "vorname", "nombre", "nome", "名")
+_LAST_NAMES = ("lastname", "surname", "familyname", "nom", "nachname", "familienname", "apellido", "apellidos",
+               "cognome", "sobrenome", "姓")
+#: Chinese, Japanese and Korean characters: such a name is written family name first, unspaced.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
 def _name_key(key: str) -> str:
@@ -177,7 +183,8 @@ class CustomerSummary:
     def name(self) -> str | None:
         """The person's name from the attributes (a name attribute, or first and last name), however
         an export spells them: ``name``, ``Full name``, ``displayName``, ``First name`` with
-        ``Last name``, ``firstName``, ``given_name`` with ``surname``..."""
+        ``Last name``, ``firstName``, ``given_name`` with ``surname``, ``Prénom`` with ``Nom``,
+        ``姓名``, ``姓`` with ``名``..."""
         texts: dict[str, str] = {}
         for key, value in self.attributes.items():
             if isinstance(key, str) and isinstance(value, str) and value.strip():
@@ -187,6 +194,8 @@ class CustomerSummary:
                 return texts[_name_key(key)]
         first = next((texts[k] for k in _FIRST_NAMES if k in texts), None)
         last = next((texts[k] for k in _LAST_NAMES if k in texts), None)
+        if first and last and _CJK.fullmatch(first) and _CJK.fullmatch(last):
+            return last + first  # 姓 张, 名 伟: 张伟
         return " ".join(p for p in (first, last) if p) or None
 
     @property

@@ -179,6 +179,14 @@ def test_summary_label_prefers_names():
     assert label({}, [("email", "a@b.c"), ("user_id", "7")]) == "a@b.c"
     assert label({}, [("anonymous_id", "anon")]) == "anon"
     assert label({}) == "id-1"
+    # In the languages of the shops' own exports.
+    assert label({"Nom": "Durand", "Prénom": "Marie"}) == "Marie Durand"
+    assert label({"Nom": "Marie Durand"}) == "Marie Durand"
+    assert label({"Vorname": "Jörg", "Nachname": "Weiß"}) == "Jörg Weiß"
+    assert label({"Nombre": "Ana", "Apellidos": "García López"}) == "Ana García López"
+    assert label({"姓名": "张伟", "城市": "上海"}) == "张伟"
+    assert label({"姓": "张", "名": "伟"}) == "张伟"                     # family name first, unspaced
+    assert label({"Nom complet": "Marie Durand", "Nom": "Durand"}) == "Marie Durand"
 
 
 # ---------------------------------------------------------------------------------------------
