@@ -8,8 +8,8 @@ Search
     depth, text and numbers) contains the query, ignoring case and the accents of the common Latin
     letters (``zurich`` finds ``Zürich``, ``José`` finds ``Jose``; see
     :func:`engine.track.text_fold.search_fold`, the same on SQLite and PostgreSQL). Searching one
-    attribute (``attribute=``) compares as a segment rule does, A–Z case only
-    (:func:`engine.track.segments.fold`). The query is a bound parameter; ``%``, ``_`` and
+    attribute (``attribute=``) compares as a segment rule's "contains" does (text holding the
+    query, or a list holding it as an item), ignoring accents too. The query is a bound parameter; ``%``, ``_`` and
     backslashes are ordinary characters. Results come a page at a time, with the total, in one
     order that the Profiles window and ``journey-studio profiles search`` share: most recently
     updated first; customers updated at the same moment (everyone an import touched)
@@ -83,7 +83,13 @@ from sqlalchemy import (
     update,
 )
 
-from engine.errors import AmbiguousIdentifier, CustomerDataInvalid, IdentityConflict, NotFound
+from engine.errors import (
+    AmbiguousIdentifier,
+    CustomerDataInvalid,
+    IdentityConflict,
+    JourneyStudioError,
+    NotFound,
+)
 from engine.identifiers import canonical_identifier, phone_country_of
 from engine.store.customers import (
     CUSTOM_KIND_PREFIX,
@@ -113,7 +119,7 @@ from engine.store.models import (
     utcnow,
 )
 from engine.track.identity import EXCLUSIVE_KINDS, MergeRecord, merge_in_transaction
-from engine.track.segments import attribute_clause, fold, fold_sql, pg_empty_path
+from engine.track.segments import attribute_clause, compile_rules, fold, fold_sql, pg_empty_path
 from engine.track.text_fold import search_fold, search_fold_sql
 
 if TYPE_CHECKING:
@@ -790,12 +796,31 @@ def _plan(conn: Connection, ws: Workspace, kept_id: str, merged_id: str) -> Merg
 # ---------------------------------------------------------------------------------------------
 
 
+def _segments_matching(conn: Connection, ws: Workspace, customer_id: str, now: datetime) -> list[dict[str, str]]:
+    """The saved segments whose rules pick ``customer_id`` at ``now``, by name (a segment whose
+    stored rules no longer read is left out)."""
+    dialect = ws.engine.dialect.name
+    found = []
+    for row in conn.execute(select(_segments.c.id, _segments.c.name, _segments.c.rules)
+                            .order_by(_segments.c.name, _segments.c.id)):
+        try:
+            clause = compile_rules(row.rules, dialect, now)
+        except JourneyStudioError:
+            continue
+        if conn.scalar(select(literal(1)).where(exists(select(_customers.c.id).where(
+                _customers.c.id == customer_id, clause)))):
+            found.append({"id": row.id, "name": row.name})
+    return found
+
+
 def export(ws: Workspace, customer_id: str, now: datetime | None = None) -> dict[str, Any]:
     """Everything stored about one customer, as JSON-ready data. The keys ``identifiers``,
     ``attributes``, ``consent``, ``events`` and ``journey_runs`` are a contract of
     ``journey-studio profiles export``; times are ISO 8601 in UTC, events oldest first. An event
     the collector stored with the name of its write key has it as ``write_key`` (the name only,
-    never the key)."""
+    never the key). ``segments`` is the customer's stored membership, as of each segment's last
+    refresh (what starts journeys); ``segments_matching_now`` the saved segments whose rules pick
+    the customer at ``now``."""
     customer = ws.get_customer(customer_id)
     with ws._session() as s:
         conn = s.connection()
@@ -824,6 +849,7 @@ def export(ws: Workspace, customer_id: str, now: datetime | None = None) -> dict
             select(_segments.c.id, _segments.c.name, _members.c.since)
             .join(_members, _members.c.segment_id == _segments.c.id)
             .where(_members.c.customer_id == customer_id).order_by(_segments.c.name))]
+        matching = _segments_matching(conn, ws, customer_id, now or utcnow())
         opt_outs = [{"channel_kind": r.channel_kind, "address": r.address, "source": r.source,
                      "received_at": _iso(r.received_at)} for r in conn.execute(
             select(_opt_outs).where(_opt_outs.c.customer_id == customer_id)
@@ -845,6 +871,7 @@ def export(ws: Workspace, customer_id: str, now: datetime | None = None) -> dict
         "tags": list(customer.tags),
         "time_zone": customer.time_zone,
         "segments": segments,
+        "segments_matching_now": matching,
         "events": events,
         "journey_runs": [{
             "id": r.id, "journey_id": r.journey_id, "journey_name": r.journey_name,

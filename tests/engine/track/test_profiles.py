@@ -355,6 +355,15 @@ def test_export_holds_everything_about_one_customer(ws: Workspace, story):
     assert delivery["status"] == "sent" and delivery["channel"] == "email-main"
     assert runs["Win-back"]["deliveries"] == [] and runs["Win-back"]["status"] == "waiting"
     assert data["segments"] == [{"id": story["segment"].id, "name": "VIP", "since": T0.isoformat()}]
+    assert data["segments_matching_now"] == [{"id": story["segment"].id, "name": "VIP"}]
+    # Rules that pick her now count even before the segment's next refresh stores her in it.
+    fresh = SegmentStore(ws).create("Paris people", {"conditions": [{"kind": "attribute", "attribute": "first_name",
+                                                                     "operator": "eq", "value": "Ann"}]})
+    now = profiles.export(ws, story["ann"], now=T0)
+    assert now["segments"] == data["segments"]
+    assert now["segments_matching_now"] == [{"id": fresh.id, "name": "Paris people"},
+                                            {"id": story["segment"].id, "name": "VIP"}]
+    assert profiles.export(ws, story["bob"])["segments_matching_now"] == []
     assert data["opt_outs"][0]["address"] == "ann@example.com"
     assert data["identity_merges"][0]["identifiers"] == {"anonymous_id": "anon-9"}
     other = profiles.export(ws, story["bob"])
