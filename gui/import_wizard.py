@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.errors import JourneyStudioError
-from engine.identifiers import calling_codes
+from engine.identifiers import calling_codes, canonical_identifier, local_phone
 from engine.store.customers import CUSTOM_KIND_PREFIX, IDENTIFIER_KINDS
 from engine.track.csv_import import (
     DATE_FORMATS,
@@ -308,10 +308,12 @@ def _fit_words(column_type: ColumnType) -> str:
     return noun + describe_type(column_type)[len(type_label(column_type.name)):]
 
 
-def sample_misfits(plan: ImportPlan, source: Preview) -> list[str]:
+def sample_misfits(plan: ImportPlan, source: Preview, phone_country: str | None = None) -> list[str]:
     """Warnings for the preview's sample values that the planned column types do not read, in the
-    date format, time zone and types the user has chosen, and for those that an e-mail identifier
-    column does not take as addresses: how many, an example, and what the import does with them.
+    date format, time zone and types the user has chosen, for those that an e-mail identifier
+    column does not take as addresses or takes with doubt (no dot in the domain), and for phone
+    numbers without a country code that are no number of ``phone_country``: how many, an example,
+    and what the import does with them (as the command line's warnings say).
     Columns the plan already warns about are left to its warning, and the cells of an attribute
     column that only say there is no value (n/a) are empty cells, as the import reads them."""
     zone: tzinfo = UTC if plan.time_zone == "UTC" else ZoneInfo(plan.time_zone)
@@ -320,18 +322,27 @@ def sample_misfits(plan: ImportPlan, source: Preview) -> list[str]:
     for column in plan.columns:
         column_type = column.type
         email = column.target == "identifiers.email"
-        if (column_type.name == "text" and not email) or column.name in warned:
+        phone = column.target == "identifiers.phone"
+        if (column_type.name == "text" and not email and not phone) or column.name in warned:
             continue
         present = [row[column.index].strip() for row in source.rows if column.index < len(row)]
-        if column.target.startswith("attributes."):
+        if column.target.startswith("attributes.") or email or phone:
+            # An identifier that only says there is none (N/A) is left out, as the import does.
             present = without_placeholders(present)
         present = [v for v in present if v]
         skipped: list[str] = []
         kept: list[str] = []
+        doubtful: list[str] = []
         if email:
             # The import takes any text with an @ and nothing no address holds (a comma, a space).
             column_type = ColumnType("email")
             skipped = [v for v in present if address_problem(v) is not None]
+            doubtful = [v for v in present if address_problem(v) is None and "." not in v.rpartition("@")[2]]
+        elif phone:
+            if phone_country:
+                # Written without + or 00, and not a number of that country: kept as written.
+                doubtful = [v for v in present if (digits := canonical_identifier("phone", v)).isdecimal()
+                            and local_phone(digits, phone_country) is None]
         else:
             conv = converter(column_type, zone)
             if column_type.apostrophe == "digits":
@@ -353,6 +364,21 @@ def sample_misfits(plan: ImportPlan, source: Preview) -> list[str]:
             text = fill(text, str(len(bad)), str(len(present)), _fit_words(column_type))
             out.append(fill(translate("ImportWizard", "Column “%1”: %2, e.g. “%3”; %4."), column.name, text,
                             _short(bad[0], 40), then))
+        if doubtful:
+            if email:
+                text = translate("ImportWizard", "1 of the %2 sample addresses has no dot in its domain (after the "
+                                                 "@)") if len(doubtful) == 1 else \
+                    translate("ImportWizard", "%1 of the %2 sample addresses have no dot in their domain (after "
+                                              "the @)")
+                then = translate("ImportWizard", "such addresses are imported as written: check the column")
+            else:
+                text = translate("ImportWizard", "1 of the %2 sample numbers is no %3 number") if len(doubtful) == 1 \
+                    else translate("ImportWizard", "%1 of the %2 sample numbers are no %3 numbers")
+                then = translate("ImportWizard", "such numbers are kept as written; choose their country above if "
+                                                 "they are from another one")
+            text = fill(text, str(len(doubtful)), str(len(present)), phone_country or "")
+            out.append(fill(translate("ImportWizard", "Column “%1”: %2, e.g. “%3”; %4."), column.name, text,
+                            _short(doubtful[0], 40), then))
     return out
 
 
@@ -1189,7 +1215,7 @@ class MappingPage(QtWidgets.QWizardPage):
         else:
             self.plan_error = unreadable_times(plan, p)
             self.plan_warnings = [_sentence(w) for w in plan.warnings]
-            self.fit_warnings = sample_misfits(plan, p)
+            self.fit_warnings = sample_misfits(plan, p, options.phone_country or None)
             used = len(plan.columns)
             text = fill(self.tr("%1 of %2 columns will be imported; the customer is found by %3 (%4)."),
                         str(used), str(len(p.header)), plan.id_column, plan.id_kind)
