@@ -227,6 +227,9 @@ class ColumnType:
     apostrophe: str = ""
     #: For ``bool``: a consent column, which reads :data:`MARKETING_STATUSES` too.
     statuses: bool = False
+    #: For a ``dmy`` or ``mdy`` date column: some values are ISO 8601 dates (``1985-12-01``), which
+    #: start with the year and read only one way; they are read too (inferred, never chosen).
+    iso_too: bool = False
 
     def describe(self) -> str:
         if self.statuses:
@@ -235,6 +238,7 @@ class ColumnType:
             label = DATE_FORMATS.get(self.date_format, self.date_format)
             words, _, example = label.partition(" (")
             text = f"{self.name}, {words}" + (f" like {example.rstrip(')')}" if example else "")
+            text += ", and ISO 8601" if self.iso_too else ""
             return text + ("; day and month could be swapped" if self.ambiguous else "")
         if self.name in ("int", "float") and self.grouping:
             decimals = ("," if self.decimal_comma else ".") + "50" if self.name == "float" else ""
@@ -519,6 +523,14 @@ def _infer_date(values: list[str], header: str = "", delimiter: str = ",") -> Ca
     iso = _fits(values, _iso_ok)
     if iso is not None:
         only_dates = all(_ISO_DATE.fullmatch(v) for v in iso)
+        rest = [v for v in values if not _iso_ok(v)]
+        if rest and all(map(_DAY_MONTH.fullmatch, rest)):
+            # ISO dates with a few written day/month (or month/day), as hand-kept sheets mix them:
+            # that order reads the ISO ones too (see _iso_instead), so no value is left over.
+            mixed = _infer_date(rest, header, delimiter)
+            if mixed is not None and mixed[0].date_format in ("dmy", "mdy"):
+                kind = "date" if only_dates and mixed[0].name == "date" else "datetime"
+                return replace(mixed[0], name=kind, iso_too=True), mixed[1]
         return ColumnType("date" if only_dates else "datetime", "iso"), len(values) - len(iso)
     year_first = _fits(values, _YEAR_FIRST.fullmatch)
     if year_first is not None:
@@ -527,6 +539,16 @@ def _infer_date(values: list[str], header: str = "", delimiter: str = ",") -> Ca
         if _fits(year_first, lambda v: _parts_ok(int(_group(_YEAR_FIRST, v, 3)), int(_group(_YEAR_FIRST, v, 4)))):
             return ColumnType(kind, "ymd"), len(values) - len(year_first)
         return None
+    found = _day_month_type(values)
+    others = [v for v in values if not _DAY_MONTH.fullmatch(v)]
+    if found is not None and others and all(_ISO_DATE.match(v) and _iso_ok(v) for v in others):
+        # A few ISO dates among day/month ones (see the ISO branch above): read too.
+        return replace(found[0], iso_too=True), 0
+    return found
+
+
+def _day_month_type(values: list[str]) -> Candidate:
+    """Day/month/year or month/day/year, when all but a tolerated few values are written so."""
     day_month = _fits(values, _DAY_MONTH.fullmatch)
     if day_month is None:
         return None
@@ -870,14 +892,23 @@ class DateTimeConverter(Converter):
     def _day_month(self, text: str) -> datetime:
         match = _DAY_MONTH.fullmatch(text.strip())
         if not match:
-            raise ValueError(text)
+            return self._iso_instead(text)
         return _build(match, year=4, month=3, day=1)
 
     def _month_day(self, text: str) -> datetime:
         match = _DAY_MONTH.fullmatch(text.strip())
         if not match:
-            raise ValueError(text)
+            return self._iso_instead(text)
         return _build(match, year=4, month=1, day=3)
+
+    def _iso_instead(self, text: str) -> datetime:
+        """An ISO 8601 date (``1985-12-01``, maybe with a time) in a day/month or month/day column
+        inferred from values that mix the two (:attr:`ColumnType.iso_too`): it starts with the
+        year, so it reads only one way."""
+        text = text.strip()
+        if not (self.type.iso_too and _ISO_DATE.match(text)):
+            raise ValueError(text)
+        return _fromiso(text)
 
     def _year_first(self, text: str) -> datetime:
         match = _YEAR_FIRST.fullmatch(text.strip())

@@ -59,3 +59,16 @@ def test_the_command_line_names_future_events_once(tmp_path: Path, capsys):
     code = main(["import", "events", str(path), "--workspace", str(tmp_path / "ws")])
     out = capsys.readouterr().out
     assert code == 0 and out.count("dated later than now") == 1 and "row 2 '24/11/2099 10:00'" in out
+
+
+def test_iso_dates_in_a_day_month_column_are_read_as_dates(tmp_path: Path, ws: Workspace):
+    path = write(tmp_path / "clients.csv", ["email;Date de naissance", "a@x.fr;03/04/1990", "b@x.fr;1985-12-01",
+                                            "c@x.fr;31/12/1979"])
+    result = import_customers(ws, path, ImportOptions())
+    assert result.created == 3 and not [w for w in result.warnings if "kept as text" in w]
+    events = write(tmp_path / "orders.csv", ["email;event;time", "a@x.fr;order;24/11/2025 10:00",
+                                             "a@x.fr;order;2025-11-23T09:00:00Z", "a@x.fr;order;2025-11-23 08:00"])
+    done = import_events(ws, events, ImportOptions())
+    assert done.imported == 3 and done.skipped == 0
+    stored = sorted(e.occurred_at.isoformat() for e in ws.customer_events(ws.find_customer("email", "a@x.fr")))
+    assert stored == ["2025-11-23T08:00:00+00:00", "2025-11-23T09:00:00+00:00", "2025-11-24T10:00:00+00:00"]
