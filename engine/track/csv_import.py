@@ -1127,6 +1127,9 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     if kept:
         options = replace(options, time_zone=before)
     plan = make_plan(first, options)
+    changes_country = explicit and not dry_run and (phone_country or "") != (remembered or "")
+    # Numbers stored before the country is given keep their form: the message about the change counts them.
+    local_before = _local_phones(ws) if changes_country and phone_country else 0
     job = (_EventImport if kind == "events" else _CustomerImport)(
         ws, Path(path), first, plan, options, progress=progress, cancel=cancel, dry_run=dry_run,
         on_events=on_events)
@@ -1143,25 +1146,39 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     result.phone_country = phone_country or ""
     result.phone_country_kept = not explicit and phone_country is not None and bool(
         [c for c in plan.of("identifiers") if c.key == "phone"])
-    if explicit and not dry_run and (phone_country or "") != (remembered or ""):
+    if changes_country:
         ws.set_meta(PHONE_COUNTRY_META, phone_country or "")  # "": forgotten
-        result.phone_country_change = _phone_country_change(remembered, phone_country)
+        result.phone_country_change = _phone_country_change(remembered, phone_country, local_before)
         if remembered and phone_country:  # another country than before: not what later imports expect
             result.warnings.append(result.phone_country_change)
     result.elapsed_s = time.perf_counter() - started
     return result
 
 
-def _phone_country_change(before: str | None, now: str | None) -> str:
+def _phone_country_change(before: str | None, now: str | None, local: int = 0) -> str:
     """What changing the workspace's phone country from ``before`` to ``now`` does (either may be
-    None: none chosen)."""
+    None: none chosen); ``local``: phone identifiers stored without a country code before the change."""
     later = ("later imports, the collector (once it starts again) and looking profiles up by a number")
     if now is None:
         return (f"the workspace forgets its phone country ({before}): {later} keep numbers written without a "
                 "country code as written")
     change = f"changes from {before} to {now}" if before else f"is now {now}"
-    return (f"the workspace's phone country {change}: {later} read numbers written without a country code as "
+    text = (f"the workspace's phone country {change}: {later} read numbers written without a country code as "
             f"{now} numbers; numbers stored before keep the form they were stored in")
+    if local:
+        many = local != 1
+        text += (f" ({local:,} phone number{'s are' if many else ' is'} stored without a country code: "
+                 "'journey-studio profiles phones --rewrite' writes "
+                 + (f"those valid in {now} with their country code)" if many
+                    else f"it with its country code if it is valid in {now})"))
+    return text
+
+
+def _local_phones(ws: Workspace) -> int:
+    """Phone identifiers stored without a country code (one COUNT)."""
+    from engine.track.phone_rewrite import local_phone_count
+
+    return local_phone_count(ws)
 
 
 def _check_phone_country(text: str) -> str | None:

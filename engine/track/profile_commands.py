@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Callable
@@ -31,6 +32,10 @@ CONFIRM_WORDS = ("y", "yes")
 #: ``profiles show`` cuts an attribute's value, and an event's properties, to this many characters.
 SHOWN_VALUE = 200
 SHOWN_PROPERTIES = 300
+#: Examples of each kind that ``profiles phones`` prints; lists of merges and refusals are cut at
+#: :data:`SHOWN_PAIRS` (``--json`` has them all).
+SHOWN_EXAMPLES = 3
+SHOWN_PAIRS = 10
 #: What an IDENTIFIER argument may be (the forms :func:`engine.track.profiles.resolve` reads).
 IDENTIFIER_FORMS = ("an e-mail address, a phone number, kind:value (such as user_id:1001, anonymous_id:abc, "
                     "email:ann@example.com or custom:crm:17) or a customer id")
@@ -38,7 +43,7 @@ IDENTIFIER_FORMS = ("an e-mail address, a phone number, kind:value (such as user
 
 def add_commands(sub: argparse._SubParsersAction,
                  workspace_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add ``profiles search|show|export|merge|delete``."""
+    """Add ``profiles search|show|export|merge|delete|phones``."""
     group = sub.add_parser("profiles", help="find, show, export, merge or erase customers' data",
                            description="Find, show, export, merge or erase customers' data.")
     workspace_options(group)
@@ -92,6 +97,26 @@ def add_commands(sub: argparse._SubParsersAction,
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     workspace_options(p)
     p.set_defaults(handler=cmd_delete)
+
+    p = actions.add_parser(
+        "phones", help="phone numbers stored without a country code: what writing them with one does (--rewrite "
+                       "does it)",
+        description="Phone numbers stored before the workspace had a phone country keep the form they were "
+                    "stored in (0612345678), so they name another customer than the same number with its "
+                    "country code (+33612345678). This says how many there are and what writing them with their "
+                    "country code would do; --rewrite does it: a number nobody holds with its code is rewritten, "
+                    "a copy its customer already holds with its code is removed, and a profile whose number "
+                    "another customer holds with its code is merged into that customer's profile (recorded in "
+                    "the merge history). Numbers that are not valid in the country are kept as written.")
+    p.add_argument("--country", metavar="CC",
+                   help="read the numbers as numbers of this country (an ISO code such as FR, DE, GB, CN or US; "
+                        "default: the workspace's phone country, set by 'import ... --phone-country CC')")
+    p.add_argument("--rewrite", action="store_true", help="write the numbers with their country code (cannot be "
+                                                          "undone)")
+    p.add_argument("--yes", action="store_true", help="with --rewrite: do not ask for confirmation")
+    p.add_argument("--json", action="store_true", help="print JSON (the question goes to stderr)")
+    workspace_options(p)
+    p.set_defaults(handler=cmd_phones)
 
 
 def _ids(pairs: Any) -> str:
@@ -314,3 +339,257 @@ def cmd_merge(args: argparse.Namespace) -> int:
          + (f" ({len(record.ended_runs):,} ended)" if record.ended_runs else ""))
     _out(f"customer {kept.id} now has: {_ids(kept.identifiers)}")
     return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# profiles phones
+# ---------------------------------------------------------------------------------------------
+
+
+def cmd_phones(args: argparse.Namespace) -> int:
+    from engine.identifiers import COUNTRY_EXAMPLES, PhoneCountryError, check_phone_country, phone_country_of
+    from engine.track.phone_rewrite import PhoneRewriteStopped, plan_phones, rewrite_phones
+
+    chosen = None
+    if args.country is not None:
+        try:
+            chosen = check_phone_country(args.country)
+        except PhoneCountryError:
+            hint = "; the United Kingdom is GB" if args.country.strip().upper() == "UK" else ""
+            raise JourneyStudioError(f"--country: '{args.country.strip()}' is not a country code for phone "
+                                     f"numbers{hint}: give a two-letter ISO 3166-1 code such as "
+                                     f"{COUNTRY_EXAMPLES}") from None
+    with _open(args, write=args.rewrite) as ws:
+        try:
+            remembered = check_phone_country(phone_country_of(ws) or "")
+        except PhoneCountryError:
+            remembered = None
+        country = chosen or remembered
+        if country is None:
+            raise JourneyStudioError(
+                "the workspace has no phone country, so nothing says which country the numbers stored without a "
+                "country code are in: give it with --country CC (such as FR), or import with --phone-country CC "
+                "so that the workspace remembers it")
+        plan = plan_phones(ws, country)
+        command = _phones_command(args, country, remembered)
+        if not args.rewrite or plan.nothing_to_do:
+            _phones_report(args, plan, command, remembered)
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise JourneyStudioError(
+                    f"nothing rewritten: writing {_plural(plan.actionable, 'phone number')} with the country code "
+                    "needs confirmation in a terminal (an answer from a pipe is not read); add --yes to rewrite "
+                    "without asking")
+            ask = sys.stderr if args.json else sys.stdout
+            ask.write("\n".join(_phones_question(plan)) + " [y/N] ")
+            ask.flush()
+            if sys.stdin.readline().strip().casefold() not in CONFIRM_WORDS:
+                ask.write("nothing rewritten\n")
+                return 1
+        try:
+            done = rewrite_phones(ws, plan)
+        except PhoneRewriteStopped as exc:
+            _phones_outcome(args, exc.outcome, remembered, error=exc.message)
+            if not exc.interrupted:
+                raise
+            from engine.cli import PROG
+
+            sys.stderr.write(f"{PROG}: {exc.message}\n")
+            return 130
+    _phones_outcome(args, done, remembered)
+    return 0
+
+
+def _code(country: str) -> str:
+    """``+33…``: how the country's numbers start in E.164 form."""
+    from engine.identifiers import calling_codes
+
+    calling = calling_codes().get(country)
+    return f"+{calling}…" if calling else "E.164 (+…)"
+
+
+def _phones_command(args: argparse.Namespace, country: str, remembered: str | None) -> str:
+    from engine.cli import PROG
+
+    parts = [PROG, "profiles", "phones", "--rewrite"]
+    if country != remembered:
+        parts += ["--country", country]
+    if getattr(args, "db", None):
+        from sqlalchemy.engine import make_url
+
+        try:
+            shown = make_url(args.db).render_as_string(hide_password=True)
+        except Exception:  # not a URL SQLAlchemy reads: the workspace would not have opened
+            shown = "URL"
+        parts += ["--db", shlex.quote(shown)]
+    elif getattr(args, "workspace", None):
+        parts += ["--workspace", shlex.quote(str(args.workspace))]
+    return " ".join(parts)
+
+
+def _number(p: Any) -> dict[str, Any]:
+    data = {"customer_id": p.customer_id, "number": p.number}
+    if p.e164 is not None:
+        data["e164"] = p.e164
+    if p.holder_id is not None:
+        data.update(holder_id=p.holder_id, two_user_ids=p.two_user_ids)
+    return data
+
+
+def _pair(m: Any) -> dict[str, Any]:
+    return {"kept_customer_id": m.kept_id, "merged_customer_id": m.merged_id, "number": m.number,
+            "e164": m.e164, "events_moved": m.events_moved}
+
+
+def _examples(items: Any, line: Callable[[Any], str], shown: int = SHOWN_EXAMPLES, *,
+              indent: str = "    ") -> None:
+    items = list(items)
+    for item in items[:shown]:
+        _out(f"{indent}{line(item)}")
+    if len(items) > shown:
+        _out(f"{indent}and {len(items) - shown:,} more (--json lists them all)")
+
+
+def _eg(items: Any) -> str:
+    """What comes before the examples of a list: all of it, or some."""
+    return ", for example:" if len(items) > SHOWN_EXAMPLES else ":"
+
+
+def _country_note(country: str, remembered: str | None) -> None:
+    if remembered is None:
+        _out(f"note: the workspace has no phone country, so later imports and the collector keep numbers written "
+             f"without a country code as written; import with --phone-country {country} to read them as {country} "
+             "numbers")
+    elif remembered != country:
+        _out(f"note: the workspace reads numbers written without a country code as {remembered} numbers, not "
+             f"{country}")
+
+
+def _phones_report(args: argparse.Namespace, plan: Any, command: str, remembered: str | None) -> None:
+    cc, code = plan.country, _code(plan.country)
+    if args.json:
+        _out(_json({
+            "action": "report", "country": cc,
+            "counts": {"without_country_code": plan.local, "to_e164": plan.to_e164, "in_place": len(plan.in_place),
+                       "merges": len(plan.merges), "merges_refused": plan.refused_merges,
+                       "already_held": len(plan.already_held), "not_valid": len(plan.not_valid)},
+            "nothing_to_do": plan.nothing_to_do, "command": None if plan.nothing_to_do else command,
+            "in_place": [_number(p) for p in plan.in_place], "merges": [_number(p) for p in plan.merges],
+            "already_held": [_number(p) for p in plan.already_held],
+            "not_valid": [_number(p) for p in plan.not_valid]}))
+        return
+    if not plan.local:
+        _out("no phone numbers are stored without a country code: nothing to do")
+        return
+    _out(f"{_plural(plan.local, 'phone number')} {'is' if plan.local == 1 else 'are'} stored without a country "
+         f"code; read as {cc} numbers ({code}):")
+    if plan.in_place:
+        _out(f"  {len(plan.in_place):,} would be written with the country code{_eg(plan.in_place)}")
+        _examples(plan.in_place, lambda p: f"customer {p.customer_id}: {p.number} → {p.e164}")
+    if plan.merges:
+        mergeable = [p for p in plan.merges if not p.two_user_ids]
+        refused = [p for p in plan.merges if p.two_user_ids]
+        _out(f"  {len(plan.merges):,} would then be a number another customer holds: the two profiles would be "
+             f"merged, keeping the one that holds the {code} number" + (_eg(mergeable) if mergeable else ""))
+        _examples(mergeable, lambda p: f"customer {p.customer_id} ({p.number}) into customer {p.holder_id} "
+                                       f"({p.e164})")
+        if refused:
+            one = len(refused) == 1
+            _out(f"  {'in' if mergeable else 'but in'} {_plural(len(refused), 'pair')} of these both profiles hold "
+                 f"a user id: {'it' if one else 'they'} would be left as {'it is' if one else 'they are'}, to merge "
+                 "by hand with 'journey-studio profiles merge KEEP OTHER --allow-two-user-ids' if they are one person"
+                 + _eg(refused))
+            _examples(refused, lambda p: f"customer {p.customer_id} ({p.number}) and customer {p.holder_id} "
+                                         f"({p.e164})")
+    if plan.already_held:
+        _out(f"  {len(plan.already_held):,} {'is' if len(plan.already_held) == 1 else 'are'} held with the country "
+             f"code by the same customer already: the copy without it would be removed{_eg(plan.already_held)}")
+        _examples(plan.already_held, lambda p: f"customer {p.customer_id}: {p.number} (holds {p.e164})")
+    if plan.not_valid:
+        one = len(plan.not_valid) == 1
+        _out(f"  {len(plan.not_valid):,} {f'is not a valid {cc} number' if one else f'are not valid {cc} numbers'} "
+             f"and would be kept as written{_eg(plan.not_valid)}")
+        _examples(plan.not_valid, lambda p: f"customer {p.customer_id}: {p.number}")
+    if plan.nothing_to_do:
+        _out("nothing to do" + (": the merges left need a decision by hand" if plan.merges else ""))
+        return
+    _out(f"to do it: {command}")
+    _country_note(cc, remembered)
+
+
+def _phones_question(plan: Any) -> list[str]:
+    cc, code = plan.country, _code(plan.country)
+    lines = [f"Write {_plural(plan.actionable, 'phone number')} stored without a country code as {cc} numbers "
+             f"({code})?"]
+    if plan.in_place:
+        lines.append(f"  {len(plan.in_place):,} {'is' if len(plan.in_place) == 1 else 'are'} rewritten in place.")
+    merges = len(plan.merges) - plan.refused_merges
+    if merges:
+        lines.append(f"  {_plural(merges, 'pair')} of profiles {'is' if merges == 1 else 'are'} merged into the "
+                     f"profile that holds the {code} number (recorded in the merge history; a merge cannot be "
+                     "undone).")
+    if plan.refused_merges:
+        one = plan.refused_merges == 1
+        lines.append(f"  {_plural(plan.refused_merges, 'pair')} of profiles {'is' if one else 'are'} left as "
+                     f"{'it is' if one else 'they are'}: both profiles hold a user id.")
+    if plan.already_held:
+        one = len(plan.already_held) == 1
+        lines.append(f"  {_plural(len(plan.already_held), 'copy', 'copies')} without the country code "
+                     f"{'is' if one else 'are'} removed: {'its' if one else 'their'} customer holds the {code} "
+                     "number already.")
+    if plan.not_valid:
+        one = len(plan.not_valid) == 1
+        lines.append(f"  {_plural(len(plan.not_valid), 'number')} that {'is' if one else 'are'} not valid in {cc} "
+                     f"{'is' if one else 'are'} kept as written.")
+    return lines
+
+
+def _phones_outcome(args: argparse.Namespace, done: Any, remembered: str | None, *, error: str | None = None) -> None:
+    cc, code = done.country, _code(done.country)
+    if args.json:
+        data = {"action": "rewrite", "country": cc,
+                "counts": {"rewritten": len(done.rewritten), "removed": len(done.removed),
+                           "merged": len(done.merged), "refused": len(done.refused),
+                           "not_valid": len(done.not_valid), "skipped": len(done.skipped)},
+                "rewritten": [_number(p) for p in done.rewritten], "removed": [_number(p) for p in done.removed],
+                "merged": [_pair(m) for m in done.merged], "refused": [_pair(m) for m in done.refused],
+                "not_valid": [_number(p) for p in done.not_valid], "skipped": [_number(p) for p in done.skipped]}
+        if error is not None:
+            data["error"] = error
+        _out(_json(data))
+        return
+    if done.rewritten:
+        _out(f"rewrote {_plural(len(done.rewritten), 'phone number')} as {code} ({cc} numbers with their country "
+             "code)")
+    if done.removed:
+        _out(f"removed {_plural(len(done.removed), 'copy', 'copies')} without the country code of numbers their "
+             f"customer holds as {code} already")
+    if done.merged:
+        _out(f"merged {_plural(len(done.merged), 'pair')} of profiles that held one number in both forms, keeping "
+             f"the one with the {code} number:")
+        _examples(done.merged, lambda m: f"customer {m.merged_id} into customer {m.kept_id} ({m.number} = {m.e164}; "
+                                         f"{_plural(m.events_moved, 'event')} moved)", SHOWN_PAIRS, indent="  ")
+    if done.refused:
+        _out(f"left {_plural(len(done.refused), 'pair')} of profiles as they are: both profiles of "
+             f"{'the' if len(done.refused) == 1 else 'each'} pair hold a user id, so the merge was refused and the "
+             "number without the country code stays; if they are one person, merge them by hand:")
+        _examples(done.refused, lambda m: f"customer {m.merged_id} ({m.number}) and customer {m.kept_id} ({m.e164}): "
+                                          f"journey-studio profiles merge {m.kept_id} {m.merged_id} "
+                                          "--allow-two-user-ids", SHOWN_PAIRS, indent="  ")
+    if done.skipped:
+        _out(f"left {_plural(len(done.skipped), 'number')} as {'it was' if len(done.skipped) == 1 else 'they were'}: "
+             "changed by someone else while this ran; run the command again for "
+             f"{'it' if len(done.skipped) == 1 else 'them'}:")
+        _examples(done.skipped, lambda p: f"customer {p.customer_id}: {p.number}", SHOWN_PAIRS, indent="  ")
+    if done.not_valid:
+        many = len(done.not_valid) != 1
+        shown = ", ".join(f"customer {p.customer_id}: {p.number}" for p in done.not_valid[:SHOWN_EXAMPLES])
+        more = (f" and {len(done.not_valid) - SHOWN_EXAMPLES:,} more" if len(done.not_valid) > SHOWN_EXAMPLES
+                else "")
+        _out(f"{_plural(len(done.not_valid), 'number')} {f'are not valid {cc} numbers' if many else f'is not a valid {cc} number'}"
+             f" and {'were' if many else 'was'} kept as written: {shown}{more}")
+    if error is None and not done.changed and not done.refused and not done.skipped:
+        _out("nothing to do")
+    if error is None and done.changed:
+        _country_note(cc, remembered)

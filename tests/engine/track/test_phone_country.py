@@ -422,3 +422,44 @@ def test_changing_the_country_says_what_it_changes(tmp_path: Path, capsys):
     assert "the workspace forgets its phone country (GB)" in out
     with Workspace.open(workspace) as ws:
         assert phones(ws) == ["+33612345678", "+447911123456", "0612000001", "0612345678"]
+
+
+def test_setting_the_country_counts_the_numbers_stored_without_one(tmp_path: Path, capsys):
+    workspace = str(tmp_path / "ws")
+    old = write(tmp_path / "old.csv", ["phone,name", "06 12 34 56 78,Ann", "06 99 88 77 66,Bo", "123,Cy"])
+    code, out, err = run(capsys, "import", "customers", str(old), "--workspace", workspace)
+    assert code == 0, err
+    new = write(tmp_path / "new.csv", ["phone,name", "06 12 34 56 78,Ann", "45,Di"])
+    code, out, err = run(capsys, "import", "customers", str(new), "--workspace", workspace, "--phone-country", "FR",
+                         "--dry-run")
+    assert code == 0 and "stored without a country code" not in out  # a dry run changes no country
+    code, out, err = run(capsys, "import", "customers", str(new), "--workspace", workspace, "--phone-country", "FR")
+    assert code == 0, err
+    # The numbers stored before this import: its own "45" is named in its warning.
+    assert ("  the workspace's phone country is now FR: later imports, the collector (once it starts again) and "
+            "looking profiles up by a number read numbers written without a country code as FR numbers; numbers "
+            "stored before keep the form they were stored in (3 phone numbers are stored without a country code: "
+            "'journey-studio profiles phones --rewrite' writes those valid in FR with their country code)") in out
+
+    gb = write(tmp_path / "gb.csv", ["phone", "07911 123456"])
+    code, out, err = run(capsys, "import", "customers", str(gb), "--workspace", workspace, "--phone-country", "GB")
+    assert code == 0, err
+    assert ("warning: the workspace's phone country changes from FR to GB: later imports, the collector (once it "
+            "starts again) and looking profiles up by a number read numbers written without a country code as GB "
+            "numbers; numbers stored before keep the form they were stored in (4 phone numbers are stored without a "
+            "country code: 'journey-studio profiles phones --rewrite' writes those valid in GB with their country "
+            "code)") in out
+    code, out, err = run(capsys, "import", "customers", str(gb), "--workspace", workspace, "--phone-country", "none")
+    assert code == 0 and "the workspace forgets its phone country (GB)" in out
+    assert "stored without a country code" not in out
+
+
+def test_one_number_stored_without_a_country_code_is_named_so(ws, tmp_path: Path):
+    ws.upsert_customer({"phone": "0612345678"})
+    result = import_customers(ws, write(tmp_path / "shop.csv", ["phone", "+33 6 99 88 77 66"]),
+                              ImportOptions(phone_country="FR"))
+    assert result.phone_country_change.endswith(
+        "numbers stored before keep the form they were stored in (1 phone number is stored without a country code: "
+        "'journey-studio profiles phones --rewrite' writes it with its country code if it is valid in FR)")
+    again = import_customers(ws, write(tmp_path / "more.csv", ["phone", "06 11 22 33 44"]), ImportOptions())
+    assert again.phone_country_change == ""  # the country stays: nothing to say
