@@ -1058,7 +1058,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+333"/>
+        <location filename="../../gui/segment_builder.py" line="+336"/>
         <source>values, separated by commas</source>
         <extracomment>Where the conditions (or filters) of a JSON form are among the rows they came from: per list, each item&apos;s row number and the places below it (see :func:`row_path`).</extracomment>
         <translation type="unfinished"></translation>
@@ -1498,7 +1498,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+551"/>
+        <location filename="../../gui/import_wizard.py" line="+577"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,7 +1678,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1210"/>
+        <location line="-1236"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -1970,7 +1970,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+53"/>
         <source>rows with such a value will be skipped and listed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1991,11 +1991,42 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+15"/>
         <source>Column “%1”: %2, e.g. “%3”; %4.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="-11"/>
+        <source>1 of the %2 sample addresses has no dot in its domain (after the @)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 of the %2 sample addresses have no dot in their domain (after the @)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>such addresses are imported as written: check the column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>1 of the %2 sample numbers is no %3 number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 of the %2 sample numbers are no %3 numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>such numbers are kept as written; choose their country above if they are from another one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>The time column “%1” is empty in every sample row: every row would be skipped. Choose the column that holds the event times.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5286,15 +5317,15 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+20"/>
-        <location line="+186"/>
+        <location line="+200"/>
         <source>Segments</source>
         <extracomment>A sample customer was double-clicked: show their profile. A segment was saved or deleted.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="-162"/>
         <source>Save segment</source>
-        <extracomment>Conditions not filled in yet when the shown count was asked for (left out of it). Empty rows the last save dropped (said in its status message). Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has.</extracomment>
+        <extracomment>Conditions not filled in yet when the shown count was asked for (left out of it). Empty rows the last save dropped (said in its status message). Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has. The folder the last export went to. The export under way: its progress dialog and the flag that stops it.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5308,7 +5339,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+3"/>
+        <location line="+78"/>
+        <source>Export members…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-68"/>
         <source>Saved segments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5369,18 +5406,23 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+13"/>
-        <location line="+295"/>
+        <location line="+304"/>
         <location line="+22"/>
         <source>Sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-313"/>
+        <location line="-322"/>
         <source>A few customers who match, picked at random. Double-click one to see their profile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+4"/>
+        <source>Write every customer who matches now to an Excel workbook (.xlsx), where phone numbers and ids stay as written, or to a CSV file (Ctrl+E)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5407,12 +5449,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+317"/>
+        <location line="+401"/>
         <source>the new segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-252"/>
+        <location line="-336"/>
         <source>New segment, not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5432,7 +5474,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+71"/>
         <source>1 empty condition is left out</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5442,37 +5484,90 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
-        <source>A segment needs a name.</source>
+        <location line="+45"/>
+        <source>Customers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-74"/>
-        <source>Fix the marked condition to see who matches.</source>
+        <location line="+8"/>
+        <location line="+5"/>
+        <location line="+39"/>
+        <location line="+8"/>
+        <location line="+5"/>
+        <source>Export members</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1251"/>
-        <source>The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), true/false as yes/no, and a date written year-month-day (2025-03-01) matches any time of that day.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1253"/>
-        <source>Counting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>1 customer</source>
+        <location line="-54"/>
+        <source>Exporting the customers of “%1”…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>%1 customers</source>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Exported %1 to %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
+        <source>Exported %1 to %2.
+
+%3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Export cancelled; nothing was written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV, UTF-8 (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>A segment needs a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-157"/>
+        <source>Fix the marked condition to see who matches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-1266"/>
+        <source>The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), true/false as yes/no, and a date written year-month-day (2025-03-01) matches any time of that day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1268"/>
+        <source>Counting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <location line="+104"/>
+        <source>1 customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-103"/>
+        <location line="+103"/>
+        <source>%1 customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-100"/>
         <source>match now, %1% of %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5492,12 +5587,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Could not count: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+113"/>
         <source>Change a segment in use</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5553,8 +5648,9 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+88"/>
         <source>No event named ‘%1’ has been received yet.</source>
+        <extracomment>Customers to write. Customers written so far.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -6256,7 +6352,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1265"/>
+        <location filename="../../gui/segment_builder.py" line="-1379"/>
         <source>where</source>
         <translation type="unfinished"></translation>
     </message>
