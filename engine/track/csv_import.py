@@ -541,10 +541,14 @@ class ImportPlan:
 
 
 _ID_HEADERS: dict[str, tuple[str, ...]] = {
-    "email": ("email", "e-mail", "e_mail", "mail", "email_address", "emailaddress", "邮箱", "电子邮件"),
+    "email": ("email", "e-mail", "e_mail", "mail", "email_address", "emailaddress", "e_mail_address", "mail_address",
+              "courriel", "adresse_e_mail", "adresse_email", "adresse_mail", "adresse_électronique",
+              "correo", "correo_electrónico", "correo_electronico", "e_mail_adresse", "emailadresse",
+              "邮箱", "电子邮件", "电子邮箱", "邮件地址", "邮箱地址"),
     "user_id": ("user_id", "userid", "user", "customer_id", "customerid", "uid", "member_id", "memberid",
                 "client_id", "id", "用户id", "会员id", "客户id"),
-    "phone": ("phone", "mobile", "phone_number", "tel", "telephone", "cell", "手机", "手机号", "电话",
+    "phone": ("phone", "mobile", "phone_number", "tel", "telephone", "cell", "手机", "手机号", "手机号码", "电话",
+              "电话号码", "联系电话", "移动电话",
               "telefon", "telefonnummer", "handy", "handynummer", "mobil", "mobilnummer", "téléphone",
               "portable", "teléfono", "telefono", "móvil", "movil", "celular", "cellulare", "telemóvel",
               "telemovel", "telefone"),

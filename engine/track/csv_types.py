@@ -133,6 +133,9 @@ _CONSENT_WORDS = {**_BOOLS, **_CONSENT_YES_NO, **MARKETING_STATUSES,
                   **{k.replace("_", " "): v for k, v in MARKETING_STATUSES.items() if "_" in k}}
 
 _INT = re.compile(r"[+-]?(?:0|[1-9]\d{0,17})")
+#: Digits that are a code rather than a number: a leading zero (``01000``), or 16 digits or more,
+#: beyond what a float keeps exactly (``6212345678901234567``).
+_CODE_DIGITS = re.compile(r"0\d+|\d{16,}")
 # Leading zeros (zip codes, SKUs) do not match: such columns stay text.
 _FLOAT = re.compile(r"[+-]?(?:(?:0|[1-9]\d*)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 #: Characters that separate thousands, by the one that stands for them: comma, dot, space (and the
@@ -197,7 +200,7 @@ _DAY_MONTH = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
 _YEAR_FIRST = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})" + _TIME)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_WORDS = ("time", "date", "timestamp", "at", "ts", "when", "created", "updated", "时间", "日期")
-_PHONE_WORDS = ("phone", "mobile", "tel", "cell", "telefon", "telefonnummer", "handy", "handynummer", "mobil",
+_PHONE_WORDS = ("phone", "mobile", "tel", "cell", "telefon", "telefonnummer", "handy", "handynummer", "mobil", "tél",
                 "mobilnummer", "téléphone", "telephone", "portable", "teléfono", "telefono", "celular", "móvil",
                 "movil", "cellulare", "telemóvel", "telemovel", "telefone", "手机", "电话")
 #: Unix times accepted: 1973-03-03 to 2286-11-20 in seconds.
@@ -310,7 +313,16 @@ def infer_type(values: Sequence[str], header: str = "", *, delimiter: str = ",")
 
 def _infer(present: list[str], header: str, delimiter: str) -> ColumnType:
     best: tuple[int, ColumnType] | None = None
-    for make in (_as_bool, _as_int, _as_float, _infer_date, _as_email, _as_phone):
+    makers: tuple[Callable[[list[str], str, str], Candidate], ...] = (
+        _as_bool, _as_int, _as_float, _infer_date, _as_email, _as_phone)
+    if any(map(_CODE_DIGITS.fullmatch, present)):
+        # Leading zeros (01000, a postal code) or more digits than a number keeps exactly (a card
+        # number): codes, kept as written rather than read as numbers.
+        makers = (_as_bool, _infer_date, _as_email, _as_phone)
+    if _header_hints(header, _PHONE_WORDS):
+        # Under a phone header, digits alone (13800138000) are phone numbers, not a count.
+        makers = (_as_phone, *(m for m in makers if m is not _as_phone))
+    for make in makers:
         found = make(present, header, delimiter)
         if found is None:
             continue
@@ -520,17 +532,12 @@ def _iso_ok(text: str) -> bool:
 
 
 def _infer_date(values: list[str], header: str = "", delimiter: str = ",") -> Candidate:
+    mixed = _mixed_dates(values)
+    if mixed is not None:
+        return mixed
     iso = _fits(values, _iso_ok)
     if iso is not None:
         only_dates = all(_ISO_DATE.fullmatch(v) for v in iso)
-        rest = [v for v in values if not _iso_ok(v)]
-        if rest and all(map(_DAY_MONTH.fullmatch, rest)):
-            # ISO dates with a few written day/month (or month/day), as hand-kept sheets mix them:
-            # that order reads the ISO ones too (see _iso_instead), so no value is left over.
-            mixed = _infer_date(rest, header, delimiter)
-            if mixed is not None and mixed[0].date_format in ("dmy", "mdy"):
-                kind = "date" if only_dates and mixed[0].name == "date" else "datetime"
-                return replace(mixed[0], name=kind, iso_too=True), mixed[1]
         return ColumnType("date" if only_dates else "datetime", "iso"), len(values) - len(iso)
     year_first = _fits(values, _YEAR_FIRST.fullmatch)
     if year_first is not None:
@@ -539,12 +546,24 @@ def _infer_date(values: list[str], header: str = "", delimiter: str = ",") -> Ca
         if _fits(year_first, lambda v: _parts_ok(int(_group(_YEAR_FIRST, v, 3)), int(_group(_YEAR_FIRST, v, 4)))):
             return ColumnType(kind, "ymd"), len(values) - len(year_first)
         return None
-    found = _day_month_type(values)
-    others = [v for v in values if not _DAY_MONTH.fullmatch(v)]
-    if found is not None and others and all(_ISO_DATE.match(v) and _iso_ok(v) for v in others):
-        # A few ISO dates among day/month ones (see the ISO branch above): read too.
-        return replace(found[0], iso_too=True), 0
-    return found
+    return _day_month_type(values)
+
+
+def _mixed_dates(values: list[str]) -> Candidate:
+    """A column of dates written day/month/year (or month/day/year) and ISO 8601 (``1985-12-01``)
+    side by side, as hand-kept sheets mix them: that order, reading the ISO ones too
+    (:attr:`ColumnType.iso_too`). None when the values are not all one or the other, or all ISO."""
+    written = [bool(_DAY_MONTH.fullmatch(v)) for v in values]
+    if all(written) or not any(written):
+        return None
+    if not all(w or (_ISO_DATE.match(v) and _iso_ok(v)) for v, w in zip(values, written, strict=True)):
+        return None
+    found = _day_month_type(list(compress(values, written)))
+    if found is None or found[0].date_format not in ("dmy", "mdy"):
+        return None
+    timed = found[0].name == "datetime" or any(not _ISO_DATE.fullmatch(v) for v, w in zip(values, written, strict=True)
+                                               if not w)
+    return replace(found[0], name="datetime" if timed else "date", iso_too=True), found[1]
 
 
 def _day_month_type(values: list[str]) -> Candidate:

@@ -72,3 +72,35 @@ def test_iso_dates_in_a_day_month_column_are_read_as_dates(tmp_path: Path, ws: W
     assert done.imported == 3 and done.skipped == 0
     stored = sorted(e.occurred_at.isoformat() for e in ws.customer_events(ws.find_customer("email", "a@x.fr")))
     assert stored == ["2025-11-23T08:00:00+00:00", "2025-11-23T09:00:00+00:00", "2025-11-24T10:00:00+00:00"]
+
+
+def test_codes_of_digits_stay_text_and_lose_nothing(tmp_path: Path, ws: Workspace):
+    from engine.track.csv_types import infer_type
+
+    assert infer_type(["01000", "75001", "200000"], "Code postal").name == "text"          # a leading zero
+    assert infer_type(["6212345678901234567", "6212345678901234568"], "会员卡号").name == "text"  # 19 digits
+    assert infer_type(["75001", "69002"], "Code postal").name == "int"
+    assert infer_type(["0.5", "1.25"], "ratio").name == "float"                               # not a code
+    path = write(tmp_path / "cn.csv", ["email,会员卡号,Code postal", "a@x.fr,6212345678901234567,01000",
+                                       "b@x.fr,6212345678901234568,75001"])
+    import_customers(ws, path, ImportOptions())
+    cards = sorted(ws.get_customer(ws.find_customer("email", e)).attributes["会员卡号"] for e in ("a@x.fr", "b@x.fr"))
+    assert cards == ["6212345678901234567", "6212345678901234568"]
+    assert ws.get_customer(ws.find_customer("email", "a@x.fr")).attributes["Code postal"] == "01000"
+
+
+def test_chinese_and_french_headers_of_phones_and_addresses_name_the_customer(tmp_path: Path):
+    phones = write(tmp_path / "h.csv", ["手机号码,姓名", "13800138000,王小明", "13900139000,李华"])
+    assert preview(phones, "customers").mapping["手机号码"] == "identifiers.phone"
+    for header in ("Adresse e-mail", "Courriel", "电子邮箱"):
+        path = write(tmp_path / "m.csv", [f"{header},Nom", "a@x,A", "b@y,B", "c@z.fr,C", "d@w.fr,D"])
+        assert preview(path, "customers").mapping[header] == "identifiers.email", header
+
+
+def test_day_month_and_iso_dates_half_and_half_are_dates():
+    from engine.track.csv_types import ColumnType, infer_type
+
+    found = infer_type(["03/04/1990", "1985-12-01", "15/07/1978", "1992-02-03"], "Date de naissance")
+    assert found == ColumnType("date", "dmy", iso_too=True)
+    assert infer_type(["1985-12-01", "1992-02-03"]) == ColumnType("date", "iso")
+    assert infer_type(["03/04/1990", "1985-12-01", "soon"]).name == "text"     # not all dates: as before
