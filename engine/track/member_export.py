@@ -143,6 +143,12 @@ def _rows(spool: IO[str], kinds: list[str], keys: list[str], tagged: bool,
                *(value(row["attributes"].get(k)) for k in keys)]
 
 
+def _short(name: str, limit: int = 100) -> str:
+    """``name`` cut to ``limit`` bytes in UTF-8 (between characters), so that the temporary file
+    named after a long target name still fits the file system's 255 bytes."""
+    return name.encode("utf-8", "surrogateescape")[:limit].decode("utf-8", "ignore")
+
+
 def write_members(target: Path, customers: Iterable[Any], *, sheet: str = "Customers",
                   progress: Callable[[int], None] | None = None,
                   cancelled: Callable[[], bool] | None = None) -> ExportResult:
@@ -150,10 +156,16 @@ def write_members(target: Path, customers: Iterable[Any], *, sheet: str = "Custo
     suffix (see the module docstring); ``sheet``: the workbook's sheet name."""
     fmt = export_format(target)
     folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
+    try:
+        # Checking a name the system refuses (longer than 255 bytes, a folder it cannot enter)
+        # raises rather than answering False.
+        is_folder = target.is_dir()
+    except OSError as exc:
+        raise JourneyStudioError(f"cannot write there: {exc.strerror or exc}", where=str(target)) from None
+    if is_folder:
         raise JourneyStudioError(f"is a folder; give a file name such as members.{fmt}", where=str(target))
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        handle, temp = tempfile.mkstemp(prefix=f".{_short(target.name)}.", suffix=".tmp", dir=folder)
         os.close(handle)
     except OSError as exc:
         raise JourneyStudioError(f"cannot write there: {exc.strerror or exc}", where=str(target)) from None
