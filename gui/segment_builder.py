@@ -27,6 +27,7 @@ Saving or deleting a segment that journeys use asks first, naming the journeys
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from pathlib import Path
@@ -1111,6 +1112,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         sample_title.setObjectName("sectionTitle")
         self.sample = QtWidgets.QListWidget(pane)
         self.sample.setObjectName("segmentSample")
+        self.sample.setItemDelegate(_LinesDelegate(self.sample))
         self.sample.setToolTip(self.tr("A few customers who match, picked at random. Double-click one to see "
                                        "their profile."))
         self.sample.itemActivated.connect(lambda item: self.customerRequested.emit(item.data(_ID_ROLE) or ""))
@@ -1489,15 +1491,19 @@ class SegmentBuilder(QtWidgets.QMainWindow):
                                self._on_export_failed, key="export")
 
     def _end_export(self) -> bool:
-        """Close the progress dialog; whether the export was cancelled."""
+        """Close the progress dialog; whether the export was cancelled (its Cancel pressed)."""
         if self._export is None:
             return False
         progress, stop = self._export
         self._export = None
+        # Closing a progress dialog emits ``canceled``: read the flag first, and let the closing
+        # set nothing, so that a failure is never taken for a cancel.
+        cancelled = stop.is_set()
+        progress.canceled.disconnect(stop.set)
         progress.close()
         progress.deleteLater()
         self.export_button.setEnabled(bool(self.last_count))
-        return stop.is_set()
+        return cancelled
 
     def _on_exported(self, result: ExportResult, fmt: str) -> None:
         self._end_export()
@@ -1656,6 +1662,39 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.background.shutdown()
 
 
+class _LinesDelegate(QtWidgets.QStyledItemDelegate):
+    """Gives each line of an item (a sample customer: name, then e-mail or phone) the height of
+    its tallest line.
+
+    The style draws a line only when the next one would still fit at the same height, and elides
+    the rest. A Chinese name is set in a fallback font taller than the Latin text under it, so at
+    its natural height the row would show ``王小明…`` without the customer's e-mail.
+    """
+
+    def sizeHint(self, option: QtWidgets.QStyleOptionViewItem,  # noqa: N802
+                 index: QtCore.QModelIndex) -> QtCore.QSize:
+        size = super().sizeHint(option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not isinstance(text, str) or "\n" not in text:
+            return size
+        heights = [line_height(option.font, line) for line in text.split("\n")]
+        size.setHeight(size.height() + math.ceil(max(heights) * len(heights) - sum(heights)))
+        return size
+
+
+def line_height(font: QtGui.QFont, text: str) -> float:
+    """The height of ``text`` laid out as one line in ``font`` (fallback fonts included)."""
+    layout = QtGui.QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    height = 0.0
+    if line.isValid():
+        line.setLineWidth(1_000_000)  # one line, never wrapped
+        height = line.height()
+    layout.endLayout()
+    return height
+
+
 class _ExportProgress(QtCore.QObject):
     """Carries an export's progress from the worker to the UI thread (it lives on the latter)."""
 
@@ -1665,10 +1704,16 @@ class _ExportProgress(QtCore.QObject):
     done = Signal(int)
 
 
+#: The longest suggested file name, in UTF-8 bytes (file systems take 255), leaving room for a suffix.
+MAX_FILE_NAME_BYTES = 150
+
+
 def file_name(text: str) -> str:
     """``text`` as a file's name on any system: no ``<>:"/\\|?*`` or control characters, at
-    most 100 characters; ``"members"`` if nothing is left."""
-    name = re.sub(r'[<>:"/\\|?*\x00-\x1f\s]+', " ", text).strip(" .")[:100].strip(" .")
+    most 100 characters and :data:`MAX_FILE_NAME_BYTES` bytes in UTF-8 (cut between characters);
+    ``"members"`` if nothing is left."""
+    name = re.sub(r'[<>:"/\\|?*\x00-\x1f\s\ud800-\udfff]+', " ", text).strip(" .")[:100]
+    name = name.encode("utf-8")[:MAX_FILE_NAME_BYTES].decode("utf-8", "ignore").strip(" .")
     return name or "members"
 
 

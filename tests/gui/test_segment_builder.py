@@ -3,6 +3,7 @@ literally, errors name the row, and saving or deleting a segment journeys use as
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from engine.commands import make_node
 from engine.document import Journey
 from engine.spec import default_registry
 from engine.track.segments import SegmentStore
-from gui.qt import Qt
+from gui.qt import Qt, QtGui, QtWidgets
 
 
 def _seed(ws) -> None:
@@ -427,3 +428,97 @@ def test_export_members_writes_a_workbook_and_cancel_writes_nothing(qtbot, ws, b
     builder.export_members()
     assert builder.messages and "name the file .xlsx" in builder.messages[-1][1]
     assert builder._export is None
+
+
+def test_a_failed_export_says_why_and_a_cancel_still_says_cancelled(qtbot, ws, builder, tmp_path, monkeypatch):
+    _seed(ws)
+    builder.show()
+    _count_is(qtbot, builder, 12)
+    # A folder that does not exist: the export fails, and the reason is shown (not "cancelled").
+    target = tmp_path / "missing" / "members.csv"
+    builder._ask_export_path = lambda suggested: str(target)
+    builder.export_members()
+    qtbot.waitUntil(lambda: builder._export is None and not builder.busy)
+    assert len(builder.messages) == 1
+    title, text = builder.messages[0]
+    assert title == "Export members" and "cannot write there" in text and str(target) in text
+    assert builder.statusBar().currentMessage() != "Export cancelled; nothing was written"
+    assert not target.parent.exists()
+    assert builder.export_button.isEnabled()
+
+    # The Cancel button of the progress dialog still cancels, and says so.
+    import engine.track.member_export as member_export
+    import gui.segment_builder as module
+
+    monkeypatch.setattr(member_export, "CHUNK", 1)
+    builder.messages.clear()
+    target = tmp_path / "members.csv"
+    builder._ask_export_path = lambda suggested: str(target)
+    proceed = threading.Event()
+    real_write = module.write_members
+
+    def write_after_cancel(*args, **kwargs):
+        proceed.wait(10)
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(module, "write_members", write_after_cancel)
+    builder.export_members()
+    progress = builder._export[0]
+    cancel = progress.findChild(QtWidgets.QPushButton)
+    assert cancel.text() == "Cancel"
+    cancel.click()
+    proceed.set()
+    qtbot.waitUntil(lambda: builder._export is None and not builder.busy)
+    assert builder.messages == [] and not target.exists()
+    assert builder.statusBar().currentMessage() == "Export cancelled; nothing was written"
+
+
+def test_the_suggested_file_name_fits_any_file_system():
+    from gui.segment_builder import file_name
+
+    chinese = "高价值客户" * 18 + "王"  # 91 characters, 273 bytes in UTF-8
+    name = file_name(chinese)
+    assert len((name + ".xlsx").encode("utf-8")) <= 155
+    assert chinese.startswith(name) and len(name) == 50  # cut between characters, never inside one
+    assert file_name("a" * 300) == "a" * 100
+    assert file_name("é" * 120) == "é" * 75  # two bytes each
+    assert file_name("Pro: plan?") == "Pro plan"
+    assert file_name("   ") == "members"
+    assert file_name("a\ud800b") == "a b"  # a lone surrogate has no UTF-8 form
+
+
+def _line_heights(font, text: str) -> list[float]:
+    """Each line of ``text`` as laid out in ``font``, fallback fonts (Chinese) included."""
+    heights = []
+    for part in text.split("\n"):
+        layout = QtGui.QTextLayout(part, font)
+        layout.beginLayout()
+        line = layout.createLine()
+        line.setLineWidth(10_000)
+        heights.append(line.height())
+        layout.endLayout()
+    return heights
+
+
+def test_a_sample_customer_with_a_chinese_name_shows_both_lines(qtbot, ws, builder):
+    ws.upsert_customer({"email": "wang.xiaoming@example.cn"}, {"name": "王小明"})
+    ws.upsert_customer({"email": "lihua@example.cn"}, {"name": "李华"})
+    ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann Smith"})
+    builder.resize(1280, 800)
+    builder.show()
+    _count_is(qtbot, builder, 3)
+    items = {item.text().split("\n")[0]: item for item in _sample(builder)}
+    assert items["王小明"].text() == "王小明\nwang.xiaoming@example.cn"
+    font = builder.sample.font()
+    ann = builder.sample.visualItemRect(items["Ann Smith"]).height()
+    # What a row adds around its text (padding, border), from a Latin row, where both lines show.
+    around = ann - sum(_line_heights(font, items["Ann Smith"].text()))
+    for name in ("王小明", "李华"):
+        item = items[name]
+        lines = _line_heights(font, item.text())
+        height = builder.sample.visualItemRect(item).height()
+        assert height == builder.sample.sizeHintForIndex(builder.sample.indexFromItem(item)).height()
+        # The style draws a line only when the next one fits at the same height: the text area
+        # holds the tallest line (the name, in a fallback font) twice, or the e-mail is hidden.
+        assert height - around >= 2 * max(lines), (name, height, around, lines)
+        assert height - around >= 2 * builder.sample.fontMetrics().lineSpacing()
