@@ -927,6 +927,8 @@ class MappingPage(QtWidgets.QWizardPage):
         self.date_format.currentTextChanged.connect(lambda _t: self.check())
         self.time_zone.currentTextChanged.connect(lambda _t: self.check())
         self.event_name.textChanged.connect(lambda _t: self.check())
+        # The sample numbers that are no number of the country are said again for the new one.
+        self.phone_country.currentIndexChanged.connect(lambda _i: self.check())
 
     def _place_phone_country(self, *, events: bool) -> None:
         """The phone country goes under the identifier (a customers file has no event name row
@@ -1200,8 +1202,13 @@ class MappingPage(QtWidgets.QWizardPage):
         p = self.wiz.preview
         phones = self._phone_used()
         if phones and not self._phone_country_chosen:
-            self._fill_phone_countries()
-            self.phone_country.setCurrentIndex(max(0, self.phone_country.findData(self.phone_country_before or "")))
+            self._syncing = True  # choosing the country here is part of this check, not another one
+            try:
+                self._fill_phone_countries()
+                self.phone_country.setCurrentIndex(
+                    max(0, self.phone_country.findData(self.phone_country_before or "")))
+            finally:
+                self._syncing = False
             self._phone_country_chosen = True
         options = self.options()
         try:
