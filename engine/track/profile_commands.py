@@ -69,7 +69,13 @@ def add_commands(sub: argparse._SubParsersAction,
     workspace_options(p)
     p.set_defaults(handler=cmd_show)
 
-    p = actions.add_parser("export", help="everything stored about a customer, as JSON")
+    p = actions.add_parser(
+        "export", help="everything stored about a customer, as JSON",
+        description="Everything stored about a customer, as JSON: identifiers, attributes, consent, tags, events, "
+                    "journey runs with their steps and messages, opt-outs and merges. 'segments' lists the saved "
+                    "segments the customer was a member of at each segment's last refresh (the membership that "
+                    "starts journeys); 'segments_matching_now' the saved segments whose rules pick the customer "
+                    "now.")
     p.add_argument("identifier", metavar="IDENTIFIER", help=f"the customer: {IDENTIFIER_FORMS}")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
     workspace_options(p)
@@ -131,8 +137,11 @@ def _ids(pairs: Any) -> str:
 def cmd_search(args: argparse.Namespace) -> int:
     from engine.track.profiles import MAX_PAGE, search
 
+    hint = None
     with _open(args, write=False) as ws:
         page = search(ws, args.text, args.offset, min(args.limit, MAX_PAGE), attribute=args.attribute)
+        if page.total == 0 and args.attribute:
+            hint = _attribute_hint(ws, args.attribute)
     if args.json:
         _out(_json({"total": page.total, "offset": page.offset, "customers": [
             {"id": c.id, "label": c.label, "identifiers": [{"kind": k, "value": v} for k, v in c.identifiers],
@@ -143,12 +152,31 @@ def cmd_search(args: argparse.Namespace) -> int:
         _out(f"{c.id}  {c.label}  ({_ids(c.identifiers)})")
     if page.total == 0:
         _out("no customers" + (f" match '{args.text}'" if args.text else ""))
+        if hint:
+            _out(f"note: {hint}")
     else:
         shown = len(page.items)
         first = page.offset + 1 if shown else page.offset
         _out(f"{first:,}–{page.offset + shown:,} of {_plural(page.total, 'customer')}" if shown
              else f"{_plural(page.total, 'customer')}; none past {page.offset:,}")
     return 0
+
+
+def _attribute_hint(ws: Any, name: str) -> str | None:
+    """Why searching the attribute ``name`` found nobody, when no customer has it: names are
+    exact, so the closest one there is (``Ville`` for ``ville``); e-mail addresses and phone
+    numbers that identify customers are searched without ``--attribute``."""
+    from engine.track.segments import closest_name, known_names, missing_names
+
+    _events, missing = missing_names(ws, events=set(), attributes={name})
+    if not missing:
+        return None
+    hint = f"no customer has an attribute '{name}' (names are exact, capitals and accents included)"
+    if name.casefold() in ("email", "phone", "e-mail", "mail", "mobile"):
+        return hint + "; the e-mail addresses and phone numbers that identify customers are searched without " \
+                      "--attribute"
+    close = closest_name(name, known_names(ws).attributes)
+    return hint + (f"; did you mean '{close}'?" if close else "")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -378,9 +406,9 @@ def cmd_phones(args: argparse.Namespace) -> int:
         if not args.yes:
             if not sys.stdin.isatty():
                 raise JourneyStudioError(
-                    f"nothing rewritten: writing {_plural(plan.actionable, 'phone number')} with the country code "
-                    "needs confirmation in a terminal (an answer from a pipe is not read); add --yes to rewrite "
-                    "without asking")
+                    f"nothing rewritten: changing {_plural(plan.actionable, 'phone number')} stored without a "
+                    "country code needs confirmation in a terminal (an answer from a pipe is not read); add --yes "
+                    "to rewrite without asking")
             ask = sys.stderr if args.json else sys.stdout
             ask.write("\n".join(_phones_question(plan)) + " [y/N] ")
             ask.flush()

@@ -311,8 +311,8 @@ def test_cli_rewrite_asks_in_a_terminal_and_refuses_a_pipe(cli, capsys, monkeypa
     code, out, err = run(capsys, "profiles", "phones", "--rewrite", *options)
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        "journey-studio: error: nothing rewritten: writing 3 phone numbers with the country code needs confirmation "
-        "in a terminal (an answer from a pipe is not read); add --yes to rewrite without asking"]
+        "journey-studio: error: nothing rewritten: changing 3 phone numbers stored without a country code needs "
+        "confirmation in a terminal (an answer from a pipe is not read); add --yes to rewrite without asking"]
     with Workspace.open(location, read_only=True) as ws:
         assert local_phone_count(ws) == 6 and exists(ws, ids["bo_old"])
 

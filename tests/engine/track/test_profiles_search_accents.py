@@ -158,3 +158,19 @@ def test_cli_search_without_accents(tmp_path: Path, capsys):
     assert main(["profiles", "search", "zurich", "--workspace", str(location)]) == 0
     out = capsys.readouterr().out
     assert f"{anna}  Anna Meier  (email:anna@example.com)" in out and "1–1 of 1 customer" in out
+
+
+def test_cli_search_of_an_attribute_nobody_has_names_the_closest(tmp_path: Path, capsys):
+    location = str(tmp_path / "workspace.db")
+    with Workspace.open(location) as ws:
+        ws.upsert_customer({"email": "zoe@example.com"}, {"Prénom": "Zoé", "Ville": "Zürich"})
+    assert main(["profiles", "search", "zurich", "--attribute", "ville", "--workspace", location]) == 0
+    assert capsys.readouterr().out == (
+        "no customers match 'zurich'\nnote: no customer has an attribute 'ville' (names are exact, capitals and "
+        "accents included); did you mean 'Ville'?\n")
+    assert main(["profiles", "search", "zurich", "--attribute", "Ville", "--workspace", location]) == 0
+    assert "1–1 of 1 customer" in capsys.readouterr().out
+    assert main(["profiles", "search", "lyon", "--attribute", "Ville", "--workspace", location]) == 0
+    assert capsys.readouterr().out == "no customers match 'lyon'\n"          # the attribute is there: no note
+    assert main(["profiles", "search", "zoe@", "--attribute", "email", "--workspace", location]) == 0
+    assert "searched without --attribute" in capsys.readouterr().out
