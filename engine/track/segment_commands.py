@@ -509,6 +509,8 @@ def cmd_members(args: argparse.Namespace) -> int:
     from engine.store.models import utcnow
     from engine.track.segments import SegmentStore
 
+    if args.out is not None and not args.out.strip():
+        raise JourneyStudioError("--out needs a file name, such as members.xlsx or members.csv")
     limit = args.limit if args.limit is not None else (None if args.out else DEFAULT_SHOWN)
     with _open(args, write=False) as ws:
         store = SegmentStore(ws)

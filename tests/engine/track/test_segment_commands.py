@@ -506,3 +506,9 @@ def test_list_columns_line_up_after_chinese_names_and_whole_numbers_lose_their_p
     for row in rows:
         assert at(row, end).isdigit() and at(row, end + 1) == " ", row
     assert cell(430.0) == "430" and cell(320.5) == "320.5" and cell(3) == "3" and cell(1e20) == "1e+20"
+
+
+def test_members_out_without_a_name_is_refused(pop, capsys):
+    code, out, err = run(pop, capsys, "members", "Everyone", "--out", "")
+    assert code == 1 and out == "" and err == "journey-studio: error: --out needs a file name, such as members.xlsx " \
+                                              "or members.csv\n"
