@@ -465,9 +465,11 @@ def _number(p: Any) -> dict[str, Any]:
     return data
 
 
-def _pair(m: Any) -> dict[str, Any]:
-    return {"kept_customer_id": m.kept_id, "merged_customer_id": m.merged_id, "number": m.number,
-            "e164": m.e164, "events_moved": m.events_moved}
+def _pair(m: Any, *, merged: bool = True) -> dict[str, Any]:
+    pair = {"kept_customer_id": m.kept_id, "merged_customer_id": m.merged_id, "number": m.number, "e164": m.e164}
+    if merged:  # a refused merge moved nothing
+        pair["events_moved"] = m.events_moved
+    return pair
 
 
 def _examples(items: Any, line: Callable[[Any], str], shown: int = SHOWN_EXAMPLES, *,
@@ -581,7 +583,7 @@ def _phones_outcome(args: argparse.Namespace, done: Any, remembered: str | None,
                            "merged": len(done.merged), "refused": len(done.refused),
                            "not_valid": len(done.not_valid), "skipped": len(done.skipped)},
                 "rewritten": [_number(p) for p in done.rewritten], "removed": [_number(p) for p in done.removed],
-                "merged": [_pair(m) for m in done.merged], "refused": [_pair(m) for m in done.refused],
+                "merged": [_pair(m) for m in done.merged], "refused": [_pair(m, merged=False) for m in done.refused],
                 "not_valid": [_number(p) for p in done.not_valid], "skipped": [_number(p) for p in done.skipped]}
         if error is not None:
             data["error"] = error
