@@ -1378,6 +1378,21 @@ class ResultPage(QtWidgets.QWizardPage):
         layout.addWidget(self.failure)
         self.warnings = _message_label("pageWarning", self)
         layout.addWidget(self.warnings)
+        # The import changed the phone country and numbers stored before have none: write them with it.
+        phones_row = QtWidgets.QHBoxLayout()
+        self.phones_note = QtWidgets.QLabel("", self)
+        self.phones_note.setObjectName("hint")
+        self.phones_note.setWordWrap(True)
+        phones_row.addWidget(self.phones_note, 1)
+        self.phones_button = QtWidgets.QPushButton(self.tr("Write stored numbers with their country code…"), self)
+        self.phones_button.setObjectName("writeStoredPhones")
+        self.phones_button.setToolTip(self.tr("See what writing the phone numbers stored without a country code "
+                                              "with it does, and do it"))
+        self.phones_button.clicked.connect(self.open_phone_numbers)
+        phones_row.addWidget(self.phones_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(phones_row)
+        #: The Phone numbers dialog last opened from this page (None: never).
+        self.phone_dialog = None
         errors_row = QtWidgets.QHBoxLayout()
         self.errors_title = QtWidgets.QLabel(self)
         self.errors_title.setWordWrap(True)
@@ -1448,6 +1463,7 @@ class ResultPage(QtWidgets.QWizardPage):
         _show(self.detail, "")
         p = self.wiz.preview
         self.setSubTitle(Path(p.path).name if p is not None else " ")
+        self._show_phones(None)
         empty = result is not None and not result.cancelled and result.rows_read == 0
         if result is None or empty:
             self.setTitle(self.tr("Import failed") if result is None else self.tr("Nothing to import"))
@@ -1483,6 +1499,7 @@ class ResultPage(QtWidgets.QWizardPage):
         self._tile("skipped", self.tr("Bad rows skipped"), result.skipped, bad=True)
         self.tiles.addStretch(1)
         _show(self.warnings, "\n".join(w[:1].upper() + w[1:] for w in result.warnings))
+        self._show_phones(result)
         self.model.set_errors(result.errors)
         has_errors = bool(result.errors)
         self.errors_title.setVisible(True)
@@ -1507,6 +1524,42 @@ class ResultPage(QtWidgets.QWizardPage):
             self._fit_reason()
             self.table.selectRow(0)
             self._show_detail(self.model.index(0, 0))
+
+    def _show_phones(self, result: ImportResult | None) -> None:
+        """Offer to write the numbers stored without a country code with one, when the import set or
+        changed the phone country and there are such numbers."""
+        local = 0
+        if result is not None and result.phone_country_change and result.phone_country \
+                and self.wiz.workspace is not None:
+            from engine.track.phone_rewrite import local_phone_count
+
+            try:
+                local = local_phone_count(self.wiz.workspace)
+            except JourneyStudioError:
+                local = 0
+        if local:
+            calling = calling_codes().get(result.phone_country)
+            code = f"+{calling}…" if calling else result.phone_country
+            self.phones_note.setText(fill(
+                self.tr("1 phone number stored before has no country code: looking it up as a %2 number misses it, "
+                        "and its customer may have a second profile under the %2 number.") if local == 1 else
+                self.tr("%1 phone numbers stored before have no country code: looking them up as %2 numbers misses "
+                        "them, and their customers may have second profiles under the %2 numbers."),
+                f"{local:,}", code))
+        self.phones_note.setVisible(bool(local))
+        self.phones_button.setVisible(bool(local))
+
+    def open_phone_numbers(self):
+        """Open the dialog that writes the stored phone numbers with their country code."""
+        from gui.phone_numbers_dialog import PhoneNumbersDialog
+
+        if self.phone_dialog is not None:
+            self.phone_dialog.shutdown()
+            self.phone_dialog.deleteLater()
+        self.phone_dialog = PhoneNumbersDialog(self.wiz.workspace, self)
+        self.phone_dialog.rewritten.connect(lambda _outcome: self._show_phones(self.wiz.result))
+        self.phone_dialog.open()
+        return self.phone_dialog
 
     def _fit_reason(self) -> None:
         """Reason as wide as its longest text, and at least as wide as the room left in the table."""

@@ -37,7 +37,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.runtime.clock import parse_iso
@@ -68,6 +68,9 @@ from gui.profile_saving import (
 )
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 from gui.tracking_panel import source_label as stored_source_label
+
+if TYPE_CHECKING:
+    from gui.phone_numbers_dialog import PhoneNumbersDialog
 
 #: Customers per page of results (the next page comes when the list is scrolled near its end).
 PAGE = 50
@@ -926,6 +929,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self._notice_for: str | None = None
         #: The customer the notice's Merge… button offers (one who holds an identifier a save left).
         self._merge_suggestion: CustomerSummary | None = None
+        #: The Phone numbers dialog last opened (None: never).
+        self.phone_dialog: PhoneNumbersDialog | None = None
 
         self._build_actions()
         splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
@@ -1018,7 +1023,17 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         count_row.setContentsMargins(0, 0, 0, 0)
         count_row.addWidget(self.count_label, 1)
         count_row.addWidget(self.more_button)
-        layout.addWidget(self.search_box)
+        # Actions on the whole list go beside the search box.
+        self.phones_button = QtWidgets.QPushButton(self.tr("&Phone numbers…"), pane)
+        self.phones_button.setObjectName("phoneNumbers")
+        self.phones_button.setToolTip(self.tr("Phone numbers stored without a country code: see what writing them "
+                                              "with it does (profiles of one person are merged), and do it"))
+        self.phones_button.clicked.connect(self.open_phone_numbers)
+        search_row = QtWidgets.QHBoxLayout()
+        search_row.setContentsMargins(0, 0, 0, 0)
+        search_row.addWidget(self.search_box, 1)
+        search_row.addWidget(self.phones_button)
+        layout.addLayout(search_row)
         layout.addLayout(count_row)
         layout.addWidget(self.results_stack, 1)
         return pane
@@ -1463,6 +1478,20 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             self.show_customer(self.current_id)
         else:
             self.check_shown()
+
+    def open_phone_numbers(self) -> PhoneNumbersDialog:
+        """Open the dialog that writes phone numbers stored without a country code with one; the
+        list and the shown profile are read again after it wrote any."""
+        from gui.phone_numbers_dialog import PhoneNumbersDialog
+
+        if self.phone_dialog is not None:
+            self.phone_dialog.shutdown()
+            self.phone_dialog.deleteLater()
+        dialog = PhoneNumbersDialog(self.workspace, self)
+        dialog.rewritten.connect(lambda _outcome: (self.refresh(), self.customersChanged.emit()))
+        self.phone_dialog = dialog
+        dialog.open()
+        return dialog
 
     def check_shown(self) -> None:
         """Find out whether the shown customer is still in the workspace (one look-up by id; the
@@ -2503,6 +2532,8 @@ class ProfilesWindow(QtWidgets.QMainWindow):
     def shutdown(self) -> None:
         """Wait for the engine call under way and accept no more (the app is closing)."""
         self.search_timer.stop()
+        if self.phone_dialog is not None:
+            self.phone_dialog.shutdown()
         self.background.shutdown()
 
 
