@@ -1058,7 +1058,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+336"/>
+        <location filename="../../gui/segment_builder.py" line="+337"/>
         <source>values, separated by commas</source>
         <extracomment>Where the conditions (or filters) of a JSON form are among the rows they came from: per list, each item&apos;s row number and the places below it (see :func:`row_path`).</extracomment>
         <translation type="unfinished"></translation>
@@ -1398,7 +1398,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+423"/>
+        <location filename="../../gui/profiles_window.py" line="+426"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation type="unfinished">名称</translation>
@@ -1625,7 +1625,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+660"/>
+        <location filename="../../gui/import_wizard.py" line="+667"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,7 +1678,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1236"/>
+        <location line="-1243"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -2096,7 +2096,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1036"/>
+        <location line="+1096"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
@@ -3105,7 +3105,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-883"/>
+        <location filename="../../gui/import_wizard.py" line="-943"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never).</extracomment>
         <translation type="unfinished"></translation>
@@ -3147,12 +3147,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+383"/>
+        <location line="+390"/>
         <source>Only when no column holds the event name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-379"/>
+        <location line="-386"/>
         <source>Keep as written</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3218,7 +3218,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>%1 (+%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3284,7 +3284,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+154"/>
+        <location line="+159"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3489,6 +3489,300 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
 </context>
 <context>
+    <name>PhoneNumbersDialog</name>
+    <message>
+        <location filename="../../gui/phone_numbers_dialog.py" line="+102"/>
+        <source>Phone numbers without a country code</source>
+        <extracomment>Numbers the table lists at most (the summary counts them all). (what happens, the number), merges first, as listed. Customer id → the label to show (name, else main identifier, else id). Numbers were written (profiles may have been merged); carries the PhoneOutcome.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Numbers stored before the workspace had a phone country keep the form they were stored in (0612345678), so a customer imported before and after can have two profiles. Written with the country code, they are stored the way imports and the collector store them now (+33612345678).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The country the numbers written without a country code are numbers of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Country of numbers without +:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stored as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>With country code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What happens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>&amp;Write with country code…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Store these numbers with the country code, merging each profile whose number another customer holds with the country code into that customer&apos;s profile; asks first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Choose a country</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 (+%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choose the country the numbers written without a country code are numbers of.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reading the phone numbers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The workspace has no phone country: later imports and the collector keep numbers written without a country code as written. Choose the country in the import wizard to have them read as its numbers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The workspace reads numbers written without a country code as %1 numbers, not %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The phone numbers could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing to do: every phone number is stored with its country code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 phone number is stored without a country code; read as a %2 number (%3):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 phone numbers are stored without a country code; read as %2 numbers (%3):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>1 would be written with the country code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 would be written with the country code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>1 is a number another customer holds with the country code: its profile would be merged into the one that holds the %2 number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 are numbers other customers hold with the country code: their profiles would be merged into the ones that hold the %2 numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>1 pair of profiles is left alone: both hold a user id (use Merge… if they are one person)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 pairs of profiles are left alone: both profiles of each pair hold a user id (use Merge… if they are one person)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>1 copy without the country code would be removed: its customer holds the %2 number already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 copies without the country code would be removed: their customers hold the %2 numbers already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>1 is not a valid %2 number and would be kept as written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 are not valid %2 numbers and would be kept as written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing to do: the pairs left need a decision by hand.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing to do: the numbers left are not valid numbers of this country.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Customer %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The first %1 of %2 numbers are listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Written with the country code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Removed: the customer holds it with the country code already</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Left alone: both this customer and %1 hold a user id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Profile merged into %1, who holds %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not a valid %1 number: kept as written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Write phone numbers with their country code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Writing the phone numbers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Write 1 phone number stored without a country code as a %2 number (%3)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Write %1 phone numbers stored without a country code as %2 numbers (%3)?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1 pair of profiles will be merged into the profile that holds the %2 number. A merge cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 pairs of profiles will be merged into the profiles that hold the %2 numbers. A merge cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No profiles will be merged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Stopped by an error: %1. What was done before is kept; the rest is as it was: write again to do the rest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Wrote 1 phone number with its country code (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wrote %1 phone numbers with their country code (%2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Removed 1 copy without the country code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Removed %1 copies without the country code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Merged 1 pair of profiles, keeping the one with the %2 number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Merged %1 pairs of profiles, keeping the ones with the %2 numbers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Left 1 pair of profiles as it is: both hold a user id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Left %1 pairs of profiles as they are: both profiles of each pair hold a user id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Left 1 number as it was: it changed while this ran.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Left %1 numbers as they were: they changed while this ran.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PlaceholderButton</name>
     <message>
         <location filename="../../gui/template_editor.py" line="+96"/>
@@ -3510,7 +3804,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-619"/>
+        <location filename="../../gui/import_wizard.py" line="-626"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3624,12 +3918,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1489"/>
+        <location line="+1515"/>
         <source>Segment collector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1349"/>
+        <location line="-1375"/>
         <source>“%1” is not a number</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3816,9 +4110,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>Undo</source>
-        <extracomment>The detail pane says who was just erased: a search coming back does not replace it by its best match (only a customer the user picks, or a new search text, does). The shown customer is no longer in the workspace (merged into another profile, or erased, elsewhere): the pane keeps showing it, with the unsaved edits, under a notice. The workspace&apos;s country of phone numbers written without a country code (read with each profile), for the form an edited phone number takes as an identifier. Identifier changes the user unticked in the edit bar, as (kind, old, new). Edits of a profile merged away, to be put on the kept profile once it is shown: (kept id, the state they started from, the edited state, the identifier changes the user had unticked). Edits carried from a profile merged away that the kept profile&apos;s values stood in the way of (what the &quot;applied&quot; notice lists). Attributes whose edit was carried over from a profile merged away (until the shown profile is read again): their identifier follows only from an identifier equal to the value they had (:func:`gui.profile_saving.follow_identifier`, ``strict``). What the notice bar says: &quot;gone&quot; (the shown customer went), &quot;held&quot; (an identifier a save left), &quot;applied&quot; (edits carried from a profile merged away), or None; and about which customer. The customer the notice&apos;s Merge… button offers (one who holds an identifier a save left).</extracomment>
+        <extracomment>The detail pane says who was just erased: a search coming back does not replace it by its best match (only a customer the user picks, or a new search text, does). The shown customer is no longer in the workspace (merged into another profile, or erased, elsewhere): the pane keeps showing it, with the unsaved edits, under a notice. The workspace&apos;s country of phone numbers written without a country code (read with each profile), for the form an edited phone number takes as an identifier. Identifier changes the user unticked in the edit bar, as (kind, old, new). Edits of a profile merged away, to be put on the kept profile once it is shown: (kept id, the state they started from, the edited state, the identifier changes the user had unticked). Edits carried from a profile merged away that the kept profile&apos;s values stood in the way of (what the &quot;applied&quot; notice lists). Attributes whose edit was carried over from a profile merged away (until the shown profile is read again): their identifier follows only from an identifier equal to the value they had (:func:`gui.profile_saving.follow_identifier`, ``strict``). What the notice bar says: &quot;gone&quot; (the shown customer went), &quot;held&quot; (an identifier a save left), &quot;applied&quot; (edits carried from a profile merged away), or None; and about which customer. The customer the notice&apos;s Merge… button offers (one who holds an identifier a save left). The Phone numbers dialog last opened (None: never).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3838,28 +4132,38 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+1080"/>
+        <location line="+1104"/>
         <source>Save changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1069"/>
+        <location line="-1093"/>
         <source>Search by email, phone, id or any attribute value…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+448"/>
+        <location line="+458"/>
         <source>Load more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-444"/>
+        <location line="-454"/>
         <source>List the next %1 customers (scrolling to the end of the list does the same)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+38"/>
+        <source>&amp;Phone numbers…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Phone numbers stored without a country code: see what writing them with it does (profiles of one person are merged), and do it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+55"/>
         <source>Export…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3876,12 +4180,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="-64"/>
-        <location line="+795"/>
+        <location line="+809"/>
         <source>Find another profile of the same person and merge the two into one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-792"/>
+        <location line="-806"/>
         <source>Delete customer…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3902,12 +4206,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+562"/>
+        <location line="+576"/>
         <source>Events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-561"/>
+        <location line="-575"/>
         <source>Journeys</source>
         <translation type="unfinished">旅程</translation>
     </message>
@@ -3938,12 +4242,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+681"/>
+        <location line="+695"/>
         <source>Store the changed attributes, consent and tags (Ctrl+S)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-663"/>
+        <location line="-677"/>
         <source>Events, look-ups and merges find a customer by their identifiers, while messages go to the attribute. Untick to change the attribute only.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3969,13 +4273,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+551"/>
+        <location line="+565"/>
         <location line="+23"/>
         <source>Add attribute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-572"/>
+        <location line="-586"/>
         <location line="+49"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
@@ -3986,7 +4290,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+625"/>
+        <location line="+639"/>
         <source>This profile is no longer in the workspace</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4141,22 +4445,22 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+187"/>
+        <location line="+189"/>
         <source>another profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1341"/>
+        <location line="-1357"/>
         <source>Consent per channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-989"/>
+        <location line="-1001"/>
         <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5), and thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 alone could be a thousand or one, so write 1000 or 1.0.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+994"/>
+        <location line="+1006"/>
         <source>Ticked: granted. Empty: refused. Filled square: not recorded. Click to change.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4172,12 +4476,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+552"/>
+        <location line="+566"/>
         <source>Add tag</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-549"/>
+        <location line="-563"/>
         <source>Remove the selected tags</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4319,7 +4623,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+117"/>
         <source>No identifiers</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4543,12 +4847,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1183"/>
+        <location line="-1197"/>
         <source>Double-click a cell to change it. Numbers: 99.5 or 99,5.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+798"/>
+        <location line="+812"/>
         <source>%1; %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4693,14 +4997,25 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+611"/>
-        <location line="+104"/>
+        <location filename="../../gui/import_wizard.py" line="+618"/>
+        <location line="+120"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-84"/>
+        <location line="-98"/>
+        <source>Write stored numbers with their country code…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>See what writing the phone numbers stored without a country code with it does, and do it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>E&amp;xport errors…</source>
+        <extracomment>The Phone numbers dialog last opened from this page (None: never).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4709,7 +5024,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+67"/>
         <source>Import failed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4789,7 +5104,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>No errors in the %1 rows read before the import was cancelled; the rest of the file was not read.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4809,7 +5124,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
+        <source>1 phone number stored before has no country code: looking it up as a %2 number misses it, and its customer may have a second profile under the %2 number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 phone numbers stored before have no country code: looking them up as %2 numbers misses them, and their customers may have second profiles under the %2 numbers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Row %1 (line %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5317,13 +5642,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+20"/>
-        <location line="+200"/>
+        <location line="+201"/>
         <source>Segments</source>
         <extracomment>A sample customer was double-clicked: show their profile. A segment was saved or deleted.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-162"/>
+        <location line="-163"/>
         <source>Save segment</source>
         <extracomment>Conditions not filled in yet when the shown count was asked for (left out of it). Empty rows the last save dropped (said in its status message). Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has. The folder the last export went to. The export under way: its progress dialog and the flag that stops it.</extracomment>
         <translation type="unfinished"></translation>
@@ -5340,12 +5665,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+78"/>
+        <location line="+79"/>
         <source>Export members…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-69"/>
         <source>Saved segments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5406,7 +5731,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+13"/>
-        <location line="+304"/>
+        <location line="+305"/>
         <location line="+22"/>
         <source>Sample</source>
         <translation type="unfinished"></translation>
@@ -5449,12 +5774,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+401"/>
+        <location line="+405"/>
         <source>the new segment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-336"/>
+        <location line="-340"/>
         <source>New segment, not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5491,14 +5816,14 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+8"/>
         <location line="+5"/>
-        <location line="+39"/>
+        <location line="+43"/>
         <location line="+8"/>
         <location line="+5"/>
         <source>Export members</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-58"/>
         <source>Exporting the customers of “%1”…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5508,7 +5833,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+42"/>
         <source>Exported %1 to %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5540,34 +5865,34 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-157"/>
+        <location line="-161"/>
         <source>Fix the marked condition to see who matches.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1266"/>
+        <location line="-1267"/>
         <source>The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), true/false as yes/no, and a date written year-month-day (2025-03-01) matches any time of that day.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1268"/>
+        <location line="+1269"/>
         <source>Counting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+23"/>
-        <location line="+104"/>
+        <location line="+108"/>
         <source>1 customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-103"/>
-        <location line="+103"/>
+        <location line="-107"/>
+        <location line="+107"/>
         <source>%1 customers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-104"/>
         <source>match now, %1% of %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5592,7 +5917,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+117"/>
         <source>Change a segment in use</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5648,9 +5973,9 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+127"/>
         <source>No event named ‘%1’ has been received yet.</source>
-        <extracomment>Customers to write. Customers written so far.</extracomment>
+        <extracomment>Customers to write. Customers written so far. The longest suggested file name, in UTF-8 bytes (file systems take 255), leaving room for a suffix.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -6352,7 +6677,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1379"/>
+        <location filename="../../gui/segment_builder.py" line="-1423"/>
         <source>where</source>
         <translation type="unfinished"></translation>
     </message>
