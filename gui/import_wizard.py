@@ -56,6 +56,7 @@ from engine.track.csv_import import (
     make_plan,
     phone_country_used_before,
     preview,
+    with_mapping_used_before,
     write_error_report,
     zone_used_before,
 )
@@ -1226,6 +1227,8 @@ class MappingPage(QtWidgets.QWizardPage):
             used = len(plan.columns)
             text = fill(self.tr("%1 of %2 columns will be imported; the customer is found by %3 (%4)."),
                         str(used), str(len(p.header)), plan.id_column, plan.id_kind)
+            if self.wiz.mapping_kept:
+                text += " " + self.tr("The columns start as in your last import of a file with the same columns.")
             self.summary.setText(text)
         self._show_read_types(plan, chosen=options.date_format is not None)
         events = p.kind == "events"
@@ -1627,6 +1630,8 @@ class ImportWizard(QtWidgets.QWizard):
         #: Rows per batch (None: the engine's default); smaller batches report progress more often.
         self.batch_rows: int | None = None
         self.preview: Preview | None = None
+        #: The columns start as the last import of a file with the same columns mapped them.
+        self.mapping_kept = False
         self.options: ImportOptions | None = None
         self.result: ImportResult | None = None
         self.failure: str | None = None
@@ -1662,6 +1667,12 @@ class ImportWizard(QtWidgets.QWizard):
             return error_text(exc, name_only=True)  # the File page shows where it is
         except (OSError, ValueError, UnicodeError) as exc:
             return self.tr("Cannot read the file: %1").replace("%1", str(exc))
+        self.mapping_kept = False
+        if self.workspace is not None:
+            try:
+                fresh, self.mapping_kept = with_mapping_used_before(self.workspace, fresh)
+            except JourneyStudioError:
+                self.mapping_kept = False  # the suggestion stands
         self.preview, self.path, self.kind = fresh, path, kind
         self.encoding, self.delimiter = encoding, delimiter
         return ""

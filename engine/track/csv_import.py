@@ -338,6 +338,9 @@ class ImportResult:
     time_zone: str = ""
     #: That zone is the one the source was imported with before (:attr:`ImportOptions.keep_zone`).
     zone_kept: bool = False
+    #: The columns were mapped as in the last import of a file with the same columns
+    #: (:attr:`ImportOptions.keep_mapping`).
+    mapping_kept: bool = False
     #: The country phone identifiers written without a country code were read in ("": kept as
     #: written; see :attr:`ImportOptions.phone_country`).
     phone_country: str = ""
@@ -483,6 +486,10 @@ class ImportOptions:
     #: source never imported. For a zone nobody chose (the computer's), so that importing a file
     #: again adds nothing wherever it is done.
     keep_zone: bool = False
+    #: Map the columns as the last import of a file with the same columns (of the same kind) did,
+    #: when there was one (see :func:`mapping_used_before`); ``mapping``, ``id_column`` and
+    #: ``id_kind`` still win for what they name.
+    keep_mapping: bool = False
     #: The format of every date column (``iso``, ``dmy``, ``mdy``, ``ymd``, ``unix_s``, ``unix_ms``
     #: or a strptime pattern); ``date_formats`` sets it per column.
     date_format: str | None = None
@@ -1125,6 +1132,9 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     phone_country = _check_phone_country(options.phone_country) if explicit else remembered
     options = replace(options, phone_country=phone_country or "")
     first = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=0)
+    before_mapping = mapping_used_before(ws, kind, first.header) if options.keep_mapping else None
+    if before_mapping is not None:
+        first, options = _with_mapping(first, options, before_mapping)
     source = event_source(path, options)
     before = zone_used_before(ws, source) if kind == "events" else None
     kept = options.keep_zone and before is not None and before != options.time_zone
@@ -1138,6 +1148,9 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
         ws, Path(path), first, plan, options, progress=progress, cancel=cancel, dry_run=dry_run,
         on_events=on_events)
     result = job.run()
+    result.mapping_kept = before_mapping is not None
+    if not dry_run and result.rows_read and not result.cancelled:
+        _remember_mapping(ws, kind, first, plan)
     if kind == "events" and _reads_zone(plan):
         result.time_zone, result.zone_kept = plan.time_zone, kept
         if before is not None and before != plan.time_zone:
@@ -1207,6 +1220,85 @@ def phone_country_used_before(ws: Workspace) -> str | None:
         return check_phone_country(country)
     except PhoneCountryError:
         return None
+
+
+#: Meta key prefix of the mapping last used for a file's columns (see :func:`mapping_used_before`).
+MAPPING_META_PREFIX = "csv_mapping:"
+
+
+@dataclass(frozen=True)
+class MappingUsed:
+    """How the last import of a file with the same columns mapped them."""
+
+    #: Column → field (``attributes.City``, ``identifiers.email``, ``skip``...).
+    targets: dict[str, str]
+    #: Column → type, for the columns whose type was chosen rather than inferred.
+    types: dict[str, str]
+    id_column: str | None
+    id_kind: str | None
+
+
+def _mapping_key(kind: Kind, header: Sequence[str]) -> str:
+    import hashlib
+
+    names = "\x1f".join(header).encode("utf-8", "surrogatepass")
+    return f"{MAPPING_META_PREFIX}{kind}:{hashlib.sha256(names).hexdigest()[:32]}"
+
+
+def mapping_used_before(ws: Workspace, kind: Kind, header: Sequence[str]) -> MappingUsed | None:
+    """How the last import of ``kind`` from a file with exactly these columns (same names, same
+    order) mapped them, or None (never, or what was kept no longer reads)."""
+    raw = ws.get_meta(_mapping_key(kind, header))
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+        targets, types = dict(data["targets"]), dict(data.get("types") or {})
+        id_column, id_kind = data.get("id_column"), data.get("id_kind")
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    names = set(header)
+    if not (all(isinstance(k, str) and isinstance(v, str) and k in names for k, v in targets.items())
+            and all(isinstance(v, str) and k in targets for k, v in types.items())
+            and (id_column is None or id_column in names)):
+        return None
+    return MappingUsed(targets, types, id_column, id_kind if isinstance(id_kind, str) else None)
+
+
+def with_mapping_used_before(ws: Workspace, source: Preview) -> tuple[Preview, bool]:
+    """``source`` with the fields and identifier the last import of a file with the same columns
+    gave them (the import wizard starts from these), and whether there was one."""
+    used = mapping_used_before(ws, source.kind, source.header)
+    if used is None:
+        return source, False
+    return _with_mapping(source, ImportOptions(), used)[0], True
+
+
+def _with_mapping(source: Preview, options: ImportOptions, used: MappingUsed) -> tuple[Preview, ImportOptions]:
+    """``source`` mapped as ``used`` says, and the types chosen then added to ``options`` (the
+    options' own mapping and identifier still win)."""
+    mapping = {**source.mapping, **used.targets}
+    chosen = {column: f"{used.targets[column]}:{name}" for column, name in used.types.items()
+              if column not in options.mapping}
+    source = replace(source, mapping=mapping, id_column=used.id_column or source.id_column,
+                     id_kind=used.id_kind or source.id_kind)
+    return source, replace(options, mapping={**chosen, **options.mapping})
+
+
+def _remember_mapping(ws: Workspace, kind: Kind, source: Preview, plan: ImportPlan) -> None:
+    """Keep how this import mapped the file's columns, for the next file with the same ones."""
+    inferred = {c.name: c.type.name for c in source.columns}
+    targets = {c.name: c.target for c in plan.columns}
+    targets.update(dict.fromkeys(plan.skipped, "skip"))
+    types = {c.name: c.type.name for c in plan.columns
+             if c.type.name != inferred.get(c.name) and c.type.name not in ("date", "datetime")
+             and not c.target.startswith(("identifiers.", "consent.")) and c.target not in ("event", "time", "tags",
+                                                                                             "time_zone")}
+    text = json.dumps({"targets": targets, "types": types, "id_column": plan.id_column, "id_kind": plan.id_kind},
+                      ensure_ascii=False, sort_keys=True)
+    key = _mapping_key(kind, source.header)
+    if ws.get_meta(key) != text:
+        ws.set_meta(key, text)
 
 
 def _reads_zone(plan: ImportPlan) -> bool:

@@ -210,6 +210,8 @@ def _import(args: argparse.Namespace) -> int:
                             event_name=args.event_name, time_zone=args.time_zone, date_format=args.date_format,
                             # A zone nobody chose: a file imported before is read as it was then.
                             keep_zone=not getattr(args, "zone_chosen", True),
+                            # Columns as the last import of a file with the same ones mapped them.
+                            keep_mapping=True,
                             encoding=args.encoding, delimiter=args.delimiter,
                             # None: the country the workspace used before; "none" forgets it.
                             phone_country=getattr(args, "phone_country", None),
@@ -310,6 +312,9 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
             _out(f"  {line}")
     rate = f", {result.rows_read / result.elapsed_s:,.0f} rows/s" if result.elapsed_s > 0 and result.rows_read else ""
     _out(f"{name}: {result.summary()} ({result.elapsed_s:.1f} s{rate})")
+    if result.rows_read and getattr(result, "mapping_kept", False):
+        _out("  columns mapped as in the last import of a file with the same columns (--map changes one; "
+             "--dry-run shows them all)")
     if result.rows_read == 0:
         _out("  the file has no data rows")
     elif args.kind == "events" and getattr(result, "zone_kept", False):
