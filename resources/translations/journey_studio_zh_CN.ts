@@ -1498,7 +1498,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+577"/>
+        <location filename="../../gui/import_wizard.py" line="+578"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1625,7 +1625,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+667"/>
+        <location filename="../../gui/import_wizard.py" line="+669"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,7 +1678,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1243"/>
+        <location line="-1245"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -2096,19 +2096,19 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1096"/>
+        <location line="+1098"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>Cannot read the file: %1</source>
-        <extracomment>The user&apos;s choices on the Preview page (None: as detected). Rows per batch (None: the engine&apos;s default); smaller batches report progress more often.</extracomment>
+        <extracomment>The user&apos;s choices on the Preview page (None: as detected). Rows per batch (None: the engine&apos;s default); smaller batches report progress more often. The columns start as the last import of a file with the same columns mapped them.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+75"/>
         <source>The skipped rows were not saved to %1, because %2. Choose another place with “Export errors…”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3105,7 +3105,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-943"/>
+        <location filename="../../gui/import_wizard.py" line="-953"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never).</extracomment>
         <translation type="unfinished"></translation>
@@ -3147,12 +3147,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+390"/>
+        <location line="+392"/>
         <source>Only when no column holds the event name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-386"/>
+        <location line="-388"/>
         <source>Keep as written</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3284,17 +3284,22 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+159"/>
+        <location line="+161"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-42"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
+        <source>The columns start as in your last import of a file with the same columns.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Taken from column “%1”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3804,7 +3809,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-626"/>
+        <location filename="../../gui/import_wizard.py" line="-628"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4997,7 +5002,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+618"/>
+        <location filename="../../gui/import_wizard.py" line="+620"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
