@@ -754,6 +754,9 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None, default: Handle
         with holding_as(APP if command in (None, "app") else f"journey-studio {command}"):
             return int(handler(args) or 0)
     except JourneyStudioError as exc:
+        if getattr(args, "json", False) is True:
+            # A script that asked for JSON gets the error as JSON too (as `import --json` gives it).
+            _out(json.dumps({"error": exc.message, "where": exc.where}, ensure_ascii=False))
         _err(f"error: {exc}")
         return 1
     except KeyboardInterrupt:

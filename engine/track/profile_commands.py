@@ -419,12 +419,13 @@ def cmd_phones(args: argparse.Namespace) -> int:
             done = rewrite_phones(ws, plan)
         except PhoneRewriteStopped as exc:
             _phones_outcome(args, exc.outcome, remembered, error=exc.message)
-            if not exc.interrupted:
+            if not exc.interrupted and not args.json:
                 raise
             from engine.cli import PROG
 
-            sys.stderr.write(f"{PROG}: {exc.message}\n")
-            return 130
+            # With --json the outcome printed holds the error already: one JSON object, then the line.
+            sys.stderr.write(f"{PROG}: {'' if exc.interrupted else 'error: '}{exc.message}\n")
+            return 130 if exc.interrupted else 1
     _phones_outcome(args, done, remembered)
     return 0
 

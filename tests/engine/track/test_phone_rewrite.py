@@ -385,3 +385,20 @@ def test_cli_says_when_nothing_is_stored_without_a_code(place, capsys):
         code, out, err = run(capsys, "profiles", "phones", *extra, *options)
         assert code == 0, err
         assert out == "no phone numbers are stored without a country code: nothing to do\n"
+
+
+def test_cli_json_failure_midway_is_one_json_object(cli, capsys, monkeypatch):
+    _location, options, _ids = cli
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(profiles, "merge", broken)
+    code, out, err = run(capsys, "profiles", "phones", "--rewrite", "--yes", "--json", *options)
+    assert code == 1
+    data = json.loads(out)                                   # one object: the outcome, with the error
+    assert data["action"] == "rewrite" and "the disk is full" in data["error"]
+    assert data["counts"]["rewritten"] == 1
+    assert err.startswith("journey-studio: error: stopped by an error (RuntimeError: the disk is full)")
+    code, out, err = run(capsys, "profiles", "phones", "--rewrite", "--yes", *options)
+    assert code == 1 and "the disk is full" in err           # without --json: the error as a line

@@ -512,3 +512,13 @@ def test_members_out_without_a_name_is_refused(pop, capsys):
     code, out, err = run(pop, capsys, "members", "Everyone", "--out", "")
     assert code == 1 and out == "" and err == "journey-studio: error: --out needs a file name, such as members.xlsx " \
                                               "or members.csv\n"
+
+
+def test_json_asked_for_gets_the_error_as_json_too(pop, capsys):
+    code, out, err = run(pop, capsys, "count", "Nobody like this", "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert set(data) == {"error", "where"} and "Nobody like this" in data["error"]
+    assert err.startswith("journey-studio: error: ")                 # and the line for people
+    code, out, err = run(pop, capsys, "count", "Nobody like this")
+    assert code == 1 and out == ""                                     # without --json: the line only
