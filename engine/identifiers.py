@@ -143,6 +143,13 @@ def calling_codes() -> dict[str, int]:
     return {region: code for region, code in codes.items() if region in phone_regions()}
 
 
+def calling_prefix(country: str) -> str:
+    """How numbers of ``country`` start in E.164 form, for messages: ``+33…`` for FR (``+…``
+    for a code without a calling code)."""
+    calling = calling_codes().get(country)
+    return f"+{calling}…" if calling else "+…"
+
+
 def phone_country_of(ws: Any) -> str | None:
     """The country the workspace ``ws`` reads phone numbers written without a country code in
     (remembered by the CSV import, :data:`PHONE_COUNTRY_META`), upper-case, or None."""

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.errors import JourneyStudioError
-from engine.identifiers import calling_codes, canonical_identifier, local_phone
+from engine.identifiers import calling_codes, calling_prefix, canonical_identifier, local_phone
 from engine.store.customers import CUSTOM_KIND_PREFIX, IDENTIFIER_KINDS
 from engine.track.csv_import import (
     DATE_FORMATS,
@@ -1541,8 +1541,7 @@ class ResultPage(QtWidgets.QWizardPage):
             except JourneyStudioError:
                 local = 0
         if local:
-            calling = calling_codes().get(result.phone_country)
-            code = f"+{calling}…" if calling else result.phone_country
+            code = calling_prefix(result.phone_country)
             self.phones_note.setText(fill(
                 self.tr("1 phone number stored before has no country code: looking it up as a %2 number misses it, "
                         "and its customer may have a second profile under the %2 number.") if local == 1 else

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.errors import JourneyStudioError
-from engine.identifiers import calling_codes, phone_country_of
+from engine.identifiers import calling_prefix, phone_country_of
 from engine.track.member_export import member_summaries
 from engine.track.phone_rewrite import (
     PhoneNumber,
@@ -45,12 +45,6 @@ QPushButton:disabled { color: palette(placeholder-text); }
 def _plural(n: int, one: str, many: str) -> str:
     """``one`` for 1, else ``many`` with ``%1`` replaced by the number (both already translated)."""
     return one if n == 1 else many.replace("%1", f"{n:,}")
-
-
-def _code(country: str) -> str:
-    """``+33…``: how the country's numbers start with their country code."""
-    calling = calling_codes().get(country)
-    return f"+{calling}…" if calling else "+…"
 
 
 @dataclass(frozen=True)
@@ -261,7 +255,7 @@ class PhoneNumbersDialog(QtWidgets.QDialog):
         self._fill_table(())
 
     def summary_text(self, plan: PhonePlan) -> str:
-        cc, code = plan.country, _code(plan.country)
+        cc, code = plan.country, calling_prefix(plan.country)
         if not plan.local:
             return self.tr("Nothing to do: every phone number is stored with its country code.")
         lines = [fill(_plural(plan.local, self.tr("1 phone number is stored without a country code; read as a "
@@ -350,7 +344,7 @@ class PhoneNumbersDialog(QtWidgets.QDialog):
         return True
 
     def question(self, plan: PhonePlan) -> str:
-        code = _code(plan.country)
+        code = calling_prefix(plan.country)
         lines = [fill(_plural(plan.actionable, self.tr("Write 1 phone number stored without a country code as a "
                                                        "%2 number (%3)?"),
                               self.tr("Write %1 phone numbers stored without a country code as %2 numbers (%3)?")),
@@ -387,7 +381,7 @@ class PhoneNumbersDialog(QtWidgets.QDialog):
         self.read()
 
     def outcome_text(self, done: PhoneOutcome) -> str:
-        code = _code(done.country)
+        code = calling_prefix(done.country)
         lines = []
         if done.rewritten:
             lines.append(fill(_plural(len(done.rewritten), self.tr("Wrote 1 phone number with its country code "

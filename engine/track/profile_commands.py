@@ -20,6 +20,7 @@ from typing import Any
 
 from engine.cli import non_negative
 from engine.errors import JourneyStudioError
+from engine.identifiers import calling_prefix
 from engine.track.command_output import as_json as _json
 from engine.track.command_output import cut
 from engine.track.command_output import open_workspace as _open
@@ -430,14 +431,6 @@ def cmd_phones(args: argparse.Namespace) -> int:
     return 0
 
 
-def _code(country: str) -> str:
-    """``+33…``: how the country's numbers start in E.164 form."""
-    from engine.identifiers import calling_codes
-
-    calling = calling_codes().get(country)
-    return f"+{calling}…" if calling else "E.164 (+…)"
-
-
 def _phones_command(args: argparse.Namespace, country: str, remembered: str | None) -> str:
     from engine.cli import PROG
 
@@ -498,7 +491,7 @@ def _country_note(country: str, remembered: str | None) -> None:
 
 
 def _phones_report(args: argparse.Namespace, plan: Any, command: str, remembered: str | None) -> None:
-    cc, code = plan.country, _code(plan.country)
+    cc, code = plan.country, calling_prefix(plan.country)
     if args.json:
         _out(_json({
             "action": "report", "country": cc,
@@ -550,7 +543,7 @@ def _phones_report(args: argparse.Namespace, plan: Any, command: str, remembered
 
 
 def _phones_question(plan: Any) -> list[str]:
-    cc, code = plan.country, _code(plan.country)
+    cc, code = plan.country, calling_prefix(plan.country)
     lines = [f"Write {_plural(plan.actionable, 'phone number')} stored without a country code as {cc} numbers "
              f"({code})?"]
     if plan.in_place:
@@ -577,7 +570,7 @@ def _phones_question(plan: Any) -> list[str]:
 
 
 def _phones_outcome(args: argparse.Namespace, done: Any, remembered: str | None, *, error: str | None = None) -> None:
-    cc, code = done.country, _code(done.country)
+    cc, code = done.country, calling_prefix(done.country)
     if args.json:
         data = {"action": "rewrite", "country": cc,
                 "counts": {"rewritten": len(done.rewritten), "removed": len(done.removed),
