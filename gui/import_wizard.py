@@ -968,6 +968,10 @@ class MappingPage(QtWidgets.QWizardPage):
         if p is None or p is self._built_for:
             return
         self._built_for = p
+        self.setSubTitle(self.tr("The columns start as in your last import of a file with the same columns. "
+                                 "Columns set to “Don't import” are left out.") if self.wiz.mapping_kept else
+                         self.tr("The suggestions come from the column names and values. Columns set to "
+                                 "“Don't import” are left out."))
         events = p.kind == "events"
         self.event_label.setVisible(events)
         self.event_name.setVisible(events)
@@ -1227,8 +1231,6 @@ class MappingPage(QtWidgets.QWizardPage):
             used = len(plan.columns)
             text = fill(self.tr("%1 of %2 columns will be imported; the customer is found by %3 (%4)."),
                         str(used), str(len(p.header)), plan.id_column, plan.id_kind)
-            if self.wiz.mapping_kept:
-                text += " " + self.tr("The columns start as in your last import of a file with the same columns.")
             self.summary.setText(text)
         self._show_read_types(plan, chosen=options.date_format is not None)
         events = p.kind == "events"

@@ -1625,7 +1625,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+669"/>
+        <location filename="../../gui/import_wizard.py" line="+671"/>
         <source>Importing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,7 +1678,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1245"/>
+        <location line="-1247"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation type="unfinished"></translation>
@@ -2096,7 +2096,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1098"/>
+        <location line="+1099"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation type="unfinished"></translation>
@@ -3105,18 +3105,19 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-953"/>
+        <location filename="../../gui/import_wizard.py" line="-954"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location line="+164"/>
         <source>The suggestions come from the column names and values. Columns set to “Don&apos;t import” are left out.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-161"/>
         <source>&amp;Import</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3147,12 +3148,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+392"/>
+        <location line="+394"/>
         <source>Only when no column holds the event name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-388"/>
+        <location line="-390"/>
         <source>Keep as written</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3223,7 +3224,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+25"/>
+        <source>The columns start as in your last import of a file with the same columns. Columns set to “Don&apos;t import” are left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>Column “%1”: its dates could be day/month or month/day; they are read as day/month/year unless you choose another format under Dates.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3284,22 +3290,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+161"/>
+        <location line="+159"/>
         <source>%1 (detected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-40"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>The columns start as in your last import of a file with the same columns.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Taken from column “%1”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3496,7 +3497,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PhoneNumbersDialog</name>
     <message>
-        <location filename="../../gui/phone_numbers_dialog.py" line="+102"/>
+        <location filename="../../gui/phone_numbers_dialog.py" line="+96"/>
         <source>Phone numbers without a country code</source>
         <extracomment>Numbers the table lists at most (the summary counts them all). (what happens, the number), merges first, as listed. Customer id → the label to show (name, else main identifier, else id). Numbers were written (profiles may have been merged); carries the PhoneOutcome.</extracomment>
         <translation type="unfinished"></translation>
@@ -3809,7 +3810,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-628"/>
+        <location filename="../../gui/import_wizard.py" line="-630"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5002,7 +5003,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+620"/>
+        <location filename="../../gui/import_wizard.py" line="+622"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation type="unfinished"></translation>
@@ -5129,7 +5130,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+28"/>
         <source>1 phone number stored before has no country code: looking it up as a %2 number misses it, and its customer may have a second profile under the %2 number.</source>
         <translation type="unfinished"></translation>
     </message>
