@@ -87,6 +87,12 @@ MAX_ATTEMPTS = 5
 RESENDABLE = ("ambiguous", "failed", DROPPED)
 #: Run variable holding which firing of a schedule or date entry started the run.
 TRIGGER_KEY_VAR = "trigger_key"
+#: Run variable holding when a wait for an event began (ISO 8601), when that is earlier than the
+#: moment the runner parked the run there: the time of the event the run was reacting to. SDKs
+#: queue events and the engine may take them up later than they happened (``collect`` now,
+#: ``run`` afterwards), so a customer who signed up and ordered three seconds later has ordered
+#: after the journey began waiting for the order, however late the runner sees both.
+WAIT_SINCE_VAR = "wait_since"
 #: An event handed over more than this long after it happened is history (an import of last
 #: year's orders): it counts for goals and exit events, but starts no run.
 HISTORY_AGE = timedelta(days=1)
@@ -372,7 +378,7 @@ class Runner:
                     _convert(state, key, delta)
             # An event from before the run began to wait (an imported history) is not what it waits for.
             waiting_for_it = (state.status == "waiting" and state.wait_event == name
-                              and event.occurred_at >= state.updated_at
+                              and event.occurred_at >= _wait_since(state)
                               and (not state.wait_filters or matches(state.wait_filters, props)))
             if waiting_for_it:
                 port = state.event_port or "event"
@@ -383,7 +389,7 @@ class Runner:
             if delta.touched:
                 self._fold(state, now)
             if waiting_for_it:
-                self._advance(state, comp)
+                self._advance(state, comp, event.occurred_at)
         self.flush()  # the entry rules below read the runs just written
         if self.clock.now() - event.occurred_at > HISTORY_AGE:
             return  # history (an import of last year's orders) starts no journeys
@@ -391,7 +397,8 @@ class Runner:
             comp = self._compiled(journey_id, number)
             for entry in comp.entries:
                 if isinstance(entry.trigger, EventTrigger) and entry.trigger.accepts(name, props):
-                    self._try_enter(comp, entry, event.customer_id, props, trigger_event_id=event.id)
+                    self._try_enter(comp, entry, event.customer_id, props, trigger_event_id=event.id,
+                                    event_time=event.occurred_at)
         self.flush()
 
     @gcpause.pausing
@@ -632,15 +639,16 @@ class Runner:
         return True
 
     def _try_enter(self, comp: _Compiled, entry: _Entry, customer_id: str, event: dict[str, Any],
-                   trigger_event_id: int | None = None, trigger_key: str | None = None) -> str | None:
+                   trigger_event_id: int | None = None, trigger_key: str | None = None,
+                   event_time: datetime | None = None) -> str | None:
         runs = self.store.runs_of(customer_id, comp.journey.id, self.mode)
         if entry.limit and not runs and self.store.customers_entered(comp.journey.id, self.mode) >= entry.limit:
             return None
-        return self._start(comp, entry, customer_id, event, runs, trigger_event_id, trigger_key)
+        return self._start(comp, entry, customer_id, event, runs, trigger_event_id, trigger_key, event_time)
 
     def _start(self, comp: _Compiled, entry: _Entry, customer_id: str, event: dict[str, Any],
                runs: list[RunState], trigger_event_id: int | None = None,
-               trigger_key: str | None = None) -> str | None:
+               trigger_key: str | None = None, event_time: datetime | None = None) -> str | None:
         now = self.clock.now()
         if trigger_event_id is not None and any(r.vars.get(TRIGGER_EVENT_VAR) == trigger_event_id for r in runs):
             # This event already started a run (a restart after a crash hands events over again):
@@ -660,7 +668,7 @@ class Runner:
         self._work.delivery_runs.add(state.id)  # a new run has no deliveries to read
         _arrive(state, comp, entry.node_id, self._delta(state, now), now)
         self._fold(state, now, new=True)
-        self._advance(state, comp)
+        self._advance(state, comp, event_time)
         return state.id
 
     def _wake(self, state: RunState, comp: _Compiled) -> None:
@@ -678,9 +686,11 @@ class Runner:
             _follow(state, comp, port, delta, now)
         self._fold(state, now)
 
-    def _advance(self, state: RunState, comp: _Compiled) -> None:
+    def _advance(self, state: RunState, comp: _Compiled, event_time: datetime | None = None) -> None:
         """Run behaviours from the run's node until it parks or ends (at most
-        :data:`MAX_STEPS_PER_WAKE` steps), adding each step to the batch.
+        :data:`MAX_STEPS_PER_WAKE` steps), adding each step to the batch. ``event_time``: when the
+        event this wake-up reacts to happened; a wait for an event reached in it counts events from
+        then on (:data:`WAIT_SINCE_VAR`).
 
         A wake-up happens at one moment: every step of it is logged at the same ``now``."""
         if state.status != "active":
@@ -714,6 +724,8 @@ class Runner:
             runs[state.id] = state  # batch.touch, spelled out: this runs for every step
             if ctx._profile_changed:
                 batch.touch(state, now, profile=ctx.profile_change())
+        if event_time is not None and state.wait_event is not None and event_time < now:
+            state.vars[WAIT_SINCE_VAR] = event_time.isoformat()
         if len(batch.steps) >= self.batch_steps:
             self._write_batch()
 
@@ -911,7 +923,19 @@ def _convert(state: RunState, key: str, delta: BatchDelta) -> None:
             delta.node(visited, converted=1)
 
 
+def _wait_since(state: RunState) -> datetime:
+    """From when a waiting run counts the event it waits for (see :data:`WAIT_SINCE_VAR`)."""
+    since = state.vars.get(WAIT_SINCE_VAR)
+    if isinstance(since, str):
+        try:
+            return datetime.fromisoformat(since)
+        except ValueError:
+            pass
+    return state.updated_at
+
+
 def _clear_wait(state: RunState) -> None:
+    state.vars.pop(WAIT_SINCE_VAR, None)
     state.wait_event = None
     state.wait_filters = []
     state.event_port = state.timeout_port = state.resume_port = None

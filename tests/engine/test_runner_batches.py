@@ -333,6 +333,34 @@ def test_an_event_from_before_the_wait_does_not_end_it(ws, registry):
     assert counts[nodes["wait"].id].active == 0 and counts[nodes["send"].id].entered == 1
 
 
+def test_a_wait_counts_events_from_the_moment_of_the_event_that_led_to_it(ws, registry):
+    """SDKs queue events and the runner may see them late: an order three seconds after the
+    sign-up ends the wait for it, however long after both the runner handles them."""
+    journey, nodes = welcome(registry, trigger={"kind": "event", "event": "signed_up"},
+                             wait={"kind": "until_event", "event": "order_completed",
+                                   "timeout": {"amount": 3, "unit": "days"}})
+    version = publish(ws, registry, journey)
+    ws.set_status(journey.id, "live")
+    cid = customer(ws)
+    signed = ws.ingest_event({"email": "ana@example.com"}, "signed_up", occurred_at=T0)
+    ordered = ws.ingest_event({"email": "ana@example.com"}, "order_completed", occurred_at=T0 + timedelta(seconds=3))
+    before = ws.ingest_event({"email": "ana@example.com"}, "order_completed", occurred_at=T0 - timedelta(seconds=1))
+    clock = VirtualClock(T0 + timedelta(minutes=10))
+    runner = Runner(ws, registry, clock, {"email-main": RecordingChannel()}, mode="live")
+    runner.handle_event(signed)
+    [run] = RunStore(ws).runs_of(cid, journey.id, "live")
+    assert run.status == "waiting" and run.node_id == nodes["wait"].id
+    runner.handle_event(before)  # from before the sign-up: not the order the journey waits for
+    counts, _ = runner.counters(journey.id, version)
+    assert counts[nodes["wait"].id].active == 1
+    runner.handle_event(ordered)
+    counts, _ = runner.counters(journey.id, version)
+    assert counts[nodes["wait"].id].active == 0 and counts[nodes["send"].id].entered == 1
+    [run] = RunStore(ws).runs_of(cid, journey.id, "live")
+    assert "wait_since" not in run.vars
+    assert_conserved(runner, journey, version, "live")
+
+
 def two_step_journey(registry, name: str) -> tuple[Journey, dict]:
     """entry → wait a day → update profile (an attribute and a tag named after the journey) → send → exit."""
     journey, nodes = welcome(registry)
