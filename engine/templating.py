@@ -25,11 +25,17 @@ untrusted in both directions:
 
 Rendered values are written as the old placeholder renderer wrote them: ``None`` as nothing,
 booleans as ``true``/``false``, whole floats without ``.0``. With ``html=True`` every value is
-HTML-escaped (autoescape); the template's own markup is kept.
+HTML-escaped (autoescape); the template's own markup is kept. With ``json=True`` (a webhook's JSON
+body) every printed text is escaped as the inside of a JSON string, so a value holding ``"`` or
+``\\`` stays inside the string it is printed in and cannot add fields to the document; numbers and
+``true``/``false`` print as they are, and ``{{ event.items | tojson }}`` prints a value as JSON
+(a list, an object, a quoted text).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import string
 import time
@@ -398,6 +404,48 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+class _JsonText(str):
+    """Text that is JSON already (the ``tojson`` filter's result): printed as it is in a JSON body."""
+
+    __slots__ = ()
+
+
+def _finalize_json(value: Any) -> Any:
+    """What a JSON body prints for a value: its text escaped for the inside of a JSON string."""
+    if isinstance(value, _JsonText):
+        return str(value)
+    value = _finalize(value)
+    if isinstance(value, Undefined) or (isinstance(value, int | float) and not isinstance(value, bool)
+                                        and math.isfinite(value)):
+        return value
+    return json.dumps(str(value), ensure_ascii=False)[1:-1]
+
+
+def _plain(value: Any) -> Any:
+    """A template value as the JSON it came from (records and tuples back to objects and lists)."""
+    if isinstance(value, _Record):
+        return {k: _plain(v) for k, v in value._values.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, datetime | date | dtime):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _tojson(value: Any) -> _JsonText:
+    """The ``tojson`` filter: ``value`` as compact JSON text."""
+    if isinstance(value, Undefined):
+        str(value)  # a missing value: strict templates say which
+        return _JsonText("null")
+    return _JsonText(json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":")))
+
+
 # ---------------------------------------------------------------------------------------------
 # Filters
 # ---------------------------------------------------------------------------------------------
@@ -542,8 +590,8 @@ def _guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 FILTERS = (
     "abs", "capitalize", "count", "d", "date", "default", "dictsort", "e", "escape", "first", "float", "int",
     "items", "join", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr", "replace",
-    "reverse", "round", "select", "selectattr", "sort", "string", "striptags", "sum", "title", "trim",
-    "truncate", "unique", "upper", "urlencode", "wordcount",
+    "reverse", "round", "select", "selectattr", "sort", "string", "striptags", "sum", "title", "tojson",
+    "trim", "truncate", "unique", "upper", "urlencode", "wordcount",
 )
 
 
@@ -649,14 +697,16 @@ class _Environment(ImmutableSandboxedEnvironment):
     code_generator_class = _BoundedCodeGenerator
     intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
 
-    def __init__(self, *, html: bool, strict: bool):
-        super().__init__(autoescape=html, undefined=_StrictMissing if strict else _LenientMissing,
-                         finalize=_finalize, keep_trailing_newline=True, auto_reload=False, cache_size=0)
+    def __init__(self, *, escape: str, strict: bool):
+        super().__init__(autoescape=escape == "html", undefined=_StrictMissing if strict else _LenientMissing,
+                         finalize=_finalize_json if escape == "json" else _finalize, keep_trailing_newline=True,
+                         auto_reload=False, cache_size=0)
         # no lipsum (CPU), cycler, joiner or namespace (mutable state that outlives a loop iteration)
         self.globals.clear()
         self.globals.update(range=_bounded_range, dict=dict)
         filters = {name: self.filters[name] for name in FILTERS if name in self.filters}
         filters["date"] = date_filter
+        filters["tojson"] = _tojson
         self.filters = {name: _guard_filter(name, func) for name, func in filters.items()}
         self.bounded_iter = _bounded_iter
         self.output_buffer = _OutputBuffer
@@ -732,9 +782,27 @@ class _Environment(ImmutableSandboxedEnvironment):
         return result
 
 
-@lru_cache(maxsize=4)
-def _environment(html: bool, strict: bool) -> _Environment:
-    return _Environment(html=html, strict=strict)
+@lru_cache(maxsize=8)
+def _environment(escape: str, strict: bool) -> _Environment:
+    """The environment for an escape mode: ``""`` (plain text), ``"html"`` or ``"json"``."""
+    return _Environment(escape=escape, strict=strict)
+
+
+def writes_json(template: str) -> bool:
+    """Whether ``template`` writes a JSON document (a webhook body such as
+    ``{"order": "{{ event.order_id }}"}``) rather than text: it opens with ``{`` that starts no
+    placeholder, or with ``[`` followed by what begins a JSON value (``[Shop] …`` is text)."""
+    text = template.lstrip()
+    if text[:1] == "{":
+        return text[1:2] not in ("{", "%", "#")
+    if text[:1] == "[":
+        rest = text[1:].lstrip()
+        return rest[:1] in ("{", "[", '"', "]", "-") or rest[:1].isdigit()
+    return False
+
+
+def _escape(html: bool, json: bool) -> str:
+    return "html" if html else "json" if json else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -774,14 +842,14 @@ def _refusals(tree: nodes.Template) -> list[TemplateProblem]:
     return found
 
 
-def _parse(template: str, *, html: bool, strict: bool, name: str | None) -> nodes.Template:
+def _parse(template: str, *, escape: str, strict: bool, name: str | None) -> nodes.Template:
     if not isinstance(template, str):
         raise TemplateError(f"a template must be text, not {type(template).__name__}", name=name)
     if len(template) > MAX_TEMPLATE_CHARS:
         raise TemplateLimitExceeded(f"the template is {len(template):,} characters long, more than the limit "
                                     f"of {MAX_TEMPLATE_CHARS:,}", name=name)
     try:
-        return _environment(html, strict).parse(template)
+        return _environment(escape, strict).parse(template)
     except TemplateSyntaxError as exc:
         raise TemplateError(_syntax_message(exc), line=exc.lineno, name=name) from None
 
@@ -797,20 +865,20 @@ def _syntax_message(exc: TemplateSyntaxError) -> str:
 
 
 @lru_cache(maxsize=256)
-def _compile(template: str, html: bool, strict: bool) -> Template:
-    return _environment(html, strict).from_string(template)
+def _compile(template: str, escape: str, strict: bool) -> Template:
+    return _environment(escape, strict).from_string(template)
 
 
 @lru_cache(maxsize=256)
-def _prepared(template: str, html: bool, strict: bool) -> Template:
+def _prepared(template: str, escape: str, strict: bool) -> Template:
     """The template parsed, checked for refused constructs and compiled, once per text (a failure is
     not kept: it is raised again, from scratch, the next time)."""
-    tree = _parse(template, html=html, strict=strict, name=None)
+    tree = _parse(template, escape=escape, strict=strict, name=None)
     refused = _refusals(tree)
     if refused:
         raise TemplateRefused(refused[0].message, line=refused[0].line)
     try:
-        compiled = _environment(html, strict).from_string(tree)
+        compiled = _environment(escape, strict).from_string(tree)
     except TemplateSyntaxError as exc:
         raise TemplateError(_syntax_message(exc), line=exc.lineno) from None
     # Jinja keeps a template's globals as a ChainMap over the environment's, and every render
@@ -819,20 +887,21 @@ def _prepared(template: str, html: bool, strict: bool) -> Template:
     return compiled
 
 
-def check(template: str, *, html: bool = False, roots: Iterable[str] = ROOTS) -> list[TemplateProblem]:
+def check(template: str, *, html: bool = False, json: bool = False,
+          roots: Iterable[str] = ROOTS) -> list[TemplateProblem]:
     """The problems of ``template`` without rendering it: syntax errors, unknown filters, refused
     constructs (errors) and names that are not ``customer``/``event`` or set by the template
     (warnings), each with its line. An empty list means it can be rendered."""
     try:
-        tree = _parse(template, html=html, strict=True, name=None)
+        tree = _parse(template, escape=_escape(html, json), strict=True, name=None)
     except TemplateError as exc:
         return [TemplateProblem(exc.line, exc.message)]
     problems = _refusals(tree)
     try:
-        _compile(template, html, True)  # compiling runs nothing; it finds unknown filters and tests
+        _compile(template, _escape(html, json), True)  # compiling runs nothing; it finds unknown filters and tests
     except TemplateSyntaxError as exc:
         problems.append(TemplateProblem(exc.lineno, _syntax_message(exc)))
-    known = set(roots) | set(_environment(html, True).globals) | {"loop", "caller", "varargs", "kwargs"}
+    known = set(roots) | set(_environment(_escape(html, json), True).globals) | {"loop", "caller", "varargs", "kwargs"}
     known |= {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     known |= {m.name for m in tree.find_all(nodes.Macro)}
     unknown = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"} - known
@@ -860,12 +929,14 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-def render(template: str, context: Mapping[str, Any], *, html: bool = False, max_chars: int = MAX_CHARS,
-           max_seconds: float = MAX_SECONDS, strict: bool = True, name: str | None = None) -> str:
+def render(template: str, context: Mapping[str, Any], *, html: bool = False, json: bool = False,
+           max_chars: int = MAX_CHARS, max_seconds: float = MAX_SECONDS, strict: bool = True,
+           name: str | None = None) -> str:
     """Render ``template`` with ``context`` (usually ``{"customer": {...}, "event": {...}}``; nested
     mappings are read as ``customer.address.city``).
 
-    ``html`` escapes every value; ``strict`` (the default) makes printing a missing value an error
+    ``html`` escapes every value for HTML, ``json`` for the inside of a JSON string (see the
+    module documentation); ``strict`` (the default) makes printing a missing value an error
     naming it, otherwise it prints as nothing. ``name`` (``subject``, ``body``) prefixes messages.
     Raises :class:`~engine.errors.TemplateError` (syntax, missing value, bad value),
     :class:`~engine.errors.TemplateRefused` (a forbidden construct, never run) or
@@ -875,7 +946,7 @@ def render(template: str, context: Mapping[str, Any], *, html: bool = False, max
     if "{" not in template and len(template) <= max_chars:
         return template
     try:
-        compiled = _prepared(template, html, strict)
+        compiled = _prepared(template, _escape(html, json), strict)
     except TemplateError as exc:
         raise type(exc)(exc.message, line=exc.line, name=name) from None
     values = {str(k): _wrap(v, str(k)) for k, v in context.items()}
@@ -924,4 +995,5 @@ __all__ = [
     "check",
     "date_filter",
     "render",
+    "writes_json",
 ]

@@ -365,7 +365,8 @@ class TemplatePreview(QtWidgets.QFrame):
             self._workspace_customer = None
             self._show([], [self.tr("Customer: %1").replace("%1", str(exc))])
             return False
-        self._workspace_customer = (customer_id, {"id": record.id, **record.attributes})
+        identifiers = dict(reversed(record.identifiers))  # the first value of each kind, as sends see it
+        self._workspace_customer = (customer_id, {"id": record.id, "identifiers": identifiers, **record.attributes})
         index = self.customer.findData(self.WORKSPACE)
         if self.customer.currentIndex() != index:
             self.customer.setCurrentIndex(index)  # renders through _customer_changed
@@ -408,7 +409,9 @@ class TemplatePreview(QtWidgets.QFrame):
         errors: list[str] = []
         for key, title, template, html in parts:
             try:
-                text = templating.render(template, context, html=html, max_seconds=PREVIEW_SECONDS)
+                as_json = (key == "body" and self.config.get("channel_kind") == "webhook"
+                           and templating.writes_json(template))
+                text = templating.render(template, context, html=html, json=as_json, max_seconds=PREVIEW_SECONDS)
             except TemplateError as exc:
                 where = fill(self.tr("%1, line %2"), title, str(exc.line)) \
                     if exc.line else title

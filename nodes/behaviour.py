@@ -73,6 +73,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from engine import templating
 from engine.errors import TemplateError
 from engine.runtime import triggers
 from engine.runtime.clock import at_local, parse_iso
@@ -277,7 +278,9 @@ def run_wait(config: WaitConfig, ctx: StepContext) -> Outcome:
 def run_send(config: SendConfig, ctx: StepContext) -> Outcome:
     try:
         subject = ctx.render(config.subject, name="subject")
-        body = ctx.render(config.body, name="body")
+        # A webhook's JSON body gets its values escaped, so what a customer typed stays one value.
+        body = ctx.render(config.body, name="body",
+                          json=config.channel_kind == "webhook" and templating.writes_json(config.body))
         html_body = ctx.render(config.html_body, html=True, name="HTML body") if config.html_body else ""
     except TemplateError as exc:  # nothing is sent; the step log says which template and why
         return Go("failed", f"template: {exc}")

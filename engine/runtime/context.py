@@ -127,14 +127,24 @@ class StepContext(ABC):
     def bucket(self, salt: str) -> float:
         return bucket(self.customer.id, salt)
 
-    def render(self, template: str, *, html: bool = False, name: str | None = None) -> str:
+    def render(self, template: str, *, html: bool = False, json: bool = False, name: str | None = None) -> str:
         """``template`` (called ``name`` in errors: "body line 3: ...") filled in for this customer
-        and event by the sandboxed renderer (:mod:`engine.templating`); raises
-        :class:`~engine.errors.TemplateError` when it cannot be."""
+        and event by the sandboxed renderer (:mod:`engine.templating`; ``json``: values escaped for
+        a JSON document); raises :class:`~engine.errors.TemplateError` when it cannot be.
+
+        ``customer.id`` is the profile's id, and ``customer.identifiers.user_id`` (``email``,
+        ``phone``, ``anonymous_id``...) the identifiers the customer is known by."""
         if "{" not in template and len(template) <= templating.MAX_CHARS:
             return template  # nothing to fill in: what the renderer would give back, without building its context
-        return templating.render(template, {"customer": {"id": self.customer.id, **self.customer.attributes},
-                                            "event": dict(self.event or {})}, html=html, name=name)
+        customer = {"id": self.customer.id, **self.customer.attributes}
+        if "identifiers" in template:  # read only for a template that uses them
+            customer.setdefault("identifiers", dict(self.identifiers()))
+        return templating.render(template, {"customer": customer, "event": dict(self.event or {})},
+                                 html=html, json=json, name=name)
+
+    def identifiers(self) -> Mapping[str, str]:
+        """The customer's identifiers by kind (``user_id``, ``email``...; none in a simulation)."""
+        return {}
 
     def in_segment(self, segment_id: str) -> bool | None:
         """Whether the customer is in a saved segment; ``None`` where there is no segment store

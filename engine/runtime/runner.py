@@ -996,6 +996,9 @@ class StoreContext(StepContext):
         visit = sum(1 for v in self.run.visits if v == self.node_id)
         return delivery_key(self.run.id, self.node_id, f"{visit}{scope}")
 
+    def identifiers(self) -> dict[str, str]:
+        return self.runner._identifiers(self.customer.id)
+
     def _address(self, channel_kind: str) -> str:
         name = ADDRESS_OF.get(channel_kind)
         if name is None:

@@ -361,6 +361,30 @@ def test_a_wait_counts_events_from_the_moment_of_the_event_that_led_to_it(ws, re
     assert_conserved(runner, journey, version, "live")
 
 
+def test_a_webhook_json_body_keeps_what_a_customer_typed_inside_its_value(ws, registry):
+    """A trait holding quotes cannot add fields to the shop's webhook; the customer's identifiers
+    are there for the receiver to find its own account."""
+    import json
+
+    from engine.channels.webhook import payload
+
+    journey, nodes = welcome(registry)
+    nodes["send"].config.update({"channel": "hook-main", "channel_kind": "webhook", "subject": "",
+                                 "body": '{"email": "{{ customer.email }}", "user": "{{ customer.identifiers.user_id }}", '
+                                         '"total": {{ event.total | default(0) }}}'})
+    publish(ws, registry, journey)
+    sneaky = 'eve@example.com", "refund": "1000'
+    cid = ws.upsert_customer({"user_id": "shop-42"}, {"email": sneaky}, consent={"webhook": True})
+    clock = VirtualClock(T0)
+    hook = RecordingChannel()
+    runner = Runner(ws, registry, clock, {"hook-main": hook}, mode="live")
+    runner.enter(journey.id, cid, event={"total": 12.5})
+    clock.advance(DAY)
+    runner.run_due()
+    [message] = hook.messages
+    assert json.loads(payload(message)) == {"email": sneaky, "user": "shop-42", "total": 12.5}
+
+
 def two_step_journey(registry, name: str) -> tuple[Journey, dict]:
     """entry → wait a day → update profile (an attribute and a tag named after the journey) → send → exit."""
     journey, nodes = welcome(registry)

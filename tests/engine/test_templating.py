@@ -280,3 +280,41 @@ def test_check_lists_problems_with_lines_without_rendering():
     assert check("{% for x in %}")[0].line == 1
     assert check("{% set n = 2 %}{% macro m(a) %}{{ a }}{{ caller() }}{% endmacro %}{{ n }} {{ customer.x }} "
                  "{% for i in range(3) %}{{ loop.index }}{{ i }}{% endfor %}") == []
+
+
+def test_json_bodies_escape_values_so_a_customer_cannot_add_fields():
+    import json
+
+    customer = {"email": 'eve@example.com", "refund": "1000', "note": "a\\b\nc", "n": 3, "f": 2.0,
+                "cart": [{"sku": 'x"1', "qty": 2}], "vip": True, "gone": None}
+    template = ('{"hello": "{{ customer.email }}", "note": "{{ customer.note }}", "n": {{ customer.n }}, '
+                '"f": {{ customer.f }}, "vip": {{ customer.vip }}, "gone": "{{ customer.gone }}", '
+                '"cart": {{ customer.cart | tojson }}, "again": {{ customer.email | tojson }}}')
+    document = json.loads(render(template, {"customer": customer, "event": {}}, json=True))
+    assert document == {"hello": customer["email"], "note": "a\\b\nc", "n": 3, "f": 2, "vip": True, "gone": "",
+                        "cart": [{"sku": 'x"1', "qty": 2}], "again": customer["email"]}
+    # Without json=True the same value breaks out of its string (what a text body is for).
+    loose = json.loads(render('{"hello": "{{ customer.email }}"}', {"customer": customer, "event": {}}))
+    assert loose == {"hello": "eve@example.com", "refund": "1000"}
+
+
+def test_tojson_names_a_missing_value_and_is_a_known_filter():
+    with pytest.raises(TemplateError, match=r"'event\.items' is missing"):
+        render('{"items": {{ event.items | tojson }}}', {"customer": {}, "event": {}}, json=True)
+    assert check('{"items": {{ event.items | tojson }}}', json=True) == []
+    assert render("{{ event.items | tojson }}", {"customer": {}, "event": {"items": [1, "é"]}}) == '[1,"é"]'
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ('{"order": "{{ event.order_id }}"}', True),
+    ('  [{"sku": "{{ event.sku }}"}]', True),
+    ("[1, 2]", True),
+    ("{{ customer.first_name }}, your order", False),
+    ("{% if event.total %}big{% endif %}", False),
+    ("[Shop] New order {{ event.order_id }}", False),
+    ("Hello", False),
+])
+def test_writes_json_tells_a_json_body_from_text(template, expected):
+    from engine.templating import writes_json
+
+    assert writes_json(template) is expected
