@@ -426,53 +426,58 @@ def cmd_run(args: argparse.Namespace) -> int:
                 collector.start()
                 _say(f"Collecting events at {collector.url}"
                      + (f" (new write key: {made})" if isinstance(made, str) and made else ""))
-            connected = _connected_channels(ws)
-            warned: set[str] = set()
-            said: set[str] = set()
-            while True:
-                for account, kind in _live_channel_accounts(ws, registry).items():
-                    if account in counted:
-                        continue
-                    if smtp is not None and kind == "email":
-                        counted[account] = smtp
-                    elif account in connected:
-                        counted[account] = connected[account]
-                        _warn_unavailable(account, connected[account], warned)
-                    else:
-                        why = (f"there is no channel account '{account}': add one with 'journey-studio channels "
-                               f"add {account} --kind ...'" + (" or give --smtp-host" if kind == "email" else ""))
-                        if account not in warned:
-                            warned.add(account)
-                            _err(f"warning: messages through channel '{account}' are NOT delivered ({why}); "
-                                 "they are logged and recorded as failed, never silently dropped")
-                        # A fresh recording channel per message would keep nothing; this one is
-                        # emptied as it goes, so a long-running process does not grow.
-                        sink = RecordingChannel(fail=True, fail_reason=f"channel '{account}' is not connected "
-                                                                       f"({why}); not sent")
+            try:
+                connected = _connected_channels(ws)
+                warned: set[str] = set()
+                said: set[str] = set()
+                while True:
+                    for account, kind in _live_channel_accounts(ws, registry).items():
+                        if account in counted:
+                            continue
+                        if smtp is not None and kind == "email":
+                            counted[account] = smtp
+                        elif account in connected:
+                            counted[account] = connected[account]
+                            _warn_unavailable(account, connected[account], warned)
+                        else:
+                            why = (f"there is no channel account '{account}': add one with 'journey-studio channels "
+                                   f"add {account} --kind ...'" + (" or give --smtp-host" if kind == "email" else ""))
+                            if account not in warned:
+                                warned.add(account)
+                                _err(f"warning: messages through channel '{account}' are NOT delivered ({why}); "
+                                     "they are logged and recorded as failed, never silently dropped")
+                            # A fresh recording channel per message would keep nothing; this one is
+                            # emptied as it goes, so a long-running process does not grow.
+                            sink = RecordingChannel(fail=True, fail_reason=f"channel '{account}' is not connected "
+                                                                           f"({why}); not sent")
 
-                        def _log(message, result, sink=sink) -> None:
-                            sink.attempts.clear()
-                            _log_undelivered(message, result)
+                            def _log(message, result, sink=sink) -> None:
+                                sink.attempts.clear()
+                                _log_undelivered(message, result)
 
-                        counted[account] = WatchedChannel(sink, _log)
-                engine.set_channels(counted)
-                done = engine.run_pass(stop.is_set)
-                report, said = pass_report(done, said)
-                if args.once and not report:
-                    report = done.describe(problems=False)  # one pass asked for: say what it did, even nothing
-                if report:
-                    _say(report)
-                if args.once:
-                    break
-                wake.wait(args.interval)
-                wake.clear()
-                if stop.is_set():
-                    break
+                            counted[account] = WatchedChannel(sink, _log)
+                    engine.set_channels(counted)
+                    done = engine.run_pass(stop.is_set)
+                    report, said = pass_report(done, said)
+                    if args.once and not report:
+                        report = done.describe(problems=False)  # one pass asked for: say what it did, even nothing
+                    if report:
+                        _say(report)
+                    if args.once:
+                        break
+                    wake.wait(args.interval)
+                    wake.clear()
+                    if stop.is_set():
+                        break
+            finally:
+                # Before the workspace closes: requests already read are stored and answered.
+                if collector is not None:
+                    collector.stop()
     except KeyboardInterrupt:
         pass
     finally:
         if collector is not None:
-            collector.stop()
+            collector.stop()  # stopped already in the usual case; a second stop does nothing
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if stop.is_set():

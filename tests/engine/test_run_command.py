@@ -270,6 +270,78 @@ def test_run_with_the_collector_sends_for_events_as_they_arrive(tmp_path, regist
     assert sorted(rcpt[0] for _, rcpt in inbox.messages) == ["ana@example.com", "bo@example.com"]
 
 
+def test_stopping_run_with_the_collector_stores_what_it_acknowledged_and_fails_no_request(tmp_path, registry):
+    """SIGTERM while senders post: the collector stops before the workspace closes, so every request
+    it read is stored and answered 200 (it used to answer 503 "the workspace is closed")."""
+    import base64
+    import http.client
+    import json
+    import threading
+    import time
+    import uuid
+
+    from engine.track import collector_keys
+
+    db = tmp_path / "workspace.db"
+    build_workspace(db, registry)
+    with Workspace.open(db) as ws:
+        key = collector_keys.add_key(ws, "site")
+    collect_port = free_port()
+    proc = subprocess.Popen(cli_command("run", "--interval", "3600", "--workspace", str(db), "--collect",
+                                        "--collect-port", str(collect_port)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=cli_env())
+    auth = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
+    acknowledged: list[str] = []
+    statuses: list[int] = []
+    stopping = threading.Event()
+
+    def send() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", collect_port, timeout=30)
+        while not stopping.is_set():
+            ids = [str(uuid.uuid4()) for _ in range(20)]
+            body = json.dumps({"batch": [{"type": "track", "event": "viewed", "userId": f"u{i}", "messageId": m}
+                                         for i, m in enumerate(ids)]})
+            try:
+                conn.request("POST", "/v1/batch", body=body, headers={"Content-Type": "application/json",
+                                                                     "Authorization": auth})
+                response = conn.getresponse()
+                response.read()
+            except OSError:
+                return  # the collector has closed: no answer, nothing acknowledged
+            statuses.append(response.status)
+            if response.status == 200:
+                acknowledged.extend(ids)
+            if response.getheader("Connection", "").lower() == "close":
+                return
+
+    try:
+        assert proc.stdout.readline().startswith("Running ")
+        assert proc.stdout.readline().startswith("Collecting events at ")
+        senders = [threading.Thread(target=send) for _ in range(4)]
+        for t in senders:
+            t.start()
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < 400 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.terminate()
+        out, err = proc.communicate(timeout=60)
+    finally:
+        stopping.set()
+        if proc.poll() is None:
+            proc.kill()
+    for t in senders:
+        t.join(30)
+    assert proc.returncode == 0, err
+    assert "could not store" not in err and "Traceback" not in err
+    assert acknowledged and set(statuses) <= {200, 503}
+    assert 503 not in statuses or all(s == 503 for s in statuses[statuses.index(503):])  # only "stopping" after the end
+    with Workspace.open(db) as ws:
+        with ws.engine.connect() as conn:
+            keys = conn.exec_driver_sql("SELECT dedup_key FROM events WHERE name = 'viewed'").scalars()
+            stored = {key.rpartition(":")[2] for key in keys}  # ...:<messageId>
+    assert not set(acknowledged) - stored
+
+
 def test_run_refuses_a_workspace_that_is_not_there(tmp_path):
     missing = tmp_path / "Jouneys"  # mistyped
     res = cli("run", "--once", "--workspace", str(missing))
