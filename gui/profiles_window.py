@@ -900,6 +900,9 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self._updating = False
         self._consent_kinds: list[str] = []
         self._query = ""
+        #: The search text changed since the last results came back: they replace the shown
+        #: customer by their best match (a refresh with the same text does not).
+        self._new_text = False
         #: The detail pane says who was just erased: a search coming back does not replace it by
         #: its best match (only a customer the user picks, or a new search text, does).
         self._erased = False
@@ -1383,6 +1386,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         text = self.search_box.text().strip()
         if text != self._query:
             self._erased = False
+            self._new_text = True
         self._query = text
         self.count_label.setText(self.tr("Searching…"))
         self.results_model.loading = True  # no page of the previous search from here on
@@ -1395,13 +1399,20 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.results_model.reset(page, PAGE)
         self._scrolled_to = self.results.verticalScrollBar().value()
         self._update_count()
-        if self.current_id is not None:
-            row = self.results_model.row_of(self.current_id)
-            if row >= 0:
-                self._select_row(row)
-        elif self.results_model.items and self._query and not self._erased:
-            # A search usually looks for one person: show the best match straight away.
+        new_text, self._new_text = self._new_text, False
+        row = self.results_model.row_of(self.current_id) if self.current_id is not None else -1
+        if row >= 0:
+            self._select_row(row)
+        elif self._erased or not self._query or (self.current_id is not None and not new_text):
+            pass  # the pane keeps what it shows: a refresh, or the search box emptied
+        elif self.results_model.items:
+            # A search usually looks for one person: show the best match straight away (asking
+            # first, when the shown customer has unsaved changes).
             self._select_row(0)
+        elif self.current_id is not None and not self.dirty:
+            # Nobody matches the new text: the customer shown before is not what was searched for.
+            self.current_id = None
+            self.profile = None
         if self.current_id is None and not self._erased:
             self._show_detail_placeholder()
 

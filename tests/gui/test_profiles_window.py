@@ -54,6 +54,25 @@ def test_search_finds_a_customer_by_email_and_by_an_attribute_value(qtbot, ws, p
     assert "nobody-like-this" in profiles.results_empty.text()
 
 
+def test_each_new_search_shows_its_own_best_match_and_nobody_when_nothing_matches(qtbot, ws, profiles):
+    ids = _seed(ws)
+    search_profiles(qtbot, profiles, "ann@example.com")
+    qtbot.waitUntil(lambda: profiles.profile is not None and profiles.profile.customer.id == ids["ann"])
+    search_profiles(qtbot, profiles, "Carla")  # the pane follows the new search, not the first one
+    qtbot.waitUntil(lambda: profiles.profile is not None and profiles.profile.customer.id == ids["carla"])
+    assert profiles.name_label.text() == "Carla Díaz"
+    search_profiles(qtbot, profiles, "nobody-like-this")
+    qtbot.waitUntil(lambda: profiles.detail_stack.currentWidget() is profiles.detail_empty)
+    assert profiles.current_id is None
+    search_profiles(qtbot, profiles, "")  # emptying the box lists everyone and picks no one
+    assert profiles.results_model.total == 3 and profiles.current_id is None
+    search_profiles(qtbot, profiles, "bo@")
+    qtbot.waitUntil(lambda: profiles.profile is not None and profiles.profile.customer.id == ids["bo"])
+    profiles.refresh()  # the same text again keeps the customer shown
+    qtbot.waitUntil(lambda: not profiles.busy)
+    assert profiles.current_id == ids["bo"]
+
+
 def test_results_page_in_when_load_more_is_pressed(qtbot, ws, profiles):
     from gui.profiles_window import PAGE
 
