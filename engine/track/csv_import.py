@@ -1509,7 +1509,10 @@ class _Import:
         self._last_line = 0
         self._source: Iterator[_Batch] = iter(())
         self._pending: _Batch | None = None
-        self.result.warnings.extend(first.warnings)
+        # "Kept as text" is not said of a column the mapping reads as numbers.
+        numbers = {c.name for c in plan.columns if c.type.name in ("int", "float")}
+        moot = {c.type.unsure_warning(c.name) for c in first.columns if c.type.unsure_separator and c.name in numbers}
+        self.result.warnings.extend(w for w in first.warnings if w not in moot)
         self.result.warnings.extend(plan.warnings)
 
     def _converter(self) -> BatchConverter:

@@ -414,7 +414,7 @@ def _number_style(values: list[str], delimiter: str) -> Candidate:
         if misfits < len(values) and misfits <= tolerated:
             tried.append((misfits, (group, comma), readings))
     if not tried:
-        return None
+        return _decimal_evidence(values, tolerated)
     fewest = min(t[0] for t in tried)
     best = [t for t in tried if t[0] == fewest]
     (group, comma), readings = best[0][1], best[0][2]
@@ -426,8 +426,46 @@ def _number_style(values: list[str], delimiter: str) -> Candidate:
     styles = [t[1] for t in best]
     if ("", False) in styles and delimiter != ";":
         return ColumnType("float"), fewest
+    settled = _decimal_evidence(values, tolerated)
+    if settled is not None and settled[1] <= fewest:
+        return settled
     mark = "." if ("", False) in styles else ","
     return ColumnType("text", decimal_comma=delimiter == ";", unsure_separator=mark), fewest
+
+
+def _decimal_mark(value: str) -> str | None:
+    """What one number says about its column's decimal mark: ``","`` or ``"."``; ``""`` when it
+    says nothing (``10``, ``1,234``, ``1 234``); None when it is no number."""
+    plain = _PLAIN_NUMBER.fullmatch(value)
+    if plain is not None:
+        whole, mark, digits = plain.groups()
+        if mark is None:
+            return ""
+        whole = whole.lstrip("+-")
+        return mark if len(digits) != 3 or whole == "0" or len(whole) > 3 else ""
+    grouped = _GROUPED_NUMBER.fullmatch(value)
+    if grouped is None:
+        return None
+    _head, group, _body, mark, _digits = grouped.groups()
+    if mark is not None:
+        return None if mark == group else mark
+    return {",": ".", ".": ","}.get(group, "")  # a comma between thousands leaves the point for decimals
+
+
+def _decimal_evidence(values: list[str], tolerated: int) -> Candidate:
+    """A column whose numbers are written in more than one way (``1 234,50`` beside ``1.234,56``
+    and ``89,90``) but each of which says the same decimal mark, read with that mark; None when
+    they disagree, say nothing, or too many are not numbers."""
+    marks = [_decimal_mark(v) for v in values]
+    misfits = marks.count(None)
+    said = {m for m in marks if m}
+    if len(said) != 1 or misfits > tolerated:
+        return None
+    comma = said == {","}
+    column = ColumnType("float", decimal_comma=comma)
+    readings = [_number_text(v, column) for v, m in zip(values, marks, strict=True) if m is not None]
+    name = "float" if any(r is not None and "." in r for r in readings) else "int"
+    return replace(column, name=name), misfits
 
 
 @cache

@@ -149,6 +149,31 @@ def test_space_thousands_in_a_utf16_tab_file(ws: Workspace, tmp_path: Path):
     assert [attribute(ws, f"{c}@example.com", "Montant") for c in "abc"] == [1234.56, 12000.0, 7.5]
 
 
+def test_numbers_written_several_ways_that_agree_on_the_decimal_comma_are_numbers(ws: Workspace, tmp_path: Path):
+    """A French shop's column: spaces and dots between thousands, each value saying the comma is
+    the decimal mark. None of them is like 1,234, so nothing is unsure."""
+    values = ["1 234,50", "89,90", "0,00", "450,00", "12,5", "10", "1.234,56"]
+    path = write(tmp_path / "clients.csv", [["Courriel", "Total achats"]]
+                 + [[f"c{i}@example.fr", v] for i, v in enumerate(values)], delimiter=";")
+    p = preview(path, "customers")
+    assert p.column("Total achats").type.describe() == "float, decimal comma"
+    assert not any("could separate" in w for w in p.warnings)
+    result = import_customers(ws, path)
+    assert result.skipped == 0 and not any("kept as text" in w for w in result.warnings)
+    assert [attribute(ws, f"c{i}@example.fr", "Total achats") for i in range(len(values))] == \
+        [1234.5, 89.9, 0.0, 450.0, 12.5, 10.0, 1234.56]
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    (["1,234", "2,345"], "text"),  # each could be either: unsure
+    (["1 234,50", "1,234.5"], "text"),  # they disagree
+    (["1,234", "12,50"], "float, decimal comma"),  # the second settles the first
+    (["1 234", "1,234,567"], "int"),  # thousands written two ways, no decimals
+])
+def test_what_a_column_of_numbers_written_several_ways_reads_as(values, expected):
+    assert infer_type(values, "Total", delimiter=";").describe() == expected
+
+
 def test_a_forced_number_type_reads_the_column_s_thousands(ws: Workspace, tmp_path: Path, capsys):
     path = write(tmp_path / "spent.csv", [["Email", "Total Spent"], ["a@example.com", "1,234.50"],
                                           ["b@example.com", "89.00"], ["c@example.com", "12,000.00"]])
@@ -181,6 +206,7 @@ def test_ambiguous_thousands_stay_text_with_a_warning_until_a_type_is_chosen(ws:
     result = import_customers(ws, path, ImportOptions(mapping={"Points": "attributes.Points:int"}))
     assert (result.updated, result.skipped) == (3, 0)
     assert [attribute(ws, f"{c}@example.com", "Points") for c in "abc"] == [1234, 5000, 12]
+    assert warning not in result.warnings  # read as numbers: nothing is kept as text
     # In a semicolon-separated file the comma is read as a decimal comma.
     semicolon = write(tmp_path / "points-semicolon.csv", rows, delimiter=";")
     result = import_customers(ws, semicolon, ImportOptions(mapping={"Points": "attributes.Points:float"}))
