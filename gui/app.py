@@ -74,12 +74,17 @@ def light_palette() -> QtGui.QPalette:
 
 
 def install_translations(app: QtWidgets.QApplication) -> None:
-    """Load ``resources/translations/journey_studio_<locale>.qm`` when one exists for the locale."""
+    """Load ``resources/translations/journey_studio_<locale>.qm`` when one exists for the locale, and
+    Qt's own (``qtbase_<locale>.qm``: the wizards' Back and Cancel, the standard dialogs' buttons)."""
     folder = files("resources") / "translations"
     locale = QtCore.QLocale.system()
     translator = QtCore.QTranslator(app)
     if folder.is_dir() and translator.load(locale, "journey_studio", "_", str(folder)):
         app.installTranslator(translator)
+        qt = QtCore.QTranslator(app)
+        qt_folder = QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt.load(locale, "qtbase", "_", qt_folder):
+            app.installTranslator(qt)
 
 
 def open_workspace(workspace: str | None, db: str | None):

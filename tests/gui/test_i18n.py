@@ -263,6 +263,25 @@ def test_chinese_translation_is_found_for_the_locale_and_used_by_the_window(qtbo
     assert stage_name(Stage.MAP) == "Map"
 
 
+def test_the_chinese_translation_is_complete_and_keeps_every_placeholder_and_tag():
+    """Every string has a finished translation (a new string in the code fails this until it is
+    translated: run lupdate, translate, lrelease) with the same %1, {field}, line breaks and tags."""
+    marks = re.compile(r"%L?\d+|%n|\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}|\n|</?[a-zA-Z][^>]*>|&[a-z]+;|&&")
+    unfinished, mismatched = [], []
+    for context in ET.parse(TRANSLATIONS / "journey_studio_zh_CN.ts").getroot().iter("context"):
+        name = context.findtext("name")
+        for message in context.iter("message"):
+            source = message.findtext("source") or ""
+            translation = message.find("translation")
+            texts = [f.text or "" for f in translation.iter("numerusform")] or [translation.text or ""]
+            if translation.get("type") in ("unfinished", "vanished", "obsolete") or not all(t.strip() for t in texts):
+                unfinished.append((name, source))
+                continue
+            mismatched += [(name, source, t) for t in texts if sorted(marks.findall(t)) != sorted(marks.findall(source))]
+    assert not unfinished, f"{len(unfinished)} strings without a Chinese translation, e.g. {unfinished[:5]}"
+    assert not mismatched
+
+
 # ---------------------------------------------------------------------------------------------
 # (c) Chinese text on the canvas and in files
 # ---------------------------------------------------------------------------------------------
