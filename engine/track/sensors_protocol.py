@@ -23,24 +23,27 @@ Identity: ``distinct_id`` is kept as a ``distinct_id`` identifier. When it is a 
 (``properties.$is_login_id`` is true, or it is the ``distinct_id`` of ``track_signup``), it is also
 the customer's ``user_id``. A message's ``login_id`` and ``anonymous_id`` fields (browser SDK) and
 its ``identities`` (``$identity_login_id`` → user id, ``$identity_email`` → email,
-``$identity_mobile`` → phone, any other → ``custom:<key>``) name the same customer. A phone number
+``$identity_mobile`` → phone, ``$identity_anonymous_id`` and ``$identity_cookie_id`` → distinct id,
+any other → ``custom:<key>``) name the same customer. A phone number
 without a country code is read in the workspace's phone country, if it has one.
 
 Dedup: a message carrying ``_track_id`` (browser and app SDKs) is stored once per type, event,
 distinct id, time and ``_track_id`` (the key starts with the time, see
 :func:`~engine.track.collector_messages.dedup_key`); ``_flush_time`` (when it was sent) is not part of the key, so
-a message sent again is recognised.
+a message sent again is recognised. A message without ``_track_id`` but with its ``time`` (the
+Python and Java SDKs) is stored once per type, event, distinct id, millisecond and properties: a
+retry is recognised, and two events differ at least in their millisecond or a property.
 
 Times: ``time`` (milliseconds) is when the event occurred. When the SDK's clock is off by more than
 a minute (its ``_flush_time`` against the time the request arrived), it is moved by the difference;
 a time more than five minutes after arrival even so is stored as the arrival time (see
-:func:`~engine.track.collector_messages.when_stored`). The dedup key keeps the time as sent. The Python SDK sends no ``_track_id``; its messages are stored
-as they come.
+:func:`~engine.track.collector_messages.when_stored`). The dedup key keeps the time as sent.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import binascii
 import math
 from dataclasses import dataclass
@@ -87,6 +90,9 @@ TYPES = (*EVENT_TYPES, *PROFILE_TYPES, "track_id_bind", *IGNORED_TYPES)
 MAX_FORM_BYTES = 2 * MAX_BATCH_BYTES
 _IDENTITY_KINDS = {"$identity_email": "email", "$identity_mobile": "phone"}
 _LOGIN_IDENTITY = "$identity_login_id"
+#: Identities that are the anonymous device or browser id the SDK also sends as ``distinct_id``
+#: (``track`` with ``is_login_id=False``): the same identifier, so the same customer.
+_ANONYMOUS_IDENTITIES = frozenset({"$identity_anonymous_id", "$identity_cookie_id"})
 #: How a distinct id the SDK made from an identity begins (``$identity_email+ann@example.com``).
 _SYNTHETIC_DISTINCT = "$identity_"
 _FIELDS = ("data", "data_list", "gzip", "project", "token", "crc", "ext")
@@ -241,6 +247,8 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
                 continue  # null, or a value that only says there is none (N/A): names no one
             if key == _LOGIN_IDENTITY:
                 pairs += [("user_id", found), ("distinct_id", found)]
+            elif key in _ANONYMOUS_IDENTITIES:
+                pairs.append(("distinct_id", found))
             elif key in _IDENTITY_KINDS:
                 try:
                     pairs.append((_IDENTITY_KINDS[key],
@@ -265,12 +273,18 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
     if kind in EVENT_TYPES:
         name = event_name(item.get("event") or ("$SignUp" if kind == "track_signup" else None), "event")
         track_id = item.get("_track_id")
+        properties_json = dump(properties, "properties")
         key = None
         if isinstance(track_id, int | str) and not isinstance(track_id, bool) and str(track_id):
             key = dedup_key(DEDUP_PREFIX, f"{kind}|{name}|{distinct}|{track_id}",
                             sent_text if stamp is not None else None)
+        elif stamp is not None:
+            # No _track_id (the Python and Java SDKs send none): a message sent again (a retry after
+            # a timeout) is the same event at the same millisecond with the same properties.
+            digest = hashlib.blake2b(properties_json.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            key = dedup_key(DEDUP_PREFIX, f"{kind}|{name}|{distinct}|={digest}", sent_text)
         return Message(identifiers, source, occurred, occurred_text, reason=reason, event=name,
-                       properties=properties, properties_json=dump(properties, "properties"), dedup_key=key)
+                       properties=properties, properties_json=properties_json, dedup_key=key)
     if kind == "track_id_bind":
         return Message(identifiers, source, occurred, occurred_text, reason="link")
     op = PROFILE_TYPES[kind]

@@ -315,6 +315,37 @@ def test_sensors_track_id_dedup(running: Running):
     assert len(events_of(running.ws, "distinct_id", "d-1")) == 2
 
 
+def test_sensors_messages_without_track_id_sent_again_are_stored_once(running: Running):
+    """The Python SDK sends no _track_id; its retry is the same event, millisecond and properties."""
+    message = {"type": "track", "event": "ViewProduct", "distinct_id": "d-2", "time": 1717000000000,
+               "properties": {"price": 128, "$is_login_id": False}}
+    later = dict(message, time=1717000000001)  # the next millisecond: another event
+    cheaper = dict(message, properties={"price": 99, "$is_login_id": False})
+    answers = []
+    for payload in (message, message, later, cheaper, later):
+        data = base64.b64encode(json.dumps(payload).encode()).decode()
+        status, answer, _ = request(running, "POST", f"/sa?token={running.key}", urlencode({"data": data}).encode(),
+                                    headers={"Content-Type": "application/x-www-form-urlencoded"}, auth=None)
+        assert status == 200
+        answers.append((answer["stored"], answer["duplicates"]))
+    assert answers == [(1, 0), (0, 1), (1, 0), (1, 0), (0, 1)]
+    assert len(events_of(running.ws, "distinct_id", "d-2")) == 3
+
+
+def test_sensors_anonymous_identity_is_the_anonymous_distinct_id(running: Running):
+    """track(distinct_id, is_login_id=False) and track_by_id with $identity_anonymous_id name one visitor."""
+    first = {"type": "track", "event": "E1", "distinct_id": "sa-anon-4", "time": 1717000000000,
+             "properties": {"$is_login_id": False}}
+    second = {"type": "track", "event": "E2", "distinct_id": "$identity_anonymous_id+sa-anon-4",
+              "identities": {"$identity_anonymous_id": "sa-anon-4"}, "time": 1717000001000, "properties": {}}
+    for payload in (first, second):
+        data = base64.b64encode(json.dumps(payload).encode()).decode()
+        status, _, _ = request(running, "POST", f"/sa?token={running.key}", urlencode({"data": data}).encode(),
+                               headers={"Content-Type": "application/x-www-form-urlencoded"}, auth=None)
+        assert status == 200
+    assert sorted(e.name for e in events_of(running.ws, "distinct_id", "sa-anon-4")) == ["E1", "E2"]
+
+
 def test_gzip_bodies(running: Running):
     body = gzip.compress(json.dumps(batch_of(10)).encode())
     status, answer, _ = request(running, "POST", "/v1/batch", body, headers={"Content-Encoding": "gzip"})
