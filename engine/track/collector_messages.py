@@ -474,9 +474,10 @@ def parse_json(raw: bytes, what: str) -> tuple[Any, bool]:
         return json.loads(raw, parse_constant=_refuse_constant), shallow
     except RecursionError:
         raise MessageInvalid(f"{what} is nested too deeply", code="too_deep") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        detail = str(exc) if isinstance(exc, json.JSONDecodeError) else "it is not UTF-8 text"
-        raise MessageInvalid(f"{what} is not valid JSON ({detail})", code="malformed") from None
+    except UnicodeDecodeError:
+        raise MessageInvalid(f"{what} is not valid JSON (it is not UTF-8 text)", code="malformed") from None
+    except ValueError as exc:  # a JSONDecodeError, or NaN / Infinity refused by _refuse_constant
+        raise MessageInvalid(f"{what} is not valid JSON ({exc})", code="malformed") from None
 
 
 def _refuse_constant(name: str) -> Any:

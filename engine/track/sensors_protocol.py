@@ -43,8 +43,8 @@ a time more than five minutes after arrival even so is stored as the arrival tim
 from __future__ import annotations
 
 import base64
-import hashlib
 import binascii
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime

@@ -435,6 +435,12 @@ def deep(levels: int) -> dict:
     return value
 
 
+def test_nan_in_a_body_is_named_as_what_is_wrong(running: Running):
+    status, answer, _ = request(running, "POST", "/v1/track", b'{"userId": "u", "event": "E", "properties": {"x": NaN}}')
+    assert (status, answer["code"]) == (400, "malformed")
+    assert answer["message"] == "the body is not valid JSON (NaN is not a JSON number)"
+
+
 BAD_REQUESTS = [
     # (method, path, body, headers, auth, status, code)
     ("POST", "/v1/track", {"userId": "u", "event": "E"}, {}, None, 401, "unauthorized"),
