@@ -7,6 +7,7 @@ imported only when a country is given."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -111,6 +112,40 @@ def local_phone(number: str, country: str) -> str | None:
         # named in a warning, rather than stored as a number that cannot exist (+10612345678).
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+#: Countries tried first when guessing the country of local phone numbers (after this computer's).
+LIKELY_PHONE_COUNTRIES = ("FR", "DE", "GB", "ES", "IT", "NL", "BE", "CH", "AT", "PT", "IE", "SE", "DK", "NO", "FI",
+                          "PL", "US", "CA", "CN", "HK", "TW", "JP", "KR", "SG", "IN", "AU", "NZ", "BR", "MX")
+
+
+def guess_phone_country(numbers: Sequence[str], prefer: str | None = None) -> str | None:
+    """The country whose mobile numbers most of ``numbers`` (local numbers as
+    :func:`canonical_identifier` keeps them: digits only, no ``+``) are, trying ``prefer`` (this
+    computer's country) first and then :data:`LIKELY_PHONE_COUNTRIES`; None if none has at least
+    half of them. Mobile numbers, because customers give those, and because some countries' fixed
+    numbers take almost any digits (``0711223344`` is a Stuttgart number). Only a suggestion for
+    the user to confirm."""
+    sample = [n for n in numbers if n.isdecimal()][:50]
+    if not sample:
+        return None
+    phonenumbers = _phonenumbers()
+    mobile = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    order = [prefer.upper()] if prefer and prefer.upper() in phone_regions() else []
+    order += [c for c in LIKELY_PHONE_COUNTRIES if c not in order and c in phone_regions()]
+    best, best_score = None, 0
+    for country in order:
+        score = 0
+        for number in sample:
+            try:
+                parsed = phonenumbers.parse(number, country)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(parsed) and phonenumbers.number_type(parsed) in mobile:
+                score += 1
+        if score > best_score:
+            best, best_score = country, score
+    return best if best_score * 2 >= len(sample) else None
 
 
 def check_phone_country(text: str) -> str:

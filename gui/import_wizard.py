@@ -54,6 +54,7 @@ from engine.track.csv_import import (
     event_source,
     import_csv,
     make_plan,
+    phone_country_of_file,
     phone_country_used_before,
     preview,
     with_mapping_used_before,
@@ -958,7 +959,10 @@ class MappingPage(QtWidgets.QWizardPage):
         if self.wiz.workspace is None:
             return None
         try:
-            return phone_country_used_before(self.wiz.workspace)
+            p = self.wiz.preview
+            # A file imported before reads its numbers as it did then; another, as the workspace does.
+            return ((phone_country_of_file(self.wiz.workspace, p.path) if p is not None else None)
+                    or phone_country_used_before(self.wiz.workspace))
         except JourneyStudioError:
             return None  # the import itself will say what is wrong with the workspace
 

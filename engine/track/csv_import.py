@@ -113,7 +113,14 @@ from sqlalchemy import exc as sa_exc
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.document import new_id
 from engine.errors import JourneyStudioError, WorkspaceError
-from engine.identifiers import PHONE_COUNTRY_META, PhoneCountryError, check_phone_country, phone_country_of
+from engine.identifiers import (
+    PHONE_COUNTRY_META,
+    PhoneCountryError,
+    canonical_identifier,
+    check_phone_country,
+    phone_country_of,
+    says_nothing,
+)
 from engine.store.customers import (
     CUSTOM_KIND_PREFIX,
     IDENTIFIER_KINDS,
@@ -347,6 +354,8 @@ class ImportResult:
     #: That country is the one the workspace's imports used before (the options named none), and
     #: the file has phone identifiers.
     phone_country_kept: bool = False
+    #: ... and it is the one this file's numbers were read in when it was imported before.
+    phone_country_of_file: bool = False
     #: What this import changed in the workspace's phone country, in words ("" if nothing).
     phone_country_change: str = ""
 
@@ -1129,7 +1138,11 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     started = time.perf_counter()
     remembered = phone_country_used_before(ws)
     explicit = options.phone_country is not None
-    phone_country = _check_phone_country(options.phone_country) if explicit else remembered
+    file_country = phone_country_of_file(ws, path, options)
+    if explicit:
+        phone_country = _check_phone_country(options.phone_country)
+    else:
+        phone_country = file_country or remembered
     options = replace(options, phone_country=phone_country or "")
     first = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=0)
     before_mapping = mapping_used_before(ws, kind, first.header) if options.keep_mapping else None
@@ -1161,8 +1174,15 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
         if not dry_run and result.rows_read and not result.cancelled and before != plan.time_zone:
             ws.set_meta(ZONE_META_PREFIX + source, plan.time_zone)
     result.phone_country = phone_country or ""
-    result.phone_country_kept = not explicit and phone_country is not None and bool(
-        [c for c in plan.of("identifiers") if c.key == "phone"])
+    phones = bool([c for c in plan.of("identifiers") if c.key == "phone"])
+    result.phone_country_kept = not explicit and phone_country is not None and phones
+    result.phone_country_of_file = not explicit and file_country is not None and phones
+    if phones and phone_country is None and result.rows_read:
+        hint = _local_phones_hint(path, kind, options, plan)
+        if hint:
+            result.warnings.append(hint)
+    if phones and not dry_run and result.rows_read and not result.cancelled and file_country != phone_country:
+        ws.set_meta(PHONE_META_PREFIX + event_source(path, options), phone_country or "")
     if changes_country:
         ws.set_meta(PHONE_COUNTRY_META, phone_country or "")  # "": forgotten
         result.phone_country_change = _phone_country_change(remembered, phone_country, local_before)
@@ -1170,6 +1190,47 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
             result.warnings.append(result.phone_country_change)
     result.elapsed_s = time.perf_counter() - started
     return result
+
+
+def _local_phones_hint(path: str | Path, kind: Kind, options: ImportOptions, plan: ImportPlan) -> str | None:
+    """The warning for phone numbers imported without a country code while none was chosen (read
+    from the file's first rows): websites and apps send numbers with one, so the same person would be
+    two customers. It names the country the numbers are all valid in, if one is."""
+    from engine.identifiers import guess_phone_country
+
+    columns = [c for c in plan.of("identifiers") if c.key == "phone"]
+    try:
+        head = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=50)
+    except JourneyStudioError:
+        return None
+    for column in columns:
+        written = [row[column.index].strip() for row in head.rows if column.index < len(row)]
+        local = [(value, kept) for value in written if value and not says_nothing(value)
+                 for kept in (canonical_identifier("phone", value),)
+                 if kept.isdecimal() and len(kept) >= 6]
+        if not local:
+            continue
+        country = guess_phone_country([kept for _v, kept in local], _this_computers_country())
+        cc = country or "CC"
+        guessed = f" ({country}, judging by the numbers)" if country else ""
+        return (f"column '{column.name}': phone numbers such as '{local[0][0]}' have no country code and are "
+                "kept as written; websites and apps send numbers with one, so the same person would be two "
+                f"customers. Give their country{guessed}: 'journey-studio profiles phones --rewrite --country {cc}' "
+                f"writes the numbers stored so, then import with --phone-country {cc} (in the import wizard: "
+                "“Country of numbers without +”)")
+    return None
+
+
+def _this_computers_country() -> str | None:
+    """The country of this computer's locale (``fr_FR`` → ``FR``), or None."""
+    import locale
+
+    for name in (locale.getlocale()[0], os.environ.get("LC_ALL"), os.environ.get("LANG")):
+        if name and "_" in name:
+            code = name.split("_", 1)[1][:2].upper()
+            if code.isalpha() and len(code) == 2:
+                return code
+    return None
 
 
 def _phone_country_change(before: str | None, now: str | None, local: int = 0) -> str:
@@ -1207,6 +1268,27 @@ def _check_phone_country(text: str) -> str | None:
         return check_phone_country(text)
     except PhoneCountryError as exc:
         raise CsvImportError(exc.message, option="phone_country", usage=True) from None
+
+
+#: Meta key prefix of the phone country each file's phone numbers were last read in (see
+#: :func:`phone_country_of_file`).
+PHONE_META_PREFIX = "csv_phone:"
+
+
+def phone_country_of_file(ws: Workspace, path: str | Path, options: ImportOptions | None = None) -> str | None:
+    """The country the phone numbers of this file (by its name) were read in when it was last
+    imported, or None (never imported with a phone column, numbers kept as written, or a country no
+    longer known). A file imported again reads its numbers in that country whatever country later
+    imports of other files chose for the workspace, so it adds nothing. (A file whose numbers were
+    kept as written follows the workspace: once a country is chosen and the stored numbers are
+    written with it, ``profiles phones --rewrite``, the file's numbers read in it match them.)"""
+    country = ws.get_meta(PHONE_META_PREFIX + event_source(path, options or ImportOptions()))
+    if not country:
+        return None
+    try:
+        return check_phone_country(country)
+    except PhoneCountryError:
+        return None
 
 
 def phone_country_used_before(ws: Workspace) -> str | None:

@@ -324,9 +324,10 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
         _out(f"  times written without a zone were read in {args.time_zone}, this computer's time zone "
              "(--time-zone chooses another)")
     if result.rows_read and getattr(result, "phone_country_kept", False):
-        _out(f"  phone numbers without a country code were read as {result.phone_country} numbers, as in this "
-             "workspace's imports before (--phone-country chooses another, --phone-country none keeps them as "
-             "written)")
+        before = ("as when this file was imported before" if getattr(result, "phone_country_of_file", False)
+                  else "as in this workspace's imports before")
+        _out(f"  phone numbers without a country code were read as {result.phone_country} numbers, {before} "
+             "(--phone-country chooses another, --phone-country none keeps them as written)")
     change = getattr(result, "phone_country_change", "")
     if change and change not in result.warnings:
         _out(f"  {change}")

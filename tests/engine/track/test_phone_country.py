@@ -267,6 +267,55 @@ def test_the_country_is_remembered_used_next_time_and_forgotten_with_none(ws, tm
     assert later.phone_country == "" and "0611111111" in phones(ws)
 
 
+def test_a_file_imported_again_reads_its_numbers_in_its_own_country_and_adds_nothing(tmp_path: Path, capsys):
+    """A shop selling in France and China: the French file imported again after the Chinese one
+    (which made China the workspace's country) still reads 06… as French numbers."""
+    workspace = str(tmp_path / "ws")
+    french = write(tmp_path / "clients_fr.csv", ["name,phone", "Marc,06 23 45 67 89"])
+    chinese = write(tmp_path / "clients_cn.csv", ["name,phone", "张伟,138 0013 8000"])
+    assert run(capsys, "import", "customers", str(french), "--workspace", workspace, "--phone-country", "FR")[0] == 0
+    assert run(capsys, "import", "customers", str(chinese), "--workspace", workspace, "--phone-country", "CN")[0] == 0
+    code, out, err = run(capsys, "import", "customers", str(french), "--workspace", workspace)
+    assert code == 0, err
+    assert "0 customers created, 0 updated" in out
+    assert "read as FR numbers, as when this file was imported before" in out
+    with Workspace.open(workspace) as ws:
+        assert phones(ws) == ["+33623456789", "+8613800138000"]
+        assert customer_count(ws) == 2
+        assert phone_country_used_before(ws) == "CN"  # the workspace keeps the last country chosen
+        other = write(tmp_path / "new_cn.csv", ["phone", "139 0000 1111"])
+        assert import_customers(ws, other).phone_country == "CN"  # a new file follows the workspace
+
+
+def test_local_numbers_imported_without_a_country_get_a_warning_naming_the_likely_one(ws, tmp_path: Path):
+    path = write(tmp_path / "clients.csv", ["Prénom,Tél. portable", "Marc,06 23 45 67 89", "Ann,07 61 22 33 44",
+                                            "Bo,+33 6 11 22 33 44"])
+    result = import_customers(ws, path)
+    [warning] = [w for w in result.warnings if "no country code" in w]
+    assert warning.startswith("column 'Tél. portable': phone numbers such as '06 23 45 67 89' have no country code")
+    assert "(FR, judging by the numbers)" in warning and "--phone-country FR" in warning
+    assert "profiles phones --rewrite --country FR" in warning
+    international = write(tmp_path / "intl.csv", ["phone", "+33 6 23 45 67 89", "+86 138 0013 8000"])
+    assert not [w for w in import_customers(ws, international).warnings if "no country code" in w]
+    chosen = import_customers(ws, write(tmp_path / "again.csv", ["phone", "06 99 88 77 66"]),
+                              ImportOptions(phone_country="FR"))
+    assert not [w for w in chosen.warnings if "no country code" in w]
+
+
+@pytest.mark.parametrize(("numbers", "prefer", "expected"), [
+    (["0623456789", "0761223344"], None, "FR"),
+    (["0623456789", "0711223344"], None, "FR"),  # a mistyped French mobile is no reason to say Germany
+    (["13800138000", "13912345678"], None, "CN"),
+    (["07911123456"], None, "GB"),
+    (["0612345678"], "NL", "NL"),  # this computer's country first, when the numbers fit it
+    (["123456"], None, None),
+])
+def test_the_country_of_local_numbers_is_guessed_from_their_mobile_ranges(numbers, prefer, expected):
+    from engine.identifiers import guess_phone_country
+
+    assert guess_phone_country(numbers, prefer) == expected
+
+
 def test_a_bad_country_refuses_the_import(ws, tmp_path: Path):
     path = write(tmp_path / "shop.csv", ["phone", "06 12 34 56 78"])
     with pytest.raises(CsvImportError) as caught:
