@@ -582,9 +582,19 @@ _TIME_HEADERS = ("time", "timestamp", "occurred_at", "event_time", "datetime", "
                  "ts", "at", "时间", "日期", "发生时间")
 _TAG_HEADERS = ("tags", "tag", "labels", "标签")
 _ZONE_HEADERS = ("time_zone", "timezone", "tz", "时区")
-_CHANNEL_WORDS = {"email": "email", "mail": "email", "e-mail": "email", "newsletter": "email",
-                  "sms": "sms", "text": "sms", "phone": "sms", "mobile": "sms", "webhook": "webhook",
-                  "chat": "chat"}
+_CHANNEL_WORDS = {"email": "email", "mail": "email", "e-mail": "email", "e_mail": "email", "newsletter": "email",
+                  "courriel": "email", "correo": "email", "sms": "sms", "text": "sms", "texto": "sms",
+                  "phone": "sms", "mobile": "sms", "webhook": "webhook", "chat": "chat"}
+#: Words before or after the channel in a consent column's header (``Consentement e-mail``,
+#: ``E-Mail Einwilligung``), as :func:`_norm` writes them.
+_CONSENT_PREFIXES = ("consent_", "opt_in_", "optin_", "consentement_", "consentimiento_", "consenso_",
+                     "einwilligung_", "zustimmung_", "accord_")
+_CONSENT_SUFFIXES = ("_consent", "_opt_in", "_optin", "_opted_in", "_subscribed", "_subscription",
+                     "_consentement", "_einwilligung", "_zustimmung")
+#: Chinese consent headers: a word saying consent (订阅 subscribed, 授权 consent, 同意 agreed,
+#: 接收 receives) and the channel (邮件 / 邮箱 e-mail, 短信 SMS): 邮件订阅, 同意接收短信.
+_ZH_CONSENT_WORDS = ("订阅", "授权", "同意", "接收")
+_ZH_CHANNELS = (("短信", "sms"), ("邮件", "email"), ("邮箱", "email"))
 
 
 def _norm(header: str) -> str:
@@ -613,14 +623,16 @@ def _named_channel(header: str) -> str | None:
         if name.startswith(prefix) and name.endswith("_marketing") and len(name) > len(prefix) + len("_marketing"):
             word = name[len(prefix):-len("_marketing")]
             return _CHANNEL_WORDS.get(word, word)
-    for suffix in ("_consent", "_opt_in", "_optin", "_opted_in", "_subscribed", "_subscription"):
+    for suffix in _CONSENT_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             word = name[:-len(suffix)]
             return _CHANNEL_WORDS.get(word, word)
-    for prefix in ("consent_", "opt_in_", "optin_"):
+    for prefix in _CONSENT_PREFIXES:
         if name.startswith(prefix) and len(name) > len(prefix):
             word = name[len(prefix):]
             return _CHANNEL_WORDS.get(word, word)
+    if any(word in name for word in _ZH_CONSENT_WORDS):
+        return next((channel for word, channel in _ZH_CHANNELS if word in name), None)
     return None
 
 

@@ -123,7 +123,8 @@ _AMBIGUOUS_BOOLS = frozenset({"y", "n", "t", "f", "on", "off", "no"})
 _CODE_HEADER_WORDS = ("code", "country", "province", "state", "region", "lang")
 #: Yes/no words of other languages, read in consent columns only (inference leaves them as text).
 _CONSENT_YES_NO = {"ja": True, "nein": False, "oui": True, "non": False, "sí": True, "si": True,
-                   "sim": True, "não": False, "nao": False}
+                   "sim": True, "não": False, "nao": False, "是": True, "否": False, "同意": True, "不同意": False,
+                   "已订阅": True, "未订阅": False}
 #: The marketing statuses of Shopify's customer exports, lower-cased, as consent: given, refused,
 #: or nothing recorded (None).
 MARKETING_STATUSES: dict[str, bool | None] = {

@@ -177,6 +177,22 @@ def test_consent_for_a_channel_no_account_sends_through_is_an_attribute(tmp_path
         make_plan(preview(path, "customers"), ImportOptions(mapping={"Push Opt In": "consent.push"}))
 
 
+@pytest.mark.parametrize(("header", "rows", "expected"), [
+    (["Courriel", "Consentement e-mail", "SMS Einwilligung"], [["a@example.fr", "Oui", "nein"],
+                                                               ["b@example.fr", "NON", "ja"]],
+     {"Consentement e-mail": "consent.email", "SMS Einwilligung": "consent.sms"}),
+    (["邮箱", "邮件订阅", "同意接收短信"], [["a@example.fr", "是", "否"], ["b@example.fr", "否", "是"]],
+     {"邮件订阅": "consent.email", "同意接收短信": "consent.sms"}),
+])
+def test_french_german_and_chinese_consent_headers_are_consent(tmp_path: Path, ws: Workspace, header, rows, expected):
+    path = write(tmp_path / "clients.csv", [header, *rows])
+    targets = {c.name: c.target for c in make_plan(preview(path, "customers")).columns}
+    assert {name: target for name, target in targets.items() if name in expected} == expected
+    result = import_customers(ws, path)
+    assert (result.created, result.skipped) == (2, 0)
+    assert ws.get_customer(ws.find_customer("email", "b@example.fr")).consent == {"email": False, "sms": True}
+
+
 def test_a_marketing_status_beside_the_accepts_column_is_the_consent(tmp_path: Path, ws: Workspace):
     path = write(tmp_path / "shopify.csv", [
         ["Customer ID", "Email", "Accepts Email Marketing", "Email Marketing Status"],
