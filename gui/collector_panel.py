@@ -315,6 +315,7 @@ class CollectorPanel(QtWidgets.QWidget):
         box = QtWidgets.QGroupBox(self.tr("Point your SDKs here"), self)
         grid = QtWidgets.QGridLayout(box)
         self.endpoints: dict[str, QtWidgets.QLineEdit] = {}
+        self.copy_buttons: dict[str, QtWidgets.QPushButton] = {}
         rows = (
             ("segment_host", self.tr("Segment SDKs (API host):"),
              self.tr("analytics-python: analytics.host; analytics.js and the mobile SDKs: the API host. The "
@@ -341,6 +342,7 @@ class CollectorPanel(QtWidgets.QWidget):
             grid.addWidget(edit, row, 1)
             grid.addWidget(copy, row, 2)
             self.endpoints[key] = edit
+            self.copy_buttons[key] = copy
         grid.setColumnStretch(1, 1)
         self.sensors_key_hint = QtWidgets.QLabel(box)
         self.sensors_key_hint.setObjectName("hint")
@@ -458,10 +460,15 @@ class CollectorPanel(QtWidgets.QWidget):
         self.state.style().unpolish(self.state)
         self.state.style().polish(self.state)
         fresh = next(reversed(self.fresh_keys.values()), None) if self.fresh_keys else None
+        # With "Any free port" the port is known only once the collector listens: no address to copy before.
+        unknown = self.collector is None and self.port.value() == 0
         for key, url in endpoint_urls(self._base(), fresh).items():
-            self.endpoints[key].setText(url)
+            self.endpoints[key].setText("" if unknown else url)
+            self.endpoints[key].setPlaceholderText(self.tr("Shown once started: the free port is chosen then")
+                                                   if unknown else "")
             self.endpoints[key].setCursorPosition(0)  # the start says most; the tooltip has the rest
-            self.endpoints[key].setToolTip(url)
+            self.endpoints[key].setToolTip("" if unknown else url)
+            self.copy_buttons[key].setEnabled(not unknown)
         if fresh is None:
             hint = self.tr("Sensors Analytics: add &token= and one of the write keys below to this address (or "
                            "give the key as the SDK's token); without it every event is refused.")

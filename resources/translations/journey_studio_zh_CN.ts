@@ -97,7 +97,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../gui/app.py" line="+102"/>
+        <location filename="../../gui/app.py" line="+107"/>
         <source>Cannot open the workspace</source>
         <translation>无法打开工作区</translation>
     </message>
@@ -793,7 +793,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>SDK 接入地址</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Segment SDKs (API host):</source>
         <translation>Segment SDK（API 主机）：</translation>
     </message>
@@ -824,17 +824,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+319"/>
+        <location line="+325"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location line="-317"/>
+        <location line="-323"/>
         <source>Copy this address</source>
         <translation>复制此地址</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Since the collector started</source>
         <translation>自采集器启动以来</translation>
     </message>
@@ -870,12 +870,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+62"/>
+        <source>Shown once started: the free port is chosen then</source>
+        <translation>启动后显示：届时才会选定空闲端口</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Sensors Analytics: the address ends with the new key “%1” as token=; Copy takes the whole address.</source>
         <translation>Sensors Analytics：地址末尾已带上新密钥“%1”作为 token=；“复制”会复制整个地址。</translation>
     </message>
     <message>
-        <location line="-107"/>
+        <location line="-112"/>
         <location line="+41"/>
         <source>Stored</source>
         <translation>已存储</translation>
@@ -982,7 +987,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Sensors Analytics: add &amp;token= and one of the write keys below to this address (or give the key as the SDK&apos;s token); without it every event is refused.</source>
         <translation>Sensors Analytics：请在此地址后加上 &amp;token= 和下方的一个写入密钥（或将密钥作为 SDK 的 token 提供）；否则所有事件都会被拒绝。</translation>
     </message>
@@ -1500,7 +1505,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+578"/>
+        <location filename="../../gui/import_wizard.py" line="+579"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -1627,7 +1632,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+671"/>
+        <location filename="../../gui/import_wizard.py" line="+674"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -1680,7 +1685,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1247"/>
+        <location line="-1250"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation>不导入</translation>
@@ -2098,7 +2103,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1099"/>
+        <location line="+1102"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -3107,19 +3112,19 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-954"/>
+        <location filename="../../gui/import_wizard.py" line="-957"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never).</extracomment>
         <translation>选择每一列的导入方式</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+164"/>
+        <location line="+167"/>
         <source>The suggestions come from the column names and values. Columns set to “Don&apos;t import” are left out.</source>
         <translation>建议根据列名和值生成。设为“不导入”的列将被忽略。</translation>
     </message>
     <message>
-        <location line="-161"/>
+        <location line="-164"/>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
@@ -3150,12 +3155,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+394"/>
+        <location line="+397"/>
         <source>Only when no column holds the event name</source>
         <translation>仅在没有列包含事件名称时填写</translation>
     </message>
     <message>
-        <location line="-390"/>
+        <location line="-393"/>
         <source>Keep as written</source>
         <translation>保持原样</translation>
     </message>
@@ -3226,7 +3231,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>%1 (+%2)</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+28"/>
         <source>The columns start as in your last import of a file with the same columns. Columns set to “Don&apos;t import” are left out.</source>
         <translation>各列的初始设置沿用您上次导入相同列的文件时的设置。设为“不导入”的列将被忽略。</translation>
     </message>
@@ -3812,7 +3817,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-630"/>
+        <location filename="../../gui/import_wizard.py" line="-633"/>
         <source>Check the preview</source>
         <translation>检查预览</translation>
     </message>
@@ -5007,7 +5012,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+622"/>
+        <location filename="../../gui/import_wizard.py" line="+625"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation>导入完成</translation>

@@ -95,6 +95,19 @@ def test_start_count_store_and_stop_frees_the_port(panel, ws, qtbot):
         sock.listen()
 
 
+def test_any_free_port_shows_no_address_until_the_port_is_chosen(panel, qtbot):
+    panel.port.setValue(0)
+    assert all(e.text() == "" and "once started" in e.placeholderText() for e in panel.endpoints.values())
+    assert not any(b.isEnabled() for b in panel.copy_buttons.values())
+    port = _start(panel, qtbot)
+    assert panel.endpoints["segment_host"].text() == f"http://127.0.0.1:{port}"
+    assert all(b.isEnabled() for b in panel.copy_buttons.values())
+    panel.port.setValue(9000)
+    qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running and not panel.busy, timeout=20_000)
+    assert panel.endpoints["segment_host"].text() == "http://127.0.0.1:9000"
+
+
 def test_without_a_known_key_the_sensors_address_has_no_placeholder_token(panel, ws):
     from engine.track import collector_keys
 
