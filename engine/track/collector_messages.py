@@ -25,7 +25,9 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 
@@ -98,6 +100,9 @@ class Message:
     consent: tuple[tuple[str, bool | None], ...] = ()
     #: ``consent`` changes only the channel kinds with nothing recorded (Sensors ``profile_set_once``).
     consent_once: bool = False
+    #: The customer's time zone (an IANA name such as ``Europe/Paris``), from an ``identify``
+    #: (``traits.timezone``, else ``context.timezone``, which browser and app SDKs fill in).
+    time_zone: str | None = None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -482,6 +487,22 @@ def parse_json(raw: bytes, what: str) -> tuple[Any, bool]:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def time_zone_name(value: Any) -> str | None:
+    """``value`` if it names a time zone this computer knows (``Asia/Tokyo``), else None."""
+    return _known_zone(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1024)
+def _known_zone(value: str) -> str | None:
+    if not 0 < len(value) <= 64 or value != value.strip():
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return value
 
 
 # ----------------------------------------------------------------------------------------------

@@ -202,6 +202,8 @@ class _Group:
         #: Consent records changed in this group, beside ``attributes`` (both written by ``flush``).
         self.consents: dict[str, dict[str, bool]] = {}
         self.dirty: set[str] = set()
+        #: Time zones the group's messages gave customers stored before it (customer → zone).
+        self.zones: dict[str, str] = {}
         self.seen: set[str] = set()
         self.stored_keys: set[str] = set()
         #: Identifiers whose customer the caller vouched for (see :meth:`prepare`); the resolver
@@ -285,7 +287,7 @@ class _Group:
                 customer_id = self._resolve(m)
                 if rows is not self.rows:  # a merge wrote what was held back (and began a run again)
                     rows, events = self.rows, self.events
-            if m.profile or m.consent:
+            if m.profile or m.consent or m.time_zone:
                 job.profiles += 1
                 self._change_profile(customer_id, m)
             if m.event is not None:
@@ -317,6 +319,12 @@ class _Group:
         if row is not None:
             row["attributes"] = apply_profile(row["attributes"], m.profile)
             row["consent"] = apply_consent(row["consent"], m.consent, m.consent_once)
+            if m.time_zone:
+                row["time_zone"] = m.time_zone
+            return
+        if m.time_zone:
+            self.zones[customer_id] = m.time_zone
+        if not m.profile and not m.consent:
             return
         current = self.attributes.get(customer_id)
         if current is None:
@@ -336,9 +344,14 @@ class _Group:
                 update(_customers).where(_customers.c.id == bindparam("cid"))
                 .values(attributes=bindparam("attrs"), consent=bindparam("given"), updated_at=self.now),
                 [{"cid": cid, "attrs": self.attributes[cid], "given": self.consents[cid]} for cid in sorted(self.dirty)])
+        if self.zones:
+            self.conn.execute(
+                update(_customers).where(_customers.c.id == bindparam("cid")).values(time_zone=bindparam("zone")),
+                [{"cid": cid, "zone": zone} for cid, zone in sorted(self.zones.items())])
         self.attributes.clear()
         self.consents.clear()
         self.dirty.clear()
+        self.zones.clear()
         rows, self.rows = self.rows, []
         runs, self.key_runs = self.key_runs, [(0, self._write_key)]
         events, self.events = self.events, []

@@ -13,7 +13,9 @@ How each call is stored:
 - ``page`` / ``screen``: an event ``Page Viewed`` / ``Screen Viewed`` whose properties also hold
   ``name`` and ``category`` when given.
 - ``group``: an event ``Group`` with properties ``group_id`` and ``traits``.
-- ``identify``: ``traits`` set on the profile (``null`` removes a trait); ``traits.email`` and
+- ``identify``: ``traits`` set on the profile (``null`` removes a trait); the customer's time zone
+  (quiet hours, times of day) from ``traits.timezone``, else ``context.timezone`` (an IANA name such
+  as ``Europe/Paris``, which browser and app SDKs send); ``traits.email`` and
   ``traits.phone`` also become identifiers of the customer when no one else holds them (a phone
   number without a country code read in the workspace's phone country, if it has one).
 - ``alias``: ``previousId`` (a user id, else an anonymous id) merged into ``userId``.
@@ -52,6 +54,7 @@ from engine.track.collector_messages import (
     parse_json,
     sent_at,
     text,
+    time_zone_name,
     when_stored,
 )
 from engine.track.identity import ordered
@@ -195,9 +198,10 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
                         linked.append((kind_, kept_identifier(kind_, found, f"traits.{trait}", phone_country)))
                 except MessageInvalid:
                     pass  # kept as an attribute; only unusable as an identifier
+        zone = time_zone_name(traits.get("timezone")) or time_zone_name(context.get("timezone"))
         traits, consent = consent_changes(traits, "traits")
         return Message(_ordered(linked), SOURCE, occurred, occurred_text, reason="identify",
-                       profile=(("set", traits),) if traits else (), consent=consent)
+                       profile=(("set", traits),) if traits else (), consent=consent, time_zone=zone)
     if kind == "alias":
         previous = identifier(item.get("previousId"), "previousId")
         assert user_id is not None

@@ -435,6 +435,24 @@ def deep(levels: int) -> dict:
     return value
 
 
+def test_identify_gives_the_customer_the_time_zone_of_the_device(running: Running):
+    """context.timezone (what browser and app SDKs send) sets the zone quiet hours are read in;
+    traits.timezone wins; a name that is no zone changes nothing."""
+    ws = running.ws
+    status, _, _ = request(running, "POST", "/v1/identify", {"userId": "tz-1", "traits": {"plan": "pro"},
+                                                             "context": {"timezone": "Asia/Tokyo"}})
+    assert status == 200
+    first = ws.get_customer(ws.find_customer("user_id", "tz-1"))
+    assert (first.time_zone, first.attributes) == ("Asia/Tokyo", {"plan": "pro"})  # a new customer
+    status, _, _ = request(running, "POST", "/v1/batch", {"batch": [
+        {"type": "identify", "userId": "tz-1", "traits": {"timezone": "Europe/Paris"},
+         "context": {"timezone": "Asia/Tokyo"}},
+        {"type": "identify", "userId": "tz-2", "traits": {}, "context": {"timezone": "Mars/Olympus"}}]})
+    assert status == 200
+    assert ws.get_customer(ws.find_customer("user_id", "tz-1")).time_zone == "Europe/Paris"  # stored before
+    assert ws.get_customer(ws.find_customer("user_id", "tz-2")).time_zone is None
+
+
 def test_nan_in_a_body_is_named_as_what_is_wrong(running: Running):
     status, answer, _ = request(running, "POST", "/v1/track", b'{"userId": "u", "event": "E", "properties": {"x": NaN}}')
     assert (status, answer["code"]) == (400, "malformed")
