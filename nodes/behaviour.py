@@ -283,6 +283,7 @@ def run_send(config: SendConfig, ctx: StepContext) -> Outcome:
                           json=config.channel_kind == "webhook" and templating.writes_json(config.body))
         html_body = ctx.render(config.html_body, html=True, name="HTML body") if config.html_body else ""
     except TemplateError as exc:  # nothing is sent; the step log says which template and why
+        ctx.template_failed(str(exc))
         return Go("failed", f"template: {exc}")
     outcome = ctx.send(config.channel, config.channel_kind, subject, body, html_body,
                        respect_quiet_hours=config.respect_quiet_hours,
@@ -302,6 +303,7 @@ def run_notify_staff(config: NotifyStaffConfig, ctx: StepContext) -> Outcome:
     try:
         text = ctx.render(config.message, name="message")
     except TemplateError as exc:
+        ctx.template_failed(str(exc))
         return Go("failed", f"template: {exc}")
     outcome = ctx.notify_staff(config.channel, config.channel_kind, list(config.recipients), text)
     if outcome.status == "sent":

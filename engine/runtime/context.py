@@ -146,6 +146,11 @@ class StepContext(ABC):
         """The customer's identifiers by kind (``user_id``, ``email``...; none in a simulation)."""
         return {}
 
+    def template_failed(self, message: str) -> None:
+        """A message this step was to send could not be written (``message`` says which template
+        and why): nothing was sent. The live engine reports it; a simulation's step log is enough."""
+        return None
+
     def in_segment(self, segment_id: str) -> bool | None:
         """Whether the customer is in a saved segment; ``None`` where there is no segment store
         (a simulation reads the profile's ``segments`` attribute instead)."""

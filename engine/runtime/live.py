@@ -46,7 +46,8 @@ class PassResult:
     opt_outs: int = 0
     #: What cannot be done now, one sentence each, while the pass went on with the rest: mailboxes and SMS
     #: accounts the last read could not read, live entries and checks naming a saved segment that no longer
-    #: exists. Every pass reports them until they are mended.
+    #: exists (every pass reports them until they are mended), and the messages of this pass that were
+    #: not sent because their template could not be filled in (counted in ``failed`` too).
     problems: tuple[str, ...] = ()
     #: Attempts that failed in a way that may pass (the outbox says whether another attempt follows).
     retried: int = 0
@@ -183,8 +184,11 @@ class LiveEngine:
         while not stop():
             if runner.tick(RUN_BATCH) < RUN_BATCH:  # a short batch means nothing else was due
                 break
-        return PassResult(events, len(self.store.moved), self.sent - sent_before, self.failed - failed_before,
-                          opt_outs, (*self._mailbox_problems, *runner.problems()), self.retried - retried_before)
+        unsent = runner.take_template_failures()
+        failed = self.failed - failed_before + runner.template_failed_count
+        return PassResult(events, len(self.store.moved), self.sent - sent_before, failed,
+                          opt_outs, (*self._mailbox_problems, *runner.problems(), *unsent),
+                          self.retried - retried_before)
 
 
 def retrying_count(ws: Workspace) -> int:

@@ -277,8 +277,27 @@ class Runner:
         #: that no longer exists): (journey, version, node) → one sentence. Kept while that version
         #: is live and the cause lasts; see :meth:`problems`.
         self._problems: dict[tuple[str, int, str], str] = {}
+        #: Messages not sent because their template failed, by (journey, version, node, reason),
+        #: since :meth:`take_template_failures` was last called.
+        self.template_failures: dict[tuple[str, int, str, str], int] = {}
+        #: How many messages the last :meth:`take_template_failures` reported.
+        self.template_failed_count = 0
 
     # -- public ---------------------------------------------------------------------------------
+    def take_template_failures(self) -> tuple[str, ...]:
+        """The messages not sent since the last call because their template could not be filled in,
+        one sentence per node and reason (a customer without the value a template prints, say)."""
+        failures, self.template_failures = self.template_failures, {}
+        self.template_failed_count = sum(failures.values())
+        lines = []
+        for (journey_id, version, node_id, message), count in failures.items():
+            journey = self._compiled(journey_id, version).journey
+            node = journey.node(node_id)
+            title = node.title if node is not None and node.title else node_id[:8]
+            lines.append(f"'{title}' in journey '{journey.name}': {count:,} message{'s' if count != 1 else ''} "
+                         f"not sent: template {message}")
+        return tuple(lines)
+
     def problems(self) -> tuple[str, ...]:
         """What nodes of the live versions cannot do now, one sentence each (an entry or a check
         naming a saved segment that no longer exists): the same every pass until it is mended."""
@@ -998,6 +1017,11 @@ class StoreContext(StepContext):
 
     def identifiers(self) -> dict[str, str]:
         return self.runner._identifiers(self.customer.id)
+
+    def template_failed(self, message: str) -> None:
+        key = (self.journey_id, self.run.version_number, self.node_id, message)
+        failures = self.runner.template_failures
+        failures[key] = failures.get(key, 0) + 1
 
     def _address(self, channel_kind: str) -> str:
         name = ADDRESS_OF.get(channel_kind)

@@ -1,0 +1,39 @@
+"""A message whose template cannot be filled in for a customer (a webhook body printing an e-mail
+the customer has not given) is not sent: the live engine's pass counts it as failed and says which
+node of which journey and why, so it is not only in one profile's step log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from engine.channels import RecordingChannel
+from engine.runtime.clock import VirtualClock
+from engine.runtime.live import LiveEngine
+from tests.engine.test_runner import customer, publish, welcome
+
+T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+
+
+def test_a_send_whose_template_fails_is_reported_by_the_pass(ws, registry):
+    journey, nodes = welcome(registry, trigger={"kind": "event", "event": "signed_up"})
+    nodes["send"].config.update({"channel": "hook-main", "channel_kind": "webhook", "subject": "",
+                                 "body": '{"email": "{{ customer.email }}"}'})
+    publish(ws, registry, journey)
+    ws.set_status(journey.id, "live")
+    customer(ws)  # has an e-mail
+    ws.upsert_customer({"user_id": "no-mail"}, {"first_name": "Bo"}, consent={"webhook": True})
+    ws.ingest_event({"email": "ana@example.com"}, "signed_up", occurred_at=T0)
+    ws.ingest_event({"user_id": "no-mail"}, "signed_up", occurred_at=T0)
+    hook = RecordingChannel()
+    clock = VirtualClock(T0)
+    engine = LiveEngine(ws, registry, clock, {"hook-main": hook})
+    engine.run_pass()  # both enter and wait a day
+    clock.advance(timedelta(days=1, minutes=1))
+    done = engine.run_pass()
+    assert done.failed == 1 and done.sent == 1 and len(hook.messages) == 1
+    [problem] = [p for p in done.problems if "not sent" in p]
+    assert problem.startswith("'Welcome mail' in journey 'Welcome': 1 message not sent: template body line 1: "
+                              "'customer.email' is missing")
+    assert "warning: 'Welcome mail'" in done.describe()
+    again = engine.run_pass()  # reported once, not by every later pass
+    assert not [p for p in again.problems if "not sent" in p] and again.failed == 0
