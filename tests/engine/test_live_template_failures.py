@@ -20,7 +20,7 @@ def test_a_send_whose_template_fails_is_reported_by_the_pass(ws, registry):
                                  "body": '{"email": "{{ customer.email }}"}'})
     publish(ws, registry, journey)
     ws.set_status(journey.id, "live")
-    customer(ws)  # has an e-mail
+    customer(ws, consent={"webhook": True})  # has an e-mail
     ws.upsert_customer({"user_id": "no-mail"}, {"first_name": "Bo"}, consent={"webhook": True})
     ws.ingest_event({"email": "ana@example.com"}, "signed_up", occurred_at=T0)
     ws.ingest_event({"user_id": "no-mail"}, "signed_up", occurred_at=T0)
