@@ -512,8 +512,9 @@ class TrackingPanel(QtWidgets.QWidget):
         if self.records:
             kinds = len(self.records)
             text = (self.tr("1 problem") if kinds == 1 else self.tr("%1 problems").replace("%1", str(kinds)))
-            text += " · " + (self.tr("1 breach") if events == 1
-                             else self.tr("%1 breaches").replace("%1", f"{events:,}"))
+            # An event can break more than one rule: the count is of sightings, not of events.
+            text += " · " + (self.tr("seen once") if events == 1
+                             else self.tr("seen %1 times").replace("%1", f"{events:,}"))
             self.summary.setStyleSheet("color: #B26A00;")
             self.stack.setCurrentWidget(self.table)
         else:

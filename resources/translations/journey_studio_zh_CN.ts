@@ -6469,17 +6469,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>无法读取埋点方案：%1</translation>
     </message>
     <message>
-        <location line="+27"/>
-        <source>1 breach</source>
-        <translation>1 次违规</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>%1 breaches</source>
-        <translation>%1 次违规</translation>
-    </message>
-    <message>
-        <location line="-372"/>
+        <location line="-344"/>
         <source>(no source)</source>
         <translation>（无数据源）</translation>
     </message>
@@ -6541,7 +6531,17 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>%1 个问题</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
+        <source>seen once</source>
+        <translation>出现 1 次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>seen %1 times</source>
+        <translation>出现 %1 次</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>No workspace</source>
         <translation>无工作区</translation>
     </message>
