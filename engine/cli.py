@@ -538,21 +538,54 @@ def _outbox_row(ws, d, addresses: dict[tuple[str, str], str]) -> dict:
 
     where = ADDRESS_OF.get(d.channel_kind)
     key = (d.customer_id, where or "")
-    if where and key not in addresses:
+    if key not in addresses:
         try:
             record = ws.get_customer(d.customer_id)
         except JourneyStudioError:  # the customer was erased since; the row stays
             addresses[key] = ""
         else:
-            found = record.attributes.get(where) or dict(reversed(record.identifiers)).get(where)
+            first = dict(reversed(record.identifiers))
+            if where:
+                found = record.attributes.get(where) or first.get(where)
+            else:  # a webhook or chat message: who it is about, as the shop knows them
+                found = next((first[k] for k in ("user_id", "email", "phone") if k in first), None)
             addresses[key] = str(found or "")
     # An email's Message-ID follows from its idempotency key, so a send that was cut off (its row
     # never got the server's answer) still has the id the server would show if it arrived.
     mid = d.message_id or (message_id(d.idempotency_key) if d.channel_kind == "email"
                            and d.status in ("pending", "ambiguous", DROPPED) else None)
+    journey, node = _where_sent(ws, d.run_id, d.node_id, addresses)
     return {"id": d.id, "status": d.status, "mode": d.mode, "channel": d.channel, "channel_kind": d.channel_kind,
             "customer_id": d.customer_id, "to": addresses.get(key, ""), "message_id": mid, "run_id": d.run_id,
-            "node_id": d.node_id, "reason": d.reason, "updated_at": d.updated_at.isoformat()}
+            "node_id": d.node_id, "journey": journey, "node": node, "reason": d.reason,
+            "updated_at": d.updated_at.isoformat()}
+
+
+def _where_sent(ws, run_id: str, node_id: str, cache: dict) -> tuple[str, str]:
+    """The journey's name and the node's title a delivery was sent from ("" when gone)."""
+    from sqlalchemy import select
+
+    from engine.store.models import RunRow
+
+    found = cache.get(("run", run_id))
+    if found is None:
+        with ws.engine.connect() as conn:
+            row = conn.execute(select(RunRow.journey_id, RunRow.version_number).where(RunRow.id == run_id)).first()
+        found = cache[("run", run_id)] = tuple(row) if row is not None else ("", 0)
+    journey_id, version = found
+    if not journey_id:
+        return "", ""
+    doc = cache.get(("version", journey_id, version))
+    if doc is None:
+        try:
+            doc = ws.load_version(journey_id, version)
+        except JourneyStudioError:
+            doc = False
+        cache[("version", journey_id, version)] = doc
+    if not doc:
+        return "", ""
+    node = doc.node(node_id)
+    return doc.name, (node.title or node_id[:8]) if node is not None else node_id[:8]
 
 
 def cmd_outbox_list(args: argparse.Namespace) -> int:
@@ -571,8 +604,9 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
         _out("no deliveries" + (f" with status '{args.status}'" if args.status else ""))
         return 0
     for r in rows:
+        sent_from = f"  from '{r['node']}' in '{r['journey']}'" if r["journey"] else ""
         _out(f"{r['id']}  {r['status']:<9} {r['channel_kind']} via '{r['channel']}'  "
-             f"to {r['to'] or r['customer_id']}  {r['message_id'] or '-'}  {r['updated_at']}"
+             f"to {r['to'] or r['customer_id']}{sent_from}  {r['message_id'] or '-'}  {r['updated_at']}"
              + (f"  ({r['reason']})" if r["reason"] else ""))
     _out(f"{len(rows):,} deliver{'y' if len(rows) == 1 else 'ies'}")
     return 0

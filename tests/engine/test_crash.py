@@ -230,6 +230,9 @@ def test_outbox_list_and_drop(tmp_path, registry, capsys):
     [row] = json.loads(capsys.readouterr().out)
     assert row["status"] == "failed" and row["to"] == "ana@example.com" and row["channel"] == "email-main"
     assert "not connected" in row["reason"] and row["message_id"] is None
+    assert row["journey"] and row["node"]  # where it was sent from, by name
+    assert main(["outbox", "--workspace", str(db), "list"]) == 0
+    assert f"to ana@example.com  from '{row['node']}' in '{row['journey']}'" in capsys.readouterr().out
 
     assert main(["outbox", "--workspace", str(db), "list", "--status", "ambiguous"]) == 0
     assert capsys.readouterr().out.strip() == "no deliveries with status 'ambiguous'"
