@@ -198,7 +198,8 @@ _NO_DOT_DOMAIN = re.compile(r"@[^.@\n]*+(?:\n|\Z)")
 _PHONE = re.compile(r"\+?[\d\s().-]{6,24}")
 _TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s*([AaPp]\.?[Mm]\.?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
 _DAY_MONTH = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
-_YEAR_FIRST = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})" + _TIME)
+#: Year first: 2024/12/31, 2024-12-31 18:30, and the Chinese and Japanese 2024年12月31日 20:01.
+_YEAR_FIRST = re.compile(r"(\d{4})([./-]|年)(\d{1,2})(?:\2|月)(\d{1,2})(?:日\s*)?" + _TIME.replace("[ T]+", "[ T]*", 1))
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME_WORDS = ("time", "date", "timestamp", "at", "ts", "when", "created", "updated", "时间", "日期")
 _PHONE_WORDS = ("phone", "mobile", "tel", "cell", "telefon", "telefonnummer", "handy", "handynummer", "mobil", "tél",
@@ -575,7 +576,8 @@ def _infer_date(values: list[str], header: str = "", delimiter: str = ",") -> Ca
     if mixed is not None:
         return mixed
     iso = _fits(values, _iso_ok)
-    if iso is not None:
+    # ISO 8601 unless year first reads more (2024-01-02 beside 2024年1月7日: year first reads both).
+    if iso is not None and len(iso) >= sum(1 for v in values if _year_first_ok(v)):
         only_dates = all(_ISO_DATE.fullmatch(v) for v in iso)
         return ColumnType("date" if only_dates else "datetime", "iso"), len(values) - len(iso)
     year_first = _fits(values, _YEAR_FIRST.fullmatch)
@@ -586,6 +588,12 @@ def _infer_date(values: list[str], header: str = "", delimiter: str = ",") -> Ca
             return ColumnType(kind, "ymd"), len(values) - len(year_first)
         return None
     return _day_month_type(values)
+
+
+def _year_first_ok(value: str) -> bool:
+    """Whether a value is a date written year first with a month and day that can be."""
+    match = _YEAR_FIRST.fullmatch(value)
+    return match is not None and _parts_ok(int(match.group(3)), int(match.group(4)))
 
 
 def _mixed_dates(values: list[str]) -> Candidate:

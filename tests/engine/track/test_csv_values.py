@@ -360,3 +360,18 @@ def test_codes_that_happen_to_be_yes_words_stay_text():
     # Beside both a yes and a no word, one stray value is still tolerated.
     values = ["yes", "no"] * 15 + ["n/a"]
     assert infer_type(values, "newsletter").name == "bool"
+
+
+def test_chinese_dates_are_dates_and_times(ws: Workspace, tmp_path: Path):
+    """Chinese shop exports write 2024年5月5日 20:01 (and 2024年5月5日 for a birthday), in GB18030."""
+    path = write(tmp_path / "orders.csv", [["邮箱", "事件", "下单时间", "生日"],
+                                           ["a@example.cn", "下单", "2024年5月5日 20:01", "1990年3月4日"],
+                                           ["b@example.cn", "下单", "2024年12月31日 8:05", "1985-12-01"]],
+                 encoding="gb18030")
+    p = preview(path, "events")
+    assert (p.encoding, p.column("下单时间").type.name, p.column("生日").type.name) == ("gb18030", "datetime", "date")
+    result = import_events(ws, path, ImportOptions(time_zone="Asia/Shanghai"))
+    assert (result.imported, result.skipped) == (2, 0)
+    with ws.engine.connect() as conn:
+        times = sorted(str(t) for t in conn.scalars(select(EventRow.occurred_at)))
+    assert times == ["2024-05-05 12:01:00+00:00", "2024-12-31 00:05:00+00:00"]
