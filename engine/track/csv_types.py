@@ -235,8 +235,13 @@ class ColumnType:
     #: For a ``dmy`` or ``mdy`` date column: some values are ISO 8601 dates (``1985-12-01``), which
     #: start with the year and read only one way; they are read too (inferred, never chosen).
     iso_too: bool = False
+    #: For ``int`` and ``float``: the currency sign the amounts are written with (``¥56.00``,
+    #: ``12,50 €``), left out when they are read.
+    currency: str = ""
 
     def describe(self) -> str:
+        if self.currency and self.name in ("int", "float"):
+            return f"{replace(self, currency='').describe()}, without the {self.currency} sign"
         if self.statuses:
             return "bool or marketing status"
         if self.name in ("date", "datetime") and self.date_format:
@@ -257,7 +262,8 @@ class ColumnType:
         as inferred in ``found``: its numbers' separators, and a leading apostrophe to leave out."""
         apostrophe = found.apostrophe if found.apostrophe == "digits" else ""
         if self.name in ("int", "float"):
-            return replace(self, decimal_comma=found.decimal_comma, grouping=found.grouping, apostrophe=apostrophe)
+            return replace(self, decimal_comma=found.decimal_comma, grouping=found.grouping, apostrophe=apostrophe,
+                           currency=found.currency)
         return replace(self, apostrophe=apostrophe)
 
     def unsure_warning(self, column: str) -> str:
@@ -310,7 +316,49 @@ def infer_type(values: Sequence[str], header: str = "", *, delimiter: str = ",")
         # Some values carry the mark ('02134 beside 69001): the column is text, and those values
         # are read without it; as numbers, the marked ones would be misfits kept with it.
         return ColumnType("text", apostrophe="digits")
+    sign = _currency_of(present)
+    if sign:
+        # Amounts written with their currency (¥56.00, 12,50 €): numbers, read without the sign.
+        found = _infer([without_currency(v, sign) for v in present], header, delimiter)
+        if found.name in ("int", "float"):
+            return replace(found, currency=sign)
     return _infer(present, header, delimiter)
+
+
+#: Currency signs and codes written before or after amounts, longest first where one holds another.
+_CURRENCY_SIGNS = ("US$", "HK$", "NT$", "R$", "A$", "C$", "CHF", "EUR", "USD", "GBP", "RMB", "CNY", "JPY",
+                   "¥", "￥", "$", "€", "£", "₩", "₹", "₽", "元", "円", "kr", "zł")
+
+
+def _currency_in(value: str) -> str:
+    """The currency sign ``value`` is written with (``¥56.00``, ``-$5``, ``12,50 €``), or ""."""
+    body = value[1:] if value[:1] in "+-" else value
+    for sign in _CURRENCY_SIGNS:
+        if body.startswith(sign) and body[len(sign):].lstrip()[:1].isdigit():
+            return sign
+        if value.endswith(sign) and value[:-len(sign)].rstrip()[-1:].isdigit():
+            return sign
+    return ""
+
+
+def _currency_of(values: list[str]) -> str:
+    """The currency sign at least half of ``values`` are written with, if they share one."""
+    found = [sign for sign in map(_currency_in, values) if sign]
+    if not found or len(found) * 2 < len(values):
+        return ""
+    sign = found[0]
+    return sign if found.count(sign) == len(found) else ""
+
+
+def without_currency(value: str, sign: str) -> str:
+    """``value`` without the currency ``sign`` before or after it (``-¥5.00`` → ``-5.00``)."""
+    lead = value[:1] if value[:1] in "+-" else ""
+    body = value[len(lead):]
+    if body.startswith(sign):
+        return lead + body[len(sign):].lstrip()
+    if value.endswith(sign):
+        return value[:-len(sign)].rstrip()
+    return value
 
 
 def _infer(present: list[str], header: str, delimiter: str) -> ColumnType:
@@ -767,12 +815,16 @@ class IntConverter(Converter):
         self.type = column_type
 
     def many(self, values: list[str]) -> list[Any]:
+        if self.type.currency:
+            values = [without_currency(v, self.type.currency) for v in values]
         if self.type.grouping:
             values = _grouped_texts(values, self.type)
         return list(map(int, values))
 
     def one(self, value: str) -> Any:
         text = value.strip()
+        if self.type.currency:
+            text = without_currency(text, self.type.currency)
         try:
             return int(text)
         except ValueError:
@@ -797,6 +849,8 @@ class FloatConverter(Converter):
         self.type = column_type
 
     def many(self, values: list[str]) -> list[Any]:
+        if self.type.currency:
+            values = [without_currency(v, self.type.currency) for v in values]
         if self.type.grouping:
             values = _grouped_texts(values, self.type)
         elif self.type.decimal_comma:
@@ -811,6 +865,8 @@ class FloatConverter(Converter):
 
     def one(self, value: str) -> Any:
         text = value.strip()
+        if self.type.currency:
+            text = without_currency(text, self.type.currency)
         plain = _number_text(text, self.type)
         try:
             number = float(plain if plain is not None else text)

@@ -375,3 +375,26 @@ def test_chinese_dates_are_dates_and_times(ws: Workspace, tmp_path: Path):
     with ws.engine.connect() as conn:
         times = sorted(str(t) for t in conn.scalars(select(EventRow.occurred_at)))
     assert times == ["2024-05-05 12:01:00+00:00", "2024-12-31 00:05:00+00:00"]
+
+
+@pytest.mark.parametrize(("values", "delimiter", "expected", "numbers"), [
+    (["¥56.00", "¥1,234.50", "¥0.00"], ",", "float, written like 1,234.50, without the ¥ sign", [56.0, 1234.5, 0.0]),
+    (["￥56", "￥12", ""], ",", "int, without the ￥ sign", [56, 12, None]),
+    (["12,50 €", "3 €", "-1 234,56 €"], ";", "float, written like 1 234,50, without the € sign", [12.5, 3.0, -1234.56]),
+    (["56.00元", "12元", "7.5元"], ",", "float, without the 元 sign", [56.0, 12.0, 7.5]),
+])
+def test_amounts_written_with_their_currency_are_numbers(ws: Workspace, tmp_path: Path, values, delimiter, expected,
+                                                         numbers):
+    path = write(tmp_path / "orders.csv", [["email", "amount"]] + [[f"c{i}@example.com", v] for i, v in enumerate(values)],
+                 delimiter=delimiter)
+    p = preview(path, "customers")
+    assert p.column("amount").type.describe() == expected
+    assert not p.warnings
+    result = import_customers(ws, path)
+    assert result.skipped == 0 and not result.warnings
+    assert [attribute(ws, f"c{i}@example.com", "amount") for i in range(len(values))] == numbers
+
+
+def test_mixed_currencies_stay_text(ws: Workspace, tmp_path: Path):
+    assert infer_type(["¥5", "$6", "€7"], "amount").name == "text"
+    assert infer_type(["abc", "¥5", "def"], "amount").name == "text"
