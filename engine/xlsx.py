@@ -3,8 +3,9 @@
 A CSV file leaves the type of every cell to the spreadsheet that opens it, and Excel guesses:
 ``+33612345678`` becomes the number 33612345678, ``00123`` becomes 123, ``1-2`` a date, and text
 starting with ``=`` a formula. In an ``.xlsx`` file each cell says what it is, so text stays text
-exactly as written (nothing is ever run as a formula), numbers stay numbers and true/false stay
-booleans.
+exactly as written (nothing is ever run as a formula), numbers stay numbers, true/false stay
+booleans, and dates (``datetime.date``) are dates, shown in the reader's own date format, so that
+they sort and filter as dates.
 
 :class:`XlsxWriter` writes the rows of a sheet to a temporary file as they come, noting how wide
 each column's text is, and :meth:`XlsxWriter.close` puts the workbook together: the header row in
@@ -25,6 +26,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
@@ -49,6 +51,9 @@ _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 #: A carriage return kept as one (XML readers turn a bare one into a line feed).
 _CARRIAGE_RETURN = {"\r": "&#13;"}
 _STAMP = (1980, 1, 1, 0, 0, 0)
+#: Excel's day 0, and the first date its serial numbers are right for (1900-02-29 never was).
+_EPOCH = date(1899, 12, 30)
+_FIRST_DATE = date(1900, 3, 1)
 
 _CONTENT_TYPES = (
     _HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -80,9 +85,11 @@ _STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1"/>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    # 14: the built-in short date, which every reader shows in its own locale's way.
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>')
 
@@ -143,6 +150,11 @@ class XlsxWriter:
             if isinstance(value, bool):
                 cells.append(f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>')
                 shown = 5
+            elif isinstance(value, date) and not isinstance(value, datetime) and value >= _FIRST_DATE:
+                # A date is the number of days since Excel's day 0 (1899-12-30, for its 1900 leap-year bug).
+                date_style = style or ' s="3"'
+                cells.append(f'<c r="{ref}"{date_style}><v>{(value - _EPOCH).days}</v></c>')
+                shown = 10
             elif isinstance(value, int) and abs(value) < EXACT_INTEGER:
                 cells.append(f'<c r="{ref}"{style}><v>{value}</v></c>')
                 shown = len(str(value))

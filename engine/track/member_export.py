@@ -26,6 +26,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -91,9 +92,19 @@ def cell(value: Any) -> str:
     return value
 
 
+#: A day written as imports store a date (``1985-07-03``).
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def sheet_value(value: Any) -> Any:
-    """A value for a workbook cell: numbers and true/false as they are (430.0 as 430), text as it
-    is (never run as a formula), nested data as JSON text."""
+    """A value for a workbook cell: numbers and true/false as they are (430.0 as 430), a date
+    stored as ``1985-07-03`` (as imports store a date column) as a date, other text as it is (never
+    run as a formula), nested data as JSON text."""
+    if isinstance(value, str) and len(value) == 10 and _ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value  # 2024-02-30: text as written
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):

@@ -55,6 +55,26 @@ def test_cells_keep_their_type():
     assert sheet.column_dimensions["B"].width == 14              # as wide as "+33612345678", and a little more
 
 
+def test_dates_are_date_cells_in_the_readers_own_format():
+    from datetime import date, datetime
+
+    data, _ = book([["name", "born"], ["a", date(1985, 7, 3)], ["b", date(2024, 2, 29)], ["c", date(1900, 1, 1)]])
+    sheet = read(data)
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)][:2] == \
+        [datetime(1985, 7, 3), datetime(2024, 2, 29)]
+    assert sheet["B2"].is_date and sheet["B2"].number_format in ("mm-dd-yy", "m/d/yyyy", "14")
+    assert sheet["B4"].value == "1900-01-01"  # before Excel's dates are right: text
+
+
+def test_member_export_writes_stored_dates_as_dates():
+    from datetime import date
+
+    from engine.track.member_export import sheet_value
+
+    assert sheet_value("1985-07-03") == date(1985, 7, 3)
+    assert sheet_value("2024-02-30") == "2024-02-30" and sheet_value("1985-07-03T10:00") == "1985-07-03T10:00"
+
+
 def test_what_a_cell_cannot_hold_is_cut_or_replaced_and_counted():
     data, writer = book([["a"], ["x" * (MAX_CELL_CHARACTERS + 5)], ["bell\x07 and \x00nul"], ["\ud800alone"]])
     rows = list(read(data).iter_rows(values_only=True))
