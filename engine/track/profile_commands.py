@@ -181,10 +181,10 @@ def _attribute_hint(ws: Any, name: str) -> str | None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from engine.track.profiles import MAX_PAGE, profile, resolve
+    from engine.track.profiles import MAX_PAGE, profile
 
     with _open(args, write=False) as ws:
-        found = profile(ws, resolve(ws, args.identifier), events_limit=min(args.events, MAX_PAGE))
+        found = profile(ws, _resolve(ws, args.identifier), events_limit=min(args.events, MAX_PAGE))
     c = found.customer
     if args.json:
         _out(_json({
@@ -242,10 +242,10 @@ def _shown(value: Any, width: int | None) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from engine.track.profiles import export, resolve
+    from engine.track.profiles import export
 
     with _open(args, write=False) as ws:
-        data = export(ws, resolve(ws, args.identifier))
+        data = export(ws, _resolve(ws, args.identifier))
     text = _json(data) + "\n"
     if not args.out:
         sys.stdout.write(text)
@@ -274,10 +274,10 @@ def _write_file(target: Path, text: str) -> None:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from engine.track.profiles import erase, events_page, journey_runs, resolve
+    from engine.track.profiles import erase, events_page, journey_runs
 
     with _open(args, write=True) as ws:
-        customer_id = resolve(ws, args.identifier)
+        customer_id = _resolve(ws, args.identifier)
         record = ws.get_customer(customer_id)
         events = events_page(ws, customer_id, limit=0).total
         runs = journey_runs(ws, customer_id)
@@ -318,10 +318,10 @@ def _side(label: str, side: Any) -> str:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from engine.track.profiles import merge, merge_plan, resolve
+    from engine.track.profiles import merge, merge_plan
 
     with _open(args, write=True) as ws:
-        kept_id, other_id = resolve(ws, args.keep), resolve(ws, args.other)
+        kept_id, other_id = _resolve(ws, args.keep), _resolve(ws, args.other)
         if kept_id == other_id:
             raise JourneyStudioError(f"nothing merged: '{args.keep}' and '{args.other}' both name customer "
                                      f"{kept_id}; give two different customers")
@@ -373,6 +373,24 @@ def cmd_merge(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------
 # profiles phones
 # ---------------------------------------------------------------------------------------------
+
+
+def _resolve(ws: Any, text: str) -> str:
+    """The customer ``text`` names (:func:`engine.track.profiles.resolve`); when it names none and
+    looks like a name or an attribute value (张伟, Zoé Petit), the error says how to search for it."""
+    import shlex
+
+    from engine.errors import NotFound
+    from engine.track.profiles import resolve
+
+    try:
+        return resolve(ws, text)
+    except NotFound as exc:
+        value = str(text).strip()
+        if not value or ":" in value or "@" in value or any(c.isdigit() for c in value):
+            raise
+        raise NotFound(f"{exc.message}; to find customers by name or any attribute value: journey-studio "
+                       f"profiles search {shlex.quote(value)}", where=exc.where) from None
 
 
 def cmd_phones(args: argparse.Namespace) -> int:

@@ -437,7 +437,11 @@ def test_cli_export_prints_or_writes_json(cli_ws, tmp_path, capsys):
     assert f"exported customer {ann} (1 event, 0 journey runs) to {out}" in capsys.readouterr().out
     assert json.loads(out.read_text(encoding="utf-8"))["identifiers"] == data["identifiers"]
     assert main(["profiles", "export", "nobody@example.com", "--workspace", location]) == 1
-    assert "no customer has the identifier or id 'nobody@example.com'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no customer has the identifier or id 'nobody@example.com'" in err and "profiles search" not in err
+    assert main(["profiles", "show", "张 伟", "--workspace", location]) == 1  # a name: search finds those
+    assert "to find customers by name or any attribute value: journey-studio profiles search '张 伟'" in \
+        capsys.readouterr().err
     assert main(["profiles", "export", "42", "--workspace", location, "--out",
                  str(tmp_path / "missing" / "x.json")]) == 1
     assert "cannot write there" in capsys.readouterr().err
