@@ -100,6 +100,20 @@ def operator_labels() -> dict[str, str]:
     }
 
 
+def date_operator_labels() -> dict[str, str]:
+    """How the ordering operators read when the value is a date (year-month-day)."""
+    return {
+        "gt": translate("SegmentBuilder", "is after"),
+        "gte": translate("SegmentBuilder", "is on or after"),
+        "lt": translate("SegmentBuilder", "is before"),
+        "lte": translate("SegmentBuilder", "is on or before"),
+    }
+
+
+#: A value that is a date written year-month-day (what ordering rules compare in time order).
+_DATE_VALUE = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?\s*")
+
+
 def operator_help() -> dict[str, str]:
     """What each comparison operator does, for the operator menu's tooltips."""
     exact = translate("SegmentBuilder", "Text must match exactly, capital letters included (“Lyon” is not “lyon”): "
@@ -313,6 +327,7 @@ class Comparison(QtWidgets.QWidget):
         row.addWidget(self.value, 3)
         self.name.textChanged.connect(self.changed)
         self.value.textChanged.connect(self.changed)
+        self.value.textChanged.connect(self._word_for_dates)
         self.operator.currentIndexChanged.connect(self._on_operator)
         self._on_operator()
         self._values: QtCore.QStringListModel | None = None
@@ -325,6 +340,14 @@ class Comparison(QtWidgets.QWidget):
                 _complete(self.value, self._values)
                 self.name.textChanged.connect(self._fill_values)
                 self.vocabulary.changed.connect(self._fill_values)
+
+    def _word_for_dates(self, text: str) -> None:
+        """With a date as the value, the ordering operators read "is before", "is after"."""
+        labels = {**operator_labels(), **(date_operator_labels() if _DATE_VALUE.fullmatch(text) else {})}
+        for index in range(self.operator.count()):
+            label = labels.get(self.operator.itemData(index))
+            if label is not None and self.operator.itemText(index) != label:
+                self.operator.setItemText(index, label)
 
     def _fill_values(self, *_args) -> None:
         if self._values is not None and self.vocabulary is not None:

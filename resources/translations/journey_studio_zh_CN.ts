@@ -1065,7 +1065,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+337"/>
+        <location filename="../../gui/segment_builder.py" line="+360"/>
         <source>values, separated by commas</source>
         <extracomment>Where the conditions (or filters) of a JSON form are among the rows they came from: per list, each item&apos;s row number and the places below it (see :func:`row_path`).</extracomment>
         <translation>多个值，用逗号分隔</translation>
@@ -5480,7 +5480,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>SegmentBuilder</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-647"/>
+        <location filename="../../gui/segment_builder.py" line="-670"/>
         <source>is</source>
         <extracomment>Customers shown as a sample of the segment.</extracomment>
         <translation>等于</translation>
@@ -5536,8 +5536,29 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>无值</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>is after</source>
+        <translation>晚于</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is on or after</source>
+        <translation>不早于</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is before</source>
+        <translation>早于</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>is on or before</source>
+        <translation>不晚于</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Text must match exactly, capital letters included (“Lyon” is not “lyon”): use “contains” to ignore capitals.</source>
+        <extracomment>A value that is a date written year-month-day (what ordering rules compare in time order).</extracomment>
         <translation>文本须完全一致，包括大小写（“Lyon”不等于“lyon”）：如需忽略大小写，请使用“包含”。</translation>
     </message>
     <message>
@@ -5641,7 +5662,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>%1为空</translation>
     </message>
     <message>
-        <location line="+796"/>
+        <location line="+805"/>
         <source>filter %1</source>
         <translation>筛选 %1</translation>
     </message>
@@ -5887,12 +5908,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>请修正标出的条件，以查看符合条件的客户。</translation>
     </message>
     <message>
-        <location line="-1267"/>
+        <location line="-1276"/>
         <source>The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), true/false as yes/no, and a date written year-month-day (2025-03-01) matches any time of that day.</source>
         <translation>值相同。数字按数值比较（5 即 5.0，12,5 即 12.5），true/false 按是/否比较，按年-月-日书写的日期（2025-03-01）符合当天的任意时间。</translation>
     </message>
     <message>
-        <location line="+1269"/>
+        <location line="+1278"/>
         <source>Counting…</source>
         <translation>正在统计…</translation>
     </message>

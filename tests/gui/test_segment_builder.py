@@ -110,6 +110,18 @@ def _sample(builder):
     return [item for item in items if item.flags() & Qt.ItemFlag.ItemIsEnabled]
 
 
+def test_ordering_operators_read_before_and_after_for_a_date(qtbot, ws, builder):
+    row = builder.editor.root.add_condition()
+    operator = row.attribute.operator
+    lt = operator.findData("lt")
+    assert operator.itemText(lt) == "is less than"
+    row.attribute.value.setText("1990-01-01")
+    assert [operator.itemText(operator.findData(k)) for k in ("gt", "gte", "lt", "lte")] == \
+        ["is after", "is on or after", "is before", "is on or before"]
+    row.attribute.value.setText("100")
+    assert operator.itemText(lt) == "is less than"
+
+
 def test_a_did_not_rule_counts_customers_without_the_event(qtbot, ws, builder):
     _seed(ws)
     builder.show()
