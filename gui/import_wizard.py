@@ -1365,6 +1365,15 @@ class ImportPage(QtWidgets.QWizardPage):
         return not self.wiz.running
 
 
+def result_warnings(result: ImportResult) -> list[str]:
+    """The warnings an import's last page shows: what the first rows suggested about a column
+    ("1 of the first 6 values does not fit") is left out where the import says what it did with
+    that column's values ("1 value did not fit its type and was kept as text")."""
+    done = {w.split("': ", 1)[0] for w in result.warnings if " did not fit its type" in w}
+    return [w for w in result.warnings
+            if not (" of the first " in w and " not fit its type" in w and w.split("': ", 1)[0] in done)]
+
+
 class ResultPage(QtWidgets.QWizardPage):
     """What the import did, and the rows it skipped."""
 
@@ -1483,7 +1492,7 @@ class ResultPage(QtWidgets.QWizardPage):
             self.errors_title.hide()
             self.export.hide()
             self.table.hide()
-            _show(self.warnings, "\n".join(w[:1].upper() + w[1:] for w in result.warnings) if result else "")
+            _show(self.warnings, "\n".join(w[:1].upper() + w[1:] for w in result_warnings(result)) if result else "")
             self._layout.setStretch(self._layout.count() - 1, 1)
             return
         if result.cancelled:
@@ -1507,7 +1516,7 @@ class ResultPage(QtWidgets.QWizardPage):
             self._tile("duplicates", self.tr("Rows with nothing new"), result.unchanged)
         self._tile("skipped", self.tr("Bad rows skipped"), result.skipped, bad=True)
         self.tiles.addStretch(1)
-        _show(self.warnings, "\n".join(w[:1].upper() + w[1:] for w in result.warnings))
+        _show(self.warnings, "\n".join(w[:1].upper() + w[1:] for w in result_warnings(result)))
         self._show_phones(result)
         self.model.set_errors(result.errors)
         has_errors = bool(result.errors)

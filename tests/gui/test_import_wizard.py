@@ -317,3 +317,16 @@ def test_number_styles_are_named_and_an_unsure_column_is_explained(wizard_for, w
     from engine.track.profiles import resolve
 
     assert ws.get_customer(resolve(ws, "ana@example.com")).attributes["Betrag"] == 7.0
+
+
+def test_the_last_page_says_once_what_was_done_with_values_that_did_not_fit(tmp_path, ws):
+    from engine.track.csv_import import import_customers
+    from gui.import_wizard import result_warnings
+
+    path = tmp_path / "people.csv"
+    path.write_text("email,signup\n" + "".join(f"u{i}@example.com,2024-01-{i + 1:02d}\n" for i in range(9))
+                    + "u9@example.com,soon\n", encoding="utf-8")
+    result = import_customers(ws, path)
+    assert len([w for w in result.warnings if "column 'signup'" in w]) == 2  # the first rows, and the import
+    assert [w for w in result_warnings(result) if "column 'signup'" in w] == [
+        "column 'signup': 1 value did not fit its type and was kept as text: row 11 'soon'"]
