@@ -588,8 +588,11 @@ class CollectorPanel(QtWidgets.QWidget):
             if event.write_key:
                 source += f" · {event.write_key}"
                 tip += "\n" + translate("CollectorPanel", "Write key “%1”").replace("%1", event.write_key)
+            # Written as the Profiles window writes them: "total: 33, currency: EUR".
+            shown = ", ".join(f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)}"
+                              for k, v in display_order(event.properties).items())
             item = QtWidgets.QTreeWidgetItem([received.astimezone().strftime("%H:%M:%S"), event.name, source,
-                                              _compact(properties)])
+                                              _compact(shown)])
             item.setToolTip(2, tip)
             item.setToolTip(3, properties[:2000])
             item.setToolTip(1, event.name)

@@ -50,6 +50,7 @@ from engine.track.profiles import (
     Profile,
     SearchPage,
 )
+from engine.track.property_order import display_order
 from engine.track.segments import grouped_number
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
@@ -1662,7 +1663,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             item = QtWidgets.QTreeWidgetItem([short_time(event.occurred_at), event.name,
                                               source_label(event.source or ""),
                                               ", ".join(f"{k}: {compact(v, 40)}" for k, v in
-                                                        event.properties.items())])
+                                                        display_order(event.properties).items())])
             item.setToolTip(0, format_timestamp(event.occurred_at))
             item.setToolTip(2, self.tr("Source: %1").replace("%1", event.source) if event.source
                             else self.tr("No source recorded"))
