@@ -684,6 +684,7 @@ COMMAND_MODULES = (
     "engine.track.collect_commands",
     "engine.track.profile_commands",
     "engine.track.segment_commands",
+    "engine.track.tracking_commands",
 )
 
 
