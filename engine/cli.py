@@ -679,6 +679,7 @@ def _suppressed_workspace_options(p: argparse.ArgumentParser) -> None:
 #: ``workspace_options(parser)`` adds ``--workspace``/``--db`` (read back with
 #: :func:`workspace_location`).
 COMMAND_MODULES = (
+    "engine.journey_commands",
     "engine.channels.commands",
     "engine.track.import_commands",
     "engine.track.collect_commands",
