@@ -148,6 +148,9 @@ def cmd_nodes(args: argparse.Namespace) -> int:
                 "inputs": _ports(s.inputs),
                 "outputs": _ports(s.output_ports(s.example or None)),
                 "dynamic_outputs": s.dynamic_outputs is not None,
+                # What a node's "config" holds in a journey file, for files written by hand.
+                "config_schema": s.config_model.model_json_schema(),
+                "config_example": s.example or None,
             }
             for s in specs
         ], indent=2, ensure_ascii=False))

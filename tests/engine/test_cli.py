@@ -27,6 +27,10 @@ def test_nodes_json_lists_the_whole_catalogue():
     assert {"map.stage", "track.source", "analyze.funnel", "orchestrate.wait", "optimize.holdout"} <= keys
     send = next(d for d in data if d["type_key"] == "orchestrate.send")
     assert send["stage"] == "orchestrate" and [p["name"] for p in send["outputs"]] == ["sent", "failed", "skipped"]
+    # What a node's config holds, for journey files written by hand: a JSON Schema and an example.
+    assert {"channel", "channel_kind", "subject", "body"} <= set(send["config_schema"]["properties"])
+    wait = next(d for d in data if d["type_key"] == "orchestrate.wait")
+    assert wait["config_example"]["wait"]["kind"] == "duration"
 
 
 def test_validate_ok_and_errors(tmp_path, small_journey):
