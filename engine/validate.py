@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typing
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -203,6 +204,54 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
                                 f"These nodes form a loop with no Wait or Jump in it: {names}. A customer "
                                 f"would loop forever; put a Wait or a Jump with a bound in the loop.",
                                 node_id=sorted(cycle)[0]))
+    issues += _tracking_plan_issues(journey, label)
+    return issues
+
+
+#: Where nodes name the event they react to: node type → (path to the event name in the config).
+_EVENT_FIELDS = {"orchestrate.entry": ("trigger", "event"), "orchestrate.wait": ("wait", "event"),
+                 "orchestrate.goal": ("event",)}
+
+
+def _tracking_plan_issues(journey: Journey, label: Callable[[str], str]) -> list[Issue]:
+    """Warnings for a journey that declares its events (Tracked event nodes): a trigger, wait or
+    goal naming an event the journey does not declare (a typo waits forever), and a property
+    declared twice in one node."""
+    import difflib
+
+    from engine.track.tracking_plan import is_builtin
+
+    issues: list[Issue] = []
+    declared: set[str] = set()
+    for node in journey.nodes:
+        if node.type != "track.event" or not isinstance(node.config, dict):
+            continue
+        name = node.config.get("event_name")
+        if isinstance(name, str) and name.strip():
+            declared.add(name.strip())
+        seen: set[str] = set()
+        for prop in node.config.get("properties") or ():
+            prop_name = prop.get("name") if isinstance(prop, dict) else None
+            if isinstance(prop_name, str) and prop_name.strip():
+                if prop_name.strip() in seen:
+                    issues.append(Issue("warning", "property_declared_twice",
+                                        f"{label(node.id)} declares the property '{prop_name.strip()}' twice; "
+                                        "only one declaration counts.", node_id=node.id, field="properties"))
+                seen.add(prop_name.strip())
+    if not declared:
+        return issues
+    for node in journey.nodes:
+        path = _EVENT_FIELDS.get(node.type)
+        value: Any = node.config
+        for part in path or ():
+            value = value.get(part) if isinstance(value, dict) else None
+        if not isinstance(value, str) or not value.strip() or value.strip() in declared or is_builtin(value.strip()):
+            continue
+        close = difflib.get_close_matches(value.strip(), sorted(declared), n=1, cutoff=0.75)
+        hint = f" Did you mean '{close[0]}'?" if close else " Add a Tracked event node for it, or check its name."
+        issues.append(Issue("warning", "event_not_declared",
+                            f"{label(node.id)} names the event '{value.strip()}', which this journey's Tracked "
+                            f"event nodes do not declare.{hint}", node_id=node.id, field=".".join(path or ())))
     return issues
 
 

@@ -152,3 +152,28 @@ def test_a_break_in_the_flow_is_reported_once_at_its_first_node(small_journey, r
     hit = [i for i in validate(small_journey, registry) if i.code == "unreachable"]
     assert len(hit) == 1 and hit[0].node_id == small_journey.nodes[1].id
     assert "nor can the 2 steps after it" in hit[0].message
+
+
+def test_a_wait_for_an_event_the_journey_does_not_declare_is_a_warning_naming_the_closest(registry):
+    from engine.document import Journey
+
+    journey = Journey(name="Orders")
+    declared = make_node(registry, "track.event", config={
+        "event_name": "Order Completed", "description": "", "source": "",
+        "properties": [{"name": "total", "type": "number", "required": True, "description": ""},
+                       {"name": "total", "type": "string", "required": False, "description": ""}]})
+    entry = make_node(registry, "orchestrate.entry", config={"trigger": {"kind": "event", "event": "Signed Up"}})
+    wait = make_node(registry, "orchestrate.wait", title="Wait for the order",
+                     config={"wait": {"kind": "until_event", "event": "Order Complete",
+                                      "timeout": {"amount": 1, "unit": "days"}}})
+    journey.nodes += [declared, entry, wait]
+    connect(journey, entry, "next", wait)
+    issues = [i for i in validate(journey, registry) if i.severity == "warning"]
+    by_node = {i.node_id: i for i in issues if i.code == "event_not_declared"}
+    assert by_node[wait.id].message.endswith("Did you mean 'Order Completed'?") and by_node[wait.id].field == "wait.event"
+    assert "Add a Tracked event node for it" in by_node[entry.id].message  # Signed Up: nothing close
+    assert [i.node_id for i in issues if i.code == "property_declared_twice"] == [declared.id]
+    # A journey that declares nothing is not checked against a plan it does not have.
+    plain = Journey(name="Plain")
+    plain.nodes += [make_node(registry, "orchestrate.entry", config={"trigger": {"kind": "event", "event": "x"}})]
+    assert not [i for i in validate(plain, registry) if i.code == "event_not_declared"]
