@@ -222,13 +222,24 @@ def cmd_show(args: argparse.Namespace) -> int:
     _out(f"events: {found.events.total:,}" + (", newest first:" if found.events.items else ""))
     for e in found.events.items:
         props = _shown(e.properties, None if args.full else SHOWN_PROPERTIES) if e.properties else ""
-        _out(f"  {e.occurred_at.isoformat()}  {e.name}  {props}".rstrip())
+        _out(f"  {_local(e.occurred_at)}  {e.name}  {props}".rstrip())
     _out(f"journeys: {len(found.journeys):,}")
     for r in found.journeys:
         where = f"at {r.node_title or r.node_id}" if r.status != "done" else "finished"
         _out(f"  {r.journey_name} v{r.version_number} ({r.mode}): {r.status}, {where}; started "
-             f"{r.started_at.isoformat()}" + (", converted" if r.converted else ""))
+             f"{_local(r.started_at)}" + (", converted" if r.converted else ""))
     return 0
+
+
+def _local(moment: Any) -> str:
+    """A stored time as this computer's local time, to the second, with its UTC offset (as the app
+    shows times; ``--json`` keeps UTC): ``2024-05-05 22:01:00 +02:00``."""
+    from datetime import UTC
+
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    local = aware.astimezone()
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}" if offset else f"{local:%Y-%m-%d %H:%M:%S}"
 
 
 def _shown(value: Any, width: int | None) -> str:

@@ -425,6 +425,20 @@ def cli_ws(tmp_path: Path):
     return str(location), ann
 
 
+def test_cli_show_writes_times_in_this_computers_zone(cli_ws):
+    import os
+    import subprocess
+    import sys
+
+    location, _ann = cli_ws
+    env = {**os.environ, "TZ": "Asia/Shanghai"}
+    res = subprocess.run([sys.executable, "-m", "engine.cli", "profiles", "show", "email:ann@example.com",
+                          "--workspace", location], capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 0, res.stderr
+    event_lines = [line for line in res.stdout.splitlines() if "+08:00" in line]
+    assert event_lines and all("T" not in line.split()[1] for line in event_lines)  # 2025-01-01 10:00:00 +08:00
+
+
 def test_cli_export_prints_or_writes_json(cli_ws, tmp_path, capsys):
     location, ann = cli_ws
     assert main(["profiles", "export", "email:ann@example.com", "--workspace", location]) == 0
