@@ -427,6 +427,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 made = ensure_key(ws)
                 collector = Collector(ws, args.collect_host, args.collect_port, on_events=lambda _: wake.set())
                 collector.start()
+                from engine.track.collect_commands import remember_address
+
+                remember_address(ws, collector)
                 _say(f"Collecting events at {collector.url}"
                      + (f" (new write key: {made})" if isinstance(made, str) and made else ""))
             try:

@@ -63,7 +63,15 @@ class WorkspaceError(JourneyStudioError):
 
 
 class WorkspaceLocked(WorkspaceError):
-    """Another Journey Studio process is writing to this workspace."""
+    """Another Journey Studio process is writing to this workspace. ``pid`` and ``holder`` (what
+    the holder says it is: ``journey-studio collect``, ``app``) are known for a workspace file
+    on this computer, else None."""
+
+    def __init__(self, message: str, *, where: str | None = None, pid: int | None = None,
+                 holder: str | None = None):
+        super().__init__(message, where=where)
+        self.pid = pid
+        self.holder = holder
 
 
 class PublishRefused(JourneyStudioError):

@@ -100,9 +100,22 @@ def show_startup_error(title: str, text: str) -> None:
 
 
 def run_app(workspace: str | None = None, db: str | None = None, open_files: list[str] | None = None) -> int:
+    from engine.errors import WorkspaceLocked
+
     app = make_application()
+    took_over = False
     try:
         ws = open_workspace(workspace, db)
+    except WorkspaceLocked as exc:
+        from gui.take_over import can_take_over, take_over
+
+        if not can_take_over(exc):
+            show_startup_error(QtCore.QCoreApplication.translate("App", "Cannot open the workspace"), str(exc))
+            return 1
+        ws = take_over(exc, lambda: open_workspace(workspace, db), show_startup_error)
+        if ws is None:
+            return 1
+        took_over = True
     except JourneyStudioError as exc:
         show_startup_error(QtCore.QCoreApplication.translate("App", "Cannot open the workspace"), str(exc))
         return 1
@@ -112,6 +125,8 @@ def run_app(workspace: str | None = None, db: str | None = None, open_files: lis
     window = MainWindow(ws, default_registry())
     window.show()
     window.start_live_engine()
+    if took_over:
+        window.collect_where_the_command_did()
     for path in open_files or []:
         window.import_path(path)
     try:

@@ -495,6 +495,14 @@ class CollectorPanel(QtWidgets.QWidget):
         self.error.setVisible(bool(message))
 
     # -- start and stop ---------------------------------------------------------------------------
+    def start_at(self, host: str | None, port: int | None) -> None:
+        """Start listening on ``host`` and ``port`` (each left as the window has it when None)."""
+        if host:
+            self.host.setCurrentText(host)
+        if port is not None:
+            self.port.setValue(port)
+        self.start()
+
     def start(self) -> None:
         """Start listening (on a worker thread); makes a write key first if the workspace has none."""
         if self._phase != "stopped":

@@ -1125,6 +1125,15 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().addPermanentWidget(self.collector_panel.status_label)
         self._bring_forward(self.collector_panel)
 
+    def collect_where_the_command_did(self) -> None:
+        """Open the Collector window and start collecting at the address the command-line
+        collector this app took the workspace over from listened on (the default one if unknown)."""
+        from engine.track.collect_commands import address_used
+
+        self.show_collector()
+        assert self.collector_panel is not None
+        self.collector_panel.start_at(*(address_used(self.workspace) or (None, None)))
+
     def _on_collector_events(self, _count: int) -> None:
         engine = getattr(self, "live_engine", None)
         if engine is not None:

@@ -59,7 +59,7 @@ class WorkspaceFileLock:
             pid, holder = _read_holder(fd)
             os.close(fd)
             who = f"process {pid}" if pid else "another process"
-            raise WorkspaceLocked(refusal(who, holder), where=str(self.db_path)) from None
+            raise WorkspaceLocked(refusal(who, holder), where=str(self.db_path), pid=pid, holder=holder) from None
         try:
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)

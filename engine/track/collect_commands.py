@@ -23,6 +23,45 @@ from collections.abc import Callable
 
 #: Seconds between two lines of counts (printed only when something changed).
 REPORT_EVERY = 5.0
+#: Workspace meta holding where the last collector run from the command line listened (JSON
+#: ``{"host": ..., "port": ...}``), so that the app taking the workspace over listens there too.
+COLLECTOR_ADDRESS_META = "collector_address"
+#: What a process that can be asked to hand the workspace over to the app records as its holder.
+HANDS_OVER = ("journey-studio collect", "journey-studio run")
+
+
+def remember_address(ws, collector) -> None:  # noqa: ANN001 - a Workspace and a Collector
+    """Note where ``collector`` listens (:data:`COLLECTOR_ADDRESS_META`)."""
+    ws.set_meta(COLLECTOR_ADDRESS_META, json.dumps({"host": collector.host, "port": collector.port}))
+
+
+def address_used(ws) -> tuple[str, int] | None:  # noqa: ANN001 - a Workspace
+    """Where the last collector run from the command line listened, if it did."""
+    try:
+        data = json.loads(ws.get_meta(COLLECTOR_ADDRESS_META) or "null")
+        host, port = data["host"], int(data["port"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    return (host, port) if isinstance(host, str) and host and 0 < port < 65536 else None
+
+
+def ask_to_stop(pid: int) -> None:
+    """Ask the process ``pid`` (a ``journey-studio collect`` or ``run`` holding a workspace) to stop
+    as Ctrl+C does: it stores and answers what it has read, then lets the workspace go. Raises
+    :class:`~engine.errors.JourneyStudioError` when it cannot be asked (gone, another user's)."""
+    import os
+
+    from engine.errors import JourneyStudioError
+
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return  # it has ended already
+    except PermissionError:
+        raise JourneyStudioError(f"process {pid} belongs to another user: stop it there (Ctrl+C where it "
+                                 "runs)") from None
+    except OSError as exc:
+        raise JourneyStudioError(f"process {pid} could not be asked to stop: {exc.strerror or exc}") from None
 
 
 def add_commands(sub: argparse._SubParsersAction,
@@ -139,6 +178,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
         made = None if args.write_key else ensure_key(ws)
         collector = Collector(ws, args.host, args.port, write_keys=args.write_key)
         collector.start()
+        remember_address(ws, collector)
         previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             _out(f"Collecting events into {ws.location}")

@@ -97,7 +97,8 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../gui/app.py" line="+107"/>
+        <location filename="../../gui/app.py" line="+113"/>
+        <location line="+7"/>
         <source>Cannot open the workspace</source>
         <translation>无法打开工作区</translation>
     </message>
@@ -824,12 +825,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+325"/>
+        <location line="+336"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location line="-323"/>
+        <location line="-334"/>
         <source>Copy this address</source>
         <translation>复制此地址</translation>
     </message>
@@ -997,7 +998,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>采集器 :%1 · 已存储 %2</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+61"/>
         <source>The collector did not start: %1</source>
         <translation>采集器未能启动：%1</translation>
     </message>
@@ -1007,7 +1008,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>写入密钥“%1”</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+72"/>
         <source>Only the first characters are kept. Make a new key to have one you can copy.</source>
         <translation>仅保留开头几个字符。新建一个密钥即可得到可复制的密钥。</translation>
     </message>
@@ -1405,7 +1406,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+426"/>
+        <location filename="../../gui/profiles_window.py" line="+427"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation>名称</translation>
@@ -2103,7 +2104,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1102"/>
+        <location line="+1111"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -3099,7 +3100,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>导入 %1：已读取 %2 行，%3 行因错误被跳过</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+62"/>
         <source>Cannot read the segments and event names: %1</source>
         <translation>无法读取分群和事件名称：%1</translation>
     </message>
@@ -3112,7 +3113,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-957"/>
+        <location filename="../../gui/import_wizard.py" line="-966"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never).</extracomment>
         <translation>选择每一列的导入方式</translation>
@@ -5012,7 +5013,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+625"/>
+        <location filename="../../gui/import_wizard.py" line="+634"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
@@ -6149,9 +6150,57 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
 </context>
 <context>
+    <name>TakeOver</name>
+    <message>
+        <location filename="../../gui/take_over.py" line="+32"/>
+        <source>Workspace in use</source>
+        <translation>工作区正在使用中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The workspace is in use by “%1” (process %2), which receives events from your websites and apps.</source>
+        <translation>工作区正被“%1”（进程 %2）使用，它正在接收来自您网站和应用的事件。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Journey Studio can stop it and collect the events itself, at the same address, for as long as the app is open. What it has received is stored first; SDKs send again what arrives in between.</source>
+        <translation>Journey Studio 可以停止它，并在应用打开期间以相同地址自行采集事件。它已接收的事件会先被存储；在此期间到达的事件，SDK 会重新发送。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stop it and &amp;collect here</source>
+        <translation>停止它并在此采集(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cannot open the workspace</source>
+        <translation>无法打开工作区</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Waiting for “%1” to store what it received and stop…</source>
+        <translation>正在等待“%1”存储已接收的事件并停止…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taking over the workspace</source>
+        <translation>正在接管工作区</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>“%1” (process %2) did not stop within %3 seconds; stop it where it runs (Ctrl+C), then open the workspace again.</source>
+        <translation>“%1”（进程 %2）未在 %3 秒内停止；请在其运行处停止它（Ctrl+C），然后重新打开工作区。</translation>
+    </message>
+</context>
+<context>
     <name>TemplateCard</name>
     <message>
-        <location line="-341"/>
+        <location filename="../../gui/start_page.py" line="-341"/>
         <source>1 node</source>
         <extracomment>Cards never get narrower than this; the grid drops a column instead. On very wide screens the page stays this wide and centred, so lines do not run on.</extracomment>
         <translation>1 个节点</translation>
