@@ -227,8 +227,26 @@ def make_large_journey(n: int = DEFAULT_NODES, seed: int = 0, registry: Registry
     journey.nodes = ([s.node for steps in sections for s in steps] + [a for _, a in annotations]
                      + [lane for lane, _ in lanes])
     journey.edges = edges
+    _declare_events(journey)
     assert len(journey.nodes) == n, (len(journey.nodes), n)
     return journey
+
+
+def _declare_events(journey: Journey) -> None:
+    """As a real journey that declares its events: the Tracked event nodes declare events in turn,
+    and the entries, waits and goals react to those (validation warns about any other)."""
+    tracked = [node for node in journey.nodes if node.type == "track.event"]
+    if not tracked:
+        return
+    declared = [_EVENTS[k % len(_EVENTS)] for k in range(len(tracked))]
+    for node, name in zip(tracked, declared, strict=True):
+        node.config["event_name"] = name
+    for k, node in enumerate(journey.nodes):
+        for holder in (node.config, node.config.get("trigger"), node.config.get("wait")):
+            if (node.type in ("orchestrate.entry", "orchestrate.goal", "orchestrate.wait") and isinstance(holder, dict)
+                    and isinstance(holder.get("event"), str) and holder["event"]
+                    and holder["event"] not in declared):
+                holder["event"] = declared[k % len(declared)]
 
 
 def _place_rows(step: _Step, next_row: int) -> int:
@@ -257,7 +275,7 @@ def _vary(node: Node, rng: random.Random, i: int) -> None:
     elif node.type == "map.note":
         cfg["text"] = f"Note {i}: check this step with the support team before going live."
     elif node.type == "track.event":
-        cfg["event_name"] = f"{rng.choice(_EVENTS)}_{i}"
+        cfg["event_name"] = rng.choice(_EVENTS)  # made one of those the journey reacts to later
 
 
 # ---------------------------------------------------------------------------------------------

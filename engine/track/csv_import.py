@@ -1227,9 +1227,9 @@ def _local_phones_hint(path: str | Path, kind: Kind, options: ImportOptions, pla
         guessed = f" ({country}, judging by the numbers)" if country else ""
         return (f"column '{column.name}': phone numbers such as '{local[0][0]}' have no country code and are "
                 "kept as written; websites and apps send numbers with one, so the same person would be two "
-                f"customers. Give their country{guessed}: 'journey-studio profiles phones --rewrite --country {cc}' "
-                f"writes the numbers stored so, then import with --phone-country {cc} (in the import wizard: "
-                "“Country of numbers without +”)")
+                f"customers. Give their country{guessed}: write the numbers stored so with it (“Phone numbers…” "
+                f"in the Profiles window, or 'journey-studio profiles phones --rewrite --country {cc}'), then "
+                f"import with --phone-country {cc} (in the import wizard: “Country of numbers without +”)")
     return None
 
 
