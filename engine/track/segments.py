@@ -735,10 +735,17 @@ class _SqliteValue(_Value):
 
     @classmethod
     def at(cls, column_: Any, parts: Sequence[str]) -> _SqliteValue:
-        # SQLite matches a quoted path label against the key as written in the stored JSON text,
-        # which SQLAlchemy writes with json.dumps (non-ASCII escaped): so the label is escaped the same.
+        # SQLite matches a quoted path label against the key as written in the stored JSON text. A
+        # document is written with its non-ASCII characters escaped (SQLAlchemy's json.dumps: a
+        # profile edited in the app) or as they are (the CSV import and the collector): a key such
+        # as 金额 is looked for in both forms.
         path = "$" + "".join('."' + json.dumps(part)[1:-1] + '"' for part in parts)
-        return cls(func.json_type(column_, path), func.json_extract(column_, path), (column_, path))
+        as_is = "$" + "".join('."' + json.dumps(part, ensure_ascii=False)[1:-1] + '"' for part in parts)
+        if as_is == path:
+            return cls(func.json_type(column_, path), func.json_extract(column_, path), (column_, path))
+        found = func.json_type(column_, as_is).is_not(None)
+        chosen = case((found, as_is), else_=path)
+        return cls(func.json_type(column_, chosen), func.json_extract(column_, chosen), (column_, chosen))
 
     def present(self) -> ColumnElement[bool]:
         return and_(self._kind.is_not(None), self._kind != "null")

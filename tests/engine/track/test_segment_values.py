@@ -286,3 +286,25 @@ def test_segments_named_alike_before_the_check_still_save_their_rules(tmp_path):
         store.create("Lapsed")
         with pytest.raises(SegmentInvalid, match="'Lapsed' exists already"):
             store.update(lower.id, name="lapsed")  # a new name is still checked
+
+
+def test_chinese_names_match_whether_stored_escaped_or_as_written(ws: Workspace, tmp_path):
+    """The CSV import and the collector store 金额 as written; a profile saved through the store
+    escapes it (\\u91d1\\u989d). Rules on such attributes and event properties find both."""
+    from engine.track.csv_import import import_customers, import_events
+
+    customers = tmp_path / "customers.csv"
+    customers.write_text("手机号码,累计消费,城市\n+8613800138000,1234.5,北京\n+8613900139000,99,上海\n", encoding="utf-8")
+    import_customers(ws, customers)
+    orders = tmp_path / "orders.csv"
+    orders.write_text("手机号码,事件,下单时间,金额\n"
+                      f"+8613800138000,下单,{NOW:%Y-%m-%d} 08:00:00,56.0\n"
+                      f"+8613900139000,下单,{NOW:%Y-%m-%d} 09:00:00,12.0\n", encoding="utf-8")
+    import_events(ws, orders)
+    escaped = ws.upsert_customer({"user_id": "app-user"}, {"累计消费": 2000, "城市": "北京"})
+    ws.ingest_event({"user_id": "app-user"}, "下单", {"金额": 88.0}, occurred_at=NOW)
+    zhang = ws.find_customer("phone", "+8613800138000")
+    assert both_ways(ws, rule(attr("累计消费", "gte", "1000"))) == {zhang, escaped}
+    assert both_ways(ws, rule(attr("城市", "eq", "北京"))) == {zhang, escaped}
+    ordered = {"kind": "event", "event": "下单", "filters": [{"property": "金额", "operator": "gte", "value": 50}]}
+    assert both_ways(ws, rule(ordered)) == {zhang, escaped}
