@@ -326,12 +326,17 @@ def infer_type(values: Sequence[str], header: str = "", *, delimiter: str = ",")
 
 
 #: Currency signs and codes written before or after amounts, longest first where one holds another.
-_CURRENCY_SIGNS = ("US$", "HK$", "NT$", "R$", "A$", "C$", "CHF", "EUR", "USD", "GBP", "RMB", "CNY", "JPY",
+_CURRENCY_SIGNS = ("人民币", "US$", "HK$", "NT$", "R$", "A$", "C$", "CHF", "EUR", "USD", "GBP", "RMB", "CNY", "JPY",
                    "¥", "￥", "$", "€", "£", "₩", "₹", "₽", "元", "円", "kr", "zł")
+#: Signs that write one currency (a column may mix them: ¥56 beside ￥12 and 30元): the first names them.
+_CURRENCY_GROUPS = (("¥", "￥", "元", "RMB", "CNY", "人民币", "JPY", "円"), ("$", "US$", "USD"), ("€", "EUR"),
+                    ("£", "GBP"))
+_CURRENCY_OF = {sign: group[0] for group in _CURRENCY_GROUPS for sign in group}
 
 
 def _currency_in(value: str) -> str:
-    """The currency sign ``value`` is written with (``¥56.00``, ``-$5``, ``12,50 €``), or ""."""
+    """The currency sign ``value`` is written with (``¥56.00``, ``-$5``, ``12,50 €``, ``RMB 856``),
+    or ""."""
     body = value[1:] if value[:1] in "+-" else value
     for sign in _CURRENCY_SIGNS:
         if body.startswith(sign) and body[len(sign):].lstrip()[:1].isdigit():
@@ -342,22 +347,26 @@ def _currency_in(value: str) -> str:
 
 
 def _currency_of(values: list[str]) -> str:
-    """The currency sign at least half of ``values`` are written with, if they share one."""
-    found = [sign for sign in map(_currency_in, values) if sign]
-    if not found or len(found) * 2 < len(values):
+    """The currency sign at least half of ``values`` are written with, if they write one currency
+    (¥, ￥, 元 and RMB alike): the first one written."""
+    written = [sign for sign in map(_currency_in, values) if sign]
+    if not written or len(written) * 2 < len(values):
         return ""
-    sign = found[0]
-    return sign if found.count(sign) == len(found) else ""
+    groups = {_CURRENCY_OF.get(sign, sign) for sign in written}
+    return written[0] if len(groups) == 1 else ""
 
 
 def without_currency(value: str, sign: str) -> str:
-    """``value`` without the currency ``sign`` before or after it (``-¥5.00`` → ``-5.00``)."""
+    """``value`` without a sign of the currency ``sign`` names, before or after it (``-¥5.00`` →
+    ``-5.00``, ``30元`` → ``30`` for ``¥``)."""
+    written = _currency_in(value)
+    if not written or _CURRENCY_OF.get(written, written) != _CURRENCY_OF.get(sign, sign):
+        return value
     lead = value[:1] if value[:1] in "+-" else ""
     body = value[len(lead):]
-    if body.startswith(sign):
-        return lead + body[len(sign):].lstrip()
-    if value.endswith(sign):
-        return value[:-len(sign)].rstrip()
+    if body.startswith(written):
+        return lead + body[len(written):].lstrip()
+    return value[:-len(written)].rstrip()
     return value
 
 
@@ -823,8 +832,8 @@ class IntConverter(Converter):
 
     def one(self, value: str) -> Any:
         text = value.strip()
-        if self.type.currency:
-            text = without_currency(text, self.type.currency)
+        # Any currency's sign is left out of an amount (a column chosen as a number that mixes them).
+        text = without_currency(text, self.type.currency or _currency_in(text))
         try:
             return int(text)
         except ValueError:
@@ -865,8 +874,7 @@ class FloatConverter(Converter):
 
     def one(self, value: str) -> Any:
         text = value.strip()
-        if self.type.currency:
-            text = without_currency(text, self.type.currency)
+        text = without_currency(text, self.type.currency or _currency_in(text))
         plain = _number_text(text, self.type)
         try:
             number = float(plain if plain is not None else text)

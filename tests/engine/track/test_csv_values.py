@@ -395,6 +395,15 @@ def test_amounts_written_with_their_currency_are_numbers(ws: Workspace, tmp_path
     assert [attribute(ws, f"c{i}@example.com", "amount") for i in range(len(values))] == numbers
 
 
+def test_a_chinese_shop_writes_yuan_several_ways_and_a_number_type_reads_any_sign(ws: Workspace, tmp_path: Path):
+    values = ["¥1,234.50", "￥856.00", "1234.50元", "RMB 856"]
+    assert infer_type(values, "累计消费").describe() == "float, written like 1,234.50, without the ¥ sign"
+    path = write(tmp_path / "mixed.csv", [["email", "spent"], ["a@example.com", "¥5"], ["b@example.com", "$6"]])
+    result = import_customers(ws, path, ImportOptions(mapping={"spent": "attributes.spent:float"}))
+    assert result.skipped == 0
+    assert [attribute(ws, f"{c}@example.com", "spent") for c in "ab"] == [5.0, 6.0]
+
+
 def test_mixed_currencies_stay_text(ws: Workspace, tmp_path: Path):
     assert infer_type(["¥5", "$6", "€7"], "amount").name == "text"
     assert infer_type(["abc", "¥5", "def"], "amount").name == "text"
