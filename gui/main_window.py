@@ -330,14 +330,25 @@ class MainWindow(QtWidgets.QMainWindow):
         except JourneyStudioError as exc:
             self._error(self.tr("Cannot open the template"), str(exc))
             return
-        self._create_and_open(self._fresh_copy(journey))
+        copy = self._fresh_copy(journey)
+        copy.settings.time_zone = self._local_zone()  # quiet hours and times of day where the shop is
+        self._create_and_open(copy)
 
     def new_blank(self) -> None:
         journey = Journey(name=self.tr("Untitled journey"))
-        entry = make_node(self.registry, "orchestrate.entry", 0, 0) if "orchestrate.entry" in self.registry else None
-        if entry is not None:
-            journey.nodes.append(entry)
+        journey.settings.time_zone = self._local_zone()
+        spec = self.registry.get("orchestrate.entry")
+        if spec is not None:
+            # Named as the palette names it, in the app's language.
+            journey.nodes.append(make_node(self.registry, "orchestrate.entry", 0, 0,
+                                           title=QtCore.QCoreApplication.translate("nodes", spec.title)))
         self._create_and_open(journey)
+
+    @staticmethod
+    def _local_zone() -> str:
+        from gui.import_wizard import system_time_zone
+
+        return system_time_zone()
 
     @staticmethod
     def _fresh_copy(journey: Journey) -> Journey:

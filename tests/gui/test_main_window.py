@@ -30,6 +30,19 @@ def test_every_template_opens_from_the_start_page(window, ws):
     assert len(ws.list_journeys()) == len(keys)
 
 
+def test_new_journeys_take_this_computers_time_zone(window, monkeypatch):
+    from gui import import_wizard
+
+    monkeypatch.setattr(import_wizard, "system_time_zone", lambda: "Asia/Shanghai")
+    window.new_blank()
+    assert window.editor.journey.settings.time_zone == "Asia/Shanghai"
+    [entry] = window.editor.journey.nodes
+    assert entry.title == "Entry"  # as the palette names it (translated in another language)
+    window.editor.undo_stack.setClean()
+    window.start_page.templateChosen.emit("welcome_series")
+    assert window.editor.journey.settings.time_zone == "Asia/Shanghai"
+
+
 def test_import_bad_files_shows_a_message_and_keeps_everything(window, ws, tmp_path):
     window.start_page.templateChosen.emit("welcome_series")
     window.save_draft()
