@@ -429,10 +429,12 @@ class TemplatePreview(QtWidgets.QFrame):
             recipients = self.config.get("recipients") or []
             return ", ".join(str(r) for r in recipients) or self.tr("the channel's default")
         kind = self.config.get("channel_kind", "email")
+        # As a send finds the address: the attribute, else the identifier of that kind.
+        known = attrs.get("identifiers") if isinstance(attrs.get("identifiers"), Mapping) else {}
         if kind == "email":
-            return str(attrs.get("email") or self.tr("(no e-mail address)"))
+            return str(attrs.get("email") or known.get("email") or self.tr("(no e-mail address)"))
         if kind == "sms":
-            return str(attrs.get("phone") or self.tr("(no phone number)"))
+            return str(attrs.get("phone") or known.get("phone") or self.tr("(no phone number)"))
         return str(attrs.get("id") or "")
 
     def _show(self, results: list[tuple[str, str, bool]], errors: list[str], quiet: bool = False) -> None:

@@ -88,6 +88,13 @@ def test_a_customer_from_the_workspace(window, ws, qtbot):
         qtbot.keyClick(preview.lookup, Qt.Key.Key_Return)
     assert preview.texts()["subject"] == "Welcome aboard, Zoë!"
     assert preview.to_label.text() == "To: zoe@example.com"
+    # A customer whose e-mail is an identifier only (a CSV import's): the send finds it, so does the preview.
+    ws.upsert_customer({"email": "li@example.cn"}, {"first_name": "Li"})
+    preview.lookup.clear()
+    qtbot.keyClicks(preview.lookup, "li@example.cn")
+    with qtbot.waitSignal(preview.rendered):
+        qtbot.keyClick(preview.lookup, Qt.Key.Key_Return)
+    assert preview.to_label.text() == "To: li@example.cn"
 
 
 def test_event_values_fill_event_placeholders(window, qtbot):
