@@ -1317,12 +1317,11 @@ class RawEditor(FieldEditor):
 # -- containers ------------------------------------------------------------------------------
 
 def _field_title(name: str, info: FieldInfo) -> str:
-    return _ntr(info.title) if info.title else humanize(name)
+    return _ntr(info.title or humanize(name))
 
 
 def _model_title(model: type[BaseModel]) -> str:
-    title = model.model_config.get("title")
-    return _ntr(title) if title else humanize(model.__name__)
+    return _ntr(model.model_config.get("title") or humanize(model.__name__))
 
 
 def _default_of(info: FieldInfo) -> Any:

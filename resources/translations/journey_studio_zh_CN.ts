@@ -1331,12 +1331,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+53"/>
-        <location line="+337"/>
+        <location line="+336"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location line="-264"/>
+        <location line="-263"/>
         <source>One per line</source>
         <translation>每行一个</translation>
     </message>
@@ -1356,7 +1356,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>JSON 值</translation>
     </message>
     <message>
-        <location line="+371"/>
+        <location line="+370"/>
         <source>Item</source>
         <translation>项</translation>
     </message>
@@ -2526,13 +2526,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <message>
         <location filename="../../gui/main_window.py" line="+58"/>
         <location line="+257"/>
-        <location line="+702"/>
+        <location line="+713"/>
         <source>Journey Studio</source>
         <extracomment>After collector events arrive, read the event names again once arrivals pause this long. Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation>Journey Studio</translation>
     </message>
     <message>
-        <location line="-938"/>
+        <location line="-949"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -2867,12 +2867,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>无法打开模板</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Untitled journey</source>
         <translation>未命名旅程</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+28"/>
         <source>Cannot create the journey</source>
         <translation>无法创建旅程</translation>
     </message>
@@ -6314,7 +6314,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>渠道默认值</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>(no e-mail address)</source>
         <translation>（无邮箱地址）</translation>
     </message>
@@ -6793,6 +6793,7 @@ First seen %2</source>
 <context>
     <name>nodes</name>
     <message>
+        <location filename="../../gui/form_strings.py" line="+102"/>
         <location filename="../../nodes/analyze.py" line="+31"/>
         <location line="+125"/>
         <location filename="../../nodes/orchestrate.py" line="+54"/>
@@ -6800,12 +6801,14 @@ First seen %2</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-32"/>
+        <location filename="../../nodes/analyze.py" line="-120"/>
         <source>Count of events</source>
         <translation>事件数量</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+93"/>
+        <location filename="../../nodes/analyze.py" line="+2"/>
         <location line="+9"/>
         <location line="+11"/>
         <location line="+10"/>
@@ -6815,44 +6818,542 @@ First seen %2</source>
         <translation>统计方式</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-94"/>
+        <location filename="../../nodes/analyze.py" line="-50"/>
         <source>Count customers, not events</source>
         <translation>按客户计数（而非事件）</translation>
     </message>
     <message>
+        <location line="-53"/>
+        <source>Ads</source>
+        <translation>广告</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>After exit</source>
+        <translation>退出后</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>Always</source>
+        <translation>总是</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Any</source>
+        <translation>任一</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>App</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Archived</source>
+        <translation>已归档</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>At most</source>
+        <translation>至多</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Average</source>
+        <translation>平均值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Bandit</source>
+        <translation>多臂老虎机</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Bayesian</source>
+        <translation>贝叶斯</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Business</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Condition config</source>
+        <translation>条件设置</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Consent</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contains</source>
+        <translation>包含</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Conversion</source>
+        <translation>转化</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location filename="../../nodes/analyze.py" line="+4"/>
         <source>Conversion from one event to another</source>
         <translation>从一个事件到另一个事件的转化</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Count</source>
+        <translation>计数</translation>
+    </message>
+    <message>
         <location line="+3"/>
+        <source>Csv</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Date property</source>
+        <translation>日期属性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Delay</source>
+        <translation>推迟</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Deliver at the next allowed time, or skip the message.</source>
+        <translation>在下一个允许的时间发送，或跳过该消息。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>During quiet hours</source>
+        <translation>免打扰时段内</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Entry config</source>
+        <translation>入口设置</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Event within</source>
+        <translation>在时限内发生事件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Events that take a customer out of the journey.</source>
+        <translation>会让客户退出旅程的事件。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Exit config</source>
+        <translation>退出设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exit when</source>
+        <translation>退出条件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Experiment config</source>
+        <translation>实验设置</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Fixed sample</source>
+        <translation>固定样本量</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Frequency cap</source>
+        <translation>频次上限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location filename="../../nodes/analyze.py" line="+3"/>
         <location line="+31"/>
         <source>From event</source>
         <translation>起始事件</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="+1"/>
+        <source>Funnel config</source>
+        <translation>漏斗设置</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Goal config</source>
+        <translation>目标设置</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Goal events</source>
+        <translation>目标事件</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Holdout config</source>
+        <translation>对照组设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Inherit</source>
+        <translation>继承</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Jump config</source>
+        <translation>跳转设置</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Limit messages per customer</source>
+        <translation>限制每位客户收到的消息数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Live</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Messages every (days)</source>
+        <translation>统计周期（天）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Metric config</source>
+        <translation>指标设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Multi split config</source>
+        <translation>多路分流设置</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note config</source>
+        <translation>便签设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notify staff config</source>
+        <translation>通知员工设置</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Once</source>
+        <translation>一次</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Persona config</source>
+        <translation>用户画像设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Quiet hours</source>
+        <translation>免打扰时段</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Random split config</source>
+        <translation>随机分流设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Re entry</source>
+        <translation>再次进入</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reaching one of these events counts the customer as converted.</source>
+        <translation>发生其中任一事件即视为客户已转化。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recurring</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Schedule</source>
+        <translation>定时</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send config</source>
+        <translation>发送设置</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sensors</source>
+        <translation>Sensors</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sms</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Social</source>
+        <translation>社交媒体</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stage config</source>
+        <translation>阶段设置</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sum</source>
+        <translation>总和</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Thompson</source>
+        <translation>Thompson 采样</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Time between</source>
+        <translation>间隔时间</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Time of day</source>
+        <translation>时刻</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time zone</source>
+        <translation>时区</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location filename="../../nodes/analyze.py" line="-30"/>
         <location line="+31"/>
         <source>To event</source>
         <translation>结束事件</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="+1"/>
+        <source>Touchpoint config</source>
+        <translation>触点设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Track event config</source>
+        <translation>埋点事件设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Track source config</source>
+        <translation>数据源设置</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Unset</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Until</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Until event</source>
+        <translation>直到事件发生</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Update profile config</source>
+        <translation>更新客户档案设置</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Used where a customer has no time zone of their own.</source>
+        <translation>用于没有设置自己时区的客户。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Wait config</source>
+        <translation>等待设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Web</source>
+        <translation>网站</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weeks</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Whether a customer may enter the journey again.</source>
+        <translation>客户是否可以再次进入该旅程。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location filename="../../nodes/analyze.py" line="-30"/>
         <source>Within (days)</source>
         <translation>时限（天）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-52"/>
+        <location filename="../../nodes/analyze.py" line="+1"/>
         <source>The second event must follow the first within this time.</source>
         <translation>第二个事件须在第一个事件发生后的此时限内发生。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-9"/>
+        <location filename="../../nodes/analyze.py" line="+5"/>
         <source>Sum of a property</source>
         <translation>属性求和</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-50"/>
+        <location filename="../../nodes/analyze.py" line="+4"/>
         <location line="+10"/>
         <location filename="../../nodes/common.py" line="+142"/>
         <location filename="../../nodes/track.py" line="+38"/>
@@ -6860,33 +7361,38 @@ First seen %2</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location line="-9"/>
+        <location line="-200"/>
+        <location filename="../../nodes/analyze.py" line="-9"/>
         <location line="+10"/>
         <source>A number property, e.g. total.</source>
         <translation>数值型属性，例如 total。</translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="+32"/>
+        <location filename="../../nodes/analyze.py" line="-5"/>
         <source>Average of a property</source>
         <translation>属性平均值</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+234"/>
+        <location filename="../../nodes/analyze.py" line="+10"/>
         <source>Time between two events</source>
         <translation>两个事件的间隔时间</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-26"/>
+        <location filename="../../nodes/analyze.py" line="+5"/>
         <source>Statistic</source>
         <translation>统计量</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location filename="../../nodes/analyze.py" line="+8"/>
         <source>New metric</source>
         <translation>新指标</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../gui/form_strings.py" line="-79"/>
+        <location filename="../../nodes/analyze.py" line="+1"/>
         <location line="+87"/>
         <location filename="../../nodes/common.py" line="+68"/>
         <location filename="../../nodes/map.py" line="+26"/>
@@ -6900,42 +7406,49 @@ First seen %2</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-84"/>
+        <location line="-19"/>
+        <location filename="../../nodes/analyze.py" line="-84"/>
         <source>Level</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-144"/>
+        <location filename="../../nodes/analyze.py" line="+1"/>
         <source>A channel metric (opens, clicks) or a business metric (orders, revenue).</source>
         <translation>渠道指标（打开、点击）或业务指标（订单、收入）。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+217"/>
+        <location filename="../../nodes/analyze.py" line="+2"/>
         <source>Reporting window (days)</source>
         <translation>统计周期（天）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+43"/>
+        <location filename="../../nodes/analyze.py" line="+1"/>
         <source>The metric is computed over this many most recent days.</source>
         <translation>指标按最近的这些天数计算。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-5"/>
+        <location filename="../../nodes/analyze.py" line="+2"/>
         <source>Target</source>
         <translation>目标值</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+7"/>
+        <location filename="../../nodes/analyze.py" line="+1"/>
         <source>The value to reach; for conversion a percentage. Optional.</source>
         <translation>要达到的值；转化类指标填写百分比。可选。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-133"/>
+        <location filename="../../nodes/analyze.py" line="+2"/>
         <source>Higher is better</source>
         <translation>越高越好</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location filename="../../nodes/analyze.py" line="+33"/>
         <source>Metric</source>
         <translation>指标</translation>
     </message>
@@ -6945,52 +7458,59 @@ First seen %2</source>
         <translation>一个关键数字：计数、转化率、收入或两个事件的间隔时间，可设置目标值。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../gui/form_strings.py" line="+115"/>
+        <location filename="../../nodes/analyze.py" line="+21"/>
         <location line="+8"/>
         <location filename="../../nodes/orchestrate.py" line="+32"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="-6"/>
+        <location filename="../../nodes/analyze.py" line="-2"/>
         <location line="+3"/>
         <location filename="../../nodes/map.py" line="-103"/>
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-103"/>
+        <location filename="../../nodes/analyze.py" line="+1"/>
         <source>Id of a Stage node; a customer reaches it by entering any step in it.</source>
         <translation>阶段节点的 ID；客户进入该阶段中的任一步骤即算到达。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location filename="../../nodes/analyze.py" line="+8"/>
         <source>New funnel</source>
         <translation>新漏斗</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../../gui/form_strings.py" line="+110"/>
+        <location filename="../../nodes/analyze.py" line="+2"/>
         <source>Steps</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-108"/>
+        <location filename="../../nodes/analyze.py" line="+1"/>
         <source>In order; a customer counts at a step only after the previous ones.</source>
         <translation>按顺序；客户须先完成之前的步骤，才会计入当前步骤。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-78"/>
+        <location filename="../../nodes/analyze.py" line="+4"/>
         <location filename="../../nodes/optimize.py" line="+11"/>
         <source>Conversion window (days)</source>
         <translation>转化窗口（天）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-45"/>
+        <location filename="../../nodes/analyze.py" line="+1"/>
         <source>All steps must happen within this time of the first.</source>
         <translation>所有步骤须在第一步之后的此时限内完成。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location filename="../../nodes/analyze.py" line="+12"/>
         <source>Funnel</source>
         <translation>漏斗</translation>
     </message>
@@ -7000,44 +7520,51 @@ First seen %2</source>
         <translation>在转化窗口内按顺序从一个步骤进入下一个步骤的客户数。</translation>
     </message>
     <message>
+        <location filename="../../gui/form_strings.py" line="+71"/>
         <location filename="../../nodes/common.py" line="-154"/>
         <source>Email</source>
         <extracomment>Longest summary shown on a node; longer ones end in an ellipsis. An event name as sent by the source (``order_completed``, ``Order Completed``). A customer attribute or event property: letters, digits, ``_`` and ``.`` for nested keys. A tag on a customer profile. ``HH:MM`` on a 24-hour clock. ``#RRGGBB``. A port name chosen by the user (paths, variants): lower case, digits and ``_``. A value compared with or written to an attribute. Exact JSON types are kept (``true`` stays a bool).</extracomment>
         <translation>邮件</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../nodes/common.py" line="+1"/>
         <source>SMS</source>
         <translation>短信</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../gui/form_strings.py" line="+214"/>
+        <location filename="../../nodes/common.py" line="+1"/>
         <source>Webhook</source>
         <translation>Webhook</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-252"/>
+        <location filename="../../nodes/common.py" line="+1"/>
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-2"/>
+        <location filename="../../nodes/common.py" line="+10"/>
         <source>Channel account</source>
         <translation>渠道账号</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+214"/>
+        <location filename="../../nodes/common.py" line="+6"/>
         <source>The connected channel account to use (its id; credentials are stored separately).</source>
         <translation>要使用的已连接渠道账号（填写其 ID；凭据单独存储）。</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="-228"/>
+        <location filename="../../nodes/common.py" line="+41"/>
         <source>Attribute rule</source>
         <extracomment>How an operator reads in a summary. Operators that test presence only and take no value.</extracomment>
         <translation>属性规则</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-2"/>
+        <location filename="../../nodes/common.py" line="+2"/>
         <location filename="../../nodes/map.py" line="+26"/>
         <location filename="../../nodes/orchestrate.py" line="-415"/>
         <location line="+276"/>
@@ -7047,18 +7574,21 @@ First seen %2</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+170"/>
+        <location filename="../../nodes/common.py" line="+1"/>
         <source>Profile attribute, e.g. plan or city.</source>
         <translation>客户档案属性，例如 plan 或 city。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-18"/>
+        <location filename="../../nodes/common.py" line="+2"/>
         <location line="+24"/>
         <source>Operator</source>
         <translation>运算符</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="+112"/>
+        <location filename="../../nodes/common.py" line="-23"/>
         <location line="+24"/>
         <location filename="../../nodes/map.py" line="+1"/>
         <location filename="../../nodes/orchestrate.py" line="-7"/>
@@ -7066,86 +7596,100 @@ First seen %2</source>
         <translation>值</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-150"/>
+        <location filename="../../nodes/common.py" line="-23"/>
         <location line="+24"/>
         <source>Left empty for &apos;is set&apos; and &apos;is not set&apos;.</source>
         <translation>运算符为“已设置”和“未设置”时留空。</translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="+60"/>
+        <location filename="../../nodes/common.py" line="-7"/>
         <source>Property filter</source>
         <translation>属性筛选</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-106"/>
+        <location filename="../../nodes/common.py" line="+3"/>
         <source>Event property, e.g. total or sku.</source>
         <translation>事件属性，例如 total 或 sku。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location filename="../../nodes/common.py" line="+18"/>
         <source>Rules</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../gui/form_strings.py" line="+107"/>
+        <location filename="../../nodes/common.py" line="+5"/>
         <source>Property filters</source>
         <translation>属性筛选</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-191"/>
+        <location filename="../../nodes/common.py" line="+2"/>
         <source>All filters must match for the event to count.</source>
         <translation>事件须符合所有筛选条件才会计入。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+139"/>
+        <location filename="../../nodes/common.py" line="+7"/>
         <source>Match</source>
         <translation>符合方式</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+158"/>
+        <location filename="../../nodes/common.py" line="+1"/>
         <source>Whether all rules or any one rule must hold.</source>
         <translation>须符合全部规则，还是符合任一规则即可。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="-228"/>
+        <location filename="../../nodes/common.py" line="+15"/>
         <source>Duration</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-65"/>
+        <location filename="../../nodes/common.py" line="+2"/>
         <location filename="../../nodes/orchestrate.py" line="-180"/>
         <source>Amount</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+266"/>
+        <location filename="../../nodes/common.py" line="+1"/>
         <location filename="../../nodes/orchestrate.py" line="-295"/>
         <location line="+296"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-95"/>
+        <location filename="../../nodes/common.py" line="+14"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-39"/>
+        <location filename="../../nodes/common.py" line="+3"/>
         <source>Lower-case letters, digits and _; also the name of the output.</source>
         <translation>小写字母、数字和 _；也用作输出的名称。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+153"/>
+        <location filename="../../nodes/common.py" line="+2"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-88"/>
+        <location filename="../../nodes/common.py" line="+1"/>
         <source>Relative share of customers sent this way.</source>
         <translation>走这条路径的客户的相对占比。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location filename="../../nodes/common.py" line="+38"/>
         <source>In</source>
         <translation>输入</translation>
     </message>
@@ -7160,55 +7704,64 @@ First seen %2</source>
         <translation>新阶段</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../../gui/form_strings.py" line="+104"/>
+        <location filename="../../nodes/map.py" line="+2"/>
         <source>e.g. Awareness, Onboarding, Retention.</source>
         <translation>例如：认知、新手引导、留存。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-197"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <location filename="../../nodes/orchestrate.py" line="+293"/>
         <source>Goal</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+182"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <source>What a customer should achieve in this stage.</source>
         <translation>客户在此阶段应达成的目标。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-252"/>
+        <location filename="../../nodes/map.py" line="+2"/>
         <location line="+180"/>
         <source>Colour</source>
         <translation>颜色</translation>
     </message>
     <message>
-        <location line="-178"/>
+        <location line="+133"/>
+        <location filename="../../nodes/map.py" line="-178"/>
         <source>Order</source>
         <translation>顺序</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+10"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <source>Position from left to right; lower comes first.</source>
         <translation>从左到右的位置；数值越小越靠前。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location filename="../../nodes/map.py" line="+13"/>
         <source>A lane of the journey, such as Onboarding, with its goal. Steps placed in it are counted in the stage funnel.</source>
         <translation>旅程中的一条泳道（如新手引导）及其目标。放入其中的步骤会计入阶段漏斗。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../gui/form_strings.py" line="+83"/>
+        <location filename="../../nodes/map.py" line="+14"/>
         <location line="+2"/>
         <source>Trait</source>
         <translation>特征</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+42"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <source>e.g. Motivation.</source>
         <translation>例如：动机。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-240"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <location line="+13"/>
         <location line="+72"/>
         <location filename="../../nodes/track.py" line="-97"/>
@@ -7217,52 +7770,60 @@ First seen %2</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-49"/>
+        <location filename="../../nodes/map.py" line="-81"/>
         <source>Attribute default</source>
         <translation>属性默认值</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../nodes/map.py" line="+7"/>
         <source>New persona</source>
         <translation>新用户画像</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../gui/form_strings.py" line="+201"/>
+        <location filename="../../nodes/map.py" line="+5"/>
         <source>Share of customers (%)</source>
         <translation>客户占比（%）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-99"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <source>How many customers are like this persona. Shares are scaled so that all personas together make 100%.</source>
         <translation>有多少客户属于此用户画像。各占比会按比例换算，使所有用户画像合计为 100%。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+146"/>
+        <location filename="../../nodes/map.py" line="+4"/>
         <source>Traits</source>
         <translation>特征</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-6"/>
+        <location filename="../../nodes/map.py" line="+2"/>
         <source>Time zones</source>
         <translation>时区</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-138"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <source>IANA names such as Europe/Berlin; simulated customers are spread over them.</source>
         <translation>IANA 时区名称，例如 Europe/Berlin；模拟客户会分布在这些时区中。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+66"/>
+        <location filename="../../nodes/map.py" line="+4"/>
         <source>Profile attributes</source>
         <translation>客户档案属性</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-168"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <source>Attributes simulated customers of this persona start with.</source>
         <translation>此用户画像的模拟客户的初始属性。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location filename="../../nodes/map.py" line="+28"/>
         <source>Persona</source>
         <translation>用户画像</translation>
     </message>
@@ -7277,43 +7838,50 @@ First seen %2</source>
         <translation>新触点</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../../gui/form_strings.py" line="+12"/>
+        <location filename="../../nodes/map.py" line="+2"/>
         <location filename="../../nodes/orchestrate.py" line="-449"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+44"/>
+        <location filename="../../nodes/map.py" line="+3"/>
         <source>Emotion</source>
         <translation>情绪</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+45"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <source>How the customer feels here, from −2 (upset) to +2 (delighted).</source>
         <translation>客户在此处的感受，从 −2（不满）到 +2（惊喜）。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+54"/>
+        <location filename="../../nodes/map.py" line="+3"/>
         <source>Pain points</source>
         <translation>痛点</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-5"/>
+        <location filename="../../nodes/map.py" line="+2"/>
         <source>Opportunities</source>
         <translation>机会点</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+125"/>
+        <location filename="../../nodes/map.py" line="+1"/>
         <source>Who in the team looks after it.</source>
         <translation>团队中负责此项的人。</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location filename="../../nodes/map.py" line="+29"/>
         <source>Touchpoint</source>
         <extracomment>How an emotion score reads: a marketer thinks &quot;negative&quot;, not &quot;-1&quot;.</extracomment>
         <translation>触点</translation>
@@ -7324,12 +7892,13 @@ First seen %2</source>
         <translation>客户与企业接触的时刻：客户在此的感受、痛点以及可改进之处。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location filename="../../gui/form_strings.py" line="-55"/>
+        <location filename="../../nodes/map.py" line="+18"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../nodes/map.py" line="+7"/>
         <source>Empty note</source>
         <translation>空便签</translation>
     </message>
@@ -7344,125 +7913,147 @@ First seen %2</source>
         <translation>用于记录想法、问题和决定的便签。</translation>
     </message>
     <message>
+        <location filename="../../gui/form_strings.py" line="-147"/>
         <location filename="../../nodes/optimize.py" line="-56"/>
         <source>Fixed sample size</source>
         <translation>固定样本量</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+137"/>
+        <location filename="../../nodes/optimize.py" line="+2"/>
         <location line="+13"/>
         <location line="+13"/>
         <source>Stop</source>
         <translation>停止方式</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-180"/>
+        <location filename="../../nodes/optimize.py" line="-24"/>
         <source>Customers per variant</source>
         <translation>每个变体的客户数</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
+        <location filename="../../nodes/optimize.py" line="+1"/>
         <source>Decide once every variant has had this many.</source>
         <translation>每个变体都达到此数量后再判定。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-20"/>
+        <location filename="../../nodes/optimize.py" line="+2"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+59"/>
+        <location filename="../../nodes/optimize.py" line="+1"/>
         <source>For the significance test at the end, e.g. 0.95.</source>
         <translation>用于结束时的显著性检验，例如 0.95。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+83"/>
+        <location filename="../../nodes/optimize.py" line="+5"/>
         <location line="+4"/>
         <source>Probability to be best</source>
         <translation>最优概率</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-121"/>
+        <location filename="../../nodes/optimize.py" line="+1"/>
         <source>Declare a winner once one variant is this likely to be the best.</source>
         <translation>当某个变体为最优的概率达到此值时，判定其胜出。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-51"/>
+        <location filename="../../nodes/optimize.py" line="+4"/>
         <source>At least (customers per variant)</source>
         <translation>最少（每个变体的客户数）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+12"/>
+        <location filename="../../nodes/optimize.py" line="+4"/>
         <source>Bandit (shift traffic to the best)</source>
         <translation>多臂老虎机（向最优变体倾斜流量）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-25"/>
+        <location filename="../../nodes/optimize.py" line="+3"/>
         <source>Algorithm</source>
         <translation>算法</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+253"/>
+        <location filename="../../nodes/optimize.py" line="+1"/>
         <source>Thompson sampling.</source>
         <translation>汤普森采样。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-171"/>
+        <location filename="../../nodes/optimize.py" line="+2"/>
         <source>Even split first (customers per variant)</source>
         <translation>先平均分配（每个变体的客户数）</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location filename="../../nodes/optimize.py" line="+12"/>
         <source>New experiment</source>
         <translation>新实验</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../../gui/form_strings.py" line="+201"/>
+        <location filename="../../nodes/optimize.py" line="+3"/>
         <source>Variants</source>
         <translation>变体</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-116"/>
+        <location filename="../../nodes/optimize.py" line="+1"/>
         <source>One output per variant; weights are the initial traffic split.</source>
         <translation>每个变体一个输出；权重即初始流量分配比例。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+17"/>
+        <location filename="../../nodes/optimize.py" line="+3"/>
         <source>Primary goal event</source>
         <translation>主要目标事件</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-105"/>
+        <location filename="../../nodes/optimize.py" line="+1"/>
         <source>Empty to use the journey&apos;s goal events.</source>
         <translation>留空则使用旅程的目标事件。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+35"/>
+        <location filename="../../nodes/optimize.py" line="+2"/>
         <source>Goal filters</source>
         <translation>目标筛选</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-124"/>
+        <location filename="../../nodes/optimize.py" line="+3"/>
         <source>A conversion counts if it happens this soon after a customer is assigned.</source>
         <translation>客户被分配变体后在此时限内发生的转化才会计入。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+246"/>
+        <location filename="../../nodes/optimize.py" line="+4"/>
         <source>Stopping rule</source>
         <translation>停止规则</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-22"/>
+        <location filename="../../nodes/optimize.py" line="+1"/>
         <source>Send everyone to the winner</source>
         <translation>将所有人导向胜出变体</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+82"/>
+        <location filename="../../nodes/optimize.py" line="+1"/>
         <source>When the rule picks a winner, route all new customers to it.</source>
         <translation>规则选出胜出变体后，将所有新客户导向该变体。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location filename="../../nodes/optimize.py" line="+17"/>
         <source>Experiment</source>
         <translation>实验</translation>
     </message>
@@ -7472,17 +8063,19 @@ First seen %2</source>
         <translation>针对目标测试两条或更多路径并找出胜出者：可采用固定样本、最优概率或多臂老虎机。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location filename="../../gui/form_strings.py" line="-179"/>
+        <location filename="../../nodes/optimize.py" line="+22"/>
         <source>Held out (%)</source>
         <translation>对照组比例（%）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+104"/>
+        <location filename="../../nodes/optimize.py" line="+1"/>
         <source>Share of customers who receive nothing, to measure lift. Chosen from the customer id, so always the same customers.</source>
         <translation>不接收任何内容的客户占比，用于衡量提升效果。按客户 ID 选取，因此始终是同一批客户。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../nodes/optimize.py" line="+7"/>
         <location line="+4"/>
         <source>Holdout</source>
         <translation>对照组</translation>
@@ -7503,22 +8096,26 @@ First seen %2</source>
         <translation>将一个对照组留在旅程之外，以衡量旅程的真实效果。</translation>
     </message>
     <message>
+        <location filename="../../gui/form_strings.py" line="-10"/>
         <location filename="../../nodes/orchestrate.py" line="-187"/>
         <source>Segment</source>
         <translation>分群</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-217"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>A saved segment of the workspace.</source>
         <translation>工作区中已保存的分群。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+300"/>
+        <location filename="../../nodes/orchestrate.py" line="+14"/>
         <source>When an event happens</source>
         <translation>事件发生时</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-25"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <location line="+8"/>
         <location line="+15"/>
         <location line="+29"/>
@@ -7527,146 +8124,172 @@ First seen %2</source>
         <translation>触发条件</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="+24"/>
+        <location filename="../../nodes/orchestrate.py" line="-62"/>
         <source>When a customer enters a segment</source>
         <translation>客户进入分群时</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-237"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <location line="+29"/>
         <location line="+102"/>
         <source>Customers where</source>
         <translation>客户满足</translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="+108"/>
+        <location filename="../../nodes/orchestrate.py" line="-119"/>
         <source>On a schedule</source>
         <translation>按计划时间</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+41"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>Repeat</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-147"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <location filename="../../nodes/track.py" line="-25"/>
         <source>Date and time</source>
         <translation>日期和时间</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+41"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>For a one-off run. Without a UTC offset it is read in the journey&apos;s time zone.</source>
         <translation>用于单次运行。未带 UTC 偏移时按旅程时区解读。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-10"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>Every</source>
         <translation>每隔</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-77"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <location line="+27"/>
         <location line="+303"/>
         <source>At (time of day)</source>
         <translation>时刻</translation>
     </message>
     <message>
-        <location line="-329"/>
+        <location line="+88"/>
+        <location filename="../../nodes/orchestrate.py" line="-329"/>
         <source>For a recurring run, in the journey&apos;s time zone.</source>
         <translation>用于重复运行，按旅程时区。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+130"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <source>Starting</source>
         <translation>开始日期</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-134"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>First day of a recurring run; empty for the day the journey goes live.</source>
         <translation>重复运行的第一天；留空则从旅程开始运行当天开始。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+67"/>
+        <location filename="../../nodes/orchestrate.py" line="+15"/>
         <source>On a date of the customer (birthday…)</source>
         <translation>在客户的某个日期（生日…）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-104"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <location line="+303"/>
         <source>Date attribute</source>
         <translation>日期属性</translation>
     </message>
     <message>
-        <location line="-302"/>
+        <location line="-67"/>
+        <location filename="../../nodes/orchestrate.py" line="-302"/>
         <source>A profile attribute holding a date, e.g. birthday.</source>
         <translation>存有日期的客户档案属性，例如 birthday。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+70"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <location line="+303"/>
         <source>Days before (−) or after (+)</source>
         <translation>提前（−）或延后（+）天数</translation>
     </message>
     <message>
-        <location line="-301"/>
+        <location line="+65"/>
+        <location filename="../../nodes/orchestrate.py" line="-301"/>
         <location line="+279"/>
         <location line="+24"/>
         <source>In the customer&apos;s time zone.</source>
         <translation>按客户所在时区。</translation>
     </message>
     <message>
-        <location line="-302"/>
+        <location line="-37"/>
+        <location filename="../../nodes/orchestrate.py" line="-302"/>
         <source>Every year</source>
         <translation>每年</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+52"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Match day and month each year (birthdays, anniversaries).</source>
         <translation>每年按相同的月和日触发（生日、纪念日）。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-2"/>
+        <location filename="../../nodes/orchestrate.py" line="+5"/>
         <source>Manually</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-86"/>
+        <location filename="../../nodes/orchestrate.py" line="+11"/>
         <source>Customers enter</source>
         <translation>客户进入方式</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+144"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <source>Re-entry</source>
         <translation>重复进入</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-210"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>&apos;inherit&apos; follows the journey settings; the others override them for this entry.</source>
         <translation>“继承”沿用旅程设置；其他选项会为此入口覆盖旅程设置。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+297"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>Wait before re-entry (days)</source>
         <translation>重新进入前等待（天）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-5"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Used when re-entry is overridden here.</source>
         <translation>在此处覆盖重复进入设置时使用。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-199"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <source>Entry limit</source>
         <translation>进入上限</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-64"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>At most this many customers enter; 0 for no limit.</source>
         <translation>最多允许这么多客户进入；0 表示不限。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location filename="../../nodes/orchestrate.py" line="+20"/>
         <source>Manual entry</source>
         <translation>手动进入</translation>
     </message>
@@ -7681,12 +8304,14 @@ First seen %2</source>
         <translation>客户开始旅程的地方：事件发生时、加入分群时、按计划时间、在生日等日期，或手动进入。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location filename="../../gui/form_strings.py" line="+169"/>
+        <location filename="../../nodes/orchestrate.py" line="+19"/>
         <source>Profile attribute</source>
         <translation>客户档案属性</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-149"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <location line="+13"/>
         <location line="+10"/>
         <location line="+7"/>
@@ -7694,88 +8319,103 @@ First seen %2</source>
         <translation>判断依据</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="+267"/>
+        <location filename="../../nodes/orchestrate.py" line="-26"/>
         <source>Without the attribute go to</source>
         <translation>缺少属性时进入</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-57"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>The branch a customer takes when the profile lacks an attribute a rule tests (rules using &apos;is set&apos; / &apos;is not set&apos; are answered normally).</source>
         <translation>客户档案缺少规则所检查的属性时，客户进入的分支（使用“已设置”/“未设置”的规则照常判断）。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-178"/>
+        <location filename="../../nodes/orchestrate.py" line="+6"/>
         <source>Did an event recently</source>
         <translation>近期发生过某事件</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-55"/>
+        <location filename="../../nodes/orchestrate.py" line="+4"/>
         <source>At least (times)</source>
         <translation>至少（次）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+289"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Within the last (days)</source>
         <translation>最近（天）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-178"/>
+        <location filename="../../nodes/orchestrate.py" line="+5"/>
         <source>In a segment</source>
         <translation>在分群中</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-9"/>
+        <location filename="../../nodes/orchestrate.py" line="+7"/>
         <source>Has consent for a channel</source>
         <translation>拥有渠道授权</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-75"/>
+        <location filename="../../nodes/orchestrate.py" line="+11"/>
         <location line="+19"/>
         <source>Condition</source>
         <translation>条件</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+265"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-150"/>
+        <location filename="../../nodes/orchestrate.py" line="+0"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Send customers one way or the other: by a profile attribute, a recent event, segment membership or consent.</source>
         <translation>根据客户档案属性、近期事件、分群成员身份或授权，将客户分往不同方向。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location filename="../../gui/form_strings.py" line="+31"/>
+        <location filename="../../nodes/orchestrate.py" line="+28"/>
         <source>Profile attribute to split on.</source>
         <translation>用于分流的客户档案属性。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-159"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <source>Branch values</source>
         <translation>分支取值</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+138"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>One branch per value, in order; everything else goes to &apos;Else&apos;.</source>
         <translation>每个值对应一个分支，按顺序排列；其余全部进入“其他”。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-135"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <source>Case sensitive</source>
         <translation>区分大小写</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+266"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Whether &apos;Gold&apos; and &apos;gold&apos; count as different values.</source>
         <translation>&apos;Gold&apos; 和 &apos;gold&apos; 是否视为不同的值。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location filename="../../nodes/orchestrate.py" line="+18"/>
         <location line="+11"/>
         <source>Else</source>
         <translation>其他</translation>
@@ -7791,17 +8431,19 @@ First seen %2</source>
         <translation>按客户档案属性（如 plan 或 country）的每个值各设一个分支，其余客户另设一个分支。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location filename="../../gui/form_strings.py" line="-118"/>
+        <location filename="../../nodes/orchestrate.py" line="+21"/>
         <source>Paths</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-106"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Each customer always gets the same path (chosen from their id), in proportion to the weights.</source>
         <translation>按权重比例分配，每个客户始终进入同一路径（根据其 ID 选定）。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../nodes/orchestrate.py" line="+14"/>
         <source>Random split</source>
         <translation>随机分流</translation>
     </message>
@@ -7811,12 +8453,14 @@ First seen %2</source>
         <translation>按权重将客户分配到各路径；同一客户始终进入同一路径。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location filename="../../gui/form_strings.py" line="+28"/>
+        <location filename="../../nodes/orchestrate.py" line="+16"/>
         <source>For a while</source>
         <translation>一段时间</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+183"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <location line="+12"/>
         <location line="+19"/>
         <location line="+13"/>
@@ -7826,52 +8470,61 @@ First seen %2</source>
         <translation>等待</translation>
     </message>
     <message>
-        <location line="-78"/>
+        <location line="-8"/>
+        <location filename="../../nodes/orchestrate.py" line="-78"/>
         <source>Until a time of day</source>
         <translation>直到某个时刻</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-21"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-93"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>On</source>
         <translation>星期</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-158"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Allowed weekdays; empty for any day.</source>
         <translation>允许的星期几；留空表示任意一天。</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+271"/>
+        <location filename="../../nodes/orchestrate.py" line="+12"/>
         <source>Until a date of the customer</source>
         <translation>直到客户的某个日期</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-282"/>
+        <location filename="../../nodes/orchestrate.py" line="+4"/>
         <source>A profile attribute holding a date, e.g. renewal_date.</source>
         <translation>存有日期的客户档案属性，例如 renewal_date。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+284"/>
+        <location filename="../../nodes/orchestrate.py" line="+9"/>
         <source>Until an event (with a time limit)</source>
         <translation>直到发生某事件（有时限）</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-169"/>
+        <location filename="../../nodes/orchestrate.py" line="+6"/>
         <source>Give up after</source>
         <translation>最长等待</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-51"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Customers who have not done it by then take the &apos;Timed out&apos; branch.</source>
         <translation>届时仍未发生该事件的客户进入“已超时”分支。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../../nodes/orchestrate.py" line="+7"/>
         <source>Event happened</source>
         <translation>事件已发生</translation>
     </message>
@@ -7886,59 +8539,69 @@ First seen %2</source>
         <translation>暂停一段时间、直到某个时刻、直到客户的某个日期，或直到客户做出某个行为（有时限）。</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location filename="../../gui/form_strings.py" line="-22"/>
+        <location filename="../../nodes/orchestrate.py" line="+17"/>
         <location line="+138"/>
         <source>Channel type</source>
         <translation>渠道类型</translation>
     </message>
     <message>
-        <location line="-137"/>
+        <location line="+204"/>
+        <location filename="../../nodes/orchestrate.py" line="-137"/>
         <source>Subject</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-163"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Email subject; may use {{ placeholders }}.</source>
         <translation>邮件主题；可使用 {{ placeholders }} 形式的占位符。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+70"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <location line="+139"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="+100"/>
+        <location filename="../../nodes/orchestrate.py" line="-138"/>
         <source>Text of the message, e.g. Hello {{ customer.first_name }}.</source>
         <translation>消息正文，例如：您好 {{ customer.first_name }}。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-131"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>HTML version</source>
         <translation>HTML 版本</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+57"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Optional HTML for email; the plain message is the fallback.</source>
         <translation>可选的邮件 HTML 内容；纯文本消息作为备用。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+36"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>Respect quiet hours</source>
         <translation>遵守免打扰时段</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+60"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <source>Transactional (ignore frequency cap)</source>
         <translation>事务性消息（忽略频次上限）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-100"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <source>Only for messages the customer expects, such as receipts; consent is still checked.</source>
         <translation>仅用于客户预期会收到的消息，如收据；仍会检查授权。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location filename="../../nodes/orchestrate.py" line="+28"/>
         <source>Send message</source>
         <translation>发送消息</translation>
     </message>
@@ -7969,12 +8632,14 @@ First seen %2</source>
         <translation>通过已连接的渠道发送个性化的邮件、短信、聊天消息或 Webhook，并遵守授权、频次上限和免打扰时段。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location filename="../../gui/form_strings.py" line="+50"/>
+        <location filename="../../nodes/orchestrate.py" line="+18"/>
         <source>Set attribute</source>
         <translation>设置属性</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-49"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <location line="+8"/>
         <location line="+7"/>
         <location line="+7"/>
@@ -7982,38 +8647,44 @@ First seen %2</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location line="-16"/>
+        <location line="-131"/>
+        <location filename="../../nodes/orchestrate.py" line="-16"/>
         <source>Clear attribute</source>
         <translation>清除属性</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-42"/>
+        <location filename="../../nodes/orchestrate.py" line="+7"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+247"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <location line="+7"/>
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-39"/>
+        <location filename="../../nodes/orchestrate.py" line="-3"/>
         <source>Remove tag</source>
         <translation>移除标签</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-172"/>
+        <location filename="../../nodes/orchestrate.py" line="+11"/>
         <source>Changes</source>
         <translation>更改</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-22"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Applied in order.</source>
         <translation>按顺序执行。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../../nodes/orchestrate.py" line="+15"/>
         <source>Update profile</source>
         <translation>更新客户档案</translation>
     </message>
@@ -8023,27 +8694,31 @@ First seen %2</source>
         <translation>设置或清除客户档案属性，添加或移除标签。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location filename="../../gui/form_strings.py" line="+205"/>
+        <location filename="../../nodes/orchestrate.py" line="+16"/>
         <source>Send through</source>
         <translation>发送渠道</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-14"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>Recipients</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-126"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Email addresses, phone numbers or chat rooms; empty for the channel&apos;s default.</source>
         <translation>邮箱地址、手机号码或聊天群；留空则使用渠道默认值。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+234"/>
+        <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>e.g. {{ customer.name }} rated us 1 star — please call back.</source>
         <translation>例如：{{ customer.name }} 给了我们 1 星评价，请回电。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location filename="../../nodes/orchestrate.py" line="+14"/>
         <source>Notify team</source>
         <translation>通知团队</translation>
     </message>
@@ -8053,64 +8728,74 @@ First seen %2</source>
         <translation>通过聊天或邮件提醒团队成员，例如回电给不满意的客户。无论如何，客户都会继续旅程。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location filename="../../gui/form_strings.py" line="-87"/>
+        <location filename="../../nodes/orchestrate.py" line="+18"/>
         <source>Shown in reports; optional.</source>
         <translation>显示在报告中；可选。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-110"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Goal event</source>
         <translation>目标事件</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location filename="../../nodes/orchestrate.py" line="+9"/>
         <source>A conversion: customers who do this event count as converted. Customers reaching this step continue along &apos;Next&apos;.</source>
         <translation>一次转化：发生此事件的客户计为已转化。到达此步骤的客户沿“下一步”继续。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location filename="../../gui/form_strings.py" line="-117"/>
+        <location filename="../../nodes/orchestrate.py" line="+18"/>
         <source>A step of this journey</source>
         <translation>本旅程的某个步骤</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+114"/>
+        <location filename="../../nodes/orchestrate.py" line="+2"/>
         <location line="+7"/>
         <location line="+16"/>
         <source>Go to</source>
         <translation>跳转到</translation>
     </message>
     <message>
-        <location line="-18"/>
+        <location line="-102"/>
+        <location filename="../../nodes/orchestrate.py" line="-18"/>
         <source>Another journey</source>
         <translation>另一个旅程</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+122"/>
+        <location filename="../../nodes/orchestrate.py" line="+4"/>
         <source>Journey</source>
         <translation>旅程</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+100"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Start at step</source>
         <translation>起始步骤</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-151"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Empty to start at that journey&apos;s entry.</source>
         <translation>留空则从该旅程的入口开始。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-62"/>
+        <location filename="../../nodes/orchestrate.py" line="+13"/>
         <source>At most (times per customer)</source>
         <translation>最多（每位客户的次数）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-17"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>After this many jumps a customer takes &apos;Loop limit reached&apos; instead, so a loop always ends.</source>
         <translation>跳转达到此次数后，客户改走“达到循环上限”，确保循环总会结束。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location filename="../../nodes/orchestrate.py" line="+13"/>
         <source>Jump</source>
         <translation>跳转</translation>
     </message>
@@ -8125,17 +8810,19 @@ First seen %2</source>
         <translation>在本旅程的另一个步骤继续，或将客户移至另一个旅程，并限制重复次数。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location filename="../../gui/form_strings.py" line="+201"/>
+        <location filename="../../nodes/orchestrate.py" line="+16"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+101"/>
+        <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Why customers leave here, shown in reports; optional.</source>
         <translation>客户在此离开的原因，显示在报告中；可选。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location filename="../../nodes/orchestrate.py" line="+6"/>
         <location line="+4"/>
         <source>Exit</source>
         <translation>退出</translation>
@@ -8146,79 +8833,93 @@ First seen %2</source>
         <translation>客户在此退出旅程。</translation>
     </message>
     <message>
+        <location filename="../../gui/form_strings.py" line="-63"/>
         <location filename="../../nodes/track.py" line="-3"/>
         <source>String</source>
         <extracomment>What a property holds. ``list`` (a JSON array, such as a cart&apos;s ``items``) and ``object`` (a JSON object, such as ``shipping``) came after the first four: a file that uses only those loads and checks as before, so the node&apos;s version stays 1 (see :mod:`engine.track.tracking_plan`).</extracomment>
         <translation>字符串</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-78"/>
+        <location filename="../../nodes/track.py" line="+1"/>
         <source>Number</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-133"/>
+        <location filename="../../nodes/track.py" line="+1"/>
         <source>Boolean</source>
         <translation>布尔值</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+108"/>
+        <location filename="../../nodes/track.py" line="+2"/>
         <source>List</source>
         <translation>列表</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+26"/>
+        <location filename="../../nodes/track.py" line="+1"/>
         <source>Object</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+110"/>
+        <location filename="../../nodes/track.py" line="+8"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-135"/>
+        <location filename="../../nodes/track.py" line="+1"/>
         <source>List: an array, such as a cart&apos;s items. Object: nested values, such as a shipping address; a dotted name (shipping.city) declares one value inside it.</source>
         <translation>列表：数组，如购物车中的商品。对象：嵌套的值，如收货地址；带点的名称（shipping.city）表示其中的一个值。</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+71"/>
+        <location filename="../../nodes/track.py" line="+6"/>
         <source>Required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-122"/>
+        <location filename="../../nodes/track.py" line="+5"/>
         <source>Event name</source>
         <translation>事件名称</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
+        <location filename="../../nodes/track.py" line="+1"/>
         <source>Exactly as the source sends it.</source>
         <translation>须与数据源发送的名称完全一致。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+204"/>
+        <location filename="../../nodes/track.py" line="+3"/>
         <source>When the event is sent and what it means.</source>
         <translation>事件何时发送及其含义。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-105"/>
+        <location filename="../../nodes/track.py" line="+4"/>
         <source>Properties</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+36"/>
+        <location filename="../../nodes/track.py" line="+1"/>
         <location line="+86"/>
         <source>Source</source>
         <translation>数据源</translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="-72"/>
+        <location filename="../../nodes/track.py" line="-85"/>
         <source>Name of the data source that sends it; empty for any source.</source>
         <translation>发送此事件的数据源名称；留空表示任意数据源。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location filename="../../nodes/track.py" line="+22"/>
         <source>Tracked event</source>
         <translation>埋点事件</translation>
     </message>
@@ -8228,73 +8929,86 @@ First seen %2</source>
         <translation>埋点方案中的一项：事件名称及其携带的属性。收到的事件会据此校验。</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location filename="../../gui/form_strings.py" line="-124"/>
+        <location filename="../../nodes/track.py" line="+23"/>
         <source>CSV file</source>
         <translation>CSV 文件</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+101"/>
+        <location filename="../../nodes/track.py" line="+2"/>
         <location line="+15"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-36"/>
+        <location filename="../../nodes/track.py" line="-14"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+83"/>
+        <location filename="../../nodes/track.py" line="+1"/>
         <source>Path of the CSV file, one event per row.</source>
         <translation>CSV 文件的路径，每行一个事件。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-112"/>
+        <location filename="../../nodes/track.py" line="+1"/>
         <source>Delimiter</source>
         <translation>分隔符</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-13"/>
+        <location filename="../../nodes/track.py" line="+2"/>
         <source>Customer id column</source>
         <translation>客户 ID 列</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+31"/>
+        <location filename="../../nodes/track.py" line="+2"/>
         <source>Event column</source>
         <translation>事件列</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+174"/>
+        <location filename="../../nodes/track.py" line="+2"/>
         <source>Time column</source>
         <translation>时间列</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-219"/>
+        <location filename="../../nodes/track.py" line="+4"/>
         <source>Collector</source>
         <translation>采集器</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+155"/>
+        <location filename="../../nodes/track.py" line="+4"/>
         <source>Protocol</source>
         <translation>协议</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+18"/>
+        <location filename="../../nodes/track.py" line="+1"/>
         <source>Segment HTTP tracking API, or the Sensors Analytics SDK format.</source>
         <translation>Segment HTTP 追踪 API，或 Sensors Analytics SDK 格式。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+93"/>
+        <location filename="../../nodes/track.py" line="+2"/>
         <source>Write key</source>
         <translation>写入密钥</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-152"/>
+        <location filename="../../nodes/track.py" line="+2"/>
         <source>Name of the collector write key this source&apos;s senders use, one of the workspace&apos;s keys (Track › Collector, Write keys; or &apos;journey-studio collect keys list&apos;). Only the name is kept here, never the key. Only events sent with that key are counted; empty counts every key of the protocol.</source>
         <translation>此数据源的发送方所用的采集器写入密钥名称，须为工作区的密钥之一（追踪 › 采集器，写入密钥；或 &apos;journey-studio collect keys list&apos;）。此处只保存名称，从不保存密钥本身。只统计使用该密钥发送的事件；留空则统计该协议的所有密钥。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location filename="../../nodes/track.py" line="+28"/>
         <source>Where events come from: a CSV export, or the built-in collector that accepts Segment or Sensors tracking calls. Shows how many events arrived from it, in all and in the last 24 hours. A collector source naming a write key counts the events sent with that key, so a website and an app with keys of their own count apart; one naming no key counts every event of its protocol. A CSV source counts the imports of files with its file name.</source>
         <translation>事件的来源：CSV 导出文件，或接收 Segment 或 Sensors 埋点调用的内置采集器。显示从该数据源收到的事件数，包括总数和最近 24 小时的数量。指定了写入密钥的采集器数据源只统计使用该密钥发送的事件，因此各自使用独立密钥的网站和 App 会分开统计；未指定密钥的则统计其协议的所有事件。CSV 数据源统计文件名与其相同的文件的导入。</translation>
     </message>

@@ -263,6 +263,16 @@ def test_chinese_translation_is_found_for_the_locale_and_used_by_the_window(qtbo
     assert stage_name(Stage.MAP) == "Map"
 
 
+def test_the_words_forms_make_up_are_listed_for_translation():
+    """Choices (after_exit → "After exit"), untitled fields and a journey's settings reach lupdate
+    through gui/form_strings.py; after changing a config model, run ``python -m gui.form_texts``."""
+    from gui.form_texts import GENERATED, form_texts, source
+
+    texts = form_texts()
+    assert {"After exit", "Minutes", "Quiet hours", "Time zone", "Contains"} <= set(texts)
+    assert GENERATED.read_text(encoding="utf-8") == source(texts), "gui/form_strings.py is out of date"
+
+
 def test_the_chinese_translation_is_complete_and_keeps_every_placeholder_and_tag():
     """Every string has a finished translation (a new string in the code fails this until it is
     translated: run lupdate, translate, lrelease) with the same %1, {field}, line breaks and tags."""
