@@ -35,7 +35,7 @@ from engine.track.collector import DEFAULT_HOST, DEFAULT_PORT, Collector, Collec
 from engine.track.collector_keys import WriteKeyInfo
 from engine.track.property_order import display_order
 from gui.background import Background
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, short_date_time, translate
 
 #: Milliseconds between two reads of the counts while the collector runs.
 REFRESH_MS = 500
@@ -129,7 +129,7 @@ def _local_time(iso: str) -> str:
         return iso
     local = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).astimezone()
     qdt = QtCore.QDateTime(QtCore.QDate(local.year, local.month, local.day), QtCore.QTime(local.hour, local.minute))
-    return QtCore.QLocale().toString(qdt, "d MMM yyyy HH:mm")
+    return short_date_time(qdt)
 
 
 def base_url(host: str, port: int) -> str:

@@ -67,7 +67,7 @@ from gui.profile_saving import (
     locate,
     store,
 )
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, short_date_time, translate
 from gui.tracking_panel import source_label as stored_source_label
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def short_time(when: datetime) -> str:
     local = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).astimezone()
     qdt = QtCore.QDateTime(QtCore.QDate(local.year, local.month, local.day),
                            QtCore.QTime(local.hour, local.minute, local.second))
-    return QtCore.QLocale().toString(qdt, "d MMM yyyy HH:mm")
+    return short_date_time(qdt)
 
 
 def source_label(source: str) -> str:

@@ -45,3 +45,14 @@ def fill(text: str, *values: object) -> str:
 
 __all__ = ["QtCore", "QtGui", "QtSvg", "QtWidgets", "QCoreApplication", "Qt", "Signal", "Slot", "fill", "tr",
            "translate"]
+
+
+def short_date_time(moment: QtCore.QDateTime) -> str:
+    """A date and time for a table cell in the app's language: ``5 May 2024 20:01``, and in
+    Chinese, Japanese or Korean ``2024年5月5日 20:01`` (the day-month-year pattern reads as
+    ``5 5月 2024`` there)."""
+    locale = QtCore.QLocale()
+    east = locale.language() in (QtCore.QLocale.Language.Chinese, QtCore.QLocale.Language.Japanese)
+    if locale.language() == QtCore.QLocale.Language.Korean:
+        return locale.toString(moment, "yyyy년 M월 d일 HH:mm")
+    return locale.toString(moment, "yyyy年M月d日 HH:mm" if east else "d MMM yyyy HH:mm")

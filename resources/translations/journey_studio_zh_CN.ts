@@ -4646,7 +4646,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
     <message>
         <location line="+4"/>
         <source>Customer since %1 · updated %2</source>
-        <translation>成为客户于 %1 · 更新于 %2</translation>
+        <translation>%1 成为客户 · %2 更新</translation>
     </message>
     <message>
         <location line="+2"/>
