@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.runtime.clock import parse_iso
 from engine.track import profiles
+from engine.track.csv_types import currency_in, without_currency, year_first_iso, yes_no
 from engine.track.profiles import (
     MAIN_IDENTIFIER_KINDS,
     CustomerSummary,
@@ -301,7 +302,7 @@ def parse_value(kind: str, text: str) -> Any:
         return text
     stripped = text.strip()
     if kind == "number":
-        stripped = decimal_point(stripped, text)
+        stripped = decimal_point(without_currency(stripped, currency_in(stripped)), text)  # ¥1,234.50
         try:
             number = int(stripped) if stripped.lstrip("-").isdigit() else float(stripped)
         except ValueError:
@@ -310,15 +311,18 @@ def parse_value(kind: str, text: str) -> Any:
             raise CellError(translate("ProfilesWindow", "“%1” is not a finite number").replace("%1", text))
         return number
     if kind == "date":
+        stripped = year_first_iso(stripped) or stripped  # 1990年3月4日, 1990/3/4 as 1990-03-04
         if parse_iso(stripped) is None:
             raise CellError(translate("ProfilesWindow", "“%1” is not a date like 2025-03-01 or 2025-03-01T09:30")
                             .replace("%1", text))
         return stripped
     if kind == "boolean":
         folded = stripped.casefold()
-        if folded in ("true", "yes", "1"):
+        # The words a CSV import reads as yes and no, in every language it knows (是, oui, ja...),
+        # and the ones this window shows.
+        if folded in ("true", "yes", "1") or yes_no(folded) is True or stripped == translate("ConfigForm", "Yes"):
             return True
-        if folded in ("false", "no", "0"):
+        if folded in ("false", "no", "0") or yes_no(folded) is False or stripped == translate("ConfigForm", "No"):
             return False
         raise CellError(translate("ProfilesWindow", "write true or false, not “%1”").replace("%1", text))
     try:

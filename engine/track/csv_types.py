@@ -370,6 +370,30 @@ def without_currency(value: str, sign: str) -> str:
     return value
 
 
+def currency_in(value: str) -> str:
+    """The currency sign ``value`` is written with (``¥1,234.50``, ``12,50 €``), or ""."""
+    return _currency_in(value)
+
+
+def yes_no(word: str) -> bool | None:
+    """What a yes/no word means in the languages the CSV import reads (``是``, ``oui``, ``nein``),
+    None if it is none."""
+    return _CONSENT_YES_NO.get(word.strip().lower(), _BOOLS.get(word.strip().lower()))
+
+
+def year_first_iso(text: str) -> str | None:
+    """A date written year first (``1990年3月4日``, ``1990/3/4``, with a time or not) in ISO 8601
+    (``1990-03-04``, ``1990-03-04T20:01:00``), or None if it is not one."""
+    match = _YEAR_FIRST.fullmatch(text.strip())
+    if match is None or not _parts_ok(int(match.group(3)), int(match.group(4))):
+        return None
+    try:
+        moment = _build(match, year=1, month=3, day=4)
+    except ValueError:
+        return None
+    return moment.isoformat() if match.group(5) else moment.date().isoformat()
+
+
 def _infer(present: list[str], header: str, delimiter: str) -> ColumnType:
     best: tuple[int, ColumnType] | None = None
     makers: tuple[Callable[[list[str], str, str], Candidate], ...] = (

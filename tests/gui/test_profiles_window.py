@@ -340,6 +340,15 @@ def test_dates_stored_as_text_read_as_dates_and_stay_text():
         parse_value("date", "next Tuesday")
 
 
+def test_values_typed_as_a_chinese_or_french_shop_writes_them_are_read():
+    from gui.profiles_window import parse_value
+
+    assert [parse_value("boolean", w) for w in ("是", "否", "oui", "Nein", "yes")] == [True, False, True, False, True]
+    assert parse_value("date", "1990年3月4日") == "1990-03-04"
+    assert parse_value("date", "2024年5月5日 20:01") == "2024-05-05T20:01:00"
+    assert [parse_value("number", n) for n in ("¥1,234.50", "56元", "12,50 €")] == [1234.5, 56, 12.5]
+
+
 # ---------------------------------------------------------------------------------------------
 # Merging, sources, identifiers and "customer since"
 # ---------------------------------------------------------------------------------------------
