@@ -40,7 +40,13 @@ from zoneinfo import ZoneInfo
 
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.errors import JourneyStudioError
-from engine.identifiers import calling_codes, calling_prefix, canonical_identifier, local_phone
+from engine.identifiers import (
+    calling_codes,
+    calling_prefix,
+    canonical_identifier,
+    guess_phone_country,
+    local_phone,
+)
 from engine.store.customers import CUSTOM_KIND_PREFIX, IDENTIFIER_KINDS
 from engine.track.csv_import import (
     DATE_FORMATS,
@@ -345,6 +351,23 @@ def sample_misfits(plan: ImportPlan, source: Preview, phone_country: str | None 
                 # Written without + or 00, and not a number of that country: kept as written.
                 doubtful = [v for v in present if (digits := canonical_identifier("phone", v)).isdecimal()
                             and local_phone(digits, phone_country) is None]
+            else:
+                local = [v for v in present if (digits := canonical_identifier("phone", v)).isdecimal()
+                         and len(digits) >= 6]
+                if local:
+                    # Websites and apps send +86…: kept as written, these name other customers.
+                    guess = guess_phone_country([canonical_identifier("phone", v) for v in local],
+                                                QtCore.QLocale.system().name().partition("_")[2] or None)
+                    text = (fill(translate("ImportWizard", "Column “%1”: phone numbers such as “%2” have no country "
+                                                           "code, and websites and apps send numbers with one: "
+                                                           "choose their country above (%3, judging by the numbers) "
+                                                           "so that both name the same customer."),
+                                 column.name, _short(local[0], 40), guess) if guess else
+                            fill(translate("ImportWizard", "Column “%1”: phone numbers such as “%2” have no country "
+                                                           "code, and websites and apps send numbers with one: "
+                                                           "choose their country above so that both name the same "
+                                                           "customer."), column.name, _short(local[0], 40)))
+                    out.append(text)
         else:
             conv = converter(column_type, zone)
             if column_type.apostrophe == "digits":

@@ -1134,12 +1134,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>ConfigForm</name>
     <message>
         <location filename="../../gui/forms.py" line="+53"/>
+        <location filename="../../gui/profiles_window.py" line="+323"/>
         <source>Yes</source>
         <extracomment>A key absent from the config, kept absent unless the user fills the field in. Hints (``json_schema_extra={&quot;widget&quot;: ...}``) that turn a text field into an editable picker.</extracomment>
         <translation>是</translation>
     </message>
     <message>
         <location line="+0"/>
+        <location filename="../../gui/profiles_window.py" line="+2"/>
         <source>No</source>
         <translation>否</translation>
     </message>
@@ -1406,7 +1408,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+427"/>
+        <location filename="../../gui/profiles_window.py" line="+106"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation>名称</translation>
@@ -1506,7 +1508,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+579"/>
+        <location filename="../../gui/import_wizard.py" line="+602"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -1686,7 +1688,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1250"/>
+        <location line="-1267"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation>不导入</translation>
@@ -1978,7 +1980,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>手机号码</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+48"/>
+        <source>Column “%1”: phone numbers such as “%2” have no country code, and websites and apps send numbers with one: choose their country above (%3, judging by the numbers) so that both name the same customer.</source>
+        <translation>列“%1”：“%2”等手机号没有国家/地区代码，而网站和应用发送的号码带有代码：请在上方选择它们所属的国家/地区（根据号码判断为 %3），以便两者指向同一位客户。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Column “%1”: phone numbers such as “%2” have no country code, and websites and apps send numbers with one: choose their country above so that both name the same customer.</source>
+        <translation>列“%1”：“%2”等手机号没有国家/地区代码，而网站和应用发送的号码带有代码：请在上方选择它们所属的国家/地区，以便两者指向同一位客户。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>rows with such a value will be skipped and listed</source>
         <translation>含此类值的行将被跳过并列出</translation>
     </message>
@@ -3886,7 +3898,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-743"/>
+        <location filename="../../gui/profiles_window.py" line="-746"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation>文本</translation>
@@ -3932,12 +3944,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location line="+1526"/>
+        <location line="+1529"/>
         <source>Segment collector</source>
         <translation>Segment 采集器</translation>
     </message>
     <message>
-        <location line="-1386"/>
+        <location line="-1389"/>
         <source>“%1” is not a number</source>
         <translation>“%1”不是数字</translation>
     </message>
@@ -4038,12 +4050,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>“%1”不是有限数值</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>“%1” is not a date like 2025-03-01 or 2025-03-01T09:30</source>
         <translation>“%1”不是有效日期，应写作 2025-03-01 或 2025-03-01T09:30 这样的格式</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>write true or false, not “%1”</source>
         <translation>请填写 true 或 false，而不是“%1”</translation>
     </message>
@@ -4469,12 +4481,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>各渠道授权</translation>
     </message>
     <message>
-        <location line="-1004"/>
+        <location line="-1007"/>
         <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5), and thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 alone could be a thousand or one, so write 1000 or 1.0.</source>
         <translation>数字可用小数点或小数逗号（99.5 或 99,5），千位分隔符则用另一种符号（1.234,5 或 1,234.5）：单独写 1,000 既可能是一千也可能是一，请写成 1000 或 1.0。</translation>
     </message>
     <message>
-        <location line="+1009"/>
+        <location line="+1012"/>
         <source>Ticked: granted. Empty: refused. Filled square: not recorded. Click to change.</source>
         <translation>勾选：已授权。空白：已拒绝。实心方块：未记录。点击可更改。</translation>
     </message>

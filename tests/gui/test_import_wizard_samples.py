@@ -32,4 +32,8 @@ def test_local_numbers_that_are_no_number_of_the_chosen_country_are_named(wizard
     assert "sample numbers" not in page.warnings.text()
     _choose(page.phone_country, "")
     page.check()
-    assert "sample numbers" not in page.warnings.text()            # kept as written: nothing to say
+    assert "sample numbers" not in page.warnings.text()
+    # Kept as written: they would not name the customers websites send +33… for, so the page says so.
+    assert ("Column “phone”: phone numbers such as “06 12 34 56 78” have no country code, and websites and apps "
+            "send numbers with one: choose their country above (FR, judging by the numbers) so that both name the "
+            "same customer.") in page.warnings.text()
