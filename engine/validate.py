@@ -6,10 +6,13 @@ a marketer understands, and the node, edge or field it concerns. It never raises
 
 from __future__ import annotations
 
+import json
+import re
 import typing
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -205,6 +208,58 @@ def validate(journey: Journey, registry: Registry) -> list[Issue]:
                                 f"would loop forever; put a Wait or a Jump with a bound in the loop.",
                                 node_id=sorted(cycle)[0]))
     issues += _tracking_plan_issues(journey, label)
+    issues += _template_issues(journey, label, bad_config)
+    return issues
+
+
+#: The templates of the message nodes: node type → (config field, its name in messages, HTML).
+_TEMPLATES = {"orchestrate.send": (("subject", "subject", False), ("body", "body", False),
+                                   ("html_body", "HTML body", True)),
+              "orchestrate.notify_staff": (("message", "message", False),)}
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+
+
+@lru_cache(maxsize=2048)
+def _checked(text: str, html: bool, as_json: bool) -> tuple:
+    """:func:`engine.templating.check`, once per template text (journeys repeat them, and the editor
+    validates on every change)."""
+    from engine import templating
+
+    return tuple(templating.check(text, html=html, json=as_json))
+
+
+def _template_issues(journey: Journey, label: Callable[[str], str], bad_config: set[str]) -> list[Issue]:
+    """The problems of message templates, found without sending: syntax errors, unknown filters and
+    refused constructs are errors (the message could never be written); a name other than
+    ``customer`` and ``event`` is a warning; a webhook body that starts as JSON but is not JSON once
+    its values are in (a trailing comma) is a warning, since it would be sent inside the envelope."""
+    from engine import templating
+
+    issues: list[Issue] = []
+    for node in journey.nodes:
+        fields = _TEMPLATES.get(node.type)
+        if not fields or node.id in bad_config or not isinstance(node.config, dict):
+            continue
+        webhook = node.config.get("channel_kind") == "webhook"
+        for key, what, html in fields:
+            text = node.config.get(key)
+            if not isinstance(text, str) or "{" not in text:
+                continue
+            as_json = webhook and key == "body" and templating.writes_json(text)
+            problems = _checked(text, html, as_json)
+            for problem in problems:
+                where = f"line {problem.line}: " if problem.line else ""
+                issues.append(Issue(problem.severity, "template_invalid" if problem.severity == "error"
+                                    else "template_name", f"{label(node.id)}: its {what}: {where}{problem.message}",
+                                    node_id=node.id, field=key))
+            if as_json and "{%" not in text and not any(p.severity == "error" for p in problems):
+                try:
+                    json.loads(_PLACEHOLDER.sub("0", text))
+                except ValueError as exc:
+                    issues.append(Issue("warning", "webhook_body_not_json",
+                                        f"{label(node.id)}: its body starts as JSON but is not JSON ({exc.msg} "
+                                        f"at line {exc.lineno}, column {exc.colno}), so it would be sent inside "
+                                        "an envelope instead of as written.", node_id=node.id, field=key))
     return issues
 
 
@@ -215,8 +270,7 @@ _EVENT_FIELDS = {"orchestrate.entry": ("trigger", "event"), "orchestrate.wait": 
 
 def _tracking_plan_issues(journey: Journey, label: Callable[[str], str]) -> list[Issue]:
     """Warnings for a journey that declares its events (Tracked event nodes): a trigger, wait or
-    goal naming an event the journey does not declare (a typo waits forever), and a property
-    declared twice in one node."""
+    goal naming an event the journey does not declare (a typo waits forever)."""
     import difflib
 
     from engine.track.tracking_plan import is_builtin
@@ -229,15 +283,6 @@ def _tracking_plan_issues(journey: Journey, label: Callable[[str], str]) -> list
         name = node.config.get("event_name")
         if isinstance(name, str) and name.strip():
             declared.add(name.strip())
-        seen: set[str] = set()
-        for prop in node.config.get("properties") or ():
-            prop_name = prop.get("name") if isinstance(prop, dict) else None
-            if isinstance(prop_name, str) and prop_name.strip():
-                if prop_name.strip() in seen:
-                    issues.append(Issue("warning", "property_declared_twice",
-                                        f"{label(node.id)} declares the property '{prop_name.strip()}' twice; "
-                                        "only one declaration counts.", node_id=node.id, field="properties"))
-                seen.add(prop_name.strip())
     if not declared:
         return issues
     for node in journey.nodes:

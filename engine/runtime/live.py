@@ -46,11 +46,13 @@ class PassResult:
     opt_outs: int = 0
     #: What cannot be done now, one sentence each, while the pass went on with the rest: mailboxes and SMS
     #: accounts the last read could not read, live entries and checks naming a saved segment that no longer
-    #: exists (every pass reports them until they are mended), and the messages of this pass that were
-    #: not sent because their template could not be filled in (counted in ``failed`` too).
+    #: exists. Every pass reports them until they are mended.
     problems: tuple[str, ...] = ()
     #: Attempts that failed in a way that may pass (the outbox says whether another attempt follows).
     retried: int = 0
+    #: The messages of this pass not sent because their template could not be filled in, one sentence
+    #: per node and reason (counted in ``failed`` too); said by the pass they happen in only.
+    unsent: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return self.busy or bool(self.problems)
@@ -71,7 +73,7 @@ class PassResult:
         if self.retried:
             parts.append(f"{self.retried:,} to be tried again (see 'outbox list --status retrying')")
         text = ", ".join(parts)
-        for problem in self.problems if problems else ():
+        for problem in (*(self.problems if problems else ()), *self.unsent):
             text += f"\nwarning: {problem}"
         return text
 
@@ -187,8 +189,8 @@ class LiveEngine:
         unsent = runner.take_template_failures()
         failed = self.failed - failed_before + runner.template_failed_count
         return PassResult(events, len(self.store.moved), self.sent - sent_before, failed,
-                          opt_outs, (*self._mailbox_problems, *runner.problems(), *unsent),
-                          self.retried - retried_before)
+                          opt_outs, (*self._mailbox_problems, *runner.problems()),
+                          self.retried - retried_before, unsent)
 
 
 def retrying_count(ws: Workspace) -> int:

@@ -172,8 +172,38 @@ def test_a_wait_for_an_event_the_journey_does_not_declare_is_a_warning_naming_th
     by_node = {i.node_id: i for i in issues if i.code == "event_not_declared"}
     assert by_node[wait.id].message.endswith("Did you mean 'Order Completed'?") and by_node[wait.id].field == "wait.event"
     assert "Add a Tracked event node for it" in by_node[entry.id].message  # Signed Up: nothing close
-    assert [i.node_id for i in issues if i.code == "property_declared_twice"] == [declared.id]
+    # A property declared twice is the node's own config error, said once.
+    assert [i.severity for i in validate(journey, registry) if "twice" in i.message] == ["error"]
     # A journey that declares nothing is not checked against a plan it does not have.
     plain = Journey(name="Plain")
     plain.nodes += [make_node(registry, "orchestrate.entry", config={"trigger": {"kind": "event", "event": "x"}})]
     assert not [i for i in validate(plain, registry) if i.code == "event_not_declared"]
+
+
+def test_broken_message_templates_are_found_before_publishing(registry):
+    from engine.document import Journey
+
+    journey = Journey(name="Hooks")
+    entry = make_node(registry, "orchestrate.entry", config={"trigger": {"kind": "manual"}})
+    hook = make_node(registry, "orchestrate.send", title="Tell the shop",
+                     config={"channel": "shop", "channel_kind": "webhook", "subject": "",
+                             "body": '{"email": "{{ customer.email }", "items": {{ event.items | tojsn }}}'})
+    comma = make_node(registry, "orchestrate.send", title="Trailing comma",
+                      config={"channel": "shop", "channel_kind": "webhook", "subject": "",
+                              "body": '{"email": "{{ customer.email }}", "items": {{ event.items | tojson }},}'})
+    typo = make_node(registry, "orchestrate.send", title="Typo",
+                     config={"channel": "mail", "channel_kind": "email", "subject": "Hi {{ costumer.first_name }}",
+                             "body": "Hello"})
+    journey.nodes += [entry, hook, comma, typo]
+    connect(journey, entry, "next", hook)
+    connect(journey, hook, "sent", comma)
+    connect(journey, comma, "sent", typo)
+    issues = validate(journey, registry)
+    errors = [i for i in issues if i.severity == "error" and i.code == "template_invalid"]
+    assert [(i.node_id, i.field) for i in errors] == [(hook.id, "body")]
+    assert errors[0].message.startswith('"Tell the shop": its body: line 1: syntax error')
+    assert has_errors(issues)  # cannot be published
+    [not_json] = [i for i in issues if i.code == "webhook_body_not_json"]
+    assert not_json.node_id == comma.id and "inside an envelope" in not_json.message
+    [name] = [i for i in issues if i.code == "template_name"]
+    assert name.node_id == typo.id and name.field == "subject" and "'costumer' is not defined" in name.message
