@@ -2,7 +2,8 @@
 
 ``journeys list`` prints every journey with its status and latest published version. ``journeys
 import FILE...`` adds journeys from ``.journey.json`` files as drafts (a file whose journey the
-workspace holds already is added as a copy with a new id, as the app does). ``journeys publish
+workspace holds already is added as a copy with a new id, as the app does; with ``--update`` it
+replaces that journey's draft instead, for files kept under version control). ``journeys publish
 NAME`` stores the draft as the next immutable version, ``journeys live NAME`` publishes it and
 makes it live (the live engine, ``journey-studio run`` or the app, then runs it), ``journeys pause
 NAME`` stops it taking new customers and moving runs on, and ``journeys export NAME FILE`` writes
@@ -46,6 +47,9 @@ def add_commands(sub: argparse._SubParsersAction,
 
     p = actions.add_parser("import", help="add journeys from .journey.json files, as drafts")
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--update", action="store_true",
+                   help="a file whose journey the workspace holds (the same id) replaces that journey's draft, "
+                        "instead of being added as a copy: edit a file under version control, then publish it")
     p.add_argument("--json", action="store_true", help="print JSON")
     workspace_options(p)
     p.set_defaults(handler=cmd_import)
@@ -130,17 +134,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Workspace.open(workspace_location(args)) as ws:  # made if need be, as 'import customers' does
         existing = {j.id for j in ws.list_journeys(include_archived=True)}
         for journey in journeys:
+            if journey.id in existing and args.update:
+                info = ws.save_draft(journey)
+                added.append({**_row(info), "updated": True})
+                continue
             if journey.id in existing:
                 journey = journey.copy_deep()
                 journey.id = new_id()
             info = ws.create_journey(journey)
             existing.add(info.id)
-            added.append(_row(info))
+            added.append({**_row(info), "updated": False})
     if args.json:
         _out(_json(added))
     else:
         for r in added:
-            _out(f"imported '{r['name']}' as a draft ({r['id']})")
+            _out(f"updated the draft of '{r['name']}' ({r['id']}); 'journeys publish' makes it a version"
+                 if r["updated"] else f"imported '{r['name']}' as a draft ({r['id']})")
     return 0
 
 
@@ -150,9 +159,9 @@ def cmd_change(args: argparse.Namespace) -> int:
         info = find_journey(ws, args.name)
         version = None
         if action == "pause":
-            if info.status != "live":
+            if info.status not in ("live", "paused"):
                 raise JourneyStudioError(f"'{info.name}' is {info.status}, not live: nothing to pause", where=ws.location)
-            ws.set_status(info.id, "paused")
+            ws.set_status(info.id, "paused")  # pausing a paused journey changes nothing
         else:
             previous = info.status
             try:

@@ -14,6 +14,7 @@ or ``journey-studio collect`` has it open; ``check`` and ``clear`` write, and ne
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -74,7 +75,8 @@ def _ago(moment: datetime, now: datetime) -> str:
 def _example(properties: dict[str, Any], limit: int = 80) -> str:
     from engine.track.property_order import display_order
 
-    text = ", ".join(f"{k}: {v}" for k, v in display_order(properties).items())
+    # Values as JSON: "12" (text) and 12 (a number) are what a type problem is about.
+    text = ", ".join(f"{k}: {json.dumps(v, ensure_ascii=False, default=str)}" for k, v in display_order(properties).items())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 

@@ -68,3 +68,24 @@ def test_a_bad_file_imports_nothing(tmp_path, capsys):
     assert "nothing was imported" in capsys.readouterr().err
     with Workspace.open(location) as ws:
         assert ws.list_journeys() == []
+
+
+def test_import_update_replaces_the_draft_of_the_journey_with_the_files_id(tmp_path, capsys):
+    from engine.document import load
+
+    location = str(tmp_path / "ws")
+    assert main(["journeys", "import", str(TEMPLATE), "--workspace", location, "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    edited = load(TEMPLATE)
+    edited.id = row["id"]
+    edited.name = "Abandoned cart (edited)"
+    path = tmp_path / "edited.journey.json"
+    save(edited, path)
+    assert main(["journeys", "import", str(path), "--update", "--workspace", location]) == 0
+    assert "updated the draft of 'Abandoned cart (edited)'" in capsys.readouterr().out
+    with Workspace.open(location) as ws:
+        [info] = ws.list_journeys()
+        assert (info.id, info.name) == (row["id"], "Abandoned cart (edited)")
+    assert main(["journeys", "live", row["id"], "--workspace", location]) == 0
+    assert main(["journeys", "pause", row["id"], "--workspace", location]) == 0
+    assert main(["journeys", "pause", row["id"], "--workspace", location]) == 0  # already paused: fine
