@@ -53,6 +53,9 @@ class PassResult:
     #: The messages of this pass not sent because their template could not be filled in, one sentence
     #: per node and reason (counted in ``failed`` too); said by the pass they happen in only.
     unsent: tuple[str, ...] = ()
+    #: Messages skipped by the rules (``no consent``, ``no address``, ``opted out``, ``quiet hours``,
+    #: ``frequency cap``), by reason; each has a ``skipped`` outbox row saying why.
+    skipped: tuple[tuple[str, int], ...] = ()
 
     def __bool__(self) -> bool:
         return self.busy or bool(self.problems)
@@ -60,7 +63,8 @@ class PassResult:
     @property
     def busy(self) -> bool:
         """Whether the pass did anything (problems aside)."""
-        return bool(self.events or self.runs or self.sent or self.failed or self.opt_outs or self.retried)
+        return bool(self.events or self.runs or self.sent or self.failed or self.opt_outs or self.retried
+                    or self.skipped)
 
     def describe(self, problems: bool = True) -> str:
         """One line of what the pass did, then (``problems``) a ``warning:`` line per problem."""
@@ -70,6 +74,9 @@ class PassResult:
         parts += [f"{_plural(self.runs, 'run')} advanced", f"{_plural(self.sent, 'message')} sent"]
         if self.failed:
             parts.append(f"{self.failed:,} failed")
+        if self.skipped:
+            reasons = ", ".join(f"{reason} {n:,}" for reason, n in self.skipped)
+            parts.append(f"{sum(n for _r, n in self.skipped):,} skipped ({reasons}; see 'outbox list --status skipped')")
         if self.retried:
             parts.append(f"{self.retried:,} to be tried again (see 'outbox list --status retrying')")
         text = ", ".join(parts)
@@ -187,10 +194,11 @@ class LiveEngine:
             if runner.tick(RUN_BATCH) < RUN_BATCH:  # a short batch means nothing else was due
                 break
         unsent = runner.take_template_failures()
+        skipped, runner.skipped = tuple(sorted(runner.skipped.items())), {}
         failed = self.failed - failed_before + runner.template_failed_count
         return PassResult(events, len(self.store.moved), self.sent - sent_before, failed,
                           opt_outs, (*self._mailbox_problems, *runner.problems()),
-                          self.retried - retried_before, unsent)
+                          self.retried - retried_before, unsent, skipped)
 
 
 def retrying_count(ws: Workspace) -> int:

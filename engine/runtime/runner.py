@@ -282,6 +282,9 @@ class Runner:
         self.template_failures: dict[tuple[str, int, str, str], int] = {}
         #: How many messages the last :meth:`take_template_failures` reported.
         self.template_failed_count = 0
+        #: Messages skipped (no consent, no address, opted out, quiet hours, frequency cap) by reason,
+        #: since the live engine last took the counts.
+        self.skipped: dict[str, int] = {}
 
     # -- public ---------------------------------------------------------------------------------
     def take_template_failures(self) -> tuple[str, ...]:
@@ -1128,6 +1131,8 @@ class StoreContext(StepContext):
 
     def _skip(self, key: str, channel: str, channel_kind: str, reason: str, exempt: bool) -> SendOutcome:
         self._new_row(key, channel, channel_kind, "skipped", reason, 0, exempt, now_write=False)
+        skipped = self.runner.skipped
+        skipped[reason] = skipped.get(reason, 0) + 1
         return SendOutcome("skipped", reason)
 
     def send(self, channel: str, channel_kind: str, subject: str, body: str, html_body: str = "",

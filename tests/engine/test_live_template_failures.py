@@ -43,3 +43,19 @@ def test_a_send_whose_template_fails_is_reported_by_the_pass(ws, registry):
     first, said = pass_report(done, set())
     assert "warning: 'Welcome mail'" in first and said == set(done.problems)
     assert pass_report(again, said)[0] == ""
+
+
+def test_skipped_messages_are_counted_by_reason_in_the_pass(ws, registry):
+    journey, nodes = welcome(registry, trigger={"kind": "event", "event": "signed_up"})
+    publish(ws, registry, journey)
+    ws.set_status(journey.id, "live")
+    customer(ws, consent={})  # gave no consent for e-mail
+    ws.ingest_event({"email": "ana@example.com"}, "signed_up", occurred_at=T0)
+    clock = VirtualClock(T0)
+    engine = LiveEngine(ws, registry, clock, {"email-main": RecordingChannel()})
+    engine.run_pass()
+    clock.advance(timedelta(days=1, minutes=1))
+    done = engine.run_pass()
+    assert done.skipped == (("no consent", 1),) and done.sent == 0
+    assert "1 skipped (no consent 1; see 'outbox list --status skipped')" in done.describe()
+    assert engine.run_pass().skipped == ()
