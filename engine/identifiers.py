@@ -126,7 +126,12 @@ def guess_phone_country(numbers: Sequence[str], prefer: str | None = None) -> st
     half of them. Mobile numbers, because customers give those, and because some countries' fixed
     numbers take almost any digits (``0711223344`` is a Stuttgart number). Only a suggestion for
     the user to confirm."""
-    sample = [n for n in numbers if n.isdecimal()][:50]
+    return _guess(tuple(dict.fromkeys(n for n in numbers if n.isdecimal()))[:50], prefer)
+
+
+@lru_cache(maxsize=64)
+def _guess(sample: tuple[str, ...], prefer: str | None) -> str | None:
+    """:func:`guess_phone_country` for distinct numbers (the wizard asks again at every change)."""
     if not sample:
         return None
     phonenumbers = _phonenumbers()
@@ -145,6 +150,8 @@ def guess_phone_country(numbers: Sequence[str], prefer: str | None = None) -> st
                 score += 1
         if score > best_score:
             best, best_score = country, score
+            if score == len(sample):
+                break  # none after it in the order can do better
     return best if best_score * 2 >= len(sample) else None
 
 

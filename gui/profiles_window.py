@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.runtime.clock import parse_iso
 from engine.track import profiles
-from engine.track.csv_types import currency_in, without_currency, year_first_iso, yes_no
+from engine.track.csv_types import without_currency, year_first_iso, yes_no
 from engine.track.profiles import (
     MAIN_IDENTIFIER_KINDS,
     CustomerSummary,
@@ -302,7 +302,7 @@ def parse_value(kind: str, text: str) -> Any:
         return text
     stripped = text.strip()
     if kind == "number":
-        stripped = decimal_point(without_currency(stripped, currency_in(stripped)), text)  # ¥1,234.50
+        stripped = decimal_point(without_currency(stripped), text)  # ¥1,234.50
         try:
             number = int(stripped) if stripped.lstrip("-").isdigit() else float(stripped)
         except ValueError:

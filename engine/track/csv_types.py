@@ -334,7 +334,7 @@ _CURRENCY_GROUPS = (("¥", "￥", "元", "RMB", "CNY", "人民币", "JPY", "円"
 _CURRENCY_OF = {sign: group[0] for group in _CURRENCY_GROUPS for sign in group}
 
 
-def _currency_in(value: str) -> str:
+def currency_in(value: str) -> str:
     """The currency sign ``value`` is written with (``¥56.00``, ``-$5``, ``12,50 €``, ``RMB 856``),
     or ""."""
     body = value[1:] if value[:1] in "+-" else value
@@ -349,18 +349,18 @@ def _currency_in(value: str) -> str:
 def _currency_of(values: list[str]) -> str:
     """The currency sign at least half of ``values`` are written with, if they write one currency
     (¥, ￥, 元 and RMB alike): the first one written."""
-    written = [sign for sign in map(_currency_in, values) if sign]
+    written = [sign for sign in map(currency_in, values) if sign]
     if not written or len(written) * 2 < len(values):
         return ""
     groups = {_CURRENCY_OF.get(sign, sign) for sign in written}
     return written[0] if len(groups) == 1 else ""
 
 
-def without_currency(value: str, sign: str) -> str:
+def without_currency(value: str, sign: str = "") -> str:
     """``value`` without a sign of the currency ``sign`` names, before or after it (``-¥5.00`` →
-    ``-5.00``, ``30元`` → ``30`` for ``¥``)."""
-    written = _currency_in(value)
-    if not written or _CURRENCY_OF.get(written, written) != _CURRENCY_OF.get(sign, sign):
+    ``-5.00``, ``30元`` → ``30`` for ``¥``); without ``sign``, without any currency's sign."""
+    written = currency_in(value)
+    if not written or (sign and _CURRENCY_OF.get(written, written) != _CURRENCY_OF.get(sign, sign)):
         return value
     lead = value[:1] if value[:1] in "+-" else ""
     body = value[len(lead):]
@@ -368,11 +368,6 @@ def without_currency(value: str, sign: str) -> str:
         return lead + body[len(written):].lstrip()
     return value[:-len(written)].rstrip()
     return value
-
-
-def currency_in(value: str) -> str:
-    """The currency sign ``value`` is written with (``¥1,234.50``, ``12,50 €``), or ""."""
-    return _currency_in(value)
 
 
 def yes_no(word: str) -> bool | None:
@@ -857,7 +852,7 @@ class IntConverter(Converter):
     def one(self, value: str) -> Any:
         text = value.strip()
         # Any currency's sign is left out of an amount (a column chosen as a number that mixes them).
-        text = without_currency(text, self.type.currency or _currency_in(text))
+        text = without_currency(text, self.type.currency)
         try:
             return int(text)
         except ValueError:
@@ -898,7 +893,7 @@ class FloatConverter(Converter):
 
     def one(self, value: str) -> Any:
         text = value.strip()
-        text = without_currency(text, self.type.currency or _currency_in(text))
+        text = without_currency(text, self.type.currency)
         plain = _number_text(text, self.type)
         try:
             number = float(plain if plain is not None else text)
