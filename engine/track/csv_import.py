@@ -1156,7 +1156,8 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     else:
         phone_country = file_country or remembered
     options = replace(options, phone_country=phone_country or "")
-    first = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=0)
+    # A few rows kept: the warning about local phone numbers reads them (_local_phones_hint).
+    first = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=50)
     before_mapping = mapping_used_before(ws, kind, first.header) if options.keep_mapping else None
     if before_mapping is not None:
         first, options = _with_mapping(first, options, before_mapping)
@@ -1190,7 +1191,7 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     result.phone_country_kept = not explicit and phone_country is not None and phones
     result.phone_country_of_file = not explicit and file_country is not None and phones
     if phones and phone_country is None and result.rows_read:
-        hint = _local_phones_hint(path, kind, options, plan)
+        hint = _local_phones_hint(first, plan)
         if hint:
             result.warnings.append(hint)
     if phones and not dry_run and result.rows_read and not result.cancelled and file_country != phone_country:
@@ -1204,18 +1205,13 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     return result
 
 
-def _local_phones_hint(path: str | Path, kind: Kind, options: ImportOptions, plan: ImportPlan) -> str | None:
+def _local_phones_hint(head: Preview, plan: ImportPlan) -> str | None:
     """The warning for phone numbers imported without a country code while none was chosen (read
-    from the file's first rows): websites and apps send numbers with one, so the same person would be
+    from the file's first rows, ``head``): websites and apps send numbers with one, so the same person would be
     two customers. It names the country the numbers are all valid in, if one is."""
     from engine.identifiers import guess_phone_country
 
-    columns = [c for c in plan.of("identifiers") if c.key == "phone"]
-    try:
-        head = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=50)
-    except JourneyStudioError:
-        return None
-    for column in columns:
+    for column in (c for c in plan.of("identifiers") if c.key == "phone"):
         written = [row[column.index].strip() for row in head.rows if column.index < len(row)]
         local = [(value, kept) for value in written if value and not says_nothing(value)
                  for kept in (canonical_identifier("phone", value),)
