@@ -16,7 +16,6 @@ one. ``list`` opens the workspace read-only; the other actions write and need it
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections.abc import Callable
 from typing import Any
 
@@ -91,8 +90,10 @@ def find_journey(ws: Any, name: str) -> Any:
         if len(found) > 1:
             ids = ", ".join(j.id for j in found)
             raise NotFound(f"{len(found)} journeys are called '{wanted}' ({ids}); give the id", where=ws.location)
-    close = difflib.get_close_matches(wanted, [j.name for j in journeys], n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else \
+    from engine.track.segments import closest_name
+
+    close = closest_name(wanted, [j.name for j in journeys])
+    hint = f"; did you mean '{close}'?" if close else \
         ("; 'journey-studio journeys list' lists them" if journeys else "; the workspace has no journeys yet")
     raise NotFound(f"there is no journey '{wanted}'{hint}", where=ws.location)
 
