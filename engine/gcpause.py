@@ -7,7 +7,11 @@ there. What that work makes is freed by reference counting; the rare reference c
 kept with its traceback) waits for the next collection after the pause.
 
 Pauses nest and may overlap between threads: the collector runs again when the last one ends (and
-only if it ran before the first began).
+only if it ran before the first began, and nobody has taken collection over since).
+
+A program may take collection over (:func:`take_over`): the desktop app collects on its UI thread
+only, as a collection frees Qt objects where it runs. The automatic collector then stays off, and
+the program asks :func:`active` before collecting.
 """
 
 from __future__ import annotations
@@ -25,6 +29,27 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 _lock = threading.Lock()
 _depth = 0
 _was_enabled = False
+_taken_over = False
+
+
+def active() -> bool:
+    """Whether a pause is under way in any thread."""
+    return _depth > 0
+
+
+def take_over(taken: bool = True) -> None:
+    """Turn the automatic collector off for good (``taken``), or hand it back: it runs again at
+    once, or when the pause under way ends."""
+    global _taken_over, _was_enabled
+    with _lock:
+        _taken_over = taken
+        if taken:
+            gc.disable()
+            _was_enabled = False
+        elif _depth == 0:
+            gc.enable()
+        else:
+            _was_enabled = True
 
 
 @contextmanager
@@ -41,7 +66,7 @@ def paused() -> Iterator[None]:
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0 and _was_enabled:
+            if _depth == 0 and _was_enabled and not _taken_over:
                 gc.enable()
 
 

@@ -7,6 +7,7 @@ import sys
 from importlib.resources import files
 
 from engine.errors import JourneyStudioError
+from gui import garbage
 from gui.qt import QtCore, QtGui, QtWidgets
 
 APP_QSS = "styles/app.qss"
@@ -29,6 +30,7 @@ def make_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     if icon.is_file():
         app.setWindowIcon(QtGui.QIcon(str(icon)))
     install_translations(app)
+    garbage.install(app)
     if app.platformName() in ("offscreen", "minimal") and not getattr(app, "_js_clipboard_guard", False):
         # Qt's offscreen clipboard crashes at interpreter exit while it still holds our data.
         app._js_clipboard_guard = True

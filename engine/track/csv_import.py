@@ -84,7 +84,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gc
 import json
 import logging
 import operator
@@ -99,7 +98,6 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import chain, compress, repeat
@@ -110,6 +108,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy import exc as sa_exc
 
+from engine import gcpause
 from engine.channels.kinds import CHANNEL_KINDS
 from engine.document import new_id
 from engine.errors import JourneyStudioError, WorkspaceError
@@ -1618,7 +1617,7 @@ class _Import:
                          skip_lines=self.first.skip_lines)
         source = self._open(fmt)
         try:
-            with _gc_paused():
+            with gcpause.paused():  # nothing an import makes is cyclic
                 self._transactions(source)
         except OSError as exc:
             raise CsvImportError(f"cannot read the file: {exc.strerror or exc}", where=str(self.path)) from None
@@ -2174,23 +2173,6 @@ class _CustomerImport(_Import):
                                                         "such as Europe/Paris"))
             out.append(cell if valid else None)
         return out
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while importing.
-
-    An import makes millions of short-lived lists and tuples; the collector would otherwise walk
-    every live object of the process (all of the app's, in the GUI) many times over. Nothing an
-    import makes is cyclic, so there is nothing for it to find.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _split_tags(text: str) -> list[str]:

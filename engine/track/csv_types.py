@@ -2016,7 +2016,7 @@ def reading_process() -> None:
     none) or ``failed``. Ctrl-C is the parent's to handle: it stops this process when it stops.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.disable()  # nothing here is cyclic; see engine.track.csv_import._gc_paused
+    gc.disable()  # nothing here is cyclic; see engine.gcpause
     # The messages get a descriptor of their own, so that nothing printed can garble them.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
