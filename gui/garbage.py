@@ -30,7 +30,6 @@ class MainThreadCollector(QtCore.QObject):
 
     def __init__(self, parent: QtCore.QObject):
         super().__init__(parent)
-        self.thresholds = gc.get_threshold()
         #: Collections made, by generation (for tests and diagnostics).
         self.collections = [0, 0, 0]
         self._timer = QtCore.QTimer(self)
@@ -43,9 +42,9 @@ class MainThreadCollector(QtCore.QObject):
         """Collect the generations whose counts passed their thresholds, oldest first."""
         if gcpause.active():
             return
-        counts = gc.get_count()
+        counts, thresholds = gc.get_count(), gc.get_threshold()  # the collector may raise the first
         for generation in (2, 1, 0):
-            if counts[generation] > self.thresholds[generation]:
+            if counts[generation] > thresholds[generation]:
                 gc.collect(generation)  # a generation's collection takes the younger ones too
                 self.collections[generation] += 1
                 return
