@@ -26,7 +26,7 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -399,8 +399,10 @@ class Runner:
                 if not filters or matches(filters, props):
                     _convert(state, key, delta)
             # An event from before the run began to wait (an imported history) is not what it waits for.
+            # Nor is one from after its time limit: the run times out, as it would have on time.
             waiting_for_it = (state.status == "waiting" and state.wait_event == name
                               and event.occurred_at >= _wait_since(state)
+                              and (state.wake_at is None or event.occurred_at < state.wake_at)
                               and (not state.wait_filters or matches(state.wait_filters, props)))
             if waiting_for_it:
                 port = state.event_port or "event"
@@ -712,7 +714,8 @@ class Runner:
         """Run behaviours from the run's node until it parks or ends (at most
         :data:`MAX_STEPS_PER_WAKE` steps), adding each step to the batch. ``event_time``: when the
         event this wake-up reacts to happened; a wait for an event reached in it counts events from
-        then on (:data:`WAIT_SINCE_VAR`).
+        then on (:data:`WAIT_SINCE_VAR`), and its time limit runs from then too, as in a simulation
+        (the engine may see the event late: an import, a phone's queue, a pass that ran later).
 
         A wake-up happens at one moment: every step of it is logged at the same ``now``."""
         if state.status != "active":
@@ -725,6 +728,7 @@ class Runner:
         runs = batch.runs  # cleared in place by a write in between, never replaced
         state.updated_at = now
         taken = 0
+        lag = now - event_time if event_time is not None and event_time < now else None
         while state.status == "active":
             node_id = state.node_id
             compiled = nodes.get(node_id)
@@ -740,6 +744,8 @@ class Runner:
             ctx.node_id = node_id
             ctx._profile_changed = False
             outcome = behaviour(config, ctx)
+            if lag is not None and type(outcome) is Park and outcome.event and outcome.until is not None:
+                outcome = replace(outcome, until=outcome.until - lag)
             taken += 1
             state.steps += 1
             self._apply(state, comp, outcome, delta, now)

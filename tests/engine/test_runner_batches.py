@@ -361,6 +361,38 @@ def test_a_wait_counts_events_from_the_moment_of_the_event_that_led_to_it(ws, re
     assert_conserved(runner, journey, version, "live")
 
 
+def test_a_waits_time_limit_runs_from_the_moment_of_the_event_that_led_to_it(ws, registry):
+    """The engine sees a sign-up fifty minutes late: the one-hour window for an order still ends an
+    hour after the sign-up, an order inside it (seen late too) counts, and one after it does not,
+    as in a simulation where every event is seen on time."""
+    journey, nodes = welcome(registry, trigger={"kind": "event", "event": "signed_up"},
+                             wait={"kind": "until_event", "event": "order_completed",
+                                   "timeout": {"amount": 1, "unit": "hours"}})
+    version = publish(ws, registry, journey)
+    ws.set_status(journey.id, "live")
+    ana, bo = customer(ws), customer(ws, "bo@example.com")
+    clock = VirtualClock(T0 + timedelta(minutes=50))
+    runner = Runner(ws, registry, clock, {"email-main": RecordingChannel()}, mode="live")
+    for email in ("ana@example.com", "bo@example.com"):
+        runner.handle_event(ws.ingest_event({"email": email}, "signed_up", occurred_at=T0))
+    [run] = RunStore(ws).runs_of(ana, journey.id, "live")
+    assert run.status == "waiting" and run.wake_at == T0 + timedelta(hours=1)
+
+    clock.advance(timedelta(minutes=20))  # past the window, before the engine's next pass
+    runner.handle_event(ws.ingest_event({"email": "ana@example.com"}, "order_completed",
+                                        occurred_at=T0 + timedelta(minutes=55)))
+    runner.handle_event(ws.ingest_event({"email": "bo@example.com"}, "order_completed",
+                                        occurred_at=T0 + timedelta(minutes=65)))
+    runner.run_due()
+    [ana_run] = RunStore(ws).runs_of(ana, journey.id, "live")
+    [bo_run] = RunStore(ws).runs_of(bo, journey.id, "live")
+    assert nodes["send"].id in ana_run.visits  # the order inside the window
+    assert nodes["send"].id not in bo_run.visits and bo_run.status == "done"  # timed out
+    counts, _ = runner.counters(journey.id, version)
+    assert counts[nodes["wait"].id].active == 0 and counts[nodes["send"].id].entered == 1
+    assert_conserved(runner, journey, version, "live")
+
+
 def test_a_webhook_json_body_keeps_what_a_customer_typed_inside_its_value(ws, registry):
     """A trait holding quotes cannot add fields to the shop's webhook; the customer's identifiers
     are there for the receiver to find its own account."""
