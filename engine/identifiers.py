@@ -14,6 +14,12 @@ from typing import Any
 from engine.errors import JourneyStudioError
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+#: A spreadsheet's "keep as text" mark before a phone number (Shopify writes ``'+33612345678`` and
+#: ``'06 12 34 56 78`` so that Excel keeps the ``+`` and the leading zero): not part of the number.
+_PHONE_TEXT_MARK = re.compile(r"'[\s\-().]*[+0-9]")
+#: A country code (``+49``, ``0049``) followed by ``(0)``, the national trunk prefix that callers
+#: inside the country dial and callers from abroad leave out (``+49 (0)171 9876543``).
+_TRUNK_AFTER_COUNTRY = re.compile(r"\A(?P<country>(?:\+|00)[\s\-.]*[0-9]{1,3}[\s\-.]*)\(\s*0\s*\)")
 #: Cells and values that only say there is no value, lower-cased: a CSV column of customer
 #: attributes leaves them empty, as it does an empty cell. Not ``NA`` (Namibia, North America) nor
 #: ``no``, which can be values.
@@ -47,6 +53,12 @@ def canonical_identifier(kind: str, value: str, country: str | None = None) -> s
     (``+33 6 12 34 56 78``, ``0033 6 12 34 56 78`` and ``+33612345678`` are one number). Other kinds
     are kept as sent.
 
+    A phone number is read as what it says (:func:`phone_text`): without a spreadsheet's leading
+    apostrophe (``'+33612345678``), and without the ``(0)`` written after a country code
+    (``+49 (0)171 9876543`` is ``+491719876543``), a trunk prefix that no caller from abroad dials.
+    A ``(0)`` without a country code before it is the number's own first digit, as if written
+    without brackets.
+
     With ``country`` (an ISO 3166-1 alpha-2 code such as ``FR``, see :func:`check_phone_country`),
     a phone number that starts with neither ``+`` nor ``00`` is read as a number of that country
     and kept in E.164 form (``06 12 34 56 78`` in FR is ``+33612345678``), if it is a valid
@@ -56,11 +68,25 @@ def canonical_identifier(kind: str, value: str, country: str | None = None) -> s
     if kind == "email":
         return value.lower()
     if kind == "phone":
-        value = _PHONE_SEPARATORS.sub("", value)
+        value = _PHONE_SEPARATORS.sub("", phone_text(value))
         if value.startswith("00"):
             value = "+" + value[2:]
         elif country and not value.startswith("+"):
             return local_phone(value, country) or value
+    return value
+
+
+def phone_text(value: str) -> str:
+    """``value``, a phone number as written (stripped), without what is not part of the number:
+    the leading apostrophe that spreadsheets and Shopify's exports put before a number so that it
+    stays text (``'06 12 34 56 78``), and the trunk prefix ``(0)`` written after a country code
+    (``+44 (0)20 7946 0018``), which would otherwise stay in the number as a wrong ``0``
+    (``+4402079460018``). Code that decides whether a number has a country code (``+`` or ``00``)
+    reads this text, so that ``'+33612345678`` has one and ``'0612345678`` has none."""
+    if _PHONE_TEXT_MARK.match(value):
+        value = value[1:]
+    if "(" in value:
+        value = _TRUNK_AFTER_COUNTRY.sub(r"\g<country>", value, count=1)
     return value
 
 
