@@ -344,9 +344,15 @@ class ImportResult:
     time_zone: str = ""
     #: That zone is the one the source was imported with before (:attr:`ImportOptions.keep_zone`).
     zone_kept: bool = False
+    #: Every time in the file's first rows says its zone or offset (``+0200``, ``Z``): the zone
+    #: above mattered to none of them.
+    zones_written: bool = False
     #: The columns were mapped as in the last import of a file with the same columns
     #: (:attr:`ImportOptions.keep_mapping`).
     mapping_kept: bool = False
+    #: Events: the date format chosen when the same source was imported before, used again as none
+    #: was given this time (see :func:`dates_used_before`); "" otherwise.
+    date_format_kept: str = ""
     #: The country phone identifiers written without a country code were read in ("": kept as
     #: written; see :attr:`ImportOptions.phone_country`).
     phone_country: str = ""
@@ -758,8 +764,7 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
             as_dates, dates = most_read_dates(values, name) or (None, 0)
         columns.append(ColumnInfo(index, name, column_type, empty, len(values), misfits, as_dates, dates))
         if column_type.ambiguous:
-            warnings.append(f"column '{name}': its dates could be day/month or month/day; they are read as "
-                            "day/month/year; if they are month/day/year, choose that format for the dates")
+            warnings.append(ambiguous_dates_warning(name))
         if column_type.unsure_separator:
             warnings.append(column_type.unsure_warning(name))
         if misfits:
@@ -940,6 +945,12 @@ def _find_column(header: Sequence[str], name: str, what: str, option: str) -> st
                          option=option, usage=True)
 
 
+def ambiguous_dates_warning(column: str) -> str:
+    """What the preview says of a column whose dates read both day/month and month/day."""
+    return (f"column '{column}': its dates could be day/month or month/day; they are read as "
+            "day/month/year; if they are month/day/year, choose that format for the dates")
+
+
 def make_plan(source: Preview, options: ImportOptions | None = None) -> ImportPlan:
     """Check the options against the file and decide what each column becomes.
 
@@ -1049,22 +1060,29 @@ def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, optio
         if base.name not in ("date", "datetime") and info.empty == info.sampled:
             base = ColumnType("datetime", fmt or "iso")  # nothing to infer from: the file has no values
         if base.name not in ("date", "datetime"):
-            base = ColumnType("datetime", fmt) if fmt is not None else _time_format(info, name, warnings)
+            base = _given_format("datetime", fmt) if fmt is not None else _time_format(info, name, warnings)
         elif fmt is not None:
-            base = ColumnType(base.name, fmt)
+            base = _given_format(base.name, fmt)
         return base, True
     column_type = info.type if forced is None else forced.written_as(info.type)
     if target.startswith("attributes.") and column_type.name == "text" and column_type.apostrophe != "digits":
         # A spreadsheet's text mark before digits ('02134) is left out of any value that has it.
         column_type = replace(column_type, apostrophe="digits")
     if column_type.name in ("date", "datetime") and fmt is not None:
-        column_type = ColumnType(column_type.name, fmt)
+        column_type = _given_format(column_type.name, fmt)
     elif forced is not None and forced.name in ("date", "datetime") and info.type.name in ("date", "datetime") \
             and info.type.date_format:
         # ``--map col=field:datetime`` chooses the type; the way the dates are written is still the
         # one found in the file (31/01/2024 stays day/month/year).
         column_type = ColumnType(forced.name, info.type.date_format, info.type.ambiguous)
     return column_type, forced is not None
+
+
+def _given_format(name: str, fmt: str) -> ColumnType:
+    """A date column read in the format the user gave. Day/month and month/day columns still read
+    ISO 8601 dates (``2026-08-20 10:22``): written year first, they read only one way, and exports
+    mix them (an order typed by hand among those of the shop)."""
+    return ColumnType(name, fmt, iso_too=fmt in ("dmy", "mdy"))
 
 
 def _time_format(info: ColumnInfo, name: str, warnings: list[str]) -> ColumnType:
@@ -1165,6 +1183,10 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     kept = options.keep_zone and before is not None and before != options.time_zone
     if kept:
         options = replace(options, time_zone=before)
+    dates_before = dates_used_before(ws, source) if kind == "events" else None
+    dates_kept = dates_before is not None and not options.date_format and not options.date_formats
+    if dates_kept:
+        options = replace(options, date_format=dates_before)
     plan = make_plan(first, options)
     changes_country = explicit and not dry_run and (phone_country or "") != (remembered or "")
     # Numbers stored before the country is given keep their form: the message about the change counts them.
@@ -1176,8 +1198,11 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     result.mapping_kept = before_mapping is not None
     if not dry_run and result.rows_read and not result.cancelled:
         _remember_mapping(ws, kind, first, plan)
+    if kind == "events":
+        _note_date_format(ws, path, source, options, dates_before, dates_kept, result, dry_run)
     if kind == "events" and _reads_zone(plan):
         result.time_zone, result.zone_kept = plan.time_zone, kept
+        result.zones_written = _zones_written(first, plan)
         if before is not None and before != plan.time_zone:
             result.warnings.append(
                 f"{Path(path).name} was imported before with times read in {before}; times written without "
@@ -1185,6 +1210,9 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
                 f"(import with the time zone {before} to add nothing)")
         if not dry_run and result.rows_read and not result.cancelled and before != plan.time_zone:
             ws.set_meta(ZONE_META_PREFIX + source, plan.time_zone)
+    hint = _other_identifiers_hint(first, plan, result)
+    if hint:
+        result.warnings.append(hint)
     result.phone_country = phone_country or ""
     phones = bool([c for c in plan.of("identifiers") if c.key == "phone"])
     result.phone_country_kept = not explicit and phone_country is not None and phones
@@ -1202,6 +1230,27 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
             result.warnings.append(result.phone_country_change)
     result.elapsed_s = time.perf_counter() - started
     return result
+
+
+def _other_identifiers_hint(head: Preview, plan: ImportPlan, result: ImportResult) -> str | None:
+    """For rows skipped because their identifier cell is empty: the file's other columns that could
+    identify those customers (an order placed by phone has a number but no e-mail), if any."""
+    missing = sum(1 for e in result.errors if e.reason.startswith("the customer identifier is missing"))
+    if not missing:
+        return None
+    mapped = {c.name for c in plan.of("identifiers")}
+    # E-mail and phone columns only: a column named "Id" is as often the order's as the customer's.
+    others = [(info.name, kind) for info in head.columns if info.name not in mapped
+              for kind in (_id_kind_of(info.name, info.type),) if kind in ("email", "phone")]
+    if not others:
+        return None
+    name, kind = others[0]
+    columns = " or ".join(f"'{n}'" for n, _k in others[:3])
+    rows = f"{missing:,} row{'s' if missing != 1 else ''}"
+    return (f"{rows} had no customer identifier in '{plan.id_column}' and {'was' if missing == 1 else 'were'} "
+            f"skipped; {columns} may identify {'its customer' if missing == 1 else 'their customers'}: map "
+            f"{'it' if len(others) == 1 else 'one of them'} as an identifier too (--map '{name}=identifiers.{kind}', "
+            f"or the wizard's Columns page), and each row's customer is found by any identifier it has")
 
 
 def _local_phones_hint(head: Preview, plan: ImportPlan) -> str | None:
@@ -1390,6 +1439,17 @@ def _remember_mapping(ws: Workspace, kind: Kind, source: Preview, plan: ImportPl
         ws.set_meta(key, text)
 
 
+#: The end of a time that says its zone: a clock time, then ``Z``, an offset or UTC/GMT.
+_ZONE_WRITTEN = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[zZ]|(?:UTC|GMT)?\s*[+-]\d\d(?::?\d\d)?|UTC|GMT)\Z")
+
+
+def _zones_written(head: Preview, plan: ImportPlan) -> bool:
+    """Whether every time of the time column in the file's first rows (``head``) says its zone."""
+    times = [row[c.index].strip() for c in plan.of("time") for row in head.rows if c.index < len(row)]
+    times = [t for t in times if t]
+    return bool(times) and all(_ZONE_WRITTEN.search(t) for t in times)
+
+
 def _reads_zone(plan: ImportPlan) -> bool:
     """Whether the events' times can depend on the zone (not Unix timestamps)."""
     return any(c.type.date_format not in ("unix_s", "unix_ms") for c in plan.of("time"))
@@ -1402,6 +1462,37 @@ ZONE_META_PREFIX = "csv_zone:"
 def event_source(path: str | Path, options: ImportOptions) -> str:
     """The ``source`` of the events imported from ``path``: ``csv:<file name>`` unless set."""
     return options.source if options.source is not None else f"{CSV_PREFIX}{Path(path).name}"
+
+
+#: Meta key prefix of the date format chosen when each events source was last imported (see
+#: :func:`dates_used_before`).
+DATES_META_PREFIX = "csv_dates:"
+
+
+def dates_used_before(ws: Workspace, source: str) -> str | None:
+    """The date format (``--date-format``, the wizard's Dates box) chosen when events of ``source``
+    were last imported, if one was. Dedup keys hold the times, so 11/03/2026 read as 3 November
+    once and as 11 March the next time would be two events; an import given no format uses this
+    one, and the wizard starts from it."""
+    return ws.get_meta(DATES_META_PREFIX + source) or None
+
+
+def _note_date_format(ws: Workspace, path: str | Path, source: str, options: ImportOptions,
+                      before: str | None, kept: bool, result: ImportResult, dry_run: bool) -> None:
+    """Remember the date format chosen for ``source``, and say when dates are read otherwise than
+    the last time."""
+    chosen = options.date_format or None
+    if kept:
+        result.date_format_kept = before or ""
+    elif before is not None and chosen != before and result.rows_read:
+        now = DATE_FORMATS.get(chosen, chosen) if chosen else "the format detected in each column"
+        result.warnings.append(
+            f"{Path(path).name} was imported before with dates read as {DATE_FORMATS.get(before, before)}; "
+            f"they are now read as {now}, so events whose day and month can be swapped are stored again at "
+            f"other dates (import with that date format to add nothing)")
+    if not dry_run and result.rows_read and not result.cancelled and chosen != before \
+            and (chosen is not None or before is not None):
+        ws.set_meta(DATES_META_PREFIX + source, chosen or "")
 
 
 def zone_used_before(ws: Workspace, source: str) -> str | None:
@@ -1601,6 +1692,9 @@ class _Import:
         # "Kept as text" is not said of a column the mapping reads as numbers.
         numbers = {c.name for c in plan.columns if c.type.name in ("int", "float")}
         moot = {c.type.unsure_warning(c.name) for c in first.columns if c.type.unsure_separator and c.name in numbers}
+        # Nor "could be day/month or month/day" of a column whose date format was chosen.
+        chosen = {name for name in first.header if self.options.date_formats.get(name) or self.options.date_format}
+        moot |= {ambiguous_dates_warning(c.name) for c in first.columns if c.type.ambiguous and c.name in chosen}
         self.result.warnings.extend(w for w in first.warnings if w not in moot)
         self.result.warnings.extend(plan.warnings)
 

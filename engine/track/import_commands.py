@@ -317,12 +317,20 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
              "--dry-run shows them all)")
     if result.rows_read == 0:
         _out("  the file has no data rows")
+    elif args.kind == "events" and getattr(result, "zones_written", False):
+        pass  # every time says its zone: the zone chosen or kept read none of them
     elif args.kind == "events" and getattr(result, "zone_kept", False):
         _out(f"  times written without a zone were read in {result.time_zone}, as when the file was imported "
              "before (--time-zone chooses another)")
     elif args.kind == "events" and not getattr(args, "zone_chosen", True):
         _out(f"  times written without a zone were read in {args.time_zone}, this computer's time zone "
              "(--time-zone chooses another)")
+    if result.rows_read and getattr(result, "date_format_kept", ""):
+        from engine.track.csv_types import DATE_FORMATS
+
+        fmt = result.date_format_kept
+        _out(f"  dates were read as {DATE_FORMATS.get(fmt, fmt)}, as when the file was imported before "
+             "(--date-format chooses another)")
     if result.rows_read and getattr(result, "phone_country_kept", False):
         before = ("as when this file was imported before" if getattr(result, "phone_country_of_file", False)
                   else "as in this workspace's imports before")

@@ -78,9 +78,12 @@ def test_choosing_a_date_format_rechecks_the_sample_values_before_importing(wiza
     assert page.options().date_format is None
 
 
+    # Day/month/year chosen: the ISO dates beside them still read one way only.
     _choose(page.date_format, "dmy")
-    expected = ("Column “timestamp”: 5 of the 7 sample values are not a date in the format day/month/year "
-                "(31/12/2024), e.g. “2025-01-01T10:00:00Z”; rows with such a value will be skipped and listed.")
+    assert page.fit_warnings == [] and "timestamp" not in page.warnings.text()
+    _choose(page.date_format, "mdy")
+    expected = ("Column “timestamp”: 2 of the 7 sample values are not a date in the format month/day/year "
+                "(12/31/2024), e.g. “31/01/2025 10:00”; rows with such a value will be skipped and listed.")
     assert page.warnings.isVisibleTo(wizard) and expected in page.warnings.text()
     assert page.fit_warnings == [expected]
     # A change of time zone checks again, and the warning stays.
@@ -99,14 +102,14 @@ def test_choosing_a_date_format_rechecks_the_sample_values_before_importing(wiza
     # As detected, both ways of writing are read: nothing to say.
     _choose(page.date_format, None)
     assert page.fit_warnings == [] and "timestamp" not in page.warnings.text()
-    _choose(page.date_format, "dmy")
+    _choose(page.date_format, "mdy")
 
     wizard.next()
     from gui.import_wizard import ImportWizard
 
     qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.PAGE_RESULT, timeout=20_000)
     # What the Columns page said is what the import did.
-    assert (wizard.result.rows_read, wizard.result.imported, wizard.result.skipped) == (7, 2, 5)
+    assert (wizard.result.rows_read, wizard.result.imported, wizard.result.skipped) == (7, 5, 2)
 
 
 # -- the error report ---------------------------------------------------------------------------
@@ -245,12 +248,12 @@ def test_import_is_disabled_while_the_time_column_reads_none_of_its_sample_value
     commit = wizard.button(QtWidgets.QWizard.WizardButton.CommitButton)
     assert page.isComplete() and commit.isEnabled()
 
-    _choose(page.date_format, "dmy")
+    _choose(page.date_format, "unix_s")
     assert not page.isComplete() and not commit.isEnabled()
     assert page.error.isVisibleTo(wizard)
     assert page.error.text() == (
-        "None of the 4 sample values of the time column “time” is a date in the format day/month/year "
-        "(31/12/2024), e.g. “2025-01-01T10:00:00Z”: every row would be skipped. Choose the format of its dates "
+        "None of the 4 sample values of the time column “time” is a date in the format Unix time, seconds, "
+        "e.g. “2025-01-01T10:00:00Z”: every row would be skipped. Choose the format of its dates "
         "under Dates, or the column that holds the event times.")
     # Clicking Import does nothing while it is disabled, and validating the page refuses too.
     qtbot.mouseClick(commit, Qt.MouseButton.LeftButton)
@@ -266,14 +269,14 @@ def test_import_stays_enabled_when_some_sample_times_fit_the_chosen_format(wizar
 
     source = tmp_path / "visits.csv"
     source.write_text("email,event,time\n"
-                      "a@example.com,visit,31/01/2025 10:00\n"
-                      "b@example.com,visit,2025-01-02T10:00:00Z\n"
-                      "c@example.com,visit,2025-01-03T10:00:00Z\n", encoding="utf-8")
+                      "a@example.com,visit,2025-01-31T10:00:00Z\n"
+                      "b@example.com,visit,31/01/2025 10:00\n"
+                      "c@example.com,visit,30/01/2025 10:00\n", encoding="utf-8")
     wizard = wizard_for("events", source)
     wizard.next()
     wizard.next()
     page = wizard.mapping_page
-    _choose(page.date_format, "dmy")
+    _choose(page.date_format, "mdy")
     commit = wizard.button(QtWidgets.QWizard.WizardButton.CommitButton)
     assert page.isComplete() and commit.isEnabled() and not page.plan_error
     # The rows that will be skipped are still said.

@@ -1,0 +1,87 @@
+"""Shop exports as they come: WooCommerce orders whose hand-typed row writes its date month/day,
+Shopify orders whose times carry their offsets and whose phone orders have no e-mail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from engine.cli import main
+from engine.track.csv_import import ImportOptions, dates_used_before, import_events
+
+WOO = ("Order Number,Order Date,Billing Email Address,Order Total\n"
+       "4501,2026-08-20 10:22:05,claire@example.fr,90.00\n"
+       "4502,2026-11-02 09:13:22,anna@example.de,35.90\n"
+       "4505,11/03/2026 14:05,frank@example.ie,25.00\n")
+
+SHOPIFY = ("Name,Email,Phone,Created at,Total\n"
+           "#1001,anna@example.de,,2026-10-02 14:23:11 +0200,150.00\n"
+           "#1002,bo@example.com,,2026-06-15 09:01:44 -0400,39.00\n"
+           "#1006,,+49 171 9876543,2026-11-01 18:00:00 +0100,12.00\n")
+
+
+def _file(tmp_path: Path, text: str, name: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _options(**kwargs) -> ImportOptions:
+    return ImportOptions(event_name="order_completed", time_zone="Europe/Berlin", **kwargs)
+
+
+def test_a_month_day_format_chosen_still_reads_the_iso_dates_beside_it(ws, tmp_path):
+    path = _file(tmp_path, WOO, "woo.csv")
+    result = import_events(ws, path, _options(date_format="mdy"))
+    assert (result.imported, result.skipped) == (3, 0), result.errors
+    # The format was chosen: the preview's "could be day/month or month/day" is not repeated.
+    assert not any("could be day/month or month/day" in w for w in result.warnings)
+    (typed,) = ws.customer_events(ws.find_customer("email", "frank@example.ie"))
+    assert typed.occurred_at == datetime(2026, 11, 3, 13, 5, tzinfo=UTC)
+    (iso,) = ws.customer_events(ws.find_customer("email", "claire@example.fr"))
+    assert iso.occurred_at == datetime(2026, 8, 20, 8, 22, 5, tzinfo=UTC)
+
+
+def test_the_file_is_read_again_in_the_date_format_chosen_before(ws, tmp_path):
+    path = _file(tmp_path, WOO, "woo.csv")
+    import_events(ws, path, _options(date_format="mdy"))
+    assert dates_used_before(ws, "csv:woo.csv") == "mdy"
+
+    again = import_events(ws, path, _options())  # no format given: the one chosen before
+    assert (again.imported, again.duplicates) == (0, 3)
+    assert again.date_format_kept == "mdy" and not again.warnings
+
+    other = import_events(ws, path, _options(date_format="dmy"), dry_run=True)
+    assert any("woo.csv was imported before with dates read as month/day/year" in w for w in other.warnings)
+    assert other.imported == 1  # 11/03 read as 11 March: another event, as the warning says
+    assert dates_used_before(ws, "csv:woo.csv") == "mdy"  # a dry run records nothing
+
+
+def test_the_command_says_which_date_format_it_kept_and_not_the_zone_of_times_with_offsets(tmp_path, capsys):
+    workspace = str(tmp_path / "ws")
+    woo = _file(tmp_path, WOO, "woo.csv")
+    assert main(["import", "events", str(woo), "--workspace", workspace, "--event-name", "order_completed",
+                 "--date-format", "mdy", "--time-zone", "Europe/Berlin"]) == 0
+    capsys.readouterr()
+    assert main(["import", "events", str(woo), "--workspace", workspace, "--event-name", "order_completed"]) == 0
+    out = capsys.readouterr().out
+    assert "dates were read as month/day/year (12/31/2024 6:30 PM), as when the file was imported before" in out
+    assert "could be day/month or month/day" not in out
+
+    shopify = _file(tmp_path, SHOPIFY, "shopify.csv")
+    assert main(["import", "events", str(shopify), "--workspace", workspace, "--event-name", "order_completed"]) == 0
+    out = capsys.readouterr().out
+    assert "times written without a zone" not in out  # every time carries its offset
+
+
+def test_a_row_without_the_identifier_points_at_the_phone_column(ws, tmp_path):
+    path = _file(tmp_path, SHOPIFY, "shopify.csv")
+    result = import_events(ws, path, _options(mapping={"Email": "identifiers.email"}))
+    assert (result.imported, result.skipped) == (2, 1)
+    assert result.zones_written
+    [hint] = [w for w in result.warnings if "no customer identifier in 'Email'" in w]
+    assert "'Phone' may identify its customer" in hint and "--map 'Phone=identifiers.phone'" in hint
+
+    mapped = import_events(ws, path, _options(mapping={"Phone": "identifiers.phone"}))
+    assert (mapped.imported, mapped.duplicates, mapped.skipped) == (1, 2, 0)
+    assert not any("no customer identifier" in w for w in mapped.warnings)
