@@ -321,6 +321,10 @@ class ImportResult:
     customers_updated: int = 0
     #: Events stored already, or repeated in the file (event import).
     duplicates: int = 0
+    #: Rows that continue the event of the row above, with the same event id (an order's line
+    #: items; event import with an event id column, :attr:`event_id_column`).
+    continued: int = 0
+    event_id_column: str = ""
     #: Breaches of the tracking plan among the events imported (unknown event, missing or mistyped
     #: property; one event can count several), added to the Tracking panel's counts.
     plan_violations: int = 0
@@ -368,7 +372,7 @@ class ImportResult:
     def good_rows(self) -> int:
         """Rows that were imported or had nothing new in them."""
         if self.kind == "events":
-            return self.imported + self.duplicates
+            return self.imported + self.duplicates + self.continued
         return self.rows_read - self.skipped
 
     def summary(self) -> str:
@@ -380,6 +384,9 @@ class ImportResult:
                 done.append(_count(self.created, "new customer"))
             if self.duplicates:
                 done.append(_count(self.duplicates, "duplicate"))
+            if self.continued:
+                done.append(f"{_count(self.continued, 'row')} adding to the event above (same "
+                            f"'{self.event_id_column}')")
         else:
             done = [_count(self.created, "customer") + f" {verb}created", f"{self.updated:,} {verb}updated"]
             if self.unchanged:
@@ -436,6 +443,8 @@ class ColumnInfo:
     #: see :func:`~engine.track.csv_types.most_read_dates`), and how many it reads.
     as_dates: ColumnType | None = None
     dates: int = 0
+    #: Every sampled value is written like an order number (``#1001``), as Shopify's "Name" is.
+    order_numbers: bool = False
 
 
 @dataclass(frozen=True)
@@ -585,6 +594,17 @@ _EVENT_HEADERS = ("event", "event_name", "eventname", "event_type", "action", "a
                   "nome_do_evento", "ação", "acao", "atividade", "事件", "事件名", "事件名称", "事件类型")
 _TIME_HEADERS = ("time", "timestamp", "occurred_at", "event_time", "datetime", "date", "created_at",
                  "ts", "at", "时间", "日期", "发生时间")
+#: Headers of the column that tells an event from every other (an order's number): rows that repeat
+#: it are one event (an order's line items, an export of the same orders again). As :func:`_norm`
+#: writes them.
+_EVENT_ID_HEADERS = ("event_id", "eventid", "message_id", "messageid", "order_id", "orderid", "order_number",
+                     "ordernumber", "order_no", "order_no.", "order_#", "order_name", "transaction_id",
+                     "transactionid", "bestellnummer", "bestell_nr", "bestell_nr.", "auftragsnummer",
+                     "numéro_de_commande", "numero_de_commande", "n°_de_commande", "no_de_commande",
+                     "número_de_pedido", "numero_de_pedido", "id_pedido", "numero_ordine", "订单号", "订单编号",
+                     "订单id", "订单_id", "订单号码")
+#: An order number as shops write it in a column named just "Name" (Shopify: ``#1001``).
+_ORDER_NUMBER = re.compile(r"#\d+")
 _TAG_HEADERS = ("tags", "tag", "labels", "标签")
 _ZONE_HEADERS = ("time_zone", "timezone", "tz", "时区")
 _CHANNEL_WORDS = {"email": "email", "mail": "email", "e-mail": "email", "e_mail": "email", "newsletter": "email",
@@ -699,6 +719,11 @@ def suggest_mapping(kind: Kind, columns: Sequence[ColumnInfo]) -> tuple[dict[str
         if time_col is not None:
             mapping[time_col.name] = "time"
             taken.add(time_col.name)
+        id_col = next((c for c in columns if c.name not in taken and c.type.name in ("text", "int")
+                       and (_norm(c.name) in _EVENT_ID_HEADERS or c.order_numbers)), None)
+        if id_col is not None:
+            mapping[id_col.name] = "event_id"
+            taken.add(id_col.name)
         for info in columns:
             if info.name not in taken:
                 mapping[info.name] = f"properties.{info.name}"
@@ -762,7 +787,10 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
             as_dates, dates = column_type, len(values) - empty - misfits
         else:
             as_dates, dates = most_read_dates(values, name) or (None, 0)
-        columns.append(ColumnInfo(index, name, column_type, empty, len(values), misfits, as_dates, dates))
+        present = [v.strip() for v in values if v.strip()]
+        order_numbers = bool(present) and all(map(_ORDER_NUMBER.fullmatch, present))
+        columns.append(ColumnInfo(index, name, column_type, empty, len(values), misfits, as_dates, dates,
+                                  order_numbers))
         if column_type.ambiguous:
             warnings.append(ambiguous_dates_warning(name))
         if column_type.unsure_separator:
@@ -903,7 +931,9 @@ def _parse_target(text: str, kind: Kind, column: str) -> tuple[str, ColumnType |
         target = "time"
     if target in ("timezone", "tz"):
         target = "time_zone"
-    allowed_plain = {"events": ("event", "time"), "customers": ("tags", "time_zone")}[kind]
+    if target in ("order_id", "order_number"):
+        target = "event_id"
+    allowed_plain = {"events": ("event", "time", "event_id"), "customers": ("tags", "time_zone")}[kind]
     prefixes = {"events": ("identifiers", "properties"),
                 "customers": ("identifiers", "attributes", "consent")}[kind]
     prefix, dot, key = target.partition(".")
@@ -1051,7 +1081,7 @@ def _column_type(target: str, info: ColumnInfo, forced: ColumnType | None, optio
     if target.startswith("identifiers."):
         # Identifiers are the file's text, but for a spreadsheet's leading apostrophe ('01234).
         return ColumnType("text", apostrophe=info.type.apostrophe), True
-    if target in ("event", "tags", "time_zone"):
+    if target in ("event", "event_id", "tags", "time_zone"):
         return ColumnType("text"), True
     if target.startswith("consent."):
         return ColumnType("bool", statuses=True), True
@@ -1430,8 +1460,8 @@ def _remember_mapping(ws: Workspace, kind: Kind, source: Preview, plan: ImportPl
     targets.update(dict.fromkeys(plan.skipped, "skip"))
     types = {c.name: c.type.name for c in plan.columns
              if c.type.name != inferred.get(c.name) and c.type.name not in ("date", "datetime")
-             and not c.target.startswith(("identifiers.", "consent.")) and c.target not in ("event", "time", "tags",
-                                                                                             "time_zone")}
+             and not c.target.startswith(("identifiers.", "consent.")) and c.target not in ("event", "event_id", "time",
+                                                                                             "tags", "time_zone")}
     text = json.dumps({"targets": targets, "types": types, "id_column": plan.id_column, "id_kind": plan.id_kind},
                       ensure_ascii=False, sort_keys=True)
     key = _mapping_key(kind, source.header)
@@ -1666,7 +1696,8 @@ class _Import:
         self.on_events = on_events
         self.tracking_plan = current_plan(ws) if plan.kind == "events" else None
         self.result = ImportResult(kind=plan.kind, path=str(path), encoding=first.encoding,
-                                   delimiter=first.delimiter, dry_run=dry_run, mapping=plan.describe())
+                                   delimiter=first.delimiter, dry_run=dry_run, mapping=plan.describe(),
+                                   event_id_column=next((c.name for c in plan.of("event_id")), ""))
         self.batches = self._converter()
         self.converters = self.batches.converters
         self.kept_as_text: dict[str, KeptAsText] = defaultdict(KeptAsText)
@@ -2049,6 +2080,7 @@ class _EventImport(_Import):
         result = self.result
         result.rows_read += rows.rows_read
         result.blank_rows += rows.blank_rows
+        result.continued += rows.continued
         self._errors(rows.errors)
         for column, kept in rows.kept_as_text.items():
             self.kept_as_text[column].merge(kept)

@@ -1284,6 +1284,9 @@ class ColumnPlan:
         return self.target.partition(".")[2]
 
     def describe(self) -> str:
+        if self.target == "event_id":
+            return (f"{self.name} → event_id (rows with the same value are one event; kept as the property "
+                    f"'{self.name}' too)")
         return f"{self.name} → {self.target} ({self.type.describe()})"
 
 
@@ -1713,6 +1716,8 @@ class EventRows:
     pairs: list[list[tuple[str, str]]] | None = None
     numbers: list[int] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+    #: Rows left out because they continue the event of the row above (same event id).
+    continued: int = 0
 
     # Sent through a pipe with a text column as one string, which the receiver splits: that is
     # about three times cheaper than pickling a list of strings. Names and identifiers are the file's
@@ -1726,6 +1731,7 @@ class EventRows:
             return False
         self.records += later.records
         self.rows_read += later.rows_read
+        self.continued += later.continued
         self.blank_rows += later.blank_rows
         self.errors += later.errors
         for column, kept in later.kept_as_text.items():
@@ -1788,7 +1794,17 @@ class EventConverter(BatchConverter):
         time_conv = self.converters[self.time_plan.index]
         assert isinstance(time_conv, DateTimeConverter)
         self.time_conv = time_conv
-        self.prop_plans = sorted(self.of("properties"), key=lambda c: c.key)
+        #: The column that tells an event from every other (an order's number), if one is mapped:
+        #: it makes the dedup key instead of the time and properties, so that an export of the
+        #: same orders with a changed status adds nothing, and rows that repeat the row above's
+        #: (an order's line items) are that event. Its values are a property too.
+        self.event_id_plan = next(iter(self.of("event_id")), None)
+        props = self.of("properties")
+        if self.event_id_plan is not None:
+            props.append(replace(self.event_id_plan, target=f"properties.{self.event_id_plan.name}"))
+        self.prop_plans = sorted(props, key=lambda c: c.key)
+        #: The dedup hash of the last row with an event id (rows after it with the same continue it).
+        self._last_event = ""
         self.prop_keys = [encode_basestring(c.key) for c in self.prop_plans]
         self.template = "{" + ", ".join(k.replace("%", "%%") + ": %s" for k in self.prop_keys) + "}"
         self.single_kind = self.id_plans[0].key if len(self.id_plans) == 1 else None
@@ -1832,6 +1848,7 @@ class EventConverter(BatchConverter):
         else:
             names = [self.event_name or ""] * n
         times = self._times(columns[self.time_plan.index], bad)
+        event_ids = list(map(str.strip, columns[self.event_id_plan.index])) if self.event_id_plan else None
         if times and max(times) > self.future_after:
             after, cells, column = self.future_after, columns[self.time_plan.index], self.time_plan.name
             notes.extend((index, FUTURE, column, cells[index]) for index, when in enumerate(times) if when > after)
@@ -1857,10 +1874,14 @@ class EventConverter(BatchConverter):
                 ids = list(compress(ids, keep))
             if pairs is not None:
                 pairs = list(compress(pairs, keep))
+            if event_ids is not None:
+                event_ids = list(compress(event_ids, keep))
         if not times:
             return out
         properties = self._properties(fragments, len(times))
         # The hash covers what the event is (who, what, when, with what), not how the file writes it.
+        if event_ids is not None:
+            return self._with_event_ids(out, ids, pairs, names, times, properties, event_ids, numbers, lines)
         if ids is not None:
             kind = (self.single_kind or "").replace("%", "%%")
             hashed = map(f"{kind}\x1e%s\x1f%s\x1f%s\x1f%s".__mod__, zip(ids, names, times, properties, strict=True))
@@ -1891,6 +1912,56 @@ class EventConverter(BatchConverter):
         elif out.pairs is not None:
             phones: list[Note] = []
             out.pairs = self.canonical(out.pairs, phones)
+            for index, what, column, value in phones:
+                out.notes.setdefault((what, column), noted(what)).add(numbers[index], value)
+        out.names, out.times, out.properties, out.digests, out.ids = names, times, properties, digests, ids
+        return out
+
+    def _with_event_ids(self, out: EventRows, ids: list[str] | None, pairs: list[list[tuple[str, str]]] | None,
+                        names: list[str], times: list[str], properties: list[str], event_ids: list[str],
+                        numbers: list[int], lines: list[int]) -> EventRows:
+        """:meth:`prepare`'s end for a file with an event id column: the dedup hash covers who, the
+        event's name and its id (a row without one: its time and properties, as usual), and a row
+        whose hash is the row above's continues that event (it is left out and counted)."""
+        if ids is not None:
+            kind = self.single_kind or ""
+            who = [f"{kind}\x1e{value}" for value in ids]
+        else:
+            assert pairs is not None
+            who = ["\x1d".join(sorted(f"{k}\x1e{v}" for k, v in row)) for row in pairs]
+        digests: list[str] = []
+        keep: list[bool] = []
+        last = self._last_event
+        for person, name, when, props, event_id in zip(who, names, times, properties, event_ids, strict=True):
+            data = f"{person}\x1f{name}\x1f\x1e#{event_id}" if event_id else f"{person}\x1f{name}\x1f{when}\x1f{props}"
+            digest = _BLAKE2B_16.copy()
+            digest.update(data.encode())
+            text = digest.hexdigest()
+            continues = bool(event_id) and text == last
+            keep.append(not continues)
+            last = text if event_id else ""
+            digests.append(text)
+        self._last_event = last
+        if not all(keep):
+            out.continued = len(keep) - sum(keep)
+            names, times, properties, digests, numbers, lines = (
+                list(compress(c, keep)) for c in (names, times, properties, digests, numbers, lines))
+            if ids is not None:
+                ids = list(compress(ids, keep))
+            if pairs is not None:
+                pairs = list(compress(pairs, keep))
+        if ids is not None:
+            unread: list[int] = []
+            written = ids
+            ids = canonical_values(self.single_kind or "", ids, self.phone_country, unread)
+            if unread:
+                tally = out.notes.setdefault((PHONE_UNREAD, self.phone_column), noted(PHONE_UNREAD))
+                for index in unread:
+                    tally.add(numbers[index], written[index])
+        elif pairs is not None:
+            out.numbers, out.lines = numbers, lines
+            phones: list[Note] = []
+            out.pairs = self.canonical(pairs, phones)
             for index, what, column, value in phones:
                 out.notes.setdefault((what, column), noted(what)).add(numbers[index], value)
         out.names, out.times, out.properties, out.digests, out.ids = names, times, properties, digests, ids

@@ -130,7 +130,8 @@ def add_commands(sub: argparse._SubParsersAction,
                     "rows were imported but the report could not be written, 130 when interrupted. With --json the result, or "
                     "{\"error\": ..., \"where\": ...} when the import is refused, is one JSON object on stdout.",
         epilog="Fields for --map: identifiers.<kind> (email, phone, user_id, anonymous_id, distinct_id, "
-               "custom:<name>), skip; events: event, time, properties.<name>; customers: "
+               "custom:<name>), skip; events: event, time, event_id (an order number: rows with the same "
+               "one and time are one event), properties.<name>; customers: "
                "attributes.<name>, consent.<channel> (e.g. consent.email), tags, time_zone. Add :TYPE to "
                "force a type (text, int, float, bool, date, datetime, email, phone), e.g. "
                "--map zip=attributes.zip:text. Columns not mapped keep the suggested field "

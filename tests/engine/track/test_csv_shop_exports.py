@@ -85,3 +85,53 @@ def test_a_row_without_the_identifier_points_at_the_phone_column(ws, tmp_path):
     mapped = import_events(ws, path, _options(mapping={"Phone": "identifiers.phone"}))
     assert (mapped.imported, mapped.duplicates, mapped.skipped) == (1, 2, 0)
     assert not any("no customer identifier" in w for w in mapped.warnings)
+
+
+SHOPIFY_ITEMS = ("Name,Email,Financial Status,Created at,Total,Lineitem name\n"
+                 "#1001,anna@example.de,paid,2026-10-02 14:23:11 +0200,150.00,Blue Mug\n"
+                 "#1001,anna@example.de,,2026-10-02 14:23:11 +0200,,Tea Sampler\n"
+                 "#1001,anna@example.de,,2026-10-02 14:23:11 +0200,,Gift wrap\n"
+                 "#1002,bo@example.com,paid,2026-06-15 09:01:44 -0400,39.00,Green Mug\n"
+                 "#1003,anna@example.de,paid,2026-11-02 10:00:00 +0100,20.00,Spoon\n")
+
+
+def test_an_orders_line_items_are_one_event_and_the_next_export_adds_nothing(ws, tmp_path):
+    path = _file(tmp_path, SHOPIFY_ITEMS, "orders_export.csv")
+    result = import_events(ws, path, _options())
+    assert (result.rows_read, result.imported, result.continued, result.duplicates) == (5, 3, 2, 0)
+    assert result.event_id_column == "Name"
+    assert "2 rows adding to the event above (same 'Name')" in result.summary()
+    anna = ws.customer_events(ws.find_customer("email", "anna@example.de"))
+    assert sorted(e.properties["Name"] for e in anna) == ["#1001", "#1003"]
+    first = next(e for e in anna if e.properties["Name"] == "#1001")
+    assert first.properties["Total"] == 150.0 and first.properties["Lineitem name"] == "Blue Mug"
+
+    # Next week's export: the same orders, one refunded since, and a new one.
+    later = SHOPIFY_ITEMS.replace("#1002,bo@example.com,paid", "#1002,bo@example.com,refunded") + \
+        "#1004,bo@example.com,paid,2026-11-20 12:00:00 +0100,15.00,Cup\n"
+    again = import_events(ws, _file(tmp_path, later, "orders_export_week2.csv"), _options())
+    assert (again.imported, again.duplicates, again.continued) == (1, 3, 2)
+    assert len(ws.customer_events(ws.find_customer("email", "bo@example.com"))) == 2
+
+
+def test_an_event_id_column_is_named_on_the_command_line_and_rows_without_one_are_events_as_before(ws, tmp_path):
+    text = ("email,event,time,ref\n"
+            "ana@example.com,Bought,2026-11-20 09:00,A-1\n"
+            "ana@example.com,Bought,2026-11-20 09:00,A-1\n"
+            "ana@example.com,Bought,2026-11-20 09:05,\n"
+            "ana@example.com,Bought,2026-11-20 09:05,\n"
+            "ana@example.com,Bought,2026-11-21 10:00,A-1\n")
+    path = _file(tmp_path, text, "purchases.csv")
+    result = import_events(ws, path, ImportOptions(time_zone="UTC", mapping={"ref": "event_id"}))
+    # Row 3 continues row 2; rows 4 and 5 (no id) are one event by their content, as without an id
+    # column; row 6 has A-1 at another time: an event of its own (an id names an event at its time).
+    assert (result.imported, result.continued, result.duplicates) == (3, 1, 1)
+    again = import_events(ws, path, ImportOptions(time_zone="UTC", mapping={"ref": "event_id"}))
+    assert (again.imported, again.continued, again.duplicates) == (0, 1, 4)
+    assert any(line.startswith("ref → event_id") for line in result.mapping)
+
+
+def test_line_items_read_by_a_second_process_make_the_same_events(ws, tmp_path):
+    path = _file(tmp_path, SHOPIFY_ITEMS, "orders_export.csv")
+    result = import_events(ws, path, _options(parallel=True))
+    assert (result.rows_read, result.imported, result.continued, result.duplicates) == (5, 3, 2, 0)
