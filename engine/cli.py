@@ -292,7 +292,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from engine.templates import load_template
 
     if getattr(args, "db", None):
-        location: str | Path = args.db
+        location: str | Path = workspace_location(args) or ""
     elif getattr(args, "workspace", None):
         location = args.workspace
     else:
@@ -669,8 +669,15 @@ def add_workspace_options(p: argparse.ArgumentParser) -> None:
 
 
 def workspace_location(args: argparse.Namespace) -> str | None:
-    """The workspace a command should open: ``--db`` or ``--workspace``, else the default."""
-    return getattr(args, "db", None) or getattr(args, "workspace", None)
+    """The workspace a command should open: ``--db`` or ``--workspace``, else the default. A ``--db``
+    that is not a database URL is refused (a WorkspaceError), rather than taken for a folder."""
+    db = getattr(args, "db", None)
+    if db:
+        from engine.store.workspace import database_url
+
+        database_url(db)
+        return db
+    return getattr(args, "workspace", None)
 
 
 def _suppressed_workspace_options(p: argparse.ArgumentParser) -> None:

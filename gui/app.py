@@ -90,8 +90,10 @@ def install_translations(app: QtWidgets.QApplication) -> None:
 
 
 def open_workspace(workspace: str | None, db: str | None):
-    from engine.store.workspace import Workspace
+    from engine.store.workspace import Workspace, database_url
 
+    if db:
+        database_url(db)  # a --db that is not a URL is refused, not taken for a folder
     return Workspace.open(db or workspace)
 
 

@@ -13,6 +13,7 @@ Every method is one short transaction and returns plain values (:class:`JourneyI
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -100,6 +101,34 @@ class VersionInfo:
     note: str
 
 
+#: The password part of a URL that may not parse: what lies between ``user:`` and the last ``@``.
+_URL_PASSWORD = re.compile(r"(://[^:/@]*:)(.*)@")
+
+
+def hide_password(text: str) -> str:
+    """``text``, a database URL as typed (it may not parse), with its password replaced by ``***``."""
+    return _URL_PASSWORD.sub(r"\1***@", text, count=1)
+
+
+def database_url(text: str) -> URL:
+    """A database URL as typed on a command line (``--db``), checked: a WorkspaceError that names
+    what is wrong, never showing the password. ``postgres://`` and ``postgresql://`` mean the
+    PostgreSQL driver Journey Studio installs (``postgresql+psycopg://``)."""
+    text = text.strip()
+    if "://" not in text:
+        raise WorkspaceError("is not a database URL; write one such as postgresql+psycopg://user@host/database "
+                             "(for a workspace folder or file, use --workspace)", where=hide_password(text))
+    try:
+        url = make_url(text)
+    except (sa_exc.ArgumentError, ValueError):
+        raise WorkspaceError("is not a valid database URL (postgresql+psycopg://user:password@host:port/database); "
+                             "write @, : and / inside the user name or password as %40, %3A and %2F",
+                             where=hide_password(text)) from None
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
 def alembic_config() -> Config:
     """The Alembic configuration of the workspace schema, built in code (no ``alembic.ini``)."""
     config = Config()
@@ -139,10 +168,7 @@ class Workspace(CustomerStore):
         if path_or_url is None:
             return cls._open_sqlite(default_workspace_path(), create=create, read_only=read_only)
         if isinstance(path_or_url, str) and "://" in path_or_url:
-            try:
-                url = make_url(path_or_url)
-            except sa_exc.ArgumentError:
-                raise WorkspaceError("is not a valid database address", where=path_or_url) from None
+            url = database_url(path_or_url)
             if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
                     and not url.database.startswith("file:"):
                 return cls._open_sqlite(Path(url.database), create=create, read_only=read_only)
