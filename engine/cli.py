@@ -379,10 +379,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from engine.channels import RecordingChannel
     from engine.channels.smtp import SmtpChannel
     from engine.runtime.clock import RealClock
-    from engine.runtime.live import LiveEngine, WatchedChannel, _plural
+    from engine.runtime.live import LiveEngine, _plural
     from engine.store.workspace import Workspace
 
     location = getattr(args, "db", None) or getattr(args, "workspace", None)
@@ -393,10 +392,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         if stop.is_set():  # asked twice: stop now, even in the middle of a pass
             raise KeyboardInterrupt
         stop.set()
-
-    def _log_undelivered(message, _result) -> None:
-        _say(f"not delivered ({message.channel_kind} via '{message.channel}'): to {message.to or '-'}: "
-             f"{message.subject or message.body[:60]!r}")
 
     wake = threading.Event()  # set by a stop request and by the collector's new events
 
@@ -436,34 +431,30 @@ def cmd_run(args: argparse.Namespace) -> int:
                 connected = _connected_channels(ws)
                 warned: set[str] = set()
                 said: set[str] = set()
+                unreachable: str | None = None  # why the last pass could not reach the workspace
+                unreachable_errors = _unreachable_errors()
                 while True:
-                    for account, kind in _live_channel_accounts(ws, registry).items():
-                        if account in counted:
-                            continue
-                        if smtp is not None and kind == "email":
-                            counted[account] = smtp
-                        elif account in connected:
-                            counted[account] = connected[account]
-                            _warn_unavailable(account, connected[account], warned)
-                        else:
-                            why = (f"there is no channel account '{account}': add one with 'journey-studio channels "
-                                   f"add {account} --kind ...'" + (" or give --smtp-host" if kind == "email" else ""))
-                            if account not in warned:
-                                warned.add(account)
-                                _err(f"warning: messages through channel '{account}' are NOT delivered ({why}); "
-                                     "they are logged and recorded as failed, never silently dropped")
-                            # A fresh recording channel per message would keep nothing; this one is
-                            # emptied as it goes, so a long-running process does not grow.
-                            sink = RecordingChannel(fail=True, fail_reason=f"channel '{account}' is not connected "
-                                                                           f"({why}); not sent")
-
-                            def _log(message, result, sink=sink) -> None:
-                                sink.attempts.clear()
-                                _log_undelivered(message, result)
-
-                            counted[account] = WatchedChannel(sink, _log)
-                    engine.set_channels(counted)
-                    done = engine.run_pass(stop.is_set)
+                    try:
+                        done = _one_pass(engine, ws, registry, counted, connected, smtp, warned, stop)
+                    except unreachable_errors as exc:
+                        if args.once:
+                            raise
+                        # A database server restarting or a network gone: the collector answers 503
+                        # meanwhile and SDKs send again; passes start over from what is stored, as
+                        # after a restart of this command, once the workspace can be reached.
+                        if unreachable is None:  # said once an outage, whatever each try meets
+                            _err(f"warning: the workspace cannot be reached ({exc}); trying again every "
+                                 f"{_RETRY_S:g} s")
+                        unreachable = str(exc)
+                        engine = LiveEngine(ws, registry, RealClock())
+                        wake.wait(min(args.interval, _RETRY_S))
+                        wake.clear()
+                        if stop.is_set():
+                            break
+                        continue
+                    if unreachable is not None:
+                        _say("the workspace can be reached again; journeys go on")
+                        unreachable = None
                     report, said = pass_report(done, said)
                     if args.once and not report:
                         report = done.describe(problems=False)  # one pass asked for: say what it did, even nothing
@@ -489,6 +480,58 @@ def cmd_run(args: argparse.Namespace) -> int:
     if stop.is_set():
         _say("stopped")
     return 0
+
+
+def _log_undelivered(message, _result) -> None:
+    _say(f"not delivered ({message.channel_kind} via '{message.channel}'): to {message.to or '-'}: "
+         f"{message.subject or message.body[:60]!r}")
+
+
+#: How often ``run`` tries again while the workspace cannot be reached (seconds).
+_RETRY_S = 5.0
+
+
+def _unreachable_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy import exc as sa_exc
+
+    from engine.errors import WorkspaceError
+
+    return WorkspaceError, sa_exc.OperationalError, sa_exc.InterfaceError
+
+
+
+def _one_pass(engine, ws, registry, counted: dict, connected: dict, smtp, warned: set[str], stop):
+    """One pass of ``run``: channels for the live journeys' accounts, then :meth:`LiveEngine.run_pass`."""
+    from engine.channels import RecordingChannel
+    from engine.runtime.live import WatchedChannel
+
+    for account, kind in _live_channel_accounts(ws, registry).items():
+        if account in counted:
+            continue
+        if smtp is not None and kind == "email":
+            counted[account] = smtp
+        elif account in connected:
+            counted[account] = connected[account]
+            _warn_unavailable(account, connected[account], warned)
+        else:
+            why = (f"there is no channel account '{account}': add one with 'journey-studio channels "
+                   f"add {account} --kind ...'" + (" or give --smtp-host" if kind == "email" else ""))
+            if account not in warned:
+                warned.add(account)
+                _err(f"warning: messages through channel '{account}' are NOT delivered ({why}); "
+                     "they are logged and recorded as failed, never silently dropped")
+            # A fresh recording channel per message would keep nothing; this one is
+            # emptied as it goes, so a long-running process does not grow.
+            sink = RecordingChannel(fail=True, fail_reason=f"channel '{account}' is not connected "
+                                                           f"({why}); not sent")
+
+            def _log(message, result, sink=sink) -> None:
+                sink.attempts.clear()
+                _log_undelivered(message, result)
+
+            counted[account] = WatchedChannel(sink, _log)
+    engine.set_channels(counted)
+    return engine.run_pass(stop.is_set)
 
 
 def _warn_unavailable(account: str, channel, warned: set[str]) -> None:

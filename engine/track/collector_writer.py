@@ -458,6 +458,11 @@ class _Checkpointer:
                 conn.close()
 
 
+#: A request the workspace could not store is logged at most once in this many seconds (the others
+#: are counted in the next line): while a database server is down, every request fails.
+FAIL_LOG_EVERY_S = 30.0
+
+
 class GroupWriter:
     """The writer thread; see the module docstring.
 
@@ -472,6 +477,9 @@ class GroupWriter:
         self.on_done = on_done
         self.on_events = on_events
         self.stats = WriterStats()
+        #: When a failed request was last logged, and the failures since (see :data:`FAIL_LOG_EVERY_S`).
+        self._failure_logged_at = -FAIL_LOG_EVERY_S
+        self._unlogged_failures = 0
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._handoff: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="collector-writer", daemon=True)
@@ -767,8 +775,17 @@ class GroupWriter:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         job.error = (f"the workspace refused these events: {detail}" if refused else
                      "the workspace database failed; nothing was stored, send the request again")
-        log.error("the collector could not store a request of %d messages: %s: %s", len(job.messages),
-                  type(exc).__name__, detail)
+        # Once every FAIL_LOG_EVERY_S at most: while a database server is down, every request fails.
+        now = time.monotonic()
+        self._unlogged_failures += 1
+        if now - self._failure_logged_at >= FAIL_LOG_EVERY_S:
+            count = len(job.messages)
+            more = self._unlogged_failures - 1
+            log.error("the collector could not store a request of %d message%s: %s: %s%s", count,
+                      "" if count == 1 else "s", type(exc).__name__, detail,
+                      f" ({more} more request{'' if more == 1 else 's'} failed since the last such line)"
+                      if more else "")
+            self._failure_logged_at, self._unlogged_failures = now, 0
 
     def _hand_off(self) -> None:
         assert self.on_events is not None
