@@ -11,8 +11,8 @@ row and says what is wrong under the tree.
 As the rules change, the count and a sample of matching customers are recomputed on a worker
 thread (:mod:`gui.background`) after a short pause, so typing never waits for the database.
 
-Names are matched exactly, so a typo silently finds no one: the name, tag and value fields complete
-(ignoring capitals, anywhere in the name) from what the workspace holds
+Names are matched exactly (tags in any case), so a typo silently finds no one: the name, tag and
+value fields complete (ignoring capitals, anywhere in the name) from what the workspace holds
 (:func:`engine.track.segments.known_names`, read when the window opens), and after each count a row
 naming an event never received or an attribute no customer has says so under it, with the closest
 known name (:func:`~engine.track.segments.missing_names`, :func:`~engine.track.segments.closest_name`);
@@ -429,13 +429,17 @@ class _FilterRow(QtWidgets.QWidget):
 
 
 class EventEditor(QtWidgets.QWidget):
-    """did / did not do EVENT at least N times in the last D days, where property filters hold."""
+    """did / did not do EVENT at least N times in the last D days, where property filters hold.
+
+    The event name is a noun: the row reads "did not do [order_completed] at all [in the last 60
+    days]" (a negated rule's count of 1 shows as "at all") or "did [order_completed] [at least 2
+    times] [in the last 90 days]"."""
 
     changed = Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None):
         super().__init__(parent)
-        self.did = _Combo({True: self.tr("did"), False: self.tr("did not")}, self)
+        self.did = _Combo({True: self.tr("did"), False: self.tr("did not do")}, self)
         self.event = QtWidgets.QLineEdit(self)
         self.event.setPlaceholderText(self.tr("event, e.g. order_completed"))
         self.event.setMinimumWidth(120)
@@ -447,6 +451,8 @@ class EventEditor(QtWidgets.QWidget):
         self.min_count.setPrefix(self.tr("at least "))
         self.min_count.valueChanged.connect(self._count_suffix)
         self._count_suffix(1)
+        self.did.currentIndexChanged.connect(self._count_words)
+        self._count_words()
         self.within = _Spin(self)
         self.within.setRange(0, 36_500)
         self.within.setSpecialValueText(self.tr("ever"))
@@ -485,6 +491,10 @@ class EventEditor(QtWidgets.QWidget):
 
     def _count_suffix(self, n: int) -> None:
         self.min_count.setSuffix(self.tr(" time") if n == 1 else self.tr(" times"))
+
+    def _count_words(self, *_args) -> None:
+        """A negated rule's least count reads "at all" ("did not do X at all"), not "at least 1 time"."""
+        self.min_count.setSpecialValueText("" if self.did.key() else self.tr("at all"))
 
     def add_filter(self, data: dict[str, Any] | None = None) -> _FilterRow:
         row = _FilterRow(self)
@@ -557,6 +567,9 @@ class ConditionRow(QtWidgets.QFrame):
         self.tag_has = _Combo({True: self.tr("has the tag"), False: self.tr("does not have the tag")}, tag_page)
         self.tag = QtWidgets.QLineEdit(tag_page)
         self.tag.setPlaceholderText(self.tr("tag, e.g. vip"))
+        any_case = self.tr("Capitals do not count: “VIP”, “vip” and “Vip” are one tag.")
+        self.tag_has.setToolTip(any_case)
+        self.tag.setToolTip(any_case)
         tag_row = QtWidgets.QHBoxLayout(tag_page)
         tag_row.setContentsMargins(0, 0, 0, 0)
         tag_row.addWidget(self.tag_has)
@@ -1799,13 +1812,7 @@ def _hint(row: ConditionRow, known: KnownNames, missing_events: set[str], missin
                 return fill(translate("SegmentBuilder", "Customers have ‘%1’, not ‘%2’: “is” matches capitals "
                                                         "exactly (“contains” ignores them)."), other, value)
         return ""
-    if kind == "tag":
-        tag = row.tag.text().strip()
-        if tag and tag not in known.tags:
-            other = next((t for t in known.tags if fold(t) == fold(tag)), None)
-            if other is not None:
-                return fill(translate("SegmentBuilder", "Customers are tagged ‘%1’, not ‘%2’: tags match capitals "
-                                                        "exactly."), other, tag)
+    # Tags match in any case (engine.track.segments): "Vip" finds the customers tagged "VIP".
     return ""
 
 

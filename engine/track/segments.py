@@ -47,8 +47,12 @@ Condition semantics
   or (for numeric text) a number equal to it. ``starts_with``: a text prefix. Both ignore the case of
   the letters A–Z only, on every database (SQLite's ``lower`` folds nothing else), so ``É`` and ``é``
   differ. ``%``, ``_`` and backslashes are ordinary characters.
-- Tags: ``has`` (exact, case-sensitive) or not. Consent: granted means ``true`` is recorded for the
-  channel kind; not granted is everything else (``false`` or nothing recorded).
+- Tags: ``has`` or not, in any case: ``VIP``, ``vip`` and ``Vip`` are one tag, and so are ``ÄRGER``
+  and ``ärger``, ``ВИП`` and ``вип`` (Unicode simple case folding, one letter for one letter: see
+  :func:`case_fold`; accents count, and ``ß`` is not ``ss``). In SQL the tag becomes a pattern of
+  its letters' case variants (:func:`tag_pattern`), bound as a parameter.
+  Consent: granted means ``true`` is recorded for the channel kind; not granted is everything else
+  (``false`` or nothing recorded).
 - Events: the number of events named ``event`` (exactly) that pass every property filter and
   occurred at or before ``now`` and, with ``within_days``, at or after ``now - within_days``;
   ``did`` means at least ``min_count``, ``did: false`` means fewer.
@@ -64,10 +68,13 @@ PostgreSQL or in Python; SQLite reads them as very large floats.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
+import sys
 from abc import ABC, abstractmethod
+from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -194,6 +201,88 @@ def fold(text: str) -> str:
     """``text`` with the letters A–Z lower-cased and nothing else changed: the case folding every
     supported database performs alike."""
     return text.translate(_ASCII_FOLD)
+
+
+#: An array type of 4-byte code points, and the codec that reads its bytes as text.
+_UCS4 = "I" if array("I").itemsize == 4 else "L"
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+
+
+@functools.cache
+def case_fold_table() -> dict[int, int]:
+    """Unicode simple case folding as ``{code point: code point}``, from Python's own tables: each
+    character that :meth:`str.casefold` turns into one other character, to it; one it turns into
+    several (``ẞ`` into ``ss``), to its lower case when that is one character (``ß``), else to
+    itself (``İ``, left out). No target folds further. Built on first use (a tenth of a second):
+    ranges of characters that fold to themselves are skipped whole."""
+    table: dict[int, int] = {}
+
+    def scan(start: int, end: int) -> None:
+        if end <= 0xD800 or start >= 0xE000:  # surrogates do not decode
+            block = array(_UCS4, range(start, end)).tobytes().decode(_UTF32)
+            if block.casefold() == block:
+                return
+        if end - start > 256:
+            step = (end - start) // 16
+            for first in range(start, end, step):
+                scan(first, min(first + step, end))
+            return
+        for code in range(start, end):
+            if 0xD800 <= code < 0xE000:
+                continue
+            char = chr(code)
+            folded = char.casefold()
+            if len(folded) != 1:
+                folded = char.lower()
+            if len(folded) == 1 and folded != char:
+                table[code] = ord(folded)
+
+    scan(0, sys.maxunicode + 1)
+    return table
+
+
+def case_fold(text: str) -> str:
+    """``text`` with each letter case-folded to one letter (``VIP``, ``Vip`` → ``vip``; ``ÄRGER`` →
+    ``ärger``; ``ẞ`` → ``ß``); accents stay. How tag rules compare tags."""
+    if text.isascii():
+        return text.lower()  # on ASCII text, only A–Z change
+    return text.translate(case_fold_table())
+
+
+@functools.cache
+def _case_variants() -> dict[str, str]:
+    """``{folded letter: every letter that folds to it, itself first}`` (``k``: ``kK`` and the
+    Kelvin sign), for letters with more than one."""
+    variants: dict[str, str] = {}
+    for code, target in sorted(case_fold_table().items()):
+        variants[chr(target)] = variants.get(chr(target), chr(target)) + chr(code)
+    return variants
+
+
+def tag_pattern(tag: str, dialect: str) -> str | None:
+    """The text that :func:`case_fold` folds as it folds ``tag``, as a pattern matching it whole: a
+    PostgreSQL regular expression (``^[vV][iI][pP]$``) or a SQLite GLOB pattern (``[vV][iI][pP]``),
+    each letter a class of its case variants and every other character standing for itself.
+    ``None`` when no character of ``tag`` has another case (``高价值``, ``100%``): only ``tag`` itself
+    matches. Folding maps a letter to a letter, so a match has as many characters as ``tag``."""
+    variants = _case_variants()
+    pieces: list[str] = []
+    cased = False
+    for char in case_fold(tag):
+        alike = variants.get(char)
+        if alike is not None:
+            # Letters only: nothing in a class that means anything there.
+            pieces.append(f"[{alike}]")
+            cased = True
+        elif dialect == "postgresql":
+            # A backslash before anything but a letter or digit stands for that character.
+            pieces.append(char if char.isalnum() or not char.isascii() else "\\" + char)
+        else:
+            pieces.append(f"[{char}]" if char in "*?[" else char)
+    if not cased:
+        return None
+    body = "".join(pieces)
+    return f"^{body}$" if dialect == "postgresql" else body
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,7 +438,7 @@ class PropertyFilter(_Comparison):
 
 
 class TagCondition(_Model):
-    """The customer has (or has not) a tag."""
+    """The customer has (or has not) a tag, in any case (``VIP`` is ``vip``)."""
 
     kind: Literal["tag"] = "tag"
     tag: Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME)]
@@ -628,7 +717,7 @@ def matches(rules: Group | Mapping[str, Any], customer: Any, events: Iterable[An
         raise SegmentInvalid("'now' must be timezone-aware")
     profile = _Profile(dict(_field(customer, "attributes", None) or {}),
                        dict(_field(customer, "consent", None) or {}),
-                       frozenset(_field(customer, "tags", None) or ()),
+                       frozenset(case_fold(t) for t in _field(customer, "tags", None) or () if isinstance(t, str)),
                        [(_field(e, "name", ""), _field(e, "properties", None) or {},
                          _field(e, "occurred_at", None)) for e in events])
     return _match_group(group, profile, moment)
@@ -638,6 +727,7 @@ def matches(rules: Group | Mapping[str, Any], customer: Any, events: Iterable[An
 class _Profile:
     attributes: dict[str, Any]
     consent: dict[str, Any]
+    #: Case-folded (:func:`case_fold`).
     tags: frozenset[str]
     events: list[tuple[str, Mapping[str, Any], datetime | None]]
 
@@ -653,7 +743,7 @@ def _match(condition: Any, profile: _Profile, now: datetime) -> bool:
     if isinstance(condition, AttributeCondition):
         return compare(condition.operator, lookup(profile.attributes, condition.attribute), condition.value)
     if isinstance(condition, TagCondition):
-        return (condition.tag in profile.tags) == condition.has
+        return (case_fold(condition.tag) in profile.tags) == condition.has
     if isinstance(condition, ConsentCondition):
         return (profile.consent.get(condition.channel_kind) is True) == condition.granted
     since = now - timedelta(days=condition.within_days) if condition.within_days is not None else None
@@ -903,7 +993,7 @@ class _Compiler:
             return self.compare(_customers.c.attributes, condition.attribute, condition.operator,
                                 condition.value)
         if isinstance(condition, TagCondition):
-            has = _definite(self._array_holds_text(self._at(_customers.c.tags, ()), condition.tag))
+            has = _definite(self._array_holds_tag(self._at(_customers.c.tags, ()), condition.tag))
             return has if condition.has else not_(has)
         if isinstance(condition, ConsentCondition):
             granted = _definite(self._at(_customers.c.consent, (condition.channel_kind,)).is_true())
@@ -1000,10 +1090,19 @@ class _Compiler:
                                   first == literal(day, String)))
         return or_(*parts) if len(parts) > 1 else parts[0]
 
-    def _array_holds_text(self, value: _Value, text: str) -> ColumnElement[bool]:
+    def _array_holds_tag(self, value: _Value, tag: str) -> ColumnElement[bool]:
+        """An array holding text that :func:`case_fold` folds as it folds ``tag``."""
         source, item = value.elements()
+        pattern = tag_pattern(tag, self.dialect)
+        text = item.text()
+        if pattern is None:
+            same = text == literal(tag, String)
+        elif self.dialect == "postgresql":
+            same = text.op("~", is_comparison=True)(literal(pattern, String))
+        else:
+            same = text.op("GLOB", is_comparison=True)(literal(pattern, String))
         return and_(value.is_array(), exists(select(literal(1)).select_from(source)
-                                             .where(item.is_string(), item.text() == literal(text, String))))
+                                             .where(item.is_string(), same)))
 
     # -- events ---------------------------------------------------------------------------------
     def _event(self, condition: EventCondition) -> ColumnElement[bool]:

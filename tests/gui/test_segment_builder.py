@@ -132,6 +132,43 @@ def test_a_did_not_rule_counts_customers_without_the_event(qtbot, ws, builder):
     _count_is(qtbot, builder, 3)  # 0, 4 and 8 never ordered
 
 
+def test_an_event_row_reads_as_a_sentence(qtbot, ws, builder):
+    """The event name is a noun: "did not do [order_completed] at all [in the last 60 days]", not
+    "did not order_completed at least 1 time"; "did [order_completed] [at least 2 times]"."""
+    _seed(ws)
+    builder.show()
+    row = builder.editor.root.add_condition()
+    row.kind.set_key("event")
+    editor = row.event
+    editor.event.setText("order_completed")
+    editor.within.setValue(60)
+
+    def words() -> list[str]:
+        return [editor.did.currentText(), editor.event.text(), editor.min_count.lineEdit().text(),
+                editor.within.lineEdit().text()]
+
+    assert words() == ["did", "order_completed", "at least 1 time", "in the last 60 days"]
+    editor.did.set_key(False)
+    assert words() == ["did not do", "order_completed", "at all", "in the last 60 days"]
+    assert editor.min_count.value() == 1
+    _count_is(qtbot, builder, 3)  # 0, 4 and 8 never ordered
+    assert builder.editor.root.to_json()["conditions"][0] == {
+        "kind": "event", "event": "order_completed", "did": False, "min_count": 1, "within_days": 60}
+    # More than once: "did not do it at least 2 times", i.e. fewer than 2 times (never, or once).
+    editor.min_count.setValue(2)
+    assert words() == ["did not do", "order_completed", "at least 2 times", "in the last 60 days"]
+    _count_is(qtbot, builder, 6)  # 0, 4 and 8 never ordered; 1, 5 and 9 once
+    editor.min_count.setValue(1)
+    editor.did.set_key(True)
+    assert words() == ["did", "order_completed", "at least 1 time", "in the last 60 days"]
+    # A saved negated rule loads with the same words.
+    loaded = builder.editor.root.add_condition()
+    loaded.load({"kind": "event", "event": "order_completed", "did": False, "min_count": 1, "within_days": None})
+    assert loaded.event.did.currentText() == "did not do"
+    assert loaded.event.min_count.lineEdit().text() == "at all"
+    assert loaded.event.within.lineEdit().text() == "ever"
+
+
 def test_an_injection_looking_value_matches_literally(qtbot, ws, builder):
     _seed(ws)
     odd = ws.upsert_customer({"email": "odd@example.com"}, {"name": "Odd One", "plan": "' OR 1=1 --"})
@@ -369,9 +406,11 @@ def test_names_complete_and_a_name_nothing_has_gets_a_hint(qtbot, ws, builder):
 
     city.kind.set_key("tag")
     assert _completions(city.tag, "v") == ["VIP"]
+    # Tags match in any case: "vip" finds the customer tagged "VIP", and the field says so.
     city.tag.setText("vip")
-    _count_is(qtbot, builder, 0)
-    assert city.hint.text() == "Customers are tagged ‘VIP’, not ‘vip’: tags match capitals exactly."
+    _count_is(qtbot, builder, 1)
+    assert city.hint.text() == ""
+    assert "“VIP”, “vip” and “Vip” are one tag" in city.tag.toolTip()
 
 
 def test_the_sample_title_says_how_many_of_the_matches_it_shows(qtbot, ws, builder, monkeypatch):

@@ -216,7 +216,7 @@ def test_tags_consent_and_empty_groups(ws: Workspace):
     b = ws.upsert_customer({"user_id": "b"}, tags=["vip2"], consent={"email": False})
     c = ws.upsert_customer({"user_id": "c"})
     assert set(store.members(rule({"kind": "tag", "tag": "vip"}), NOW)) == {a}
-    assert set(store.members(rule({"kind": "tag", "tag": "beta"}), NOW)) == set()
+    assert set(store.members(rule({"kind": "tag", "tag": "beta"}), NOW)) == {a}  # any case
     assert set(store.members(rule({"kind": "tag", "tag": "vip", "has": False}), NOW)) == {b, c}
     assert set(store.members(rule({"kind": "consent", "channel_kind": "email"}), NOW)) == {a}
     assert set(store.members(rule({"kind": "consent", "channel_kind": "email", "granted": False}), NOW)) == {b, c}
@@ -225,6 +225,76 @@ def test_tags_consent_and_empty_groups(ws: Workspace):
     assert store.count(rule(match="any"), NOW) == 0
     assert store.count(rule(rule(match="any"), match="any"), NOW) == 0
     assert store.count(rule(rule(), attr("x", "not_exists")), NOW) == 3
+
+
+def test_tags_match_in_any_case(ws: Workspace):
+    """Shopify writes "VIP", a hand-kept list "vip": one tag. Case is folded letter for letter
+    (Unicode simple case folding), alike in SQL and in Python; accents and length still count."""
+    store = SegmentStore(ws)
+    tagged = {tags: ws.upsert_customer({"user_id": f"u{index}"}, tags=list(tags)) for index, tags in enumerate([
+        ("VIP",), ("vip",), ("Vip", "beta"), ("vip2",), ("ÄRGER",), ("ärger",), ("arger",), ("ВИП",), ("вип",),
+        ("ＶＩＰ",), ("ｖｉｐ",), ("STRAẞE",), ("straße",), ("STRASSE",), ("ΟΔΟΣ",), ("οδος",), ("高价值",),
+        ("\u212aelvin",), ("x'; DROP TABLE customers; --",), ("100%",), ("a_b",), ()])}
+    everyone = set(tagged.values())
+
+    def who(tag: str, has: bool = True) -> set[str]:
+        rules = rule({"kind": "tag", "tag": tag, "has": has})
+        found = set(store.members(rules, NOW))
+        assert found == python_members(ws, rules), tag
+        return found
+
+    def owners(*lists: tuple[str, ...]) -> set[str]:
+        return {tagged[tags] for tags in lists}
+
+    vip = owners(("VIP",), ("vip",), ("Vip", "beta"))
+    for spelling in ("VIP", "vip", "Vip", "vIP"):
+        assert who(spelling) == vip, spelling
+        assert who(spelling, has=False) == everyone - vip, spelling
+    assert who("BETA") == owners(("Vip", "beta"))
+    assert who("ärger") == who("ÄRGER") == owners(("ÄRGER",), ("ärger",))  # not "arger": accents count
+    assert who("вИп") == owners(("ВИП",), ("вип",))
+    assert who("ｖＩｐ") == owners(("ＶＩＰ",), ("ｖｉｐ",))  # full-width letters fold among themselves
+    assert who("Straße") == owners(("STRAẞE",), ("straße",))  # one letter stays one: not "STRASSE"
+    assert who("Οδος") == owners(("ΟΔΟΣ",), ("οδος",))  # final sigma
+    assert who("高价值") == owners(("高价值",))
+    assert who("KELVIN") == owners(("\u212aelvin",))  # the Kelvin sign folds to k
+    assert who("X'; drop table CUSTOMERS; --") == owners(("x'; DROP TABLE customers; --",))
+    assert who("100%") == owners(("100%",)) and who("A_B") == owners(("a_b",)) and who("a%b") == set()
+    with ws.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(CustomerRow)) == len(tagged)
+
+
+def test_every_letter_with_another_case_matches_it_in_sql_as_in_python(ws: Workspace):
+    """Each letter of the folding table, in tags of at most 200 characters written in one case and
+    looked for in the other, and tags one letter off that must not match."""
+    table = seg.case_fold_table()
+    assert len(table) > 1400 and all(target not in table for target in table.values())
+    letters = "".join(map(chr, sorted(table)))
+    assert seg.case_fold(letters) == "".join(chr(table[ord(c)]) for c in letters)
+    store = SegmentStore(ws)
+    pieces = [letters[i:i + 180] for i in range(0, len(letters), 180)]
+    for index, piece in enumerate(pieces):
+        folded = seg.case_fold(piece)
+        as_written = ws.upsert_customer({"user_id": f"w{index}"}, tags=[piece + " 高-%_*?[]^$.\\"])
+        as_folded = ws.upsert_customer({"user_id": f"f{index}"}, tags=[folded + " 高-%_*?[]^$.\\"])
+        ws.upsert_customer({"user_id": f"o{index}"}, tags=["x" + folded[1:] + " 高-%_*?[]^$.\\"])
+        for tag in (piece, folded):
+            rules = rule({"kind": "tag", "tag": tag + " 高-%_*?[]^$.\\"})
+            assert set(store.members(rules, NOW)) == python_members(ws, rules) == {as_written, as_folded}, index
+
+
+def test_a_tag_rule_binds_its_pattern():
+    """The tag reaches the database as a bound pattern of case variants (or, with no letter that
+    has another case, as itself), never as SQL text."""
+    tag = "VIP'); DROP TABLE x; --"
+    for dialect, pattern in ((sqlite.dialect(), "[vV][iI][pP]'); [dD][rR][oO][pP] [tT][aA][bB][lL][eE] [xX]; --"),
+                             (postgresql.dialect(), "^[vV][iI][pP]\\'\\)\\;\\ [dD][rR][oO][pP]\\ [tT][aA][bB][lL][eE]"
+                                                    "\\ [xX]\\;\\ \\-\\-$")):
+        compiled = compile_rules(rule({"kind": "tag", "tag": tag}), dialect.name, NOW).compile(dialect=dialect)
+        assert "drop" not in str(compiled).lower()
+        assert pattern in compiled.params.values()
+        compiled = compile_rules(rule({"kind": "tag", "tag": "高价值 '--"}), dialect.name, NOW).compile(dialect=dialect)
+        assert "高价值 '--" in compiled.params.values() and "高" not in str(compiled)
 
 
 def test_event_conditions_count_within_a_window_with_filters(ws: Workspace):
