@@ -57,6 +57,7 @@ from engine.track.csv_import import (
     ImportResult,
     Preview,
     RowError,
+    dates_used_before,
     event_source,
     import_csv,
     make_plan,
@@ -123,6 +124,7 @@ def target_label(target: str) -> str:
         "time_zone": translate("ImportWizard", "Customer's time zone"),
         "event": translate("ImportWizard", "Event name"),
         "time": translate("ImportWizard", "Event time"),
+        "event_id": translate("ImportWizard", "Event id (order number)"),
         "property": translate("ImportWizard", "Event property"),
     }.get(target, target)
 
@@ -130,7 +132,7 @@ def target_label(target: str) -> str:
 #: Targets offered per kind of import, in menu order.
 TARGETS = {
     "customers": ("identifier", "attribute", "consent", "tags", "time_zone", "skip"),
-    "events": ("identifier", "event", "time", "property", "skip"),
+    "events": ("identifier", "event", "time", "event_id", "property", "skip"),
 }
 #: Targets whose field carries a name (``attributes.<name>`` and so on).
 _PREFIXES = {"identifier": "identifiers", "attribute": "attributes", "consent": "consent",
@@ -222,7 +224,7 @@ def split_field(field: str) -> tuple[str, str, str | None]:
     for target, engine_prefix in _PREFIXES.items():
         if dot and prefix == engine_prefix:
             return target, key, forced
-    if field in ("event", "time", "tags", "time_zone"):
+    if field in ("event", "time", "event_id", "tags", "time_zone"):
         return field, "", forced
     return "skip", "", None
 
@@ -826,6 +828,8 @@ class MappingPage(QtWidgets.QWizardPage):
         self.date_warnings: list[str] = []
         #: The zone this events file was imported with before (None: never).
         self.zone_before: str | None = None
+        #: The date format chosen when this events file was imported before (None: none was).
+        self.dates_before: str | None = None
         self.type_warnings: list[str] = []
         self.plan_warnings: list[str] = []
         self.fit_warnings: list[str] = []
@@ -1019,7 +1023,9 @@ class MappingPage(QtWidgets.QWizardPage):
             self.zone_before = self._zone_before(p) if events else None
             zone = self.zone_before or self.wiz.time_zone or system_time_zone()
             self.time_zone.setCurrentText(zone)
-            self.date_format.setCurrentIndex(0)
+            # Likewise its dates are read in the format chosen then, if one was.
+            self.dates_before = self._dates_before(p) if events else None
+            self._select_date_format(self.dates_before)
             self.event_name.clear()
             # Numbers are read in the country the workspace's imports used before, if any (chosen
             # once the countries are listed, when a column first holds phone numbers).
@@ -1088,6 +1094,13 @@ class MappingPage(QtWidgets.QWizardPage):
         target_box = QtWidgets.QComboBox(self.table)
         for key in TARGETS[p.kind if p is not None else "customers"]:
             target_box.addItem(target_label(key), key)
+        event_id = target_box.findData("event_id")
+        if event_id >= 0:
+            target_box.setItemData(event_id, self.tr(
+                "The column that tells one event from another, such as an order number: rows with the same "
+                "value and time are one event (an order's line items), and importing the next export of "
+                "the same orders adds nothing. The value is kept as an event property too."),
+                Qt.ItemDataRole.ToolTipRole)
         field_box = QtWidgets.QComboBox(self.table)
         field_box.setEditable(True)
         field_box.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
@@ -1274,12 +1287,33 @@ class MappingPage(QtWidgets.QWizardPage):
         moved = [fill(self.tr("This file was imported before with times read in %1; read in %2, its "
                               "events are stored again at other times. Choose %1 to add nothing twice."),
                       self.zone_before, zone)] if events and self.zone_before and zone != self.zone_before else []
+        if events and self.dates_before and options.date_format != self.dates_before:
+            moved.append(self.tr("This file was imported before with its dates read as “%1”; read another "
+                                 "way, its events whose day and month can be swapped are stored again at other "
+                                 "dates. Choose “%1” under Dates to add nothing twice.")
+                         .replace("%1", date_format_label(self.dates_before)))
         self.phone_label.setVisible(phones)
         self.phone_country.setVisible(phones)
         _show(self.warnings, "\n".join(renamed + dates + self.type_warnings + self.plan_warnings
                                        + self.fit_warnings + moved))
         _show(self.error, self.plan_error)
         self.completeChanged.emit()
+
+    def _dates_before(self, p: Preview) -> str | None:
+        if self.wiz.workspace is None:
+            return None
+        try:
+            return dates_used_before(self.wiz.workspace, event_source(p.path, ImportOptions()))
+        except JourneyStudioError:
+            return None
+
+    def _select_date_format(self, fmt: str | None) -> None:
+        """Show ``fmt`` (a format's code or a typed pattern) under Dates; None: as detected."""
+        index = self.date_format.findData(fmt) if fmt else 0
+        if index >= 0:
+            self.date_format.setCurrentIndex(index)
+        else:
+            self.date_format.setEditText(fmt)
 
     def _zone_before(self, p: Preview) -> str | None:
         if self.wiz.workspace is None:
@@ -1530,6 +1564,11 @@ class ResultPage(QtWidgets.QWizardPage):
             self._tile("imported", self.tr("Events imported"), result.imported)
             self._tile("created", self.tr("New customers"), result.created)
             self._tile("duplicates", self.tr("Duplicates skipped"), result.duplicates)
+            if result.continued:
+                self._tile("continued", self.tr("Rows of an event above"), result.continued,
+                           tip=self.tr("Rows with the same “%1” as the row above (an order's line items): "
+                                       "they are part of that event, which keeps the first row's values.")
+                           .replace("%1", result.event_id_column))
         else:
             self._tile("created", self.tr("Customers created"), result.created)
             # Rows, like the other tiles, so that they add up to the rows read.

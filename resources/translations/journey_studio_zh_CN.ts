@@ -97,7 +97,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../gui/app.py" line="+113"/>
+        <location filename="../../gui/app.py" line="+117"/>
         <location line="+7"/>
         <source>Cannot open the workspace</source>
         <translation>无法打开工作区</translation>
@@ -1085,7 +1085,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ConditionRow</name>
     <message>
-        <location line="+187"/>
+        <location line="+197"/>
         <source>What this condition looks at</source>
         <translation>此条件检查的内容</translation>
     </message>
@@ -1110,7 +1110,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>标签，例如 vip</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+1"/>
+        <source>Capitals do not count: “VIP”, “vip” and “Vip” are one tag.</source>
+        <translation>不区分大小写：“VIP”、“vip”和“Vip”是同一个标签。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>granted</source>
         <translation>已授权</translation>
     </message>
@@ -1445,13 +1450,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>EventEditor</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-149"/>
+        <location filename="../../gui/segment_builder.py" line="-158"/>
         <source>did</source>
         <translation>做过</translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>did not</source>
+        <source>did not do</source>
         <translation>未做过</translation>
     </message>
     <message>
@@ -1465,7 +1470,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>至少 </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>ever</source>
         <translation>不限时间</translation>
     </message>
@@ -1504,11 +1509,16 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <source> times</source>
         <translation> 次</translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>at all</source>
+        <translation>一次都没有</translation>
+    </message>
 </context>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+602"/>
+        <location filename="../../gui/import_wizard.py" line="+604"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -1566,7 +1576,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>GroupWidget</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+215"/>
+        <location filename="../../gui/segment_builder.py" line="+218"/>
         <source>all of these</source>
         <extracomment>A gentle note under the row: a name nothing in the workspace has, and what was likely meant.</extracomment>
         <translation>以下全部条件</translation>
@@ -1635,7 +1645,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+674"/>
+        <location filename="../../gui/import_wizard.py" line="+706"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -1688,7 +1698,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1267"/>
+        <location line="-1300"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation>不导入</translation>
@@ -1727,6 +1737,11 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <location line="+1"/>
         <source>Event time</source>
         <translation>事件时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Event id (order number)</source>
+        <translation>事件 ID（订单号）</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2116,7 +2131,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1111"/>
+        <location line="+1148"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -3125,9 +3140,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-966"/>
+        <location filename="../../gui/import_wizard.py" line="-1001"/>
         <source>Choose what each column becomes</source>
-        <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never).</extracomment>
+        <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never). The date format chosen when this events file was imported before (None: none was).</extracomment>
         <translation>选择每一列的导入方式</translation>
     </message>
     <message>
@@ -3168,12 +3183,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+397"/>
+        <location line="+406"/>
         <source>Only when no column holds the event name</source>
         <translation>仅在没有列包含事件名称时填写</translation>
     </message>
     <message>
-        <location line="-393"/>
+        <location line="-402"/>
         <source>Keep as written</source>
         <translation>保持原样</translation>
     </message>
@@ -3249,7 +3264,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>各列的初始设置沿用您上次导入相同列的文件时的设置。设为“不导入”的列将被忽略。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Column “%1”: its dates could be day/month or month/day; they are read as day/month/year unless you choose another format under Dates.</source>
         <translation>列“%1”：其日期可能是日/月，也可能是月/日；除非您在“日期”中选择其他格式，否则按日/月/年读取。</translation>
     </message>
@@ -3269,7 +3284,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+10"/>
+        <source>The column that tells one event from another, such as an order number: rows with the same value and time are one event (an order&apos;s line items), and importing the next export of the same orders adds nothing. The value is kept as an event property too.</source>
+        <translation>用来区分各个事件的列，例如订单号：值和时间都相同的行是同一个事件（一个订单的各个商品行），再次导入同一批订单的新导出文件时不会重复添加。该值也会保留为一个事件属性。</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>kind, e.g. email</source>
         <translation>类型，例如 email</translation>
     </message>
@@ -3310,12 +3330,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+159"/>
+        <location line="+180"/>
         <source>%1 (detected)</source>
         <translation>%1（自动检测）</translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-61"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation>将导入 %2 列中的 %1 列；通过“%3”列（%4）识别客户。</translation>
     </message>
@@ -3330,7 +3350,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>此文件之前导入时按 %1 读取时间；若按 %2 读取，其事件会以不同的时间再次存储。请选择 %1，以免重复添加。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+4"/>
+        <source>This file was imported before with its dates read as “%1”; read another way, its events whose day and month can be swapped are stored again at other dates. Choose “%1” under Dates to add nothing twice.</source>
+        <translation>此文件之前导入时，日期按“%1”读取；若换一种读法，日和月可以互换的事件会以其他日期再存一次。请在“日期”中选择“%1”，以免重复添加。</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>%1 (chosen under Dates)</source>
         <translation>%1（在“日期”中选择）</translation>
     </message>
@@ -3830,7 +3855,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-633"/>
+        <location filename="../../gui/import_wizard.py" line="-665"/>
         <source>Check the preview</source>
         <translation>检查预览</translation>
     </message>
@@ -5025,7 +5050,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+634"/>
+        <location filename="../../gui/import_wizard.py" line="+666"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
@@ -5108,6 +5133,16 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+2"/>
+        <source>Rows of an event above</source>
+        <translation>属于上方事件的行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rows with the same “%1” as the row above (an order&apos;s line items): they are part of that event, which keeps the first row&apos;s values.</source>
+        <translation>与上一行“%1”相同的行（一个订单的各个商品行）：它们属于该事件，事件保留第一行的值。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Customers created</source>
         <translation>新建客户</translation>
     </message>
@@ -5493,7 +5528,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>SegmentBuilder</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-670"/>
+        <location filename="../../gui/segment_builder.py" line="-683"/>
         <source>is</source>
         <extracomment>Customers shown as a sample of the segment.</extracomment>
         <translation>等于</translation>
@@ -5675,7 +5710,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>%1为空</translation>
     </message>
     <message>
-        <location line="+805"/>
+        <location line="+818"/>
         <source>filter %1</source>
         <translation>筛选 %1</translation>
     </message>
@@ -5921,12 +5956,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>请修正标出的条件，以查看符合条件的客户。</translation>
     </message>
     <message>
-        <location line="-1276"/>
+        <location line="-1289"/>
         <source>The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), true/false as yes/no, and a date written year-month-day (2025-03-01) matches any time of that day.</source>
         <translation>值相同。数字按数值比较（5 即 5.0，12,5 即 12.5），true/false 按是/否比较，按年-月-日书写的日期（2025-03-01）符合当天的任意时间。</translation>
     </message>
     <message>
-        <location line="+1278"/>
+        <location line="+1291"/>
         <source>Counting…</source>
         <translation>正在统计…</translation>
     </message>
@@ -6050,12 +6085,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>客户的值是‘%1’，而不是‘%2’：“等于”严格区分大小写（“包含”则不区分）。</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Customers are tagged ‘%1’, not ‘%2’: tags match capitals exactly.</source>
-        <translation>客户的标签是‘%1’，而不是‘%2’：标签严格区分大小写。</translation>
-    </message>
-    <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>No ‘%1’ event has a property named ‘%2’.</source>
         <translation>没有‘%1’事件带有名为‘%2’的属性。</translation>
     </message>
@@ -6778,7 +6808,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1423"/>
+        <location filename="../../gui/segment_builder.py" line="-1430"/>
         <source>where</source>
         <translation>其中</translation>
     </message>

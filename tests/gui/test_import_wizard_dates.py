@@ -111,3 +111,22 @@ def test_other_refusals_name_the_page_controls(mapping_page_for, tmp_path):
     page.date_format.setEditText("someday")
     assert "Unknown date format 'someday'" in page.plan_error
     assert "--" not in page.plan_error
+
+
+def test_a_file_imported_before_starts_from_the_date_format_chosen_then(mapping_page_for, ws, tmp_path, qtbot):
+    """11/03/2026 read as 3 November the first time must not become 11 March the next: the Dates box
+    starts from the format chosen then, and another choice says what it would do."""
+    from engine.track.csv_import import ImportOptions, import_events
+
+    path = events_file(tmp_path / "orders.csv", ["2026-08-20 10:22", "11/03/2026 14:05"])
+    first = import_events(ws, path, ImportOptions(event_name=None, date_format="mdy", mapping={"event": "event"}))
+    assert first.imported == 2, first.errors
+    wizard = mapping_page_for(path)
+    page = wizard.mapping_page
+    assert page.date_format.currentData() == "mdy" and page.options().date_format == "mdy"
+    assert "imported before with dates" not in page.warnings.text()
+    _choose(page.date_format, "dmy")
+    assert page.warnings.isVisibleTo(wizard)
+    assert ("This file was imported before with its dates read as “Month/day/year (12/31/2024)”; read another "
+            "way, its events whose day and month can be swapped are stored again at other dates. Choose "
+            "“Month/day/year (12/31/2024)” under Dates to add nothing twice.") in page.warnings.text()
