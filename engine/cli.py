@@ -433,6 +433,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 said: set[str] = set()
                 unreachable: str | None = None  # why the last pass could not reach the workspace
                 unreachable_errors = _unreachable_errors()
+                refused: dict[str, int] = {}  # the collector's refusals by reason, as last said
                 while True:
                     try:
                         done = _one_pass(engine, ws, registry, counted, connected, smtp, warned, stop)
@@ -455,6 +456,8 @@ def cmd_run(args: argparse.Namespace) -> int:
                     if unreachable is not None:
                         _say("the workspace can be reached again; journeys go on")
                         unreachable = None
+                    if collector is not None:
+                        refused = _new_refusals(collector.counts().rejected, refused)
                     report, said = pass_report(done, said)
                     if args.once and not report:
                         report = done.describe(problems=False)  # one pass asked for: say what it did, even nothing
@@ -470,6 +473,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                 # Before the workspace closes: requests already read are stored and answered.
                 if collector is not None:
                     collector.stop()
+                    from engine.track.collect_commands import format_counts
+
+                    _say(f"collector: {format_counts(collector.counts())}")
     except KeyboardInterrupt:
         pass
     finally:
@@ -485,6 +491,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _log_undelivered(message, _result) -> None:
     _say(f"not delivered ({message.channel_kind} via '{message.channel}'): to {message.to or '-'}: "
          f"{message.subject or message.body[:60]!r}")
+
+
+def _new_refusals(now: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    """Say which requests or messages the collector refused since ``before`` (a website sending with
+    a wrong write key gets 401s nobody would see otherwise); returns ``now``."""
+    new = {code: n - before.get(code, 0) for code, n in now.items() if n > before.get(code, 0)}
+    if new:
+        total = sum(new.values())
+        reasons = ", ".join(f"{code} {n:,}" for code, n in sorted(new.items()))
+        hint = "; check the write key your website or app sends" if "unauthorized" in new else ""
+        _err(f"warning: the collector refused {total:,} {'request or message' if total == 1 else 'requests or messages'}"
+             f" ({reasons}){hint}")
+    return dict(now)
 
 
 #: How often ``run`` tries again while the workspace cannot be reached (seconds).

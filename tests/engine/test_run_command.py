@@ -348,3 +348,35 @@ def test_run_refuses_a_workspace_that_is_not_there(tmp_path):
     assert res.returncode != 0
     assert "there is no workspace here" in res.stderr and "Traceback" not in res.stderr
     assert not missing.exists()
+
+
+def test_run_with_the_collector_says_when_a_website_sends_a_wrong_write_key(tmp_path, registry):
+    """A 401 is the website's to see, and nobody looks there: the command says it, and at the end
+    what the collector did."""
+    import base64
+    import http.client
+    import json
+    import time
+
+    db = tmp_path / "workspace.db"
+    build_workspace(db, registry)
+    collect_port = free_port()
+    proc = subprocess.Popen(cli_command("run", "--interval", "1", "--workspace", str(db), "--collect",
+                                        "--collect-port", str(collect_port)),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=cli_env())
+    try:
+        assert proc.stdout.readline().startswith("Running ")
+        assert proc.stdout.readline().startswith("Collecting events at ")
+        conn = http.client.HTTPConnection("127.0.0.1", collect_port, timeout=30)
+        auth = base64.b64encode(b"wk_not_a_key:").decode()
+        conn.request("POST", "/v1/track", body=json.dumps({"type": "track", "event": "x", "userId": "u1"}),
+                     headers={"Content-Type": "application/json", "Authorization": f"Basic {auth}"})
+        assert conn.getresponse().status == 401
+        conn.close()
+        time.sleep(2.5)  # a pass or two
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert err.count("warning: the collector refused 1 request or message (unauthorized 1); check the write key") == 1
+    assert "collector: 0 messages received, 0 stored, 1 refusal of requests or messages (unauthorized 1)" in out
