@@ -242,7 +242,9 @@ class Workspace(CustomerStore):
             if not create:
                 with _translate(where, "cannot read the workspace"), engine.connect() as conn:
                     if "journeys" not in inspect(conn).get_table_names():
-                        raise WorkspaceError("there is no workspace in this database", where=where)
+                        raise WorkspaceError("there is no workspace in this database yet; 'journey-studio "
+                                             "journeys import FILE', an import of customers or events, or "
+                                             "the app (--db) makes one", where=where)
             _prepare_schema(engine, where=where, read_only=read_only)
         except BaseException:
             for fn in release:

@@ -515,8 +515,8 @@ def _listen_failure(exc: BaseException) -> str:
     code = getattr(exc, "errno", None)
     if code == errno.EADDRINUSE:
         return ("another program is using that port (a collector already running?). Choose another "
-                "port, or port 0 to take any free one (--port 0 on the command line, “Any free port” "
-                "in the app)")
+                "port, or port 0 to take any free one (--port 0 for 'collect', --collect-port 0 for 'run', “Any "
+                "free port” in the app)")
     if code == errno.EACCES:
         return "permission denied (ports below 1024 need administrator rights); choose a port above 1024"
     if code == errno.EADDRNOTAVAIL:

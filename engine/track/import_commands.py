@@ -350,7 +350,7 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
                  "mistyped properties)")
         else:
             _out(f"  {count} of the tracking plan (unknown events, missing or mistyped properties): "
-                 f"see the Tracking panel in the app")
+                 f"'journey-studio tracking' lists them, as the Tracking panel in the app does")
     if result.skipped:
         shown = result.errors[:SHOWN_ERRORS]
         _out(f"Errors (first {len(shown)} of {result.skipped:,}):" if result.skipped > len(shown) else "Errors:")

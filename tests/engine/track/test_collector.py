@@ -867,7 +867,8 @@ def test_start_fails_on_a_taken_port(ws: Workspace):
         port = blocker.getsockname()[1]
         assert str(err.value) == (f"cannot listen on 127.0.0.1:{port}: another program is using that port (a "
                                   "collector already running?). Choose another port, or port 0 to take any free "
-                                  "one (--port 0 on the command line, “Any free port” in the app)")
+                                  "one (--port 0 for 'collect', --collect-port 0 for 'run', “Any free port” in "
+                                  "the app)")
     finally:
         blocker.close()
 
