@@ -29,7 +29,7 @@ from engine.track.command_output import usage as _usage
 
 def add_commands(sub: argparse._SubParsersAction,
                  workspace_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Add ``journeys list|import|publish|live|pause|export``."""
+    """Add ``journeys list|import|publish|live|pause|archive|unarchive|export``."""
     group = sub.add_parser("journeys", help="list, import, publish, set live, pause or export journeys",
                            description="The workspace's journeys, without the app: import journey files, publish "
                                        "them and set them live for 'journey-studio run' to run.")
@@ -63,6 +63,14 @@ def add_commands(sub: argparse._SubParsersAction,
         p.add_argument("--json", action="store_true", help="print JSON")
         workspace_options(p)
         p.set_defaults(handler=cmd_change, action=action)
+
+    for action, text in (("archive", "hide a journey that is not live from the list (nothing is deleted)"),
+                         ("unarchive", "bring an archived journey back to the list")):
+        p = actions.add_parser(action, help=text)
+        p.add_argument("name", metavar="NAME", help=name_help)
+        p.add_argument("--json", action="store_true", help="print JSON")
+        workspace_options(p)
+        p.set_defaults(handler=cmd_archive, archive=action == "archive")
 
     p = actions.add_parser("export", help="write a journey's draft to a .journey.json file")
     p.add_argument("name", metavar="NAME", help=name_help)
@@ -139,18 +147,43 @@ def cmd_import(args: argparse.Namespace) -> int:
                 info = ws.save_draft(journey)
                 added.append({**_row(info), "updated": True})
                 continue
-            if journey.id in existing:
+            copy = journey.id in existing
+            if copy:
+                # A copy starts as a draft: the file may say live, but the copy has no version yet.
                 journey = journey.copy_deep()
                 journey.id = new_id()
+                journey.settings.status = "draft"
             info = ws.create_journey(journey)
             existing.add(info.id)
-            added.append({**_row(info), "updated": False})
+            added.append({**_row(info), "updated": False, "copy": copy})
     if args.json:
         _out(_json(added))
     else:
         for r in added:
-            _out(f"updated the draft of '{r['name']}' ({r['id']}); 'journeys publish' makes it a version"
-                 if r["updated"] else f"imported '{r['name']}' as a draft ({r['id']})")
+            if r["updated"]:
+                _out(f"updated the draft of '{r['name']}' ({r['id']}); 'journeys publish' makes it a version")
+            elif r["copy"]:
+                _out(f"imported '{r['name']}' as a copy with a new id ({r['id']}), as the workspace holds that "
+                     "journey already; 'journeys import --update FILE' replaces its draft instead, and "
+                     f"'journeys archive {r['id']}' hides this copy")
+            else:
+                _out(f"imported '{r['name']}' as a draft ({r['id']})")
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    with _open(args, write=True) as ws:
+        info = find_journey(ws, args.name)
+        if args.archive and info.status == "live":
+            raise JourneyStudioError(f"'{info.name}' is live: pause it first ('journey-studio journeys pause "
+                                     f"{info.id}'), then archive it", where=ws.location)
+        info = ws.archive_journey(info.id, args.archive)
+    if args.json:
+        _out(_json(_row(info)))
+    elif args.archive:
+        _out(f"archived '{info.name}': 'journeys list --archived' shows it, 'journeys unarchive' brings it back")
+    else:
+        _out(f"'{info.name}' is back in the list")
     return 0
 
 

@@ -89,3 +89,33 @@ def test_import_update_replaces_the_draft_of_the_journey_with_the_files_id(tmp_p
     assert main(["journeys", "live", row["id"], "--workspace", location]) == 0
     assert main(["journeys", "pause", row["id"], "--workspace", location]) == 0
     assert main(["journeys", "pause", row["id"], "--workspace", location]) == 0  # already paused: fine
+
+
+def test_a_journey_imported_again_is_a_draft_copy_that_says_so_and_can_be_archived(tmp_path, capsys):
+    location = str(tmp_path / "ws")
+    live = tmp_path / "welcome.journey.json"
+    save(Journey(name="Welcome series", settings={"status": "live"}), live)
+    assert main(["journeys", "import", str(live), "--workspace", location]) == 0
+    capsys.readouterr()
+    assert main(["journeys", "import", str(live), "--workspace", location]) == 0
+    out = capsys.readouterr().out
+    assert "imported 'Welcome series' as a copy with a new id" in out and "--update" in out
+    copy_id = out.split("(", 1)[1].split(")", 1)[0]
+    with Workspace.open(location) as ws:
+        assert ws.journey_info(copy_id).status == "draft"  # the file says live; the copy has no version
+    assert main(["journeys", "archive", copy_id, "--workspace", location]) == 0
+    assert "archived 'Welcome series'" in capsys.readouterr().out
+    assert main(["journeys", "list", "--workspace", location, "--json"]) == 0
+    assert [r["name"] for r in json.loads(capsys.readouterr().out)] == ["Welcome series"]
+    assert main(["journeys", "unarchive", copy_id, "--workspace", location]) == 0
+    assert "is back in the list" in capsys.readouterr().out
+
+
+def test_a_live_journey_is_paused_before_it_is_archived(tmp_path, capsys):
+    location = str(tmp_path / "ws")
+    assert main(["journeys", "import", str(TEMPLATE), "--workspace", location, "--json"]) == 0
+    journey_id = json.loads(capsys.readouterr().out)[0]["id"]
+    assert main(["journeys", "live", journey_id, "--workspace", location]) == 0
+    capsys.readouterr()
+    assert main(["journeys", "archive", journey_id, "--workspace", location]) == 1
+    assert "is live: pause it first" in capsys.readouterr().err
