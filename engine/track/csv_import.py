@@ -1485,6 +1485,9 @@ def _reads_zone(plan: ImportPlan) -> bool:
     return any(c.type.date_format not in ("unix_s", "unix_ms") for c in plan.of("time"))
 
 
+#: How many rows that link a customer by user id alone and add an e-mail address a warning names.
+ID_LINKS_SHOWN = 3
+
 #: Meta key prefix of the zone each events source was last imported with (see :func:`zone_used_before`).
 ZONE_META_PREFIX = "csv_zone:"
 
@@ -1714,6 +1717,11 @@ class _Import:
         self.guard_exclusive = len(self.id_columns) > 1 and not EXCLUSIVE_KINDS.isdisjoint(self.id_columns)
         #: The exclusive identifiers (kind → value) of customers this import made or looked up.
         self.exclusive: dict[str, dict[str, str]] = {}
+        #: Rows that gave a customer found by a user id alone another e-mail address (kind, id, the
+        #: address held, the one added): see :meth:`_note_id_link`.
+        self.id_links: list[tuple[str, str, str, str]] = []
+        #: Customers this import made (a second address of theirs is the file's own doing).
+        self.new_customer_ids: set[str] = set()
         self.now = datetime.now(UTC)
         self.now_text = storage_strings([self.now])[0]
         self.bytes_done = 0
@@ -1766,8 +1774,23 @@ class _Import:
                                    f"its type and {'were' if count != 1 else 'was'} kept as text: {shown}{more}")
         for (what, column), tally in self.notes.items():
             result.warnings.append(note_warning(what, column, tally, phone_country=self.options.phone_country))
+        if self.id_links:
+            result.warnings.append(self._id_links_warning())
         self._report("done")
         return result
+
+    def _id_links_warning(self) -> str:
+        links = self.id_links
+        kind = links[0][0]
+        column = self.id_columns.get(kind, kind)
+        shown = "; ".join(f"{k} {_quoted(value)}: {_quoted(had)} and now {_quoted(added)}"
+                          for k, value, had, added in links[:ID_LINKS_SHOWN])
+        more = f" and {len(links) - ID_LINKS_SHOWN:,} more" if len(links) > ID_LINKS_SHOWN else ""
+        return (f"{len(links):,} row{'s' if len(links) != 1 else ''} gave a customer found by {kind} alone another "
+                f"e-mail address ({shown}{more}); if column '{column}' holds another system's numbers than those "
+                f"stored (two shops both have a customer 7001), those are different people, now in one profile: "
+                f"map the column as an identifier of its own instead (--map '{column}=identifiers.custom:<shop>', "
+                f"or Identifier 'custom:<shop>' in the wizard)")
 
     def _open(self, fmt: FileFormat) -> _InProcess | _ReadingProcess:
         return _InProcess(RecordFile(self.path, fmt, self.options.batch_rows))
@@ -2006,10 +2029,13 @@ class _Import:
                 if problem is not None:
                     return None, problem
                 self.exclusive[customer] = {**held, **{k: v for k, v in unowned if k in EXCLUSIVE_KINDS}}
+            if link[0] in EXCLUSIVE_KINDS:
+                self._note_id_link(writer, customer, link, unowned)
         else:
             # One column per kind: the row holds at most one value of each exclusive kind.
             customer = new_id()
             new_customers.append(customer)
+            self.new_customer_ids.add(customer)
             if self.guard_exclusive:
                 self.exclusive[customer] = {k: v for k, v in unowned if k in EXCLUSIVE_KINDS} or _NONE_HELD
         for kind, value in unowned:
@@ -2017,6 +2043,19 @@ class _Import:
                 owner[kind][value] = customer
                 new_identifiers.append((kind, value, customer))
         return customer, None
+
+    def _note_id_link(self, writer: _Writer, customer: str, link: tuple[str, str],
+                      added: Sequence[tuple[str, str]]) -> None:
+        """Note a row that gives a customer with an e-mail address another one, found by ``link``, a
+        user id alone: two shops' customer numbers (Shopify's 7001 and WooCommerce's 7001) look
+        alike, and would make two people one (:data:`ID_LINKS_SHOWN` are named in a warning)."""
+        emails = [value for kind, value in added if kind == "email"]
+        if not emails or customer in self.new_customer_ids:
+            return
+        had = writer.conn.execute(select(IdentifierRow.value).where(
+            IdentifierRow.customer_id == customer, IdentifierRow.kind == "email").limit(1)).scalar()
+        if had is not None:
+            self.id_links.append((link[0], link[1], had, emails[0]))
 
     def _second_exclusive(self, added: Sequence[tuple[str, str]], held: dict[str, str],
                           link: tuple[str, str]) -> _Problem | None:

@@ -372,8 +372,8 @@ def test_a_dry_run_says_the_events_would_break_the_tracking_plan(tmp_path: Path)
            "properties)" in done.stdout
     assert "Tracking panel" not in done.stdout
     done = cli("import", "events", str(path), "--workspace", str(workspace))
-    assert "1 breach of the tracking plan (unknown events, missing or mistyped properties): see the Tracking " \
-           "panel in the app" in done.stdout
+    assert "1 breach of the tracking plan (unknown events, missing or mistyped properties): 'journey-studio " \
+           "tracking' lists them, as the Tracking panel in the app does" in done.stdout
 
 
 # -- 10. the preview's type check of e-mail addresses --------------------------------------------

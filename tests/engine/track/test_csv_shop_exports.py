@@ -135,3 +135,23 @@ def test_line_items_read_by_a_second_process_make_the_same_events(ws, tmp_path):
     path = _file(tmp_path, SHOPIFY_ITEMS, "orders_export.csv")
     result = import_events(ws, path, _options(parallel=True))
     assert (result.rows_read, result.imported, result.continued, result.duplicates) == (5, 3, 2, 0)
+
+
+def test_a_user_id_from_another_shop_that_adds_an_e_mail_address_is_warned_about(ws, tmp_path):
+    from engine.track.csv_import import import_customers
+
+    shopify = _file(tmp_path, "Customer ID,First Name,Email\n7001,Anna,anna@example.de\n7002,Bob,bo@example.com\n",
+                    "shopify_customers.csv")
+    assert import_customers(ws, shopify, ImportOptions()).created == 2
+    woo = _file(tmp_path, "customer_id,first_name,email\n7001,Lena,lena@example.de\n15,Frank,frank@example.ie\n"
+                          "7002,Bob,bo@example.com\n", "woo_customers.csv")
+    result = import_customers(ws, woo, ImportOptions())
+    [warning] = [w for w in result.warnings if "found by user_id alone" in w]
+    assert "user_id '7001': 'anna@example.de' and now 'lena@example.de'" in warning
+    assert "--map 'customer_id=identifiers.custom:<shop>'" in warning
+    assert "7002" not in warning  # the same address again: nothing to say
+
+    # Mapped as the other shop's own numbers, Lena is a customer of her own.
+    again = _file(tmp_path, "customer_id,first_name,email\n7001,Lena,lena2@example.de\n", "woo_again.csv")
+    mapped = import_customers(ws, again, ImportOptions(mapping={"customer_id": "identifiers.custom:woo"}))
+    assert mapped.created == 1 and not any("found by user_id alone" in w for w in mapped.warnings)
