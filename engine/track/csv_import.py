@@ -801,6 +801,8 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
                             f"do{'es' if misfits == 1 else ''} not fit its type ({column_type.describe()}): "
                             f"{shown}{' and more' if misfits > 3 else ''}")
     mapping, id_column, id_kind = suggest_mapping(kind, columns)
+    warnings += [_mixed_dates_warning(info, mapping[info.name]) for info in columns
+                 if mapping.get(info.name, "").startswith(("attributes.", "properties.")) and _mixed_dates(info)]
     if whole:
         # Every record was read: count the data rows as the import does (malformed ones included).
         estimated = len(batch.problems) + sum(1 for r in sample if any(cell.strip() for cell in r))
@@ -973,6 +975,24 @@ def _find_column(header: Sequence[str], name: str, what: str, option: str) -> st
         return header[int(name[1:]) - 1]
     raise CsvImportError(f"{what}: there is no column '{name}' (the columns are {', '.join(header)})",
                          option=option, usage=True)
+
+
+def _mixed_dates(info: ColumnInfo) -> bool:
+    """Whether a column kept as text holds dates written several ways: at least two, and a third of
+    its values, read in one format, but not enough of them for a date column."""
+    present = info.sampled - info.empty
+    return info.type.name == "text" and info.as_dates is not None and info.dates >= 2 and info.dates * 3 >= present
+
+
+def _mixed_dates_warning(info: ColumnInfo, target: str) -> str:
+    assert info.as_dates is not None
+    fmt = info.as_dates.date_format or "iso"
+    present = info.sampled - info.empty
+    return (f"column '{info.name}': {info.dates:,} of its {present:,} sampled values read as dates in the format "
+            f"{DATE_FORMATS.get(fmt, fmt)}, the others do not (dates written several ways?), so the column is "
+            f"kept as text and rules comparing dates (before, after) do not read it; to read it as dates, give "
+            f"the column the type date (--map '{info.name}={target}:date', the Type box in the wizard) and the format "
+            f"of most of its dates (--date-format, the wizard's Dates box)")
 
 
 def ambiguous_dates_warning(column: str) -> str:
@@ -1734,6 +1754,10 @@ class _Import:
         # Nor "could be day/month or month/day" of a column whose date format was chosen.
         chosen = {name for name in first.header if self.options.date_formats.get(name) or self.options.date_format}
         moot |= {ambiguous_dates_warning(c.name) for c in first.columns if c.type.ambiguous and c.name in chosen}
+        # Nor "kept as text" of dates written several ways, in a column the mapping reads as dates.
+        dated = {c.name for c in plan.columns if c.type.name in ("date", "datetime")}
+        moot |= {_mixed_dates_warning(c, first.mapping[c.name]) for c in first.columns
+                 if c.name in dated and c.name in first.mapping and _mixed_dates(c)}
         self.result.warnings.extend(w for w in first.warnings if w not in moot)
         self.result.warnings.extend(plan.warnings)
 

@@ -155,3 +155,20 @@ def test_a_user_id_from_another_shop_that_adds_an_e_mail_address_is_warned_about
     again = _file(tmp_path, "customer_id,first_name,email\n7001,Lena,lena2@example.de\n", "woo_again.csv")
     mapped = import_customers(ws, again, ImportOptions(mapping={"customer_id": "identifiers.custom:woo"}))
     assert mapped.created == 1 and not any("found by user_id alone" in w for w in mapped.warnings)
+
+
+def test_dates_written_several_ways_are_said_to_be_kept_as_text(ws, tmp_path):
+    from engine.track.csv_import import import_customers
+
+    path = _file(tmp_path, "email,Signup date\na@example.com,10.11.2025\nb@example.com,2025-11-10\n"
+                           "c@example.com,11/10/2025\nd@example.com,\"Nov 10, 2025\"\n", "list.csv")
+    result = import_customers(ws, path, ImportOptions())
+    [warning] = [w for w in result.warnings if w.startswith("column 'Signup date'")]
+    assert "2 of its 4 sampled values read as dates" in warning and "kept as text" in warning
+    assert "--map 'Signup date=attributes.Signup date:date'" in warning
+
+    typed = import_customers(ws, path, ImportOptions(mapping={"Signup date": "attributes.Signup date:date"},
+                                                     date_format="dmy"))
+    assert not any(w.startswith("column 'Signup date'") for w in typed.warnings)
+    assert typed.skipped == 1  # "Nov 10, 2025": not day/month/year
+    assert ws.get_customer(ws.find_customer("email", "b@example.com")).attributes["Signup date"] == "2025-11-10"
