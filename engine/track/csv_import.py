@@ -1174,9 +1174,27 @@ def _check_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise CsvImportError(f"unknown time zone '{name}'; use an IANA name such as Europe/Paris or "
+        close = zone_named(name)
+        hint = f"did you mean {close}? " if close else ""
+        raise CsvImportError(f"unknown time zone '{name}'; {hint}use an IANA name such as Europe/Paris or "
                              "Asia/Shanghai", option="time_zone", usage=True) from None
     return name
+
+
+def zone_named(text: str) -> str | None:
+    """The IANA zone a city or a loosely written zone name means (``Berlin``, ``europe/berlin``,
+    ``New York``), if exactly one does."""
+    from zoneinfo import available_timezones
+
+    wanted = text.strip().replace(" ", "_").casefold()
+    if not wanted:
+        return None
+    zones = sorted(available_timezones())
+    for test in (lambda z: z.casefold() == wanted, lambda z: z.rpartition("/")[2].casefold() == wanted):
+        found = [z for z in zones if test(z) and not z.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 # ----------------------------------------------------------------------------------------------

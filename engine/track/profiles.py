@@ -131,8 +131,9 @@ MAX_PAGE = 500
 EXPORT_VERSION = 1
 #: Attributes that name a person, tried in order for :attr:`CustomerSummary.label` (with the
 #: full-name headers of French, Spanish, Italian, Portuguese, German and Chinese exports).
-NAME_ATTRIBUTES = ("name", "full_name", "display_name", "nom_complet", "nombre_completo", "nome_completo",
-                   "vollständiger_name", "姓名", "客户姓名", "会员姓名", "名字")
+NAME_ATTRIBUTES = ("name", "full_name", "display_name", "customer_name", "nom_complet", "nombre_completo",
+                   "nome_completo", "vollständiger_name", "kunde", "kundenname", "nom_du_client", "nombre_del_cliente",
+                   "姓名", "客户姓名", "客户名称", "会员姓名", "名字")
 #: Attribute names (as :func:`_name_key` reads them) of a first and of a last name: English, then
 #: French (Prénom, Nom), German, Spanish, Italian and Portuguese, and Chinese (名, 姓).
 _FIRST_NAMES = ("firstname", "givenname", "prénom", "prenom", "vorname", "nombre", "nome", "名")

@@ -172,3 +172,13 @@ def test_dates_written_several_ways_are_said_to_be_kept_as_text(ws, tmp_path):
     assert not any(w.startswith("column 'Signup date'") for w in typed.warnings)
     assert typed.skipped == 1  # "Nov 10, 2025": not day/month/year
     assert ws.get_customer(ws.find_customer("email", "b@example.com")).attributes["Signup date"] == "2025-11-10"
+
+
+def test_a_city_given_as_the_time_zone_is_named_in_the_refusal(ws, tmp_path):
+    import pytest
+
+    from engine.track.csv_import import CsvImportError, zone_named
+
+    with pytest.raises(CsvImportError, match="unknown time zone 'Berlin'; did you mean Europe/Berlin"):
+        import_events(ws, _file(tmp_path, WOO, "woo.csv"), ImportOptions(event_name="x", time_zone="Berlin"))
+    assert zone_named("new york") == "America/New_York" and zone_named("Atlantis") is None

@@ -187,6 +187,8 @@ def test_summary_label_prefers_names():
     assert label({"姓名": "张伟", "城市": "上海"}) == "张伟"
     assert label({"姓": "张", "名": "伟"}) == "张伟"                     # family name first, unspaced
     assert label({"Nom complet": "Marie Durand", "Nom": "Durand"}) == "Marie Durand"
+    assert label({"Kunde": "Anna Müller", "Umsatz": 1234.5}) == "Anna Müller"  # a German shop's list
+    assert label({"Customer name": "Ann Lee"}) == "Ann Lee"
 
 
 # ---------------------------------------------------------------------------------------------
