@@ -1889,7 +1889,6 @@ class EventConverter(BatchConverter):
             assert pairs is not None
             who = ["\x1d".join(sorted(f"{k}\x1e{v}" for k, v in row)) for row in pairs]
             hashed = map("\x1f".join, zip(who, names, times, properties, strict=True))
-            out.pairs, out.numbers, out.lines = pairs, numbers, lines
         # Copying a hash object set up once skips parsing blake2b's keyword arguments per row.
         digests: list[str] = []
         append, fresh = digests.append, _BLAKE2B_16.copy
@@ -1897,10 +1896,18 @@ class EventConverter(BatchConverter):
             digest = fresh()
             digest.update(data)
             append(digest.hexdigest())
-        # Identifiers are kept as the workspace keeps them (e-mail lower-cased, phone without
-        # separators, maybe read in the phone country) only now: the dedup key hashes them as the
-        # file writes them, as it always has, so the same file read with another phone country
-        # adds no event twice.
+        ids = self._kept_identities(out, ids, pairs, numbers, lines)
+        out.names, out.times, out.properties, out.digests, out.ids = names, times, properties, digests, ids
+        return out
+
+    def _kept_identities(self, out: EventRows, ids: list[str] | None, pairs: list[list[tuple[str, str]]] | None,
+                         numbers: list[int], lines: list[int]) -> list[str] | None:
+        """The rows' identifiers as the workspace keeps them (e-mail lower-cased, phone without
+        separators, maybe read in the phone country): the one column's values (returned), or each
+        row's pairs (put in ``out`` with their row numbers and lines). Only after hashing: the
+        dedup key hashes them as the file writes them, as it always has, so the same file read
+        with another phone country adds no event twice. Numbers that could not be read in the
+        phone country go into ``out``'s notes."""
         if ids is not None:
             unread: list[int] = []
             written = ids
@@ -1909,13 +1916,14 @@ class EventConverter(BatchConverter):
                 tally = out.notes.setdefault((PHONE_UNREAD, self.phone_column), noted(PHONE_UNREAD))
                 for index in unread:
                     tally.add(numbers[index], written[index])
-        elif out.pairs is not None:
-            phones: list[Note] = []
-            out.pairs = self.canonical(out.pairs, phones)
-            for index, what, column, value in phones:
-                out.notes.setdefault((what, column), noted(what)).add(numbers[index], value)
-        out.names, out.times, out.properties, out.digests, out.ids = names, times, properties, digests, ids
-        return out
+            return ids
+        assert pairs is not None
+        out.numbers, out.lines = numbers, lines
+        phones: list[Note] = []
+        out.pairs = self.canonical(pairs, phones)
+        for index, what, column, value in phones:
+            out.notes.setdefault((what, column), noted(what)).add(numbers[index], value)
+        return None
 
     def _with_event_ids(self, out: EventRows, ids: list[str] | None, pairs: list[list[tuple[str, str]]] | None,
                         names: list[str], times: list[str], properties: list[str], event_ids: list[str],
@@ -1950,20 +1958,7 @@ class EventConverter(BatchConverter):
                 ids = list(compress(ids, keep))
             if pairs is not None:
                 pairs = list(compress(pairs, keep))
-        if ids is not None:
-            unread: list[int] = []
-            written = ids
-            ids = canonical_values(self.single_kind or "", ids, self.phone_country, unread)
-            if unread:
-                tally = out.notes.setdefault((PHONE_UNREAD, self.phone_column), noted(PHONE_UNREAD))
-                for index in unread:
-                    tally.add(numbers[index], written[index])
-        elif pairs is not None:
-            out.numbers, out.lines = numbers, lines
-            phones: list[Note] = []
-            out.pairs = self.canonical(pairs, phones)
-            for index, what, column, value in phones:
-                out.notes.setdefault((what, column), noted(what)).add(numbers[index], value)
+        ids = self._kept_identities(out, ids, pairs, numbers, lines)
         out.names, out.times, out.properties, out.digests, out.ids = names, times, properties, digests, ids
         return out
 

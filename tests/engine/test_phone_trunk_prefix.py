@@ -8,27 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from engine.identifiers import canonical_identifier, phone_text
-from engine.store import Workspace
-from engine.store.models import CustomerRow, IdentifierRow
 from engine.track.csv_import import ImportOptions, import_customers
-
-
-def write(path: Path, lines: list[str]) -> Path:
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def phones(ws: Workspace) -> list[str]:
-    with ws.engine.connect() as conn:
-        return sorted(conn.scalars(select(IdentifierRow.value).where(IdentifierRow.kind == "phone")))
-
-
-def customer_count(ws: Workspace) -> int:
-    with ws.engine.connect() as conn:
-        return conn.scalar(select(func.count()).select_from(CustomerRow))
+from tests.engine.track.test_phone_country import customer_count, phones, write
 
 
 def local_warnings(warnings: list[str]) -> list[str]:
