@@ -33,6 +33,7 @@ import errno
 import functools
 import html
 import threading
+from collections.abc import Callable
 from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ from engine.track.csv_types import (
     converter,
     without_placeholders,
 )
+from engine.track.sheet_file import is_workbook
 from gui.forms import time_zone_names
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot, fill, translate
 
@@ -602,8 +604,9 @@ class FilePage(QtWidgets.QWizardPage):
         super().__init__()
         self.wiz = wizard
         self.setTitle(self.tr("Choose a file"))
-        self.setSubTitle(self.tr("A CSV file as a spreadsheet or a shop exports it: UTF-8, UTF-16 or GB18030, "
-                                 "separated by commas, semicolons or tabs."))
+        self.setSubTitle(self.tr("A CSV file as a spreadsheet or a shop exports it (UTF-8, UTF-16 or GB18030, "
+                                 "separated by commas, semicolons or tabs), or the first sheet of an Excel "
+                                 "workbook (.xlsx)."))
         layout = QtWidgets.QVBoxLayout(self)
         box = QtWidgets.QGroupBox(self.tr("What the rows are"), self)
         box_layout = QtWidgets.QVBoxLayout(box)
@@ -749,10 +752,17 @@ class PreviewPage(QtWidgets.QWizardPage):
             index = self.delimiter.count() - 1
         self.delimiter.setCurrentIndex(index)
         self.delimiter.blockSignals(blocked)
+        # A workbook's cells are read as they are: there is no encoding or delimiter to choose.
+        workbook = is_workbook(p.path)
+        tip = self.tr("An Excel workbook: its first sheet is read cell by cell.") if workbook else ""
+        for box in (self.encoding, self.delimiter):
+            box.setEnabled(not workbook)
+            box.setToolTip(tip)
 
         columns = self.tr("1 column") if len(p.header) == 1 else \
             self.tr("%1 columns").replace("%1", f"{len(p.header):,}")
-        self.facts.setText(fill(self.tr("%1 · %2 · %3"), columns, rows_phrase(p), _size(p.size)))
+        self.facts.setText(fill(self.tr("%1 · %2 · %3"), columns, rows_phrase(p), _size(p.size)) if not workbook
+                           else fill(self.tr("%1 · %2 · first sheet of the workbook"), columns, rows_phrase(p)))
         self.table.clear()
         self.table.setColumnCount(len(p.header))
         self.table.setRowCount(len(p.rows))
@@ -1020,11 +1030,11 @@ class MappingPage(QtWidgets.QWizardPage):
             self.id_column.setCurrentIndex(self.id_column.findText(p.id_column) if p.id_column else -1)
             self.id_kind.setCurrentText(p.id_kind or "user_id")
             # A file imported before is read in the zone it was then, so that it adds nothing again.
-            self.zone_before = self._zone_before(p) if events else None
+            self.zone_before = self._used_before(p, zone_used_before) if events else None
             zone = self.zone_before or self.wiz.time_zone or system_time_zone()
             self.time_zone.setCurrentText(zone)
             # Likewise its dates are read in the format chosen then, if one was.
-            self.dates_before = self._dates_before(p) if events else None
+            self.dates_before = self._used_before(p, dates_used_before) if events else None
             self._select_date_format(self.dates_before)
             self.event_name.clear()
             # Numbers are read in the country the workspace's imports used before, if any (chosen
@@ -1299,14 +1309,6 @@ class MappingPage(QtWidgets.QWizardPage):
         _show(self.error, self.plan_error)
         self.completeChanged.emit()
 
-    def _dates_before(self, p: Preview) -> str | None:
-        if self.wiz.workspace is None:
-            return None
-        try:
-            return dates_used_before(self.wiz.workspace, event_source(p.path, ImportOptions()))
-        except JourneyStudioError:
-            return None
-
     def _select_date_format(self, fmt: str | None) -> None:
         """Show ``fmt`` (a format's code or a typed pattern) under Dates; None: as detected."""
         index = self.date_format.findData(fmt) if fmt else 0
@@ -1315,11 +1317,13 @@ class MappingPage(QtWidgets.QWizardPage):
         else:
             self.date_format.setEditText(fmt)
 
-    def _zone_before(self, p: Preview) -> str | None:
+    def _used_before(self, p: Preview, read: Callable[[Any, str], str | None]) -> str | None:
+        """What the workspace remembers of this events file's last import (``read``: its zone or
+        date format)."""
         if self.wiz.workspace is None:
             return None
         try:
-            return zone_used_before(self.wiz.workspace, event_source(p.path, ImportOptions()))
+            return read(self.wiz.workspace, event_source(p.path, ImportOptions()))
         except JourneyStudioError:
             return None  # the import itself will say what is wrong with the workspace
 
@@ -1828,8 +1832,8 @@ class ImportWizard(QtWidgets.QWizard):
     def _ask_open_path(self, current: str) -> str:
         start = current or str(Path.home())
         path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self, self.tr("Choose a CSV file"), start,
-            self.tr("CSV and text files (*.csv *.tsv *.txt);;All files (*)"))
+            self, self.tr("Choose a CSV file or an Excel workbook"), start,
+            self.tr("CSV files and Excel workbooks (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)"))
         return path
 
     def _ask_errors_path(self, suggested: str) -> str:

@@ -760,8 +760,12 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
     """
     if kind not in KINDS:
         raise CsvImportError(f"unknown import kind '{kind}'; use events or customers", usage=True)
-    fmt = _sniff(path, encoding, delimiter)
-    raw, _source, reader = open_records(path, fmt)
+    readable = readable_file(path)
+    if readable != Path(path):
+        encoding, delimiter = "utf-8", ","  # the workbook's sheet, written by sheet_file.csv_of
+    with _named_as(readable, path):
+        fmt = _sniff(readable, encoding, delimiter)
+    raw, _source, reader = open_records(readable, fmt)
     try:
         header, first_problems, warnings = _read_header(reader, path)
         header_warnings = tuple(warnings)
@@ -827,6 +831,32 @@ def _misfits(column_type: ColumnType, values: Sequence[str]) -> list[int]:
             except ValueError:
                 found.append(index)
     return found
+
+
+def readable_file(path: str | Path) -> Path:
+    """The file an import reads for ``path``: itself, or for an Excel workbook the CSV copy of its
+    first sheet (:func:`engine.track.sheet_file.csv_of`). A CsvImportError names a workbook that
+    cannot be read, or a file that cannot be opened."""
+    from engine.track.sheet_file import XlsxError, csv_of
+
+    try:
+        return csv_of(path)
+    except XlsxError as exc:
+        raise CsvImportError(str(exc), where=str(path)) from None
+    except OSError as exc:
+        raise CsvImportError(f"cannot read the file: {exc.strerror or exc}", where=str(path)) from None
+
+
+@contextlib.contextmanager
+def _named_as(readable: Path, path: str | Path) -> Iterator[None]:
+    """Errors raised inside that name the file read (a workbook's CSV copy) name ``path`` instead."""
+    try:
+        yield
+    except JourneyStudioError as exc:
+        if readable != Path(path) and exc.where == str(readable):
+            exc.where = str(path)
+            exc.args = (f"{exc.where}: {exc.message}",)
+        raise
 
 
 def _sniff(path: str | Path, encoding: str | None, delimiter: str | None) -> FileFormat:
@@ -1243,6 +1273,10 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     options = replace(options, phone_country=phone_country or "")
     # A few rows kept: the warning about local phone numbers reads them (_local_phones_hint).
     first = preview(path, kind, encoding=options.encoding, delimiter=options.delimiter, rows=50)
+    readable = readable_file(path)  # a workbook: the CSV copy of its sheet, which the preview made
+    if readable != Path(path):
+        # Read as the CSV copy is written; known by the workbook's name (dedup keys, memories).
+        options = replace(options, encoding="utf-8", delimiter=",", source=event_source(path, options))
     before_mapping = mapping_used_before(ws, kind, first.header) if options.keep_mapping else None
     if before_mapping is not None:
         first, options = _with_mapping(first, options, before_mapping)
@@ -1260,9 +1294,11 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     # Numbers stored before the country is given keep their form: the message about the change counts them.
     local_before = _local_phones(ws) if changes_country and phone_country else 0
     job = (_EventImport if kind == "events" else _CustomerImport)(
-        ws, Path(path), first, plan, options, progress=progress, cancel=cancel, dry_run=dry_run,
+        ws, readable, first, plan, options, progress=progress, cancel=cancel, dry_run=dry_run,
         on_events=on_events)
-    result = job.run()
+    with _named_as(readable, path):
+        result = job.run()
+    result.path = str(path)
     result.mapping_kept = before_mapping is not None
     if not dry_run and result.rows_read and not result.cancelled:
         _remember_mapping(ws, kind, first, plan)

@@ -117,7 +117,8 @@ def add_commands(sub: argparse._SubParsersAction,
     p = sub.add_parser(
         "import", help="import customers or events from a CSV file",
         description="Import customers or events from a CSV file (Excel and other spreadsheet exports: "
-                    "UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK; comma, semicolon, tab or pipe). Rows with "
+                    "UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK; comma, semicolon, tab or pipe) or from the "
+                    "first sheet of an Excel .xlsx workbook. Rows with "
                     "errors are skipped and listed; importing the same file again adds nothing. Every customer "
                     "row is counted once: created, updated, unchanged or skipped. An empty cell changes no "
                     "stored attribute, and neither does one that only says there is no value (n/a, #N/A, "
@@ -138,7 +139,7 @@ def add_commands(sub: argparse._SubParsersAction,
                "(see it with --dry-run).")
     workspace_options(p)
     p.add_argument("kind", choices=("customers", "events"), help="what the rows are")
-    p.add_argument("file", metavar="FILE.csv", help="the CSV file")
+    p.add_argument("file", metavar="FILE.csv", help="the CSV file (or .xlsx workbook)")
     p.add_argument("--map", dest="mapping", metavar="COLUMN=FIELD", action="append", type=_mapping, default=[],
                    help="what a column is (repeatable)")
     p.add_argument("--id-column", metavar="COLUMN", help="the column that identifies the customer")

@@ -1518,17 +1518,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+604"/>
+        <location filename="../../gui/import_wizard.py" line="+606"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>A CSV file as a spreadsheet or a shop exports it: UTF-8, UTF-16 or GB18030, separated by commas, semicolons or tabs.</source>
-        <translation>由电子表格或网店导出的 CSV 文件：编码为 UTF-8、UTF-16 或 GB18030，以逗号、分号或制表符分隔。</translation>
+        <source>A CSV file as a spreadsheet or a shop exports it (UTF-8, UTF-16 or GB18030, separated by commas, semicolons or tabs), or the first sheet of an Excel workbook (.xlsx).</source>
+        <translation>电子表格或网店导出的 CSV 文件（UTF-8、UTF-16 或 GB18030，以逗号、分号或制表符分隔），或 Excel 工作簿（.xlsx）的第一个工作表。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>What the rows are</source>
         <translation>每行的内容</translation>
     </message>
@@ -1645,7 +1645,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+706"/>
+        <location filename="../../gui/import_wizard.py" line="+707"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -1698,7 +1698,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1300"/>
+        <location line="-1302"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation>不导入</translation>
@@ -2131,7 +2131,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1148"/>
+        <location line="+1150"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -2159,13 +2159,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+7"/>
-        <source>Choose a CSV file</source>
-        <translation>选择 CSV 文件</translation>
+        <source>Choose a CSV file or an Excel workbook</source>
+        <translation>选择 CSV 文件或 Excel 工作簿</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>CSV and text files (*.csv *.tsv *.txt);;All files (*)</source>
-        <translation>CSV 和文本文件 (*.csv *.tsv *.txt);;所有文件 (*)</translation>
+        <source>CSV files and Excel workbooks (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)</source>
+        <translation>CSV 文件和 Excel 工作簿 (*.csv *.tsv *.txt *.xlsx *.xlsm);;所有文件 (*)</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3140,7 +3140,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-1001"/>
+        <location filename="../../gui/import_wizard.py" line="-995"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never). The date format chosen when this events file was imported before (None: none was).</extracomment>
         <translation>选择每一列的导入方式</translation>
@@ -3330,12 +3330,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+180"/>
+        <location line="+174"/>
         <source>%1 (detected)</source>
         <translation>%1（自动检测）</translation>
     </message>
     <message>
-        <location line="-61"/>
+        <location line="-55"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation>将导入 %2 列中的 %1 列；通过“%3”列（%4）识别客户。</translation>
     </message>
@@ -3355,7 +3355,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>此文件之前导入时，日期按“%1”读取；若换一种读法，日和月可以互换的事件会以其他日期再存一次。请在“日期”中选择“%1”，以免重复添加。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+44"/>
         <source>%1 (chosen under Dates)</source>
         <translation>%1（在“日期”中选择）</translation>
     </message>
@@ -3855,7 +3855,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-665"/>
+        <location filename="../../gui/import_wizard.py" line="-666"/>
         <source>Check the preview</source>
         <translation>检查预览</translation>
     </message>
@@ -3880,7 +3880,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>%1（自动检测）</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
+        <source>An Excel workbook: its first sheet is read cell by cell.</source>
+        <translation>Excel 工作簿：逐个单元格读取其第一个工作表。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>1 column</source>
         <translation>1 列</translation>
     </message>
@@ -3893,6 +3898,11 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <location line="+1"/>
         <source>%1 · %2 · %3</source>
         <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 · %2 · first sheet of the workbook</source>
+        <translation>%1 · %2 · 工作簿的第一个工作表</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -5050,7 +5060,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+666"/>
+        <location filename="../../gui/import_wizard.py" line="+660"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation>导入完成</translation>

@@ -182,3 +182,56 @@ def test_a_city_given_as_the_time_zone_is_named_in_the_refusal(ws, tmp_path):
     with pytest.raises(CsvImportError, match="unknown time zone 'Berlin'; did you mean Europe/Berlin"):
         import_events(ws, _file(tmp_path, WOO, "woo.csv"), ImportOptions(event_name="x", time_zone="Berlin"))
     assert zone_named("new york") == "America/New_York" and zone_named("Atlantis") is None
+
+
+def _workbook(path: Path, rows: list[list]) -> Path:
+    from engine.xlsx import XlsxWriter
+
+    with open(path, "wb") as fh:
+        writer = XlsxWriter(fh, "Customers")
+        for row in rows:
+            writer.write_row(row)
+        writer.close()
+    return path
+
+
+def test_an_excel_workbook_imports_as_its_first_sheet_with_its_numbers_and_dates(ws, tmp_path):
+    """No "Save as CSV" first: Excel's CSV would drop the + of +4915112345678 and write dates in
+    this computer's format."""
+    from engine.track.csv_import import import_customers, preview
+
+    book = _workbook(tmp_path / "kunden.xlsx", [
+        ["Kunde", "E-Mail", "Telefon", "Letzte Bestellung", "Umsatz"],
+        ["Anna Müller", "anna@example.de", "+4915112345678", datetime(2026, 11, 10, 14, 30), 1234.5],
+        ["Hans Groß", "hans@example.de", "+491719876543", datetime(2026, 9, 3), 78.9],
+    ])
+    shown = preview(book, "customers")
+    assert shown.path == str(book) and shown.header == ("Kunde", "E-Mail", "Telefon", "Letzte Bestellung", "Umsatz")
+    result = import_customers(ws, book, ImportOptions())
+    assert (result.created, result.skipped) == (2, 0) and result.path == str(book)
+    anna = ws.get_customer(ws.find_customer("phone", "+4915112345678"))
+    assert anna.attributes["Kunde"] == "Anna Müller" and anna.attributes["Umsatz"] == 1234.5
+    assert str(anna.attributes["Letzte Bestellung"]).startswith("2026-11-10")
+    assert import_customers(ws, book, ImportOptions()).unchanged == 2  # the same workbook again
+
+
+def test_events_of_a_workbook_are_known_by_its_name_and_not_stored_twice(ws, tmp_path):
+    book = _workbook(tmp_path / "orders.xlsx", [["email", "event", "time", "total"],
+                                                 ["ana@example.com", "order_completed", datetime(2026, 11, 20, 9), 12.5],
+                                                 ["bo@example.com", "order_completed", datetime(2026, 11, 21, 10), 20]])
+    first = import_events(ws, book, ImportOptions(time_zone="UTC"))
+    assert first.imported == 2
+    (event,) = ws.customer_events(ws.find_customer("email", "ana@example.com"))
+    assert event.source == "csv:orders.xlsx" and event.occurred_at == datetime(2026, 11, 20, 9, tzinfo=UTC)
+    assert import_events(ws, book, ImportOptions(time_zone="UTC")).duplicates == 2
+
+
+def test_a_workbook_that_is_not_one_is_named_as_such(ws, tmp_path):
+    import pytest
+
+    from engine.track.csv_import import CsvImportError
+
+    fake = tmp_path / "list.xlsx"
+    fake.write_text("email\nana@example.com\n", encoding="utf-8")
+    with pytest.raises(CsvImportError, match=r"list\.xlsx: not an Excel \.xlsx workbook"):
+        import_events(ws, fake, ImportOptions(event_name="x"))
