@@ -392,6 +392,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if stop.is_set():  # asked twice: stop now, even in the middle of a pass
             raise KeyboardInterrupt
         stop.set()
+        if signum == signal.SIGINT:
+            _err("stopping when the work under way ends (a message being sent waits for its server's answer); "
+                 "Ctrl+C again stops at once, and a message cut off is then listed by 'outbox list --status "
+                 "ambiguous'")
 
     wake = threading.Event()  # set by a stop request and by the collector's new events
 

@@ -280,6 +280,9 @@ class Runner:
         #: Messages not sent because their template failed, by (journey, version, node, reason),
         #: since :meth:`take_template_failures` was last called.
         self.template_failures: dict[tuple[str, int, str, str], int] = {}
+        #: Messages found pending from a send that was cut off (now ``ambiguous``), since the last
+        #: :meth:`take_template_failures`.
+        self.ambiguous_found = 0
         #: How many messages the last :meth:`take_template_failures` reported.
         self.template_failed_count = 0
         #: Messages skipped (no consent, no address, opted out, quiet hours, frequency cap) by reason,
@@ -299,6 +302,12 @@ class Runner:
             title = node.title if node is not None and node.title else node_id[:8]
             lines.append(f"'{title}' in journey '{journey.name}': {count:,} message{'s' if count != 1 else ''} "
                          f"not sent: template {message}")
+        found, self.ambiguous_found = self.ambiguous_found, 0
+        if found:
+            were = "was" if found == 1 else "were"
+            lines.append(f"{found:,} message{'s' if found != 1 else ''} may or may not have been delivered (the "
+                         f"process stopped while sending) and {were} not sent again: 'journey-studio outbox list "
+                         "--status ambiguous' lists them, 'outbox resend ID' sends one again")
         return tuple(lines)
 
     def problems(self) -> tuple[str, ...]:
@@ -1053,6 +1062,7 @@ class StoreContext(StepContext):
             if found.status == "pending":
                 self._record(found, "ambiguous", AMBIGUOUS_REASON, found.attempts, found.message_id, None, None,
                              now_write=True)
+                self.runner.ambiguous_found += 1
             return found, SendOutcome("failed", AMBIGUOUS_REASON)
         status = "failed" if found.status == DROPPED else found.status
         return found, SendOutcome(status, found.reason)  # type: ignore[arg-type]

@@ -509,3 +509,33 @@ def test_a_run_erased_while_its_batch_was_worked_out_is_left_out(ws, registry):
     lines = store.steps_for(journey.id, version, "live")
     assert [s.note for s in lines].count("woken by hand") == 1
     assert all(s.run_id != r.id for s in lines for r in states if r.customer_id == ann)
+
+
+def test_a_send_cut_off_is_said_on_the_next_pass_and_not_sent_again(ws, registry):
+    """The process stops while a channel is sending: the next pass finds the message pending, records
+    it ambiguous and says so (the outbox alone showed it)."""
+    from engine.runtime.live import LiveEngine
+
+    class Stuck(RecordingChannel):
+        def send(self, message):
+            raise KeyboardInterrupt  # Ctrl+C twice while the mail server does not answer
+
+    journey, nodes = welcome(registry, trigger={"kind": "event", "event": "signed_up"},
+                             wait={"kind": "duration", "amount": 1, "unit": "minutes"})
+    publish(ws, registry, journey)
+    ws.set_status(journey.id, "live")
+    customer(ws)
+    ws.ingest_event({"email": "ana@example.com"}, "signed_up", occurred_at=T0)
+    clock = VirtualClock(T0 + timedelta(hours=1))
+    first = LiveEngine(ws, registry, clock, {"email-main": Stuck()})
+    first.run_pass()  # the sign-up: the run waits a minute
+    clock.advance(timedelta(minutes=2))
+    with pytest.raises(KeyboardInterrupt):
+        first.run_pass()
+    sent = RecordingChannel()
+    again = LiveEngine(ws, registry, clock, {"email-main": sent})
+    done = again.run_pass()
+    assert sent.messages == []
+    [line] = [u for u in done.unsent if "may or may not have been delivered" in u]
+    assert line.startswith("1 message may or may not") and "outbox list --status ambiguous" in line
+    assert "outbox list --status ambiguous" in done.describe()
