@@ -154,6 +154,10 @@ _NUMBER_STYLES: tuple[tuple[str, bool], ...] = (
 #: One leading apostrophe before digits (Shopify's ``'01234``), or before a ``+`` and digits (a phone
 #: number kept from becoming a number: ``'+33612345678``).
 _QUOTED_DIGITS = re.compile(r"'\+?[0-9]+")
+#: A value behind a spreadsheet's text mark that the mark is left out of in a text column: digits, or
+#: ``+`` and digits, with the separators of phone numbers and codes (``'+49 30 1234567``,
+#: ``'+1 (613) 555-0142``, ``'01234``).
+_QUOTED_NUMBERISH = re.compile(r"'\+?[0-9][0-9 ()./-]*")
 #: The start of an identifier value behind a spreadsheet's text mark: digits, or ``+`` then digits
 #: (``'0612345678``, ``'+33 6 12 34 56 78``, ``'7145031762090``).
 _QUOTED_ID = re.compile(r"'\+?[0-9]")
@@ -1545,7 +1549,7 @@ def _unquoted(values: list[str], *, every: bool, identifier: bool = False) -> li
         return [v[1:] if v[:1] == "'" else v for v in values]
     if joined[:1] != "'" and "\n'" not in joined:
         return values  # no value starts with one: the common case
-    marked = _QUOTED_ID.match if identifier else _QUOTED_DIGITS.fullmatch
+    marked = _QUOTED_ID.match if identifier else _QUOTED_NUMBERISH.fullmatch
     return [v[1:] if v[:1] == "'" and marked(v) else v for v in values]
 
 

@@ -235,3 +235,17 @@ def test_a_workbook_that_is_not_one_is_named_as_such(ws, tmp_path):
     fake.write_text("email\nana@example.com\n", encoding="utf-8")
     with pytest.raises(CsvImportError, match=r"list\.xlsx: not an Excel \.xlsx workbook"):
         import_events(ws, fake, ImportOptions(event_name="x"))
+
+
+def test_shopifys_text_mark_is_left_out_of_phone_numbers_kept_as_attributes(ws, tmp_path):
+    from engine.track.csv_import import import_customers
+
+    path = _file(tmp_path, "Email,Default Address Phone,Default Address Zip,Note\n"
+                           "a@example.com,'+49 30 1234567,'10115,'tis the season\n"
+                           "b@example.com,'+1 (613) 555-0142,'K1A 0B1,\n", "customers_export.csv")
+    import_customers(ws, path, ImportOptions())
+    a = ws.get_customer(ws.find_customer("email", "a@example.com")).attributes
+    assert (a["Default Address Phone"], a["Default Address Zip"]) == ("+49 30 1234567", "10115")
+    assert a["Note"] == "'tis the season"  # words: the apostrophe is the writer's
+    b = ws.get_customer(ws.find_customer("email", "b@example.com")).attributes
+    assert b["Default Address Phone"] == "+1 (613) 555-0142"
