@@ -1036,7 +1036,9 @@ class MappingPage(QtWidgets.QWizardPage):
             # Likewise its dates are read in the format chosen then, if one was.
             self.dates_before = self._used_before(p, dates_used_before) if events else None
             self._select_date_format(self.dates_before)
-            self.event_name.clear()
+            # Next week's export of the same columns is the same event (another name would store
+            # the orders found again a second time).
+            self.event_name.setText(p.event_name or "" if events else "")
             # Numbers are read in the country the workspace's imports used before, if any (chosen
             # once the countries are listed, when a column first holds phone numbers).
             self.phone_country_before = self._phone_country_before()
@@ -1157,7 +1159,7 @@ class MappingPage(QtWidgets.QWizardPage):
         row.field.lineEdit().setPlaceholderText(placeholders.get(target, ""))
         typed = target in _TYPED
         row.type.setEnabled(typed)
-        fixed = {"identifier": self.tr("Text"), "event": self.tr("Text"), "tags": self.tr("Text, split at , ; |"),
+        fixed = {"identifier": self.tr("Text"), "event": self.tr("Text"), "tags": self.tr("Text, split at , ; | 、"),
                  "time_zone": self.tr("Time zone name"), "consent": self.tr("Yes / no"), "skip": "—"}
         if typed:
             row.type.setItemText(0, self.tr("%1 (detected)").replace("%1", row.detected))

@@ -193,8 +193,8 @@ BULK_MIN_ROWS = 100_000
 BULK_MAX_ROWS = 5_000_000
 #: Errors kept with their details (all are counted).
 MAX_KEPT_ERRORS = 100_000
-#: Separators between tags in a ``tags`` column.
-TAG_SEPARATORS = (",", ";", "|")
+#: Separators between tags in a ``tags`` column: , ; | and the forms Chinese text writes (、，；｜).
+TAG_SEPARATORS = (",", ";", "|", "、", "，", "；", "｜")
 #: Values per ``IN (...)`` list on SQLite.
 LOOKUP_CHUNK = 500
 #: Rows per multi-row INSERT statement on SQLite.
@@ -354,6 +354,8 @@ class ImportResult:
     #: The columns were mapped as in the last import of a file with the same columns
     #: (:attr:`ImportOptions.keep_mapping`).
     mapping_kept: bool = False
+    #: Events: the one name every row got (no event column), "" otherwise.
+    event_name: str = ""
     #: Events: the date format chosen when the same source was imported before, used again as none
     #: was given this time (see :func:`dates_used_before`); "" otherwise.
     date_format_kept: str = ""
@@ -478,6 +480,9 @@ class Preview:
     header_warnings: tuple[str, ...] = ()
     #: Lines before the header that name the delimiter (Excel's ``sep=;``), which are skipped.
     skip_lines: int = 0
+    #: The one event name every row was given when a file with these columns was imported before
+    #: (events without an event column; see :func:`with_mapping_used_before`).
+    event_name: str | None = None
 
     @property
     def delimiter_name(self) -> str:
@@ -881,9 +886,12 @@ def _sniff(path: str | Path, encoding: str | None, delimiter: str | None) -> Fil
             raise CsvImportError(
                 f"the column names do not read as {encoding}: the file looks like {detected.encoding} text",
                 where=str(path), option="encoding", fix="encoding")
+    if fmt.binary.startswith("an old Excel"):
+        raise CsvImportError("is an old Excel .xls workbook: save it as an Excel Workbook (.xlsx) and import that",
+                             where=str(path))
     if fmt.binary:
         raise CsvImportError(f"is not a CSV text file: it holds {fmt.binary}. Save it as CSV (comma- or "
-                             "tab-separated text) and import that", where=str(path))
+                             "tab-separated text) or as an Excel workbook (.xlsx) and import that", where=str(path))
     return fmt
 
 
@@ -1278,6 +1286,7 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
         # Read as the CSV copy is written; known by the workbook's name (dedup keys, memories).
         options = replace(options, encoding="utf-8", delimiter=",", source=event_source(path, options))
     before_mapping = mapping_used_before(ws, kind, first.header) if options.keep_mapping else None
+    renamed = _event_renamed(ws, kind, first.header, options)
     if before_mapping is not None:
         first, options = _with_mapping(first, options, before_mapping)
     source = event_source(path, options)
@@ -1300,6 +1309,9 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
         result = job.run()
     result.path = str(path)
     result.mapping_kept = before_mapping is not None
+    result.event_name = plan.event_name or ""
+    if renamed:
+        result.warnings.append(renamed)
     if not dry_run and result.rows_read and not result.cancelled:
         _remember_mapping(ws, kind, first, plan)
     if kind == "events":
@@ -1478,6 +1490,8 @@ class MappingUsed:
     types: dict[str, str]
     id_column: str | None
     id_kind: str | None
+    #: The event name given to every row, for an events file without an event column.
+    event_name: str | None = None
 
 
 def _mapping_key(kind: Kind, header: Sequence[str]) -> str:
@@ -1497,6 +1511,7 @@ def mapping_used_before(ws: Workspace, kind: Kind, header: Sequence[str]) -> Map
         data = json.loads(raw)
         targets, types = dict(data["targets"]), dict(data.get("types") or {})
         id_column, id_kind = data.get("id_column"), data.get("id_kind")
+        event_name = data.get("event_name")
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
     names = set(header)
@@ -1504,7 +1519,8 @@ def mapping_used_before(ws: Workspace, kind: Kind, header: Sequence[str]) -> Map
             and all(isinstance(v, str) and k in targets for k, v in types.items())
             and (id_column is None or id_column in names)):
         return None
-    return MappingUsed(targets, types, id_column, id_kind if isinstance(id_kind, str) else None)
+    return MappingUsed(targets, types, id_column, id_kind if isinstance(id_kind, str) else None,
+                       event_name if isinstance(event_name, str) and event_name else None)
 
 
 def with_mapping_used_before(ws: Workspace, source: Preview) -> tuple[Preview, bool]:
@@ -1523,8 +1539,26 @@ def _with_mapping(source: Preview, options: ImportOptions, used: MappingUsed) ->
     chosen = {column: f"{used.targets[column]}:{name}" for column, name in used.types.items()
               if column not in options.mapping}
     source = replace(source, mapping=mapping, id_column=used.id_column or source.id_column,
-                     id_kind=used.id_kind or source.id_kind)
-    return source, replace(options, mapping={**chosen, **options.mapping})
+                     id_kind=used.id_kind or source.id_kind, event_name=used.event_name)
+    options = replace(options, mapping={**chosen, **options.mapping})
+    if used.event_name and not options.event_name and "event" not in mapping.values() \
+            and "event" not in options.mapping.values():
+        options = replace(options, event_name=used.event_name)  # next week's export: the same event
+    return source, options
+
+
+def _event_renamed(ws: Workspace, kind: Kind, header: Sequence[str], options: ImportOptions) -> str | None:
+    """The warning for an events file given another event name than the last file with the same
+    columns was: last week's orders in this week's export would be stored again under the new name."""
+    if kind != "events" or not options.event_name:
+        return None
+    used = mapping_used_before(ws, kind, header)
+    name = options.event_name.strip()
+    if used is None or not used.event_name or used.event_name == name:
+        return None
+    return (f"a file with these columns was imported before as events named '{used.event_name}'; these rows "
+            f"are '{name}', so rows of that file found here again (an export of the same orders) are stored a "
+            f"second time under the new name (import with the event name '{used.event_name}' to add nothing)")
 
 
 def _remember_mapping(ws: Workspace, kind: Kind, source: Preview, plan: ImportPlan) -> None:
@@ -1536,7 +1570,8 @@ def _remember_mapping(ws: Workspace, kind: Kind, source: Preview, plan: ImportPl
              if c.type.name != inferred.get(c.name) and c.type.name not in ("date", "datetime")
              and not c.target.startswith(("identifiers.", "consent.")) and c.target not in ("event", "event_id", "time",
                                                                                              "tags", "time_zone")}
-    text = json.dumps({"targets": targets, "types": types, "id_column": plan.id_column, "id_kind": plan.id_kind},
+    text = json.dumps({"targets": targets, "types": types, "id_column": plan.id_column, "id_kind": plan.id_kind,
+                       **({"event_name": plan.event_name} if plan.event_name else {})},
                       ensure_ascii=False, sort_keys=True)
     key = _mapping_key(kind, source.header)
     if ws.get_meta(key) != text:

@@ -308,8 +308,11 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
 
     name = args.file
     if args.dry_run:
-        _out(f"{name}: dry run, nothing was written ({result.encoding}, "
-             f"{DELIMITER_NAMES.get(result.delimiter, repr(result.delimiter))}-separated)")
+        from engine.track.sheet_file import is_workbook
+
+        read_as = "an Excel workbook, its first sheet" if is_workbook(name) else \
+            f"{result.encoding}, {DELIMITER_NAMES.get(result.delimiter, repr(result.delimiter))}-separated"
+        _out(f"{name}: dry run, nothing was written ({read_as})")
         for line in result.mapping:
             _out(f"  {line}")
     rate = f", {result.rows_read / result.elapsed_s:,.0f} rows/s" if result.elapsed_s > 0 and result.rows_read else ""
@@ -317,6 +320,8 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
     if result.rows_read and getattr(result, "mapping_kept", False):
         _out("  columns mapped as in the last import of a file with the same columns (--map changes one; "
              "--dry-run shows them all)")
+        if args.kind == "events" and not args.event_name and getattr(result, "event_name", ""):
+            _out(f"  every row is the event '{result.event_name}', as in that import (--event-name gives another)")
     if result.rows_read == 0:
         _out("  the file has no data rows")
     elif args.kind == "events" and getattr(result, "zones_written", False):

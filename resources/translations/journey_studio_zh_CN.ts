@@ -3315,8 +3315,8 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+0"/>
-        <source>Text, split at , ; |</source>
-        <translation>文本，按 , ; | 拆分</translation>
+        <source>Text, split at , ; | 、</source>
+        <translation>文本，按 , ; | 、 拆分</translation>
     </message>
     <message>
         <location line="+1"/>

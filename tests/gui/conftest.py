@@ -134,3 +134,29 @@ def wizard_for(qtbot, ws):
     yield make
     for wizard in made:
         wizard.shutdown()
+
+
+@pytest.fixture
+def mapping_page_for(qtbot, ws):
+    """A wizard on the Columns page of an events file."""
+    from gui.app import make_application
+    from gui.import_wizard import ImportWizard
+
+    made = []
+
+    def make(path):
+        make_application()
+        wizard = ImportWizard(ws, "events", str(path))
+        qtbot.addWidget(wizard)
+        wizard.resize(1280, 800)
+        wizard.show()
+        qtbot.waitExposed(wizard)
+        made.append(wizard)
+        wizard.next()
+        wizard.next()
+        assert wizard.currentId() == ImportWizard.PAGE_MAPPING
+        return wizard
+
+    yield make
+    for wizard in made:
+        wizard.shutdown()

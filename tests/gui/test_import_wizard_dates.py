@@ -6,38 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.gui.test_import_wizard import _choose
 
 MIXED = ["2025-01-01T10:00:00Z", "2025-01-02T10:00:00Z", "31/12/2024 25:00", "not a date", "2025-01-03T10:00:00Z"]
 ISO = "ISO 8601 (2024-12-31 or 2024-12-31T18:30:00Z)"
-
-
-@pytest.fixture
-def mapping_page_for(qtbot, ws):
-    """A wizard on the Columns page of an events file."""
-    from gui.app import make_application
-    from gui.import_wizard import ImportWizard
-
-    made = []
-
-    def make(path: Path):
-        make_application()
-        wizard = ImportWizard(ws, "events", str(path))
-        qtbot.addWidget(wizard)
-        wizard.resize(1280, 800)
-        wizard.show()
-        qtbot.waitExposed(wizard)
-        made.append(wizard)
-        wizard.next()
-        wizard.next()
-        assert wizard.currentId() == ImportWizard.PAGE_MAPPING
-        return wizard
-
-    yield make
-    for wizard in made:
-        wizard.shutdown()
 
 
 def events_file(path: Path, times: list[str]) -> Path:

@@ -4,7 +4,7 @@ importing it again adds nothing; choosing another zone is warned about before im
 from __future__ import annotations
 
 from engine.track.csv_import import ImportOptions, import_events
-from tests.gui.test_import_wizard_dates import events_file, mapping_page_for  # noqa: F401
+from tests.gui.test_import_wizard_dates import events_file
 
 
 def test_a_file_imported_before_starts_in_its_zone(mapping_page_for, ws, tmp_path, qtbot):  # noqa: F811

@@ -249,3 +249,31 @@ def test_shopifys_text_mark_is_left_out_of_phone_numbers_kept_as_attributes(ws, 
     assert a["Note"] == "'tis the season"  # words: the apostrophe is the writer's
     b = ws.get_customer(ws.find_customer("email", "b@example.com")).attributes
     assert b["Default Address Phone"] == "+1 (613) 555-0142"
+
+
+def test_next_weeks_export_is_the_same_event_and_another_name_is_warned_about(ws, tmp_path, capsys):
+    from engine.cli import main
+
+    workspace = str(tmp_path / "ws")
+    week1 = _file(tmp_path, WOO, "orders_w1.csv")
+    assert main(["import", "events", str(week1), "--workspace", workspace, "--event-name", "下单",
+                 "--time-zone", "Asia/Shanghai"]) == 0
+    capsys.readouterr()
+    week2 = _file(tmp_path, WOO + "4506,2026-11-20 10:00:00,anna@example.de,12.00\n", "orders_w2.csv")
+    assert main(["import", "events", str(week2), "--workspace", workspace, "--time-zone", "Asia/Shanghai"]) == 0
+    out = capsys.readouterr().out
+    assert "1 event imported" in out and "3 duplicates" in out  # the name of last week's import
+    assert "every row is the event '下单', as in that import" in out
+    assert main(["import", "events", str(week2), "--workspace", workspace, "--event-name", "订单",
+                 "--time-zone", "Asia/Shanghai", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "imported before as events named '下单'; these rows are '订单'" in out
+
+
+def test_tags_written_the_chinese_way_are_split(ws, tmp_path):
+    from engine.track.csv_import import import_customers
+
+    path = _file(tmp_path, "手机号,标签\n+8613800138000,会员、VIP\n+8613900139000,会员，新客\n", "客户.csv")
+    import_customers(ws, path, ImportOptions())
+    assert sorted(ws.get_customer(ws.find_customer("phone", "+8613800138000")).tags) == ["VIP", "会员"]
+    assert sorted(ws.get_customer(ws.find_customer("phone", "+8613900139000")).tags) == ["会员", "新客"]
