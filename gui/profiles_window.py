@@ -198,6 +198,18 @@ def compact(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def local_moment(text: str) -> str | None:
+    """A stored moment (``2024-05-05T16:00:00Z``: an import keeps times in UTC) in this computer's time
+    zone, for a tooltip; None for any other text."""
+    if len(text) < 20 or not text[:4].isdigit() or text[4:5] != "-" or not text.endswith(("Z", "+00:00")):
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return short_time(when)
+
+
 def short_time(when: datetime) -> str:
     """Local date and time in the short locale format (a column; tooltips get the long one)."""
     local = (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).astimezone()
@@ -1766,7 +1778,9 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         kind_item = QtWidgets.QTableWidgetItem(type_label(kind))
         kind_item.setData(_TYPE_ROLE, kind)
         value_item = QtWidgets.QTableWidgetItem(text)
-        value_item.setToolTip(text[:2000])
+        local = local_moment(text)
+        value_item.setToolTip(text[:2000] if local is None else
+                              self.tr("%1\nIn this computer's time zone: %2").replace("%1", text).replace("%2", local))
         for column, item in enumerate((name_item, kind_item, value_item)):
             self.attributes.setItem(row, column, item)
         return row

@@ -1139,7 +1139,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>ConfigForm</name>
     <message>
         <location filename="../../gui/forms.py" line="+53"/>
-        <location filename="../../gui/profiles_window.py" line="+323"/>
+        <location filename="../../gui/profiles_window.py" line="+335"/>
         <source>Yes</source>
         <extracomment>A key absent from the config, kept absent unless the user fills the field in. Hints (``json_schema_extra={&quot;widget&quot;: ...}``) that turn a text field into an editable picker.</extracomment>
         <translation>是</translation>
@@ -1645,7 +1645,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+707"/>
+        <location filename="../../gui/import_wizard.py" line="+709"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -1698,7 +1698,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1302"/>
+        <location line="-1304"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation>不导入</translation>
@@ -2131,7 +2131,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1150"/>
+        <location line="+1152"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -3140,7 +3140,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-995"/>
+        <location filename="../../gui/import_wizard.py" line="-997"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never). The date format chosen when this events file was imported before (None: none was).</extracomment>
         <translation>选择每一列的导入方式</translation>
@@ -3183,12 +3183,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+406"/>
+        <location line="+408"/>
         <source>Only when no column holds the event name</source>
         <translation>仅在没有列包含事件名称时填写</translation>
     </message>
     <message>
-        <location line="-402"/>
+        <location line="-404"/>
         <source>Keep as written</source>
         <translation>保持原样</translation>
     </message>
@@ -3264,7 +3264,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>各列的初始设置沿用您上次导入相同列的文件时的设置。设为“不导入”的列将被忽略。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+38"/>
         <source>Column “%1”: its dates could be day/month or month/day; they are read as day/month/year unless you choose another format under Dates.</source>
         <translation>列“%1”：其日期可能是日/月，也可能是月/日；除非您在“日期”中选择其他格式，否则按日/月/年读取。</translation>
     </message>
@@ -3855,7 +3855,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-666"/>
+        <location filename="../../gui/import_wizard.py" line="-668"/>
         <source>Check the preview</source>
         <translation>检查预览</translation>
     </message>
@@ -3933,7 +3933,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-746"/>
+        <location filename="../../gui/profiles_window.py" line="-758"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation>文本</translation>
@@ -3979,7 +3979,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location line="+1529"/>
+        <location line="+1541"/>
         <source>Segment collector</source>
         <translation>Segment 采集器</translation>
     </message>
@@ -3989,7 +3989,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>“%1”不是数字</translation>
     </message>
     <message>
-        <location line="-180"/>
+        <location line="-192"/>
         <source>email</source>
         <translation>邮箱</translation>
     </message>
@@ -4019,7 +4019,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+82"/>
         <source>the folder does not exist</source>
         <translation>文件夹不存在</translation>
     </message>
@@ -4193,12 +4193,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+1112"/>
+        <location line="+1114"/>
         <source>Save changes</source>
         <translation>保存更改</translation>
     </message>
     <message>
-        <location line="-1101"/>
+        <location line="-1103"/>
         <source>Search by email, phone, id or any attribute value…</source>
         <translation>按邮箱、手机号、ID 或任意属性值搜索…</translation>
     </message>
@@ -4241,12 +4241,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="-64"/>
-        <location line="+817"/>
+        <location line="+819"/>
         <source>Find another profile of the same person and merge the two into one</source>
         <translation>查找同一人的另一个客户档案，并将两者合并为一个</translation>
     </message>
     <message>
-        <location line="-814"/>
+        <location line="-816"/>
         <source>Delete customer…</source>
         <translation>删除客户…</translation>
     </message>
@@ -4303,12 +4303,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+703"/>
+        <location line="+705"/>
         <source>Store the changed attributes, consent and tags (Ctrl+S)</source>
         <translation>保存已更改的属性、授权和标签（Ctrl+S）</translation>
     </message>
     <message>
-        <location line="-685"/>
+        <location line="-687"/>
         <source>Events, look-ups and merges find a customer by their identifiers, while messages go to the attribute. Untick to change the attribute only.</source>
         <translation>事件、查找和合并都通过标识找到客户，而消息发往该属性中的地址。取消勾选则只修改属性。</translation>
     </message>
@@ -4334,13 +4334,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+573"/>
+        <location line="+575"/>
         <location line="+23"/>
         <source>Add attribute</source>
         <translation>添加属性</translation>
     </message>
     <message>
-        <location line="-594"/>
+        <location line="-596"/>
         <location line="+49"/>
         <source>Remove</source>
         <translation>移除</translation>
@@ -4351,7 +4351,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>移除所选属性</translation>
     </message>
     <message>
-        <location line="+647"/>
+        <location line="+520"/>
+        <source>%1
+In this computer&apos;s time zone: %2</source>
+        <translation>%1
+本机时区：%2</translation>
+    </message>
+    <message>
+        <location line="+129"/>
         <source>This profile is no longer in the workspace</source>
         <translation>此客户档案已不在工作区中</translation>
     </message>
@@ -4511,7 +4518,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>另一个客户档案</translation>
     </message>
     <message>
-        <location line="-1365"/>
+        <location line="-1367"/>
         <source>Consent per channel</source>
         <translation>各渠道授权</translation>
     </message>
@@ -4537,12 +4544,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+574"/>
+        <location line="+576"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>
     <message>
-        <location line="-571"/>
+        <location line="-573"/>
         <source>Remove the selected tags</source>
         <translation>移除所选标签</translation>
     </message>
@@ -4727,13 +4734,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+540"/>
+        <location line="+542"/>
         <location line="+296"/>
         <source>Select a customer to see their profile.</source>
         <translation>请选择一位客户以查看其客户档案。</translation>
     </message>
     <message>
-        <location line="-828"/>
+        <location line="-830"/>
         <source>Member of: %1</source>
         <translation>所属分群：%1</translation>
     </message>
@@ -4788,7 +4795,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>旅程（%1）</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+75"/>
         <source>Change consent</source>
         <translation>更改授权</translation>
     </message>
@@ -4910,12 +4917,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>1 个事件</translation>
     </message>
     <message>
-        <location line="-1205"/>
+        <location line="-1207"/>
         <source>Double-click a cell to change it. Numbers: 99.5 or 99,5.</source>
         <translation>双击单元格即可修改。数字写法：99.5 或 99,5。</translation>
     </message>
     <message>
-        <location line="+820"/>
+        <location line="+822"/>
         <source>%1; %2</source>
         <translation>%1；%2</translation>
     </message>
@@ -5060,7 +5067,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+660"/>
+        <location filename="../../gui/import_wizard.py" line="+662"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation>导入完成</translation>

@@ -474,3 +474,16 @@ def test_events_show_readable_sources_and_the_customer_dates_from_the_first_even
     assert "In Journey Studio since" in profiles.meta_label.toolTip()
     # each identifier stays on one line: its kind and value are joined by a non-breaking space
     assert "user id:</span>&nbsp;1001" in profiles.identifiers_label.text()
+
+
+def test_a_stored_moment_shows_its_local_time_in_the_tooltip(qtbot, ws, profiles):
+    from gui.profiles_window import local_moment
+
+    ann = ws.upsert_customer({"email": "ann@example.com"}, {"signed_up": "2024-05-05T16:00:00Z", "city": "Lyon"})
+    show_profile(qtbot, profiles, ann)
+    rows = {profiles.attributes.item(r, 0).text(): profiles.attributes.item(r, 2) for r in
+            range(profiles.attributes.rowCount())}
+    assert rows["signed_up"].text() == "2024-05-05T16:00:00Z"  # as stored, and typed back so
+    assert local_moment("2024-05-05T16:00:00Z") in rows["signed_up"].toolTip()
+    assert rows["city"].toolTip() == "Lyon"
+    assert local_moment("2024-05-05") is None and local_moment("Lyon") is None
