@@ -1809,6 +1809,8 @@ class EventConverter(BatchConverter):
         self.prop_plans = sorted(props, key=lambda c: c.key)
         #: The dedup hash of the last row with an event id (rows after it with the same continue it).
         self._last_event = ""
+        #: The last row read, for the cells a row continuing its event leaves empty (:meth:`_filled_down`).
+        self._last_row: list[str] | None = None
         self.prop_keys = [encode_basestring(c.key) for c in self.prop_plans]
         self.template = "{" + ", ".join(k.replace("%", "%%") + ": %s" for k in self.prop_keys) + "}"
         self.single_kind = self.id_plans[0].key if len(self.id_plans) == 1 else None
@@ -1843,6 +1845,8 @@ class EventConverter(BatchConverter):
         n = len(rows)
         if not n:
             return out
+        if self.event_id_plan is not None:
+            rows = self._filled_down(rows)
         columns = list(zip(*rows, strict=True))
         bad: dict[int, tuple[str, str, str]] = {}
         notes: list[Note] = []
@@ -1928,6 +1932,29 @@ class EventConverter(BatchConverter):
         for index, what, column, value in phones:
             out.notes.setdefault((what, column), noted(what)).add(numbers[index], value)
         return None
+
+    def _filled_down(self, rows: list[list[str]]) -> list[list[str]]:
+        """Rows that continue the event of the row above (the same event id) with the customer,
+        event name and time it left empty taken from that row, as exports with merged cells write
+        an order's further items."""
+        assert self.event_id_plan is not None
+        at = self.event_id_plan.index
+        shared = [p.index for p in (*self.id_plans, self.time_plan, *(() if self.event_plan is None else
+                                                                       (self.event_plan,)))]
+        last = self._last_row
+        out = []
+        for row in rows:
+            event_id = row[at].strip()
+            if event_id and last is not None and last[at].strip() == event_id and \
+                    any(not row[i].strip() for i in shared):
+                row = list(row)
+                for i in shared:
+                    if not row[i].strip():
+                        row[i] = last[i]
+            out.append(row)
+            last = row
+        self._last_row = last
+        return out
 
     def _with_event_ids(self, out: EventRows, ids: list[str] | None, pairs: list[list[tuple[str, str]]] | None,
                         names: list[str], times: list[str], properties: list[str], event_ids: list[str],

@@ -277,3 +277,13 @@ def test_tags_written_the_chinese_way_are_split(ws, tmp_path):
     import_customers(ws, path, ImportOptions())
     assert sorted(ws.get_customer(ws.find_customer("phone", "+8613800138000")).tags) == ["VIP", "会员"]
     assert sorted(ws.get_customer(ws.find_customer("phone", "+8613900139000")).tags) == ["会员", "新客"]
+
+
+def test_an_orders_further_items_written_under_merged_cells_are_that_order(ws, tmp_path):
+    """Exports with merged cells leave the customer and time empty on an order's further rows."""
+    text = ("订单号,手机号,下单时间,商品名称\n"
+            "E1,+8613800138000,2026-11-01 10:00,连衣裙\n"
+            "E1,,,丝巾\n"
+            "E2,+8613900139000,2026-11-02 11:00,眼罩\n")
+    result = import_events(ws, _file(tmp_path, text, "orders.csv"), ImportOptions(event_name="下单", time_zone="UTC"))
+    assert (result.imported, result.continued, result.skipped) == (2, 1, 0), result.errors
