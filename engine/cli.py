@@ -522,7 +522,6 @@ def _unreachable_errors() -> tuple[type[BaseException], ...]:
     return WorkspaceError, sa_exc.OperationalError, sa_exc.InterfaceError
 
 
-
 def _one_pass(engine, ws, registry, counted: dict, connected: dict, smtp, warned: set[str], stop):
     """One pass of ``run``: channels for the live journeys' accounts, then :meth:`LiveEngine.run_pass`."""
     from engine.channels import RecordingChannel
