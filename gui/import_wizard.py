@@ -77,6 +77,7 @@ from engine.track.csv_types import (
     converter,
     without_placeholders,
 )
+from engine.track.phone_rewrite import local_phone_count
 from engine.track.sheet_file import is_workbook
 from gui.forms import time_zone_names
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, Slot, fill, translate
@@ -903,6 +904,8 @@ class MappingPage(QtWidgets.QWizardPage):
         #: The country remembered by the workspace when the page was built (None: none).
         self.phone_country_before: str | None = None
         self._phone_country_chosen = False
+        #: Phone identifiers stored without a country code (None: not counted yet).
+        self._local_phone_count: int | None = None
 
         def add(row: int, col: int, text: str, widget: QtWidgets.QWidget) -> None:
             label = QtWidgets.QLabel(text, self)
@@ -1043,6 +1046,7 @@ class MappingPage(QtWidgets.QWizardPage):
             # once the countries are listed, when a column first holds phone numbers).
             self.phone_country_before = self._phone_country_before()
             self._phone_country_chosen = False
+            self._local_phone_count = None
         finally:
             self._syncing = False
         self._fit_columns()
@@ -1304,12 +1308,34 @@ class MappingPage(QtWidgets.QWizardPage):
                                  "way, its events whose day and month can be swapped are stored again at other "
                                  "dates. Choose “%1” under Dates to add nothing twice.")
                          .replace("%1", date_format_label(self.dates_before)))
+        if phones and options.phone_country and options.phone_country != (self.phone_country_before or ""):
+            stored = self._local_phones_stored()
+            if stored:
+                text = self.tr(
+                    "1 phone number is stored without a country code (imported with “Keep as written”): read as "
+                    "%2 numbers, this file's numbers will not find that customer, who would become a second "
+                    "one. Write the stored number with its country code first (“Phone numbers…” in the "
+                    "Profiles window).") if stored == 1 else self.tr(
+                    "%1 phone numbers are stored without a country code (imported with “Keep as written”): read "
+                    "as %2 numbers, this file's numbers will not find those customers, who would become "
+                    "second ones. Write the stored numbers with their country code first (“Phone numbers…” "
+                    "in the Profiles window).").replace("%1", f"{stored:,}")
+                moved.append(text.replace("%2", options.phone_country))
         self.phone_label.setVisible(phones)
         self.phone_country.setVisible(phones)
         _show(self.warnings, "\n".join(renamed + dates + self.type_warnings + self.plan_warnings
                                        + self.fit_warnings + moved))
         _show(self.error, self.plan_error)
         self.completeChanged.emit()
+
+    def _local_phones_stored(self) -> int:
+        """Phone identifiers the workspace holds without a country code (counted once a page)."""
+        if self._local_phone_count is None:
+            try:
+                self._local_phone_count = local_phone_count(self.wiz.workspace) if self.wiz.workspace else 0
+            except JourneyStudioError:
+                self._local_phone_count = 0  # the import itself will say what is wrong with the workspace
+        return self._local_phone_count
 
     def _select_date_format(self, fmt: str | None) -> None:
         """Show ``fmt`` (a format's code or a typed pattern) under Dates; None: as detected."""

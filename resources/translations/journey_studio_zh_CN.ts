@@ -1518,7 +1518,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+606"/>
+        <location filename="../../gui/import_wizard.py" line="+607"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -1645,7 +1645,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+709"/>
+        <location filename="../../gui/import_wizard.py" line="+734"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -1698,7 +1698,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1304"/>
+        <location line="-1329"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation>不导入</translation>
@@ -2131,7 +2131,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1152"/>
+        <location line="+1177"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -3140,19 +3140,19 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-997"/>
+        <location filename="../../gui/import_wizard.py" line="-1022"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never). The date format chosen when this events file was imported before (None: none was).</extracomment>
         <translation>选择每一列的导入方式</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+167"/>
+        <location line="+169"/>
         <source>The suggestions come from the column names and values. Columns set to “Don&apos;t import” are left out.</source>
         <translation>建议根据列名和值生成。设为“不导入”的列将被忽略。</translation>
     </message>
     <message>
-        <location line="-164"/>
+        <location line="-166"/>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
@@ -3183,12 +3183,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+408"/>
+        <location line="+411"/>
         <source>Only when no column holds the event name</source>
         <translation>仅在没有列包含事件名称时填写</translation>
     </message>
     <message>
-        <location line="-404"/>
+        <location line="-407"/>
         <source>Keep as written</source>
         <translation>保持原样</translation>
     </message>
@@ -3203,9 +3203,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>不带 + 的号码所属国家/地区(&amp;C)：</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>as</source>
-        <extracomment>The country remembered by the workspace when the page was built (None: none).</extracomment>
+        <extracomment>The country remembered by the workspace when the page was built (None: none). Phone identifiers stored without a country code (None: not counted yet).</extracomment>
         <translation>作为</translation>
     </message>
     <message>
@@ -3264,7 +3264,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>各列的初始设置沿用您上次导入相同列的文件时的设置。设为“不导入”的列将被忽略。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>Column “%1”: its dates could be day/month or month/day; they are read as day/month/year unless you choose another format under Dates.</source>
         <translation>列“%1”：其日期可能是日/月，也可能是月/日；除非您在“日期”中选择其他格式，否则按日/月/年读取。</translation>
     </message>
@@ -3330,12 +3330,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+174"/>
+        <location line="+196"/>
         <source>%1 (detected)</source>
         <translation>%1（自动检测）</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-77"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation>将导入 %2 列中的 %1 列；通过“%3”列（%4）识别客户。</translation>
     </message>
@@ -3355,7 +3355,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>此文件之前导入时，日期按“%1”读取；若换一种读法，日和月可以互换的事件会以其他日期再存一次。请在“日期”中选择“%1”，以免重复添加。</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+8"/>
+        <source>1 phone number is stored without a country code (imported with “Keep as written”): read as %2 numbers, this file&apos;s numbers will not find that customer, who would become a second one. Write the stored number with its country code first (“Phone numbers…” in the Profiles window).</source>
+        <translation>有 1 个手机号存储时没有国家代码（导入时选了“保持原样”）：按 %2 号码读取时，此文件中的号码找不到该客户，该客户会变成第二个客户。请先为已存储的号码加上国家代码（客户档案窗口中的“手机号…”）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 phone numbers are stored without a country code (imported with “Keep as written”): read as %2 numbers, this file&apos;s numbers will not find those customers, who would become second ones. Write the stored numbers with their country code first (“Phone numbers…” in the Profiles window).</source>
+        <translation>有 %1 个手机号存储时没有国家代码（导入时选了“保持原样”）：按 %2 号码读取时，此文件中的号码找不到这些客户，他们会变成重复的客户。请先为已存储的号码加上国家代码（客户档案窗口中的“手机号…”）。</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>%1 (chosen under Dates)</source>
         <translation>%1（在“日期”中选择）</translation>
     </message>
@@ -3855,7 +3865,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-668"/>
+        <location filename="../../gui/import_wizard.py" line="-693"/>
         <source>Check the preview</source>
         <translation>检查预览</translation>
     </message>
@@ -5067,7 +5077,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+662"/>
+        <location filename="../../gui/import_wizard.py" line="+687"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation>导入完成</translation>

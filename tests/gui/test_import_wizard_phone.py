@@ -108,3 +108,18 @@ def test_an_events_file_shows_the_country_below_the_event_name(wizard_for, ws, t
     assert page.phone_country.currentData() == "US"
     assert page.phone_country.geometry().top() > page.event_name.geometry().bottom()
     assert page.options().phone_country == "US"
+
+
+def test_choosing_a_country_while_numbers_are_stored_without_one_warns_before_importing(wizard_for, ws, tmp_path):
+    """Numbers kept as written by an earlier import do not find the same people read with a country:
+    the Columns page says so before the import makes them second customers."""
+    ws.upsert_customer({"phone": "13800138000"}, {"name": "Wei"})  # kept as written, no country
+    source = tmp_path / "orders.csv"
+    source.write_text("phone,name\n138 0013 8000,Wei\n", encoding="utf-8")
+    _wizard, page = _columns_page(wizard_for, "customers", source)
+    assert "stored without a country code" not in page.warnings.text()
+    _choose(page.phone_country, "CN")
+    assert ("1 phone number is stored without a country code (imported with “Keep as written”): read as CN "
+            "numbers, this file's numbers will not find that customer") in page.warnings.text()
+    _choose(page.phone_country, "")
+    assert "stored without a country code" not in page.warnings.text()
