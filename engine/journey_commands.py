@@ -21,6 +21,7 @@ from typing import Any
 
 from engine.errors import JourneyStudioError, NotFound, PublishRefused
 from engine.track.command_output import as_json as _json
+from engine.track.command_output import err as _err
 from engine.track.command_output import open_workspace as _open
 from engine.track.command_output import out as _out
 from engine.track.command_output import plural as _plural
@@ -210,9 +211,16 @@ def cmd_change(args: argparse.Namespace) -> int:
                 draft = ws.load_draft(info.id)
                 raise JourneyStudioError(_refused_text(exc, draft), where=ws.location) from None
         info = find_journey(ws, info.id)
+        missing = _missing_accounts(ws, info.id, version.number) if action == "live" and version else {}
     if args.json:
-        _out(_json({**_row(info), "version": version.number if version is not None else None}))
+        _out(_json({**_row(info), "version": version.number if version is not None else None,
+                    **({"missing_channels": sorted(missing)} if missing else {})}))
         return 0
+    for account, kind in sorted(missing.items()):
+        _err(f"warning: '{info.name}' sends through channel '{account}', which is not set up in this workspace: "
+             f"'journey-studio channels add {account} --kind ...' adds it"
+             + (" (or give 'journey-studio run' --smtp-host)" if kind == "email" else "")
+             + "; until then its messages are recorded as failed")
     if action == "pause":
         _out(f"paused '{info.name}': it takes no new customers and its runs wait until it is live again")
     elif action == "live":
@@ -220,6 +228,25 @@ def cmd_change(args: argparse.Namespace) -> int:
     else:
         _out(f"published '{info.name}' as version {version.number}")
     return 0
+
+
+def _missing_accounts(ws: Any, journey_id: str, version: int) -> dict[str, str]:
+    """The channel accounts (id → kind) the version's messages go through that the workspace does
+    not have."""
+    from engine.channels.accounts import AccountStore
+
+    registry = _registry()
+    used: dict[str, str] = {}
+    for node in ws.load_version(journey_id, version).nodes:
+        spec = registry.get(node.type)
+        if spec is None or not spec.executable or spec.run is None:
+            continue
+        config = spec.parse_config(node.config, node_id=node.id)
+        channel = getattr(config, "channel", None)
+        if isinstance(channel, str) and channel:
+            used.setdefault(channel, str(getattr(config, "channel_kind", "") or ""))
+    have = {account.id for account in AccountStore(ws).list()}
+    return {account: kind for account, kind in used.items() if account not in have}
 
 
 def _refused_text(exc: PublishRefused, journey: Any) -> str:

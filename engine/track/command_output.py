@@ -29,6 +29,11 @@ def out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
+def err(text: str) -> None:
+    """A line on standard error, as the command line writes them (``journey-studio: …``)."""
+    sys.stderr.write(f"journey-studio: {text}\n")
+
+
 def as_json(data: Any) -> str:
     """``data`` as indented JSON, moments in ISO 8601."""
     return json.dumps(data, indent=2, ensure_ascii=False, default=_moment)

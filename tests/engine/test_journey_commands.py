@@ -119,3 +119,16 @@ def test_a_live_journey_is_paused_before_it_is_archived(tmp_path, capsys):
     capsys.readouterr()
     assert main(["journeys", "archive", journey_id, "--workspace", location]) == 1
     assert "is live: pause it first" in capsys.readouterr().err
+
+
+def test_going_live_names_the_channel_accounts_the_workspace_lacks(tmp_path, capsys):
+    location = str(tmp_path / "ws")
+    assert main(["journeys", "import", str(TEMPLATE), "--workspace", location, "--json"]) == 0
+    journey_id = json.loads(capsys.readouterr().out)[0]["id"]
+    assert main(["journeys", "live", journey_id, "--workspace", location]) == 0
+    captured = capsys.readouterr()
+    assert "is live with version 1" in captured.out
+    assert "warning: 'Abandoned cart' sends through channel 'email-main', which is not set up" in captured.err
+    assert "journey-studio channels add email-main --kind" in captured.err
+    assert main(["journeys", "live", journey_id, "--workspace", location, "--json"]) == 0
+    assert "email-main" in json.loads(capsys.readouterr().out)["missing_channels"]
