@@ -351,18 +351,13 @@ def _say(text: str) -> None:
 
 def _live_channel_accounts(ws, registry) -> dict[str, str]:
     """Channel account id → channel kind, for every send/notify node of the live journeys."""
+    from engine.journey_commands import channel_accounts
+
     found: dict[str, str] = {}
     for info in ws.list_journeys():
         if info.status != "live" or info.archived or info.latest_version is None:
             continue
-        for node in ws.load_version(info.id, info.latest_version).nodes:
-            spec = registry.get(node.type)
-            if spec is None or not spec.executable or spec.run is None:
-                continue
-            config = spec.parse_config(node.config, node_id=node.id)
-            channel = getattr(config, "channel", None)
-            if isinstance(channel, str) and channel:
-                found.setdefault(channel, str(getattr(config, "channel_kind", "") or ""))
+        channel_accounts(ws.load_version(info.id, info.latest_version), registry, found)
     return found
 
 

@@ -230,21 +230,27 @@ def cmd_change(args: argparse.Namespace) -> int:
     return 0
 
 
-def _missing_accounts(ws: Any, journey_id: str, version: int) -> dict[str, str]:
-    """The channel accounts (id → kind) the version's messages go through that the workspace does
-    not have."""
-    from engine.channels.accounts import AccountStore
-
-    registry = _registry()
-    used: dict[str, str] = {}
-    for node in ws.load_version(journey_id, version).nodes:
+def channel_accounts(journey: Any, registry: Any, into: dict[str, str] | None = None) -> dict[str, str]:
+    """The channel accounts (id → channel kind) the journey's send and notify nodes go through,
+    added to ``into``."""
+    found = {} if into is None else into
+    for node in journey.nodes:
         spec = registry.get(node.type)
         if spec is None or not spec.executable or spec.run is None:
             continue
         config = spec.parse_config(node.config, node_id=node.id)
         channel = getattr(config, "channel", None)
         if isinstance(channel, str) and channel:
-            used.setdefault(channel, str(getattr(config, "channel_kind", "") or ""))
+            found.setdefault(channel, str(getattr(config, "channel_kind", "") or ""))
+    return found
+
+
+def _missing_accounts(ws: Any, journey_id: str, version: int) -> dict[str, str]:
+    """The channel accounts (id → kind) the version's messages go through that the workspace does
+    not have."""
+    from engine.channels.accounts import AccountStore
+
+    used = channel_accounts(ws.load_version(journey_id, version), _registry())
     have = {account.id for account in AccountStore(ws).list()}
     return {account: kind for account, kind in used.items() if account not in have}
 

@@ -111,24 +111,27 @@ def test_a_journey_imported_again_is_a_draft_copy_that_says_so_and_can_be_archiv
     assert "is back in the list" in capsys.readouterr().out
 
 
-def test_a_live_journey_is_paused_before_it_is_archived(tmp_path, capsys):
-    location = str(tmp_path / "ws")
-    assert main(["journeys", "import", str(TEMPLATE), "--workspace", location, "--json"]) == 0
-    journey_id = json.loads(capsys.readouterr().out)[0]["id"]
-    assert main(["journeys", "live", journey_id, "--workspace", location]) == 0
-    capsys.readouterr()
-    assert main(["journeys", "archive", journey_id, "--workspace", location]) == 1
-    assert "is live: pause it first" in capsys.readouterr().err
-
-
-def test_going_live_names_the_channel_accounts_the_workspace_lacks(tmp_path, capsys):
+def _live_template(tmp_path, capsys) -> tuple[str, str, str, str]:
+    """A workspace with the template imported and set live: its location, the journey id, and what
+    going live printed (standard output, standard error)."""
     location = str(tmp_path / "ws")
     assert main(["journeys", "import", str(TEMPLATE), "--workspace", location, "--json"]) == 0
     journey_id = json.loads(capsys.readouterr().out)[0]["id"]
     assert main(["journeys", "live", journey_id, "--workspace", location]) == 0
     captured = capsys.readouterr()
-    assert "is live with version 1" in captured.out
-    assert "warning: 'Abandoned cart' sends through channel 'email-main', which is not set up" in captured.err
-    assert "journey-studio channels add email-main --kind" in captured.err
+    return location, journey_id, captured.out, captured.err
+
+
+def test_a_live_journey_is_paused_before_it_is_archived(tmp_path, capsys):
+    location, journey_id, _out, _err = _live_template(tmp_path, capsys)
+    assert main(["journeys", "archive", journey_id, "--workspace", location]) == 1
+    assert "is live: pause it first" in capsys.readouterr().err
+
+
+def test_going_live_names_the_channel_accounts_the_workspace_lacks(tmp_path, capsys):
+    location, journey_id, out, err = _live_template(tmp_path, capsys)
+    assert "is live with version 1" in out
+    assert "warning: 'Abandoned cart' sends through channel 'email-main', which is not set up" in err
+    assert "journey-studio channels add email-main --kind" in err
     assert main(["journeys", "live", journey_id, "--workspace", location, "--json"]) == 0
     assert "email-main" in json.loads(capsys.readouterr().out)["missing_channels"]
