@@ -427,7 +427,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 _say(f"Collecting events at {collector.url}"
                      + (f" (new write key: {made})" if isinstance(made, str) and made else ""))
             try:
-                connected = _connected_channels(ws)
+                connected: dict | None = None  # the workspace's channel accounts, opened by the first pass
                 warned: set[str] = set()
                 said: set[str] = set()
                 unreachable: str | None = None  # why the last pass could not reach the workspace
@@ -435,6 +435,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 refused: dict[str, int] = {}  # the collector's refusals by reason, as last said
                 while True:
                     try:
+                        if engine is None:  # after an outage: from what is stored, as a restart does
+                            engine = LiveEngine(ws, registry, RealClock())
+                        if connected is None:
+                            connected = _connected_channels(ws)
                         done = _one_pass(engine, ws, registry, counted, connected, smtp, warned, stop)
                     except unreachable_errors as exc:
                         if args.once:
@@ -446,7 +450,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                             _err(f"warning: the workspace cannot be reached ({exc}); trying again every "
                                  f"{_RETRY_S:g} s")
                         unreachable = str(exc)
-                        engine = LiveEngine(ws, registry, RealClock())
+                        engine = None
                         wake.wait(min(args.interval, _RETRY_S))
                         wake.clear()
                         if stop.is_set():

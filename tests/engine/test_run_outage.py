@@ -101,6 +101,8 @@ def test_run_with_the_collector_keeps_going_while_the_database_is_down(private_p
         while time.monotonic() < deadline and 503 not in statuses:
             statuses.append(_post(port, key, "during"))
             time.sleep(0.2)
+        if 503 not in statuses and proc.poll() is not None:
+            pytest.fail(f"run stopped: {proc.communicate(timeout=30)}")
         assert 503 in statuses  # the collector says "send it again", the SDK's cue
         time.sleep(3)  # passes fail meanwhile
         assert proc.poll() is None, proc.communicate(timeout=30)
