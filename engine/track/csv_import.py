@@ -765,7 +765,9 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
     """
     if kind not in KINDS:
         raise CsvImportError(f"unknown import kind '{kind}'; use events or customers", usage=True)
-    readable = readable_file(path)
+    # A workbook: the CSV copy of as many rows as are read here (a header and the sampled rows).
+    head = max(rows, sample_rows) + 2
+    readable = readable_file(path, head)
     if readable != Path(path):
         encoding, delimiter = "utf-8", ","  # the workbook's sheet, written by sheet_file.csv_of
     with _named_as(readable, path):
@@ -815,6 +817,15 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
     if whole:
         # Every record was read: count the data rows as the import does (malformed ones included).
         estimated = len(batch.problems) + sum(1 for r in sample if any(cell.strip() for cell in r))
+    elif readable != Path(path):
+        # The first rows of a workbook: its rows as the sheet's used range counts them.
+        from engine.track.xlsx_read import XlsxError, last_row
+
+        try:
+            last = last_row(path)
+        except (XlsxError, OSError):
+            last = None
+        estimated = max(last - 1 - fmt.skip_lines, len(sample)) if last else _estimate_rows(fmt)
     else:
         estimated = _estimate_rows(fmt)
     return Preview(path=str(path), kind=kind, encoding=fmt.encoding, delimiter=fmt.delimiter,
@@ -838,14 +849,14 @@ def _misfits(column_type: ColumnType, values: Sequence[str]) -> list[int]:
     return found
 
 
-def readable_file(path: str | Path) -> Path:
+def readable_file(path: str | Path, head: int | None = None) -> Path:
     """The file an import reads for ``path``: itself, or for an Excel workbook the CSV copy of its
-    first sheet (:func:`engine.track.sheet_file.csv_of`). A CsvImportError names a workbook that
-    cannot be read, or a file that cannot be opened."""
+    first sheet (:func:`engine.track.sheet_file.csv_of`; ``head``: of its first rows only). A
+    CsvImportError names a workbook that cannot be read, or a file that cannot be opened."""
     from engine.track.sheet_file import XlsxError, csv_of
 
     try:
-        return csv_of(path)
+        return csv_of(path, head)
     except XlsxError as exc:
         raise CsvImportError(str(exc), where=str(path)) from None
     except OSError as exc:

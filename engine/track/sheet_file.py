@@ -42,24 +42,31 @@ def _cache_dir() -> Path:
     return folder
 
 
-def csv_of(path: str | Path) -> Path:
+def csv_of(path: str | Path, head: int | None = None) -> Path:
     """``path`` itself for a text file; for a workbook, a CSV copy of its first sheet (made if the
-    workbook changed since the last copy). Raises :class:`XlsxError` for a workbook that cannot be
-    read and OSError for a file that cannot be opened."""
+    workbook changed since the last copy), or with ``head`` of its first ``head`` rows only (what
+    a preview reads: a large sheet is then not written out on the window's thread). Raises
+    :class:`XlsxError` for a workbook that cannot be read and OSError for a file that cannot be
+    opened."""
     path = Path(path)
     if not is_workbook(path):
         return path
     stat = path.stat()
     key = hashlib.blake2b(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode(),
                           digest_size=12).hexdigest()
-    target = _cache_dir() / f"{key}.csv"
+    whole = _cache_dir() / f"{key}.csv"
+    if whole.is_file():
+        return whole  # the whole sheet serves a preview too
+    target = whole if head is None else _cache_dir() / f"{key}.head{head}.csv"
     if target.is_file():
         return target
     partial = target.with_suffix(f".{os.getpid()}.part")
     try:
         with open(partial, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\r\n")
-            for row in read_rows(path):
+            for count, row in enumerate(read_rows(path)):
+                if head is not None and count >= head:
+                    break
                 writer.writerow(row)
         os.replace(partial, target)
     finally:

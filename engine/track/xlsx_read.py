@@ -539,6 +539,26 @@ def read_rows(path: str | os.PathLike[str], sheet: str | None = None) -> Iterato
     return _rows(book, chosen.part, cells.text)
 
 
+#: The sheet's used range at the start of its part (``<dimension ref="A1:F1234"/>``): its last row.
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="[A-Za-z]*[0-9]*:?[A-Za-z]+([0-9]+)"')
+
+
+def last_row(path: str | os.PathLike[str], sheet: str | None = None) -> int | None:
+    """The number of the sheet's last row as its used range says (Excel and LibreOffice write one
+    at the start of the sheet), read without reading the rows; None when the sheet says none."""
+    book = _Workbook(path)
+    try:
+        chosen = book.sheet(sheet)
+        if chosen.part is None or not book.has(chosen.part):
+            return None
+        with book.open(chosen.part) as stream:
+            head = stream.read(8192)
+    finally:
+        book.close()
+    found = _DIMENSION.search(head)
+    return int(found.group(1)) if found else None
+
+
 def _rows(book: _Workbook, part: str, text_of: Callable[[ElementTree.Element], str]) -> Iterator[list[str]]:
     """The rows of the worksheet ``part``, streamed: each ``<row>`` is dropped once read."""
     try:

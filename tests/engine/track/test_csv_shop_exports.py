@@ -287,3 +287,19 @@ def test_an_orders_further_items_written_under_merged_cells_are_that_order(ws, t
             "E2,+8613900139000,2026-11-02 11:00,眼罩\n")
     result = import_events(ws, _file(tmp_path, text, "orders.csv"), ImportOptions(event_name="下单", time_zone="UTC"))
     assert (result.imported, result.continued, result.skipped) == (2, 1, 0), result.errors
+
+
+def test_a_large_workbooks_preview_reads_its_first_rows_and_the_import_all_of_them(ws, tmp_path):
+    """The wizard previews on the window's thread: only the first rows of the sheet are written out
+    then; the count comes from the sheet's used range. The import reads every row."""
+    from engine.track.csv_import import SAMPLE_ROWS, import_customers, preview
+    from engine.track.sheet_file import csv_of
+
+    rows = [["email", "name"]] + [[f"u{i}@example.com", f"User {i}"] for i in range(SAMPLE_ROWS + 500)]
+    book = _workbook(tmp_path / "big.xlsx", rows)
+    shown = preview(book, "customers")
+    assert not shown.exact_rows and shown.estimated_rows == SAMPLE_ROWS + 500
+    head = csv_of(book, 10)
+    whole = head.with_name(head.name.split(".head")[0] + ".csv")
+    assert not whole.exists()  # no copy of the whole sheet yet: the preview read its first rows
+    assert import_customers(ws, book, ImportOptions()).created == SAMPLE_ROWS + 500
