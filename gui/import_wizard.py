@@ -129,19 +129,20 @@ def target_label(target: str) -> str:
         "time": translate("ImportWizard", "Event time"),
         "event_id": translate("ImportWizard", "Event id (order number)"),
         "property": translate("ImportWizard", "Event property"),
+        "item": translate("ImportWizard", "Line item value"),
     }.get(target, target)
 
 
 #: Targets offered per kind of import, in menu order.
 TARGETS = {
     "customers": ("identifier", "attribute", "consent", "tags", "time_zone", "skip"),
-    "events": ("identifier", "event", "time", "event_id", "property", "skip"),
+    "events": ("identifier", "event", "time", "event_id", "property", "item", "skip"),
 }
 #: Targets whose field carries a name (``attributes.<name>`` and so on).
 _PREFIXES = {"identifier": "identifiers", "attribute": "attributes", "consent": "consent",
-             "property": "properties"}
+             "property": "properties", "item": "items"}
 #: Targets whose type the user may force (the others have the engine's fixed type).
-_TYPED = ("attribute", "property", "time")
+_TYPED = ("attribute", "property", "item", "time")
 
 
 def type_label(name: str) -> str:
@@ -253,6 +254,7 @@ def fix_hint(fix: str | None) -> str:
                                            "every row under “Every row is the event”"),
         "time": translate("ImportWizard", "set a column's “Import as” to “Event time”"),
         "encoding": translate("ImportWizard", "choose that one under “Encoding”"),
+        "event_id": translate("ImportWizard", "set its column's “Import as” to “Event id (order number)”"),
     }.get(fix or "", "")
 
 
@@ -622,7 +624,7 @@ class FilePage(QtWidgets.QWizardPage):
         row = QtWidgets.QHBoxLayout()
         self.path_edit = QtWidgets.QLineEdit(self)
         self.path_edit.setObjectName("importPath")
-        self.path_edit.setPlaceholderText(self.tr("Path of a .csv or .txt file"))
+        self.path_edit.setPlaceholderText(self.tr("Path of a .csv, .txt or .xlsx file"))
         self.path_edit.setClearButtonEnabled(True)
         self.browse = QtWidgets.QPushButton(self.tr("&Browse…"), self)
         self.browse.clicked.connect(self._browse)
@@ -1117,6 +1119,12 @@ class MappingPage(QtWidgets.QWizardPage):
                 "value and time are one event (an order's line items), and importing the next export of "
                 "the same orders adds nothing. The value is kept as an event property too."),
                 Qt.ItemDataRole.ToolTipRole)
+        item = target_box.findData("item")
+        if item >= 0:
+            target_box.setItemData(item, self.tr(
+                "A value of each line item of an order, such as its product or quantity: every row of the "
+                "order adds one entry to the event's “items” list. Needs an “Event id (order number)” "
+                "column."), Qt.ItemDataRole.ToolTipRole)
         field_box = QtWidgets.QComboBox(self.table)
         field_box.setEditable(True)
         field_box.setInsertPolicy(QtWidgets.QComboBox.InsertPolicy.NoInsert)
@@ -1159,11 +1167,12 @@ class MappingPage(QtWidgets.QWizardPage):
         target = row.target.currentData()
         row.field.setEnabled(target in _PREFIXES)
         placeholders = {"identifier": self.tr("kind, e.g. email"), "attribute": self.tr("attribute name"),
-                        "consent": self.tr("channel, e.g. email"), "property": self.tr("property name")}
+                        "consent": self.tr("channel, e.g. email"), "property": self.tr("property name"),
+                        "item": self.tr("name in each item")}
         row.field.lineEdit().setPlaceholderText(placeholders.get(target, ""))
         typed = target in _TYPED
         row.type.setEnabled(typed)
-        fixed = {"identifier": self.tr("Text"), "event": self.tr("Text"), "tags": self.tr("Text, split at , ; | 、"),
+        fixed = {"identifier": self.tr("Text"), "event": self.tr("Text"), "event_id": self.tr("Text"), "tags": self.tr("Text, split at , ; | 、"),
                  "time_zone": self.tr("Time zone name"), "consent": self.tr("Yes / no"), "skip": "—"}
         if typed:
             row.type.setItemText(0, self.tr("%1 (detected)").replace("%1", row.detected))
@@ -1597,10 +1606,13 @@ class ResultPage(QtWidgets.QWizardPage):
             self._tile("created", self.tr("New customers"), result.created)
             self._tile("duplicates", self.tr("Duplicates skipped"), result.duplicates)
             if result.continued:
+                tip = (self.tr("Rows with the same “%1” as the row above (an order's line items): each adds "
+                               "its line item to that event's “items” list; the event keeps the first row's "
+                               "other values.") if result.item_columns else
+                       self.tr("Rows with the same “%1” as the row above (an order's line items): "
+                               "they are part of that event, which keeps the first row's values."))
                 self._tile("continued", self.tr("Rows of an event above"), result.continued,
-                           tip=self.tr("Rows with the same “%1” as the row above (an order's line items): "
-                                       "they are part of that event, which keeps the first row's values.")
-                           .replace("%1", result.event_id_column))
+                           tip=tip.replace("%1", result.event_id_column))
         else:
             self._tile("created", self.tr("Customers created"), result.created)
             # Rows, like the other tiles, so that they add up to the rows read.

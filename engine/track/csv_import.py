@@ -247,8 +247,9 @@ class CsvImportError(JourneyStudioError):
 
 #: The settings an error's ``fix`` may name: the format of the dates of the time column, the
 #: column that identifies the customer, the column (or fixed name) of the event name, the column
-#: of the event time, and the encoding of the file.
-FIXES = ("date_format", "id_column", "event", "time", "encoding")
+#: of the event time, the encoding of the file, and the column that tells events apart (an order
+#: number, which line items need).
+FIXES = ("date_format", "id_column", "event", "time", "encoding", "event_id")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -325,6 +326,9 @@ class ImportResult:
     #: items; event import with an event id column, :attr:`event_id_column`).
     continued: int = 0
     event_id_column: str = ""
+    #: The columns of an order's line items (``items.<name>``), gathered into each event's
+    #: ``items`` list, one entry per row.
+    item_columns: list[str] = field(default_factory=list)
     #: Breaches of the tracking plan among the events imported (unknown event, missing or mistyped
     #: property; one event can count several), added to the Tracking panel's counts.
     plan_violations: int = 0
@@ -387,7 +391,8 @@ class ImportResult:
             if self.duplicates:
                 done.append(_count(self.duplicates, "duplicate"))
             if self.continued:
-                done.append(f"{_count(self.continued, 'row')} adding to the event above (same "
+                what = "adding their line item to" if self.item_columns else "adding to"
+                done.append(f"{_count(self.continued, 'row')} {what} the event above (same "
                             f"'{self.event_id_column}')")
         else:
             done = [_count(self.created, "customer") + f" {verb}created", f"{self.updated:,} {verb}updated"]
@@ -608,6 +613,22 @@ _EVENT_ID_HEADERS = ("event_id", "eventid", "message_id", "messageid", "order_id
                      "numéro_de_commande", "numero_de_commande", "n°_de_commande", "no_de_commande",
                      "número_de_pedido", "numero_de_pedido", "id_pedido", "numero_ordine", "订单号", "订单编号",
                      "订单id", "订单_id", "订单号码")
+#: Headers of the columns of an order's line items, as :func:`_norm` writes them: the start of one
+#: (Shopify's ``Lineitem name``, WooCommerce's ``Item Name``, ``Product ID``, ``Artikelnummer``,
+#: ``商品名称``), or a whole header.
+_ITEM_PREFIXES = ("lineitem_", "line_item_", "item_", "product_", "artikel", "produkt_", "produit_", "articulo_",
+                  "artículo_", "producto_", "articolo_", "prodotto_", "商品", "产品", "宝贝")
+_ITEM_HEADERS = ("sku", "item", "product", "quantity", "qty", "variant", "variant_sku", "menge", "anzahl", "artikel",
+                 "produkt", "quantité", "quantite", "cantidad", "quantità", "quantita", "数量", "购买数量", "单价",
+                 "规格", "款式", "sku编码")
+
+
+def _line_item_column(header: str) -> bool:
+    """Whether a column of an order export holds a value of each line item (one row per item)."""
+    name = _norm(header)
+    return name in _ITEM_HEADERS or (name.startswith(_ITEM_PREFIXES) and name not in _ITEM_PREFIXES)
+
+
 #: An order number as shops write it in a column named just "Name" (Shopify: ``#1001``).
 _ORDER_NUMBER = re.compile(r"#\d+")
 _TAG_HEADERS = ("tags", "tag", "labels", "标签")
@@ -729,6 +750,10 @@ def suggest_mapping(kind: Kind, columns: Sequence[ColumnInfo]) -> tuple[dict[str
         if id_col is not None:
             mapping[id_col.name] = "event_id"
             taken.add(id_col.name)
+            for info in columns:
+                if info.name not in taken and _line_item_column(info.name):
+                    mapping[info.name] = f"items.{info.name}"
+                    taken.add(info.name)
         for info in columns:
             if info.name not in taken:
                 mapping[info.name] = f"properties.{info.name}"
@@ -984,8 +1009,10 @@ def _parse_target(text: str, kind: Kind, column: str) -> tuple[str, ColumnType |
         target = "time_zone"
     if target in ("order_id", "order_number"):
         target = "event_id"
+    if kind == "events" and target in ("items", "item", "line_item", "line_items"):
+        target = f"items.{column}"
     allowed_plain = {"events": ("event", "time", "event_id"), "customers": ("tags", "time_zone")}[kind]
-    prefixes = {"events": ("identifiers", "properties"),
+    prefixes = {"events": ("identifiers", "properties", "items"),
                 "customers": ("identifiers", "attributes", "consent")}[kind]
     prefix, dot, key = target.partition(".")
     if target in allowed_plain:
@@ -1125,6 +1152,15 @@ def make_plan(source: Preview, options: ImportOptions | None = None) -> ImportPl
         if "time" not in seen:
             raise CsvImportError(f"no column holds the event time (the columns are {', '.join(header)})",
                                  where=source.path, option="mapping", fix="time")
+        items = [column for column, (target, _t) in targets.items() if target.startswith("items.")]
+        if items and "event_id" not in seen:
+            raise CsvImportError(f"column '{items[0]}' is mapped to '{targets[items[0]][0]}', a value of an order's "
+                                 "line items, which needs a column that tells the orders apart (the order number)",
+                                 option="mapping", usage=True, fix="event_id")
+        if items and "properties.items" in seen:
+            raise CsvImportError(f"column '{seen['properties.items']}' is mapped to 'properties.items', which holds "
+                                 f"the line items of columns {', '.join(repr(c) for c in items)}; map it to another "
+                                 "property name", option="mapping", usage=True)
     plans = []
     skipped = []
     warnings: list[str] = []
@@ -1820,7 +1856,8 @@ class _Import:
         self.tracking_plan = current_plan(ws) if plan.kind == "events" else None
         self.result = ImportResult(kind=plan.kind, path=str(path), encoding=first.encoding,
                                    delimiter=first.delimiter, dry_run=dry_run, mapping=plan.describe(),
-                                   event_id_column=next((c.name for c in plan.of("event_id")), ""))
+                                   event_id_column=next((c.name for c in plan.of("event_id")), ""),
+                                   item_columns=[c.name for c in plan.of("items")])
         self.batches = self._converter()
         self.converters = self.batches.converters
         self.kept_as_text: dict[str, KeptAsText] = defaultdict(KeptAsText)

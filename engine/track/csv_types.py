@@ -1275,8 +1275,9 @@ class ColumnPlan:
 
     index: int
     name: str
-    #: The field: ``event``, ``time``, ``tags``, ``time_zone``, ``identifiers.<kind>``,
-    #: ``properties.<name>``, ``attributes.<name>`` or ``consent.<channel>``.
+    #: The field: ``event``, ``time``, ``event_id``, ``tags``, ``time_zone``, ``identifiers.<kind>``,
+    #: ``properties.<name>``, ``items.<name>`` (a value of an order's line items), ``attributes.<name>``
+    #: or ``consent.<channel>``.
     target: str
     type: ColumnType
     #: A value that does not fit the type makes the row an error (otherwise it is kept as text).
@@ -1291,6 +1292,8 @@ class ColumnPlan:
         if self.target == "event_id":
             return (f"{self.name} → event_id (rows with the same value are one event; kept as the property "
                     f"'{self.name}' too)")
+        if self.target.startswith("items."):
+            return f"{self.name} → items[].{self.key} ({self.type.describe()}; one entry per row of the event)"
         return f"{self.name} → {self.target} ({self.type.describe()})"
 
 
@@ -1807,6 +1810,12 @@ class EventConverter(BatchConverter):
         if self.event_id_plan is not None:
             props.append(replace(self.event_id_plan, target=f"properties.{self.event_id_plan.name}"))
         self.prop_plans = sorted(props, key=lambda c: c.key)
+        #: Columns of an order's line items (``items.<name>``): each row of an event adds one entry
+        #: to the event's ``items`` list (:meth:`_with_event_ids`); the planner allows them only
+        #: with an event id column.
+        self.item_plans = sorted(self.of("items"), key=lambda c: c.key)
+        self.item_keys = [encode_basestring(c.key) for c in self.item_plans]
+        self.item_template = "{" + ", ".join(k.replace("%", "%%") + ": %s" for k in self.item_keys) + "}"
         #: The dedup hash of the last row with an event id (rows after it with the same continue it).
         self._last_event = ""
         #: The last row read, for the cells a row continuing its event leaves empty (:meth:`_filled_down`).
@@ -1825,7 +1834,13 @@ class EventConverter(BatchConverter):
         measured about a quarter cheaper than 20,000 at a time.
         """
         joined: EventRows | None = None
-        for batch in file.batches():
+        held: RecordBatch | None = None
+        for whole in file.batches():
+            batch: RecordBatch | None = whole
+            if self.event_id_plan is not None:
+                batch, held = self._held_back(held, whole)
+                if batch is None:
+                    continue
             rows = self.prepare(batch)
             if joined is None:
                 joined = rows
@@ -1835,8 +1850,43 @@ class EventConverter(BatchConverter):
             if joined.records >= records:
                 yield joined
                 joined = None
+        if held is not None:
+            rows = self.prepare(held)
+            if joined is not None and not joined.join(rows):
+                yield joined
+                joined = rows
+            elif joined is None:
+                joined = rows
         if joined is not None:
             yield joined
+
+    def _held_back(self, held: RecordBatch | None, batch: RecordBatch) -> tuple[RecordBatch | None, RecordBatch | None]:
+        """``batch`` (after the rows ``held`` back from the one before) without its last rows when
+        they may go on in the next batch (they repeat the last row's event id), and those rows: a
+        batch never ends inside an event, so that all of an order's line items are gathered."""
+        if held is not None:
+            batch = RecordBatch(held.rows + batch.rows, held.row_numbers + batch.row_numbers,
+                                held.lines + batch.lines, held.problems + batch.problems, batch.bytes_done,
+                                batch.last_line)
+        assert self.event_id_plan is not None
+        at = self.event_id_plan.index
+        rows = batch.rows
+
+        def event_id(row: list[str]) -> str:
+            return row[at].strip() if at < len(row) else ""
+
+        last = next((event_id(row) for row in reversed(rows) if any(map(str.strip, row))), "")
+        if not last:
+            return batch, None
+        cut = len(rows)
+        while cut and (event_id(rows[cut - 1]) == last or not any(map(str.strip, rows[cut - 1]))):
+            cut -= 1
+        if not cut:
+            return None, batch
+        return (RecordBatch(rows[:cut], batch.row_numbers[:cut], batch.lines[:cut], batch.problems,
+                            batch.bytes_done, batch.last_line),
+                RecordBatch(rows[cut:], batch.row_numbers[cut:], batch.lines[cut:], [], batch.bytes_done,
+                            batch.last_line))
 
     def prepare(self, batch: RecordBatch) -> EventRows:
         errors: list[RowProblem] = []
@@ -1862,7 +1912,8 @@ class EventConverter(BatchConverter):
             notes.extend((index, FUTURE, column, cells[index]) for index, when in enumerate(times) if when > after)
         kept: list[Note] = []
         fragments = [self.values(p, columns[p.index], bad, kept, as_json=True) for p in self.prop_plans]
-        for p in self.prop_plans:
+        item_fragments = [self.values(p, columns[p.index], bad, kept, as_json=True) for p in self.item_plans]
+        for p in (*self.prop_plans, *self.item_plans):
             self.shortened_numbers(p, columns[p.index], notes)
         single = self.single_kind is not None and "" not in id_cells[0][1]
         pairs = None if single else self.identifiers(id_cells, n, bad, notes)
@@ -1878,6 +1929,7 @@ class EventConverter(BatchConverter):
             keep = [i not in bad for i in range(n)]
             names, times, numbers, lines = (list(compress(c, keep)) for c in (names, times, numbers, lines))
             fragments = [list(compress(f, keep)) for f in fragments]
+            item_fragments = [list(compress(f, keep)) for f in item_fragments]
             if ids is not None:
                 ids = list(compress(ids, keep))
             if pairs is not None:
@@ -1889,7 +1941,9 @@ class EventConverter(BatchConverter):
         properties = self._properties(fragments, len(times))
         # The hash covers what the event is (who, what, when, with what), not how the file writes it.
         if event_ids is not None:
-            return self._with_event_ids(out, ids, pairs, names, times, properties, event_ids, numbers, lines)
+            items = self._properties(item_fragments, len(times), self.item_keys, self.item_template) \
+                if self.item_plans else None
+            return self._with_event_ids(out, ids, pairs, names, times, properties, event_ids, numbers, lines, items)
         if ids is not None:
             kind = (self.single_kind or "").replace("%", "%%")
             hashed = map(f"{kind}\x1e%s\x1f%s\x1f%s\x1f%s".__mod__, zip(ids, names, times, properties, strict=True))
@@ -1958,10 +2012,12 @@ class EventConverter(BatchConverter):
 
     def _with_event_ids(self, out: EventRows, ids: list[str] | None, pairs: list[list[tuple[str, str]]] | None,
                         names: list[str], times: list[str], properties: list[str], event_ids: list[str],
-                        numbers: list[int], lines: list[int]) -> EventRows:
+                        numbers: list[int], lines: list[int], items: list[str] | None = None) -> EventRows:
         """:meth:`prepare`'s end for a file with an event id column: the dedup hash covers who, the
         event's name and its id (a row without one: its time and properties, as usual), and a row
-        whose hash is the row above's continues that event (it is left out and counted)."""
+        whose hash is the row above's continues that event (it is left out and counted). ``items``:
+        each row's line item (a JSON object), gathered into the ``items`` list of its event (an
+        empty object adds nothing)."""
         if ids is not None:
             kind = self.single_kind or ""
             who = [f"{kind}\x1e{value}" for value in ids]
@@ -1981,6 +2037,8 @@ class EventConverter(BatchConverter):
             last = text if event_id else ""
             digests.append(text)
         self._last_event = last
+        if items is not None:
+            properties = self._with_items(properties, items, keep)
         if not all(keep):
             out.continued = len(keep) - sum(keep)
             names, times, properties, digests, numbers, lines = (
@@ -1991,6 +2049,27 @@ class EventConverter(BatchConverter):
                 pairs = list(compress(pairs, keep))
         ids = self._kept_identities(out, ids, pairs, numbers, lines)
         out.names, out.times, out.properties, out.digests, out.ids = names, times, properties, digests, ids
+        return out
+
+    @staticmethod
+    def _with_items(properties: list[str], items: list[str], keep: list[bool]) -> list[str]:
+        """The properties (JSON text) of each row that starts an event with ``"items": [...]``: the
+        line items of that row and of the rows after it that continue the event (``keep`` false).
+        Rows continuing an event of an earlier batch add nothing (:meth:`_held_back` prevents it)."""
+        gathered: list[list[str] | None] = [[] if k else None for k in keep]
+        current: list[str] | None = None
+        for index, (starts, item) in enumerate(zip(keep, items, strict=True)):
+            if starts:
+                current = gathered[index]
+            if current is not None and item != "{}":
+                current.append(item)
+        out = []
+        for props, entries in zip(properties, gathered, strict=True):
+            if entries is None:
+                out.append(props)
+                continue
+            listed = '"items": [' + ", ".join(entries) + "]"
+            out.append("{" + listed + "}" if props == "{}" else props[:-1] + ", " + listed + "}")
         return out
 
     def _names(self, cells: Sequence[str], bad: dict[int, tuple[str, str, str]]) -> list[str]:
@@ -2028,18 +2107,23 @@ class EventConverter(BatchConverter):
                 out.append("")
         return out
 
-    def _properties(self, fragments: list[list[str | None]], n: int) -> list[str]:
+    def _properties(self, fragments: list[list[str | None]], n: int, keys: list[str] | None = None,
+                    template: str | None = None) -> list[str]:
+        """JSON objects of the rows' values (``fragments``, by column; None leaves a key out), keyed
+        by the properties' keys, or by ``keys`` with ``template``."""
+        keys = self.prop_keys if keys is None else keys
+        template = self.template if template is None else template
         if not fragments:
             return ["{}"] * n
         if not any(None in f for f in fragments):
-            return list(map(self.template.__mod__, zip(*fragments, strict=True)))
+            return list(map(template.__mod__, zip(*fragments, strict=True)))
         out = []
         for values in zip(*fragments, strict=True):
             if None in values:
-                out.append("{" + ", ".join(f"{k}: {v}" for k, v in zip(self.prop_keys, values, strict=True)
+                out.append("{" + ", ".join(f"{k}: {v}" for k, v in zip(keys, values, strict=True)
                                            if v is not None) + "}")
             else:
-                out.append(self.template % values)
+                out.append(template % values)
         return out
 
 

@@ -65,6 +65,7 @@ FIXES = {
     "event": "map one with --map COLUMN=event, or give every row the same name with --event-name NAME",
     "time": "map one with --map COLUMN=time",
     "encoding": "leave out --encoding (the encoding is detected) or give that one",
+    "event_id": "map it with --map COLUMN=event_id",
 }
 
 
@@ -332,6 +333,10 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
     elif args.kind == "events" and not getattr(args, "zone_chosen", True):
         _out(f"  times written without a zone were read in {args.time_zone}, this computer's time zone "
              "(--time-zone chooses another)")
+    items = getattr(result, "item_columns", [])
+    if result.rows_read and items and not args.dry_run:
+        _out(f"  each order's line items ({', '.join(repr(c) for c in items)}) are in its event's property 'items', "
+             "one entry per row")
     if result.rows_read and getattr(result, "date_format_kept", ""):
         from engine.track.csv_types import DATE_FORMATS
 

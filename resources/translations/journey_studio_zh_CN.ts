@@ -1518,7 +1518,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+607"/>
+        <location filename="../../gui/import_wizard.py" line="+609"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -1544,8 +1544,8 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+9"/>
-        <source>Path of a .csv or .txt file</source>
-        <translation>.csv 或 .txt 文件的路径</translation>
+        <source>Path of a .csv, .txt or .xlsx file</source>
+        <translation>.csv、.txt 或 .xlsx 文件的路径</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1645,7 +1645,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+734"/>
+        <location filename="../../gui/import_wizard.py" line="+741"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -1698,7 +1698,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1329"/>
+        <location line="-1338"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation>不导入</translation>
@@ -1747,6 +1747,11 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <location line="+1"/>
         <source>Event property</source>
         <translation>事件属性</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Line item value</source>
+        <translation>商品项的值</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -1940,6 +1945,11 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>请在“编码”中选择该编码</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>set its column&apos;s “Import as” to “Event id (order number)”</source>
+        <translation>把该列的“导入为”设为“事件 ID（订单号）”</translation>
+    </message>
+    <message>
         <location line="+41"/>
         <source>no data rows</source>
         <translation>无数据行</translation>
@@ -2131,7 +2141,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1177"/>
+        <location line="+1187"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -3140,7 +3150,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-1022"/>
+        <location filename="../../gui/import_wizard.py" line="-1032"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never). The date format chosen when this events file was imported before (None: none was).</extracomment>
         <translation>选择每一列的导入方式</translation>
@@ -3183,12 +3193,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+411"/>
+        <location line="+418"/>
         <source>Only when no column holds the event name</source>
         <translation>仅在没有列包含事件名称时填写</translation>
     </message>
     <message>
-        <location line="-407"/>
+        <location line="-414"/>
         <source>Keep as written</source>
         <translation>保持原样</translation>
     </message>
@@ -3289,7 +3299,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>用来区分各个事件的列，例如订单号：值和时间都相同的行是同一个事件（一个订单的各个商品行），再次导入同一批订单的新导出文件时不会重复添加。该值也会保留为一个事件属性。</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+7"/>
+        <source>A value of each line item of an order, such as its product or quantity: every row of the order adds one entry to the event&apos;s “items” list. Needs an “Event id (order number)” column.</source>
+        <translation>订单中每个商品项的值，例如商品或数量：该订单的每一行都会在事件的“items”列表中加入一项。需要一个“事件 ID（订单号）”列。</translation>
+    </message>
+    <message>
+        <location line="+44"/>
         <source>kind, e.g. email</source>
         <translation>类型，例如 email</translation>
     </message>
@@ -3307,6 +3322,11 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <location line="+0"/>
         <source>property name</source>
         <translation>属性名称</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>name in each item</source>
+        <translation>每项中的名称</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -3865,7 +3885,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-693"/>
+        <location filename="../../gui/import_wizard.py" line="-700"/>
         <source>Check the preview</source>
         <translation>检查预览</translation>
     </message>
@@ -5077,7 +5097,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+687"/>
+        <location filename="../../gui/import_wizard.py" line="+694"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
@@ -5160,16 +5180,21 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+2"/>
+        <source>Rows with the same “%1” as the row above (an order&apos;s line items): each adds its line item to that event&apos;s “items” list; the event keeps the first row&apos;s other values.</source>
+        <translation>与上一行“%1”相同的行（订单的商品项）：每行都会把自己的商品项加入该事件的“items”列表；事件的其他值取自第一行。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Rows of an event above</source>
         <translation>属于上方事件的行</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-2"/>
         <source>Rows with the same “%1” as the row above (an order&apos;s line items): they are part of that event, which keeps the first row&apos;s values.</source>
         <translation>与上一行“%1”相同的行（一个订单的各个商品行）：它们属于该事件，事件保留第一行的值。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Customers created</source>
         <translation>新建客户</translation>
     </message>
