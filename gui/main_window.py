@@ -44,6 +44,19 @@ CHOICES_SETTLE_MS = 5_000
 READABLE_ZOOM = 0.6
 
 
+def key_sequences(*keys: QtGui.QKeySequence | QtGui.QKeySequence.StandardKey) -> list[QtGui.QKeySequence]:
+    """The shortcuts of an action, each once: a standard key stands for every binding the platform
+    gives it (``QKeySequence(StandardKey)`` keeps only the first, which an explicit alternative such
+    as Ctrl+Y may repeat: Qt then calls the key ambiguous and neither binding works)."""
+    found: list[QtGui.QKeySequence] = []
+    for key in keys:
+        for sequence in (QtGui.QKeySequence.keyBindings(key) if isinstance(key, QtGui.QKeySequence.StandardKey)
+                         else [QtGui.QKeySequence(key)]):
+            if not sequence.isEmpty() and sequence not in found:
+                found.append(sequence)
+    return found
+
+
 class MainWindow(QtWidgets.QMainWindow):
     def __init__(self, workspace, registry: Registry, parent=None):
         super().__init__(parent)
@@ -162,12 +175,11 @@ class MainWindow(QtWidgets.QMainWindow):
         return dock
 
     def _action(self, text, slot, shortcut=None, tip=None, icon=None) -> QtGui.QAction:
+        """An action of the window; ``shortcut`` is a key sequence, a standard key (all of the
+        platform's bindings for it) or a list of both (:func:`key_sequences`)."""
         action = QtGui.QAction(text, self)
         if shortcut is not None:
-            if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(shortcut)
+            action.setShortcuts(key_sequences(*(shortcut if isinstance(shortcut, list) else [shortcut])))
         if tip:
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -194,7 +206,8 @@ class MainWindow(QtWidgets.QMainWindow):
                                        self.tr("Save this journey as a .journey.json file"))
         self.act_quit = self._action(self.tr("&Quit"), self.close, K.Quit)
         self.act_undo = self._action(self.tr("&Undo"), self.undo, K.Undo, None, SP.SP_ArrowBack)
-        self.act_redo = self._action(self.tr("&Redo"), self.redo, [QtGui.QKeySequence(K.Redo),
+        # Ctrl+Shift+Z and Ctrl+Y on every platform, whichever the platform's own redo key is.
+        self.act_redo = self._action(self.tr("&Redo"), self.redo, [K.Redo, QtGui.QKeySequence("Ctrl+Shift+Z"),
                                                                    QtGui.QKeySequence("Ctrl+Y")],
                                      None, SP.SP_ArrowForward)
         # The toolbar keeps a short label (the menu and the tooltip say what would be undone), so
@@ -205,15 +218,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_copy = self._action(self.tr("&Copy"), self.copy, K.Copy)
         self.act_paste = self._action(self.tr("&Paste"), self.paste, K.Paste)
         self.act_duplicate = self._action(self.tr("&Duplicate"), self.duplicate, QtGui.QKeySequence("Ctrl+D"))
-        self.act_delete = self._action(self.tr("De&lete"), self.delete, [QtGui.QKeySequence(K.Delete),
-                                                                         QtGui.QKeySequence("Backspace")])
+        self.act_delete = self._action(self.tr("De&lete"), self.delete, [K.Delete, QtGui.QKeySequence("Backspace")])
         self.act_select_all = self._action(self.tr("Select &all"), self.select_all, K.SelectAll)
         self.act_fit = self._action(self.tr("Zoom to &fit"), self.zoom_to_fit, QtGui.QKeySequence("Ctrl+0"),
                                     self.tr("Show the whole journey"))
         self.act_zoom_in = self._action(self.tr("Zoom &in"), lambda: self._zoom(1.25), K.ZoomIn)
         self.act_zoom_out = self._action(self.tr("Zoom &out"), lambda: self._zoom(0.8), K.ZoomOut)
         self.act_find = self._action(self.tr("Find node type"), self._focus_palette, K.Find)
-        self.act_validate = self._action(self.tr("&Check for problems"), self.validate_now,
+        self.act_validate = self._action(self.tr("Chec&k for problems"), self.validate_now,
                                          QtGui.QKeySequence("F7"), self.tr("Validate the journey"),
                                          SP.SP_DialogApplyButton)
         self.act_publish = self._action(self.tr("&Publish"), self.publish, QtGui.QKeySequence("Ctrl+Shift+P"),
@@ -225,7 +237,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_pause = self._action(self.tr("P&ause"), self.pause, None,
                                       self.tr("Stop starting new runs of this journey; it keeps its versions"),
                                       SP.SP_MediaPause)
-        self.act_settings = self._action(self.tr("Journey &settings…"), self.edit_settings,
+        self.act_settings = self._action(self.tr("Journey se&ttings…"), self.edit_settings,
                                          QtGui.QKeySequence("Ctrl+,"),
                                          self.tr("Name, time zone, quiet hours, frequency cap, goals"))
         self.act_simulate = self._action(self.tr("&Simulate"), self.simulate, QtGui.QKeySequence("F5"),

@@ -170,6 +170,20 @@ def channel_label(kind: str) -> str:
     }.get(kind, kind)
 
 
+def key_sequences(*keys: QtGui.QKeySequence | QtGui.QKeySequence.StandardKey) -> list[QtGui.QKeySequence]:
+    """The shortcuts of an action, each once: a standard key stands for every binding the platform
+    gives it (``QKeySequence(StandardKey)`` keeps only the first, which an explicit alternative such
+    as Ctrl+Y may repeat: Qt then calls the key ambiguous and neither binding works). The main
+    window has the same helper; it does not import this module until the window is opened."""
+    found: list[QtGui.QKeySequence] = []
+    for key in keys:
+        for sequence in (QtGui.QKeySequence.keyBindings(key) if isinstance(key, QtGui.QKeySequence.StandardKey)
+                         else [QtGui.QKeySequence(key)]):
+            if not sequence.isEmpty() and sequence not in found:
+                found.append(sequence)
+    return found
+
+
 def value_type(value: Any) -> str:
     """The table's type for a stored attribute value."""
     if isinstance(value, bool):
@@ -977,8 +991,9 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.act_undo = self.undo_stack.createUndoAction(self, self.tr("Undo"))
         self.act_undo.setShortcut(QtGui.QKeySequence.StandardKey.Undo)
         self.act_redo = self.undo_stack.createRedoAction(self, self.tr("Redo"))
-        self.act_redo.setShortcuts([QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Redo),
-                                    QtGui.QKeySequence("Ctrl+Y")])
+        # Ctrl+Shift+Z and Ctrl+Y on every platform, whichever the platform's own redo key is.
+        self.act_redo.setShortcuts(key_sequences(QtGui.QKeySequence.StandardKey.Redo,
+                                                 QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")))
         self.act_refresh = QtGui.QAction(self.tr("Refresh"), self)
         self.act_refresh.setShortcut(QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Refresh))
         self.act_refresh.triggered.connect(self.refresh)

@@ -1139,7 +1139,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>ConfigForm</name>
     <message>
         <location filename="../../gui/forms.py" line="+53"/>
-        <location filename="../../gui/profiles_window.py" line="+335"/>
+        <location filename="../../gui/profiles_window.py" line="+349"/>
         <source>Yes</source>
         <extracomment>A key absent from the config, kept absent unless the user fills the field in. Hints (``json_schema_extra={&quot;widget&quot;: ...}``) that turn a text field into an editable picker.</extracomment>
         <translation>是</translation>
@@ -1645,7 +1645,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+741"/>
+        <location filename="../../gui/import_wizard.py" line="+749"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -1698,7 +1698,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1338"/>
+        <location line="-1346"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation>不导入</translation>
@@ -2141,7 +2141,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1187"/>
+        <location line="+1195"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -2561,15 +2561,15 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+58"/>
-        <location line="+257"/>
+        <location filename="../../gui/main_window.py" line="+71"/>
+        <location line="+256"/>
         <location line="+713"/>
         <source>Journey Studio</source>
         <extracomment>After collector events arrive, read the event names again once arrivals pause this long. Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation>Journey Studio</translation>
     </message>
     <message>
-        <location line="-949"/>
+        <location line="-948"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -2599,7 +2599,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>追踪</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+89"/>
         <source>Start page</source>
         <translation>开始页</translation>
     </message>
@@ -2659,7 +2659,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
@@ -2699,7 +2699,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>删除(&amp;L)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Select &amp;all</source>
         <translation>全选(&amp;A)</translation>
     </message>
@@ -2729,12 +2729,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>查找节点类型</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Check for problems</source>
-        <translation>检查问题(&amp;C)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Validate the journey</source>
         <translation>校验旅程</translation>
     </message>
@@ -2769,9 +2764,14 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>不再为此旅程开始新的运行；其版本会保留</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Journey &amp;settings…</source>
-        <translation>旅程设置(&amp;S)…</translation>
+        <location line="-10"/>
+        <source>Chec&amp;k for problems</source>
+        <translation>检查问题(&amp;K)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Journey se&amp;ttings…</source>
+        <translation>旅程设置(&amp;T)…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -3150,7 +3150,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-1032"/>
+        <location filename="../../gui/import_wizard.py" line="-1040"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never). The date format chosen when this events file was imported before (None: none was).</extracomment>
         <translation>选择每一列的导入方式</translation>
@@ -3350,12 +3350,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+196"/>
+        <location line="+204"/>
         <source>%1 (detected)</source>
         <translation>%1（自动检测）</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-85"/>
         <source>%1 of %2 columns will be imported; the customer is found by %3 (%4).</source>
         <translation>将导入 %2 列中的 %1 列；通过“%3”列（%4）识别客户。</translation>
     </message>
@@ -3365,14 +3365,24 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>取自列“%1”</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>This file was imported before with times read in %1; read in %2, its events are stored again at other times. Choose %1 to add nothing twice.</source>
         <translation>此文件之前导入时按 %1 读取时间；若按 %2 读取，其事件会以不同的时间再次存储。请选择 %1，以免重复添加。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This file was imported before with times read in %1; read in %2, the customers&apos; date and time attributes change. Choose %1 to change nothing.</source>
+        <translation>此文件之前导入时按 %1 读取时间；按 %2 读取会改变客户的日期时间属性。选择 %1 则不会改变任何内容。</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>This file was imported before with its dates read as “%1”; read another way, its events whose day and month can be swapped are stored again at other dates. Choose “%1” under Dates to add nothing twice.</source>
         <translation>此文件之前导入时，日期按“%1”读取；若换一种读法，日和月可以互换的事件会以其他日期再存一次。请在“日期”中选择“%1”，以免重复添加。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This file was imported before with its dates read as “%1”; read another way, its dates whose day and month can be swapped change. Choose “%1” under Dates to change nothing.</source>
+        <translation>此文件之前导入时日期按“%1”读取；按其他方式读取，日和月可互换的日期会改变。在“日期”中选择“%1”则不会改变任何内容。</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -3885,7 +3895,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-700"/>
+        <location filename="../../gui/import_wizard.py" line="-708"/>
         <source>Check the preview</source>
         <translation>检查预览</translation>
     </message>
@@ -3963,7 +3973,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-758"/>
+        <location filename="../../gui/profiles_window.py" line="-772"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation>文本</translation>
@@ -4009,17 +4019,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location line="+1541"/>
+        <location line="+1556"/>
         <source>Segment collector</source>
         <translation>Segment 采集器</translation>
     </message>
     <message>
-        <location line="-1389"/>
+        <location line="-1390"/>
         <source>“%1” is not a number</source>
         <translation>“%1”不是数字</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-206"/>
         <source>email</source>
         <translation>邮箱</translation>
     </message>
@@ -4049,7 +4059,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+96"/>
         <source>the folder does not exist</source>
         <translation>文件夹不存在</translation>
     </message>
@@ -4212,7 +4222,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -4553,12 +4563,12 @@ In this computer&apos;s time zone: %2</source>
         <translation>各渠道授权</translation>
     </message>
     <message>
-        <location line="-1007"/>
+        <location line="-1008"/>
         <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5), and thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 alone could be a thousand or one, so write 1000 or 1.0.</source>
         <translation>数字可用小数点或小数逗号（99.5 或 99,5），千位分隔符则用另一种符号（1.234,5 或 1,234.5）：单独写 1,000 既可能是一千也可能是一，请写成 1000 或 1.0。</translation>
     </message>
     <message>
-        <location line="+1012"/>
+        <location line="+1013"/>
         <source>Ticked: granted. Empty: refused. Filled square: not recorded. Click to change.</source>
         <translation>勾选：已授权。空白：已拒绝。实心方块：未记录。点击可更改。</translation>
     </message>
@@ -5097,7 +5107,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+694"/>
+        <location filename="../../gui/import_wizard.py" line="+702"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
