@@ -337,7 +337,11 @@ def parse_value(kind: str, text: str) -> Any:
             raise CellError(translate("ProfilesWindow", "“%1” is not a finite number").replace("%1", text))
         return number
     if kind == "date":
-        stripped = year_first_iso(stripped) or stripped  # 1990年3月4日, 1990/3/4 as 1990-03-04
+        # ISO 8601 text stays as written: rewritten, an untouched 2026-11-24T18:30:00Z would be
+        # saved (and then shown) as 2026-11-24T18:30:00+00:00. Other forms (1990年3月4日,
+        # 1990/3/4) are written as ISO 8601 (1990-03-04).
+        if parse_iso(stripped) is None:
+            stripped = year_first_iso(stripped) or stripped
         if parse_iso(stripped) is None:
             raise CellError(translate("ProfilesWindow", "“%1” is not a date like 2025-03-01 or 2025-03-01T09:30")
                             .replace("%1", text))
@@ -566,16 +570,19 @@ class _TypeDelegate(QtWidgets.QStyledItemDelegate):
 
 class ConsentBox(QtWidgets.QCheckBox):
     """A check box for one channel kind: ticked is *granted*, empty is *refused*, and the third
-    state is *not recorded*. A click goes not recorded → granted → refused → not recorded."""
+    state is *not recorded*. A click grants, and then toggles between granted and refused: one
+    click on a refused box grants, as everyone expects of a check box. *Not recorded* (forgetting
+    the answer) is in the box's context menu, beside the other two."""
 
     _NEXT = {Qt.CheckState.PartiallyChecked: Qt.CheckState.Checked,
              Qt.CheckState.Checked: Qt.CheckState.Unchecked,
-             Qt.CheckState.Unchecked: Qt.CheckState.PartiallyChecked}
+             Qt.CheckState.Unchecked: Qt.CheckState.Checked}
 
     def __init__(self, kind: str, parent: QtWidgets.QWidget | None = None):
         super().__init__(channel_label(kind), parent)
         self.kind = kind
         self.setTristate(True)
+        self.setToolTip(self.tr("Click to grant or refuse; right-click to mark it not recorded"))
 
     def nextCheckState(self) -> None:  # noqa: N802
         self.setCheckState(self._NEXT[self.checkState()])
@@ -589,6 +596,26 @@ class ConsentBox(QtWidgets.QCheckBox):
     def set_value(self, value: bool | None) -> None:
         self.setCheckState(Qt.CheckState.PartiallyChecked if value is None
                            else Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+
+    def context_menu(self) -> QtWidgets.QMenu:
+        """Granted, refused and not recorded, the current one checked; choosing one sets it."""
+        menu = QtWidgets.QMenu(self)
+        group = QtGui.QActionGroup(menu)
+        for value, text in ((True, self.tr("Granted")), (False, self.tr("Refused")),
+                            (None, self.tr("Not recorded"))):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(self.value() is value)
+            action.setData(value)
+            group.addAction(action)
+            action.triggered.connect(lambda _checked=False, v=value: self.set_value(v))
+        return menu
+
+    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:  # noqa: N802
+        if self.isEnabled():
+            menu = self.context_menu()
+            menu.exec(event.globalPos())
+            menu.deleteLater()
 
 
 def consent_text(value: bool | None) -> str:
@@ -1302,7 +1329,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.consent_boxes: dict[str, ConsentBox] = {}
         self.consent_states: dict[str, QtWidgets.QLabel] = {}
         note = QtWidgets.QLabel(self.tr("Ticked: granted. Empty: refused. Filled square: not recorded. Click to "
-                                        "change."), consent_group)
+                                        "grant or refuse; right-click for “not recorded”."), consent_group)
         note.setObjectName("mutedNote")
         note.setWordWrap(True)
         self.consent_layout.addWidget(note, 0, 0, 1, 3)

@@ -1139,7 +1139,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>ConfigForm</name>
     <message>
         <location filename="../../gui/forms.py" line="+53"/>
-        <location filename="../../gui/profiles_window.py" line="+349"/>
+        <location filename="../../gui/profiles_window.py" line="+353"/>
         <source>Yes</source>
         <extracomment>A key absent from the config, kept absent unless the user fills the field in. Hints (``json_schema_extra={&quot;widget&quot;: ...}``) that turn a text field into an editable picker.</extracomment>
         <translation>是</translation>
@@ -1411,9 +1411,32 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
 </context>
 <context>
+    <name>ConsentBox</name>
+    <message>
+        <location filename="../../gui/profiles_window.py" line="+230"/>
+        <source>Click to grant or refuse; right-click to mark it not recorded</source>
+        <translation>点击以授权或拒绝；右键点击可标为“未记录”</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Granted</source>
+        <translation>已授权</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Refused</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not recorded</source>
+        <translation>未记录</translation>
+    </message>
+</context>
+<context>
     <name>CustomerListModel</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+106"/>
+        <location line="-144"/>
         <source>Name</source>
         <extracomment>A search or a further page is on its way. The last page came back short: nothing follows in this search. Where the next page starts: the sort key of the last row the engine returned (a row saved since has moved, so it is not read back from ``items``).</extracomment>
         <translation>名称</translation>
@@ -3408,7 +3431,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+204"/>
+        <location filename="../../gui/profiles_window.py" line="+227"/>
         <location line="+75"/>
         <source>Merge profiles</source>
         <extracomment>Both profiles hold a user id and the user said they are one person with two accounts.</extracomment>
@@ -3973,7 +3996,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-772"/>
+        <location filename="../../gui/profiles_window.py" line="-799"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation>文本</translation>
@@ -4019,12 +4042,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location line="+1556"/>
+        <location line="+1583"/>
         <source>Segment collector</source>
         <translation>Segment 采集器</translation>
     </message>
     <message>
-        <location line="-1390"/>
+        <location line="-1417"/>
         <source>“%1” is not a number</source>
         <translation>“%1”不是数字</translation>
     </message>
@@ -4125,7 +4148,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>“%1”不是有限数值</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>“%1” is not a date like 2025-03-01 or 2025-03-01T09:30</source>
         <translation>“%1”不是有效日期，应写作 2025-03-01 或 2025-03-01T09:30 这样的格式</translation>
     </message>
@@ -4145,7 +4168,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>null 不是有效值；如需清空，请删除该属性</translation>
     </message>
     <message>
-        <location line="+236"/>
+        <location line="+259"/>
         <source>not recorded</source>
         <translation>未记录</translation>
     </message>
@@ -4563,14 +4586,14 @@ In this computer&apos;s time zone: %2</source>
         <translation>各渠道授权</translation>
     </message>
     <message>
-        <location line="-1008"/>
+        <location line="-1035"/>
         <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5), and thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 alone could be a thousand or one, so write 1000 or 1.0.</source>
         <translation>数字可用小数点或小数逗号（99.5 或 99,5），千位分隔符则用另一种符号（1.234,5 或 1,234.5）：单独写 1,000 既可能是一千也可能是一，请写成 1000 或 1.0。</translation>
     </message>
     <message>
-        <location line="+1013"/>
-        <source>Ticked: granted. Empty: refused. Filled square: not recorded. Click to change.</source>
-        <translation>勾选：已授权。空白：已拒绝。实心方块：未记录。点击可更改。</translation>
+        <location line="+1040"/>
+        <source>Ticked: granted. Empty: refused. Filled square: not recorded. Click to grant or refuse; right-click for “not recorded”.</source>
+        <translation>打勾：已授权。空白：已拒绝。实心方块：未记录。点击可授权或拒绝；右键点击可标为“未记录”。</translation>
     </message>
     <message>
         <location line="+9"/>
