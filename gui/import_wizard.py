@@ -59,12 +59,12 @@ from engine.track.csv_import import (
     Preview,
     RowError,
     dates_used_before,
-    event_source,
     import_csv,
     make_plan,
     phone_country_of_file,
     phone_country_used_before,
     preview,
+    remembered_as,
     with_mapping_used_before,
     write_error_report,
     zone_used_before,
@@ -1035,11 +1035,11 @@ class MappingPage(QtWidgets.QWizardPage):
             self.id_column.setCurrentIndex(self.id_column.findText(p.id_column) if p.id_column else -1)
             self.id_kind.setCurrentText(p.id_kind or "user_id")
             # A file imported before is read in the zone it was then, so that it adds nothing again.
-            self.zone_before = self._used_before(p, zone_used_before) if events else None
+            self.zone_before = self._used_before(p, zone_used_before)
             zone = self.zone_before or self.wiz.time_zone or system_time_zone()
             self.time_zone.setCurrentText(zone)
             # Likewise its dates are read in the format chosen then, if one was.
-            self.dates_before = self._used_before(p, dates_used_before) if events else None
+            self.dates_before = self._used_before(p, dates_used_before)
             self._select_date_format(self.dates_before)
             # Next week's export of the same columns is the same event (another name would store
             # the orders found again a second time).
@@ -1309,13 +1309,21 @@ class MappingPage(QtWidgets.QWizardPage):
         dates = self.date_warnings if options.date_format is None else []
         renamed = [_sentence(w) for w in p.header_warnings]
         zone = options.time_zone
-        moved = [fill(self.tr("This file was imported before with times read in %1; read in %2, its "
-                              "events are stored again at other times. Choose %1 to add nothing twice."),
-                      self.zone_before, zone)] if events and self.zone_before and zone != self.zone_before else []
-        if events and self.dates_before and options.date_format != self.dates_before:
-            moved.append(self.tr("This file was imported before with its dates read as “%1”; read another "
-                                 "way, its events whose day and month can be swapped are stored again at other "
-                                 "dates. Choose “%1” under Dates to add nothing twice.")
+        moved = []
+        if self.zone_before and zone != self.zone_before:
+            moved.append(fill(self.tr("This file was imported before with times read in %1; read in %2, its "
+                                      "events are stored again at other times. Choose %1 to add nothing twice.")
+                              if events else
+                              self.tr("This file was imported before with times read in %1; read in %2, the "
+                                      "customers' date and time attributes change. Choose %1 to change nothing."),
+                              self.zone_before, zone))
+        if self.dates_before and options.date_format != self.dates_before:
+            moved.append((self.tr("This file was imported before with its dates read as “%1”; read another "
+                                  "way, its events whose day and month can be swapped are stored again at other "
+                                  "dates. Choose “%1” under Dates to add nothing twice.") if events else
+                          self.tr("This file was imported before with its dates read as “%1”; read another "
+                                  "way, its dates whose day and month can be swapped change. Choose “%1” under "
+                                  "Dates to change nothing."))
                          .replace("%1", date_format_label(self.dates_before)))
         if phones and options.phone_country and options.phone_country != (self.phone_country_before or ""):
             stored = self._local_phones_stored()
@@ -1360,7 +1368,7 @@ class MappingPage(QtWidgets.QWizardPage):
         if self.wiz.workspace is None:
             return None
         try:
-            return read(self.wiz.workspace, event_source(p.path, ImportOptions()))
+            return read(self.wiz.workspace, remembered_as(p.kind, p.path, ImportOptions()))
         except JourneyStudioError:
             return None  # the import itself will say what is wrong with the workspace
 

@@ -1336,12 +1336,12 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     renamed = _event_renamed(ws, kind, first.header, options)
     if before_mapping is not None:
         first, options = _with_mapping(first, options, before_mapping)
-    source = event_source(path, options)
-    before = zone_used_before(ws, source) if kind == "events" else None
+    source = remembered_as(kind, path, options)
+    before = zone_used_before(ws, source)
     kept = options.keep_zone and before is not None and before != options.time_zone
     if kept:
         options = replace(options, time_zone=before)
-    dates_before = dates_used_before(ws, source) if kind == "events" else None
+    dates_before = dates_used_before(ws, source)
     dates_kept = dates_before is not None and not options.date_format and not options.date_formats
     if dates_kept:
         options = replace(options, date_format=dates_before)
@@ -1361,16 +1361,18 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
         result.warnings.append(renamed)
     if not dry_run and result.rows_read and not result.cancelled:
         _remember_mapping(ws, kind, first, plan)
-    if kind == "events":
-        _note_date_format(ws, path, source, options, dates_before, dates_kept, result, dry_run)
-    if kind == "events" and _reads_zone(plan):
+    _note_date_format(ws, path, source, options, dates_before, dates_kept, result, dry_run)
+    if _reads_zone(plan):
         result.time_zone, result.zone_kept = plan.time_zone, kept
         result.zones_written = _zones_written(first, plan)
         if before is not None and before != plan.time_zone:
             result.warnings.append(
                 f"{Path(path).name} was imported before with times read in {before}; times written without "
-                f"a zone are now read in {plan.time_zone}, so those events are stored again at other times "
-                f"(import with the time zone {before} to add nothing)")
+                f"a zone are now read in {plan.time_zone}, so " +
+                ("those events are stored again at other times (import with the time zone "
+                 f"{before} to add nothing)" if kind == "events" else
+                 f"the customers' date and time attributes change (import with the time zone {before} to change "
+                 "nothing)"))
         if not dry_run and result.rows_read and not result.cancelled and before != plan.time_zone:
             ws.set_meta(ZONE_META_PREFIX + source, plan.time_zone)
     hint = _other_identifiers_hint(first, plan, result)
@@ -1637,8 +1639,12 @@ def _zones_written(head: Preview, plan: ImportPlan) -> bool:
 
 
 def _reads_zone(plan: ImportPlan) -> bool:
-    """Whether the events' times can depend on the zone (not Unix timestamps)."""
-    return any(c.type.date_format not in ("unix_s", "unix_ms") for c in plan.of("time"))
+    """Whether the events' times, or a customer file's date and time attributes, can depend on the
+    zone (not Unix timestamps)."""
+    if plan.kind == "events":
+        return any(c.type.date_format not in ("unix_s", "unix_ms") for c in plan.of("time"))
+    return any(c.type.name == "datetime" and c.type.date_format not in ("unix_s", "unix_ms")
+               for c in plan.of("attributes"))
 
 
 #: How many rows that link a customer by user id alone and add an e-mail address a warning names.
@@ -1651,6 +1657,13 @@ ZONE_META_PREFIX = "csv_zone:"
 def event_source(path: str | Path, options: ImportOptions) -> str:
     """The ``source`` of the events imported from ``path``: ``csv:<file name>`` unless set."""
     return options.source if options.source is not None else f"{CSV_PREFIX}{Path(path).name}"
+
+
+def remembered_as(kind: Kind, path: str | Path, options: ImportOptions) -> str:
+    """What the workspace remembers an import of ``path`` by (its zone, its date format): the events'
+    source, or ``customers:`` and that for a customers file."""
+    source = event_source(path, options)
+    return source if kind == "events" else f"customers:{source}"
 
 
 #: Meta key prefix of the date format chosen when each events source was last imported (see
@@ -1677,8 +1690,10 @@ def _note_date_format(ws: Workspace, path: str | Path, source: str, options: Imp
         now = DATE_FORMATS.get(chosen, chosen) if chosen else "the format detected in each column"
         result.warnings.append(
             f"{Path(path).name} was imported before with dates read as {DATE_FORMATS.get(before, before)}; "
-            f"they are now read as {now}, so events whose day and month can be swapped are stored again at "
-            f"other dates (import with that date format to add nothing)")
+            f"they are now read as {now}, so " +
+            ("events whose day and month can be swapped are stored again at other dates (import with that date "
+             "format to add nothing)" if result.kind == "events" else
+             "dates whose day and month can be swapped change (import with that date format to change nothing)"))
     if not dry_run and result.rows_read and not result.cancelled and chosen != before \
             and (chosen is not None or before is not None):
         ws.set_meta(DATES_META_PREFIX + source, chosen or "")

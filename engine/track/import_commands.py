@@ -325,12 +325,12 @@ def _print(result: Any, args: argparse.Namespace, *, report_written: bool) -> No
             _out(f"  every row is the event '{result.event_name}', as in that import (--event-name gives another)")
     if result.rows_read == 0:
         _out("  the file has no data rows")
-    elif args.kind == "events" and getattr(result, "zones_written", False):
-        pass  # every time says its zone: the zone chosen or kept read none of them
-    elif args.kind == "events" and getattr(result, "zone_kept", False):
+    elif not getattr(result, "time_zone", "") or getattr(result, "zones_written", False):
+        pass  # no time depends on the zone, or every time says its zone
+    elif getattr(result, "zone_kept", False):
         _out(f"  times written without a zone were read in {result.time_zone}, as when the file was imported "
              "before (--time-zone chooses another)")
-    elif args.kind == "events" and not getattr(args, "zone_chosen", True):
+    elif not getattr(args, "zone_chosen", True):
         _out(f"  times written without a zone were read in {args.time_zone}, this computer's time zone "
              "(--time-zone chooses another)")
     items = getattr(result, "item_columns", [])

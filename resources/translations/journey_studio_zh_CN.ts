@@ -6483,7 +6483,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>TrackingPanel</name>
     <message>
-        <location filename="../../gui/tracking_panel.py" line="+81"/>
+        <location filename="../../gui/tracking_panel.py" line="+82"/>
         <source>Unknown event</source>
         <extracomment>The counts per source scan the events table (about a second for a million events), so the timer reads them only every this many ticks; Refresh reads them at once. Seconds between two reads of the counts per source for the canvas (they scan the events, so no more often than the panel reads them). Bounds of the width of the list of sources beside the problems. Milliseconds :meth:`SourceCountsFeed.refresh_soon` waits, gathering the events stored meanwhile. Seconds a word on a cancelled check stays on the summary line.</extracomment>
         <translation>未知事件</translation>
@@ -6509,9 +6509,9 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>事件中此属性的类型与埋点方案声明的不同。</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+148"/>
         <source>Refresh</source>
-        <extracomment>The stored events per source were read (a dict of :class:`~engine.track.tracking_plan.SourceStats`): the canvas&apos;s feed takes them instead of scanning the events again. Events (all, last 24 h) per stored source and write key name. The ``track.source`` nodes of the workspace&apos;s journeys (read with the counts). The journey open in the editor (id, name, document), whose nodes are read as they are now.</extracomment>
+        <extracomment>The stored events per source were read (a dict of :class:`~engine.track.tracking_plan.SourceStats`): the canvas&apos;s feed takes them instead of scanning the events again. Events (all, last 24 h) per stored source and write key name. The ``track.source`` nodes of the workspace&apos;s journeys (read with the counts). The journey open in the editor (id, name, document), whose nodes are read as they are now. The event names the tracking plan declares (for &quot;did you mean&quot; on an unknown event).</extracomment>
         <translation>刷新</translation>
     </message>
     <message>
@@ -6546,7 +6546,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-194"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
@@ -6591,7 +6591,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>Sensors 采集器（项目 %1）</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+144"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
@@ -6661,12 +6661,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>无法检查已存储的事件：%1</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>The tracking plan could not be read: %1</source>
         <translation>无法读取埋点方案：%1</translation>
     </message>
     <message>
-        <location line="-344"/>
+        <location line="-348"/>
         <source>(no source)</source>
         <translation>（无数据源）</translation>
     </message>
@@ -6718,7 +6718,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>由 %2 中的“%1”声明</translation>
     </message>
     <message>
-        <location line="+306"/>
+        <location line="+310"/>
         <source>1 problem</source>
         <translation>1 个问题</translation>
     </message>
@@ -6783,7 +6783,22 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>%1：应为%2</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+3"/>
+        <source>%1: did you mean “%2”?</source>
+        <translation>%1：您是想用“%2”吗？</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The tracking plan declares “%1”, spelt differently: rename the event where the source sends it, or the Tracked event node, so that the two match.</source>
+        <translation>追踪计划声明的是写法不同的“%1”：请在数据源发送事件的地方或在“追踪事件”节点中改名，使两者一致。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Did you mean “%1”?</source>
+        <translation>您是想用“%1”吗？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Last seen %1
 First seen %2</source>
         <translation>最近出现：%1
@@ -6797,7 +6812,7 @@ First seen %2</source>
 %1</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+21"/>
         <source>Forget the %1 counted problems? New events that break the plan are counted again from zero.</source>
         <translation>清除已统计的 %1 个问题？违反埋点方案的新事件将从零重新计数。</translation>
     </message>

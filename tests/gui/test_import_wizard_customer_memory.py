@@ -1,0 +1,39 @@
+"""The import wizard on a customers file imported before starts from that import's time zone and
+date format, so importing it again changes nothing."""
+
+from __future__ import annotations
+
+from engine.track.csv_import import ImportOptions, import_customers
+from tests.engine.track.test_csv_customer_memory import KUNDEN
+
+
+def test_a_customers_file_starts_from_its_last_zone_and_date_format(ws, tmp_path, qtbot):
+    from gui.app import make_application
+    from gui.import_wizard import ImportWizard
+
+    path = tmp_path / "kunden_export.csv"
+    path.write_text(KUNDEN, encoding="utf-8")
+    import_customers(ws, path, ImportOptions(time_zone="Europe/Berlin", date_format="dmy"))
+    make_application()
+    wizard = ImportWizard(ws, "customers", str(path))
+    qtbot.addWidget(wizard)
+    wizard.resize(1280, 800)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    assert wizard.currentId() == ImportWizard.PAGE_MAPPING
+    page = wizard.mapping_page
+    try:
+        assert page.time_zone.currentText() == "Europe/Berlin"
+        assert page.options().date_format == "dmy"
+        page.time_zone.setCurrentText("UTC")
+        page.check()
+        assert "the customers' date and time attributes change. Choose Europe/Berlin to change nothing" in \
+            page.warnings.text()
+        page.time_zone.setCurrentText("Europe/Berlin")
+        page.check()
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.PAGE_RESULT, timeout=20_000)
+        assert (wizard.result.created, wizard.result.updated, wizard.result.unchanged) == (0, 0, 2)
+    finally:
+        wizard.shutdown()
