@@ -6,7 +6,9 @@ property of the wrong type), how often and when last, with the offending event's
 an example (one line in the table, the whole of it in the tooltip and in the child rows), ordered
 by :func:`~engine.track.property_order.display_order`: the property the problem is about first,
 then the event's other properties, then SDK metadata (``$context``, ``$lib``...), so that the one
-line shows what matters. Beside
+line shows what matters. An unknown event spelt like a declared one ("Order Completed" beside a
+declared ``order_completed``) says which one was likely meant
+(:func:`engine.track.segments.closest_name`). Beside
 it, events per source and collector write key (:func:`~engine.track.tracking_plan.source_stats`)
 in all and in the last 24 hours, each named after the ``track.source`` nodes that declare it
 ("Shop website — Segment collector, key “web”"), or by a readable label when no node does
@@ -38,6 +40,7 @@ from typing import Any
 
 from engine.track import tracking_plan
 from engine.track.property_order import display_order
+from engine.track.segments import closest_name
 from engine.track.tracking_plan import (
     CSV_PREFIX,
     MISSING_PROPERTY,
@@ -242,6 +245,8 @@ class TrackingPanel(QtWidgets.QWidget):
         self._open: tuple[str, str, Any] | None = None
         self._shown_declared: list[DeclaredSource] = []
         self.has_plan = False
+        #: The event names the tracking plan declares (for "did you mean" on an unknown event).
+        self.declared_events: list[str] = []
 
         self.summary = QtWidgets.QLabel("", self)
         self.summary.setObjectName("trackingSummary")
@@ -440,19 +445,21 @@ class TrackingPanel(QtWidgets.QWidget):
         if ws is None:
             return
 
-        def read() -> tuple[bool, list[ViolationRecord], tuple[dict[str, tracking_plan.SourceStats], list] | None]:
-            has_plan = bool(tracking_plan.current_plan(ws))
+        def read() -> tuple[list[str], list[ViolationRecord],
+                            tuple[dict[str, tracking_plan.SourceStats], list] | None]:
+            declared = sorted(tracking_plan.current_plan(ws).events)
             records = tracking_plan.violations(ws)
             if not sources:
-                return has_plan, records, None
-            return has_plan, records, (tracking_plan.source_stats(ws, datetime.now(UTC)),
+                return declared, records, None
+            return declared, records, (tracking_plan.source_stats(ws, datetime.now(UTC)),
                                        tracking_plan.declared_sources(ws))
 
         self.background.submit(read, self._on_read, self._on_failed, key="read")
 
-    def _on_read(self, result: tuple[bool, list[ViolationRecord],
+    def _on_read(self, result: tuple[list[str], list[ViolationRecord],
                                      tuple[dict[str, tracking_plan.SourceStats], list] | None]) -> None:
-        self.has_plan, self.records, sources = result
+        self.declared_events, self.records, sources = result
+        self.has_plan = bool(self.declared_events)
         if sources is not None:
             stats, self.declared = sources
             self.sources = {stored: (s.total, s.recent) for stored, s in stored_sources(stats).items()}
@@ -573,6 +580,9 @@ class TrackingPanel(QtWidgets.QWidget):
         problem = kind_text(record.kind)
         if record.kind == MISTYPED_PROPERTY and record.expected:
             problem = self.tr("%1: %2 expected").replace("%1", problem).replace("%2", type_words(record.expected))
+        meant = self.meant(record)
+        if meant is not None:
+            problem = fill(self.tr("%1: did you mean “%2”?"), problem, meant)
         item = _Item([record.event_name, problem, record.property or "—", f"{record.count:,}",
                       format_relative(record.last_seen, now), one_line])
         item.setData(COL_KIND, _SORT_ROLE, record.kind)
@@ -581,7 +591,13 @@ class TrackingPanel(QtWidgets.QWidget):
         item.setData(COL_LAST, _SORT_ROLE, last.timestamp())
         item.setTextAlignment(COL_COUNT, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         item.setForeground(COL_KIND, QtGui.QBrush(QtGui.QColor(_KIND_COLORS.get(record.kind, "#757575"))))
-        item.setToolTip(COL_KIND, kind_help(record.kind))
+        help_text = kind_help(record.kind)
+        if meant is not None:
+            help_text = fill(self.tr("The tracking plan declares “%1”, spelt differently: rename the event where "
+                                     "the source sends it, or the Tracked event node, so that the two match."),
+                             meant) + "\n\n" + help_text
+            item.setToolTip(COL_EVENT, fill(self.tr("Did you mean “%1”?"), meant))
+        item.setToolTip(COL_KIND, help_text)
         item.setToolTip(COL_LAST, fill(self.tr("Last seen %1\nFirst seen %2"),
                                        format_timestamp(record.last_seen),
                                        format_timestamp(record.first_seen)))
@@ -594,6 +610,14 @@ class TrackingPanel(QtWidgets.QWidget):
             child.setToolTip(0, f"{key} = {text}")
             item.addChild(child)
         return item
+
+    def meant(self, record: ViolationRecord) -> str | None:
+        """For an unknown event, the declared event it is most likely meant to be ("Order
+        Completed" for ``order_completed``: capitals, spaces and underscores aside, or a close
+        spelling); None otherwise."""
+        if record.kind != UNKNOWN_EVENT:
+            return None
+        return closest_name(record.event_name, self.declared_events)
 
     # -- clearing -----------------------------------------------------------------------------
     def clear(self) -> None:
