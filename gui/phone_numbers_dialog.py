@@ -11,6 +11,10 @@ numbers that are not valid in the country, kept as written. *Write with country 
 :func:`~engine.track.phone_rewrite.rewrite_phones` on the worker thread, says what was done and
 reads the plan again. :attr:`PhoneNumbersDialog.rewritten` tells the window that opened it that
 profiles changed.
+
+When no number is stored without a country code (an empty workspace, or every number fixed) the
+dialog says so in one line and asks nothing: no country, no button. It opens as small as its text
+and grows once it lists numbers.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from engine.track.phone_rewrite import (
     PhoneOutcome,
     PhonePlan,
     PhoneRewriteStopped,
+    local_phone_count,
     plan_phones,
     rewrite_phones,
 )
@@ -33,10 +38,13 @@ from gui.qt import Qt, QtGui, QtWidgets, Signal, fill
 
 #: Numbers the table lists at most (the summary counts them all).
 SHOWN = 1000
+#: The dialog's size once it lists numbers (it opens as small as its text while it has none).
+FULL_SIZE = (900, 600)
 
 _STYLE = """
 QLabel#phoneNote, QLabel#phoneTableNote { color: palette(placeholder-text); }
 QLabel#phoneError { color: #C62828; }
+QLabel#phoneSummary[nothing="true"] { font-weight: 600; }
 QLabel#phoneOutcome { background: #E8F5E9; border: 1px solid #A5D6A7; border-radius: 4px; padding: 6px 8px; }
 QPushButton:disabled { color: palette(placeholder-text); }
 """
@@ -119,7 +127,9 @@ class PhoneNumbersDialog(QtWidgets.QDialog):
         self._fill_countries()
         label = QtWidgets.QLabel(self.tr("&Country of numbers without +:"), self)
         label.setBuddy(self.country)
-        country_row = QtWidgets.QHBoxLayout()
+        self.country_row = QtWidgets.QWidget(self)
+        country_row = QtWidgets.QHBoxLayout(self.country_row)
+        country_row.setContentsMargins(0, 0, 0, 0)
         country_row.addWidget(label)
         country_row.addWidget(self.country)
         country_row.addStretch(1)
@@ -145,6 +155,7 @@ class PhoneNumbersDialog(QtWidgets.QDialog):
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(True)
+        self.table.hide()  # until there are numbers to list
         self.table_note = QtWidgets.QLabel("", self)
         self.table_note.setObjectName("phoneTableNote")
         self.table_note.hide()
@@ -173,15 +184,20 @@ class PhoneNumbersDialog(QtWidgets.QDialog):
 
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(country_row)
+        layout.addWidget(self.country_row)
         layout.addWidget(self.note)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.table_note)
         layout.addWidget(self.outcome_label)
         layout.addWidget(self.error)
+        # Without the table the text stays together at the top, the buttons at the bottom.
+        layout.addStretch(0)
         layout.addWidget(self.buttons)
-        self.resize(900, 600)
+        #: Numbers stored without a country code (None until read): none means nothing to fix.
+        self.local_count: int | None = None
+        # As small as the text while nothing is listed; it grows once numbers are (:meth:`_fill_table`).
+        self.resize(FULL_SIZE[0], self._fitted_height(FULL_SIZE[0]))
 
         self.country.currentIndexChanged.connect(lambda _i: self.read())
         self.read()
@@ -218,10 +234,17 @@ class PhoneNumbersDialog(QtWidgets.QDialog):
         self.write_button.setEnabled(False)
         self.view = None
         if not country:
-            self.background.cancel("phone-plan")
             self.summary.setText(self.tr("Choose the country the numbers written without a country code are "
                                          "numbers of."))
             self._fill_table(())
+            if self.local_count is None:
+                # Whether there is anything to fix at all decides whether a country is worth asking.
+                ws = self.workspace
+                self.background.submit(lambda: local_phone_count(ws), self._on_count, self._on_plan_failed,
+                                       key="phone-plan")
+            else:
+                self.background.cancel("phone-plan")
+                self._on_count(self.local_count)
             return
         self.summary.setText(self.tr("Reading the phone numbers…"))
         ws = self.workspace
@@ -241,13 +264,64 @@ class PhoneNumbersDialog(QtWidgets.QDialog):
         self.note.setText(text)
         self.note.setVisible(bool(text))
 
+    def _on_count(self, count: int) -> None:
+        """How many numbers are stored without a country code, read while no country is chosen."""
+        self.local_count = count
+        if self.chosen:
+            return
+        if count == 0:
+            self._nothing_to_fix()
+        else:
+            self.summary.setText(fill(_plural(count, self.tr("1 phone number is stored without a country code. "
+                                                             "Choose the country it is a number of."),
+                                              self.tr("%1 phone numbers are stored without a country code. "
+                                                      "Choose the country they are numbers of.")), f"{count:,}"))
+
+    def _nothing_to_fix(self) -> None:
+        """No number is stored without a country code: say so, and ask nothing."""
+        self.summary.setText(self.tr("No phone numbers to fix: none is stored without a country code. "
+                                     "Nothing needs doing here."))
+        self._show_nothing_to_fix()
+
+    def _show_nothing_to_fix(self) -> None:
+        """Leave out what only a workspace with numbers to fix needs (the country, the button), and
+        fit the dialog to what is left unless it lists numbers or the user made it bigger."""
+        self._mark_nothing(True)
+        for widget in (self.country_row, self.note, self.write_button):
+            widget.hide()
+        self.write_button.setEnabled(False)
+        if not self.table.isVisibleTo(self) and self.height() < FULL_SIZE[1]:
+            self.resize(self.width(), self._fitted_height(self.width()))
+
+    def _fitted_height(self, width: int) -> int:
+        """The height the dialog's content needs at ``width`` (wrapped text included)."""
+        layout = self.layout()
+        layout.invalidate()
+        layout.activate()
+        if layout.hasHeightForWidth():
+            return max(layout.totalHeightForWidth(width), layout.totalMinimumSize().height())
+        return self.sizeHint().height()
+
+    def _mark_nothing(self, nothing: bool) -> None:
+        if bool(self.summary.property("nothing")) != nothing:
+            self.summary.setProperty("nothing", nothing)
+            self.summary.style().unpolish(self.summary)
+            self.summary.style().polish(self.summary)
+
     def _on_plan(self, view: PlanView) -> None:
         if view.plan.country != self.chosen:
             return
+        self.local_count = view.plan.local
         self.view = view
         self.summary.setText(self.summary_text(view.plan))
         self._fill_table(view.rows, view.labels, view.plan)
-        self.write_button.setEnabled(not view.plan.nothing_to_do and not self._writing)
+        if view.plan.local:
+            self._mark_nothing(False)
+            self.country_row.show()
+            self.write_button.show()
+            self.write_button.setEnabled(not view.plan.nothing_to_do and not self._writing)
+        else:
+            self._show_nothing_to_fix()
 
     def _on_plan_failed(self, message: str) -> None:
         self.summary.setText(self.tr("The phone numbers could not be read."))
@@ -312,6 +386,8 @@ class PhoneNumbersDialog(QtWidgets.QDialog):
                                      f"{total:,}"))
         self.table_note.setVisible(total > len(rows))
         self.table.setVisible(bool(rows))
+        if rows and self.height() < FULL_SIZE[1]:
+            self.resize(max(self.width(), FULL_SIZE[0]), FULL_SIZE[1])
 
     def _what(self, what: str, p: PhoneNumber, labels: dict[str, str], plan: PhonePlan | None) -> str:
         if what == "in_place":

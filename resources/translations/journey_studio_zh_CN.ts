@@ -2164,7 +2164,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1195"/>
+        <location line="+1197"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -3173,7 +3173,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-1040"/>
+        <location filename="../../gui/import_wizard.py" line="-1042"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never). The date format chosen when this events file was imported before (None: none was).</extracomment>
         <translation>选择每一列的导入方式</translation>
@@ -3605,9 +3605,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PhoneNumbersDialog</name>
     <message>
-        <location filename="../../gui/phone_numbers_dialog.py" line="+96"/>
+        <location filename="../../gui/phone_numbers_dialog.py" line="+104"/>
         <source>Phone numbers without a country code</source>
-        <extracomment>Numbers the table lists at most (the summary counts them all). (what happens, the number), merges first, as listed. Customer id → the label to show (name, else main identifier, else id). Numbers were written (profiles may have been merged); carries the PhoneOutcome.</extracomment>
+        <extracomment>Numbers the table lists at most (the summary counts them all). The dialog&apos;s size once it lists numbers (it opens as small as its text while it has none). (what happens, the number), merges first, as listed. Customer id → the label to show (name, else main identifier, else id). Numbers were written (profiles may have been merged); carries the PhoneOutcome.</extracomment>
         <translation>没有国家/地区代码的手机号</translation>
     </message>
     <message>
@@ -3626,7 +3626,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>不带 + 的号码所属国家/地区(&amp;C)：</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Customer</source>
         <translation>客户</translation>
     </message>
@@ -3646,7 +3646,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>处理方式</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>&amp;Write with country code…</source>
         <translation>改写为带国家/地区代码(&amp;W)…</translation>
     </message>
@@ -3656,8 +3656,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>以带国家/地区代码的形式存储这些号码；若某个号码已被另一客户以带国家/地区代码的形式持有，则将该客户档案合并到那位客户的档案中；执行前会先询问</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+43"/>
         <source>Choose a country</source>
+        <extracomment>Numbers stored without a country code (None until read): none means nothing to fix.</extracomment>
         <translation>选择国家/地区</translation>
     </message>
     <message>
@@ -3666,12 +3667,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>%1 (+%2)</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>Choose the country the numbers written without a country code are numbers of.</source>
         <translation>请选择不带国家/地区代码的号码所属的国家/地区。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+12"/>
         <source>Reading the phone numbers…</source>
         <translation>正在读取手机号…</translation>
     </message>
@@ -3686,7 +3687,22 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>工作区将不带国家/地区代码的号码读作 %1 号码，而不是 %2 号码。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
+        <source>1 phone number is stored without a country code. Choose the country it is a number of.</source>
+        <translation>有 1 个手机号存储时没有国家/地区代码。请选择它所属的国家/地区。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 phone numbers are stored without a country code. Choose the country they are numbers of.</source>
+        <translation>有 %1 个手机号存储时没有国家/地区代码。请选择它们所属的国家/地区。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No phone numbers to fix: none is stored without a country code. Nothing needs doing here.</source>
+        <translation>没有需要修正的手机号：没有任何号码在存储时缺少国家/地区代码。这里无需任何操作。</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>The phone numbers could not be read.</source>
         <translation>无法读取手机号。</translation>
     </message>
@@ -3776,7 +3792,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>仅列出 %2 个号码中的前 %1 个。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Written with the country code</source>
         <translation>改写为带国家/地区代码</translation>
     </message>
@@ -5272,7 +5288,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>跳过的行（共 %2 行，显示前 %1 行）</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>1 phone number stored before has no country code: looking it up as a %2 number misses it, and its customer may have a second profile under the %2 number.</source>
         <translation>之前存储的 1 个手机号没有国家代码：按 %2 号码查找时找不到它，其客户可能在 %2 号码下还有另一个客户档案。</translation>
     </message>
@@ -6483,7 +6499,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>TrackingPanel</name>
     <message>
-        <location filename="../../gui/tracking_panel.py" line="+82"/>
+        <location filename="../../gui/tracking_panel.py" line="+84"/>
         <source>Unknown event</source>
         <extracomment>The counts per source scan the events table (about a second for a million events), so the timer reads them only every this many ticks; Refresh reads them at once. Seconds between two reads of the counts per source for the canvas (they scan the events, so no more often than the panel reads them). Bounds of the width of the list of sources beside the problems. Milliseconds :meth:`SourceCountsFeed.refresh_soon` waits, gathering the events stored meanwhile. Seconds a word on a cancelled check stays on the summary line.</extracomment>
         <translation>未知事件</translation>
