@@ -3,7 +3,7 @@
 A tool window beside the editor. It starts and stops :class:`engine.track.collector.Collector`
 (the Segment HTTP Tracking API and the Sensors Analytics SDK protocol on one port), manages the
 workspace's write keys (:mod:`engine.track.collector_keys`), shows the addresses to paste into an
-SDK, and, while the collector runs, its counts (received, stored, duplicates, refused by reason,
+SDK (saying when nothing listens there: none at all after a start that failed), and, while the collector runs, its counts (received, stored, duplicates, refused by reason,
 stored per source) read every half second, with the latest stored events (handed over by the
 collector itself: watching them never reads the store).
 
@@ -25,6 +25,8 @@ a modal dialog.
 from __future__ import annotations
 
 import json
+import re
+import socket
 from collections import deque
 from datetime import UTC, datetime
 
@@ -32,7 +34,7 @@ from engine.errors import JourneyStudioError
 from engine.store.customers import EventRecord
 from engine.track import collector_keys
 from engine.track.collector import DEFAULT_HOST, DEFAULT_PORT, Collector, CollectorCounts, is_loopback
-from engine.track.collector_keys import WriteKeyInfo
+from engine.track.collector_keys import CollectorError, WriteKeyInfo
 from engine.track.property_order import display_order
 from gui.background import Background
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, short_date_time, translate
@@ -53,6 +55,7 @@ QLabel#countValue[bad="true"] { color: #C62828; }
 QLabel#countName, QLabel#hint { color: palette(placeholder-text); }
 QFrame#countTile { border: 1px solid palette(mid); border-radius: 6px; background: palette(base); }
 QLabel#collectorError { color: #C62828; }
+QLabel#endpointState { color: #8D6E00; }
 QLabel#bindWarning { color: #8D6E00; background: #FFF8E1; border: 1px solid #F0D58C; border-radius: 4px;
                      padding: 6px; }
 QLabel#freshKey { background: #E8F5E9; border: 1px solid #A5D6A7; border-radius: 4px; padding: 6px; }
@@ -136,6 +139,23 @@ def base_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def port_taken(host: str, port: int, timeout: float = 0.5) -> bool:
+    """Whether a program answers on ``host``:``port`` (asked after the collector could not listen
+    there: then another program holds the port). A wildcard address is asked on loopback."""
+    if not port:
+        return False
+    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    try:
+        with socket.create_connection((target, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+#: The engine's advice for its command line ("(--port 0 for 'collect', …)"), left out in the app.
+_COMMAND_LINE_ADVICE = re.compile(r"\s*\(--[^)]*\)")
+
+
 class _Relay(QtCore.QObject):
     """Lives on the UI thread; the collector's writer thread emits through it (queued)."""
 
@@ -166,6 +186,8 @@ class CollectorPanel(QtWidgets.QWidget):
         #: the window never heard that it started).
         self._launched: Collector | None = None
         self._phase = "stopped"  # stopped, starting, running, stopping
+        #: The address and port the last start could not listen on (None after a start that did).
+        self._failed_at: tuple[str, int] | None = None
         self.started_at: datetime | None = None
         self.last_counts: CollectorCounts | None = None
         #: Keys made in this session: the only ones whose full text is known.
@@ -238,9 +260,13 @@ class CollectorPanel(QtWidgets.QWidget):
         SP = QtWidgets.QStyle.StandardPixmap  # noqa: N806
         self.start_button = QtWidgets.QPushButton(self.style().standardIcon(SP.SP_MediaPlay), self.tr("&Start"), box)
         self.start_button.setObjectName("startCollector")
+        self.start_button.setToolTip(self.tr("Start listening for events on this address and port; the "
+                                             "addresses to give your SDKs work from then on"))
         self.start_button.clicked.connect(self.start)
         self.stop_button = QtWidgets.QPushButton(self.style().standardIcon(SP.SP_MediaStop), self.tr("S&top"), box)
         self.stop_button.setObjectName("stopCollector")
+        self.stop_button.setToolTip(self.tr("Stop listening. Events that arrived are stored first; SDKs "
+                                            "keep the ones they send meanwhile and send them again later"))
         self.stop_button.clicked.connect(self.stop)
         row.addWidget(self.start_button)
         row.addWidget(self.stop_button)
@@ -301,9 +327,13 @@ class CollectorPanel(QtWidgets.QWidget):
         row = QtWidgets.QHBoxLayout()
         self.add_key_button = QtWidgets.QPushButton(self.tr("&New key…"), box)
         self.add_key_button.setObjectName("addKey")
+        self.add_key_button.setToolTip(self.tr("Make a new write key, e.g. one per website or app, so that each "
+                                               "can be refused on its own later; copy it right away"))
         self.add_key_button.clicked.connect(self.add_key)
         self.remove_key_button = QtWidgets.QPushButton(self.tr("&Remove"), box)
         self.remove_key_button.setObjectName("removeKey")
+        self.remove_key_button.setToolTip(self.tr("Remove the selected write key: senders using it are refused "
+                                                  "from then on (asks first)"))
         self.remove_key_button.clicked.connect(self.remove_selected_key)
         row.addWidget(self.add_key_button)
         row.addWidget(self.remove_key_button)
@@ -313,7 +343,14 @@ class CollectorPanel(QtWidgets.QWidget):
 
     def _build_endpoints(self) -> QtWidgets.QWidget:
         box = QtWidgets.QGroupBox(self.tr("Point your SDKs here"), self)
-        grid = QtWidgets.QGridLayout(box)
+        outer = QtWidgets.QVBoxLayout(box)
+        #: Whether anything listens at the addresses below (shown while the collector does not run).
+        self.endpoint_state = QtWidgets.QLabel(box)
+        self.endpoint_state.setObjectName("endpointState")
+        self.endpoint_state.setWordWrap(True)
+        outer.addWidget(self.endpoint_state)
+        grid = QtWidgets.QGridLayout()
+        outer.addLayout(grid)
         self.endpoints: dict[str, QtWidgets.QLineEdit] = {}
         self.copy_buttons: dict[str, QtWidgets.QPushButton] = {}
         rows = (
@@ -462,10 +499,23 @@ class CollectorPanel(QtWidgets.QWidget):
         fresh = next(reversed(self.fresh_keys.values()), None) if self.fresh_keys else None
         # With "Any free port" the port is known only once the collector listens: no address to copy before.
         unknown = self.collector is None and self.port.value() == 0
+        # After a failed start the address is another program's, or nobody's: not one to copy.
+        failed = self.collector is None and self._failed_at == (host, self.port.value())
+        if phase != "stopped":
+            note = ""
+        elif failed:
+            note = self.tr("Not running: the collector did not start, so no address here would reach this app. "
+                           "Choose another port and press Start; the addresses appear then.")
+        else:
+            note = self.tr("Not running: these addresses answer once you press Start.")
+        self.endpoint_state.setText(note)
+        self.endpoint_state.setVisible(bool(note))
+        unknown = unknown or failed
         for key, url in endpoint_urls(self._base(), fresh).items():
             self.endpoints[key].setText("" if unknown else url)
-            self.endpoints[key].setPlaceholderText(self.tr("Shown once started: the free port is chosen then")
-                                                   if unknown else "")
+            self.endpoints[key].setPlaceholderText(
+                "" if not unknown else self.tr("Not listening") if failed
+                else self.tr("Shown once started: the free port is chosen then"))
             self.endpoints[key].setCursorPosition(0)  # the start says most; the tooltip has the rest
             self.endpoints[key].setToolTip("" if unknown else url)
             self.copy_buttons[key].setEnabled(not unknown)
@@ -523,18 +573,28 @@ class CollectorPanel(QtWidgets.QWidget):
             except RuntimeError:
                 pass  # the window is gone; the app is closing
 
+        taken = [False]
+        made_key: list[str | None] = [None]
+
         def launch() -> tuple[Collector, str | None]:
-            made = collector_keys.ensure_key(ws)
+            made = made_key[0] = collector_keys.ensure_key(ws)
             collector = Collector(ws, host, port, on_events=on_events)
-            collector.start()
+            try:
+                collector.start()
+            except CollectorError:
+                # Whether another program holds the port decides what the window advises.
+                taken[0] = port_taken(host, port)
+                raise
             self._launched = collector
             return collector, made
 
-        self.background.submit(launch, self._started, self._start_failed)
+        self.background.submit(launch, self._started,
+                               lambda message: self._start_failed(message, (host, port), taken[0], made_key[0]))
 
     def _started(self, outcome: tuple[Collector, str | None]) -> None:
         collector, made = outcome
         self.collector = collector
+        self._failed_at = None
         self._phase = "running"
         self.started_at = datetime.now()
         if made is not None:
@@ -545,9 +605,24 @@ class CollectorPanel(QtWidgets.QWidget):
         self.stop_button.setFocus()
         self.runningChanged.emit(True)
 
-    def _start_failed(self, message: str) -> None:
+    def _start_failed(self, message: str, where: tuple[str, int] | None = None, taken: bool = False,
+                      made: str | None = None) -> None:
+        """The start failed with the engine's ``message``; ``taken``: another program answers at
+        ``where`` (host, port), which is then said in the app's own words. ``made``: the write key
+        made for the workspace before it failed, shown now as it is not shown again."""
         self._phase = "stopped"
-        self._fail(self.tr("The collector did not start: %1").replace("%1", message))
+        self._failed_at = where
+        if made is not None:
+            self._remember_key("default", made)
+            self.reload_keys()
+        if taken and where is not None:
+            text = fill(self.tr("The collector did not start: another program is using that port (%1), perhaps "
+                                "a collector that is already running. Choose another port, or “Any free port”, "
+                                "and press Start again."), str(where[1]))
+        else:
+            # The engine's advice names its command line flags; in the window the Port box says it.
+            text = self.tr("The collector did not start: %1").replace("%1", _COMMAND_LINE_ADVICE.sub("", message))
+        self._fail(text)
         self._update()
 
     def stop(self) -> None:

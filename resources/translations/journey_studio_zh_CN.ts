@@ -606,7 +606,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>CollectorPanel</name>
     <message>
-        <location filename="../../gui/collector_panel.py" line="+68"/>
+        <location filename="../../gui/collector_panel.py" line="+71"/>
         <source>Missing or unknown write key</source>
         <extracomment>Stored events are handed to the live engine at most this often (milliseconds): a burst of requests becomes one engine pass instead of hundreds. Stored events kept for the &quot;Latest events&quot; list.</extracomment>
         <translation>缺少写入密钥或密钥未知</translation>
@@ -702,15 +702,15 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>Sensors (%1)</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+73"/>
         <source>Event collector</source>
-        <extracomment>Events were stored (coalesced; the number since the last emission). On the UI thread. The collector started (True) or stopped (False). A write key was made or removed.</extracomment>
+        <extracomment>The engine&apos;s advice for its command line (&quot;(--port 0 for &apos;collect&apos;, …)&quot;), left out in the app. Events were stored (coalesced; the number since the last emission). On the UI thread. The collector started (True) or stopped (False). A write key was made or removed.</extracomment>
         <translation>事件采集器</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>The event collector is running; open Track › Collector to see it</source>
-        <extracomment>Set on the worker thread as soon as a collector listens (stopped on shutdown even if the window never heard that it started). Keys made in this session: the only ones whose full text is known. The newest stored events, newest last (from ``on_events``: no reads of the store). For the main window&apos;s status bar: visible while the collector runs.</extracomment>
+        <extracomment>Set on the worker thread as soon as a collector listens (stopped on shutdown even if the window never heard that it started). The address and port the last start could not listen on (None after a start that did). Keys made in this session: the only ones whose full text is known. The newest stored events, newest last (from ``on_events``: no reads of the store). For the main window&apos;s status bar: visible while the collector runs.</extracomment>
         <translation>事件采集器正在运行；打开 追踪 › 采集器 即可查看</translation>
     </message>
     <message>
@@ -744,9 +744,19 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>启动(&amp;S)</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Start listening for events on this address and port; the addresses to give your SDKs work from then on</source>
+        <translation>开始在此地址和端口上接收事件；从那时起，提供给 SDK 的地址即可使用</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop listening. Events that arrived are stored first; SDKs keep the ones they send meanwhile and send them again later</source>
+        <translation>停止接收。已到达的事件会先存储；在此期间 SDK 发送的事件会由 SDK 保留并稍后重新发送</translation>
     </message>
     <message>
         <location line="+21"/>
@@ -784,9 +794,19 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>新建密钥(&amp;N)…</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Make a new write key, e.g. one per website or app, so that each can be refused on its own later; copy it right away</source>
+        <translation>新建一个写入密钥，例如每个网站或应用各一个，以便日后可以单独拒绝；请立即复制</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove the selected write key: senders using it are refused from then on (asks first)</source>
+        <translation>删除所选写入密钥：此后使用它的发送方将被拒绝（会先确认）</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -794,8 +814,9 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>SDK 接入地址</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
         <source>Segment SDKs (API host):</source>
+        <extracomment>Whether anything listens at the addresses below (shown while the collector does not run).</extracomment>
         <translation>Segment SDK（API 主机）：</translation>
     </message>
     <message>
@@ -825,12 +846,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+336"/>
+        <location line="+374"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location line="-334"/>
+        <location line="-372"/>
         <source>Copy this address</source>
         <translation>复制此地址</translation>
     </message>
@@ -871,17 +892,32 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+65"/>
+        <source>Not running: the collector did not start, so no address here would reach this app. Choose another port and press Start; the addresses appear then.</source>
+        <translation>未运行：采集器没有启动，因此这里的地址都无法到达本应用。请选择另一个端口并点击“启动”，地址随后会显示。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not running: these addresses answer once you press Start.</source>
+        <translation>未运行：点击“启动”后这些地址才会响应。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Not listening</source>
+        <translation>未在监听</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Shown once started: the free port is chosen then</source>
         <translation>启动后显示：届时才会选定空闲端口</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Sensors Analytics: the address ends with the new key “%1” as token=; Copy takes the whole address.</source>
         <translation>Sensors Analytics：地址末尾已带上新密钥“%1”作为 token=；“复制”会复制整个地址。</translation>
     </message>
     <message>
-        <location line="-112"/>
+        <location line="-125"/>
         <location line="+41"/>
         <source>Stored</source>
         <translation>已存储</translation>
@@ -988,7 +1024,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+29"/>
         <source>Sensors Analytics: add &amp;token= and one of the write keys below to this address (or give the key as the SDK&apos;s token); without it every event is refused.</source>
         <translation>Sensors Analytics：请在此地址后加上 &amp;token= 和下方的一个写入密钥（或将密钥作为 SDK 的 token 提供）；否则所有事件都会被拒绝。</translation>
     </message>
@@ -998,12 +1034,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>采集器 :%1 · 已存储 %2</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+80"/>
+        <source>The collector did not start: another program is using that port (%1), perhaps a collector that is already running. Choose another port, or “Any free port”, and press Start again.</source>
+        <translation>采集器没有启动：另一个程序正在使用该端口（%1），可能是已在运行的采集器。请选择另一个端口或“任意空闲端口”，然后再次点击“启动”。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The collector did not start: %1</source>
         <translation>采集器未能启动：%1</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <source>Write key “%1”</source>
         <translation>写入密钥“%1”</translation>
     </message>
@@ -3702,7 +3743,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>没有需要修正的手机号：没有任何号码在存储时缺少国家/地区代码。这里无需任何操作。</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+45"/>
         <source>The phone numbers could not be read.</source>
         <translation>无法读取手机号。</translation>
     </message>
