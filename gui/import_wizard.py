@@ -1669,6 +1669,8 @@ class ResultPage(QtWidgets.QWizardPage):
                 local = local_phone_count(self.wiz.workspace)
             except JourneyStudioError:
                 local = 0
+        if result is not None:
+            local = min(local, result.local_phones_before)  # not the numbers this import stored
         if local:
             code = calling_prefix(result.phone_country)
             self.phones_note.setText(fill(

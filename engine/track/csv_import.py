@@ -169,6 +169,7 @@ from engine.track.csv_types import (
     send_message,
     storage_strings,
     without_placeholders,
+    yes_no,
 )
 from engine.track.identity import EXCLUSIVE_KINDS
 from engine.track.tracking_plan import CSV_PREFIX, check_and_record, current_plan
@@ -373,6 +374,9 @@ class ImportResult:
     phone_country_of_file: bool = False
     #: What this import changed in the workspace's phone country, in words ("" if nothing).
     phone_country_change: str = ""
+    #: Phone identifiers stored without a country code before this import, when it set or changed
+    #: the phone country (they are not found by numbers read in it; this import's own are not counted).
+    local_phones_before: int = 0
 
     @property
     def good_rows(self) -> int:
@@ -452,6 +456,9 @@ class ColumnInfo:
     dates: int = 0
     #: Every sampled value is written like an order number (``#1001``), as Shopify's "Name" is.
     order_numbers: bool = False
+    #: Every sampled value is a yes or no word of a language the import reads (``Ja``, ``oui``,
+    #: ``是``), and there is at least one.
+    yes_no: bool = False
 
 
 @dataclass(frozen=True)
@@ -641,7 +648,13 @@ _CHANNEL_WORDS = {"email": "email", "mail": "email", "e-mail": "email", "e_mail"
 _CONSENT_PREFIXES = ("consent_", "opt_in_", "optin_", "consentement_", "consentimiento_", "consenso_",
                      "einwilligung_", "zustimmung_", "accord_")
 _CONSENT_SUFFIXES = ("_consent", "_opt_in", "_optin", "_opted_in", "_subscribed", "_subscription",
-                     "_consentement", "_einwilligung", "_zustimmung")
+                     "_consentement", "_einwilligung", "_zustimmung", "_allowed", "_permitted", "_erlaubt",
+                     "_zugestimmt", "_abonniert", "_ok", "_autorisé", "_autorise", "_accepté", "_accepte",
+                     "_permitido", "_consentito")
+#: Headers that name only a channel (``Newsletter``, ``SMS``): consent when every value is yes or
+#: no (a ``Newsletter`` column may also hold the newsletter's name), as :func:`_norm` writes them.
+_BARE_CHANNELS = {"newsletter": "email", "e_mail_newsletter": "email", "email_newsletter": "email",
+                  "sms": "sms", "sms_newsletter": "sms", "whatsapp": "whatsapp", "邮件订阅": "email"}
 #: Chinese consent headers: a word saying consent (订阅 subscribed, 授权 consent, 同意 agreed,
 #: 接收 receives) and the channel (邮件 / 邮箱 e-mail, 短信 SMS): 邮件订阅, 同意接收短信.
 _ZH_CONSENT_WORDS = ("订阅", "授权", "同意", "接收")
@@ -762,6 +775,8 @@ def suggest_mapping(kind: Kind, columns: Sequence[ColumnInfo]) -> tuple[dict[str
         consent: dict[str, ColumnInfo] = {}
         for info in columns:
             channel = _consent_channel(info.name)
+            if channel is None and info.yes_no and _BARE_CHANNELS.get(_norm(info.name)) in CHANNEL_KINDS:
+                channel = _BARE_CHANNELS[_norm(info.name)]
             if info.name in taken or channel is None or info.type.name not in ("bool", "int", "text"):
                 continue
             if channel not in consent or (_is_marketing_status(info.name)
@@ -825,8 +840,9 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
             as_dates, dates = most_read_dates(values, name) or (None, 0)
         present = [v.strip() for v in values if v.strip()]
         order_numbers = bool(present) and all(map(_ORDER_NUMBER.fullmatch, present))
+        says_yes_no = bool(present) and all(yes_no(v) is not None for v in present)
         columns.append(ColumnInfo(index, name, column_type, empty, len(values), misfits, as_dates, dates,
-                                  order_numbers))
+                                  order_numbers, says_yes_no))
         if column_type.ambiguous:
             warnings.append(ambiguous_dates_warning(name))
         if column_type.unsure_separator:
@@ -1383,7 +1399,7 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     result.phone_country_kept = not explicit and phone_country is not None and phones
     result.phone_country_of_file = not explicit and file_country is not None and phones
     if phones and phone_country is None and result.rows_read:
-        hint = _local_phones_hint(first, plan)
+        hint = _local_phones_hint(first, plan, stored=_local_phones(ws) > 0)
         if hint:
             result.warnings.append(hint)
     if phones and not dry_run and result.rows_read and not result.cancelled and file_country != phone_country:
@@ -1391,6 +1407,7 @@ def import_csv(ws: Workspace, path: str | Path, kind: Kind, options: ImportOptio
     if changes_country:
         ws.set_meta(PHONE_COUNTRY_META, phone_country or "")  # "": forgotten
         result.phone_country_change = _phone_country_change(remembered, phone_country, local_before)
+        result.local_phones_before = local_before
         if remembered and phone_country:  # another country than before: not what later imports expect
             result.warnings.append(result.phone_country_change)
     result.elapsed_s = time.perf_counter() - started
@@ -1418,10 +1435,12 @@ def _other_identifiers_hint(head: Preview, plan: ImportPlan, result: ImportResul
             f"or the wizard's Columns page), and each row's customer is found by any identifier it has")
 
 
-def _local_phones_hint(head: Preview, plan: ImportPlan) -> str | None:
+def _local_phones_hint(head: Preview, plan: ImportPlan, *, stored: bool = True) -> str | None:
     """The warning for phone numbers imported without a country code while none was chosen (read
     from the file's first rows, ``head``): websites and apps send numbers with one, so the same person would be
-    two customers. It names the country the numbers are all valid in, if one is."""
+    two customers. It names the country the numbers are all valid in, if one is. ``stored``: the
+    workspace holds numbers without a country code (this import's included), which the advice
+    then says to write with it first."""
     from engine.identifiers import guess_phone_country
 
     for column in (c for c in plan.of("identifiers") if c.key == "phone"):
@@ -1434,11 +1453,12 @@ def _local_phones_hint(head: Preview, plan: ImportPlan) -> str | None:
         country = guess_phone_country([kept for _v, kept in local], _this_computers_country())
         cc = country or "CC"
         guessed = f" ({country}, judging by the numbers)" if country else ""
-        return (f"column '{column.name}': phone numbers such as '{local[0][0]}' have no country code and are "
-                "kept as written; websites and apps send numbers with one, so the same person would be two "
-                f"customers. Give their country{guessed}: write the numbers stored so with it (“Phone numbers…” "
-                f"in the Profiles window, or 'journey-studio profiles phones --rewrite --country {cc}'), then "
-                f"import with --phone-country {cc} (in the import wizard: “Country of numbers without +”)")
+        rewrite = (f"write the numbers stored so with it (“Phone numbers…” in the Profiles window, or "
+                   f"'journey-studio profiles phones --rewrite --country {cc}'), then " if stored else "")
+        return (f"column '{column.name}': phone numbers such as '{local[0][0]}' have no country code and "
+                f"{'are' if stored else 'would be'} kept as written; websites and apps send numbers with one, so "
+                f"the same person would be two customers. Give their country{guessed}: {rewrite}import with "
+                f"--phone-country {cc} (in the import wizard: “Country of numbers without +”)")
     return None
 
 

@@ -1642,6 +1642,19 @@ KEPT = "kept"
 Note = tuple[int, str, str, str]
 
 
+_DATE_NUMBERS = re.compile(r"\d+")
+
+
+def _swappable(value: str) -> bool:
+    """Whether a date as written could be read with day and month the other way round
+    (``03/04/2026``; not ``24.11.2026``, nor ``2026-11-24``)."""
+    numbers = _DATE_NUMBERS.findall(value)
+    if len(numbers) < 3 or len(numbers[0]) == 4:
+        return False
+    first, second = int(numbers[0]), int(numbers[1])
+    return first != second and 1 <= first <= 12 and 1 <= second <= 12
+
+
 def noted(what: str) -> KeptAsText:
     """An empty tally of the notes of one kind: values to check name more rows than values changed."""
     return KeptAsText() if what in (DECIMAL, PLACEHOLDER, PHONE_UNREAD, NOT_PHONE) else Doubtful()
@@ -1664,9 +1677,11 @@ def note_warning(what: str, column: str, tally: KeptAsText, *, phone_country: st
                 f"{'their' if many else 'its'} domain (after the @), like user@localhost, and "
                 f"{'were' if many else 'was'} imported as written; check the column: {shown}{more}")
     if what == FUTURE:
+        check = "the order of day and month (or the time zone)" if any(
+            _swappable(value) for _row, value in tally.first) else "the time zone and the dates"
         return (f"column '{column}': {count:,} event{'s are' if many else ' is'} dated later than now and "
-                f"{'were' if many else 'was'} imported with {'those times' if many else 'that time'}; check the "
-                f"order of day and month (or the time zone): {shown}{more}")
+                f"{'were' if many else 'was'} imported with {'those times' if many else 'that time'}; check "
+                f"{check}: {shown}{more}")
     if what == NOT_PHONE:
         return (f"column '{column}': {count:,} value{'s are not phone numbers' if many else ' is not a phone number'} "
                 f"(no digits) and {'were' if many else 'was'} left out: {shown}{more}")

@@ -58,3 +58,45 @@ def test_the_command_says_the_zone_it_kept_for_a_customers_file(tmp_path, capsys
     assert "0 customers created, 0 updated, 2 rows unchanged" in out
     assert "times written without a zone were read in Europe/Berlin, as when the file was imported before" in out
     assert "dates were read as day/month/year" in out
+
+
+def test_yes_no_columns_named_after_a_channel_are_consent(ws, tmp_path):
+    from engine.track.csv_import import preview
+
+    path = tmp_path / "buchungen.csv"
+    path.write_text("E-Mail;Newsletter;SMS erlaubt;Lieblingskurs;Aktion\n"
+                    "anna@example.de;Ja;nein;Yoga;Newsletter Mai\n"
+                    "bo@example.de;Nein;JA;Pilates;Newsletter Juni\n", encoding="utf-8")
+    head = preview(path, "customers")
+    assert head.mapping["Newsletter"] == "consent.email"
+    assert head.mapping["SMS erlaubt"] == "consent.sms"
+    assert head.mapping["Aktion"] == "attributes.Aktion"  # named a channel in its values, not yes/no
+    result = import_customers(ws, path, ImportOptions())
+    assert result.skipped == 0, result.errors
+    anna = ws.get_customer(ws.find_customer("email", "anna@example.de"))
+    assert (anna.consent["email"], anna.consent["sms"]) == (True, False)
+
+
+def test_advice_about_numbers_without_a_country_fits_what_is_stored(ws, tmp_path):
+    path = tmp_path / "kunden.csv"
+    path.write_text("email,phone\nanna@example.de,0171 2345678\nbo@example.de,0151 23456780\n", encoding="utf-8")
+    dry = import_customers(ws, path, ImportOptions(), dry_run=True)
+    hint = next(w for w in dry.warnings if "have no country code" in w)
+    assert "would be kept as written" in hint and "write the numbers stored so" not in hint
+    assert "import with --phone-country DE" in hint or "import with --phone-country CC" in hint
+    done = import_customers(ws, path, ImportOptions())
+    hint = next(w for w in done.warnings if "have no country code" in w)
+    assert "are kept as written" in hint and "write the numbers stored so with it" in hint
+
+    # Choosing the country now: the two numbers were stored before this import, and are counted.
+    other = tmp_path / "more.csv"
+    other.write_text("email,phone\ncem@example.de,0160 1234567\n", encoding="utf-8")
+    changed = import_customers(ws, other, ImportOptions(phone_country="DE"))
+    assert changed.local_phones_before == 2
+
+
+def test_a_first_import_choosing_a_country_counts_no_number_stored_before(ws, tmp_path):
+    path = tmp_path / "kunden.csv"
+    path.write_text("email,phone\nanna@example.de,0171 2345678\nbo@example.de,12\n", encoding="utf-8")
+    result = import_customers(ws, path, ImportOptions(phone_country="DE"))
+    assert result.local_phones_before == 0

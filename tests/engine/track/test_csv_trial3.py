@@ -50,7 +50,23 @@ def test_events_dated_in_the_future_are_imported_and_named(tmp_path: Path, ws: W
     assert result.imported == 3
     future = [w for w in result.warnings if "dated later than now" in w]
     assert future == [f"column 'time': 1 event is dated later than now and was imported with that time; check the "
-                      f"order of day and month (or the time zone): row 2 '{ahead:%Y-%m-%dT%H:%M:%SZ}'"]
+                      f"time zone and the dates: row 2 '{ahead:%Y-%m-%dT%H:%M:%SZ}'"]
+
+
+
+def test_the_future_warning_asks_about_day_and_month_only_when_they_could_be_swapped():
+    from engine.track.csv_types import FUTURE, note_warning, noted
+
+    def warning(*values: str) -> str:
+        tally = noted(FUTURE)
+        for row, value in enumerate(values, 2):
+            tally.add(row, value)
+        return note_warning(FUTURE, "time", tally)
+
+    assert "check the order of day and month (or the time zone): row 2 '03/04/2031 10:00'" in warning("03/04/2031 10:00")
+    assert "check the time zone and the dates: row 2 '24.11.2031 08:05'" in warning("24.11.2031 08:05")
+    assert "check the time zone and the dates" in warning("2031-03-04 10:00", "05.05.2031")
+    assert "order of day and month" in warning("24.11.2031", "11.12.2031")
 
 
 def test_the_command_line_names_future_events_once(tmp_path: Path, capsys):
