@@ -13,13 +13,16 @@ from typing import Any
 
 from engine.errors import JourneyStudioError
 
-_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+#: What people write between the digits of a phone number: spaces, dashes, dots, brackets and the
+#: slash that German and Austrian numbers put after the area code (``0151/23456780``,
+#: ``030/1234567``).
+_PHONE_SEPARATORS = re.compile(r"[\s\-()./]")
 #: A spreadsheet's "keep as text" mark before a phone number (Shopify writes ``'+33612345678`` and
 #: ``'06 12 34 56 78`` so that Excel keeps the ``+`` and the leading zero): not part of the number.
-_PHONE_TEXT_MARK = re.compile(r"'[\s\-().]*[+0-9]")
+_PHONE_TEXT_MARK = re.compile(r"'[\s\-()./]*[+0-9]")
 #: A country code (``+49``, ``0049``) followed by ``(0)``, the national trunk prefix that callers
 #: inside the country dial and callers from abroad leave out (``+49 (0)171 9876543``).
-_TRUNK_AFTER_COUNTRY = re.compile(r"\A(?P<country>(?:\+|00)[\s\-.]*[0-9]{1,3}[\s\-.]*)\(\s*0\s*\)")
+_TRUNK_AFTER_COUNTRY = re.compile(r"\A(?P<country>(?:\+|00)[\s\-./]*[0-9]{1,3}[\s\-./]*)\(\s*0\s*\)")
 #: Cells and values that only say there is no value, lower-cased: a CSV column of customer
 #: attributes leaves them empty, as it does an empty cell. Not ``NA`` (Namibia, North America) nor
 #: ``no``, which can be values.
@@ -49,9 +52,11 @@ class PhoneCountryError(JourneyStudioError, ValueError):
 def canonical_identifier(kind: str, value: str, country: str | None = None) -> str:
     """An identifier's value as the workspace keeps it: without surrounding blanks; an e-mail
     address lower-cased (``Ana@Example.com`` and ``ana@example.com`` are one address); a phone
-    number without spaces, dashes, dots or brackets, ``00`` at the start written ``+``
-    (``+33 6 12 34 56 78``, ``0033 6 12 34 56 78`` and ``+33612345678`` are one number). Other kinds
-    are kept as sent.
+    number without spaces, dashes, dots, slashes or brackets, ``00`` at the start written ``+``
+    (``+33 6 12 34 56 78``, ``0033 6 12 34 56 78`` and ``+33612345678`` are one number, and so are
+    ``0151/23456780`` and ``0151 234 567 80``). A phone value that only says there is no value
+    (``n/a``, :func:`says_nothing`) is kept as written, so that it is named as such rather than
+    read as the letters ``na``. Other kinds are kept as sent.
 
     A phone number is read as what it says (:func:`phone_text`): without a spreadsheet's leading
     apostrophe (``'+33612345678``), and without the ``(0)`` written after a country code
@@ -68,6 +73,8 @@ def canonical_identifier(kind: str, value: str, country: str | None = None) -> s
     if kind == "email":
         return value.lower()
     if kind == "phone":
+        if says_nothing(value):
+            return value
         value = _PHONE_SEPARATORS.sub("", phone_text(value))
         if value.startswith("00"):
             value = "+" + value[2:]
