@@ -27,9 +27,10 @@ Condition semantics
   case); a number, or *numeric text* (an optional ``-``, digits, optionally ``.`` and digits, at most
   30 characters), compares numerically with profile numbers and numeric text (``"5" = 5 = 5.0``);
   other text equals text exactly (case-sensitive), and besides: text written with a decimal comma
-  (``12,5``) also equals the number it means (``1,000``, a thousand or one, does not), and an ISO
-  date (``2025-01-01``) also equals text that begins with that day and a time
-  (``2025-01-01T08:00:00+00:00``, ``2025-01-01 23:59``), as ``gte`` and ``lte`` together would.
+  (``12,5``) also equals the number it means (``1,000``, a thousand or one, does not), and a date,
+  ISO (``2025-01-01``) or written as :func:`written_date` reads it (``01.01.2025``), also equals
+  text that begins with that ISO day, alone or with a time (``2025-01-01T08:00:00+00:00``,
+  ``2025-01-01 23:59``), as ``gte`` and ``lte`` together would.
   ``ne`` is the negation of ``eq`` (so an absent value is ``ne`` anything). ``in`` is ``eq`` to any
   value of a list.
 - ``gt`` / ``gte`` / ``lt`` / ``lte`` take a number or a date, nothing else (see
@@ -41,8 +42,11 @@ Condition semantics
   Rule text written with a decimal comma (``12,5``), a ``+`` or spaces around it is stored as the
   number it unambiguously means (``12.5``), and so is a number with thousands separators that
   only one reading fits (``1.234,56``, ``1,234.56``, ``1 234``, ``1.234.567``: see
-  :func:`grouped_number`); ``1,000`` (a thousand, or one?) and dates written other ways are refused
-  with the way to write them.
+  :func:`grouped_number`). A date written day first is stored as its ISO day when only one reading
+  fits (:func:`written_date`): ``01.01.1990`` (dots: day.month.year) is ``1990-01-01``, and
+  ``25/11/1988`` (its day is above 12) is ``1988-11-25``. ``1,000`` (a thousand, or one?), ``05/11/1988``
+  (day or month first?), years of two digits and dates written other ways are refused with the
+  way to write them.
 - ``contains``: on text, a substring test; on a list, whether an element is text equal to the value,
   or (for numeric text) a number equal to it. ``starts_with``: a text prefix. Both ignore the case of
   the letters A–Z only, on every database (SQLite's ``lower`` folds nothing else), so ``É`` and ``é``
@@ -175,9 +179,88 @@ def grouped_number(text: str) -> str | None:
         return None  # one group after the first: "1,000"
     number = ("-" if sign == "-" else "") + first + rest.replace(separator, "")
     return number + (f".{decimals}" if mark else "")
+
+
+#: A date written day or month first: ``25.11.1988``, ``25/11/1988``, ``11-25-1988`` (and with a
+#: year of two digits, which :func:`written_date` refuses).
+_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})([./-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})")
+#: Such a date followed by a time of day (``25.11.1988 14:30``): the date, and what follows it.
+_DAY_MONTH_YEAR_TIMED = re.compile(r"([0-9]{1,2}([./-])[0-9]{1,2}\2(?:[0-9]{4}|[0-9]{2}))(?:[ T]+(.*))?",
+                                   re.DOTALL)
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def written_date(text: str) -> str | None:
+    """The ISO day (``1988-11-25``) that ``text``, a date alone, means when only one reading is
+    possible; ``None`` when ``text`` is not written like a date at all.
+
+    Read: ``1988-11-25`` (ISO 8601, year-month-day); ``25.11.1988`` (with dots: day, month, year,
+    as German, Swiss, Austrian, Russian and many other writers put them, ``1.2.1990`` included); ``25/11/1988`` and
+    ``25-11-1988`` when the first number is above 12 (a day), and ``11/25/1988`` when the second
+    is (month first, as in the US). Raises ``ValueError`` (the message starts with the value in
+    quotes and says how to write it) for such text that cannot be read: ``05/11/1988`` (5 November,
+    or May 11? slashes and dashes are written day first in some countries and month first in
+    others), a year of two digits (``25.11.88``), or a day that is not in the calendar
+    (``31.02.1990``)."""
+    stripped = text.strip()
+    shown = _shown(stripped)
+    if ISO_DATE.fullmatch(stripped):
+        try:
+            date.fromisoformat(stripped)
+        except ValueError:
+            raise ValueError(f"‘{shown}’ is not a day of the calendar") from None
+        return stripped
+    found = _DAY_MONTH_YEAR.fullmatch(stripped)
+    if found is None:
+        return None
+    first, mark, second, year_text = found.groups()
+    a, b = int(first), int(second)
+    day_first, month_first = _day(year_text, b, a), _day(year_text, a, b)
+    if len(year_text) == 2:
+        example = day_first if mark == "." else day_first or month_first
+        like = example.isoformat() if example is not None else "2025-01-01"
+        raise ValueError(f"‘{shown}’ has a year of two digits, which could be of any century; write dates "
+                         f"year-month-day, like {like}")
+    if mark == ".":
+        if day_first is None:
+            raise ValueError(f"‘{shown}’ is not a day of the calendar (a date with dots is read day first: "
+                             "day.month.year)")
+        return day_first.isoformat()
+    if day_first is not None and month_first is not None and a <= 12 and b <= 12:
+        if day_first == month_first:
+            raise ValueError(f"‘{shown}’ is read only when its day is above 12 (25{mark}11{mark}1988): dates "
+                             "with slashes or dashes are written day first in some countries and month first in "
+                             f"others; write dates year-month-day, like {day_first.isoformat()}")
+        raise ValueError(f"‘{shown}’ could be {day_first.day} {_MONTHS[day_first.month - 1]} {day_first.year} "
+                         f"or {_MONTHS[month_first.month - 1]} {month_first.day}, {month_first.year}: dates with "
+                         "slashes or dashes are written day first in some countries and month first in others; "
+                         f"write dates year-month-day, like {day_first.isoformat()} "
+                         f"({day_first.day} {_MONTHS[day_first.month - 1]}) or {month_first.isoformat()} "
+                         f"({_MONTHS[month_first.month - 1]} {month_first.day})")
+    meant = day_first if a > 12 else month_first if b > 12 else None
+    if meant is None:
+        raise ValueError(f"‘{shown}’ is not a day of the calendar")
+    return meant.isoformat()
+
+
+def _day(year: str, month: int, day: int) -> date | None:
+    """The day ``year-month-day``, or None. A year of two digits (only ever shown in an example)
+    is taken as the latest such year that is not in the future: 88 as 1988, 25 as 2025."""
+    number = int(year)
+    if len(year) == 2:
+        number += 2000 if 2000 + number <= date.today().year else 1900
+    try:
+        return date(number, month, day)
+    except ValueError:
+        return None
+
+
 #: A date written another way than year-month-day (``01/01/2025``, ``1.1.25``, ``2025/1/1``),
 #: perhaps with a time.
 _OTHER_DATE = re.compile(r"[0-9]{1,4}([./-])[0-9]{1,2}\1[0-9]{1,4}(?:[ T].*)?", re.DOTALL)
+#: A date written year first with slashes or dots (``2025/1/1``, ``2025.01.01``).
+_YEAR_FIRST = re.compile(r"([0-9]{4})([./])([0-9]{1,2})\2([0-9]{1,2})")
 #: How the ordering operators read (as the segment builder words them), for messages.
 ORDER_WORDS = {"gt": "is more than", "gte": "is at least", "lt": "is less than", "lte": "is at most"}
 #: The pydantic error type of an ordering value refused by :func:`ordering_value`.
@@ -319,10 +402,14 @@ def ordering_value(text: str) -> str:
     person typed: numeric text (``12.5``; ``12,5``, ``+12``, `` 12 `` and ``.5`` written the usual
     way, and thousands separators only one reading fits, ``1.000,5``) or an ISO date (``2025-01-01``).
 
+    A date may also be written as :func:`written_date` reads it (``25.11.1988``, ``25/11/1988``):
+    it is kept as its ISO day (``1988-11-25``).
+
     Raises ``ValueError`` saying how to write it for anything else: text that is neither, numbers
-    whose separators cannot be told apart (``1.000.5``), ``1,000`` (a thousand, or one?), dates written other
-    ways (``01/01/2025``: day or month first?) or with a time of day. The messages start with the
-    value; :class:`_Comparison` puts the rule in front.
+    whose separators cannot be told apart (``1.000.5``), ``1,000`` (a thousand, or one?), dates
+    whose day and month cannot be told apart (``01/02/2025``: day or month first?) or written other
+    ways (``2025/1/1``, ``1.1.25``), or with a time of day. The messages start with the value;
+    :class:`_Comparison` puts the rule in front.
     """
     stripped = text.strip()
     shown = _shown(stripped)
@@ -356,9 +443,20 @@ def ordering_value(text: str) -> str:
     if ISO_DATE.match(stripped):
         raise ValueError(f"‘{shown}’ has a time of day; compare with the day alone, like "
                          f"{stripped[:10]}")
+    timed = _DAY_MONTH_YEAR_TIMED.fullmatch(stripped)
+    if timed is not None:
+        day = written_date(timed.group(1))
+        if day is not None and timed.group(3) is None:
+            return day
+        if day is not None:
+            raise ValueError(f"‘{shown}’ has a time of day; compare with the day alone, like {day}")
     if _OTHER_DATE.fullmatch(stripped):
-        raise ValueError(f"‘{shown}’ is not a date a rule can read; write dates year-month-day, like "
-                         "2025-01-01")
+        year_first = _YEAR_FIRST.fullmatch(stripped)
+        like = "2025-01-01"
+        if year_first is not None:
+            day = _day(year_first.group(1), int(year_first.group(3)), int(year_first.group(4)))
+            like = day.isoformat() if day is not None else like
+        raise ValueError(f"‘{shown}’ is not a date a rule can read; write dates year-month-day, like {like}")
     raise ValueError(f"‘{shown}’ is neither a number nor a date; write a number like 12.5 or a date "
                      "like 2025-01-01")
 
@@ -611,16 +709,17 @@ def _boolean(value: Any) -> bool | None:
 
 def equal_alternatives(expected: Any) -> tuple[float | None, str | None]:
     """What an ``eq`` rule's text value also equals besides itself as text: the number a decimal
-    comma writes (``12,5`` is 12.5; ``1,000``, a thousand or one, is not read), and the day an ISO
-    date names (``2025-01-01`` also equals ``2025-01-01T08:00:00+00:00``)."""
+    comma writes (``12,5`` is 12.5; ``1,000``, a thousand or one, is not read), and the day a date
+    names, ISO or written as :func:`written_date` reads it (``2025-01-01`` and ``01.01.2025`` also
+    equal ``2025-01-01`` and ``2025-01-01T08:00:00+00:00``; ``01/02/2025``, day or month first,
+    equals only itself)."""
     if not isinstance(expected, str) or _number(expected) is not None:
         return None, None
-    if ISO_DATE.fullmatch(expected):
+    if ISO_DATE.fullmatch(expected) or _DAY_MONTH_YEAR.fullmatch(expected):
         try:
-            date.fromisoformat(expected)
+            return None, written_date(expected)
         except ValueError:
             return None, None
-        return None, expected
     if _DECIMAL_COMMA.fullmatch(expected) or grouped_number(expected) is not None:
         try:
             return _number(ordering_value(expected)), None
