@@ -28,6 +28,14 @@ Identifiers on the command line
     also finds the number kept in E.164 form (``06 12 34 56 78`` finds ``+33612345678``); so does
     :func:`search`.
 
+Dates typed for an attribute
+    :func:`date_value` reads a date or a date and time as people type it (``25.11.1988``,
+    ``25/11/1988`` when the day is above 12, ``2026-11-24T18:30:00Z``) and gives the text to store:
+    the ISO day (``1988-11-25``), as the CSV import stores dates, or the moment in the form of
+    :func:`moment_text` (in UTC with ``Z``, as the import stores times). ``05/11/1988`` (day or
+    month first?) is refused, saying how to write each reading. :func:`edit` stores a moment given
+    with the offset ``+00:00`` with ``Z``, so that a value reads the same after a save as before.
+
 Merging two profiles by hand
     :func:`merge_plan` says what merging one profile into another would do (both profiles'
     identifiers, events and journey runs, the open runs that would end) and why it is refused, if it
@@ -63,7 +71,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -91,6 +99,7 @@ from engine.errors import (
     NotFound,
 )
 from engine.identifiers import canonical_identifier, phone_country_of
+from engine.runtime.clock import parse_iso
 from engine.store.customers import (
     CUSTOM_KIND_PREFIX,
     IDENTIFIER_KINDS,
@@ -119,7 +128,7 @@ from engine.store.models import (
     utcnow,
 )
 from engine.track.identity import EXCLUSIVE_KINDS, MergeRecord, merge_in_transaction
-from engine.track.segments import attribute_clause, compile_rules, fold, fold_sql, pg_empty_path
+from engine.track.segments import attribute_clause, compile_rules, fold, fold_sql, pg_empty_path, written_date
 from engine.track.text_fold import search_fold, search_fold_sql
 
 if TYPE_CHECKING:
@@ -686,6 +695,88 @@ def profile(ws: Workspace, customer_id: str, events_limit: int = 50) -> Profile:
     return Profile(customer, events, _journey_runs(ws, runs), segments, opt_outs, first)
 
 
+# ---------------------------------------------------------------------------------------------
+# Dates typed for an attribute
+# ---------------------------------------------------------------------------------------------
+
+#: A date typed with a time of day after it (``25.11.1988 14:30``): the date, and the time.
+_DATE_AND_TIME = re.compile(r"(\S+?)(?:[ T]+([0-9].*))?", re.DOTALL)
+#: An ISO 8601 moment whose offset is zero but not written ``Z`` (``2026-11-24T18:30:00+00:00``).
+_ZERO_OFFSET = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+                          r"[+-]00(?::?00)?")
+#: How a date attribute is written, for messages.
+DATE_EXAMPLES = "2025-03-01 or 2025-03-01T09:30"
+
+
+def moment_text(when: date | datetime) -> str:
+    """How a date or a moment is stored as an attribute value (JSON has no date type): a day as
+    ``1988-11-25``; a moment to the second (with its fraction only when it has one), in UTC written
+    with ``Z`` as imports write times (``2026-11-24T18:30:00Z``), else with the offset it was given
+    (``2026-11-24T18:30:00+02:00``), or with none when it has none (``2026-11-24T18:30:00``)."""
+    if not isinstance(when, datetime):
+        return when.isoformat()
+    offset = when.utcoffset()
+    if offset is not None and not offset:
+        return when.replace(tzinfo=None).isoformat() + "Z"
+    return when.isoformat()
+
+
+def date_value(text: str) -> str:
+    """A date, or a date and time, typed for an attribute (the Profiles window's Date type), as
+    :func:`moment_text` stores it; :class:`~engine.errors.CustomerDataInvalid` saying how to write
+    it when it is none or cannot be read unambiguously.
+
+    Read: ISO 8601 (``1988-11-25``, ``2026-11-24T18:30:00Z``, ``2026-11-24 18:30``); a day as
+    :func:`engine.track.segments.written_date` reads it (``25.11.1988`` day first with dots,
+    ``25/11/1988`` when the day is above 12; ``05/11/1988`` is refused, naming both readings),
+    perhaps with a time after it (``25.11.1988 14:30``); and year first with slashes, dots or as
+    Chinese and Japanese write it (``1988/11/25``, ``1988年11月25日``)."""
+    stripped = text.strip()
+    if not stripped:
+        raise CustomerDataInvalid(f"the date is empty; write a date like {DATE_EXAMPLES}", field="")
+    when = parse_iso(stripped)
+    if when is not None:
+        return moment_text(when)
+    found = _DATE_AND_TIME.fullmatch(stripped)
+    try:
+        day = written_date(found.group(1)) if found is not None else None
+    except ValueError as exc:
+        raise CustomerDataInvalid(str(exc), field="") from None
+    if found is not None and day is not None:
+        if found.group(2) is None:
+            return day
+        time_text = "".join(found.group(2).split())
+        try:
+            return moment_text(datetime.fromisoformat(f"{day}T{time_text}"))
+        except ValueError:
+            raise CustomerDataInvalid(f"“{_shown(stripped)}”: ‘{_shown(found.group(2))}’ is not a time of day; "
+                                      "write it like 09:30 or 18:30:00", field="") from None
+    from engine.track.csv_types import year_first_iso
+
+    iso = year_first_iso(stripped)
+    when = parse_iso(iso) if iso is not None else None
+    if when is not None:
+        return moment_text(when)
+    raise CustomerDataInvalid(f"“{_shown(stripped)}” is not a date like {DATE_EXAMPLES} (25.11.1988 is read "
+                              "as well)", field="")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _moments_in_utc(attributes: dict[str, Any]) -> dict[str, Any]:
+    """``attributes`` with every moment in UTC written as imports write it (``…T18:30:00Z``, not
+    ``…T18:30:00+00:00``), so that a value reads the same after a save as before it."""
+    changed = {}
+    for key, value in attributes.items():
+        if isinstance(value, str) and _ZERO_OFFSET.fullmatch(value):
+            when = parse_iso(value.replace(",", "."))
+            if isinstance(when, datetime):
+                changed[key] = moment_text(when)
+    return {**attributes, **changed} if changed else attributes
+
+
 def edit(ws: Workspace, customer_id: str, *, attributes: Mapping[str, Any] | None = None,
          replace_attributes: bool = False, consent: Mapping[str, bool | None] | None = None,
          tags: Iterable[str] | None = None, time_zone: str | None = None) -> CustomerRecord:
@@ -693,8 +784,12 @@ def edit(ws: Workspace, customer_id: str, *, attributes: Mapping[str, Any] | Non
     :meth:`~engine.store.customers.CustomerStore.upsert_customer`: ``attributes`` and ``consent``
     are merged key by key, ``None`` removing a key (``replace_attributes`` makes ``attributes`` the
     whole new set instead); ``tags`` replace the tags; ``time_zone`` replaces the zone, ``""``
-    clears it. Every input is checked before anything is written."""
+    clears it. Every input is checked before anything is written. An attribute given as a moment
+    in UTC is stored as imports store one, with ``Z`` (:func:`moment_text`): ``+00:00`` is the
+    same moment written another way."""
     attrs = _check_attributes(attributes)
+    if attrs is not None:
+        attrs = _moments_in_utc(attrs)
     consents = _check_consent(consent)
     tag_list = _check_tags(tags)
     zone = _check_time_zone(time_zone)
