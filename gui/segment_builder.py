@@ -20,6 +20,10 @@ so does an event filter naming a property no event of that name has
 (:func:`~engine.track.segments.missing_properties`). A comparison such as "is at least" takes a
 number or a date, and the engine refuses other text (``abc``, ``1.000,5``, ``01/01/2025``) with the
 way to write it, which the builder shows under the rules with the row marked.
+Edits of the rules can be undone and redone (Ctrl+Z; Ctrl+Shift+Z or Ctrl+Y; the buttons under the
+rules): adding or removing a condition, filter or group, AND/OR, and each change of a field, where
+typing in one field is one step. A step keeps the whole rules before and after it (they are
+small), so undoing rebuilds the rows from the rules of the time.
 Saving or deleting a segment that journeys use asks first, naming the journeys
 (:func:`engine.track.tracking_plan.segment_references`). Questions go through overridable methods
 (``_confirm``, ``_ask_unsaved``, ``_error``) so tests never meet a modal dialog.
@@ -55,7 +59,7 @@ from engine.track.segments import (
 )
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
-from gui.profiles_window import channel_label, secondary_identifier, value_text
+from gui.profiles_window import channel_label, key_sequences, secondary_identifier, value_text
 from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
 
 #: The rules stop changing for this long before the count is recomputed.
@@ -723,6 +727,7 @@ class GroupWidget(QtWidgets.QFrame):
         if depth > 1:
             remove = QtWidgets.QToolButton(self)
             remove.setText(self.tr("Remove group"))
+            remove.setToolTip(self.tr("Remove this group and the conditions in it"))
             remove.setAutoRaise(True)
             remove.clicked.connect(lambda: self.removeRequested.emit(self))
             head.addWidget(remove)
@@ -734,6 +739,8 @@ class GroupWidget(QtWidgets.QFrame):
         self.body.setSpacing(2)
 
         self.add_condition_button = QtWidgets.QPushButton(self.tr("+ Condition"), self)
+        self.add_condition_button.setToolTip(self.tr("Add a condition on an attribute, a tag, consent for a "
+                                                     "channel or an event the customer did"))
         self.add_condition_button.clicked.connect(lambda: self.add_condition())
         self.add_group_button = QtWidgets.QPushButton(self.tr("+ Group"), self)
         self.add_group_button.setToolTip(self.tr("A nested group, to mix AND and OR"))
@@ -1010,6 +1017,109 @@ class RuleEditor(QtWidgets.QScrollArea):
 
 
 # ---------------------------------------------------------------------------------------------
+# Undo
+# ---------------------------------------------------------------------------------------------
+
+
+def _shape(rules: dict[str, Any]) -> tuple[int, int, int, tuple[str, ...]]:
+    """Conditions, groups (below the top one) and event filters in ``rules``, and each group's
+    AND/OR: what tells one kind of edit from another."""
+    conditions = groups = filters = 0
+    matches: list[str] = []
+
+    def walk(group: dict[str, Any]) -> None:
+        nonlocal conditions, groups, filters
+        matches.append(str(group.get("match")))
+        for item in group.get("conditions") or []:
+            if item.get("kind") == "group":
+                groups += 1
+                walk(item)
+            else:
+                conditions += 1
+                filters += len(item.get("filters") or [])
+
+    walk(rules)
+    return conditions, groups, filters, tuple(matches)
+
+
+def edit_label(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, bool]:
+    """What changed from ``before`` to ``after``, in words for the undo buttons, and whether it is
+    a change inside a row (typing in one field then merges into one step) rather than of the tree."""
+    c0, g0, f0, m0 = _shape(before)
+    c1, g1, f1, m1 = _shape(after)
+    if g1 != g0:
+        return (translate("SegmentBuilder", "add group") if g1 > g0
+                else translate("SegmentBuilder", "remove group")), False
+    if c1 != c0:
+        return (translate("SegmentBuilder", "add condition") if c1 > c0
+                else translate("SegmentBuilder", "remove condition")), False
+    if f1 != f0:
+        return (translate("SegmentBuilder", "add filter") if f1 > f0
+                else translate("SegmentBuilder", "remove filter")), False
+    if m1 != m0:
+        return translate("SegmentBuilder", "change all/any"), False
+    return translate("SegmentBuilder", "edit condition"), True
+
+
+class _RulesEdit(QtGui.QUndoCommand):
+    """One change of the rules, as the rules before and after it. Pushed once the change is made;
+    typing in one field (``field``) merges into the step before it when that was typing there."""
+
+    MERGE_ID = 0x5E61
+
+    def __init__(self, builder: SegmentBuilder, before: dict[str, Any], after: dict[str, Any], label: str,
+                 field: QtWidgets.QWidget | None):
+        super().__init__(label)
+        self.builder = builder
+        self.before, self.after = before, after
+        self.field = field
+        self._made = True
+
+    def id(self) -> int:  # noqa: A003 - Qt override
+        return self.MERGE_ID if self.field is not None else -1
+
+    def mergeWith(self, other: QtGui.QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        if not isinstance(other, _RulesEdit) or other.field is None or other.field is not self.field:
+            return False
+        self.after = other.after
+        self.setObsolete(self.after == self.before)  # typed and taken back: no step at all
+        return True
+
+    def redo(self) -> None:
+        if self._made:
+            self._made = False  # the change is on screen already
+            return
+        self.builder._restore_rules(self.after)
+
+    def undo(self) -> None:
+        self.builder._restore_rules(self.before)
+
+
+class _UndoKeys(QtCore.QObject):
+    """Sends the window's undo and redo keys past a field of the rules: a line edit (or a spin box,
+    or an editable drop-down) would otherwise take Ctrl+Z for an undo of its own text, behind the
+    builder's back, and the next keystroke would be a new step that drops what could be redone."""
+
+    def __init__(self, actions: tuple[QtGui.QAction, ...], parent: QtCore.QObject):
+        super().__init__(parent)
+        self.actions = actions
+
+    def _ours(self, event: QtGui.QKeyEvent) -> bool:
+        pressed = QtGui.QKeySequence(event.keyCombination())
+        return any(pressed.matches(key) == QtGui.QKeySequence.SequenceMatch.ExactMatch
+                   for action in self.actions for key in action.shortcuts())
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind in (QtCore.QEvent.Type.ShortcutOverride, QtCore.QEvent.Type.KeyPress) and self._ours(event):
+            # Not accepted: the window's shortcut takes the key (a key press that still arrives,
+            # with nothing to undo, is dropped rather than undone in the field).
+            event.ignore()
+            return True
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
 # The window
 # ---------------------------------------------------------------------------------------------
 
@@ -1051,6 +1161,30 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.export_folder = Path.home()
         #: The export under way: its progress dialog and the flag that stops it.
         self._export: tuple[QtWidgets.QProgressDialog, threading.Event] | None = None
+        #: Edits of the rules, each a step (:class:`_RulesEdit`); emptied when a segment is opened.
+        self.undo_stack = QtGui.QUndoStack(self)
+        self.undo_stack.setUndoLimit(200)
+        #: The rules as the last step left them (what the next step starts from).
+        self._snapshot: dict[str, Any] = rules_json(EVERYONE)
+        #: Set while a step is undone or redone (the rows are rebuilt: no new step).
+        self._restoring = False
+        #: Set while edits are gathered into one step (:meth:`_one_step`).
+        self._gathering = False
+        K = QtGui.QKeySequence.StandardKey  # noqa: N806
+        self.act_undo = QtGui.QAction(self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_ArrowBack),
+                                      self.tr("Undo"), self)
+        self.act_undo.setShortcuts(key_sequences(K.Undo))
+        self.act_undo.triggered.connect(self.undo_stack.undo)
+        self.act_redo = QtGui.QAction(self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_ArrowForward),
+                                      self.tr("Redo"), self)
+        # Ctrl+Shift+Z and Ctrl+Y on every platform, whichever the platform's own redo key is.
+        self.act_redo.setShortcuts(key_sequences(K.Redo, QtGui.QKeySequence("Ctrl+Shift+Z"),
+                                                 QtGui.QKeySequence("Ctrl+Y")))
+        self.act_redo.triggered.connect(self.undo_stack.redo)
+        # A method, not a lambda: Qt drops the connection with the window (the stack empties
+        # itself while it is destroyed).
+        self.undo_stack.indexChanged.connect(self._update_undo_actions)
+        self._update_undo_actions()
 
         splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self._build_list())
@@ -1076,8 +1210,10 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         act_export = QtGui.QAction(self.tr("Export members…"), self)
         act_export.setShortcut(QtGui.QKeySequence("Ctrl+E"))
         act_export.triggered.connect(self.export_members)
-        for action in (act_save, act_new, act_refresh, act_export):
+        for action in (act_save, act_new, act_refresh, act_export, self.act_undo, self.act_redo):
             self.addAction(action)
+        self._undo_keys = _UndoKeys((self.act_undo, self.act_redo), self)
+        QtWidgets.QApplication.instance().focusChanged.connect(self._on_focus_changed)
         self.new_segment()
 
     # -- construction -------------------------------------------------------------------------
@@ -1178,7 +1314,19 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self.revert_button.clicked.connect(self.revert)
         self.state_label = QtWidgets.QLabel("", pane)
         self.state_label.setObjectName("muted")
+        self.undo_button = QtWidgets.QToolButton(pane)
+        self.undo_button.setObjectName("undoRules")
+        self.undo_button.setDefaultAction(self.act_undo)
+        self.redo_button = QtWidgets.QToolButton(pane)
+        self.redo_button.setObjectName("redoRules")
+        self.redo_button.setDefaultAction(self.act_redo)
+        for button in (self.undo_button, self.redo_button):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setAutoRaise(True)
         bottom = QtWidgets.QHBoxLayout()
+        bottom.addWidget(self.undo_button)
+        bottom.addWidget(self.redo_button)
+        bottom.addSpacing(8)
         bottom.addWidget(self.state_label, 1)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
@@ -1314,6 +1462,10 @@ class SegmentBuilder(QtWidgets.QMainWindow):
             self._loading = False
         # Kept as the editor reads it back, so that an untouched segment is not "changed".
         self._loaded = self._current()
+        # Another segment (or a new one): the steps of the one before are not this one's.
+        self.undo_stack.clear()
+        self._snapshot = self._loaded[2]
+        self._update_undo_actions()
         self._show_error("", "")
         self._update_state()
         self.recount()
@@ -1333,6 +1485,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
     def _on_rules_changed(self) -> None:
         if self._loading:
             return
+        self._record()
         self._update_state()
         # A row whose name changed loses a hint about its old name now, not after the next count
         # (which never comes while the rules are refused).
@@ -1360,6 +1513,66 @@ class SegmentBuilder(QtWidgets.QMainWindow):
         self._focus_out_of_rules()
         self.editor.set_rules(rules)
         self._on_rules_changed()
+
+    # -- undo -------------------------------------------------------------------------------
+    def _record(self, label: str | None = None) -> None:
+        """Make the change since the last step a step of its own (typing in one field merges)."""
+        if self._restoring or self._gathering or self._loading:
+            return
+        rules = self.editor.rules()
+        if rules == self._snapshot:
+            return
+        said, in_row = edit_label(self._snapshot, rules)
+        focus = QtWidgets.QApplication.focusWidget()
+        typing = (in_row and label is None and focus is not None and self.editor.isAncestorOf(focus)
+                  and (isinstance(focus, QtWidgets.QLineEdit | QtWidgets.QAbstractSpinBox)
+                       or (isinstance(focus, QtWidgets.QComboBox) and focus.isEditable())))
+        before, self._snapshot = self._snapshot, rules
+        self.undo_stack.push(_RulesEdit(self, before, rules, label or said, focus if typing else None))
+
+    def _one_step(self, change, label: str) -> Any:
+        """Run ``change()`` (which may change the rules many times) as one step named ``label``."""
+        self._gathering = True
+        try:
+            result = change()
+        finally:
+            self._gathering = False
+        self._record(label)
+        return result
+
+    def _restore_rules(self, rules: dict[str, Any]) -> None:
+        """Show ``rules`` again (undo and redo), without making a step of it."""
+        self._restoring = True
+        try:
+            focus = QtWidgets.QApplication.focusWidget()
+            if focus is not None and self.editor.isAncestorOf(focus):
+                # The rows are rebuilt: the focus waits on the rules themselves, where the undo
+                # keys still reach the window (the name field would take them for its own text).
+                self.editor.setFocus()
+            self.editor.set_rules(rules)
+        finally:
+            self._restoring = False
+        self._snapshot = self.editor.rules()
+        self._on_rules_changed()
+
+    def _update_undo_actions(self, *_args) -> None:
+        """The buttons say which step they would undo or redo, and with which keys."""
+        def native(*keys: str) -> str:
+            return ", ".join(QtGui.QKeySequence(key).toString(QtGui.QKeySequence.SequenceFormat.NativeText)
+                             for key in keys)
+
+        stack = self.undo_stack
+        self.act_undo.setEnabled(stack.canUndo())
+        self.act_undo.setToolTip(fill(self.tr("Undo: %1 (%2)"), stack.undoText(), native("Ctrl+Z"))
+                                 if stack.canUndo() else self.tr("Nothing to undo in the rules"))
+        self.act_redo.setEnabled(stack.canRedo())
+        self.act_redo.setToolTip(fill(self.tr("Redo: %1 (%2)"), stack.redoText(), native("Ctrl+Shift+Z", "Ctrl+Y"))
+                                 if stack.canRedo() else self.tr("Nothing to redo in the rules"))
+
+    def _on_focus_changed(self, _old: QtWidgets.QWidget | None, new: QtWidgets.QWidget | None) -> None:
+        """A field of the rules got the focus: let the window's undo keys past it."""
+        if new is not None and self.editor.isAncestorOf(new):
+            new.installEventFilter(self._undo_keys)
 
     def _focus_out_of_rules(self) -> None:
         """Move the focus to the name before the rows holding it are replaced: Qt would hand it to
@@ -1574,7 +1787,7 @@ class SegmentBuilder(QtWidgets.QMainWindow):
             self._refuse_name(self.tr("A segment needs a name."))
             return False
         # Rows added but never filled in are dropped, as the live count leaves them out.
-        removed = self.editor.remove_blank()
+        removed = self._one_step(self.editor.remove_blank, self.tr("remove empty conditions"))
         rules = self._check()
         if rules is None:
             return False

@@ -1107,7 +1107,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>Comparison</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="+360"/>
+        <location filename="../../gui/segment_builder.py" line="+364"/>
         <source>values, separated by commas</source>
         <extracomment>Where the conditions (or filters) of a JSON form are among the rows they came from: per list, each item&apos;s row number and the places below it (see :func:`row_path`).</extracomment>
         <translation>多个值，用逗号分隔</translation>
@@ -1671,12 +1671,22 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>移除条件组</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Remove this group and the conditions in it</source>
+        <translation>移除此条件组及其中的条件</translation>
+    </message>
+    <message>
         <location line="+11"/>
         <source>+ Condition</source>
         <translation>+ 条件</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>Add a condition on an attribute, a tag, consent for a channel or an event the customer did</source>
+        <translation>添加一个条件：属性、标签、渠道授权或客户做过的事件</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>+ Group</source>
         <translation>+ 条件组</translation>
     </message>
@@ -1709,7 +1719,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+749"/>
+        <location filename="../../gui/import_wizard.py" line="+764"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -1762,7 +1772,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ImportWizard</name>
     <message>
-        <location line="-1346"/>
+        <location line="-1361"/>
         <source>Don&apos;t import</source>
         <extracomment>Characters of a cell shown in the preview and the samples (tooltips carry more). Sample values shown per column on the Columns page. Channels offered for consent columns (any other word may be typed). The channels a consent column can be about: those accounts send through, as the engine checks. Encodings offered on the Preview page, as Python codec names (any other may be typed).</extracomment>
         <translation>不导入</translation>
@@ -2205,7 +2215,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+1197"/>
+        <location line="+1212"/>
         <source>Import customers or events</source>
         <extracomment>The import ended (finished or cancelled); carries the ImportResult. The worker is made and about to start (tests and embedders may connect to its signals).</extracomment>
         <translation>导入客户或事件</translation>
@@ -3214,7 +3224,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-1042"/>
+        <location filename="../../gui/import_wizard.py" line="-1057"/>
         <source>Choose what each column becomes</source>
         <extracomment>The inferred type in words. Warnings about the inferred types (dates whose day and month are unsure, numbers whose separator is), about what the checked plan will skip, and about the sample values that the chosen types, date format and time zone do not read. The zone this events file was imported with before (None: never). The date format chosen when this events file was imported before (None: none was).</extracomment>
         <translation>选择每一列的导入方式</translation>
@@ -3257,12 +3267,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+418"/>
+        <location line="+433"/>
         <source>Only when no column holds the event name</source>
         <translation>仅在没有列包含事件名称时填写</translation>
     </message>
     <message>
-        <location line="-414"/>
+        <location line="-429"/>
         <source>Keep as written</source>
         <translation>保持原样</translation>
     </message>
@@ -3414,7 +3424,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+204"/>
+        <location line="+219"/>
         <source>%1 (detected)</source>
         <translation>%1（自动检测）</translation>
     </message>
@@ -3975,7 +3985,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>PreviewPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="-708"/>
+        <location filename="../../gui/import_wizard.py" line="-723"/>
         <source>Check the preview</source>
         <translation>检查预览</translation>
     </message>
@@ -5187,7 +5197,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../gui/import_wizard.py" line="+702"/>
+        <location filename="../../gui/import_wizard.py" line="+717"/>
         <location line="+120"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
@@ -5670,7 +5680,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
 <context>
     <name>SegmentBuilder</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-683"/>
+        <location filename="../../gui/segment_builder.py" line="-686"/>
         <source>is</source>
         <extracomment>Customers shown as a sample of the segment.</extracomment>
         <translation>等于</translation>
@@ -5852,7 +5862,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>%1为空</translation>
     </message>
     <message>
-        <location line="+818"/>
+        <location line="+821"/>
         <source>filter %1</source>
         <translation>筛选 %1</translation>
     </message>
@@ -5867,16 +5877,66 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>条件 %1</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <location line="+201"/>
+        <location line="+35"/>
+        <source>add group</source>
+        <translation>添加条件组</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>remove group</source>
+        <translation>移除条件组</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>add condition</source>
+        <translation>添加条件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>remove condition</source>
+        <translation>移除条件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>add filter</source>
+        <translation>添加筛选</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>remove filter</source>
+        <translation>移除筛选</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>change all/any</source>
+        <translation>更改“全部/任一”</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>edit condition</source>
+        <translation>编辑条件</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <location line="+239"/>
         <source>Segments</source>
         <extracomment>A sample customer was double-clicked: show their profile. A segment was saved or deleted.</extracomment>
         <translation>分群</translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-203"/>
+        <source>Undo</source>
+        <extracomment>Conditions not filled in yet when the shown count was asked for (left out of it). Empty rows the last save dropped (said in its status message). Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has. The folder the last export went to. The export under way: its progress dialog and the flag that stops it. Edits of the rules, each a step (:class:`_RulesEdit`); emptied when a segment is opened. The rules as the last step left them (what the next step starts from). Set while a step is undone or redone (the rows are rebuilt: no new step). Set while edits are gathered into one step (:meth:`_one_step`).</extracomment>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Save segment</source>
-        <extracomment>Conditions not filled in yet when the shown count was asked for (left out of it). Empty rows the last save dropped (said in its status message). Event and attribute names of the rules that nothing in the workspace has (after a count). ``(event, property)`` pairs of the rules&apos; filters that no stored event of that name has. The folder the last export went to. The export under way: its progress dialog and the flag that stops it.</extracomment>
         <translation>保存分群</translation>
     </message>
     <message>
@@ -5891,7 +5951,7 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+79"/>
+        <location line="+81"/>
         <source>Export members…</source>
         <translation>导出成员…</translation>
     </message>
@@ -5957,13 +6017,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+13"/>
-        <location line="+305"/>
+        <location line="+382"/>
         <location line="+22"/>
         <source>Sample</source>
         <translation>样本</translation>
     </message>
     <message>
-        <location line="-322"/>
+        <location line="-399"/>
         <source>A few customers who match, picked at random. Double-click one to see their profile.</source>
         <translation>随机挑选的几位符合条件的客户。双击可查看其客户档案。</translation>
     </message>
@@ -5993,19 +6053,19 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>放弃更改</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+77"/>
         <source>%1 at the engine&apos;s last refresh</source>
         <translation>引擎上次刷新时为 %1 位</translation>
     </message>
     <message>
         <location line="+26"/>
         <location line="+14"/>
-        <location line="+405"/>
+        <location line="+470"/>
         <source>the new segment</source>
         <translation>新分群</translation>
     </message>
     <message>
-        <location line="-340"/>
+        <location line="-400"/>
         <source>New segment, not saved yet</source>
         <translation>新分群，尚未保存</translation>
     </message>
@@ -6020,7 +6080,27 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+64"/>
+        <source>Undo: %1 (%2)</source>
+        <translation>撤销：%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing to undo in the rules</source>
+        <translation>规则中没有可撤销的操作</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Redo: %1 (%2)</source>
+        <translation>重做：%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing to redo in the rules</source>
+        <translation>规则中没有可重做的操作</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>In %1, %2</source>
         <translation>%1：%2</translation>
     </message>
@@ -6098,12 +6178,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>请修正标出的条件，以查看符合条件的客户。</translation>
     </message>
     <message>
-        <location line="-1289"/>
+        <location line="-1498"/>
         <source>The same value. Numbers compare as numbers (5 is 5.0, 12,5 is 12.5), true/false as yes/no, and a date written year-month-day (2025-03-01) matches any time of that day.</source>
         <translation>值相同。数字按数值比较（5 即 5.0，12,5 即 12.5），true/false 按是/否比较，按年-月-日书写的日期（2025-03-01）符合当天的任意时间。</translation>
     </message>
     <message>
-        <location line="+1291"/>
+        <location line="+1500"/>
         <source>Counting…</source>
         <translation>正在统计…</translation>
     </message>
@@ -6145,7 +6225,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>无法统计：%1</translation>
     </message>
     <message>
-        <location line="+117"/>
+        <location line="+96"/>
+        <source>remove empty conditions</source>
+        <translation>移除空条件</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Change a segment in use</source>
         <translation>更改使用中的分群</translation>
     </message>
@@ -6965,7 +7050,7 @@ First seen %2</source>
 <context>
     <name>_FilterRow</name>
     <message>
-        <location filename="../../gui/segment_builder.py" line="-1430"/>
+        <location filename="../../gui/segment_builder.py" line="-1639"/>
         <source>where</source>
         <translation>其中</translation>
     </message>
