@@ -12,6 +12,8 @@ File layout (``format_version`` 1)::
 
 Keys are sorted, indentation is two spaces, text is UTF-8 without escapes, and positions live in
 ``layout`` apart from the logic, so that a config change diffs as the lines of that one node.
+A node ``layout`` leaves out (a file written by hand) is given a position when the file is loaded
+(:func:`layout_unplaced`), so that no two nodes sit on top of each other.
 """
 
 from __future__ import annotations
@@ -140,6 +142,189 @@ class Journey(_Model):
 
     def copy_deep(self) -> Journey:
         return self.model_copy(deep=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Placing nodes a file gives no position
+# ---------------------------------------------------------------------------------------------
+
+#: Room the canvas gives a node (its width, and the height of a node with three port rows), with
+#: gaps wide enough for the connection labels and the count pill above a node.
+LAYOUT_NODE_WIDTH = 210
+LAYOUT_COLUMN_GAP = 60
+LAYOUT_ROW_GAP = 40
+#: Cells of the grid of nodes without connections (notes, personas, tracked events...).
+LAYOUT_GRID_CELL = (250, 140)
+LAYOUT_GRID_COLUMNS = 5
+
+
+def _estimated_height(rows: int) -> float:
+    # As the canvas draws a runnable node: header 30, summary 22, 20 per port row, 8 below.
+    return 30 + 22 + 20 * max(rows, 3) + 8
+
+
+def layout_unplaced(journey: Journey, node_ids: Any) -> None:
+    """Give the nodes ``node_ids`` (those a file has no position for) positions where they can be
+    read; every other node keeps its own.
+
+    Connected nodes go left to right by their depth from the nodes nothing leads to (the entries),
+    each column stacked top to bottom, a node level with the node that leads to it where there is
+    room (a chain reads as a line, a split's second branch goes below the first); each connected
+    group below the one before. Stage nodes go above the first column of the steps they hold.
+    Nodes without connections are laid in a grid below. With nodes placed already, the new ones
+    go below them. Sizes are estimated as the canvas draws nodes, from the ports in use."""
+    unplaced = [n for n in journey.nodes if n.id in set(node_ids)]
+    if not unplaced:
+        return
+    by_id = {n.id: n for n in journey.nodes}
+    ids = {n.id for n in unplaced}
+    order = {n.id: i for i, n in enumerate(journey.nodes)}
+    edges = [e for e in journey.edges if e.source.node in ids and e.target.node in ids
+             and e.source.node != e.target.node]
+    succ: dict[str, list[tuple[str, str]]] = {nid: [] for nid in ids}
+    pred: dict[str, list[str]] = {nid: [] for nid in ids}
+    for e in edges:
+        succ[e.source.node].append((e.target.node, e.source.port))
+        pred[e.target.node].append(e.source.node)
+    port_rows: dict[str, set[str]] = {}
+    for e in edges:
+        port_rows.setdefault(e.source.node, set()).add("out:" + e.source.port)
+        port_rows.setdefault(e.target.node, set()).add("in:" + e.target.port)
+
+    def height(node: Node) -> float:
+        rows = port_rows.get(node.id, set())
+        outs = sum(1 for r in rows if r.startswith("out:"))
+        return _estimated_height(max(outs, len(rows) - outs))
+
+    top = 0.0
+    left = 0.0
+    placed = [n for n in journey.nodes if n.id not in ids]
+    if placed:
+        left = min(n.position.x for n in placed)
+        top = max(n.position.y + height(n) for n in placed) + 2 * LAYOUT_ROW_GAP
+
+    # Connected groups, each in the order of its first node in the file.
+    connected = [n.id for n in unplaced if succ[n.id] or pred[n.id]]
+    group_of: dict[str, int] = {}
+    groups: list[list[str]] = []
+    for start in connected:
+        if start in group_of:
+            continue
+        members, stack = [], [start]
+        group_of[start] = len(groups)
+        while stack:
+            nid = stack.pop()
+            members.append(nid)
+            for other in [t for t, _p in succ[nid]] + pred[nid]:
+                if other not in group_of:
+                    group_of[other] = len(groups)
+                    stack.append(other)
+        groups.append(sorted(members, key=order.__getitem__))
+
+    column_pitch = LAYOUT_NODE_WIDTH + LAYOUT_COLUMN_GAP
+    stages_row = any(by_id[nid].stage in ids and by_id[by_id[nid].stage].type == "map.stage" for nid in connected)
+    if stages_row:
+        top += _estimated_height(0) + LAYOUT_ROW_GAP  # room for the stage headers above the flow
+    flow_top = top
+    bottom = top
+    for members in groups:
+        depth = _depths(members, succ, pred, order)
+        columns: dict[int, list[str]] = {}
+        for nid in members:
+            columns.setdefault(depth[nid], []).append(nid)
+        y_of: dict[str, float] = {}
+        rank: dict[str, tuple] = {}
+        for col in sorted(columns):
+            # Under the node that leads here, in the order of that node's ports.
+            below = {nid: min([(rank[p], _port_rank(q)) for p in pred[nid] if p in rank
+                               for t, q in succ[p] if t == nid], default=()) for nid in columns[col]}
+            cursor = top
+            for i, nid in enumerate(sorted(columns[col], key=lambda nid: (below[nid], order[nid]))):
+                rank[nid] = (col, i)
+                level = [y_of[p] for p in pred[nid] if p in y_of and depth[p] == col - 1]
+                y = max(cursor, min(level)) if level else cursor
+                by_id[nid].position = Position(x=left + col * column_pitch, y=y)
+                y_of[nid] = y
+                cursor = y + height(by_id[nid]) + LAYOUT_ROW_GAP
+                bottom = max(bottom, cursor)
+        top = bottom + LAYOUT_ROW_GAP
+
+    # Stage nodes over the first column of their steps; they keep to the right of each other.
+    lanes: list[tuple[float, str]] = []
+    for nid in [n.id for n in unplaced if n.type == "map.stage"]:
+        xs = [by_id[m].position.x for m in connected if by_id[m].stage == nid]
+        if xs:
+            lanes.append((min(xs), nid))
+    free_x = None
+    for x, nid in sorted(lanes, key=lambda item: (item[0], order[item[1]])):
+        x = x if free_x is None else max(x, free_x)
+        by_id[nid].position = Position(x=x, y=flow_top - _estimated_height(0) - LAYOUT_ROW_GAP)
+        free_x = x + column_pitch
+    laid = set(connected) | {nid for _x, nid in lanes}
+
+    # The rest in a grid below, in file order.
+    rest = [n for n in unplaced if n.id not in laid]
+    cell_w, cell_h = LAYOUT_GRID_CELL
+    y = bottom + (LAYOUT_ROW_GAP if connected else 0)
+    for start in range(0, len(rest), LAYOUT_GRID_COLUMNS):
+        row = rest[start:start + LAYOUT_GRID_COLUMNS]
+        for i, node in enumerate(row):
+            node.position = Position(x=left + i * cell_w, y=y)
+        y += max(cell_h, *(height(n) + LAYOUT_ROW_GAP for n in row))
+
+
+#: Output ports that read first (the way most customers go) and last (the exceptions), so that a
+#: split's branches stack as the node lists its ports; the others go between, by name.
+_FIRST_PORTS = ("next", "yes", "sent", "a", "control", "treatment")
+_LAST_PORTS = ("no", "else", "failed", "skipped", "timeout", "holdout", "limit_reached")
+
+
+def _port_rank(port: str) -> tuple[int, int, str]:
+    if port in _FIRST_PORTS:
+        return 0, _FIRST_PORTS.index(port), ""
+    if port in _LAST_PORTS:
+        return 2, _LAST_PORTS.index(port), ""
+    return 1, 0, port
+
+
+def _depths(members: list[str], succ: dict[str, list[tuple[str, str]]], pred: dict[str, list[str]],
+            order: dict[str, int]) -> dict[str, int]:
+    """Column of each node of a connected group: the longest path to it from a node nothing leads
+    to, a loop's edge back ignored (a group that is all loop starts at its first node in the file)."""
+    member_set = set(members)
+    roots = [nid for nid in members if not pred[nid]] or [members[0]]
+    back: set[tuple[str, str]] = set()
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: done
+    for root in roots + members:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(sorted({t for t, _p in succ[root]}, key=order.__getitem__)))]
+        while stack:
+            nid, targets = stack[-1]
+            nxt = next(targets, None)
+            if nxt is None:
+                state[nid] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                back.add((nid, nxt))
+            elif nxt not in state and nxt in member_set:
+                state[nxt] = 1
+                stack.append((nxt, iter(sorted({t for t, _p in succ[nxt]}, key=order.__getitem__))))
+    forward_in = {nid: [p for p in pred[nid] if (p, nid) not in back] for nid in members}
+    depth: dict[str, int] = {}
+    waiting = {nid: len(set(forward_in[nid])) for nid in members}
+    ready = [nid for nid in members if not waiting[nid]]
+    while ready:
+        nid = ready.pop()
+        depth[nid] = max((depth[p] + 1 for p in set(forward_in[nid])), default=0)
+        for t in {t for t, _p in succ[nid]}:
+            if (nid, t) in back:
+                continue
+            waiting[t] -= 1
+            if not waiting[t]:
+                ready.append(t)
+    return depth
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,6 +485,7 @@ def from_data(data: Any, *, file: str | None = None) -> Journey:
         raise JourneyFormatError(f"unexpected key '{extra[0]}'", file=file, path=f"journey.{extra[0]}")
 
     parsed_nodes: list[Node] = []
+    unplaced: list[str] = []  # nodes the file gives no position (a file written by hand)
     seen: set[str] = set()
     for i, raw in enumerate(nodes):
         node = check(Node, raw, f"nodes[{i}]")
@@ -309,6 +495,8 @@ def from_data(data: Any, *, file: str | None = None) -> Journey:
         pos = positions.get(node.id)
         if pos is not None:
             node.position = check(Position, pos, f"layout.nodes.{node.id}")
+        else:
+            unplaced.append(node.id)
         parsed_nodes.append(node)
     parsed_edges: list[Edge] = []
     seen_edges: set[str] = set()
@@ -319,7 +507,7 @@ def from_data(data: Any, *, file: str | None = None) -> Journey:
         seen_edges.add(edge.id)
         parsed_edges.append(edge)
 
-    return Journey(
+    journey = Journey(
         id=head.get("id") or new_id(),
         name=head.get("name", "Untitled journey"),
         description=head.get("description", ""),
@@ -327,6 +515,9 @@ def from_data(data: Any, *, file: str | None = None) -> Journey:
         nodes=parsed_nodes,
         edges=parsed_edges,
     )
+    # Without positions every node would sit at (0, 0), on top of each other.
+    layout_unplaced(journey, unplaced)
+    return journey
 
 
 def loads(text: str, *, file: str | None = None) -> Journey:
