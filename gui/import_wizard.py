@@ -59,6 +59,7 @@ from engine.track.csv_import import (
     Preview,
     RowError,
     dates_used_before,
+    identifier_kind_of,
     import_csv,
     make_plan,
     phone_country_of_file,
@@ -66,7 +67,6 @@ from engine.track.csv_import import (
     preview,
     remembered_as,
     with_mapping_used_before,
-    write_error_report,
     zone_used_before,
 )
 from engine.track.csv_types import (
@@ -1223,14 +1223,29 @@ class MappingPage(QtWidgets.QWizardPage):
         self._syncing = True
         try:
             if row.target.currentData() != "identifier":
+                kind = self._kind_for(row)
                 row.target.setCurrentIndex(row.target.findData("identifier"))
-                self._set_field_choices(row, self.id_kind.currentText())
+                self._set_field_choices(row, kind)
                 self._update_row(row)
+                self.id_kind.setCurrentText(kind)
             else:
                 self.id_kind.setCurrentText(row.field.currentText())
         finally:
             self._syncing = False
         self.check()
+
+    def _kind_for(self, row: _ColumnRow) -> str:
+        """The identifier kind a column chosen under “Customer identified by” starts with: the one
+        its name or values say (``Kunden-Nr`` → none, ``E-Mail`` → email), unless another column
+        is that kind already; then a user id, or a custom kind named after the column."""
+        p = self.wiz.preview
+        info = p.columns[row.index] if p is not None and row.index < len(p.columns) else None
+        used = {r.field.currentText().strip() for r in self.rows
+                if r is not row and r.target.currentData() == "identifier"}
+        for kind in (identifier_kind_of(row.name, info.type if info is not None else None), "user_id"):
+            if kind and kind not in used:
+                return kind
+        return CUSTOM_KIND_PREFIX + row.name
 
     def _id_kind_chosen(self) -> None:
         if self._syncing:
@@ -1868,7 +1883,7 @@ class ImportWizard(QtWidgets.QWizard):
         if not path:
             return
         try:
-            write_error_report(result.errors, path)
+            result.write_errors(path)
         except OSError as exc:
             self.result_page.show_export(
                 fill(self.tr("The skipped rows were not saved to %1, because %2. Choose another place with "

@@ -416,8 +416,9 @@ class ImportResult:
 
     def write_errors(self, path: str | Path) -> None:
         """The error report as CSV (UTF-8 with a BOM so that Excel reads it): row, line, column,
-        value, reason."""
-        write_error_report(self.errors, path)
+        value, reason; separated as the file imported was, when that is a semicolon or a tab (a
+        spreadsheet set to read semicolons opens the report as it opened the file)."""
+        write_error_report(self.errors, path, delimiter=self.delimiter)
 
 
 def _count(n: int, noun: str) -> str:
@@ -425,10 +426,11 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def write_error_report(errors: Iterable[RowError], path: str | Path) -> None:
-    """Write row errors as a CSV file that opens in a spreadsheet."""
+def write_error_report(errors: Iterable[RowError], path: str | Path, *, delimiter: str = ",") -> None:
+    """Write row errors as a CSV file that opens in a spreadsheet; ``delimiter``: the imported
+    file's, used when it is a semicolon or a tab (else a comma)."""
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv.writer(fh, delimiter=delimiter if delimiter in (";", "\t") else ",")
         writer.writerow(["row", "line", "column", "value", "reason"])
         for error in errors:
             writer.writerow([error.row, error.line, error.column, error.value, error.reason])
@@ -720,6 +722,11 @@ def _id_kind_of(header: str, column_type: ColumnType | None) -> str | None:
     return None
 
 
+def identifier_kind_of(header: str, column_type: ColumnType | None) -> str | None:
+    """The identifier kind a column's header or values name (``E-Mail`` → ``email``), or None."""
+    return _id_kind_of(header, column_type)
+
+
 def suggest_mapping(kind: Kind, columns: Sequence[ColumnInfo]) -> tuple[dict[str, str], str | None, str | None]:
     """A column → field mapping for a file, and the identifier column and kind it relies on."""
     mapping: dict[str, str] = {}
@@ -823,6 +830,9 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
     width = len(header)
     kept = [(r + [""] * (width - len(r)) if len(r) < width else r[:width], number)
             for r, number in zip(batch.rows, batch.row_numbers, strict=True) if r and any(r)]
+    # As the import will: a row with values beyond the header's columns is skipped.
+    wide = [(number, len(r)) for r, number in zip(batch.rows, batch.row_numbers, strict=True)
+            if len(r) > width and any(cell.strip() for cell in r[width:])]
     sample = [r for r, _n in kept]
     numbers = [n for _r, n in kept]
     columns = []
@@ -852,6 +862,14 @@ def preview(path: str | Path, kind: Kind = "events", *, encoding: str | None = N
             warnings.append(f"column '{name}': {misfits} of the first {len(values) - empty:,} values "
                             f"do{'es' if misfits == 1 else ''} not fit its type ({column_type.describe()}): "
                             f"{shown}{' and more' if misfits > 3 else ''}")
+    if wide:
+        shown = ", ".join(f"row {number} ({fields} fields)" for number, fields in wide[:3])
+        number, fields = wide[0]
+        warnings.append((f"row {number} has {fields} fields but the header has {width}: it will be skipped"
+                         if len(wide) == 1 else
+                         f"{len(wide):,} of the first rows have more fields than the header's {width} and will be "
+                         f"skipped: {shown}{' and more' if len(wide) > 3 else ''}")
+                        + " (a separator inside a value that is not in quotes?)")
     mapping, id_column, id_kind = suggest_mapping(kind, columns)
     warnings += [_mixed_dates_warning(info, mapping[info.name]) for info in columns
                  if mapping.get(info.name, "").startswith(("attributes.", "properties.")) and _mixed_dates(info)]
@@ -2451,7 +2469,7 @@ class _CustomerImport(_Import):
                             len(new_customers) > made, len(new_identifiers) > given))
         for index in sorted(bad):
             column, value, reason = bad[index]
-            self._error(numbers[index], lines[index], column, reason, value)
+            self._error(numbers[index], lines[index], column, convert.why(numbers[index], reason), value)
         if notes:
             convert.note(notes, bad, numbers, self.notes)
         if kept:

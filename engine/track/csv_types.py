@@ -1317,9 +1317,19 @@ class BatchConverter:
         #: are kept as written), and the column of the phone identifiers.
         self.phone_country = phone_country or None
         self.phone_column = next((c.name for c in self.of("identifiers") if c.key == "phone"), "")
+        #: Rows of the batch last cleaned that have fewer fields than the header: row number → fields.
+        self.short_rows: dict[int, int] = {}
 
     def of(self, prefix: str) -> list[ColumnPlan]:
         return [c for c in self.columns if c.target == prefix or c.target.startswith(prefix + ".")]
+
+    def why(self, number: int, reason: str) -> str:
+        """``reason`` for a bad row, saying also that the row has fewer fields than the header when it
+        has (its missing values are missing because of that: a row cut short, a wrong separator)."""
+        fields = self.short_rows.get(number)
+        if fields is None:
+            return reason
+        return f"{reason} (the row has {fields} field{'s' if fields != 1 else ''} but the header has {self.width})"
 
     def clean(self, batch: RecordBatch, errors: list[RowProblem]
               ) -> tuple[list[list[str]], list[int], list[int], int, int]:
@@ -1332,6 +1342,7 @@ class BatchConverter:
             errors.append((p.row, p.line, name, p.reason, clip(p.value)))
         rows, numbers, lines = batch.rows, batch.row_numbers, batch.lines
         width = self.width
+        self.short_rows = {}
         if set(map(len, rows)) == {width} and "" not in map("".join, rows):
             return rows, numbers, lines, read + len(rows), blank
         keep_rows, keep_numbers, keep_lines = [], [], []
@@ -1341,6 +1352,7 @@ class BatchConverter:
                 continue
             read += 1
             if len(row) < width:
+                self.short_rows[number] = len(row)
                 row = row + [""] * (width - len(row))
             elif len(row) > width:
                 if any(cell.strip() for cell in row[width:]):
@@ -1940,7 +1952,7 @@ class EventConverter(BatchConverter):
         if bad:
             for index in sorted(bad):
                 column, value, reason = bad[index]
-                errors.append((numbers[index], lines[index], column, reason, clip(value)))
+                errors.append((numbers[index], lines[index], column, self.why(numbers[index], reason), clip(value)))
             keep = [i not in bad for i in range(n)]
             names, times, numbers, lines = (list(compress(c, keep)) for c in (names, times, numbers, lines))
             fragments = [list(compress(f, keep)) for f in fragments]

@@ -42,7 +42,7 @@ def test_import_events_prints_a_summary_and_the_first_errors(tmp_path: Path, wor
     assert "row 6, column 'email': the customer identifier is missing" in out
     assert f"Every skipped row is listed in {report}" in out
     with open(report, encoding="utf-8-sig", newline="") as fh:
-        assert [r[:3] for r in csv.reader(fh)] == [["row", "line", "column"], ["4", "4", "when"], ["6", "6", "email"]]
+        assert [r[:3] for r in csv.reader(fh, delimiter=";")] == [["row", "line", "column"], ["4", "4", "when"], ["6", "6", "email"]]
     with Workspace.open(workspace) as ws:
         events = ws.customer_events(ws.find_customer("email", "u0@example.com"))
     assert events[0].properties == {"amount": 0.5}

@@ -1,5 +1,6 @@
-"""A customers file imported again is read as the first time: its time zone and date format are
-remembered like an events file's, so the second import changes nothing."""
+"""Customer lists as booking systems and shops export them: imported again, a file is read as the
+first time (its time zone and date format are remembered like an events file's); yes/no columns
+named after a channel are consent; rows cut short or too long are named for what they are."""
 
 from __future__ import annotations
 
@@ -100,3 +101,45 @@ def test_a_first_import_choosing_a_country_counts_no_number_stored_before(ws, tm
     path.write_text("email,phone\nanna@example.de,0171 2345678\nbo@example.de,12\n", encoding="utf-8")
     result = import_customers(ws, path, ImportOptions(phone_country="DE"))
     assert result.local_phones_before == 0
+
+
+def test_the_error_report_of_a_semicolon_file_is_separated_by_semicolons(ws, tmp_path):
+    import csv
+
+    path = tmp_path / "kunden.csv"
+    path.write_text("E-Mail;Name\nanna@example.de;Anna\n;Niemand\n", encoding="utf-8")
+    result = import_customers(ws, path, ImportOptions())
+    assert result.skipped == 1
+    report = tmp_path / "report.csv"
+    result.write_errors(report)
+    with open(report, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[0] == ["row", "line", "column", "value", "reason"]
+    assert rows[1][:3] == ["3", "3", "E-Mail"]
+
+
+def test_a_row_cut_short_says_so_beside_the_value_it_lacks(ws, tmp_path):
+    from engine.track.csv_import import import_events
+
+    path = tmp_path / "kunden.csv"
+    path.write_text("Name;Ort;E-Mail\nAnna;Köln;anna@example.de\nBo;Bonn\n", encoding="utf-8")
+    result = import_customers(ws, path, ImportOptions(id_column="E-Mail", id_kind="email"))
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (3, "the customer identifier is missing (the row has 2 fields but the header has 3)")]
+    events = tmp_path / "events.csv"
+    events.write_text("event,time,email\nvisit,2026-11-01 10:00,a@example.com\nvisit,2026-11-01 11:00\n",
+                      encoding="utf-8")
+    result = import_events(ws, events, ImportOptions(time_zone="UTC"))
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (3, "the customer identifier is missing (the row has 2 fields but the header has 3)")]
+
+
+def test_the_preview_names_rows_with_more_fields_than_the_header(tmp_path):
+    from engine.track.csv_import import preview
+
+    path = tmp_path / "kunden.csv"
+    path.write_text("Name;Ort;E-Mail\nAnna;Köln;anna@example.de\nBo;Bonn;bo@example.de;extra;mehr\n",
+                    encoding="utf-8")
+    head = preview(path, "customers")
+    assert "row 3 has 5 fields but the header has 3: it will be skipped (a separator inside a value that is not " \
+           "in quotes?)" in head.warnings
