@@ -240,6 +240,36 @@ def translate_node_text(text: str) -> str:
 
 
 
+#: The setting that names a node of these types, shown as its title while the node has none of its
+#: own (or still the one every such node starts with): a tracked event is known by its event name.
+#: The tracking plan names a data source so too.
+NAME_FIELDS = {
+    "track.event": "event_name",
+    "track.source": "name",
+    "map.stage": "name",
+    "map.persona": "name",
+    "map.touchpoint": "name",
+    "analyze.metric": "name",
+    "analyze.funnel": "name",
+}
+
+
+def node_title(jnode: Node, spec: NodeSpec | None) -> str:
+    """The title a node shows: its own, else what names it in its settings, else its type's."""
+    title = (jnode.title or "").strip()
+    if title and (spec is None or title != spec.title):
+        return jnode.title
+    field_name = NAME_FIELDS.get(jnode.type)
+    named = jnode.config.get(field_name) if field_name else None
+    if isinstance(named, str) and named.strip():
+        info = spec.config_model.model_fields.get(field_name) if spec is not None else None
+        # A name the node started with ("New stage") is the catalogue's word, in the user's language.
+        return translate_node_text(named.strip()) if info is not None and info.default == named else named.strip()
+    if title:
+        return translate_node_text(title)
+    return translate_node_text(spec.title) if spec else translate("Canvas", "Unknown node")
+
+
 def named_segments(config: Any, names: dict[str, str]) -> Any:
     """``config`` with each ``segment_id`` that ``names`` knows replaced by the segment's name (for
     display only: the document keeps the id)."""
@@ -741,8 +771,7 @@ class CanvasNode(NENode):
 
     def _compute_texts(self) -> None:
         spec = self.spec
-        type_title = translate_node_text(spec.title) if spec else translate("Canvas", "Unknown node")
-        self.display_title = self.jnode.title or type_title
+        self.display_title = node_title(self.jnode, spec)
         if spec is None:
             self.summary_text = translate("Canvas", "Type '%1' is not installed").replace("%1", self.jnode.type)
         else:
