@@ -6,14 +6,15 @@ entries; ``track.source`` says where events come from (a CSV file or the collect
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from engine.i18n import QT_TRANSLATE_NOOP
 from engine.spec import NodeSpec, Stage
 
-from .common import AttributeName, ConfigBase, EventName, clip, widget
+from .common import ConfigBase, EventName, clip, widget
 
 # ---------------------------------------------------------------------------------------------
 # track.event
@@ -34,10 +35,35 @@ _TYPE_LABELS = {
 }
 
 
+#: One level of a property name: letters of any script, digits, ``_`` and ``-``, optionally after a
+#: ``$`` (the Sensors SDKs' preset properties: ``$app_version``, ``$os``). The first level does not
+#: start with a digit or ``-``. A dot separates the levels of a nested value (``shipping.city``).
+_PROPERTY_NAME = re.compile(r"\$?[^\W\d][\w-]*(?:\.\$?[\w-]+)*")
+PROPERTY_NAME_RULE = ("use letters (any language), digits, _ and -, optionally starting with $ "
+                      "($app_version); a dot separates the levels of a nested value (shipping.city)")
+
+
+def _property_name(value: str) -> str:
+    if _PROPERTY_NAME.fullmatch(value) is None:
+        raise ValueError(f"cannot be '{value[:60]}': {PROPERTY_NAME_RULE}")
+    return value
+
+
+#: The name of an event property as SDKs send it: ``order_id``, ``$app_version``, ``product-id``,
+#: ``产品``, ``shipping.city`` (see :data:`PROPERTY_NAME_RULE`).
+PropertyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+                         AfterValidator(_property_name)]
+
+
 class EventProperty(ConfigBase):
     model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Property"))
 
-    name: AttributeName = Field(title=QT_TRANSLATE_NOOP("nodes", "Name"))
+    name: PropertyName = Field(title=QT_TRANSLATE_NOOP("nodes", "Name"),
+                               description=QT_TRANSLATE_NOOP("nodes", "As the source sends it: letters (any "
+                                                                      "language), digits, _ and -, optionally "
+                                                                      "starting with $; a dot separates the "
+                                                                      "levels of a nested value "
+                                                                      "(shipping.city)."))
     type: PropertyType = Field("string", title=QT_TRANSLATE_NOOP("nodes", "Type"),
                                description=QT_TRANSLATE_NOOP("nodes", "List: an array, such as a cart's "
                                                                       "items. Object: nested values, such "
