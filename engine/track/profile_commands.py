@@ -51,7 +51,7 @@ def add_commands(sub: argparse._SubParsersAction,
     actions = group.add_subparsers(dest="profiles_action", metavar="ACTION")
     group.set_defaults(handler=lambda _args: _usage(group))
 
-    p = actions.add_parser("search", help="customers whose id, identifiers or attributes contain TEXT")
+    p = actions.add_parser("search", help="customers whose id, identifiers, tags or attributes contain TEXT")
     p.add_argument("text", nargs="?", default="", metavar="TEXT", help="empty to list every customer")
     p.add_argument("--attribute", metavar="NAME", help="search only this attribute")
     p.add_argument("--limit", type=non_negative, default=20, help="customers to print (default 20, at most 500)")

@@ -4,9 +4,10 @@ What the Profiles window and ``journey-studio profiles`` use; every function tak
 :class:`~engine.store.workspace.Workspace` and is one short transaction (an erasure is one write).
 
 Search
-    :func:`search` finds customers whose id, any identifier value or any attribute value (at any
-    depth, text and numbers) contains the query, ignoring case and the accents of the common Latin
-    letters (``zurich`` finds ``Zürich``, ``José`` finds ``Jose``; see
+    :func:`search` finds customers whose id, any identifier value, any tag (``yoga`` finds the
+    customers tagged ``Yoga``) or any attribute value (at any depth, text and numbers) contains the
+    query, ignoring case and the accents of the common Latin letters (``zurich`` finds ``Zürich``,
+    ``José`` finds ``Jose``; see
     :func:`engine.track.text_fold.search_fold`, the same on SQLite and PostgreSQL). Searching one
     attribute (``attribute=``) compares as a segment rule's "contains" does (text holding the
     query, or a list holding it as an item), ignoring accents too. The query is a bound parameter; ``%``, ``_`` and
@@ -75,6 +76,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     Connection,
     String,
     Text,
@@ -393,6 +395,24 @@ def _attribute_values_contain(dialect: str, needle: str) -> Any:
     return search_fold_sql(joined, dialect).contains(needle, autoescape=True)
 
 
+def _tags_contain(dialect: str, needle: str) -> Any:
+    """Whether a tag of the customer, folded as :func:`~engine.track.text_fold.search_fold` folds,
+    contains ``needle`` (already folded): ``yoga`` finds the tag ``Yoga``, ``Yogakurs`` and ``Hatha
+    Yoga``. A customer without tags (most of them) costs one look at an empty list."""
+    if dialect == "postgresql":
+        tags = case((func.json_typeof(_customers.c.tags) == "array", _customers.c.tags),
+                    else_=cast(literal("[]"), JSON))
+        each = func.json_array_elements_text(tags).table_valued(column("value", Text)).render_derived()
+        tag = each.c.value
+    else:
+        each = func.json_each(_customers.c.tags).table_valued("value", "type")
+        tag = cast(each.c.value, String)
+    found = select(literal(1)).select_from(each).where(search_fold_sql(tag, dialect).contains(needle, autoescape=True))
+    if dialect != "postgresql":
+        found = found.where(each.c.type == "text")
+    return exists(found)
+
+
 def search_clause(dialect: str, text: str, attribute: str | None = None, *,
                   phone_country: str | None = None) -> Any:
     """The WHERE clause of :func:`search` on ``customers`` (``None`` for an empty query), blind to
@@ -420,7 +440,7 @@ def search_clause(dialect: str, text: str, attribute: str | None = None, *,
     in_identifiers = exists(select(literal(1)).select_from(_identifiers).where(
         _identifiers.c.customer_id == _customers.c.id, matches))
     found = [search_fold_sql(_customers.c.id, dialect).contains(needle, autoescape=True), in_identifiers,
-             _attribute_values_contain(dialect, needle)]
+             _tags_contain(dialect, needle), _attribute_values_contain(dialect, needle)]
     if _DECIMAL_COMMA.fullmatch(text):
         # Numbers are stored with a decimal point: "9999,9" finds 9999.9.
         found.append(_attribute_values_contain(dialect, search_fold(text.replace(",", "."))))
@@ -443,10 +463,10 @@ def _main_identifier_sql(dialect: str) -> Any:
 
 def search(ws: Workspace, text: str = "", offset: int = 0, limit: int = 50, *,
            attribute: str | None = None, after: tuple[datetime, str, str] | None = None) -> SearchPage:
-    """Customers whose id, identifiers or attribute values contain ``text`` (all customers when it
-    is empty), ignoring case and accents, in the order the module notes give. With ``attribute``,
-    only that attribute is searched (text containing ``text``, or a list holding it, ignoring
-    case and accents too). ``after`` is the
+    """Customers whose id, identifiers, tags or attribute values contain ``text`` (all customers
+    when it is empty), ignoring case and accents, in the order the module notes give. With
+    ``attribute``, only that attribute is searched (text containing ``text``, or a list holding
+    it, ignoring case and accents too). ``after`` is the
     :attr:`~CustomerSummary.sort_key` of a row already shown: the page starts just past it (and
     ``offset`` counts from there)."""
     if not isinstance(text, str):
