@@ -946,6 +946,20 @@ class ConsentConverter(BoolConverter):
 
 
 _fromiso = datetime.fromisoformat
+#: Directives of a time of day in a strptime pattern.
+_TIME_DIRECTIVES = re.compile(r"%[HIMSfpXcz]")
+
+
+@cache
+def _other_halves(fmt: str) -> tuple[str, ...]:
+    """Patterns that read what one Dates pattern is meant for in a file that has both date columns
+    and date-and-time columns: a date pattern (``%d.%m.%Y``) followed by a time, and the date part
+    of a date-and-time pattern (``%d.%m.%Y %H:%M``) alone."""
+    found = _TIME_DIRECTIVES.search(fmt)
+    if found is None:
+        return (f"{fmt} %H:%M", f"{fmt} %H:%M:%S", f"{fmt}T%H:%M:%S")
+    date = fmt[:found.start()].rstrip(" T,")
+    return (date,) if date and "%" in date else ()
 _aware_to_utc = methodcaller("astimezone", UTC)
 
 
@@ -1084,7 +1098,14 @@ class DateTimeConverter(Converter):
         return datetime.fromtimestamp(number / 1000, UTC)
 
     def _strptime(self, text: str) -> datetime:
-        return datetime.strptime(text.strip(), self.format)
+        text = text.strip()
+        try:
+            return datetime.strptime(text, self.format)
+        except ValueError:
+            for other in _other_halves(self.format):
+                with contextlib.suppress(ValueError):
+                    return datetime.strptime(text, other)
+            raise
 
     def other_order(self, value: str) -> str | None:
         """Why a value this converter does not read is an error, if it is a date written in the other

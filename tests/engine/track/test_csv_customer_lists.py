@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from engine.cli import main
 from engine.track.csv_import import (
     ImportOptions,
@@ -143,3 +145,13 @@ def test_the_preview_names_rows_with_more_fields_than_the_header(tmp_path):
     head = preview(path, "customers")
     assert "row 3 has 5 fields but the header has 3: it will be skipped (a separator inside a value that is not " \
            "in quotes?)" in head.warnings
+
+
+@pytest.mark.parametrize("pattern", ["%d.%m.%Y", "%d.%m.%Y %H:%M"])
+def test_one_dates_pattern_reads_date_columns_and_date_and_time_columns(ws, tmp_path, pattern):
+    path = _file(tmp_path)
+    result = import_customers(ws, path, ImportOptions(time_zone="Europe/Berlin", date_format=pattern))
+    assert result.skipped == 0 and not any("kept as text" in w for w in result.warnings), result.warnings
+    anna = ws.get_customer(ws.find_customer("email", "anna@example.de"))
+    assert str(anna.attributes["Geburtstag"]).startswith("1990-04-03")
+    assert str(anna.attributes["Letzter Besuch"]).startswith("2026-11-24")
