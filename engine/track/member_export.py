@@ -13,7 +13,10 @@ cell's type: it reads ``+33612345678`` as a number and drops the ``+``.
 and ids stay text exactly as stored, numbers stay numbers; the header is bold and frozen.
 
 Either file is written whole or not at all: to a temporary file in the same folder, renamed over
-the target at the end. A ``progress`` callback hears how many customers were read; when
+the target at the end. The file gets the permissions any other file the program writes gets (read
+and write for the owner, and for others what the umask lets through, ``-rw-r--r--`` under the
+usual ``022``), and a file it replaces keeps its own (:func:`new_file_beside`,
+:func:`replace_file`). A ``progress`` callback hears how many customers were read; when
 ``cancelled()`` turns true the export stops and nothing is written (:class:`ExportCancelled`).
 """
 
@@ -23,6 +26,8 @@ import csv
 import json
 import os
 import re
+import secrets
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -160,13 +165,45 @@ def _short(name: str, limit: int = 100) -> str:
     return name.encode("utf-8", "surrogateescape")[:limit].decode("utf-8", "ignore")
 
 
+def new_file_beside(target: Path, *, suffix: str = ".tmp") -> str:
+    """A new, empty file in ``target``'s folder, named after it (``.members.csv.1f2e3d4c.tmp``), to be
+    written and then renamed over ``target`` (:func:`replace_file`). It is created as any file is,
+    with read and write for everyone less the umask (``tempfile.mkstemp`` would make it readable by
+    its owner alone, and the finished export with it). :class:`OSError` when the folder cannot
+    take it."""
+    folder = target.parent if str(target.parent) else Path(".")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
+    for _attempt in range(100):
+        path = folder / f".{_short(target.name)}.{secrets.token_hex(4)}{suffix}"
+        try:
+            os.close(os.open(path, flags, 0o666))
+        except FileExistsError:
+            continue
+        return str(path)
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def replace_file(temp: str, target: Path) -> None:
+    """Rename the finished ``temp`` over ``target``; a ``target`` that is there keeps its
+    permissions, as writing into it would have kept them."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        pass  # no such file yet: the new one keeps the mode it was created with
+    else:
+        try:
+            os.chmod(temp, mode)
+        except OSError:
+            pass  # a file system without permissions (FAT on a USB stick)
+    os.replace(temp, target)
+
+
 def write_members(target: Path, customers: Iterable[Any], *, sheet: str = "Customers",
                   progress: Callable[[int], None] | None = None,
                   cancelled: Callable[[], bool] | None = None) -> ExportResult:
     """Write ``customers`` (profile summaries) to ``target``, as CSV or as an Excel workbook by its
     suffix (see the module docstring); ``sheet``: the workbook's sheet name."""
     fmt = export_format(target)
-    folder = target.parent if str(target.parent) else Path(".")
     try:
         # Checking a name the system refuses (longer than 255 bytes, a folder it cannot enter)
         # raises rather than answering False.
@@ -176,8 +213,7 @@ def write_members(target: Path, customers: Iterable[Any], *, sheet: str = "Custo
     if is_folder:
         raise JourneyStudioError(f"is a folder; give a file name such as members.{fmt}", where=str(target))
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{_short(target.name)}.", suffix=".tmp", dir=folder)
-        os.close(handle)
+        temp = new_file_beside(target)
     except OSError as exc:
         raise JourneyStudioError(f"cannot write there: {exc.strerror or exc}", where=str(target)) from None
     notes: list[str] = []
@@ -218,7 +254,7 @@ def write_members(target: Path, customers: Iterable[Any], *, sheet: str = "Custo
                     writer.writerows(_rows(spool, kinds, keys, tagged, cell, cell))
                 if cancelled is not None and cancelled():
                     raise ExportCancelled("export stopped; nothing was written")
-        os.replace(temp, target)
+        replace_file(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise JourneyStudioError(f"cannot write the file: {exc.strerror or exc}; nothing was written",
@@ -239,4 +275,4 @@ def member_summaries(ws: Any, ids: list[str]) -> Iterator[Any]:
 
 
 __all__ = ["CHUNK", "IDENTIFIER_COLUMNS", "VALUE_JOIN", "ExportCancelled", "ExportResult", "cell", "export_format",
-           "member_summaries", "members_table", "sheet_value", "write_members"]
+           "member_summaries", "members_table", "new_file_beside", "replace_file", "sheet_value", "write_members"]

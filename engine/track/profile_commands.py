@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -269,16 +267,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _write_file(target: Path, text: str) -> None:
-    """Write ``text`` whole or not at all: a temporary file in the same folder, then a rename."""
-    folder = target.parent if str(target.parent) else Path(".")
+    """Write ``text`` whole or not at all: a temporary file in the same folder, then a rename. The
+    file gets the permissions any file gets (those of the file it replaces, if there is one), as a
+    segment's member export does."""
+    from engine.track.member_export import new_file_beside, replace_file
+
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+        temp = new_file_beside(target, suffix="")
     except OSError as exc:
         raise JourneyStudioError(f"cannot write there: {exc.strerror or exc}", where=str(target)) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
+        with open(temp, "w", encoding="utf-8") as f:
             f.write(text)
-        os.replace(temp, target)
+        replace_file(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise JourneyStudioError(f"cannot write the file: {exc.strerror or exc}", where=str(target)) from None
