@@ -251,7 +251,10 @@ class ColumnType:
         if self.name in ("date", "datetime") and self.date_format:
             label = DATE_FORMATS.get(self.date_format, self.date_format)
             words, _, example = label.partition(" (")
-            text = f"{self.name}, {words}" + (f" like {example.rstrip(')')}" if example else "")
+            example = example.rstrip(")")
+            if self.name == "date" and self.date_format in ("dmy", "mdy", "ymd"):
+                example = example.split(" ", 1)[0]  # a date column's values have no time: 31/12/2024
+            text = f"{self.name}, {words}" + (f" like {example}" if example else "")
             text += ", and ISO 8601" if self.iso_too else ""
             return text + ("; day and month could be swapped" if self.ambiguous else "")
         if self.name in ("int", "float") and self.grouping:

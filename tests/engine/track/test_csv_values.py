@@ -290,7 +290,7 @@ def test_an_ambiguous_date_column_is_described_without_nested_brackets(tmp_path:
                                       ["b@example.com", "05/06/1991"], ["c@example.com", "someday"]])
     p = preview(path, "customers")
     described = p.column("Birthday").type.describe()
-    assert described == "date, day/month/year like 31/12/2024 18:30; day and month could be swapped"
+    assert described == "date, day/month/year like 31/12/2024; day and month could be swapped"
     assert not any("))" in w for w in p.warnings)
     assert ColumnType("datetime", "iso").describe() == "datetime, ISO 8601 like 2024-12-31 or 2024-12-31T18:30:00Z"
     assert ColumnType("datetime", "%d.%m.%Y").describe() == "datetime, %d.%m.%Y"
