@@ -401,9 +401,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, _stop_and_wake) for sig in (signal.SIGINT, signal.SIGTERM)}
     collector = None
     try:
-        # A workspace named on the command line must exist: a mistyped path would otherwise run an
-        # empty new workspace and say nothing is live.
-        with Workspace.open(location, create=location is None) as ws:
+        # Only to run journeys, a workspace named on the command line must exist: a mistyped path
+        # would otherwise run an empty new workspace. Collecting events is a start of its own, and
+        # makes the workspace, as 'journey-studio collect' does.
+        with Workspace.open(location, create=location is None or args.collect) as ws:
             engine = LiveEngine(ws, registry, RealClock())
             if args.once:
                 # One pass asked for: customers who have just joined a segment enter now, however

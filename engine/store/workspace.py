@@ -195,7 +195,7 @@ class Workspace(CustomerStore):
         if path.exists() and not path.is_file():
             raise WorkspaceError("is not a file", where=where)
         if not exists and (read_only or not create):
-            raise WorkspaceError("there is no workspace here", where=where)
+            raise WorkspaceError(_no_workspace_here(path), where=where)
         if not exists:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -242,9 +242,9 @@ class Workspace(CustomerStore):
             if not create:
                 with _translate(where, "cannot read the workspace"), engine.connect() as conn:
                     if "journeys" not in inspect(conn).get_table_names():
-                        raise WorkspaceError("there is no workspace in this database yet; 'journey-studio "
-                                             "journeys import FILE', an import of customers or events, or "
-                                             "the app (--db) makes one", where=where)
+                        raise WorkspaceError("there is no workspace in this database yet; "
+                                             + _MAKES_ONE.format(app="the app (journey-studio --db URL)"),
+                                             where=where)
             _prepare_schema(engine, where=where, read_only=read_only)
         except BaseException:
             for fn in release:
@@ -607,6 +607,23 @@ def _translate(where: str, what: str) -> Iterator[None]:
         raise WorkspaceError(f"{what}: {detail}", where=where) from exc
     except sa_exc.SQLAlchemyError as exc:
         raise WorkspaceError(f"{what}: {exc}", where=where) from exc
+
+
+#: How a workspace comes to be, for a command that only reads one and finds none.
+_MAKES_ONE = ("{app}, 'journey-studio journeys import FILE.journey.json', 'journey-studio import customers FILE' "
+              "or 'journey-studio collect' makes one")
+
+
+def _no_workspace_here(path: Path) -> str:
+    """Why a command that reads a workspace stops at ``path``, and the commands that make one there."""
+    import shlex
+
+    if path == default_workspace_path().absolute():
+        app = "the app (journey-studio)"
+    else:
+        folder = path.parent if path.name == DB_FILE_NAME else path
+        app = f"the app (journey-studio --workspace {shlex.quote(str(folder))})"
+    return "there is no workspace here; " + _MAKES_ONE.format(app=app)
 
 
 def _not_a_workspace(path: Path, reason: str) -> WorkspaceError:
