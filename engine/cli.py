@@ -813,7 +813,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     p.add_argument("--response", metavar="FILE.json", help="a response model to use instead of the defaults")
     p.set_defaults(handler=cmd_demo)
 
-    p = sub.add_parser("run", help="run the live journeys: hand new events to them, advance due runs, send")
+    p = sub.add_parser(
+        "run", help="run the live journeys: hand new events to them, advance due runs, send",
+        description="Run the workspace's live journeys without the app, until Ctrl+C (or one pass with --once). "
+                    "Each pass hands the events stored since the last one to the live journeys, moves on the "
+                    "runs that are due and sends their messages, then waits --interval seconds; events received "
+                    "with --collect wake it at once. A journey runs once it is live: 'journey-studio journeys "
+                    "live NAME' (or Go live in the app) puts it live. With --collect this command also receives "
+                    "events from websites and apps, as 'journey-studio collect' does, and makes the workspace if "
+                    "there is none yet; without it, the workspace must exist. Only one process writes a "
+                    "workspace at a time: while this runs, the app offers to take it over.")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--workspace", metavar="PATH", default=argparse.SUPPRESS,
                    help="workspace folder or .db file (default: your user data folder)")
