@@ -361,13 +361,53 @@ def _live_channel_accounts(ws, registry) -> dict[str, str]:
     return found
 
 
-def pass_report(done, said: set[str]) -> tuple[str, set[str]]:
+def pass_report(done, said: set[str], live: int | None = None) -> tuple[str, set[str]]:
     """What ``run`` prints after a pass (``""``: nothing) and the warnings said so far. Lasting
-    problems come with every pass: they are said again only when they change."""
+    problems come with every pass: they are said again only when they change. ``live``: how many
+    journeys are live (0: the events a pass reads start nothing, and it says so)."""
     changed = set(done.problems) != said
     if done.busy or (changed and done.problems):
-        return done.describe(problems=changed), set(done.problems)
+        return describe_pass(done, problems=changed, live=live), set(done.problems)
     return ("the warnings above no longer apply" if changed else ""), set(done.problems)
+
+
+def describe_pass(done, *, problems: bool = True, live: int | None = None) -> str:
+    """:meth:`PassResult.describe`, except that with no live journey the events read are said to
+    start nothing, rather than to have been handled."""
+    from dataclasses import replace
+
+    from engine.runtime.live import _plural
+
+    if live != 0 or not done.events:
+        return done.describe(problems=problems)
+    rest = replace(done, events=0)
+    first, newline, warnings = rest.describe(problems=problems).partition("\n")
+    text = (f"{_plural(done.events, 'event')} read; no journey is live, so "
+            f"{'it starts' if done.events == 1 else 'they start'} no run")
+    return text + (f"; {first}" if rest.busy else "") + newline + warnings
+
+
+def _no_live_journey(ws, *, once: bool, collecting: bool) -> str:
+    """What ``run`` says at the start when no journey of ``ws`` is live: that events start nothing,
+    and how to put a journey live."""
+    from engine.store.workspace import DB_FILE_NAME
+
+    option = ""
+    if ws.path is not None and ws.path != _default_workspace_file():
+        import shlex
+
+        option = f" --workspace {shlex.quote(str(ws.path.parent if ws.path.name == DB_FILE_NAME else ws.path))}"
+    first = "" if ws.list_journeys() else f" (add it first with '{PROG} journeys import FILE.journey.json{option}')"
+    live = f"put it live with '{PROG} journeys live NAME{option}'{first} or Go live in the app"
+    return (f"No journey is live in {ws.location}: "
+            + ("events are received and kept, but start no run. " if collecting else "events start no run. ")
+            + (f"To run one, {live}." if once else f"To run one, stop this (Ctrl+C), {live}, and start this again."))
+
+
+def _default_workspace_file() -> Path:
+    from engine.store.workspace import default_workspace_path
+
+    return default_workspace_path().absolute()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -413,8 +453,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             counted: dict = {}
             smtp = SmtpChannel(args.smtp_host, args.smtp_port, sender=args.sender) if args.smtp_host else None
             live = sum(1 for j in ws.list_journeys() if j.status == "live" and j.latest_version is not None)
-            _say(f"Running {_plural(live, 'live journey')} in {ws.location}"
-                 + (f"; email goes through {args.smtp_host}:{args.smtp_port}" if smtp else ""))
+            if live:
+                _say(f"Running {_plural(live, 'live journey')} in {ws.location}"
+                     + (f"; email goes through {args.smtp_host}:{args.smtp_port}" if smtp else ""))
+            else:
+                _say(_no_live_journey(ws, once=args.once, collecting=args.collect))
             if args.collect:
                 from engine.track.collector import Collector
                 from engine.track.collector_keys import ensure_key
@@ -434,6 +477,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 unreachable: str | None = None  # why the last pass could not reach the workspace
                 unreachable_errors = _unreachable_errors()
                 refused: dict[str, int] = {}  # the collector's refusals by reason, as last said
+                counts = _CountsReport(collector)
                 while True:
                     try:
                         if engine is None:  # after an outage: from what is stored, as a restart does
@@ -452,8 +496,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  f"{_RETRY_S:g} s")
                         unreachable = str(exc)
                         engine = None
-                        wake.wait(min(args.interval, _RETRY_S))
-                        wake.clear()
+                        counts.wait(wake, min(args.interval, _RETRY_S))
                         if stop.is_set():
                             break
                         continue
@@ -462,15 +505,15 @@ def cmd_run(args: argparse.Namespace) -> int:
                         unreachable = None
                     if collector is not None:
                         refused = _new_refusals(collector.counts().rejected, refused)
-                    report, said = pass_report(done, said)
+                    report, said = pass_report(done, said, live)
                     if args.once and not report:
-                        report = done.describe(problems=False)  # one pass asked for: say what it did, even nothing
+                        # one pass asked for: say what it did, even nothing
+                        report = describe_pass(done, problems=False, live=live)
                     if report:
                         _say(report)
                     if args.once:
                         break
-                    wake.wait(args.interval)
-                    wake.clear()
+                    counts.wait(wake, args.interval)
                     if stop.is_set():
                         break
             finally:
@@ -490,6 +533,45 @@ def cmd_run(args: argparse.Namespace) -> int:
     if stop.is_set():
         _say("stopped")
     return 0
+
+
+class _CountsReport:
+    """The collector's counts while ``run --collect`` runs, as ``journey-studio collect`` prints
+    them: a line when they have changed, at most every few seconds."""
+
+    def __init__(self, collector):
+        import time
+
+        from engine.track.collect_commands import REPORT_EVERY, format_counts
+
+        self.collector = collector
+        self.every = REPORT_EVERY
+        self._format = format_counts
+        self._clock = time.monotonic
+        self.last = format_counts(collector.counts()) if collector is not None else ""
+        self.said_at = self._clock()
+
+    def say(self) -> None:
+        """Print the counts if they changed and the last line is old enough."""
+        if self.collector is None or self._clock() - self.said_at < self.every:
+            return
+        line = self._format(self.collector.counts())
+        if line != self.last:
+            _say(f"collector: {line}")
+            self.last = line
+            self.said_at = self._clock()
+
+    def wait(self, wake, seconds: float) -> None:
+        """Wait ``seconds`` or until ``wake`` is set (then clear it), saying the counts meanwhile."""
+        deadline = self._clock() + seconds
+        while True:
+            self.say()
+            left = deadline - self._clock()
+            if left <= 0:
+                break
+            if wake.wait(min(left, self.every) if self.collector is not None else left):
+                break
+        wake.clear()
 
 
 def _log_undelivered(message, _result) -> None:
