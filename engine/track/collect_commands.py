@@ -157,6 +157,10 @@ def format_counts(counts) -> str:  # noqa: ANN001 - a CollectorCounts
         parts.append(f"{counts.merges:,} {'profile' if counts.merges == 1 else 'profiles'} merged")
     if counts.refused_links:
         parts.append(f"{counts.refused_links:,} {'link' if counts.refused_links == 1 else 'links'} refused")
+    if counts.ignored:
+        # Answered 200 and not stored (Sensors items) or left undone (an increment of text).
+        reasons = ", ".join(f"{reason} {n:,}" for reason, n in sorted(counts.ignored_reasons.items()))
+        parts.append(f"{counts.ignored:,} ignored" + (f" ({reasons})" if reasons else ""))
     if counts.rejected:
         reasons = ", ".join(f"{code} {n:,}" for code, n in sorted(counts.rejected.items()))
         total = counts.rejected_total

@@ -133,7 +133,10 @@ class CollectorCounts:
     merges: int
     #: Links the identity rules refused (see :mod:`engine.track.identity`).
     refused_links: int
-    #: Messages accepted but not stored by design (Sensors items, unbinding).
+    #: Messages accepted (answered 200) but not stored or left undone: Sensors ``item_set``,
+    #: ``item_delete`` and ``track_id_unbind`` by design, and profile changes Sensors Analytics would
+    #: refuse (see :data:`~engine.track.collector_messages.IGNORED_REASONS`); per reason in
+    #: :attr:`ignored_reasons`.
     ignored: int
     #: Messages waiting for the writer.
     pending: int
@@ -142,6 +145,9 @@ class CollectorCounts:
     rejected: dict[str, int] = field(default_factory=dict)
     #: Events stored per source (``segment``, ``sensors:<project>``).
     by_source: dict[str, int] = field(default_factory=dict)
+    #: Ignored messages per reason: the Sensors type (``item_set``...) or why a profile change was
+    #: left undone (``increment_not_a_number``, ``append_not_a_list``, ``profile_of_no_one``).
+    ignored_reasons: dict[str, int] = field(default_factory=dict)
 
     @property
     def rejected_total(self) -> int:
@@ -205,7 +211,7 @@ class Collector:
         # Counters of the event-loop thread (the writer keeps its own).
         self._requests = 0
         self._received = 0
-        self._ignored = 0
+        self._ignored_types: dict[str, int] = {}
         self._pending = 0
         self._rejected: dict[str, int] = {}
         #: The workspace's country of phone numbers written without a country code (read when the
@@ -319,12 +325,16 @@ class Collector:
         stats = self._writer.stats if self._writer is not None else None
         with self._lock:
             rejected = dict(self._rejected)
+            ignored = dict(self._ignored_types)
+        for reason, n in dict(stats.ignored if stats else {}).items():
+            ignored[reason] = ignored.get(reason, 0) + n
         return CollectorCounts(
             requests=self._requests, received=self._received,
             committed=stats.committed if stats else 0, duplicates=stats.duplicates if stats else 0,
             profile_updates=stats.profile_updates if stats else 0, merges=stats.merges if stats else 0,
-            refused_links=stats.refused_links if stats else 0, ignored=self._ignored,
-            pending=self._pending, rejected=rejected, by_source=dict(stats.by_source) if stats else {})
+            refused_links=stats.refused_links if stats else 0, ignored=sum(ignored.values()),
+            pending=self._pending, rejected=rejected, by_source=dict(stats.by_source) if stats else {},
+            ignored_reasons=ignored)
 
     # -- requests (in the event loop's thread) -----------------------------------------------------
     def _early(self, method: str, path: str, headers: dict[str, str], length: int) -> Response | None:
@@ -399,7 +409,10 @@ class Collector:
             self._count(exc.code)
             return _error(exc.status, exc.code, exc.message, cors, close=False)
         self._received += len(parsed.messages) + parsed.ignored
-        self._ignored += parsed.ignored
+        if parsed.ignored:
+            with self._lock:
+                for kind, n in parsed.ignored_types.items():
+                    self._ignored_types[kind] = self._ignored_types.get(kind, 0) + n
         for exc in parsed.rejected:
             self._count(exc.code)
         if not parsed.messages:

@@ -52,8 +52,33 @@ MAX_DEPTH = 20
 MAX_MESSAGES = 5000
 MAX_PROPERTY_NAME_LENGTH = 255
 
-#: Profile operations (Sensors Analytics names; Segment's ``identify`` traits are ``set``).
-PROFILE_OPS = ("set", "set_once", "increment", "append", "unset", "delete")
+#: Profile operations (Sensors Analytics names; Segment's ``identify`` traits are ``set``), and the
+#: two that add tags to the customer's tags rather than change an attribute (see :func:`tags_of`):
+#: ``tags`` adds them, ``tags_once`` only to a customer without tags (Sensors ``profile_set_once``).
+PROFILE_OPS = ("set", "set_once", "increment", "append", "unset", "delete", "tags", "tags_once")
+TAG_OPS = ("tags", "tags_once")
+#: The trait (Segment ``identify``) or profile property (Sensors ``profile_set``, ``profile_append``)
+#: whose value sets the customer's tags rather than an attribute: a list of text, or text with the tags
+#: separated as in a CSV file's ``tags`` column.
+TAGS_TRAIT = "tags"
+#: Separators between tags given as one text: those of a CSV ``tags`` column
+#: (:data:`engine.track.csv_import.TAG_SEPARATORS`): , ; | and the forms Chinese text writes.
+TAG_SEPARATORS = (",", ";", "|", "、", "，", "；", "｜")
+#: Longest tag, and most tags one message may give (a tag rule names one of at most 100 characters).
+MAX_TAG_LENGTH = 100
+MAX_TAGS = 100
+#: Why a profile change the collector accepted was left undone (counted and logged as ignored):
+#: ``profile_increment`` of an attribute that holds something other than a number, ``profile_append``
+#: to one that is not a list, and ``profile_delete`` or ``profile_unset`` of a distinct id no customer
+#: has (nothing to clear, and no one is made for it).
+INCREMENT_NOT_A_NUMBER = "increment_not_a_number"
+APPEND_NOT_A_LIST = "append_not_a_list"
+NO_SUCH_PROFILE = "profile_of_no_one"
+IGNORED_REASONS = {
+    INCREMENT_NOT_A_NUMBER: "profile_increment left an attribute that is not a number as it was",
+    APPEND_NOT_A_LIST: "profile_append left an attribute that is not a list as it was",
+    NO_SUCH_PROFILE: "profile_delete or profile_unset named a distinct id no customer has; no one was made",
+}
 
 
 class MessageInvalid(Exception):
@@ -524,13 +549,18 @@ def apply_consent(consent: dict[str, bool], changes: tuple[tuple[str, bool | Non
     return result
 
 
-def apply_profile(attributes: dict[str, Any], ops: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+def apply_profile(attributes: dict[str, Any], ops: tuple[tuple[str, Any], ...],
+                  skipped: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The attributes after the operations (a new dict; ``attributes`` is left alone).
 
     ``set``: each value replaces the attribute (``None`` removes it); ``set_once``: only attributes
-    not set yet; ``increment``: adds a number (an attribute that is not a number starts from 0);
-    ``append``: adds list items not there yet (an attribute that is not a list becomes one);
-    ``unset``: removes the named attributes; ``delete``: removes every attribute.
+    not set yet; ``increment``: adds a number to a number (an attribute not set yet starts from 0);
+    ``append``: adds list items not there yet to a list (an attribute not set yet becomes one);
+    ``unset``: removes the named attributes; ``delete``: removes every attribute; the tag operations
+    (:data:`TAG_OPS`) change no attribute. As Sensors Analytics does, ``increment`` leaves an attribute
+    that holds anything but a number (text, true/false, a list) as it is, and ``append`` one that is
+    not a list: nothing the customer had is lost. Each change left undone is added to ``skipped``
+    as ``(reason, attribute)`` (:data:`INCREMENT_NOT_A_NUMBER`, :data:`APPEND_NOT_A_LIST`).
     """
     result = dict(attributes)
     for op, arg in ops:
@@ -547,14 +577,23 @@ def apply_profile(attributes: dict[str, Any], ops: tuple[tuple[str, Any], ...]) 
         elif op == "increment":
             for key, value in arg.items():
                 current = result.get(key)
-                base = current if isinstance(current, int | float) and not isinstance(current, bool) else 0
-                total = base + value
+                if current is None:
+                    current = 0
+                elif isinstance(current, bool) or not isinstance(current, int | float):
+                    if skipped is not None:
+                        skipped.append((INCREMENT_NOT_A_NUMBER, key))
+                    continue
+                total = current + value
                 if not isinstance(total, float) or math.isfinite(total):  # JSON has no infinity
                     result[key] = total
         elif op == "append":
             for key, values in arg.items():
                 current = result.get(key)
-                items = list(current) if isinstance(current, list) else ([] if current is None else [current])
+                if current is not None and not isinstance(current, list):
+                    if skipped is not None:
+                        skipped.append((APPEND_NOT_A_LIST, key))
+                    continue
+                items = list(current or ())
                 for value in values:
                     if value not in items:
                         items.append(value)
@@ -564,9 +603,61 @@ def apply_profile(attributes: dict[str, Any], ops: tuple[tuple[str, Any], ...]) 
                 result.pop(key, None)
         elif op == "delete":
             result.clear()
+        elif op in TAG_OPS:
+            continue  # tags, not attributes: see add_tags
         else:
             raise ValueError(f"unknown profile operation '{op}'")
     return result
+
+
+def add_tags(tags: list[str], ops: tuple[tuple[str, Any], ...]) -> list[str] | None:
+    """The customer's tags after the tag operations of ``ops`` (a new sorted list), or ``None`` when
+    they do not change. Tags compare as tag rules compare them, ignoring capitals (``VIP`` is
+    ``vip``): a tag the customer has already, in any capitals, is kept as it was written first.
+    ``tags_once`` adds only to a customer without tags."""
+    from engine.track.segments import case_fold
+
+    result: list[str] | None = None
+    for op, given in ops:
+        if op not in TAG_OPS or (op == "tags_once" and (result if result is not None else tags)):
+            continue
+        current = result if result is not None else list(tags)
+        have = {case_fold(tag) for tag in current if isinstance(tag, str)}
+        for tag in given:
+            folded = case_fold(tag)
+            if folded not in have:
+                have.add(folded)
+                current.append(tag)
+        if len(current) != len(result if result is not None else tags):
+            result = current
+    return sorted(result) if result is not None else None
+
+
+def tags_of(value: Any, field: str) -> tuple[str, ...] | None:
+    """The tags a ``tags`` trait or profile property gives (see :data:`TAGS_TRAIT`): a list of text,
+    or text with the tags separated by , ; or | (as a CSV ``tags`` column); blanks around each are
+    dropped, and so are empty ones. ``None`` for any other value (a number, an object, a list that
+    holds something other than text, ``null``), which stays an ordinary attribute."""
+    if isinstance(value, str):
+        for separator in TAG_SEPARATORS[1:]:
+            value = value.replace(separator, TAG_SEPARATORS[0])
+        items: list[Any] = value.split(TAG_SEPARATORS[0])
+    elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+        items = value
+    else:
+        return None
+    found: dict[str, None] = {}
+    for item in items:
+        tag = item.strip()
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_LENGTH:
+            raise MessageInvalid(f"'{field}' holds a tag longer than {MAX_TAG_LENGTH} characters")
+        _plain(tag, field)
+        found[tag] = None
+    if len(found) > MAX_TAGS:
+        raise MessageInvalid(f"'{field}' holds more than {MAX_TAGS} tags")
+    return tuple(found)
 
 
 def size_limit(limit: int) -> str:

@@ -62,7 +62,15 @@ from sqlalchemy import exc as sa_exc
 from engine.errors import JourneyStudioError
 from engine.store.customers import EventRecord
 from engine.store.models import CustomerRow, EventRow, utcnow
-from engine.track.collector_messages import Message, apply_consent, apply_profile
+from engine.track.collector_messages import (
+    IGNORED_REASONS,
+    NO_SUCH_PROFILE,
+    TAG_OPS,
+    Message,
+    add_tags,
+    apply_consent,
+    apply_profile,
+)
 from engine.track.collector_sqlite import insert_rows, select_in, sqlite_time
 from engine.track.identity import IdentityResolver, Pair, ordered
 from engine.track.tracking_plan import TrackingPlan, check_and_record, current_plan
@@ -96,6 +104,8 @@ _customers = CustomerRow.__table__
 #: ``write_key`` for each run of rows from requests sent with one key (bound once per statement).
 _EVENT_COLUMNS = ("customer_id", "name", "properties", "occurred_at", "source", "dedup_key")
 _STOP = object()
+#: Profile operations that only take away: on a profile no one has, there is nothing to do.
+_CLEARING = frozenset({"delete", "unset"})
 
 
 @dataclass(eq=False, slots=True)
@@ -118,10 +128,23 @@ class Job:
     status: int = 0
     error: str = ""
     by_source: dict[str, int] = field(default_factory=dict)
+    #: Messages whose profile change was left undone, per reason
+    #: (:data:`~engine.track.collector_messages.IGNORED_REASONS`), with the attribute of the first.
+    ignored: dict[str, int] | None = None
+    ignored_example: dict[str, str] | None = None
 
     def reset(self) -> None:
         self.stored = self.duplicates = self.profiles = 0
         self.by_source = {}
+        self.ignored = self.ignored_example = None
+
+    def ignore(self, reason: str, attribute: str = "") -> None:
+        """Count a message whose profile change was left undone for ``reason``."""
+        if self.ignored is None:
+            self.ignored, self.ignored_example = {}, {}
+        self.ignored[reason] = self.ignored.get(reason, 0) + 1
+        assert self.ignored_example is not None
+        self.ignored_example.setdefault(reason, attribute)
 
 
 @dataclass
@@ -138,6 +161,8 @@ class WriterStats:
     handoff_errors: int = 0
     checkpoints: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
+    #: Messages whose profile change was left undone, per reason (see :meth:`Job.ignore`).
+    ignored: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -199,8 +224,9 @@ class _Group:
         self.events: list[tuple[str, Message, str | None]] = []
         self.keep_events = want_records or bool(tracking_plan) or not sqlite
         self.attributes: dict[str, dict[str, Any]] = {}
-        #: Consent records changed in this group, beside ``attributes`` (both written by ``flush``).
+        #: Consent records and tags of the customers in ``attributes`` (all written by ``flush``).
         self.consents: dict[str, dict[str, bool]] = {}
+        self.tags: dict[str, list[str]] = {}
         self.dirty: set[str] = set()
         #: Time zones the group's messages gave customers stored before it (customer → zone).
         self.zones: dict[str, str] = {}
@@ -284,12 +310,15 @@ class _Group:
                     if customer_id is not None and merged:
                         customer_id = resolver.current(customer_id)
             if customer_id is None:
+                if m.profile and m.event is None and self._of_no_one(m):
+                    job.ignore(NO_SUCH_PROFILE)  # nothing to clear, and no one to make for it
+                    continue
                 customer_id = self._resolve(m)
                 if rows is not self.rows:  # a merge wrote what was held back (and began a run again)
                     rows, events = self.rows, self.events
             if m.profile or m.consent or m.time_zone:
                 job.profiles += 1
-                self._change_profile(customer_id, m)
+                self._change_profile(customer_id, m, job)
             if m.event is not None:
                 if sqlite:
                     rows.append((customer_id, m.event, m.properties_json, m.occurred_text, m.source, key))
@@ -299,6 +328,14 @@ class _Group:
                 by_source[m.source] = by_source.get(m.source, 0) + 1
         job.stored += stored
         job.duplicates += duplicates
+
+    def _of_no_one(self, m: Message) -> bool:
+        """Whether ``m`` only clears a profile (Sensors ``profile_delete``, ``profile_unset``) that
+        none of its identifiers names: then no customer is made for it."""
+        if m.consent or m.time_zone or m.previous_id is not None or any(op not in _CLEARING for op, _ in m.profile):
+            return False
+        resolver, known = self.resolver, self.known
+        return not any(resolver.owner_of(pair) is not None or pair in known for pair in m.identifiers)
 
     def _resolve(self, m: Message) -> str:
         resolver = self.resolver
@@ -314,13 +351,18 @@ class _Group:
             return resolver.resolve(ordered((*pairs, previous)), reason=m.reason, force=True)
         return resolver.resolve(pairs, reason=m.reason)
 
-    def _change_profile(self, customer_id: str, m: Message) -> None:
+    def _change_profile(self, customer_id: str, m: Message, job: Job) -> None:
+        skipped: list[tuple[str, str]] = []
+        tagged = any(op in TAG_OPS for op, _ in m.profile)
         row = self.resolver.new_customer_row(customer_id)
         if row is not None:
-            row["attributes"] = apply_profile(row["attributes"], m.profile)
+            row["attributes"] = apply_profile(row["attributes"], m.profile, skipped)
             row["consent"] = apply_consent(row["consent"], m.consent, m.consent_once)
+            if tagged:
+                row["tags"] = add_tags(row["tags"], m.profile) or row["tags"]
             if m.time_zone:
                 row["time_zone"] = m.time_zone
+            self._skipped(job, skipped)
             return
         if m.time_zone:
             self.zones[customer_id] = m.time_zone
@@ -328,13 +370,23 @@ class _Group:
             return
         current = self.attributes.get(customer_id)
         if current is None:
-            stored = self.conn.execute(select(_customers.c.attributes, _customers.c.consent)
+            stored = self.conn.execute(select(_customers.c.attributes, _customers.c.consent, _customers.c.tags)
                                        .where(_customers.c.id == customer_id)).one()
             current = stored.attributes or {}
             self.consents[customer_id] = stored.consent or {}
-        self.attributes[customer_id] = apply_profile(current, m.profile)
+            self.tags[customer_id] = list(stored.tags or ())
+        self.attributes[customer_id] = apply_profile(current, m.profile, skipped)
         self.consents[customer_id] = apply_consent(self.consents[customer_id], m.consent, m.consent_once)
+        if tagged:
+            self.tags[customer_id] = add_tags(self.tags[customer_id], m.profile) or self.tags[customer_id]
         self.dirty.add(customer_id)
+        self._skipped(job, skipped)
+
+    @staticmethod
+    def _skipped(job: Job, skipped: list[tuple[str, str]]) -> None:
+        """Count a message once per reason its changes were left undone for."""
+        for reason in dict.fromkeys(reason for reason, _attribute in skipped):
+            job.ignore(reason, next(attribute for r, attribute in skipped if r == reason))
 
     def flush(self) -> None:
         """Write everything held back (called before a merge and at the end)."""
@@ -342,14 +394,17 @@ class _Group:
         if self.dirty:
             self.conn.execute(
                 update(_customers).where(_customers.c.id == bindparam("cid"))
-                .values(attributes=bindparam("attrs"), consent=bindparam("given"), updated_at=self.now),
-                [{"cid": cid, "attrs": self.attributes[cid], "given": self.consents[cid]} for cid in sorted(self.dirty)])
+                .values(attributes=bindparam("attrs"), consent=bindparam("given"), tags=bindparam("tagged"),
+                        updated_at=self.now),
+                [{"cid": cid, "attrs": self.attributes[cid], "given": self.consents[cid], "tagged": self.tags[cid]}
+                 for cid in sorted(self.dirty)])
         if self.zones:
             self.conn.execute(
                 update(_customers).where(_customers.c.id == bindparam("cid")).values(time_zone=bindparam("zone")),
                 [{"cid": cid, "zone": zone} for cid, zone in sorted(self.zones.items())])
         self.attributes.clear()
         self.consents.clear()
+        self.tags.clear()
         self.dirty.clear()
         self.zones.clear()
         rows, self.rows = self.rows, []
@@ -480,6 +535,9 @@ class GroupWriter:
         #: When a failed request was last logged, and the failures since (see :data:`FAIL_LOG_EVERY_S`).
         self._failure_logged_at = -FAIL_LOG_EVERY_S
         self._unlogged_failures = 0
+        #: The same for messages left undone, per reason (see :meth:`_note_ignored`).
+        self._ignored_logged_at: dict[str, float] = {}
+        self._unlogged_ignored: dict[str, int] = {}
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._handoff: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="collector-writer", daemon=True)
@@ -700,7 +758,26 @@ class GroupWriter:
             stats.profile_updates += job.profiles
             for source, n in job.by_source.items():
                 stats.by_source[source] = stats.by_source.get(source, 0) + n
+            if job.ignored:
+                self._note_ignored(job)
         return stored
+
+    def _note_ignored(self, job: Job) -> None:
+        """Count (and log, at most once per reason every :data:`FAIL_LOG_EVERY_S`) the messages of a
+        committed job whose profile change was left undone. The log names the attribute, never a
+        value or a customer."""
+        assert job.ignored is not None and job.ignored_example is not None
+        now = time.monotonic()
+        for reason, n in job.ignored.items():
+            self.stats.ignored[reason] = self.stats.ignored.get(reason, 0) + n
+            self._unlogged_ignored[reason] = self._unlogged_ignored.get(reason, 0) + n
+            if now - self._ignored_logged_at.get(reason, -FAIL_LOG_EVERY_S) < FAIL_LOG_EVERY_S:
+                continue
+            count = self._unlogged_ignored.pop(reason)
+            attribute = job.ignored_example.get(reason) or ""
+            log.warning("the collector ignored %d message%s: %s%s", count, "" if count == 1 else "s",
+                        IGNORED_REASONS.get(reason, reason), f" (attribute '{attribute[:100]}')" if attribute else "")
+            self._ignored_logged_at[reason] = now
 
     def _still_known(self, conn: Connection) -> tuple[dict[Pair, str] | None, TrackingPlan]:
         """In a group's transaction: what the writer remembers of identifiers, and the tracking

@@ -13,7 +13,10 @@ How each call is stored:
 - ``page`` / ``screen``: an event ``Page Viewed`` / ``Screen Viewed`` whose properties also hold
   ``name`` and ``category`` when given.
 - ``group``: an event ``Group`` with properties ``group_id`` and ``traits``.
-- ``identify``: ``traits`` set on the profile (``null`` removes a trait); the customer's time zone
+- ``identify``: ``traits`` set on the profile (``null`` removes a trait), except ``traits.tags`` (a
+  list of text, or text separated by commas): tags added to the customer's tags, as a CSV import's
+  ``tags`` column adds them, which tag rules match (any other value of ``tags`` stays an
+  attribute); the customer's time zone
   (quiet hours, times of day) from ``traits.timezone``, else ``context.timezone`` (an IANA name such
   as ``Europe/Paris``, which browser and app SDKs send); ``traits.email`` and
   ``traits.phone`` also become identifiers of the customer when no one else holds them (a phone
@@ -39,6 +42,7 @@ from typing import Any
 from engine.store.customers import MAX_DEDUP_KEY_LENGTH, MAX_EVENT_NAME_LENGTH, MAX_IDENTIFIER_LENGTH
 from engine.track.collector_messages import (
     MAX_MESSAGES,
+    TAGS_TRAIT,
     Message,
     MessageInvalid,
     check_unicode,
@@ -53,6 +57,7 @@ from engine.track.collector_messages import (
     moment_text,
     parse_json,
     sent_at,
+    tags_of,
     text,
     time_zone_name,
     when_stored,
@@ -83,7 +88,9 @@ class Parsed:
     write_key: str | None
     messages: list[Message] = field(default_factory=list)
     rejected: list[MessageInvalid] = field(default_factory=list)
+    #: Messages accepted and not stored by design (Sensors ``item_set``...), in all and per type.
     ignored: int = 0
+    ignored_types: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -200,8 +207,16 @@ def message(item: dict[str, Any], kind: Any, now: datetime, shared_context: dict
                     pass  # kept as an attribute; only unusable as an identifier
         zone = time_zone_name(traits.get("timezone")) or time_zone_name(context.get("timezone"))
         traits, consent = consent_changes(traits, "traits")
+        ops: tuple[tuple[str, Any], ...] = ()
+        if TAGS_TRAIT in traits:
+            tags = tags_of(traits[TAGS_TRAIT], "traits.tags")
+            if tags is not None:  # the customer's tags, added to those they have
+                traits = {k: v for k, v in traits.items() if k != TAGS_TRAIT}
+                ops = (("tags", tags),) if tags else ()
+        if traits:
+            ops = (("set", traits), *ops)
         return Message(_ordered(linked), SOURCE, occurred, occurred_text, reason="identify",
-                       profile=(("set", traits),) if traits else (), consent=consent, time_zone=zone)
+                       profile=ops, consent=consent, time_zone=zone)
     if kind == "alias":
         previous = identifier(item.get("previousId"), "previousId")
         assert user_id is not None

@@ -13,11 +13,18 @@ Message types and how they are stored:
 - ``track_signup``: the anonymous ``original_id`` signed up as the login id ``distinct_id``: their
   profiles become one (see :mod:`engine.track.identity`) and the event (``$SignUp``) is stored.
 - ``profile_set``, ``profile_set_once``, ``profile_increment``, ``profile_append``,
-  ``profile_unset``, ``profile_delete``: changes to the profile's attributes (``profile_delete``
-  clears them; events and identifiers stay — forgetting a customer is ``profiles delete``).
+  ``profile_unset``, ``profile_delete``: changes to the profile's attributes. As Sensors Analytics
+  does, ``profile_increment`` adds only to numbers and ``profile_append`` only to lists: an
+  attribute holding something else is left as it is, and the message counted as ignored (see
+  :data:`~engine.track.collector_messages.IGNORED_REASONS`). ``profile_delete`` clears the
+  attributes (tags, consent, identifiers and events stay — forgetting a customer is ``profiles
+  delete``); it and ``profile_unset`` make no customer for a distinct id no one has. A ``tags``
+  property of ``profile_set`` or ``profile_append`` (a list of text, or text separated by commas)
+  adds to the customer's tags instead of setting an attribute (``profile_set_once``: only to a
+  customer without tags).
 - ``track_id_bind``: the ``identities`` given are one person (linked as above).
-- ``item_set``, ``item_delete``, ``track_id_unbind``: accepted and not stored (items are not
-  customers; an identity is never split).
+- ``item_set``, ``item_delete``, ``track_id_unbind``: answered 200 and not stored (items are not
+  customers; an identity is never split), counted per type among the collector's ignored messages.
 
 Identity: ``distinct_id`` is kept as a ``distinct_id`` identifier. When it is a login id
 (``properties.$is_login_id`` is true, or it is the ``distinct_id`` of ``track_signup``), it is also
@@ -55,6 +62,7 @@ from engine.store.customers import CUSTOM_KIND_PREFIX, MAX_KIND_LENGTH
 from engine.track.collector_messages import (
     MAX_BATCH_BYTES,
     MAX_MESSAGES,
+    TAGS_TRAIT,
     Message,
     MessageInvalid,
     check_unicode,
@@ -70,6 +78,7 @@ from engine.track.collector_messages import (
     kept_identifier,
     moment_text,
     parse_json,
+    tags_of,
     text,
     when_stored,
 )
@@ -165,6 +174,8 @@ def read(decoded: Decoded, now: datetime, *, phone_country: str | None = None) -
             continue
         if msg is None:
             parsed.ignored += 1
+            kind = str(item.get("type"))
+            parsed.ignored_types[kind] = parsed.ignored_types.get(kind, 0) + 1
         else:
             parsed.messages.append(msg)
     return parsed
@@ -292,6 +303,12 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
     consent: tuple[tuple[str, bool | None], ...] = ()
     if op in ("set", "set_once"):
         properties, consent = consent_changes(properties, "properties")
+    tag_ops: tuple[tuple[str, Any], ...] = ()
+    if op in ("set", "set_once", "append") and TAGS_TRAIT in properties:
+        tags = tags_of(properties[TAGS_TRAIT], f"properties.{TAGS_TRAIT}")
+        if tags is not None:  # the customer's tags, added to those they have
+            properties = {k: v for k, v in properties.items() if k != TAGS_TRAIT}
+            tag_ops = (("tags_once" if op == "set_once" else "tags", tags),) if tags else ()
     argument: Any = properties
     if op == "increment":
         for key_, value in properties.items():
@@ -305,6 +322,6 @@ def message(item: dict[str, Any], now: datetime, source: str, shallow: bool = Fa
         argument = sorted(properties)
     elif op == "delete":
         argument = None
-    return Message(identifiers, source, occurred, occurred_text, reason=reason,
-                   profile=((op, argument),) if argument or not consent else (), consent=consent,
-                   consent_once=op == "set_once")
+    ops: tuple[tuple[str, Any], ...] = ((op, argument),) if argument or not (consent or tag_ops) else ()
+    return Message(identifiers, source, occurred, occurred_text, reason=reason, profile=ops + tag_ops,
+                   consent=consent, consent_once=op == "set_once")
