@@ -3,7 +3,8 @@
 ``collect [--host 127.0.0.1] [--port 8765] [--write-key KEY ...]`` listens until Ctrl+C (or
 SIGTERM), printing the counts as they change. It binds to this computer only unless ``--host``
 says otherwise, and warns when it does. With no key stored in the workspace and none given, it
-makes one, stores it (as a digest) and prints it once.
+makes one once it listens (:func:`start_collector`: a port already in use makes no key that nobody
+is shown), stores it (as a digest) and prints it once.
 
 ``collect keys list | add [--name NAME] [--key KEY] | remove NAME`` manages the stored keys.
 
@@ -99,7 +100,8 @@ def add_commands(sub: argparse._SubParsersAction,
     keys.set_defaults(handler=lambda _args: _usage(keys))  # no action: say which there are
     q = key_actions.add_parser("list", help="list the stored keys (names and first characters only)")
     workspace_options(q)
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help="print JSON: each key's name, first characters and "
+                                                       "when it was made")
     q.set_defaults(handler=cmd_keys_list)
     q = key_actions.add_parser("add", help="make a new key (printed once) or store one you give")
     workspace_options(q)
@@ -109,7 +111,7 @@ def add_commands(sub: argparse._SubParsersAction,
     q.set_defaults(handler=cmd_keys_add)
     q = key_actions.add_parser("remove", help="stop accepting a key")
     workspace_options(q)
-    q.add_argument("name", metavar="NAME")
+    q.add_argument("name", metavar="NAME", help="the name of the key to remove, as 'collect keys list' shows it")
     q.set_defaults(handler=cmd_keys_remove)
 
 
@@ -168,10 +170,44 @@ def format_counts(counts) -> str:  # noqa: ANN001 - a CollectorCounts
     return ", ".join(parts)
 
 
+def start_collector(ws, collector, *, make_key: bool = True) -> str | None:  # noqa: ANN001
+    """Start ``collector`` (a :class:`~engine.track.collector.Collector` of ``ws``) and, once it
+    listens, make the workspace's first write key if it has none and ``make_key`` (see
+    :func:`~engine.track.collector_keys.ensure_key`); returns the key made, to be shown now, or
+    ``None``. A collector that cannot listen raises before any key is made: a key made then would
+    be stored without ever being shown, and the next start would only say ``WRITE_KEY``."""
+    from engine.track.collector_keys import ensure_key
+
+    collector.start()
+    if not make_key:
+        return None
+    try:
+        made = ensure_key(ws)
+    except BaseException:
+        collector.stop()
+        raise
+    if made is not None:
+        collector.reload_keys()
+    return made
+
+
+def _keys_line(ws) -> str:  # noqa: ANN001 - a Workspace
+    """What ``WRITE_KEY`` stands for when no key was made now: the stored keys' names and first
+    characters, and what to do about a key that was lost (it cannot be shown again)."""
+    from engine.track.collector_keys import list_keys
+
+    keys = list_keys(ws)
+    named = ", ".join(f"'{k.name}' ({k.hint})" for k in keys[:5]) + (f" and {len(keys) - 5} more"
+                                                                      if len(keys) > 5 else "")
+    which = f"one of the workspace's write keys: {named}" if keys else "a key given with --write-key"
+    return (f"  (WRITE_KEY: {which}; the SDK sends it as token= in the URL. A key is shown only when it is made: "
+            "if yours is lost, make a new one with 'journey-studio collect keys add --name NAME' and remove the "
+            "old one)")
+
+
 def cmd_collect(args: argparse.Namespace) -> int:
     from engine.store.workspace import Workspace
     from engine.track.collector import Collector, is_loopback
-    from engine.track.collector_keys import ensure_key
 
     stop = threading.Event()
 
@@ -179,9 +215,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
         stop.set()
 
     with Workspace.open(_location(args)) as ws:
-        made = None if args.write_key else ensure_key(ws)
         collector = Collector(ws, args.host, args.port, write_keys=args.write_key)
-        collector.start()
+        made = start_collector(ws, collector, make_key=not args.write_key)
         remember_address(ws, collector)
         previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
@@ -189,7 +224,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
             _out(f"  Segment SDKs:            host {collector.url} (write key as the user name)")
             _out(f"  Sensors Analytics SDKs:  {collector.url}/sa?project=default&token={made or 'WRITE_KEY'}")
             if made is None:
-                _out("  (WRITE_KEY: one of the workspace's write keys; the SDK sends it as token= in the URL)")
+                _out(_keys_line(ws))
             if made is not None:
                 _out(f"A write key was made for this workspace: {made}")
                 _out("  It is shown only now; keep it (manage keys with 'journey-studio collect keys').")
@@ -219,6 +254,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def cmd_keys_list(args: argparse.Namespace) -> int:
     from engine.store.workspace import Workspace
     from engine.track.collector_keys import list_keys
+    from engine.track.command_output import pad, width
 
     with Workspace.open(_location(args), create=False, read_only=True) as ws:
         keys = list_keys(ws)
@@ -229,9 +265,25 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
     if not keys:
         _out("no write keys; 'journey-studio collect' makes one on its first run")
         return 0
+    # Columns: a name is padded to the widest (in terminal columns: a Chinese name takes two a character).
+    names = max(width(k.name) for k in keys)
+    hints = max(width(k.hint) for k in keys)
     for k in keys:
-        _out(f"{k.name}  {k.hint}  made {k.created_at}")
+        _out(f"{pad(k.name, names)}  {pad(k.hint, hints)}  made {_made(k.created_at)}")
     return 0
+
+
+def _made(created_at: str) -> str:
+    """When a key was made, to the minute in UTC (``2026-11-24 06:15 UTC``), or as stored."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(created_at)
+    except ValueError:
+        return created_at
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M") + (" UTC" if moment.tzinfo is not None else "")
 
 
 def cmd_keys_add(args: argparse.Namespace) -> int:
