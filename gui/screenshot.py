@@ -2,9 +2,14 @@
 
 Used for the README and docs, and by people checking how a change looks without a display.
 
-For the Send inspector (with its message preview) and the Channels window, the throw-away
-workspace of the pictures gets a few channel accounts; their secrets are kept in this process's
-memory, so a screenshot never writes demo passwords into the user's keyring.
+The screens show a throw-away demo workspace made for the pictures (a template's journey, sample
+customers, events and segments), never the user's own. For the Send inspector (with its message
+preview) and the Channels window, it gets a few channel accounts; their secrets are kept in this
+process's memory, so a screenshot never writes demo passwords into the user's keyring.
+
+Qt's offscreen platform warns that it cannot do what a window on a screen does (size hints for a
+dock, raising a window) each time a screen asks; those warnings say nothing about the pictures and
+are dropped while they are taken. Any other Qt message is printed as usual.
 """
 
 from __future__ import annotations
@@ -31,13 +36,51 @@ def take_screenshots(out: str | os.PathLike, template: str = "abandoned_cart", w
     if not os.access(out_dir, os.W_OK):
         raise JourneyStudioError("the folder is not writable", where=str(out_dir))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui.app import make_application
+    from gui.qt import QtCore
+
+    app = make_application()
+    quiet = QuietOffscreen()
+    quiet.previous = QtCore.qInstallMessageHandler(quiet)
+    try:
+        return _take(app, out_dir, template, width, height)
+    finally:
+        QtCore.qInstallMessageHandler(quiet.previous)
+
+
+#: What the offscreen platform says when a window asks for what only a screen's window system does:
+#: known, harmless, and printed dozens of times per run.
+OFFSCREEN_NOISE = frozenset({
+    "This plugin does not support propagateSizeHints()",
+    "This plugin does not support raise()",
+})
+
+
+class QuietOffscreen:
+    """A Qt message handler that drops :data:`OFFSCREEN_NOISE` and hands every other message to
+    the handler it replaced, ``previous`` (or prints it on stderr, as Qt does without one)."""
+
+    def __init__(self) -> None:
+        self.previous = None
+
+    def __call__(self, mode, context, message: str) -> None:
+        if message in OFFSCREEN_NOISE:
+            return
+        if self.previous is not None:
+            self.previous(mode, context, message)
+        else:
+            import sys
+
+            sys.stderr.write(message + "\n")
+
+
+def _take(app, out_dir: Path, template: str, width: int, height: int) -> list[Path]:
+    from engine.errors import JourneyStudioError
     from engine.spec import default_registry
     from engine.store.workspace import Workspace
-    from gui.app import make_application
     from gui.main_window import MainWindow
     from gui.qt import QtCore, QtWidgets
 
-    app = make_application()
     written: list[Path] = []
 
     def settle() -> None:
