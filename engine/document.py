@@ -173,7 +173,8 @@ def layout_unplaced(journey: Journey, node_ids: Any) -> None:
     group below the one before. Stage nodes go above the first column of the steps they hold.
     Nodes without connections are laid in a grid below. With nodes placed already, the new ones
     go below them. Sizes are estimated as the canvas draws nodes, from the ports in use."""
-    unplaced = [n for n in journey.nodes if n.id in set(node_ids)]
+    wanted = set(node_ids)
+    unplaced = [n for n in journey.nodes if n.id in wanted] if wanted else []
     if not unplaced:
         return
     by_id = {n.id: n for n in journey.nodes}
