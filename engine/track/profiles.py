@@ -31,11 +31,11 @@ Identifiers on the command line
 
 Dates typed for an attribute
     :func:`date_value` reads a date or a date and time as people type it (``25.11.1988``,
-    ``25/11/1988`` when the day is above 12, ``2026-11-24T18:30:00Z``) and gives the text to store:
-    the ISO day (``1988-11-25``), as the CSV import stores dates, or the moment in the form of
-    :func:`moment_text` (in UTC with ``Z``, as the import stores times). ``05/11/1988`` (day or
-    month first?) is refused, saying how to write each reading. :func:`edit` stores a moment given
-    with the offset ``+00:00`` with ``Z``, so that a value reads the same after a save as before.
+    ``25/11/1988`` when the day is above 12, ``1988年11月25日``) and gives the text to store: the
+    ISO day (``1988-11-25``), as the CSV import stores dates, or the moment in the form of
+    :func:`moment_text`; ISO 8601 text stays as typed. ``05/11/1988`` (day or month first?) is
+    refused, saying how to write each reading. :func:`edit` stores a moment given with the offset
+    ``+00:00`` with ``Z``, as the import stores times, so that a moment in UTC has one form.
 
 Merging two profiles by hand
     :func:`merge_plan` says what merging one profile into another would do (both profiles'
@@ -743,20 +743,21 @@ def moment_text(when: date | datetime) -> str:
 
 def date_value(text: str) -> str:
     """A date, or a date and time, typed for an attribute (the Profiles window's Date type), as
-    :func:`moment_text` stores it; :class:`~engine.errors.CustomerDataInvalid` saying how to write
-    it when it is none or cannot be read unambiguously.
+    text to store; :class:`~engine.errors.CustomerDataInvalid` saying how to write it when it is
+    none or cannot be read unambiguously.
 
-    Read: ISO 8601 (``1988-11-25``, ``2026-11-24T18:30:00Z``, ``2026-11-24 18:30``); a day as
-    :func:`engine.track.segments.written_date` reads it (``25.11.1988`` day first with dots,
+    ISO 8601 text (``1988-11-25``, ``2026-11-24T18:30:00Z``, ``2026-11-24 18:30``) is kept as
+    written, so that a value saved untouched stays as it was (:func:`edit` writes a moment in UTC
+    with ``Z``). Other forms are written as :func:`moment_text` writes dates and moments: a day
+    as :func:`engine.track.segments.written_date` reads it (``25.11.1988`` day first with dots,
     ``25/11/1988`` when the day is above 12; ``05/11/1988`` is refused, naming both readings),
     perhaps with a time after it (``25.11.1988 14:30``); and year first with slashes, dots or as
     Chinese and Japanese write it (``1988/11/25``, ``1988年11月25日``)."""
     stripped = text.strip()
     if not stripped:
         raise CustomerDataInvalid(f"the date is empty; write a date like {DATE_EXAMPLES}", field="")
-    when = parse_iso(stripped)
-    if when is not None:
-        return moment_text(when)
+    if parse_iso(stripped) is not None:
+        return stripped
     found = _DATE_AND_TIME.fullmatch(stripped)
     try:
         day = written_date(found.group(1)) if found is not None else None
