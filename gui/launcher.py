@@ -115,7 +115,12 @@ def build_full_parser() -> argparse.ArgumentParser:
     _suppressed_workspace_options(p)
     p.set_defaults(handler=cmd_app)
 
-    p = sub.add_parser("screenshot", help="render the main screens to PNG, offscreen")
+    p = sub.add_parser(
+        "screenshot", help="render the main screens of a demo workspace to PNG, offscreen",
+        description="Render the main screens (start page, editor, inspector, channels, simulation, profiles, "
+                    "segments, tracking, import wizard, collector) to PNG files, offscreen, without a display. "
+                    "They show a throw-away demo workspace made for the pictures from --template and sample "
+                    "customers and events, never your own workspace.")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the PNG files")
     p.add_argument("--template", default="abandoned_cart", help="template to open in the editor")
     p.add_argument("--width", type=int, default=1280)
