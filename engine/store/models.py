@@ -388,7 +388,14 @@ class TrackingViolationRow(Base):
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     property: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    #: The properties of the latest offending event.
+    #: The latest offending event, whose properties are the example shown: no copy of a customer's
+    #: data is kept here, so erasing the customer (their events) takes the example with it, and a
+    #: merge (which moves events) keeps it with the profile it went to.
+    example_event_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), ForeignKey("events.id", ondelete="SET NULL"),
+        nullable=True, index=True)
+    #: The example's properties only when no stored event is known to be it (a caller checking
+    #: events it does not store); otherwise empty.
     example: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     first_seen: Mapped[datetime] = mapped_column(nullable=False)
     last_seen: Mapped[datetime] = mapped_column(nullable=False)

@@ -73,7 +73,7 @@ from engine.track.collector_messages import (
 )
 from engine.track.collector_sqlite import insert_rows, select_in, sqlite_time
 from engine.track.identity import IdentityResolver, Pair, ordered
-from engine.track.tracking_plan import TrackingPlan, check_and_record, current_plan
+from engine.track.tracking_plan import TrackingPlan, ViolationTally, current_plan, note_arrivals
 
 if TYPE_CHECKING:
     from engine.store.workspace import Workspace
@@ -412,13 +412,22 @@ class _Group:
         events, self.events = self.events, []
         if not rows and not events:
             return
-        if self.tracking_plan:
-            # Counted against the tracking plan in the transaction that stores the events.
-            check_and_record(self.ws, ((m.event, m.properties) for _cid, m, _key in events), self.now,
-                             plan=self.tracking_plan, conn=self.conn)
+        plan = self.tracking_plan
+        tally: ViolationTally | None = None
+        if plan:
+            # Counted against the tracking plan in the transaction that stores the events, each
+            # event against the declarations for its source and write key.
+            tally = ViolationTally(plan)
+            add = tally.add
+            for index, (_cid, m, write_key) in enumerate(events):
+                add(m.event, m.properties, index, m.source, write_key)
+        # The new events' ids: for the hand-over, and for the example of each violation (the stored
+        # event it points at, so that it goes with its customer) and the note of a new plan.
+        need_ids = self.want_records or (tally is not None and (bool(tally.entries) or not plan.arrivals_noted))
+        ids: list[int] = []
         if self.raw is not None:
             raw = self.raw
-            before = raw.execute("SELECT max(id) FROM events").fetchone()[0] if self.want_records else 0
+            before = raw.execute("SELECT max(id) FROM events").fetchone()[0] if need_ids else 0
             try:
                 ends = [start for start, _key in runs[1:]] + [len(rows)]
                 for (start, write_key), end in zip(runs, ends, strict=True):
@@ -428,26 +437,29 @@ class _Group:
                 if self.careful:
                     raise
                 raise DuplicatesStored() from None  # the only constraint a checked row can break
-            if not self.want_records:
-                return
-            # Row ids are handed out in order, one after the other, to the single writer holding the
-            # lock: the new rows are the ids after the largest one before.
-            low, high, count = raw.execute("SELECT min(id), max(id), count(*) FROM events WHERE id > ?",
-                                           (before or 0,)).fetchone()
-            ids = list(range(low, high + 1)) if count == high - low + 1 else \
-                [row[0] for row in raw.execute("SELECT id FROM events WHERE id > ? ORDER BY id", (before or 0,))]
+            if need_ids:
+                # Row ids are handed out in order, one after the other, to the single writer holding
+                # the lock: the new rows are the ids after the largest one before.
+                low, high, count = raw.execute("SELECT min(id), max(id), count(*) FROM events WHERE id > ?",
+                                               (before or 0,)).fetchone()
+                ids = list(range(low, high + 1)) if count == high - low + 1 else \
+                    [row[0] for row in raw.execute("SELECT id FROM events WHERE id > ? ORDER BY id", (before or 0,))]
         else:
             values = [{"customer_id": cid, "name": m.event, "properties": m.properties or {},
                        "occurred_at": m.occurred_at, "received_at": self.now, "source": m.source,
                        "dedup_key": m.dedup_key, "write_key": write_key} for cid, m, write_key in events]
-            if not self.want_records:
+            if need_ids:
+                ids = list(self.conn.execute(insert(_events).returning(_events.c.id, sort_by_parameter_order=True),
+                                             values).scalars())
+            else:
                 self.conn.execute(insert(_events), values)
-                return
-            ids = list(self.conn.execute(insert(_events).returning(_events.c.id, sort_by_parameter_order=True),
-                                         values).scalars())
-        if len(ids) != len(events):
+        if need_ids and len(ids) != len(events):
             raise RuntimeError(f"stored {len(events)} events but found {len(ids)} new ids")
-        self.stored.batches.append((ids, events))
+        if tally is not None and plan is not None:
+            tally.write(self.conn, self.now, ids.__getitem__)
+            note_arrivals(self.conn, plan, ids[0] if ids else None, len(events))
+        if self.want_records:
+            self.stored.batches.append((ids, events))
 
     def finish(self) -> Stored:
         self.flush()
@@ -729,6 +741,7 @@ class GroupWriter:
                 self._open()
             conn = self._conn
             assert conn is not None
+            plan: TrackingPlan | None = None
             try:
                 with conn.begin():
                     known, plan = self._still_known(conn)
@@ -740,6 +753,8 @@ class GroupWriter:
                         group.add_job(job, generation)
                     stored = group.finish()
             except BaseException:
+                if plan is not None:
+                    plan.arrivals_noted = False  # its note, if this group made it, was rolled back
                 self._forget()
                 raise
             self._remember(group.resolver)

@@ -1,15 +1,32 @@
 """The tracking plan: which events exist and what they carry, checked against what comes in.
 
-``track.event`` nodes declare an event name and its properties (name, type, required). The plan of
-a workspace (:meth:`TrackingPlan.from_workspace`) gathers them from every journey that is not
-archived, from its saved draft *and* its latest published version: the draft is the plan being
-designed (a journey that only documents events is never published), the published version is
-what runs now. Where declarations of one event differ (two journeys, or a draft ahead of its
-version), the plan takes the lenient union, so that a half-finished edit never floods the
-Tracking panel:
+``track.event`` nodes declare an event name, its properties (name, type, required) and optionally
+the source that sends it. The plan of a workspace (:meth:`TrackingPlan.from_workspace`) gathers
+them from every journey that is not archived, from its saved draft *and* its latest published
+version: the draft is the plan being designed (a journey that only documents events is never
+published), the published version is what runs now.
 
-- a property is *required* only when every declaration of the event lists it as required;
-- a value has the right type when it has the type of any declaration of that property.
+How declarations combine (:class:`EventSpec`):
+
+- One node's draft and published version are one :class:`Declaration`, folded leniently so that a
+  half-finished edit never floods the Tracking panel: a property is required only when both
+  require it.
+- A declaration's ``source`` (the node's "from <source>") names a ``track.source`` node by its
+  name, a collector write key by its name, or a stored source as written (``segment``,
+  ``sensors``, ``sensors:<project>``, ``csv:<file name>``), ignoring capitals (:class:`Scope`).
+  It applies only to events stored from there (``events.source``, ``events.write_key``); one
+  without a source applies to every event. A source that names nothing known applies to every
+  event too, and is reported (see below). An event declared only for some sources is not checked
+  when it comes from another (and is not unknown either); a caller that does not say where an
+  event comes from has it checked against the declarations for any source only.
+- The declarations that apply to an event combine: a property is *required* when every one of
+  them that lists it requires it (one that leaves it out says nothing about it: plan A requiring
+  ``order_id`` and a Website plan not listing it still require it from the website), and a value
+  has the right type when it has the type of any of them.
+- Where declarations that apply to the same events disagree (different types, or required in one
+  and optional in another), the plan keeps the lenient reading and reports a :class:`Conflict`:
+  ``journey-studio tracking plan`` lists them and :func:`conflict_issues` gives the Problems
+  panel a warning per node.
 
 Types: ``string`` is text, ``number`` a JSON number (not a boolean, not numeric text),
 ``boolean`` true/false, ``datetime`` an ISO 8601 date or date-time text, ``list`` a JSON array
@@ -17,8 +34,7 @@ Types: ``string`` is text, ``number`` a JSON number (not a boolean, not numeric 
 (``shipping: {"city": "Leeds"}``; a dotted name such as ``shipping.city`` declares and checks one
 value inside it). A property holding ``null`` counts as missing. Properties the plan does not list
 are allowed. A workspace without any ``track.event`` node has no plan and reports nothing (rather
-than calling every event unknown). Event names match exactly; a declaration's ``source`` is
-documentation and is not checked.
+than calling every event unknown). Event names match exactly.
 
 Built-in events are never reported as unknown, only checked when a ``track.event`` node declares
 them: those the Sensors SDKs send themselves (every name starting with ``$``: ``$SignUp``,
@@ -26,11 +42,16 @@ them: those the Sensors SDKs send themselves (every name starting with ``$``: ``
 and ``group`` calls (:data:`BUILTIN_EVENTS`: "Page Viewed", "Screen Viewed", "Group").
 
 Violations are counted per (event, kind, property) in ``tracking_violations`` with the first and
-last time seen and the properties of the latest offending event (bounded in size), by one upsert
-per batch (:func:`check_and_record`), which the collector and the CSV import call with each batch
-they store. Events stored before a declaration existed were not checked against it:
-:func:`check_stored` checks every stored event against the current plan and replaces the counts
-with what it found.
+last time seen and the latest offending event, by one upsert per batch (:func:`check_and_record`,
+:class:`ViolationTally`), which the collector and the CSV import call with each batch they store.
+The example shown is that stored event's properties (``example_event_id``, a foreign key that
+becomes NULL when the event is deleted), never a copy: deleting a customer (``profiles delete``)
+deletes the examples of their events with them, and a merge, which moves events to the kept
+profile, keeps them there. Events stored before a declaration existed were not checked against
+it: :func:`check_stored` checks every stored event against the current plan and replaces the
+counts with what it found, and :func:`plan_check_state` says whether stored events were checked
+against a plan other than the current one (or none), from what :func:`check_stored` and
+:func:`note_arrivals` (the collector and the imports, once per plan) noted in the workspace.
 
 Counts per source come from ``events.source`` and ``events.write_key``: :func:`source_counts` per
 stored source, :func:`source_stats` with the last 24 hours and the latest arrival too, and within
@@ -47,6 +68,7 @@ a source.
 
 from __future__ import annotations
 
+import bisect
 import builtins
 import json
 import weakref
@@ -55,7 +77,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, case, delete, func, select
+from sqlalchemy import Connection, and_, case, delete, func, select, update
 
 from engine.errors import JourneyStudioError
 from engine.runtime.clock import parse_iso
@@ -64,6 +86,7 @@ from engine.store.models import (
     DraftRow,
     EventRow,
     JourneyRow,
+    MetaRow,
     TrackingViolationRow,
     VersionRow,
     utcnow,
@@ -76,6 +99,7 @@ from engine.track.sensors_protocol import SOURCE_PREFIX as SENSORS_PREFIX
 if TYPE_CHECKING:
     from engine.document import Journey
     from engine.store.workspace import Workspace
+    from engine.validate import Issue
 
 EVENT_NODE = "track.event"
 PROPERTY_TYPES = ("string", "number", "boolean", "datetime", "list", "object")
@@ -95,6 +119,10 @@ NAME_MAX = 200
 
 _violations = TrackingViolationRow.__table__
 _events = EventRow.__table__
+_meta = MetaRow.__table__
+#: Where the collector's write keys are kept (:data:`engine.track.collector_keys.META_KEY`): a
+#: declaration's source may name one, so the plan is read again when they change.
+_WRITE_KEYS_META = "collector.write_keys"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,7 +185,7 @@ def _names_segment(value: Any, segment_id: str) -> bool:
 
 @dataclass(frozen=True)
 class PropertySpec:
-    """A property of a planned event, merged over its declarations."""
+    """A property of a planned event, combined over the declarations that apply."""
 
     name: str
     types: frozenset[str]
@@ -166,8 +194,114 @@ class PropertySpec:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The events a declaration's source names (``from Website``): those a ``track.source`` node of
+    that name stands for (its :class:`SourceKey`), those sent with a collector write key of that
+    name, or a stored source written as such (``segment``, ``sensors``, ``sensors:<project>``,
+    ``csv:<file name>``). Names compare ignoring capitals and surrounding blanks."""
+
+    #: The source as the declaration writes it.
+    label: str
+    keys: tuple[SourceKey, ...] = ()
+    write_keys: tuple[str, ...] = ()
+
+    def covers(self, source: str, write_key: str | None) -> bool:
+        """Whether an event stored as ``source`` with the write key name ``write_key`` comes from it."""
+        return (write_key is not None and write_key in self.write_keys) or any(
+            key.covers_stored(source, write_key) for key in self.keys)
+
+    def overlaps(self, other: Scope) -> bool:
+        """Whether some event could come from both (then both declarations apply to it)."""
+        if set(self.write_keys) & set(other.write_keys):
+            return True
+        for a in self.keys:
+            if any(_keys_overlap(a, b) for b in other.keys):
+                return True
+            if any(not a.write_key or a.write_key == name for name in other.write_keys):
+                return True
+        return any(not b.write_key or b.write_key == name for b in other.keys for name in self.write_keys)
+
+    def describe(self) -> str:
+        """What it covers, in words: ``segment (write key 'web')``."""
+        parts = [str(key) for key in self.keys] + [f"write key '{name}'" for name in self.write_keys]
+        return ", ".join(dict.fromkeys(parts))
+
+
+def _keys_overlap(a: SourceKey, b: SourceKey) -> bool:
+    if a.prefix and b.prefix:
+        same = a.value.startswith(b.value) or b.value.startswith(a.value)
+    elif a.prefix:
+        same = b.value.startswith(a.value)
+    elif b.prefix:
+        same = a.value.startswith(b.value)
+    else:
+        same = a.value == b.value
+    return same and (not a.write_key or not b.write_key or a.write_key == b.write_key)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One ``track.event`` node's declaration of an event: its draft and its latest published
+    version folded into one (leniently, as a half-finished edit should never flood the Tracking
+    panel: a property is required only when every document of the node requires it)."""
+
+    name: str
+    description: str
+    #: The source as written ("" for any source) and what it resolved to (``None``: any source,
+    #: which is also the case of a source that names nothing known; see :attr:`unresolved`).
+    source: str
+    scope: Scope | None
+    #: property name -> spec
+    properties: Mapping[str, PropertySpec]
+    #: The documents of the node (its draft and its latest version, as far as they declare it).
+    places: tuple[Place, ...]
+
+    @builtins.property
+    def unresolved(self) -> bool:
+        """A source is written but names no data source, write key or stored source."""
+        return bool(self.source) and self.scope is None
+
+    @builtins.property
+    def label(self) -> str:
+        """``'Website plan' (from Website)``: where it is declared, for messages."""
+        journey = f"'{self.places[0].journey_name}'"
+        return f"{journey} (from {self.source})" if self.source else journey
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Declarations of one event that disagree about a property where both apply (``kind``:
+    ``types`` or ``required``), or a declaration whose source names nothing (``kind``: ``source``,
+    ``property`` empty)."""
+
+    event_name: str
+    kind: str
+    property: str
+    message: str
+    declarations: tuple[Declaration, ...]
+
+
+@dataclass(frozen=True)
+class ScopedSpec:
+    """What an event from one declared source is checked against: the declarations for any
+    source and those for that source, combined (see :class:`EventSpec`)."""
+
+    label: str
+    scope: Scope
+    properties: Mapping[str, PropertySpec]
+    declarations: tuple[Declaration, ...]
+
+
+@dataclass(frozen=True)
 class EventSpec:
-    """A planned event, merged over its declarations."""
+    """A planned event, over its declarations.
+
+    :attr:`properties` is what an event from a source no declaration names is checked against
+    (the declarations for any source, combined; empty when every declaration names a source);
+    :attr:`scoped` what events from each declared source are checked against. Combined, a
+    property is required when every declaration that lists it requires it (one that does not list
+    it says nothing about it), and a value may have the type of any of them.
+    """
 
     name: str
     properties: Mapping[str, PropertySpec]
@@ -175,6 +309,14 @@ class EventSpec:
     #: Sources the declarations name (empty: any).
     sources: tuple[str, ...]
     declared_in: tuple[Place, ...]
+    scoped: tuple[ScopedSpec, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    declarations: tuple[Declaration, ...] = ()
+
+    @builtins.property
+    def any_source(self) -> bool:
+        """Some declaration applies to events from every source."""
+        return any(d.scope is None for d in self.declarations) or not self.declarations
 
 
 @dataclass(frozen=True)
@@ -208,11 +350,21 @@ class _Declaration:
     properties: dict[str, tuple[str, bool, str]] = field(default_factory=dict)
 
 
+#: The most (event, source, write key) combinations a plan remembers what applies to.
+_SCOPED_CACHE = 10_000
+
+
 class TrackingPlan:
     """The events the workspace's ``track.event`` nodes declare; :meth:`check` tests one event."""
 
     def __init__(self, events: Mapping[str, EventSpec]):
         self.events: Mapping[str, EventSpec] = dict(events)
+        #: (event, source, write key) → the properties an event from there is checked against.
+        self._scoped: dict[tuple[str, str | None, str | None], Mapping[str, PropertySpec]] = {}
+        self.fingerprint = _fingerprint(self.events)
+        #: Whether the collector or an import noted that events arriving are checked against this
+        #: plan (see :func:`note_arrivals`).
+        self.arrivals_noted = False
 
     def __bool__(self) -> bool:
         return bool(self.events)
@@ -223,24 +375,49 @@ class TrackingPlan:
     @classmethod
     def from_workspace(cls, ws: Workspace) -> TrackingPlan:
         """The plan of every non-archived journey's draft and latest published version."""
-        return cls.from_journeys(journey_documents(ws))
+        from engine.track import collector_keys
+
+        try:
+            keys = [k.name for k in collector_keys.list_keys(ws)]
+        except JourneyStudioError:
+            keys = []
+        return cls.from_journeys(journey_documents(ws), write_keys=keys)
 
     @classmethod
-    def from_journeys(cls, documents: Iterable[tuple[str, str, str, Journey]]) -> TrackingPlan:
+    def from_journeys(cls, documents: Iterable[tuple[str, str, str, Journey]],
+                      write_keys: Iterable[str] = ()) -> TrackingPlan:
         """The plan of ``(journey id, journey name, where, document)`` entries (see
-        :func:`journey_documents`)."""
-        declarations: dict[str, list[_Declaration]] = {}
+        :func:`journey_documents`); ``write_keys``: the names of the collector's write keys, which
+        a declaration's source may name."""
+        documents = list(documents)
+        declarations: dict[str, dict[tuple[str, str], list[_Declaration]]] = {}
+        sources: dict[str, list[SourceKey]] = {}
         for journey_id, journey_name, where, journey in documents:
+            for declared in sources_in(journey_id, journey_name, where, journey):
+                sources.setdefault(_name_key(declared.name), []).append(declared.key)
             for node in journey.nodes:
                 if node.type != EVENT_NODE:
                     continue
                 declaration = _declaration(node.config, Place(journey_id, journey_name, node.id, where))
                 if declaration is not None:
-                    declarations.setdefault(declaration.name, []).append(declaration)
-        return cls({name: _merge(name, decls) for name, decls in declarations.items()})
+                    by_node = declarations.setdefault(declaration.name, {})
+                    by_node.setdefault((journey_id, node.id), []).append(declaration)
+        keys = {_name_key(name): name.strip() for name in write_keys if name.strip()}
+        resolved: dict[str, Scope | None] = {}
 
-    def check(self, event_name: str, properties: Mapping[str, Any] | None) -> list[Violation]:
-        """How one event breaks the plan (nothing when the plan is empty)."""
+        def scope_of(source: str) -> Scope | None:
+            if source not in resolved:
+                resolved[source] = _resolve_source(source, sources, keys)
+            return resolved[source]
+
+        return cls({name: _event_spec(name, [_fold_node(docs, scope_of) for docs in by_node.values()])
+                    for name, by_node in declarations.items()})
+
+    def check(self, event_name: str, properties: Mapping[str, Any] | None, source: str | None = None,
+              write_key: str | None = None) -> list[Violation]:
+        """How one event breaks the plan (nothing when the plan is empty). ``source`` and
+        ``write_key``: where it was stored from (``events.source``, ``events.write_key``); a
+        declaration naming a source applies only to events known to come from it."""
         if not self.events:
             return []
         spec = self.events.get(event_name)
@@ -248,9 +425,11 @@ class TrackingPlan:
             # SDKs send their own events (Sensors' $SignUp, $AppStart, $pageview; Segment's page,
             # screen and group calls): a plan declares them only to check their properties.
             return [] if is_builtin(event_name) else [Violation(event_name, UNKNOWN_EVENT)]
+        declared = spec.properties if not spec.scoped or source is None else \
+            self.properties_for(spec, source, write_key)
         props = properties or {}
         found: list[Violation] = []
-        for prop in spec.properties.values():
+        for prop in declared.values():
             value = lookup(props, prop.name)
             if value is None:
                 if prop.required:
@@ -261,11 +440,89 @@ class TrackingPlan:
                                        expected=" or ".join(sorted(prop.types)), found=_type_of(value)))
         return found
 
+    def properties_for(self, spec: EventSpec, source: str, write_key: str | None) -> Mapping[str, PropertySpec]:
+        """What an event of ``spec`` stored as ``source`` with ``write_key`` is checked against."""
+        cache_key = (spec.name, source, write_key)
+        found = self._scoped.get(cache_key)
+        if found is None:
+            applying = [d for d in spec.declarations if d.scope is None or d.scope.covers(source, write_key)]
+            found = _combine(applying)
+            if len(self._scoped) >= _SCOPED_CACHE:
+                self._scoped.clear()
+            self._scoped[cache_key] = found
+        return found
+
+    @builtins.property
+    def conflicts(self) -> list[Conflict]:
+        """Every conflict of every event, by event name."""
+        return [c for name in sorted(self.events) for c in self.events[name].conflicts]
+
+    def expected(self, event_name: str, property_name: str) -> str:
+        """The types the plan declares for a property, in words: ``number``, or where declarations
+        for some sources say otherwise, ``number (from Website: number or string)``."""
+        spec = self.events.get(event_name)
+        if spec is None:
+            return ""
+        shown: list[str] = []
+        base = spec.properties.get(property_name)
+        if base is not None:
+            shown.append(" or ".join(sorted(base.types)))
+        for scoped in spec.scoped:
+            prop = scoped.properties.get(property_name)
+            if prop is not None and (base is None or prop.types != base.types):
+                shown.append(f"from {scoped.label}: {' or '.join(sorted(prop.types))}")
+        if not shown:
+            return ""
+        return shown[0] + (f" ({'; '.join(shown[1:])})" if len(shown) > 1 else "") if base is not None else \
+            "; ".join(shown)
+
+
+def conflict_issues(journey: Journey, plan: TrackingPlan) -> list[Issue]:
+    """Warnings for the Problems panel: each ``track.event`` node of ``journey`` whose declaration
+    conflicts with another declaration of its event (in this journey or another one), or names a
+    source that names nothing, with the sentence ``journey-studio tracking plan`` says."""
+    from engine.validate import Issue
+
+    mine = {node.id for node in journey.nodes if node.type == EVENT_NODE}
+    issues: list[Issue] = []
+    for conflict in plan.conflicts:
+        for declaration in conflict.declarations:
+            place = declaration.places[0]
+            if place.journey_id == journey.id and place.node_id in mine:
+                field = "source" if conflict.kind == "source" else "properties"
+                issues.append(Issue("warning", f"tracking_plan_{conflict.kind}", conflict.message,
+                                    node_id=place.node_id, field=field))
+    return issues
+
 
 def is_builtin(event_name: str) -> bool:
     """Whether an event is one an SDK sends by itself, never reported as unknown: a Sensors ``$``
     event, or one of Segment's ``page``, ``screen`` and ``group`` calls (:data:`BUILTIN_EVENTS`)."""
     return event_name.startswith("$") or event_name in BUILTIN_EVENTS
+
+
+def _name_key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def _resolve_source(source: str, sources: Mapping[str, list[SourceKey]], write_keys: Mapping[str, str]) -> Scope | None:
+    """What a declaration's source names (see :class:`Scope`); ``None`` for no source, or one that
+    names nothing known."""
+    if not source:
+        return None
+    wanted = _name_key(source)
+    keys = list(dict.fromkeys(sources.get(wanted, ())))
+    literal = source.strip()
+    if literal == SEGMENT_SOURCE:
+        keys.append(SourceKey(SEGMENT_SOURCE))
+    elif literal == SENSORS_PREFIX.rstrip(":"):
+        keys.append(SourceKey(SENSORS_PREFIX, prefix=True))
+    elif literal.startswith((SENSORS_PREFIX, CSV_PREFIX)) and len(literal) > len(CSV_PREFIX):
+        keys.append(SourceKey(literal))
+    names = (write_keys[wanted],) if wanted in write_keys else ()
+    if not keys and not names:
+        return None
+    return Scope(source, tuple(keys), names)
 
 
 def _declaration(config: Any, place: Place) -> _Declaration | None:
@@ -291,21 +548,108 @@ def _declaration(config: Any, place: Place) -> _Declaration | None:
     return declaration
 
 
-def _merge(name: str, declarations: Sequence[_Declaration]) -> EventSpec:
+def _fold_node(documents: Sequence[_Declaration], scope_of: Callable[[str], Scope | None]) -> Declaration:
+    """One node's declaration over its draft and latest version (the draft first: its source wins)."""
     names: dict[str, None] = {}
-    for d in declarations:
+    for d in documents:
         names.update(dict.fromkeys(d.properties))
     properties = {}
     for prop in names:
-        listed = [d.properties[prop] for d in declarations if prop in d.properties]
-        required = len(listed) == len(declarations) and all(req for _, req, _ in listed)
+        listed = [d.properties[prop] for d in documents if prop in d.properties]
+        required = len(listed) == len(documents) and all(req for _, req, _ in listed)
         description = next((text for _, _, text in listed if text), "")
         properties[prop] = PropertySpec(prop, frozenset(t for t, _, _ in listed), required, description)
+    first = documents[0]
+    return Declaration(first.name, next((d.description for d in documents if d.description), ""), first.source,
+                       scope_of(first.source), properties, tuple(d.place for d in documents))
+
+
+def _combine(declarations: Sequence[Declaration]) -> dict[str, PropertySpec]:
+    """The properties of several declarations that apply to the same events: required when every
+    declaration listing the property requires it, of any type one of them gives."""
+    names: dict[str, None] = {}
+    for d in declarations:
+        names.update(dict.fromkeys(d.properties))
+    combined = {}
+    for prop in names:
+        listed = [d.properties[prop] for d in declarations if prop in d.properties]
+        combined[prop] = PropertySpec(prop, frozenset().union(*(p.types for p in listed)),
+                                      all(p.required for p in listed), next((p.description for p in listed
+                                                                              if p.description), ""))
+    return combined
+
+
+def _applies_together(a: Declaration, b: Declaration) -> bool:
+    return a.scope is None or b.scope is None or a.scope.overlaps(b.scope)
+
+
+def _event_spec(name: str, declarations: list[Declaration]) -> EventSpec:
+    anywhere = [d for d in declarations if d.scope is None]
+    by_label: dict[str, list[Declaration]] = {}
+    for d in declarations:
+        if d.scope is not None:
+            by_label.setdefault(_name_key(d.scope.label), []).append(d)
+    scoped = tuple(ScopedSpec(decls[0].source, decls[0].scope, _combine(anywhere + decls), tuple(decls))  # type: ignore[arg-type]
+                   for _key, decls in sorted(by_label.items()))
     places: dict[tuple[str, str], Place] = {}
     for d in declarations:
-        places.setdefault((d.place.journey_id, d.place.node_id), d.place)
-    return EventSpec(name, properties, next((d.description for d in declarations if d.description), ""),
-                     tuple(sorted({d.source for d in declarations if d.source})), tuple(places.values()))
+        for place in d.places:
+            places.setdefault((place.journey_id, place.node_id), place)
+    return EventSpec(name, _combine(anywhere), next((d.description for d in declarations if d.description), ""),
+                     tuple(sorted({d.source for d in declarations if d.source})), tuple(places.values()),
+                     scoped, _conflicts(name, declarations), tuple(declarations))
+
+
+def _conflicts(name: str, declarations: Sequence[Declaration]) -> tuple[Conflict, ...]:
+    """Where declarations of ``name`` that apply to the same events disagree about a property, and
+    declarations whose source names nothing known."""
+    found: list[Conflict] = []
+    for d in declarations:
+        if d.unresolved:
+            found.append(Conflict(name, "source", "", (
+                f"{name}: {d.label} names the source '{d.source}', but no Data source node, collector write "
+                "key or stored source has that name, so it is checked against events from every source"), (d,)))
+    props: dict[str, None] = {}
+    for d in declarations:
+        props.update(dict.fromkeys(d.properties))
+    for prop in props:
+        listing = [d for d in declarations if prop in d.properties]
+        for kind in ("types", "required"):
+            involved: dict[int, Declaration] = {}
+            for i, a in enumerate(listing):
+                for b in listing[i + 1:]:
+                    pa, pb = a.properties[prop], b.properties[prop]
+                    differ = pa.types != pb.types if kind == "types" else pa.required != pb.required
+                    if differ and _applies_together(a, b):
+                        involved.setdefault(id(a), a)
+                        involved.setdefault(id(b), b)
+            if not involved:
+                continue
+            decls = tuple(sorted(involved.values(), key=lambda d: (d.label.casefold(), d.label)))
+            if kind == "types":
+                said = "; ".join(f"{' or '.join(sorted(d.properties[prop].types))} in {d.label}" for d in decls)
+                message = (f"{name}.{prop} is declared with different types ({said}): where these declarations "
+                           "apply together, a value of any of them is accepted")
+            else:
+                said = "; ".join(f"{'required' if d.properties[prop].required else 'optional'} in {d.label}"
+                                 for d in decls)
+                message = (f"{name}.{prop} is required by one declaration and optional in another ({said}): "
+                           "where these declarations apply together, it is not required")
+            found.append(Conflict(name, kind, prop, message, decls))
+    return tuple(found)
+
+
+def _fingerprint(events: Mapping[str, EventSpec]) -> str:
+    """What the plan checks, as a digest: two plans with the same fingerprint check every event alike."""
+    import hashlib
+
+    def props(mapping: Mapping[str, PropertySpec]) -> list[Any]:
+        return [[p.name, sorted(p.types), p.required] for p in sorted(mapping.values(), key=lambda p: p.name)]
+
+    data = [[name, [[d.source, d.scope.describe() if d.scope is not None else None, props(d.properties)]
+                    for d in sorted(spec.declarations, key=lambda d: (d.source, json.dumps(props(d.properties))))]]
+            for name, spec in sorted(events.items())]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _has_type(value: Any, kind: str) -> bool:
@@ -343,14 +687,15 @@ _plans: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], TrackingPlan]] = w
 
 
 def current_plan(ws: Workspace) -> TrackingPlan:
-    """The workspace's plan, cached while no journey, draft or published version changes (one
-    small query per call decides)."""
+    """The workspace's plan, cached while no journey, draft or published version changes, nor the
+    collector's write keys a declaration's source may name (small queries decide)."""
     with ws._session() as s:
         conn = s.connection()
         journeys = conn.execute(select(func.count(), func.max(JourneyRow.updated_at))).one()
         drafts = conn.execute(select(func.count(), func.max(DraftRow.updated_at))).one()
         versions = conn.execute(select(func.count(), func.max(VersionRow.published_at))).one()
-    stamp = (*journeys, *drafts, *versions)
+        keys = conn.scalar(select(_meta.c.value).where(_meta.c.key == _WRITE_KEYS_META))
+    stamp = (*journeys, *drafts, *versions, keys)
     cached = _plans.get(ws)
     if cached is not None and cached[0] == stamp:
         return cached[1]
@@ -372,19 +717,97 @@ class ViolationRecord:
     kind: str
     property: str
     count: int
+    #: The properties of the latest offending event (empty when that event was deleted since).
     example: dict[str, Any]
     first_seen: datetime
     last_seen: datetime
     #: For a mistyped property: the types the plan declares for it now, joined by " or " ("" when
-    #: the plan no longer declares it).
+    #: the plan no longer declares it); see :meth:`TrackingPlan.expected`.
     expected: str = ""
 
 
-def check_and_record(ws: Workspace, events: Iterable[tuple[str, Mapping[str, Any] | None]],
-                     now: datetime | None = None, *, plan: TrackingPlan | None = None,
-                     conn: Connection | None = None) -> int:
-    """Check a batch of ``(event name, properties)`` against the plan and add the violations to the
-    counts; returns how many violations the batch had.
+class ViolationTally:
+    """The violations of a batch of events, per (event, kind, property): how many, and the latest
+    offending event, named by a reference the caller maps to its stored id (:meth:`write`).
+
+    ``locate``: the caller names no stored events (``None`` references); the latest offender of
+    each violation is then looked for among the stored events (see :func:`_locate`), so that its
+    example too goes with its customer."""
+
+    __slots__ = ("plan", "entries", "total", "count", "_names")
+
+    def __init__(self, plan: TrackingPlan, *, locate: bool = False):
+        self.plan = plan
+        #: key → [count, properties, reference, first seen, last seen, position in the batch]
+        self.entries: dict[tuple[str, str, str], list[Any]] = {}
+        self.total = 0
+        self.count = 0
+        self._names: dict[str, list[int]] | None = {} if locate else None
+
+    def add(self, name: str, properties: Mapping[str, Any] | None, ref: Any = None, source: str | None = None,
+            write_key: str | None = None, when: datetime | None = None) -> None:
+        """Check one event (stored as ``source`` with ``write_key``, if known) and count how it
+        breaks the plan; ``when``: when it was received, if not now."""
+        position = self.count
+        self.count += 1
+        if self._names is not None:
+            self._names.setdefault(name, []).append(position)
+        for violation in self.plan.check(name, properties, source, write_key):
+            self.total += 1
+            key = (violation.event_name, violation.kind, violation.property)
+            entry = self.entries.get(key)
+            if entry is None:
+                self.entries[key] = [1, properties, ref, when, when, position]
+            else:
+                entry[0] += 1
+                entry[1], entry[2], entry[5] = properties, ref, position
+                if when is not None:
+                    entry[3], entry[4] = min(entry[3], when), max(entry[4], when)
+
+    def write(self, conn: Connection, now: datetime, event_id: Callable[[Any], int | None] | None = None) -> None:
+        """Add the counts to ``tracking_violations`` on ``conn`` (the caller's transaction).
+        ``event_id(reference)``: the stored id of the event a reference names (default: the
+        reference is the id)."""
+        if self.entries:
+            _write(conn, self.rows(conn, now, event_id))
+
+    def rows(self, conn: Connection, now: datetime,
+             event_id: Callable[[Any], int | None] | None = None) -> list[dict[str, Any]]:
+        """Rows of ``tracking_violations`` (see :func:`_rows`)."""
+        tally: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+        for key, (n, properties, ref, first, last, position) in self.entries.items():
+            found = (event_id(ref) if event_id is not None else ref) if ref is not None else None
+            if found is None and self._names is not None:
+                positions = self._names[key[0]]
+                later = len(positions) - bisect.bisect_right(positions, position)
+                found = _locate(conn, key[0], properties, later)
+            tally[key] = (n, properties, found, first or now, last or now)
+        return _rows(tally)
+
+
+def _locate(conn: Connection, name: str, properties: Mapping[str, Any] | None, later: int) -> int | None:
+    """The id of the stored event ``properties`` were read from, for a caller that stored a batch
+    and names no ids (an import): the event of that name ``later`` places before the newest, if it
+    holds those properties. ``None`` when it does not (the caller did not store it)."""
+    row = conn.execute(select(_events.c.id, _events.c.properties).where(_events.c.name == name)
+                       .order_by(_events.c.id.desc()).offset(later).limit(1)).first()
+    return row.id if row is not None and (row.properties or {}) == (properties or {}) else None
+
+
+def check_and_record(ws: Workspace, events: Iterable[Sequence[Any]], now: datetime | None = None, *,
+                     plan: TrackingPlan | None = None, conn: Connection | None = None,
+                     source: str | None = None, write_key: str | None = None) -> int:
+    """Check a batch of events against the plan and add the violations to the counts; returns how
+    many violations the batch had.
+
+    Each event is ``(name, properties)``, ``(name, properties, event id)`` or ``(name, properties,
+    event id, source, write key)``: where it was stored from decides which declarations apply to
+    it (a declaration naming a source applies only to events known to come from it), and its id
+    makes it the example of its violations (shown from the stored event, so it goes when the event
+    goes). ``source`` and ``write_key`` are those of every event that does not name its own.
+    Without ids, the latest offender of each violation is looked for among the newest stored events
+    of its name (an import that stored the batch first); an event that is not stored leaves a copy
+    of its properties as the example.
 
     ``plan`` defaults to :func:`current_plan`. ``conn`` writes inside the caller's transaction
     (a caller that stores the events under the workspace's write lock passes its connection, so
@@ -394,61 +817,70 @@ def check_and_record(ws: Workspace, events: Iterable[tuple[str, Mapping[str, Any
     plan = plan if plan is not None else current_plan(ws)
     if not plan:
         return 0
-    tally: dict[tuple[str, str, str], list[Any]] = {}
-    total = 0
-    for name, properties in events:
-        for violation in plan.check(name, properties):
-            total += 1
-            key = (violation.event_name, violation.kind, violation.property)
-            entry = tally.get(key)
-            if entry is None:
-                tally[key] = [1, properties]
-            else:
-                entry[0] += 1
-                entry[1] = properties
-    if tally:
-        _upsert(ws, tally, now or utcnow(), conn)
-    return total
+    items = [tuple(item) for item in events]
+    tally = ViolationTally(plan, locate=any(len(item) < 3 or item[2] is None for item in items))
+    ids: list[int] = []
+    for item in items:
+        name, properties = item[0], item[1]
+        ref = item[2] if len(item) > 2 else None
+        if ref is not None:
+            ids.append(ref)
+        if len(item) > 3:
+            tally.add(name, properties, ref, item[3], item[4] if len(item) > 4 else None)
+        else:
+            tally.add(name, properties, ref, source, write_key)
+    now = now or utcnow()
+
+    def write(c: Connection) -> None:
+        tally.write(c, now)
+        note_arrivals(c, plan, min(ids) if ids else None, len(items))
+
+    if conn is not None:
+        write(conn)
+    else:
+        with ws._session(write=True) as s:
+            write(s.connection())
+    return tally.total
 
 
 def record(ws: Workspace, violations: Iterable[Violation], example: Mapping[str, Any] | None,
            now: datetime | None = None, *, conn: Connection | None = None) -> None:
-    """Count violations of one event (already checked), ``example`` being its properties."""
-    tally: dict[tuple[str, str, str], list[Any]] = {}
+    """Count violations of one event (already checked), ``example`` being its properties (kept as
+    a copy: prefer :func:`check_and_record` with the stored event's id)."""
+    tally: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+    when = now or utcnow()
     for violation in violations:
         if violation.kind not in VIOLATION_KINDS:
             raise ValueError(f"unknown violation kind '{violation.kind}'")
         key = (violation.event_name, violation.kind, violation.property)
-        tally.setdefault(key, [0, example])[0] += 1
-    if tally:
-        _upsert(ws, tally, now or utcnow(), conn)
-
-
-def _upsert(ws: Workspace, tally: Mapping[tuple[str, str, str], list[Any]], now: datetime,
-            conn: Connection | None) -> None:
-    rows = _rows({key: (n, example, now, now) for key, (n, example) in tally.items()})
+        n = tally[key][0] + 1 if key in tally else 1
+        tally[key] = (n, example, None, when, when)
+    if not tally:
+        return
     if conn is not None:
-        _write(conn, rows)
+        _write(conn, _rows(tally))
         return
     with ws._session(write=True) as s:
-        _write(s.connection(), rows)
+        _write(s.connection(), _rows(tally))
 
 
 def _rows(tally: Mapping[tuple[str, str, str], Sequence[Any]]) -> list[dict[str, Any]]:
-    """Rows of ``tracking_violations`` from ``(event, kind, property) → (count, latest example,
-    first seen, last seen)``. Names cut to the column's length may collide; those are added up
-    (the later example kept) rather than written twice."""
+    """Rows of ``tracking_violations`` from ``(event, kind, property) → (count, latest example's
+    properties, its stored event id or None, first seen, last seen)``: an example with an id is
+    shown from its event and not copied. Names cut to the column's length may collide; those are
+    added up (the later example kept) rather than written twice."""
     merged: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for (name, kind, prop), (n, example, first, last) in tally.items():
+    for (name, kind, prop), (n, example, event_id, first, last) in tally.items():
         key = (name[:NAME_MAX], kind, prop[:NAME_MAX])
+        copied = {} if event_id is not None else bounded_example(example, first=(prop,))
         row = merged.get(key)
         if row is None:
             merged[key] = {"event_name": key[0], "kind": kind, "property": key[2], "count": n,
-                           "example": bounded_example(example, first=(prop,)), "first_seen": first,
+                           "example": copied, "example_event_id": event_id, "first_seen": first,
                            "last_seen": last}
         else:
             row["count"] += n
-            row["example"] = bounded_example(example, first=(prop,))
+            row["example"], row["example_event_id"] = copied, event_id
             row["first_seen"], row["last_seen"] = min(row["first_seen"], first), max(row["last_seen"], last)
     return list(merged.values())
 
@@ -462,6 +894,7 @@ def _write(conn: Connection, rows: list[dict[str, Any]]) -> None:
     statement = statement.on_conflict_do_update(
         index_elements=[_violations.c.event_name, _violations.c.kind, _violations.c.property],
         set_={"count": _violations.c.count + statement.excluded.count, "example": statement.excluded.example,
+              "example_event_id": statement.excluded.example_event_id,
               "last_seen": statement.excluded.last_seen})
     conn.execute(statement, rows)
 
@@ -501,21 +934,34 @@ def bounded_example(properties: Mapping[str, Any] | None, first: Sequence[str] =
 def violations(ws: Workspace, event_name: str | None = None, *,
                plan: TrackingPlan | None = None) -> list[ViolationRecord]:
     """The counted violations, most recently seen first (optionally of one event); a mistyped
-    property's record says what ``plan`` (given, or read now when a record needs it) declares."""
-    query = select(_violations).order_by(_violations.c.last_seen.desc(), _violations.c.count.desc(),
-                                         _violations.c.event_name, _violations.c.kind, _violations.c.property)
+    property's record says what ``plan`` (given, or read now when a record needs it) declares.
+    An example is read from the stored event it names (cut down as :func:`bounded_example` cuts,
+    the property at fault first); one whose event is gone (its customer was deleted) is empty."""
+    v, e = _violations.c, _events.c
+    # The name as well as the id: an id of a deleted event may be handed out again (SQLite).
+    joined = _violations.outerjoin(_events, and_(e.id == v.example_event_id, e.name == v.event_name))
+    query = (select(v.event_name, v.kind, v.property, v.count, v.example, v.example_event_id, v.first_seen,
+                    v.last_seen, e.id.label("event_id"), e.properties.label("event_properties"))
+             .select_from(joined)
+             .order_by(v.last_seen.desc(), v.count.desc(), v.event_name, v.kind, v.property))
     if event_name is not None:
-        query = query.where(_violations.c.event_name == event_name)
+        query = query.where(v.event_name == event_name)
     with ws._session() as s:
-        records = [ViolationRecord(r.event_name, r.kind, r.property, r.count, dict(r.example), r.first_seen,
-                                   r.last_seen) for r in s.connection().execute(query)]
+        records = []
+        for r in s.connection().execute(query):
+            if r.example_event_id is None:
+                example = dict(r.example or {})
+            elif r.event_id is not None:
+                example = bounded_example(r.event_properties, first=(r.property,))
+            else:
+                example = {}
+            records.append(ViolationRecord(r.event_name, r.kind, r.property, r.count, example, r.first_seen,
+                                           r.last_seen))
     if any(r.kind == MISTYPED_PROPERTY for r in records):
         plan = plan if plan is not None else current_plan(ws)
         for index, r in enumerate(records):
-            spec = plan.events.get(r.event_name) if r.kind == MISTYPED_PROPERTY else None
-            prop = spec.properties.get(r.property) if spec is not None else None
-            if prop is not None:
-                records[index] = replace(r, expected=" or ".join(sorted(prop.types)))
+            if r.kind == MISTYPED_PROPERTY:
+                records[index] = replace(r, expected=plan.expected(r.event_name, r.property))
     return records
 
 
@@ -526,6 +972,84 @@ def clear(ws: Workspace, event_name: str | None = None) -> int:
         statement = statement.where(_violations.c.event_name == event_name)
     with ws._session(write=True) as s:
         return s.connection().execute(statement).rowcount
+
+
+def counted(ws: Workspace) -> int:
+    """How many violation rows are counted (what :func:`clear` without an event would forget)."""
+    with ws._session() as s:
+        return int(s.connection().scalar(select(func.count()).select_from(_violations)) or 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Whether the stored events were checked against the plan as it is
+# ---------------------------------------------------------------------------------------------
+
+#: Workspace meta: ``{"plan": fingerprint, "through": event id}``: every stored event up to that id
+#: was checked against the plan of that fingerprint (by :func:`check_stored`).
+CHECKED_META = "tracking.checked"
+#: Workspace meta: ``{"plan": fingerprint, "after": event id}``: events stored after that id were
+#: checked as they arrived against the plan of that fingerprint (:func:`note_arrivals`).
+ARRIVALS_META = "tracking.arrivals"
+
+
+def note_arrivals(conn: Connection, plan: TrackingPlan, first_id: int | None, count: int = 0) -> None:
+    """Note, in the transaction storing a batch of events checked against ``plan``, that events
+    arriving from now on are checked against it (once per plan; the collector and the imports call
+    it). ``first_id``: the id of the batch's first event, if known; else the batch is the newest
+    ``count`` events stored. Does nothing when the workspace noted this plan already."""
+    if plan.arrivals_noted:
+        return
+    noted = _meta_json(conn, ARRIVALS_META)
+    if noted.get("plan") != plan.fingerprint:
+        if first_id is None:
+            newest = conn.scalar(select(func.max(_events.c.id))) or 0
+            first_id = newest - count + 1
+        _set_meta(conn, ARRIVALS_META, {"plan": plan.fingerprint, "after": max(0, first_id - 1)})
+    plan.arrivals_noted = True
+
+
+@dataclass(frozen=True)
+class PlanCheckState:
+    """Whether every stored event was checked against the plan as it is now."""
+
+    #: Some stored events were checked against another plan, or never (none: all were).
+    stale: bool
+    #: Every stored event was checked against this plan by ``tracking check`` once, at least.
+    checked_once: bool
+
+
+def plan_check_state(ws: Workspace, plan: TrackingPlan | None = None) -> PlanCheckState:
+    """Whether the counted violations reflect the plan as it is: every stored event was checked
+    against it, by :func:`check_stored` (up to the event it reached) or as it arrived (after the
+    collector or an import noted the plan, :func:`note_arrivals`). Stored events in between, or
+    all of them when neither happened, were checked against another plan or none."""
+    plan = plan if plan is not None else current_plan(ws)
+    with ws._session() as s:
+        conn = s.connection()
+        checked = _meta_json(conn, CHECKED_META)
+        arrivals = _meta_json(conn, ARRIVALS_META)
+        lower = int(checked.get("through") or 0) if checked.get("plan") == plan.fingerprint else 0
+        upper = int(arrivals.get("after") or 0) if arrivals.get("plan") == plan.fingerprint else None
+        query = select(_events.c.id).where(_events.c.id > lower)
+        if upper is not None:
+            query = query.where(_events.c.id <= upper)
+        stale = conn.execute(query.limit(1)).first() is not None
+    return PlanCheckState(stale, checked.get("plan") == plan.fingerprint)
+
+
+def _meta_json(conn: Connection, key: str) -> dict[str, Any]:
+    raw = conn.scalar(select(_meta.c.value).where(_meta.c.key == key))
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _set_meta(conn: Connection, key: str, value: Any) -> None:
+    text = json.dumps(value)
+    if conn.execute(update(_meta).where(_meta.c.key == key).values(value=text)).rowcount == 0:
+        conn.execute(_meta.insert().values(key=key, value=text))
 
 
 #: Events read at a time by :func:`check_stored`.
@@ -545,44 +1069,39 @@ class StoredCheck:
 def check_stored(ws: Workspace, *, progress: Callable[[int, int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> StoredCheck:
     """Check every stored event against the current plan and make the counted violations those
-    found, with first and last seen taken from when the events were received.
+    found, with first and last seen taken from when the events were received, and the latest
+    offending event of each as its example.
 
     Events are read :data:`CHECK_CHUNK` at a time, oldest first, calling ``progress(done, total)``
     after each chunk; ``cancelled()`` is asked as often, and a cancelled check changes nothing.
     The last events, and the replacement of the counts, are done in one write transaction, so that
     an event stored meanwhile is neither lost from the counts nor counted twice. Without a plan
-    nothing is checked and the counts are left alone.
+    nothing is checked and the counts are left alone. The workspace notes that the stored events
+    were checked against this plan (see :func:`plan_check_state`).
     """
     plan = current_plan(ws)
     if not plan:
         return StoredCheck(0, 0)
     with ws._session() as s:
         total = int(s.connection().scalar(select(func.count()).select_from(_events)) or 0)
-    tally: dict[tuple[str, str, str], list[Any]] = {}
-    state = {"after": 0, "done": 0, "violations": 0}
-    query = select(_events.c.id, _events.c.name, _events.c.properties, _events.c.received_at).order_by(_events.c.id)
+    tally = ViolationTally(plan)
+    state = {"after": 0, "done": 0}
+    e = _events.c
+    query = select(e.id, e.name, e.properties, e.received_at, e.source, e.write_key).order_by(e.id)
 
     def scan(conn: Connection, limit: int | None) -> int:
-        rows = conn.execute(query.where(_events.c.id > state["after"]).limit(limit)).all()
-        for event_id, name, properties, received in rows:
-            for violation in plan.check(name, properties):
-                state["violations"] += 1
-                key = (violation.event_name, violation.kind, violation.property)
-                entry = tally.get(key)
-                if entry is None:
-                    tally[key] = [1, properties, received, received]
-                else:
-                    entry[0] += 1
-                    entry[1] = properties
-                    entry[2] = min(entry[2], received)
-                    entry[3] = max(entry[3], received)
-            state["after"] = event_id
+        rows = conn.execute(query.where(e.id > state["after"]).limit(limit)).all()
+        add = tally.add
+        for event_id, name, properties, received, source, write_key in rows:
+            add(name, properties, event_id, source, write_key, received)
+        if rows:
+            state["after"] = rows[-1][0]
         state["done"] += len(rows)
         return len(rows)
 
     while True:
         if cancelled is not None and cancelled():
-            return StoredCheck(state["done"], state["violations"], cancelled=True)
+            return StoredCheck(state["done"], tally.total, cancelled=True)
         with ws._session() as s:
             read = scan(s.connection(), CHECK_CHUNK)
         if progress is not None:
@@ -594,12 +1113,13 @@ def check_stored(ws: Workspace, *, progress: Callable[[int, int], None] | None =
         while scan(conn, CHECK_CHUNK) == CHECK_CHUNK:
             pass
         conn.execute(delete(_violations))
-        rows = _rows(tally)
+        rows = tally.rows(conn, utcnow())
         if rows:
             conn.execute(_violations.insert(), rows)
+        _set_meta(conn, CHECKED_META, {"plan": plan.fingerprint, "through": state["after"]})
     if progress is not None:
         progress(state["done"], state["done"])
-    return StoredCheck(state["done"], state["violations"])
+    return StoredCheck(state["done"], tally.total)
 
 
 def source_counts(ws: Workspace, since: datetime | None = None) -> dict[str, int]:

@@ -41,7 +41,7 @@ def test_violations_plan_check_and_clear(tmp_path, registry, capsys):
     out = capsys.readouterr().out
     assert "order_completed  (declared in 'Shop events')" in out and "  total: number, required" in out
 
-    assert main(["tracking", "clear", "wishlist_added", "--workspace", location]) == 0
+    assert main(["tracking", "clear", "wishlist_added", "--yes", "--workspace", location]) == 0
     assert capsys.readouterr().out.strip() == "forgot 1 counted problem of 'wishlist_added'"
     assert main(["tracking", "check", "--workspace", location, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"events": 3, "violations": 3}
