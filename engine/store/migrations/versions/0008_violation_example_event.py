@@ -26,10 +26,16 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-_violations = sa.table("tracking_violations", sa.column("example", sa.JSON))
+_violations = sa.table("tracking_violations", sa.column("example", sa.JSON), sa.column("example_event_id", sa.BigInteger))
 
 
 def upgrade() -> None:
+    # A workspace whose recorded revision was set back by hand, to run an earlier data migration
+    # (0006) again, has the column already: then only the copies are emptied (there are none).
+    columns = {column["name"] for column in sa.inspect(op.get_bind()).get_columns("tracking_violations")}
+    if "example_event_id" in columns:
+        op.execute(_violations.update().where(_violations.c.example_event_id.is_(None)).values(example={}))
+        return
     with op.batch_alter_table("tracking_violations") as batch:
         batch.add_column(sa.Column("example_event_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
                                    nullable=True))
