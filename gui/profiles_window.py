@@ -40,9 +40,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.channels.kinds import CHANNEL_KINDS
+from engine.errors import CustomerDataInvalid
 from engine.runtime.clock import parse_iso
 from engine.track import profiles
-from engine.track.csv_types import without_currency, year_first_iso, yes_no
+from engine.track.csv_types import without_currency, yes_no
 from engine.track.profiles import (
     MAIN_IDENTIFIER_KINDS,
     CustomerSummary,
@@ -338,14 +339,16 @@ def parse_value(kind: str, text: str) -> Any:
         return number
     if kind == "date":
         # ISO 8601 text stays as written: rewritten, an untouched 2026-11-24T18:30:00Z would be
-        # saved (and then shown) as 2026-11-24T18:30:00+00:00. Other forms (1990年3月4日,
-        # 1990/3/4) are written as ISO 8601 (1990-03-04).
-        if parse_iso(stripped) is None:
-            stripped = year_first_iso(stripped) or stripped
-        if parse_iso(stripped) is None:
+        # saved (and then shown) as 2026-11-24T18:30:00+00:00. Other forms (25.11.1988,
+        # 1990年3月4日, 1990/3/4) are written as ISO 8601 (1990-03-04); 05/11/1988 (day or month
+        # first?) is refused, naming both readings.
+        try:
+            return profiles.date_value(stripped)
+        except CustomerDataInvalid as exc:
+            if "could be" in exc.message:
+                raise CellError(exc.message) from None
             raise CellError(translate("ProfilesWindow", "“%1” is not a date like 2025-03-01 or 2025-03-01T09:30")
-                            .replace("%1", text))
-        return stripped
+                            .replace("%1", text)) from None
     if kind == "boolean":
         folded = stripped.casefold()
         # The words a CSV import reads as yes and no, in every language it knows (是, oui, ja...),
@@ -703,7 +706,7 @@ class MergeDialog(QtWidgets.QDialog):
         intro.setWordWrap(True)
         self.search_box = QtWidgets.QLineEdit(self)
         self.search_box.setObjectName("mergeSearch")
-        self.search_box.setPlaceholderText(self.tr("Search by email, phone, id or any attribute value…"))
+        self.search_box.setPlaceholderText(self.tr("Search by email, phone, id, tag or any attribute value…"))
         self.search_box.setClearButtonEnabled(True)
         self.search_timer = QtCore.QTimer(self)
         self.search_timer.setSingleShot(True)
@@ -1038,7 +1041,7 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         pane = QtWidgets.QWidget(self)
         self.search_box = QtWidgets.QLineEdit(pane)
         self.search_box.setObjectName("customerSearch")
-        self.search_box.setPlaceholderText(self.tr("Search by email, phone, id or any attribute value…"))
+        self.search_box.setPlaceholderText(self.tr("Search by email, phone, id, tag or any attribute value…"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.textChanged.connect(lambda _text: self.search_timer.start())
         self.search_box.returnPressed.connect(self.run_search)
@@ -1697,12 +1700,19 @@ class ProfilesWindow(QtWidgets.QMainWindow):
         self.detail_stack.setCurrentWidget(self.detail_empty)
 
     def _show_segments(self, profile: Profile) -> None:
-        if profile.segments:
-            names = ", ".join(name for _id, name, _since in profile.segments)
-            self.segments_label.setText(self.tr("Member of: %1").replace("%1", names))
+        if profile.matching_now:
+            names = ", ".join(name for _id, name in profile.matching_now)
+            self.segments_label.setText(self.tr("Matches now: %1").replace("%1", names))
         else:
-            self.segments_label.setText(self.tr("Not in any saved segment."))
-        self.segments_label.setToolTip(self.tr("As of the engine's last look at each segment"))
+            self.segments_label.setText(self.tr("Matches no saved segment now."))
+        stored = ", ".join(name for _id, name, _since in profile.segments)
+        tip = self.tr("The saved segments whose rules pick this customer now, as the segment builder counts them.")
+        if [i for i, _n, _s in profile.segments] != [i for i, _n in profile.matching_now]:
+            tip += "\n" + (self.tr("Stored membership, which starts journeys, as of the engine's last look at "
+                                   "each segment: %1").replace("%1", stored) if stored else
+                           self.tr("Stored membership, which starts journeys, as of the engine's last look at "
+                                   "each segment: none yet."))
+        self.segments_label.setToolTip(tip)
         if profile.opt_outs:
             lines = ", ".join(f"{channel_label(kind)} {address}" for kind, address in profile.opt_outs)
             self.opt_outs_label.setText(self.tr("Unsubscribed: %1").replace("%1", lines))

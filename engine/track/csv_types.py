@@ -199,7 +199,7 @@ _SHORTENED_IN = re.compile(r"\n" + _SHORTENED_TEXT + r"(?=\n|\Z)")
 #: An e-mail address whose domain has no dot, in values joined with newlines: it finds some
 #: such value, or one with a line break in it (which the caller then checks value by value).
 _NO_DOT_DOMAIN = re.compile(r"@[^.@\n]*+(?:\n|\Z)")
-_PHONE = re.compile(r"\+?[\d\s().-]{6,24}")
+_PHONE = re.compile(r"\+?[\d\s()./-]{6,24}")
 _TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?\s*([AaPp]\.?[Mm]\.?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
 _DAY_MONTH = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
 #: Year first: 2024/12/31, 2024-12-31 18:30, and the Chinese and Japanese 2024年12月31日 20:01.

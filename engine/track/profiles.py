@@ -289,6 +289,9 @@ class Profile:
     #: When the customer's earliest event happened (``None`` without events): an import brings
     #: events older than the profile itself.
     first_event_at: datetime | None = None
+    #: ``(segment id, name)`` of the saved segments whose rules pick the customer now (what the
+    #: segment builder counts), which may differ from :attr:`segments` until the next refresh.
+    matching_now: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def customer_since(self) -> datetime:
@@ -712,7 +715,8 @@ def profile(ws: Workspace, customer_id: str, events_limit: int = 50) -> Profile:
             .where(_opt_outs.c.customer_id == customer_id).order_by(_opt_outs.c.received_at, _opt_outs.c.id))]
         first = (conn.scalar(select(func.min(_events.c.occurred_at)).where(_events.c.customer_id == customer_id))
                  if events.total else None)
-    return Profile(customer, events, _journey_runs(ws, runs), segments, opt_outs, first)
+        matching = [(m["id"], m["name"]) for m in _segments_matching(conn, ws, customer_id, utcnow())]
+    return Profile(customer, events, _journey_runs(ws, runs), segments, opt_outs, first, matching)
 
 
 # ---------------------------------------------------------------------------------------------

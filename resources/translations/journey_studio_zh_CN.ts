@@ -196,14 +196,15 @@
         <translation>占进入数的 %1%</translation>
     </message>
     <message>
-        <location line="+548"/>
+        <location line="+74"/>
         <source>Unknown node</source>
-        <extracomment>What a node&apos;s numbers mean (:attr:`Metrics.kind`): a step on the way, a goal, or an end. Where the numbers come from (:attr:`Metrics.origin`), as the Run panel&apos;s modes. The colour of the canvas tag saying where the numbers come from. Pills of goals and exits: a share of the journey&apos;s entries is no drop-off, so no heat colour. Of the runs that arrived at the nodes just before (steps only). Of the runs that entered the journey (goals and exits). One line saying where the numbers come from (&quot;Simulated: 3,000 synthetic customers…&quot;). Counts painted on the rows of output ports with no edge: port index → text. Why this node&apos;s channel account cannot deliver (missing, wrong kind, failing), or None. A data source&apos;s live event counts (None: not a source, or not read yet).</extracomment>
+        <extracomment>The setting that names a node of these types, shown as its title while the node has none of its own (or still the one every such node starts with): a tracked event is known by its event name. The tracking plan names a data source so too.</extracomment>
         <translation>未知节点</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+506"/>
         <source>Type &apos;%1&apos; is not installed</source>
+        <extracomment>What a node&apos;s numbers mean (:attr:`Metrics.kind`): a step on the way, a goal, or an end. Where the numbers come from (:attr:`Metrics.origin`), as the Run panel&apos;s modes. The colour of the canvas tag saying where the numbers come from. Pills of goals and exits: a share of the journey&apos;s entries is no drop-off, so no heat colour. Of the runs that arrived at the nodes just before (steps only). Of the runs that entered the journey (goals and exits). One line saying where the numbers come from (&quot;Simulated: 3,000 synthetic customers…&quot;). Counts painted on the rows of output ports with no edge: port index → text. Why this node&apos;s channel account cannot deliver (missing, wrong kind, failing), or None. A data source&apos;s live event counts (None: not a source, or not read yet).</extracomment>
         <translation>类型“%1”未安装</translation>
     </message>
     <message>
@@ -1180,7 +1181,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>ConfigForm</name>
     <message>
         <location filename="../../gui/forms.py" line="+53"/>
-        <location filename="../../gui/profiles_window.py" line="+353"/>
+        <location filename="../../gui/profiles_window.py" line="+356"/>
         <source>Yes</source>
         <extracomment>A key absent from the config, kept absent unless the user fills the field in. Hints (``json_schema_extra={&quot;widget&quot;: ...}``) that turn a text field into an editable picker.</extracomment>
         <translation>是</translation>
@@ -3496,8 +3497,8 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+6"/>
-        <source>Search by email, phone, id or any attribute value…</source>
-        <translation>按邮箱、手机号、ID 或任意属性值搜索…</translation>
+        <source>Search by email, phone, id, tag or any attribute value…</source>
+        <translation>按邮箱、手机号、ID、标签或任意属性值搜索…</translation>
     </message>
     <message>
         <location line="+27"/>
@@ -4063,7 +4064,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-799"/>
+        <location filename="../../gui/profiles_window.py" line="-801"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation>文本</translation>
@@ -4109,12 +4110,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location line="+1583"/>
+        <location line="+1592"/>
         <source>Segment collector</source>
         <translation>Segment 采集器</translation>
     </message>
     <message>
-        <location line="-1417"/>
+        <location line="-1426"/>
         <source>“%1” is not a number</source>
         <translation>“%1”不是数字</translation>
     </message>
@@ -4215,12 +4216,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>“%1”不是有限数值</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>“%1” is not a date like 2025-03-01 or 2025-03-01T09:30</source>
         <translation>“%1”不是有效日期，应写作 2025-03-01 或 2025-03-01T09:30 这样的格式</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>write true or false, not “%1”</source>
         <translation>请填写 true 或 false，而不是“%1”</translation>
     </message>
@@ -4323,17 +4324,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+1114"/>
+        <location line="+1121"/>
         <source>Save changes</source>
         <translation>保存更改</translation>
     </message>
     <message>
-        <location line="-1103"/>
-        <source>Search by email, phone, id or any attribute value…</source>
-        <translation>按邮箱、手机号、ID 或任意属性值搜索…</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="-1104"/>
         <location line="+466"/>
         <source>Load more</source>
         <translation>加载更多</translation>
@@ -4371,12 +4367,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="-64"/>
-        <location line="+819"/>
+        <location line="+826"/>
         <source>Find another profile of the same person and merge the two into one</source>
         <translation>查找同一人的另一个客户档案，并将两者合并为一个</translation>
     </message>
     <message>
-        <location line="-816"/>
+        <location line="-823"/>
         <source>Delete customer…</source>
         <translation>删除客户…</translation>
     </message>
@@ -4397,12 +4393,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+584"/>
+        <location line="+591"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location line="-583"/>
+        <location line="-590"/>
         <source>Journeys</source>
         <translation>旅程</translation>
     </message>
@@ -4433,12 +4429,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+705"/>
+        <location line="+712"/>
         <source>Store the changed attributes, consent and tags (Ctrl+S)</source>
         <translation>保存已更改的属性、授权和标签（Ctrl+S）</translation>
     </message>
     <message>
-        <location line="-687"/>
+        <location line="-694"/>
         <source>Events, look-ups and merges find a customer by their identifiers, while messages go to the attribute. Untick to change the attribute only.</source>
         <translation>事件、查找和合并都通过标识找到客户，而消息发往该属性中的地址。取消勾选则只修改属性。</translation>
     </message>
@@ -4464,13 +4460,13 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+575"/>
+        <location line="+582"/>
         <location line="+23"/>
         <source>Add attribute</source>
         <translation>添加属性</translation>
     </message>
     <message>
-        <location line="-596"/>
+        <location line="-603"/>
         <location line="+49"/>
         <source>Remove</source>
         <translation>移除</translation>
@@ -4481,7 +4477,32 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>移除所选属性</translation>
     </message>
     <message>
-        <location line="+520"/>
+        <location line="+397"/>
+        <source>Matches now: %1</source>
+        <translation>当前符合：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Matches no saved segment now.</source>
+        <translation>当前不符合任何已保存的分群。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The saved segments whose rules pick this customer now, as the segment builder counts them.</source>
+        <translation>当前规则选中此客户的已保存分群，与分群构建器的计数一致。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stored membership, which starts journeys, as of the engine&apos;s last look at each segment: %1</source>
+        <translation>已存储的成员资格（用于启动旅程，以引擎上次检查各分群时为准）：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stored membership, which starts journeys, as of the engine&apos;s last look at each segment: none yet.</source>
+        <translation>已存储的成员资格（用于启动旅程，以引擎上次检查各分群时为准）：尚无。</translation>
+    </message>
+    <message>
+        <location line="+122"/>
         <source>%1
 In this computer&apos;s time zone: %2</source>
         <translation>%1
@@ -4648,17 +4669,22 @@ In this computer&apos;s time zone: %2</source>
         <translation>另一个客户档案</translation>
     </message>
     <message>
-        <location line="-1367"/>
+        <location line="-1374"/>
         <source>Consent per channel</source>
         <translation>各渠道授权</translation>
     </message>
     <message>
-        <location line="-1035"/>
+        <location line="-1037"/>
         <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5), and thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 alone could be a thousand or one, so write 1000 or 1.0.</source>
         <translation>数字可用小数点或小数逗号（99.5 或 99,5），千位分隔符则用另一种符号（1.234,5 或 1,234.5）：单独写 1,000 既可能是一千也可能是一，请写成 1000 或 1.0。</translation>
     </message>
     <message>
-        <location line="+1040"/>
+        <location line="+752"/>
+        <source>Search by email, phone, id, tag or any attribute value…</source>
+        <translation>按邮箱、手机号、ID、标签或任意属性值搜索…</translation>
+    </message>
+    <message>
+        <location line="+290"/>
         <source>Ticked: granted. Empty: refused. Filled square: not recorded. Click to grant or refuse; right-click for “not recorded”.</source>
         <translation>打勾：已授权。空白：已拒绝。实心方块：未记录。点击可授权或拒绝；右键点击可标为“未记录”。</translation>
     </message>
@@ -4674,12 +4700,12 @@ In this computer&apos;s time zone: %2</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+576"/>
+        <location line="+583"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>
     <message>
-        <location line="-573"/>
+        <location line="-580"/>
         <source>Remove the selected tags</source>
         <translation>移除所选标签</translation>
     </message>
@@ -4864,28 +4890,13 @@ Customers appear here as soon as their first event or profile arrives.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+542"/>
+        <location line="+549"/>
         <location line="+296"/>
         <source>Select a customer to see their profile.</source>
         <translation>请选择一位客户以查看其客户档案。</translation>
     </message>
     <message>
-        <location line="-830"/>
-        <source>Member of: %1</source>
-        <translation>所属分群：%1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Not in any saved segment.</source>
-        <translation>不属于任何已保存的分群。</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>As of the engine&apos;s last look at each segment</source>
-        <translation>以引擎最近一次检查各分群时的结果为准</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="-824"/>
         <source>Unsubscribed: %1</source>
         <translation>已退订：%1</translation>
     </message>
@@ -5047,12 +5058,12 @@ Customers appear here as soon as their first event or profile arrives.</source>
         <translation>1 个事件</translation>
     </message>
     <message>
-        <location line="-1207"/>
+        <location line="-1214"/>
         <source>Double-click a cell to change it. Numbers: 99.5 or 99,5.</source>
         <translation>双击单元格即可修改。数字写法：99.5 或 99,5。</translation>
     </message>
     <message>
-        <location line="+822"/>
+        <location line="+829"/>
         <source>%1; %2</source>
         <translation>%1；%2</translation>
     </message>
@@ -7640,8 +7651,9 @@ First seen %2</source>
         <location filename="../../nodes/analyze.py" line="+4"/>
         <location line="+10"/>
         <location filename="../../nodes/common.py" line="+142"/>
-        <location filename="../../nodes/track.py" line="+38"/>
+        <location filename="../../nodes/track.py" line="+59"/>
         <source>Property</source>
+        <extracomment>One level of a property name: letters of any script, digits, ``_`` and ``-``, optionally after a ``$`` (the Sensors SDKs&apos; preset properties: ``$app_version``, ``$os``). The first level does not start with a digit or ``-``. A dot separates the levels of a nested value (``shipping.city``). The name of an event property as SDKs send it: ``order_id``, ``$app_version``, ``product-id``, ``产品``, ``shipping.city`` (see :data:`PROPERTY_NAME_RULE`).</extracomment>
         <translation>属性</translation>
     </message>
     <message>
@@ -7685,7 +7697,7 @@ First seen %2</source>
         <location filename="../../nodes/optimize.py" line="+82"/>
         <location filename="../../nodes/orchestrate.py" line="+634"/>
         <location filename="../../nodes/track.py" line="+2"/>
-        <location line="+106"/>
+        <location line="+111"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -8436,7 +8448,7 @@ First seen %2</source>
     <message>
         <location line="-147"/>
         <location filename="../../nodes/orchestrate.py" line="+1"/>
-        <location filename="../../nodes/track.py" line="-25"/>
+        <location filename="../../nodes/track.py" line="-50"/>
         <source>Date and time</source>
         <translation>日期和时间</translation>
     </message>
@@ -9149,7 +9161,7 @@ First seen %2</source>
     </message>
     <message>
         <location line="+110"/>
-        <location filename="../../nodes/track.py" line="+8"/>
+        <location filename="../../nodes/track.py" line="+33"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -9203,7 +9215,12 @@ First seen %2</source>
         <translation>发送此事件的数据源名称；留空表示任意数据源。</translation>
     </message>
     <message>
-        <location filename="../../nodes/track.py" line="+22"/>
+        <location filename="../../nodes/track.py" line="-27"/>
+        <source>As the source sends it: letters (any language), digits, _ and -, optionally starting with $; a dot separates the levels of a nested value (shipping.city).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>Tracked event</source>
         <translation>埋点事件</translation>
     </message>
@@ -9306,8 +9323,9 @@ First seen %2</source>
 <context>
     <name>panel</name>
     <message>
-        <location filename="../../gui/screenshot.py" line="+115"/>
+        <location filename="../../gui/screenshot.py" line="+158"/>
         <source>Simulating… day %1 of %2</source>
+        <extracomment>What the offscreen platform says when a window asks for what only a screen&apos;s window system does: known, harmless, and printed dozens of times per run.</extracomment>
         <translation>正在模拟… 第 %1 天，共 %2 天</translation>
     </message>
 </context>

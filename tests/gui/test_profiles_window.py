@@ -338,6 +338,11 @@ def test_dates_stored_as_text_read_as_dates_and_stay_text():
     assert parse_value("date", " 2025-03-01 ") == "2025-03-01"  # kept as the text it was
     with pytest.raises(CellError, match="not a date"):
         parse_value("date", "next Tuesday")
+    # Dates as people type them: day first with dots, year first, a day above 12 first.
+    assert [parse_value("date", v) for v in ("25.11.1988", "1990年3月4日", "25/11/1988")] == [
+        "1988-11-25", "1990-03-04", "1988-11-25"]
+    with pytest.raises(CellError, match="could be 5 November 1988 or May 11, 1988"):
+        parse_value("date", "05/11/1988")
 
 
 def test_values_typed_as_a_chinese_or_french_shop_writes_them_are_read():
