@@ -16,13 +16,15 @@ def usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def open_workspace(args: argparse.Namespace, *, write: bool) -> Any:
-    """The workspace the command names (never created here); read-only unless ``write``, so that
-    reading works while the app or ``journey-studio run`` holds it."""
+def open_workspace(args: argparse.Namespace, *, write: bool, create: bool = False) -> Any:
+    """The workspace the command names; read-only unless ``write``, so that reading works while the
+    app or ``journey-studio run`` holds it. Made if there is none only with ``create`` (and
+    ``write``): for a command that stores something of its own, as the imports and ``collect`` do;
+    a command that reads, or changes what is there, stops at a missing workspace."""
     from engine.cli import workspace_location
     from engine.store.workspace import Workspace
 
-    return Workspace.open(workspace_location(args), create=False, read_only=not write)
+    return Workspace.open(workspace_location(args), create=create and write, read_only=not write)
 
 
 def out(text: str = "") -> None:

@@ -407,7 +407,7 @@ def _resolve(ws: Any, text: str) -> str:
 
 def cmd_phones(args: argparse.Namespace) -> int:
     from engine.identifiers import COUNTRY_EXAMPLES, PhoneCountryError, check_phone_country, phone_country_of
-    from engine.track.phone_rewrite import PhoneRewriteStopped, plan_phones, rewrite_phones
+    from engine.track.phone_rewrite import PhoneRewriteStopped, local_phone_count, plan_phones, rewrite_phones
 
     chosen = None
     if args.country is not None:
@@ -424,6 +424,17 @@ def cmd_phones(args: argparse.Namespace) -> int:
         except PhoneCountryError:
             remembered = None
         country = chosen or remembered
+        if country is None and local_phone_count(ws) == 0:
+            # Every number has its country code: no country is needed to say there is nothing to do.
+            if args.json:
+                _out(_json({"action": "report", "country": None,
+                            "counts": {"without_country_code": 0, "to_e164": 0, "in_place": 0, "merges": 0,
+                                       "merges_refused": 0, "already_held": 0, "not_valid": 0},
+                            "nothing_to_do": True, "command": None, "in_place": [], "merges": [],
+                            "already_held": [], "not_valid": []}))
+            else:
+                _out("no phone numbers are stored without a country code: nothing to do")
+            return 0
         if country is None:
             raise JourneyStudioError(
                 "the workspace has no phone country, so nothing says which country the numbers stored without a "

@@ -563,7 +563,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     from engine.track.segments import SegmentStore
 
     rules = read_rules_file(args.rules)  # before the workspace is opened: a bad file changes nothing
-    with _open(args, write=True) as ws:
+    with _open(args, write=True, create=True) as ws:  # made if need be, as 'import customers' does
         store = SegmentStore(ws)
         try:
             info = store.create(args.name, rules, description=args.description)
