@@ -548,17 +548,19 @@ def load(path: str | Path) -> Journey:
 def save(journey: Journey, path: str | Path) -> None:
     """Write atomically: a crash mid-save never leaves a truncated file behind."""
     import os
-    import tempfile
+
+    from engine.files import new_file_beside, replace_file
 
     path = Path(path)
     text = dumps(journey)
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=str(path.parent or Path(".")))
+    # Created as any file is (a journey file is shared through git), not readable by its owner alone.
+    tmp = new_file_beside(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace_file(tmp, path)
     except BaseException:
         try:
             os.unlink(tmp)

@@ -24,10 +24,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import secrets
-import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from engine.errors import JourneyStudioError
+from engine.files import new_file_beside, replace_file
 from engine.xlsx import MAX_CELL_CHARACTERS, MAX_ROWS, XlsxWriter
 
 #: Customers fetched (with their identifiers and attributes) per query while exporting.
@@ -159,43 +157,6 @@ def _rows(spool: IO[str], kinds: list[str], keys: list[str], tagged: bool,
                *(value(row["attributes"].get(k)) for k in keys)]
 
 
-def _short(name: str, limit: int = 100) -> str:
-    """``name`` cut to ``limit`` bytes in UTF-8 (between characters), so that the temporary file
-    named after a long target name still fits the file system's 255 bytes."""
-    return name.encode("utf-8", "surrogateescape")[:limit].decode("utf-8", "ignore")
-
-
-def new_file_beside(target: Path, *, suffix: str = ".tmp") -> str:
-    """A new, empty file in ``target``'s folder, named after it (``.members.csv.1f2e3d4c.tmp``), to be
-    written and then renamed over ``target`` (:func:`replace_file`). It is created as any file is,
-    with read and write for everyone less the umask (``tempfile.mkstemp`` would make it readable by
-    its owner alone, and the finished export with it). :class:`OSError` when the folder cannot
-    take it."""
-    folder = target.parent if str(target.parent) else Path(".")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
-    for _attempt in range(100):
-        path = folder / f".{_short(target.name)}.{secrets.token_hex(4)}{suffix}"
-        try:
-            os.close(os.open(path, flags, 0o666))
-        except FileExistsError:
-            continue
-        return str(path)
-    raise FileExistsError(f"no free temporary name beside {target}")
-
-
-def replace_file(temp: str, target: Path) -> None:
-    """Rename the finished ``temp`` over ``target``; a ``target`` that is there keeps its
-    permissions, as writing into it would have kept them."""
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        pass  # no such file yet: the new one keeps the mode it was created with
-    else:
-        try:
-            os.chmod(temp, mode)
-        except OSError:
-            pass  # a file system without permissions (FAT on a USB stick)
-    os.replace(temp, target)
 
 
 def write_members(target: Path, customers: Iterable[Any], *, sheet: str = "Customers",

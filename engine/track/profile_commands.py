@@ -270,7 +270,7 @@ def _write_file(target: Path, text: str) -> None:
     """Write ``text`` whole or not at all: a temporary file in the same folder, then a rename. The
     file gets the permissions any file gets (those of the file it replaces, if there is one), as a
     segment's member export does."""
-    from engine.track.member_export import new_file_beside, replace_file
+    from engine.files import new_file_beside, replace_file
 
     try:
         temp = new_file_beside(target, suffix="")
