@@ -7088,7 +7088,7 @@ First seen %2</source>
 <context>
     <name>nodes</name>
     <message>
-        <location filename="../../gui/form_strings.py" line="+102"/>
+        <location filename="../../gui/form_strings.py" line="+103"/>
         <location filename="../../nodes/analyze.py" line="+31"/>
         <location line="+125"/>
         <location filename="../../nodes/orchestrate.py" line="+54"/>
@@ -7119,7 +7119,7 @@ First seen %2</source>
         <translation>按客户计数（而非事件）</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-54"/>
         <source>Ads</source>
         <translation>广告</translation>
     </message>
@@ -7154,7 +7154,7 @@ First seen %2</source>
         <translation>已归档</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>At most</source>
         <translation>至多</translation>
     </message>
@@ -7657,14 +7657,14 @@ First seen %2</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location line="-200"/>
+        <location line="-201"/>
         <location filename="../../nodes/analyze.py" line="-9"/>
         <location line="+10"/>
         <source>A number property, e.g. total.</source>
         <translation>数值型属性，例如 total。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <location filename="../../nodes/analyze.py" line="-5"/>
         <source>Average of a property</source>
         <translation>属性平均值</translation>
@@ -7708,13 +7708,13 @@ First seen %2</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location line="-145"/>
         <location filename="../../nodes/analyze.py" line="+1"/>
         <source>A channel metric (opens, clicks) or a business metric (orders, revenue).</source>
         <translation>渠道指标（打开、点击）或业务指标（订单、收入）。</translation>
     </message>
     <message>
-        <location line="+217"/>
+        <location line="+218"/>
         <location filename="../../nodes/analyze.py" line="+2"/>
         <source>Reporting window (days)</source>
         <translation>统计周期（天）</translation>
@@ -7800,7 +7800,7 @@ First seen %2</source>
         <translation>转化窗口（天）</translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-46"/>
         <location filename="../../nodes/analyze.py" line="+1"/>
         <source>All steps must happen within this time of the first.</source>
         <translation>所有步骤须在第一步之后的此时限内完成。</translation>
@@ -7816,7 +7816,7 @@ First seen %2</source>
         <translation>在转化窗口内按顺序从一个步骤进入下一个步骤的客户数。</translation>
     </message>
     <message>
-        <location filename="../../gui/form_strings.py" line="+71"/>
+        <location filename="../../gui/form_strings.py" line="+72"/>
         <location filename="../../nodes/common.py" line="-154"/>
         <source>Email</source>
         <extracomment>Longest summary shown on a node; longer ones end in an ellipsis. An event name as sent by the source (``order_completed``, ``Order Completed``). A customer attribute or event property: letters, digits, ``_`` and ``.`` for nested keys. A tag on a customer profile. ``HH:MM`` on a 24-hour clock. ``#RRGGBB``. A port name chosen by the user (paths, variants): lower case, digits and ``_``. A value compared with or written to an attribute. Exact JSON types are kept (``true`` stays a bool).</extracomment>
@@ -7922,13 +7922,13 @@ First seen %2</source>
         <translation>属性筛选</translation>
     </message>
     <message>
-        <location line="-191"/>
+        <location line="-192"/>
         <location filename="../../nodes/common.py" line="+2"/>
         <source>All filters must match for the event to count.</source>
         <translation>事件须符合所有筛选条件才会计入。</translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+140"/>
         <location filename="../../nodes/common.py" line="+7"/>
         <source>Match</source>
         <translation>符合方式</translation>
@@ -7946,14 +7946,14 @@ First seen %2</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-66"/>
         <location filename="../../nodes/common.py" line="+2"/>
         <location filename="../../nodes/orchestrate.py" line="-180"/>
         <source>Amount</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="+266"/>
+        <location line="+267"/>
         <location filename="../../nodes/common.py" line="+1"/>
         <location filename="../../nodes/orchestrate.py" line="-295"/>
         <location line="+296"/>
@@ -8272,13 +8272,13 @@ First seen %2</source>
         <translation>多臂老虎机（向最优变体倾斜流量）</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-26"/>
         <location filename="../../nodes/optimize.py" line="+3"/>
         <source>Algorithm</source>
         <translation>算法</translation>
     </message>
     <message>
-        <location line="+253"/>
+        <location line="+254"/>
         <location filename="../../nodes/optimize.py" line="+1"/>
         <source>Thompson sampling.</source>
         <translation>汤普森采样。</translation>
@@ -8325,13 +8325,13 @@ First seen %2</source>
         <translation>目标筛选</translation>
     </message>
     <message>
-        <location line="-124"/>
+        <location line="-125"/>
         <location filename="../../nodes/optimize.py" line="+3"/>
         <source>A conversion counts if it happens this soon after a customer is assigned.</source>
         <translation>客户被分配变体后在此时限内发生的转化才会计入。</translation>
     </message>
     <message>
-        <location line="+246"/>
+        <location line="+247"/>
         <location filename="../../nodes/optimize.py" line="+4"/>
         <source>Stopping rule</source>
         <translation>停止规则</translation>
@@ -8398,13 +8398,13 @@ First seen %2</source>
         <translation>分群</translation>
     </message>
     <message>
-        <location line="-217"/>
+        <location line="-218"/>
         <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>A saved segment of the workspace.</source>
         <translation>工作区中已保存的分群。</translation>
     </message>
     <message>
-        <location line="+300"/>
+        <location line="+301"/>
         <location filename="../../nodes/orchestrate.py" line="+14"/>
         <source>When an event happens</source>
         <translation>事件发生时</translation>
@@ -8504,13 +8504,13 @@ First seen %2</source>
         <translation>日期属性</translation>
     </message>
     <message>
-        <location line="-67"/>
+        <location line="-68"/>
         <location filename="../../nodes/orchestrate.py" line="-302"/>
         <source>A profile attribute holding a date, e.g. birthday.</source>
         <translation>存有日期的客户档案属性，例如 birthday。</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+71"/>
         <location filename="../../nodes/orchestrate.py" line="+3"/>
         <location line="+303"/>
         <source>Days before (−) or after (+)</source>
@@ -8555,13 +8555,13 @@ First seen %2</source>
         <translation>重复进入</translation>
     </message>
     <message>
-        <location line="-210"/>
+        <location line="-211"/>
         <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>&apos;inherit&apos; follows the journey settings; the others override them for this entry.</source>
         <translation>“继承”沿用旅程设置；其他选项会为此入口覆盖旅程设置。</translation>
     </message>
     <message>
-        <location line="+297"/>
+        <location line="+298"/>
         <location filename="../../nodes/orchestrate.py" line="+3"/>
         <source>Wait before re-entry (days)</source>
         <translation>重新进入前等待（天）</translation>
@@ -8784,25 +8784,25 @@ First seen %2</source>
         <translation>星期</translation>
     </message>
     <message>
-        <location line="-158"/>
+        <location line="-159"/>
         <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Allowed weekdays; empty for any day.</source>
         <translation>允许的星期几；留空表示任意一天。</translation>
     </message>
     <message>
-        <location line="+271"/>
+        <location line="+272"/>
         <location filename="../../nodes/orchestrate.py" line="+12"/>
         <source>Until a date of the customer</source>
         <translation>直到客户的某个日期</translation>
     </message>
     <message>
-        <location line="-282"/>
+        <location line="-283"/>
         <location filename="../../nodes/orchestrate.py" line="+4"/>
         <source>A profile attribute holding a date, e.g. renewal_date.</source>
         <translation>存有日期的客户档案属性，例如 renewal_date。</translation>
     </message>
     <message>
-        <location line="+284"/>
+        <location line="+285"/>
         <location filename="../../nodes/orchestrate.py" line="+9"/>
         <source>Until an event (with a time limit)</source>
         <translation>直到发生某事件（有时限）</translation>
@@ -8949,13 +8949,13 @@ First seen %2</source>
         <translation>清除属性</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-43"/>
         <location filename="../../nodes/orchestrate.py" line="+7"/>
         <source>Add tag</source>
         <translation>添加标签</translation>
     </message>
     <message>
-        <location line="+247"/>
+        <location line="+248"/>
         <location filename="../../nodes/orchestrate.py" line="+3"/>
         <location line="+7"/>
         <source>Tag</source>
@@ -8974,7 +8974,7 @@ First seen %2</source>
         <translation>更改</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-23"/>
         <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>Applied in order.</source>
         <translation>按顺序执行。</translation>
@@ -8990,7 +8990,7 @@ First seen %2</source>
         <translation>设置或清除客户档案属性，添加或移除标签。</translation>
     </message>
     <message>
-        <location filename="../../gui/form_strings.py" line="+205"/>
+        <location filename="../../gui/form_strings.py" line="+206"/>
         <location filename="../../nodes/orchestrate.py" line="+16"/>
         <source>Send through</source>
         <translation>发送渠道</translation>
@@ -9041,13 +9041,13 @@ First seen %2</source>
         <translation>一次转化：发生此事件的客户计为已转化。到达此步骤的客户沿“下一步”继续。</translation>
     </message>
     <message>
-        <location filename="../../gui/form_strings.py" line="-117"/>
+        <location filename="../../gui/form_strings.py" line="-118"/>
         <location filename="../../nodes/orchestrate.py" line="+18"/>
         <source>A step of this journey</source>
         <translation>本旅程的某个步骤</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+115"/>
         <location filename="../../nodes/orchestrate.py" line="+2"/>
         <location line="+7"/>
         <location line="+16"/>
@@ -9055,13 +9055,13 @@ First seen %2</source>
         <translation>跳转到</translation>
     </message>
     <message>
-        <location line="-102"/>
+        <location line="-103"/>
         <location filename="../../nodes/orchestrate.py" line="-18"/>
         <source>Another journey</source>
         <translation>另一个旅程</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+123"/>
         <location filename="../../nodes/orchestrate.py" line="+4"/>
         <source>Journey</source>
         <translation>旅程</translation>
@@ -9085,7 +9085,7 @@ First seen %2</source>
         <translation>最多（每位客户的次数）</translation>
     </message>
     <message>
-        <location line="-17"/>
+        <location line="-18"/>
         <location filename="../../nodes/orchestrate.py" line="+1"/>
         <source>After this many jumps a customer takes &apos;Loop limit reached&apos; instead, so a loop always ends.</source>
         <translation>跳转达到此次数后，客户改走“达到循环上限”，确保循环总会结束。</translation>
@@ -9106,7 +9106,7 @@ First seen %2</source>
         <translation>在本旅程的另一个步骤继续，或将客户移至另一个旅程，并限制重复次数。</translation>
     </message>
     <message>
-        <location filename="../../gui/form_strings.py" line="+201"/>
+        <location filename="../../gui/form_strings.py" line="+202"/>
         <location filename="../../nodes/orchestrate.py" line="+16"/>
         <source>Reason</source>
         <translation>原因</translation>
@@ -9215,12 +9215,13 @@ First seen %2</source>
         <translation>发送此事件的数据源名称；留空表示任意数据源。</translation>
     </message>
     <message>
+        <location line="-143"/>
         <location filename="../../nodes/track.py" line="-27"/>
         <source>As the source sends it: letters (any language), digits, _ and -, optionally starting with $; a dot separates the levels of a nested value (shipping.city).</source>
-        <translation type="unfinished"></translation>
+        <translation>按数据源发送的原样：字母（任何语言）、数字、_ 和 -，可以以 $ 开头；点号分隔嵌套值的层级（shipping.city）。</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location filename="../../nodes/track.py" line="+49"/>
         <source>Tracked event</source>
         <translation>埋点事件</translation>
     </message>
@@ -9230,7 +9231,7 @@ First seen %2</source>
         <translation>埋点方案中的一项：事件名称及其携带的属性。收到的事件会据此校验。</translation>
     </message>
     <message>
-        <location filename="../../gui/form_strings.py" line="-124"/>
+        <location filename="../../gui/form_strings.py" line="+19"/>
         <location filename="../../nodes/track.py" line="+23"/>
         <source>CSV file</source>
         <translation>CSV 文件</translation>
