@@ -58,7 +58,12 @@ PropertyName = Annotated[str, StringConstraints(strip_whitespace=True, min_lengt
 class EventProperty(ConfigBase):
     model_config = ConfigDict(title=QT_TRANSLATE_NOOP("nodes", "Property"))
 
-    name: PropertyName = Field(title=QT_TRANSLATE_NOOP("nodes", "Name"))
+    name: PropertyName = Field(title=QT_TRANSLATE_NOOP("nodes", "Name"),
+                               description=QT_TRANSLATE_NOOP("nodes", "As the source sends it: letters (any "
+                                                                      "language), digits, _ and -, optionally "
+                                                                      "starting with $; a dot separates the "
+                                                                      "levels of a nested value "
+                                                                      "(shipping.city)."))
     type: PropertyType = Field("string", title=QT_TRANSLATE_NOOP("nodes", "Type"),
                                description=QT_TRANSLATE_NOOP("nodes", "List: an array, such as a cart's "
                                                                       "items. Object: nested values, such "
