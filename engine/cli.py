@@ -459,13 +459,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             else:
                 _say(_no_live_journey(ws, once=args.once, collecting=args.collect))
             if args.collect:
+                from engine.track.collect_commands import remember_address, start_collector
                 from engine.track.collector import Collector
-                from engine.track.collector_keys import ensure_key
 
-                made = ensure_key(ws)
                 collector = Collector(ws, args.collect_host, args.collect_port, on_events=lambda _: wake.set())
-                collector.start()
-                from engine.track.collect_commands import remember_address
+                made = start_collector(ws, collector)  # the first key once it listens: shown below
 
                 remember_address(ws, collector)
                 _say(f"Collecting events at {collector.url}"

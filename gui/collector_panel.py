@@ -577,10 +577,12 @@ class CollectorPanel(QtWidgets.QWidget):
         made_key: list[str | None] = [None]
 
         def launch() -> tuple[Collector, str | None]:
-            made = made_key[0] = collector_keys.ensure_key(ws)
+            from engine.track.collect_commands import start_collector
+
             collector = Collector(ws, host, port, on_events=on_events)
             try:
-                collector.start()
+                # The workspace's first write key is made once the collector listens.
+                made = made_key[0] = start_collector(ws, collector)
             except CollectorError:
                 # Whether another program holds the port decides what the window advises.
                 taken[0] = port_taken(host, port)

@@ -911,10 +911,21 @@ class MainWindow(QtWidgets.QMainWindow):
             unopenable = self._unopenable_channel_issues()
         segments = self._segment_issues()
         keys = self._write_key_issues()
+        plan = self._tracking_plan_issues()
         if self.canvas is not None:
-            self.canvas.set_extra_issues(segments + keys + unopenable)
-        self.validation.set_issues(self._journey_issues + segments + keys + accounts + unopenable,
+            self.canvas.set_extra_issues(segments + keys + plan + unopenable)
+        self.validation.set_issues(self._journey_issues + segments + keys + plan + accounts + unopenable,
                                    self.editor.journey)
+
+    def _tracking_plan_issues(self) -> list[Issue]:
+        """Warnings for the open journey's tracked events whose declaration conflicts with another
+        of the same event (in this journey or another saved one), or names a source that is none,
+        as the workspace's saved journeys declare them."""
+        if self._picker_choices is None or self.editor is None or self._picker_choices.plan is None:
+            return []
+        from engine.track.tracking_plan import conflict_issues
+
+        return conflict_issues(self.editor.journey, self._picker_choices.plan)
 
     def _unopenable_channel_issues(self) -> list[Issue]:
         """A warning for each node that sends through an account which exists but cannot be opened

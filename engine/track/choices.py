@@ -70,6 +70,9 @@ class PickerChoices:
     deleted_segments: dict[str, str] = field(default_factory=dict)
     #: What could not be read, one sentence each.
     problems: list[str] = field(default_factory=list)
+    #: The workspace's tracking plan (None when it could not be read), for the conflicts between
+    #: declarations of one event that the Problems panel lists.
+    plan: TrackingPlan | None = None
 
 
 def picker_choices(ws: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE) -> PickerChoices:
@@ -82,8 +85,10 @@ def picker_choices(ws: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE) -> 
     except JourneyStudioError as exc:
         problems.append(str(exc))
     declared: set[str] = set()
+    plan: TrackingPlan | None = None
     try:
-        declared = set(TrackingPlan.from_workspace(ws).events)
+        plan = TrackingPlan.from_workspace(ws)
+        declared = set(plan.events)
     except JourneyStudioError as exc:
         problems.append(str(exc))
     received: set[str] = set()
@@ -102,7 +107,7 @@ def picker_choices(ws: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE) -> 
     events = [EventChoice(name, name in declared, name in received) for name in declared | received]
     return PickerChoices(sorted(segments, key=lambda c: (fold(c.name), c.name)),
                          sorted(events, key=lambda c: (fold(c.name), c.name)),
-                         sorted(keys, key=lambda n: (fold(n), n)), deleted, problems)
+                         sorted(keys, key=lambda n: (fold(n), n)), deleted, problems, plan)
 
 
 def unknown_write_key_issues(journey: Journey, known: Collection[str]) -> list[Issue]:

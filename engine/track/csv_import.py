@@ -2380,7 +2380,7 @@ class _EventImport(_Import):
             # Checked against the tracking plan in the same transaction as the events it counts.
             result.plan_violations += check_and_record(
                 self.ws, zip(names, map(json.loads, properties), strict=True), plan=self.tracking_plan,
-                conn=writer.conn)
+                conn=writer.conn, source=self.source)
 
     def _resolve_single(self, writer: _Writer, kind: str, values: list[str]) -> list[str]:
         owner = self.owner[kind]

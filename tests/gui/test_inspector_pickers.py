@@ -432,3 +432,23 @@ def test_a_new_name_that_begins_an_existing_one_is_kept_as_typed(qtbot):
     qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Tab)
     assert combo.currentText() == "Order"
     assert seen[-1]["event"] == "Order"  # not completed to the longer name already received
+
+
+def test_declarations_of_one_event_that_disagree_are_warnings_in_problems(qtbot, ws):
+    registry = default_registry()
+
+    def declared(*props):
+        return make_node(registry, "track.event", 0, 0, title="Purchase", config={
+            "event_name": "Purchase", "description": "", "source": "",
+            "properties": [{"name": n, "type": t, "required": True, "description": ""} for n, t in props]})
+
+    app = declared(("order_id", "string"), ("total", "number"))
+    ws.create_journey(Journey(name="App plan", nodes=[app]))
+    web = declared(("total", "string"))
+    info = ws.create_journey(Journey(name="Web plan", nodes=[web]))
+    with journey_window(qtbot, ws, info.id) as win:
+        qtbot.waitUntil(lambda: any(i.code.startswith("tracking_plan_") for i in win.validation.issues()),
+                        timeout=10_000)
+        listed = [i for i in win.validation.issues() if i.code.startswith("tracking_plan_")]
+        assert {(i.severity, i.node_id) for i in listed} == {("warning", web.id)}
+        assert "total" in listed[0].message

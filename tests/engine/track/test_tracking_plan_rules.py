@@ -484,3 +484,17 @@ def test_tracking_clear_asks_as_segments_delete_does(tmp_path, registry, capsys,
     assert capsys.readouterr().out == "forgot 1 counted problem\n"
     assert main(["tracking", "clear", "--yes", "--workspace", location]) == 0
     assert capsys.readouterr().out == "nothing to forget: no problems are counted\n"
+
+
+def test_a_declaration_scoped_to_a_csv_file_applies_to_its_imports_only(ws, registry, tmp_path):
+    from engine.track.csv_import import ImportOptions, import_events
+
+    ws.create_journey(Journey(name="Shop plan", nodes=[
+        _event_node(registry, "order_completed", ("order_id", "string", True), source="csv:shop_orders.csv")]))
+    for n, name in enumerate(("shop_orders.csv", "other.csv")):
+        (tmp_path / name).write_text(f"email,time,total\na{n}@example.com,2026-11-01 10:00,12\n", encoding="utf-8")
+    other = import_events(ws, tmp_path / "other.csv", ImportOptions(event_name="order_completed", time_zone="UTC"))
+    assert other.plan_violations == 0
+    shop = import_events(ws, tmp_path / "shop_orders.csv",
+                         ImportOptions(event_name="order_completed", time_zone="UTC"))
+    assert shop.plan_violations == 1
