@@ -31,7 +31,7 @@ from gui.editor import Editor
 from gui.inspector import Inspector
 from gui.journey_browser import JourneyBrowser
 from gui.palette import Palette
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, fill
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, fill, key_sequences
 from gui.run_panel import RunPanel
 from gui.start_page import StartPage
 from gui.tracking_panel import SourceCountsFeed, TrackingPanel
@@ -42,19 +42,6 @@ AUTOSAVE_MS = 15_000
 CHOICES_SETTLE_MS = 5_000
 #: Opening a journey never zooms out further than this, so node text stays readable.
 READABLE_ZOOM = 0.6
-
-
-def key_sequences(*keys: QtGui.QKeySequence | QtGui.QKeySequence.StandardKey) -> list[QtGui.QKeySequence]:
-    """The shortcuts of an action, each once: a standard key stands for every binding the platform
-    gives it (``QKeySequence(StandardKey)`` keeps only the first, which an explicit alternative such
-    as Ctrl+Y may repeat: Qt then calls the key ambiguous and neither binding works)."""
-    found: list[QtGui.QKeySequence] = []
-    for key in keys:
-        for sequence in (QtGui.QKeySequence.keyBindings(key) if isinstance(key, QtGui.QKeySequence.StandardKey)
-                         else [QtGui.QKeySequence(key)]):
-            if not sequence.isEmpty() and sequence not in found:
-                found.append(sequence)
-    return found
 
 
 class MainWindow(QtWidgets.QMainWindow):

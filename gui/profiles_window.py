@@ -69,7 +69,7 @@ from gui.profile_saving import (
     locate,
     store,
 )
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, short_date_time, translate
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, key_sequences, short_date_time, translate
 from gui.tracking_panel import source_label as stored_source_label
 
 if TYPE_CHECKING:
@@ -169,20 +169,6 @@ def channel_label(kind: str) -> str:
         "webhook": translate("ProfilesWindow", "Webhook"),
         "chat": translate("ProfilesWindow", "Chat"),
     }.get(kind, kind)
-
-
-def key_sequences(*keys: QtGui.QKeySequence | QtGui.QKeySequence.StandardKey) -> list[QtGui.QKeySequence]:
-    """The shortcuts of an action, each once: a standard key stands for every binding the platform
-    gives it (``QKeySequence(StandardKey)`` keeps only the first, which an explicit alternative such
-    as Ctrl+Y may repeat: Qt then calls the key ambiguous and neither binding works). The main
-    window has the same helper; it does not import this module until the window is opened."""
-    found: list[QtGui.QKeySequence] = []
-    for key in keys:
-        for sequence in (QtGui.QKeySequence.keyBindings(key) if isinstance(key, QtGui.QKeySequence.StandardKey)
-                         else [QtGui.QKeySequence(key)]):
-            if not sequence.isEmpty() and sequence not in found:
-                found.append(sequence)
-    return found
 
 
 def value_type(value: Any) -> str:
@@ -647,7 +633,6 @@ def run_status_text(run: profiles.JourneyRun) -> str:
 def mode_text(mode: str) -> str:
     return {"live": translate("ProfilesWindow", "Live"), "test": translate("ProfilesWindow", "Test"),
             "simulation": translate("ProfilesWindow", "Simulation")}.get(mode, mode)
-
 
 
 # ---------------------------------------------------------------------------------------------

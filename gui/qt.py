@@ -56,3 +56,16 @@ def short_date_time(moment: QtCore.QDateTime) -> str:
     if locale.language() == QtCore.QLocale.Language.Korean:
         return locale.toString(moment, "yyyy년 M월 d일 HH:mm")
     return locale.toString(moment, "yyyy年M月d日 HH:mm" if east else "d MMM yyyy HH:mm")
+
+
+def key_sequences(*keys: QtGui.QKeySequence | QtGui.QKeySequence.StandardKey) -> list[QtGui.QKeySequence]:
+    """The shortcuts of an action, each once: a standard key stands for every binding the platform
+    gives it (``QKeySequence(StandardKey)`` keeps only the first, which an explicit alternative such
+    as Ctrl+Y may repeat: Qt then calls the key ambiguous and neither binding works)."""
+    found: list[QtGui.QKeySequence] = []
+    for key in keys:
+        for sequence in (QtGui.QKeySequence.keyBindings(key) if isinstance(key, QtGui.QKeySequence.StandardKey)
+                         else [QtGui.QKeySequence(key)]):
+            if not sequence.isEmpty() and sequence not in found:
+                found.append(sequence)
+    return found

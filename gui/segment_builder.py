@@ -59,8 +59,8 @@ from engine.track.segments import (
 )
 from gui.background import Background
 from gui.dialogs import ask_save_discard_cancel
-from gui.profiles_window import channel_label, key_sequences, secondary_identifier, value_text
-from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, translate
+from gui.profiles_window import channel_label, secondary_identifier, value_text
+from gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal, fill, key_sequences, translate
 
 #: The rules stop changing for this long before the count is recomputed.
 COUNT_DELAY_MS = 350

@@ -191,6 +191,16 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 
 
+def _calendar_day(iso: str, shown: str) -> str:
+    """``iso`` (written ``YYYY-MM-DD``) if it is a day of the calendar; ValueError naming ``shown``
+    otherwise (``2025-02-30``)."""
+    try:
+        date.fromisoformat(iso)
+    except ValueError:
+        raise ValueError(f"‘{shown}’ is not a day of the calendar") from None
+    return iso
+
+
 def written_date(text: str) -> str | None:
     """The ISO day (``1988-11-25``) that ``text``, a date alone, means when only one reading is
     possible; ``None`` when ``text`` is not written like a date at all.
@@ -206,11 +216,7 @@ def written_date(text: str) -> str | None:
     stripped = text.strip()
     shown = _shown(stripped)
     if ISO_DATE.fullmatch(stripped):
-        try:
-            date.fromisoformat(stripped)
-        except ValueError:
-            raise ValueError(f"‘{shown}’ is not a day of the calendar") from None
-        return stripped
+        return _calendar_day(stripped, shown)
     found = _DAY_MONTH_YEAR.fullmatch(stripped)
     if found is None:
         return None
@@ -416,11 +422,7 @@ def ordering_value(text: str) -> str:
     if not stripped:
         raise ValueError("the value is empty; write a number like 12.5 or a date like 2025-01-01")
     if ISO_DATE.fullmatch(stripped):
-        try:
-            date.fromisoformat(stripped)
-        except ValueError:
-            raise ValueError(f"‘{shown}’ is not a day of the calendar") from None
-        return stripped
+        return _calendar_day(stripped, shown)
     typed = _TYPED_NUMBER.fullmatch(stripped)
     if typed is not None and (typed.group(2) or typed.group(4)):
         sign, whole, mark, fraction = typed.groups()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from gui.qt import QtGui, QtWidgets
+from gui.qt import Qt, QtGui, QtWidgets
 
 
 @pytest.fixture
@@ -27,6 +27,9 @@ def builder(qtbot, ws):
     qtbot.waitUntil(lambda: QtWidgets.QApplication.activeWindow() is window)
     yield window
     window.shutdown()
+    # The last key click leaves Ctrl in the application's keyboard state (it is read from the last
+    # key event), which would turn the next test's selections into toggles: release it.
+    qtbot.keyRelease(window, Qt.Key.Key_Control)
 
 
 def _press(qtbot, sequence: str) -> None:
