@@ -796,6 +796,24 @@ def compare(operator: str, actual: Any, expected: Any) -> bool:
     raise ValueError(f"unknown operator '{operator}'")
 
 
+#: Operators that hold of a list's items when *no* item has the value (the others: when one has).
+_NONE_OF = {"ne": "eq", "not_exists": "exists"}
+
+
+def property_holds(properties: Mapping[str, Any], name: str, operator: str, expected: Any) -> bool:
+    """``name operator expected`` of an event's properties, with :func:`lookup`'s rule for dotted
+    names; and a dotted name whose first label holds a list (an order's ``items``) looks in its
+    items: ``items.sku eq TEA-S`` holds when one item's ``sku`` is ``TEA-S``, ``items.sku ne
+    TEA-S`` when none is (items that are not objects have no such value)."""
+    head, dot, rest = name.partition(".")
+    listed = properties.get(head) if dot and name not in properties else None
+    if not isinstance(listed, list):
+        return compare(operator, lookup(properties, name), expected)
+    positive = _NONE_OF.get(operator, operator)
+    found = any(isinstance(item, Mapping) and compare(positive, lookup(item, rest), expected) for item in listed)
+    return not found if operator in _NONE_OF else found
+
+
 def _field(obj: Any, name: str, default: Any) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(name, default)
@@ -854,7 +872,7 @@ def _match(condition: Any, profile: _Profile, now: datetime) -> bool:
             continue
         if since is not None and occurred_at < since:
             continue
-        if all(compare(f.operator, lookup(properties, f.property), f.value) for f in condition.filters):
+        if all(property_holds(properties, f.property, f.operator, f.value) for f in condition.filters):
             count += 1
     return (count >= condition.min_count) == condition.did
 
@@ -1112,15 +1130,29 @@ class _Compiler:
             return _PgValue.at(column_, parts)
         return _SqliteValue.at(column_, parts)
 
-    def compare(self, column_: Any, name: str, operator: str, expected: Any) -> ColumnElement[bool]:
-        """``name operator expected`` on a JSON column, with the lookup rule for dotted names."""
+    def compare(self, column_: Any, name: str, operator: str, expected: Any, *,
+                items: bool = False) -> ColumnElement[bool]:
+        """``name operator expected`` on a JSON column, with the lookup rule for dotted names;
+        ``items``: a dotted name whose first label holds a list looks in its items, as
+        :func:`property_holds` does (event properties)."""
         flat = self._at(column_, (name,))
         if "." not in name:
             return _definite(self._compare(flat, operator, expected))
-        nested = self._at(column_, tuple(name.split(".")))
-        # The dotted name as a key wins when it is there at all (even holding null), as in lookup().
-        return case((self._key_there(column_, name), _definite(self._compare(flat, operator, expected))),
-                    else_=_definite(self._compare(nested, operator, expected)))
+        parts = tuple(name.split("."))
+        nested = _definite(self._compare(self._at(column_, parts), operator, expected))
+        whens = [(self._key_there(column_, name), _definite(self._compare(flat, operator, expected)))]
+        if items:
+            # The dotted name as a key wins when it is there at all (even holding null), as in lookup();
+            # then a list under the first label, whose items are looked in.
+            head = self._at(column_, parts[:1])
+            source, _item = head.elements()
+            element = source.c.value
+            kind = func.json_typeof(element) if self.dialect == "postgresql" else source.c.type
+            positive = _NONE_OF.get(operator, operator)
+            found = exists(select(literal(1)).select_from(source).where(
+                kind == "object", _definite(self._compare(self._at(element, parts[1:]), positive, expected))))
+            whens.append((head.is_array(), not_(found) if operator in _NONE_OF else found))
+        return case(*whens, else_=nested)
 
     def _key_there(self, column_: Any, name: str) -> ColumnElement[bool]:
         if self.dialect == "postgresql":
@@ -1211,7 +1243,7 @@ class _Compiler:
                     _events.c.occurred_at <= self.now]
         if condition.within_days is not None:
             criteria.append(_events.c.occurred_at >= self.now - timedelta(days=condition.within_days))
-        criteria += [self.compare(_events.c.properties, f.property, f.operator, f.value)
+        criteria += [self.compare(_events.c.properties, f.property, f.operator, f.value, items=True)
                      for f in condition.filters]
         if condition.min_count == 1:
             found = exists(select(literal(1)).select_from(_events).where(*criteria))
@@ -1659,7 +1691,13 @@ def known_names(workspace: Workspace, *, event_sample: int = NAMES_EVENT_SAMPLE,
         for row in conn.execute(select(_events.c.properties).order_by(_events.c.id.desc())
                                 .limit(max(0, property_sample))):
             if isinstance(row.properties, dict):
-                properties.update(k for k in row.properties if isinstance(k, str))
+                for key, value in row.properties.items():
+                    if not isinstance(key, str):
+                        continue
+                    properties.add(key)
+                    if isinstance(value, list):  # an order's items: their keys, as rules name them
+                        properties.update(f"{key}.{k}" for item in value[:MAX_KNOWN_VALUES] if isinstance(item, dict)
+                                          for k in item if isinstance(k, str))
         attributes: set[str] = set()
         tags: set[str] = set()
         values: dict[str, set[str]] = {}
