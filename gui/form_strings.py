@@ -28,7 +28,7 @@ TEXTS = (
     QT_TRANSLATE_NOOP("nodes", 'App'),
     QT_TRANSLATE_NOOP("nodes", 'Applied in order.'),
     QT_TRANSLATE_NOOP("nodes", 'Archived'),
-    QT_TRANSLATE_NOOP("nodes", 'As the source sends it: letters (any language), digits, _ and -, optionally starting with $; a dot separates the levels of a nested value (shipping.city).'),
+    QT_TRANSLATE_NOOP("nodes", 'As the source sends it: letters (any language), digits, spaces, _ and -, optionally starting with $; a dot separates the levels of a nested value (shipping.city).'),
     QT_TRANSLATE_NOOP("nodes", 'At (time of day)'),
     QT_TRANSLATE_NOOP("nodes", 'At least (customers per variant)'),
     QT_TRANSLATE_NOOP("nodes", 'At least (times)'),

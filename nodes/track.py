@@ -35,11 +35,12 @@ _TYPE_LABELS = {
 }
 
 
-#: One level of a property name: letters of any script, digits, ``_`` and ``-``, optionally after a
-#: ``$`` (the Sensors SDKs' preset properties: ``$app_version``, ``$os``). The first level does not
-#: start with a digit or ``-``. A dot separates the levels of a nested value (``shipping.city``).
-_PROPERTY_NAME = re.compile(r"\$?[^\W\d][\w-]*(?:\.\$?[\w-]+)*")
-PROPERTY_NAME_RULE = ("use letters (any language), digits, _ and -, optionally starting with $ "
+#: One level of a property name: letters of any script, digits, spaces inside it (a spreadsheet's
+#: column, ``Financial Status``), ``_`` and ``-``, optionally after a ``$`` (the Sensors SDKs'
+#: preset properties: ``$app_version``, ``$os``). The first level does not start with a digit or
+#: ``-``. A dot separates the levels of a nested value (``shipping.city``, ``items.Lineitem name``).
+_PROPERTY_NAME = re.compile(r"\$?[^\W\d](?:[\w -]*[\w-])?(?:\.\$?[\w-](?:[\w -]*[\w-])?)*")
+PROPERTY_NAME_RULE = ("use letters (any language), digits, spaces, _ and -, optionally starting with $ "
                       "($app_version); a dot separates the levels of a nested value (shipping.city)")
 
 
@@ -60,9 +61,9 @@ class EventProperty(ConfigBase):
 
     name: PropertyName = Field(title=QT_TRANSLATE_NOOP("nodes", "Name"),
                                description=QT_TRANSLATE_NOOP("nodes", "As the source sends it: letters (any "
-                                                                      "language), digits, _ and -, optionally "
-                                                                      "starting with $; a dot separates the "
-                                                                      "levels of a nested value "
+                                                                      "language), digits, spaces, _ and -, "
+                                                                      "optionally starting with $; a dot "
+                                                                      "separates the levels of a nested value "
                                                                       "(shipping.city)."))
     type: PropertyType = Field("string", title=QT_TRANSLATE_NOOP("nodes", "Type"),
                                description=QT_TRANSLATE_NOOP("nodes", "List: an array, such as a cart's "

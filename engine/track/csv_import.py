@@ -737,7 +737,9 @@ def suggest_mapping(kind: Kind, columns: Sequence[ColumnInfo]) -> tuple[dict[str
         found = _id_kind_of(info.name, info.type)
         if found is not None:
             ids.append((priority.index(found), info, found))
-    ids.sort(key=lambda item: (item[0], item[1].index))
+    # Of two columns of one kind, the one its header names (Shopify's "Phone") before one only its
+    # values make that kind ("Default Address Phone"), then the first.
+    ids.sort(key=lambda item: (item[0], _norm(item[1].name) not in _ID_HEADERS[item[2]], item[1].index))
     used_kinds: set[str] = set()
     for rank, (_p, info, found) in enumerate(ids):
         if found in used_kinds:

@@ -133,7 +133,8 @@ def add_commands(sub: argparse._SubParsersAction,
                     "{\"error\": ..., \"where\": ...} when the import is refused, is one JSON object on stdout.",
         epilog="Fields for --map: identifiers.<kind> (email, phone, user_id, anonymous_id, distinct_id, "
                "custom:<name>), skip; events: event, time, event_id (an order number: rows with the same "
-               "one and time are one event), properties.<name>; customers: "
+               "one and time are one event), properties.<name>, items or items.<name> (a value of each line "
+               "item of an order, gathered into its event's items list; needs event_id); customers: "
                "attributes.<name>, consent.<channel> (e.g. consent.email), tags, time_zone. Add :TYPE to "
                "force a type (text, int, float, bool, date, datetime, email, phone), e.g. "
                "--map zip=attributes.zip:text. Columns not mapped keep the suggested field "

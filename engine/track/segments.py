@@ -1764,8 +1764,8 @@ def missing_names(workspace: Workspace, *, events: Iterable[str] = (),
 
 def missing_properties(workspace: Workspace, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which ``(event name, property name)`` pairs no stored event of that name has the property of
-    (present and not null, dotted names reaching into objects as in the rules); read only. At most
-    50 pairs are checked; each check stops at the first event found."""
+    (present and not null, dotted names reaching into objects and lists of items as in the rules);
+    read only. At most 50 pairs are checked; each check stops at the first event found."""
     compiler = _Compiler(workspace.engine.dialect.name, utcnow())
     missing: set[tuple[str, str]] = set()
     with workspace._session() as s:
@@ -1775,7 +1775,7 @@ def missing_properties(workspace: Workspace, pairs: Iterable[tuple[str, str]]) -
                 PropertyFilter(property=name, operator="exists")
             except ValidationError:
                 continue  # the rules check says what is wrong with it
-            clause = compiler.compare(_events.c.properties, name, "exists", None)
+            clause = compiler.compare(_events.c.properties, name, "exists", None, items=True)
             found = conn.scalar(select(literal(1)).select_from(_events)
                                 .where(_events.c.name == event, clause).limit(1))
             if found is None:

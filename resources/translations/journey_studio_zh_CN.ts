@@ -847,12 +847,12 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     </message>
     <message>
         <location line="+10"/>
-        <location line="+374"/>
+        <location line="+376"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location line="-372"/>
+        <location line="-374"/>
         <source>Copy this address</source>
         <translation>复制此地址</translation>
     </message>
@@ -1035,7 +1035,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>采集器 :%1 · 已存储 %2</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+82"/>
         <source>The collector did not start: another program is using that port (%1), perhaps a collector that is already running. Choose another port, or “Any free port”, and press Start again.</source>
         <translation>采集器没有启动：另一个程序正在使用该端口（%1），可能是已在运行的采集器。请选择另一个端口或“任意空闲端口”，然后再次点击“启动”。</translation>
     </message>
@@ -1181,7 +1181,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
     <name>ConfigForm</name>
     <message>
         <location filename="../../gui/forms.py" line="+53"/>
-        <location filename="../../gui/profiles_window.py" line="+356"/>
+        <location filename="../../gui/profiles_window.py" line="+342"/>
         <source>Yes</source>
         <extracomment>A key absent from the config, kept absent unless the user fills the field in. Hints (``json_schema_extra={&quot;widget&quot;: ...}``) that turn a text field into an editable picker.</extracomment>
         <translation>是</translation>
@@ -2636,15 +2636,15 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gui/main_window.py" line="+71"/>
+        <location filename="../../gui/main_window.py" line="+58"/>
         <location line="+256"/>
-        <location line="+713"/>
+        <location line="+724"/>
         <source>Journey Studio</source>
         <extracomment>After collector events arrive, read the event names again once arrivals pause this long. Opening a journey never zooms out further than this, so node text stays readable.</extracomment>
         <translation>Journey Studio</translation>
     </message>
     <message>
-        <location line="-948"/>
+        <location line="-959"/>
         <source>Nodes</source>
         <translation>节点</translation>
     </message>
@@ -3162,7 +3162,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>编辑“%1”</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+76"/>
         <source>Channel account “%1” cannot be opened, so nothing is sent through it: %2</source>
         <translation>渠道账号“%1”无法打开，因此不会通过它发送任何内容：%2</translation>
     </message>
@@ -3483,7 +3483,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="+227"/>
+        <location filename="../../gui/profiles_window.py" line="+226"/>
         <location line="+75"/>
         <source>Merge profiles</source>
         <extracomment>Both profiles hold a user id and the user said they are one person with two accounts.</extracomment>
@@ -4064,7 +4064,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
 <context>
     <name>ProfilesWindow</name>
     <message>
-        <location filename="../../gui/profiles_window.py" line="-801"/>
+        <location filename="../../gui/profiles_window.py" line="-786"/>
         <source>Text</source>
         <extracomment>Customers per page of results (the next page comes when the list is scrolled near its end). An e-mail address the Identifier column is wide enough for at the start (a long first and last name at a company domain; longer ones elide, with the whole address in the tooltip). A name the Name column is wide enough for at the start. Events per page of the timeline. The widest the events&apos; Source column grows to fit its labels (longer ones elide; the tooltip has the whole source). Typing pauses this long before a search starts. Attribute value types the table offers, in menu order.</extracomment>
         <translation>文本</translation>
@@ -4110,17 +4110,17 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location line="+1592"/>
+        <location line="+1577"/>
         <source>Segment collector</source>
         <translation>Segment 采集器</translation>
     </message>
     <message>
-        <location line="-1426"/>
+        <location line="-1425"/>
         <source>“%1” is not a number</source>
         <translation>“%1”不是数字</translation>
     </message>
     <message>
-        <location line="-206"/>
+        <location line="-192"/>
         <source>email</source>
         <translation>邮箱</translation>
     </message>
@@ -4150,7 +4150,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+82"/>
         <source>the folder does not exist</source>
         <translation>文件夹不存在</translation>
     </message>
@@ -4296,7 +4296,7 @@ Remove the account anyway and leave its secrets in the keyring?</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location line="+300"/>
+        <location line="+299"/>
         <source>Customer profiles</source>
         <extracomment>Double-clicking a run asks the main window to open its journey. A customer was saved or erased (other views may show stale numbers).</extracomment>
         <translation>客户档案</translation>
@@ -4674,12 +4674,12 @@ In this computer&apos;s time zone: %2</source>
         <translation>各渠道授权</translation>
     </message>
     <message>
-        <location line="-1037"/>
+        <location line="-1036"/>
         <source>Numbers take a decimal point or a decimal comma (99.5 or 99,5), and thousands separators with the other mark (1.234,5 or 1,234.5): 1,000 alone could be a thousand or one, so write 1000 or 1.0.</source>
         <translation>数字可用小数点或小数逗号（99.5 或 99,5），千位分隔符则用另一种符号（1.234,5 或 1,234.5）：单独写 1,000 既可能是一千也可能是一，请写成 1000 或 1.0。</translation>
     </message>
     <message>
-        <location line="+752"/>
+        <location line="+751"/>
         <source>Search by email, phone, id, tag or any attribute value…</source>
         <translation>按邮箱、手机号、ID、标签或任意属性值搜索…</translation>
     </message>
@@ -7154,7 +7154,13 @@ First seen %2</source>
         <translation>已归档</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
+        <location filename="../../nodes/track.py" line="+63"/>
+        <source>As the source sends it: letters (any language), digits, spaces, _ and -, optionally starting with $; a dot separates the levels of a nested value (shipping.city).</source>
+        <translation>按数据源发送的原样：字母（任何语言）、数字、空格、_ 和 -，可以以 $ 开头；点号分隔嵌套值的层级（shipping.city）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>At most</source>
         <translation>至多</translation>
     </message>
@@ -7651,9 +7657,9 @@ First seen %2</source>
         <location filename="../../nodes/analyze.py" line="+4"/>
         <location line="+10"/>
         <location filename="../../nodes/common.py" line="+142"/>
-        <location filename="../../nodes/track.py" line="+59"/>
+        <location filename="../../nodes/track.py" line="-3"/>
         <source>Property</source>
-        <extracomment>One level of a property name: letters of any script, digits, ``_`` and ``-``, optionally after a ``$`` (the Sensors SDKs&apos; preset properties: ``$app_version``, ``$os``). The first level does not start with a digit or ``-``. A dot separates the levels of a nested value (``shipping.city``). The name of an event property as SDKs send it: ``order_id``, ``$app_version``, ``product-id``, ``产品``, ``shipping.city`` (see :data:`PROPERTY_NAME_RULE`).</extracomment>
+        <extracomment>One level of a property name: letters of any script, digits, spaces inside it (a spreadsheet&apos;s column, ``Financial Status``), ``_`` and ``-``, optionally after a ``$`` (the Sensors SDKs&apos; preset properties: ``$app_version``, ``$os``). The first level does not start with a digit or ``-``. A dot separates the levels of a nested value (``shipping.city``, ``items.Lineitem name``). The name of an event property as SDKs send it: ``order_id``, ``$app_version``, ``product-id``, ``产品``, ``shipping.city`` (see :data:`PROPERTY_NAME_RULE`).</extracomment>
         <translation>属性</translation>
     </message>
     <message>
@@ -8448,7 +8454,7 @@ First seen %2</source>
     <message>
         <location line="-147"/>
         <location filename="../../nodes/orchestrate.py" line="+1"/>
-        <location filename="../../nodes/track.py" line="-50"/>
+        <location filename="../../nodes/track.py" line="-51"/>
         <source>Date and time</source>
         <translation>日期和时间</translation>
     </message>
@@ -9161,7 +9167,7 @@ First seen %2</source>
     </message>
     <message>
         <location line="+110"/>
-        <location filename="../../nodes/track.py" line="+33"/>
+        <location filename="../../nodes/track.py" line="+34"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -9215,13 +9221,7 @@ First seen %2</source>
         <translation>发送此事件的数据源名称；留空表示任意数据源。</translation>
     </message>
     <message>
-        <location line="-143"/>
-        <location filename="../../nodes/track.py" line="-27"/>
-        <source>As the source sends it: letters (any language), digits, _ and -, optionally starting with $; a dot separates the levels of a nested value (shipping.city).</source>
-        <translation>按数据源发送的原样：字母（任何语言）、数字、_ 和 -，可以以 $ 开头；点号分隔嵌套值的层级（shipping.city）。</translation>
-    </message>
-    <message>
-        <location filename="../../nodes/track.py" line="+49"/>
+        <location filename="../../nodes/track.py" line="+22"/>
         <source>Tracked event</source>
         <translation>埋点事件</translation>
     </message>
@@ -9231,7 +9231,7 @@ First seen %2</source>
         <translation>埋点方案中的一项：事件名称及其携带的属性。收到的事件会据此校验。</translation>
     </message>
     <message>
-        <location filename="../../gui/form_strings.py" line="+19"/>
+        <location filename="../../gui/form_strings.py" line="-124"/>
         <location filename="../../nodes/track.py" line="+23"/>
         <source>CSV file</source>
         <translation>CSV 文件</translation>

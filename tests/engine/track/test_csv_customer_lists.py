@@ -155,3 +155,15 @@ def test_one_dates_pattern_reads_date_columns_and_date_and_time_columns(ws, tmp_
     anna = ws.get_customer(ws.find_customer("email", "anna@example.de"))
     assert str(anna.attributes["Geburtstag"]).startswith("1990-04-03")
     assert str(anna.attributes["Letzter Besuch"]).startswith("2026-11-24")
+
+
+def test_the_phone_column_its_header_names_identifies_before_an_address_phone(tmp_path):
+    from engine.track.csv_import import preview
+
+    path = tmp_path / "customers_export.csv"
+    path.write_text("Customer ID,Email,Default Address Phone,Phone\n"
+                    "7001,ava@example.com,+1 415 555 0100,+1 415 555 0199\n"
+                    "7002,bo@example.com,+1 212 555 0101,+1 212 555 0188\n", encoding="utf-8")
+    head = preview(path, "customers")
+    assert head.mapping["Phone"] == "identifiers.phone"
+    assert head.mapping["Default Address Phone"] == "attributes.Default Address Phone"

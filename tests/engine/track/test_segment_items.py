@@ -86,3 +86,11 @@ def test_the_builder_is_offered_the_keys_of_the_items(ws):
     ws.ingest_event({"email": "ann@example.com"}, "order_completed", ORDERS["ann@example.com"][0], NOW)
     assert {"items", "items.Lineitem name", "items.Lineitem price", "items.sku", "Total"} <= \
         set(known_names(ws).properties)
+
+
+def test_a_property_inside_the_items_is_not_said_to_be_missing(ws):
+    from engine.track.segments import missing_properties
+
+    ws.ingest_event({"email": "ann@example.com"}, "order_completed", ORDERS["ann@example.com"][0], NOW)
+    assert missing_properties(ws, [("order_completed", "items.Lineitem name"),
+                                   ("order_completed", "items.colour")]) == {("order_completed", "items.colour")}
