@@ -1721,11 +1721,21 @@ class ProfilesWindow(QtWidgets.QMainWindow):
             item.setToolTip(2, self.tr("Source: %1").replace("%1", event.source) if event.source
                             else self.tr("No source recorded"))
             item.setToolTip(3, json.dumps(event.properties, ensure_ascii=False, indent=2)[:4000])
-            for key, value in event.properties.items():
-                child = QtWidgets.QTreeWidgetItem([f"{key} = {compact(value, 300)}"])
+            # In the tree first: an item spans the columns only once the view knows it.
+            self.events_tree.addTopLevelItem(item)
+            for key, value in display_order(event.properties).items():
+                listed = isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+                child = QtWidgets.QTreeWidgetItem([f"{key} ({len(value)})" if listed else
+                                                   f"{key} = {compact(value, 300)}"])
                 item.addChild(child)
                 child.setFirstColumnSpanned(True)
-            self.events_tree.addTopLevelItem(item)
+                if listed:
+                    # An order's items, one line each, the keys in the order the others show them.
+                    for number, entry in enumerate(value, 1):
+                        line = QtWidgets.QTreeWidgetItem([f"{number}. " + ", ".join(
+                            f"{k}: {compact(v, 60)}" for k, v in display_order(entry).items())])
+                        child.addChild(line)
+                        line.setFirstColumnSpanned(True)
         shown = len(self.events)
         self.events_tree.header().resizeSection(2, self._source_width(
             {source_label(ev.source or "") for ev in self.events}))

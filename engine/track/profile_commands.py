@@ -190,6 +190,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             "attributes": c.attributes, "consent": c.consent, "tags": list(c.tags), "time_zone": c.time_zone,
             "created_at": c.created_at, "updated_at": c.updated_at, "first_event_at": found.first_event_at,
             "segments": [{"id": i, "name": n, "since": t} for i, n, t in found.segments],
+            "segments_matching_now": [{"id": i, "name": n} for i, n in found.matching_now],
             "opt_outs": [{"channel_kind": k, "address": a} for k, a in found.opt_outs],
             "event_count": found.events.total,
             "events": [{"id": e.id, "name": e.name, "properties": e.properties, "occurred_at": e.occurred_at,
@@ -213,8 +214,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     _out(f"  consent:     {consent}")
     _out(f"  tags:        {', '.join(c.tags) or 'none'}")
     _out(f"  time zone:   {c.time_zone or 'not set'}")
-    if found.segments:
-        _out(f"  segments:    {', '.join(name for _, name, _ in found.segments)}")
+    _out(f"  matches now: {', '.join(name for _, name in found.matching_now) or 'no saved segment'}")
+    stored = [name for _, name, _ in found.segments]
+    if stored != [name for _, name in found.matching_now]:
+        # What starts journeys, as of each segment's last refresh by the engine.
+        _out(f"  stored in:   {', '.join(stored) or 'no segment yet'} (as of the engine's last look)")
     if found.opt_outs:
         _out(f"  opted out:   {', '.join(f'{k} {a}' for k, a in found.opt_outs)}")
     _out(f"events: {found.events.total:,}" + (", newest first:" if found.events.items else ""))

@@ -27,3 +27,22 @@ def test_segments_matching_now_are_named_and_the_stored_membership_is_told_apart
     bo = ws.upsert_customer({"email": "bo@example.com"}, {"name": "Bo"})
     show_profile(qtbot, profiles, bo)
     assert profiles.segments_label.text() == "Matches no saved segment now."
+
+
+def test_an_events_properties_span_the_row_and_its_items_are_listed_one_a_line(qtbot, ws, profiles):
+    from datetime import UTC, datetime
+
+    ann = ws.upsert_customer({"email": "ann@example.com"}, {"name": "Ann"})
+    ws.ingest_event({"email": "ann@example.com"}, "order_completed",
+                    {"Name": "#1001", "Total": 25.0, "items": [{"Lineitem name": "Matcha", "sku": "TEA-M"},
+                                                               {"Lineitem name": "Whisk", "sku": "WSK"}]},
+                    datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+    show_profile(qtbot, profiles, ann)
+    qtbot.waitUntil(lambda: profiles.events_tree.topLevelItemCount() == 1, timeout=10_000)
+    order = profiles.events_tree.topLevelItem(0)
+    children = [order.child(i) for i in range(order.childCount())]
+    assert all(c.isFirstColumnSpanned() for c in children)
+    items = next(c for c in children if c.text(0).startswith("items"))
+    assert items.text(0) == "items (2)"
+    assert [items.child(i).text(0) for i in range(items.childCount())] == [
+        "1. Lineitem name: Matcha, sku: TEA-M", "2. Lineitem name: Whisk, sku: WSK"]

@@ -94,3 +94,22 @@ def test_a_property_inside_the_items_is_not_said_to_be_missing(ws):
     ws.ingest_event({"email": "ann@example.com"}, "order_completed", ORDERS["ann@example.com"][0], NOW)
     assert missing_properties(ws, [("order_completed", "items.Lineitem name"),
                                    ("order_completed", "items.colour")]) == {("order_completed", "items.colour")}
+
+
+def test_profiles_show_says_which_segments_match_now(ws, tmp_path, capsys):
+    import json as json_
+
+    from engine.cli import main
+
+    ws.ingest_event({"email": "ann@example.com"}, "order_completed", ORDERS["ann@example.com"][0],
+                    datetime.now(UTC) - timedelta(days=1))
+    SegmentStore(ws).create("Matcha buyers", _rules({"property": "items.Lineitem name", "operator": "contains",
+                                                     "value": "matcha"}))
+    ws.close()
+    assert main(["profiles", "show", "ann@example.com", "--workspace", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "  matches now: Matcha buyers" in out
+    assert "  stored in:   no segment yet (as of the engine's last look)" in out
+    assert main(["profiles", "show", "ann@example.com", "--json", "--workspace", str(tmp_path)]) == 0
+    shown = json_.loads(capsys.readouterr().out)
+    assert [s["name"] for s in shown["segments_matching_now"]] == ["Matcha buyers"] and shown["segments"] == []
