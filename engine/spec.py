@@ -102,9 +102,17 @@ class NodeSpec:
 
     # -- config ------------------------------------------------------------------------------
     def default_config(self) -> dict:
-        """The config a freshly added node starts with (valid, or as close as defaults allow)."""
+        """The config a freshly added node starts with (valid, or as close as defaults allow): the
+        defaults, and from the node type's example only the fields that have none (a tracked
+        event's name), so that a new node holds no example's description, properties or source."""
         try:
             return self.config_model().model_dump(mode="json")
+        except ValidationError:
+            pass
+        required = {name: self.example[name] for name, info in self.config_model.model_fields.items()
+                    if info.is_required() and name in self.example}
+        try:
+            return self.config_model.model_validate(required).model_dump(mode="json")
         except ValidationError:
             return self.config_model.model_validate(self.example).model_dump(mode="json")
 
