@@ -7,13 +7,11 @@ from engine.track.csv_import import ImportOptions, import_customers
 from tests.engine.track.test_csv_customer_lists import KUNDEN
 
 
-def test_a_customers_file_starts_from_its_last_zone_and_date_format(ws, tmp_path, qtbot):
+def _columns_page_of_customers(ws, path, qtbot):
+    """A 1280×800 wizard importing ``path`` as customers, on its Columns page."""
     from gui.app import make_application
     from gui.import_wizard import ImportWizard
 
-    path = tmp_path / "kunden_export.csv"
-    path.write_text(KUNDEN, encoding="utf-8")
-    import_customers(ws, path, ImportOptions(time_zone="Europe/Berlin", date_format="dmy"))
     make_application()
     wizard = ImportWizard(ws, "customers", str(path))
     qtbot.addWidget(wizard)
@@ -22,6 +20,16 @@ def test_a_customers_file_starts_from_its_last_zone_and_date_format(ws, tmp_path
     wizard.next()
     wizard.next()
     assert wizard.currentId() == ImportWizard.PAGE_MAPPING
+    return wizard
+
+
+def test_a_customers_file_starts_from_its_last_zone_and_date_format(ws, tmp_path, qtbot):
+    from gui.import_wizard import ImportWizard
+
+    path = tmp_path / "kunden_export.csv"
+    path.write_text(KUNDEN, encoding="utf-8")
+    import_customers(ws, path, ImportOptions(time_zone="Europe/Berlin", date_format="dmy"))
+    wizard = _columns_page_of_customers(ws, path, qtbot)
     page = wizard.mapping_page
     try:
         assert page.time_zone.currentText() == "Europe/Berlin"
@@ -40,19 +48,10 @@ def test_a_customers_file_starts_from_its_last_zone_and_date_format(ws, tmp_path
 
 
 def test_another_identifier_column_gets_a_kind_of_its_own(ws, tmp_path, qtbot):
-    from gui.app import make_application
-    from gui.import_wizard import ImportWizard
-
     path = tmp_path / "kunden.csv"
     path.write_text("E-Mail;Kunden-Nr;Name\nanna@example.de;K-1001;Anna\nbo@example.de;K-1002;Bo\n",
                     encoding="utf-8")
-    make_application()
-    wizard = ImportWizard(ws, "customers", str(path))
-    qtbot.addWidget(wizard)
-    wizard.resize(1280, 800)
-    wizard.show()
-    wizard.next()
-    wizard.next()
+    wizard = _columns_page_of_customers(ws, path, qtbot)
     page = wizard.mapping_page
     try:
         assert page.id_column.currentText() == "E-Mail" and page.id_kind.currentText() == "email"
