@@ -981,25 +981,35 @@ def test_keys_commands(tmp_path: Path, capsys):
     assert "app  my-own-…" in capsys.readouterr().out
 
 
-def test_collect_command_makes_a_key_serves_and_stops_on_sigint(tmp_path: Path):
+
+def start_collect_command(where, port: int):
+    """``journey-studio collect`` on ``where`` and ``port`` in a process of its own, and the lines it
+    printed up to "Press Ctrl+C" (it listens then)."""
     import os
-    import signal
     import subprocess
     import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "collect", "--workspace", str(where),
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines: list[str] = []
+    while not lines or not lines[-1].startswith("Press Ctrl+C"):
+        line = proc.stdout.readline()
+        if not line:
+            proc.kill()
+            raise AssertionError(proc.stderr.read())
+        lines.append(line.strip())
+    return proc, lines
+
+def test_collect_command_makes_a_key_serves_and_stops_on_sigint(tmp_path: Path):
+    import signal
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     where = tmp_path / "ws"
-    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "collect", "--workspace", str(where),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc, lines = start_collect_command(where, port)
     try:
-        lines = []
-        while not lines or not lines[-1].startswith("Press Ctrl+C"):
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read()
-            lines.append(line.strip())
         key = next(line.split(": ")[1] for line in lines if line.startswith("A write key was made"))
         assert request(Endpoint(port, key), "POST", "/v1/track", {"userId": "cli", "event": "E"})[0] == 200
         proc.send_signal(signal.SIGINT)

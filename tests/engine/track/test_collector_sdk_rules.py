@@ -6,11 +6,8 @@ property tags the customer, and ``collect`` shows its first write key once it li
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,7 @@ from engine.store.models import CustomerRow
 from engine.track import collector_keys
 from engine.track.collect_commands import format_counts
 from engine.track.segments import SegmentStore
-from tests.engine.track.test_collector import Endpoint, Running, _start, request
+from tests.engine.track.test_collector import Endpoint, Running, _start, request, start_collect_command
 
 
 @pytest.fixture
@@ -188,15 +185,8 @@ def test_a_busy_port_makes_no_key_and_the_next_start_shows_the_one_it_makes(tmp_
         assert collector_keys.list_keys(ws) == []  # no key that nobody was shown
 
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "collect", "--workspace", str(where),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc, lines = start_collect_command(where, port)
     try:
-        lines: list[str] = []
-        while not lines or not lines[-1].startswith("Press Ctrl+C"):
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read()
-            lines.append(line.strip())
         key = next(line.split(": ")[1] for line in lines if line.startswith("A write key was made"))
         # The key shown is one the collector running now accepts.
         assert request(Endpoint(port, key), "POST", "/v1/track", {"userId": "u", "event": "E"})[0] == 200
@@ -215,15 +205,8 @@ def test_a_start_that_makes_no_key_names_the_stored_keys_and_what_to_do_about_a_
     with Workspace.open(where) as ws:
         collector_keys.add_key(ws, "default")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "collect", "--workspace", str(where),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc, lines = start_collect_command(where, port)
     try:
-        lines: list[str] = []
-        while not lines or not lines[-1].startswith("Press Ctrl+C"):
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read()
-            lines.append(line.strip())
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
     finally:
