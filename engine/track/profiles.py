@@ -130,7 +130,15 @@ from engine.store.models import (
     utcnow,
 )
 from engine.track.identity import EXCLUSIVE_KINDS, MergeRecord, merge_in_transaction
-from engine.track.segments import attribute_clause, compile_rules, fold, fold_sql, pg_empty_path, written_date
+from engine.track.segments import (
+    _shown,
+    attribute_clause,
+    compile_rules,
+    fold,
+    fold_sql,
+    pg_empty_path,
+    written_date,
+)
 from engine.track.text_fold import search_fold, search_fold_sql
 
 if TYPE_CHECKING:
@@ -782,12 +790,13 @@ def date_value(text: str) -> str:
     when = parse_iso(iso) if iso is not None else None
     if when is not None:
         return moment_text(when)
-    raise CustomerDataInvalid(f"“{_shown(stripped)}” is not a date like {DATE_EXAMPLES} (25.11.1988 is read "
-                              "as well)", field="")
+    raise NotADate(f"“{_shown(stripped)}” is not a date like {DATE_EXAMPLES} (25.11.1988 is read as well)",
+                   field="")
 
 
-def _shown(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+class NotADate(CustomerDataInvalid):
+    """:func:`date_value`'s refusal of text that is no date at all (its other refusals say why a
+    date-like value cannot be read: two readings, no such day)."""
 
 
 def _moments_in_utc(attributes: dict[str, Any]) -> dict[str, Any]:

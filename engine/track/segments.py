@@ -235,9 +235,7 @@ def written_date(text: str) -> str | None:
         return day_first.isoformat()
     if day_first is not None and month_first is not None and a <= 12 and b <= 12:
         if day_first == month_first:
-            raise ValueError(f"‘{shown}’ is read only when its day is above 12 (25{mark}11{mark}1988): dates "
-                             "with slashes or dashes are written day first in some countries and month first in "
-                             f"others; write dates year-month-day, like {day_first.isoformat()}")
+            return day_first.isoformat()  # 05/05/1988: both readings are one day
         raise ValueError(f"‘{shown}’ could be {day_first.day} {_MONTHS[day_first.month - 1]} {day_first.year} "
                          f"or {_MONTHS[month_first.month - 1]} {month_first.day}, {month_first.year}: dates with "
                          "slashes or dashes are written day first in some countries and month first in others; "

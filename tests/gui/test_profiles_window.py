@@ -492,3 +492,11 @@ def test_a_stored_moment_shows_its_local_time_in_the_tooltip(qtbot, ws, profiles
     assert local_moment("2024-05-05T16:00:00Z") in rows["signed_up"].toolTip()
     assert rows["city"].toolTip() == "Lyon"
     assert local_moment("2024-05-05") is None and local_moment("Lyon") is None
+
+
+def test_a_date_that_cannot_be_read_says_why():
+    from gui.profiles_window import CellError, parse_value
+
+    assert parse_value("date", "05/05/1988") == "1988-05-05"  # both readings are one day
+    with pytest.raises(CellError, match="is not a day of the calendar"):
+        parse_value("date", "31.02.1990")
