@@ -753,8 +753,6 @@ class GroupWriter:
                         group.add_job(job, generation)
                     stored = group.finish()
             except BaseException:
-                if plan is not None:
-                    plan.arrivals_noted = False  # its note, if this group made it, was rolled back
                 self._forget()
                 raise
             self._remember(group.resolver)

@@ -78,6 +78,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, case, delete, func, select, update
+from sqlalchemy import event as sqlalchemy_event
 
 from engine.errors import JourneyStudioError
 from engine.runtime.clock import parse_iso
@@ -1005,7 +1006,9 @@ def note_arrivals(conn: Connection, plan: TrackingPlan, first_id: int | None, co
             newest = conn.scalar(select(func.max(_events.c.id))) or 0
             first_id = newest - count + 1
         _set_meta(conn, ARRIVALS_META, {"plan": plan.fingerprint, "after": max(0, first_id - 1)})
-    plan.arrivals_noted = True
+    # Remembered once the note is committed: the plan is shared by every writer of the process, and
+    # a transaction rolled back (an import's dry run, a failed batch) takes its note with it.
+    sqlalchemy_event.listen(conn, "commit", lambda _conn: setattr(plan, "arrivals_noted", True), once=True)
 
 
 @dataclass(frozen=True)

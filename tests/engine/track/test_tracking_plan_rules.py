@@ -498,3 +498,17 @@ def test_a_declaration_scoped_to_a_csv_file_applies_to_its_imports_only(ws, regi
     shop = import_events(ws, tmp_path / "shop_orders.csv",
                          ImportOptions(event_name="order_completed", time_zone="UTC"))
     assert shop.plan_violations == 1
+
+
+def test_a_rolled_back_import_leaves_the_plan_to_be_noted_again(ws, registry, tmp_path):
+    from engine.track.csv_import import ImportOptions, import_events
+
+    ws.create_journey(Journey(name="Plan", nodes=[_event_node(registry, "visit", ("page", "string", True))]))
+    path = tmp_path / "visits.csv"
+    path.write_text("email,event,time\na@example.com,visit,2026-11-01 10:00\n", encoding="utf-8")
+    plan = tp.current_plan(ws)
+    assert not plan.arrivals_noted
+    import_events(ws, path, ImportOptions(time_zone="UTC"), dry_run=True)  # rolled back, its note too
+    assert tp.current_plan(ws) is plan and not plan.arrivals_noted
+    import_events(ws, path, ImportOptions(time_zone="UTC"))
+    assert plan.arrivals_noted
