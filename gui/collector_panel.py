@@ -574,7 +574,6 @@ class CollectorPanel(QtWidgets.QWidget):
                 pass  # the window is gone; the app is closing
 
         taken = [False]
-        made_key: list[str | None] = [None]
 
         def launch() -> tuple[Collector, str | None]:
             from engine.track.collect_commands import start_collector
@@ -582,7 +581,7 @@ class CollectorPanel(QtWidgets.QWidget):
             collector = Collector(ws, host, port, on_events=on_events)
             try:
                 # The workspace's first write key is made once the collector listens.
-                made = made_key[0] = start_collector(ws, collector)
+                made = start_collector(ws, collector)
             except CollectorError:
                 # Whether another program holds the port decides what the window advises.
                 taken[0] = port_taken(host, port)
@@ -591,7 +590,7 @@ class CollectorPanel(QtWidgets.QWidget):
             return collector, made
 
         self.background.submit(launch, self._started,
-                               lambda message: self._start_failed(message, (host, port), taken[0], made_key[0]))
+                               lambda message: self._start_failed(message, (host, port), taken[0]))
 
     def _started(self, outcome: tuple[Collector, str | None]) -> None:
         collector, made = outcome
@@ -607,16 +606,12 @@ class CollectorPanel(QtWidgets.QWidget):
         self.stop_button.setFocus()
         self.runningChanged.emit(True)
 
-    def _start_failed(self, message: str, where: tuple[str, int] | None = None, taken: bool = False,
-                      made: str | None = None) -> None:
+    def _start_failed(self, message: str, where: tuple[str, int] | None = None, taken: bool = False) -> None:
         """The start failed with the engine's ``message``; ``taken``: another program answers at
-        ``where`` (host, port), which is then said in the app's own words. ``made``: the write key
-        made for the workspace before it failed, shown now as it is not shown again."""
+        ``where`` (host, port), which is then said in the app's own words. (No write key was made:
+        the first one is made once the collector listens.)"""
         self._phase = "stopped"
         self._failed_at = where
-        if made is not None:
-            self._remember_key("default", made)
-            self.reload_keys()
         if taken and where is not None:
             text = fill(self.tr("The collector did not start: another program is using that port (%1), perhaps "
                                 "a collector that is already running. Choose another port, or “Any free port”, "

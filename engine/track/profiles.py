@@ -930,17 +930,20 @@ def _segments_matching(conn: Connection, ws: Workspace, customer_id: str, now: d
     """The saved segments whose rules pick ``customer_id`` at ``now``, by name (a segment whose
     stored rules no longer read is left out)."""
     dialect = ws.engine.dialect.name
-    found = []
+    readable = []
     for row in conn.execute(select(_segments.c.id, _segments.c.name, _segments.c.rules)
                             .order_by(_segments.c.name, _segments.c.id)):
         try:
-            clause = compile_rules(row.rules, dialect, now)
+            readable.append((row, compile_rules(row.rules, dialect, now)))
         except JourneyStudioError:
             continue
-        if conn.scalar(select(literal(1)).where(exists(select(_customers.c.id).where(
-                _customers.c.id == customer_id, clause)))):
-            found.append({"id": row.id, "name": row.name})
-    return found
+    if not readable:
+        return []
+    # One statement for every segment: a column per segment saying whether it picks the customer.
+    answers = conn.execute(select(*(exists(select(_customers.c.id).where(_customers.c.id == customer_id, clause))
+                                    .label(f"s{index}") for index, (_row, clause) in enumerate(readable)))).one()
+    return [{"id": row.id, "name": row.name} for (row, _clause), picked in zip(readable, answers, strict=True)
+            if picked]
 
 
 def export(ws: Workspace, customer_id: str, now: datetime | None = None) -> dict[str, Any]:

@@ -763,7 +763,8 @@ class ViolationTally:
                 entry[0] += 1
                 entry[1], entry[2], entry[5] = properties, ref, position
                 if when is not None:
-                    entry[3], entry[4] = min(entry[3], when), max(entry[4], when)
+                    entry[3] = when if entry[3] is None else min(entry[3], when)
+                    entry[4] = when if entry[4] is None else max(entry[4], when)
 
     def write(self, conn: Connection, now: datetime, event_id: Callable[[Any], int | None] | None = None) -> None:
         """Add the counts to ``tracking_violations`` on ``conn`` (the caller's transaction).

@@ -512,3 +512,17 @@ def test_a_rolled_back_import_leaves_the_plan_to_be_noted_again(ws, registry, tm
     assert tp.current_plan(ws) is plan and not plan.arrivals_noted
     import_events(ws, path, ImportOptions(time_zone="UTC"))
     assert plan.arrivals_noted
+
+
+def test_a_tally_takes_events_with_and_without_their_arrival_time(registry):
+    from datetime import UTC, datetime
+
+    plan = TrackingPlan.from_journeys([("j", "Plan", "draft", Journey(name="Plan", nodes=[
+        _event_node(registry, "Purchase", ("order_id", "string", True))]))])
+    tally = tp.ViolationTally(plan)
+    when = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    tally.add("Purchase", {}, None)
+    tally.add("Purchase", {}, None, when=when)
+    tally.add("Purchase", {}, None)
+    (entry,) = tally.entries.values()
+    assert entry[0] == 3 and entry[3] == entry[4] == when
