@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -61,8 +62,8 @@ TAG_OPS = ("tags", "tags_once")
 #: whose value sets the customer's tags rather than an attribute: a list of text, or text with the tags
 #: separated as in a CSV file's ``tags`` column.
 TAGS_TRAIT = "tags"
-#: Separators between tags given as one text: those of a CSV ``tags`` column
-#: (:data:`engine.track.csv_import.TAG_SEPARATORS`): , ; | and the forms Chinese text writes.
+#: Separators between tags given as one text, in a trait or a CSV file's ``tags`` column (the
+#: import splits with :func:`split_tags` too): , ; | and the forms Chinese text writes (、，；｜).
 TAG_SEPARATORS = (",", ";", "|", "、", "，", "；", "｜")
 #: Longest tag, and most tags one message may give (a tag rule names one of at most 100 characters).
 MAX_TAG_LENGTH = 100
@@ -614,23 +615,38 @@ def add_tags(tags: list[str], ops: tuple[tuple[str, Any], ...]) -> list[str] | N
     """The customer's tags after the tag operations of ``ops`` (a new sorted list), or ``None`` when
     they do not change. Tags compare as tag rules compare them, ignoring capitals (``VIP`` is
     ``vip``): a tag the customer has already, in any capitals, is kept as it was written first.
-    ``tags_once`` adds only to a customer without tags."""
-    from engine.track.segments import case_fold
-
+    ``tags_once`` adds only to a customer without tags (see :func:`merged_tags`)."""
     result: list[str] | None = None
     for op, given in ops:
-        if op not in TAG_OPS or (op == "tags_once" and (result if result is not None else tags)):
+        before = result if result is not None else tags
+        if op not in TAG_OPS or (op == "tags_once" and before):
             continue
-        current = result if result is not None else list(tags)
-        have = {case_fold(tag) for tag in current if isinstance(tag, str)}
-        for tag in given:
-            folded = case_fold(tag)
-            if folded not in have:
-                have.add(folded)
-                current.append(tag)
-        if len(current) != len(result if result is not None else tags):
-            result = current
-    return sorted(result) if result is not None else None
+        merged = merged_tags(before, given)
+        if len(merged) != len(before):
+            result = merged
+    return result
+
+
+def split_tags(text: str) -> list[str]:
+    """``text`` cut at every tag separator (:data:`TAG_SEPARATORS`); blanks are left to the caller."""
+    for separator in TAG_SEPARATORS[1:]:
+        text = text.replace(separator, TAG_SEPARATORS[0])
+    return text.split(TAG_SEPARATORS[0])
+
+
+def merged_tags(tags: list[str], given: Iterable[str]) -> list[str]:
+    """``tags`` with those of ``given`` it lacks, sorted; tags compare as tag rules compare them,
+    ignoring capitals (``VIP`` is ``vip``), and one already there keeps how it was written first."""
+    from engine.track.segments import case_fold
+
+    current = list(tags)
+    have = {case_fold(tag) for tag in current if isinstance(tag, str)}
+    for tag in given:
+        folded = case_fold(tag)
+        if folded not in have:
+            have.add(folded)
+            current.append(tag)
+    return sorted(current)
 
 
 def tags_of(value: Any, field: str) -> tuple[str, ...] | None:
@@ -639,9 +655,7 @@ def tags_of(value: Any, field: str) -> tuple[str, ...] | None:
     dropped, and so are empty ones. ``None`` for any other value (a number, an object, a list that
     holds something other than text, ``null``), which stays an ordinary attribute."""
     if isinstance(value, str):
-        for separator in TAG_SEPARATORS[1:]:
-            value = value.replace(separator, TAG_SEPARATORS[0])
-        items: list[Any] = value.split(TAG_SEPARATORS[0])
+        items: list[Any] = split_tags(value)
     elif isinstance(value, list) and all(isinstance(item, str) for item in value):
         items = value
     else:

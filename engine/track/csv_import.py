@@ -130,6 +130,7 @@ from engine.store.customers import (
     EventRecord,
 )
 from engine.store.models import CustomerRow, EventRow, IdentifierRow
+from engine.track.collector_messages import merged_tags, split_tags
 from engine.track.csv_format import (
     DELIMITER_NAMES,
     FileFormat,
@@ -194,8 +195,6 @@ BULK_MIN_ROWS = 100_000
 BULK_MAX_ROWS = 5_000_000
 #: Errors kept with their details (all are counted).
 MAX_KEPT_ERRORS = 100_000
-#: Separators between tags in a ``tags`` column: , ; | and the forms Chinese text writes (、，；｜).
-TAG_SEPARATORS = (",", ";", "|", "、", "，", "；", "｜")
 #: Values per ``IN (...)`` list on SQLite.
 LOOKUP_CHUNK = 500
 #: Rows per multi-row INSERT statement on SQLite.
@@ -2466,7 +2465,7 @@ class _CustomerImport(_Import):
                 continue
             attrs = {key: values[i] for key, values in attributes if values[i] is not None}
             consent = {key: values[i] for key, values in consents if values[i] is not None}
-            tags = {tag.strip() for cells in tag_columns for tag in _split_tags(cells[i]) if tag.strip()}
+            tags = {tag.strip() for cells in tag_columns for tag in split_tags(cells[i]) if tag.strip()}
             changes.append((customer, attrs, consent, tags, zones[i] if zones else None,
                             len(new_customers) > made, len(new_identifiers) > given))
         for index in sorted(bad):
@@ -2496,7 +2495,7 @@ class _CustomerImport(_Import):
             state["attributes"].update(attrs)
             state["consent"].update(consent)
             if tags:
-                state["tags"] = sorted(set(state["tags"]) | tags)
+                state["tags"] = merged_tags(state["tags"], sorted(tags))
             if zone:
                 state["time_zone"] = zone
             if made:
@@ -2554,12 +2553,6 @@ class _CustomerImport(_Import):
                                                         "such as Europe/Paris"))
             out.append(cell if valid else None)
         return out
-
-
-def _split_tags(text: str) -> list[str]:
-    for separator in TAG_SEPARATORS[1:]:
-        text = text.replace(separator, TAG_SEPARATORS[0])
-    return text.split(TAG_SEPARATORS[0])
 
 
 def _freeze(state: dict[str, Any]) -> tuple[Any, ...]:

@@ -167,3 +167,12 @@ def test_the_phone_column_its_header_names_identifies_before_an_address_phone(tm
     head = preview(path, "customers")
     assert head.mapping["Phone"] == "identifiers.phone"
     assert head.mapping["Default Address Phone"] == "attributes.Default Address Phone"
+
+
+def test_a_tag_imported_in_other_capitals_is_the_tag_the_customer_has(ws, tmp_path):
+    ws.upsert_customer({"email": "anna@example.de"}, {}, tags=["vip"])
+    path = tmp_path / "tags.csv"
+    path.write_text("email,tags\nanna@example.de,\"VIP, Matcha lover\"\n", encoding="utf-8")
+    result = import_customers(ws, path, ImportOptions())
+    assert result.skipped == 0, result.errors
+    assert ws.get_customer(ws.find_customer("email", "anna@example.de")).tags == ("Matcha lover", "vip")
