@@ -31,6 +31,29 @@ def out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
+#: Answers that confirm a question of :func:`confirmed` (in any capitals).
+CONFIRM_WORDS = ("y", "yes")
+
+
+def confirmed(question: str, *, doing: str, verb: str, nothing: str, to_stderr: bool = False) -> bool:
+    """Ask ``question`` ``[y/N]`` in a terminal; True for yes, else ``nothing`` is said ("nothing
+    deleted"). Standard input that is not a terminal is not read: :class:`JourneyStudioError`
+    saying that ``doing`` ("deleting customer …") needs confirmation, or ``--yes`` to ``verb``
+    without asking. ``to_stderr``: the question goes to standard error (the answer is JSON)."""
+    from engine.errors import JourneyStudioError
+
+    if not sys.stdin.isatty():
+        raise JourneyStudioError(f"{nothing}: {doing} needs confirmation in a terminal (an answer from a pipe is "
+                                 f"not read); add --yes to {verb} without asking")
+    ask = sys.stderr if to_stderr else sys.stdout
+    ask.write(question + " [y/N] ")
+    ask.flush()
+    if sys.stdin.readline().strip().casefold() in CONFIRM_WORDS:
+        return True
+    ask.write(nothing + "\n")
+    return False
+
+
 def err(text: str) -> None:
     """A line on standard error, as the command line writes them (``journey-studio: …``)."""
     sys.stderr.write(f"journey-studio: {text}\n")

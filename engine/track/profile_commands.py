@@ -20,14 +20,13 @@ from engine.cli import non_negative
 from engine.errors import JourneyStudioError
 from engine.identifiers import calling_prefix
 from engine.track.command_output import as_json as _json
-from engine.track.command_output import cut
+from engine.track.command_output import confirmed, cut
 from engine.track.command_output import open_workspace as _open
 from engine.track.command_output import out as _out
 from engine.track.command_output import plural as _plural
 from engine.track.command_output import usage as _usage
 from engine.track.command_output import width as columns
 
-CONFIRM_WORDS = ("y", "yes")
 #: ``profiles show`` cuts an attribute's value, and an event's properties, to this many characters.
 SHOWN_VALUE = 200
 SHOWN_PROPERTIES = 300
@@ -299,16 +298,9 @@ def cmd_delete(args: argparse.Namespace) -> int:
         runs = journey_runs(ws, customer_id)
         summary = (f"customer {customer_id} ({_ids(record.identifiers)}; {_plural(events, 'event')}, "
                    f"{_plural(len(runs), 'journey run')})")
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise JourneyStudioError(f"nothing deleted: deleting {summary} needs confirmation in a terminal "
-                                         "(an answer from a pipe is not read); add --yes to delete without asking")
-            sys.stdout.write(f"Delete {summary} and everything about them? This cannot be undone. [y/N] ")
-            sys.stdout.flush()
-            answer = sys.stdin.readline().strip().casefold()
-            if answer not in CONFIRM_WORDS:
-                _out("nothing deleted")
-                return 1
+        if not args.yes and not confirmed(f"Delete {summary} and everything about them? This cannot be undone.",
+                                          doing=f"deleting {summary}", verb="delete", nothing="nothing deleted"):
+            return 1
         done = erase(ws, customer_id)
     parts = [_plural(done.events, "event"), _plural(done.identifiers, "identifier"),
              _plural(done.runs, "journey run")
@@ -355,18 +347,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if plan.conflict is not None:
             lines.append(f"Customer {kept_id} will hold both user ids.")
         lines.append("The merge is recorded in the merge history; it cannot be undone.")
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise JourneyStudioError(
-                    f"nothing merged: merging customer {other_id} into customer {kept_id} needs confirmation in a "
-                    "terminal (an answer from a pipe is not read); add --yes to merge without asking")
-            ask = sys.stderr if args.json else sys.stdout
-            ask.write("\n".join(lines) + " [y/N] ")
-            ask.flush()
-            answer = sys.stdin.readline().strip().casefold()
-            if answer not in CONFIRM_WORDS:
-                ask.write("nothing merged\n")
-                return 1
+        if not args.yes and not confirmed("\n".join(lines), doing=f"merging customer {other_id} into customer "
+                                          f"{kept_id}", verb="merge", nothing="nothing merged", to_stderr=args.json):
+            return 1
         done = merge(ws, kept_id, other_id, allow_two_user_ids=args.allow_two_user_ids)
     record, kept = done.record, done.customer
     if args.json:
@@ -449,18 +432,10 @@ def cmd_phones(args: argparse.Namespace) -> int:
         if not args.rewrite or plan.nothing_to_do:
             _phones_report(args, plan, command, remembered)
             return 0
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise JourneyStudioError(
-                    f"nothing rewritten: changing {_plural(plan.actionable, 'phone number')} stored without a "
-                    "country code needs confirmation in a terminal (an answer from a pipe is not read); add --yes "
-                    "to rewrite without asking")
-            ask = sys.stderr if args.json else sys.stdout
-            ask.write("\n".join(_phones_question(plan)) + " [y/N] ")
-            ask.flush()
-            if sys.stdin.readline().strip().casefold() not in CONFIRM_WORDS:
-                ask.write("nothing rewritten\n")
-                return 1
+        if not args.yes and not confirmed(
+                "\n".join(_phones_question(plan)), verb="rewrite", nothing="nothing rewritten", to_stderr=args.json,
+                doing=f"changing {_plural(plan.actionable, 'phone number')} stored without a country code"):
+            return 1
         try:
             done = rewrite_phones(ws, plan)
         except PhoneRewriteStopped as exc:

@@ -37,14 +37,13 @@ from typing import Any
 from engine.cli import non_negative
 from engine.errors import JourneyStudioError, NotFound, SegmentInvalid
 from engine.track.command_output import as_json as _json
+from engine.track.command_output import confirmed, pad, width
 from engine.track.command_output import open_workspace as _open
 from engine.track.command_output import out as _out
-from engine.track.command_output import pad, width
 from engine.track.command_output import plural as _plural
 from engine.track.command_output import usage as _usage
 from engine.track.member_export import export_format, member_summaries, write_members
 
-CONFIRM_WORDS = ("y", "yes")
 #: Customers ``members`` prints without ``--out`` unless ``--limit`` says otherwise.
 DEFAULT_SHOWN = 20
 #: A rules file larger than this is refused before it is read (valid rules are a few kilobytes).
@@ -588,19 +587,13 @@ def cmd_delete(args: argparse.Namespace) -> int:
         used = segment_references(ws, info.id)
         summary = f"segment '{info.name}' ({_plural(info.member_count, 'stored member')})"
         if not args.yes:
-            if not sys.stdin.isatty():
-                raise JourneyStudioError(f"nothing deleted: deleting {summary} needs confirmation in a terminal "
-                                         "(an answer from a pipe is not read); add --yes to delete without asking")
             lines = [f"Delete {summary}?"]
             if used:
                 lines.append("Journeys that use it: " + "; ".join(sorted({f"{p.journey_name} ({p.where})"
                                                                            for p in used}))
                              + ". They keep pointing at a segment that no longer exists.")
-            sys.stdout.write("\n".join(lines) + " This cannot be undone. [y/N] ")
-            sys.stdout.flush()
-            answer = sys.stdin.readline().strip().casefold()
-            if answer not in CONFIRM_WORDS:
-                _out("nothing deleted")
+            if not confirmed("\n".join(lines) + " This cannot be undone.", doing=f"deleting {summary}",
+                             verb="delete", nothing="nothing deleted"):
                 return 1
         store.delete(info.id)
     _out(f"deleted {summary}")

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.track.command_output import as_json as _json
+from engine.track.command_output import confirmed
 from engine.track.command_output import open_workspace as _open
 from engine.track.command_output import out as _out
 from engine.track.command_output import plural as _plural
@@ -96,7 +97,6 @@ def _what(record: Any) -> str:
 
 
 #: Answers that confirm (see :func:`cmd_clear`), as ``profiles delete`` and ``segments delete`` take them.
-CONFIRM_WORDS = ("y", "yes")
 _CHECK_HINT = "run 'journey-studio tracking check' to check every stored event against the plan as it is now"
 
 
@@ -249,7 +249,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_clear(args: argparse.Namespace) -> int:
-    from engine.errors import JourneyStudioError
     from engine.track.tracking_plan import clear, counted, violations
 
     with _open(args, write=True) as ws:
@@ -259,18 +258,10 @@ def cmd_clear(args: argparse.Namespace) -> int:
             _out(f"nothing to forget: no problems{of} are counted")
             return 0
         summary = f"{_plural(rows, 'counted problem')}{of}"
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise JourneyStudioError(f"nothing forgotten: forgetting {summary} needs confirmation in a terminal "
-                                         "(an answer from a pipe is not read); add --yes to forget them without "
-                                         "asking")
-            sys.stdout.write(f"Forget {summary}? 'journey-studio tracking check' can count them again from the "
-                             "stored events. [y/N] ")
-            sys.stdout.flush()
-            answer = sys.stdin.readline().strip().casefold()
-            if answer not in CONFIRM_WORDS:
-                _out("nothing forgotten")
-                return 1
+        if not args.yes and not confirmed(f"Forget {summary}? 'journey-studio tracking check' can count them "
+                                          "again from the stored events.", doing=f"forgetting {summary}",
+                                          verb="forget them", nothing="nothing forgotten"):
+            return 1
         gone = clear(ws, args.event)
     _out(f"forgot {_plural(gone, 'counted problem')}{of}")
     return 0
