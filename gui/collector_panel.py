@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from collections import deque
 from datetime import UTC, datetime
 
@@ -137,19 +136,6 @@ def _local_time(iso: str) -> str:
 
 def base_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-def port_taken(host: str, port: int, timeout: float = 0.5) -> bool:
-    """Whether a program answers on ``host``:``port`` (asked after the collector could not listen
-    there: then another program holds the port). A wildcard address is asked on loopback."""
-    if not port:
-        return False
-    target = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
-    try:
-        with socket.create_connection((target, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 #: The engine's advice for its command line ("(--port 0 for 'collect', …)"), left out in the app.
@@ -582,9 +568,9 @@ class CollectorPanel(QtWidgets.QWidget):
             try:
                 # The workspace's first write key is made once the collector listens.
                 made = start_collector(ws, collector)
-            except CollectorError:
-                # Whether another program holds the port decides what the window advises.
-                taken[0] = port_taken(host, port)
+            except CollectorError as exc:
+                # Another program holding the port is advised about in the window's own words.
+                taken[0] = exc.in_use
                 raise
             self._launched = collector
             return collector, made

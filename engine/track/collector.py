@@ -257,7 +257,9 @@ class Collector:
         started.wait()
         if failure:
             self._thread.join()
-            raise CollectorError(f"cannot listen on {self.host}:{self.port}: {_listen_failure(failure[0])}") from None
+            error = CollectorError(f"cannot listen on {self.host}:{self.port}: {_listen_failure(failure[0])}")
+            error.in_use = getattr(failure[0], "errno", None) == errno.EADDRINUSE
+            raise error from None
         self._writer.start()
         self._running = True
         if self.switch_interval is not None and sys.getswitchinterval() > self.switch_interval:

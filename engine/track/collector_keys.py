@@ -32,7 +32,10 @@ MAX_KEY_LENGTH = 200
 
 class CollectorError(JourneyStudioError):
     """The collector cannot start (the address is taken, the host is unknown) or a write key is
-    unusable (no name, too short, stored already)."""
+    unusable (no name, too short, stored already). ``in_use``: it could not listen because another
+    program holds the port, which each front end advises about in its own words."""
+
+    in_use: bool = False
 
 
 @dataclass(frozen=True)

@@ -149,10 +149,9 @@ def _known_event(ws: Any, plan: Any, event: str) -> None:
     from sqlalchemy import select
 
     from engine.errors import NotFound
-    from engine.store.models import EventRow
+    from engine.store.models import EventRow, TrackingViolationRow
     from engine.track.segments import closest_name, recent_event_names
     from engine.track.tracking_plan import is_builtin
-    from engine.track.tracking_plan import violations as counted
 
     if event in plan.events or is_builtin(event):
         return
@@ -160,7 +159,8 @@ def _known_event(ws: Any, plan: Any, event: str) -> None:
         conn = s.connection()
         if conn.execute(select(EventRow.id).where(EventRow.name == event).limit(1)).first() is not None:
             return
-        known = set(plan.events) | recent_event_names(conn) | {r.event_name for r in counted(ws, plan=plan)}
+        counted = set(conn.scalars(select(TrackingViolationRow.event_name).distinct()))
+        known = set(plan.events) | recent_event_names(conn) | counted
     close = closest_name(event, sorted(known))
     hint = f"; did you mean '{close}'?" if close else ""
     raise NotFound(f"there is no event '{event}': the tracking plan does not declare it and no stored event has "

@@ -270,3 +270,15 @@ def test_keys_help_explains_json_and_name(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "NAME the name of the key to remove, as 'collect keys list' shows it" in text
 
+
+
+def test_a_port_another_program_holds_is_said_in_the_error(ws: Workspace):
+    from engine.track.collector import Collector
+    from engine.track.collector_keys import CollectorError
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        with pytest.raises(CollectorError) as caught:
+            Collector(ws, "127.0.0.1", holder.getsockname()[1]).start()
+    assert caught.value.in_use and "another program is using that port" in caught.value.message
